@@ -1,0 +1,155 @@
+# Lantoa interface — English
+
+footer-tagline = Fast, short, wide — and no errors
+save = Save
+continue = Continue
+
+## Navigation
+nav-label = Main navigation
+nav-dashboard = Dashboard
+nav-members = Members
+nav-audit = Audit trail
+nav-overview = Agencies overview
+nav-agencies = Agencies
+nav-system-audit = System audit trail
+nav-switch-agency = Switch agency
+nav-profile = Profile
+nav-logout = Sign out
+
+## Sign in
+login-title = Sign in
+login-intro = The short-video desk of your newsroom.
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-failed = Wrong username or password.
+
+## Dashboard
+dashboard-members = Members
+dashboard-active = { $count } active
+dashboard-audit-today = Changes today
+dashboard-audit-week = { $count } changes in 7 days
+dashboard-by-role = Members by role
+dashboard-count = People
+dashboard-read-only = read-only view
+overview-intro = The agencies you oversee, counted live from the system.
+overview-empty = No agencies yet.
+overview-agency = Agency
+overview-audit-7d = Changes in 7 days
+
+## Roles
+role-reporter = Reporter
+role-editor = Editor
+role-head = Head of agency
+role-deputy = Deputy
+role-analyst = Channel manager / analyst
+role-agency_admin = Agency admin
+role-overseer = Overseer
+
+## Members
+members-username = Username
+members-username-hint = 3–40 characters: letters without accents, digits, dot, underscore, hyphen.
+members-name = Full name
+members-roles = Roles
+members-roles-hint = Untick every role to remove this person from the agency.
+members-status = Status
+members-active = Active
+members-disabled = Disabled
+members-must-change = Must change password
+members-add = Add a member
+members-create = Create account
+members-temp-password = Temporary password (optional)
+members-temp-password-hint = Leave empty to let Lantoa generate one. The user must change it at first sign-in.
+members-account = Account
+members-reset-password = Issue a new temporary password
+members-reset-hint = A new password signs this person out everywhere and revokes their API tokens.
+members-disable = Disable account
+members-enable = Enable account
+temp-password-title = Temporary password
+temp-password-for = Temporary password for { $username }:
+temp-password-once = It is shown only once. Hand it to the user in person; they must change it at first sign-in.
+
+## Audit trail
+audit-user = User
+audit-object-type = Object type
+audit-object-id = Object id
+audit-from = From
+audit-to = To
+audit-filter = Filter
+audit-empty = No entries match the filter.
+audit-time = Time
+audit-action = Action
+audit-object = Object
+audit-summary = Before / after
+audit-address = Address
+audit-older = Older
+
+## Profile
+profile-must-change = Your account has a temporary password. Set a new password to continue.
+profile-password-changed = Password changed. Your other sessions have been signed out.
+profile-language = Interface language
+profile-password = Change password
+profile-current-password = Current password
+profile-new-password = New password (at least 10 characters)
+profile-confirm-password = Repeat the new password
+profile-change-password = Change password
+profile-tokens = API access tokens
+profile-tokens-hint = For software and scripts: send the header "Authorization: Bearer <token>". A token carries your permissions; revoke it when no longer needed.
+profile-token-name = Token name
+profile-token-prefix = Starts with
+profile-token-created-at = Created
+profile-token-last-used = Last used
+profile-token-revoke = Revoke
+profile-token-revoked = Revoked
+profile-token-create = Create token
+profile-token-created = New token — copy it now, it is shown only once:
+
+## System administration
+admin-name = Name
+admin-slug = Short name
+admin-body = Overseeing body
+admin-is-body = (overseeing body)
+admin-time-zone = Time zone
+admin-add-agency = Add an agency
+admin-add-body = Add an overseeing body
+admin-create = Create
+
+## Invalid input
+invalid-username = A username is 3–40 characters: letters without accents, digits, dot, underscore, hyphen.
+invalid-display-name = A full name has 1 to 100 characters.
+invalid-password = A password has at least 10 characters.
+invalid-locale = The language must be "vi" or "en".
+invalid-role = One of the roles does not exist.
+roles-required = Choose at least one role.
+invalid-slug = A short name is 2–40 characters: lower-case letters without accents, digits and hyphens.
+invalid-org-name = An agency name has 2 to 200 characters.
+invalid-time-zone = Unknown time zone (e.g. Asia/Ho_Chi_Minh).
+invalid-parent = Choose the overseeing body.
+invalid-token-name = A token name has 1 to 80 characters.
+password-mismatch = The two new passwords do not match.
+password-unchanged = The new password must differ from the current one.
+current-password-wrong = The current password is wrong.
+username-taken = This username is already taken.
+slug-taken = This short name is already taken.
+conflict-exists = A record with the same value already exists.
+cannot-change-self = You cannot do this to your own account.
+last-agency-admin = An agency must keep at least one active agency admin.
+
+## Errors
+error-title-403 = Access denied
+error-title-404 = Page not found
+error-title-500 = Something went wrong
+error-title-other = The request could not be completed
+error-go-home = Go to the home page
+error-unauthenticated = You need to sign in.
+error-forbidden = Your role does not allow this in this agency.
+error-not-found = What you asked for was not found.
+error-malformed = The request is malformed.
+error-malformed-field = The field "{ $field }" is invalid: { $detail }
+error-method-not-allowed = This action is not supported at this address.
+error-too-large = What was sent is too large.
+error-throttled = Too many failed sign-in attempts. Please try again in { $minutes } minutes.
+error-password-change-required = Change your temporary password before continuing.
+error-csrf = The form has expired or did not come from Lantoa. Reload the page and try again.
+error-unavailable = The database cannot be reached right now. Please try again in a few minutes.
+error-internal = An unexpected error occurred. It has been logged; please try again.

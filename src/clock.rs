@@ -1,0 +1,76 @@
+//! Time comes from an injected clock, so expiries and schedules are testable.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+pub trait Clock: Send + Sync + 'static {
+    /// Milliseconds since the Unix epoch, UTC.
+    fn now_ms(&self) -> i64;
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        jiff::Timestamp::now().as_millisecond()
+    }
+}
+
+/// A clock that only moves when told to (tests).
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    pub fn new(start_ms: i64) -> ManualClock {
+        ManualClock(Arc::new(AtomicI64::new(start_ms)))
+    }
+    pub fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Formats a UTC time for people in the given zone: `26/11/2026 13:45`.
+pub fn format_local(ms: i64, tz: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned_datetime(zone)
+        .strftime("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// Parses a local date `YYYY-MM-DD` in the zone to the UTC millisecond of its start.
+pub fn local_date_start_ms(date: &str, tz: &str) -> Option<i64> {
+    let d: jiff::civil::Date = date.trim().parse().ok()?;
+    let zone = jiff::tz::TimeZone::get(tz).ok()?;
+    let z = d.to_zoned_datetime(zone).ok()?;
+    Some(z.timestamp().as_millisecond())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_in_agency_zone() {
+        // 2026-11-26 06:30 UTC is 13:30 in Hanoi (UTC+7).
+        let ms = 1_795_674_600_000;
+        assert_eq!(format_local(ms, "Asia/Ho_Chi_Minh"), "26/11/2026 13:30");
+        assert_eq!(format_local(ms, "UTC"), "26/11/2026 06:30");
+    }
+
+    #[test]
+    fn local_dates_start_at_local_midnight() {
+        let start = local_date_start_ms("2026-11-26", "Asia/Ho_Chi_Minh").unwrap();
+        assert_eq!(format_local(start, "UTC"), "25/11/2026 17:00");
+        assert!(local_date_start_ms("26/11/2026", "UTC").is_none());
+    }
+}

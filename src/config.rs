@@ -1,0 +1,508 @@
+//! Settings: defaults that need nothing, overridden by a TOML file (`--config`),
+//! then by `LANTOA_*` environment variables. A wrong setting stops start-up with
+//! one sentence naming it.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A setting that cannot be used, described in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// Where media objects live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageUrl {
+    Local(PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub storage: StorageUrl,
+    pub time_zone: String,
+    /// The address users reach Lantoa at; `https://…` makes cookies `Secure`.
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    /// Hex keys supplied by configuration (else generated in the data folder).
+    pub session_key: Option<[u8; 32]>,
+    pub encryption_key: Option<[u8; 32]>,
+    pub session_idle_minutes: i64,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_address: i64,
+    pub login_window_minutes: i64,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+/// The settings a TOML file may contain; every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    storage_url: Option<String>,
+    time_zone: Option<String>,
+    public_url: Option<String>,
+    log_format: Option<String>,
+    log_level: Option<String>,
+    session_key: Option<String>,
+    encryption_key: Option<String>,
+    session_idle_minutes: Option<i64>,
+    login_max_failures_per_account: Option<i64>,
+    login_max_failures_per_address: Option<i64>,
+    login_window_minutes: Option<i64>,
+    trust_proxy: Option<bool>,
+}
+
+/// Setting names, their environment variables, and whether they are secret.
+const SETTINGS: &[(&str, &str, bool)] = &[
+    ("listen", "LANTOA_LISTEN", false),
+    ("data_dir", "LANTOA_DATA_DIR", false),
+    ("database_url", "LANTOA_DATABASE_URL", false),
+    ("storage_url", "LANTOA_STORAGE_URL", false),
+    ("time_zone", "LANTOA_TIME_ZONE", false),
+    ("public_url", "LANTOA_PUBLIC_URL", false),
+    ("log_format", "LANTOA_LOG_FORMAT", false),
+    ("log_level", "LANTOA_LOG", false),
+    ("session_key", "LANTOA_SESSION_KEY", true),
+    ("encryption_key", "LANTOA_ENCRYPTION_KEY", true),
+    ("session_idle_minutes", "LANTOA_SESSION_IDLE_MINUTES", false),
+    (
+        "login_max_failures_per_account",
+        "LANTOA_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        false,
+    ),
+    (
+        "login_max_failures_per_address",
+        "LANTOA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        false,
+    ),
+    ("login_window_minutes", "LANTOA_LOGIN_WINDOW_MINUTES", false),
+    ("trust_proxy", "LANTOA_TRUST_PROXY", false),
+];
+
+fn env_name(setting: &str) -> &'static str {
+    SETTINGS
+        .iter()
+        .find(|s| s.0 == setting)
+        .map(|s| s.1)
+        .unwrap_or("?")
+}
+
+fn bad(setting: &str, why: &str, value: &str) -> ConfigError {
+    ConfigError(format!(
+        "The setting `{setting}` ({}) {why}: got \"{value}\".",
+        env_name(setting)
+    ))
+}
+
+impl Config {
+    /// Loads settings from the optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        Config::from_sources(file, &env)
+    }
+
+    /// Loads settings from the optional file and the given environment (testable).
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let fc = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    ConfigError(format!(
+                        "The config file {} cannot be read: {e}.",
+                        p.display()
+                    ))
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| {
+                    ConfigError(format!(
+                        "The config file {} is not valid: {}.",
+                        p.display(),
+                        e.message().trim_end_matches('.')
+                    ))
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        // Environment over file over default; empty variables count as unset.
+        let pick = |name: &str, from_file: Option<String>| -> Option<String> {
+            env.get(env_name(name))
+                .filter(|v| !v.trim().is_empty())
+                .cloned()
+                .or(from_file)
+        };
+        let pick_num = |name: &str, from_file: Option<i64>, default: i64, min: i64, max: i64| {
+            let v = match env.get(env_name(name)).filter(|v| !v.trim().is_empty()) {
+                Some(s) => s
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| bad(name, "must be a whole number", s))?,
+                None => from_file.unwrap_or(default),
+            };
+            if v < min || v > max {
+                return Err(bad(
+                    name,
+                    &format!("must be between {min} and {max}"),
+                    &v.to_string(),
+                ));
+            }
+            Ok(v)
+        };
+
+        let listen_s = pick("listen", fc.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_s.trim().parse().map_err(|_| {
+            bad(
+                "listen",
+                "must be an address:port such as 127.0.0.1:8080",
+                &listen_s,
+            )
+        })?;
+
+        let data_dir =
+            PathBuf::from(pick("data_dir", fc.data_dir).unwrap_or_else(|| "./lantoa-data".into()));
+
+        let database_url = match pick("database_url", fc.database_url) {
+            None => crate::db::sqlite_url_for(&data_dir),
+            Some(u) => {
+                let u = u.trim().to_string();
+                if !(u.starts_with("sqlite:")
+                    || u.starts_with("postgres://")
+                    || u.starts_with("postgresql://"))
+                {
+                    return Err(bad(
+                        "database_url",
+                        "must start with sqlite:, postgres:// or postgresql://",
+                        &mask_url(&u),
+                    ));
+                }
+                u
+            }
+        };
+
+        let storage = match pick("storage_url", fc.storage_url) {
+            None => StorageUrl::Local(data_dir.join("media")),
+            Some(u) => parse_storage(u.trim())?,
+        };
+
+        let time_zone =
+            pick("time_zone", fc.time_zone).unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
+        if jiff::tz::TimeZone::get(&time_zone).is_err() {
+            return Err(bad(
+                "time_zone",
+                "is not a known IANA time zone",
+                &time_zone,
+            ));
+        }
+
+        let public_url = pick("public_url", fc.public_url);
+        if let Some(u) = &public_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(bad("public_url", "must start with http:// or https://", u));
+        }
+
+        let log_format = match pick("log_format", fc.log_format).as_deref() {
+            None | Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(bad("log_format", "must be human or json", other)),
+        };
+        let log_level = pick("log_level", fc.log_level).unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            return Err(bad(
+                "log_level",
+                "is not a valid log filter (e.g. info, debug)",
+                &log_level,
+            ));
+        }
+
+        let session_key = parse_key("session_key", pick("session_key", fc.session_key))?;
+        let encryption_key =
+            parse_key("encryption_key", pick("encryption_key", fc.encryption_key))?;
+
+        let trust_proxy = match env
+            .get(env_name("trust_proxy"))
+            .filter(|v| !v.trim().is_empty())
+        {
+            Some(v) => match v.trim() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => return Err(bad("trust_proxy", "must be true or false", v)),
+            },
+            None => fc.trust_proxy.unwrap_or(false),
+        };
+
+        Ok(Config {
+            listen,
+            data_dir,
+            database_url,
+            storage,
+            time_zone,
+            public_url,
+            log_format,
+            log_level,
+            session_key,
+            encryption_key,
+            session_idle_minutes: pick_num(
+                "session_idle_minutes",
+                fc.session_idle_minutes,
+                8 * 60,
+                5,
+                60 * 24 * 30,
+            )?,
+            login_max_failures_per_account: pick_num(
+                "login_max_failures_per_account",
+                fc.login_max_failures_per_account,
+                5,
+                1,
+                1000,
+            )?,
+            login_max_failures_per_address: pick_num(
+                "login_max_failures_per_address",
+                fc.login_max_failures_per_address,
+                30,
+                1,
+                100_000,
+            )?,
+            login_window_minutes: pick_num(
+                "login_window_minutes",
+                fc.login_window_minutes,
+                15,
+                1,
+                24 * 60,
+            )?,
+            trust_proxy,
+        })
+    }
+
+    /// Whether session cookies get the `Secure` attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// The effective settings as `name = value` lines, secrets masked.
+    pub fn show(&self) -> String {
+        let storage = match &self.storage {
+            StorageUrl::Local(p) => p.display().to_string(),
+            StorageUrl::S3 { bucket, prefix } => format!("s3://{bucket}/{prefix}"),
+        };
+        let key = |k: &Option<[u8; 32]>| match k {
+            Some(_) => "******** (from configuration)".to_string(),
+            None => format!(
+                "******** (generated, in {})",
+                self.data_dir.join("secrets.toml").display()
+            ),
+        };
+        let lines = [
+            ("listen", self.listen.to_string()),
+            ("data_dir", self.data_dir.display().to_string()),
+            ("database_url", mask_url(&self.database_url)),
+            ("storage_url", storage),
+            ("time_zone", self.time_zone.clone()),
+            ("public_url", self.public_url.clone().unwrap_or_default()),
+            (
+                "log_format",
+                format!("{:?}", self.log_format).to_lowercase(),
+            ),
+            ("log_level", self.log_level.clone()),
+            ("session_key", key(&self.session_key)),
+            ("encryption_key", key(&self.encryption_key)),
+            (
+                "session_idle_minutes",
+                self.session_idle_minutes.to_string(),
+            ),
+            (
+                "login_max_failures_per_account",
+                self.login_max_failures_per_account.to_string(),
+            ),
+            (
+                "login_max_failures_per_address",
+                self.login_max_failures_per_address.to_string(),
+            ),
+            (
+                "login_window_minutes",
+                self.login_window_minutes.to_string(),
+            ),
+            ("trust_proxy", self.trust_proxy.to_string()),
+        ];
+        lines
+            .iter()
+            .map(|(k, v)| format!("{k:<32} = {v:<50}  # {}\n", env_name(k)))
+            .collect()
+    }
+}
+
+fn parse_storage(u: &str) -> Result<StorageUrl, ConfigError> {
+    if let Some(rest) = u.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        if !ok {
+            return Err(bad(
+                "storage_url",
+                "must name a valid S3 bucket (s3://bucket[/prefix])",
+                u,
+            ));
+        }
+        return Ok(StorageUrl::S3 {
+            bucket: bucket.into(),
+            prefix: prefix.trim_matches('/').into(),
+        });
+    }
+    if u.contains("://") && !u.starts_with("file://") {
+        return Err(bad(
+            "storage_url",
+            "must be a local folder or s3://bucket",
+            u,
+        ));
+    }
+    Ok(StorageUrl::Local(PathBuf::from(
+        u.trim_start_matches("file://"),
+    )))
+}
+
+fn parse_key(name: &str, v: Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
+    let Some(v) = v else { return Ok(None) };
+    let bytes = hex::decode(v.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok());
+    match bytes {
+        Some(k) => Ok(Some(k)),
+        None => Err(ConfigError(format!(
+            "The setting `{name}` ({}) must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`.",
+            env_name(name)
+        ))),
+    }
+}
+
+/// Hides the password in a database URL.
+pub fn mask_url(u: &str) -> String {
+    if let Some((scheme, rest)) = u.split_once("://")
+        && let Some((creds, host)) = rest.rsplit_once('@')
+    {
+        let user = creds.split(':').next().unwrap_or("");
+        if creds.contains(':') {
+            return format!("{scheme}://{user}:********@{host}");
+        }
+    }
+    u.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("./lantoa-data"));
+        assert!(c.database_url.starts_with("sqlite://"));
+        assert_eq!(c.time_zone, "Asia/Ho_Chi_Minh");
+        assert_eq!(
+            c.storage,
+            StorageUrl::Local(PathBuf::from("./lantoa-data/media"))
+        );
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("l.toml");
+        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\ntime_zone = \"UTC\"\n").unwrap();
+        let c =
+            Config::from_sources(Some(&f), &env(&[("LANTOA_LISTEN", "127.0.0.1:7000")])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(c.time_zone, "UTC");
+    }
+
+    #[test]
+    fn wrong_settings_name_themselves() {
+        let e = Config::from_sources(None, &env(&[("LANTOA_LISTEN", "nowhere")])).unwrap_err();
+        assert!(
+            e.0.contains("`listen`") && e.0.contains("LANTOA_LISTEN"),
+            "{e}"
+        );
+        let e =
+            Config::from_sources(None, &env(&[("LANTOA_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert!(e.0.contains("database_url"), "{e}");
+        let e = Config::from_sources(None, &env(&[("LANTOA_TIME_ZONE", "Mars/Base")])).unwrap_err();
+        assert!(e.0.contains("time_zone"), "{e}");
+        let e = Config::from_sources(None, &env(&[("LANTOA_SESSION_KEY", "abc")])).unwrap_err();
+        assert!(e.0.contains("session_key"), "{e}");
+        let e = Config::from_sources(None, &env(&[("LANTOA_STORAGE_URL", "ftp://x")])).unwrap_err();
+        assert!(e.0.contains("storage_url"), "{e}");
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("l.toml");
+        std::fs::write(&f, "lisen = \"x\"\n").unwrap();
+        let e = Config::from_sources(Some(&f), &env(&[])).unwrap_err();
+        assert!(e.0.contains("lisen"), "{e}");
+    }
+
+    #[test]
+    fn show_masks_secrets() {
+        let key = "ab".repeat(32);
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("LANTOA_SESSION_KEY", &key),
+                (
+                    "LANTOA_DATABASE_URL",
+                    "postgres://lantoa:hunter2@db:5432/lantoa",
+                ),
+            ]),
+        )
+        .unwrap();
+        let shown = c.show();
+        assert!(!shown.contains(&key));
+        assert!(!shown.contains("hunter2"));
+        assert!(shown.contains("postgres://lantoa:********@db:5432/lantoa"));
+    }
+
+    #[test]
+    fn s3_storage_parses() {
+        let c = Config::from_sources(
+            None,
+            &env(&[("LANTOA_STORAGE_URL", "s3://lantoa-media/prod")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.storage,
+            StorageUrl::S3 {
+                bucket: "lantoa-media".into(),
+                prefix: "prod".into()
+            }
+        );
+    }
+}

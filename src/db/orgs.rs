@@ -1,0 +1,98 @@
+//! Organisations: the overseeing body and its member agencies.
+
+use super::{DbResult, Tx, on_tx};
+use crate::domain::OrgId;
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct Org {
+    pub id: OrgId,
+    /// `body` or `agency`.
+    pub kind: String,
+    pub parent_id: Option<OrgId>,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub created_at: i64,
+}
+
+impl Org {
+    pub fn is_agency(&self) -> bool {
+        self.kind == "agency"
+    }
+}
+
+macro_rules! select_org {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, kind, parent_id, slug, name, time_zone, created_at FROM orgs ",
+            $rest
+        )
+    };
+}
+
+pub struct NewOrg<'a> {
+    pub kind: &'a str,
+    pub parent_id: Option<OrgId>,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(tx: &mut Tx, o: NewOrg<'_>) -> DbResult<OrgId> {
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO orgs (kind, parent_id, slug, name, time_zone, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(o.kind).bind(o.parent_id).bind(o.slug).bind(o.name).bind(o.time_zone).bind(o.now)
+        .fetch_one(c).await)?;
+    Ok(OrgId(id))
+}
+
+pub async fn get(tx: &mut Tx, id: OrgId) -> DbResult<Option<Org>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(select_org!("WHERE id = $1"))
+        .bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn by_slug(tx: &mut Tx, slug: &str) -> DbResult<Option<Org>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE slug = $1"))
+        .bind(slug).fetch_optional(c).await)?,
+    )
+}
+
+/// Every agency, by name.
+pub async fn all_agencies(tx: &mut Tx) -> DbResult<Vec<Org>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE kind = 'agency' ORDER BY name"))
+        .fetch_all(c).await)?,
+    )
+}
+
+/// Every organisation of a kind, by name.
+pub async fn all_of_kind(tx: &mut Tx, kind: &str) -> DbResult<Vec<Org>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE kind = $1 ORDER BY name"))
+        .bind(kind).fetch_all(c).await)?,
+    )
+}
+
+/// The agencies of one overseeing body, by name.
+pub async fn agencies_of_body(tx: &mut Tx, body: OrgId) -> DbResult<Vec<Org>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        select_org!("WHERE kind = 'agency' AND parent_id = $1 ORDER BY name"))
+        .bind(body).fetch_all(c).await)?)
+}
+
+/// The organisations with these ids, by name.
+pub async fn by_ids(tx: &mut Tx, ids: &[OrgId]) -> DbResult<Vec<Org>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(o) = get(tx, *id).await? {
+            out.push(o);
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.dedup_by_key(|o| o.id);
+    Ok(out)
+}

@@ -1,0 +1,179 @@
+//! User accounts and their memberships (a role in an organisation).
+
+use super::{DbResult, Tx, on_tx};
+use crate::domain::{OrgId, Role, UserId};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub is_system_admin: bool,
+    pub disabled: bool,
+    pub locale: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+macro_rules! select_user {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, username, display_name, password_hash, must_change_password,
+                    is_system_admin, disabled, locale, created_at, updated_at FROM users ",
+            $rest
+        )
+    };
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+    pub is_system_admin: bool,
+    pub locale: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(tx: &mut Tx, u: NewUser<'_>) -> DbResult<UserId> {
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, must_change_password,
+                            is_system_admin, locale, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+        .bind(u.username).bind(u.display_name).bind(u.password_hash)
+        .bind(u.must_change_password).bind(u.is_system_admin).bind(u.locale).bind(u.now)
+        .fetch_one(c).await)?;
+    Ok(UserId(id))
+}
+
+pub async fn get(tx: &mut Tx, id: UserId) -> DbResult<Option<User>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_user!("WHERE id = $1"))
+        .bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn by_username(tx: &mut Tx, username: &str) -> DbResult<Option<User>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_user!("WHERE username = $1"))
+        .bind(username).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn set_password(
+    tx: &mut Tx,
+    id: UserId,
+    password_hash: &str,
+    must_change: bool,
+    now: i64,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3
+         WHERE id = $4")
+        .bind(password_hash).bind(must_change).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_locale(tx: &mut Tx, id: UserId, locale: &str, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
+        .bind(locale).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(disabled).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_display_name(tx: &mut Tx, id: UserId, name: &str, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Every (organisation, role) the user holds. Unknown role codes are skipped.
+pub async fn memberships(tx: &mut Tx, user: UserId) -> DbResult<Vec<(OrgId, Role)>> {
+    let rows: Vec<(OrgId, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id, role")
+        .bind(user).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org, role)| Role::parse(&role).map(|r| (org, r)))
+        .collect())
+}
+
+/// A member of an organisation with the roles held there.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user: User,
+    pub roles: Vec<Role>,
+}
+
+/// The members of one organisation, by username.
+pub async fn members_of(tx: &mut Tx, org: OrgId) -> DbResult<Vec<Member>> {
+    let users: Vec<User> = on_tx!(tx, c => sqlx::query_as(select_user!(
+        "WHERE id IN (SELECT user_id FROM memberships WHERE org_id = $1) ORDER BY username"))
+        .bind(org).fetch_all(c).await)?;
+    let roles: Vec<(UserId, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT user_id, role FROM memberships WHERE org_id = $1")
+        .bind(org).fetch_all(c).await)?;
+    Ok(users
+        .into_iter()
+        .map(|user| {
+            let mut held: Vec<Role> = roles
+                .iter()
+                .filter(|(u, _)| *u == user.id)
+                .filter_map(|(_, r)| Role::parse(r))
+                .collect();
+            held.sort_by_key(|r| Role::AGENCY_ROLES.iter().position(|x| x == r));
+            Member { user, roles: held }
+        })
+        .collect())
+}
+
+/// The roles `user` holds in `org` (empty when not a member).
+pub async fn roles_in(tx: &mut Tx, user: UserId, org: OrgId) -> DbResult<Vec<Role>> {
+    Ok(memberships(tx, user)
+        .await?
+        .into_iter()
+        .filter(|(o, _)| *o == org)
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// Replaces the roles `user` holds in `org`.
+pub async fn set_roles(
+    tx: &mut Tx,
+    user: UserId,
+    org: OrgId,
+    roles: &[Role],
+    now: i64,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
+        .bind(user).bind(org).execute(c).await.map(|r| r.rows_affected()))?;
+    for role in roles {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user).bind(org).bind(role.code()).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Number of members of an organisation per role.
+pub async fn role_counts(tx: &mut Tx, org: OrgId) -> DbResult<Vec<(String, i64)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT role, COUNT(*) FROM memberships WHERE org_id = $1 GROUP BY role ORDER BY role")
+        .bind(org).fetch_all(c).await)?)
+}
+
+/// Number of distinct people who are members of an organisation, and how many are active.
+pub async fn member_counts(tx: &mut Tx, org: OrgId) -> DbResult<(i64, i64)> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.disabled THEN 0 ELSE 1 END), 0)
+         FROM users u WHERE u.id IN (SELECT user_id FROM memberships WHERE org_id = $1)")
+        .bind(org).fetch_one(c).await)?)
+}

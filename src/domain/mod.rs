@@ -1,0 +1,23 @@
+//! Domain types: checked once at the edge, trusted inside. No HTTP, no SQL here.
+
+pub mod account;
+pub mod ids;
+pub mod policy;
+
+pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
+pub use ids::{OrgId, TokenId, UserId};
+pub use policy::{Action, Role};
+
+/// Why a value from outside was refused: the field it came in and a message id
+/// in the `.ftl` files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message_id: &'static str,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, message_id: &'static str) -> Self {
+        Invalid { field, message_id }
+    }
+}

@@ -1,0 +1,387 @@
+//! People of an agency: creating accounts, assigning roles, resetting passwords,
+//! disabling accounts. Every change is audited.
+
+use super::{Actor, audit};
+use crate::crypto::{hash_password, random_bytes};
+use crate::db::{self, sessions, tokens, users};
+use crate::domain::{DisplayName, Invalid, OrgId, Password, Role, UserId, Username};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Input for a new member, as it comes from a form, the API or the CLI.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewMember {
+    pub username: String,
+    pub display_name: String,
+    /// Role codes: reporter, editor, head, deputy, analyst, agency_admin.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// A temporary password; one is generated when absent. The user must change it.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+pub struct Created {
+    pub user_id: UserId,
+    /// Shown once to the admin when Lantoa generated it.
+    pub temporary_password: Option<String>,
+}
+
+/// Parses role codes for an agency; at least one is required when `require_one`.
+pub fn parse_agency_roles(codes: &[String], require_one: bool) -> Result<Vec<Role>> {
+    let mut roles = Vec::new();
+    for c in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        match Role::parse(c) {
+            Some(r) if Role::AGENCY_ROLES.contains(&r) => {
+                if !roles.contains(&r) {
+                    roles.push(r);
+                }
+            }
+            _ => return Err(Invalid::new("roles", "invalid-role").into()),
+        }
+    }
+    if require_one && roles.is_empty() {
+        return Err(Invalid::new("roles", "roles-required").into());
+    }
+    Ok(roles)
+}
+
+/// A temporary password that is easy to read out: `xxxx-xxxx-xxxx`.
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut out = String::with_capacity(14);
+    let mut n = 0;
+    while n < 12 {
+        for b in random_bytes::<16>() {
+            // Rejection sampling keeps every character equally likely.
+            if (b as usize) < ALPHABET.len() * (256 / ALPHABET.len()) && n < 12 {
+                if n > 0 && n % 4 == 0 {
+                    out.push('-');
+                }
+                out.push(ALPHABET[b as usize % ALPHABET.len()] as char);
+                n += 1;
+            }
+        }
+    }
+    out
+}
+
+async fn hash_async(pw: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&pw))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Creates an account that belongs to `agency` with the given roles.
+pub async fn create(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    input: NewMember,
+) -> Result<Created> {
+    let username = Username::parse(&input.username)?;
+    let display = DisplayName::parse(&input.display_name)?;
+    let roles = parse_agency_roles(&input.roles, true)?;
+    let (password, generated) = match input.password.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => (Password::parse("password", p)?.expose().to_string(), false),
+        None => (temporary_password(), true),
+    };
+    let hash = hash_async(password.clone()).await?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    if users::by_username(&mut tx, username.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict("username-taken"));
+    }
+    let id = users::insert(
+        &mut tx,
+        users::NewUser {
+            username: username.as_str(),
+            display_name: display.as_str(),
+            password_hash: &hash,
+            must_change_password: true,
+            is_system_admin: false,
+            locale: "vi",
+            now,
+        },
+    )
+    .await?;
+    users::set_roles(&mut tx, id, agency, &roles, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "user.create",
+        "user",
+        id,
+        json!({"after": {"username": username.as_str(), "display_name": display.as_str(),
+                         "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Created {
+        user_id: id,
+        temporary_password: generated.then_some(password),
+    })
+}
+
+/// Loads a member of `agency`; not found when the user is not a member there.
+pub async fn get(st: &AppState, agency: OrgId, user: UserId) -> Result<users::Member> {
+    let mut tx = st.db.read().await?;
+    member_in(&mut tx, agency, user).await
+}
+
+async fn member_in(tx: &mut db::Tx, agency: OrgId, user: UserId) -> Result<users::Member> {
+    let roles = users::roles_in(tx, user, agency).await?;
+    if roles.is_empty() {
+        return Err(Error::NotFound);
+    }
+    let u = users::get(tx, user).await?.ok_or(Error::NotFound)?;
+    Ok(users::Member { user: u, roles })
+}
+
+pub async fn list(st: &AppState, agency: OrgId) -> Result<Vec<users::Member>> {
+    let mut tx = st.db.read().await?;
+    Ok(users::members_of(&mut tx, agency).await?)
+}
+
+/// A change to a member's account the admin can only make on other people.
+fn not_self(actor: &Actor, user: UserId) -> Result<()> {
+    if actor.user_id == Some(user) {
+        return Err(Error::Conflict("cannot-change-self"));
+    }
+    Ok(())
+}
+
+/// Replaces the member's roles in the agency. An empty list removes the member.
+/// The last agency admin cannot lose the role.
+pub async fn set_roles(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    user: UserId,
+    codes: &[String],
+) -> Result<Vec<Role>> {
+    let roles = parse_agency_roles(codes, false)?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let before = member_in(&mut tx, agency, user).await?;
+    if before.user.is_system_admin && !actor.is_system_admin {
+        return Err(Error::Forbidden);
+    }
+    if before.roles.contains(&Role::AgencyAdmin) && !roles.contains(&Role::AgencyAdmin) {
+        let admins = users::members_of(&mut tx, agency)
+            .await?
+            .iter()
+            .filter(|m| m.roles.contains(&Role::AgencyAdmin) && !m.user.disabled)
+            .count();
+        if admins <= 1 {
+            return Err(Error::Conflict("last-agency-admin"));
+        }
+    }
+    users::set_roles(&mut tx, user, agency, &roles, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "user.roles",
+        "user",
+        user,
+        json!({"before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+               "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(roles)
+}
+
+/// Gives the member a new temporary password, ends their sessions and revokes
+/// their access tokens. Returns the password to hand over.
+pub async fn reset_password(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    user: UserId,
+) -> Result<String> {
+    not_self(actor, user)?;
+    let password = temporary_password();
+    let hash = hash_async(password.clone()).await?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let m = member_in(&mut tx, agency, user).await?;
+    if m.user.is_system_admin && !actor.is_system_admin {
+        return Err(Error::Forbidden);
+    }
+    users::set_password(&mut tx, user, &hash, true, now).await?;
+    let ended = sessions::delete_for_user(&mut tx, user, None).await?;
+    let revoked = tokens::revoke_all(&mut tx, user, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "user.password_reset",
+        "user",
+        user,
+        json!({"after": {"must_change_password": true, "sessions_ended": ended,
+                         "tokens_revoked": revoked}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(password)
+}
+
+/// Disables or re-enables the member's account. Disabling ends their sessions.
+pub async fn set_disabled(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    user: UserId,
+    disabled: bool,
+) -> Result<()> {
+    not_self(actor, user)?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let m = member_in(&mut tx, agency, user).await?;
+    if m.user.is_system_admin && !actor.is_system_admin {
+        return Err(Error::Forbidden);
+    }
+    users::set_disabled(&mut tx, user, disabled, now).await?;
+    if disabled {
+        sessions::delete_for_user(&mut tx, user, None).await?;
+    }
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
+        "user",
+        user,
+        json!({"before": {"disabled": m.user.disabled}, "after": {"disabled": disabled}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates a system administrator or any account from the command line; the
+/// password given is permanent unless `temporary`.
+pub async fn create_account_cli(
+    st: &AppState,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    is_system_admin: bool,
+    temporary: bool,
+    membership: Option<(OrgId, Vec<Role>)>,
+) -> Result<UserId> {
+    let actor = Actor::cli();
+    let username = Username::parse(username)?;
+    let display = DisplayName::parse(display_name)?;
+    let pw = Password::parse("password", password)?;
+    let hash = hash_async(pw.expose().to_string()).await?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    if users::by_username(&mut tx, username.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict("username-taken"));
+    }
+    let id = users::insert(
+        &mut tx,
+        users::NewUser {
+            username: username.as_str(),
+            display_name: display.as_str(),
+            password_hash: &hash,
+            must_change_password: temporary,
+            is_system_admin,
+            locale: "vi",
+            now,
+        },
+    )
+    .await?;
+    let agency = membership.as_ref().map(|(o, _)| *o);
+    if let Some((org, roles)) = &membership {
+        users::set_roles(&mut tx, id, *org, roles, now).await?;
+    }
+    audit(
+        &mut tx,
+        &actor,
+        agency,
+        "user.create",
+        "user",
+        id,
+        json!({"after": {"username": username.as_str(), "system_admin": is_system_admin,
+                         "roles": membership.map(|(_, r)| r.iter().map(|r| r.code()).collect::<Vec<_>>())}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a user's password from the command line.
+pub async fn set_password_cli(
+    st: &AppState,
+    username: &str,
+    password: &str,
+    temporary: bool,
+) -> Result<()> {
+    let pw = Password::parse("password", password)?;
+    let hash = hash_async(pw.expose().to_string()).await?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let u = users::by_username(&mut tx, &username.trim().to_lowercase())
+        .await?
+        .ok_or(Error::NotFound)?;
+    users::set_password(&mut tx, u.id, &hash, temporary, now).await?;
+    sessions::delete_for_user(&mut tx, u.id, None).await?;
+    audit(
+        &mut tx,
+        &Actor::cli(),
+        None,
+        "user.password_set",
+        "user",
+        u.id,
+        json!({"after": {"must_change_password": temporary}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_passwords_are_long_enough_and_differ() {
+        let a = temporary_password();
+        assert_eq!(a.len(), 14);
+        assert!(Password::parse("p", &a).is_ok());
+        assert_ne!(a, temporary_password());
+    }
+
+    #[test]
+    fn roles_parse_and_refuse_unknown() {
+        let r =
+            parse_agency_roles(&["editor".into(), "editor".into(), "head".into()], true).unwrap();
+        assert_eq!(r, vec![Role::Editor, Role::Head]);
+        assert!(parse_agency_roles(&["overseer".into()], true).is_err());
+        assert!(parse_agency_roles(&[], true).is_err());
+        assert!(parse_agency_roles(&[], false).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,37 @@
+//! The application state shared by every request and worker.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::keys::Keys;
+use crate::web::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, keys: Keys, clock: Arc<dyn Clock>) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(keys),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

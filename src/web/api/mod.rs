@@ -1,0 +1,70 @@
+//! The JSON API under `/api/v1`: the same operations as the pages, for scripts and
+//! other systems. Authenticate with `Authorization: Bearer lt_…` (a personal access
+//! token) or a browser session plus the `X-CSRF-Token` header. Errors are
+//! `{code, message, field}` with stable codes.
+
+pub mod agencies;
+pub mod audit;
+pub mod me;
+pub mod members;
+
+use axum::Json;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::OpenApi;
+
+/// The error body every failing API call returns.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// Stable machine-readable code, e.g. `forbidden`, `invalid_input`.
+    pub code: String,
+    /// A sentence in the caller's language (Vietnamese unless English is chosen).
+    pub message: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lantoa API",
+        description = "Newsroom desk for short video. Authenticate with a personal access token: `Authorization: Bearer lt_…`. Errors are JSON `{code, message, field}`; codes: unauthenticated, forbidden, not_found, invalid_input, malformed_request, conflict, too_many_attempts, password_change_required, csrf_failed, method_not_allowed, payload_too_large, unsupported_media_type, unavailable, internal."
+    ),
+    paths(
+        me::get_me, me::put_locale, me::put_password, me::list_tokens, me::create_token, me::revoke_token,
+        agencies::list, agencies::create, agencies::get_one, agencies::dashboard,
+        members::list, members::create, members::get_one, members::put_roles, members::reset_password,
+        members::put_disabled,
+        audit::agency_audit, audit::system_audit,
+    ),
+    components(schemas(ApiError)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi_json() -> impl IntoResponse {
+    let body = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into());
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}
+
+/// Wraps a value as a JSON response.
+pub fn json<T: Serialize>(v: T) -> Json<T> {
+    Json(v)
+}

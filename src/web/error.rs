@@ -1,0 +1,120 @@
+//! The one place errors become HTTP responses: status, stable code, message id.
+//!
+//! A handler's `Error` turns into a bare response carrying an [`ErrorBody`]; the
+//! context middleware, which knows the user's language and whether the request
+//! was for the API or a page, renders it as JSON `{code, message, field}` or as an
+//! error page.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+/// What went wrong, before it is put into the user's language.
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    pub status: StatusCode,
+    /// Stable, machine-readable; documented in the OpenAPI document.
+    pub code: &'static str,
+    pub message_id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    pub fn new(status: StatusCode, code: &'static str, message_id: &'static str) -> Self {
+        ErrorBody {
+            status,
+            code,
+            message_id,
+            args: vec![],
+            field: None,
+        }
+    }
+
+    /// The generic body for a status that did not come from an `Error`.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, id) = match status.as_u16() {
+            400 => ("malformed_request", "error-malformed"),
+            401 => ("unauthenticated", "error-unauthenticated"),
+            403 => ("forbidden", "error-forbidden"),
+            404 => ("not_found", "error-not-found"),
+            405 => ("method_not_allowed", "error-method-not-allowed"),
+            413 => ("payload_too_large", "error-too-large"),
+            415 => ("unsupported_media_type", "error-malformed"),
+            422 => ("malformed_request", "error-malformed"),
+            503 => ("unavailable", "error-unavailable"),
+            _ => ("internal", "error-internal"),
+        };
+        ErrorBody::new(status, code, id)
+    }
+}
+
+impl From<&Error> for ErrorBody {
+    fn from(e: &Error) -> Self {
+        use StatusCode as S;
+        match e {
+            Error::Unauthenticated => {
+                ErrorBody::new(S::UNAUTHORIZED, "unauthenticated", "error-unauthenticated")
+            }
+            Error::Forbidden => ErrorBody::new(S::FORBIDDEN, "forbidden", "error-forbidden"),
+            Error::NotFound => ErrorBody::new(S::NOT_FOUND, "not_found", "error-not-found"),
+            Error::Invalid(i) => ErrorBody {
+                field: Some(i.field.to_string()),
+                ..ErrorBody::new(S::BAD_REQUEST, "invalid_input", i.message_id)
+            },
+            Error::Malformed { field, detail } => ErrorBody {
+                field: Some(field.clone()),
+                args: vec![("field", field.clone()), ("detail", detail.clone())],
+                ..ErrorBody::new(S::BAD_REQUEST, "malformed_request", "error-malformed-field")
+            },
+            Error::Conflict(id) => ErrorBody::new(S::CONFLICT, "conflict", id),
+            Error::Throttled { minutes } => ErrorBody {
+                args: vec![("minutes", minutes.to_string())],
+                ..ErrorBody::new(S::TOO_MANY_REQUESTS, "too_many_attempts", "error-throttled")
+            },
+            Error::PasswordChangeRequired => ErrorBody::new(
+                S::FORBIDDEN,
+                "password_change_required",
+                "error-password-change-required",
+            ),
+            Error::Csrf => ErrorBody::new(S::FORBIDDEN, "csrf_failed", "error-csrf"),
+            Error::Unavailable => {
+                ErrorBody::new(S::SERVICE_UNAVAILABLE, "unavailable", "error-unavailable")
+            }
+            Error::Internal(_) => {
+                ErrorBody::new(S::INTERNAL_SERVER_ERROR, "internal", "error-internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let body = ErrorBody::from(&self);
+        let mut resp = body.status.into_response();
+        resp.extensions_mut().insert(body);
+        resp
+    }
+}
+
+/// Every stable error code, for the API documentation.
+pub const CODES: &[&str] = &[
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "invalid_input",
+    "malformed_request",
+    "conflict",
+    "too_many_attempts",
+    "password_change_required",
+    "csrf_failed",
+    "method_not_allowed",
+    "payload_too_large",
+    "unsupported_media_type",
+    "unavailable",
+    "internal",
+];

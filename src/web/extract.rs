@@ -1,0 +1,237 @@
+//! Extractors: the signed-in user, the authorisation guard, and body parsers that
+//! name the offending field.
+//!
+//! [`Authz<A>`] is where authorisation happens for everything agency-scoped: a
+//! handler that takes `Authz<act::ManageMembers>` cannot run unless the policy
+//! allows that action in the agency named by the `{aid}` path parameter.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::middleware::ReqCtx;
+use crate::db::orgs::Org;
+use crate::domain::{Action, OrgId, policy};
+use crate::error::Error;
+use crate::service::accounts::Principal;
+use crate::service::orgs::agency_target;
+use crate::state::AppState;
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqCtx {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        parts
+            .extensions
+            .get::<ReqCtx>()
+            .cloned()
+            .ok_or_else(|| Error::Internal("request context missing".into()))
+    }
+}
+
+/// A signed-in user.
+pub struct CurrentUser {
+    pub p: Arc<Principal>,
+    pub ctx: ReqCtx,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Error> {
+        let ctx = ReqCtx::from_request_parts(parts, s).await?;
+        let p = ctx.principal.clone().ok_or(Error::Unauthenticated)?;
+        Ok(CurrentUser { p, ctx })
+    }
+}
+
+/// A signed-in system administrator.
+pub struct SystemAdmin {
+    pub p: Arc<Principal>,
+    pub ctx: ReqCtx,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SystemAdmin {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Error> {
+        let CurrentUser { p, ctx } = CurrentUser::from_request_parts(parts, s).await?;
+        if !p.is_system_admin {
+            return Err(Error::Forbidden);
+        }
+        Ok(SystemAdmin { p, ctx })
+    }
+}
+
+/// Names an [`Action`] at the type level, for [`Authz`].
+pub trait ActionMarker: Send + Sync + 'static {
+    const ACTION: Action;
+}
+
+/// The actions, as types.
+pub mod act {
+    use super::ActionMarker;
+    use crate::domain::Action;
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {$(
+            pub struct $name;
+            impl ActionMarker for $name {
+                const ACTION: Action = Action::$name;
+            }
+        )*};
+    }
+    markers!(ViewDashboard, ViewMembers, ManageMembers, ViewAudit);
+}
+
+/// Proof that the signed-in user may perform `A` in the agency `{aid}`.
+pub struct Authz<A> {
+    pub p: Arc<Principal>,
+    pub ctx: ReqCtx,
+    pub agency: Org,
+    _action: PhantomData<A>,
+}
+
+impl<A> Authz<A> {
+    pub fn agency_id(&self) -> OrgId {
+        self.agency.id
+    }
+    pub fn actor(&self) -> crate::service::Actor {
+        self.p.actor(&self.ctx.client_addr)
+    }
+    /// Whether the same user may also perform another action here (for showing links).
+    pub fn may(&self, action: Action) -> bool {
+        policy::allows(
+            &self.p.subject(),
+            policy::Target {
+                agency: self.agency.id,
+                body: self.agency.parent_id,
+            },
+            action,
+        )
+    }
+}
+
+impl<A: ActionMarker> FromRequestParts<AppState> for Authz<A> {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Error> {
+        let CurrentUser { p, ctx } = CurrentUser::from_request_parts(parts, st).await?;
+        let params = RawPathParams::from_request_parts(parts, st)
+            .await
+            .map_err(|_| Error::NotFound)?;
+        let aid = params
+            .iter()
+            .find(|(k, _)| *k == "aid")
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .ok_or(Error::NotFound)?;
+        let (agency, target) = agency_target(st, OrgId(aid)).await?;
+        let subject = p.subject();
+        if !policy::can_enter(&subject, target) || !policy::allows(&subject, target, A::ACTION) {
+            return Err(Error::Forbidden);
+        }
+        Ok(Authz {
+            p,
+            ctx,
+            agency,
+            _action: PhantomData,
+        })
+    }
+}
+
+/// Takes the field name out of a serde message such as "missing field `username`".
+fn field_from_message(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+const MAX_BODY: usize = 1024 * 1024;
+
+/// A URL-encoded form body (repeated keys become lists); errors name the field.
+pub struct FormData<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormData<T> {
+    type Rejection = Error;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Error> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(Error::Malformed {
+                field: "body".into(),
+                detail: "expected application/x-www-form-urlencoded".into(),
+            });
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
+            .await
+            .map_err(|_| Error::Malformed {
+                field: "body".into(),
+                detail: "body too large".into(),
+            })?;
+        serde_html_form::from_bytes::<T>(&bytes)
+            .map(FormData)
+            .map_err(|e| {
+                let detail = e.to_string();
+                Error::Malformed {
+                    field: field_from_message(&detail).unwrap_or_else(|| "body".into()),
+                    detail,
+                }
+            })
+    }
+}
+
+/// A JSON body; errors name the field by its path.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Error> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(Error::Malformed {
+                field: "body".into(),
+                detail: "expected Content-Type: application/json".into(),
+            });
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
+            .await
+            .map_err(|_| Error::Malformed {
+                field: "body".into(),
+                detail: "body too large".into(),
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize::<_, T>(de)
+            .map(JsonBody)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let detail = e.inner().to_string();
+                let field = if path == "." || path.is_empty() {
+                    field_from_message(&detail).unwrap_or_else(|| "body".into())
+                } else {
+                    path
+                };
+                Error::Malformed { field, detail }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_from_message;
+
+    #[test]
+    fn field_names_come_out_of_serde_messages() {
+        assert_eq!(
+            field_from_message("missing field `username`").as_deref(),
+            Some("username")
+        );
+        assert_eq!(field_from_message("invalid type"), None);
+    }
+}

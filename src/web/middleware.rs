@@ -1,0 +1,342 @@
+//! The request context: who is asking (session cookie or access token), in which
+//! language, from where; CSRF checks on every state-changing request; forced
+//! password changes; and the rendering of every error in the user's language.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::error::ErrorBody;
+use crate::crypto::{constant_time_eq, hmac_hex, random_token};
+use crate::domain::Locale;
+use crate::error::Error;
+use crate::i18n::Tr;
+use crate::service::accounts::{AuthVia, Principal, resolve_session, resolve_token};
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "lantoa_session";
+/// Holds the CSRF token of a visitor who is not signed in (login form).
+pub const PRE_COOKIE: &str = "lantoa_pre";
+pub const LANG_COOKIE: &str = "lantoa_lang";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Largest form body the CSRF check reads (forms are small; uploads use headers).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// What every handler knows about its request.
+#[derive(Debug, Clone)]
+pub struct ReqCtx {
+    pub client_addr: String,
+    pub locale: Locale,
+    pub principal: Option<Arc<Principal>>,
+    /// The token forms must send back.
+    pub csrf: String,
+    pub is_api: bool,
+    pub path: String,
+}
+
+impl ReqCtx {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.locale)
+    }
+}
+
+/// Marks a response a handler rendered itself, even with an error status.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered;
+
+pub fn parse_cookies(headers: &HeaderMap) -> HashMap<String, String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn client_addr(st: &AppState, req: &Request) -> String {
+    if st.config.trust_proxy
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_string();
+    }
+    req.extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Paths a user who must change the password may still use.
+fn allowed_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/profile"
+            | "/profile/password"
+            | "/logout"
+            | "/lang"
+            | "/api/v1/me"
+            | "/api/v1/me/password"
+    ) || path.starts_with("/static/")
+}
+
+pub fn csrf_for_session(st: &AppState, token_hash: &str) -> String {
+    hmac_hex(&st.keys.session, format!("csrf:{token_hash}").as_bytes())
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let path = req.uri().path().to_string();
+    let is_api = path.starts_with("/api/");
+    let ops = matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics")
+        || path.starts_with("/static/");
+    let client = client_addr(&st, &req);
+    let cookies = parse_cookies(req.headers());
+    let accept_lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::from_accept_language);
+    let cookie_lang = cookies.get(LANG_COOKIE).and_then(|v| Locale::parse(v).ok());
+    let anon_locale = if is_api {
+        accept_lang.unwrap_or_default()
+    } else {
+        cookie_lang.unwrap_or_default()
+    };
+
+    let mut ctx = ReqCtx {
+        client_addr: client,
+        locale: anon_locale,
+        principal: None,
+        csrf: String::new(),
+        is_api,
+        path: path.clone(),
+    };
+    let mut new_pre_cookie = None;
+
+    let outcome = if ops {
+        Ok(req)
+    } else {
+        prepare(&st, &mut ctx, &cookies, &mut new_pre_cookie, req).await
+    };
+    let mut resp = match outcome {
+        Ok(mut req) => {
+            req.extensions_mut().insert(ctx.clone());
+            next.run(req).await
+        }
+        Err(resp) => resp,
+    };
+
+    resp = finish(&ctx, resp);
+    let h = resp.headers_mut();
+    if let Some(token) = new_pre_cookie
+        && let Ok(v) = HeaderValue::from_str(&cookie(&st, PRE_COOKIE, &token, None))
+    {
+        h.append(header::SET_COOKIE, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        );
+    }
+    st.metrics
+        .observe(resp.status().as_u16(), started.elapsed().as_micros() as u64);
+    resp
+}
+
+/// Resolves the principal, checks CSRF and the forced password change.
+/// Returns the request to run, or the response that stops it.
+async fn prepare(
+    st: &AppState,
+    ctx: &mut ReqCtx,
+    cookies: &HashMap<String, String>,
+    new_pre_cookie: &mut Option<String>,
+    req: Request,
+) -> Result<Request, Response> {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let principal = if let Some(t) = bearer {
+        match resolve_token(st, &t).await {
+            Ok(Some(p)) => Some(p),
+            Ok(None) => return Err(Error::Unauthenticated.into_response()),
+            Err(e) => return Err(e.into_response()),
+        }
+    } else if let Some(c) = cookies.get(SESSION_COOKIE) {
+        match resolve_session(st, c).await {
+            Ok(p) => p,
+            Err(e) => return Err(e.into_response()),
+        }
+    } else {
+        None
+    };
+
+    let had_pre = cookies
+        .get(PRE_COOKIE)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    ctx.csrf = match principal.as_ref().map(|p| &p.via) {
+        Some(AuthVia::Session { token_hash }) => csrf_for_session(st, token_hash),
+        Some(AuthVia::Token { .. }) => String::new(),
+        None => match had_pre {
+            Some(v) => v.clone(),
+            None => {
+                let t = random_token();
+                *new_pre_cookie = Some(t.clone());
+                t
+            }
+        },
+    };
+    if let Some(p) = &principal {
+        ctx.locale = p.locale;
+    }
+    let via_token = matches!(
+        principal.as_ref().map(|p| &p.via),
+        Some(AuthVia::Token { .. })
+    );
+    let must_change = principal.as_ref().is_some_and(|p| p.must_change_password);
+    ctx.principal = principal.map(Arc::new);
+
+    let mut req = req;
+    if is_unsafe(req.method()) && !via_token {
+        let (ok, rebuilt) = check_csrf(ctx, req, new_pre_cookie.is_some()).await;
+        req = rebuilt.map_err(|e| e.into_response())?;
+        if !ok {
+            tracing::warn!(path = %ctx.path, client = %ctx.client_addr, "CSRF check failed");
+            return Err(Error::Csrf.into_response());
+        }
+    }
+
+    if must_change && !allowed_before_password_change(&ctx.path) {
+        if ctx.is_api || req.method() != Method::GET {
+            return Err(Error::PasswordChangeRequired.into_response());
+        }
+        return Err(Redirect::to("/profile?force=1").into_response());
+    }
+    Ok(req)
+}
+
+/// Compares the token in the `X-CSRF-Token` header or the `_csrf` form field with
+/// the expected one. Reads (and puts back) a form body to find the field.
+async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Result<Request, Error>) {
+    if fresh_pre {
+        // A visitor without the pre-session cookie cannot have a valid token.
+        return (false, Ok(req));
+    }
+    let expected = ctx.csrf.as_bytes();
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return (constant_time_eq(h.as_bytes(), expected), Ok(req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, Ok(req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return (
+                false,
+                Err(Error::Malformed {
+                    field: "body".into(),
+                    detail: "form too large".into(),
+                }),
+            );
+        }
+    };
+    let ok = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .is_some_and(|(_, v)| constant_time_eq(v.as_bytes(), expected));
+    (ok, Ok(Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// Builds a `Set-Cookie` value; `max_age` None means a session cookie.
+pub fn cookie(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(a) = max_age {
+        c.push_str(&format!("; Max-Age={a}"));
+    }
+    if st.config.secure_cookies() {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// Turns an error response into JSON or a page in the user's language.
+fn finish(ctx: &ReqCtx, resp: Response) -> Response {
+    let status = resp.status();
+    let body = match resp.extensions().get::<ErrorBody>() {
+        Some(b) => b.clone(),
+        None if status.as_u16() >= 400 && resp.extensions().get::<Rendered>().is_none() => {
+            ErrorBody::for_status(status)
+        }
+        None => return resp,
+    };
+    let tr = ctx.tr();
+    let message = tr.t_args(body.message_id, &body.args);
+    if ctx.is_api {
+        let mut r = (
+            body.status,
+            axum::Json(serde_json::json!({
+                "code": body.code, "message": message, "field": body.field,
+            })),
+        )
+            .into_response();
+        if body.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        return r;
+    }
+    if body.status == StatusCode::UNAUTHORIZED {
+        let next = if ctx.path.starts_with('/') && !ctx.path.starts_with("//") {
+            ctx.path.as_str()
+        } else {
+            "/"
+        };
+        return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+    }
+    let page = super::pages::error_page(ctx, body.status, &message);
+    let mut r = (body.status, Html(page)).into_response();
+    r.extensions_mut().insert(Rendered);
+    r
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

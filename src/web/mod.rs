@@ -1,0 +1,222 @@
+//! HTTP: server-rendered pages (askama + htmx), the JSON API under `/api/v1`, and
+//! the operations endpoints.
+//!
+//! Every route is registered through [`Routes::add`] with its [`Scope`], so the
+//! route table is known at run time: the isolation test walks it and tries every
+//! agency-scoped route as a user of another agency. A new route cannot escape it.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod ops;
+pub mod pages;
+
+use axum::Router;
+use axum::routing::{MethodRouter, delete, get, post, put};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::state::AppState;
+
+/// Who may reach a route at all (the finer decision is the policy's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user; acts only on the user's own things.
+    User,
+    /// A user with a role in the agency `{aid}` (or its overseer).
+    Agency,
+    /// System administrators only.
+    System,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub scope: Scope,
+}
+
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<RouteInfo>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        scope: Scope,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        self.table.push(RouteInfo {
+            method,
+            path,
+            scope,
+        });
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+fn routes() -> Routes {
+    use Scope::*;
+    use api::{agencies as aa, audit as au, me, members as am};
+    use pages::{admin, audit as pa, auth, dashboard as d, members as m, profile as pr};
+    let r = Routes {
+        router: Router::new(),
+        table: Vec::new(),
+    };
+    r
+        // Operations
+        .add("GET", "/healthz", Public, get(ops::healthz))
+        .add("GET", "/readyz", Public, get(ops::readyz))
+        .add("GET", "/metrics", Public, get(ops::metrics))
+        .add("GET", "/static/{file}", Public, get(ops::static_file))
+        // Pages
+        .add("GET", "/login", Public, get(auth::login_page))
+        .add("POST", "/login", Public, post(auth::login_submit))
+        .add("POST", "/lang", Public, post(auth::switch_language))
+        .add("POST", "/logout", User, post(auth::logout))
+        .add("GET", "/", User, get(d::home))
+        .add("GET", "/overview", User, get(d::overview))
+        .add("GET", "/profile", User, get(pr::page))
+        .add("POST", "/profile/password", User, post(pr::change_password))
+        .add("POST", "/profile/tokens", User, post(pr::create_token))
+        .add(
+            "POST",
+            "/profile/tokens/{tid}/revoke",
+            User,
+            post(pr::revoke_token),
+        )
+        .add("GET", "/a/{aid}", Agency, get(d::dashboard))
+        .add("GET", "/a/{aid}/members", Agency, get(m::list))
+        .add("POST", "/a/{aid}/members", Agency, post(m::create))
+        .add("GET", "/a/{aid}/members/{uid}", Agency, get(m::detail))
+        .add(
+            "POST",
+            "/a/{aid}/members/{uid}/roles",
+            Agency,
+            post(m::set_roles),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/members/{uid}/password-reset",
+            Agency,
+            post(m::reset_password),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/members/{uid}/disable",
+            Agency,
+            post(m::disable),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/members/{uid}/enable",
+            Agency,
+            post(m::enable),
+        )
+        .add("GET", "/a/{aid}/audit", Agency, get(pa::agency_audit))
+        .add("GET", "/admin/agencies", System, get(admin::agencies))
+        .add(
+            "POST",
+            "/admin/agencies",
+            System,
+            post(admin::create_agency),
+        )
+        .add("POST", "/admin/bodies", System, post(admin::create_body))
+        .add("GET", "/admin/audit", System, get(pa::system_audit))
+        // JSON API
+        .add(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi_json),
+        )
+        .add("GET", "/api/v1/me", User, get(me::get_me))
+        .add("PUT", "/api/v1/me/locale", User, put(me::put_locale))
+        .add("PUT", "/api/v1/me/password", User, put(me::put_password))
+        .add("GET", "/api/v1/me/tokens", User, get(me::list_tokens))
+        .add("POST", "/api/v1/me/tokens", User, post(me::create_token))
+        .add(
+            "DELETE",
+            "/api/v1/me/tokens/{tid}",
+            User,
+            delete(me::revoke_token),
+        )
+        .add("GET", "/api/v1/agencies", User, get(aa::list))
+        .add("POST", "/api/v1/agencies", System, post(aa::create))
+        .add("GET", "/api/v1/agencies/{aid}", Agency, get(aa::get_one))
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/dashboard",
+            Agency,
+            get(aa::dashboard),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/members",
+            Agency,
+            get(am::list),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/members",
+            Agency,
+            post(am::create),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/members/{uid}",
+            Agency,
+            get(am::get_one),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/members/{uid}/roles",
+            Agency,
+            put(am::put_roles),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/members/{uid}/password-reset",
+            Agency,
+            post(am::reset_password),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/members/{uid}/disabled",
+            Agency,
+            put(am::put_disabled),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/audit",
+            Agency,
+            get(au::agency_audit),
+        )
+        .add("GET", "/api/v1/audit", System, get(au::system_audit))
+}
+
+/// Every route the application serves, with its scope.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().table
+}
+
+/// The application, ready to serve.
+pub fn app(state: AppState) -> Router {
+    routes()
+        .router
+        .fallback(|| async { crate::error::Error::NotFound })
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::context,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .with_state(state)
+}

@@ -1,0 +1,170 @@
+//! Server-rendered pages. One file per area; each handler parses its input,
+//! calls a service operation and renders a template.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod dashboard;
+pub mod members;
+pub mod profile;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::middleware::{Rendered, ReqCtx};
+use crate::db::orgs::Org;
+use crate::domain::{Action, Role, policy};
+use crate::error::{Error, Result};
+use crate::i18n::Tr;
+use crate::service::orgs::visible_agencies;
+use crate::state::AppState;
+
+/// An agency in the navigation, with what the user may open there.
+#[derive(Debug, Clone)]
+pub struct NavAgency {
+    pub id: i64,
+    pub name: String,
+    pub can_members: bool,
+    pub can_audit: bool,
+}
+
+/// What every page's frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub tr: Tr,
+    pub csrf: String,
+    pub path: String,
+    pub user_name: Option<String>,
+    pub agency: Option<NavAgency>,
+    pub agencies: Vec<NavAgency>,
+    pub is_system_admin: bool,
+    pub is_overseer: bool,
+}
+
+impl Layout {
+    /// The frame for a visitor who is not signed in.
+    pub fn anonymous(ctx: &ReqCtx) -> Layout {
+        Layout {
+            tr: ctx.tr(),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user_name: None,
+            agency: None,
+            agencies: vec![],
+            is_system_admin: false,
+            is_overseer: false,
+        }
+    }
+
+    /// The frame for a signed-in user, with the agency being viewed if any.
+    pub async fn build(st: &AppState, ctx: &ReqCtx, current: Option<&Org>) -> Result<Layout> {
+        let mut l = Layout::anonymous(ctx);
+        let Some(p) = &ctx.principal else {
+            return Ok(l);
+        };
+        l.user_name = Some(p.display_name.clone());
+        l.is_system_admin = p.is_system_admin;
+        l.is_overseer = p.memberships.iter().any(|(_, r)| *r == Role::Overseer);
+        let nav = |o: &Org| {
+            let t = policy::Target {
+                agency: o.id,
+                body: o.parent_id,
+            };
+            NavAgency {
+                id: o.id.0,
+                name: o.name.clone(),
+                can_members: policy::allows(&p.subject(), t, Action::ViewMembers),
+                can_audit: policy::allows(&p.subject(), t, Action::ViewAudit),
+            }
+        };
+        if !p.must_change_password {
+            l.agencies = visible_agencies(st, p).await?.iter().map(nav).collect();
+        }
+        l.agency = current.map(nav);
+        Ok(l)
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.tr.locale.other().code()
+    }
+
+    /// The label of the language switch: the other language, in that language.
+    pub fn other_lang_label(&self) -> &'static str {
+        match self.tr.locale.other() {
+            crate::domain::Locale::Vi => "Tiếng Việt",
+            crate::domain::Locale::En => "English",
+        }
+    }
+
+    pub fn time(&self, ms: &i64, tz: &str) -> String {
+        crate::clock::format_local(*ms, tz)
+    }
+}
+
+/// Renders a page with a status; the response is marked as rendered so the error
+/// middleware leaves it alone.
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response> {
+    let html = t
+        .render()
+        .map_err(|e| Error::Internal(format!("template: {e}")))?;
+    let mut r = (status, Html(html)).into_response();
+    r.extensions_mut().insert(Rendered);
+    Ok(r)
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Response> {
+    render_status(StatusCode::OK, t)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    l: Layout,
+    status: u16,
+    title: String,
+    message: &'a str,
+}
+
+/// The error page, in the user's language.
+pub fn error_page(ctx: &ReqCtx, status: StatusCode, message: &str) -> String {
+    let mut l = Layout::anonymous(ctx);
+    l.user_name = ctx.principal.as_ref().map(|p| p.display_name.clone());
+    let tr = ctx.tr();
+    let title = match status.as_u16() {
+        403 => tr.t("error-title-403"),
+        404 => tr.t("error-title-404"),
+        500..=599 => tr.t("error-title-500"),
+        _ => tr.t("error-title-other"),
+    };
+    ErrorPage {
+        l,
+        status: status.as_u16(),
+        title,
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| format!("{} {message}", status.as_u16()))
+}
+
+/// A local path to return to after a form, never another site.
+pub fn safe_back(back: Option<&str>) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn back_links_stay_on_site() {
+        assert_eq!(safe_back(Some("/a/1")), "/a/1");
+        assert_eq!(safe_back(Some("//evil.example")), "/");
+        assert_eq!(safe_back(Some("https://evil.example")), "/");
+        assert_eq!(safe_back(Some("/\\evil")), "/");
+        assert_eq!(safe_back(None), "/");
+    }
+}

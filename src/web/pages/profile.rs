@@ -1,0 +1,177 @@
+//! The user's own page: language, password, personal access tokens.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, render_status};
+use crate::db::tokens::ApiToken;
+use crate::domain::TokenId;
+use crate::error::{Error, Result};
+use crate::service::profile;
+use crate::state::AppState;
+use crate::web::extract::{CurrentUser, FormData};
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    l: Layout,
+    username: String,
+    must_change: bool,
+    tokens: Vec<ApiToken>,
+    tz: String,
+    new_token: Option<String>,
+    password_error: Option<String>,
+    password_changed: bool,
+    token_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProfileQuery {
+    changed: Option<String>,
+}
+
+struct Extras {
+    status: StatusCode,
+    new_token: Option<String>,
+    password_error: Option<String>,
+    password_changed: bool,
+    token_error: Option<String>,
+}
+
+impl Default for Extras {
+    fn default() -> Self {
+        Extras {
+            status: StatusCode::OK,
+            new_token: None,
+            password_error: None,
+            password_changed: false,
+            token_error: None,
+        }
+    }
+}
+
+async fn show(st: &AppState, u: &CurrentUser, x: Extras) -> Result<Response> {
+    let l = Layout::build(st, &u.ctx, None).await?;
+    let tokens = profile::list_tokens(st, &u.p).await?;
+    render_status(
+        x.status,
+        &ProfilePage {
+            l,
+            username: u.p.username.clone(),
+            must_change: u.p.must_change_password,
+            tokens,
+            tz: st.config.time_zone.clone(),
+            new_token: x.new_token,
+            password_error: x.password_error,
+            password_changed: x.password_changed,
+            token_error: x.token_error,
+        },
+    )
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Response> {
+    show(
+        &st,
+        &u,
+        Extras {
+            password_changed: q.changed.is_some(),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    FormData(f): FormData<PasswordForm>,
+) -> Result<Response> {
+    let r = profile::change_password(
+        &st,
+        &u.p,
+        &u.ctx.client_addr,
+        &f.current_password,
+        &f.new_password,
+        &f.confirm_password,
+    )
+    .await;
+    match r {
+        Ok(()) => Ok(Redirect::to("/profile?changed=1").into_response()),
+        Err(Error::Invalid(i)) => {
+            let msg = u.ctx.tr().t(i.message_id);
+            show(
+                &st,
+                &u,
+                Extras {
+                    status: StatusCode::BAD_REQUEST,
+                    password_error: Some(msg),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    FormData(f): FormData<TokenForm>,
+) -> Result<Response> {
+    match profile::create_token(&st, &u.p, &u.ctx.client_addr, &f.name).await {
+        Ok((_, token)) => {
+            show(
+                &st,
+                &u,
+                Extras {
+                    new_token: Some(token),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(Error::Invalid(i)) => {
+            let msg = u.ctx.tr().t(i.message_id);
+            show(
+                &st,
+                &u,
+                Extras {
+                    status: StatusCode::BAD_REQUEST,
+                    token_error: Some(msg),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    Path(tid): Path<i64>,
+) -> Result<Response> {
+    profile::revoke_token(&st, &u.p, &u.ctx.client_addr, TokenId(tid)).await?;
+    Ok(Redirect::to("/profile").into_response())
+}

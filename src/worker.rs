@@ -1,0 +1,43 @@
+//! Background work that runs inside `lantoa serve` or alone as `lantoa worker`.
+//!
+//! For now: housekeeping (expired sessions, old login attempts). The durable job
+//! queue for media and publishing plugs in here.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::db::{sessions, throttle};
+use crate::state::AppState;
+
+const EVERY: Duration = Duration::from_secs(60);
+/// Login attempts are kept this long for throttling and investigation.
+const KEEP_ATTEMPTS_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// One round of housekeeping; returns (sessions purged, attempts purged).
+pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let s = sessions::purge_expired(&mut tx, now).await?;
+    let a = throttle::purge_before(&mut tx, now - KEEP_ATTEMPTS_MS).await?;
+    tx.commit().await?;
+    Ok((s, a))
+}
+
+/// Runs until `stop` turns true.
+pub async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        match housekeeping(&st).await {
+            Ok((s, a)) if s + a > 0 => tracing::debug!(sessions = s, attempts = a, "housekeeping"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {},
+            _ = stop.changed() => break,
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+}

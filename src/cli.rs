@@ -194,7 +194,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(StartError(e)) => return fail(e),
     };
-    match cli.command {
+    let code = dispatch(st.clone(), cli.command).await;
+    // Closing the pool checkpoints SQLite's write-ahead log into the main file.
+    st.db.close().await;
+    code
+}
+
+async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
+    match command {
         Command::Config(_) => ExitCode::SUCCESS,
         Command::Migrate => {
             println!(

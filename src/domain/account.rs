@@ -50,7 +50,7 @@ impl Password {
 
     pub fn parse(field: &'static str, s: &str) -> Result<Password, Invalid> {
         let n = s.chars().count();
-        if n < Self::MIN_LEN || n > 200 || s.trim().is_empty() {
+        if !(Self::MIN_LEN..=200).contains(&n) || s.trim().is_empty() {
             return Err(Invalid::new(field, "invalid-password"));
         }
         Ok(Password(s.to_string()))

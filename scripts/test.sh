@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of Lantoa, as CI does:
+#   format and lint checks, the Rust suite on SQLite and again on PostgreSQL,
+#   and the real-browser test on both engines.
+# Installs what is missing first (ffmpeg, chromium, playwright-core) and starts
+# PostgreSQL when it is down.
+#
+#   bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf '\n[test] %s\n' "$*"; }
+
+bash scripts/install-deps.sh
+
+PG_ADMIN_URL="${LANTOA_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export LANTOA_TEST_PG_URL="$PG_ADMIN_URL"
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+
+log "build"
+cargo build --quiet --all-targets
+
+if cargo nextest --version >/dev/null 2>&1; then
+  run_suite() { cargo nextest run --no-fail-fast; }
+else
+  run_suite() { cargo test --no-fail-fast; }
+fi
+
+log "Rust tests on SQLite"
+LANTOA_TEST_DB=sqlite run_suite
+
+log "Rust tests on PostgreSQL"
+LANTOA_TEST_DB=postgres run_suite
+
+log "browser test on SQLite"
+node --test tests/browser/
+
+log "browser test on PostgreSQL"
+DB="lantoa_browser_$$"
+psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
+psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $DB" >/dev/null
+trap 'psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+LANTOA_BROWSER_DATABASE_URL="${PG_ADMIN_URL%/*}/$DB" node --test tests/browser/
+
+log "all tests passed"

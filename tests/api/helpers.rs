@@ -1,0 +1,378 @@
+//! The test harness: every test gets its own application on a free port, its own
+//! database (a fresh SQLite file, or a fresh PostgreSQL database when
+//! `LANTOA_TEST_DB=postgres`), and helpers to act as a browser or an API client.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use lantoa::clock::{Clock, ManualClock};
+use lantoa::config::Config;
+use lantoa::crypto::hash_password;
+use lantoa::db::{Db, orgs, users};
+use lantoa::domain::{OrgId, Role, UserId};
+use lantoa::keys::Keys;
+use lantoa::server::{Application, open_database};
+use lantoa::state::AppState;
+use reqwest::redirect::Policy;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery";
+static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| hash_password(PASSWORD));
+
+/// Which engine this run tests.
+pub fn engine() -> &'static str {
+    match std::env::var("LANTOA_TEST_DB").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("LANTOA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Drops the test's PostgreSQL database when the test ends.
+pub struct PgDatabase {
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // A separate runtime: Drop may run while the test's runtime is shutting down.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(db) = Db::connect(&pg_admin_url()).await
+                    && let Db::Postgres(p) = &db
+                {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[allow(dead_code)]
+pub struct TestApp {
+    pub addr: String,
+    pub st: AppState,
+    pub clock: ManualClock,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _pg: Option<PgDatabase>,
+}
+
+/// Settings for a test instance.
+pub fn test_config(data_dir: &std::path::Path, database_url: &str) -> Config {
+    let env: BTreeMap<String, String> = [
+        ("LANTOA_DATA_DIR", data_dir.display().to_string()),
+        ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
+        ("LANTOA_DATABASE_URL", database_url.to_string()),
+        ("LANTOA_LOG", "warn".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Config::from_sources(None, &env).expect("test config")
+}
+
+/// A fresh database URL for one test (and the guard that drops it).
+pub async fn fresh_database(data_dir: &std::path::Path) -> (String, Option<PgDatabase>) {
+    if engine() == "postgres" {
+        let name = format!(
+            "lantoa_t_{}",
+            hex::encode(lantoa::crypto::random_bytes::<6>())
+        );
+        let admin = Db::connect(&pg_admin_url())
+            .await
+            .expect("PostgreSQL reachable for tests");
+        if let Db::Postgres(p) = &admin {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(p)
+                .await
+                .expect("create test database");
+        }
+        admin.close().await;
+        let base = pg_admin_url();
+        let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+        (url, Some(PgDatabase { name }))
+    } else {
+        (lantoa::db::sqlite_url_for(data_dir), None)
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (database_url, pg) = fresh_database(data_dir.path()).await;
+    let config = test_config(data_dir.path(), &database_url);
+    let clock = ManualClock::new(jiff::Timestamp::now().as_millisecond());
+    let keys = Keys::load_or_create(&config).unwrap();
+    let db = open_database(&config, &clock).await.expect("database");
+    let st = AppState::new(db, config, keys, Arc::new(clock.clone()) as Arc<dyn Clock>);
+    let app = Application::bind(st.clone()).await.unwrap();
+    let addr = format!("http://{}", app.addr);
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run(async move {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    TestApp {
+        addr,
+        st,
+        clock,
+        data_dir,
+        database_url,
+        stop: Some(tx),
+        server: Some(server),
+        _pg: pg,
+    }
+}
+
+impl TestApp {
+    /// Stops the server and closes the database (the data stays for inspection).
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.server.take() {
+            let _ = h.await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.addr)
+    }
+
+    /// A client with no cookies that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Creates an organisation directly in the database.
+    pub async fn org(&self, kind: &str, parent: Option<OrgId>, slug: &str, name: &str) -> OrgId {
+        let mut tx = self.st.db.write().await.unwrap();
+        let id = orgs::insert(
+            &mut tx,
+            orgs::NewOrg {
+                kind,
+                parent_id: parent,
+                slug,
+                name,
+                time_zone: "Asia/Ho_Chi_Minh",
+                now: self.clock.now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Creates a user with the shared test password and the given memberships.
+    pub async fn user(&self, username: &str, sysadmin: bool, roles: &[(OrgId, Role)]) -> UserId {
+        self.user_with(username, sysadmin, false, roles).await
+    }
+
+    pub async fn user_with(
+        &self,
+        username: &str,
+        sysadmin: bool,
+        must_change: bool,
+        roles: &[(OrgId, Role)],
+    ) -> UserId {
+        let mut tx = self.st.db.write().await.unwrap();
+        let now = self.clock.now_ms();
+        let id = users::insert(
+            &mut tx,
+            users::NewUser {
+                username,
+                display_name: &format!("Người dùng {username}"),
+                password_hash: &PASSWORD_HASH,
+                must_change_password: must_change,
+                is_system_admin: sysadmin,
+                locale: "vi",
+                now,
+            },
+        )
+        .await
+        .unwrap();
+        let mut by_org: BTreeMap<OrgId, Vec<Role>> = BTreeMap::new();
+        for (o, r) in roles {
+            by_org.entry(*o).or_default().push(*r);
+        }
+        for (o, rs) in by_org {
+            users::set_roles(&mut tx, id, o, &rs, now).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// A body with agencies A and B, and people in several roles in each.
+    pub async fn network(&self) -> Network {
+        let body = self.org("body", None, "btg", "Ban Tuyên giáo").await;
+        let a = self.org("agency", Some(body), "bao-a", "Báo A").await;
+        let b = self.org("agency", Some(body), "dai-b", "Đài B").await;
+        let other_body = self.org("body", None, "btg-khac", "Tỉnh khác").await;
+        let c = self.org("agency", Some(other_body), "bao-c", "Báo C").await;
+        Network {
+            body,
+            a,
+            b,
+            c,
+            a_reporter: self.user("a.reporter", false, &[(a, Role::Reporter)]).await,
+            a_editor: self.user("a.editor", false, &[(a, Role::Editor)]).await,
+            a_head: self.user("a.head", false, &[(a, Role::Head)]).await,
+            a_admin: self.user("a.admin", false, &[(a, Role::AgencyAdmin)]).await,
+            b_admin: self.user("b.admin", false, &[(b, Role::AgencyAdmin)]).await,
+            b_reporter: self.user("b.reporter", false, &[(b, Role::Reporter)]).await,
+            overseer: self
+                .user("overseer", false, &[(body, Role::Overseer)])
+                .await,
+            sysadmin: self.user("root", true, &[]).await,
+        }
+    }
+
+    /// Signs in through the login form, as a browser does.
+    pub async fn login(&self, username: &str) -> Browser {
+        let b = self.browser();
+        let resp = b.login(username, PASSWORD).await;
+        assert_eq!(resp.status(), 303, "login of {username} failed");
+        b.refresh_csrf("/profile").await;
+        b
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.addr.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            csrf: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    /// A personal access token for the user, made through the service.
+    pub async fn token_for(&self, username: &str) -> String {
+        let b = self.login(username).await;
+        let r = b.post_form("/profile/tokens", &[("name", "test")]).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        extract(&html, "id=\"new-token\">", "<").expect("token on page")
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        let mut tx = self.st.db.read().await.unwrap();
+        lantoa::on_tx!(&mut tx, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(c).await).unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[allow(dead_code)]
+pub struct Network {
+    pub body: OrgId,
+    pub a: OrgId,
+    pub b: OrgId,
+    /// An agency of another body.
+    pub c: OrgId,
+    pub a_reporter: UserId,
+    pub a_editor: UserId,
+    pub a_head: UserId,
+    pub a_admin: UserId,
+    pub b_admin: UserId,
+    pub b_reporter: UserId,
+    pub overseer: UserId,
+    pub sysadmin: UserId,
+}
+
+/// Text between `start` and the next `end`.
+pub fn extract(html: &str, start: &str, end: &str) -> Option<String> {
+    let i = html.find(start)? + start.len();
+    let j = html[i..].find(end)?;
+    Some(html[i..i + j].to_string())
+}
+
+/// A browser: keeps cookies, sends the CSRF token with every form.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub csrf: std::sync::Mutex<String>,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Reads the CSRF token from a page's forms.
+    pub async fn refresh_csrf(&self, path: &str) {
+        let html = self.get(path).await.text().await.unwrap();
+        if let Some(t) = extract(&html, "name=\"_csrf\" value=\"", "\"") {
+            *self.csrf.lock().unwrap() = t;
+        }
+    }
+
+    pub fn csrf(&self) -> String {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.refresh_csrf("/login").await;
+        self.post_form("/login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    /// Posts a form with the CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let csrf = self.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form without any CSRF token (as a forged cross-site request would).
+    pub async fn post_form_without_csrf(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}

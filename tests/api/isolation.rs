@@ -1,0 +1,290 @@
+//! Agency isolation, table-driven over the application's real route table: every
+//! agency-scoped route is tried by a user of another agency, every system route by
+//! an agency admin, every user route that names an object by another user. A new
+//! route is covered automatically; one with an unknown path parameter fails here.
+
+use crate::helpers::{Network, PASSWORD, TestApp, spawn_app};
+use lantoa::db::{tokens, users};
+use lantoa::web::{RouteInfo, Scope, route_table};
+
+/// The concrete path for a route, with ids that belong to agency A.
+fn concrete(route: &RouteInfo, n: &Network, token_id: i64) -> String {
+    let mut out = String::new();
+    for seg in route.path.split('/').skip(1) {
+        out.push('/');
+        match seg {
+            "{aid}" => out.push_str(&n.a.to_string()),
+            "{uid}" => out.push_str(&n.a_editor.to_string()),
+            "{tid}" => out.push_str(&token_id.to_string()),
+            "{file}" => out.push_str("app.css"),
+            s if s.starts_with('{') => panic!(
+                "route {} has a parameter the isolation test does not know: {s}; add it here",
+                route.path
+            ),
+            s => out.push_str(s),
+        }
+    }
+    out
+}
+
+fn form_fields(n: &Network) -> Vec<(&'static str, String)> {
+    vec![
+        ("username", "intruder.made".into()),
+        ("display_name", "Intruder".into()),
+        ("roles", "agency_admin".into()),
+        ("slug", "intruder-org".into()),
+        ("name", "Intruder org".into()),
+        ("parent", n.body.to_string()),
+        ("lang", "en".into()),
+    ]
+}
+
+fn json_body(n: &Network) -> serde_json::Value {
+    serde_json::json!({
+        "username": "intruder.made", "display_name": "Intruder", "roles": ["agency_admin"],
+        "disabled": true, "slug": "intruder-org", "name": "Intruder org", "parent_id": n.body.0,
+    })
+}
+
+/// Sends the route's request as a signed-in browser (pages) or with a token (API).
+async fn send(
+    app: &TestApp,
+    who: &str,
+    token: &str,
+    route: &RouteInfo,
+    path: &str,
+    n: &Network,
+) -> reqwest::Response {
+    if route.path.starts_with("/api/") {
+        let c = app.client();
+        let req = match route.method {
+            "GET" => c.get(app.url(path)),
+            "POST" => c.post(app.url(path)).json(&json_body(n)),
+            "PUT" => c.put(app.url(path)).json(&json_body(n)),
+            "DELETE" => c.delete(app.url(path)),
+            m => panic!("unexpected method {m}"),
+        };
+        req.bearer_auth(token).send().await.unwrap()
+    } else {
+        let b = app.login(who).await;
+        match route.method {
+            "GET" => b.get(path).await,
+            "POST" => {
+                let f = form_fields(n);
+                let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                b.post_form(path, &refs).await
+            }
+            m => panic!("pages use GET and POST only, got {m}"),
+        }
+    }
+}
+
+/// What must not have changed after the intruders are done.
+async fn snapshot(app: &TestApp, n: &Network, token_id: i64) -> String {
+    let mut tx = app.st.db.read().await.unwrap();
+    let members = users::members_of(&mut tx, n.a).await.unwrap();
+    let tokens = tokens::list_for_user(&mut tx, n.a_editor).await.unwrap();
+    let editor = users::get(&mut tx, n.a_editor).await.unwrap().unwrap();
+    let orgs = lantoa::db::orgs::all_agencies(&mut tx).await.unwrap();
+    format!(
+        "{:?}|{:?}|{}|{}|{}|{}",
+        members
+            .iter()
+            .map(|m| (m.user.id, m.roles.clone(), m.user.disabled))
+            .collect::<Vec<_>>(),
+        tokens
+            .iter()
+            .map(|t| (t.id, t.revoked_at))
+            .collect::<Vec<_>>(),
+        editor.password_hash,
+        editor.locale,
+        orgs.len(),
+        token_id
+    )
+}
+
+#[tokio::test]
+async fn no_route_lets_another_agency_see_or_change_agency_data() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let a_token = app.token_for("a.editor").await;
+    let token_id = {
+        let mut tx = app.st.db.read().await.unwrap();
+        tokens::list_for_user(&mut tx, n.a_editor).await.unwrap()[0]
+            .id
+            .0
+    };
+    let b_token = app.token_for("b.admin").await;
+    let a_admin_token = app.token_for("a.admin").await;
+    let before = snapshot(&app, &n, token_id).await;
+    let audit_before = app.audit_count().await;
+
+    let table = route_table();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in &table {
+        let path = concrete(route, &n, token_id);
+        let (who, token, expected): (&str, &str, &[u16]) = match route.scope {
+            Scope::Public => continue,
+            // Another user may name A's token, never touch it.
+            Scope::User if route.path.contains("{tid}") => ("b.admin", &b_token, &[404]),
+            Scope::User => continue,
+            Scope::Agency => ("b.admin", &b_token, &[403, 404]),
+            Scope::System => ("a.admin", &a_admin_token, &[403]),
+        };
+        let r = send(&app, who, token, route, &path, &n).await;
+        let status = r.status().as_u16();
+        if !expected.contains(&status) {
+            failures.push(format!("{} {} as {who}: {status}", route.method, path));
+        }
+        if route.path.starts_with("/api/") && status != 404 {
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            assert!(
+                body["code"].is_string(),
+                "{} {}: error must be JSON with a code",
+                route.method,
+                path
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        failures.is_empty(),
+        "isolation broken:\n{}",
+        failures.join("\n")
+    );
+    assert!(checked >= 20, "only {checked} routes checked");
+    // Logins and token creation above are audited; nothing else may have been.
+    let logins = app.audit_count().await - audit_before;
+    let mut tx = app.st.db.read().await.unwrap();
+    let entries = lantoa::db::audit::list(
+        &mut tx,
+        &lantoa::db::audit::Filter {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    drop(tx);
+    let unexpected: Vec<_> = entries
+        .iter()
+        .take(logins as usize)
+        .filter(|e| e.action != "session.login")
+        .map(|e| format!("{} by {}", e.action, e.actor_name))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "intruders changed state: {unexpected:?}"
+    );
+    assert_eq!(snapshot(&app, &n, token_id).await, before);
+    // A's token still works.
+    let r = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&a_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn agency_of_another_body_is_out_of_the_overseers_reach() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let b = app.login("overseer").await;
+    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
+    assert_eq!(b.get(&format!("/a/{}", n.b)).await.status(), 200);
+    assert_eq!(b.get(&format!("/a/{}", n.c)).await.status(), 403);
+    let overview = b.get("/overview").await.text().await.unwrap();
+    assert!(
+        overview.contains("Báo A") && overview.contains("Đài B") && !overview.contains("Báo C")
+    );
+}
+
+#[tokio::test]
+async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let token = app.token_for("overseer").await;
+    let before = app.audit_count().await;
+    let mut failures = Vec::new();
+    for route in route_table().iter().filter(|r| r.scope == Scope::Agency) {
+        let path = concrete(route, &n, 0);
+        let r = send(&app, "overseer", &token, route, &path, &n).await;
+        let status = r.status().as_u16();
+        let ok = if route.method == "GET" {
+            status == 200
+        } else {
+            status == 403
+        };
+        if !ok {
+            failures.push(format!("{} {path}: {status}", route.method));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let mut tx = app.st.db.read().await.unwrap();
+    let entries = lantoa::db::audit::list(
+        &mut tx,
+        &lantoa::db::audit::Filter {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let changed: Vec<_> = entries
+        .iter()
+        .take((app.audit_count().await - before) as usize)
+        .filter(|e| e.action != "session.login")
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+}
+
+#[tokio::test]
+async fn a_reporter_cannot_open_the_admin_pages() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let b = app.login("a.reporter").await;
+    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
+    for path in [
+        format!("/a/{}/members", n.a),
+        format!("/a/{}/audit", n.a),
+        "/admin/agencies".into(),
+        "/admin/audit".into(),
+    ] {
+        let r = b.get(&path).await;
+        assert_eq!(r.status(), 403, "{path}");
+        assert!(
+            r.text().await.unwrap().contains("Không có quyền truy cập"),
+            "{path}: 403 page in Vietnamese"
+        );
+    }
+    // The navigation does not offer them either.
+    let page = b.get(&format!("/a/{}", n.a)).await.text().await.unwrap();
+    assert!(!page.contains(&format!("/a/{}/members", n.a)));
+}
+
+#[tokio::test]
+async fn an_agency_admin_cannot_list_another_agencys_users() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let b = app.login("a.admin").await;
+    let own = b
+        .get(&format!("/a/{}/members", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("a.reporter") && !own.contains("b.reporter"));
+    assert_eq!(b.get(&format!("/a/{}/members", n.b)).await.status(), 403);
+    // A member of B addressed through A's URL is not found.
+    assert_eq!(
+        b.get(&format!("/a/{}/members/{}", n.a, n.b_reporter))
+            .await
+            .status(),
+        404
+    );
+    let _ = PASSWORD;
+}

@@ -1,0 +1,11 @@
+//! Black-box tests of the whole application over HTTP, on SQLite by default and on
+//! PostgreSQL with `LANTOA_TEST_DB=postgres`.
+
+mod audit;
+mod auth;
+mod cli;
+mod helpers;
+mod isolation;
+mod members;
+mod ops;
+mod profile;

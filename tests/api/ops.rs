@@ -1,0 +1,150 @@
+//! Health, readiness, metrics, error pages, the API document, embedded assets.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let mut app = spawn_app().await;
+    let c = app.client();
+    assert_eq!(
+        c.get(app.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        c.get(app.url("/readyz")).send().await.unwrap().status(),
+        200
+    );
+    let m = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("lantoa_http_requests_total{class=\"2xx\"}"),
+        "{m}"
+    );
+    assert!(m.contains("lantoa_database_up 1"));
+    assert!(m.contains(&format!(
+        "lantoa_schema_version {}",
+        lantoa::db::migrate::latest_version()
+    )));
+    // With the database gone, readiness says so while the process stays alive.
+    app.st.db.close().await;
+    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(
+        c.get(app.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
+    // A page that needs the database answers 503 in the user's language, not a crash.
+    let r = c
+        .get(app.url("/a/1"))
+        .header("cookie", "lantoa_session=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Cơ sở dữ liệu tạm thời không truy cập được")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_pages_and_api_paths_get_clear_404s() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let r = c.get(app.url("/khong-co-trang-nay")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.text().await.unwrap().contains("Không tìm thấy trang"));
+    let r = c
+        .get(app.url("/api/v1/nope"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "not_found");
+    assert_eq!(v["message"], "What you asked for was not found.");
+    let r = c.delete(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    // Unauthenticated API calls: 401 JSON; pages: redirect to the login.
+    let r = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["code"],
+        "unauthenticated"
+    );
+    let r = c.get(app.url("/profile")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=%2Fprofile");
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app
+        .client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for r in lantoa::web::route_table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+    {
+        let ops = paths
+            .get(r.path)
+            .unwrap_or_else(|| panic!("{} missing from the OpenAPI document", r.path));
+        assert!(
+            ops.get(r.method.to_lowercase()).is_some(),
+            "{} {} missing",
+            r.method,
+            r.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_load_nothing_from_the_internet() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let login = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(
+            !login.contains(attr),
+            "external reference {attr} in the login page"
+        );
+    }
+    let js = c.get(app.url("/static/htmx.min.js")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.text().await.unwrap().contains("version:\"2.0"));
+    let r = c.get(app.url("/login")).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+}

@@ -60,6 +60,7 @@ members-add = Add a member
 members-create = Create account
 members-temp-password = Temporary password (optional)
 members-temp-password-hint = Leave empty to let Lantoa generate one. The user must change it at first sign-in.
+members-history = This account's change history
 members-account = Account
 members-reset-password = Issue a new temporary password
 members-reset-hint = A new password signs this person out everywhere and revokes their API tokens.

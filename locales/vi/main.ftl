@@ -60,6 +60,7 @@ members-add = Thêm thành viên
 members-create = Tạo tài khoản
 members-temp-password = Mật khẩu tạm (không bắt buộc)
 members-temp-password-hint = Để trống để Lantoa tạo mật khẩu tạm. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.
+members-history = Lịch sử thay đổi của tài khoản này
 members-account = Tài khoản
 members-reset-password = Cấp lại mật khẩu tạm
 members-reset-hint = Cấp lại mật khẩu sẽ đăng xuất người này khỏi mọi thiết bị và thu hồi mọi khóa truy cập API.

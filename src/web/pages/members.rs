@@ -165,6 +165,7 @@ struct MemberPage {
     m: MemberRow,
     roles: Vec<RoleOption>,
     can_manage: bool,
+    can_audit: bool,
     is_self: bool,
     error: Option<String>,
 }
@@ -188,6 +189,7 @@ async fn member_page<A>(
             roles: role_options(&l, &m.roles),
             m: row(&l, &m),
             can_manage: a.may(Action::ManageMembers),
+            can_audit: a.may(Action::ViewAudit),
             is_self: a.p.user_id == uid,
             error,
             l,

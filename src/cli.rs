@@ -213,7 +213,11 @@ async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
         Command::Serve => serve(st).await,
         Command::Worker => {
             let (tx, rx) = tokio::sync::watch::channel(false);
-            let w = tokio::spawn(crate::worker::run(st.clone(), rx));
+            let w = tokio::spawn(crate::worker::run(
+                st.clone(),
+                crate::jobs::Registry::standard(),
+                rx,
+            ));
             tracing::info!("worker running; stop with SIGTERM");
             shutdown_signal().await;
             let _ = tx.send(true);

@@ -46,6 +46,12 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Jobs one process runs at once.
+    pub worker_slots: i64,
+    /// How long a job's lease lasts without a heartbeat before another worker takes it.
+    pub job_lease_seconds: i64,
+    /// How long running jobs may take to finish after SIGTERM before they are handed back.
+    pub shutdown_grace_seconds: i64,
 }
 
 /// The settings a TOML file may contain; every field optional.
@@ -67,6 +73,9 @@ struct FileConfig {
     login_max_failures_per_address: Option<i64>,
     login_window_minutes: Option<i64>,
     trust_proxy: Option<bool>,
+    worker_slots: Option<i64>,
+    job_lease_seconds: Option<i64>,
+    shutdown_grace_seconds: Option<i64>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -94,6 +103,13 @@ const SETTINGS: &[(&str, &str, bool)] = &[
     ),
     ("login_window_minutes", "LANTOA_LOGIN_WINDOW_MINUTES", false),
     ("trust_proxy", "LANTOA_TRUST_PROXY", false),
+    ("worker_slots", "LANTOA_WORKER_SLOTS", false),
+    ("job_lease_seconds", "LANTOA_JOB_LEASE_SECONDS", false),
+    (
+        "shutdown_grace_seconds",
+        "LANTOA_SHUTDOWN_GRACE_SECONDS",
+        false,
+    ),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -288,6 +304,15 @@ impl Config {
                 24 * 60,
             )?,
             trust_proxy,
+            worker_slots: pick_num("worker_slots", fc.worker_slots, 2, 1, 64)?,
+            job_lease_seconds: pick_num("job_lease_seconds", fc.job_lease_seconds, 60, 1, 3600)?,
+            shutdown_grace_seconds: pick_num(
+                "shutdown_grace_seconds",
+                fc.shutdown_grace_seconds,
+                25,
+                0,
+                3600,
+            )?,
         })
     }
 
@@ -342,6 +367,12 @@ impl Config {
                 self.login_window_minutes.to_string(),
             ),
             ("trust_proxy", self.trust_proxy.to_string()),
+            ("worker_slots", self.worker_slots.to_string()),
+            ("job_lease_seconds", self.job_lease_seconds.to_string()),
+            (
+                "shutdown_grace_seconds",
+                self.shutdown_grace_seconds.to_string(),
+            ),
         ];
         lines
             .iter()

@@ -104,7 +104,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let workers = tokio::spawn(crate::worker::run(self.state.clone(), stop_rx));
+        let workers = tokio::spawn(crate::worker::run(
+            self.state.clone(),
+            crate::jobs::Registry::standard(),
+            stop_rx,
+        ));
         let app = crate::web::app(self.state.clone());
         let served = axum::serve(
             self.listener,

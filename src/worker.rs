@@ -1,7 +1,7 @@
 //! Background work that runs inside `lantoa serve` or alone as `lantoa worker`.
 //!
-//! For now: housekeeping (expired sessions, old login attempts). The durable job
-//! queue for media and publishing plugs in here.
+//! Two loops: the job runner (`crate::jobs`) and housekeeping (expired sessions,
+//! old login attempts).
 
 use std::time::Duration;
 
@@ -24,8 +24,15 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     Ok((s, a))
 }
 
-/// Runs until `stop` turns true.
-pub async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
+/// Runs the job runner and housekeeping until `stop` turns true.
+pub async fn run(st: AppState, registry: crate::jobs::Registry, stop: watch::Receiver<bool>) {
+    let opts = crate::jobs::WorkerOptions::from_config(&st.config);
+    let jobs = tokio::spawn(crate::jobs::run(st.clone(), registry, opts, stop.clone()));
+    housekeeping_loop(st, stop).await;
+    let _ = jobs.await;
+}
+
+async fn housekeeping_loop(st: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         match housekeeping(&st).await {
             Ok((s, a)) if s + a > 0 => tracing::debug!(sessions = s, attempts = a, "housekeeping"),

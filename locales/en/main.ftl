@@ -154,3 +154,17 @@ error-password-change-required = Change your temporary password before continuin
 error-csrf = The form has expired or did not come from Lantoa. Reload the page and try again.
 error-unavailable = The database cannot be reached right now. Please try again in a few minutes.
 error-internal = An unexpected error occurred. It has been logged; please try again.
+
+## Job queue
+nav-jobs = Background jobs
+jobs-all = All
+jobs-empty = No jobs.
+jobs-kind = Kind
+jobs-state = State
+jobs-attempts = Attempts
+jobs-run-at = Runs at
+jobs-error = Last error
+jobs-retry = Retry
+jobs-cancel = Cancel
+job-not-retryable = Only a dead, failed or cancelled job can be retried.
+job-not-cancellable = This job has finished and cannot be cancelled.

@@ -154,3 +154,17 @@ error-password-change-required = Bạn cần đổi mật khẩu tạm trước 
 error-csrf = Biểu mẫu đã hết hạn hoặc không được gửi từ Lantoa. Hãy tải lại trang và thử lại.
 error-unavailable = Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.
 error-internal = Đã xảy ra lỗi ngoài dự kiến. Sự cố đã được ghi lại; vui lòng thử lại.
+
+## Hàng đợi công việc
+nav-jobs = Công việc nền
+jobs-all = Tất cả
+jobs-empty = Không có công việc nào.
+jobs-kind = Loại
+jobs-state = Trạng thái
+jobs-attempts = Lần chạy
+jobs-run-at = Chạy lúc
+jobs-error = Lỗi gần nhất
+jobs-retry = Chạy lại
+jobs-cancel = Hủy
+job-not-retryable = Chỉ chạy lại được công việc đã hỏng, thất bại hoặc đã hủy.
+job-not-cancellable = Công việc này đã kết thúc, không thể hủy.

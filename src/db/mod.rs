@@ -12,6 +12,7 @@
 //! failing with a stale snapshot.
 
 pub mod audit;
+pub mod jobs;
 pub mod migrate;
 pub mod orgs;
 pub mod sessions;

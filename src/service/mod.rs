@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod dashboard;
+pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod profile;

@@ -64,8 +64,10 @@ impl Routes {
 
 fn routes() -> Routes {
     use Scope::*;
-    use api::{agencies as aa, audit as au, me, members as am};
-    use pages::{admin, audit as pa, auth, dashboard as d, members as m, profile as pr};
+    use api::{agencies as aa, audit as au, jobs as aj, me, members as am};
+    use pages::{
+        admin, audit as pa, auth, dashboard as d, jobs as pj, members as m, profile as pr,
+    };
     let r = Routes {
         router: Router::new(),
         table: Vec::new(),
@@ -130,6 +132,9 @@ fn routes() -> Routes {
         )
         .add("POST", "/admin/bodies", System, post(admin::create_body))
         .add("GET", "/admin/audit", System, get(pa::system_audit))
+        .add("GET", "/admin/jobs", System, get(pj::list))
+        .add("POST", "/admin/jobs/{jid}/retry", System, post(pj::retry))
+        .add("POST", "/admin/jobs/{jid}/cancel", System, post(pj::cancel))
         // JSON API
         .add(
             "GET",
@@ -200,6 +205,14 @@ fn routes() -> Routes {
             get(au::agency_audit),
         )
         .add("GET", "/api/v1/audit", System, get(au::system_audit))
+        .add("GET", "/api/v1/jobs", System, get(aj::list))
+        .add("POST", "/api/v1/jobs/{jid}/retry", System, post(aj::retry))
+        .add(
+            "POST",
+            "/api/v1/jobs/{jid}/cancel",
+            System,
+            post(aj::cancel),
+        )
 }
 
 /// Every route the application serves, with its scope.

@@ -17,6 +17,7 @@ fn concrete(route: &RouteInfo, n: &Network, token_id: i64) -> String {
             "{uid}" => out.push_str(&n.a_editor.to_string()),
             "{tid}" => out.push_str(&token_id.to_string()),
             "{file}" => out.push_str("app.css"),
+            "{jid}" => out.push('1'),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path

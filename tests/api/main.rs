@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod helpers;
 mod isolation;
+mod jobs;
 mod members;
 mod ops;
 mod profile;

@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod jobs;
 pub mod me;
 pub mod members;
 
@@ -37,6 +38,7 @@ pub struct ApiError {
         members::list, members::create, members::get_one, members::put_roles, members::reset_password,
         members::put_disabled,
         audit::agency_audit, audit::system_audit,
+        jobs::list, jobs::retry, jobs::cancel,
     ),
     components(schemas(ApiError)),
     modifiers(&BearerAuth),

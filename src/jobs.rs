@@ -1,0 +1,408 @@
+//! The job runner: claims jobs from the database queue (`db::jobs`), runs each in
+//! its own task behind a panic boundary, keeps its lease alive with heartbeats,
+//! and records the outcome with the lease token. Failures are retried with
+//! exponential backoff and jitter until the job's attempts run out.
+//!
+//! A worker that dies mid-job loses nothing: its lease expires and another worker
+//! claims the job again. On SIGTERM running jobs get a grace period to finish;
+//! those that do not are stopped and handed back without counting the attempt.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use crate::crypto::{random_bytes, random_token};
+use crate::db::jobs::{self, Claimed, JobId, NewJob};
+use crate::domain::OrgId;
+use crate::state::AppState;
+
+/// How a job attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// Worth trying again later (network, busy database, a crashed tool…).
+    Retry(String),
+    /// Trying again cannot help (bad input); the job goes straight to `dead`.
+    Permanent(String),
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::Retry(m) | JobError::Permanent(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<crate::db::DbError> for JobError {
+    fn from(e: crate::db::DbError) -> Self {
+        JobError::Retry(e.to_string())
+    }
+}
+
+/// What a running job can see and report.
+#[derive(Clone)]
+pub struct JobCtx {
+    pub st: AppState,
+    pub id: JobId,
+    pub attempt: i64,
+    pub agency: Option<OrgId>,
+    progress: Arc<AtomicU64>,
+}
+
+impl JobCtx {
+    /// Reports progress (0.0–1.0); saved with the next heartbeat.
+    pub fn set_progress(&self, fraction: f64) {
+        self.progress
+            .store(fraction.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+    }
+}
+
+pub type JobFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
+type Handler = Arc<dyn Fn(JobCtx, serde_json::Value) -> JobFuture + Send + Sync>;
+
+/// The job kinds a worker knows how to run.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<String, Handler>,
+}
+
+impl Registry {
+    pub fn with<F, Fut>(mut self, kind: &str, f: F) -> Self
+    where
+        F: Fn(JobCtx, serde_json::Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobError>> + Send + 'static,
+    {
+        self.handlers
+            .insert(kind.to_string(), Arc::new(move |c, p| Box::pin(f(c, p))));
+        self
+    }
+
+    /// Every job kind Lantoa runs.
+    pub fn standard() -> Registry {
+        Registry::default()
+    }
+
+    pub fn kinds(&self) -> Vec<&str> {
+        self.handlers.keys().map(String::as_str).collect()
+    }
+}
+
+/// Options for queueing a job.
+#[derive(Debug, Clone)]
+pub struct Enqueue {
+    pub priority: i64,
+    pub delay_ms: i64,
+    pub max_attempts: i64,
+    pub unique_key: Option<String>,
+    pub agency: Option<OrgId>,
+}
+
+impl Default for Enqueue {
+    fn default() -> Self {
+        Enqueue {
+            priority: 0,
+            delay_ms: 0,
+            max_attempts: 5,
+            unique_key: None,
+            agency: None,
+        }
+    }
+}
+
+/// Queues a job inside the caller's transaction, so it exists if and only if the
+/// change that asked for it does. Returns the id and whether it was new.
+pub async fn enqueue(
+    tx: &mut crate::db::Tx,
+    kind: &str,
+    payload: &serde_json::Value,
+    o: &Enqueue,
+    now: i64,
+) -> crate::db::DbResult<(JobId, bool)> {
+    jobs::enqueue(
+        tx,
+        NewJob {
+            kind,
+            payload,
+            priority: o.priority,
+            run_at: now + o.delay_ms,
+            max_attempts: o.max_attempts,
+            unique_key: o.unique_key.as_deref(),
+            agency_id: o.agency,
+        },
+        now,
+    )
+    .await
+}
+
+/// Delay before attempt `attempt + 1`: 2 s doubling to at most an hour, ±20 % jitter.
+pub fn backoff_ms(attempt: i64) -> i64 {
+    let base = 2_000i64
+        .saturating_mul(1i64 << attempt.clamp(1, 20).saturating_sub(1))
+        .min(3_600_000);
+    let r = u16::from_le_bytes(random_bytes::<2>()) as i64; // 0..65535
+    base + base * (r - 32_768) / 163_840
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    pub slots: usize,
+    pub lease_ms: i64,
+    pub heartbeat: Duration,
+    pub idle_poll: Duration,
+    pub grace: Duration,
+}
+
+impl WorkerOptions {
+    pub fn from_config(c: &crate::config::Config) -> WorkerOptions {
+        let lease_ms = c.job_lease_seconds * 1000;
+        WorkerOptions {
+            slots: c.worker_slots as usize,
+            lease_ms,
+            heartbeat: Duration::from_millis((lease_ms / 3).max(100) as u64),
+            idle_poll: Duration::from_millis(500),
+            grace: Duration::from_secs(c.shutdown_grace_seconds as u64),
+        }
+    }
+}
+
+fn worker_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    format!(
+        "{}-{}-{}",
+        host.trim(),
+        std::process::id(),
+        hex::encode(random_bytes::<3>())
+    )
+}
+
+/// Runs jobs until `stop` turns true, then lets running jobs finish within the grace
+/// period and hands back the rest.
+pub async fn run(
+    st: AppState,
+    registry: Registry,
+    opts: WorkerOptions,
+    mut stop: watch::Receiver<bool>,
+) {
+    let name = worker_name();
+    let kinds: Vec<String> = registry.handlers.keys().cloned().collect();
+    let claim_sql = jobs::claim_sql(st.db.engine(), kinds.len());
+    let slots = Arc::new(Semaphore::new(opts.slots.max(1)));
+    let mut running = JoinSet::new();
+    loop {
+        while running.try_join_next().is_some() {}
+        // A dropped sender means the owner is gone: stop too.
+        if *stop.borrow() || stop.has_changed().is_err() {
+            break;
+        }
+        if kinds.is_empty() {
+            // Nothing this process can run: leave the queue to workers that can.
+            let _ = stop.changed().await;
+            continue;
+        }
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = stop.changed() => break,
+        };
+        let token = random_token();
+        let claimed = async {
+            let now = st.now();
+            let mut tx = st.db.write().await?;
+            let c = jobs::claim(
+                &mut tx,
+                &claim_sql,
+                &kinds,
+                &name,
+                &token,
+                now + opts.lease_ms,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, crate::db::DbError>(c)
+        }
+        .await;
+        match claimed {
+            Ok(Some(job)) => {
+                let (st, registry, opts, stop) =
+                    (st.clone(), registry.clone(), opts.clone(), stop.clone());
+                running.spawn(async move {
+                    run_one(st, registry, opts, job, token, stop).await;
+                    drop(permit);
+                });
+            }
+            Ok(None) => {
+                drop(permit);
+                tokio::select! {
+                    _ = tokio::time::sleep(opts.idle_poll) => {},
+                    _ = stop.changed() => {},
+                }
+            }
+            Err(e) => {
+                drop(permit);
+                tracing::warn!(error = %e, "claiming a job failed; retrying");
+                tokio::time::sleep(opts.idle_poll * 4).await;
+            }
+        }
+    }
+    while running.join_next().await.is_some() {}
+}
+
+enum Outcome {
+    Finished(Result<(), JobError>),
+    LeaseLost,
+    HandedBack,
+}
+
+async fn run_one(
+    st: AppState,
+    registry: Registry,
+    opts: WorkerOptions,
+    job: Claimed,
+    token: String,
+    mut stop: watch::Receiver<bool>,
+) {
+    let payload: serde_json::Value =
+        serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
+    let progress = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
+    let ctx = JobCtx {
+        st: st.clone(),
+        id: job.id,
+        attempt: job.attempts,
+        agency: job.agency_id,
+        progress: progress.clone(),
+    };
+    tracing::info!(job = %job.id, kind = %job.kind, attempt = job.attempts, "job started");
+    let Some(handler) = registry.handlers.get(&job.kind).cloned() else {
+        record(
+            &st,
+            &job,
+            &token,
+            Err(JobError::Permanent(format!(
+                "unknown job kind `{}`",
+                job.kind
+            ))),
+        )
+        .await;
+        return;
+    };
+    // The handler runs in its own task: a panic there is caught here.
+    let mut task = tokio::spawn(handler(ctx, payload));
+    let mut beat = tokio::time::interval(opts.heartbeat);
+    beat.tick().await;
+    let mut deadline: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    let outcome = loop {
+        tokio::select! {
+            r = &mut task => break Outcome::Finished(match r {
+                Ok(res) => res,
+                Err(e) if e.is_panic() => Err(JobError::Retry(format!("the job panicked: {}", panic_message(e)))),
+                Err(e) => Err(JobError::Retry(format!("the job was stopped: {e}"))),
+            }),
+            _ = beat.tick() => {
+                let p = f64::from_bits(progress.load(Ordering::Relaxed));
+                let now = st.now();
+                let alive = async {
+                    let mut tx = st.db.write().await?;
+                    let ok = jobs::heartbeat(&mut tx, job.id, &token, now + opts.lease_ms, (!p.is_nan()).then_some(p), now).await?;
+                    tx.commit().await?;
+                    Ok::<_, crate::db::DbError>(ok)
+                }.await;
+                if let Ok(false) = alive {
+                    task.abort();
+                    break Outcome::LeaseLost;
+                }
+            },
+            _ = stop.changed(), if deadline.is_none() => {
+                if *stop.borrow() {
+                    deadline = Some(Box::pin(tokio::time::sleep(opts.grace)));
+                }
+            },
+            _ = async { deadline.as_mut().expect("guarded").await }, if deadline.is_some() => {
+                task.abort();
+                break Outcome::HandedBack;
+            },
+        }
+    };
+    match outcome {
+        Outcome::Finished(r) => record(&st, &job, &token, r).await,
+        Outcome::LeaseLost => {
+            tracing::warn!(job = %job.id, "job lease lost (cancelled or taken over); stopped")
+        }
+        Outcome::HandedBack => {
+            let now = st.now();
+            let r = async {
+                let mut tx = st.db.write().await?;
+                jobs::hand_back(&mut tx, job.id, &token, now).await?;
+                tx.commit().await
+            }
+            .await;
+            tracing::info!(job = %job.id, ok = r.is_ok(), "job handed back at shutdown");
+        }
+    }
+}
+
+fn panic_message(e: tokio::task::JoinError) -> String {
+    let p = e.into_panic();
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+async fn record(st: &AppState, job: &Claimed, token: &str, r: Result<(), JobError>) {
+    let now = st.now();
+    let res = async {
+        let mut tx = st.db.write().await?;
+        let ok = match &r {
+            Ok(()) => jobs::succeed(&mut tx, job.id, token, now).await?,
+            Err(JobError::Retry(m)) if job.attempts < job.max_attempts => {
+                jobs::fail(
+                    &mut tx,
+                    job.id,
+                    token,
+                    m,
+                    Some(now + backoff_ms(job.attempts)),
+                    now,
+                )
+                .await?
+            }
+            Err(e) => jobs::fail(&mut tx, job.id, token, &e.to_string(), None, now).await?,
+        };
+        tx.commit().await?;
+        Ok::<_, crate::db::DbError>(ok)
+    }
+    .await;
+    match (&r, res) {
+        (_, Ok(false)) => tracing::warn!(job = %job.id, "outcome not recorded: the lease was lost"),
+        (_, Err(e)) => {
+            tracing::error!(job = %job.id, error = %e, "outcome not recorded; the lease will expire and the job run again")
+        }
+        (Ok(()), Ok(true)) => tracing::info!(job = %job.id, kind = %job.kind, "job succeeded"),
+        (Err(e), Ok(true)) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, error = %e, "job attempt failed")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        for attempt in 1..30 {
+            let base = (2_000i64 << (attempt.min(20) - 1)).min(3_600_000);
+            let d = backoff_ms(attempt);
+            assert!(
+                d >= base * 8 / 10 - 1 && d <= base * 12 / 10 + 1,
+                "attempt {attempt}: {d} vs {base}"
+            );
+        }
+        assert!(backoff_ms(25) <= 3_600_000 * 12 / 10);
+    }
+}

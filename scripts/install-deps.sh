@@ -68,6 +68,14 @@ else
   log "system packages: nothing to install"
 fi
 
+# --- Python packages for the tus client test -------------------------------
+if python3 -c "import tusclient" >/dev/null 2>&1; then
+  log "tuspy: present"
+else
+  log "pip install tuspy (tests/tus/requirements.txt)"
+  python3 -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/tus/requirements.txt"
+fi
+
 # --- npm packages for the browser tests ------------------------------------
 BROWSER_DIR="$ROOT/tests/browser"
 if [ -f "$BROWSER_DIR/package.json" ]; then

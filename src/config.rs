@@ -52,6 +52,25 @@ pub struct Config {
     pub job_lease_seconds: i64,
     /// How long running jobs may take to finish after SIGTERM before they are handed back.
     pub shutdown_grace_seconds: i64,
+    /// S3-compatible object storage, used when `storage_url` is `s3://…`.
+    pub s3: S3Settings,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: i64,
+    /// Unfinished uploads one user may have open at once.
+    pub max_open_uploads_per_user: i64,
+    /// Hours an unfinished upload is kept before it expires.
+    pub upload_expiry_hours: i64,
+}
+
+/// Connection settings for S3-compatible storage (MinIO, Ceph RGW, SeaweedFS, AWS…).
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Path-style requests (`endpoint/bucket/key`), as most self-hosted servers want.
+    pub path_style: bool,
 }
 
 /// The settings a TOML file may contain; every field optional.
@@ -76,6 +95,14 @@ struct FileConfig {
     worker_slots: Option<i64>,
     job_lease_seconds: Option<i64>,
     shutdown_grace_seconds: Option<i64>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    s3_path_style: Option<bool>,
+    max_upload_bytes: Option<i64>,
+    max_open_uploads_per_user: Option<i64>,
+    upload_expiry_hours: Option<i64>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -252,17 +279,30 @@ impl Config {
         let encryption_key =
             parse_key("encryption_key", pick("encryption_key", fc.encryption_key))?;
 
-        let trust_proxy = match env
-            .get(env_name("trust_proxy"))
+        let pick_bool = |name: &str, from_file: Option<bool>, default: bool| match env
+            .get(env_name(name))
             .filter(|v| !v.trim().is_empty())
         {
             Some(v) => match v.trim() {
-                "1" | "true" | "yes" => true,
-                "0" | "false" | "no" => false,
-                _ => return Err(bad("trust_proxy", "must be true or false", v)),
+                "1" | "true" | "yes" => Ok(true),
+                "0" | "false" | "no" => Ok(false),
+                _ => Err(bad(name, "must be true or false", v)),
             },
-            None => fc.trust_proxy.unwrap_or(false),
+            None => Ok(from_file.unwrap_or(default)),
         };
+        let trust_proxy = pick_bool("trust_proxy", fc.trust_proxy, false)?;
+        let s3 = S3Settings {
+            endpoint: pick("s3_endpoint", fc.s3_endpoint),
+            region: pick("s3_region", fc.s3_region).unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: pick("s3_access_key_id", fc.s3_access_key_id),
+            secret_access_key: pick("s3_secret_access_key", fc.s3_secret_access_key),
+            path_style: pick_bool("s3_path_style", fc.s3_path_style, true)?,
+        };
+        if let Some(e) = &s3.endpoint
+            && !(e.starts_with("http://") || e.starts_with("https://"))
+        {
+            return Err(bad("s3_endpoint", "must start with http:// or https://", e));
+        }
 
         Ok(Config {
             listen,
@@ -312,6 +352,28 @@ impl Config {
                 25,
                 0,
                 3600,
+            )?,
+            s3,
+            max_upload_bytes: pick_num(
+                "max_upload_bytes",
+                fc.max_upload_bytes,
+                4 * 1024 * 1024 * 1024,
+                1024,
+                1024 * 1024 * 1024 * 1024,
+            )?,
+            max_open_uploads_per_user: pick_num(
+                "max_open_uploads_per_user",
+                fc.max_open_uploads_per_user,
+                10,
+                1,
+                1000,
+            )?,
+            upload_expiry_hours: pick_num(
+                "upload_expiry_hours",
+                fc.upload_expiry_hours,
+                72,
+                1,
+                24 * 365,
             )?,
         })
     }

@@ -28,6 +28,21 @@ pub enum Error {
     Csrf,
     #[error("the database is unavailable")]
     Unavailable,
+    /// Gone for good (an expired or terminated upload).
+    #[error("gone")]
+    Gone,
+    #[error("too large")]
+    TooLarge,
+    /// A limit on how many of something a user may have; the message id says which.
+    #[error("limit reached: {0}")]
+    TooMany(&'static str),
+    #[error("checksum mismatch")]
+    ChecksumMismatch,
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    /// A protocol precondition failed (e.g. a missing `Tus-Resumable` header).
+    #[error("precondition failed")]
+    Precondition,
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -19,5 +19,6 @@ pub mod keys;
 pub mod server;
 pub mod service;
 pub mod state;
+pub mod storage;
 pub mod web;
 pub mod worker;

@@ -68,8 +68,9 @@ pub async fn open_database(config: &Config, clock: &dyn Clock) -> Result<Db, Sta
 pub async fn prepare(config: Config) -> Result<AppState, StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let keys = Keys::load_or_create(&config)?;
+    let store = crate::storage::Store::from_config(&config)?;
     let db = open_database(&config, clock.as_ref()).await?;
-    Ok(AppState::new(db, config, keys, clock))
+    Ok(AppState::new(db, config, keys, clock, store))
 }
 
 pub struct Application {

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::keys::Keys;
+use crate::storage::Store;
 use crate::web::metrics::Metrics;
 
 #[derive(Clone)]
@@ -15,17 +16,27 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub clock: Arc<dyn Clock>,
+    pub store: Store,
+    pub uploads: Arc<crate::service::uploads::UploadLocks>,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config, keys: Keys, clock: Arc<dyn Clock>) -> AppState {
+    pub fn new(
+        db: Db,
+        config: Config,
+        keys: Keys,
+        clock: Arc<dyn Clock>,
+        store: Store,
+    ) -> AppState {
         AppState {
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             clock,
+            store,
+            uploads: Arc::new(Default::default()),
             metrics: Arc::new(Metrics::default()),
             started: Instant::now(),
         }

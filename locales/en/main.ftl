@@ -153,6 +153,10 @@ error-throttled = Too many failed sign-in attempts. Please try again in { $minut
 error-password-change-required = Change your temporary password before continuing.
 error-csrf = The form has expired or did not come from Lantoa. Reload the page and try again.
 error-unavailable = The database cannot be reached right now. Please try again in a few minutes.
+error-gone = This is no longer available (expired or cancelled).
+error-checksum-mismatch = The data received was corrupted (checksum mismatch). This part will be sent again.
+error-unsupported-media-type = The content type sent is not supported.
+error-precondition = A required protocol precondition is missing.
 error-internal = An unexpected error occurred. It has been logged; please try again.
 
 ## Job queue

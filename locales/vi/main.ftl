@@ -153,6 +153,10 @@ error-throttled = Đăng nhập sai quá nhiều lần. Vui lòng thử lại sa
 error-password-change-required = Bạn cần đổi mật khẩu tạm trước khi tiếp tục.
 error-csrf = Biểu mẫu đã hết hạn hoặc không được gửi từ Lantoa. Hãy tải lại trang và thử lại.
 error-unavailable = Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.
+error-gone = Nội dung này không còn nữa (đã hết hạn hoặc đã bị hủy).
+error-checksum-mismatch = Dữ liệu nhận được bị sai lệch (mã kiểm tra không khớp). Phần này sẽ được gửi lại.
+error-unsupported-media-type = Kiểu dữ liệu gửi lên không được hỗ trợ.
+error-precondition = Yêu cầu thiếu điều kiện giao thức cần thiết.
 error-internal = Đã xảy ra lỗi ngoài dự kiến. Sự cố đã được ghi lại; vui lòng thử lại.
 
 ## Hàng đợi công việc

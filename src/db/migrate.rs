@@ -25,6 +25,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_jobs.sql"),
         postgres: include_str!("../../migrations/postgres/0002_jobs.sql"),
     },
+    Migration {
+        version: 3,
+        name: "clips",
+        sqlite: include_str!("../../migrations/sqlite/0003_clips.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_clips.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -12,12 +12,14 @@
 //! failing with a stale snapshot.
 
 pub mod audit;
+pub mod clips;
 pub mod jobs;
 pub mod migrate;
 pub mod orgs;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod uploads;
 pub mod users;
 
 use std::str::FromStr;

@@ -33,3 +33,11 @@ id_type!(
     /// A personal access token.
     TokenId
 );
+id_type!(
+    /// A clip.
+    ClipId
+);
+id_type!(
+    /// One uploaded version of a clip.
+    VersionId
+);

@@ -1,11 +1,13 @@
 //! Domain types: checked once at the edge, trusted inside. No HTTP, no SQL here.
 
 pub mod account;
+pub mod clip;
 pub mod ids;
 pub mod policy;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
-pub use ids::{OrgId, TokenId, UserId};
+pub use clip::{Caption, Category, ClipTitle};
+pub use ids::{ClipId, OrgId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
 
 /// Why a value from outside was refused: the field it came in and a message id

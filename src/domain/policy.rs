@@ -77,6 +77,8 @@ pub enum Action {
     ViewMembers,
     ManageMembers,
     ViewAudit,
+    ViewClips,
+    UploadClip,
 }
 
 impl Action {
@@ -88,6 +90,8 @@ impl Action {
             Action::ViewMembers => &[Head, Deputy, AgencyAdmin],
             Action::ManageMembers => &[AgencyAdmin],
             Action::ViewAudit => &[Head, AgencyAdmin],
+            Action::ViewClips => &[Reporter, Editor, Head, Deputy, Analyst],
+            Action::UploadClip => &[Reporter, Editor, Head, Deputy],
         }
     }
 
@@ -95,7 +99,7 @@ impl Action {
     pub fn is_read_only(self) -> bool {
         matches!(
             self,
-            Action::ViewDashboard | Action::ViewMembers | Action::ViewAudit
+            Action::ViewDashboard | Action::ViewMembers | Action::ViewAudit | Action::ViewClips
         )
     }
 }
@@ -149,11 +153,13 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 4] = [
+    const ACTIONS: [Action; 6] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
         Action::ViewAudit,
+        Action::ViewClips,
+        Action::UploadClip,
     ];
 
     fn target(agency: OrgId) -> Target {

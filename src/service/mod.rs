@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod profile;
+pub mod uploads;
 
 use crate::db::audit::{NewEntry, append};
 use crate::db::{DbResult, Tx};

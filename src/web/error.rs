@@ -85,6 +85,26 @@ impl From<&Error> for ErrorBody {
             Error::Internal(_) => {
                 ErrorBody::new(S::INTERNAL_SERVER_ERROR, "internal", "error-internal")
             }
+            Error::Gone => ErrorBody::new(S::GONE, "gone", "error-gone"),
+            Error::TooLarge => {
+                ErrorBody::new(S::PAYLOAD_TOO_LARGE, "payload_too_large", "error-too-large")
+            }
+            Error::TooMany(id) => ErrorBody::new(S::TOO_MANY_REQUESTS, "limit_reached", id),
+            Error::ChecksumMismatch => ErrorBody::new(
+                S::from_u16(460).unwrap_or(S::BAD_REQUEST),
+                "checksum_mismatch",
+                "error-checksum-mismatch",
+            ),
+            Error::UnsupportedMediaType => ErrorBody::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "error-unsupported-media-type",
+            ),
+            Error::Precondition => ErrorBody::new(
+                S::PRECONDITION_FAILED,
+                "precondition_failed",
+                "error-precondition",
+            ),
         }
     }
 }
@@ -116,5 +136,9 @@ pub const CODES: &[&str] = &[
     "payload_too_large",
     "unsupported_media_type",
     "unavailable",
+    "gone",
+    "limit_reached",
+    "checksum_mismatch",
+    "precondition_failed",
     "internal",
 ];

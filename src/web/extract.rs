@@ -82,7 +82,14 @@ pub mod act {
             }
         )*};
     }
-    markers!(ViewDashboard, ViewMembers, ManageMembers, ViewAudit);
+    markers!(
+        ViewDashboard,
+        ViewMembers,
+        ManageMembers,
+        ViewAudit,
+        ViewClips,
+        UploadClip
+    );
 }
 
 /// Proof that the signed-in user may perform `A` in the agency `{aid}`.

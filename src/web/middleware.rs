@@ -310,6 +310,7 @@ fn finish(ctx: &ReqCtx, resp: Response) -> Response {
     let tr = ctx.tr();
     let message = tr.t_args(body.message_id, &body.args);
     if ctx.is_api {
+        let kept = resp.headers().clone();
         let mut r = (
             body.status,
             axum::Json(serde_json::json!({
@@ -317,6 +318,12 @@ fn finish(ctx: &ReqCtx, resp: Response) -> Response {
             })),
         )
             .into_response();
+        // Keep protocol headers the handler set (e.g. Tus-Resumable).
+        for (name, value) in kept.iter() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                r.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
         if body.status == StatusCode::UNAUTHORIZED {
             r.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -14,7 +14,7 @@ pub mod ops;
 pub mod pages;
 
 use axum::Router;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, head, options, patch, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::state::AppState;
@@ -64,7 +64,7 @@ impl Routes {
 
 fn routes() -> Routes {
     use Scope::*;
-    use api::{agencies as aa, audit as au, jobs as aj, me, members as am};
+    use api::{agencies as aa, audit as au, jobs as aj, me, members as am, tus};
     use pages::{
         admin, audit as pa, auth, dashboard as d, jobs as pj, members as m, profile as pr,
     };
@@ -205,6 +205,21 @@ fn routes() -> Routes {
             get(au::agency_audit),
         )
         .add("GET", "/api/v1/audit", System, get(au::system_audit))
+        .add("OPTIONS", "/api/v1/uploads", Public, options(tus::options))
+        .add("POST", "/api/v1/uploads", User, post(tus::create))
+        .add("HEAD", "/api/v1/uploads/{upload_id}", User, head(tus::head))
+        .add(
+            "PATCH",
+            "/api/v1/uploads/{upload_id}",
+            User,
+            patch(tus::patch),
+        )
+        .add(
+            "DELETE",
+            "/api/v1/uploads/{upload_id}",
+            User,
+            delete(tus::delete),
+        )
         .add("GET", "/api/v1/jobs", System, get(aj::list))
         .add("POST", "/api/v1/jobs/{jid}/retry", System, post(aj::retry))
         .add(

@@ -117,7 +117,14 @@ pub async fn spawn_app() -> TestApp {
     let clock = ManualClock::new(jiff::Timestamp::now().as_millisecond());
     let keys = Keys::load_or_create(&config).unwrap();
     let db = open_database(&config, &clock).await.expect("database");
-    let st = AppState::new(db, config, keys, Arc::new(clock.clone()) as Arc<dyn Clock>);
+    let store = lantoa::storage::Store::from_config(&config).unwrap();
+    let st = AppState::new(
+        db,
+        config,
+        keys,
+        Arc::new(clock.clone()) as Arc<dyn Clock>,
+        store,
+    );
     let app = Application::bind(st.clone()).await.unwrap();
     let addr = format!("http://{}", app.addr);
     let (tx, rx) = oneshot::channel::<()>();
@@ -141,6 +148,35 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// Stops the server and starts a new one on the same database and data folder
+    /// (a new port), as after a crash or a deploy.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let config = test_config(self.data_dir.path(), &self.database_url);
+        let keys = Keys::load_or_create(&config).unwrap();
+        let db = open_database(&config, &self.clock).await.expect("database");
+        let store = lantoa::storage::Store::from_config(&config).unwrap();
+        let st = AppState::new(
+            db,
+            config,
+            keys,
+            Arc::new(self.clock.clone()) as Arc<dyn Clock>,
+            store,
+        );
+        let app = Application::bind(st.clone()).await.unwrap();
+        self.addr = format!("http://{}", app.addr);
+        self.st = st;
+        let (tx, rx) = oneshot::channel::<()>();
+        self.server = Some(tokio::spawn(async move {
+            let _ = app
+                .run(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        }));
+        self.stop = Some(tx);
+    }
+
     /// Stops the server and closes the database (the data stays for inspection).
     pub async fn stop(&mut self) {
         if let Some(tx) = self.stop.take() {

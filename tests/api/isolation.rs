@@ -8,7 +8,7 @@ use lantoa::db::{tokens, users};
 use lantoa::web::{RouteInfo, Scope, route_table};
 
 /// The concrete path for a route, with ids that belong to agency A.
-fn concrete(route: &RouteInfo, n: &Network, token_id: i64) -> String {
+fn concrete(route: &RouteInfo, n: &Network, token_id: i64, upload_id: &str) -> String {
     let mut out = String::new();
     for seg in route.path.split('/').skip(1) {
         out.push('/');
@@ -18,6 +18,7 @@ fn concrete(route: &RouteInfo, n: &Network, token_id: i64) -> String {
             "{tid}" => out.push_str(&token_id.to_string()),
             "{file}" => out.push_str("app.css"),
             "{jid}" => out.push('1'),
+            "{upload_id}" => out.push_str(upload_id),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path
@@ -62,7 +63,15 @@ async fn send(
             "GET" => c.get(app.url(path)),
             "POST" => c.post(app.url(path)).json(&json_body(n)),
             "PUT" => c.put(app.url(path)).json(&json_body(n)),
-            "DELETE" => c.delete(app.url(path)),
+            "DELETE" => c.delete(app.url(path)).header("tus-resumable", "1.0.0"),
+            "HEAD" => c.head(app.url(path)).header("tus-resumable", "1.0.0"),
+            "PATCH" => c
+                .patch(app.url(path))
+                .header("tus-resumable", "1.0.0")
+                .header("upload-offset", "0")
+                .header("content-type", "application/offset+octet-stream")
+                .body(vec![0u8; 10]),
+            "OPTIONS" => c.request(reqwest::Method::OPTIONS, app.url(path)),
             m => panic!("unexpected method {m}"),
         };
         req.bearer_auth(token).send().await.unwrap()
@@ -116,6 +125,36 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
             .0
     };
     let b_token = app.token_for("b.admin").await;
+    let upload_id = {
+        use base64::Engine as _;
+        let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let r = app
+            .client()
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(&a_token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", "100")
+            .header(
+                "upload-metadata",
+                format!(
+                    "title {},category {},agency_id {}",
+                    enc("T"),
+                    enc("other"),
+                    enc(&n.a.0.to_string())
+                ),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let a_admin_token = app.token_for("a.admin").await;
     let before = snapshot(&app, &n, token_id).await;
     let audit_before = app.audit_count().await;
@@ -124,11 +163,13 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for route in &table {
-        let path = concrete(route, &n, token_id);
+        let path = concrete(route, &n, token_id, &upload_id);
         let (who, token, expected): (&str, &str, &[u16]) = match route.scope {
             Scope::Public => continue,
-            // Another user may name A's token, never touch it.
-            Scope::User if route.path.contains("{tid}") => ("b.admin", &b_token, &[404]),
+            // Another user may name A's token or upload, never touch it.
+            Scope::User if route.path.contains("{tid}") || route.path.contains("{upload_id}") => {
+                ("b.admin", &b_token, &[404])
+            }
             Scope::User => continue,
             Scope::Agency => ("b.admin", &b_token, &[403, 404]),
             Scope::System => ("a.admin", &a_admin_token, &[403]),
@@ -138,7 +179,7 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
         if !expected.contains(&status) {
             failures.push(format!("{} {} as {who}: {status}", route.method, path));
         }
-        if route.path.starts_with("/api/") && status != 404 {
+        if route.path.starts_with("/api/") && status != 404 && route.method != "HEAD" {
             let body: serde_json::Value = r.json().await.unwrap_or_default();
             assert!(
                 body["code"].is_string(),
@@ -179,6 +220,17 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
         "intruders changed state: {unexpected:?}"
     );
     assert_eq!(snapshot(&app, &n, token_id).await, before);
+    let mut tx = app.st.db.read().await.unwrap();
+    let up = lantoa::db::uploads::get(&mut tx, &upload_id)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(tx);
+    assert_eq!(
+        (up.offset_bytes, up.state.as_str()),
+        (0, "open"),
+        "A's upload untouched"
+    );
     // A's token still works.
     let r = app
         .client()
@@ -212,7 +264,7 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
     let before = app.audit_count().await;
     let mut failures = Vec::new();
     for route in route_table().iter().filter(|r| r.scope == Scope::Agency) {
-        let path = concrete(route, &n, 0);
+        let path = concrete(route, &n, 0, "0");
         let r = send(&app, "overseer", &token, route, &path, &n).await;
         let status = r.status().as_u16();
         let ok = if route.method == "GET" {

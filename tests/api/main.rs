@@ -10,3 +10,4 @@ mod jobs;
 mod members;
 mod ops;
 mod profile;
+mod uploads;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod jobs;
 pub mod me;
 pub mod members;
+pub mod tus;
 
 use axum::Json;
 use axum::http::header;
@@ -39,6 +40,7 @@ pub struct ApiError {
         members::put_disabled,
         audit::agency_audit, audit::system_audit,
         jobs::list, jobs::retry, jobs::cancel,
+        tus::options, tus::create, tus::head, tus::patch, tus::delete,
     ),
     components(schemas(ApiError)),
     modifiers(&BearerAuth),

@@ -1,0 +1,175 @@
+//! Clips and their versions.
+
+use super::{DbResult, Tx, on_tx};
+use crate::domain::{ClipId, OrgId, UserId, VersionId};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct Clip {
+    pub id: ClipId,
+    pub agency_id: OrgId,
+    pub author_id: UserId,
+    pub title: String,
+    pub caption: String,
+    pub category: String,
+    pub state: String,
+    pub current_version_id: Option<VersionId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+macro_rules! select_clip {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
+                    created_at, updated_at FROM clips ",
+            $rest
+        )
+    };
+}
+
+pub struct NewClip<'a> {
+    pub agency_id: OrgId,
+    pub author_id: UserId,
+    pub title: &'a str,
+    pub caption: &'a str,
+    pub category: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(tx: &mut Tx, c: NewClip<'_>) -> DbResult<ClipId> {
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO clips (agency_id, author_id, title, caption, category, state, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6) RETURNING id")
+        .bind(c.agency_id).bind(c.author_id).bind(c.title).bind(c.caption).bind(c.category).bind(c.now)
+        .fetch_one(conn).await)?;
+    Ok(ClipId(id))
+}
+
+/// A clip of the given agency (never another agency's).
+pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1 AND agency_id = $2"))
+        .bind(id).bind(agency).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn list(tx: &mut Tx, agency: OrgId, limit: i64) -> DbResult<Vec<Clip>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(select_clip!(
+        "WHERE agency_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"))
+        .bind(agency).bind(limit).fetch_all(c).await)?)
+}
+
+pub async fn count(tx: &mut Tx, agency: OrgId) -> DbResult<i64> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clips WHERE agency_id = $1")
+        .bind(agency).fetch_one(c).await)?,
+    )
+}
+
+pub async fn set_current_version(
+    tx: &mut Tx,
+    id: ClipId,
+    version: VersionId,
+    now: i64,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE clips SET current_version_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(version).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct Version {
+    pub id: VersionId,
+    pub clip_id: ClipId,
+    pub number: i64,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub original_key: String,
+    pub original_name: String,
+    pub uploaded_by: UserId,
+    /// processing, ready, invalid or failed.
+    pub status: String,
+    pub probe: Option<String>,
+    pub validation: Option<String>,
+    pub qc: Option<String>,
+    pub compliance: Option<String>,
+    pub outputs: Option<String>,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+macro_rules! select_version {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, clip_id, number, sha256, size_bytes, original_key, original_name, uploaded_by,
+                    status, probe, validation, qc, compliance, outputs, error, created_at, updated_at
+             FROM clip_versions ",
+            $rest
+        )
+    };
+}
+
+pub struct NewVersion<'a> {
+    pub clip_id: ClipId,
+    pub sha256: &'a str,
+    pub size_bytes: i64,
+    pub original_key: &'a str,
+    pub original_name: &'a str,
+    pub uploaded_by: UserId,
+    pub now: i64,
+}
+
+/// Adds the next version of a clip, in `processing`.
+pub async fn insert_version(tx: &mut Tx, v: NewVersion<'_>) -> DbResult<(VersionId, i64)> {
+    let (id, number): (i64, i64) = on_tx!(tx, c => sqlx::query_as(
+        "INSERT INTO clip_versions (clip_id, number, sha256, size_bytes, original_key, original_name,
+                                    uploaded_by, status, created_at, updated_at)
+         VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM clip_versions WHERE clip_id = $1),
+                 $2, $3, $4, $5, $6, 'processing', $7, $7)
+         RETURNING id, number")
+        .bind(v.clip_id).bind(v.sha256).bind(v.size_bytes).bind(v.original_key).bind(v.original_name)
+        .bind(v.uploaded_by).bind(v.now)
+        .fetch_one(c).await)?;
+    Ok((VersionId(id), number))
+}
+
+pub async fn get_version(tx: &mut Tx, id: VersionId) -> DbResult<Option<Version>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_version!("WHERE id = $1"))
+        .bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn versions_of(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Version>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_version!("WHERE clip_id = $1 ORDER BY number DESC"))
+        .bind(clip).fetch_all(c).await)?,
+    )
+}
+
+/// The results of checking a version.
+pub struct Checked<'a> {
+    pub status: &'a str,
+    pub probe: Option<&'a str>,
+    pub validation: Option<&'a str>,
+    pub qc: Option<&'a str>,
+    pub compliance: Option<&'a str>,
+    pub outputs: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+pub async fn set_checked(tx: &mut Tx, id: VersionId, r: Checked<'_>, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE clip_versions SET status = $1, probe = COALESCE($2, probe),
+                validation = COALESCE($3, validation), qc = COALESCE($4, qc),
+                compliance = COALESCE($5, compliance), outputs = COALESCE($6, outputs),
+                error = $7, updated_at = $8
+         WHERE id = $9")
+        .bind(r.status).bind(r.probe).bind(r.validation).bind(r.qc).bind(r.compliance)
+        .bind(r.outputs).bind(r.error).bind(now).bind(id)
+        .execute(c).await.map(|_| ()))?;
+    Ok(())
+}

@@ -1,0 +1,637 @@
+//! Resumable uploads: the tus 1.0 semantics without the HTTP.
+//!
+//! Bytes are appended to a staging file under `<data_dir>/uploads/` as they
+//! arrive, in fixed-size buffers (constant memory whatever the size), and synced
+//! before the offset is recorded in the database — so the recorded offset never
+//! runs ahead of the bytes, and an upload survives a restart. The SHA-256 of the
+//! whole file is computed while the bytes stream in (after a restart, from the
+//! staged prefix once). When the last byte arrives the file becomes a content-
+//! addressed original in object storage, a clip version is created, and the
+//! media check job is queued — in one transaction.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use base64::Engine as _;
+use futures_util::StreamExt;
+use serde_json::json;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+
+use super::accounts::Principal;
+use super::{Actor, audit};
+use crate::db::{clips, uploads};
+use crate::domain::{
+    Action, Caption, Category, ClipId, ClipTitle, Invalid, OrgId, VersionId, policy,
+};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// The job kind that checks a new version.
+pub const INGEST_JOB: &str = "media.ingest";
+
+/// Per-upload locks and running hashes, so concurrent requests for one upload
+/// queue up and the hash need not be recomputed between chunks.
+#[derive(Default)]
+pub struct UploadLocks {
+    inner: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Running>>>>>,
+}
+
+/// The hash of the first `offset` bytes.
+#[derive(Clone)]
+struct Running {
+    offset: i64,
+    sha: Sha256,
+}
+
+impl UploadLocks {
+    fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<Option<Running>>> {
+        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(id.to_string()).or_default().clone()
+    }
+    fn forget(&self, id: &str) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+    }
+}
+
+/// A checksum the client sent for one chunk (tus checksum extension).
+pub enum ChunkChecksum {
+    Sha1(Vec<u8>),
+    Sha256(Vec<u8>),
+}
+
+impl ChunkChecksum {
+    /// Parses an `Upload-Checksum` header: `<algorithm> <base64>`.
+    pub fn parse(header: &str) -> Result<ChunkChecksum> {
+        let (algo, b64) = header
+            .trim()
+            .split_once(' ')
+            .ok_or_else(|| bad_header("Upload-Checksum"))?;
+        let digest = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|_| bad_header("Upload-Checksum"))?;
+        match algo {
+            "sha1" => Ok(ChunkChecksum::Sha1(digest)),
+            "sha256" => Ok(ChunkChecksum::Sha256(digest)),
+            _ => Err(Error::Malformed {
+                field: "Upload-Checksum".into(),
+                detail: format!("unsupported algorithm {algo}; use sha1 or sha256"),
+            }),
+        }
+    }
+}
+
+fn bad_header(name: &str) -> Error {
+    Error::Malformed {
+        field: name.into(),
+        detail: "malformed header".into(),
+    }
+}
+
+/// Decodes `Upload-Metadata`: comma-separated `key base64value` pairs.
+pub fn parse_metadata(header: Option<&str>) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    let Some(h) = header else { return Ok(out) };
+    for pair in h.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once(' ').unwrap_or((pair, ""));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(v.trim())
+            .map_err(|_| bad_header("Upload-Metadata"))?;
+        let value = String::from_utf8(bytes).map_err(|_| bad_header("Upload-Metadata"))?;
+        out.insert(k.to_string(), value);
+    }
+    Ok(out)
+}
+
+pub fn staging_dir(st: &AppState) -> PathBuf {
+    st.config.data_dir.join("uploads")
+}
+
+fn part_path(st: &AppState, id: &str) -> PathBuf {
+    staging_dir(st).join(format!("{id}.part"))
+}
+
+/// Upload ids are random hex; anything else is not ours.
+fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The state of an upload as `HEAD` reports it.
+pub struct Status {
+    pub id: String,
+    pub offset: i64,
+    pub length: i64,
+    pub expires_at: i64,
+    pub metadata: String,
+    pub version: Option<VersionId>,
+    pub clip: Option<ClipId>,
+}
+
+/// What the new clip or version will be, read from the upload's metadata.
+struct Intent {
+    agency: OrgId,
+    clip: Option<ClipId>,
+    title: Option<String>,
+    caption: String,
+    category: Option<String>,
+    filename: String,
+}
+
+fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
+    let agency = meta
+        .get("agency_id")
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(OrgId)
+        .ok_or(Invalid::new("agency_id", "upload-agency-required"))?;
+    let clip = match meta.get("clip_id").filter(|v| !v.is_empty()) {
+        Some(v) => {
+            Some(ClipId(v.parse().map_err(|_| {
+                Invalid::new("clip_id", "upload-clip-invalid")
+            })?))
+        }
+        None => None,
+    };
+    let filename: String = meta
+        .get("filename")
+        .cloned()
+        .unwrap_or_else(|| "video".into())
+        .chars()
+        .take(200)
+        .collect();
+    let (title, category) = if clip.is_none() {
+        let raw_title = meta
+            .get("title")
+            .cloned()
+            .unwrap_or_else(|| filename.clone());
+        let title = ClipTitle::parse(&raw_title)?;
+        let category = Category::parse(meta.get("category").map(String::as_str).unwrap_or(""))?;
+        (
+            Some(title.as_str().to_string()),
+            Some(category.code().to_string()),
+        )
+    } else {
+        (None, None)
+    };
+    let caption = Caption::parse(meta.get("caption").map(String::as_str).unwrap_or(""))?;
+    Ok(Intent {
+        agency,
+        clip,
+        title,
+        caption: caption.as_str().to_string(),
+        category,
+        filename,
+    })
+}
+
+async fn authorize_upload(st: &AppState, p: &Principal, agency: OrgId) -> Result<()> {
+    let (_, target) = super::orgs::agency_target(st, agency)
+        .await
+        .map_err(|_| Error::Forbidden)?;
+    if !policy::allows(&p.subject(), target, Action::UploadClip) {
+        return Err(Error::Forbidden);
+    }
+    Ok(())
+}
+
+/// Creates an upload of `length` bytes (tus creation). Returns its id.
+pub async fn create(
+    st: &AppState,
+    p: &Principal,
+    client: &str,
+    length: i64,
+    metadata_header: Option<&str>,
+) -> Result<String> {
+    if length < 0 {
+        return Err(bad_header("Upload-Length"));
+    }
+    if length > st.config.max_upload_bytes {
+        return Err(Error::TooLarge);
+    }
+    let meta = parse_metadata(metadata_header)?;
+    let i = intent(&meta)?;
+    authorize_upload(st, p, i.agency).await?;
+    let now = st.now();
+    let id = hex::encode(crate::crypto::random_bytes::<16>());
+    tokio::fs::create_dir_all(staging_dir(st))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    tokio::fs::File::create(part_path(st, &id))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut tx = st.db.write().await?;
+    if let Some(c) = i.clip
+        && clips::get(&mut tx, i.agency, c).await?.is_none()
+    {
+        return Err(Error::NotFound);
+    }
+    if uploads::open_count(&mut tx, p.user_id, now).await? >= st.config.max_open_uploads_per_user {
+        return Err(Error::TooMany("upload-too-many-open"));
+    }
+    let meta_json = serde_json::to_string(&meta).unwrap_or_default();
+    uploads::insert(
+        &mut tx,
+        uploads::NewUpload {
+            id: &id,
+            agency_id: i.agency,
+            user_id: p.user_id,
+            clip_id: i.clip,
+            length,
+            metadata: &meta_json,
+            expires_at: now + st.config.upload_expiry_hours * 3_600_000,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &p.actor(client),
+        Some(i.agency),
+        "upload.create",
+        "upload",
+        &id,
+        json!({"after": {"length": length, "filename": i.filename, "clip": i.clip}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Loads an upload the principal owns; gone when terminated or expired.
+async fn owned(st: &AppState, p: &Principal, id: &str) -> Result<uploads::Upload> {
+    if !valid_id(id) {
+        return Err(Error::NotFound);
+    }
+    let mut tx = st.db.read().await?;
+    let u = uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+    if u.user_id != p.user_id {
+        return Err(Error::NotFound);
+    }
+    if u.state == "terminated" || (u.state == "open" && u.expires_at <= st.now()) {
+        return Err(Error::Gone);
+    }
+    Ok(u)
+}
+
+fn status_of(u: &uploads::Upload) -> Status {
+    Status {
+        id: u.id.clone(),
+        offset: u.offset_bytes,
+        length: u.length,
+        expires_at: u.expires_at,
+        metadata: u.metadata.clone(),
+        version: u.version_id,
+        clip: u.clip_id,
+    }
+}
+
+/// The upload's offset (tus HEAD). An upload that has all its bytes but was not
+/// finished (a crash in between) is finished now.
+pub async fn head(st: &AppState, p: &Principal, client: &str, id: &str) -> Result<Status> {
+    let u = owned(st, p, id).await?;
+    if u.state == "open" && u.offset_bytes == u.length {
+        let slot = st.uploads.slot(id);
+        let mut guard = slot.lock().await;
+        return finish(st, p, client, id, &mut guard).await;
+    }
+    Ok(status_of(&u))
+}
+
+/// Appends a chunk at `offset` (tus PATCH); returns the new status. A chunk whose
+/// checksum does not match is discarded whole. When the body breaks off, what
+/// arrived is kept (without a checksum to honour) so the client resumes from there.
+pub async fn append(
+    st: &AppState,
+    p: &Principal,
+    client: &str,
+    id: &str,
+    offset: i64,
+    checksum: Option<ChunkChecksum>,
+    body: Body,
+) -> Result<Status> {
+    let u = owned(st, p, id).await?;
+    let slot = st.uploads.slot(id);
+    let mut running = slot.lock().await;
+    // Re-read under the lock: another request may have moved the offset.
+    let u = {
+        let mut tx = st.db.read().await?;
+        uploads::get(&mut tx, &u.id).await?.ok_or(Error::NotFound)?
+    };
+    if u.state != "open" {
+        return Ok(status_of(&u));
+    }
+    if offset != u.offset_bytes {
+        return Err(Error::Conflict("upload-offset-mismatch"));
+    }
+    let path = part_path(st, id);
+    let mut file = tokio::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .await
+        .map_err(|_| Error::Gone)?;
+    // Bytes past the recorded offset were never acknowledged: drop them.
+    file.set_len(u.offset_bytes as u64).await.map_err(io)?;
+    let mut whole = match running.take() {
+        Some(r) if r.offset == u.offset_bytes => r.sha,
+        _ => rehash(&mut file, u.offset_bytes).await?,
+    };
+    file.seek(std::io::SeekFrom::Start(u.offset_bytes as u64))
+        .await
+        .map_err(io)?;
+    let before = whole.clone();
+
+    let mut sha1 = Sha1::new();
+    let mut sha256 = Sha256::new();
+    let mut written: i64 = 0;
+    let mut broken = false;
+    let remaining = u.length - u.offset_bytes;
+    let mut stream = body.into_data_stream();
+    while let Some(frame) = stream.next().await {
+        let Ok(chunk) = frame else {
+            broken = true;
+            break;
+        };
+        if written + chunk.len() as i64 > remaining {
+            file.set_len(u.offset_bytes as u64).await.map_err(io)?;
+            *running = Some(Running {
+                offset: u.offset_bytes,
+                sha: before,
+            });
+            return Err(Error::TooLarge);
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+        whole.update(&chunk);
+        if checksum.is_some() {
+            sha1.update(&chunk);
+            sha256.update(&chunk);
+        }
+        written += chunk.len() as i64;
+    }
+    let checksum_ok = match &checksum {
+        None => true,
+        Some(ChunkChecksum::Sha1(d)) => sha1.finalize().as_slice() == d.as_slice(),
+        Some(ChunkChecksum::Sha256(d)) => sha256.finalize().as_slice() == d.as_slice(),
+    };
+    if checksum.is_some() && (broken || !checksum_ok) {
+        file.set_len(u.offset_bytes as u64).await.map_err(io)?;
+        *running = Some(Running {
+            offset: u.offset_bytes,
+            sha: before,
+        });
+        return Err(if broken {
+            Error::Malformed {
+                field: "body".into(),
+                detail: "the chunk was cut off".into(),
+            }
+        } else {
+            Error::ChecksumMismatch
+        });
+    }
+    file.flush().await.map_err(io)?;
+    file.sync_data().await.map_err(io)?;
+    drop(file);
+    let new_offset = u.offset_bytes + written;
+    let now = st.now();
+    let expires = now + st.config.upload_expiry_hours * 3_600_000;
+    {
+        let mut tx = st.db.write().await?;
+        uploads::set_offset(&mut tx, id, new_offset, expires, now).await?;
+        tx.commit().await?;
+    }
+    *running = Some(Running {
+        offset: new_offset,
+        sha: whole,
+    });
+    if new_offset == u.length {
+        return finish(st, p, client, id, &mut running).await;
+    }
+    let mut s = status_of(&u);
+    s.offset = new_offset;
+    s.expires_at = expires;
+    Ok(s)
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Internal(format!("staging file: {e}"))
+}
+
+/// The SHA-256 of a file's first `len` bytes, read in fixed-size buffers.
+async fn rehash(file: &mut tokio::fs::File, len: i64) -> Result<Sha256> {
+    file.seek(std::io::SeekFrom::Start(0)).await.map_err(io)?;
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut left = len as u64;
+    while left > 0 {
+        let want = buf.len().min(left as usize);
+        let n = file.read(&mut buf[..want]).await.map_err(io)?;
+        if n == 0 {
+            return Err(Error::Internal(
+                "staging file shorter than its recorded offset".into(),
+            ));
+        }
+        sha.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(sha)
+}
+
+/// Turns a complete upload into a stored original, a clip version and a queued
+/// check. Safe to repeat after a crash: the object is content-addressed and the
+/// upload row changes state only in the final transaction.
+async fn finish(
+    st: &AppState,
+    p: &Principal,
+    client: &str,
+    id: &str,
+    running: &mut Option<Running>,
+) -> Result<Status> {
+    let u = {
+        let mut tx = st.db.read().await?;
+        uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?
+    };
+    if u.state != "open" {
+        return Ok(status_of(&u));
+    }
+    let path = part_path(st, id);
+    let sha = match running.take() {
+        Some(r) if r.offset == u.length => r.sha,
+        _ => {
+            let mut f = tokio::fs::File::open(&path)
+                .await
+                .map_err(|_| Error::Gone)?;
+            rehash(&mut f, u.length).await?
+        }
+    };
+    let sha_hex = hex::encode(sha.finalize());
+    let key = crate::storage::original_key(&sha_hex);
+    let stored = st
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    if stored != Some(u.length as u64) {
+        st.store
+            .put_file(&key, &path)
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    let meta: HashMap<String, String> = serde_json::from_str(&u.metadata).unwrap_or_default();
+    let i = intent(&meta)?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let actor: Actor = p.actor(client);
+    let clip = match u.clip_id {
+        Some(c) => c,
+        None => {
+            let c = clips::insert(
+                &mut tx,
+                clips::NewClip {
+                    agency_id: u.agency_id,
+                    author_id: u.user_id,
+                    title: i.title.as_deref().unwrap_or("video"),
+                    caption: &i.caption,
+                    category: i.category.as_deref().unwrap_or("other"),
+                    now,
+                },
+            )
+            .await?;
+            audit(
+                &mut tx,
+                &actor,
+                Some(u.agency_id),
+                "clip.create",
+                "clip",
+                c,
+                json!({"after": {"title": i.title, "category": i.category}}),
+                now,
+            )
+            .await?;
+            c
+        }
+    };
+    let (version, number) = clips::insert_version(
+        &mut tx,
+        clips::NewVersion {
+            clip_id: clip,
+            sha256: &sha_hex,
+            size_bytes: u.length,
+            original_key: &key,
+            original_name: &i.filename,
+            uploaded_by: u.user_id,
+            now,
+        },
+    )
+    .await?;
+    clips::set_current_version(&mut tx, clip, version, now).await?;
+    uploads::complete(&mut tx, id, version, now).await?;
+    crate::jobs::enqueue(
+        &mut tx,
+        INGEST_JOB,
+        &json!({"version_id": version.0}),
+        &crate::jobs::Enqueue {
+            priority: 10,
+            unique_key: Some(format!("ingest:{}", version.0)),
+            agency: Some(u.agency_id),
+            max_attempts: 3,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &actor,
+        Some(u.agency_id),
+        "version.upload",
+        "clip_version",
+        version,
+        json!({"after": {"clip": clip, "number": number, "sha256": sha_hex, "size": u.length}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let _ = tokio::fs::remove_file(&path).await;
+    st.uploads.forget(id);
+    let mut s = status_of(&u);
+    s.offset = u.length;
+    s.version = Some(version);
+    s.clip = Some(clip);
+    Ok(s)
+}
+
+/// Abandons an upload (tus termination) and deletes its staged bytes.
+pub async fn terminate(st: &AppState, p: &Principal, client: &str, id: &str) -> Result<()> {
+    let u = owned(st, p, id).await?;
+    let slot = st.uploads.slot(id);
+    let _guard = slot.lock().await;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    if !uploads::terminate(&mut tx, id, now).await? {
+        return Err(Error::Gone);
+    }
+    audit(
+        &mut tx,
+        &p.actor(client),
+        Some(u.agency_id),
+        "upload.terminate",
+        "upload",
+        id,
+        json!({}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let _ = tokio::fs::remove_file(part_path(st, id)).await;
+    st.uploads.forget(id);
+    Ok(())
+}
+
+/// Deletes the staged bytes of uploads past their expiry (housekeeping).
+pub async fn expire(st: &AppState) -> Result<usize> {
+    let now = st.now();
+    let ids = {
+        let mut tx = st.db.read().await?;
+        uploads::expired(&mut tx, now).await?
+    };
+    for id in &ids {
+        let mut tx = st.db.write().await?;
+        uploads::mark_expired(&mut tx, id, now).await?;
+        tx.commit().await?;
+        let _ = tokio::fs::remove_file(part_path(st, id)).await;
+        st.uploads.forget(id);
+    }
+    Ok(ids.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_decodes_base64_values() {
+        let m = parse_metadata(Some(
+            "filename dmlkZW8ubXA0,title TOG7hSBo4buZaSDEkeG7gW4gSMO5bmc=,empty",
+        ))
+        .unwrap();
+        assert_eq!(m["filename"], "video.mp4");
+        assert_eq!(m["title"], "Lễ hội đền Hùng");
+        assert_eq!(m["empty"], "");
+        assert!(parse_metadata(Some("bad !!!")).is_err());
+    }
+
+    #[test]
+    fn checksums_parse() {
+        assert!(
+            matches!(ChunkChecksum::parse("sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0=").unwrap(), ChunkChecksum::Sha1(d) if d.len() == 20)
+        );
+        assert!(ChunkChecksum::parse("md5 abc=").is_err());
+        assert!(ChunkChecksum::parse("sha256").is_err());
+    }
+}

@@ -1,0 +1,287 @@
+//! Object storage for media: originals, proxies, renditions, thumbnails. A local
+//! folder by default, S3-compatible storage when `storage_url` is `s3://…`, one
+//! code path through `object_store`. Large objects stream in parts; nothing is
+//! held whole in memory.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::config::{Config, ConfigError, StorageUrl};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("object {0} not found")]
+    NotFound(String),
+    #[error("storage error: {0}")]
+    Backend(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<object_store::Error> for StorageError {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { path, .. } => StorageError::NotFound(path),
+            other => StorageError::Backend(other.to_string()),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<dyn ObjectStore>,
+    /// The root folder when local, so media tools can read objects in place.
+    local_root: Option<PathBuf>,
+    prefix: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.inner)
+    }
+}
+
+impl Store {
+    pub fn from_config(c: &Config) -> Result<Store, ConfigError> {
+        match &c.storage {
+            StorageUrl::Local(root) => Store::local(root),
+            StorageUrl::S3 { bucket, prefix } => {
+                let mut b = AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_region(&c.s3.region)
+                    .with_virtual_hosted_style_request(!c.s3.path_style);
+                if let Some(e) = &c.s3.endpoint {
+                    b = b.with_endpoint(e).with_allow_http(e.starts_with("http://"));
+                }
+                if let (Some(k), Some(s)) = (&c.s3.access_key_id, &c.s3.secret_access_key) {
+                    b = b.with_access_key_id(k).with_secret_access_key(s);
+                }
+                let store = b.build().map_err(|e| {
+                    ConfigError(format!(
+                        "The S3 storage settings (storage_url, s3_*) cannot be used: {e}."
+                    ))
+                })?;
+                Ok(Store {
+                    inner: Arc::new(store),
+                    local_root: None,
+                    prefix: prefix.clone(),
+                })
+            }
+        }
+    }
+
+    pub fn local(root: &Path) -> Result<Store, ConfigError> {
+        std::fs::create_dir_all(root).map_err(|e| {
+            ConfigError(format!(
+                "The media folder {} cannot be created: {e}; check `storage_url`.",
+                root.display()
+            ))
+        })?;
+        let fs = LocalFileSystem::new_with_prefix(root)
+            .map_err(|e| {
+                ConfigError(format!(
+                    "The media folder {} cannot be used: {e}.",
+                    root.display()
+                ))
+            })?
+            .with_automatic_cleanup(true);
+        Ok(Store {
+            inner: Arc::new(fs),
+            local_root: Some(root.to_path_buf()),
+            prefix: String::new(),
+        })
+    }
+
+    /// An S3-compatible store (tests use an in-process server).
+    pub fn s3(store: Arc<dyn ObjectStore>, prefix: &str) -> Store {
+        Store {
+            inner: store,
+            local_root: None,
+            prefix: prefix.to_string(),
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.local_root.is_some()
+    }
+
+    fn path(&self, key: &str) -> ObjectPath {
+        if self.prefix.is_empty() {
+            ObjectPath::from(key)
+        } else {
+            ObjectPath::from(format!("{}/{key}", self.prefix))
+        }
+    }
+
+    /// Where a local object lives on disk (media tools read it in place).
+    pub fn local_path(&self, key: &str) -> Option<PathBuf> {
+        self.local_root.as_ref().map(|r| r.join(key))
+    }
+
+    /// Streams a file into the store under `key`, in parts.
+    pub async fn put_file(&self, key: &str, file: &Path) -> Result<u64, StorageError> {
+        let mut f = tokio::fs::File::open(file).await?;
+        let mut w = BufWriter::with_capacity(self.inner.clone(), self.path(key), 8 * 1024 * 1024);
+        let mut buf = vec![0u8; 1024 * 1024];
+        let mut total = 0u64;
+        loop {
+            let n = f.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            w.write_all(&buf[..n])
+                .await
+                .map_err(|e| StorageError::Backend(e.to_string()))?;
+            total += n as u64;
+        }
+        w.shutdown()
+            .await
+            .map_err(|e| StorageError::Backend(e.to_string()))?;
+        Ok(total)
+    }
+
+    /// Puts a small object held in memory.
+    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.inner.put(&self.path(key), bytes.into()).await?;
+        Ok(())
+    }
+
+    /// Copies an object to a local file (for tools that need a file, in S3 mode).
+    pub async fn download(&self, key: &str, to: &Path) -> Result<u64, StorageError> {
+        let r = self.inner.get(&self.path(key)).await?;
+        let mut stream = r.into_stream();
+        let mut out = tokio::fs::File::create(to).await?;
+        let mut total = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            out.write_all(&chunk).await?;
+            total += chunk.len() as u64;
+        }
+        out.sync_all().await?;
+        Ok(total)
+    }
+
+    /// The object's size, or `None` when it does not exist.
+    pub async fn size(&self, key: &str) -> Result<Option<u64>, StorageError> {
+        match self.inner.head(&self.path(key)).await {
+            Ok(m) => Ok(Some(m.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A byte range of an object as a stream, with the object's total size.
+    pub async fn read_range(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<
+        (
+            futures_util::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>,
+            u64,
+            Range<u64>,
+        ),
+        StorageError,
+    > {
+        let opts = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..Default::default()
+        };
+        let r = self.inner.get_opts(&self.path(key), opts).await?;
+        let size = r.meta.size;
+        let got = r.range.clone();
+        let stream = r
+            .into_stream()
+            .map(|c| c.map_err(StorageError::from))
+            .boxed();
+        Ok((stream, size, got))
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match self.inner.delete(&self.path(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every key under a prefix (for cleaning up a version's outputs).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let base = self.path(prefix);
+        let mut out = Vec::new();
+        let mut s = self.inner.list(Some(&base));
+        while let Some(m) = s.next().await {
+            let loc = m?.location.to_string();
+            let key = if self.prefix.is_empty() {
+                loc
+            } else {
+                loc.trim_start_matches(&format!("{}/", self.prefix))
+                    .to_string()
+            };
+            out.push(key);
+        }
+        Ok(out)
+    }
+}
+
+/// The key of an original: content-addressed by its SHA-256.
+pub fn original_key(sha256: &str) -> String {
+    format!("originals/{}/{}", &sha256[..2.min(sha256.len())], sha256)
+}
+
+/// The folder of a version's derived outputs (posters, storyboard, proxy, renditions).
+pub fn outputs_prefix(version: i64) -> String {
+    format!("derived/v{version}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn local_store_round_trips_files_and_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::local(&dir.path().join("media")).unwrap();
+        let src = dir.path().join("src.bin");
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&src, &data).unwrap();
+        assert_eq!(
+            store.put_file("originals/ab/abc", &src).await.unwrap(),
+            data.len() as u64
+        );
+        assert_eq!(
+            store.size("originals/ab/abc").await.unwrap(),
+            Some(data.len() as u64)
+        );
+        assert!(store.local_path("originals/ab/abc").unwrap().exists());
+        let (mut s, size, got) = store
+            .read_range("originals/ab/abc", Some(10..20))
+            .await
+            .unwrap();
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(got, 10..20);
+        let mut read = Vec::new();
+        while let Some(c) = s.next().await {
+            read.extend_from_slice(&c.unwrap());
+        }
+        assert_eq!(read, &data[10..20]);
+        let out = dir.path().join("out.bin");
+        store.download("originals/ab/abc", &out).await.unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), data);
+        assert_eq!(
+            store.list("originals").await.unwrap(),
+            vec!["originals/ab/abc".to_string()]
+        );
+        store.delete("originals/ab/abc").await.unwrap();
+        assert_eq!(store.size("originals/ab/abc").await.unwrap(), None);
+        store.delete("originals/ab/abc").await.unwrap();
+    }
+}

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod keys;
+pub mod media;
 pub mod server;
 pub mod service;
 pub mod state;

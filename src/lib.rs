@@ -16,6 +16,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod keys;
+pub mod media;
 pub mod server;
 pub mod service;
 pub mod state;

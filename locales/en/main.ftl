@@ -172,3 +172,58 @@ jobs-retry = Retry
 jobs-cancel = Cancel
 job-not-retryable = Only a dead, failed or cancelled job can be retried.
 job-not-cancellable = This job has finished and cannot be cancelled.
+## Media
+media-error-timeout = Processing the video took longer than { $secs } seconds and was stopped. Please try again later.
+media-error-spawn = The video tools (ffmpeg) are not installed on the server. Please tell your system administrator.
+media-error-failed = This video file could not be processed. The problem has been logged.
+media-error-parse = The video tools returned output that could not be read. The problem has been logged.
+media-error-io = The video file could not be read or written on the server. Please try again later.
+media-unreadable = This file cannot be read: it may not be a video, or it may be damaged.
+media-truncated = The video file is missing its end (the upload may not have finished). Please upload the whole file again.
+media-not-video = This file contains no video picture.
+media-unsupported-container = The { $container } file format is not supported. Accepted: { $allowed }.
+media-unsupported-video-codec = The { $codec } video codec is not supported. Accepted: { $allowed }.
+media-unsupported-audio-codec = The { $codec } audio codec is not supported. Accepted: { $allowed }.
+media-duration-unknown = The length of the video cannot be determined.
+media-too-short = The video is { $actual } seconds long, shorter than the minimum of { $limit } seconds.
+media-too-long = The video is { $actual } seconds long, longer than the maximum of { $limit } seconds.
+media-dimensions-absurd = The frame size { $width }×{ $height } is not valid: each side must be at least { $min } pixels.
+media-dimensions-too-large = The frame size { $width }×{ $height } exceeds the maximum of { $max_width }×{ $max_height }.
+media-fps-too-high = The frame rate of { $actual } fps exceeds the maximum of { $limit } fps.
+media-file-too-large = The file is { $actual_mb } MB, over the maximum of { $limit_mb } MB.
+media-decompression-bomb = The file is only { $size_mb } MB but declares { $frames } frames of { $width }×{ $height }. Decoding that much from so little could overload the server, so the file is refused.
+media-note-no-audio = The video has no sound.
+media-note-variable-frame-rate = The frame rate varies (average { $avg }, nominal { $base } fps). Some platforms may play picture and sound out of sync.
+media-note-rotated = The video carries a { $degrees }° rotation flag: its frames are turned when played. Posters and the review copy are already upright.
+media-note-moov-at-end = The MP4 index (moov) is at the end of the file, so on the web the video only plays once fully downloaded.
+spec-container = The platform accepts only { $allowed }; this file is { $actual }.
+spec-video-codec = The platform accepts only the { $allowed } video codecs; this video uses { $actual }.
+spec-pixel-format = The platform requires the { $allowed } pixel format; this video uses { $actual }.
+spec-audio-codec = The platform accepts only the { $allowed } audio codecs; this video uses { $actual }.
+spec-audio-sample-rate = The platform requires an audio sample rate of { $allowed } Hz; this video uses { $actual } Hz.
+spec-audio-bit-rate-too-low = The audio bit rate of { $actual_kbps } kb/s is below the minimum of { $limit_kbps } kb/s.
+spec-audio-channels = The audio has { $actual } channel(s); the platform requires at least { $limit }.
+spec-duration-too-short = The video is { $actual } seconds long; the platform requires at least { $limit } seconds.
+spec-duration-too-long = The video is { $actual } seconds long; the platform accepts at most { $limit } seconds.
+spec-resolution-too-low = The resolution { $width }×{ $height } is below the minimum of { $min_width }×{ $min_height }.
+spec-side-too-small = The short side of the frame is { $actual } pixels, below the minimum of { $limit } pixels.
+spec-side-too-large = The long side of the frame is { $actual } pixels, above the maximum of { $limit } pixels.
+spec-aspect = The platform requires a { $required } aspect ratio; this video is { $actual }.
+spec-orientation = The platform accepts only { $allowed ->
+        [portrait] vertical
+        [landscape] horizontal
+        [square] square
+        [portrait-landscape] vertical or horizontal
+        [portrait-square] vertical or square
+        [landscape-square] horizontal or square
+       *[other] specific shapes of
+    } videos; this video is { $actual ->
+        [portrait] vertical
+        [landscape] horizontal
+       *[square] square
+    }.
+spec-fps-too-low = The frame rate of { $actual } fps is below the minimum of { $limit } fps.
+spec-fps-too-high = The frame rate of { $actual } fps is above the maximum of { $limit } fps.
+spec-fps-variable = The platform requires a constant frame rate; this video's varies (average { $actual } fps).
+spec-file-too-large = The file is { $actual_mb } MB; the platform accepts at most { $limit_mb } MB.
+spec-moov-not-at-front = The platform requires the MP4 index (moov) at the start of the file ("faststart"); this file does not have it there.

@@ -172,3 +172,58 @@ jobs-retry = Chạy lại
 jobs-cancel = Hủy
 job-not-retryable = Chỉ chạy lại được công việc đã hỏng, thất bại hoặc đã hủy.
 job-not-cancellable = Công việc này đã kết thúc, không thể hủy.
+## Media
+media-error-timeout = Xử lý tệp video quá { $secs } giây nên đã bị dừng. Vui lòng thử lại sau.
+media-error-spawn = Máy chủ chưa có công cụ xử lý video (ffmpeg). Hãy báo cho quản trị hệ thống.
+media-error-failed = Không xử lý được tệp video này. Sự cố đã được ghi lại.
+media-error-parse = Công cụ xử lý video trả về kết quả không đọc được. Sự cố đã được ghi lại.
+media-error-io = Không đọc hoặc ghi được tệp video trên máy chủ. Vui lòng thử lại sau.
+media-unreadable = Không đọc được tệp này: có thể đây không phải tệp video, hoặc tệp đã bị hỏng.
+media-truncated = Tệp video bị thiếu phần cuối (có thể do tải lên chưa xong). Hãy tải lên lại toàn bộ tệp.
+media-not-video = Tệp này không chứa hình ảnh video.
+media-unsupported-container = Không hỗ trợ định dạng tệp { $container }. Chỉ nhận { $allowed }.
+media-unsupported-video-codec = Không hỗ trợ chuẩn nén hình { $codec }. Chỉ nhận { $allowed }.
+media-unsupported-audio-codec = Không hỗ trợ chuẩn nén âm thanh { $codec }. Chỉ nhận { $allowed }.
+media-duration-unknown = Không xác định được thời lượng của video.
+media-too-short = Video dài { $actual } giây, ngắn hơn mức tối thiểu { $limit } giây.
+media-too-long = Video dài { $actual } giây, vượt mức tối đa { $limit } giây.
+media-dimensions-absurd = Kích thước khung hình { $width }×{ $height } không hợp lệ: mỗi cạnh phải có ít nhất { $min } điểm ảnh.
+media-dimensions-too-large = Khung hình { $width }×{ $height } vượt mức tối đa { $max_width }×{ $max_height }.
+media-fps-too-high = Tốc độ { $actual } khung hình/giây vượt mức tối đa { $limit } khung hình/giây.
+media-file-too-large = Tệp nặng { $actual_mb } MB, vượt mức tối đa { $limit_mb } MB.
+media-decompression-bomb = Tệp chỉ nặng { $size_mb } MB nhưng khai báo tới { $frames } khung hình { $width }×{ $height }. Lượng dữ liệu giải nén bất thường như vậy có thể làm quá tải máy chủ, nên tệp bị từ chối.
+media-note-no-audio = Video không có tiếng.
+media-note-variable-frame-rate = Tốc độ khung hình thay đổi trong video (trung bình { $avg }, danh định { $base } khung hình/giây). Trên một số nền tảng, hình và tiếng có thể bị lệch.
+media-note-rotated = Video có gắn thông tin xoay { $degrees }°: khung hình được xoay lại khi phát. Ảnh đại diện và bản xem duyệt đã được dựng đúng chiều.
+media-note-moov-at-end = Chỉ mục của tệp MP4 (moov) nằm ở cuối tệp, nên trên web video chỉ phát được sau khi tải xong toàn bộ.
+spec-container = Nền tảng chỉ nhận định dạng { $allowed }; tệp này là { $actual }.
+spec-video-codec = Nền tảng chỉ nhận chuẩn nén hình { $allowed }; video này dùng { $actual }.
+spec-pixel-format = Nền tảng yêu cầu định dạng điểm ảnh { $allowed }; video này dùng { $actual }.
+spec-audio-codec = Nền tảng chỉ nhận chuẩn nén âm thanh { $allowed }; video này dùng { $actual }.
+spec-audio-sample-rate = Nền tảng yêu cầu tần số lấy mẫu âm thanh { $allowed } Hz; video này dùng { $actual } Hz.
+spec-audio-bit-rate-too-low = Âm thanh có tốc độ bit { $actual_kbps } kb/s, thấp hơn mức tối thiểu { $limit_kbps } kb/s.
+spec-audio-channels = Âm thanh chỉ có { $actual } kênh; nền tảng yêu cầu ít nhất { $limit } kênh.
+spec-duration-too-short = Video dài { $actual } giây; nền tảng yêu cầu tối thiểu { $limit } giây.
+spec-duration-too-long = Video dài { $actual } giây; nền tảng chỉ nhận tối đa { $limit } giây.
+spec-resolution-too-low = Độ phân giải { $width }×{ $height } thấp hơn mức tối thiểu { $min_width }×{ $min_height }.
+spec-side-too-small = Cạnh ngắn của khung hình là { $actual } điểm ảnh, nhỏ hơn mức tối thiểu { $limit } điểm ảnh.
+spec-side-too-large = Cạnh dài của khung hình là { $actual } điểm ảnh, vượt mức tối đa { $limit } điểm ảnh.
+spec-aspect = Nền tảng yêu cầu tỉ lệ khung hình { $required }; video này có tỉ lệ { $actual }.
+spec-orientation = Nền tảng chỉ nhận video { $allowed ->
+        [portrait] dọc
+        [landscape] ngang
+        [square] vuông
+        [portrait-landscape] dọc hoặc ngang
+        [portrait-square] dọc hoặc vuông
+        [landscape-square] ngang hoặc vuông
+       *[other] đúng hướng khung hình quy định
+    }; video này là video { $actual ->
+        [portrait] dọc
+        [landscape] ngang
+       *[square] vuông
+    }.
+spec-fps-too-low = Tốc độ { $actual } khung hình/giây thấp hơn mức tối thiểu { $limit } khung hình/giây.
+spec-fps-too-high = Tốc độ { $actual } khung hình/giây vượt mức tối đa { $limit } khung hình/giây.
+spec-fps-variable = Nền tảng yêu cầu tốc độ khung hình cố định; video này có tốc độ thay đổi (trung bình { $actual } khung hình/giây).
+spec-file-too-large = Tệp nặng { $actual_mb } MB; nền tảng chỉ nhận tối đa { $limit_mb } MB.
+spec-moov-not-at-front = Nền tảng yêu cầu chỉ mục MP4 (moov) nằm ở đầu tệp ("faststart"), nhưng tệp này không như vậy.

@@ -1,0 +1,244 @@
+//! The media layer: everything Lantoa knows about a video file, learnt by driving
+//! `ffprobe` and `ffmpeg` as subprocesses. No database, no HTTP: callers hand in a
+//! path and get back plain data (`Probe`, `Validation`, `QcReport`, compliance).
+//!
+//! User-facing text never lives here. A finding is a [`Problem`]: a stable code,
+//! which is also the Fluent message id in `locales/{vi,en}/main.ftl` (section
+//! `## Media`), plus named arguments for that message.
+
+pub mod probe;
+pub mod process;
+pub mod qc;
+pub mod specs;
+pub mod validate;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a media operation could not run to its end. Logs get the detail; users get
+/// the message behind [`MediaError::code`].
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// The process ran past its deadline and was killed.
+    #[error("{what} timed out after {secs} s and was killed")]
+    Timeout { what: String, secs: u64 },
+    /// The program could not be started (not installed, not executable…).
+    #[error("could not start: {0}")]
+    Spawn(String),
+    /// The process ran and exited unsuccessfully.
+    #[error("{what} failed (exit code {code:?}): {stderr_tail}")]
+    Failed {
+        what: String,
+        code: Option<i32>,
+        stderr_tail: String,
+    },
+    /// The process output was not what we expected.
+    #[error("unexpected output: {0}")]
+    Parse(String),
+    /// Reading or writing a file failed.
+    #[error("i/o: {0}")]
+    Io(String),
+}
+
+impl MediaError {
+    /// The stable code (and `.ftl` message id) shown to users for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MediaError::Timeout { .. } => "media-error-timeout",
+            MediaError::Spawn(_) => "media-error-spawn",
+            MediaError::Failed { .. } => "media-error-failed",
+            MediaError::Parse(_) => "media-error-parse",
+            MediaError::Io(_) => "media-error-io",
+        }
+    }
+
+    /// The error as a user-facing problem; internal detail stays in the logs.
+    pub fn problem(&self) -> Problem {
+        match self {
+            MediaError::Timeout { secs, .. } => Problem::new(self.code()).with("secs", secs),
+            _ => Problem::new(self.code()),
+        }
+    }
+
+    /// Whether running the same work again may succeed (a timeout or a transient
+    /// I/O error) rather than fail the same way (a broken file, a missing binary).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, MediaError::Timeout { .. } | MediaError::Io(_))
+    }
+}
+
+impl From<std::io::Error> for MediaError {
+    fn from(e: std::io::Error) -> Self {
+        MediaError::Io(e.to_string())
+    }
+}
+
+/// A problem found in a file: a stable code (also the .ftl message id, e.g.
+/// "media-not-video") and named args.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: String,
+    pub args: Vec<(String, String)>,
+}
+
+impl Problem {
+    pub fn new(code: &str) -> Problem {
+        Problem {
+            code: code.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a named argument for the message.
+    pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Problem {
+        self.args.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The value of argument `name`, if present.
+    pub fn arg(&self, name: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the desk accepts from an upload. Checked by [`validate::validate`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MediaLimits {
+    pub min_duration_s: f64,
+    pub max_duration_s: f64,
+    pub max_width: u32,
+    pub max_height: u32,
+    pub max_fps: f64,
+    pub max_size_bytes: u64,
+    pub probe_timeout_s: u64,
+}
+
+impl Default for MediaLimits {
+    fn default() -> Self {
+        MediaLimits {
+            min_duration_s: 1.0,
+            max_duration_s: 600.0,
+            max_width: 4096,
+            max_height: 4096,
+            max_fps: 120.0,
+            max_size_bytes: 4 * 1024 * 1024 * 1024,
+            probe_timeout_s: 30,
+        }
+    }
+}
+
+/// A number for a message argument: at most two decimals, no trailing zeros
+/// ("600", "2.5", "29.97").
+pub(crate) fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "?".into();
+    }
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// Bytes as megabytes for a message argument (1 MB = 1 000 000 bytes, as
+/// platforms state their limits).
+pub(crate) fn mb(bytes: u64) -> String {
+    num(bytes as f64 / 1_000_000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn ftl_keys(path: &str) -> BTreeSet<String> {
+        let text = std::fs::read_to_string(path).expect("locale file");
+        text.lines()
+            .filter(|l| !l.starts_with([' ', '#']))
+            .filter_map(|l| l.split_once(" ="))
+            .map(|(k, _)| k.trim().to_string())
+            .collect()
+    }
+
+    /// Every `"media-…"` / `"spec-…"` code written in this module's sources must be a
+    /// message in both languages, or users would see a bare code.
+    #[test]
+    fn every_problem_code_has_a_message_in_both_languages() {
+        let vi = ftl_keys("locales/vi/main.ftl");
+        let en = ftl_keys("locales/en/main.ftl");
+        let mut codes = BTreeSet::new();
+        for entry in std::fs::read_dir("src/media").expect("src/media") {
+            let path = entry.expect("dir entry").path();
+            if path.file_name().is_some_and(|n| n == "testutil.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source");
+            for prefix in ["\"media-", "\"spec-"] {
+                for part in text.split(prefix).skip(1) {
+                    let rest = part.split('"').next().unwrap_or_default();
+                    if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    {
+                        codes.insert(format!("{}{rest}", &prefix[1..]));
+                    }
+                }
+            }
+        }
+        assert!(codes.len() > 30, "found only {codes:?}");
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|c| !vi.contains(*c) || !en.contains(*c))
+            .collect();
+        assert!(missing.is_empty(), "codes without messages: {missing:?}");
+    }
+
+    #[test]
+    fn problems_render_in_both_languages_with_their_arguments() {
+        use crate::domain::Locale;
+        use crate::i18n::Tr;
+        let args = [
+            ("actual", "landscape".to_string()),
+            ("allowed", "portrait-square".to_string()),
+        ];
+        let vi = Tr::new(Locale::Vi).t_args("spec-orientation", &args);
+        assert_eq!(
+            vi,
+            "Nền tảng chỉ nhận video dọc hoặc vuông; video này là video ngang."
+        );
+        let en = Tr::new(Locale::En).t_args("spec-orientation", &args);
+        assert_eq!(
+            en,
+            "The platform accepts only vertical or square videos; this video is horizontal."
+        );
+        let long = [("actual", "200".to_string()), ("limit", "180".to_string())];
+        assert_eq!(
+            Tr::new(Locale::Vi).t_args("spec-duration-too-long", &long),
+            "Video dài 200 giây; nền tảng chỉ nhận tối đa 180 giây."
+        );
+    }
+
+    #[test]
+    fn numbers_in_messages_are_short() {
+        assert_eq!(num(600.0), "600");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(29.97), "29.97");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(mb(52_428_800), "52.43");
+    }
+
+    #[test]
+    fn errors_map_to_stable_codes() {
+        let e = MediaError::Timeout {
+            what: "ffprobe".into(),
+            secs: 30,
+        };
+        assert_eq!(
+            e.problem(),
+            Problem::new("media-error-timeout").with("secs", 30)
+        );
+        assert!(e.is_retryable());
+        assert!(!MediaError::Spawn("x".into()).is_retryable());
+    }
+}

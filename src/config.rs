@@ -60,6 +60,8 @@ pub struct Config {
     pub max_open_uploads_per_user: i64,
     /// Hours an unfinished upload is kept before it expires.
     pub upload_expiry_hours: i64,
+    /// ffmpeg processes one Lantoa process runs at once (media work is CPU-bound).
+    pub max_ffmpeg_processes: i64,
 }
 
 /// Connection settings for S3-compatible storage (MinIO, Ceph RGW, SeaweedFS, AWS…).
@@ -103,6 +105,7 @@ struct FileConfig {
     max_upload_bytes: Option<i64>,
     max_open_uploads_per_user: Option<i64>,
     upload_expiry_hours: Option<i64>,
+    max_ffmpeg_processes: Option<i64>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -374,6 +377,13 @@ impl Config {
                 72,
                 1,
                 24 * 365,
+            )?,
+            max_ffmpeg_processes: pick_num(
+                "max_ffmpeg_processes",
+                fc.max_ffmpeg_processes,
+                1,
+                1,
+                64,
             )?,
         })
     }

@@ -56,6 +56,18 @@ impl Tr {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// A media or compliance finding in this language.
+    pub fn problem(&self, p: &crate::media::Problem) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = p
+            .args
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.clone()), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.lang(), &p.code, &map)
+            .unwrap_or_else(|| p.code.clone())
+    }
+
     /// One-argument shorthand for templates.
     pub fn t1(&self, id: &str, name: &'static str, value: &str) -> String {
         self.t_args(id, &[(name, value.to_string())])

@@ -51,11 +51,17 @@ pub struct JobCtx {
     pub st: AppState,
     pub id: JobId,
     pub attempt: i64,
+    pub max_attempts: i64,
     pub agency: Option<OrgId>,
     progress: Arc<AtomicU64>,
 }
 
 impl JobCtx {
+    /// Whether a failure now is final (no attempts left).
+    pub fn last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
+
     /// Reports progress (0.0–1.0); saved with the next heartbeat.
     pub fn set_progress(&self, fraction: f64) {
         self.progress
@@ -85,7 +91,7 @@ impl Registry {
 
     /// Every job kind Lantoa runs.
     pub fn standard() -> Registry {
-        Registry::default()
+        Registry::default().with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
     }
 
     pub fn kinds(&self) -> Vec<&str> {
@@ -274,6 +280,7 @@ async fn run_one(
         st: st.clone(),
         id: job.id,
         attempt: job.attempts,
+        max_attempts: job.max_attempts,
         agency: job.agency_id,
         progress: progress.clone(),
     };

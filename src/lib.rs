@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod ingest;
 pub mod jobs;
 pub mod keys;
 pub mod media;

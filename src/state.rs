@@ -18,6 +18,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub store: Store,
     pub uploads: Arc<crate::service::uploads::UploadLocks>,
+    /// Bounds the ffmpeg processes this process runs at once.
+    pub ffmpeg: Arc<tokio::sync::Semaphore>,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
 }
@@ -30,7 +32,11 @@ impl AppState {
         clock: Arc<dyn Clock>,
         store: Store,
     ) -> AppState {
+        let ffmpeg = Arc::new(tokio::sync::Semaphore::new(
+            config.max_ffmpeg_processes.max(1) as usize,
+        ));
         AppState {
+            ffmpeg,
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),

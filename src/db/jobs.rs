@@ -251,3 +251,11 @@ pub async fn cancel(tx: &mut Tx, id: JobId, now: i64) -> DbResult<bool> {
         .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// The newest job with this unique key, whatever its state.
+pub async fn latest_with_key(tx: &mut Tx, key: &str) -> DbResult<Option<JobRow>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_job!("WHERE unique_key = $1 ORDER BY id DESC LIMIT 1"))
+        .bind(key).fetch_optional(c).await)?,
+    )
+}

@@ -7,6 +7,7 @@
 //! the agency they were called for.
 
 pub mod accounts;
+pub mod clips;
 pub mod dashboard;
 pub mod jobs;
 pub mod members;

@@ -66,7 +66,8 @@ fn routes() -> Routes {
     use Scope::*;
     use api::{agencies as aa, audit as au, jobs as aj, me, members as am, tus};
     use pages::{
-        admin, audit as pa, auth, dashboard as d, jobs as pj, members as m, profile as pr,
+        admin, audit as pa, auth, clips as c, dashboard as d, jobs as pj, members as m,
+        profile as pr,
     };
     let r = Routes {
         router: Router::new(),
@@ -123,6 +124,28 @@ fn routes() -> Routes {
             post(m::enable),
         )
         .add("GET", "/a/{aid}/audit", Agency, get(pa::agency_audit))
+        .add("GET", "/a/{aid}/clips", Agency, get(c::list))
+        .add("GET", "/a/{aid}/clips/new", Agency, get(c::new_clip))
+        .add("GET", "/a/{aid}/clips/{cid}", Agency, get(c::detail))
+        .add("GET", "/a/{aid}/clips/{cid}/status", Agency, get(c::status))
+        .add(
+            "GET",
+            "/a/{aid}/clips/{cid}/new-version",
+            Agency,
+            get(c::new_version),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/versions/{vid}/recheck",
+            Agency,
+            post(c::retry_check),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/clips/{cid}/versions/{vid}/media/{name}",
+            Agency,
+            get(c::media),
+        )
         .add("GET", "/admin/agencies", System, get(admin::agencies))
         .add(
             "POST",

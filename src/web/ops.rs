@@ -48,12 +48,18 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
 
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/app.css");
+const TUS: &[u8] = include_bytes!("../../static/tus.min.js");
+const UPLOAD: &[u8] = include_bytes!("../../static/upload.js");
+const CLIP: &[u8] = include_bytes!("../../static/clip.js");
 
 /// Files shipped inside the binary: nothing is fetched from the internet.
 pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
     let (body, mime) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
+        "tus.min.js" => (TUS, "text/javascript; charset=utf-8"),
+        "upload.js" => (UPLOAD, "text/javascript; charset=utf-8"),
+        "clip.js" => (CLIP, "text/javascript; charset=utf-8"),
         _ => return Err(Error::NotFound),
     };
     Ok((

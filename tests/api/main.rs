@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cli;
 mod helpers;
+mod ingest;
 mod isolation;
 mod jobs;
 mod members;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod clips;
 pub mod dashboard;
 pub mod jobs;
 pub mod members;
@@ -28,6 +29,7 @@ pub struct NavAgency {
     pub name: String,
     pub can_members: bool,
     pub can_audit: bool,
+    pub can_clips: bool,
 }
 
 /// What every page's frame needs.
@@ -77,6 +79,7 @@ impl Layout {
                 name: o.name.clone(),
                 can_members: policy::allows(&p.subject(), t, Action::ViewMembers),
                 can_audit: policy::allows(&p.subject(), t, Action::ViewAudit),
+                can_clips: policy::allows(&p.subject(), t, Action::ViewClips),
             }
         };
         if !p.must_change_password {

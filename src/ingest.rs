@@ -1,0 +1,273 @@
+//! The media check of a new version, run as a job: probe and validate the
+//! original, then one ffmpeg pass for every measurement, the poster candidates,
+//! the storyboard and (when needed) the review proxy; store the outputs as
+//! objects and the results on the version.
+//!
+//! Re-running is safe: outputs have fixed keys per version, so a job picked up
+//! again after a crash overwrites what a killed run left instead of leaving
+//! orphans, and the version's results are written in one transaction at the end.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::db::clips::{self, Checked};
+use crate::domain::VersionId;
+use crate::jobs::{JobCtx, JobError};
+use crate::media::qc::{QcPlan, QcReport, analyze, needs_proxy};
+use crate::media::{MediaError, MediaLimits, probe, specs, validate};
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+use crate::storage::outputs_prefix;
+
+/// Where a version's derived files are, as object keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Outputs {
+    pub posters: Vec<String>,
+    pub storyboard: Option<StoryboardOut>,
+    pub proxy: Option<String>,
+    /// What the player streams: the proxy, or the original when it needs none.
+    pub playback: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoryboardOut {
+    pub key: String,
+    pub cols: u32,
+    pub rows: u32,
+    pub tile_width: u32,
+    pub tile_height: u32,
+    pub interval_s: f64,
+    pub tiles: u32,
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    version_id: i64,
+}
+
+fn system_actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "system:media".into(),
+        client_addr: "local".into(),
+        is_system_admin: true,
+    }
+}
+
+fn media_err(e: MediaError) -> JobError {
+    if e.is_retryable() {
+        JobError::Retry(e.to_string())
+    } else {
+        JobError::Permanent(e.to_string())
+    }
+}
+
+/// The job handler for `media.ingest`.
+pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> Result<(), JobError> {
+    let p: Payload = serde_json::from_value(payload)
+        .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+    let version = VersionId(p.version_id);
+    let st = ctx.st.clone();
+    let work = st
+        .config
+        .data_dir
+        .join("work")
+        .join(format!("v{}", version.0));
+    let r = check(&ctx, version, &work).await;
+    let _ = tokio::fs::remove_dir_all(&work).await;
+    if let Err(e) = &r
+        && (matches!(e, JobError::Permanent(_)) || ctx.last_attempt())
+    {
+        // Final failure: say so on the version, where people look.
+        let now = st.now();
+        if let Ok(mut tx) = st.db.write().await {
+            let msg = e.to_string();
+            let _ = clips::set_checked(
+                &mut tx,
+                version,
+                Checked {
+                    status: "failed",
+                    probe: None,
+                    validation: None,
+                    qc: None,
+                    compliance: None,
+                    outputs: None,
+                    error: Some(&msg),
+                },
+                now,
+            )
+            .await;
+            let _ = tx.commit().await;
+        }
+    }
+    r
+}
+
+async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobError> {
+    let st = &ctx.st;
+    let v = {
+        let mut tx = st.db.read().await?;
+        clips::get_version(&mut tx, version).await?
+    }
+    .ok_or_else(|| JobError::Permanent(format!("version {version} does not exist")))?;
+    tokio::fs::create_dir_all(work)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+
+    // ffmpeg reads the original in place when storage is local, else a local copy.
+    let original: PathBuf = match st.store.local_path(&v.original_key) {
+        Some(p) => p,
+        None => {
+            let to = work.join("original");
+            st.store
+                .download(&v.original_key, &to)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            to
+        }
+    };
+    let limits = MediaLimits::default();
+    let probed = probe::probe(&original, Duration::from_secs(limits.probe_timeout_s))
+        .await
+        .map_err(media_err)?;
+    let validation = validate::validate(&probed, &limits);
+    let probe_json = serde_json::to_string(&probed).unwrap_or_default();
+    let validation_json = serde_json::to_string(&validation).unwrap_or_default();
+    let now = st.now();
+    if !validation.accepted() {
+        // Invalid input is an outcome, not a failure: the version stays, marked invalid.
+        let mut tx = st.db.write().await?;
+        clips::set_checked(
+            &mut tx,
+            version,
+            Checked {
+                status: "invalid",
+                probe: Some(&probe_json),
+                validation: Some(&validation_json),
+                qc: None,
+                compliance: None,
+                outputs: None,
+                error: None,
+            },
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            &system_actor(),
+            ctx.agency,
+            "version.invalid",
+            "clip_version",
+            version,
+            json!({"after": {"problems": validation.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>()}}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    ctx.set_progress(0.02);
+
+    let mut plan = QcPlan::new(work.join("out"));
+    plan.proxy = needs_proxy(&probed);
+    let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
+    let reporter = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            while rx_p.changed().await.is_ok() {
+                let f = *rx_p.borrow();
+                ctx.set_progress(0.02 + f * 0.9);
+            }
+        })
+    };
+    let report: QcReport = {
+        let _slot = st
+            .ffmpeg
+            .acquire()
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+        analyze(&original, &probed, &plan, tx_p)
+            .await
+            .map_err(media_err)?
+    };
+    reporter.abort();
+
+    // Store the outputs under fixed keys for this version.
+    let prefix = outputs_prefix(version.0);
+    let mut outputs = Outputs::default();
+    for (i, p) in report.posters.iter().enumerate() {
+        let key = format!("{prefix}/poster_{:02}.jpg", i + 1);
+        put(st, &key, p).await?;
+        outputs.posters.push(key);
+    }
+    if let Some(sb) = &report.storyboard {
+        let key = format!("{prefix}/storyboard.jpg");
+        put(st, &key, &sb.path).await?;
+        outputs.storyboard = Some(StoryboardOut {
+            key,
+            cols: sb.cols,
+            rows: sb.rows,
+            tile_width: sb.tile_width,
+            tile_height: sb.tile_height,
+            interval_s: sb.interval_s,
+            tiles: sb.tiles,
+        });
+    }
+    if let Some(proxy) = &report.proxy {
+        let key = format!("{prefix}/proxy.mp4");
+        put(st, &key, proxy).await?;
+        outputs.proxy = Some(key);
+    }
+    outputs.playback = outputs
+        .proxy
+        .clone()
+        .unwrap_or_else(|| v.original_key.clone());
+    ctx.set_progress(0.97);
+
+    let compliance = specs::compliance(&probed, &specs::builtin());
+    let qc_json = serde_json::to_string(&report).unwrap_or_default();
+    let compliance_json = serde_json::to_string(&compliance).unwrap_or_default();
+    let outputs_json = serde_json::to_string(&outputs).unwrap_or_default();
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    clips::set_checked(
+        &mut tx,
+        version,
+        Checked {
+            status: "ready",
+            probe: Some(&probe_json),
+            validation: Some(&validation_json),
+            qc: Some(&qc_json),
+            compliance: Some(&compliance_json),
+            outputs: Some(&outputs_json),
+            error: None,
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &system_actor(),
+        ctx.agency,
+        "version.checked",
+        "clip_version",
+        version,
+        json!({"after": {"status": "ready", "proxy": outputs.proxy.is_some(),
+                         "compliant": compliance.iter().filter(|c| c.ok).map(|c| c.platform.as_str()).collect::<Vec<_>>()}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn put(st: &AppState, key: &str, file: &Path) -> Result<(), JobError> {
+    st.store
+        .put_file(key, file)
+        .await
+        .map(|_| ())
+        .map_err(|e| JobError::Retry(format!("storing {key}: {e}")))
+}

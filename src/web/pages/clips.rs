@@ -1,0 +1,455 @@
+//! Clips: the agency's list, the upload page (tus in the browser), the clip page
+//! with its check report and live processing progress, and media streaming with
+//! HTTP Range support.
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::{Layout, render};
+use crate::db::clips::{self, Clip, Version};
+use crate::db::jobs;
+use crate::domain::{Action, Category, ClipId, VersionId};
+use crate::error::{Error, Result};
+use crate::ingest::Outputs;
+use crate::media::probe::Probe;
+use crate::media::qc::{QcReport, Span};
+use crate::media::specs::PlatformCheck;
+use crate::media::validate::Validation;
+use crate::state::AppState;
+use crate::web::extract::{Authz, act};
+
+pub struct CategoryOption {
+    pub code: &'static str,
+    pub label: String,
+}
+
+fn categories(l: &Layout) -> Vec<CategoryOption> {
+    Category::ALL
+        .iter()
+        .map(|c| CategoryOption {
+            code: c.code(),
+            label: l.tr.t(c.message_id()),
+        })
+        .collect()
+}
+
+fn category_label(l: &Layout, code: &str) -> String {
+    Category::parse(code)
+        .map(|c| l.tr.t(c.message_id()))
+        .unwrap_or_else(|_| code.to_string())
+}
+
+pub struct ClipRow {
+    pub id: i64,
+    pub title: String,
+    pub category: String,
+    pub status: String,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "clips.html")]
+struct ClipsPage {
+    l: Layout,
+    aid: i64,
+    rows: Vec<ClipRow>,
+    can_upload: bool,
+}
+
+pub async fn list(State(st): State<AppState>, a: Authz<act::ViewClips>) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    let mut tx = st.db.read().await?;
+    let list = clips::list(&mut tx, a.agency.id, 200).await?;
+    let mut rows = Vec::with_capacity(list.len());
+    for c in list {
+        let status = match c.current_version_id {
+            Some(v) => clips::get_version(&mut tx, v)
+                .await?
+                .map(|v| v.status)
+                .unwrap_or_else(|| "none".into()),
+            None => "none".into(),
+        };
+        rows.push(ClipRow {
+            id: c.id.0,
+            category: category_label(&l, &c.category),
+            updated: l.time(&c.updated_at, &a.agency.time_zone),
+            title: c.title,
+            status,
+        });
+    }
+    drop(tx);
+    render(&ClipsPage {
+        aid: a.agency.id.0,
+        can_upload: a.may(Action::UploadClip),
+        rows,
+        l,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "clip_new.html")]
+struct NewClipPage {
+    l: Layout,
+    aid: i64,
+    categories: Vec<CategoryOption>,
+    max_bytes: i64,
+    /// Set when uploading a new version of an existing clip.
+    clip: Option<(i64, String)>,
+}
+
+pub async fn new_clip(State(st): State<AppState>, a: Authz<act::UploadClip>) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    render(&NewClipPage {
+        aid: a.agency.id.0,
+        categories: categories(&l),
+        max_bytes: st.config.max_upload_bytes,
+        clip: None,
+        l,
+    })
+}
+
+pub async fn new_version(
+    State(st): State<AppState>,
+    a: Authz<act::UploadClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let clip = load_clip(&st, &a, ClipId(cid)).await?;
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    render(&NewClipPage {
+        aid: a.agency.id.0,
+        categories: categories(&l),
+        max_bytes: st.config.max_upload_bytes,
+        clip: Some((clip.id.0, clip.title)),
+        l,
+    })
+}
+
+async fn load_clip<A>(st: &AppState, a: &Authz<A>, id: ClipId) -> Result<Clip> {
+    let mut tx = st.db.read().await?;
+    clips::get(&mut tx, a.agency.id, id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// A version as the clip page shows it.
+pub struct VersionView {
+    pub id: i64,
+    pub number: i64,
+    pub status: String,
+    pub sha256: String,
+    pub size: String,
+    pub name: String,
+    pub uploaded: String,
+    pub error: Option<String>,
+    pub probe: Option<Probe>,
+    pub validation: Option<Validation>,
+    pub qc: Option<QcReport>,
+    pub compliance: Vec<PlatformCheck>,
+    pub outputs: Option<Outputs>,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
+    s.as_deref().and_then(|j| serde_json::from_str(j).ok())
+}
+
+fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
+    VersionView {
+        id: v.id.0,
+        number: v.number,
+        status: v.status.clone(),
+        sha256: v.sha256.clone(),
+        size: format!("{:.1} MB", v.size_bytes as f64 / 1_048_576.0),
+        name: v.original_name.clone(),
+        uploaded: l.time(&v.created_at, tz),
+        error: v.error.clone(),
+        probe: parse_json(&v.probe),
+        validation: parse_json(&v.validation),
+        qc: parse_json(&v.qc),
+        compliance: parse_json(&v.compliance).unwrap_or_default(),
+        outputs: parse_json(&v.outputs),
+    }
+}
+
+/// `m:ss.cc` for a time in seconds.
+pub fn timecode(s: f64) -> String {
+    let s = s.max(0.0);
+    let m = (s / 60.0).floor() as u64;
+    let rest = s - (m as f64) * 60.0;
+    format!("{m}:{rest:05.2}")
+}
+
+#[derive(Template)]
+#[template(path = "clip.html")]
+struct ClipPage {
+    l: Layout,
+    aid: i64,
+    clip: Clip,
+    category: String,
+    political: bool,
+    current: Option<VersionView>,
+    versions: Vec<VersionView>,
+    progress: Option<f64>,
+    job_error: Option<String>,
+    can_upload: bool,
+}
+
+impl ClipPage {
+    fn spans<'a>(&self, q: &'a QcReport) -> Vec<(&'static str, &'a Span)> {
+        q.black
+            .iter()
+            .map(|s| ("qc-black", s))
+            .chain(q.frozen.iter().map(|s| ("qc-frozen", s)))
+            .chain(q.silent.iter().map(|s| ("qc-silent", s)))
+            .collect()
+    }
+    fn tc(&self, s: &f64) -> String {
+        timecode(*s)
+    }
+    fn num(&self, v: &Option<f64>) -> String {
+        v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
+    }
+    fn platform_name(&self, id: &str) -> String {
+        crate::media::specs::builtin()
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name)
+            .unwrap_or_else(|| id.to_string())
+    }
+    fn pct(&self) -> String {
+        format!("{:.0}", self.progress.unwrap_or(0.0) * 100.0)
+    }
+    fn loud_warning(&self, q: &QcReport) -> bool {
+        q.integrated_lufs
+            .is_some_and(|i| !(-16.0..=-12.0).contains(&i))
+            || q.true_peak_dbtp.is_some_and(|p| p > -1.0)
+    }
+}
+
+async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Result<ClipPage> {
+    let clip = load_clip(st, a, cid).await?;
+    let l = Layout::build(st, &a.ctx, Some(&a.agency)).await?;
+    let tz = a.agency.time_zone.clone();
+    let mut tx = st.db.read().await?;
+    let versions = clips::versions_of(&mut tx, clip.id).await?;
+    let current = versions
+        .iter()
+        .find(|v| Some(v.id) == clip.current_version_id)
+        .cloned();
+    let (progress, job_error) = match &current {
+        Some(v) if v.status == "processing" => {
+            let j = job_for(&mut tx, v.id).await?;
+            (
+                j.as_ref().and_then(|j| j.progress).or(Some(0.0)),
+                j.and_then(|j| j.last_error),
+            )
+        }
+        _ => (None, None),
+    };
+    drop(tx);
+    Ok(ClipPage {
+        aid: a.agency.id.0,
+        category: category_label(&l, &clip.category),
+        political: Category::parse(&clip.category).is_ok_and(Category::is_political),
+        current: current.as_ref().map(|v| view(&l, &tz, v)),
+        versions: versions.iter().map(|v| view(&l, &tz, v)).collect(),
+        progress,
+        job_error,
+        can_upload: a.may(Action::UploadClip),
+        clip,
+        l,
+    })
+}
+
+/// The newest ingest job of a version.
+async fn job_for(tx: &mut crate::db::Tx, v: VersionId) -> Result<Option<jobs::JobRow>> {
+    Ok(jobs::latest_with_key(tx, &format!("ingest:{}", v.0)).await?)
+}
+
+pub async fn detail(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    render(&clip_page(&st, &a, ClipId(cid)).await?)
+}
+
+#[derive(Template)]
+#[template(path = "clip_status.html")]
+struct StatusFragment {
+    l: Layout,
+    aid: i64,
+    cid: i64,
+    progress: Option<f64>,
+    job_error: Option<String>,
+}
+
+impl StatusFragment {
+    fn pct(&self) -> String {
+        format!("{:.0}", self.progress.unwrap_or(0.0) * 100.0)
+    }
+}
+
+/// The processing progress, polled by htmx; once the check is done the page reloads.
+pub async fn status(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let p = clip_page(&st, &a, ClipId(cid)).await?;
+    if p.progress.is_none() {
+        let mut r = StatusCode::OK.into_response();
+        r.headers_mut()
+            .insert("hx-refresh", HeaderValue::from_static("true"));
+        return Ok(r);
+    }
+    render(&StatusFragment {
+        l: p.l,
+        aid: p.aid,
+        cid,
+        progress: p.progress,
+        job_error: p.job_error,
+    })
+}
+
+/// Runs the check of a failed version again.
+pub async fn retry_check(
+    State(st): State<AppState>,
+    a: Authz<act::UploadClip>,
+    Path((aid, cid, vid)): Path<(i64, i64, i64)>,
+) -> Result<Response> {
+    crate::service::clips::retry_check(&st, &a.actor(), a.agency.id, ClipId(cid), VersionId(vid))
+        .await?;
+    Ok(Redirect::to(&format!("/a/{aid}/clips/{cid}")).into_response())
+}
+
+/// Streams a version's original, proxy, storyboard or poster, honouring `Range`.
+pub async fn media(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Path((_, cid, vid, name)): Path<(i64, i64, i64, String)>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let clip = load_clip(&st, &a, ClipId(cid)).await?;
+    let v = {
+        let mut tx = st.db.read().await?;
+        clips::get_version(&mut tx, VersionId(vid)).await?
+    }
+    .filter(|v| v.clip_id == clip.id)
+    .ok_or(Error::NotFound)?;
+    let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
+    let (key, mime) = match name.as_str() {
+        "original" => (Some(v.original_key.clone()), "video/mp4"),
+        "playback" => (
+            Some(if outputs.playback.is_empty() {
+                v.original_key.clone()
+            } else {
+                outputs.playback.clone()
+            }),
+            "video/mp4",
+        ),
+        "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),
+        n => match n
+            .strip_prefix("poster-")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            Some(i) if i >= 1 => (outputs.posters.get(i - 1).cloned(), "image/jpeg"),
+            _ => (None, ""),
+        },
+    };
+    let key = key.ok_or(Error::NotFound)?;
+    let size = st
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .ok_or(Error::NotFound)?;
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| parse_range(r, size));
+    if headers.contains_key(header::RANGE) && range.is_none() {
+        let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+            r.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+        r.extensions_mut().insert(crate::web::middleware::Rendered);
+        return Ok(r);
+    }
+    let (stream, _, got) = st
+        .store
+        .read_range(&key, range.clone())
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&(got.end - got.start).to_string()) {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    if range.is_some() {
+        *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "bytes {}-{}/{size}",
+            got.start,
+            got.end.saturating_sub(1)
+        )) {
+            r.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+    }
+    Ok(r)
+}
+
+/// One `bytes=` range (start-end, start-, or -suffix) within `size`.
+pub fn parse_range(h: &str, size: u64) -> Option<std::ops::Range<u64>> {
+    let spec = h.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || size == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", suffix) => {
+            let n: u64 = suffix.parse().ok()?;
+            if n == 0 {
+                return None;
+            }
+            (size.saturating_sub(n), size)
+        }
+        (s, "") => (s.parse().ok()?, size),
+        (s, e) => (
+            s.parse().ok()?,
+            e.parse::<u64>().ok()?.saturating_add(1).min(size),
+        ),
+    };
+    (start < end && start < size).then_some(start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_range, timecode};
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=0-99", 1000), Some(0..100));
+        assert_eq!(parse_range("bytes=900-", 1000), Some(900..1000));
+        assert_eq!(parse_range("bytes=-100", 1000), Some(900..1000));
+        assert_eq!(parse_range("bytes=990-2000", 1000), Some(990..1000));
+        assert_eq!(parse_range("bytes=1000-", 1000), None);
+        assert_eq!(parse_range("bytes=5-2", 1000), None);
+        assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
+        assert_eq!(parse_range("items=0-1", 1000), None);
+    }
+
+    #[test]
+    fn timecodes() {
+        assert_eq!(timecode(0.0), "0:00.00");
+        assert_eq!(timecode(61.5), "1:01.50");
+    }
+}

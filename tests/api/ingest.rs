@@ -1,0 +1,255 @@
+//! From upload to a checked clip: the media check runs as a job in the server's
+//! worker; the clip page shows the report; media streams with Range support.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use crate::helpers::{TestApp, spawn_app};
+use lantoa::db::clips;
+use lantoa::domain::VersionId;
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// A short portrait clip with a black stretch, made by ffmpeg's lavfi sources.
+async fn make_clip(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("clip.mp4");
+    let status = tokio::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=180x320:rate=25:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:size=180x320:rate=25:duration=1.5",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=4.5",
+            "-filter_complex",
+            "[0:v][1:v]concat=n=2:v=1:a=0[v]",
+            "-map",
+            "[v]",
+            "-map",
+            "2:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+        ])
+        .arg(&out)
+        .status()
+        .await
+        .expect("ffmpeg runs");
+    assert!(status.success());
+    out
+}
+
+/// Uploads a file in one tus request; returns (clip id, version id).
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    agency: i64,
+    bytes: Vec<u8>,
+    name: &str,
+) -> (i64, VersionId) {
+    let meta = format!(
+        "filename {},title {},category {},agency_id {}",
+        b64(name),
+        b64("Phóng sự thử"),
+        b64("good_deeds"),
+        b64(&agency.to_string())
+    );
+    let r = app
+        .client()
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", bytes.len().to_string())
+        .header("upload-metadata", meta)
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let clip = r.headers()["lantoa-clip-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let v = VersionId(
+        r.headers()["lantoa-version-id"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
+    (clip, v)
+}
+
+pub async fn wait_checked(app: &TestApp, v: VersionId) -> clips::Version {
+    for _ in 0..600 {
+        let mut tx = app.st.db.read().await.unwrap();
+        let row = clips::get_version(&mut tx, v).await.unwrap().unwrap();
+        drop(tx);
+        if row.status != "processing" {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("version {v} still processing after 60 s");
+}
+
+#[tokio::test]
+async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = make_clip(dir.path()).await;
+    let token = app.token_for("a.reporter").await;
+    let (clip, v) = upload(
+        &app,
+        &token,
+        n.a.0,
+        std::fs::read(&file).unwrap(),
+        "clip.mp4",
+    )
+    .await;
+    let row = wait_checked(&app, v).await;
+    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let qc: serde_json::Value = serde_json::from_str(row.qc.as_deref().unwrap()).unwrap();
+    let black = qc["black"].as_array().unwrap();
+    assert_eq!(black.len(), 1, "{qc}");
+    let start = black[0]["start_s"].as_f64().unwrap();
+    assert!(
+        (start - 3.0).abs() < 0.3,
+        "black stretch starts near 3 s: {start}"
+    );
+    assert!(qc["integrated_lufs"].as_f64().is_some());
+    let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
+    assert_eq!(outputs["posters"].as_array().unwrap().len(), 4);
+    // The page shows the report in Vietnamese, with the platform table.
+    let b = app.login("a.editor").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Kết quả kiểm tra") && page.contains("màn hình đen"),
+        "{page}"
+    );
+    assert!(page.contains("YouTube") && page.contains("TikTok") && page.contains("Zalo"));
+    assert!(page.contains("id=\"player\""));
+    // The list shows it as checked.
+    let list = b
+        .get(&format!("/a/{}/clips", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Phóng sự thử") && list.contains("đã kiểm tra"));
+    // Playback streams with Range support.
+    let url = format!("/a/{}/clips/{clip}/versions/{}/media/playback", n.a, v.0);
+    let r = b
+        .client
+        .get(b.url(&url))
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        r.headers()["content-range"]
+            .to_str()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap(),
+        "bytes 0-99"
+    );
+    assert_eq!(r.bytes().await.unwrap().len(), 100);
+    let r = b
+        .client
+        .get(b.url(&url))
+        .header("range", "bytes=999999999-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 416);
+    let r = b
+        .get(&format!(
+            "/a/{}/clips/{clip}/versions/{}/media/poster-1",
+            n.a, v.0
+        ))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    // Another agency sees none of it.
+    let other = app.login("b.reporter").await;
+    assert_eq!(other.get(&url).await.status(), 403);
+    assert_eq!(
+        other
+            .get(&format!("/a/{}/clips/{clip}", n.b))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let token = app.token_for("a.reporter").await;
+    let (clip, v) = upload(
+        &app,
+        &token,
+        n.a.0,
+        b"this is a text file, not a video\n".repeat(50),
+        "notes.mp4",
+    )
+    .await;
+    let row = wait_checked(&app, v).await;
+    assert_eq!(row.status, "invalid");
+    let b = app.login("a.reporter").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tệp không dùng được"), "{page}");
+    assert!(
+        page.contains("không đọc được")
+            || page.contains("không có hình")
+            || page.contains("không phải"),
+        "a reason in Vietnamese: {page}"
+    );
+    // The original is still there.
+    assert!(
+        app.st
+            .store
+            .size(&row.original_key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -113,6 +113,8 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         clips::get_version(&mut tx, version).await?
     }
     .ok_or_else(|| JobError::Permanent(format!("version {version} does not exist")))?;
+    // A run killed half-way may have left files here: start clean.
+    let _ = tokio::fs::remove_dir_all(work).await;
     tokio::fs::create_dir_all(work)
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;

@@ -110,12 +110,14 @@ impl Job {
         E: FnMut(&str) + Send,
     {
         tracing::debug!(what = %self.what, program = ?self.program, args = ?self.args, "spawning");
-        let mut child = tokio::process::Command::new(&self.program)
-            .args(&self.args)
+        let mut cmd = tokio::process::Command::new(&self.program);
+        cmd.args(&self.args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
+            .kill_on_drop(true);
+        die_with_parent(&mut cmd);
+        let mut child = cmd
             .spawn()
             .map_err(|e| MediaError::Spawn(format!("{}: {e}", self.program.to_string_lossy())))?;
         let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
@@ -196,6 +198,25 @@ where
         f(&String::from_utf8_lossy(&buf));
     }
 }
+
+/// On Linux, the child gets SIGKILL when Lantoa dies, even by `kill -9`, so no
+/// ffmpeg outlives the worker that started it (and writes into a job's work
+/// folder while another worker redoes the job).
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut tokio::process::Command) {
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_cmd: &mut tokio::process::Command) {}
 
 #[cfg(test)]
 mod tests {

@@ -343,21 +343,35 @@ pub async fn analyze(
 
     let mut log = LogParser::default();
     let mut last = 0.0f64;
+    // Progress comes from the frame count of the first output stream (the measuring
+    // null output, which sees every decoded frame). `out_time` is the maximum over
+    // all outputs, and the storyboard's tiled frame jumps ahead, so it is used only
+    // when the number of frames is unknown.
+    let total_frames = probe
+        .video
+        .as_ref()
+        .map(|v| v.frames.map(|f| f as f64).unwrap_or(v.avg_fps * duration))
+        .filter(|f| *f > 0.0);
     let started = Instant::now();
     let ran = Job::new("ffmpeg", plan.timeout)
         .what("ffmpeg qc")
         .args(args)
         .stream(
             |line| {
-                if let Some(us) = line.strip_prefix("out_time_us=")
-                    && let Ok(us) = us.trim().parse::<f64>()
-                    && duration > 0.0
-                {
-                    let f = (us / 1e6 / duration).clamp(0.0, 1.0);
-                    if f > last {
-                        last = f;
-                        progress.send_replace(f);
+                let f = match (line.split_once('='), total_frames) {
+                    (Some(("frame", n)), Some(total)) => {
+                        n.trim().parse::<f64>().ok().map(|n| n / total)
                     }
+                    (Some(("out_time_us", us)), None) if duration > 0.0 => {
+                        us.trim().parse::<f64>().ok().map(|us| us / 1e6 / duration)
+                    }
+                    _ => None,
+                };
+                if let Some(f) = f.map(|f| f.clamp(0.0, 1.0))
+                    && f > last
+                {
+                    last = f;
+                    progress.send_replace(f);
                 }
             },
             |line| log.line(line),

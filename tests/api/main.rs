@@ -11,4 +11,5 @@ mod jobs;
 mod members;
 mod ops;
 mod profile;
+mod recovery;
 mod uploads;

@@ -140,6 +140,19 @@ const SETTINGS: &[(&str, &str, bool)] = &[
         "LANTOA_SHUTDOWN_GRACE_SECONDS",
         false,
     ),
+    ("s3_endpoint", "LANTOA_S3_ENDPOINT", false),
+    ("s3_region", "LANTOA_S3_REGION", false),
+    ("s3_access_key_id", "LANTOA_S3_ACCESS_KEY_ID", false),
+    ("s3_secret_access_key", "LANTOA_S3_SECRET_ACCESS_KEY", true),
+    ("s3_path_style", "LANTOA_S3_PATH_STYLE", false),
+    ("max_upload_bytes", "LANTOA_MAX_UPLOAD_BYTES", false),
+    (
+        "max_open_uploads_per_user",
+        "LANTOA_MAX_OPEN_UPLOADS_PER_USER",
+        false,
+    ),
+    ("upload_expiry_hours", "LANTOA_UPLOAD_EXPIRY_HOURS", false),
+    ("max_ffmpeg_processes", "LANTOA_MAX_FFMPEG_PROCESSES", false),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -305,6 +318,11 @@ impl Config {
             && !(e.starts_with("http://") || e.starts_with("https://"))
         {
             return Err(bad("s3_endpoint", "must start with http:// or https://", e));
+        }
+        if s3.endpoint.is_some() && (s3.access_key_id.is_none() || s3.secret_access_key.is_none()) {
+            return Err(ConfigError(
+                "The setting `s3_endpoint` (LANTOA_S3_ENDPOINT) needs `s3_access_key_id` and `s3_secret_access_key` (LANTOA_S3_ACCESS_KEY_ID, LANTOA_S3_SECRET_ACCESS_KEY).".into(),
+            ));
         }
 
         Ok(Config {
@@ -591,6 +609,25 @@ mod tests {
         assert!(!shown.contains(&key));
         assert!(!shown.contains("hunter2"));
         assert!(shown.contains("postgres://lantoa:********@db:5432/lantoa"));
+        // Every setting shown names its environment variable.
+        assert!(!shown.contains("# ?"), "{shown}");
+    }
+
+    #[test]
+    fn s3_credentials_are_read() {
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("LANTOA_STORAGE_URL", "s3://media/x"),
+                ("LANTOA_S3_ENDPOINT", "http://127.0.0.1:9000"),
+                ("LANTOA_S3_ACCESS_KEY_ID", "key"),
+                ("LANTOA_S3_SECRET_ACCESS_KEY", "s3cr3t-value"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.s3.access_key_id.as_deref(), Some("key"));
+        assert_eq!(c.s3.secret_access_key.as_deref(), Some("s3cr3t-value"));
+        assert!(!c.show().contains("s3cr3t-value"));
     }
 
     #[test]

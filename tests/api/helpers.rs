@@ -27,6 +27,45 @@ pub fn engine() -> &'static str {
     }
 }
 
+/// Which object storage this run tests: `local` (default) or `s3` (an in-process
+/// S3 server, s3s-fs), with `LANTOA_TEST_STORAGE=s3`.
+pub fn storage_mode() -> &'static str {
+    match std::env::var("LANTOA_TEST_STORAGE").as_deref() {
+        Ok("s3") => "s3",
+        _ => "local",
+    }
+}
+
+pub const S3_BUCKET: &str = "lantoa-media";
+const S3_KEY: &str = "lantoa-test-key";
+const S3_SECRET: &str = "lantoa-test-secret";
+
+/// Starts an S3-compatible server inside the test process, storing under `root`.
+/// Returns its endpoint; it stops when the test's runtime ends.
+pub async fn start_s3(root: &std::path::Path) -> String {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use hyper_util::server::conn::auto::Builder as ConnBuilder;
+    std::fs::create_dir_all(root.join(S3_BUCKET)).unwrap();
+    let fs = s3s_fs::FileSystem::new(root).unwrap();
+    let mut b = s3s::service::S3ServiceBuilder::new(fs);
+    b.set_auth(s3s::auth::SimpleAuth::from_single(S3_KEY, S3_SECRET));
+    let service = b.build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let http = ConnBuilder::new(TokioExecutor::new());
+        while let Ok((socket, _)) = listener.accept().await {
+            let conn = http
+                .serve_connection(TokioIo::new(socket), service.clone())
+                .into_owned();
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
 fn pg_admin_url() -> String {
     std::env::var("LANTOA_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
@@ -66,14 +105,16 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    /// The in-process S3 endpoint when media are stored in S3.
+    pub s3: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _pg: Option<PgDatabase>,
 }
 
-/// Settings for a test instance.
-pub fn test_config(data_dir: &std::path::Path, database_url: &str) -> Config {
-    let env: BTreeMap<String, String> = [
+/// Settings for a test instance; `s3` is the endpoint of an S3 server to store media in.
+pub fn test_config(data_dir: &std::path::Path, database_url: &str, s3: Option<&str>) -> Config {
+    let mut env: BTreeMap<String, String> = [
         ("LANTOA_DATA_DIR", data_dir.display().to_string()),
         ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
         ("LANTOA_DATABASE_URL", database_url.to_string()),
@@ -82,6 +123,17 @@ pub fn test_config(data_dir: &std::path::Path, database_url: &str) -> Config {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    if let Some(endpoint) = s3 {
+        for (k, v) in [
+            ("LANTOA_STORAGE_URL", format!("s3://{S3_BUCKET}/test")),
+            ("LANTOA_S3_ENDPOINT", endpoint.to_string()),
+            ("LANTOA_S3_ACCESS_KEY_ID", S3_KEY.to_string()),
+            ("LANTOA_S3_SECRET_ACCESS_KEY", S3_SECRET.to_string()),
+            ("LANTOA_S3_PATH_STYLE", "true".to_string()),
+        ] {
+            env.insert(k.to_string(), v);
+        }
+    }
     Config::from_sources(None, &env).expect("test config")
 }
 
@@ -111,9 +163,18 @@ pub async fn fresh_database(data_dir: &std::path::Path) -> (String, Option<PgDat
 }
 
 pub async fn spawn_app() -> TestApp {
+    // Warnings and errors of the app show in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_test_writer()
+        .try_init();
     let data_dir = tempfile::tempdir().unwrap();
     let (database_url, pg) = fresh_database(data_dir.path()).await;
-    let config = test_config(data_dir.path(), &database_url);
+    let s3 = match storage_mode() {
+        "s3" => Some(start_s3(&data_dir.path().join("s3")).await),
+        _ => None,
+    };
+    let config = test_config(data_dir.path(), &database_url, s3.as_deref());
     let clock = ManualClock::new(jiff::Timestamp::now().as_millisecond());
     let keys = Keys::load_or_create(&config).unwrap();
     let db = open_database(&config, &clock).await.expect("database");
@@ -141,6 +202,7 @@ pub async fn spawn_app() -> TestApp {
         clock,
         data_dir,
         database_url,
+        s3,
         stop: Some(tx),
         server: Some(server),
         _pg: pg,
@@ -152,7 +214,7 @@ impl TestApp {
     /// (a new port), as after a crash or a deploy.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let config = test_config(self.data_dir.path(), &self.database_url);
+        let config = test_config(self.data_dir.path(), &self.database_url, self.s3.as_deref());
         let keys = Keys::load_or_create(&config).unwrap();
         let db = open_database(&config, &self.clock).await.expect("database");
         let store = lantoa::storage::Store::from_config(&config).unwrap();

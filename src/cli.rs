@@ -62,6 +62,22 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Measure performance against baselines run side by side (prints ratios).
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// Review-ready time vs a bare decode, and a large tus upload's throughput and memory.
+    Ingest {
+        /// Length of the generated 1080×1920 clip, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u32,
+        /// Size of the upload to measure, in GiB (0 to skip).
+        #[arg(long, default_value_t = 2.0)]
+        upload_gib: f64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -190,6 +206,16 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", config.show());
         return ExitCode::SUCCESS;
     }
+    if let Command::Bench(BenchCmd::Ingest {
+        seconds,
+        upload_gib,
+    }) = cli.command
+    {
+        return match crate::bench::ingest(seconds, upload_gib).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
     let st = match prepare(config).await {
         Ok(s) => s,
         Err(StartError(e)) => return fail(e),
@@ -202,7 +228,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
     match command {
-        Command::Config(_) => ExitCode::SUCCESS,
+        Command::Config(_) | Command::Bench(_) => ExitCode::SUCCESS,
         Command::Migrate => {
             println!(
                 "schema is at version {}",

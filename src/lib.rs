@@ -5,6 +5,7 @@
 //! `db` the only place SQL lives.
 
 pub mod audit;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,475 @@
+//! `lantoa bench ingest`: ingest figures measured side by side with baselines in
+//! one run, printed as ratios (never asserted).
+//!
+//! - Review-ready time (probe, validation, every QC measurement, posters,
+//!   storyboard, proxy-or-skip) against a bare `ffmpeg -i clip -f null -` decode,
+//!   and against the common design of one ffmpeg process per measurement.
+//! - A large tus upload over loopback to a `lantoa serve` child process:
+//!   throughput against writing the same bytes to a local file, and the server's
+//!   peak memory growth.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::Command;
+
+use crate::media::qc::{QcPlan, analyze, needs_proxy};
+use crate::media::{MediaLimits, probe, validate};
+
+async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    let st = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .await?;
+    anyhow::ensure!(st.success(), "ffmpeg {args:?} failed");
+    Ok(t.elapsed().as_secs_f64())
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap_or_default()
+}
+
+/// Runs the media part of the benchmark on a generated clip.
+pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
+    let clip = dir.join("clip.mp4");
+    let dur = seconds.to_string();
+    println!("generating a {seconds} s 1080×1920 30 fps H.264/AAC clip …");
+    let made = ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("testsrc2=size=1080x1920:rate=30:duration={dur}"),
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("sine=frequency=440:sample_rate=48000:duration={dur}"),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        s(&clip),
+    ])
+    .await?;
+    println!("  made in {made:.1} s");
+
+    // Baseline: a bare decode of the same file.
+    let bare = ffmpeg(&["-i", s(&clip), "-f", "null", "-"]).await?;
+
+    // The common design: one process per measurement and output.
+    let sep_dir = dir.join("separate");
+    tokio::fs::create_dir_all(&sep_dir).await?;
+    let t = Instant::now();
+    let probe_t = Instant::now();
+    let st = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            s(&clip),
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .await?;
+    anyhow::ensure!(st.success(), "ffprobe failed");
+    let _ = probe_t;
+    for vf in ["blackdetect=d=0.5", "freezedetect=n=-60dB:d=1"] {
+        ffmpeg(&["-i", s(&clip), "-vf", vf, "-an", "-f", "null", "-"]).await?;
+    }
+    for af in ["ebur128=peak=true", "silencedetect=n=-50dB:d=1"] {
+        ffmpeg(&["-i", s(&clip), "-af", af, "-vn", "-f", "null", "-"]).await?;
+    }
+    let every = (seconds as f64 / 4.0).max(0.5);
+    ffmpeg(&[
+        "-i",
+        s(&clip),
+        "-vf",
+        &format!("fps=1/{every}"),
+        "-frames:v",
+        "4",
+        s(&sep_dir.join("poster_%02d.jpg")),
+    ])
+    .await?;
+    let interval = (seconds as f64 / 25.0).max(0.04);
+    ffmpeg(&[
+        "-i",
+        s(&clip),
+        "-vf",
+        &format!("fps=1/{interval},scale=160:-2,tile=5x5"),
+        "-frames:v",
+        "1",
+        s(&sep_dir.join("storyboard.jpg")),
+    ])
+    .await?;
+    let probed = probe::probe(&clip, Duration::from_secs(30)).await?;
+    let proxy = needs_proxy(&probed);
+    if proxy {
+        ffmpeg(&[
+            "-i",
+            s(&clip),
+            "-vf",
+            "scale=-2:720",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            "5",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart",
+            s(&sep_dir.join("proxy.mp4")),
+        ])
+        .await?;
+    }
+    let separate = t.elapsed().as_secs_f64();
+
+    // Lantoa: probe, validate, one pass for everything.
+    let t = Instant::now();
+    let probed = probe::probe(&clip, Duration::from_secs(30)).await?;
+    let v = validate::validate(&probed, &MediaLimits::default());
+    anyhow::ensure!(
+        v.accepted(),
+        "the generated clip did not validate: {:?}",
+        v.problems
+    );
+    let mut plan = QcPlan::new(dir.join("lantoa"));
+    plan.proxy = needs_proxy(&probed);
+    let (tx, _rx) = tokio::sync::watch::channel(0.0);
+    let report = analyze(&clip, &probed, &plan, tx).await?;
+    let ours = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        report.posters.len() == 4 && report.storyboard.is_some(),
+        "outputs missing"
+    );
+
+    println!();
+    println!(
+        "review-ready time ({seconds} s clip, proxy {})",
+        if proxy {
+            "needed"
+        } else {
+            "skipped: already light and playable"
+        }
+    );
+    println!(
+        "  {:<46} {:>8.2} s",
+        "bare decode (ffmpeg -i clip -f null -)", bare
+    );
+    println!(
+        "  {:<46} {:>8.2} s",
+        "one process per measurement/output", separate
+    );
+    println!(
+        "  {:<46} {:>8.2} s",
+        "Lantoa (probe + validate + one pass)", ours
+    );
+    println!(
+        "  {:<46} {:>8.2}×  (target ≤ 1.5×)",
+        "Lantoa / bare decode",
+        ours / bare
+    );
+    println!(
+        "  {:<46} {:>8.2}×",
+        "Lantoa / one process per measurement",
+        ours / separate
+    );
+    println!("  renditions: not measured (rendition step not built yet)");
+    Ok(())
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Pseudo-random bytes, generated as they are sent (nothing held whole).
+fn chunk(i: u64, len: usize) -> bytes::Bytes {
+    let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut v = Vec::with_capacity(len);
+    while v.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.truncate(len);
+    bytes::Bytes::from(v)
+}
+
+const CHUNK: usize = 1024 * 1024;
+
+/// Uploads `gib` GiB through tus to a `lantoa serve` child and reports throughput
+/// and the server's memory growth.
+pub async fn upload(dir: &Path, gib: f64) -> anyhow::Result<()> {
+    let total = (gib * 1024.0 * 1024.0 * 1024.0) as u64;
+    let exe = std::env::current_exe()?;
+    let data = dir.join("upload-data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let env = |c: &mut Command| {
+        c.env("LANTOA_DATA_DIR", &data)
+            .env_remove("LANTOA_DATABASE_URL")
+            .env_remove("LANTOA_STORAGE_URL")
+            .env("LANTOA_LISTEN", format!("127.0.0.1:{port}"))
+            .env("LANTOA_LOG", "warn")
+            .env("LANTOA_MAX_UPLOAD_BYTES", (total + 1).to_string());
+    };
+    let run = |args: &[&str]| {
+        let mut c = Command::new(&exe);
+        c.args(args);
+        env(&mut c);
+        c
+    };
+    anyhow::ensure!(
+        run(&[
+            "agency",
+            "add",
+            "--body-only",
+            "--slug",
+            "bench",
+            "--name",
+            "Bench"
+        ])
+        .output()
+        .await?
+        .status
+        .success()
+    );
+    anyhow::ensure!(
+        run(&[
+            "agency", "add", "--slug", "bench-a", "--name", "Bench A", "--body", "bench"
+        ])
+        .output()
+        .await?
+        .status
+        .success()
+    );
+    let mut add = run(&[
+        "user",
+        "add",
+        "--username",
+        "bench.pv",
+        "--name",
+        "Bench",
+        "--agency",
+        "bench-a",
+        "--role",
+        "reporter",
+        "--password-stdin",
+    ]);
+    add.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = add.spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use tokio::io::AsyncWriteExt;
+        stdin.write_all(b"benchmark password\n").await?;
+    }
+    let out = child.wait_with_output().await?;
+    anyhow::ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(
+        run(&[
+            "token",
+            "create",
+            "--username",
+            "bench.pv",
+            "--name",
+            "bench",
+        ])
+        .output()
+        .await?
+        .stdout,
+    )?;
+    let token = token.trim().to_string();
+    let agency = String::from_utf8(run(&["agency", "list"]).output().await?.stdout)?
+        .lines()
+        .find(|l| l.contains("bench-a"))
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .ok_or_else(|| anyhow::anyhow!("agency not created"))?;
+
+    let mut server = run(&["serve"]);
+    server
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let mut server = server.spawn()?;
+    let pid = server.id().unwrap_or(0);
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_before = rss_kib(pid).unwrap_or(0);
+
+    // Baseline: the same bytes written to a local file.
+    let t = Instant::now();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut f = tokio::fs::File::create(dir.join("baseline.bin")).await?;
+        let mut sent = 0u64;
+        let mut i = 0;
+        while sent < total {
+            let n = CHUNK.min((total - sent) as usize);
+            f.write_all(&chunk(i, n)).await?;
+            sent += n as u64;
+            i += 1;
+        }
+        f.sync_all().await?;
+    }
+    let disk = t.elapsed().as_secs_f64();
+    let _ = tokio::fs::remove_file(dir.join("baseline.bin")).await;
+
+    let b64 = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s);
+    let meta = format!(
+        "title {},category {},agency_id {}",
+        b64("bench"),
+        b64("other"),
+        b64(&agency)
+    );
+    let r = client
+        .post(format!("{base}/api/v1/uploads"))
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", total.to_string())
+        .header("upload-metadata", meta)
+        .send()
+        .await?;
+    anyhow::ensure!(r.status() == 201, "creating the upload: {}", r.status());
+    let loc = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    // Sample the server's resident memory while the bytes stream in.
+    let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        tokio::spawn(async move {
+            let mut max = 0u64;
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                max = max.max(rss_kib(pid).unwrap_or(0));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            max
+        })
+    };
+    let t = Instant::now();
+    let stream = futures_util::stream::unfold(0u64, move |i| async move {
+        let sent = i * CHUNK as u64;
+        if sent >= total {
+            return None;
+        }
+        let n = CHUNK.min((total - sent) as usize);
+        Some((Ok::<_, std::io::Error>(chunk(i, n)), i + 1))
+    });
+    let r = client
+        .patch(format!("{base}{loc}"))
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "0")
+        .header("content-type", "application/offset+octet-stream")
+        .header("content-length", total.to_string())
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await?;
+    let upload = t.elapsed().as_secs_f64();
+    anyhow::ensure!(r.status() == 204, "upload: {}", r.status());
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let during = sampler.await.unwrap_or(0);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let peak = peak_rss_kib(pid).unwrap_or(0);
+    let _ = server.kill().await;
+
+    let mib = total as f64 / 1_048_576.0;
+    println!();
+    println!(
+        "upload of {:.2} GiB over loopback (tus, one PATCH, SHA-256 while streaming, stored as an original)",
+        gib
+    );
+    println!(
+        "  {:<46} {:>8.1} MiB/s",
+        "writing the bytes to a local file (baseline)",
+        mib / disk
+    );
+    println!(
+        "  {:<46} {:>8.1} MiB/s",
+        "Lantoa tus upload, end to end",
+        mib / upload
+    );
+    println!(
+        "  {:<46} {:>8.2}×",
+        "Lantoa / baseline throughput",
+        (mib / upload) / (mib / disk)
+    );
+    println!(
+        "  {:<46} {:>8.1} MiB  (sampled every 50 ms while streaming; target < 64 MiB)",
+        "server RSS growth during the upload",
+        (during.saturating_sub(rss_before)) as f64 / 1024.0
+    );
+    println!(
+        "  {:<46} {:>8.1} MiB  (RSS {:.1} → peak {:.1} MiB, incl. the media check after it)",
+        "server peak RSS growth (VmHWM)",
+        (peak.saturating_sub(rss_before)) as f64 / 1024.0,
+        rss_before as f64 / 1024.0,
+        peak as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Entry point of `lantoa bench ingest`.
+pub async fn ingest(seconds: u32, upload_gib: f64) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let r = async {
+        media(&dir, seconds).await?;
+        if upload_gib > 0.0 {
+            upload(&dir, upload_gib).await?;
+        }
+        Ok(())
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    r
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let d = std::env::temp_dir().join(format!("lantoa-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&d)?;
+    Ok(d)
+}

@@ -76,10 +76,18 @@ pub async fn set_offset(
     Ok(())
 }
 
-pub async fn complete(tx: &mut Tx, id: &str, version: VersionId, now: i64) -> DbResult<bool> {
+/// Marks the upload finished, naming the clip and version it became.
+pub async fn complete(
+    tx: &mut Tx,
+    id: &str,
+    clip: ClipId,
+    version: VersionId,
+    now: i64,
+) -> DbResult<bool> {
     let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE uploads SET state = 'complete', version_id = $1, updated_at = $2 WHERE id = $3 AND state = 'open'")
-        .bind(version).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        "UPDATE uploads SET state = 'complete', clip_id = $1, version_id = $2, updated_at = $3
+         WHERE id = $4 AND state = 'open'")
+        .bind(clip).bind(version).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

@@ -530,7 +530,7 @@ async fn finish(
     )
     .await?;
     clips::set_current_version(&mut tx, clip, version, now).await?;
-    uploads::complete(&mut tx, id, version, now).await?;
+    uploads::complete(&mut tx, id, clip, version, now).await?;
     crate::jobs::enqueue(
         &mut tx,
         INGEST_JOB,

@@ -48,6 +48,7 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
 
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/app.css");
+const FAVICON: &[u8] = include_bytes!("../../static/favicon.svg");
 const TUS: &[u8] = include_bytes!("../../static/tus.min.js");
 const UPLOAD: &[u8] = include_bytes!("../../static/upload.js");
 const CLIP: &[u8] = include_bytes!("../../static/clip.js");
@@ -57,6 +58,7 @@ pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
     let (body, mime) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
         "tus.min.js" => (TUS, "text/javascript; charset=utf-8"),
         "upload.js" => (UPLOAD, "text/javascript; charset=utf-8"),
         "clip.js" => (CLIP, "text/javascript; charset=utf-8"),

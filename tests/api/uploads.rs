@@ -153,8 +153,15 @@ async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_c
             .count(),
         0
     );
+    // A client asking afterwards (tus-js-client does, on success) learns where the clip is.
     let r = t.head(&loc).await;
     assert_eq!(hv(&r, "upload-offset"), "700000");
+    assert_eq!(
+        hv(&r, "lantoa-clip-id"),
+        v.clip_id.to_string(),
+        "regression: HEAD after completion named no clip"
+    );
+    assert_eq!(hv(&r, "lantoa-version-id"), version.to_string());
 }
 
 #[tokio::test]

@@ -91,26 +91,16 @@ pub async fn create(
     let hash = hash_async(password.clone()).await?;
     let now = st.now();
     let mut tx = st.db.write().await?;
-    if users::by_username(&mut tx, username.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(Error::Conflict("username-taken"));
-    }
-    let id = users::insert(
+    let id = insert_account(
         &mut tx,
-        users::NewUser {
-            username: username.as_str(),
-            display_name: display.as_str(),
-            password_hash: &hash,
-            must_change_password: true,
-            is_system_admin: false,
-            locale: "vi",
-            now,
-        },
+        &username,
+        &display,
+        &hash,
+        (true, false),
+        Some((agency, &roles)),
+        now,
     )
     .await?;
-    users::set_roles(&mut tx, id, agency, &roles, now).await?;
     audit(
         &mut tx,
         actor,
@@ -128,6 +118,39 @@ pub async fn create(
         user_id: id,
         temporary_password: generated.then_some(password),
     })
+}
+
+/// Inserts an account (refusing a taken username) with its roles in one organisation.
+/// `flags` is (must change password, system administrator).
+async fn insert_account(
+    tx: &mut db::Tx,
+    username: &Username,
+    display: &DisplayName,
+    password_hash: &str,
+    flags: (bool, bool),
+    membership: Option<(OrgId, &[Role])>,
+    now: i64,
+) -> Result<UserId> {
+    if users::by_username(tx, username.as_str()).await?.is_some() {
+        return Err(Error::Conflict("username-taken"));
+    }
+    let id = users::insert(
+        tx,
+        users::NewUser {
+            username: username.as_str(),
+            display_name: display.as_str(),
+            password_hash,
+            must_change_password: flags.0,
+            is_system_admin: flags.1,
+            locale: "vi",
+            now,
+        },
+    )
+    .await?;
+    if let Some((org, roles)) = membership {
+        users::set_roles(tx, id, org, roles, now).await?;
+    }
+    Ok(id)
 }
 
 /// Loads a member of `agency`; not found when the user is not a member there.
@@ -293,29 +316,17 @@ pub async fn create_account_cli(
     let hash = hash_async(pw.expose().to_string()).await?;
     let now = st.now();
     let mut tx = st.db.write().await?;
-    if users::by_username(&mut tx, username.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(Error::Conflict("username-taken"));
-    }
-    let id = users::insert(
+    let id = insert_account(
         &mut tx,
-        users::NewUser {
-            username: username.as_str(),
-            display_name: display.as_str(),
-            password_hash: &hash,
-            must_change_password: temporary,
-            is_system_admin,
-            locale: "vi",
-            now,
-        },
+        &username,
+        &display,
+        &hash,
+        (temporary, is_system_admin),
+        membership.as_ref().map(|(o, r)| (*o, r.as_slice())),
+        now,
     )
     .await?;
     let agency = membership.as_ref().map(|(o, _)| *o);
-    if let Some((org, roles)) = &membership {
-        users::set_roles(&mut tx, id, *org, roles, now).await?;
-    }
     audit(
         &mut tx,
         &actor,

@@ -155,29 +155,34 @@ fn field_from_message(msg: &str) -> Option<String> {
 
 const MAX_BODY: usize = 1024 * 1024;
 
+/// The body of a request that must have the given content type, at most `MAX_BODY`.
+async fn body_of(req: Request, content_type: &str) -> Result<axum::body::Bytes, Error> {
+    let ok = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(content_type));
+    if !ok {
+        return Err(Error::Malformed {
+            field: "body".into(),
+            detail: format!("expected Content-Type: {content_type}"),
+        });
+    }
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| Error::Malformed {
+            field: "body".into(),
+            detail: "body too large".into(),
+        })
+}
+
 /// A URL-encoded form body (repeated keys become lists); errors name the field.
 pub struct FormData<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormData<T> {
     type Rejection = Error;
     async fn from_request(req: Request, _: &S) -> Result<Self, Error> {
-        let is_form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
-            return Err(Error::Malformed {
-                field: "body".into(),
-                detail: "expected application/x-www-form-urlencoded".into(),
-            });
-        }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
-            .await
-            .map_err(|_| Error::Malformed {
-                field: "body".into(),
-                detail: "body too large".into(),
-            })?;
+        let bytes = body_of(req, "application/x-www-form-urlencoded").await?;
         serde_html_form::from_bytes::<T>(&bytes)
             .map(FormData)
             .map_err(|e| {
@@ -196,23 +201,7 @@ pub struct JsonBody<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
     async fn from_request(req: Request, _: &S) -> Result<Self, Error> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !is_json {
-            return Err(Error::Malformed {
-                field: "body".into(),
-                detail: "expected Content-Type: application/json".into(),
-            });
-        }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
-            .await
-            .map_err(|_| Error::Malformed {
-                field: "body".into(),
-                detail: "body too large".into(),
-            })?;
+        let bytes = body_of(req, "application/json").await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize::<_, T>(de)
             .map(JsonBody)

@@ -4,6 +4,8 @@
 //! - Review-ready time (probe, validation, every QC measurement, posters,
 //!   storyboard, proxy-or-skip) against a bare `ffmpeg -i clip -f null -` decode,
 //!   and against the common design of one ffmpeg process per measurement.
+//! - Renditions of a landscape source into three shapes, against one hand-written
+//!   ffmpeg command making the same outputs.
 //! - A large tus upload over loopback to a `lantoa serve` child process:
 //!   throughput against writing the same bytes to a local file, and the server's
 //!   peak memory growth.
@@ -188,7 +190,125 @@ pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
         "Lantoa / one process per measurement",
         ours / separate
     );
-    println!("  renditions: not measured (rendition step not built yet)");
+    renditions(dir, seconds).await
+}
+
+/// A landscape source needing all three shapes: Lantoa's rendition step against
+/// one hand-written ffmpeg command making the same outputs from one decode.
+pub async fn renditions(dir: &Path, seconds: u32) -> anyhow::Result<()> {
+    use crate::media::renditions::{Plan, Shape, render};
+    let clip = dir.join("landscape.mp4");
+    let dur = seconds.to_string();
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("testsrc2=size=1920x1080:rate=30:duration={dur}"),
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("sine=frequency=440:sample_rate=48000:duration={dur}"),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        s(&clip),
+    ])
+    .await?;
+    let hand = dir.join("hand");
+    tokio::fs::create_dir_all(&hand).await?;
+    let mut graph = String::from("[0:v]split=3[s0][s1][s2]");
+    for (i, (w, h)) in [(1080, 1920), (1080, 1080), (1920, 1080)]
+        .iter()
+        .enumerate()
+    {
+        graph.push_str(&format!(
+            ";[s{i}]split[b{i}][f{i}];[b{i}]scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},boxblur=20:2[bb{i}];\
+             [f{i}]scale={w}:{h}:force_original_aspect_ratio=decrease[ff{i}];[bb{i}][ff{i}]overlay=(W-w)/2:(H-h)/2,setsar=1,format=yuv420p[o{i}]"
+        ));
+    }
+    let mut args: Vec<String> = vec![
+        "-i".into(),
+        s(&clip).into(),
+        "-filter_complex".into(),
+        graph,
+    ];
+    for (i, name) in ["9x16", "1x1", "16x9"].iter().enumerate() {
+        for a in [
+            "-map",
+            &format!("[o{i}]"),
+            "-map",
+            "0:a:0",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-ar",
+            "48000",
+            "-ac",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "21",
+            "-profile:v",
+            "high",
+            "-r",
+            "30",
+            "-g",
+            "60",
+            "-movflags",
+            "+faststart",
+        ] {
+            args.push(a.to_string());
+        }
+        args.push(s(&hand.join(format!("{name}.mp4"))).to_string());
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let baseline = ffmpeg(&refs).await?;
+
+    let t = Instant::now();
+    let probed = probe::probe(&clip, Duration::from_secs(30)).await?;
+    let plan = Plan {
+        remux: false,
+        shapes: vec![Shape::Portrait9x16, Shape::Square1x1, Shape::Landscape16x9],
+    };
+    let made = render(
+        &clip,
+        &probed,
+        &plan,
+        &dir.join("renditions"),
+        Duration::from_secs(3600),
+    )
+    .await?;
+    let ours = t.elapsed().as_secs_f64();
+    anyhow::ensure!(made.len() == 3, "expected three renditions");
+    println!();
+    println!(
+        "renditions of a {seconds} s 1920×1080 source into 9:16, 1:1 and 16:9 (blurred fill), one decode"
+    );
+    println!(
+        "  {:<46} {:>8.2} s",
+        "one hand-written ffmpeg command", baseline
+    );
+    println!(
+        "  {:<46} {:>8.2} s",
+        "Lantoa rendition step (probe + render)", ours
+    );
+    println!(
+        "  {:<46} {:>8.2}×  (target ≤ 1.1×)",
+        "Lantoa / hand-written command",
+        ours / baseline
+    );
     Ok(())
 }
 

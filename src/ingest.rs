@@ -17,7 +17,7 @@ use crate::db::clips::{self, Checked};
 use crate::domain::VersionId;
 use crate::jobs::{JobCtx, JobError};
 use crate::media::qc::{QcPlan, QcReport, analyze, needs_proxy};
-use crate::media::{MediaError, MediaLimits, probe, specs, validate};
+use crate::media::{MediaError, MediaLimits, probe, renditions, specs, validate};
 use crate::service::{Actor, audit};
 use crate::state::AppState;
 use crate::storage::outputs_prefix;
@@ -30,6 +30,20 @@ pub struct Outputs {
     pub proxy: Option<String>,
     /// What the player streams: the proxy, or the original when it needs none.
     pub playback: String,
+    /// Platform renditions, made only where the original does not comply.
+    #[serde(default)]
+    pub renditions: Vec<RenditionOut>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RenditionOut {
+    /// `remux`, `9x16`, `1x1` or `16x9`.
+    pub label: String,
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    /// Streams copied (no re-encode).
+    pub remuxed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -227,9 +241,42 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         .proxy
         .clone()
         .unwrap_or_else(|| v.original_key.clone());
-    ctx.set_progress(0.97);
 
-    let compliance = specs::compliance(&probed, &specs::builtin());
+    // Renditions only where the original does not comply.
+    let platform_specs = specs::builtin();
+    let compliance = specs::compliance(&probed, &platform_specs);
+    let rplan = renditions::plan(&probed, &compliance, &platform_specs);
+    if !rplan.is_empty() {
+        ctx.set_progress(0.93);
+        let made = {
+            let _slot = st
+                .ffmpeg
+                .acquire()
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            renditions::render(
+                &original,
+                &probed,
+                &rplan,
+                &work.join("renditions"),
+                Duration::from_secs(1800),
+            )
+            .await
+            .map_err(media_err)?
+        };
+        for r in made {
+            let key = format!("{prefix}/rendition_{}.mp4", r.label);
+            put(st, &key, &r.path).await?;
+            outputs.renditions.push(RenditionOut {
+                label: r.label,
+                key,
+                width: r.width,
+                height: r.height,
+                remuxed: r.remuxed,
+            });
+        }
+    }
+    ctx.set_progress(0.98);
     let qc_json = serde_json::to_string(&report).unwrap_or_default();
     let compliance_json = serde_json::to_string(&compliance).unwrap_or_default();
     let outputs_json = serde_json::to_string(&outputs).unwrap_or_default();
@@ -258,6 +305,7 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         "clip_version",
         version,
         json!({"after": {"status": "ready", "proxy": outputs.proxy.is_some(),
+                         "renditions": outputs.renditions.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
                          "compliant": compliance.iter().filter(|c| c.ok).map(|c| c.platform.as_str()).collect::<Vec<_>>()}}),
         now,
     )

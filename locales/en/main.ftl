@@ -303,3 +303,5 @@ qc-silent = silence
 qc-notes = Notes
 qc-platforms = Platform requirements
 qc-compliant = Meets them
+clip-renditions = Platform renditions (made only where the original does not comply)
+clip-rendition-remux = MP4 with its index first (repackaged, not re-encoded)

@@ -303,3 +303,5 @@ qc-silent = im lặng
 qc-notes = Lưu ý
 qc-platforms = Đáp ứng yêu cầu nền tảng
 qc-compliant = Đạt
+clip-renditions = Bản dựng cho nền tảng (chỉ tạo khi bản gốc chưa đạt)
+clip-rendition-remux = MP4 chỉ mục ở đầu (đóng gói lại, không nén lại)

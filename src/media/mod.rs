@@ -9,6 +9,7 @@
 pub mod probe;
 pub mod process;
 pub mod qc;
+pub mod renditions;
 pub mod specs;
 pub mod validate;
 

@@ -253,3 +253,84 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("wide.mp4");
+    let st = tokio::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=30:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=3",
+            "-ac",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "160k",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+        ])
+        .arg(&out)
+        .status()
+        .await
+        .unwrap();
+    assert!(st.success());
+    let token = app.token_for("a.reporter").await;
+    let (clip, v) = upload(
+        &app,
+        &token,
+        n.a.0,
+        std::fs::read(&out).unwrap(),
+        "wide.mp4",
+    )
+    .await;
+    let row = wait_checked(&app, v).await;
+    assert_eq!(row.status, "ready", "{:?}", row.error);
+    let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
+    let labels: Vec<&str> = outputs["renditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["9x16"], "{outputs}");
+    let b = app.login("a.editor").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"renditions\"") && page.contains("360×640"),
+        "{page}"
+    );
+    let r = b
+        .get(&format!(
+            "/a/{}/clips/{clip}/versions/{}/media/rendition-9x16",
+            n.a, v.0
+        ))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "video/mp4");
+}

@@ -283,6 +283,8 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
             "poster_03.jpg",
             "poster_04.jpg",
             "proxy.mp4",
+            // The mono test tone fails Reels' audio rule: a 9:16 rendition is made too.
+            "rendition_9x16.mp4",
             "storyboard.jpg"
         ]
     );

@@ -351,11 +351,20 @@ pub async fn media(
             "video/mp4",
         ),
         "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),
-        n => match n
-            .strip_prefix("poster-")
-            .and_then(|i| i.parse::<usize>().ok())
-        {
-            Some(i) if i >= 1 => (outputs.posters.get(i - 1).cloned(), "image/jpeg"),
+        n => match (
+            n.strip_prefix("poster-")
+                .and_then(|i| i.parse::<usize>().ok()),
+            n.strip_prefix("rendition-"),
+        ) {
+            (Some(i), _) if i >= 1 => (outputs.posters.get(i - 1).cloned(), "image/jpeg"),
+            (_, Some(label)) => (
+                outputs
+                    .renditions
+                    .iter()
+                    .find(|r| r.label == label)
+                    .map(|r| r.key.clone()),
+                "video/mp4",
+            ),
             _ => (None, ""),
         },
     };

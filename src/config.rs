@@ -62,6 +62,9 @@ pub struct Config {
     pub upload_expiry_hours: i64,
     /// ffmpeg processes one Lantoa process runs at once (media work is CPU-bound).
     pub max_ffmpeg_processes: i64,
+    /// Make a loudness-corrected copy (−14 LUFS, −1 dBTP; video copied) when a
+    /// clip is off target.
+    pub normalize_loudness: bool,
 }
 
 /// Connection settings for S3-compatible storage (MinIO, Ceph RGW, SeaweedFS, AWS…).
@@ -106,6 +109,7 @@ struct FileConfig {
     max_open_uploads_per_user: Option<i64>,
     upload_expiry_hours: Option<i64>,
     max_ffmpeg_processes: Option<i64>,
+    normalize_loudness: Option<bool>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -153,6 +157,7 @@ const SETTINGS: &[(&str, &str, bool)] = &[
     ),
     ("upload_expiry_hours", "LANTOA_UPLOAD_EXPIRY_HOURS", false),
     ("max_ffmpeg_processes", "LANTOA_MAX_FFMPEG_PROCESSES", false),
+    ("normalize_loudness", "LANTOA_NORMALIZE_LOUDNESS", false),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -307,6 +312,7 @@ impl Config {
             None => Ok(from_file.unwrap_or(default)),
         };
         let trust_proxy = pick_bool("trust_proxy", fc.trust_proxy, false)?;
+        let normalize_loudness = pick_bool("normalize_loudness", fc.normalize_loudness, false)?;
         let s3 = S3Settings {
             endpoint: pick("s3_endpoint", fc.s3_endpoint),
             region: pick("s3_region", fc.s3_region).unwrap_or_else(|| "us-east-1".into()),
@@ -403,6 +409,7 @@ impl Config {
                 1,
                 64,
             )?,
+            normalize_loudness,
         })
     }
 

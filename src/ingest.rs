@@ -276,6 +276,37 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
             });
         }
     }
+    if st.config.normalize_loudness
+        && let Some(i) = report.integrated_lufs
+        && renditions::needs_loudness_fix(Some(i), report.true_peak_dbtp)
+        && probed.audio.is_some()
+    {
+        let out = work.join("loudness.mp4");
+        {
+            let _slot = st
+                .ffmpeg
+                .acquire()
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            renditions::normalize_loudness(&original, i, &out, Duration::from_secs(1800))
+                .await
+                .map_err(media_err)?;
+        }
+        let key = format!("{prefix}/loudness.mp4");
+        put(st, &key, &out).await?;
+        let (w, h) = probed
+            .video
+            .as_ref()
+            .map(|v| (v.display_width, v.display_height))
+            .unwrap_or((0, 0));
+        outputs.renditions.push(RenditionOut {
+            label: "loudness".into(),
+            key,
+            width: w,
+            height: h,
+            remuxed: false,
+        });
+    }
     ctx.set_progress(0.98);
     let qc_json = serde_json::to_string(&report).unwrap_or_default();
     let compliance_json = serde_json::to_string(&compliance).unwrap_or_default();

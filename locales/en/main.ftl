@@ -305,3 +305,4 @@ qc-platforms = Platform requirements
 qc-compliant = Meets them
 clip-renditions = Platform renditions (made only where the original does not comply)
 clip-rendition-remux = MP4 with its index first (repackaged, not re-encoded)
+clip-rendition-loudness = Loudness corrected (−14 LUFS, −1 dBTP; picture untouched)

@@ -305,3 +305,4 @@ qc-platforms = Đáp ứng yêu cầu nền tảng
 qc-compliant = Đạt
 clip-renditions = Bản dựng cho nền tảng (chỉ tạo khi bản gốc chưa đạt)
 clip-rendition-remux = MP4 chỉ mục ở đầu (đóng gói lại, không nén lại)
+clip-rendition-loudness = Âm lượng đã chuẩn hóa (−14 LUFS, −1 dBTP; giữ nguyên hình)

@@ -268,11 +268,107 @@ pub async fn render(
     Ok(made)
 }
 
+/// Loudness targets for social platforms (they publish none; about −14 LUFS is practice).
+pub const TARGET_LUFS: f64 = -14.0;
+pub const TARGET_TRUE_PEAK: f64 = -1.0;
+
+/// Whether measured loudness is far enough from the target to correct.
+pub fn needs_loudness_fix(integrated: Option<f64>, true_peak: Option<f64>) -> bool {
+    integrated.is_some_and(|i| (i - TARGET_LUFS).abs() > 1.0)
+        || true_peak.is_some_and(|p| p > TARGET_TRUE_PEAK)
+}
+
+/// A copy with the audio brought to the target loudness and true-peak limit,
+/// from the loudness measured in the check; the video stream is copied as is.
+pub async fn normalize_loudness(
+    file: &Path,
+    integrated: f64,
+    out: &Path,
+    timeout: Duration,
+) -> Result<Rendition, MediaError> {
+    let gain = TARGET_LUFS - integrated;
+    // alimiter's limit is linear; a little headroom for AAC's own overshoot.
+    let limit = 10f64.powf((TARGET_TRUE_PEAK - 0.5) / 20.0);
+    let mut args: Vec<OsString> = Vec::new();
+    push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
+    args.push(file.as_os_str().to_owned());
+    push(
+        &mut args,
+        "-map 0:v:0 -map 0:a:0 -c:v copy -c:a aac -b:a 160k -ar 48000 -af",
+    );
+    args.push(format!("volume={gain:.2}dB,alimiter=limit={limit:.4}:level=false").into());
+    push(&mut args, "-movflags +faststart");
+    args.push(out.as_os_str().to_owned());
+    Job::new("ffmpeg", timeout)
+        .what("ffmpeg loudness")
+        .args(args)
+        .output()
+        .await?;
+    Ok(Rendition {
+        label: "loudness".into(),
+        path: out.to_path_buf(),
+        width: 0,
+        height: 0,
+        remuxed: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::media::specs::{builtin, compliance};
     use crate::media::testutil::{Fixture, dimensions, make};
+
+    #[tokio::test]
+    async fn loudness_is_corrected_without_touching_the_video() {
+        use crate::media::qc::{QcPlan, analyze};
+        let dir = tempfile::tempdir().unwrap();
+        let f = make(dir.path(), Fixture::Loud);
+        let p = crate::media::probe::probe(&f, Duration::from_secs(30))
+            .await
+            .unwrap();
+        let measure = |file: PathBuf, p: Probe, sub: &'static str| {
+            let out = dir.path().join(sub);
+            async move {
+                let mut plan = QcPlan::new(out);
+                plan.posters = 0;
+                plan.storyboard = None;
+                plan.proxy = false;
+                let (tx, _rx) = tokio::sync::watch::channel(0.0);
+                analyze(&file, &p, &plan, tx).await.unwrap()
+            }
+        };
+        let before = measure(f.clone(), p.clone(), "m1").await;
+        assert!(
+            needs_loudness_fix(before.integrated_lufs, before.true_peak_dbtp),
+            "{before:?}"
+        );
+        let out = dir.path().join("norm.mp4");
+        normalize_loudness(
+            &f,
+            before.integrated_lufs.unwrap(),
+            &out,
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+        let np = crate::media::probe::probe(&out, Duration::from_secs(30))
+            .await
+            .unwrap();
+        let after = measure(out.clone(), np.clone(), "m2").await;
+        let i = after.integrated_lufs.unwrap();
+        assert!((i - TARGET_LUFS).abs() <= 1.5, "integrated {i} LUFS");
+        assert!(
+            after.true_peak_dbtp.unwrap() <= TARGET_TRUE_PEAK + 0.3,
+            "{after:?}"
+        );
+        // The video stream is the original's, copied.
+        let (a, b) = (p.video.unwrap(), np.video.unwrap());
+        assert_eq!(
+            (a.codec, a.profile, a.frames),
+            (b.codec, b.profile, b.frames)
+        );
+    }
 
     #[test]
     fn shapes_and_sizes() {

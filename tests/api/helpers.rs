@@ -114,6 +114,16 @@ pub struct TestApp {
 
 /// Settings for a test instance; `s3` is the endpoint of an S3 server to store media in.
 pub fn test_config(data_dir: &std::path::Path, database_url: &str, s3: Option<&str>) -> Config {
+    test_config_with(data_dir, database_url, s3, &[])
+}
+
+/// Settings for a test instance with extra `LANTOA_*` variables.
+pub fn test_config_with(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    s3: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Config {
     let mut env: BTreeMap<String, String> = [
         ("LANTOA_DATA_DIR", data_dir.display().to_string()),
         ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
@@ -133,6 +143,9 @@ pub fn test_config(data_dir: &std::path::Path, database_url: &str, s3: Option<&s
         ] {
             env.insert(k.to_string(), v);
         }
+    }
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
     }
     Config::from_sources(None, &env).expect("test config")
 }
@@ -163,6 +176,11 @@ pub async fn fresh_database(data_dir: &std::path::Path) -> (String, Option<PgDat
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// An application with extra settings (`LANTOA_*` name, value).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     // Warnings and errors of the app show in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
@@ -174,7 +192,7 @@ pub async fn spawn_app() -> TestApp {
         "s3" => Some(start_s3(&data_dir.path().join("s3")).await),
         _ => None,
     };
-    let config = test_config(data_dir.path(), &database_url, s3.as_deref());
+    let config = test_config_with(data_dir.path(), &database_url, s3.as_deref(), extra);
     let clock = ManualClock::new(jiff::Timestamp::now().as_millisecond());
     let keys = Keys::load_or_create(&config).unwrap();
     let db = open_database(&config, &clock).await.expect("database");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use lantoa::db::clips;
 use lantoa::domain::VersionId;
 
@@ -333,4 +333,71 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
         .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "video/mp4");
+}
+
+#[tokio::test]
+async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
+    let app = spawn_app_with(&[("LANTOA_NORMALIZE_LOUDNESS", "true")]).await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("loud.mp4");
+    let st = tokio::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=180x320:rate=25:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000:sample_rate=48000:duration=3,volume=0.9",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+        ])
+        .arg(&out)
+        .status()
+        .await
+        .unwrap();
+    assert!(st.success());
+    let token = app.token_for("a.reporter").await;
+    let (clip, v) = upload(
+        &app,
+        &token,
+        n.a.0,
+        std::fs::read(&out).unwrap(),
+        "loud.mp4",
+    )
+    .await;
+    let row = wait_checked(&app, v).await;
+    assert_eq!(row.status, "ready", "{:?}", row.error);
+    let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
+    assert!(
+        outputs["renditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["label"] == "loudness"),
+        "{outputs}"
+    );
+    let b = app.login("a.editor").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Âm lượng đã chuẩn hóa"));
 }

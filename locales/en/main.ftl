@@ -306,3 +306,5 @@ qc-compliant = Meets them
 clip-renditions = Platform renditions (made only where the original does not comply)
 clip-rendition-remux = MP4 with its index first (repackaged, not re-encoded)
 clip-rendition-loudness = Loudness corrected (−14 LUFS, −1 dBTP; picture untouched)
+clip-delete-version = Delete this version
+version-not-deletable = Only a version with an invalid file or a failed check can be deleted.

@@ -306,3 +306,5 @@ qc-compliant = Đạt
 clip-renditions = Bản dựng cho nền tảng (chỉ tạo khi bản gốc chưa đạt)
 clip-rendition-remux = MP4 chỉ mục ở đầu (đóng gói lại, không nén lại)
 clip-rendition-loudness = Âm lượng đã chuẩn hóa (−14 LUFS, −1 dBTP; giữ nguyên hình)
+clip-delete-version = Xóa phiên bản này
+version-not-deletable = Chỉ xóa được phiên bản có tệp không hợp lệ hoặc kiểm tra thất bại.

@@ -173,3 +173,37 @@ pub async fn set_checked(tx: &mut Tx, id: VersionId, r: Checked<'_>, now: i64) -
         .execute(c).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Removes a version (only ever an invalid or failed one).
+pub async fn delete_version(tx: &mut Tx, id: VersionId) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE uploads SET version_id = NULL WHERE version_id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM clip_versions WHERE id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// How many versions (of any clip) keep this original.
+pub async fn versions_with_sha(tx: &mut Tx, sha256: &str) -> DbResult<i64> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clip_versions WHERE sha256 = $1")
+        .bind(sha256).fetch_one(c).await)?,
+    )
+}
+
+/// Removes a clip that has no versions left.
+pub async fn delete_empty_clip(tx: &mut Tx, id: ClipId) -> DbResult<bool> {
+    on_tx!(tx, c => sqlx::query("UPDATE uploads SET clip_id = NULL WHERE clip_id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    let n = on_tx!(tx, c => sqlx::query(
+        "DELETE FROM clips WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM clip_versions WHERE clip_id = $1)")
+        .bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The newest remaining version of a clip.
+pub async fn latest_version(tx: &mut Tx, clip: ClipId) -> DbResult<Option<VersionId>> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM clip_versions WHERE clip_id = $1 ORDER BY number DESC LIMIT 1")
+        .bind(clip).fetch_optional(c).await)?)
+}

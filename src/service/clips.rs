@@ -72,3 +72,74 @@ pub async fn retry_check(
     tx.commit().await?;
     Ok(())
 }
+
+/// What deleting an unusable version left of its clip.
+pub enum Deleted {
+    /// The clip still has other versions.
+    Version,
+    /// It was the clip's only version: the clip is gone too.
+    Clip,
+}
+
+/// Deletes a version that is invalid or whose check failed, with its files; the
+/// original goes too unless another version has the same bytes. A clip left
+/// without versions is deleted.
+pub async fn delete_version(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    clip: ClipId,
+    version: VersionId,
+) -> Result<Deleted> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    clips::get(&mut tx, agency, clip)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let v = clips::get_version(&mut tx, version)
+        .await?
+        .filter(|v| v.clip_id == clip)
+        .ok_or(Error::NotFound)?;
+    if v.status != "invalid" && v.status != "failed" {
+        return Err(Error::Conflict("version-not-deletable"));
+    }
+    clips::delete_version(&mut tx, version).await?;
+    let keep_original = clips::versions_with_sha(&mut tx, &v.sha256).await? > 0;
+    let outcome = match clips::latest_version(&mut tx, clip).await? {
+        Some(latest) => {
+            clips::set_current_version(&mut tx, clip, latest, now).await?;
+            Deleted::Version
+        }
+        None => {
+            clips::delete_empty_clip(&mut tx, clip).await?;
+            Deleted::Clip
+        }
+    };
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "version.delete",
+        "clip_version",
+        version,
+        json!({"before": {"clip": clip, "number": v.number, "status": v.status, "sha256": v.sha256},
+               "after": {"clip_deleted": matches!(outcome, Deleted::Clip)}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // Files go after the rows: a crash in between leaves unreferenced files, never a
+    // row pointing at a missing file.
+    for key in st
+        .store
+        .list(&crate::storage::outputs_prefix(version.0))
+        .await
+        .unwrap_or_default()
+    {
+        let _ = st.store.delete(&key).await;
+    }
+    if !keep_original {
+        let _ = st.store.delete(&v.original_key).await;
+    }
+    Ok(outcome)
+}

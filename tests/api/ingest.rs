@@ -202,6 +202,14 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
         .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "image/jpeg");
+    // A usable version is not deleted this way.
+    let r = b
+        .post_form(
+            &format!("/a/{}/clips/{clip}/versions/{}/delete", n.a, v.0),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
     // Another agency sees none of it.
     let other = app.login("b.reporter").await;
     assert_eq!(other.get(&url).await.status(), 403);

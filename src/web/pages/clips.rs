@@ -325,6 +325,27 @@ pub async fn retry_check(
     Ok(Redirect::to(&format!("/a/{aid}/clips/{cid}")).into_response())
 }
 
+/// Deletes an invalid or failed version (and the clip when it was the only one).
+pub async fn delete_version(
+    State(st): State<AppState>,
+    a: Authz<act::UploadClip>,
+    Path((aid, cid, vid)): Path<(i64, i64, i64)>,
+) -> Result<Response> {
+    let to = match crate::service::clips::delete_version(
+        &st,
+        &a.actor(),
+        a.agency.id,
+        ClipId(cid),
+        VersionId(vid),
+    )
+    .await?
+    {
+        crate::service::clips::Deleted::Version => format!("/a/{aid}/clips/{cid}"),
+        crate::service::clips::Deleted::Clip => format!("/a/{aid}/clips"),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
 /// Streams a version's original, proxy, storyboard or poster, honouring `Range`.
 pub async fn media(
     State(st): State<AppState>,

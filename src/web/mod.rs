@@ -141,6 +141,12 @@ fn routes() -> Routes {
             post(c::retry_check),
         )
         .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/versions/{vid}/delete",
+            Agency,
+            post(c::delete_version),
+        )
+        .add(
             "GET",
             "/a/{aid}/clips/{cid}/versions/{vid}/media/{name}",
             Agency,

@@ -209,7 +209,9 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
             &[],
         )
         .await;
-    assert_eq!(r.status(), 409);
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 409, "{body}");
     // Another agency sees none of it.
     let other = app.login("b.reporter").await;
     assert_eq!(other.get(&url).await.status(), 403);
@@ -251,7 +253,7 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
             || page.contains("không phải"),
         "a reason in Vietnamese: {page}"
     );
-    // The original is still there.
+    // The original is still there until the user deletes the version.
     assert!(
         app.st
             .store
@@ -260,6 +262,36 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
             .unwrap()
             .is_some()
     );
+    assert!(page.contains("id=\"delete-version\""));
+    let r = b
+        .post_form(
+            &format!("/a/{}/clips/{clip}/versions/{}/delete", n.a, v.0),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/a/{}/clips", n.a)
+    );
+    assert_eq!(
+        app.st.store.size(&row.original_key).await.unwrap(),
+        None,
+        "the original went with it"
+    );
+    assert_eq!(
+        b.get(&format!("/a/{}/clips/{clip}", n.a)).await.status(),
+        404
+    );
+    let audit = app
+        .login("a.admin")
+        .await
+        .get(&format!("/a/{}/audit?object_type=clip_version", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("version.delete"));
 }
 
 #[tokio::test]

@@ -149,22 +149,22 @@ impl Store {
         Ok(total)
     }
 
-    /// Moves a finished local file into the store under `key`: a rename when the
-    /// store is a local folder on the same file system (no copy, no buffering),
-    /// else a streamed upload and the file removed.
-    pub async fn put_file_moving(&self, key: &str, file: &Path) -> Result<u64, StorageError> {
+    /// Stores a finished local file under `key`: a hard link when the store is a
+    /// local folder on the same file system (no copy, no buffering), else a
+    /// streamed upload. The source file stays, so a caller that crashes before
+    /// recording the object can simply do it again.
+    pub async fn put_file_linked(&self, key: &str, file: &Path) -> Result<u64, StorageError> {
         if let Some(dest) = self.local_path(key) {
             if let Some(parent) = dest.parent() {
                 tokio::fs::create_dir_all(parent).await?;
             }
             let len = tokio::fs::metadata(file).await?.len();
-            if tokio::fs::rename(file, &dest).await.is_ok() {
+            let _ = tokio::fs::remove_file(&dest).await;
+            if tokio::fs::hard_link(file, &dest).await.is_ok() {
                 return Ok(len);
             }
         }
-        let n = self.put_file(key, file).await?;
-        let _ = tokio::fs::remove_file(file).await;
-        Ok(n)
+        self.put_file(key, file).await
     }
 
     /// Puts a small object held in memory.

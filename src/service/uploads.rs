@@ -478,7 +478,7 @@ async fn finish(
         .map_err(|e| Error::Internal(e.to_string()))?;
     if stored != Some(u.length as u64) {
         st.store
-            .put_file(&key, &path)
+            .put_file_linked(&key, &path)
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
     }

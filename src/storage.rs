@@ -130,7 +130,9 @@ impl Store {
     /// Streams a file into the store under `key`, in parts.
     pub async fn put_file(&self, key: &str, file: &Path) -> Result<u64, StorageError> {
         let mut f = tokio::fs::File::open(file).await?;
-        let mut w = BufWriter::with_capacity(self.inner.clone(), self.path(key), 8 * 1024 * 1024);
+        // 8 MiB parts (S3 wants at least 5 MiB), at most two in flight: bounded memory.
+        let mut w = BufWriter::with_capacity(self.inner.clone(), self.path(key), 8 * 1024 * 1024)
+            .with_max_concurrency(2);
         let mut buf = vec![0u8; 1024 * 1024];
         let mut total = 0u64;
         loop {

@@ -1,7 +1,7 @@
 //! Background work that runs inside `lantoa serve` or alone as `lantoa worker`.
 //!
 //! Two loops: the job runner (`crate::jobs`) and housekeeping (expired sessions,
-//! old login attempts).
+//! old login attempts, expired uploads).
 
 use std::time::Duration;
 
@@ -21,7 +21,9 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     let s = sessions::purge_expired(&mut tx, now).await?;
     let a = throttle::purge_before(&mut tx, now - KEEP_ATTEMPTS_MS).await?;
     tx.commit().await?;
-    Ok((s, a))
+    // Unfinished uploads past their expiry give back their staged bytes.
+    let u = crate::service::uploads::expire(st).await?;
+    Ok((s, a + u as u64))
 }
 
 /// Runs the job runner and housekeeping until `stop` turns true.

@@ -312,7 +312,17 @@ async fn protocol_errors_use_the_protocols_status_codes() {
     let loc = hv(&t.create(10, &meta(n.a.0)).await, "location");
     app.clock.advance_ms(73 * 3600 * 1000);
     assert_eq!(t.head(&loc).await.status(), 410);
-    assert_eq!(lantoa::service::uploads::expire(&app.st).await.unwrap(), 1);
+    let staged = app
+        .data_dir
+        .path()
+        .join("uploads")
+        .join(format!("{}.part", loc.rsplit('/').next().unwrap()));
+    assert!(staged.exists());
+    lantoa::worker::housekeeping(&app.st).await.unwrap();
+    assert!(
+        !staged.exists(),
+        "housekeeping removed the expired upload's bytes"
+    );
 }
 
 #[tokio::test]

@@ -244,8 +244,8 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
 
     // Renditions only where the original does not comply.
     let platform_specs = specs::builtin();
-    let compliance = specs::compliance(&probed, &platform_specs);
-    let rplan = renditions::plan(&probed, &compliance, &platform_specs);
+    let compliance = specs::compliance(&probed, platform_specs);
+    let rplan = renditions::plan(&probed, &compliance, platform_specs);
     if !rplan.is_empty() {
         ctx.set_progress(0.93);
         let made = {

@@ -389,8 +389,8 @@ mod tests {
             .await
             .unwrap();
         let specs = builtin();
-        let checks = compliance(&p, &specs);
-        let plan = plan(&p, &checks, &specs);
+        let checks = compliance(&p, specs);
+        let plan = plan(&p, &checks, specs);
         // The fixture is small; only checks a rendition could fix matter here.
         assert!(!plan.remux, "{checks:?}");
         assert!(!plan.shapes.contains(&Shape::Landscape16x9));
@@ -404,7 +404,7 @@ mod tests {
             .await
             .unwrap();
         let specs = builtin();
-        let plan = plan(&p, &compliance(&p, &specs), &specs);
+        let plan = plan(&p, &compliance(&p, specs), specs);
         assert!(plan.shapes.contains(&Shape::Portrait9x16), "{plan:?}");
         let made = render(
             &f,
@@ -424,7 +424,7 @@ mod tests {
         assert_eq!(rp.audio.as_ref().unwrap().codec, "aac");
         assert_eq!(rp.moov_at_front, Some(true));
         // The vertical rendition satisfies the shape rules it was made for.
-        let again = compliance(&rp, &specs);
+        let again = compliance(&rp, specs);
         for c in &again {
             assert!(
                 !c.issues
@@ -451,7 +451,7 @@ mod tests {
             ok: false,
             issues: vec![crate::media::Problem::new("spec-moov-not-at-front")],
         }];
-        let plan = plan(&p, &only_index, &specs);
+        let plan = plan(&p, &only_index, specs);
         assert_eq!(
             plan,
             Plan {

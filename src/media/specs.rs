@@ -124,8 +124,8 @@ pub fn parse(text: &str) -> Result<Vec<PlatformSpec>, MediaError> {
 }
 
 /// The specs shipped with Lantoa.
-pub fn builtin() -> Vec<PlatformSpec> {
-    BUILTIN.clone()
+pub fn builtin() -> &'static [PlatformSpec] {
+    &BUILTIN
 }
 
 fn parse_aspect(s: &str) -> Option<f64> {
@@ -393,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_clean_vertical_1080p_clip_fits_every_platform() {
-        let checks = compliance(&testutil::good_probe(), &builtin());
+        let checks = compliance(&testutil::good_probe(), builtin());
         assert_eq!(checks.len(), 4);
         for c in &checks {
             assert!(c.ok, "{}: {:?}", c.platform, c.issues);
@@ -406,7 +406,7 @@ mod tests {
         p.duration_s = Some(200.0);
         p.video.as_mut().expect("v").frames = Some(6000);
         p.size_bytes = 120_000_000;
-        let checks = compliance(&p, &builtin());
+        let checks = compliance(&p, builtin());
         let yt = by_id(&checks, "youtube_shorts");
         assert_eq!(codes(yt), ["spec-duration-too-long"]);
         assert_eq!(yt.issues[0].arg("limit"), Some("180"));
@@ -436,7 +436,7 @@ mod tests {
         a.codec = "opus".into();
         a.channels = Some(1);
         a.bit_rate = Some(64_000);
-        let checks = compliance(&p, &builtin());
+        let checks = compliance(&p, builtin());
         assert_eq!(
             codes(by_id(&checks, "youtube_shorts")),
             [
@@ -481,7 +481,7 @@ mod tests {
         p.moov_at_front = Some(false);
         let v = p.video.as_mut().expect("v");
         (v.display_width, v.display_height, v.display_aspect) = (300, 5000, "3:50".into());
-        let checks = compliance(&p, &builtin());
+        let checks = compliance(&p, builtin());
         assert_eq!(
             codes(by_id(&checks, "youtube_shorts")),
             ["spec-moov-not-at-front"]
@@ -496,7 +496,7 @@ mod tests {
 
         let mut unreadable = testutil::good_probe();
         unreadable.probe_error = Some("moov atom not found".into());
-        for c in compliance(&unreadable, &builtin()) {
+        for c in compliance(&unreadable, builtin()) {
             assert_eq!(codes(&c), ["media-not-video"]);
         }
     }

@@ -213,9 +213,9 @@ impl ClipPage {
     }
     fn platform_name(&self, id: &str) -> String {
         crate::media::specs::builtin()
-            .into_iter()
+            .iter()
             .find(|s| s.id == id)
-            .map(|s| s.name)
+            .map(|s| s.name.clone())
             .unwrap_or_else(|| id.to_string())
     }
     fn pct(&self) -> String {

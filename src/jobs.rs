@@ -93,10 +93,6 @@ impl Registry {
     pub fn standard() -> Registry {
         Registry::default().with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
     }
-
-    pub fn kinds(&self) -> Vec<&str> {
-        self.handlers.keys().map(String::as_str).collect()
-    }
 }
 
 /// Options for queueing a job.

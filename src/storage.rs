@@ -101,19 +101,6 @@ impl Store {
         })
     }
 
-    /// An S3-compatible store (tests use an in-process server).
-    pub fn s3(store: Arc<dyn ObjectStore>, prefix: &str) -> Store {
-        Store {
-            inner: store,
-            local_root: None,
-            prefix: prefix.to_string(),
-        }
-    }
-
-    pub fn is_local(&self) -> bool {
-        self.local_root.is_some()
-    }
-
     fn path(&self, key: &str) -> ObjectPath {
         if self.prefix.is_empty() {
             ObjectPath::from(key)
@@ -167,12 +154,6 @@ impl Store {
             }
         }
         self.put_file(key, file).await
-    }
-
-    /// Puts a small object held in memory.
-    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
-        self.inner.put(&self.path(key), bytes.into()).await?;
-        Ok(())
     }
 
     /// Copies an object to a local file (for tools that need a file, in S3 mode).

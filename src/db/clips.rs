@@ -54,17 +54,24 @@ pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip
     )
 }
 
-pub async fn list(tx: &mut Tx, agency: OrgId, limit: i64) -> DbResult<Vec<Clip>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_clip!(
-        "WHERE agency_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"))
-        .bind(agency).bind(limit).fetch_all(c).await)?)
+/// A line of the agency's clip list: the clip and its current version's status.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub id: ClipId,
+    pub title: String,
+    pub category: String,
+    pub updated_at: i64,
+    /// `None` when the clip has no version yet.
+    pub status: Option<String>,
 }
 
-pub async fn count(tx: &mut Tx, agency: OrgId) -> DbResult<i64> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clips WHERE agency_id = $1")
-        .bind(agency).fetch_one(c).await)?,
-    )
+/// The agency's clips, most recently changed first, in one query.
+pub async fn list(tx: &mut Tx, agency: OrgId, limit: i64) -> DbResult<Vec<Listed>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT c.id, c.title, c.category, c.updated_at, v.status
+         FROM clips c LEFT JOIN clip_versions v ON v.id = c.current_version_id
+         WHERE c.agency_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2")
+        .bind(agency).bind(limit).fetch_all(c).await)?)
 }
 
 pub async fn set_current_version(

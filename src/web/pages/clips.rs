@@ -62,24 +62,17 @@ struct ClipsPage {
 pub async fn list(State(st): State<AppState>, a: Authz<act::ViewClips>) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let mut tx = st.db.read().await?;
-    let list = clips::list(&mut tx, a.agency.id, 200).await?;
-    let mut rows = Vec::with_capacity(list.len());
-    for c in list {
-        let status = match c.current_version_id {
-            Some(v) => clips::get_version(&mut tx, v)
-                .await?
-                .map(|v| v.status)
-                .unwrap_or_else(|| "none".into()),
-            None => "none".into(),
-        };
-        rows.push(ClipRow {
+    let rows = clips::list(&mut tx, a.agency.id, 200)
+        .await?
+        .into_iter()
+        .map(|c| ClipRow {
             id: c.id.0,
             category: category_label(&l, &c.category),
             updated: l.time(&c.updated_at, &a.agency.time_zone),
             title: c.title,
-            status,
-        });
-    }
+            status: c.status.unwrap_or_else(|| "none".into()),
+        })
+        .collect();
     drop(tx);
     render(&ClipsPage {
         aid: a.agency.id.0,

@@ -31,24 +31,17 @@ async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
     Ok(t.elapsed().as_secs_f64())
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap_or_default()
-}
-
-/// Runs the media part of the benchmark on a generated clip.
-pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
-    let clip = dir.join("clip.mp4");
-    let dur = seconds.to_string();
-    println!("generating a {seconds} s 1080×1920 30 fps H.264/AAC clip …");
-    let made = ffmpeg(&[
+/// A test-pattern H.264/AAC clip of `w`×`h` at 30 fps, index at the front.
+async fn lavfi_clip(out: &Path, w: u32, h: u32, seconds: u32) -> anyhow::Result<f64> {
+    ffmpeg(&[
         "-f",
         "lavfi",
         "-i",
-        &format!("testsrc2=size=1080x1920:rate=30:duration={dur}"),
+        &format!("testsrc2=size={w}x{h}:rate=30:duration={seconds}"),
         "-f",
         "lavfi",
         "-i",
-        &format!("sine=frequency=440:sample_rate=48000:duration={dur}"),
+        &format!("sine=frequency=440:sample_rate=48000:duration={seconds}"),
         "-c:v",
         "libx264",
         "-preset",
@@ -60,9 +53,20 @@ pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
         "-shortest",
         "-movflags",
         "+faststart",
-        s(&clip),
+        s(out),
     ])
-    .await?;
+    .await
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap_or_default()
+}
+
+/// Runs the media part of the benchmark on a generated clip.
+pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
+    let clip = dir.join("clip.mp4");
+    println!("generating a {seconds} s 1080×1920 30 fps H.264/AAC clip …");
+    let made = lavfi_clip(&clip, 1080, 1920, seconds).await?;
     println!("  made in {made:.1} s");
 
     // Baseline: a bare decode of the same file.
@@ -198,30 +202,7 @@ pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
 pub async fn renditions(dir: &Path, seconds: u32) -> anyhow::Result<()> {
     use crate::media::renditions::{Plan, Shape, render};
     let clip = dir.join("landscape.mp4");
-    let dur = seconds.to_string();
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("testsrc2=size=1920x1080:rate=30:duration={dur}"),
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("sine=frequency=440:sample_rate=48000:duration={dur}"),
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        "-movflags",
-        "+faststart",
-        s(&clip),
-    ])
-    .await?;
+    lavfi_clip(&clip, 1920, 1080, seconds).await?;
     let hand = dir.join("hand");
     tokio::fs::create_dir_all(&hand).await?;
     let mut graph = String::from("[0:v]split=3[s0][s1][s2]");

@@ -55,6 +55,23 @@ pub fn local_date_start_ms(date: &str, tz: &str) -> Option<i64> {
     Some(z.timestamp().as_millisecond())
 }
 
+/// Parses a local `YYYY-MM-DDTHH:MM` (an HTML datetime-local value) in the zone
+/// to UTC milliseconds.
+pub fn local_datetime_ms(s: &str, tz: &str) -> Option<i64> {
+    let d: jiff::civil::DateTime = s.trim().parse().ok()?;
+    let zone = jiff::tz::TimeZone::get(tz).ok()?;
+    Some(d.to_zoned_datetime(zone).ok()?.timestamp().as_millisecond())
+}
+
+/// A UTC time as an HTML datetime-local value in the zone.
+pub fn datetime_input(ms: i64, tz: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned_datetime(zone).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +82,14 @@ mod tests {
         let ms = 1_795_674_600_000;
         assert_eq!(format_local(ms, "Asia/Ho_Chi_Minh"), "26/11/2026 13:30");
         assert_eq!(format_local(ms, "UTC"), "26/11/2026 06:30");
+    }
+
+    #[test]
+    fn datetime_inputs_round_trip_in_the_zone() {
+        let ms = local_datetime_ms("2026-11-27T08:30", "Asia/Ho_Chi_Minh").unwrap();
+        assert_eq!(format_local(ms, "UTC"), "27/11/2026 01:30");
+        assert_eq!(datetime_input(ms, "Asia/Ho_Chi_Minh"), "2026-11-27T08:30");
+        assert!(local_datetime_ms("27/11/2026 08:30", "UTC").is_none());
     }
 
     #[test]

@@ -43,8 +43,73 @@ pub enum Error {
     /// A protocol precondition failed (e.g. a missing `Tus-Resumable` header).
     #[error("precondition failed")]
     Precondition,
+    /// A rule of the editorial workflow refused the request; the message says
+    /// exactly why (current state, who may act, what changed).
+    #[error("refused: {}", .0.message_id)]
+    Refused(Box<Refusal>),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why the workflow refused, with what the message needs.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// Stable, machine-readable (documented in the API).
+    pub code: &'static str,
+    pub message_id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A message argument, put into the user's language when shown.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    /// A message id (a state's or a role's name).
+    Msg(String),
+    /// Several message ids, listed.
+    Msgs(Vec<String>),
+    /// UTC milliseconds, shown in the given time zone.
+    Time(i64, String),
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, message_id: &'static str) -> Refusal {
+        Refusal {
+            code,
+            message_id,
+            args: vec![],
+        }
+    }
+    pub fn arg(mut self, name: &'static str, a: Arg) -> Refusal {
+        self.args.push((name, a));
+        self
+    }
+    pub fn text(self, name: &'static str, s: impl Into<String>) -> Refusal {
+        self.arg(name, Arg::Text(s.into()))
+    }
+    /// The message in a language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        let args: Vec<(&'static str, String)> = self
+            .args
+            .iter()
+            .map(|(k, a)| {
+                let v = match a {
+                    Arg::Text(s) => s.clone(),
+                    Arg::Msg(id) => tr.t(id),
+                    Arg::Msgs(ids) => ids.iter().map(|i| tr.t(i)).collect::<Vec<_>>().join(", "),
+                    Arg::Time(ms, tz) => crate::clock::format_local(*ms, tz),
+                };
+                (*k, v)
+            })
+            .collect();
+        tr.t_args(self.message_id, &args)
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(Box::new(r))
+    }
 }
 
 impl From<DbError> for Error {

@@ -114,6 +114,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> Result<(), JobError
                 now,
             )
             .await;
+            let _ = after_check(&mut tx, version, false, now).await;
             let _ = tx.commit().await;
         }
     }
@@ -182,6 +183,7 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
             now,
         )
         .await?;
+        after_check(&mut tx, version, false, now).await?;
         tx.commit().await?;
         return Ok(());
     }
@@ -341,7 +343,21 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         now,
     )
     .await?;
+    after_check(&mut tx, version, true, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a clip that was submitted with this version on, in the same transaction.
+async fn after_check(
+    tx: &mut crate::db::Tx,
+    version: VersionId,
+    ok: bool,
+    now: i64,
+) -> Result<(), JobError> {
+    if let Some(v) = clips::get_version(tx, version).await? {
+        crate::service::review::on_version_checked(tx, v.clip_id, version, ok, now).await?;
+    }
     Ok(())
 }
 

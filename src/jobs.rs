@@ -39,6 +39,12 @@ impl std::fmt::Display for JobError {
     }
 }
 
+impl From<crate::error::Error> for JobError {
+    fn from(e: crate::error::Error) -> Self {
+        JobError::Retry(e.to_string())
+    }
+}
+
 impl From<crate::db::DbError> for JobError {
     fn from(e: crate::db::DbError) -> Self {
         JobError::Retry(e.to_string())

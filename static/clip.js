@@ -1,14 +1,85 @@
-// Lantoa clip page: jump the player to a timecode, scrub with the storyboard.
+// Lantoa clip page: jump the player to a timecode, scrub with the storyboard,
+// pin comments to the player's frame, keep the edit lock alive, and play two
+// versions in sync on the compare page.
 (function () {
   "use strict";
+  var csrf = (function () {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"]; } catch (e) { return ""; }
+  })();
+
+  // Compare: the two players follow each other.
+  var sync = Array.prototype.slice.call(document.querySelectorAll("video.sync"));
+  if (sync.length === 2) {
+    var busy = false;
+    var follow = function (src, dst) {
+      ["play", "pause", "seeked", "ratechange"].forEach(function (ev) {
+        src.addEventListener(ev, function () {
+          if (busy) return;
+          busy = true;
+          if (Math.abs(dst.currentTime - src.currentTime) > 0.04) dst.currentTime = src.currentTime;
+          dst.playbackRate = src.playbackRate;
+          if (ev === "play") dst.play().catch(function () {});
+          if (ev === "pause") dst.pause();
+          setTimeout(function () { busy = false; }, 0);
+        });
+      });
+    };
+    follow(sync[0], sync[1]);
+    follow(sync[1], sync[0]);
+    var play = document.getElementById("sync-play"), pause = document.getElementById("sync-pause");
+    if (play) play.addEventListener("click", function () { sync[0].play().catch(function () {}); });
+    if (pause) pause.addEventListener("click", function () { sync[0].pause(); });
+  }
+
+  // Edit lock: taken on the first change, refreshed every minute while the page is open.
+  var form = document.getElementById("edit-form");
+  if (form && form.dataset.lock) {
+    var locked = false;
+    var beat = function () {
+      fetch(form.dataset.lock, {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, "X-Lantoa-Heartbeat": "1" }
+      }).catch(function () {});
+    };
+    form.addEventListener("input", function () {
+      if (locked) return;
+      locked = true;
+      beat();
+      setInterval(beat, 60000);
+    });
+  }
+
   var player = document.getElementById("player");
   if (!player) return;
   document.querySelectorAll(".seek[data-t]").forEach(function (b) {
     b.addEventListener("click", function () {
       player.currentTime = Number(b.dataset.t);
+      player.pause();
       player.focus();
     });
   });
+
+  // Comments: the player's current frame as mm:ss:ff.
+  var at = document.getElementById("comment-at");
+  var useTime = document.getElementById("use-time");
+  function frameCode(t, fps) {
+    var frame = Math.floor(t * fps + 1e-6);
+    var secs = Math.floor(frame / fps);
+    var ff = frame - Math.round(secs * fps);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return pad(Math.floor(secs / 60)) + ":" + pad(secs % 60) + ":" + pad(Math.max(0, ff));
+  }
+  if (at && useTime) {
+    var fps = Number(at.dataset.fps) || 30;
+    useTime.addEventListener("click", function () {
+      player.pause();
+      at.value = frameCode(player.currentTime, fps);
+    });
+    player.addEventListener("pause", function () {
+      if (!at.value) at.value = frameCode(player.currentTime, fps);
+    });
+  }
+
   var sb = document.getElementById("storyboard");
   if (!sb) return;
   var s = sb.dataset, cols = Number(s.cols), tw = Number(s.tw), th = Number(s.th);

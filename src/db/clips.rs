@@ -16,13 +16,33 @@ pub struct Clip {
     pub current_version_id: Option<VersionId>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// JSON object: platform code → caption variant.
+    pub caption_variants: String,
+    /// JSON array of `#tags`.
+    pub hashtags: String,
+    /// 0 or 1.
+    pub political: i64,
+    /// Why the flag is as it is: category, watch_list, manual or lowered.
+    pub political_source: String,
+    /// JSON array of target channels.
+    pub target_channels: String,
+    pub publish_at: Option<i64>,
+    pub publish_until: Option<i64>,
+    /// Bumped by every content save, for optimistic concurrency.
+    pub revision: i64,
+    pub lock_user_id: Option<UserId>,
+    pub lock_at: Option<i64>,
+    /// JSON array of the text lint's findings at the last save.
+    pub lint: String,
 }
 
 macro_rules! select_clip {
     ($rest:literal) => {
         concat!(
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
-                    created_at, updated_at FROM clips ",
+                    created_at, updated_at, caption_variants, hashtags, political, political_source,
+                    target_channels, publish_at, publish_until, revision, lock_user_id, lock_at, lint
+             FROM clips ",
             $rest
         )
     };
@@ -34,14 +54,18 @@ pub struct NewClip<'a> {
     pub title: &'a str,
     pub caption: &'a str,
     pub category: &'a str,
+    pub political: bool,
     pub now: i64,
 }
 
 pub async fn insert(tx: &mut Tx, c: NewClip<'_>) -> DbResult<ClipId> {
+    let source = if c.political { "category" } else { "" };
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-        "INSERT INTO clips (agency_id, author_id, title, caption, category, state, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6) RETURNING id")
-        .bind(c.agency_id).bind(c.author_id).bind(c.title).bind(c.caption).bind(c.category).bind(c.now)
+        "INSERT INTO clips (agency_id, author_id, title, caption, category, state, political,
+                            political_source, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $8) RETURNING id")
+        .bind(c.agency_id).bind(c.author_id).bind(c.title).bind(c.caption).bind(c.category)
+        .bind(c.political as i64).bind(source).bind(c.now)
         .fetch_one(conn).await)?;
     Ok(ClipId(id))
 }
@@ -51,6 +75,14 @@ pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip
     Ok(
         on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1 AND agency_id = $2"))
         .bind(id).bind(agency).fetch_optional(c).await)?,
+    )
+}
+
+/// A clip by id alone, for background work that has no agency in hand.
+pub async fn get_any(tx: &mut Tx, id: ClipId) -> DbResult<Option<Clip>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1"))
+        .bind(id).fetch_optional(c).await)?,
     )
 }
 
@@ -183,6 +215,13 @@ pub async fn set_checked(tx: &mut Tx, id: VersionId, r: Checked<'_>, now: i64) -
 
 /// Removes a version (only ever an invalid or failed one).
 pub async fn delete_version(tx: &mut Tx, id: VersionId) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "DELETE FROM clip_comments WHERE version_id = $1 AND parent_id IS NOT NULL")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM clip_comments WHERE version_id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM checklist_ticks WHERE version_id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
     on_tx!(tx, c => sqlx::query("UPDATE uploads SET version_id = NULL WHERE version_id = $1")
         .bind(id).execute(c).await.map(|_| ()))?;
     on_tx!(tx, c => sqlx::query("DELETE FROM clip_versions WHERE id = $1")
@@ -213,4 +252,92 @@ pub async fn latest_version(tx: &mut Tx, clip: ClipId) -> DbResult<Option<Versio
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "SELECT id FROM clip_versions WHERE clip_id = $1 ORDER BY number DESC LIMIT 1")
         .bind(clip).fetch_optional(c).await)?)
+}
+
+/// A clip's editable content, as saved.
+pub struct Content<'a> {
+    pub title: &'a str,
+    pub caption: &'a str,
+    pub category: &'a str,
+    pub caption_variants: &'a str,
+    pub hashtags: &'a str,
+    pub political: bool,
+    pub political_source: &'a str,
+    pub target_channels: &'a str,
+    pub publish_at: Option<i64>,
+    pub publish_until: Option<i64>,
+    pub lint: &'a str,
+}
+
+/// Saves content if the clip is still at `revision`; false when someone else
+/// saved in between (nothing is written then).
+pub async fn save_content(
+    tx: &mut Tx,
+    id: ClipId,
+    revision: i64,
+    c: &Content<'_>,
+    now: i64,
+) -> DbResult<bool> {
+    let n = on_tx!(tx, conn => sqlx::query(
+        "UPDATE clips SET title = $1, caption = $2, category = $3, caption_variants = $4,
+                hashtags = $5, political = $6, political_source = $7, target_channels = $8,
+                publish_at = $9, publish_until = $10, lint = $11, revision = revision + 1,
+                updated_at = $12
+         WHERE id = $13 AND revision = $14")
+        .bind(c.title).bind(c.caption).bind(c.category).bind(c.caption_variants).bind(c.hashtags)
+        .bind(c.political as i64).bind(c.political_source).bind(c.target_channels)
+        .bind(c.publish_at).bind(c.publish_until).bind(c.lint).bind(now).bind(id).bind(revision)
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Moves a clip from `from` to `to`; false when it was no longer in `from`.
+pub async fn set_state(tx: &mut Tx, id: ClipId, from: &str, to: &str, now: i64) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE clips SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+        .bind(to).bind(now).bind(id).bind(from)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Sets or clears the soft edit lock.
+pub async fn set_lock(
+    tx: &mut Tx,
+    id: ClipId,
+    user: Option<UserId>,
+    at: Option<i64>,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE clips SET lock_user_id = $1, lock_at = $2 WHERE id = $3")
+        .bind(user).bind(at).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The agency's clips in any of `states`, most recently changed first.
+pub async fn in_states(
+    tx: &mut Tx,
+    agency: OrgId,
+    states: &[&str],
+    limit: i64,
+) -> DbResult<Vec<Clip>> {
+    // At most ten states: bind them as a fixed list, unused slots repeat the first.
+    let mut s: Vec<&str> = states.to_vec();
+    if s.is_empty() {
+        return Ok(vec![]);
+    }
+    while s.len() < 10 {
+        s.push(states[0]);
+    }
+    Ok(on_tx!(tx, c => sqlx::query_as(select_clip!(
+        "WHERE agency_id = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ORDER BY updated_at DESC, id DESC LIMIT $12"))
+        .bind(agency).bind(s[0]).bind(s[1]).bind(s[2]).bind(s[3]).bind(s[4]).bind(s[5])
+        .bind(s[6]).bind(s[7]).bind(s[8]).bind(s[9]).bind(limit)
+        .fetch_all(c).await)?)
+}
+
+/// How many of the agency's clips are in each state.
+pub async fn state_counts(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<(String, i64)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT state, COUNT(*) FROM clips WHERE agency_id = $1 GROUP BY state")
+        .bind(agency).fetch_all(c).await)?)
 }

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "clips",
         sql: include_str!("../../migrations/0003_clips.sql"),
     },
+    Migration {
+        version: 4,
+        name: "review",
+        sql: include_str!("../../migrations/0004_review.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

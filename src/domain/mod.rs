@@ -1,14 +1,17 @@
 //! Domain types: checked once at the edge, trusted inside. No HTTP, no SQL here.
 
 pub mod account;
+pub mod approval;
 pub mod clip;
 pub mod ids;
 pub mod policy;
+pub mod workflow;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
 pub use clip::{Caption, Category, ClipTitle};
 pub use ids::{ClipId, OrgId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
+pub use workflow::{ClipAction, ClipState};
 
 /// Why a value from outside was refused: the field it came in and a message id
 /// in the `.ftl` files.

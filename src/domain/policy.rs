@@ -79,6 +79,13 @@ pub enum Action {
     ViewAudit,
     ViewClips,
     UploadClip,
+    /// Edit, comment, tick, move through the workflow; the review service then
+    /// checks the clip-specific rules (author, state, approval policy).
+    WorkOnClip,
+    /// The agency's approval policy, checklist, lint lists and tone style.
+    ManageReviewSettings,
+    /// See and give "ký thay" delegations (the head gives; an admin may revoke).
+    ManageDelegations,
 }
 
 impl Action {
@@ -92,6 +99,9 @@ impl Action {
             Action::ViewAudit => &[Head, AgencyAdmin],
             Action::ViewClips => &[Reporter, Editor, Head, Deputy, Analyst],
             Action::UploadClip => &[Reporter, Editor, Head, Deputy],
+            Action::WorkOnClip => &[Reporter, Editor, Head, Deputy, Analyst],
+            Action::ManageReviewSettings => &[AgencyAdmin],
+            Action::ManageDelegations => &[Head, Deputy, AgencyAdmin],
         }
     }
 
@@ -153,13 +163,16 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 6] = [
+    const ACTIONS: [Action; 9] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
         Action::ViewAudit,
         Action::ViewClips,
         Action::UploadClip,
+        Action::WorkOnClip,
+        Action::ManageReviewSettings,
+        Action::ManageDelegations,
     ];
 
     fn target(agency: OrgId) -> Target {

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod profile;
+pub mod review;
 pub mod uploads;
 
 use crate::db::audit::{NewEntry, append};

@@ -498,6 +498,11 @@ async fn finish(
                     title: i.title.as_deref().unwrap_or("video"),
                     caption: &i.caption,
                     category: i.category.as_deref().unwrap_or("other"),
+                    political: i
+                        .category
+                        .as_deref()
+                        .and_then(|c| crate::domain::Category::parse(c).ok())
+                        .is_some_and(crate::domain::Category::is_political),
                     now,
                 },
             )
@@ -530,6 +535,9 @@ async fn finish(
     )
     .await?;
     clips::set_current_version(&mut tx, clip, version, now).await?;
+    if number > 1 {
+        crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
+    }
     uploads::complete(&mut tx, id, clip, version, now).await?;
     crate::jobs::enqueue(
         &mut tx,

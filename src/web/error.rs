@@ -19,6 +19,8 @@ pub struct ErrorBody {
     pub message_id: &'static str,
     pub args: Vec<(&'static str, String)>,
     pub field: Option<String>,
+    /// Set for workflow refusals, whose arguments are translated when shown.
+    pub refusal: Option<crate::error::Refusal>,
 }
 
 impl ErrorBody {
@@ -29,6 +31,7 @@ impl ErrorBody {
             message_id,
             args: vec![],
             field: None,
+            refusal: None,
         }
     }
 
@@ -85,6 +88,10 @@ impl From<&Error> for ErrorBody {
             Error::Internal(_) => {
                 ErrorBody::new(S::INTERNAL_SERVER_ERROR, "internal", "error-internal")
             }
+            Error::Refused(r) => ErrorBody {
+                refusal: Some((**r).clone()),
+                ..ErrorBody::new(S::CONFLICT, r.code, r.message_id)
+            },
             Error::Gone => ErrorBody::new(S::GONE, "gone", "error-gone"),
             Error::TooLarge => {
                 ErrorBody::new(S::PAYLOAD_TOO_LARGE, "payload_too_large", "error-too-large")
@@ -140,5 +147,9 @@ pub const CODES: &[&str] = &[
     "limit_reached",
     "checksum_mismatch",
     "precondition_failed",
+    "action_not_allowed",
+    "approval_refused",
+    "edit_conflict",
+    "clip_locked",
     "internal",
 ];

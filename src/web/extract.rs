@@ -88,7 +88,10 @@ pub mod act {
         ManageMembers,
         ViewAudit,
         ViewClips,
-        UploadClip
+        UploadClip,
+        WorkOnClip,
+        ManageReviewSettings,
+        ManageDelegations
     );
 }
 

@@ -308,7 +308,10 @@ fn finish(ctx: &ReqCtx, resp: Response) -> Response {
         None => return resp,
     };
     let tr = ctx.tr();
-    let message = tr.t_args(body.message_id, &body.args);
+    let message = match &body.refusal {
+        Some(r) => r.message(&tr),
+        None => tr.t_args(body.message_id, &body.args),
+    };
     if ctx.is_api {
         let kept = resp.headers().clone();
         let mut r = (

@@ -67,7 +67,7 @@ fn routes() -> Routes {
     use api::{agencies as aa, audit as au, jobs as aj, me, members as am, tus};
     use pages::{
         admin, audit as pa, auth, clips as c, dashboard as d, jobs as pj, members as m,
-        profile as pr,
+        profile as pr, review as rv,
     };
     let r = Routes {
         router: Router::new(),
@@ -151,6 +151,74 @@ fn routes() -> Routes {
             "/a/{aid}/clips/{cid}/versions/{vid}/media/{name}",
             Agency,
             get(c::media),
+        )
+        .add("POST", "/a/{aid}/clips/{cid}/edit", Agency, post(rv::save))
+        .add("POST", "/a/{aid}/clips/{cid}/lock", Agency, post(rv::lock))
+        .add("POST", "/a/{aid}/clips/{cid}/unlock", Agency, post(rv::unlock))
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/act/{action}",
+            Agency,
+            post(rv::act_on),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/comments",
+            Agency,
+            post(rv::comment),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/comments/{mid}/resolve",
+            Agency,
+            post(rv::resolve),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/checklist",
+            Agency,
+            post(rv::tick),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/lint/apply",
+            Agency,
+            post(rv::apply_fix),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/clips/{cid}/compare",
+            Agency,
+            get(rv::compare),
+        )
+        .add("GET", "/a/{aid}/queue", Agency, get(rv::queue))
+        .add(
+            "GET",
+            "/a/{aid}/review-settings",
+            Agency,
+            get(rv::settings_page),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/review-settings",
+            Agency,
+            post(rv::settings_save),
+        )
+        .add("GET", "/a/{aid}/delegations", Agency, get(rv::delegations))
+        .add("POST", "/a/{aid}/delegations", Agency, post(rv::delegate))
+        .add(
+            "POST",
+            "/a/{aid}/delegations/{did}/revoke",
+            Agency,
+            post(rv::revoke),
+        )
+        .add("GET", "/inbox", User, get(rv::inbox))
+        .add("POST", "/inbox/read", User, post(rv::read_all))
+        .add(
+            "POST",
+            "/inbox/{nid}/open",
+            User,
+            post(rv::open_notification),
         )
         .add("GET", "/admin/agencies", System, get(admin::agencies))
         .add(

@@ -148,7 +148,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
     s.as_deref().and_then(|j| serde_json::from_str(j).ok())
 }
 
-fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
+pub(crate) fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
     VersionView {
         id: v.id.0,
         number: v.number,
@@ -176,17 +176,20 @@ pub fn timecode(s: f64) -> String {
 
 #[derive(Template)]
 #[template(path = "clip.html")]
-struct ClipPage {
-    l: Layout,
+pub(crate) struct ClipPage {
+    pub(crate) l: Layout,
     aid: i64,
     clip: Clip,
     category: String,
+    categories: Vec<CategoryOption>,
     political: bool,
     current: Option<VersionView>,
     versions: Vec<VersionView>,
     progress: Option<f64>,
     job_error: Option<String>,
     can_upload: bool,
+    /// The review side; absent only for people without a principal.
+    pub(crate) r: Option<super::review::ReviewView>,
 }
 
 impl ClipPage {
@@ -221,7 +224,7 @@ impl ClipPage {
     }
 }
 
-async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Result<ClipPage> {
+pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Result<ClipPage> {
     let clip = load_clip(st, a, cid).await?;
     let l = Layout::build(st, &a.ctx, Some(&a.agency)).await?;
     let tz = a.agency.time_zone.clone();
@@ -241,11 +244,24 @@ async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Result<ClipPa
         }
         _ => (None, None),
     };
+    let r = super::review::review_view(
+        st,
+        &mut tx,
+        &l,
+        &a.p,
+        &clip,
+        current.as_ref(),
+        &versions,
+        &tz,
+    )
+    .await?;
     drop(tx);
     Ok(ClipPage {
         aid: a.agency.id.0,
         category: category_label(&l, &clip.category),
-        political: Category::parse(&clip.category).is_ok_and(Category::is_political),
+        categories: categories(&l),
+        political: clip.political != 0,
+        r: Some(r),
         current: current.as_ref().map(|v| view(&l, &tz, v)),
         versions: versions.iter().map(|v| view(&l, &tz, v)).collect(),
         progress,
@@ -285,25 +301,38 @@ impl StatusFragment {
     }
 }
 
-/// The processing progress, polled by htmx; once the check is done the page reloads.
+/// The processing progress, polled by htmx; once the check is done the page
+/// reloads. Reads only the version's status and its job.
 pub async fn status(
     State(st): State<AppState>,
     a: Authz<act::ViewClips>,
     Path((_, cid)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    let p = clip_page(&st, &a, ClipId(cid)).await?;
-    if p.progress.is_none() {
+    let mut tx = st.db.read().await?;
+    let clip = clips::get(&mut tx, a.agency.id, ClipId(cid))
+        .await?
+        .ok_or(Error::NotFound)?;
+    let version = match clip.current_version_id {
+        Some(v) => clips::get_version(&mut tx, v).await?,
+        None => None,
+    };
+    let job = match &version {
+        Some(v) if v.status == "processing" => Some(job_for(&mut tx, v.id).await?),
+        _ => None,
+    };
+    drop(tx);
+    let Some(job) = job else {
         let mut r = StatusCode::OK.into_response();
         r.headers_mut()
             .insert("hx-refresh", HeaderValue::from_static("true"));
         return Ok(r);
-    }
+    };
     render(&StatusFragment {
-        l: p.l,
-        aid: p.aid,
+        l: Layout::anonymous(&a.ctx),
+        aid: a.agency.id.0,
         cid,
-        progress: p.progress,
-        job_error: p.job_error,
+        progress: job.as_ref().and_then(|j| j.progress).or(Some(0.0)),
+        job_error: job.and_then(|j| j.last_error),
     })
 }
 

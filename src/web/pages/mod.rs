@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod jobs;
 pub mod members;
 pub mod profile;
+pub mod review;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -30,6 +31,8 @@ pub struct NavAgency {
     pub can_members: bool,
     pub can_audit: bool,
     pub can_clips: bool,
+    pub can_review_settings: bool,
+    pub can_delegations: bool,
 }
 
 /// What every page's frame needs.
@@ -43,6 +46,8 @@ pub struct Layout {
     pub agencies: Vec<NavAgency>,
     pub is_system_admin: bool,
     pub is_overseer: bool,
+    /// Unread notifications in the inbox.
+    pub unread: i64,
 }
 
 impl Layout {
@@ -57,6 +62,7 @@ impl Layout {
             agencies: vec![],
             is_system_admin: false,
             is_overseer: false,
+            unread: 0,
         }
     }
 
@@ -80,10 +86,14 @@ impl Layout {
                 can_members: policy::allows(&p.subject(), t, Action::ViewMembers),
                 can_audit: policy::allows(&p.subject(), t, Action::ViewAudit),
                 can_clips: policy::allows(&p.subject(), t, Action::ViewClips),
+                can_review_settings: policy::allows(&p.subject(), t, Action::ManageReviewSettings),
+                can_delegations: policy::allows(&p.subject(), t, Action::ManageDelegations),
             }
         };
         if !p.must_change_password {
             l.agencies = visible_agencies(st, p).await?.iter().map(nav).collect();
+            let mut tx = st.db.read().await?;
+            l.unread = crate::db::review::unread_count(&mut tx, p.user_id).await?;
         }
         l.agency = current.map(nav);
         Ok(l)

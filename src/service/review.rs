@@ -1,0 +1,1845 @@
+//! Editorial review and approval: editing what goes out, the state machine's
+//! transitions, comments, the checklist, approvals bound to a digest of the
+//! content, delegations (K/T), the agency's review settings and the inbox.
+//!
+//! Every operation here runs in one write transaction with its audit entries
+//! and notifications. State changes go only through [`transition`], which
+//! consults the table in `domain::workflow`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::accounts::Principal;
+use super::{Actor, audit};
+use crate::db::clips::{self, Clip};
+use crate::db::orgs::Org;
+use crate::db::review::{self as rdb, Approval, SettingsRow};
+use crate::db::{Tx, users};
+use crate::domain::approval::{
+    self, ApprovalPolicy, Capacity, Delegation, Outgoing, SignRefusal, Signer,
+};
+use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
+use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid, OrgId, Role, UserId};
+use crate::error::{Arg, Error, Refusal, Result};
+use crate::lint::{self, Finding, Severity, ToneStyle};
+use crate::state::AppState;
+
+/// The platforms a clip can target (the channels themselves come with publishing).
+pub const PLATFORMS: [&str; 4] = ["facebook", "youtube", "tiktok", "zalo"];
+
+/// A lock not refreshed for this long is stale: an editor or the head may take it.
+pub const LOCK_STALE_MS: i64 = 2 * 60 * 1000;
+/// A lock not refreshed for this long is gone.
+pub const LOCK_GONE_MS: i64 = 12 * 60 * 60 * 1000;
+
+const REVIEWERS: [Role; 3] = [Role::Editor, Role::Head, Role::Deputy];
+
+/// The roles `p` holds in `agency`.
+pub fn roles_in(p: &Principal, agency: OrgId) -> Vec<Role> {
+    p.memberships
+        .iter()
+        .filter(|(o, _)| *o == agency)
+        .map(|(_, r)| *r)
+        .collect()
+}
+
+fn role_ids(roles: &[Role]) -> Vec<String> {
+    roles.iter().map(|r| r.message_id().to_string()).collect()
+}
+
+// ---- Settings ----------------------------------------------------------------
+
+/// An agency's review settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Settings {
+    /// House tone-mark style: old ("hòa") or new ("hoà").
+    #[schema(value_type = String)]
+    pub tone_style: ToneStyle,
+    /// Hours an approval stays usable.
+    pub approval_ttl_hours: i64,
+    pub policy: ApprovalPolicy,
+    /// Items a reviewer ticks before approval.
+    pub checklist: Vec<String>,
+    /// Official names, bodies and titles in their correct form.
+    pub official_names: Vec<String>,
+    /// Terms that make a clip political.
+    pub watch_list: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            tone_style: ToneStyle::Old,
+            approval_ttl_hours: 72,
+            policy: ApprovalPolicy::default(),
+            checklist: [
+                "Đã xác minh nguồn tin (ít nhất hai nguồn)",
+                "Đã kiểm tra họ tên, chức danh của người xuất hiện",
+                "Phụ đề và chữ trên hình đúng chính tả",
+                "Không có nội dung vi phạm Điều 9 Luật Báo chí",
+            ]
+            .map(String::from)
+            .to_vec(),
+            official_names: lint::default_official_names(),
+            watch_list: lint::default_watch_list(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn rules(&self) -> lint::Rules {
+        lint::Rules {
+            style: self.tone_style,
+            official_names: self.official_names.clone(),
+            watch_list: self.watch_list.clone(),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.policy.validate()?;
+        if !(1..=24 * 30).contains(&self.approval_ttl_hours) {
+            return Err(Invalid::new("approval_ttl_hours", "invalid-approval-ttl").into());
+        }
+        let long = |l: &Vec<String>| l.len() > 2000 || l.iter().any(|x| x.chars().count() > 300);
+        if long(&self.checklist) || long(&self.official_names) || long(&self.watch_list) {
+            return Err(Invalid::new("lists", "invalid-list").into());
+        }
+        Ok(())
+    }
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+pub async fn settings(tx: &mut Tx, agency: OrgId) -> Result<Settings> {
+    let Some(r) = rdb::settings(tx, agency).await? else {
+        return Ok(Settings::default());
+    };
+    Ok(Settings {
+        tone_style: if r.tone_style == "new" {
+            ToneStyle::New
+        } else {
+            ToneStyle::Old
+        },
+        approval_ttl_hours: r.approval_ttl_hours,
+        policy: serde_json::from_str(&r.approval_policy).unwrap_or_default(),
+        checklist: lines(&r.checklist),
+        official_names: lines(&r.official_names),
+        watch_list: lines(&r.watch_list),
+    })
+}
+
+/// Replaces the agency's review settings (agency admin).
+pub async fn save_settings(st: &AppState, actor: &Actor, agency: OrgId, s: Settings) -> Result<()> {
+    let mut s = s;
+    for l in [&mut s.checklist, &mut s.official_names, &mut s.watch_list] {
+        *l = l
+            .iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
+    }
+    s.validate()?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let before = settings(&mut tx, agency).await?;
+    rdb::put_settings(
+        &mut tx,
+        agency,
+        &SettingsRow {
+            tone_style: match s.tone_style {
+                ToneStyle::Old => "old".into(),
+                ToneStyle::New => "new".into(),
+            },
+            approval_ttl_hours: s.approval_ttl_hours,
+            approval_policy: serde_json::to_string(&s.policy).unwrap_or_default(),
+            checklist: s.checklist.join("\n"),
+            official_names: s.official_names.join("\n"),
+            watch_list: s.watch_list.join("\n"),
+            updated_at: now,
+        },
+    )
+    .await?;
+    let mut changed = serde_json::Map::new();
+    let (b, a) = (
+        serde_json::to_value(&before).unwrap_or_default(),
+        serde_json::to_value(&s).unwrap_or_default(),
+    );
+    if let (Some(b), Some(a)) = (b.as_object(), a.as_object()) {
+        for (k, v) in a {
+            if b.get(k) != Some(v) {
+                changed.insert(k.clone(), json!({"before": b.get(k), "after": v}));
+            }
+        }
+    }
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "agency.review_settings",
+        "org",
+        agency,
+        serde_json::Value::Object(changed),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- What goes out -----------------------------------------------------------
+
+/// The clip's outgoing content with its current version's SHA-256.
+pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
+    let mut channels: Vec<String> = serde_json::from_str(&clip.target_channels).unwrap_or_default();
+    channels.sort();
+    channels.dedup();
+    Outgoing {
+        version_sha256: version_sha256.to_string(),
+        title: clip.title.clone(),
+        caption: clip.caption.clone(),
+        variants: serde_json::from_str(&clip.caption_variants).unwrap_or_default(),
+        hashtags: serde_json::from_str(&clip.hashtags).unwrap_or_default(),
+        channels,
+        publish_at: clip.publish_at,
+        publish_until: clip.publish_until,
+        political: clip.political != 0,
+    }
+}
+
+async fn current_sha(tx: &mut Tx, clip: &Clip) -> Result<String> {
+    Ok(match clip.current_version_id {
+        Some(v) => clips::get_version(tx, v)
+            .await?
+            .map(|v| v.sha256)
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+/// The digest of what the clip would send now.
+pub async fn current_digest(tx: &mut Tx, clip: &Clip) -> Result<(Outgoing, String)> {
+    let o = outgoing(clip, &current_sha(tx, clip).await?);
+    let d = approval::digest(&o);
+    Ok((o, d))
+}
+
+/// What the publisher checks at the moment of upload: the clip is approved or
+/// scheduled, every step of its policy is signed for the current content, no
+/// approval has expired, and `sha256_sent` is the SHA-256 of the bytes about to
+/// be sent. Returns the approved digest.
+pub async fn verify_publishable(
+    tx: &mut Tx,
+    agency: OrgId,
+    clip_id: ClipId,
+    sha256_sent: &str,
+    now: i64,
+) -> Result<String> {
+    let clip = clips::get(tx, agency, clip_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    if !matches!(state, ClipState::Approved | ClipState::Scheduled) {
+        return Err(Refusal::new("approval_refused", "publish-not-approved")
+            .arg("state", Arg::Msg(state.message_id()))
+            .into());
+    }
+    let (o, digest) = current_digest(tx, &clip).await?;
+    if o.version_sha256 != sha256_sent {
+        return Err(Refusal::new("approval_refused", "publish-bytes-mismatch").into());
+    }
+    let s = settings(tx, agency).await?;
+    let steps = s.policy.steps(o.political).len();
+    let live = rdb::live_approvals(tx, clip.id).await?;
+    let valid = live
+        .iter()
+        .filter(|a| approval::verify(&o, &a.digest) && a.expires_at > now)
+        .count();
+    if valid < steps || live.len() != valid {
+        return Err(Refusal::new("approval_refused", "publish-digest-mismatch").into());
+    }
+    Ok(digest)
+}
+
+// ---- Notifications -----------------------------------------------------------
+
+async fn notify_users(
+    tx: &mut Tx,
+    users: &[UserId],
+    agency: OrgId,
+    clip: ClipId,
+    kind: &str,
+    args: serde_json::Value,
+    now: i64,
+) -> Result<()> {
+    let mut seen = Vec::new();
+    for u in users {
+        if seen.contains(u) {
+            continue;
+        }
+        seen.push(*u);
+        rdb::notify(tx, *u, agency, Some(clip), kind, &args.to_string(), now).await?;
+    }
+    Ok(())
+}
+
+/// The people who could sign `step` of the policy for this clip (not its authors).
+async fn signers_of(
+    tx: &mut Tx,
+    agency: OrgId,
+    step: &approval::Step,
+    authors: &[UserId],
+    now: i64,
+) -> Result<Vec<UserId>> {
+    let members = users::members_of(tx, agency).await?;
+    let mut out: Vec<UserId> = members
+        .iter()
+        .filter(|m| !m.user.disabled && !authors.contains(&m.user.id))
+        .filter(|m| m.roles.iter().any(|r| step.roles.contains(r)))
+        .map(|m| m.user.id)
+        .collect();
+    if step.delegable && step.roles.contains(&Role::Head) {
+        for m in members
+            .iter()
+            .filter(|m| m.roles.contains(&Role::Deputy) && !authors.contains(&m.user.id))
+        {
+            if matches!(
+                delegation_of(tx, agency, m.user.id, now).await?,
+                Delegation::Active { .. }
+            ) {
+                out.push(m.user.id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The reviewers of an agency (editors, heads, deputies).
+async fn reviewers(tx: &mut Tx, agency: OrgId, except: &[UserId]) -> Result<Vec<UserId>> {
+    Ok(users::members_of(tx, agency)
+        .await?
+        .into_iter()
+        .filter(|m| !m.user.disabled && !except.contains(&m.user.id))
+        .filter(|m| m.roles.iter().any(|r| REVIEWERS.contains(r)))
+        .map(|m| m.user.id)
+        .collect())
+}
+
+// ---- Delegations -------------------------------------------------------------
+
+/// The deputy's delegation standing now: active if any delegation covers `now`,
+/// else the nearest one that has not started or the latest that ended.
+pub async fn delegation_of(
+    tx: &mut Tx,
+    agency: OrgId,
+    user: UserId,
+    now: i64,
+) -> Result<Delegation> {
+    let all = rdb::delegations_to(tx, agency, user).await?;
+    if let Some(d) = all
+        .iter()
+        .find(|d| d.revoked_at.is_none() && d.starts_at <= now && now < d.ends_at)
+    {
+        return Ok(Delegation::Active {
+            id: d.id,
+            head: d.from_user,
+            ends_at: d.ends_at,
+        });
+    }
+    if let Some(d) = all
+        .iter()
+        .filter(|d| d.revoked_at.is_none() && d.starts_at > now)
+        .min_by_key(|d| d.starts_at)
+    {
+        return Ok(Delegation::NotYet {
+            starts_at: d.starts_at,
+        });
+    }
+    Ok(all
+        .iter()
+        .map(|d| d.revoked_at.map_or(d.ends_at, |r| r.min(d.ends_at)))
+        .max()
+        .map_or(Delegation::None, |ended_at| Delegation::Ended { ended_at }))
+}
+
+/// The head delegates signing to a deputy for a period ("ký thay").
+/// A delegation as asked for.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DelegationRequest {
+    /// The deputy.
+    pub to_user: UserId,
+    /// UTC milliseconds.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn delegate(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    r: &DelegationRequest,
+) -> Result<i64> {
+    let (to, starts_at, ends_at, note) = (r.to_user, r.starts_at, r.ends_at, r.note.as_str());
+    if !roles_in(p, agency.id).contains(&Role::Head) {
+        return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
+    }
+    let now = st.now();
+    if ends_at <= starts_at || ends_at <= now || ends_at - starts_at > 366 * 24 * 3_600_000 {
+        return Err(Invalid::new("ends_at", "invalid-delegation-window").into());
+    }
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(Invalid::new("note", "invalid-note").into());
+    }
+    let mut tx = st.db.write().await?;
+    let roles = users::roles_in(&mut tx, to, agency.id).await?;
+    if !roles.contains(&Role::Deputy) || to == p.user_id {
+        return Err(Invalid::new("to_user", "invalid-delegate").into());
+    }
+    let id = rdb::insert_delegation(
+        &mut tx,
+        &rdb::NewDelegation {
+            agency_id: agency.id,
+            from_user: p.user_id,
+            to_user: to,
+            starts_at,
+            ends_at,
+            note,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        "delegation.create",
+        "delegation",
+        id,
+        json!({"after": {"from": p.user_id, "to": to, "starts_at": starts_at, "ends_at": ends_at, "note": note}}),
+        now,
+    )
+    .await?;
+    rdb::notify(
+        &mut tx,
+        to,
+        agency.id,
+        None,
+        "delegated",
+        &json!({"from": p.display_name, "until": ends_at}).to_string(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends a delegation now (the head who gave it, or an agency admin).
+pub async fn revoke_delegation(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: i64,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let d = rdb::delegation(&mut tx, agency.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let roles = roles_in(p, agency.id);
+    if d.from_user != p.user_id && !roles.contains(&Role::AgencyAdmin) {
+        return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
+    }
+    if rdb::revoke_delegation(&mut tx, id, now).await? {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            "delegation.revoke",
+            "delegation",
+            id,
+            json!({"before": {"ends_at": d.ends_at}, "after": {"revoked_at": now}}),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Transitions -------------------------------------------------------------
+
+/// Who is asking, and whether they wrote the clip or its current version.
+struct Who2 {
+    user: Option<UserId>,
+    roles: Vec<Role>,
+    is_author: bool,
+}
+
+fn refusal_for(r: workflow::Refusal, tz: &str) -> Error {
+    let _ = tz;
+    match r {
+        workflow::Refusal::NotInState {
+            state,
+            action,
+            allowed_from,
+        } => Refusal::new("action_not_allowed", "workflow-not-in-state")
+            .arg("action", Arg::Msg(action.message_id()))
+            .arg("state", Arg::Msg(state.message_id()))
+            .arg(
+                "allowed",
+                Arg::Msgs(allowed_from.iter().map(|s| s.message_id()).collect()),
+            )
+            .into(),
+        workflow::Refusal::NotYours { state, who } => {
+            let mut ids = role_ids(workflow::roles_of(who));
+            if matches!(who, Who::AuthorOr(_)) {
+                ids.insert(0, "workflow-the-author".into());
+            }
+            Refusal::new("action_not_allowed", "workflow-not-yours")
+                .arg("state", Arg::Msg(state.message_id()))
+                .arg("who", Arg::Msgs(ids))
+                .into()
+        }
+    }
+}
+
+/// Applies one row of the table: checks it, moves the state, audits.
+#[allow(clippy::too_many_arguments)]
+async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    clip: &Clip,
+    tz: &str,
+    action: ClipAction,
+    req: Requester<'_>,
+    detail: serde_json::Value,
+    now: i64,
+) -> Result<ClipState> {
+    let from = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let to = workflow::transition(from, action, req).map_err(|r| refusal_for(r, tz))?;
+    if !clips::set_state(tx, clip.id, from.code(), to.code(), now).await? {
+        return Err(Refusal::new("edit_conflict", "workflow-raced").into());
+    }
+    audit(
+        tx,
+        actor,
+        Some(clip.agency_id),
+        &format!("clip.{}", action.code()),
+        "clip",
+        clip.id,
+        json!({"before": {"state": from.code()}, "after": {"state": to.code()}, "detail": detail}),
+        now,
+    )
+    .await?;
+    Ok(to)
+}
+
+fn system_actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "system".into(),
+        client_addr: "local".into(),
+        is_system_admin: false,
+    }
+}
+
+/// Voids the clip's live approvals, tells their signers why, and moves an
+/// approved or scheduled clip back to review.
+async fn void(
+    tx: &mut Tx,
+    clip: &Clip,
+    tz: &str,
+    reason: &str,
+    changed: &[&str],
+    now: i64,
+) -> Result<bool> {
+    let voided = rdb::void_approvals(tx, clip.id, reason, now).await?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    if matches!(state, ClipState::Approved | ClipState::Scheduled) {
+        transition(
+            tx,
+            &system_actor(),
+            clip,
+            tz,
+            ClipAction::Void,
+            Requester::System,
+            json!({"reason": reason, "changed": changed}),
+            now,
+        )
+        .await?;
+    }
+    if voided.is_empty() {
+        return Ok(false);
+    }
+    audit(
+        tx,
+        &system_actor(),
+        Some(clip.agency_id),
+        "clip.approvals_void",
+        "clip",
+        clip.id,
+        json!({"reason": reason, "changed": changed,
+               "approvals": voided.iter().map(|a| a.id).collect::<Vec<_>>()}),
+        now,
+    )
+    .await?;
+    let signers: Vec<UserId> = voided.iter().map(|a| a.signer_id).collect();
+    notify_users(
+        tx,
+        &signers,
+        clip.agency_id,
+        clip.id,
+        "approval_voided",
+        json!({"reason": reason, "changed": changed}),
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
+    clips::get(tx, agency, id).await?.ok_or(Error::NotFound)
+}
+
+async fn who(tx: &mut Tx, p: &Principal, clip: &Clip) -> Result<Who2> {
+    let uploader = match clip.current_version_id {
+        Some(v) => clips::get_version(tx, v).await?.map(|v| v.uploaded_by),
+        None => None,
+    };
+    Ok(Who2 {
+        user: Some(p.user_id),
+        roles: roles_in(p, clip.agency_id),
+        is_author: clip.author_id == p.user_id || uploader == Some(p.user_id),
+    })
+}
+
+impl Who2 {
+    fn req(&self) -> Requester<'_> {
+        match self.user {
+            Some(_) => Requester::Person {
+                roles: &self.roles,
+                is_author: self.is_author,
+            },
+            None => Requester::System,
+        }
+    }
+}
+
+/// Input to an action: a note (mandatory for requesting changes) and the
+/// digest the person saw (for approval).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActInput {
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+/// Performs a person's action on a clip. Approval goes through [`approve`].
+pub async fn act(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    action: ClipAction,
+    input: ActInput,
+) -> Result<ClipState> {
+    if action == ClipAction::Approve {
+        return approve(st, actor, p, agency, id, input.digest.as_deref().unwrap_or("")).await;
+    }
+    if matches!(action, ClipAction::TakeDown | ClipAction::Publish) {
+        return Err(Refusal::new("action_not_allowed", "workflow-needs-publishing").into());
+    }
+    let now = st.now();
+    let tz = agency.time_zone.as_str();
+    let note = input.note.as_deref().map(str::trim).unwrap_or("");
+    if note.chars().count() > 5000 {
+        return Err(Invalid::new("note", "invalid-note").into());
+    }
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let w = who(&mut tx, p, &clip).await?;
+    let version = match clip.current_version_id {
+        Some(v) => clips::get_version(&mut tx, v).await?,
+        None => None,
+    };
+    match action {
+        ClipAction::Submit
+            if !version
+                .as_ref()
+                .is_some_and(|v| v.status == "ready" || v.status == "processing") =>
+        {
+            return Err(Refusal::new("action_not_allowed", "submit-needs-usable-version").into());
+        }
+        ClipAction::RequestChanges if note.is_empty() => {
+            return Err(Invalid::new("note", "request-changes-needs-note").into());
+        }
+        ClipAction::Schedule => match clip.publish_at {
+            None => return Err(Refusal::new("action_not_allowed", "schedule-needs-time").into()),
+            Some(t) if t <= now => {
+                return Err(Refusal::new("action_not_allowed", "schedule-in-past")
+                    .arg("at", Arg::Time(t, tz.into()))
+                    .into());
+            }
+            Some(t) => {
+                let live = rdb::live_approvals(&mut tx, clip.id).await?;
+                if let Some(exp) = live.iter().map(|a| a.expires_at).min()
+                    && exp < t
+                {
+                    return Err(Refusal::new("action_not_allowed", "schedule-after-expiry")
+                        .arg("expires", Arg::Time(exp, tz.into()))
+                        .into());
+                }
+            }
+        },
+        _ => {}
+    }
+    let mut to = transition(
+        &mut tx,
+        actor,
+        &clip,
+        tz,
+        action,
+        w.req(),
+        json!({"note": note}),
+        now,
+    )
+    .await?;
+    let authors = authors_of(&mut tx, &clip).await?;
+    match action {
+        ClipAction::Submit => {
+            let reviewers = reviewers(&mut tx, agency.id, &authors).await?;
+            notify_users(
+                &mut tx,
+                &reviewers,
+                agency.id,
+                clip.id,
+                "submitted",
+                json!({"by": p.display_name}),
+                now,
+            )
+            .await?;
+            if version.as_ref().is_some_and(|v| v.status == "ready") {
+                let moved = Clip {
+                    state: to.code().into(),
+                    ..clip.clone()
+                };
+                to = checks_done(&mut tx, &moved, tz, true, now).await?;
+            }
+        }
+        ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
+            let moved = Clip {
+                state: to.code().into(),
+                ..clip.clone()
+            };
+            void(&mut tx, &moved, tz, action.code(), &[], now).await?;
+            if action == ClipAction::RequestChanges {
+                if let Some(v) = &version {
+                    rdb::insert_comment(
+                        &mut tx,
+                        &rdb::NewComment {
+                            clip_id: clip.id,
+                            version_id: v.id,
+                            parent_id: None,
+                            author_id: p.user_id,
+                            body: note,
+                            fps: None,
+                            start_frame: None,
+                            end_frame: None,
+                            now,
+                        },
+                    )
+                    .await?;
+                }
+                notify_users(
+                    &mut tx,
+                    &authors,
+                    agency.id,
+                    clip.id,
+                    "changes_requested",
+                    json!({"by": p.display_name, "note": note}),
+                    now,
+                )
+                .await?;
+            }
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// The clip's author and its current version's uploader.
+async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
+    let mut out = vec![clip.author_id];
+    if let Some(v) = clip.current_version_id
+        && let Some(v) = clips::get_version(tx, v).await?
+        && v.uploaded_by != clip.author_id
+    {
+        out.push(v.uploaded_by);
+    }
+    Ok(out)
+}
+
+/// After a submitted clip's checks: to review (and ask the first signers), or
+/// back to draft (and tell the authors).
+async fn checks_done(
+    tx: &mut Tx,
+    clip: &Clip,
+    tz: &str,
+    ok: bool,
+    now: i64,
+) -> Result<ClipState> {
+    let action = if ok {
+        ClipAction::ChecksPassed
+    } else {
+        ClipAction::ChecksFailed
+    };
+    let to = transition(
+        tx,
+        &system_actor(),
+        clip,
+        tz,
+        action,
+        Requester::System,
+        json!({}),
+        now,
+    )
+    .await?;
+    let authors = authors_of(tx, clip).await?;
+    if ok {
+        let s = settings(tx, clip.agency_id).await?;
+        if let Some(step) = s.policy.steps(clip.political != 0).first() {
+            let who = signers_of(tx, clip.agency_id, step, &authors, now).await?;
+            notify_users(
+                tx,
+                &who,
+                clip.agency_id,
+                clip.id,
+                "approval_needed",
+                json!({"step": 1}),
+                now,
+            )
+            .await?;
+        }
+    } else {
+        notify_users(
+            tx,
+            &authors,
+            clip.agency_id,
+            clip.id,
+            "checks_failed",
+            json!({}),
+            now,
+        )
+        .await?;
+    }
+    Ok(to)
+}
+
+/// Called when a version's checks finish: moves a submitted clip on.
+pub async fn on_version_checked(
+    tx: &mut Tx,
+    clip_id: ClipId,
+    version: crate::domain::VersionId,
+    ok: bool,
+    now: i64,
+) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    if clip.state != ClipState::Submitted.code() || clip.current_version_id != Some(version) {
+        return Ok(());
+    }
+    let tz = crate::db::orgs::get(tx, clip.agency_id)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_default();
+    checks_done(tx, &clip, &tz, ok, now).await?;
+    Ok(())
+}
+
+/// Called in the transaction that adds a version to an existing clip: voids
+/// approvals (the bytes changed) and sends a clip under review back through the
+/// checks.
+pub async fn on_new_version(
+    tx: &mut Tx,
+    actor: &Actor,
+    p: &Principal,
+    clip_id: ClipId,
+    now: i64,
+) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    let tz = crate::db::orgs::get(tx, clip.agency_id)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_default();
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    rdb::void_approvals(tx, clip.id, "version", now)
+        .await
+        .map(|_| ())?;
+    if workflow::row(state, ClipAction::NewVersion).is_some() {
+        let roles = roles_in(p, clip.agency_id);
+        transition(
+            tx,
+            actor,
+            &clip,
+            &tz,
+            ClipAction::NewVersion,
+            Requester::Person {
+                roles: &roles,
+                is_author: true,
+            },
+            json!({}),
+            now,
+        )
+        .await?;
+        let authors = authors_of(tx, &clip).await?;
+        let reviewers = reviewers(tx, clip.agency_id, &authors).await?;
+        notify_users(
+            tx,
+            &reviewers,
+            clip.agency_id,
+            clip.id,
+            "submitted",
+            json!({"by": p.display_name}),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+// ---- Approval ----------------------------------------------------------------
+
+fn sign_refusal(r: SignRefusal, tz: &str) -> Error {
+    match r {
+        SignRefusal::Author => Refusal::new("approval_refused", "approve-author"),
+        SignRefusal::AlreadySigned => Refusal::new("approval_refused", "approve-already-signed"),
+        SignRefusal::NotAllowed { step, roles } => {
+            Refusal::new("approval_refused", "approve-not-allowed")
+                .text("step", (step + 1).to_string())
+                .arg("roles", Arg::Msgs(role_ids(&roles)))
+        }
+        SignRefusal::DelegationEnded { ended_at } => {
+            Refusal::new("approval_refused", "approve-delegation-ended")
+                .arg("at", Arg::Time(ended_at, tz.into()))
+        }
+        SignRefusal::DelegationNotYet { starts_at } => {
+            Refusal::new("approval_refused", "approve-delegation-not-yet")
+                .arg("at", Arg::Time(starts_at, tz.into()))
+        }
+        SignRefusal::Complete => Refusal::new("approval_refused", "approve-complete"),
+    }
+    .into()
+}
+
+/// Error-severity lint findings stored on the clip.
+pub fn lint_errors(clip: &Clip) -> usize {
+    stored_findings(clip)
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .count()
+}
+
+/// A lint finding and the field it was found in.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldFinding {
+    /// title, caption, or variant:<platform>
+    pub field: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub finding: Finding,
+}
+
+pub fn stored_findings(clip: &Clip) -> Vec<FieldFinding> {
+    serde_json::from_str(&clip.lint).unwrap_or_default()
+}
+
+/// Signs the next step of the clip's approval, for exactly the content whose
+/// digest the person saw.
+pub async fn approve(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    seen_digest: &str,
+) -> Result<ClipState> {
+    let now = st.now();
+    let tz = agency.time_zone.as_str();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let w = who(&mut tx, p, &clip).await?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    // The table first: the state and the kind of person.
+    workflow::transition(state, ClipAction::Approve, w.req()).map_err(|r| refusal_for(r, tz))?;
+    let (o, digest) = current_digest(&mut tx, &clip).await?;
+    if seen_digest != digest {
+        return Err(Refusal::new("approval_refused", "approve-content-changed").into());
+    }
+    let version = match clip.current_version_id {
+        Some(v) => clips::get_version(&mut tx, v).await?,
+        None => None,
+    }
+    .filter(|v| v.status == "ready")
+    .ok_or_else(|| Error::from(Refusal::new("approval_refused", "approve-version-not-ready")))?;
+    let errors = lint_errors(&clip);
+    if errors > 0 {
+        return Err(Refusal::new("approval_refused", "approve-lint-errors")
+            .text("count", errors.to_string())
+            .into());
+    }
+    let s = settings(&mut tx, agency.id).await?;
+    let ticked: Vec<String> = rdb::ticks(&mut tx, clip.id, version.id)
+        .await?
+        .into_iter()
+        .map(|t| t.item)
+        .collect();
+    let missing: Vec<&String> = s.checklist.iter().filter(|i| !ticked.contains(i)).collect();
+    if !missing.is_empty() {
+        return Err(Refusal::new("approval_refused", "approve-checklist")
+            .text("count", missing.len().to_string())
+            .text(
+                "items",
+                missing
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+            .into());
+    }
+    let steps = s.policy.steps(o.political);
+    let live = rdb::live_approvals(&mut tx, clip.id).await?;
+    let signer = Signer {
+        user: p.user_id,
+        roles: &w.roles,
+        is_author: w.is_author,
+        signed_before: live.iter().any(|a| a.signer_id == p.user_id),
+        delegation: delegation_of(&mut tx, agency.id, p.user_id, now).await?,
+    };
+    let (step, capacity) =
+        approval::may_sign(steps, live.len(), &signer).map_err(|r| sign_refusal(r, tz))?;
+    let (role, on_behalf_of, delegation_id) = match capacity {
+        Capacity::Role(r) => (r, None, None),
+        Capacity::OnBehalf { head, delegation } => (Role::Deputy, Some(head), Some(delegation)),
+    };
+    let content = serde_json::to_string(&o).unwrap_or_default();
+    let approval_id = rdb::insert_approval(
+        &mut tx,
+        &rdb::NewApproval {
+            clip_id: clip.id,
+            version_id: version.id,
+            step: step as i64,
+            signer_id: p.user_id,
+            role: role.code(),
+            on_behalf_of,
+            delegation_id,
+            digest: &digest,
+            content: &content,
+            expires_at: now + s.approval_ttl_hours * 3_600_000,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        "clip.sign",
+        "clip",
+        clip.id,
+        json!({"approval": approval_id, "step": step + 1, "of": steps.len(), "role": role.code(),
+               "on_behalf_of": on_behalf_of, "delegation": delegation_id, "digest": digest,
+               "version": version.id}),
+        now,
+    )
+    .await?;
+    let authors = authors_of(&mut tx, &clip).await?;
+    let to = if step + 1 == steps.len() {
+        let to = transition(
+            &mut tx,
+            actor,
+            &clip,
+            tz,
+            ClipAction::Approve,
+            w.req(),
+            json!({"digest": digest}),
+            now,
+        )
+        .await?;
+        notify_users(
+            &mut tx,
+            &authors,
+            agency.id,
+            clip.id,
+            "approved",
+            json!({"by": p.display_name}),
+            now,
+        )
+        .await?;
+        to
+    } else {
+        let next = signers_of(&mut tx, agency.id, &steps[step + 1], &authors, now).await?;
+        let next: Vec<UserId> = next
+            .into_iter()
+            .filter(|u| *u != p.user_id && !live.iter().any(|a| a.signer_id == *u))
+            .collect();
+        notify_users(
+            &mut tx,
+            &next,
+            agency.id,
+            clip.id,
+            "approval_needed",
+            json!({"step": step + 2}),
+            now,
+        )
+        .await?;
+        state
+    };
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Expires approvals not used in time (housekeeping): voids them and sends the
+/// clip back to review.
+pub async fn expire_approvals(st: &AppState) -> Result<usize> {
+    let now = st.now();
+    let found = {
+        let mut tx = st.db.read().await?;
+        rdb::expired(&mut tx, now, 100).await?
+    };
+    for (clip_id, agency) in &found {
+        let mut tx = st.db.write().await?;
+        let Some(clip) = clips::get(&mut tx, *agency, *clip_id).await? else {
+            continue;
+        };
+        let tz = crate::db::orgs::get(&mut tx, *agency)
+            .await?
+            .map(|o| o.time_zone)
+            .unwrap_or_default();
+        let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+        if matches!(state, ClipState::Approved | ClipState::Scheduled) {
+            transition(
+                &mut tx,
+                &system_actor(),
+                &clip,
+                &tz,
+                ClipAction::Expire,
+                Requester::System,
+                json!({}),
+                now,
+            )
+            .await?;
+        }
+        let moved = Clip {
+            state: ClipState::InReview.code().into(),
+            ..clip.clone()
+        };
+        void(&mut tx, &moved, &tz, "expired", &[], now).await?;
+        tx.commit().await?;
+    }
+    Ok(found.len())
+}
+
+// ---- Editing -----------------------------------------------------------------
+
+/// A save of the clip's content, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct Edit {
+    /// The revision the editor started from.
+    pub revision: i64,
+    pub title: String,
+    #[serde(default)]
+    pub caption: String,
+    pub category: String,
+    /// Caption variants by platform code; empty ones are dropped.
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+    /// Hashtags as typed: "#a #b".
+    #[serde(default)]
+    pub hashtags: String,
+    /// The requested political flag (raising: anyone; lowering: the head).
+    #[serde(default)]
+    pub political: bool,
+    /// Target platforms.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Local date-time `YYYY-MM-DDTHH:MM` in the agency's zone, or empty.
+    #[serde(default)]
+    pub publish_at: String,
+    #[serde(default)]
+    pub publish_until: String,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub revision: i64,
+    /// The fields that go out and changed.
+    pub changed: Vec<String>,
+    /// Whether approvals were voided by the change.
+    pub voided: bool,
+    pub political: bool,
+    pub findings: Vec<FieldFinding>,
+}
+
+fn parse_time(s: &str, tz: &str, field: &'static str) -> Result<Option<i64>> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::clock::local_datetime_ms(s, tz)
+        .map(Some)
+        .ok_or_else(|| Invalid::new(field, "invalid-datetime").into())
+}
+
+/// Lints title, caption and variants with the agency's rules.
+pub fn lint_fields(
+    rules: &lint::Rules,
+    title: &str,
+    caption: &str,
+    variants: &BTreeMap<String, String>,
+) -> Vec<FieldFinding> {
+    let mut out = Vec::new();
+    let mut run = |field: String, text: &str| {
+        out.extend(lint::lint(text, rules).into_iter().map(|finding| FieldFinding {
+            field: field.clone(),
+            finding,
+        }));
+    };
+    run("title".into(), title);
+    run("caption".into(), caption);
+    for (k, v) in variants {
+        run(format!("variant:{k}"), v);
+    }
+    out
+}
+
+/// Saves the clip's content (optimistic: refused when someone saved since
+/// `edit.revision`), lints it, sets the political flag, and voids approvals when
+/// anything that goes out changed.
+pub async fn save(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    edit: Edit,
+) -> Result<Saved> {
+    let tz = agency.time_zone.as_str();
+    let title = ClipTitle::parse(&edit.title)?;
+    let caption = Caption::parse(&edit.caption)?;
+    let category = Category::parse(&edit.category)?;
+    let mut variants = BTreeMap::new();
+    for (k, v) in &edit.variants {
+        if !PLATFORMS.contains(&k.as_str()) {
+            return Err(Invalid::new("variants", "invalid-platform").into());
+        }
+        let v = Caption::parse(v).map_err(|_| Invalid::new("variants", "invalid-caption"))?;
+        if !v.as_str().is_empty() {
+            variants.insert(k.clone(), v.as_str().to_string());
+        }
+    }
+    let hashtags = approval::parse_hashtags(&edit.hashtags)?;
+    let mut channels: Vec<String> = Vec::new();
+    for c in &edit.channels {
+        if !PLATFORMS.contains(&c.as_str()) {
+            return Err(Invalid::new("channels", "invalid-platform").into());
+        }
+        if !channels.contains(c) {
+            channels.push(c.clone());
+        }
+    }
+    channels.sort();
+    let publish_at = parse_time(&edit.publish_at, tz, "publish_at")?;
+    let publish_until = parse_time(&edit.publish_until, tz, "publish_until")?;
+    if let (Some(a), Some(u)) = (publish_at, publish_until)
+        && u <= a
+    {
+        return Err(Invalid::new("publish_until", "invalid-publish-window").into());
+    }
+
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let w = who(&mut tx, p, &clip).await?;
+    let may_edit = (w.is_author
+        && w.roles
+            .iter()
+            .any(|r| matches!(r, Role::Reporter | Role::Editor | Role::Head | Role::Deputy)))
+        || w.roles.iter().any(|r| REVIEWERS.contains(r));
+    if !may_edit {
+        return Err(Refusal::new("action_not_allowed", "edit-not-yours").into());
+    }
+    if !state.is_editable() {
+        return Err(Refusal::new("action_not_allowed", "edit-not-in-state")
+            .arg("state", Arg::Msg(state.message_id()))
+            .into());
+    }
+    check_lock(&mut tx, &clip, p, &w.roles, now, tz).await?;
+    if clip.revision != edit.revision {
+        return Err(Refusal::new("edit_conflict", "edit-conflict")
+            .arg("at", Arg::Time(clip.updated_at, tz.into()))
+            .into());
+    }
+
+    let s = settings(&mut tx, agency.id).await?;
+    let findings = lint_fields(&s.rules(), title.as_str(), caption.as_str(), &variants);
+    let text_changed = title.as_str() != clip.title
+        || caption.as_str() != clip.caption
+        || variants != serde_json::from_str::<BTreeMap<String, String>>(&clip.caption_variants)
+            .unwrap_or_default();
+    let watch_hit = findings.iter().any(|f| f.finding.political);
+    let was = clip.political != 0;
+    let is_head = w.roles.contains(&Role::Head);
+    let (political, source) = if category.is_political() {
+        (true, "category")
+    } else if watch_hit && text_changed {
+        (true, "watch_list")
+    } else if edit.political && !was {
+        (true, "manual")
+    } else if !edit.political && was {
+        if !is_head {
+            return Err(Refusal::new("action_not_allowed", "political-lower-head-only").into());
+        }
+        (false, "lowered")
+    } else {
+        (was, clip.political_source.as_str())
+    };
+
+    let before = outgoing(&clip, &current_sha(&mut tx, &clip).await?);
+    let after = Outgoing {
+        title: title.as_str().into(),
+        caption: caption.as_str().into(),
+        variants: variants.clone(),
+        hashtags: hashtags.clone(),
+        channels: channels.clone(),
+        publish_at,
+        publish_until,
+        political,
+        ..before.clone()
+    };
+    let changed = approval::changed_fields(&before, &after);
+    let lint_json = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
+    let saved = clips::save_content(
+        &mut tx,
+        clip.id,
+        edit.revision,
+        &clips::Content {
+            title: title.as_str(),
+            caption: caption.as_str(),
+            category: category.code(),
+            caption_variants: &serde_json::to_string(&variants).unwrap_or_default(),
+            hashtags: &serde_json::to_string(&hashtags).unwrap_or_default(),
+            political,
+            political_source: source,
+            target_channels: &serde_json::to_string(&channels).unwrap_or_default(),
+            publish_at,
+            publish_until,
+            lint: &lint_json,
+        },
+        now,
+    )
+    .await?;
+    if !saved {
+        return Err(Refusal::new("edit_conflict", "edit-conflict")
+            .arg("at", Arg::Time(now, tz.into()))
+            .into());
+    }
+    clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
+    let mut diff = serde_json::Map::new();
+    let bj = serde_json::to_value(&before).unwrap_or_default();
+    let aj = serde_json::to_value(&after).unwrap_or_default();
+    for f in [
+        "title",
+        "caption",
+        "variants",
+        "hashtags",
+        "channels",
+        "publish_at",
+        "publish_until",
+        "political",
+    ] {
+        if bj.get(f) != aj.get(f) {
+            diff.insert(f.into(), json!({"before": bj.get(f), "after": aj.get(f)}));
+        }
+    }
+    if clip.category != category.code() {
+        diff.insert(
+            "category".into(),
+            json!({"before": clip.category, "after": category.code()}),
+        );
+    }
+    if !diff.is_empty() {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            "clip.edit",
+            "clip",
+            clip.id,
+            serde_json::Value::Object(diff),
+            now,
+        )
+        .await?;
+    }
+    let mut voided = false;
+    if !changed.is_empty() && state.holds_approvals() {
+        let reason = format!("changed:{}", changed.join(","));
+        voided = void(&mut tx, &clip, tz, &reason, &changed, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Saved {
+        revision: clip.revision + 1,
+        changed: changed.iter().map(|s| s.to_string()).collect(),
+        voided,
+        political,
+        findings,
+    })
+}
+
+// ---- Soft edit locks ---------------------------------------------------------
+
+/// Who holds the edit lock, as the page shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LockView {
+    pub holder: Option<UserId>,
+    pub holder_name: Option<String>,
+    pub since: Option<i64>,
+    pub mine: bool,
+    pub stale: bool,
+}
+
+pub async fn lock_view(tx: &mut Tx, clip: &Clip, me: UserId, now: i64) -> Result<LockView> {
+    let live = clip
+        .lock_at
+        .is_some_and(|at| now - at < LOCK_GONE_MS && clip.lock_user_id.is_some());
+    if !live {
+        return Ok(LockView {
+            holder: None,
+            holder_name: None,
+            since: None,
+            mine: false,
+            stale: false,
+        });
+    }
+    let holder = clip.lock_user_id;
+    let name = match holder {
+        Some(u) => users::get(tx, u).await?.map(|u| u.display_name),
+        None => None,
+    };
+    Ok(LockView {
+        holder,
+        holder_name: name,
+        since: clip.lock_at,
+        mine: holder == Some(me),
+        stale: clip.lock_at.is_some_and(|at| now - at >= LOCK_STALE_MS),
+    })
+}
+
+async fn check_lock(
+    tx: &mut Tx,
+    clip: &Clip,
+    p: &Principal,
+    roles: &[Role],
+    now: i64,
+    tz: &str,
+) -> Result<()> {
+    let l = lock_view(tx, clip, p.user_id, now).await?;
+    if l.holder.is_none() || l.mine {
+        return Ok(());
+    }
+    let may_take = roles.iter().any(|r| matches!(r, Role::Editor | Role::Head));
+    if l.stale && may_take {
+        return Ok(());
+    }
+    let mut r = Refusal::new(
+        "clip_locked",
+        if l.stale {
+            "lock-stale-held"
+        } else {
+            "lock-held"
+        },
+    )
+    .text("name", l.holder_name.unwrap_or_default());
+    if let Some(t) = l.since {
+        r = r.arg("since", Arg::Time(t, tz.into()));
+    }
+    Err(r.into())
+}
+
+/// Takes (or refreshes) the edit lock. A stale lock of someone else is taken
+/// over only by an editor or the head, and that is recorded.
+pub async fn lock(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+) -> Result<LockView> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let roles = roles_in(p, agency.id);
+    if !roles
+        .iter()
+        .any(|r| matches!(r, Role::Reporter | Role::Editor | Role::Head | Role::Deputy))
+    {
+        return Err(Error::Forbidden);
+    }
+    let before = lock_view(&mut tx, &clip, p.user_id, now).await?;
+    check_lock(&mut tx, &clip, p, &roles, now, &agency.time_zone).await?;
+    clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
+    if before.holder.is_some_and(|h| h != p.user_id) {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            "clip.lock_takeover",
+            "clip",
+            clip.id,
+            json!({"before": {"holder": before.holder, "since": before.since}, "after": {"holder": p.user_id}}),
+            now,
+        )
+        .await?;
+    }
+    let clip = Clip {
+        lock_user_id: Some(p.user_id),
+        lock_at: Some(now),
+        ..clip
+    };
+    let v = lock_view(&mut tx, &clip, p.user_id, now).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Releases the caller's own lock.
+pub async fn unlock(st: &AppState, p: &Principal, agency: &Org, id: ClipId) -> Result<()> {
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    if clip.lock_user_id == Some(p.user_id) {
+        clips::set_lock(&mut tx, clip.id, None, None).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Comments and checklist --------------------------------------------------
+
+/// A new comment: optional timecode (frames of the version), optional reply-to.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewComment {
+    pub body: String,
+    /// The version commented on; the current one when absent.
+    #[serde(default)]
+    pub version_id: Option<i64>,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    /// Start time: seconds ("5.2"), "m:ss", "m:ss.cc" or "hh:mm:ss:ff" (frames).
+    #[serde(default)]
+    pub at: Option<String>,
+    /// End of a range, same forms.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// Parses a timecode into a frame number at `fps`.
+pub fn parse_timecode(s: &str, fps: f64) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() || fps.is_nan() || fps <= 0.0 {
+        return None;
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    let num = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    let secs = match parts.as_slice() {
+        [a] => num(a)?,
+        [m, s] => num(m)? * 60.0 + num(s)?,
+        [h, m, s] => num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?,
+        [h, m, s, f] => {
+            let frames = num(f)?;
+            if frames >= fps.ceil() {
+                return None;
+            }
+            return Some(
+                ((num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?) * fps).round() as i64
+                    + frames as i64,
+            );
+        }
+        _ => return None,
+    };
+    Some((secs * fps + 1e-6).floor() as i64)
+}
+
+/// `mm:ss:ff` (or `h:mm:ss:ff`) for a frame at `fps`.
+pub fn format_frame(frame: i64, fps: f64) -> String {
+    let fps_i = fps.round().max(1.0) as i64;
+    let total_s = (frame as f64 / fps).floor() as i64;
+    let ff = frame - ((total_s as f64) * fps).round() as i64;
+    let (h, m, s) = (total_s / 3600, (total_s / 60) % 60, total_s % 60);
+    let ff = ff.clamp(0, fps_i - 1);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}:{ff:02}")
+    } else {
+        format!("{m:02}:{s:02}:{ff:02}")
+    }
+}
+
+pub async fn comment(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    c: NewComment,
+) -> Result<i64> {
+    let body = c.body.trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(Invalid::new("body", "invalid-comment").into());
+    }
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let vid = c
+        .version_id
+        .map(crate::domain::VersionId)
+        .or(clip.current_version_id)
+        .ok_or(Error::NotFound)?;
+    let v = clips::get_version(&mut tx, vid)
+        .await?
+        .filter(|v| v.clip_id == clip.id)
+        .ok_or(Error::NotFound)?;
+    let parent = match c.parent_id {
+        Some(pid) => Some(
+            rdb::comment(&mut tx, clip.id, pid)
+                .await?
+                .ok_or(Error::NotFound)?,
+        ),
+        None => None,
+    };
+    let fps = v
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
+        .and_then(|p| p.video.map(|v| v.avg_fps))
+        .filter(|f| *f > 0.0);
+    let duration_frames = v
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
+        .and_then(|p| p.duration_s)
+        .zip(fps)
+        .map(|(d, f)| (d * f).ceil() as i64);
+    let frame = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
+        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(t) => {
+                let f = fps.and_then(|fps| parse_timecode(t, fps));
+                match f {
+                    Some(f) if duration_frames.is_none_or(|d| f <= d) => Ok(Some(f)),
+                    _ => Err(Invalid::new(field, "invalid-timecode").into()),
+                }
+            }
+        }
+    };
+    // Replies inherit their thread's place in the video.
+    let (start, end) = match &parent {
+        Some(pc) => (pc.start_frame, pc.end_frame),
+        None => (frame(&c.at, "at")?, frame(&c.until, "until")?),
+    };
+    if let (Some(a), Some(b)) = (start, end)
+        && b < a
+    {
+        return Err(Invalid::new("until", "invalid-timecode").into());
+    }
+    let cid = rdb::insert_comment(
+        &mut tx,
+        &rdb::NewComment {
+            clip_id: clip.id,
+            version_id: v.id,
+            parent_id: parent.as_ref().map(|p| p.parent_id.unwrap_or(p.id)),
+            author_id: p.user_id,
+            body,
+            fps,
+            start_frame: start,
+            end_frame: end,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        "clip.comment",
+        "clip",
+        clip.id,
+        json!({"comment": cid, "version": v.number, "start_frame": start, "end_frame": end,
+               "reply_to": c.parent_id, "body": body}),
+        now,
+    )
+    .await?;
+    // Tell the authors (and the thread's starter) about it.
+    let mut to = authors_of(&mut tx, &clip).await?;
+    if let Some(pc) = &parent {
+        to.push(pc.author_id);
+    }
+    to.retain(|u| *u != p.user_id);
+    notify_users(
+        &mut tx,
+        &to,
+        agency.id,
+        clip.id,
+        "comment",
+        json!({"by": p.display_name}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(cid)
+}
+
+pub async fn resolve_comment(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    comment: i64,
+    resolved: bool,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let c = rdb::comment(&mut tx, clip.id, comment)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if c.resolved_at.is_some() == resolved {
+        return Ok(());
+    }
+    if resolved {
+        rdb::set_resolved(&mut tx, c.id, Some(p.user_id), Some(now)).await?;
+    } else {
+        rdb::set_resolved(&mut tx, c.id, None, None).await?;
+    }
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        if resolved {
+            "clip.comment_resolve"
+        } else {
+            "clip.comment_reopen"
+        },
+        "clip",
+        clip.id,
+        json!({"comment": c.id}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ticks or unticks a checklist item for the clip's current version.
+pub async fn tick(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    item: &str,
+    done: bool,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let s = settings(&mut tx, agency.id).await?;
+    if !s.checklist.iter().any(|i| i == item) {
+        return Err(Invalid::new("item", "invalid-checklist-item").into());
+    }
+    if !roles_in(p, agency.id)
+        .iter()
+        .any(|r| REVIEWERS.contains(r))
+    {
+        return Err(Refusal::new("action_not_allowed", "checklist-reviewers-only").into());
+    }
+    let v = clip.current_version_id.ok_or(Error::NotFound)?;
+    let changed =
+        rdb::set_tick(&mut tx, clip.id, v, item, done.then_some((p.user_id, now))).await?;
+    if changed {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            if done {
+                "clip.check_tick"
+            } else {
+                "clip.check_untick"
+            },
+            "clip",
+            clip.id,
+            json!({"item": item, "version": v}),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Inbox -------------------------------------------------------------------
+
+pub async fn mark_read(st: &AppState, p: &Principal, id: Option<i64>) -> Result<u64> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let n = rdb::mark_read(&mut tx, p.user_id, id, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Whether `a` (a live approval) is still good for `digest` at `now`.
+pub fn approval_valid(a: &Approval, digest: &str, now: i64) -> bool {
+    a.voided_at.is_none() && a.used_at.is_none() && a.digest == digest && a.expires_at > now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timecodes_are_frame_accurate() {
+        assert_eq!(parse_timecode("5", 25.0), Some(125));
+        assert_eq!(parse_timecode("0:05", 25.0), Some(125));
+        assert_eq!(parse_timecode("00:00:05:12", 25.0), Some(137));
+        assert_eq!(parse_timecode("1:02.5", 30.0), Some(1875));
+        assert_eq!(parse_timecode("00:00:01:25", 25.0), None);
+        assert_eq!(parse_timecode("-1", 25.0), None);
+        assert_eq!(parse_timecode("abc", 25.0), None);
+        // 29.97 fps: 10 s is frame 299.
+        assert_eq!(parse_timecode("10", 30000.0 / 1001.0), Some(299));
+        assert_eq!(format_frame(137, 25.0), "00:05:12");
+        assert_eq!(format_frame(125, 25.0), "00:05:00");
+        assert_eq!(format_frame(25 * 3725, 25.0), "1:02:05:00");
+        for f in [0, 1, 29, 30, 299, 1799, 1800] {
+            let tc = format_frame(f, 30.0);
+            assert_eq!(parse_timecode(&format!("00:{tc}"), 30.0), Some(f), "{tc}");
+        }
+    }
+}

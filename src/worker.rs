@@ -23,7 +23,9 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     tx.commit().await?;
     // Unfinished uploads past their expiry give back their staged bytes.
     let u = crate::service::uploads::expire(st).await?;
-    Ok((s, a + u as u64))
+    // Approvals not used in time expire and send their clips back to review.
+    let e = crate::service::review::expire_approvals(st).await?;
+    Ok((s, a + u as u64 + e as u64))
 }
 
 /// Runs the job runner and housekeeping until `stop` turns true.

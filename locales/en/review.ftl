@@ -239,3 +239,4 @@ delegation-active = In force
 delegation-upcoming = Upcoming
 delegation-ended = Ended
 delegation-revoked = Revoked
+invalid-state = Unknown state.

@@ -239,3 +239,4 @@ delegation-active = Đang hiệu lực
 delegation-upcoming = Sắp hiệu lực
 delegation-ended = Đã kết thúc
 delegation-revoked = Đã thu hồi
+invalid-state = Trạng thái không hợp lệ.

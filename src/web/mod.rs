@@ -64,7 +64,7 @@ impl Routes {
 
 fn routes() -> Routes {
     use Scope::*;
-    use api::{agencies as aa, audit as au, jobs as aj, me, members as am, tus};
+    use api::{agencies as aa, audit as au, jobs as aj, me, members as am, review as ar, tus};
     use pages::{
         admin, audit as pa, auth, clips as c, dashboard as d, jobs as pj, members as m,
         profile as pr, review as rv,
@@ -249,6 +249,104 @@ fn routes() -> Routes {
             "/api/v1/me/tokens/{tid}",
             User,
             delete(me::revoke_token),
+        )
+        .add(
+            "GET",
+            "/api/v1/me/notifications",
+            User,
+            get(ar::notifications),
+        )
+        .add(
+            "POST",
+            "/api/v1/me/notifications/read",
+            User,
+            post(ar::mark_read),
+        )
+        .add("POST", "/api/v1/lint", User, post(ar::lint))
+        .add("GET", "/api/v1/agencies/{aid}/clips", Agency, get(ar::list))
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/clips/{cid}",
+            Agency,
+            get(ar::get_one),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/clips/{cid}",
+            Agency,
+            put(ar::put_one),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/clips/{cid}/actions/{action}",
+            Agency,
+            post(ar::post_action),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/clips/{cid}/comments",
+            Agency,
+            post(ar::post_comment),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/clips/{cid}/comments/{mid}/resolved",
+            Agency,
+            put(ar::put_resolved),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/clips/{cid}/checklist",
+            Agency,
+            put(ar::put_tick),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/clips/{cid}/lock",
+            Agency,
+            post(ar::post_lock),
+        )
+        .add(
+            "DELETE",
+            "/api/v1/agencies/{aid}/clips/{cid}/lock",
+            Agency,
+            delete(ar::delete_lock),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/clips/{cid}/history",
+            Agency,
+            get(ar::history),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/review-settings",
+            Agency,
+            get(ar::get_settings),
+        )
+        .add(
+            "PUT",
+            "/api/v1/agencies/{aid}/review-settings",
+            Agency,
+            put(ar::put_settings),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/delegations",
+            Agency,
+            get(ar::list_delegations),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/delegations",
+            Agency,
+            post(ar::post_delegation),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/delegations/{did}/revoke",
+            Agency,
+            post(ar::revoke_delegation),
         )
         .add("GET", "/api/v1/agencies", User, get(aa::list))
         .add("POST", "/api/v1/agencies", System, post(aa::create))

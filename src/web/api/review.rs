@@ -1,0 +1,453 @@
+//! Review and approval through the API: the same operations as the clip page.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::db::clips::{self, Clip};
+use crate::db::review::{self as rdb, Approval, Comment, DelegationRow, Notification};
+use crate::domain::approval::Outgoing;
+use crate::domain::workflow::{self, ClipAction, ClipState};
+use crate::domain::{ClipId, Role, UserId};
+use crate::error::{Error, Result};
+use crate::service::review::{
+    self as svc, ActInput, DelegationRequest, Edit, FieldFinding, LockView, NewComment, Saved,
+    Settings,
+};
+use crate::state::AppState;
+use crate::web::extract::{Authz, CurrentUser, JsonBody, act};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionBrief {
+    pub id: i64,
+    pub number: i64,
+    pub status: String,
+    pub sha256: String,
+    pub uploaded_by: UserId,
+    pub created_at: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StepStatus {
+    /// 1-based.
+    pub step: usize,
+    pub roles: Vec<Role>,
+    pub delegable: bool,
+    pub approval: Option<Approval>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChecklistItem {
+    pub item: String,
+    pub ticked_by: Option<UserId>,
+    pub ticked_at: Option<i64>,
+}
+
+/// A clip with everything its review needs.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClipDetail {
+    pub clip: Clip,
+    pub state: ClipState,
+    /// What would go out, and its approval digest.
+    pub outgoing: Outgoing,
+    pub digest: String,
+    /// The actions the caller may try now.
+    pub available_actions: Vec<ClipAction>,
+    pub steps: Vec<StepStatus>,
+    pub checklist: Vec<ChecklistItem>,
+    pub comments: Vec<Comment>,
+    pub findings: Vec<FieldFinding>,
+    pub lock: LockView,
+    pub versions: Vec<VersionBrief>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only clips in this state (e.g. `in_review`).
+    pub state: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips", tag = "review",
+    params(("aid" = i64, Path), ListQuery),
+    responses((status = 200, body = Vec<Clip>), (status = 403, body = ApiError)))]
+pub async fn list(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<Clip>>> {
+    let states: Vec<&str> = match q.state.as_deref() {
+        Some(s) => vec![
+            ClipState::parse(s)
+                .ok_or(crate::domain::Invalid::new("state", "invalid-state"))?
+                .code(),
+        ],
+        None => ClipState::ALL.iter().map(|s| s.code()).collect(),
+    };
+    let mut tx = st.db.read().await?;
+    Ok(Json(
+        clips::in_states(&mut tx, a.agency.id, &states, 500).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)),
+    responses((status = 200, body = ClipDetail), (status = 404, body = ApiError)))]
+pub async fn get_one(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Json<ClipDetail>> {
+    let now = st.now();
+    let mut tx = st.db.read().await?;
+    let clip = clips::get(&mut tx, a.agency.id, ClipId(cid))
+        .await?
+        .ok_or(Error::NotFound)?;
+    let versions = clips::versions_of(&mut tx, clip.id).await?;
+    let current = versions
+        .iter()
+        .find(|v| Some(v.id) == clip.current_version_id);
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let (outgoing, digest) = svc::current_digest(&mut tx, &clip).await?;
+    let roles = svc::roles_in(&a.p, a.agency.id);
+    let is_author = clip.author_id == a.p.user_id
+        || current.is_some_and(|v| v.uploaded_by == a.p.user_id);
+    let s = svc::settings(&mut tx, a.agency.id).await?;
+    let live = rdb::live_approvals(&mut tx, clip.id).await?;
+    let steps = s
+        .policy
+        .steps(clip.political != 0)
+        .iter()
+        .enumerate()
+        .map(|(i, step)| StepStatus {
+            step: i + 1,
+            roles: step.roles.clone(),
+            delegable: step.delegable,
+            approval: live.iter().find(|x| x.step == i as i64).cloned(),
+        })
+        .collect();
+    let ticks = match current {
+        Some(v) => rdb::ticks(&mut tx, clip.id, v.id).await?,
+        None => vec![],
+    };
+    let checklist = s
+        .checklist
+        .iter()
+        .map(|item| {
+            let t = ticks.iter().find(|t| &t.item == item);
+            ChecklistItem {
+                item: item.clone(),
+                ticked_by: t.map(|t| t.user_id),
+                ticked_at: t.map(|t| t.at),
+            }
+        })
+        .collect();
+    let comments = rdb::comments(&mut tx, clip.id).await?;
+    let lock = svc::lock_view(&mut tx, &clip, a.p.user_id, now).await?;
+    drop(tx);
+    Ok(Json(ClipDetail {
+        state,
+        outgoing,
+        digest,
+        available_actions: workflow::available(state, &roles, is_author),
+        steps,
+        checklist,
+        comments,
+        findings: svc::stored_findings(&clip),
+        lock,
+        versions: versions
+            .iter()
+            .map(|v| VersionBrief {
+                id: v.id.0,
+                number: v.number,
+                status: v.status.clone(),
+                sha256: v.sha256.clone(),
+                uploaded_by: v.uploaded_by,
+                created_at: v.created_at,
+            })
+            .collect(),
+        clip,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = Edit,
+    responses((status = 200, body = Saved), (status = 409, body = ApiError, description = "edit_conflict, clip_locked or action_not_allowed")))]
+pub async fn put_one(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(e): JsonBody<Edit>,
+) -> Result<Json<Saved>> {
+    Ok(Json(
+        svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), e).await?,
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StateView {
+    pub state: ClipState,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/actions/{action}", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path), ("action" = String, Path, description = "submit, withdraw, request_changes, approve (with `digest`), schedule, unschedule, spike, unspike, start_correction")),
+    request_body = ActInput,
+    responses((status = 200, body = StateView), (status = 409, body = ApiError, description = "action_not_allowed or approval_refused, with the reason")))]
+pub async fn post_action(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid, action)): Path<(i64, i64, String)>,
+    JsonBody(input): JsonBody<ActInput>,
+) -> Result<Json<StateView>> {
+    let action = ClipAction::parse(&action).ok_or(Error::NotFound)?;
+    let state = svc::act(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), action, input).await?;
+    Ok(Json(StateView { state }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/comments", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = NewComment,
+    responses((status = 201, body = Created), (status = 400, body = ApiError)))]
+pub async fn post_comment(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(c): JsonBody<NewComment>,
+) -> Result<(axum::http::StatusCode, Json<Created>)> {
+    let id = svc::comment(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), c).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Resolved {
+    pub resolved: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/comments/{mid}/resolved", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path), ("mid" = i64, Path)), request_body = Resolved,
+    responses((status = 204), (status = 404, body = ApiError)))]
+pub async fn put_resolved(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid, mid)): Path<(i64, i64, i64)>,
+    JsonBody(r): JsonBody<Resolved>,
+) -> Result<axum::http::StatusCode> {
+    svc::resolve_comment(
+        &st,
+        &a.actor(),
+        &a.p,
+        &a.agency,
+        ClipId(cid),
+        mid,
+        r.resolved,
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Tick {
+    pub item: String,
+    pub done: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/checklist", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = Tick,
+    responses((status = 204), (status = 400, body = ApiError)))]
+pub async fn put_tick(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(t): JsonBody<Tick>,
+) -> Result<axum::http::StatusCode> {
+    svc::tick(
+        &st,
+        &a.actor(),
+        &a.p,
+        &a.agency,
+        ClipId(cid),
+        &t.item,
+        t.done,
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/lock", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)),
+    responses((status = 200, body = LockView), (status = 409, body = ApiError, description = "clip_locked")))]
+pub async fn post_lock(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Json<LockView>> {
+    Ok(Json(
+        svc::lock(&st, &a.actor(), &a.p, &a.agency, ClipId(cid)).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/agencies/{aid}/clips/{cid}/lock", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), responses((status = 204)))]
+pub async fn delete_lock(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<axum::http::StatusCode> {
+    svc::unlock(&st, &a.p, &a.agency, ClipId(cid)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}/history", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)),
+    responses((status = 200, body = Vec<crate::audit::Entry>)))]
+pub async fn history(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Json<Vec<crate::audit::Entry>>> {
+    let mut tx = st.db.read().await?;
+    let clip = clips::get(&mut tx, a.agency.id, ClipId(cid))
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(Json(
+        rdb::clip_history(&mut tx, a.agency.id, clip.id).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/review-settings", tag = "review",
+    params(("aid" = i64, Path)), responses((status = 200, body = Settings)))]
+pub async fn get_settings(
+    State(st): State<AppState>,
+    a: Authz<act::ViewClips>,
+) -> Result<Json<Settings>> {
+    let mut tx = st.db.read().await?;
+    Ok(Json(svc::settings(&mut tx, a.agency.id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/review-settings", tag = "review",
+    params(("aid" = i64, Path)), request_body = Settings,
+    responses((status = 204), (status = 400, body = ApiError)))]
+pub async fn put_settings(
+    State(st): State<AppState>,
+    a: Authz<act::ManageReviewSettings>,
+    JsonBody(s): JsonBody<Settings>,
+) -> Result<axum::http::StatusCode> {
+    svc::save_settings(&st, &a.actor(), a.agency.id, s).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/delegations", tag = "review",
+    params(("aid" = i64, Path)), responses((status = 200, body = Vec<DelegationRow>)))]
+pub async fn list_delegations(
+    State(st): State<AppState>,
+    a: Authz<act::ManageDelegations>,
+) -> Result<Json<Vec<DelegationRow>>> {
+    let mut tx = st.db.read().await?;
+    Ok(Json(rdb::delegations(&mut tx, a.agency.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/delegations", tag = "review",
+    params(("aid" = i64, Path)), request_body = DelegationRequest,
+    responses((status = 201, body = Created), (status = 409, body = ApiError)))]
+pub async fn post_delegation(
+    State(st): State<AppState>,
+    a: Authz<act::ManageDelegations>,
+    JsonBody(r): JsonBody<DelegationRequest>,
+) -> Result<(axum::http::StatusCode, Json<Created>)> {
+    let id = svc::delegate(&st, &a.actor(), &a.p, &a.agency, &r).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(Created { id })))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/delegations/{did}/revoke", tag = "review",
+    params(("aid" = i64, Path), ("did" = i64, Path)), responses((status = 204)))]
+pub async fn revoke_delegation(
+    State(st): State<AppState>,
+    a: Authz<act::ManageDelegations>,
+    Path((_, did)): Path<(i64, i64)>,
+) -> Result<axum::http::StatusCode> {
+    svc::revoke_delegation(&st, &a.actor(), &a.p, &a.agency, did).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "review",
+    responses((status = 200, body = Vec<Notification>)))]
+pub async fn notifications(
+    State(st): State<AppState>,
+    u: CurrentUser,
+) -> Result<Json<Vec<Notification>>> {
+    let mut tx = st.db.read().await?;
+    Ok(Json(rdb::inbox(&mut tx, u.p.user_id, 200).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MarkRead {
+    /// One notification; all when absent.
+    #[serde(default)]
+    pub id: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Marked {
+    pub marked: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "review",
+    request_body = MarkRead, responses((status = 200, body = Marked)))]
+pub async fn mark_read(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    JsonBody(m): JsonBody<MarkRead>,
+) -> Result<Json<Marked>> {
+    Ok(Json(Marked {
+        marked: svc::mark_read(&st, &u.p, m.id).await?,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LintRequest {
+    pub text: String,
+    /// old (default) or new.
+    #[serde(default)]
+    pub style: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LintFinding {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub finding: crate::lint::Finding,
+    /// The explanation in the caller's language.
+    pub message: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/lint", tag = "review", request_body = LintRequest,
+    responses((status = 200, body = Vec<LintFinding>)))]
+pub async fn lint(u: CurrentUser, JsonBody(r): JsonBody<LintRequest>) -> Result<Json<Vec<LintFinding>>> {
+    if r.text.len() > 100_000 {
+        return Err(Error::TooLarge);
+    }
+    let style = if r.style.as_deref() == Some("new") {
+        crate::lint::ToneStyle::New
+    } else {
+        crate::lint::ToneStyle::Old
+    };
+    let rules = crate::lint::Rules {
+        style,
+        official_names: crate::lint::default_official_names(),
+        watch_list: crate::lint::default_watch_list(),
+    };
+    let tr = u.ctx.tr();
+    Ok(Json(
+        crate::lint::lint(&r.text, &rules)
+            .into_iter()
+            .map(|f| LintFinding {
+                message: f.message(&tr),
+                finding: f,
+            })
+            .collect(),
+    ))
+}

@@ -69,7 +69,9 @@ pub fn datetime_input(ms: i64, tz: &str) -> String {
         return String::new();
     };
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned_datetime(zone).strftime("%Y-%m-%dT%H:%M").to_string()
+    ts.to_zoned_datetime(zone)
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 #[cfg(test)]

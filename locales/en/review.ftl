@@ -240,3 +240,4 @@ delegation-upcoming = Upcoming
 delegation-ended = Ended
 delegation-revoked = Revoked
 invalid-state = Unknown state.
+compare-none = The clip has no checked version to compare yet.

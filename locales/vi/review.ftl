@@ -240,3 +240,4 @@ delegation-upcoming = Sắp hiệu lực
 delegation-ended = Đã kết thúc
 delegation-revoked = Đã thu hồi
 invalid-state = Trạng thái không hợp lệ.
+compare-none = Clip chưa có phiên bản nào kiểm tra xong để so sánh.

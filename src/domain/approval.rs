@@ -214,9 +214,16 @@ pub enum SignRefusal {
     Author,
     /// One person signs one step of a round.
     AlreadySigned,
-    NotAllowed { step: usize, roles: Vec<Role> },
-    DelegationEnded { ended_at: i64 },
-    DelegationNotYet { starts_at: i64 },
+    NotAllowed {
+        step: usize,
+        roles: Vec<Role>,
+    },
+    DelegationEnded {
+        ended_at: i64,
+    },
+    DelegationNotYet {
+        starts_at: i64,
+    },
     /// Every step is signed already.
     Complete,
 }
@@ -300,7 +307,9 @@ mod tests {
             ("hashtags", |o| o.hashtags.push("#moi".into())),
             ("channels", |o| o.channels.pop().map(|_| ()).unwrap_or(())),
             ("publish_window", |o| o.publish_at = Some(1_800_000_000_001)),
-            ("publish_window", |o| o.publish_until = Some(1_900_000_000_000)),
+            ("publish_window", |o| {
+                o.publish_until = Some(1_900_000_000_000)
+            }),
             ("political", |o| o.political = false),
         ];
         for (field, edit) in edits {

@@ -260,7 +260,10 @@ table! {
 #[derive(Debug, Clone, Copy)]
 pub enum Requester<'a> {
     /// A person with these roles in the clip's agency.
-    Person { roles: &'a [Role], is_author: bool },
+    Person {
+        roles: &'a [Role],
+        is_author: bool,
+    },
     System,
 }
 
@@ -288,7 +291,13 @@ pub fn admits(who: Who, req: Requester<'_>) -> bool {
     match (who, req) {
         (Who::System, Requester::System) => true,
         (Who::System, Requester::Person { .. }) | (_, Requester::System) => false,
-        (Who::AuthorOr(roles), Requester::Person { roles: held, is_author }) => {
+        (
+            Who::AuthorOr(roles),
+            Requester::Person {
+                roles: held,
+                is_author,
+            },
+        ) => {
             (is_author && held.iter().any(|r| WRITERS.contains(r)))
                 || held.iter().any(|r| roles.contains(r))
         }

@@ -157,6 +157,19 @@ pub async fn login(
     })
 }
 
+/// A user as the policy sees them, outside any request (background work, tests).
+pub async fn principal_of(st: &AppState, user_id: UserId) -> Result<Option<Principal>> {
+    let mut tx = st.db.read().await?;
+    principal_for(
+        &mut tx,
+        user_id,
+        AuthVia::Session {
+            token_hash: String::new(),
+        },
+    )
+    .await
+}
+
 async fn principal_for(
     tx: &mut crate::db::Tx,
     user_id: UserId,

@@ -658,7 +658,15 @@ pub async fn act(
     input: ActInput,
 ) -> Result<ClipState> {
     if action == ClipAction::Approve {
-        return approve(st, actor, p, agency, id, input.digest.as_deref().unwrap_or("")).await;
+        return approve(
+            st,
+            actor,
+            p,
+            agency,
+            id,
+            input.digest.as_deref().unwrap_or(""),
+        )
+        .await;
     }
     if matches!(action, ClipAction::TakeDown | ClipAction::Publish) {
         return Err(Refusal::new("action_not_allowed", "workflow-needs-publishing").into());
@@ -796,13 +804,7 @@ async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
 
 /// After a submitted clip's checks: to review (and ask the first signers), or
 /// back to draft (and tell the authors).
-async fn checks_done(
-    tx: &mut Tx,
-    clip: &Clip,
-    tz: &str,
-    ok: bool,
-    now: i64,
-) -> Result<ClipState> {
+async fn checks_done(tx: &mut Tx, clip: &Clip, tz: &str, ok: bool, now: i64) -> Result<ClipState> {
     let action = if ok {
         ClipAction::ChecksPassed
     } else {
@@ -998,7 +1000,12 @@ pub async fn approve(
         None => None,
     }
     .filter(|v| v.status == "ready")
-    .ok_or_else(|| Error::from(Refusal::new("approval_refused", "approve-version-not-ready")))?;
+    .ok_or_else(|| {
+        Error::from(Refusal::new(
+            "approval_refused",
+            "approve-version-not-ready",
+        ))
+    })?;
     let errors = lint_errors(&clip);
     if errors > 0 {
         return Err(Refusal::new("approval_refused", "approve-lint-errors")
@@ -1218,10 +1225,14 @@ pub fn lint_fields(
 ) -> Vec<FieldFinding> {
     let mut out = Vec::new();
     let mut run = |field: String, text: &str| {
-        out.extend(lint::lint(text, rules).into_iter().map(|finding| FieldFinding {
-            field: field.clone(),
-            finding,
-        }));
+        out.extend(
+            lint::lint(text, rules)
+                .into_iter()
+                .map(|finding| FieldFinding {
+                    field: field.clone(),
+                    finding,
+                }),
+        );
     };
     run("title".into(), title);
     run("caption".into(), caption);
@@ -1304,8 +1315,9 @@ pub async fn save(
     let findings = lint_fields(&s.rules(), title.as_str(), caption.as_str(), &variants);
     let text_changed = title.as_str() != clip.title
         || caption.as_str() != clip.caption
-        || variants != serde_json::from_str::<BTreeMap<String, String>>(&clip.caption_variants)
-            .unwrap_or_default();
+        || variants
+            != serde_json::from_str::<BTreeMap<String, String>>(&clip.caption_variants)
+                .unwrap_or_default();
     let watch_hit = findings.iter().any(|f| f.finding.political);
     let was = clip.political != 0;
     let is_head = w.roles.contains(&Role::Head);
@@ -1774,10 +1786,7 @@ pub async fn tick(
     if !s.checklist.iter().any(|i| i == item) {
         return Err(Invalid::new("item", "invalid-checklist-item").into());
     }
-    if !roles_in(p, agency.id)
-        .iter()
-        .any(|r| REVIEWERS.contains(r))
-    {
+    if !roles_in(p, agency.id).iter().any(|r| REVIEWERS.contains(r)) {
         return Err(Refusal::new("action_not_allowed", "checklist-reviewers-only").into());
     }
     let v = clip.current_version_id.ok_or(Error::NotFound)?;

@@ -154,7 +154,12 @@ fn routes() -> Routes {
         )
         .add("POST", "/a/{aid}/clips/{cid}/edit", Agency, post(rv::save))
         .add("POST", "/a/{aid}/clips/{cid}/lock", Agency, post(rv::lock))
-        .add("POST", "/a/{aid}/clips/{cid}/unlock", Agency, post(rv::unlock))
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/unlock",
+            Agency,
+            post(rv::unlock),
+        )
         .add(
             "POST",
             "/a/{aid}/clips/{cid}/act/{action}",

@@ -4,6 +4,7 @@
 //! route is covered automatically; one with an unknown path parameter fails here.
 
 use crate::helpers::{Network, PASSWORD, TestApp, spawn_app};
+use lantoa::clock::Clock;
 use lantoa::db::{tokens, users};
 use lantoa::web::{RouteInfo, Scope, route_table};
 
@@ -14,6 +15,7 @@ struct Ids<'a> {
     upload: &'a str,
     clip: i64,
     version: i64,
+    notification: i64,
 }
 
 fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
@@ -30,6 +32,9 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{file}" => out.push_str("app.css"),
             "{jid}" => out.push('1'),
             "{upload_id}" => out.push_str(ids.upload),
+            "{action}" => out.push_str("submit"),
+            "{mid}" | "{did}" => out.push('1'),
+            "{nid}" => out.push_str(&ids.notification.to_string()),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path
@@ -170,11 +175,28 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
     let (clip, version) =
         crate::ingest::upload(&app, &a_token, n.a.0, vec![7u8; 64], "x.mp4").await;
     crate::ingest::wait_checked(&app, version).await;
+    let notification = {
+        let mut tx = app.st.db.write().await.unwrap();
+        let id = lantoa::db::review::notify(
+            &mut tx,
+            n.a_editor,
+            n.a,
+            Some(lantoa::domain::ClipId(clip)),
+            "submitted",
+            "{}",
+            app.clock.now_ms(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
     let ids = Ids {
         token: token_id,
         upload: &upload_id,
         clip,
         version: version.0,
+        notification,
     };
     let before = snapshot(&app, &n, token_id).await;
     let audit_before = app.audit_count().await;
@@ -187,7 +209,11 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
         let (who, token, expected): (&str, &str, &[u16]) = match route.scope {
             Scope::Public => continue,
             // Another user may name A's token or upload, never touch it.
-            Scope::User if route.path.contains("{tid}") || route.path.contains("{upload_id}") => {
+            Scope::User
+                if route.path.contains("{tid}")
+                    || route.path.contains("{upload_id}")
+                    || route.path.contains("{nid}") =>
+            {
                 ("b.admin", &b_token, &[404])
             }
             Scope::User => continue,
@@ -292,6 +318,7 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
         upload: "0",
         clip,
         version: version.0,
+        notification: 0,
     };
     for route in route_table().iter().filter(|r| r.scope == Scope::Agency) {
         let path = concrete(route, &n, &ids);

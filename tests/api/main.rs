@@ -12,4 +12,5 @@ mod members;
 mod ops;
 mod profile;
 mod recovery;
+mod review;
 mod uploads;

@@ -110,8 +110,8 @@ pub async fn get_one(
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let (outgoing, digest) = svc::current_digest(&mut tx, &clip).await?;
     let roles = svc::roles_in(&a.p, a.agency.id);
-    let is_author = clip.author_id == a.p.user_id
-        || current.is_some_and(|v| v.uploaded_by == a.p.user_id);
+    let is_author =
+        clip.author_id == a.p.user_id || current.is_some_and(|v| v.uploaded_by == a.p.user_id);
     let s = svc::settings(&mut tx, a.agency.id).await?;
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
     let steps = s
@@ -426,7 +426,10 @@ pub struct LintFinding {
 
 #[utoipa::path(post, path = "/api/v1/lint", tag = "review", request_body = LintRequest,
     responses((status = 200, body = Vec<LintFinding>)))]
-pub async fn lint(u: CurrentUser, JsonBody(r): JsonBody<LintRequest>) -> Result<Json<Vec<LintFinding>>> {
+pub async fn lint(
+    u: CurrentUser,
+    JsonBody(r): JsonBody<LintRequest>,
+) -> Result<Json<Vec<LintFinding>>> {
     if r.text.len() > 100_000 {
         return Err(Error::TooLarge);
     }

@@ -297,7 +297,12 @@ fn history_details(l: &Layout, e: &crate::audit::Entry) -> Vec<String> {
             }
             out.push(format!(
                 "digest {}…",
-                &v["digest"].as_str().unwrap_or("").chars().take(12).collect::<String>()
+                &v["digest"]
+                    .as_str()
+                    .unwrap_or("")
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
             ));
         }
         "clip.comment" => out.push(short(&v["body"])),
@@ -329,7 +334,8 @@ pub async fn review_view(
 ) -> Result<ReviewView> {
     let now = st.now();
     let roles = svc::roles_in(p, clip.agency_id);
-    let is_author = clip.author_id == p.user_id || current.is_some_and(|v| v.uploaded_by == p.user_id);
+    let is_author =
+        clip.author_id == p.user_id || current.is_some_and(|v| v.uploaded_by == p.user_id);
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let s = svc::settings(tx, clip.agency_id).await?;
     let steps_def: &[Step] = s.policy.steps(clip.political != 0);
@@ -442,7 +448,10 @@ pub async fn review_view(
             .start_frame
             .zip(c.fps)
             .map(|(f, fps)| (svc::format_frame(f, fps), (f as f64 + 0.5) / fps)),
-        tc_end: c.end_frame.zip(c.fps).map(|(f, fps)| svc::format_frame(f, fps)),
+        tc_end: c
+            .end_frame
+            .zip(c.fps)
+            .map(|(f, fps)| svc::format_frame(f, fps)),
         version: number_of(c.version_id),
         resolved: c.resolved_at.is_some(),
         resolved_by: c.resolved_by.and_then(|u| names.get(&u).cloned()),
@@ -899,15 +908,21 @@ async fn queue_clips(
                     signed_before: live.iter().any(|a| a.signer_id == p.user_id),
                     delegation,
                 };
-                if crate::domain::approval::may_sign(s.policy.steps(c.political != 0), live.len(), &signer)
-                    .is_ok()
+                if crate::domain::approval::may_sign(
+                    s.policy.steps(c.political != 0),
+                    live.len(),
+                    &signer,
+                )
+                .is_ok()
                 {
                     out.push(c);
                 }
             }
             out
         }
-        "approved" => clips::in_states(tx, agency, &codes(&[S::Approved, S::Scheduled]), 300).await?,
+        "approved" => {
+            clips::in_states(tx, agency, &codes(&[S::Approved, S::Scheduled]), 300).await?
+        }
         _ => clips::in_states(tx, agency, &codes(&[S::Published]), 300).await?,
     })
 }
@@ -1095,7 +1110,10 @@ impl SettingsPage {
 
 fn policy_rows(l: &Layout, s: &svc::Settings) -> Vec<PolicyRow> {
     let mut out = Vec::new();
-    for (path, steps) in [("political", &s.policy.political), ("other", &s.policy.other)] {
+    for (path, steps) in [
+        ("political", &s.policy.political),
+        ("other", &s.policy.other),
+    ] {
         // Existing steps plus empty slots up to three.
         for n in 0..3.max(steps.len()) {
             let st = steps.get(n);
@@ -1185,7 +1203,9 @@ pub async fn settings_save(
         watch_list: get("watch_list").lines().map(String::from).collect(),
     };
     match svc::save_settings(&st, &a.actor(), a.agency.id, s.clone()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/a/{}/review-settings", a.agency.id.0)).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/a/{}/review-settings", a.agency.id.0)).into_response())
+        }
         Err(Error::Invalid(i)) => {
             let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
             render_status(
@@ -1350,8 +1370,8 @@ struct ComparePage {
     l: Layout,
     aid: i64,
     clip: Clip,
-    left: VersionView,
-    right: VersionView,
+    /// Left and right; empty when the clip has no checked version.
+    shown: Vec<VersionView>,
     all: Vec<(i64, i64)>,
 }
 
@@ -1362,8 +1382,8 @@ pub struct CompareQuery {
 }
 
 impl ComparePage {
-    fn sides(&self) -> [&VersionView; 2] {
-        [&self.left, &self.right]
+    fn selected(&self, side: usize, id: &i64) -> bool {
+        self.shown.get(side).is_some_and(|v| v.id == *id)
     }
     fn dur(&self, v: &VersionView) -> String {
         v.probe
@@ -1405,18 +1425,19 @@ pub async fn compare(
         .filter(|v| v.status == "ready")
         .collect();
     drop(tx);
-    if versions.len() < 2 {
-        return Err(Error::NotFound);
-    }
+    // With one checked version both sides show it; with none the page says so.
     let pick = |id: Option<i64>, dflt: usize| {
         id.and_then(|i| versions.iter().find(|v| v.id.0 == i))
-            .unwrap_or(&versions[dflt])
+            .or_else(|| versions.get(dflt.min(versions.len().saturating_sub(1))))
     };
-    let (left, right) = (pick(q.a, 1), pick(q.b, 0));
+    let shown = [pick(q.a, 1), pick(q.b, 0)]
+        .into_iter()
+        .flatten()
+        .map(|v| super::clips::view(&l, &tz, v))
+        .collect();
     render(&ComparePage {
         aid: a.agency.id.0,
-        left: super::clips::view(&l, &tz, left),
-        right: super::clips::view(&l, &tz, right),
+        shown,
         all: versions.iter().map(|v| (v.id.0, v.number)).collect(),
         clip,
         l,

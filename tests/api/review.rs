@@ -1,0 +1,1019 @@
+//! Editorial review and approval: the state machine driven by the service and the
+//! API, approvals bound to a digest of the content, the approval policy with
+//! delegations, locks and optimistic saves, and a randomised run over the whole
+//! workflow checking that nothing reaches "publishable" without valid approvals.
+
+use std::collections::BTreeMap;
+
+use crate::helpers::{Network, TestApp, spawn_app};
+use lantoa::clock::Clock;
+use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
+use lantoa::db::review as rdb;
+use lantoa::domain::workflow::{ClipAction, ClipState};
+use lantoa::domain::{ClipId, OrgId, Role, UserId, VersionId};
+use lantoa::error::Error;
+use lantoa::service::accounts::{Principal, principal_of};
+use lantoa::service::review::{self as svc, ActInput, Edit, Settings};
+use lantoa::service::{Actor, review};
+use serde_json::json;
+
+const PROBE: &str = r#"{"format_names":"mov,mp4","container":"mp4","duration_s":10.0,"size_bytes":1000,
+ "bit_rate":null,"video":{"index":0,"codec":"h264","profile":null,"width":180,"height":320,
+ "display_width":180,"display_height":320,"display_aspect":"9:16","rotation_deg":0,"avg_fps":25.0,"r_fps":25.0,
+ "variable_frame_rate":false,"pix_fmt":null,"bit_rate":null,"frames":null},
+ "audio":null,"moov_at_front":true,"truncated":false,"probe_error":null}"#;
+
+async fn who(app: &TestApp, u: UserId) -> (Principal, Actor) {
+    let p = principal_of(&app.st, u).await.unwrap().unwrap();
+    let a = p.actor("test");
+    (p, a)
+}
+
+async fn agency(app: &TestApp, id: OrgId) -> lantoa::db::orgs::Org {
+    let mut tx = app.st.db.read().await.unwrap();
+    lantoa::db::orgs::get(&mut tx, id).await.unwrap().unwrap()
+}
+
+/// A clip whose current version is checked and ready (rows written directly;
+/// the media path has its own tests).
+async fn ready_clip(app: &TestApp, agency: OrgId, author: UserId, category: &str) -> ClipId {
+    let now = app.clock.now_ms();
+    let mut tx = app.st.db.write().await.unwrap();
+    let c = clips::insert(
+        &mut tx,
+        NewClip {
+            agency_id: agency,
+            author_id: author,
+            title: "Lễ ra quân",
+            caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
+            category,
+            political: lantoa::domain::Category::parse(category)
+                .unwrap()
+                .is_political(),
+            now,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    add_version(app, c, author, "aa").await;
+    c
+}
+
+async fn add_version(app: &TestApp, c: ClipId, by: UserId, seed: &str) -> VersionId {
+    let now = app.clock.now_ms();
+    let mut tx = app.st.db.write().await.unwrap();
+    let (v, number) = clips::insert_version(
+        &mut tx,
+        NewVersion {
+            clip_id: c,
+            sha256: &seed.repeat(32)[..64],
+            size_bytes: 1000,
+            original_key: "originals/x",
+            original_name: "x.mp4",
+            uploaded_by: by,
+            now,
+        },
+    )
+    .await
+    .unwrap();
+    clips::set_checked(
+        &mut tx,
+        v,
+        Checked {
+            status: "ready",
+            probe: Some(PROBE),
+            validation: None,
+            qc: None,
+            compliance: None,
+            outputs: None,
+            error: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    clips::set_current_version(&mut tx, c, v, now)
+        .await
+        .unwrap();
+    if number > 1 {
+        let (p, a) = who_tx(app, by).await;
+        review::on_new_version(&mut tx, &a, &p, c, now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    v
+}
+
+async fn who_tx(app: &TestApp, u: UserId) -> (Principal, Actor) {
+    who(app, u).await
+}
+
+async fn clip(app: &TestApp, agency: OrgId, c: ClipId) -> lantoa::db::clips::Clip {
+    let mut tx = app.st.db.read().await.unwrap();
+    clips::get(&mut tx, agency, c).await.unwrap().unwrap()
+}
+
+async fn state(app: &TestApp, agency: OrgId, c: ClipId) -> ClipState {
+    ClipState::parse(&clip(app, agency, c).await.state).unwrap()
+}
+
+async fn act(
+    app: &TestApp,
+    u: UserId,
+    ag: OrgId,
+    c: ClipId,
+    action: ClipAction,
+) -> Result<ClipState, Error> {
+    let (p, a) = who(app, u).await;
+    let org = agency(app, ag).await;
+    let digest = if action == ClipAction::Approve {
+        let mut tx = app.st.db.read().await.unwrap();
+        let k = clips::get(&mut tx, ag, c).await.unwrap().unwrap();
+        Some(svc::current_digest(&mut tx, &k).await.unwrap().1)
+    } else {
+        None
+    };
+    svc::act(
+        &app.st,
+        &a,
+        &p,
+        &org,
+        c,
+        action,
+        ActInput {
+            note: Some("Sửa đoạn 00:05".into()),
+            digest,
+        },
+    )
+    .await
+}
+
+async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
+    let (p, a) = who(app, u).await;
+    let org = agency(app, ag).await;
+    for item in Settings::default().checklist {
+        svc::tick(&app.st, &a, &p, &org, c, &item, true)
+            .await
+            .unwrap();
+    }
+}
+
+fn edit_of(k: &lantoa::db::clips::Clip) -> Edit {
+    Edit {
+        revision: k.revision,
+        title: k.title.clone(),
+        caption: k.caption.clone(),
+        category: k.category.clone(),
+        variants: serde_json::from_str(&k.caption_variants).unwrap(),
+        hashtags: serde_json::from_str::<Vec<String>>(&k.hashtags)
+            .unwrap()
+            .join(" "),
+        political: k.political != 0,
+        channels: serde_json::from_str(&k.target_channels).unwrap(),
+        publish_at: k
+            .publish_at
+            .map(|t| lantoa::clock::datetime_input(t, "Asia/Ho_Chi_Minh"))
+            .unwrap_or_default(),
+        publish_until: k
+            .publish_until
+            .map(|t| lantoa::clock::datetime_input(t, "Asia/Ho_Chi_Minh"))
+            .unwrap_or_default(),
+    }
+}
+
+async fn save(
+    app: &TestApp,
+    u: UserId,
+    ag: OrgId,
+    c: ClipId,
+    f: impl FnOnce(&mut Edit),
+) -> Result<svc::Saved, Error> {
+    let k = clip(app, ag, c).await;
+    let mut e = edit_of(&k);
+    f(&mut e);
+    let (p, a) = who(app, u).await;
+    let org = agency(app, ag).await;
+    svc::save(&app.st, &a, &p, &org, c, e).await
+}
+
+fn refusal(e: Error) -> (String, String) {
+    match e {
+        Error::Refused(r) => (
+            r.code.to_string(),
+            r.message(&lantoa::i18n::Tr::new(lantoa::domain::Locale::En)),
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
+    let mut tx = app.st.db.read().await.unwrap();
+    rdb::live_approvals(&mut tx, c).await.unwrap()
+}
+
+async fn in_review(app: &TestApp, n: &Network, category: &str) -> ClipId {
+    let c = ready_clip(app, n.a, n.a_reporter, category).await;
+    assert_eq!(
+        act(app, n.a_reporter, n.a, c, ClipAction::Submit)
+            .await
+            .unwrap(),
+        ClipState::InReview
+    );
+    c
+}
+
+async fn deputy(app: &TestApp, n: &Network) -> UserId {
+    app.user("a.deputy", false, &[(n.a, Role::Deputy)]).await
+}
+
+#[tokio::test]
+async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    // Nobody but the system or the author moves a draft on; the message says who.
+    let (code, msg) = refusal(
+        act(&app, n.a_editor, n.a, c, ClipAction::RequestChanges)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "action_not_allowed");
+    assert!(
+        msg.contains("“Draft”") && msg.contains("In review"),
+        "{msg}"
+    );
+    let (_, msg) = refusal(
+        act(&app, n.b_reporter, n.a, c, ClipAction::Submit)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("the clip's author"), "{msg}");
+    assert_eq!(
+        act(&app, n.a_reporter, n.a, c, ClipAction::Submit)
+            .await
+            .unwrap(),
+        ClipState::InReview
+    );
+    // Submitting notifies reviewers and asks the first signers.
+    let mut tx = app.st.db.read().await.unwrap();
+    let inbox = rdb::inbox(&mut tx, n.a_editor, 10).await.unwrap();
+    drop(tx);
+    let kinds: Vec<&str> = inbox.iter().map(|x| x.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"submitted") && kinds.contains(&"approval_needed"),
+        "{kinds:?}"
+    );
+    // The author never approves their own clip, even as head.
+    let (code, msg) = refusal(
+        act(&app, n.a_reporter, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "action_not_allowed", "{msg}");
+    // The checklist comes first.
+    let (code, msg) = refusal(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "approval_refused");
+    assert!(msg.contains("4 checklist items"), "{msg}");
+    tick_all(&app, n.a_editor, n.a, c).await;
+    assert_eq!(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+    let mut tx = app.st.db.read().await.unwrap();
+    let k = clips::get(&mut tx, n.a, c).await.unwrap().unwrap();
+    let sha = clips::get_version(&mut tx, k.current_version_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .sha256;
+    let now = app.clock.now_ms();
+    let d = svc::verify_publishable(&mut tx, n.a, c, &sha, now)
+        .await
+        .unwrap();
+    assert_eq!(d, svc::current_digest(&mut tx, &k).await.unwrap().1);
+    // Other bytes than the approved version's are refused.
+    assert!(
+        svc::verify_publishable(&mut tx, n.a, c, &"ff".repeat(32), now)
+            .await
+            .is_err()
+    );
+    drop(tx);
+    // History on the clip: submit, checks, ticks, signature, approval.
+    let mut tx = app.st.db.read().await.unwrap();
+    let h: Vec<String> = rdb::clip_history(&mut tx, n.a, c)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "clip.submit",
+        "clip.checks_passed",
+        "clip.check_tick",
+        "clip.sign",
+        "clip.approve",
+    ] {
+        assert!(h.iter().any(|x| x == a), "{a} missing from {h:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    type Change = Box<dyn Fn(&mut Edit)>;
+    let changes: Vec<(&str, Change)> = vec![
+        ("title", Box::new(|e| e.title.push_str(" (cập nhật)"))),
+        ("caption", Box::new(|e| e.caption.push_str(" Thêm câu."))),
+        (
+            "variants",
+            Box::new(|e| {
+                e.variants.insert("tiktok".into(), "Bản ngắn".into());
+            }),
+        ),
+        ("hashtags", Box::new(|e| e.hashtags = "#moi".into())),
+        (
+            "channels",
+            Box::new(|e| e.channels = vec!["youtube".into()]),
+        ),
+        (
+            "publish_window",
+            Box::new(|e| e.publish_at = "2031-01-02T08:00".into()),
+        ),
+        ("political", Box::new(|e| e.political = true)),
+    ];
+    for (field, change) in changes {
+        let c = in_review(&app, &n, "good_deeds").await;
+        tick_all(&app, n.a_editor, n.a, c).await;
+        assert_eq!(
+            act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+                .await
+                .unwrap(),
+            ClipState::Approved
+        );
+        // Unrelated changes keep the approval: a comment, resolving it, a tick.
+        let (p, a) = who(&app, n.a_editor).await;
+        let org = agency(&app, n.a).await;
+        let m = svc::comment(
+            &app.st,
+            &a,
+            &p,
+            &org,
+            c,
+            svc::NewComment {
+                body: "Tốt".into(),
+                at: Some("00:05".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        svc::resolve_comment(&app.st, &a, &p, &org, c, m, true)
+            .await
+            .unwrap();
+        save(&app, n.a_editor, n.a, c, |_| {}).await.unwrap();
+        svc::unlock(&app.st, &p, &org, c).await.unwrap();
+        assert_eq!(state(&app, n.a, c).await, ClipState::Approved, "{field}");
+        assert_eq!(live(&app, c).await.len(), 1);
+
+        let s = save(&app, n.a_reporter, n.a, c, |e| change(e))
+            .await
+            .unwrap();
+        assert!(s.voided, "{field} did not void");
+        assert_eq!(s.changed, vec![field.to_string()]);
+        assert_eq!(state(&app, n.a, c).await, ClipState::InReview, "{field}");
+        assert!(live(&app, c).await.is_empty());
+        let mut tx = app.st.db.read().await.unwrap();
+        let inbox = rdb::inbox(&mut tx, n.a_editor, 1).await.unwrap();
+        assert_eq!(inbox[0].kind, "approval_voided", "{field}");
+        let hist = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
+        assert!(
+            hist.iter()
+                .any(|e| e.action == "clip.approvals_void" && e.summary.contains(field))
+        );
+    }
+    // A new version voids too.
+    let c = in_review(&app, &n, "good_deeds").await;
+    tick_all(&app, n.a_editor, n.a, c).await;
+    act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    add_version(&app, c, n.a_reporter, "bb").await;
+    assert_eq!(state(&app, n.a, c).await, ClipState::Submitted);
+    assert!(live(&app, c).await.is_empty());
+}
+
+#[tokio::test]
+async fn political_clips_need_the_head_or_a_delegated_deputy() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dep = deputy(&app, &n).await;
+    let c = in_review(&app, &n, "leadership_message").await;
+    tick_all(&app, n.a_editor, n.a, c).await;
+    let (code, msg) = refusal(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "approval_refused");
+    assert!(msg.contains("needs Head of agency"), "{msg}");
+    let (_, msg) = refusal(
+        act(&app, dep, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("needs Head of agency"), "{msg}");
+    // The head delegates for two hours.
+    let (hp, ha) = who(&app, n.a_head).await;
+    let org = agency(&app, n.a).await;
+    let now = app.clock.now_ms();
+    // An editor cannot delegate; only to a deputy.
+    let (ep, ea) = who(&app, n.a_editor).await;
+    let req = svc::DelegationRequest {
+        to_user: dep,
+        starts_at: now,
+        ends_at: now + 2 * 3_600_000,
+        note: "Đi công tác".into(),
+    };
+    assert!(svc::delegate(&app.st, &ea, &ep, &org, &req).await.is_err());
+    let bad = svc::DelegationRequest {
+        to_user: n.a_editor,
+        ..req.clone()
+    };
+    assert!(matches!(
+        svc::delegate(&app.st, &ha, &hp, &org, &bad).await,
+        Err(Error::Invalid(_))
+    ));
+    svc::delegate(&app.st, &ha, &hp, &org, &req).await.unwrap();
+    assert_eq!(
+        act(&app, dep, n.a, c, ClipAction::Approve).await.unwrap(),
+        ClipState::Approved
+    );
+    let a = &live(&app, c).await[0];
+    assert_eq!(
+        (a.role.as_str(), a.on_behalf_of),
+        ("deputy", Some(n.a_head))
+    );
+    // After the window the deputy is refused, and told when it ended.
+    let c2 = in_review(&app, &n, "official_event").await;
+    tick_all(&app, n.a_editor, n.a, c2).await;
+    app.clock.advance_ms(3 * 3_600_000);
+    let (_, msg) = refusal(
+        act(&app, dep, n.a, c2, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("ended at"), "{msg}");
+    assert_eq!(
+        act(&app, n.a_head, n.a, c2, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+    // A revoked delegation ends at once.
+    let now = app.clock.now_ms();
+    let id = svc::delegate(
+        &app.st,
+        &ha,
+        &hp,
+        &org,
+        &svc::DelegationRequest {
+            starts_at: now,
+            ends_at: now + 3_600_000,
+            ..req
+        },
+    )
+    .await
+    .unwrap();
+    svc::revoke_delegation(&app.st, &ha, &hp, &org, id)
+        .await
+        .unwrap();
+    let c3 = in_review(&app, &n, "official_event").await;
+    tick_all(&app, n.a_editor, n.a, c3).await;
+    let (_, msg) = refusal(
+        act(&app, dep, n.a, c3, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("ended at"), "{msg}");
+}
+
+#[tokio::test]
+async fn multi_step_policies_collect_signatures_in_order_from_different_people() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let (ap, aa) = who(&app, n.a_admin).await;
+    let _ = ap;
+    let mut s = Settings::default();
+    s.policy.other = vec![
+        lantoa::domain::approval::Step {
+            roles: vec![Role::Editor],
+            delegable: false,
+        },
+        lantoa::domain::approval::Step {
+            roles: vec![Role::Head],
+            delegable: true,
+        },
+    ];
+    svc::save_settings(&app.st, &aa, n.a, s).await.unwrap();
+    let c = in_review(&app, &n, "good_deeds").await;
+    tick_all(&app, n.a_editor, n.a, c).await;
+    // The head cannot skip the editor.
+    let (_, msg) = refusal(
+        act(&app, n.a_head, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("step 1 needs Editor"), "{msg}");
+    assert_eq!(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::InReview
+    );
+    // The head was told it is their turn.
+    let mut tx = app.st.db.read().await.unwrap();
+    assert_eq!(
+        rdb::inbox(&mut tx, n.a_head, 1).await.unwrap()[0].kind,
+        "approval_needed"
+    );
+    drop(tx);
+    // The editor cannot sign the second step too.
+    let both = app
+        .user(
+            "a.editorhead",
+            false,
+            &[(n.a, Role::Editor), (n.a, Role::Head)],
+        )
+        .await;
+    let _ = both;
+    let (_, msg) = refusal(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert!(msg.contains("already signed"), "{msg}");
+    // Nothing is publishable yet.
+    let k = clip(&app, n.a, c).await;
+    let mut tx = app.st.db.read().await.unwrap();
+    let sha = clips::get_version(&mut tx, k.current_version_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .sha256;
+    assert!(
+        svc::verify_publishable(&mut tx, n.a, c, &sha, app.clock.now_ms())
+            .await
+            .is_err()
+    );
+    drop(tx);
+    assert_eq!(
+        act(&app, n.a_head, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+    let l = live(&app, c).await;
+    assert_eq!(
+        l.iter().map(|a| (a.step, a.signer_id)).collect::<Vec<_>>(),
+        vec![(0, n.a_editor), (1, n.a_head)]
+    );
+    // Policies that break the directive are refused.
+    let mut bad = Settings::default();
+    bad.policy.political = vec![lantoa::domain::approval::Step {
+        roles: vec![Role::Editor],
+        delegable: false,
+    }];
+    assert!(matches!(
+        svc::save_settings(&app.st, &aa, n.a, bad).await,
+        Err(Error::Invalid(_))
+    ));
+}
+
+#[tokio::test]
+async fn approvals_expire_and_changed_clips_cannot_be_approved_blind() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = in_review(&app, &n, "good_deeds").await;
+    tick_all(&app, n.a_editor, n.a, c).await;
+    // The approver saw an older digest: refused.
+    let (p, a) = who(&app, n.a_editor).await;
+    let org = agency(&app, n.a).await;
+    let (code, msg) = refusal(
+        svc::approve(&app.st, &a, &p, &org, c, &"00".repeat(32))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "approval_refused");
+    assert!(msg.contains("changed after you opened"), "{msg}");
+    act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    app.clock.advance_ms(73 * 3_600_000);
+    lantoa::worker::housekeeping(&app.st).await.unwrap();
+    assert_eq!(state(&app, n.a, c).await, ClipState::InReview);
+    let mut tx = app.st.db.read().await.unwrap();
+    let all = rdb::all_approvals(&mut tx, c).await.unwrap();
+    assert_eq!(all[0].void_reason.as_deref(), Some("expired"));
+}
+
+#[tokio::test]
+async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    let k = clip(&app, n.a, c).await;
+    // Two people start from the same revision; the second save is refused.
+    let (rp, ra) = who(&app, n.a_reporter).await;
+    let (ep, ea) = who(&app, n.a_editor).await;
+    let org = agency(&app, n.a).await;
+    let mut first = edit_of(&k);
+    first.title = "Tiêu đề của phóng viên".into();
+    let mut second = edit_of(&k);
+    second.title = "Tiêu đề của biên tập".into();
+    svc::save(&app.st, &ra, &rp, &org, c, first).await.unwrap();
+    // The reporter holds the lock now; the editor is told who is editing.
+    let (code, msg) = refusal(
+        svc::save(&app.st, &ea, &ep, &org, c, second.clone())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "clip_locked");
+    assert!(
+        msg.contains("a.reporter") || msg.contains("is editing"),
+        "{msg}"
+    );
+    // Stale after two minutes: the editor may take over, and then the old revision is refused.
+    app.clock.advance_ms(3 * 60_000);
+    svc::lock(&app.st, &ea, &ep, &org, c).await.unwrap();
+    let (code, msg) = refusal(
+        svc::save(&app.st, &ea, &ep, &org, c, second)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "edit_conflict");
+    assert!(msg.contains("kept in the form"), "{msg}");
+    assert_eq!(clip(&app, n.a, c).await.title, "Tiêu đề của phóng viên");
+    // A reporter cannot take over someone's stale lock.
+    app.clock.advance_ms(3 * 60_000);
+    let (code, _) = refusal(svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap_err());
+    assert_eq!(code, "clip_locked");
+    svc::unlock(&app.st, &ep, &org, c).await.unwrap();
+    // Raising the flag: anyone. Lowering: the head only.
+    let s = save(&app, n.a_reporter, n.a, c, |e| e.political = true)
+        .await
+        .unwrap();
+    assert!(s.political);
+    svc::unlock(&app.st, &rp, &org, c).await.unwrap();
+    let (code, msg) = refusal(
+        save(&app, n.a_editor, n.a, c, |e| e.political = false)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "action_not_allowed");
+    assert!(msg.contains("head"), "{msg}");
+    svc::unlock(&app.st, &ep, &org, c).await.unwrap();
+    let s = save(&app, n.a_head, n.a, c, |e| e.political = false)
+        .await
+        .unwrap();
+    assert!(!s.political);
+    assert_eq!(clip(&app, n.a, c).await.political_source, "lowered");
+    // A political category forces the flag.
+    svc::unlock(&app.st, &who(&app, n.a_head).await.0, &org, c)
+        .await
+        .unwrap();
+    let s = save(&app, n.a_reporter, n.a, c, |e| {
+        e.category = "official_event".into()
+    })
+    .await
+    .unwrap();
+    assert!(s.political);
+    // The audit keeps before and after.
+    let mut tx = app.st.db.read().await.unwrap();
+    let h = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
+    let edit = h.iter().find(|e| e.action == "clip.edit").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&edit.summary).unwrap();
+    assert_eq!(v["title"]["before"], "Lễ ra quân");
+    assert_eq!(v["title"]["after"], "Tiêu đề của phóng viên");
+}
+
+/// A tiny deterministic generator for the randomised run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+#[tokio::test]
+async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dep = deputy(&app, &n).await;
+    let (hp, ha) = who(&app, n.a_head).await;
+    let org = agency(&app, n.a).await;
+    let now = app.clock.now_ms();
+    svc::delegate(
+        &app.st,
+        &ha,
+        &hp,
+        &org,
+        &svc::DelegationRequest {
+            to_user: dep,
+            starts_at: now,
+            ends_at: now + 30 * 24 * 3_600_000,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let people = [n.a_reporter, n.a_editor, n.a_head, dep, n.a_admin];
+    let actions = [
+        ClipAction::Submit,
+        ClipAction::Withdraw,
+        ClipAction::RequestChanges,
+        ClipAction::Approve,
+        ClipAction::Approve,
+        ClipAction::Schedule,
+        ClipAction::Unschedule,
+        ClipAction::Spike,
+        ClipAction::Unspike,
+        ClipAction::StartCorrection,
+        ClipAction::Publish,
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut reached_approved = 0;
+    let sequences = 60;
+    for s in 0..sequences {
+        let category = if s % 2 == 0 {
+            "good_deeds"
+        } else {
+            "leadership_message"
+        };
+        let c = ready_clip(&app, n.a, n.a_reporter, category).await;
+        let mut seed = 1u32;
+        for _ in 0..30 {
+            match rng.next() % 10 {
+                0 => {
+                    // Change something that goes out (may be refused by a lock).
+                    let u = rng.pick(&people);
+                    let _ = save(&app, u, n.a, c, |e| {
+                        e.caption.push('.');
+                        e.publish_at = "2031-06-01T08:00".into();
+                    })
+                    .await;
+                    for p in people {
+                        let (pp, _) = who(&app, p).await;
+                        let _ = svc::unlock(&app.st, &pp, &org, c).await;
+                    }
+                }
+                1 => {
+                    seed += 1;
+                    add_version(&app, c, n.a_reporter, &format!("{seed:02}")).await;
+                }
+                2 => tick_all(&app, n.a_editor, n.a, c).await,
+                _ => {
+                    let _ = act(&app, rng.pick(&people), n.a, c, rng.pick(&actions)).await;
+                }
+            }
+            // The invariant: publishable exactly when approved/scheduled, and then
+            // every policy step is signed for the current digest by someone other
+            // than the authors, with the head (or K/T) on political clips.
+            let k = clip(&app, n.a, c).await;
+            let st = ClipState::parse(&k.state).unwrap();
+            assert_ne!(
+                st,
+                ClipState::Published,
+                "nobody but the publisher publishes"
+            );
+            let mut tx = app.st.db.read().await.unwrap();
+            let v = clips::get_version(&mut tx, k.current_version_id.unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let ok = svc::verify_publishable(&mut tx, n.a, c, &v.sha256, app.clock.now_ms())
+                .await
+                .is_ok();
+            let (_, digest) = svc::current_digest(&mut tx, &k).await.unwrap();
+            let approvals = rdb::live_approvals(&mut tx, c).await.unwrap();
+            drop(tx);
+            let approved = matches!(st, ClipState::Approved | ClipState::Scheduled);
+            assert_eq!(ok, approved, "state {st:?} but publishable={ok}");
+            if approved {
+                reached_approved += 1;
+                assert!(approvals.iter().all(|a| a.digest == digest));
+                assert!(approvals.iter().all(|a| a.signer_id != n.a_reporter));
+                if k.political != 0 {
+                    assert!(
+                        approvals
+                            .iter()
+                            .any(|a| a.role == "head" || a.on_behalf_of == Some(n.a_head)),
+                        "political clip approved without the head"
+                    );
+                }
+            }
+            if st == ClipState::Spiked {
+                assert!(!ok);
+            }
+        }
+    }
+    assert!(
+        reached_approved > 5,
+        "the run rarely reached approval: {reached_approved}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_drives_review_with_timecoded_comments() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    let rep = app.token_for("a.reporter").await;
+    let ed = app.token_for("a.editor").await;
+    let base = format!("/api/v1/agencies/{}/clips/{}", n.a.0, c.0);
+    let client = app.client();
+    let r = client
+        .post(app.url(&format!("{base}/actions/submit")))
+        .bearer_auth(&rep)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["state"],
+        "in_review"
+    );
+    // A comment at 00:05 and a range comment; a reply inherits the time.
+    let r = client
+        .post(app.url(&format!("{base}/comments")))
+        .bearer_auth(&ed)
+        .json(&json!({"body": "Giật hình ở đây", "at": "00:05"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let mid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = client
+        .post(app.url(&format!("{base}/comments")))
+        .bearer_auth(&ed)
+        .json(&json!({"body": "Âm thanh nhỏ", "at": "00:00:01:12", "until": "00:00:02:00"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = client
+        .post(app.url(&format!("{base}/comments")))
+        .bearer_auth(&rep)
+        .json(&json!({"body": "Đã sửa", "parent_id": mid}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = client
+        .post(app.url(&format!("{base}/comments")))
+        .bearer_auth(&ed)
+        .json(&json!({"body": "Quá độ dài", "at": "00:30"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "at");
+    let d: serde_json::Value = client
+        .get(app.url(&base))
+        .bearer_auth(&ed)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comments = d["comments"].as_array().unwrap();
+    assert_eq!(comments[0]["start_frame"], 125);
+    assert_eq!(comments[1]["start_frame"], 37);
+    assert_eq!(comments[1]["end_frame"], 50);
+    assert_eq!(
+        comments[2]["start_frame"], 125,
+        "reply keeps its thread's time"
+    );
+    assert!(
+        d["available_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("approve"))
+    );
+    // Request changes needs a note; the refusal names the field.
+    let r = client
+        .post(app.url(&format!("{base}/actions/request_changes")))
+        .bearer_auth(&ed)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = client
+        .post(app.url(&format!("{base}/actions/request_changes")))
+        .bearer_auth(&ed)
+        .json(&json!({"note": "Cắt đoạn giật hình ở 00:05"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["state"],
+        "changes_requested"
+    );
+    // The reporter was told, with the note.
+    let inbox: serde_json::Value = client
+        .get(app.url("/api/v1/me/notifications"))
+        .bearer_auth(&rep)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["kind"] == "changes_requested")
+    );
+    // A refused action is 409 with a sentence naming the state.
+    let r = client
+        .post(app.url(&format!("{base}/actions/approve")))
+        .bearer_auth(&ed)
+        .header("accept-language", "en")
+        .json(&json!({"digest": d["digest"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "action_not_allowed");
+    // Saving with a stale revision is a 409 edit_conflict.
+    let mut e = serde_json::to_value(edit_json(&d)).unwrap();
+    e["revision"] = json!(0);
+    let r = client
+        .put(app.url(&base))
+        .bearer_auth(&rep)
+        .json(&e)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["code"],
+        "edit_conflict"
+    );
+    // The settings and history are readable.
+    let r = client
+        .get(app.url(&format!("{base}/history")))
+        .bearer_auth(&ed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client
+        .post(app.url("/api/v1/lint"))
+        .bearer_auth(&ed)
+        .json(&json!({"text": "Ðà Nẵng"}))
+        .send()
+        .await
+        .unwrap();
+    let f: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        f.as_array().unwrap().iter().any(|x| x["rule"] == "eth"),
+        "{f}"
+    );
+}
+
+fn edit_json(d: &serde_json::Value) -> BTreeMap<&'static str, serde_json::Value> {
+    let o = &d["outgoing"];
+    BTreeMap::from([
+        ("revision", d["clip"]["revision"].clone()),
+        ("title", o["title"].clone()),
+        ("caption", o["caption"].clone()),
+        ("category", d["clip"]["category"].clone()),
+        ("variants", o["variants"].clone()),
+        ("hashtags", json!("")),
+        ("political", o["political"].clone()),
+        ("channels", o["channels"].clone()),
+    ])
+}

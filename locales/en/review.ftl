@@ -79,7 +79,7 @@ invalid-delegate = Delegate only to a deputy of the agency.
 invalid-platform = Unknown platform.
 invalid-publish-window = The end of the publish window must be after its start.
 invalid-datetime = Invalid date and time.
-invalid-timecode = Invalid time or past the end of the video (e.g. 00:05, 1:02.5 or 00:00:05:12).
+invalid-timecode = Invalid time or past the end of the video (e.g. 00:05, 1:02.5, or minutes:seconds:frames such as 00:05:12).
 invalid-comment = A comment cannot be empty and has at most 5000 characters.
 invalid-checklist-item = That item is not in the agency's checklist.
 

@@ -79,7 +79,7 @@ invalid-delegate = Chỉ giao ký thay cho một cấp phó của cơ quan.
 invalid-platform = Nền tảng không hợp lệ.
 invalid-publish-window = Thời hạn đăng phải sau thời gian đăng.
 invalid-datetime = Thời gian không hợp lệ (dạng ngày, giờ:phút).
-invalid-timecode = Mốc thời gian không hợp lệ hoặc vượt quá độ dài video (dạng 00:05, 1:02.5 hoặc 00:00:05:12).
+invalid-timecode = Mốc thời gian không hợp lệ hoặc vượt quá độ dài video (dạng 00:05, 1:02.5 hoặc phút:giây:khung hình như 00:05:12).
 invalid-comment = Nội dung góp ý không được để trống và tối đa 5000 ký tự.
 invalid-checklist-item = Mục kiểm tra không có trong danh mục của cơ quan.
 

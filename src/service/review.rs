@@ -1564,7 +1564,8 @@ pub struct NewComment {
     pub version_id: Option<i64>,
     #[serde(default)]
     pub parent_id: Option<i64>,
-    /// Start time: seconds ("5.2"), "m:ss", "m:ss.cc" or "hh:mm:ss:ff" (frames).
+    /// Start time: seconds ("5.2"), "m:ss", "m:ss.cc", "mm:ss:ff" or "hh:mm:ss:ff"
+    /// (ff = frame number within the second).
     #[serde(default)]
     pub at: Option<String>,
     /// End of a range, same forms.
@@ -1580,20 +1581,21 @@ pub fn parse_timecode(s: &str, fps: f64) -> Option<i64> {
     }
     let parts: Vec<&str> = s.split(':').collect();
     let num = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    // With frames (the form the page shows): whole seconds plus a frame number.
+    let framed = |secs: f64, f: &str| -> Option<i64> {
+        let frames = num(f)?;
+        if frames.fract() != 0.0 || frames >= fps.ceil() || secs.fract() != 0.0 {
+            return None;
+        }
+        Some((secs * fps).round() as i64 + frames as i64)
+    };
     let secs = match parts.as_slice() {
         [a] => num(a)?,
         [m, s] => num(m)? * 60.0 + num(s)?,
-        [h, m, s] => num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?,
-        [h, m, s, f] => {
-            let frames = num(f)?;
-            if frames >= fps.ceil() {
-                return None;
-            }
-            return Some(
-                ((num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?) * fps).round() as i64
-                    + frames as i64,
-            );
-        }
+        // mm:ss:ff
+        [m, s, f] => return framed(num(m)? * 60.0 + num(s)?, f),
+        // hh:mm:ss:ff
+        [h, m, s, f] => return framed(num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?, f),
         _ => return None,
     };
     Some((secs * fps + 1e-6).floor() as i64)
@@ -1846,9 +1848,18 @@ mod tests {
         assert_eq!(format_frame(137, 25.0), "00:05:12");
         assert_eq!(format_frame(125, 25.0), "00:05:00");
         assert_eq!(format_frame(25 * 3725, 25.0), "1:02:05:00");
+        assert_eq!(parse_timecode("00:05:00", 25.0), Some(125));
+        assert_eq!(parse_timecode("00:05:12", 25.0), Some(137));
+        assert_eq!(parse_timecode("00:05:25", 25.0), None);
+        assert_eq!(parse_timecode("00:05.5:02", 25.0), None);
         for f in [0, 1, 29, 30, 299, 1799, 1800] {
             let tc = format_frame(f, 30.0);
-            assert_eq!(parse_timecode(&format!("00:{tc}"), 30.0), Some(f), "{tc}");
+            assert_eq!(parse_timecode(&tc, 30.0), Some(f), "{tc}");
+            assert_eq!(
+                parse_timecode(&format!("00:{tc}"), 30.0),
+                Some(f),
+                "00:{tc}"
+            );
         }
     }
 }

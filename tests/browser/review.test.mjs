@@ -1,0 +1,211 @@
+// Browser test of the whole review loop, in the demo agency "bao-tinh":
+//
+//  0. the agency admin sets the policy for non-political clips to two steps:
+//     an editor, then the head (review-settings page);
+//  1. a reporter uploads a clip, waits for the check report and submits it;
+//  2. an editor pauses the player at 00:05, pins a comment there, and requests
+//     changes with a note;
+//  3. the reporter uploads v2 of the clip; after its check the clip is back in
+//     review by itself;
+//  4. the editor ticks the checklist and signs step 1; the head signs step 2;
+//  5. the clip shows "Đã duyệt" with both signatures, and its history lists it all.
+//
+// Run with node's built-in runner after `cargo build`: node --test tests/browser/
+// Needs ffmpeg on PATH. Environment: see lib.mjs.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { launchBrowser, logIn, screenshot, shutDown, startApp, withPage } from './lib.mjs';
+
+const REPORTER = 'baotinh.phongvien';
+const EDITOR = 'baotinh.bientap';
+const HEAD = 'baotinh.lanhdao';
+const ADMIN = 'baotinh.quantri';
+const CHECK_TIMEOUT_MS = 90_000;
+
+function ffmpeg(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${err}`))));
+  });
+}
+
+/** An 8 s portrait test clip with a tone (the frequency makes versions differ). */
+async function makeClip(dir, name, freq) {
+  const out = path.join(dir, name);
+  await ffmpeg([
+    '-f', 'lavfi', '-i', 'testsrc2=size=360x640:rate=25:duration=8',
+    '-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=48000:duration=8`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+    '-shortest', '-movflags', '+faststart', out,
+  ]);
+  return out;
+}
+
+async function waitForReport(page) {
+  const outcome = page.locator('#qc-report, #invalid, #check-failed');
+  await outcome.first().waitFor({ state: 'attached', timeout: CHECK_TIMEOUT_MS });
+  assert.equal(await outcome.first().getAttribute('id'), 'qc-report', 'the media check passed');
+}
+
+async function clipState(page) {
+  return page.locator('#clip-state').getAttribute('data-state');
+}
+
+/** Clicks a submit button and waits for the page it leads to. */
+async function submit(page, locator) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  const notice = page.locator('#notice');
+  if (await notice.count()) assert.fail(`refused: ${(await notice.innerText()).trim()}`);
+}
+
+async function upload(page, baseUrl, url, file, fields) {
+  await page.goto(`${baseUrl}${url}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => typeof window.tus?.Upload === 'function');
+  if (fields) {
+    await page.locator('#title').fill(fields.title);
+    await page.locator('#category').selectOption(fields.category);
+    await page.locator('#caption').fill(fields.caption);
+  }
+  await page.locator('#file').setInputFiles(file);
+  await Promise.all([
+    page.waitForURL((u) => /^\/a\/\d+\/clips\/\d+$/.test(u.pathname), { timeout: 60_000 }),
+    page.locator('#upload-start').click(),
+  ]);
+  await waitForReport(page);
+  return new URL(page.url()).pathname;
+}
+
+describe('review and approval in a browser', { timeout: 480_000 }, () => {
+  const h = {};
+  let dir = null;
+  let v1 = null;
+  let v2 = null;
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lantoa-review-video-'));
+    [v1, v2] = await Promise.all([makeClip(dir, 'v1.mp4', 440), makeClip(dir, 'v2.mp4', 660)]);
+    await startApp(h);
+    h.browser = await launchBrowser();
+  });
+
+  after(async () => {
+    try {
+      await shutDown(h);
+    } finally {
+      if (dir) await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('reporter uploads, editor comments at 00:05 and asks for changes, v2, editor and head approve', async () => {
+    let aid = null;
+    let clipPath = null;
+
+    // 0. Two-step policy for non-political clips.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, ADMIN);
+      aid = new URL(page.url()).pathname.match(/^\/a\/(\d+)/)[1];
+      await page.locator(`header nav a[href="/a/${aid}/review-settings"]`).click();
+      await page.locator('form#review-settings').waitFor();
+      await page.locator('input[name=other_1][value=head]').uncheck();
+      await page.locator('input[name=other_1][value=deputy]').uncheck();
+      await page.locator('input[name=other_1][value=editor]').check();
+      await page.locator('input[name=other_2][value=head]').check();
+      await submit(page, page.locator('form#review-settings button[type=submit]'));
+      assert.ok(await page.locator('input[name=other_2][value=head]').isChecked(), 'policy saved');
+    });
+
+    // 1. The reporter uploads and submits.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, REPORTER);
+      clipPath = await upload(page, h.baseUrl, `/a/${aid}/clips/new`, v1, {
+        title: 'Người tốt việc tốt ở xã Bình Minh',
+        category: 'good_deeds',
+        caption: 'Câu chuyện về những người thầm lặng giúp đỡ bà con vùng lũ.',
+      });
+      assert.equal(await clipState(page), 'draft');
+      await submit(page, page.locator('#act-submit button'));
+      assert.equal(await clipState(page), 'in_review');
+    }, { failureScreenshot: 'review-reporter.png' });
+
+    // 2. The editor comments at 00:05 and requests changes.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, EDITOR);
+      await page.goto(`${h.baseUrl}${clipPath}`, { waitUntil: 'load' });
+      await page.locator('video#player').waitFor();
+      await page.evaluate(async () => {
+        const v = document.getElementById('player');
+        if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+        v.currentTime = 5;
+        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      });
+      await page.locator('#use-time').click();
+      assert.equal(await page.locator('#comment-at').inputValue(), '00:05:00');
+      await page.locator('#comment-form textarea[name=body]').fill('Hình bị rung ở đây, cần thay cảnh khác.');
+      await submit(page, page.locator('#comment-form button[type=submit]'));
+      const pinned = page.locator('#comments .thread .tc').first();
+      assert.equal((await pinned.innerText()).trim(), '00:05:00');
+      // The pinned time moves the player there.
+      await page.evaluate(() => { document.getElementById('player').currentTime = 0; });
+      await pinned.click();
+      const t = await page.evaluate(() => document.getElementById('player').currentTime);
+      assert.ok(t >= 5 && t < 5.1, `player at ${t} after clicking the comment's time`);
+      await page.locator('#actions details summary').click();
+      await page.locator('#act-request_changes textarea[name=note]').fill('Thay cảnh rung ở 00:05.');
+      await submit(page, page.locator('#act-request_changes button[type=submit]'));
+      assert.equal(await clipState(page), 'changes_requested');
+    }, { failureScreenshot: 'review-editor-1.png' });
+
+    // 3. The reporter sees the request in the inbox and uploads v2.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, REPORTER);
+      assert.ok(Number(await page.locator('#unread').innerText()) >= 1, 'unread notifications');
+      await page.goto(`${h.baseUrl}/inbox`, { waitUntil: 'load' });
+      assert.match(await page.locator('#inbox').innerText(), /yêu cầu sửa/);
+      await upload(page, h.baseUrl, `${clipPath}/new-version`, v2, null);
+      assert.equal(await clipState(page), 'in_review', 'v2 went back to review by itself');
+    }, { failureScreenshot: 'review-reporter-2.png' });
+
+    // 4. The editor ticks the checklist and signs the first step.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, EDITOR);
+      await page.goto(`${h.baseUrl}${clipPath}`, { waitUntil: 'load' });
+      for (;;) {
+        const open = page.locator('.checklist button.check:not(.done)');
+        if ((await open.count()) === 0) break;
+        await submit(page, open.first());
+      }
+      await submit(page, page.locator('#approve-form button[type=submit]'));
+      assert.equal(await clipState(page), 'in_review', 'one of two steps signed');
+      assert.equal(await page.locator('#approval .step.signed').count(), 1);
+    }, { failureScreenshot: 'review-editor-2.png' });
+
+    // 5. The head signs the second step: approved, with both signatures.
+    await withPage(h.browser, h.appLog, {}, async (page) => {
+      await logIn(page, h.baseUrl, HEAD);
+      await page.goto(`${h.baseUrl}/a/${aid}/queue?q=approve`, { waitUntil: 'load' });
+      await page.locator(`#queue a[href="${clipPath}"]`).click();
+      await page.waitForURL((u) => u.pathname === clipPath);
+      await submit(page, page.locator('#approve-form button[type=submit]'));
+      assert.equal(await clipState(page), 'approved');
+      assert.equal((await page.locator('#clip-state').innerText()).trim(), 'Đã duyệt');
+      const signatures = await page.locator('#approval .signature').allInnerTexts();
+      assert.equal(signatures.length, 2);
+      assert.match(signatures[0], /Biên tập viên/);
+      assert.match(signatures[1], /Người đứng đầu/);
+      const history = await page.locator('#history').innerText();
+      for (const line of ['Gửi duyệt', 'Yêu cầu sửa', 'Tải phiên bản mới', 'Ký duyệt', 'Đủ phê duyệt']) {
+        assert.ok(history.includes(line), `history shows "${line}"`);
+      }
+      await screenshot(page, 'review-approved.png');
+    }, { failureScreenshot: 'review-head.png' });
+  });
+});

@@ -127,5 +127,157 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
             });
         }
     }
+    if let Err(e) = seed_clips(st).await {
+        tracing::warn!(error = %e, "demo clips not created");
+    }
     Ok(logins)
+}
+
+/// Demo clips of the provincial newspaper: (title, caption, category, submitted).
+const CLIPS: [(&str, &str, &str, bool); 3] = [
+    (
+        "Thông điệp của Bí thư Tỉnh ủy nhân dịp năm mới",
+        "Bí thư Tỉnh ủy gửi lời chúc mừng năm mới tới cán bộ, đảng viên và Nhân dân trong tỉnh.",
+        "leadership_message",
+        true,
+    ),
+    (
+        "Người tốt việc tốt: đội xuồng cứu hộ xã Bình Minh",
+        "Những người thầm lặng đưa bà con vùng lũ đến nơi an toàn.",
+        "good_deeds",
+        true,
+    ),
+    (
+        "Chợ phiên cuối tuần ở vùng cao",
+        "Sắc màu chợ phiên và những món đặc sản của đồng bào.",
+        "current_affairs",
+        false,
+    ),
+];
+
+/// Makes a few short test-pattern clips for the newspaper's reporter (once):
+/// they go through the real media check, two of them submitted for review.
+async fn seed_clips(st: &AppState) -> Result<()> {
+    let (agency, reporter) = {
+        let mut tx = st.db.read().await?;
+        let Some(agency) = orgs::by_slug(&mut tx, "bao-tinh").await? else {
+            return Ok(());
+        };
+        let Some(reporter) = users::by_username(&mut tx, "baotinh.phongvien").await? else {
+            return Ok(());
+        };
+        if !crate::db::clips::list(&mut tx, agency.id, 1).await?.is_empty() {
+            return Ok(());
+        }
+        (agency, reporter)
+    };
+    let dir = st.config.data_dir.join("demo-media");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let p = crate::service::accounts::principal_of(st, reporter.id)
+        .await?
+        .ok_or(crate::error::Error::NotFound)?;
+    let actor = p.actor("demo");
+    for (i, (title, caption, category, submit)) in CLIPS.iter().enumerate() {
+        let file = dir.join(format!("demo-{i}.mp4"));
+        let status = tokio::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+            .args(["-f", "lavfi", "-i", "testsrc2=size=540x960:rate=25:duration=12"])
+            .args(["-f", "lavfi", "-i"])
+            .arg(format!("sine=frequency={}:sample_rate=48000:duration=12", 330 + 110 * i))
+            .args(["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"])
+            .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
+            .arg(&file)
+            .status()
+            .await
+            .map_err(|e| crate::error::Error::Internal(format!("ffmpeg: {e}")))?;
+        if !status.success() {
+            return Err(crate::error::Error::Internal("ffmpeg failed".into()));
+        }
+        let bytes = tokio::fs::read(&file)
+            .await
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes))
+        };
+        let key = crate::storage::original_key(&sha);
+        st.store
+            .put_file(&key, &file)
+            .await
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        let now = st.now();
+        let mut tx = st.db.write().await?;
+        let political = crate::domain::Category::parse(category)
+            .map(crate::domain::Category::is_political)
+            .unwrap_or(false);
+        let clip = crate::db::clips::insert(
+            &mut tx,
+            crate::db::clips::NewClip {
+                agency_id: agency.id,
+                author_id: reporter.id,
+                title,
+                caption,
+                category,
+                political,
+                now,
+            },
+        )
+        .await?;
+        let (version, _) = crate::db::clips::insert_version(
+            &mut tx,
+            crate::db::clips::NewVersion {
+                clip_id: clip,
+                sha256: &sha,
+                size_bytes: bytes.len() as i64,
+                original_key: &key,
+                original_name: &format!("demo-{i}.mp4"),
+                uploaded_by: reporter.id,
+                now,
+            },
+        )
+        .await?;
+        crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
+        crate::jobs::enqueue(
+            &mut tx,
+            crate::service::uploads::INGEST_JOB,
+            &serde_json::json!({"version_id": version.0}),
+            &crate::jobs::Enqueue {
+                priority: 10,
+                unique_key: Some(format!("ingest:{}", version.0)),
+                agency: Some(agency.id),
+                max_attempts: 3,
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        crate::service::audit(
+            &mut tx,
+            &actor,
+            Some(agency.id),
+            "clip.create",
+            "clip",
+            clip,
+            serde_json::json!({"after": {"title": title, "category": category, "demo": true}}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let _ = tokio::fs::remove_file(&file).await;
+        if *submit {
+            crate::service::review::act(
+                st,
+                &actor,
+                &p,
+                &agency,
+                clip,
+                crate::domain::ClipAction::Submit,
+                Default::default(),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -166,7 +166,10 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         let Some(reporter) = users::by_username(&mut tx, "baotinh.phongvien").await? else {
             return Ok(());
         };
-        if !crate::db::clips::list(&mut tx, agency.id, 1).await?.is_empty() {
+        if !crate::db::clips::list(&mut tx, agency.id, 1)
+            .await?
+            .is_empty()
+        {
             return Ok(());
         }
         (agency, reporter)
@@ -183,10 +186,20 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         let file = dir.join(format!("demo-{i}.mp4"));
         let status = tokio::process::Command::new("ffmpeg")
             .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
-            .args(["-f", "lavfi", "-i", "testsrc2=size=540x960:rate=25:duration=12"])
+            .args([
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=540x960:rate=25:duration=12",
+            ])
             .args(["-f", "lavfi", "-i"])
-            .arg(format!("sine=frequency={}:sample_rate=48000:duration=12", 330 + 110 * i))
-            .args(["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"])
+            .arg(format!(
+                "sine=frequency={}:sample_rate=48000:duration=12",
+                330 + 110 * i
+            ))
+            .args([
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+            ])
             .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
             .arg(&file)
             .status()

@@ -241,3 +241,4 @@ delegation-ended = Ended
 delegation-revoked = Revoked
 invalid-state = Unknown state.
 compare-none = The clip has no checked version to compare yet.
+upload-version-not-in-state = A new version cannot be uploaded while the clip is “{ $state }”. For a published clip start a correction first; restore a spiked clip first.

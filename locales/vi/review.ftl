@@ -241,3 +241,4 @@ delegation-ended = Đã kết thúc
 delegation-revoked = Đã thu hồi
 invalid-state = Trạng thái không hợp lệ.
 compare-none = Clip chưa có phiên bản nào kiểm tra xong để so sánh.
+upload-version-not-in-state = Không tải được phiên bản mới khi clip đang ở trạng thái “{ $state }”. Với clip đã đăng, hãy bắt đầu đính chính trước; với clip đã gác lại, hãy khôi phục trước.

@@ -199,6 +199,12 @@ async fn authorize_upload(st: &AppState, p: &Principal, agency: OrgId) -> Result
     Ok(())
 }
 
+/// Whether a clip in this state takes a new current version (a published clip
+/// needs a correction started first; a spiked one restoring).
+fn takes_new_versions(state: &str) -> bool {
+    !matches!(state, "published" | "spiked" | "taken_down")
+}
+
 /// Creates an upload of `length` bytes (tus creation). Returns its id.
 pub async fn create(
     st: &AppState,
@@ -225,10 +231,21 @@ pub async fn create(
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
     let mut tx = st.db.write().await?;
-    if let Some(c) = i.clip
-        && clips::get(&mut tx, i.agency, c).await?.is_none()
-    {
-        return Err(Error::NotFound);
+    if let Some(c) = i.clip {
+        let clip = clips::get(&mut tx, i.agency, c)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if !takes_new_versions(&clip.state) {
+            return Err(crate::error::Refusal::new(
+                "action_not_allowed",
+                "upload-version-not-in-state",
+            )
+            .arg(
+                "state",
+                crate::error::Arg::Msg(format!("state-{}", clip.state)),
+            )
+            .into());
+        }
     }
     if uploads::open_count(&mut tx, p.user_id, now).await? >= st.config.max_open_uploads_per_user {
         return Err(Error::TooMany("upload-too-many-open"));
@@ -534,9 +551,17 @@ async fn finish(
         },
     )
     .await?;
-    clips::set_current_version(&mut tx, clip, version, now).await?;
-    if number > 1 {
-        crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
+    // A clip published or spiked while the bytes were arriving keeps its current
+    // version; the new one is recorded beside it.
+    let state = clips::get_any(&mut tx, clip)
+        .await?
+        .map(|c| c.state)
+        .unwrap_or_default();
+    if number == 1 || takes_new_versions(&state) {
+        clips::set_current_version(&mut tx, clip, version, now).await?;
+        if number > 1 {
+            crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
+        }
     }
     uploads::complete(&mut tx, id, clip, version, now).await?;
     crate::jobs::enqueue(

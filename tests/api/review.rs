@@ -1017,3 +1017,52 @@ fn edit_json(d: &serde_json::Value) -> BTreeMap<&'static str, serde_json::Value>
         ("channels", o["channels"].clone()),
     ])
 }
+
+#[tokio::test]
+async fn spiked_clips_take_no_new_version_until_restored() {
+    use base64::Engine as _;
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    act(&app, n.a_reporter, n.a, c, ClipAction::Spike)
+        .await
+        .unwrap();
+    let token = app.token_for("a.reporter").await;
+    let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let create = || {
+        app.client()
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", "10")
+            .header(
+                "upload-metadata",
+                format!(
+                    "clip_id {},agency_id {}",
+                    enc(&c.0.to_string()),
+                    enc(&n.a.0.to_string())
+                ),
+            )
+            .send()
+    };
+    let r = create().await.unwrap();
+    assert_eq!(r.status(), 409);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("Đã gác lại"),
+        "{body}"
+    );
+    // Only a reviewer restores it, as a draft; then versions are welcome again.
+    assert!(
+        act(&app, n.a_reporter, n.a, c, ClipAction::Unspike)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        act(&app, n.a_editor, n.a, c, ClipAction::Unspike)
+            .await
+            .unwrap(),
+        ClipState::Draft
+    );
+    assert_eq!(create().await.unwrap().status(), 201);
+}

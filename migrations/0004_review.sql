@@ -93,8 +93,14 @@ CREATE TABLE notifications (
     kind       TEXT   NOT NULL,
     args       TEXT   NOT NULL,
     created_at BIGINT NOT NULL,
-    read_at    BIGINT
+    read_at    BIGINT,
+    emailed_at BIGINT
 );
 CREATE INDEX notifications_user ON notifications (user_id, read_at, id);
+CREATE INDEX notifications_mail ON notifications (emailed_at, created_at);
 
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id);
+
+-- Where a user wants notification e-mails (empty: none). Used only when the
+-- server has an SMTP relay configured.
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';

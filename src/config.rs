@@ -65,6 +65,11 @@ pub struct Config {
     /// Make a loudness-corrected copy (−14 LUFS, −1 dBTP; video copied) when a
     /// clip is off target.
     pub normalize_loudness: bool,
+    /// Optional e-mail of notifications through an SMTP relay (`smtp://host:port`,
+    /// no authentication: a local MTA relays onwards). Off when absent.
+    pub smtp_url: Option<String>,
+    /// The sender address of notification e-mails.
+    pub smtp_from: String,
 }
 
 /// Connection settings for S3-compatible storage (MinIO, Ceph RGW, SeaweedFS, AWS…).
@@ -110,6 +115,8 @@ struct FileConfig {
     upload_expiry_hours: Option<i64>,
     max_ffmpeg_processes: Option<i64>,
     normalize_loudness: Option<bool>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -158,6 +165,8 @@ const SETTINGS: &[(&str, &str, bool)] = &[
     ("upload_expiry_hours", "LANTOA_UPLOAD_EXPIRY_HOURS", false),
     ("max_ffmpeg_processes", "LANTOA_MAX_FFMPEG_PROCESSES", false),
     ("normalize_loudness", "LANTOA_NORMALIZE_LOUDNESS", false),
+    ("smtp_url", "LANTOA_SMTP_URL", false),
+    ("smtp_from", "LANTOA_SMTP_FROM", false),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -313,6 +322,25 @@ impl Config {
         };
         let trust_proxy = pick_bool("trust_proxy", fc.trust_proxy, false)?;
         let normalize_loudness = pick_bool("normalize_loudness", fc.normalize_loudness, false)?;
+        let smtp_url = pick("smtp_url", fc.smtp_url).filter(|u| !u.trim().is_empty());
+        if let Some(u) = &smtp_url {
+            let hostport = u.strip_prefix("smtp://").unwrap_or("");
+            let ok = hostport.rsplit_once(':').is_some_and(|(h, p)| {
+                !h.is_empty() && !h.contains('@') && p.parse::<u16>().is_ok()
+            });
+            if !ok {
+                return Err(bad(
+                    "smtp_url",
+                    "must be smtp://host:port (a relay without authentication)",
+                    u,
+                ));
+            }
+        }
+        let smtp_from =
+            pick("smtp_from", fc.smtp_from).unwrap_or_else(|| "lantoa@localhost".into());
+        if !smtp_from.contains('@') || smtp_from.contains(['<', '>', '\r', '\n', ' ']) {
+            return Err(bad("smtp_from", "must be an e-mail address", &smtp_from));
+        }
         let s3 = S3Settings {
             endpoint: pick("s3_endpoint", fc.s3_endpoint),
             region: pick("s3_region", fc.s3_region).unwrap_or_else(|| "us-east-1".into()),
@@ -410,6 +438,8 @@ impl Config {
                 64,
             )?,
             normalize_loudness,
+            smtp_url,
+            smtp_from,
         })
     }
 
@@ -470,6 +500,8 @@ impl Config {
                 "shutdown_grace_seconds",
                 self.shutdown_grace_seconds.to_string(),
             ),
+            ("smtp_url", self.smtp_url.clone().unwrap_or_default()),
+            ("smtp_from", self.smtp_from.clone()),
         ];
         lines
             .iter()

@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod keys;
 pub mod lint;
+pub mod mail;
 pub mod media;
 pub mod server;
 pub mod service;

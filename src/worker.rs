@@ -32,8 +32,32 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
 pub async fn run(st: AppState, registry: crate::jobs::Registry, stop: watch::Receiver<bool>) {
     let opts = crate::jobs::WorkerOptions::from_config(&st.config);
     let jobs = tokio::spawn(crate::jobs::run(st.clone(), registry, opts, stop.clone()));
+    let mail = st
+        .config
+        .smtp_url
+        .is_some()
+        .then(|| tokio::spawn(mail_loop(st.clone(), stop.clone())));
     housekeeping_loop(st, stop).await;
     let _ = jobs.await;
+    if let Some(m) = mail {
+        let _ = m.await;
+    }
+}
+
+/// Sends notification e-mails every few seconds (only with an SMTP relay set).
+async fn mail_loop(st: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::service::review::send_mail(&st).await {
+            tracing::warn!(error = %e, "notification e-mail round failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {},
+            _ = stop.changed() => break,
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
 }
 
 async fn housekeeping_loop(st: AppState, mut stop: watch::Receiver<bool>) {

@@ -399,6 +399,38 @@ pub async fn mark_read(tx: &mut Tx, user: UserId, id: Option<i64>, now: i64) -> 
     })
 }
 
+/// A notification still to be e-mailed, with where and in which language.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingMail {
+    pub id: i64,
+    pub email: String,
+    pub locale: String,
+    pub agency_id: OrgId,
+    pub clip_id: Option<ClipId>,
+    pub clip_title: Option<String>,
+    pub kind: String,
+    pub args: String,
+    pub created_at: i64,
+}
+
+/// Notifications since `since` not yet e-mailed, of users who gave an address.
+pub async fn pending_mail(tx: &mut Tx, since: i64, limit: i64) -> DbResult<Vec<PendingMail>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT n.id, u.email, u.locale, n.agency_id, n.clip_id, k.title AS clip_title, n.kind,
+                n.args, n.created_at
+         FROM notifications n JOIN users u ON u.id = n.user_id
+         LEFT JOIN clips k ON k.id = n.clip_id
+         WHERE n.emailed_at IS NULL AND n.created_at >= $1 AND u.email <> '' AND NOT u.disabled
+         ORDER BY n.id LIMIT $2")
+        .bind(since).bind(limit).fetch_all(c).await)?)
+}
+
+pub async fn mark_emailed(tx: &mut Tx, id: i64, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE notifications SET emailed_at = $1 WHERE id = $2")
+        .bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// Audit entries about a clip (the clip itself and its versions), oldest first.
 pub async fn clip_history(
     tx: &mut Tx,

@@ -177,3 +177,17 @@ pub async fn member_counts(tx: &mut Tx, org: OrgId) -> DbResult<(i64, i64)> {
          FROM users u WHERE u.id IN (SELECT user_id FROM memberships WHERE org_id = $1)")
         .bind(org).fetch_one(c).await)?)
 }
+
+/// The address a user receives notification e-mails at ("" for none).
+pub async fn email_of(tx: &mut Tx, id: UserId) -> DbResult<String> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(id).fetch_one(c).await)?,
+    )
+}
+
+pub async fn set_email(tx: &mut Tx, id: UserId, email: &str, now: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
+        .bind(email).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}

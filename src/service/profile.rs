@@ -31,6 +31,39 @@ pub async fn set_locale(st: &AppState, p: &Principal, client: &str, locale: Loca
     Ok(())
 }
 
+/// Sets (or clears, with "") the address for notification e-mails.
+pub async fn set_email(st: &AppState, p: &Principal, client: &str, email: &str) -> Result<()> {
+    let email = email.trim();
+    if !email.is_empty() && !crate::mail::valid_address(email) {
+        return Err(Invalid::new("email", "invalid-email").into());
+    }
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let before = users::email_of(&mut tx, p.user_id).await?;
+    if before == email {
+        return Ok(());
+    }
+    users::set_email(&mut tx, p.user_id, email, now).await?;
+    audit(
+        &mut tx,
+        &p.actor(client),
+        None,
+        "user.email",
+        "user",
+        p.user_id,
+        json!({"before": before, "after": email}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn email(st: &AppState, p: &Principal) -> Result<String> {
+    let mut tx = st.db.read().await?;
+    Ok(users::email_of(&mut tx, p.user_id).await?)
+}
+
 /// Changes the user's own password after checking the current one. Other
 /// sessions of the user end; the one in use stays.
 pub async fn change_password(

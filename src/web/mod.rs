@@ -88,6 +88,7 @@ fn routes() -> Routes {
         .add("GET", "/overview", User, get(d::overview))
         .add("GET", "/profile", User, get(pr::page))
         .add("POST", "/profile/password", User, post(pr::change_password))
+        .add("POST", "/profile/email", User, post(pr::set_email))
         .add("POST", "/profile/tokens", User, post(pr::create_token))
         .add(
             "POST",

@@ -1066,3 +1066,105 @@ async fn spiked_clips_take_no_new_version_until_restored() {
     );
     assert_eq!(create().await.unwrap().status(), 201);
 }
+
+/// A minimal SMTP relay that keeps the DATA of each message.
+async fn smtp_sink() -> (String, std::sync::Arc<tokio::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let got = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((s, _)) = l.accept().await else { return };
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = s.into_split();
+                let mut r = BufReader::new(r);
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                let mut line = String::new();
+                while r.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            keep.lock().await.push(std::mem::take(&mut data));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                        }
+                    } else if line.starts_with("EHLO") {
+                        w.write_all(b"250-sink\r\n250 8BITMIME\r\n").await.unwrap();
+                    } else if line.starts_with("DATA") {
+                        in_data = true;
+                        w.write_all(b"354 go on\r\n").await.unwrap();
+                    } else if line.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        w.write_all(b"250 ok\r\n").await.unwrap();
+                    }
+                    line.clear();
+                }
+            });
+        }
+    });
+    (addr, got)
+}
+
+#[tokio::test]
+async fn notifications_are_emailed_when_a_relay_is_configured() {
+    let (relay, got) = smtp_sink().await;
+    let url = format!("smtp://{relay}");
+    let app = crate::helpers::spawn_app_with(&[
+        ("LANTOA_SMTP_URL", url.as_str()),
+        ("LANTOA_SMTP_FROM", "lantoa@baotinh.vn"),
+        ("LANTOA_PUBLIC_URL", "https://lantoa.baotinh.vn"),
+    ])
+    .await;
+    let n = app.network().await;
+    let b = app.login("a.editor").await;
+    let r = b
+        .post_form("/profile/email", &[("email", "not an address")])
+        .await;
+    assert_eq!(r.status(), 400);
+    let r = b
+        .post_form("/profile/email", &[("email", "bientap@baotinh.vn")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let c = in_review(&app, &n, "good_deeds").await;
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = got.lock().await.clone();
+        if mails.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // "submitted" and "approval needed", to the editor only (the only address).
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails[0].contains("To: <bientap@baotinh.vn>"));
+    use base64::Engine as _;
+    let body = mails[0]
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap()
+        .replace("\r\n", "");
+    let text = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(text.contains("gửi duyệt clip “Lễ ra quân”"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "https://lantoa.baotinh.vn/a/{}/clips/{}",
+            n.a.0, c.0
+        )),
+        "{text}"
+    );
+    // Sent once: another round sends nothing.
+    assert_eq!(svc::send_mail(&app.st).await.unwrap(), 0);
+}

@@ -26,6 +26,9 @@ struct ProfilePage {
     password_error: Option<String>,
     password_changed: bool,
     token_error: Option<String>,
+    email: String,
+    email_error: Option<String>,
+    mail_enabled: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -39,6 +42,7 @@ struct Extras {
     password_error: Option<String>,
     password_changed: bool,
     token_error: Option<String>,
+    email_error: Option<String>,
 }
 
 impl Default for Extras {
@@ -49,6 +53,7 @@ impl Default for Extras {
             password_error: None,
             password_changed: false,
             token_error: None,
+            email_error: None,
         }
     }
 }
@@ -56,6 +61,7 @@ impl Default for Extras {
 async fn show(st: &AppState, u: &CurrentUser, x: Extras) -> Result<Response> {
     let l = Layout::build(st, &u.ctx, None).await?;
     let tokens = profile::list_tokens(st, &u.p).await?;
+    let email = profile::email(st, &u.p).await?;
     render_status(
         x.status,
         &ProfilePage {
@@ -68,6 +74,9 @@ async fn show(st: &AppState, u: &CurrentUser, x: Extras) -> Result<Response> {
             password_error: x.password_error,
             password_changed: x.password_changed,
             token_error: x.token_error,
+            email,
+            email_error: x.email_error,
+            mail_enabled: st.config.smtp_url.is_some(),
         },
     )
 }
@@ -174,4 +183,35 @@ pub async fn revoke_token(
 ) -> Result<Response> {
     profile::revoke_token(&st, &u.p, &u.ctx.client_addr, TokenId(tid)).await?;
     Ok(Redirect::to("/profile").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets the address for notification e-mails.
+pub async fn set_email(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    FormData(f): FormData<EmailForm>,
+) -> Result<Response> {
+    match profile::set_email(&st, &u.p, &u.ctx.client_addr, &f.email).await {
+        Ok(()) => Ok(Redirect::to("/profile#email").into_response()),
+        Err(Error::Invalid(i)) => {
+            let tr = u.ctx.tr();
+            show(
+                &st,
+                &u,
+                Extras {
+                    status: StatusCode::BAD_REQUEST,
+                    email_error: Some(tr.t(i.message_id)),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }

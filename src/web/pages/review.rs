@@ -147,10 +147,7 @@ fn platform_label(l: &Layout, p: &str) -> String {
 }
 
 fn field_label(l: &Layout, field: &str) -> String {
-    match field.strip_prefix("variant:") {
-        Some(p) => format!("{} ({})", l.tr.t("edit-variant"), platform_label(l, p)),
-        None => l.tr.t(&format!("edit-{field}")),
-    }
+    svc::field_label(&l.tr, field)
 }
 
 fn roles_label(l: &Layout, roles: &[Role]) -> String {
@@ -996,43 +993,13 @@ struct InboxPage {
 
 /// A notification's sentence.
 pub fn notification_text(l: &Layout, n: &rdb::Notification) -> String {
-    let args: serde_json::Value = serde_json::from_str(&n.args).unwrap_or_default();
-    let s = |k: &str| match &args[k] {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        v => v.to_string(),
-    };
-    let mut a: Vec<(&'static str, String)> = vec![
-        ("clip", n.clip_title.clone().unwrap_or_default()),
-        ("by", s("by")),
-        ("step", s("step")),
-        ("note", s("note")),
-        ("from", s("from")),
-    ];
-    if let Some(ch) = args["changed"].as_array() {
-        a.push((
-            "changed",
-            ch.iter()
-                .filter_map(|x| x.as_str())
-                .map(|f| field_label(l, f))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    } else {
-        let r = s("reason");
-        a.push((
-            "changed",
-            if r.is_empty() {
-                String::new()
-            } else {
-                l.tr.t(&format!("void-reason-{r}"))
-            },
-        ));
-    }
-    if let Some(u) = args["until"].as_i64() {
-        a.push(("until", crate::clock::format_local(u, "Asia/Ho_Chi_Minh")));
-    }
-    l.tr.t_args(&format!("notify-{}", n.kind.replace('_', "-")), &a)
+    svc::notification_text(
+        &l.tr,
+        n.clip_title.as_deref(),
+        &n.kind,
+        &n.args,
+        "Asia/Ho_Chi_Minh",
+    )
 }
 
 pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Response> {

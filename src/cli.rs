@@ -78,6 +78,12 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 2.0)]
         upload_gib: f64,
     },
+    /// The clip page's server time with 5 versions and 50 comments vs a fresh clip.
+    Review {
+        /// Requests per page.
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -212,6 +218,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     }) = cli.command
     {
         return match crate::bench::ingest(seconds, upload_gib).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
+    if let Command::Bench(BenchCmd::Review { requests }) = cli.command {
+        return match crate::bench_review::review(requests).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         };

@@ -157,7 +157,7 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
         .await?;
         roots.push(id);
     }
-    for i in 0..20 {
+    for (i, root) in roots.iter().take(20).enumerate() {
         review::comment(
             &st,
             &ra,
@@ -166,7 +166,7 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
             heavy,
             review::NewComment {
                 body: format!("Đã sửa theo góp ý {i}."),
-                parent_id: Some(roots[i]),
+                parent_id: Some(*root),
                 ..Default::default()
             },
         )

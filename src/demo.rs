@@ -252,6 +252,7 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         )
         .await?;
         crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
+        crate::service::review::lint_new_clip(&mut tx, clip).await?;
         crate::jobs::enqueue(
             &mut tx,
             crate::service::uploads::INGEST_JOB,

@@ -1242,6 +1242,47 @@ pub fn lint_fields(
     out
 }
 
+/// Lints a clip's text as it arrived (a new clip from an upload) and raises the
+/// political flag when the watch list finds a term. In the caller's transaction.
+pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    let s = settings(tx, clip.agency_id).await?;
+    let variants: BTreeMap<String, String> =
+        serde_json::from_str(&clip.caption_variants).unwrap_or_default();
+    let findings = lint_fields(&s.rules(), &clip.title, &clip.caption, &variants);
+    let watch = findings.iter().any(|f| f.finding.political);
+    let (political, source) = if clip.political != 0 {
+        (true, clip.political_source.as_str())
+    } else if watch {
+        (true, "watch_list")
+    } else {
+        (false, "")
+    };
+    clips::save_content(
+        tx,
+        clip.id,
+        clip.revision,
+        &clips::Content {
+            title: &clip.title,
+            caption: &clip.caption,
+            category: &clip.category,
+            caption_variants: &clip.caption_variants,
+            hashtags: &clip.hashtags,
+            political,
+            political_source: source,
+            target_channels: &clip.target_channels,
+            publish_at: clip.publish_at,
+            publish_until: clip.publish_until,
+            lint: &serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
+        },
+        clip.updated_at,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Saves the clip's content (optimistic: refused when someone saved since
 /// `edit.revision`), lints it, sets the political flag, and voids approvals when
 /// anything that goes out changed.

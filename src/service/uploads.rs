@@ -535,6 +535,7 @@ async fn finish(
                 now,
             )
             .await?;
+            crate::service::review::lint_new_clip(&mut tx, c).await?;
             c
         }
     };

@@ -1168,3 +1168,188 @@ async fn notifications_are_emailed_when_a_relay_is_configured() {
     // Sent once: another round sends nothing.
     assert_eq!(svc::send_mail(&app.st).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_review_pages_render_and_their_forms_work() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dep = deputy(&app, &n).await;
+    let c = in_review(&app, &n, "good_deeds").await;
+    add_version(&app, c, n.a_reporter, "cc").await;
+    let clip_path = format!("/a/{}/clips/{}", n.a.0, c.0);
+    // The editor: clip page with comments, queue, compare, inbox.
+    let ed = app.login("a.editor").await;
+    let r = ed
+        .post_form(
+            &format!("{clip_path}/comments"),
+            &[
+                ("body", "Kiểm tra tên nhân vật"),
+                ("at", "00:03:10"),
+                ("until", "00:04:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = ed.get(&clip_path).await.text().await.unwrap();
+    for needle in [
+        "id=\"comments\"",
+        "00:03:10–00:04:00",
+        "id=\"approval\"",
+        "id=\"history\"",
+        "id=\"edit-form\"",
+    ] {
+        assert!(html.contains(needle), "clip page lacks {needle}");
+    }
+    // A bad timecode is refused on the page, in Vietnamese, keeping the page.
+    let r = ed
+        .post_form(
+            &format!("{clip_path}/comments"),
+            &[("body", "x"), ("at", "9:99:99")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Mốc thời gian không hợp lệ")
+    );
+    let r = ed.get(&format!("/a/{}/queue?q=review", n.a.0)).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains(&clip_path));
+    let r = ed.get(&format!("{clip_path}/compare")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap().matches("class=\"sync\"").count(), 2);
+    assert_eq!(ed.get("/inbox").await.status(), 200);
+    // A save from an old revision keeps what was typed.
+    let r = ed
+        .post_form(
+            &format!("{clip_path}/edit"),
+            &[
+                ("revision", "0"),
+                ("title", "Tiêu đề mới gõ"),
+                ("category", "good_deeds"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("value=\"Tiêu đề mới gõ\""),
+        "typed title kept"
+    );
+    assert!(body.contains("id=\"notice\""));
+    // The head gives a delegation through the page.
+    let head = app.login("a.head").await;
+    let r = head.get(&format!("/a/{}/delegations", n.a.0)).await;
+    assert_eq!(r.status(), 200);
+    let r = head
+        .post_form(
+            &format!("/a/{}/delegations", n.a.0),
+            &[
+                ("to_user", &dep.0.to_string()),
+                ("starts_at", "2020-01-01T08:00"),
+                ("ends_at", "2099-01-01T08:00"),
+                ("note", "Đi công tác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 400, "longer than a year is refused");
+    let r = head
+        .post_form(
+            &format!("/a/{}/delegations", n.a.0),
+            &[
+                ("to_user", &dep.0.to_string()),
+                (
+                    "starts_at",
+                    &lantoa::clock::datetime_input(app.clock.now_ms(), "Asia/Ho_Chi_Minh"),
+                ),
+                (
+                    "ends_at",
+                    &lantoa::clock::datetime_input(
+                        app.clock.now_ms() + 86_400_000,
+                        "Asia/Ho_Chi_Minh",
+                    ),
+                ),
+                ("note", "Đi công tác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = head
+        .get(&format!("/a/{}/delegations", n.a.0))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Đang hiệu lực"), "active delegation listed");
+    // The admin edits the policy through the page; a bad one is explained.
+    let admin = app.login("a.admin").await;
+    assert_eq!(
+        admin
+            .get(&format!("/a/{}/review-settings", n.a.0))
+            .await
+            .status(),
+        200
+    );
+    let r = admin
+        .post_form(
+            &format!("/a/{}/review-settings", n.a.0),
+            &[
+                ("political_1", "editor"),
+                ("other_1", "editor"),
+                ("approval_ttl_hours", "48"),
+                ("tone_style", "new"),
+                ("checklist", "Đã xác minh nguồn tin"),
+                ("official_names", "Ủy ban nhân dân tỉnh"),
+                ("watch_list", "biển Đông"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("người đứng đầu"));
+    let r = admin
+        .post_form(
+            &format!("/a/{}/review-settings", n.a.0),
+            &[
+                ("political_1", "head"),
+                ("political_1_kt", "1"),
+                ("other_1", "editor"),
+                ("other_2", "head"),
+                ("approval_ttl_hours", "48"),
+                ("tone_style", "new"),
+                ("checklist", "Đã xác minh nguồn tin\nĐã kiểm tra phụ đề"),
+                ("official_names", "Ủy ban nhân dân tỉnh"),
+                ("watch_list", "biển Đông"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut tx = app.st.db.read().await.unwrap();
+    let s = svc::settings(&mut tx, n.a).await.unwrap();
+    assert_eq!(s.policy.other.len(), 2);
+    assert_eq!(s.approval_ttl_hours, 48);
+    assert_eq!(s.checklist.len(), 2);
+    assert_eq!(s.watch_list, vec!["biển Đông".to_string()]);
+    drop(tx);
+    // The reporter cannot open the settings or give delegations.
+    let rep = app.login("a.reporter").await;
+    assert_eq!(
+        rep.get(&format!("/a/{}/review-settings", n.a.0))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        rep.get(&format!("/a/{}/delegations", n.a.0)).await.status(),
+        403
+    );
+    // A watch-list term in the text raises the political flag on save.
+    let s = save(&app, n.a_reporter, n.a, c, |e| {
+        e.caption = "Khẳng định chủ quyền trên biển Đông.".into()
+    })
+    .await
+    .unwrap();
+    assert!(s.political, "watch-list term flags the clip");
+    assert_eq!(clip(&app, n.a, c).await.political_source, "watch_list");
+}

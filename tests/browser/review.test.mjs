@@ -206,6 +206,24 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
         assert.ok(history.includes(line), `history shows "${line}"`);
       }
       await screenshot(page, 'review-approved.png');
+
+      // v1 and v2 side by side, playing in sync.
+      await page.locator('#compare-link').click();
+      await page.locator('#compare video.sync').first().waitFor();
+      await page.evaluate(() =>
+        Promise.all([...document.querySelectorAll('video.sync')].map((v) =>
+          v.readyState >= 1 ? null : new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })))));
+      await page.evaluate(() => { document.querySelectorAll('video.sync')[0].currentTime = 2; });
+      await page.waitForFunction(() => document.querySelectorAll('video.sync')[1].currentTime > 1.9);
+      await page.locator('#sync-play').click();
+      await page.waitForTimeout(1200);
+      const [a, b, paused] = await page.evaluate(() => {
+        const v = [...document.querySelectorAll('video.sync')];
+        return [v[0].currentTime, v[1].currentTime, v[1].paused];
+      });
+      assert.ok(!paused, 'the second player plays too');
+      assert.ok(a > 2.5 && Math.abs(a - b) < 0.35, `players in sync: ${a} vs ${b}`);
+      await page.locator('#sync-pause').click();
     }, { failureScreenshot: 'review-head.png' });
   });
 });

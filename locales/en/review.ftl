@@ -247,3 +247,5 @@ profile-email = Notification e-mail
 profile-email-hint = Leave empty to receive none. Notifications are always in the Inbox.
 profile-email-off = The server has no mail relay (SMTP) configured; notifications are in the Inbox only.
 invalid-email = Invalid e-mail address.
+lock-mine = You hold the edit lock; others see that you are editing.
+lock-release = Done, release the lock

@@ -247,3 +247,5 @@ profile-email = Nhận thông báo qua e-mail
 profile-email-hint = Để trống nếu không muốn nhận thư. Thông báo vẫn luôn có trong mục Thông báo.
 profile-email-off = Máy chủ chưa cấu hình gửi thư (SMTP); thông báo chỉ có trong mục Thông báo.
 invalid-email = Địa chỉ e-mail không hợp lệ.
+lock-mine = Bạn đang giữ quyền sửa clip này; người khác thấy bạn đang sửa.
+lock-release = Xong, nhả quyền sửa

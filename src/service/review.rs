@@ -1195,6 +1195,28 @@ pub struct Edit {
     pub publish_until: String,
 }
 
+/// The clip's current content as an edit (what the form starts from).
+pub fn edit_of_clip(c: &Clip, tz: &str) -> Edit {
+    let t = |ms: Option<i64>| {
+        ms.map(|m| crate::clock::datetime_input(m, tz))
+            .unwrap_or_default()
+    };
+    Edit {
+        revision: c.revision,
+        title: c.title.clone(),
+        caption: c.caption.clone(),
+        category: c.category.clone(),
+        variants: serde_json::from_str(&c.caption_variants).unwrap_or_default(),
+        hashtags: serde_json::from_str::<Vec<String>>(&c.hashtags)
+            .unwrap_or_default()
+            .join(" "),
+        political: c.political != 0,
+        channels: serde_json::from_str(&c.target_channels).unwrap_or_default(),
+        publish_at: t(c.publish_at),
+        publish_until: t(c.publish_until),
+    }
+}
+
 /// What a save did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Saved {

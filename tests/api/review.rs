@@ -161,26 +161,7 @@ async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
 }
 
 fn edit_of(k: &lantoa::db::clips::Clip) -> Edit {
-    Edit {
-        revision: k.revision,
-        title: k.title.clone(),
-        caption: k.caption.clone(),
-        category: k.category.clone(),
-        variants: serde_json::from_str(&k.caption_variants).unwrap(),
-        hashtags: serde_json::from_str::<Vec<String>>(&k.hashtags)
-            .unwrap()
-            .join(" "),
-        political: k.political != 0,
-        channels: serde_json::from_str(&k.target_channels).unwrap(),
-        publish_at: k
-            .publish_at
-            .map(|t| lantoa::clock::datetime_input(t, "Asia/Ho_Chi_Minh"))
-            .unwrap_or_default(),
-        publish_until: k
-            .publish_until
-            .map(|t| lantoa::clock::datetime_input(t, "Asia/Ho_Chi_Minh"))
-            .unwrap_or_default(),
-    }
+    svc::edit_of_clip(k, "Asia/Ho_Chi_Minh")
 }
 
 async fn save(

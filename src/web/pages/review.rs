@@ -160,42 +160,7 @@ fn roles_label(l: &Layout, roles: &[Role]) -> String {
 
 impl EditView {
     pub fn of_clip(l: &Layout, c: &Clip, tz: &str) -> EditView {
-        let variants: BTreeMap<String, String> =
-            serde_json::from_str(&c.caption_variants).unwrap_or_default();
-        let channels: Vec<String> = serde_json::from_str(&c.target_channels).unwrap_or_default();
-        let hashtags: Vec<String> = serde_json::from_str(&c.hashtags).unwrap_or_default();
-        let t = |ms: Option<i64>| {
-            ms.map(|m| crate::clock::datetime_input(m, tz))
-                .unwrap_or_default()
-        };
-        EditView {
-            revision: c.revision,
-            title: c.title.clone(),
-            caption: c.caption.clone(),
-            category: c.category.clone(),
-            variants: PLATFORMS
-                .iter()
-                .map(|p| Choice {
-                    code: p,
-                    label: platform_label(l, p),
-                    value: variants.get(*p).cloned().unwrap_or_default(),
-                    checked: false,
-                })
-                .collect(),
-            hashtags: hashtags.join(" "),
-            political: c.political != 0,
-            channels: PLATFORMS
-                .iter()
-                .map(|p| Choice {
-                    code: p,
-                    label: platform_label(l, p),
-                    value: String::new(),
-                    checked: channels.iter().any(|x| x == p),
-                })
-                .collect(),
-            publish_at: t(c.publish_at),
-            publish_until: t(c.publish_until),
-        }
+        EditView::of_edit(l, &svc::edit_of_clip(c, tz))
     }
 
     fn of_edit(l: &Layout, e: &Edit) -> EditView {
@@ -639,31 +604,8 @@ pub async fn apply_fix(
             .await?
             .ok_or(Error::NotFound)?
     };
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let mut edit: Edit = {
-        let v = EditView::of_clip(&l, &clip, &a.agency.time_zone);
-        Edit {
-            revision: f.revision,
-            title: v.title,
-            caption: v.caption,
-            category: v.category,
-            variants: v
-                .variants
-                .into_iter()
-                .map(|c| (c.code.to_string(), c.value))
-                .collect(),
-            hashtags: v.hashtags,
-            political: v.political,
-            channels: v
-                .channels
-                .into_iter()
-                .filter(|c| c.checked)
-                .map(|c| c.code.to_string())
-                .collect(),
-            publish_at: v.publish_at,
-            publish_until: v.publish_until,
-        }
-    };
+    let mut edit = svc::edit_of_clip(&clip, &a.agency.time_zone);
+    edit.revision = f.revision;
     let text = match f.field.as_str() {
         "title" => &mut edit.title,
         "caption" => &mut edit.caption,

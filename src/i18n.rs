@@ -125,6 +125,7 @@ mod tests {
             "src/web/api",
             "src/domain",
             "src/service",
+            "src/lint",
         ] {
             if let Ok(rd) = std::fs::read_dir(dir) {
                 files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));

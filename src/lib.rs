@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod jobs;
 pub mod keys;
+pub mod lint;
 pub mod media;
 pub mod server;
 pub mod service;

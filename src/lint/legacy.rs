@@ -496,6 +496,24 @@ fn vni_keys_word(tok: &str, new_style: bool) -> Option<(String, bool)> {
     Some((syl.placed(&chars, new_style).into_iter().collect(), inner))
 }
 
+/// For a file that is not UTF-8: which legacy encoding its bytes look like, and
+/// a command that converts it.
+pub(crate) fn guess_bytes(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let text: String = bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_80[usize::from(b - 0x80)],
+            b => char::from(b),
+        })
+        .collect();
+    let spans = detect_8bit(&text);
+    Some(match spans.first()?.rule {
+        "legacy_tcvn3" => ("TCVN3 (ABC)", "iconv -f TCVN5712-1 -t UTF-8 FILE"),
+        "legacy_viscii" => ("VISCII", "iconv -f VISCII -t UTF-8 FILE"),
+        _ => ("VNI Windows", "Unikey Toolkit (VNI Windows → Unicode)"),
+    })
+}
+
 /// Unicode to TCVN3 as it looks when pasted (the inverse of `decode`), for
 /// tests and the benchmark's generated pastes. Letters TCVN3 lacks stay as they are.
 pub(crate) fn encode_tcvn3(s: &str) -> String {

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod cli;
 pub mod corpus;
 
 mod chars;

@@ -93,6 +93,13 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 2.0)]
         upload_gib: f64,
     },
+    /// Captions per second of the text lint on one core vs NFC + word split, and
+    /// false positives on the correct-text corpus.
+    Lint {
+        /// Number of generated captions.
+        #[arg(long, default_value_t = 10_000)]
+        captions: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -215,6 +222,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     // The lint needs neither settings nor a database.
     if let Command::Lint(a) = &cli.command {
         return crate::lint::cli::run(a.file.as_deref(), a.json, a.style);
+    }
+    if let Command::Bench(BenchCmd::Lint { captions }) = cli.command {
+        crate::bench::lint(captions);
+        return ExitCode::SUCCESS;
     }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,

@@ -71,4 +71,21 @@ email soyte@tinh.gov.vn.",
 sáng tạo và chuyển đổi số quốc gia, Sở Khoa học và Công nghệ đã phối hợp với các xã, phường hướng dẫn \
 người dân sử dụng dịch vụ công trực tuyến. Đến nay, 95% hồ sơ thủ tục hành chính của tỉnh được tiếp nhận \
 qua mạng; tỷ lệ hài lòng của người dân đạt 98,2%.",
+    "🔴 TRỰC TIẾP: Lễ khai mạc Đại hội đại biểu Đảng bộ tỉnh lần thứ XX, nhiệm kỳ 2025 – 2030 👉 Xem thêm tại \
+baotinh.vn #baotinh #daihoidang",
+    "Sáng 3-10, UBND tỉnh phối hợp với HĐND tỉnh tổ chức phiên chất vấn. Ông Lê Văn Tùng, Giám đốc Sở Xây \
+dựng, trả lời về tiến độ dự án đường cao tốc. “Chúng tôi sẽ hoàn thành trước ngày 30-6-2026”, ông Tùng khẳng \
+định. Theo PGS.TS Nguyễn Văn An, Trường Đại học Kinh tế Quốc dân, lạm phát năm nay ở mức 3,5 - 4%.",
+    "Đội U.23 Việt Nam thắng Thái Lan 2-1 tại SEA Games 33. Giá xăng RON 95-III giảm 320 đồng/lít từ 15h \
+ngày 12/9. Thời tiết: Hôm nay trời nắng, nhiệt độ 32-35°C; chiều tối có mưa rào và dông rải rác.",
+    "Bà Nguyễn Thị Thủy, 65 tuổi, cho biết: \"Tôi rất vui mừng khi con đường được làm mới.\" 📍 Địa chỉ: Số \
+12, đường Trần Hưng Đạo, phường Hòa Bình. ☎️ Đường dây nóng: 0208.3855.123",
+    "Ông nói: “Tôi không biết gì hết…”. Sau đó ông im lặng. Tỉnh có 3 thành phố, 6 huyện; 72 xã, phường, \
+thị trấn (trước khi sắp xếp).",
+    "Chính phủ các nước G7 cam kết hỗ trợ. Cơ quan nhà nước có thẩm quyền đã vào cuộc. Ông là đảng viên có \
+40 năm tuổi Đảng. Công an nhân dân tỉnh triệt phá đường dây đánh bạc qua mạng; lực lượng công an tỉnh đã \
+bắt giữ 12 đối tượng. Tại Đắk Lắk, bà con dân tộc Ê Đê đón Tết cổ truyền; ở Ea H'leo, mưa lớn gây sạt lở.",
+    "Bộ trưởng Bộ Y tế làm việc với Sở Y tế tỉnh. Trong quá trình thực hiện, cơ sở y tế tuyến xã còn thiếu \
+bác sĩ; các cơ sở giáo dục chủ động phòng dịch. Ngày 30-4-1975, miền Nam hoàn toàn giải phóng, đất nước \
+thống nhất.",
 ];

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use super::punct::at_sentence_start;
+use super::punct::{at_sentence_start, maybe_sentence_start};
 use super::syllable::{fold_word, lower, upper};
 use super::words::is_word_char;
 use super::{Out, Rules, Severity};
@@ -216,7 +216,7 @@ fn capitalisation(out: &mut Out, span: &[Tok], entry: &Entry) -> bool {
     if letters().count() >= 2 && letters().all(|&c| upper(c) == c && lower(c) != c) {
         return false;
     }
-    let sentence = at_sentence_start(text, span[0].start);
+    let sentence = maybe_sentence_start(text, span[0].start);
     let mut wrong = false;
     let mut fixed_words: Vec<String> = Vec::new();
     for (k, (t, form)) in span.iter().zip(&entry.forms).enumerate() {

@@ -217,3 +217,31 @@ pub(crate) fn at_sentence_start(text: &str, pos: usize) -> bool {
     }
     true
 }
+
+/// Could a sentence begin at byte `pos`? The lenient twin of `at_sentence_start`,
+/// for names whose listed form starts lower case ("ngân sách nhà nước"): a capital
+/// there is wrong only in mid-sentence, after a word, a number or a comma.
+pub(crate) fn maybe_sentence_start(text: &str, pos: usize) -> bool {
+    // After a hashtag ("#tintuc Ngân sách…") a caption often starts again.
+    let before = text[..pos].trim_end();
+    if before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|w| w.starts_with('#') && w.len() > 1)
+    {
+        return true;
+    }
+    let mut newline = false;
+    for c in text[..pos].chars().rev() {
+        if c == '\n' {
+            newline = true;
+        } else if c.is_whitespace() || matches!(c, '“' | '"' | '\'' | '‘' | '(' | '[' | '«') {
+            continue;
+        } else {
+            return newline
+                || !(c.is_alphanumeric()
+                    || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '/' | '&'));
+        }
+    }
+    true
+}

@@ -317,6 +317,18 @@ fn caught() -> Vec<Case> {
             s("ngân sách nhà nước"),
         ),
         old(
+            "Theo luật, Cơ quan nhà nước phải trả lời.",
+            "capitalisation",
+            "Cơ quan nhà nước",
+            s("cơ quan nhà nước"),
+        ),
+        old(
+            "Năm 2025 Ngân sách nhà nước tăng.",
+            "capitalisation",
+            "Ngân sách nhà nước",
+            s("ngân sách nhà nước"),
+        ),
+        old(
             "Theo Bộ lao động - thương binh và xã hội.",
             "capitalisation",
             "Bộ lao động - thương binh và xã hội",
@@ -617,6 +629,31 @@ const CLEAN: &[(&str, ToneStyle, &str)] = &[
         "capitalisation",
         ToneStyle::Old,
         "Doanh nghiệp nhà nước phải công khai.",
+    ),
+    (
+        "capitalisation",
+        ToneStyle::Old,
+        "Xem baotinh.vn/tin. Cơ quan nhà nước vào cuộc.",
+    ),
+    (
+        "capitalisation",
+        ToneStyle::Old,
+        "Trời mưa... Cơ quan nhà nước vào cuộc.",
+    ),
+    (
+        "capitalisation",
+        ToneStyle::Old,
+        "Xem video #baotinh Cơ quan nhà nước vào cuộc.",
+    ),
+    (
+        "capitalisation",
+        ToneStyle::Old,
+        "Từ tháng 8. Ngân sách nhà nước tăng.",
+    ),
+    (
+        "capitalisation",
+        ToneStyle::Old,
+        "Đường dây nóng 1900 1234\nCơ quan nhà nước trực 24/24.",
     ),
     (
         "capitalisation",

@@ -83,8 +83,9 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn keys(dir: &str) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
+    /// Every message id defined in a language's files, with repeats.
+    fn all_keys(dir: &str) -> Vec<String> {
+        let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for line in text.lines() {
@@ -93,11 +94,28 @@ mod tests {
                     && !k.starts_with('#')
                     && !k.is_empty()
                 {
-                    out.insert(k.trim().to_string());
+                    out.push(k.trim().to_string());
                 }
             }
         }
         out
+    }
+
+    fn keys(dir: &str) -> BTreeSet<String> {
+        all_keys(dir).into_iter().collect()
+    }
+
+    #[test]
+    fn no_message_is_defined_twice() {
+        // Fluent refuses to load a language with a repeated id, at the first page.
+        for dir in ["locales/vi", "locales/en"] {
+            let mut seen = BTreeSet::new();
+            let twice: Vec<String> = all_keys(dir)
+                .into_iter()
+                .filter(|k| !seen.insert(k.clone()))
+                .collect();
+            assert!(twice.is_empty(), "{dir}: defined twice: {twice:?}");
+        }
     }
 
     #[test]
@@ -125,6 +143,7 @@ mod tests {
             "src/web/api",
             "src/domain",
             "src/service",
+            "src/lint",
         ] {
             if let Ok(rd) = std::fs::read_dir(dir) {
                 files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));

@@ -106,9 +106,6 @@ checklist-title = Checklist before approval
 
 lint-title = Text check
 lint-clean = No problems found.
-lint-severity-error = Error
-lint-severity-warning = Warning
-lint-severity-info = Note
 lint-apply = Change to
 
 edit-heading = What goes out

@@ -106,9 +106,6 @@ checklist-title = Danh mục kiểm tra trước khi duyệt
 
 lint-title = Soát chính tả, văn phong
 lint-clean = Không phát hiện vấn đề.
-lint-severity-error = Lỗi
-lint-severity-warning = Cảnh báo
-lint-severity-info = Lưu ý
 lint-apply = Sửa thành
 
 edit-heading = Nội dung đăng

@@ -71,7 +71,7 @@ async fn help_lists_every_subcommand() {
     assert!(o.status.success());
     let t = text(&o);
     for sub in [
-        "serve", "worker", "migrate", "demo", "agency", "user", "token", "audit", "config",
+        "serve", "worker", "migrate", "demo", "agency", "user", "token", "audit", "config", "lint",
     ] {
         assert!(t.contains(sub), "--help lacks {sub}: {t}");
     }

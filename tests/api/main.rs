@@ -8,6 +8,7 @@ mod helpers;
 mod ingest;
 mod isolation;
 mod jobs;
+mod lint_cli;
 mod members;
 mod ops;
 mod profile;

@@ -1334,3 +1334,73 @@ async fn the_review_pages_render_and_their_forms_work() {
     assert!(s.political, "watch-list term flags the clip");
     assert_eq!(clip(&app, n.a, c).await.political_source, "watch_list");
 }
+
+#[tokio::test]
+async fn lint_findings_block_approval_until_fixed_with_one_click() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let c = in_review(&app, &n, "good_deeds").await;
+    // An eth for Đ and a misplaced tone mark: errors.
+    let s = save(&app, n.a_reporter, n.a, c, |e| {
+        e.caption = "Ðoàn thanh niên giúp bà con khắc phục hậu quả lũ lựơng lớn.".into()
+    })
+    .await
+    .unwrap();
+    let rules: Vec<&str> = s.findings.iter().map(|f| f.finding.rule.as_str()).collect();
+    assert!(
+        rules.contains(&"eth") && rules.contains(&"tone_placement"),
+        "{rules:?}"
+    );
+    let (p, _) = who(&app, n.a_reporter).await;
+    let org = agency(&app, n.a).await;
+    svc::unlock(&app.st, &p, &org, c).await.unwrap();
+    tick_all(&app, n.a_editor, n.a, c).await;
+    let (code, msg) = refusal(
+        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "approval_refused");
+    assert!(msg.contains("2 errors"), "{msg}");
+    // The editor applies each suggestion from the clip page.
+    let ed = app.login("a.editor").await;
+    let clip_path = format!("/a/{}/clips/{}", n.a.0, c.0);
+    for _ in 0..2 {
+        let k = clip(&app, n.a, c).await;
+        let f = svc::stored_findings(&k)
+            .into_iter()
+            .find(|f| f.finding.severity == lantoa::lint::Severity::Error)
+            .expect("an error left");
+        let html = ed.get(&clip_path).await.text().await.unwrap();
+        assert!(html.contains("id=\"lint\""));
+        let r = ed
+            .post_form(
+                &format!("{clip_path}/lint/apply"),
+                &[
+                    ("revision", &k.revision.to_string()),
+                    ("field", &f.field),
+                    ("start", &f.finding.start.to_string()),
+                    ("end", &f.finding.end.to_string()),
+                    ("found", &f.finding.found),
+                    ("suggestion", f.finding.suggestion.as_deref().unwrap()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let k = clip(&app, n.a, c).await;
+    assert_eq!(
+        k.caption,
+        "Đoàn thanh niên giúp bà con khắc phục hậu quả lũ lượng lớn."
+    );
+    assert_eq!(svc::lint_errors(&k), 0);
+    let (ep, _) = who(&app, n.a_editor).await;
+    svc::unlock(&app.st, &ep, &org, c).await.unwrap();
+    // The text changed, so the ticks still stand (they are per version) and approval goes through.
+    assert_eq!(
+        act(&app, n.a_head, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+}

@@ -65,6 +65,11 @@ pub enum Command {
     /// Measure performance against baselines run side by side (prints ratios).
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Serve local stand-ins of the platforms' APIs (a sandbox for tests and the demo).
+    MockPlatforms {
+        #[arg(long, default_value = "127.0.0.1:9100")]
+        listen: std::net::SocketAddr,
+    },
     /// Check Vietnamese text (a file, or standard input): legacy encodings, NFC, tone
     /// marks, official names, spacing. Exit 1 on an error, 2 on unreadable input.
     Lint(LintArgs),
@@ -252,6 +257,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(e),
         };
     }
+    if let Command::MockPlatforms { listen } = cli.command {
+        return match crate::mockplatforms::serve(listen).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(format!("mock platforms on {listen}: {e}")),
+        };
+    }
     if let Command::Bench(BenchCmd::Review { requests }) = cli.command {
         return match crate::bench_review::review(requests).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -270,7 +281,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
     match command {
-        Command::Config(_) | Command::Bench(_) | Command::Lint(_) => ExitCode::SUCCESS,
+        Command::Config(_)
+        | Command::Bench(_)
+        | Command::Lint(_)
+        | Command::MockPlatforms { .. } => ExitCode::SUCCESS,
         Command::Migrate => {
             println!(
                 "schema is at version {}",

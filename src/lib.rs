@@ -22,6 +22,8 @@ pub mod keys;
 pub mod lint;
 pub mod mail;
 pub mod media;
+pub mod mockplatforms;
+pub mod platforms;
 pub mod server;
 pub mod service;
 pub mod state;

@@ -11,6 +11,7 @@ mod jobs;
 mod lint_cli;
 mod members;
 mod ops;
+mod platforms;
 mod profile;
 mod recovery;
 mod review;

@@ -1,0 +1,135 @@
+//! `lantoa mock-platforms`: local stand-ins for the platforms' APIs, for tests
+//! and the demo's sandbox. They answer on the same paths with the same
+//! headers, status codes and error bodies as the documented APIs
+//! (../shared/reference/platform-apis.md), keep a record of everything they
+//! received (with the SHA-256 of each uploaded video), and inject faults on
+//! demand: per request with the `X-Mock-Fault` header, or for the next
+//! requests with `POST /__admin/faults`.
+//!
+//! Never part of what users run against real platforms: only this subcommand
+//! and the tests start it. Platforms so far: YouTube.
+
+pub mod youtube;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+/// A fault to inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// 503 with the platform's error body.
+    ServerError,
+    /// 429 (or the platform's rate-limit form) with `Retry-After`.
+    RateLimited,
+    /// The token is refused as expired.
+    TokenExpired,
+    /// The connection drops after half of the request's bytes are stored.
+    DropMidUpload,
+    /// The daily quota is used up.
+    Quota,
+    /// The platform rejects the video as a duplicate.
+    Duplicate,
+}
+
+impl Fault {
+    pub fn parse(s: &str) -> Option<Fault> {
+        serde_json::from_value(serde_json::Value::String(s.trim().to_string())).ok()
+    }
+}
+
+/// What a mock received: one row per created object.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    pub platform: String,
+    /// The platform's id of what was created (video id, post id…).
+    pub id: String,
+    pub title: String,
+    pub bytes: u64,
+    /// SHA-256 of the exact bytes received.
+    pub sha256: String,
+    pub deleted: bool,
+}
+
+#[derive(Default)]
+pub struct Mocks {
+    pub faults: Mutex<VecDeque<Fault>>,
+    pub records: Mutex<Vec<Record>>,
+    pub youtube: youtube::YouTubeMock,
+}
+
+pub type Shared = Arc<Mocks>;
+
+impl Mocks {
+    /// The next armed fault, or the one the request asks for.
+    pub fn fault(&self, header: Option<&str>) -> Option<Fault> {
+        self.fault_where(header, |_| true)
+    }
+
+    /// Like [`Mocks::fault`], but an armed fault this request cannot show
+    /// (`applies` false) stays armed for a later one.
+    pub fn fault_where(
+        &self,
+        header: Option<&str>,
+        applies: impl Fn(Fault) -> bool,
+    ) -> Option<Fault> {
+        if let Some(f) = header.and_then(Fault::parse) {
+            return Some(f);
+        }
+        let mut q = self.faults.lock().ok()?;
+        match q.front() {
+            Some(f) if applies(*f) => q.pop_front(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ArmFaults {
+    fault: Fault,
+    #[serde(default = "one")]
+    count: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+async fn arm(State(m): State<Shared>, axum::Json(a): axum::Json<ArmFaults>) -> impl IntoResponse {
+    if let Ok(mut q) = m.faults.lock() {
+        for _ in 0..a.count.min(1000) {
+            q.push_back(a.fault);
+        }
+    }
+    axum::http::StatusCode::NO_CONTENT
+}
+
+async fn records(State(m): State<Shared>) -> impl IntoResponse {
+    let r = m.records.lock().map(|r| r.clone()).unwrap_or_default();
+    axum::Json(r)
+}
+
+/// All mock platforms on one router.
+pub fn router(m: Shared) -> Router {
+    Router::new()
+        .route("/__admin/faults", post(arm))
+        .route("/__admin/records", get(records))
+        .merge(youtube::routes())
+        .with_state(m)
+}
+
+/// Serves the mocks on `listen` until the process ends.
+pub async fn serve(listen: std::net::SocketAddr) -> std::io::Result<()> {
+    let l = tokio::net::TcpListener::bind(listen).await?;
+    println!(
+        "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3",
+        l.local_addr()?
+    );
+    axum::serve(l, router(Arc::new(Mocks::default()))).await
+}

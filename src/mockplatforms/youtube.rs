@@ -1,0 +1,434 @@
+//! The YouTube Data API v3 stand-in: resumable upload sessions (start →
+//! PUT bytes in contiguous ranges → 308 with `Range` or 201 with the video;
+//! `bytes */N` probes answer the final response again once done), video status
+//! and delete, Bearer tokens (`ya29.…`), Google's error bodies.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{Fault, Record, Shared};
+
+struct UploadSession {
+    total: u64,
+    received: u64,
+    hasher: Sha256,
+    title: String,
+    privacy: String,
+    /// The final answer, repeated to every later probe.
+    done: Option<(u16, String)>,
+}
+
+struct Video {
+    privacy: String,
+    upload_status: String,
+    rejection: Option<String>,
+}
+
+#[derive(Default)]
+pub struct YouTubeMock {
+    sessions: Mutex<HashMap<String, UploadSession>>,
+    videos: Mutex<HashMap<String, Video>>,
+}
+
+fn random_id(len: usize) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    crate::crypto::random_bytes::<16>()
+        .iter()
+        .cycle()
+        .take(len)
+        .enumerate()
+        .map(|(i, b)| ABC[(*b as usize + i * 7) % ABC.len()] as char)
+        .collect()
+}
+
+/// Google's error body.
+fn error(status: StatusCode, reason: &str, message: &str) -> Response {
+    let body = serde_json::json!({"error": {"code": status.as_u16(), "message": message,
+        "errors": [{"message": message, "domain": "youtube", "reason": reason}]}});
+    let mut r = (status, axum::Json(body)).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS || reason == "rateLimitExceeded" {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    r
+}
+
+fn fault_response(f: Fault) -> Option<Response> {
+    Some(match f {
+        Fault::ServerError => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "backendError",
+            "Backend Error",
+        ),
+        Fault::RateLimited => error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rateLimitExceeded",
+            "The request cannot be completed because you have exceeded the rate limit.",
+        ),
+        Fault::TokenExpired => error(
+            StatusCode::UNAUTHORIZED,
+            "authError",
+            "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+        ),
+        Fault::Quota => error(
+            StatusCode::FORBIDDEN,
+            "quotaExceeded",
+            "The request cannot be completed because you have exceeded your quota.",
+        ),
+        Fault::DropMidUpload | Fault::Duplicate => return None,
+    })
+}
+
+/// The bearer token, if it looks like a Google access token.
+fn authorized(h: &HeaderMap) -> bool {
+    h.get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|t| t.starts_with("ya29.") && t.len() > 8)
+}
+
+fn unauthorized() -> Response {
+    error(
+        StatusCode::UNAUTHORIZED,
+        "authError",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+    )
+}
+
+fn fault_of(m: &Shared, h: &HeaderMap) -> Option<Fault> {
+    m.fault(h.get("x-mock-fault").and_then(|v| v.to_str().ok()))
+}
+
+#[derive(Deserialize)]
+struct StartQuery {
+    #[serde(rename = "uploadType")]
+    upload_type: Option<String>,
+}
+
+async fn start(
+    State(m): State<Shared>,
+    Query(q): Query<StartQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+        return r;
+    }
+    if q.upload_type.as_deref() != Some("resumable") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalidParameter",
+            "uploadType must be resumable",
+        );
+    }
+    let Some(total) = headers
+        .get("x-upload-content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "missingRequiredParameter",
+            "X-Upload-Content-Length is required",
+        );
+    };
+    let meta: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let title = meta["snippet"]["title"].as_str().unwrap_or("").to_string();
+    if title.is_empty() || title.chars().count() > 100 || title.contains(['<', '>']) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalidTitle",
+            "The request metadata specifies an invalid video title.",
+        );
+    }
+    let id = random_id(24);
+    if let Ok(mut s) = m.youtube.sessions.lock() {
+        s.insert(
+            id.clone(),
+            UploadSession {
+                total,
+                received: 0,
+                hasher: Sha256::new(),
+                title,
+                privacy: meta["status"]["privacyStatus"]
+                    .as_str()
+                    .unwrap_or("private")
+                    .to_string(),
+                done: None,
+            },
+        );
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let location = format!(
+        "http://{host}/upload/youtube/v3/videos?uploadType=resumable&upload_id={id}&part=snippet,status"
+    );
+    let mut r = StatusCode::OK.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+#[derive(Deserialize)]
+struct PutQuery {
+    upload_id: Option<String>,
+}
+
+fn incomplete(received: u64) -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    if received > 0
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes=0-{}", received - 1))
+    {
+        r.headers_mut().insert("range", v);
+    }
+    r
+}
+
+fn final_response(status: u16, body: &str) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A response whose body breaks off: the client sees the connection drop.
+fn dropped() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (mock fault)"))
+    });
+    Response::new(Body::from_stream(stream))
+}
+
+async fn put(
+    State(m): State<Shared>,
+    Query(q): Query<PutQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    let Some(id) = q.upload_id else {
+        return error(StatusCode::BAD_REQUEST, "invalidParameter", "upload_id");
+    };
+    let range = headers
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    // A dropped connection and a duplicate need bytes: probes leave them armed.
+    let probe = range.starts_with("bytes */");
+    let fault = m.fault_where(
+        headers.get("x-mock-fault").and_then(|v| v.to_str().ok()),
+        |f| !(probe && matches!(f, Fault::DropMidUpload | Fault::Duplicate)),
+    );
+    if let Some(r) = fault.and_then(fault_response) {
+        return r;
+    }
+    let (start, total) = {
+        let sessions = m.youtube.sessions.lock().expect("sessions");
+        let Some(s) = sessions.get(&id) else {
+            return error(
+                StatusCode::NOT_FOUND,
+                "notFound",
+                "Upload session not found.",
+            );
+        };
+        if let Some((status, body)) = &s.done {
+            return final_response(*status, body);
+        }
+        if probe {
+            return incomplete(s.received);
+        }
+        let parsed = range
+            .strip_prefix("bytes ")
+            .and_then(|r| r.split_once('/'))
+            .and_then(|(span, total)| {
+                let (a, _) = span.split_once('-')?;
+                Some((a.parse::<u64>().ok()?, total.parse::<u64>().ok()?))
+            });
+        match parsed {
+            // Ranges must be contiguous; otherwise none of this request is kept.
+            Some((a, t)) if a == s.received && t == s.total => (a, t),
+            _ => return incomplete(s.received),
+        }
+    };
+    let limit = if fault == Some(Fault::DropMidUpload) {
+        let len = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        Some(len / 2)
+    } else {
+        None
+    };
+    let mut stream = body.into_data_stream();
+    let mut got = 0u64;
+    let mut chunks: Vec<Bytes> = Vec::new();
+    while let Some(c) = stream.next().await {
+        let Ok(c) = c else { break };
+        match limit {
+            Some(l) if got + c.len() as u64 >= l => {
+                chunks.push(c.slice(..(l - got) as usize));
+                got = l;
+                break;
+            }
+            _ => {
+                got += c.len() as u64;
+                chunks.push(c);
+            }
+        }
+    }
+    let mut sessions = m.youtube.sessions.lock().expect("sessions");
+    let Some(s) = sessions.get_mut(&id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "notFound",
+            "Upload session not found.",
+        );
+    };
+    if s.received != start || start + got > total {
+        return incomplete(s.received);
+    }
+    for c in &chunks {
+        s.hasher.update(c);
+    }
+    s.received += got;
+    if limit.is_some() {
+        return dropped();
+    }
+    if s.received < s.total {
+        return incomplete(s.received);
+    }
+    let video_id = random_id(11);
+    let sha = hex::encode(std::mem::take(&mut s.hasher).finalize());
+    let duplicate = fault == Some(Fault::Duplicate);
+    let body = serde_json::json!({
+        "kind": "youtube#video", "id": video_id,
+        "snippet": {"title": s.title},
+        "status": {"uploadStatus": if duplicate {"rejected"} else {"uploaded"},
+                   "privacyStatus": s.privacy,
+                   "rejectionReason": if duplicate {Some("duplicate")} else {None}},
+    })
+    .to_string();
+    s.done = Some((201, body.clone()));
+    if let Ok(mut v) = m.youtube.videos.lock() {
+        v.insert(
+            video_id.clone(),
+            Video {
+                privacy: s.privacy.clone(),
+                upload_status: if duplicate { "rejected" } else { "processed" }.into(),
+                rejection: duplicate.then(|| "duplicate".to_string()),
+            },
+        );
+    }
+    if let Ok(mut r) = m.records.lock() {
+        r.push(Record {
+            platform: "youtube".into(),
+            id: video_id,
+            title: s.title.clone(),
+            bytes: s.received,
+            sha256: sha,
+            deleted: false,
+        });
+    }
+    final_response(201, &body)
+}
+
+#[derive(Deserialize)]
+struct VideoQuery {
+    id: Option<String>,
+}
+
+async fn videos_get(
+    State(m): State<Shared>,
+    Query(q): Query<VideoQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+        return r;
+    }
+    let ids = q.id.unwrap_or_default();
+    let videos = m.youtube.videos.lock().expect("videos");
+    let items: Vec<serde_json::Value> = ids
+        .split(',')
+        .filter_map(|id| videos.get(id).map(|v| (id, v)))
+        .map(|(id, v)| {
+            serde_json::json!({"kind": "youtube#video", "id": id,
+                "status": {"uploadStatus": v.upload_status, "privacyStatus": v.privacy,
+                           "rejectionReason": v.rejection}})
+        })
+        .collect();
+    axum::Json(serde_json::json!({"kind": "youtube#videoListResponse", "items": items}))
+        .into_response()
+}
+
+async fn videos_delete(
+    State(m): State<Shared>,
+    Query(q): Query<VideoQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+        return r;
+    }
+    let id = q.id.unwrap_or_default();
+    let removed = m
+        .youtube
+        .videos
+        .lock()
+        .map(|mut v| v.remove(&id).is_some())
+        .unwrap_or(false);
+    if !removed {
+        return error(
+            StatusCode::NOT_FOUND,
+            "videoNotFound",
+            "The video that you are trying to delete cannot be found.",
+        );
+    }
+    if let Ok(mut r) = m.records.lock() {
+        for rec in r
+            .iter_mut()
+            .filter(|r| r.platform == "youtube" && r.id == id)
+        {
+            rec.deleted = true;
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/upload/youtube/v3/videos", post(start).put(put))
+        .route("/resumable/upload/youtube/v3/videos", post(start).put(put))
+        .route(
+            "/youtube/v3/videos",
+            axum::routing::get(videos_get).delete(videos_delete),
+        )
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}

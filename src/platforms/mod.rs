@@ -1,0 +1,52 @@
+//! Connectors to the platforms' real APIs (one module per platform), and the
+//! classification of their errors. Every base URL is configurable, so the same
+//! code talks to the platform or to `lantoa mock-platforms` on loopback.
+
+pub mod youtube;
+
+use std::time::Duration;
+
+/// What to do about a failed platform call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Try again later (network, 5xx, rate limits), after `after` when given.
+    Retry { after: Option<Duration> },
+    /// The channel's authorisation is dead or insufficient: reconnect it.
+    Reconnect,
+    /// The platform refused this content (metadata, format, duplicate): fix it.
+    FixContent,
+    /// Nothing will help (quota for the day, policy, unknown permanent errors).
+    Permanent,
+}
+
+/// A failed platform call, with the platform's own words kept for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformError {
+    pub class: ErrorClass,
+    pub status: Option<u16>,
+    /// The platform's machine-readable reason (e.g. `quotaExceeded`, `190`).
+    pub code: String,
+    /// The platform's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for PlatformError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            Some(s) => write!(f, "{} ({} {})", self.message, s, self.code),
+            None => write!(f, "{} ({})", self.message, self.code),
+        }
+    }
+}
+
+impl PlatformError {
+    /// A transport failure (connection refused or dropped, timeout): retry.
+    pub fn network(e: &reqwest::Error) -> PlatformError {
+        PlatformError {
+            class: ErrorClass::Retry { after: None },
+            status: None,
+            code: "network".into(),
+            message: e.to_string(),
+        }
+    }
+}

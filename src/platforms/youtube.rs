@@ -1,0 +1,356 @@
+//! YouTube Data API v3: resumable upload (start a session, send from the
+//! offset the server reports, probe before ever starting again), status, delete.
+//!
+//! The session URI is the handle: the caller persists it before the first byte
+//! and, after a timeout or a crash, probes it instead of starting a second
+//! session, so a video is never created twice.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::{ErrorClass, PlatformError};
+
+/// Chunks must be multiples of 256 KiB.
+pub const CHUNK_UNIT: u64 = 256 * 1024;
+
+/// What goes out with the video.
+#[derive(Debug, Clone, Serialize)]
+pub struct VideoMeta {
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    /// public, unlisted or private.
+    pub privacy: String,
+}
+
+/// Where a resumable session stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Session {
+    /// The video exists: its id.
+    Done { video_id: String },
+    /// Bytes before `next` are stored.
+    Incomplete { next: u64 },
+    /// The session expired before completion: nothing was created; start again.
+    Gone,
+}
+
+/// The processing state of an uploaded video.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VideoStatus {
+    /// uploaded, processed, failed, rejected or deleted.
+    pub upload_status: String,
+    pub privacy: String,
+    pub reason: Option<String>,
+}
+
+pub struct YouTube {
+    http: reqwest::Client,
+    /// Root of the API, `https://www.googleapis.com` or a mock.
+    base: String,
+}
+
+fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    h.get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// Sorts a YouTube error response into what to do about it.
+pub fn classify(status: u16, body: &[u8], after: Option<Duration>) -> PlatformError {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let reason = v["error"]["errors"][0]["reason"]
+        .as_str()
+        .or_else(|| v["error"]["status"].as_str())
+        .or_else(|| v["error"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let message = v["error"]["message"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
+    let class = match (status, reason.as_str()) {
+        (401, _) | (_, "authError" | "invalid_grant" | "forbidden") => ErrorClass::Reconnect,
+        (403 | 400, "quotaExceeded" | "uploadLimitExceeded") => ErrorClass::Permanent,
+        (403 | 429, "rateLimitExceeded" | "userRateLimitExceeded") | (429, _) => {
+            ErrorClass::Retry { after }
+        }
+        (500 | 502 | 503 | 504, _) => ErrorClass::Retry { after },
+        (400, _) => ErrorClass::FixContent,
+        _ => ErrorClass::Permanent,
+    };
+    PlatformError {
+        class,
+        status: Some(status),
+        code: reason,
+        message,
+    }
+}
+
+/// The next offset from a 308's `Range: bytes=0-N` (none: nothing stored).
+fn next_from_range(h: &reqwest::header::HeaderMap) -> u64 {
+    h.get("range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes=0-"))
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .map_or(0, |last| last + 1)
+}
+
+impl YouTube {
+    pub fn new(base: &str) -> YouTube {
+        YouTube {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(600))
+                .build()
+                .unwrap_or_default(),
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Sends a request and reads the whole response; a response cut short is a
+    /// network failure (the caller probes and resumes).
+    async fn exchange(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), PlatformError> {
+        let r = req.send().await.map_err(|e| PlatformError::network(&e))?;
+        let status = r.status();
+        let headers = r.headers().clone();
+        let body = r.bytes().await.map_err(|e| PlatformError::network(&e))?;
+        Ok((status, headers, body.to_vec()))
+    }
+
+    /// Starts a resumable session for `size` bytes; returns the session URI.
+    pub async fn start(
+        &self,
+        token: &str,
+        meta: &VideoMeta,
+        size: u64,
+    ) -> Result<String, PlatformError> {
+        let body = serde_json::json!({
+            "snippet": {"title": meta.title, "description": meta.description, "tags": meta.tags},
+            "status": {"privacyStatus": meta.privacy, "selfDeclaredMadeForKids": false},
+        });
+        let (status, headers, bytes) = self
+            .exchange(
+                self.http
+                    .post(format!(
+                        "{}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
+                        self.base
+                    ))
+                    .bearer_auth(token)
+                    .header(CONTENT_TYPE, "application/json; charset=UTF-8")
+                    .header("X-Upload-Content-Length", size.to_string())
+                    .header("X-Upload-Content-Type", "video/mp4")
+                    .body(body.to_string()),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &bytes, retry_after(&headers)));
+        }
+        headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| PlatformError {
+                class: ErrorClass::Retry { after: None },
+                status: Some(status.as_u16()),
+                code: "noLocation".into(),
+                message: "the session was started without a Location".into(),
+            })
+    }
+
+    fn finished(status: StatusCode, body: &[u8]) -> Option<String> {
+        if status == StatusCode::CREATED || status == StatusCode::OK {
+            let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+            return v["id"].as_str().map(str::to_string);
+        }
+        None
+    }
+
+    /// Asks a session where it stands (`Content-Range: bytes */size`).
+    pub async fn probe(
+        &self,
+        token: &str,
+        session: &str,
+        size: u64,
+    ) -> Result<Session, PlatformError> {
+        let (status, headers, body) = self
+            .exchange(
+                self.http
+                    .put(session)
+                    .bearer_auth(token)
+                    .header(CONTENT_LENGTH, "0")
+                    .header(CONTENT_RANGE, format!("bytes */{size}")),
+            )
+            .await?;
+        if let Some(id) = Self::finished(status, &body) {
+            return Ok(Session::Done { video_id: id });
+        }
+        match status.as_u16() {
+            308 => Ok(Session::Incomplete {
+                next: next_from_range(&headers),
+            }),
+            404 | 410 => Ok(Session::Gone),
+            s => Err(classify(s, &body, retry_after(&headers))),
+        }
+    }
+
+    /// Sends the file from wherever the session stands, in chunks, and returns
+    /// the video id. Always probes first, so a resumed call never repeats bytes.
+    pub async fn upload(
+        &self,
+        token: &str,
+        session: &str,
+        file: &Path,
+        size: u64,
+        chunk: u64,
+        mut progress: impl FnMut(u64),
+    ) -> Result<String, PlatformError> {
+        let chunk = (chunk / CHUNK_UNIT).max(1) * CHUNK_UNIT;
+        let io = |e: std::io::Error| PlatformError {
+            class: ErrorClass::Retry { after: None },
+            status: None,
+            code: "io".into(),
+            message: e.to_string(),
+        };
+        let mut f = tokio::fs::File::open(file).await.map_err(io)?;
+        let mut next = match self.probe(token, session, size).await? {
+            Session::Done { video_id } => return Ok(video_id),
+            Session::Incomplete { next } => next,
+            Session::Gone => {
+                return Err(PlatformError {
+                    class: ErrorClass::Retry { after: None },
+                    status: Some(404),
+                    code: "sessionExpired".into(),
+                    message: "the upload session expired before completion".into(),
+                });
+            }
+        };
+        loop {
+            progress(next);
+            let end = (next + chunk).min(size);
+            let mut buf = vec![0u8; (end - next) as usize];
+            f.seek(std::io::SeekFrom::Start(next)).await.map_err(io)?;
+            f.read_exact(&mut buf).await.map_err(io)?;
+            let range = if size == 0 {
+                "bytes */0".to_string()
+            } else {
+                format!("bytes {next}-{}/{size}", end - 1)
+            };
+            let (status, headers, body) = self
+                .exchange(
+                    self.http
+                        .put(session)
+                        .bearer_auth(token)
+                        .header(CONTENT_TYPE, "video/mp4")
+                        .header(CONTENT_RANGE, range)
+                        .body(buf),
+                )
+                .await?;
+            if let Some(id) = Self::finished(status, &body) {
+                progress(size);
+                return Ok(id);
+            }
+            if status.as_u16() != 308 {
+                return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+            }
+            // Never assume the whole chunk arrived: go by the server's Range.
+            next = next_from_range(&headers);
+        }
+    }
+
+    /// The video's processing state.
+    pub async fn status(&self, token: &str, id: &str) -> Result<VideoStatus, PlatformError> {
+        let (status, headers, body) = self
+            .exchange(
+                self.http
+                    .get(format!(
+                        "{}/youtube/v3/videos?part=status&id={id}",
+                        self.base
+                    ))
+                    .bearer_auth(token),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let Some(item) = v["items"].get(0) else {
+            return Ok(VideoStatus {
+                upload_status: "deleted".into(),
+                privacy: String::new(),
+                reason: None,
+            });
+        };
+        let s = &item["status"];
+        Ok(VideoStatus {
+            upload_status: s["uploadStatus"].as_str().unwrap_or("").into(),
+            privacy: s["privacyStatus"].as_str().unwrap_or("").into(),
+            reason: s["failureReason"]
+                .as_str()
+                .or_else(|| s["rejectionReason"].as_str())
+                .map(str::to_string),
+        })
+    }
+
+    /// Deletes a video (takedown).
+    pub async fn delete(&self, token: &str, id: &str) -> Result<(), PlatformError> {
+        let (status, headers, body) = self
+            .exchange(
+                self.http
+                    .delete(format!("{}/youtube/v3/videos?id={id}", self.base))
+                    .bearer_auth(token),
+            )
+            .await?;
+        if status.is_success() || status == StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        Err(classify(status.as_u16(), &body, retry_after(&headers)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_classified_with_the_platforms_words_kept() {
+        let quota = br#"{"error":{"code":403,"message":"The request cannot be completed because you have exceeded your quota.","errors":[{"message":"x","domain":"youtube.quota","reason":"quotaExceeded"}]}}"#;
+        let e = classify(403, quota, None);
+        assert_eq!(e.class, ErrorClass::Permanent);
+        assert_eq!(e.code, "quotaExceeded");
+        assert!(e.message.contains("exceeded your quota"));
+        let rate =
+            br#"{"error":{"code":403,"message":"Rate","errors":[{"reason":"rateLimitExceeded"}]}}"#;
+        assert_eq!(
+            classify(403, rate, Some(Duration::from_secs(3))).class,
+            ErrorClass::Retry {
+                after: Some(Duration::from_secs(3))
+            }
+        );
+        assert_eq!(classify(401, b"{}", None).class, ErrorClass::Reconnect);
+        assert_eq!(
+            classify(
+                400,
+                br#"{"error":{"errors":[{"reason":"invalidTitle"}]}}"#,
+                None
+            )
+            .class,
+            ErrorClass::FixContent
+        );
+        assert!(matches!(
+            classify(503, b"", None).class,
+            ErrorClass::Retry { .. }
+        ));
+        assert_eq!(
+            classify(400, br#"{"error":"invalid_grant"}"#, None).class,
+            ErrorClass::Reconnect
+        );
+    }
+}

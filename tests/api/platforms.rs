@@ -1,0 +1,203 @@
+//! The YouTube connector against the YouTube mock over real HTTP: success,
+//! every injected fault, and resuming after a connection dropped at 50 %.
+
+use std::sync::Arc;
+
+use lantoa::mockplatforms::{Fault, Mocks, Record, router};
+use lantoa::platforms::ErrorClass;
+use lantoa::platforms::youtube::{Session, VideoMeta, YouTube};
+use sha2::{Digest, Sha256};
+
+async fn mock() -> (String, Arc<Mocks>) {
+    let m = Arc::new(Mocks::default());
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    let app = router(m.clone());
+    tokio::spawn(async move { axum::serve(l, app).await });
+    (base, m)
+}
+
+fn arm(m: &Mocks, f: Fault) {
+    m.faults.lock().unwrap().push_back(f);
+}
+
+fn meta() -> VideoMeta {
+    VideoMeta {
+        title: "Lễ ra quân".into(),
+        description: "Sáng nay… #tinhnha".into(),
+        tags: vec!["tinhnha".into()],
+        privacy: "public".into(),
+    }
+}
+
+/// A file of `n` pseudo-random bytes and its SHA-256.
+fn file(n: usize) -> (tempfile::NamedTempFile, String) {
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let bytes: Vec<u8> = (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), &bytes).unwrap();
+    (f, hex::encode(Sha256::digest(&bytes)))
+}
+
+fn records(m: &Mocks) -> Vec<Record> {
+    m.records.lock().unwrap().clone()
+}
+
+const TOKEN: &str = "ya29.test-token";
+
+#[tokio::test]
+async fn a_chunked_upload_creates_one_video_with_the_exact_bytes() {
+    let (base, m) = mock().await;
+    let yt = YouTube::new(&base);
+    let (f, sha) = file(1_000_000);
+    let session = yt.start(TOKEN, &meta(), 1_000_000).await.unwrap();
+    assert_eq!(
+        yt.probe(TOKEN, &session, 1_000_000).await.unwrap(),
+        Session::Incomplete { next: 0 }
+    );
+    let mut seen = Vec::new();
+    let id = yt
+        .upload(TOKEN, &session, f.path(), 1_000_000, 256 * 1024, |o| {
+            seen.push(o)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, vec![0, 262_144, 524_288, 786_432, 1_000_000]);
+    let r = records(&m);
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].id.as_str(), r[0].sha256.as_str(), r[0].bytes),
+        (id.as_str(), sha.as_str(), 1_000_000)
+    );
+    // A later probe or upload on the same session answers the same video, never a second one.
+    assert_eq!(
+        yt.probe(TOKEN, &session, 1_000_000).await.unwrap(),
+        Session::Done {
+            video_id: id.clone()
+        }
+    );
+    assert_eq!(
+        yt.upload(TOKEN, &session, f.path(), 1_000_000, 256 * 1024, |_| {})
+            .await
+            .unwrap(),
+        id
+    );
+    assert_eq!(records(&m).len(), 1);
+    assert_eq!(
+        yt.status(TOKEN, &id).await.unwrap().upload_status,
+        "processed"
+    );
+    yt.delete(TOKEN, &id).await.unwrap();
+    assert!(records(&m)[0].deleted);
+    assert_eq!(
+        yt.status(TOKEN, &id).await.unwrap().upload_status,
+        "deleted"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_dropped_at_half_way_resumes_from_the_servers_offset() {
+    let (base, m) = mock().await;
+    let yt = YouTube::new(&base);
+    let (f, sha) = file(2 * 262_144);
+    let session = yt.start(TOKEN, &meta(), 524_288).await.unwrap();
+    arm(&m, Fault::DropMidUpload);
+    let e = yt
+        .upload(TOKEN, &session, f.path(), 524_288, 524_288, |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(e.class, ErrorClass::Retry { .. }), "{e}");
+    assert_eq!(
+        yt.probe(TOKEN, &session, 524_288).await.unwrap(),
+        Session::Incomplete { next: 262_144 }
+    );
+    let mut from = Vec::new();
+    yt.upload(TOKEN, &session, f.path(), 524_288, 524_288, |o| {
+        from.push(o)
+    })
+    .await
+    .unwrap();
+    assert_eq!(from[0], 262_144, "resumed at 50 %, not from the start");
+    let r = records(&m);
+    assert_eq!((r.len(), r[0].sha256.as_str()), (1, sha.as_str()));
+}
+
+#[tokio::test]
+async fn faults_are_classified_and_the_platforms_message_is_kept() {
+    let (base, m) = mock().await;
+    let yt = YouTube::new(&base);
+    let (f, _) = file(300_000);
+    for (fault, class, code) in [
+        (Fault::Quota, ErrorClass::Permanent, "quotaExceeded"),
+        (Fault::TokenExpired, ErrorClass::Reconnect, "authError"),
+        (
+            Fault::ServerError,
+            ErrorClass::Retry { after: None },
+            "backendError",
+        ),
+        (
+            Fault::RateLimited,
+            ErrorClass::Retry {
+                after: Some(std::time::Duration::from_secs(1)),
+            },
+            "rateLimitExceeded",
+        ),
+    ] {
+        arm(&m, fault);
+        let e = yt.start(TOKEN, &meta(), 300_000).await.unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (class, code), "{fault:?}");
+        assert!(!e.message.is_empty());
+    }
+    // A bad token and bad metadata.
+    let e = yt.start("not-a-token", &meta(), 1).await.unwrap_err();
+    assert_eq!(e.class, ErrorClass::Reconnect);
+    let mut bad = meta();
+    bad.title = "x".repeat(101);
+    let e = yt.start(TOKEN, &bad, 1).await.unwrap_err();
+    assert_eq!(
+        (e.class, e.code.as_str()),
+        (ErrorClass::FixContent, "invalidTitle")
+    );
+    // The token expires during the upload: reconnect, then the same session resumes.
+    let session = yt.start(TOKEN, &meta(), 300_000).await.unwrap();
+    m.faults.lock().unwrap().clear();
+    let first = yt.probe(TOKEN, &session, 300_000).await.unwrap();
+    assert_eq!(first, Session::Incomplete { next: 0 });
+    arm(&m, Fault::TokenExpired);
+    let e = yt
+        .upload(TOKEN, &session, f.path(), 300_000, 262_144, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.class, ErrorClass::Reconnect);
+    let id = yt
+        .upload(
+            "ya29.refreshed",
+            &session,
+            f.path(),
+            300_000,
+            262_144,
+            |_| {},
+        )
+        .await
+        .unwrap();
+    // A duplicate is created but rejected by the platform.
+    let s2 = yt.start(TOKEN, &meta(), 300_000).await.unwrap();
+    arm(&m, Fault::Duplicate);
+    let dup = yt
+        .upload(TOKEN, &s2, f.path(), 300_000, 524_288, |_| {})
+        .await
+        .unwrap();
+    let st = yt.status(TOKEN, &dup).await.unwrap();
+    assert_eq!(
+        (st.upload_status.as_str(), st.reason.as_deref()),
+        ("rejected", Some("duplicate"))
+    );
+    assert_ne!(id, dup);
+}

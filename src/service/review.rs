@@ -1367,7 +1367,7 @@ pub async fn save(
             .arg("state", Arg::Msg(state.message_id()))
             .into());
     }
-    check_lock(&mut tx, &clip, p, &w.roles, now, tz).await?;
+    let taken_over = check_lock(&mut tx, &clip, p, &w.roles, now, tz).await?;
     if clip.revision != edit.revision {
         return Err(Refusal::new("edit_conflict", "edit-conflict")
             .arg("at", Arg::Time(clip.updated_at, tz.into()))
@@ -1439,6 +1439,19 @@ pub async fn save(
             .into());
     }
     clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
+    if let Some(before) = taken_over {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            "clip.lock_takeover",
+            "clip",
+            clip.id,
+            json!({"before": {"holder": before.holder, "since": before.since}, "after": {"holder": p.user_id}}),
+            now,
+        )
+        .await?;
+    }
     let mut diff = serde_json::Map::new();
     let bj = serde_json::to_value(&before).unwrap_or_default();
     let aj = serde_json::to_value(&after).unwrap_or_default();
@@ -1536,14 +1549,15 @@ async fn check_lock(
     roles: &[Role],
     now: i64,
     tz: &str,
-) -> Result<()> {
+) -> Result<Option<LockView>> {
     let l = lock_view(tx, clip, p.user_id, now).await?;
     if l.holder.is_none() || l.mine {
-        return Ok(());
+        return Ok(None);
     }
     let may_take = roles.iter().any(|r| matches!(r, Role::Editor | Role::Head));
     if l.stale && may_take {
-        return Ok(());
+        // Someone else's stale lock, taken over.
+        return Ok(Some(l));
     }
     let mut r = Refusal::new(
         "clip_locked",

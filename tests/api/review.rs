@@ -643,11 +643,35 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     assert_eq!(code, "edit_conflict");
     assert!(msg.contains("kept in the form"), "{msg}");
     assert_eq!(clip(&app, n.a, c).await.title, "Tiêu đề của phóng viên");
-    // A reporter cannot take over someone's stale lock.
+    let mut tx = app.st.db.read().await.unwrap();
+    let h = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
+    assert_eq!(
+        h.iter()
+            .filter(|e| e.action == "clip.lock_takeover")
+            .count(),
+        1
+    );
+    drop(tx);
+    // Taking over by saving is recorded too.
+    app.clock.advance_ms(3 * 60_000);
+    save(&app, n.a_head, n.a, c, |e| e.caption.push_str(" Cập nhật."))
+        .await
+        .unwrap();
+    let mut tx = app.st.db.read().await.unwrap();
+    let h = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
+    assert_eq!(
+        h.iter()
+            .filter(|e| e.action == "clip.lock_takeover")
+            .count(),
+        2
+    );
+    drop(tx);
+    // A reporter cannot take over someone's stale lock (the head's, now).
     app.clock.advance_ms(3 * 60_000);
     let (code, _) = refusal(svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap_err());
     assert_eq!(code, "clip_locked");
-    svc::unlock(&app.st, &ep, &org, c).await.unwrap();
+    let (hp, _) = who(&app, n.a_head).await;
+    svc::unlock(&app.st, &hp, &org, c).await.unwrap();
     // Raising the flag: anyone. Lowering: the head only.
     let s = save(&app, n.a_reporter, n.a, c, |e| e.political = true)
         .await

@@ -7,8 +7,9 @@
 //! requests with `POST /__admin/faults`.
 //!
 //! Never part of what users run against real platforms: only this subcommand
-//! and the tests start it. Platforms so far: YouTube.
+//! and the tests start it. Platforms so far: YouTube, Facebook Page Reels.
 
+pub mod facebook;
 pub mod youtube;
 
 use std::collections::VecDeque;
@@ -62,6 +63,7 @@ pub struct Mocks {
     pub faults: Mutex<VecDeque<Fault>>,
     pub records: Mutex<Vec<Record>>,
     pub youtube: youtube::YouTubeMock,
+    pub facebook: facebook::FacebookMock,
 }
 
 pub type Shared = Arc<Mocks>;
@@ -121,6 +123,7 @@ pub fn router(m: Shared) -> Router {
         .route("/__admin/faults", post(arm))
         .route("/__admin/records", get(records))
         .merge(youtube::routes())
+        .merge(facebook::routes())
         .with_state(m)
 }
 
@@ -128,7 +131,8 @@ pub fn router(m: Shared) -> Router {
 pub async fn serve(listen: std::net::SocketAddr) -> std::io::Result<()> {
     let l = tokio::net::TcpListener::bind(listen).await?;
     println!(
-        "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3",
+        "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
+         Facebook Graph at /v25.0 and rupload at /video-upload/v25.0",
         l.local_addr()?
     );
     axum::serve(l, router(Arc::new(Mocks::default()))).await

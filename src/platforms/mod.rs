@@ -2,6 +2,7 @@
 //! classification of their errors. Every base URL is configurable, so the same
 //! code talks to the platform or to `lantoa mock-platforms` on loopback.
 
+pub mod facebook;
 pub mod youtube;
 
 use std::time::Duration;

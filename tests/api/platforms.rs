@@ -201,3 +201,151 @@ async fn faults_are_classified_and_the_platforms_message_is_kept() {
     );
     assert_ne!(id, dup);
 }
+
+mod facebook {
+    use super::*;
+    use lantoa::platforms::facebook::Facebook;
+
+    const PAGE: &str = "104857600";
+    const PAGE_TOKEN: &str = "EAAGtest";
+
+    fn fb(base: &str) -> Facebook {
+        Facebook::new(base, base, "v25.0")
+    }
+
+    #[tokio::test]
+    async fn a_reel_is_started_uploaded_finished_and_deleted() {
+        let (base, m) = mock().await;
+        let fb = fb(&base);
+        let (f, sha) = file(700_000);
+        let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        assert!(url.ends_with(&format!("/video-upload/v25.0/{video}")));
+        let st = fb.status(&video, PAGE_TOKEN).await.unwrap();
+        assert_eq!(
+            (st.video_status.as_str(), st.bytes_transferred),
+            ("uploading", 0)
+        );
+        fb.upload(&video, PAGE_TOKEN, f.path(), 700_000)
+            .await
+            .unwrap();
+        let st = fb.status(&video, PAGE_TOKEN).await.unwrap();
+        assert_eq!(
+            (st.video_status.as_str(), st.bytes_transferred),
+            ("upload_complete", 700_000)
+        );
+        // Uploading again sends nothing: the status says everything arrived.
+        fb.upload(&video, PAGE_TOKEN, f.path(), 700_000)
+            .await
+            .unwrap();
+        fb.finish(
+            PAGE,
+            PAGE_TOKEN,
+            &video,
+            "Lễ ra quân #tinhnha",
+            "Lễ ra quân",
+        )
+        .await
+        .unwrap();
+        // Finish repeated after a timeout publishes nothing twice.
+        fb.finish(
+            PAGE,
+            PAGE_TOKEN,
+            &video,
+            "Lễ ra quân #tinhnha",
+            "Lễ ra quân",
+        )
+        .await
+        .unwrap();
+        let r = records(&m);
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].platform.as_str(), r[0].sha256.as_str()),
+            ("facebook", sha.as_str())
+        );
+        let st = fb.status(&video, PAGE_TOKEN).await.unwrap();
+        assert_eq!(
+            (st.video_status.as_str(), st.publishing.as_str()),
+            ("ready", "complete")
+        );
+        fb.delete(&video, PAGE_TOKEN).await.unwrap();
+        assert!(records(&m)[0].deleted);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_upload_resumes_from_the_reported_offset() {
+        let (base, m) = mock().await;
+        let fb = fb(&base);
+        let (f, sha) = file(600_000);
+        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        arm(&m, Fault::DropMidUpload);
+        let e = fb
+            .upload(&video, PAGE_TOKEN, f.path(), 600_000)
+            .await
+            .unwrap_err();
+        assert!(matches!(e.class, ErrorClass::Retry { .. }), "{e}");
+        assert_eq!(
+            fb.status(&video, PAGE_TOKEN)
+                .await
+                .unwrap()
+                .bytes_transferred,
+            300_000
+        );
+        fb.upload(&video, PAGE_TOKEN, f.path(), 600_000)
+            .await
+            .unwrap();
+        fb.finish(PAGE, PAGE_TOKEN, &video, "x", "x").await.unwrap();
+        assert_eq!(records(&m)[0].sha256, sha);
+    }
+
+    #[tokio::test]
+    async fn graph_errors_are_classified_and_the_daily_reel_limit_holds() {
+        let (base, m) = mock().await;
+        let fb = fb(&base);
+        arm(&m, Fault::TokenExpired);
+        let e = fb.start(PAGE, PAGE_TOKEN).await.unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (ErrorClass::Reconnect, "190"));
+        assert!(e.message.contains("Session has expired"));
+        arm(&m, Fault::RateLimited);
+        let e = fb.start(PAGE, PAGE_TOKEN).await.unwrap_err();
+        assert_eq!(
+            e.class,
+            ErrorClass::Retry {
+                after: Some(std::time::Duration::from_secs(60))
+            },
+            "waits as long as the usage header says"
+        );
+        arm(&m, Fault::ServerError);
+        assert!(matches!(
+            fb.start(PAGE, PAGE_TOKEN).await.unwrap_err().class,
+            ErrorClass::Retry { .. }
+        ));
+        assert_eq!(
+            fb.start(PAGE, "not-a-token").await.unwrap_err().class,
+            ErrorClass::Reconnect
+        );
+        // Finishing without bytes, and a duplicate.
+        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        let e = fb
+            .finish(PAGE, PAGE_TOKEN, &video, "x", "x")
+            .await
+            .unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (ErrorClass::FixContent, "6000"));
+        let (f, _) = file(1000);
+        fb.upload(&video, PAGE_TOKEN, f.path(), 1000).await.unwrap();
+        arm(&m, Fault::Duplicate);
+        let e = fb
+            .finish(PAGE, PAGE_TOKEN, &video, "x", "x")
+            .await
+            .unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (ErrorClass::FixContent, "506"));
+        // 30 reels per Page in 24 hours (one was started above).
+        for _ in 1..30 {
+            fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        }
+        let e = fb.start(PAGE, PAGE_TOKEN).await.unwrap_err();
+        assert_eq!(e.code, "4");
+        assert!(e.message.contains("30"));
+        // Another Page is not affected.
+        fb.start("999", PAGE_TOKEN).await.unwrap();
+    }
+}

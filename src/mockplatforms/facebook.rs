@@ -1,0 +1,387 @@
+//! The Facebook Graph API stand-in for Page Reels: start → rupload (from an
+//! offset, `Authorization: OAuth`) → status phases → finish → delete; Page
+//! tokens (`EAA…`); Graph error objects with an `fbtrace_id`; usage headers; the
+//! 30 reels per Page per 24 hours limit (the error code for that limit is not
+//! documented; the mock answers code 4).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use super::{Fault, Record, Shared};
+
+/// Reels one Page may publish through the API in 24 hours.
+pub const REELS_PER_DAY: usize = 30;
+
+struct Reel {
+    page: String,
+    total: u64,
+    received: u64,
+    hasher: Sha256,
+    sha256: Option<String>,
+    published: bool,
+    deleted: bool,
+    description: String,
+}
+
+#[derive(Default)]
+pub struct FacebookMock {
+    reels: Mutex<HashMap<String, Reel>>,
+    starts: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+fn fbtrace() -> String {
+    hex::encode(crate::crypto::random_bytes::<6>())
+}
+
+fn error(status: StatusCode, code: i64, message: &str, transient: bool) -> Response {
+    let body = serde_json::json!({"error": {"message": message, "type": "OAuthException",
+        "code": code, "is_transient": transient, "fbtrace_id": fbtrace()}});
+    (status, axum::Json(body)).into_response()
+}
+
+fn fault_response(f: Fault) -> Option<Response> {
+    Some(match f {
+        Fault::ServerError => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            2,
+            "Service temporarily unavailable",
+            true,
+        ),
+        Fault::RateLimited => {
+            let mut r = error(
+                StatusCode::BAD_REQUEST,
+                32,
+                "(#32) Page request limit reached",
+                false,
+            );
+            r.headers_mut().insert(
+                "x-business-use-case-usage",
+                HeaderValue::from_static(
+                    r#"{"1":[{"type":"pages","call_count":100,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":1}]}"#,
+                ),
+            );
+            r
+        }
+        Fault::TokenExpired => error(
+            StatusCode::BAD_REQUEST,
+            190,
+            "Error validating access token: Session has expired.",
+            false,
+        ),
+        Fault::Quota => error(
+            StatusCode::BAD_REQUEST,
+            4,
+            "(#4) Application request limit reached",
+            false,
+        ),
+        Fault::DropMidUpload | Fault::Duplicate => return None,
+    })
+}
+
+fn valid(token: Option<&str>) -> bool {
+    token.is_some_and(|t| t.starts_with("EAA") && t.len() > 6)
+}
+
+fn bad_token() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        190,
+        "Invalid OAuth access token - Cannot parse access token",
+        false,
+    )
+}
+
+/// Query string and form body together, as Graph accepts both.
+fn params(q: &HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
+    let mut p = q.clone();
+    for (k, v) in form_urlencoded::parse(body) {
+        p.insert(k.into_owned(), v.into_owned());
+    }
+    p
+}
+
+fn with_usage(mut r: Response) -> Response {
+    if !r.headers().contains_key("x-app-usage") {
+        r.headers_mut().insert(
+            "x-app-usage",
+            HeaderValue::from_static(r#"{"call_count":1,"total_time":1,"total_cputime":1}"#),
+        );
+    }
+    r
+}
+
+fn fault_of(m: &Shared, h: &HeaderMap, applies: impl Fn(Fault) -> bool) -> Option<Fault> {
+    m.fault_where(h.get("x-mock-fault").and_then(|v| v.to_str().ok()), applies)
+}
+
+async fn video_reels(
+    State(m): State<Shared>,
+    Path((_version, page)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = params(&q, &body);
+    if !valid(p.get("access_token").map(String::as_str)) {
+        return bad_token();
+    }
+    let phase = p.get("upload_phase").map(String::as_str).unwrap_or("");
+    let fault = fault_of(&m, &headers, |f| {
+        f != Fault::DropMidUpload && (f != Fault::Duplicate || phase == "finish")
+    });
+    if let Some(r) = fault.and_then(fault_response) {
+        return with_usage(r);
+    }
+    match phase {
+        "start" => {
+            {
+                let mut starts = m.facebook.starts.lock().expect("starts");
+                let day = starts.entry(page.clone()).or_default();
+                let now = Instant::now();
+                while day
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(86_400))
+                {
+                    day.pop_front();
+                }
+                if day.len() >= REELS_PER_DAY {
+                    return with_usage(error(
+                        StatusCode::BAD_REQUEST,
+                        4,
+                        "(#4) Reels publishing limit reached: 30 per Page in 24 hours",
+                        false,
+                    ));
+                }
+                day.push_back(now);
+            }
+            let id = format!(
+                "{}",
+                1_000_000_000_000u64
+                    + u64::from_le_bytes(crate::crypto::random_bytes::<8>()) % 1_000_000_000_000
+            );
+            m.facebook.reels.lock().expect("reels").insert(
+                id.clone(),
+                Reel {
+                    page,
+                    total: 0,
+                    received: 0,
+                    hasher: Sha256::new(),
+                    sha256: None,
+                    published: false,
+                    deleted: false,
+                    description: String::new(),
+                },
+            );
+            let host = headers
+                .get("host")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            with_usage(
+                axum::Json(serde_json::json!({"video_id": id,
+                    "upload_url": format!("http://{host}/video-upload/v25.0/{id}")}))
+                .into_response(),
+            )
+        }
+        "finish" => {
+            let id = p.get("video_id").cloned().unwrap_or_default();
+            let mut reels = m.facebook.reels.lock().expect("reels");
+            let Some(r) = reels.get_mut(&id).filter(|r| r.page == page) else {
+                return error(StatusCode::BAD_REQUEST, 100, "Invalid video_id", false);
+            };
+            let Some(sha) = r.sha256.clone() else {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    6000,
+                    "Video Upload Is Missing",
+                    false,
+                );
+            };
+            if fault == Some(Fault::Duplicate) {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    506,
+                    "Duplicate status message",
+                    false,
+                );
+            }
+            if !r.published {
+                r.published = true;
+                r.description = p.get("description").cloned().unwrap_or_default();
+                if let Ok(mut rec) = m.records.lock() {
+                    rec.push(Record {
+                        platform: "facebook".into(),
+                        id: id.clone(),
+                        title: r.description.clone(),
+                        bytes: r.received,
+                        sha256: sha,
+                        deleted: false,
+                    });
+                }
+            }
+            with_usage(axum::Json(serde_json::json!({"success": true})).into_response())
+        }
+        _ => error(StatusCode::BAD_REQUEST, 100, "Invalid upload_phase", false),
+    }
+}
+
+/// A response whose body breaks off: the client sees the connection drop.
+fn dropped() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (mock fault)"))
+    });
+    Response::new(Body::from_stream(stream))
+}
+
+async fn rupload(
+    State(m): State<Shared>,
+    Path((_version, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
+    if !valid(h("authorization").and_then(|a| a.strip_prefix("OAuth "))) {
+        return bad_token();
+    }
+    let fault = fault_of(&m, &headers, |f| f != Fault::Duplicate);
+    if let Some(r) = fault.and_then(fault_response) {
+        return r;
+    }
+    let (Some(offset), Some(size)) = (
+        h("offset").and_then(|v| v.parse::<u64>().ok()),
+        h("file_size").and_then(|v| v.parse::<u64>().ok()),
+    ) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"debug_info": {"type": "ParameterValidationError",
+                "message": "HeaderValuePredicate: Header Offset not convertable to unsigned long"}})),
+        )
+            .into_response();
+    };
+    {
+        let reels = m.facebook.reels.lock().expect("reels");
+        match reels.get(&id) {
+            None => return error(StatusCode::BAD_REQUEST, 100, "Invalid video id", false),
+            Some(r) if r.received != offset => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(
+                        serde_json::json!({"debug_info": {"type": "OffsetInvalidError",
+                        "message": format!("Offset should be {}", r.received)}}),
+                    ),
+                )
+                    .into_response();
+            }
+            _ => {}
+        }
+    }
+    let limit = (fault == Some(Fault::DropMidUpload)).then(|| {
+        h("content-length")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 2
+    });
+    let mut stream = body.into_data_stream();
+    let mut parts: Vec<Bytes> = Vec::new();
+    let mut got = 0u64;
+    while let Some(Ok(c)) = stream.next().await {
+        match limit {
+            Some(l) if got + c.len() as u64 >= l => {
+                parts.push(c.slice(..(l - got) as usize));
+                got = l;
+                break;
+            }
+            _ => {
+                got += c.len() as u64;
+                parts.push(c);
+            }
+        }
+    }
+    let mut reels = m.facebook.reels.lock().expect("reels");
+    let Some(r) = reels.get_mut(&id) else {
+        return error(StatusCode::BAD_REQUEST, 100, "Invalid video id", false);
+    };
+    if r.received != offset || offset + got > size {
+        return error(StatusCode::BAD_REQUEST, 100, "PartialRequestError", false);
+    }
+    r.total = size;
+    for p in &parts {
+        r.hasher.update(p);
+    }
+    r.received += got;
+    if limit.is_some() {
+        return dropped();
+    }
+    if r.received == r.total {
+        r.sha256 = Some(hex::encode(std::mem::take(&mut r.hasher).finalize()));
+    }
+    axum::Json(serde_json::json!({"success": true})).into_response()
+}
+
+async fn video(
+    State(m): State<Shared>,
+    Path((_version, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    method: axum::http::Method,
+) -> Response {
+    if !valid(q.get("access_token").map(String::as_str)) {
+        return bad_token();
+    }
+    if let Some(r) = fault_of(&m, &headers, |f| {
+        !matches!(f, Fault::DropMidUpload | Fault::Duplicate)
+    })
+    .and_then(fault_response)
+    {
+        return with_usage(r);
+    }
+    let mut reels = m.facebook.reels.lock().expect("reels");
+    let Some(r) = reels.get_mut(&id).filter(|r| !r.deleted) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            100,
+            "Unsupported get request. Object does not exist",
+            false,
+        );
+    };
+    if method == axum::http::Method::DELETE {
+        r.deleted = true;
+        if let Ok(mut rec) = m.records.lock() {
+            for x in rec
+                .iter_mut()
+                .filter(|x| x.platform == "facebook" && x.id == id)
+            {
+                x.deleted = true;
+            }
+        }
+        return with_usage(axum::Json(serde_json::json!({"success": true})).into_response());
+    }
+    let done = r.sha256.is_some();
+    let phase = |s: bool| if s { "complete" } else { "not_started" };
+    let body = serde_json::json!({"id": id, "status": {
+        "video_status": if r.published { "ready" } else if done { "upload_complete" } else { "uploading" },
+        "uploading_phase": {"status": if done { "complete" } else { "in_progress" },
+                            "bytes_transfered": r.received, "source_file_size": r.total},
+        "processing_phase": {"status": phase(r.published)},
+        "publishing_phase": {"status": phase(r.published),
+                             "publish_status": if r.published { "published" } else { "draft" }},
+    }});
+    with_usage(axum::Json(body).into_response())
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/{version}/{page}/video_reels", post(video_reels))
+        .route("/video-upload/{version}/{id}", post(rupload))
+        .route("/{version}/{id}", get(video).delete(video))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}

@@ -1,0 +1,329 @@
+//! Facebook Pages, Reels publishing through the Graph API: start (the
+//! `video_id` is the handle to persist), upload the bytes to rupload from an
+//! offset, read the status (which says how many bytes arrived), finish to
+//! publish, delete. Usage headers are read so callers can slow down before
+//! the platform throttles.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::{ErrorClass, PlatformError};
+
+pub struct Facebook {
+    http: reqwest::Client,
+    /// `https://graph.facebook.com` or a mock.
+    graph: String,
+    /// `https://rupload.facebook.com` or a mock.
+    rupload: String,
+    /// Graph API version, e.g. `v25.0`.
+    version: String,
+}
+
+/// Where a reel stands (`GET /{video-id}?fields=status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReelStatus {
+    /// uploading, upload_complete, upload_failed, processing, ready, error, expired.
+    pub video_status: String,
+    pub bytes_transferred: u64,
+    /// not_started, in_progress, complete(d) or error, per phase.
+    pub processing: String,
+    pub publishing: String,
+    pub error: Option<String>,
+}
+
+/// The highest usage percentage the platform reported, and how long until
+/// access returns when it is throttling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub percent: u32,
+    pub regain: Option<Duration>,
+}
+
+/// Reads `X-App-Usage` and `X-Business-Use-Case-Usage` (percentages 0–100).
+pub fn usage(h: &reqwest::header::HeaderMap) -> Usage {
+    let mut u = Usage::default();
+    if let Some(v) = h
+        .get("x-app-usage")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+    {
+        for k in ["call_count", "total_time", "total_cputime"] {
+            u.percent = u.percent.max(v[k].as_u64().unwrap_or(0) as u32);
+        }
+    }
+    if let Some(v) = h
+        .get("x-business-use-case-usage")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+        && let Some(objects) = v.as_object()
+    {
+        for entries in objects.values() {
+            for e in entries.as_array().into_iter().flatten() {
+                for k in ["call_count", "total_time", "total_cputime"] {
+                    u.percent = u.percent.max(e[k].as_u64().unwrap_or(0) as u32);
+                }
+                if let Some(m) = e["estimated_time_to_regain_access"].as_u64()
+                    && m > 0
+                {
+                    u.regain = Some(Duration::from_secs(m * 60));
+                }
+            }
+        }
+    }
+    u
+}
+
+/// `k=v&…`, URL-encoded.
+fn encode(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Sorts a Graph API error into what to do about it.
+pub fn classify(status: u16, body: &[u8], u: Usage) -> PlatformError {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let e = &v["error"];
+    let code = e["code"].as_i64().unwrap_or(0);
+    let message = e["error_user_msg"]
+        .as_str()
+        .or_else(|| e["message"].as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
+    let class = match code {
+        190 | 10 | 200..=299 => ErrorClass::Reconnect,
+        1 | 2 | 4 | 17 | 32 | 341 | 368 | 613 | 80001 => ErrorClass::Retry { after: u.regain },
+        100 | 506 | 6000 => ErrorClass::FixContent,
+        _ if status >= 500 => ErrorClass::Retry { after: None },
+        _ if e["is_transient"].as_bool() == Some(true) => ErrorClass::Retry { after: None },
+        _ => ErrorClass::Permanent,
+    };
+    PlatformError {
+        class,
+        status: Some(status),
+        code: code.to_string(),
+        message,
+    }
+}
+
+impl Facebook {
+    pub fn new(graph: &str, rupload: &str, version: &str) -> Facebook {
+        Facebook {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(600))
+                .build()
+                .unwrap_or_default(),
+            graph: graph.trim_end_matches('/').to_string(),
+            rupload: rupload.trim_end_matches('/').to_string(),
+            version: version.to_string(),
+        }
+    }
+
+    async fn exchange(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(StatusCode, Usage, serde_json::Value), PlatformError> {
+        let r = req.send().await.map_err(|e| PlatformError::network(&e))?;
+        let status = r.status();
+        let u = usage(r.headers());
+        let body = r.bytes().await.map_err(|e| PlatformError::network(&e))?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &body, u));
+        }
+        let v = serde_json::from_slice(&body).unwrap_or_default();
+        Ok((status, u, v))
+    }
+
+    /// Starts a reel on the Page; returns the video id (persist it before
+    /// sending bytes) and the upload URL.
+    pub async fn start(&self, page: &str, token: &str) -> Result<(String, String), PlatformError> {
+        let (_, _, v) = self
+            .exchange(
+                self.http
+                    .post(format!(
+                        "{}/{}/{page}/video_reels",
+                        self.graph, self.version
+                    ))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(encode(&[
+                        ("upload_phase", "start"),
+                        ("access_token", token),
+                    ])),
+            )
+            .await?;
+        match (v["video_id"].as_str(), v["upload_url"].as_str()) {
+            (Some(id), Some(url)) => Ok((id.to_string(), url.to_string())),
+            _ => Err(PlatformError {
+                class: ErrorClass::Retry { after: None },
+                status: Some(200),
+                code: "noVideoId".into(),
+                message: "the start phase answered without a video id".into(),
+            }),
+        }
+    }
+
+    /// The reel's state, including how many bytes arrived.
+    pub async fn status(&self, video: &str, token: &str) -> Result<ReelStatus, PlatformError> {
+        let (_, _, v) = self
+            .exchange(self.http.get(format!(
+                "{}/{}/{video}?{}",
+                self.graph,
+                self.version,
+                encode(&[("fields", "status"), ("access_token", token)])
+            )))
+            .await?;
+        let s = &v["status"];
+        let phase = |p: &str| s[p]["status"].as_str().unwrap_or("").to_string();
+        Ok(ReelStatus {
+            video_status: s["video_status"].as_str().unwrap_or("").into(),
+            bytes_transferred: s["uploading_phase"]["bytes_transfered"]
+                .as_u64()
+                .or_else(|| {
+                    s["uploading_phase"]["bytes_transfered"]
+                        .as_str()
+                        .and_then(|x| x.parse().ok())
+                })
+                .unwrap_or(0),
+            processing: phase("processing_phase"),
+            publishing: phase("publishing_phase"),
+            error: s["processing_phase"]["error"]["message"]
+                .as_str()
+                .map(str::to_string),
+        })
+    }
+
+    /// Sends the file from the offset the status reports (so a resumed call
+    /// never sends bytes twice).
+    pub async fn upload(
+        &self,
+        video: &str,
+        token: &str,
+        file: &Path,
+        size: u64,
+    ) -> Result<(), PlatformError> {
+        let from = self.status(video, token).await?.bytes_transferred;
+        if from >= size {
+            return Ok(());
+        }
+        let io = |e: std::io::Error| PlatformError {
+            class: ErrorClass::Retry { after: None },
+            status: None,
+            code: "io".into(),
+            message: e.to_string(),
+        };
+        let mut f = tokio::fs::File::open(file).await.map_err(io)?;
+        f.seek(std::io::SeekFrom::Start(from)).await.map_err(io)?;
+        let mut buf = Vec::with_capacity((size - from) as usize);
+        f.read_to_end(&mut buf).await.map_err(io)?;
+        self.exchange(
+            self.http
+                .post(format!(
+                    "{}/video-upload/{}/{video}",
+                    self.rupload, self.version
+                ))
+                .header("Authorization", format!("OAuth {token}"))
+                .header("offset", from.to_string())
+                .header("file_size", size.to_string())
+                .header("Content-Type", "application/octet-stream")
+                .body(buf),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Publishes the uploaded reel with its description.
+    pub async fn finish(
+        &self,
+        page: &str,
+        token: &str,
+        video: &str,
+        description: &str,
+        title: &str,
+    ) -> Result<(), PlatformError> {
+        self.exchange(
+            self.http
+                .post(format!(
+                    "{}/{}/{page}/video_reels",
+                    self.graph, self.version
+                ))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(encode(&[
+                    ("upload_phase", "finish"),
+                    ("access_token", token),
+                    ("video_id", video),
+                    ("video_state", "PUBLISHED"),
+                    ("description", description),
+                    ("title", title),
+                ])),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes the reel (takedown).
+    pub async fn delete(&self, video: &str, token: &str) -> Result<(), PlatformError> {
+        self.exchange(self.http.delete(format!(
+            "{}/{}/{video}?{}",
+            self.graph,
+            self.version,
+            encode(&[("access_token", token)])
+        )))
+        .await?;
+        Ok(())
+    }
+
+    /// The reel's public address.
+    pub fn url(video: &str) -> String {
+        format!("https://www.facebook.com/reel/{video}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn errors_and_usage_are_read() {
+        let token = br#"{"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":460,"fbtrace_id":"x"}}"#;
+        assert_eq!(
+            classify(400, token, Usage::default()).class,
+            ErrorClass::Reconnect
+        );
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-business-use-case-usage",
+            HeaderValue::from_static(
+                r#"{"123":[{"type":"pages","call_count":100,"total_cputime":23,"total_time":23,"estimated_time_to_regain_access":2}]}"#,
+            ),
+        );
+        h.insert(
+            "x-app-usage",
+            HeaderValue::from_static(r#"{"call_count":28,"total_time":25,"total_cputime":25}"#),
+        );
+        let u = usage(&h);
+        assert_eq!(u.percent, 100);
+        assert_eq!(u.regain, Some(Duration::from_secs(120)));
+        let limited = br#"{"error":{"message":"(#32) Page request limit reached","type":"OAuthException","code":32,"fbtrace_id":"F"}}"#;
+        assert_eq!(
+            classify(400, limited, u).class,
+            ErrorClass::Retry {
+                after: Some(Duration::from_secs(120))
+            }
+        );
+        let dup = br#"{"error":{"message":"Duplicate status message","code":506}}"#;
+        assert_eq!(classify(400, dup, u).class, ErrorClass::FixContent);
+        assert!(matches!(
+            classify(
+                500,
+                br#"{"error":{"code":2,"is_transient":true}}"#,
+                Usage::default()
+            )
+            .class,
+            ErrorClass::Retry { .. }
+        ));
+    }
+}

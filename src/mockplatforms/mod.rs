@@ -7,9 +7,10 @@
 //! requests with `POST /__admin/faults`.
 //!
 //! Never part of what users run against real platforms: only this subcommand
-//! and the tests start it. Platforms so far: YouTube, Facebook Page Reels.
+//! and the tests start it. Platforms so far: YouTube, Facebook Page Reels, TikTok.
 
 pub mod facebook;
+pub mod tiktok;
 pub mod youtube;
 
 use std::collections::VecDeque;
@@ -64,6 +65,7 @@ pub struct Mocks {
     pub records: Mutex<Vec<Record>>,
     pub youtube: youtube::YouTubeMock,
     pub facebook: facebook::FacebookMock,
+    pub tiktok: tiktok::TikTokMock,
 }
 
 pub type Shared = Arc<Mocks>;
@@ -124,6 +126,7 @@ pub fn router(m: Shared) -> Router {
         .route("/__admin/records", get(records))
         .merge(youtube::routes())
         .merge(facebook::routes())
+        .merge(tiktok::routes())
         .with_state(m)
 }
 
@@ -132,7 +135,7 @@ pub async fn serve(listen: std::net::SocketAddr) -> std::io::Result<()> {
     let l = tokio::net::TcpListener::bind(listen).await?;
     println!(
         "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
-         Facebook Graph at /v25.0 and rupload at /video-upload/v25.0",
+         Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish",
         l.local_addr()?
     );
     axum::serve(l, router(Arc::new(Mocks::default()))).await

@@ -349,3 +349,125 @@ mod facebook {
         fb.start("999", PAGE_TOKEN).await.unwrap();
     }
 }
+
+mod tiktok {
+    use super::*;
+    use lantoa::platforms::tiktok::TikTok;
+
+    const ACT: &str = "act.test-token";
+
+    #[tokio::test]
+    async fn a_post_goes_creator_info_init_chunks_status() {
+        let (base, m) = mock().await;
+        let tt = TikTok::new(&base);
+        let info = tt.creator_info(ACT).await.unwrap();
+        assert!(
+            info.privacy_level_options
+                .contains(&"PUBLIC_TO_EVERYONE".to_string())
+        );
+        let (f, sha) = file(20_000_123);
+        let (publish, url) = tt
+            .init(ACT, "Lễ ra quân #tinhnha", "PUBLIC_TO_EVERYONE", 20_000_123)
+            .await
+            .unwrap();
+        assert_eq!(
+            tt.status(ACT, &publish).await.unwrap().status,
+            "PROCESSING_UPLOAD"
+        );
+        tt.upload(&url, f.path(), 20_000_123, 0).await.unwrap();
+        let st = tt.status(ACT, &publish).await.unwrap();
+        assert_eq!(st.status, "PUBLISH_COMPLETE");
+        assert_eq!(st.post_ids.len(), 1);
+        let r = records(&m);
+        assert_eq!((r.len(), r[0].sha256.as_str()), (1, sha.as_str()));
+        assert_eq!(r[0].id, st.post_ids[0].to_string());
+    }
+
+    #[tokio::test]
+    async fn a_chunk_dropped_half_way_is_sent_again_from_the_reported_progress() {
+        let (base, m) = mock().await;
+        let tt = TikTok::new(&base);
+        let (f, sha) = file(20_000_000);
+        let (publish, url) = tt.init(ACT, "x", "SELF_ONLY", 20_000_000).await.unwrap();
+        // The first of two chunks goes through by hand; the second breaks half-way.
+        let first = std::fs::read(f.path()).unwrap()[..10_000_000].to_vec();
+        let r = reqwest::Client::new()
+            .put(&url)
+            .header("Content-Range", "bytes 0-9999999/20000000")
+            .body(first)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 206);
+        assert_eq!(r.headers()["content-range"], "bytes 0-9999999/20000000");
+        arm(&m, Fault::DropMidUpload);
+        let e = tt
+            .upload(&url, f.path(), 20_000_000, 10_000_000)
+            .await
+            .unwrap_err();
+        assert!(matches!(e.class, ErrorClass::Retry { .. }), "{e}");
+        let st = tt.status(ACT, &publish).await.unwrap();
+        assert_eq!(st.uploaded_bytes, 10_000_000, "resume point: 50 %");
+        // Sending from the wrong place is refused with the progress.
+        let r = reqwest::Client::new()
+            .put(&url)
+            .header("Content-Range", "bytes 0-9999999/20000000")
+            .body(vec![0u8; 10_000_000])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 416);
+        tt.upload(&url, f.path(), 20_000_000, st.uploaded_bytes)
+            .await
+            .unwrap();
+        assert_eq!(
+            tt.status(ACT, &publish).await.unwrap().status,
+            "PUBLISH_COMPLETE"
+        );
+        let r = records(&m);
+        assert_eq!((r.len(), r[0].sha256.as_str()), (1, sha.as_str()));
+    }
+
+    #[tokio::test]
+    async fn errors_come_in_the_envelope_even_with_http_200_and_inits_are_limited() {
+        let (base, m) = mock().await;
+        let tt = TikTok::new(&base);
+        arm(&m, Fault::Quota);
+        let e = tt.creator_info(ACT).await.unwrap_err();
+        assert_eq!(
+            (e.class, e.status, e.code.as_str()),
+            (ErrorClass::Permanent, Some(200), "spam_risk_too_many_posts")
+        );
+        arm(&m, Fault::TokenExpired);
+        assert_eq!(
+            tt.init(ACT, "x", "SELF_ONLY", 1000)
+                .await
+                .unwrap_err()
+                .class,
+            ErrorClass::Reconnect
+        );
+        assert_eq!(
+            tt.init(ACT, "x", "FRIENDS", 1000).await.unwrap_err().code,
+            "privacy_level_option_mismatch"
+        );
+        // Six inits a minute per token. The mock counts every authenticated init
+        // that got past fault injection, the bad-privacy one included.
+        let mut ok = 0;
+        let mut limited = None;
+        for _ in 0..7 {
+            match tt.init(ACT, "x", "SELF_ONLY", 1000).await {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    limited = Some(e);
+                    break;
+                }
+            }
+        }
+        let e = limited.expect("the seventh init in a minute is refused");
+        assert_eq!(e.code, "rate_limit_exceeded");
+        assert!(matches!(e.class, ErrorClass::Retry { after: Some(_) }));
+        assert!(ok <= 6);
+        // Another token is not limited.
+        tt.init("act.other", "x", "SELF_ONLY", 1000).await.unwrap();
+    }
+}

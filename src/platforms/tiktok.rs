@@ -1,0 +1,316 @@
+//! TikTok Content Posting API (Direct Post, FILE_UPLOAD): creator info, init
+//! (the `publish_id` is the handle to persist), ordered chunk PUTs within
+//! TikTok's size rules, and status polling. Failures may arrive inside HTTP 200
+//! bodies, so every response's `error.code` is checked. TikTok has no API to
+//! delete a post: takedown there is a person's task.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::{ErrorClass, PlatformError};
+
+/// Chunks are 5–64 MB (decimal); smaller files go in one piece.
+pub const MIN_CHUNK: u64 = 5_000_000;
+pub const CHUNK: u64 = 10_000_000;
+
+pub struct TikTok {
+    http: reqwest::Client,
+    /// `https://open.tiktokapis.com` or a mock.
+    api: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatorInfo {
+    pub privacy_level_options: Vec<String>,
+    pub max_video_post_duration_sec: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishStatus {
+    /// PROCESSING_UPLOAD, PROCESSING_DOWNLOAD, SEND_TO_USER_INBOX, PUBLISH_COMPLETE or FAILED.
+    pub status: String,
+    pub fail_reason: Option<String>,
+    /// Filled after public moderation.
+    pub post_ids: Vec<i64>,
+    pub uploaded_bytes: u64,
+}
+
+/// (chunk size, chunk count) for a file, by TikTok's rules: the count is
+/// `floor(size / chunk)` and the last chunk takes the remainder.
+pub fn chunking(size: u64) -> (u64, u64) {
+    if size < 2 * CHUNK {
+        (size, 1)
+    } else {
+        (CHUNK, size / CHUNK)
+    }
+}
+
+/// Sorts a TikTok error code (from the body, whatever the HTTP status).
+pub fn classify(status: u16, code: &str, message: &str) -> PlatformError {
+    let class = match code {
+        "access_token_invalid"
+        | "scope_not_authorized"
+        | "scope_permission_missed"
+        | "auth_removed" => ErrorClass::Reconnect,
+        "rate_limit_exceeded" => ErrorClass::Retry {
+            after: Some(Duration::from_secs(60)),
+        },
+        "internal_error" | "internal" | "video_pull_failed" => ErrorClass::Retry { after: None },
+        "invalid_param"
+        | "invalid_params"
+        | "invalid_file_upload"
+        | "privacy_level_option_mismatch"
+        | "file_format_check_failed"
+        | "duration_check_failed"
+        | "frame_rate_check_failed"
+        | "picture_size_check_failed" => ErrorClass::FixContent,
+        _ if status >= 500 => ErrorClass::Retry { after: None },
+        _ => ErrorClass::Permanent,
+    };
+    PlatformError {
+        class,
+        status: Some(status),
+        code: code.to_string(),
+        message: message.to_string(),
+    }
+}
+
+impl TikTok {
+    pub fn new(api: &str) -> TikTok {
+        TikTok {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(600))
+                .build()
+                .unwrap_or_default(),
+            api: api.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// A JSON call to the v2 API; the envelope's `error.code` decides success.
+    async fn call(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, PlatformError> {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .bearer_auth(token)
+            .header("Content-Type", "application/json; charset=UTF-8")
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| PlatformError::network(&e))?;
+        let status = r.status().as_u16();
+        let bytes = r.bytes().await.map_err(|e| PlatformError::network(&e))?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let code = v["error"]["code"].as_str().unwrap_or("");
+        if code == "ok" && (200..300).contains(&status) {
+            return Ok(v["data"].clone());
+        }
+        let code = if code.is_empty() {
+            if status >= 500 {
+                "internal_error"
+            } else {
+                "unknown"
+            }
+        } else {
+            code
+        };
+        Err(classify(
+            status,
+            code,
+            v["error"]["message"].as_str().unwrap_or(""),
+        ))
+    }
+
+    pub async fn creator_info(&self, token: &str) -> Result<CreatorInfo, PlatformError> {
+        let d = self
+            .call(
+                token,
+                "/v2/post/publish/creator_info/query/",
+                serde_json::json!({}),
+            )
+            .await?;
+        Ok(CreatorInfo {
+            privacy_level_options: d["privacy_level_options"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            max_video_post_duration_sec: d["max_video_post_duration_sec"].as_u64().unwrap_or(0),
+        })
+    }
+
+    /// Announces the post; returns the publish id (persist it before sending
+    /// bytes) and the upload URL (valid for an hour).
+    pub async fn init(
+        &self,
+        token: &str,
+        title: &str,
+        privacy: &str,
+        size: u64,
+    ) -> Result<(String, String), PlatformError> {
+        let (chunk, count) = chunking(size);
+        let d = self
+            .call(
+                token,
+                "/v2/post/publish/video/init/",
+                serde_json::json!({
+                    "post_info": {"title": title, "privacy_level": privacy,
+                                  "disable_duet": false, "disable_comment": false,
+                                  "disable_stitch": false, "brand_content_toggle": false,
+                                  "brand_organic_toggle": false, "is_aigc": false},
+                    "source_info": {"source": "FILE_UPLOAD", "video_size": size,
+                                    "chunk_size": chunk, "total_chunk_count": count},
+                }),
+            )
+            .await?;
+        match (d["publish_id"].as_str(), d["upload_url"].as_str()) {
+            (Some(p), Some(u)) => Ok((p.to_string(), u.to_string())),
+            _ => Err(classify(
+                200,
+                "internal_error",
+                "init answered without a publish id",
+            )),
+        }
+    }
+
+    /// Sends the chunks in order, starting with the chunk at byte `from` (a
+    /// chunk boundary: what status reports as uploaded).
+    pub async fn upload(
+        &self,
+        upload_url: &str,
+        file: &Path,
+        size: u64,
+        from: u64,
+    ) -> Result<(), PlatformError> {
+        let (chunk, count) = chunking(size);
+        let io = |e: std::io::Error| PlatformError {
+            class: ErrorClass::Retry { after: None },
+            status: None,
+            code: "io".into(),
+            message: e.to_string(),
+        };
+        let mut f = tokio::fs::File::open(file).await.map_err(io)?;
+        let first = from / chunk.max(1);
+        for i in first..count {
+            let start = i * chunk;
+            let end = if i + 1 == count { size } else { start + chunk };
+            let mut buf = vec![0u8; (end - start) as usize];
+            f.seek(std::io::SeekFrom::Start(start)).await.map_err(io)?;
+            f.read_exact(&mut buf).await.map_err(io)?;
+            let r = self
+                .http
+                .put(upload_url)
+                .header("Content-Type", "video/mp4")
+                .header(
+                    "Content-Range",
+                    format!("bytes {start}-{}/{size}", end.saturating_sub(1)),
+                )
+                .body(buf)
+                .send()
+                .await
+                .map_err(|e| PlatformError::network(&e))?;
+            let status = r.status().as_u16();
+            r.bytes().await.map_err(|e| PlatformError::network(&e))?;
+            match status {
+                201 | 206 => {}
+                403 => {
+                    return Err(classify(
+                        403,
+                        "upload_url_expired",
+                        "the upload URL expired",
+                    ));
+                }
+                416 => {
+                    return Err(classify(
+                        416,
+                        "range_mismatch",
+                        "Content-Range does not match the upload's progress",
+                    ));
+                }
+                s => {
+                    return Err(classify(
+                        s,
+                        if s >= 500 {
+                            "internal_error"
+                        } else {
+                            "invalid_file_upload"
+                        },
+                        "chunk refused",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn status(
+        &self,
+        token: &str,
+        publish_id: &str,
+    ) -> Result<PublishStatus, PlatformError> {
+        let d = self
+            .call(
+                token,
+                "/v2/post/publish/status/fetch/",
+                serde_json::json!({"publish_id": publish_id}),
+            )
+            .await?;
+        Ok(PublishStatus {
+            status: d["status"].as_str().unwrap_or("").into(),
+            fail_reason: d["fail_reason"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            post_ids: d["publicaly_available_post_id"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_i64()).collect())
+                .unwrap_or_default(),
+            uploaded_bytes: d["uploaded_bytes"].as_u64().unwrap_or(0),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunking_follows_tiktoks_rules() {
+        assert_eq!(chunking(3_000_000), (3_000_000, 1));
+        assert_eq!(chunking(19_999_999), (19_999_999, 1));
+        assert_eq!(chunking(20_000_000), (10_000_000, 2));
+        // TikTok's example: 50,000,123 bytes → five chunks, the last 10,000,123.
+        assert_eq!(chunking(50_000_123), (10_000_000, 5));
+        let (c, n) = chunking(4_000_000_000);
+        assert!(n <= 1000 && (MIN_CHUNK..=64_000_000).contains(&c));
+    }
+
+    #[test]
+    fn codes_are_classified() {
+        assert_eq!(
+            classify(401, "access_token_invalid", "").class,
+            ErrorClass::Reconnect
+        );
+        assert!(matches!(
+            classify(429, "rate_limit_exceeded", "").class,
+            ErrorClass::Retry { after: Some(_) }
+        ));
+        assert_eq!(
+            classify(200, "spam_risk_too_many_posts", "").class,
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            classify(400, "privacy_level_option_mismatch", "").class,
+            ErrorClass::FixContent
+        );
+    }
+}

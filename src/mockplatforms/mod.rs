@@ -7,11 +7,12 @@
 //! requests with `POST /__admin/faults`.
 //!
 //! Never part of what users run against real platforms: only this subcommand
-//! and the tests start it. Platforms so far: YouTube, Facebook Page Reels, TikTok.
+//! and the tests start it. Platforms: YouTube, Facebook Page Reels, TikTok, Zalo OA.
 
 pub mod facebook;
 pub mod tiktok;
 pub mod youtube;
+pub mod zalo;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -66,6 +67,7 @@ pub struct Mocks {
     pub youtube: youtube::YouTubeMock,
     pub facebook: facebook::FacebookMock,
     pub tiktok: tiktok::TikTokMock,
+    pub zalo: zalo::ZaloMock,
 }
 
 pub type Shared = Arc<Mocks>;
@@ -127,6 +129,7 @@ pub fn router(m: Shared) -> Router {
         .merge(youtube::routes())
         .merge(facebook::routes())
         .merge(tiktok::routes())
+        .merge(zalo::routes())
         .with_state(m)
 }
 
@@ -135,7 +138,8 @@ pub async fn serve(listen: std::net::SocketAddr) -> std::io::Result<()> {
     let l = tokio::net::TcpListener::bind(listen).await?;
     println!(
         "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
-         Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish",
+         Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish, \
+         Zalo OA at /v2.0/article",
         l.local_addr()?
     );
     axum::serve(l, router(Arc::new(Mocks::default()))).await

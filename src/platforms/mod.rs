@@ -5,6 +5,7 @@
 pub mod facebook;
 pub mod tiktok;
 pub mod youtube;
+pub mod zalo;
 
 use std::time::Duration;
 

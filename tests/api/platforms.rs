@@ -471,3 +471,85 @@ mod tiktok {
         tt.init("act.other", "x", "SELF_ONLY", 1000).await.unwrap();
     }
 }
+
+mod zalo {
+    use super::*;
+    use lantoa::platforms::zalo::Zalo;
+
+    const OA: &str = "zalo-oa-token";
+
+    #[tokio::test]
+    async fn a_video_article_goes_through_both_verifications_and_is_removed() {
+        let (base, m) = mock().await;
+        let z = Zalo::new(&base);
+        let (f, sha) = file(400_000);
+        let up = z.upload_video(OA, f.path(), "clip.mp4").await.unwrap();
+        // Conversion is asynchronous: processing first, then the video id.
+        let s = z.verify_video(OA, &up).await.unwrap();
+        assert_eq!((s.status, s.video_id.as_deref()), (3, None));
+        // Creating with an unconverted or unknown video is refused.
+        let e = z
+            .create_article(OA, "Lễ ra quân", "Sáng nay…", "nope", "https://x/a.jpg")
+            .await
+            .unwrap_err();
+        assert_eq!((e.class, e.status), (ErrorClass::FixContent, Some(200)));
+        let s = z.verify_video(OA, &up).await.unwrap();
+        let video = s.video_id.expect("ready");
+        assert_eq!(s.status, 1);
+        let t = z
+            .create_article(OA, "Lễ ra quân", "Sáng nay…", &video, "https://x/a.jpg")
+            .await
+            .unwrap();
+        let id = z.verify_article(OA, &t).await.unwrap().expect("id");
+        // Verifying again gives the same article, recorded once.
+        assert_eq!(
+            z.verify_article(OA, &t).await.unwrap().as_deref(),
+            Some(id.as_str())
+        );
+        let r = records(&m);
+        assert_eq!(
+            (r.len(), r[0].sha256.as_str(), r[0].id.as_str()),
+            (1, sha.as_str(), id.as_str())
+        );
+        z.remove(OA, &id).await.unwrap();
+        assert!(records(&m)[0].deleted);
+    }
+
+    #[tokio::test]
+    async fn errors_arrive_with_http_200_and_are_classified() {
+        let (base, m) = mock().await;
+        let z = Zalo::new(&base);
+        let (f, _) = file(1000);
+        arm(&m, Fault::TokenExpired);
+        let e = z.upload_video(OA, f.path(), "a.mp4").await.unwrap_err();
+        assert_eq!(
+            (e.class, e.status, e.code.as_str()),
+            (ErrorClass::Reconnect, Some(200), "-216")
+        );
+        arm(&m, Fault::RateLimited);
+        assert!(matches!(
+            z.upload_video(OA, f.path(), "a.mp4")
+                .await
+                .unwrap_err()
+                .class,
+            ErrorClass::Retry { after: Some(_) }
+        ));
+        arm(&m, Fault::ServerError);
+        assert!(matches!(
+            z.upload_video(OA, f.path(), "a.mp4")
+                .await
+                .unwrap_err()
+                .class,
+            ErrorClass::Retry { after: None }
+        ));
+        // Over 50 MB is refused before sending.
+        let (big, _) = file(50 * 1024 * 1024 + 1);
+        assert_eq!(
+            z.upload_video(OA, big.path(), "b.mp4")
+                .await
+                .unwrap_err()
+                .class,
+            ErrorClass::FixContent
+        );
+    }
+}

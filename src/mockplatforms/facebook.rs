@@ -14,10 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use super::{Fault, Record, Shared};
+use super::{Fault, Record, Shared, dropped, read_body};
 
 /// Reels one Page may publish through the API in 24 hours.
 pub const REELS_PER_DAY: usize = 30;
@@ -234,14 +233,6 @@ async fn video_reels(
     }
 }
 
-/// A response whose body breaks off: the client sees the connection drop.
-fn dropped() -> Response {
-    let stream = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (mock fault)"))
-    });
-    Response::new(Body::from_stream(stream))
-}
-
 async fn rupload(
     State(m): State<Shared>,
     Path((_version, id)): Path<(String, String)>,
@@ -290,22 +281,7 @@ async fn rupload(
             .unwrap_or(0)
             / 2
     });
-    let mut stream = body.into_data_stream();
-    let mut parts: Vec<Bytes> = Vec::new();
-    let mut got = 0u64;
-    while let Some(Ok(c)) = stream.next().await {
-        match limit {
-            Some(l) if got + c.len() as u64 >= l => {
-                parts.push(c.slice(..(l - got) as usize));
-                got = l;
-                break;
-            }
-            _ => {
-                got += c.len() as u64;
-                parts.push(c);
-            }
-        }
-    }
+    let (parts, got) = read_body(body, limit).await;
     let mut reels = m.facebook.reels.lock().expect("reels");
     let Some(r) = reels.get_mut(&id) else {
         return error(StatusCode::BAD_REQUEST, 100, "Invalid video id", false);

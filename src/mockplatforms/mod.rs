@@ -96,6 +96,42 @@ impl Mocks {
     }
 }
 
+/// A response whose body breaks off: the client sees the connection drop.
+pub(crate) fn dropped() -> axum::response::Response {
+    let stream = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other(
+            "connection dropped (mock fault)",
+        ))
+    });
+    axum::response::Response::new(axum::body::Body::from_stream(stream))
+}
+
+/// Reads a request body, stopping after `limit` bytes when one is given (the
+/// rest of the request is never read, as when a connection drops).
+pub(crate) async fn read_body(
+    body: axum::body::Body,
+    limit: Option<u64>,
+) -> (Vec<axum::body::Bytes>, u64) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut parts = Vec::new();
+    let mut got = 0u64;
+    while let Some(Ok(c)) = stream.next().await {
+        match limit {
+            Some(l) if got + c.len() as u64 >= l => {
+                parts.push(c.slice(..(l - got) as usize));
+                got = l;
+                break;
+            }
+            _ => {
+                got += c.len() as u64;
+                parts.push(c);
+            }
+        }
+    }
+    (parts, got)
+}
+
 #[derive(Deserialize)]
 struct ArmFaults {
     fault: Fault,

@@ -16,7 +16,7 @@ use axum::routing::{post, put};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use super::{Fault, Record, Shared};
+use super::{Fault, Record, Shared, dropped};
 
 /// Inits one token may make per minute.
 pub const INITS_PER_MINUTE: usize = 6;
@@ -215,14 +215,6 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
         "publish_id": format!("{publish_id}.{upload_id}"),
         "upload_url": format!("http://{host}/video/?upload_id={upload_id}&upload_token={upload_token}"),
     }))
-}
-
-/// A response whose body breaks off: the client sees the connection drop.
-fn dropped() -> Response {
-    let stream = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (mock fault)"))
-    });
-    Response::new(Body::from_stream(stream))
 }
 
 fn progress(status: StatusCode, uploaded: u64, total: u64) -> Response {

@@ -12,11 +12,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use futures_util::StreamExt;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{Fault, Record, Shared};
+use super::{Fault, Record, Shared, dropped, read_body};
 
 struct UploadSession {
     total: u64,
@@ -210,14 +209,6 @@ fn final_response(status: u16, body: &str) -> Response {
         .into_response()
 }
 
-/// A response whose body breaks off: the client sees the connection drop.
-fn dropped() -> Response {
-    let stream = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (mock fault)"))
-    });
-    Response::new(Body::from_stream(stream))
-}
-
 async fn put(
     State(m): State<Shared>,
     Query(q): Query<PutQuery>,
@@ -282,23 +273,7 @@ async fn put(
     } else {
         None
     };
-    let mut stream = body.into_data_stream();
-    let mut got = 0u64;
-    let mut chunks: Vec<Bytes> = Vec::new();
-    while let Some(c) = stream.next().await {
-        let Ok(c) = c else { break };
-        match limit {
-            Some(l) if got + c.len() as u64 >= l => {
-                chunks.push(c.slice(..(l - got) as usize));
-                got = l;
-                break;
-            }
-            _ => {
-                got += c.len() as u64;
-                chunks.push(c);
-            }
-        }
-    }
+    let (chunks, got) = read_body(body, limit).await;
     let mut sessions = m.youtube.sessions.lock().expect("sessions");
     let Some(s) = sessions.get_mut(&id) else {
         return error(

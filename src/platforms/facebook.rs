@@ -112,10 +112,7 @@ pub fn classify(status: u16, body: &[u8], u: Usage) -> PlatformError {
 impl Facebook {
     pub fn new(graph: &str, rupload: &str, version: &str) -> Facebook {
         Facebook {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(600))
-                .build()
-                .unwrap_or_default(),
+            http: super::client(),
             graph: graph.trim_end_matches('/').to_string(),
             rupload: rupload.trim_end_matches('/').to_string(),
             version: version.to_string(),
@@ -208,12 +205,7 @@ impl Facebook {
         if from >= size {
             return Ok(());
         }
-        let io = |e: std::io::Error| PlatformError {
-            class: ErrorClass::Retry { after: None },
-            status: None,
-            code: "io".into(),
-            message: e.to_string(),
-        };
+        let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
         f.seek(std::io::SeekFrom::Start(from)).await.map_err(io)?;
         let mut buf = Vec::with_capacity((size - from) as usize);

@@ -42,7 +42,25 @@ impl std::fmt::Display for PlatformError {
     }
 }
 
+/// The HTTP client every connector uses (uploads may take minutes).
+pub(crate) fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()
+        .unwrap_or_default()
+}
+
 impl PlatformError {
+    /// Reading the local file failed: worth another try.
+    pub fn io(e: std::io::Error) -> PlatformError {
+        PlatformError {
+            class: ErrorClass::Retry { after: None },
+            status: None,
+            code: "io".into(),
+            message: e.to_string(),
+        }
+    }
+
     /// A transport failure (connection refused or dropped, timeout): retry.
     pub fn network(e: &reqwest::Error) -> PlatformError {
         PlatformError {

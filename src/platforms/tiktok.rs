@@ -80,10 +80,7 @@ pub fn classify(status: u16, code: &str, message: &str) -> PlatformError {
 impl TikTok {
     pub fn new(api: &str) -> TikTok {
         TikTok {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(600))
-                .build()
-                .unwrap_or_default(),
+            http: super::client(),
             api: api.trim_end_matches('/').to_string(),
         }
     }
@@ -192,12 +189,7 @@ impl TikTok {
         from: u64,
     ) -> Result<(), PlatformError> {
         let (chunk, count) = chunking(size);
-        let io = |e: std::io::Error| PlatformError {
-            class: ErrorClass::Retry { after: None },
-            status: None,
-            code: "io".into(),
-            message: e.to_string(),
-        };
+        let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
         let first = from / chunk.max(1);
         for i in first..count {

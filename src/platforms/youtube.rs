@@ -104,10 +104,7 @@ fn next_from_range(h: &reqwest::header::HeaderMap) -> u64 {
 impl YouTube {
     pub fn new(base: &str) -> YouTube {
         YouTube {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(600))
-                .build()
-                .unwrap_or_default(),
+            http: super::client(),
             base: base.trim_end_matches('/').to_string(),
         }
     }
@@ -213,12 +210,7 @@ impl YouTube {
         mut progress: impl FnMut(u64),
     ) -> Result<String, PlatformError> {
         let chunk = (chunk / CHUNK_UNIT).max(1) * CHUNK_UNIT;
-        let io = |e: std::io::Error| PlatformError {
-            class: ErrorClass::Retry { after: None },
-            status: None,
-            code: "io".into(),
-            message: e.to_string(),
-        };
+        let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
         let mut next = match self.probe(token, session, size).await? {
             Session::Done { video_id } => return Ok(video_id),

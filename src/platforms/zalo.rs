@@ -52,10 +52,7 @@ pub fn classify(http: u16, code: i64, message: &str) -> PlatformError {
 impl Zalo {
     pub fn new(api: &str) -> Zalo {
         Zalo {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(600))
-                .build()
-                .unwrap_or_default(),
+            http: super::client(),
             api: api.trim_end_matches('/').to_string(),
         }
     }
@@ -81,12 +78,7 @@ impl Zalo {
         file: &Path,
         name: &str,
     ) -> Result<String, PlatformError> {
-        let bytes = tokio::fs::read(file).await.map_err(|e| PlatformError {
-            class: ErrorClass::Retry { after: None },
-            status: None,
-            code: "io".into(),
-            message: e.to_string(),
-        })?;
+        let bytes = tokio::fs::read(file).await.map_err(PlatformError::io)?;
         if bytes.len() as u64 > MAX_BYTES {
             return Err(classify(200, -201, "the video is larger than 50 MB"));
         }

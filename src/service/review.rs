@@ -15,7 +15,7 @@ use super::accounts::Principal;
 use super::{Actor, audit};
 use crate::db::clips::{self, Clip};
 use crate::db::orgs::Org;
-use crate::db::review::{self as rdb, Approval, SettingsRow};
+use crate::db::review::{self as rdb, SettingsRow};
 use crate::db::{Tx, users};
 use crate::domain::approval::{
     self, ApprovalPolicy, Capacity, Delegation, Outgoing, SignRefusal, Signer,
@@ -487,8 +487,7 @@ struct Who2 {
     is_author: bool,
 }
 
-fn refusal_for(r: workflow::Refusal, tz: &str) -> Error {
-    let _ = tz;
+fn refusal_for(r: workflow::Refusal) -> Error {
     match r {
         workflow::Refusal::NotInState {
             state,
@@ -521,14 +520,13 @@ async fn transition(
     tx: &mut Tx,
     actor: &Actor,
     clip: &Clip,
-    tz: &str,
     action: ClipAction,
     req: Requester<'_>,
     detail: serde_json::Value,
     now: i64,
 ) -> Result<ClipState> {
     let from = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
-    let to = workflow::transition(from, action, req).map_err(|r| refusal_for(r, tz))?;
+    let to = workflow::transition(from, action, req).map_err(refusal_for)?;
     if !clips::set_state(tx, clip.id, from.code(), to.code(), now).await? {
         return Err(Refusal::new("edit_conflict", "workflow-raced").into());
     }
@@ -557,14 +555,7 @@ fn system_actor() -> Actor {
 
 /// Voids the clip's live approvals, tells their signers why, and moves an
 /// approved or scheduled clip back to review.
-async fn void(
-    tx: &mut Tx,
-    clip: &Clip,
-    tz: &str,
-    reason: &str,
-    changed: &[&str],
-    now: i64,
-) -> Result<bool> {
+async fn void(tx: &mut Tx, clip: &Clip, reason: &str, changed: &[&str], now: i64) -> Result<bool> {
     let voided = rdb::void_approvals(tx, clip.id, reason, now).await?;
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     if matches!(state, ClipState::Approved | ClipState::Scheduled) {
@@ -572,7 +563,6 @@ async fn void(
             tx,
             &system_actor(),
             clip,
-            tz,
             ClipAction::Void,
             Requester::System,
             json!({"reason": reason, "changed": changed}),
@@ -719,7 +709,6 @@ pub async fn act(
         &mut tx,
         actor,
         &clip,
-        tz,
         action,
         w.req(),
         json!({"note": note}),
@@ -745,7 +734,7 @@ pub async fn act(
                     state: to.code().into(),
                     ..clip.clone()
                 };
-                to = checks_done(&mut tx, &moved, tz, true, now).await?;
+                to = checks_done(&mut tx, &moved, true, now).await?;
             }
         }
         ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
@@ -753,7 +742,7 @@ pub async fn act(
                 state: to.code().into(),
                 ..clip.clone()
             };
-            void(&mut tx, &moved, tz, action.code(), &[], now).await?;
+            void(&mut tx, &moved, action.code(), &[], now).await?;
             if action == ClipAction::RequestChanges {
                 if let Some(v) = &version {
                     rdb::insert_comment(
@@ -804,7 +793,7 @@ async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
 
 /// After a submitted clip's checks: to review (and ask the first signers), or
 /// back to draft (and tell the authors).
-async fn checks_done(tx: &mut Tx, clip: &Clip, tz: &str, ok: bool, now: i64) -> Result<ClipState> {
+async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<ClipState> {
     let action = if ok {
         ClipAction::ChecksPassed
     } else {
@@ -814,7 +803,6 @@ async fn checks_done(tx: &mut Tx, clip: &Clip, tz: &str, ok: bool, now: i64) -> 
         tx,
         &system_actor(),
         clip,
-        tz,
         action,
         Requester::System,
         json!({}),
@@ -866,11 +854,7 @@ pub async fn on_version_checked(
     if clip.state != ClipState::Submitted.code() || clip.current_version_id != Some(version) {
         return Ok(());
     }
-    let tz = crate::db::orgs::get(tx, clip.agency_id)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_default();
-    checks_done(tx, &clip, &tz, ok, now).await?;
+    checks_done(tx, &clip, ok, now).await?;
     Ok(())
 }
 
@@ -887,10 +871,6 @@ pub async fn on_new_version(
     let Some(clip) = clips::get_any(tx, clip_id).await? else {
         return Ok(());
     };
-    let tz = crate::db::orgs::get(tx, clip.agency_id)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_default();
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     rdb::void_approvals(tx, clip.id, "version", now)
         .await
@@ -901,7 +881,6 @@ pub async fn on_new_version(
             tx,
             actor,
             &clip,
-            &tz,
             ClipAction::NewVersion,
             Requester::Person {
                 roles: &roles,
@@ -990,7 +969,7 @@ pub async fn approve(
     let w = who(&mut tx, p, &clip).await?;
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     // The table first: the state and the kind of person.
-    workflow::transition(state, ClipAction::Approve, w.req()).map_err(|r| refusal_for(r, tz))?;
+    workflow::transition(state, ClipAction::Approve, w.req()).map_err(refusal_for)?;
     let (o, digest) = current_digest(&mut tx, &clip).await?;
     if seen_digest != digest {
         return Err(Refusal::new("approval_refused", "approve-content-changed").into());
@@ -1084,7 +1063,6 @@ pub async fn approve(
             &mut tx,
             actor,
             &clip,
-            tz,
             ClipAction::Approve,
             w.req(),
             json!({"digest": digest}),
@@ -1137,17 +1115,12 @@ pub async fn expire_approvals(st: &AppState) -> Result<usize> {
         let Some(clip) = clips::get(&mut tx, *agency, *clip_id).await? else {
             continue;
         };
-        let tz = crate::db::orgs::get(&mut tx, *agency)
-            .await?
-            .map(|o| o.time_zone)
-            .unwrap_or_default();
         let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
         if matches!(state, ClipState::Approved | ClipState::Scheduled) {
             transition(
                 &mut tx,
                 &system_actor(),
                 &clip,
-                &tz,
                 ClipAction::Expire,
                 Requester::System,
                 json!({}),
@@ -1159,7 +1132,7 @@ pub async fn expire_approvals(st: &AppState) -> Result<usize> {
             state: ClipState::InReview.code().into(),
             ..clip.clone()
         };
-        void(&mut tx, &moved, &tz, "expired", &[], now).await?;
+        void(&mut tx, &moved, "expired", &[], now).await?;
         tx.commit().await?;
     }
     Ok(found.len())
@@ -1491,7 +1464,7 @@ pub async fn save(
     let mut voided = false;
     if !changed.is_empty() && state.holds_approvals() {
         let reason = format!("changed:{}", changed.join(","));
-        voided = void(&mut tx, &clip, tz, &reason, &changed, now).await?;
+        voided = void(&mut tx, &clip, &reason, &changed, now).await?;
     }
     tx.commit().await?;
     Ok(Saved {
@@ -2022,11 +1995,6 @@ pub async fn mark_read(st: &AppState, p: &Principal, id: Option<i64>) -> Result<
     let n = rdb::mark_read(&mut tx, p.user_id, id, now).await?;
     tx.commit().await?;
     Ok(n)
-}
-
-/// Whether `a` (a live approval) is still good for `digest` at `now`.
-pub fn approval_valid(a: &Approval, digest: &str, now: i64) -> bool {
-    a.voided_at.is_none() && a.used_at.is_none() && a.digest == digest && a.expires_at > now
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::db::review as rdb;
 use crate::db::{Tx, users};
 use crate::domain::approval::Step;
 use crate::domain::workflow::{self, ClipAction, ClipState};
-use crate::domain::{Action, Category, ClipId, Role, UserId};
+use crate::domain::{ClipId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::lint::Severity;
 use crate::service::accounts::Principal;
@@ -1351,14 +1351,4 @@ pub async fn compare(
         clip,
         l,
     })
-}
-
-/// Whether the category code names a political category (for templates).
-pub fn category_is_political(code: &str) -> bool {
-    Category::parse(code).is_ok_and(Category::is_political)
-}
-
-/// Whether a person may see the review settings link.
-pub fn may_manage_settings<A>(a: &Authz<A>) -> bool {
-    a.may(Action::ManageReviewSettings)
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::accounts::Principal;
 use super::{Actor, audit};
-use crate::db::clips::{self, Clip};
+use crate::db::clips::{self, Clip, Version};
 use crate::db::orgs::Org;
 use crate::db::review::{self as rdb, SettingsRow};
 use crate::db::{Tx, users};
@@ -214,21 +214,24 @@ pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
     }
 }
 
-async fn current_sha(tx: &mut Tx, clip: &Clip) -> Result<String> {
+/// A clip's current version, if it has one.
+pub async fn current_version(tx: &mut Tx, clip: &Clip) -> Result<Option<Version>> {
     Ok(match clip.current_version_id {
-        Some(v) => clips::get_version(tx, v)
-            .await?
-            .map(|v| v.sha256)
-            .unwrap_or_default(),
-        None => String::new(),
+        Some(v) => clips::get_version(tx, v).await?,
+        None => None,
     })
+}
+
+/// What the clip would send with this version, and its digest.
+pub fn content(clip: &Clip, version: Option<&Version>) -> (Outgoing, String) {
+    let o = outgoing(clip, version.map_or("", |v| v.sha256.as_str()));
+    let d = approval::digest(&o);
+    (o, d)
 }
 
 /// The digest of what the clip would send now.
 pub async fn current_digest(tx: &mut Tx, clip: &Clip) -> Result<(Outgoing, String)> {
-    let o = outgoing(clip, &current_sha(tx, clip).await?);
-    let d = approval::digest(&o);
-    Ok((o, d))
+    Ok(content(clip, current_version(tx, clip).await?.as_ref()))
 }
 
 /// What the publisher checks at the moment of upload: the clip is approved or
@@ -480,11 +483,43 @@ pub async fn revoke_delegation(
 
 // ---- Transitions -------------------------------------------------------------
 
-/// Who is asking, and whether they wrote the clip or its current version.
-struct Who2 {
-    user: Option<UserId>,
+/// Who is asking: their roles in the clip's agency, and whether they wrote the
+/// clip or its current version.
+struct Asker {
     roles: Vec<Role>,
     is_author: bool,
+}
+
+impl Asker {
+    fn new(p: &Principal, clip: &Clip, version: Option<&Version>) -> Asker {
+        Asker {
+            roles: roles_in(p, clip.agency_id),
+            is_author: authors(clip, version).contains(&p.user_id),
+        }
+    }
+
+    fn req(&self) -> Requester<'_> {
+        Requester::Person {
+            roles: &self.roles,
+            is_author: self.is_author,
+        }
+    }
+}
+
+/// The clip's author and its current version's uploader: the people who may
+/// never approve it.
+pub fn authors(clip: &Clip, version: Option<&Version>) -> Vec<UserId> {
+    let mut out = vec![clip.author_id];
+    if let Some(v) = version
+        && v.uploaded_by != clip.author_id
+    {
+        out.push(v.uploaded_by);
+    }
+    out
+}
+
+async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
+    Ok(authors(clip, current_version(tx, clip).await?.as_ref()))
 }
 
 fn refusal_for(r: workflow::Refusal) -> Error {
@@ -603,30 +638,6 @@ async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
     clips::get(tx, agency, id).await?.ok_or(Error::NotFound)
 }
 
-async fn who(tx: &mut Tx, p: &Principal, clip: &Clip) -> Result<Who2> {
-    let uploader = match clip.current_version_id {
-        Some(v) => clips::get_version(tx, v).await?.map(|v| v.uploaded_by),
-        None => None,
-    };
-    Ok(Who2 {
-        user: Some(p.user_id),
-        roles: roles_in(p, clip.agency_id),
-        is_author: clip.author_id == p.user_id || uploader == Some(p.user_id),
-    })
-}
-
-impl Who2 {
-    fn req(&self) -> Requester<'_> {
-        match self.user {
-            Some(_) => Requester::Person {
-                roles: &self.roles,
-                is_author: self.is_author,
-            },
-            None => Requester::System,
-        }
-    }
-}
-
 /// Input to an action: a note (mandatory for requesting changes) and the
 /// digest the person saw (for approval).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -669,11 +680,8 @@ pub async fn act(
     }
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let w = who(&mut tx, p, &clip).await?;
-    let version = match clip.current_version_id {
-        Some(v) => clips::get_version(&mut tx, v).await?,
-        None => None,
-    };
+    let version = current_version(&mut tx, &clip).await?;
+    let w = Asker::new(p, &clip, version.as_ref());
     match action {
         ClipAction::Submit
             if !version
@@ -715,7 +723,7 @@ pub async fn act(
         now,
     )
     .await?;
-    let authors = authors_of(&mut tx, &clip).await?;
+    let authors = authors(&clip, version.as_ref());
     match action {
         ClipAction::Submit => {
             let reviewers = reviewers(&mut tx, agency.id, &authors).await?;
@@ -777,18 +785,6 @@ pub async fn act(
     }
     tx.commit().await?;
     Ok(to)
-}
-
-/// The clip's author and its current version's uploader.
-async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
-    let mut out = vec![clip.author_id];
-    if let Some(v) = clip.current_version_id
-        && let Some(v) = clips::get_version(tx, v).await?
-        && v.uploaded_by != clip.author_id
-    {
-        out.push(v.uploaded_by);
-    }
-    Ok(out)
 }
 
 /// After a submitted clip's checks: to review (and ask the first signers), or
@@ -966,20 +962,17 @@ pub async fn approve(
     let tz = agency.time_zone.as_str();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let w = who(&mut tx, p, &clip).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let w = Asker::new(p, &clip, current.as_ref());
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     // The table first: the state and the kind of person.
     workflow::transition(state, ClipAction::Approve, w.req()).map_err(refusal_for)?;
-    let (o, digest) = current_digest(&mut tx, &clip).await?;
+    let (o, digest) = content(&clip, current.as_ref());
     if seen_digest != digest {
         return Err(Refusal::new("approval_refused", "approve-content-changed").into());
     }
-    let version = match clip.current_version_id {
-        Some(v) => clips::get_version(&mut tx, v).await?,
-        None => None,
-    }
-    .filter(|v| v.status == "ready")
-    .ok_or_else(|| {
+    let authors = authors(&clip, current.as_ref());
+    let version = current.filter(|v| v.status == "ready").ok_or_else(|| {
         Error::from(Refusal::new(
             "approval_refused",
             "approve-version-not-ready",
@@ -1057,7 +1050,7 @@ pub async fn approve(
         now,
     )
     .await?;
-    let authors = authors_of(&mut tx, &clip).await?;
+
     let to = if step + 1 == steps.len() {
         let to = transition(
             &mut tx,
@@ -1326,7 +1319,8 @@ pub async fn save(
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
-    let w = who(&mut tx, p, &clip).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let w = Asker::new(p, &clip, current.as_ref());
     let may_edit = (w.is_author
         && w.roles
             .iter()
@@ -1372,7 +1366,7 @@ pub async fn save(
         (was, clip.political_source.as_str())
     };
 
-    let before = outgoing(&clip, &current_sha(&mut tx, &clip).await?);
+    let (before, _) = content(&clip, current.as_ref());
     let after = Outgoing {
         title: title.as_str().into(),
         caption: caption.as_str().into(),

@@ -108,10 +108,9 @@ pub async fn get_one(
         .iter()
         .find(|v| Some(v.id) == clip.current_version_id);
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
-    let (outgoing, digest) = svc::current_digest(&mut tx, &clip).await?;
+    let (outgoing, digest) = svc::content(&clip, current);
     let roles = svc::roles_in(&a.p, a.agency.id);
-    let is_author =
-        clip.author_id == a.p.user_id || current.is_some_and(|v| v.uploaded_by == a.p.user_id);
+    let is_author = svc::authors(&clip, current).contains(&a.p.user_id);
     let s = svc::settings(&mut tx, a.agency.id).await?;
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
     let steps = s

@@ -296,13 +296,12 @@ pub async fn review_view(
 ) -> Result<ReviewView> {
     let now = st.now();
     let roles = svc::roles_in(p, clip.agency_id);
-    let is_author =
-        clip.author_id == p.user_id || current.is_some_and(|v| v.uploaded_by == p.user_id);
+    let is_author = svc::authors(clip, current).contains(&p.user_id);
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let s = svc::settings(tx, clip.agency_id).await?;
     let steps_def: &[Step] = s.policy.steps(clip.political != 0);
     let live = rdb::live_approvals(tx, clip.id).await?;
-    let (_, digest) = svc::current_digest(tx, clip).await?;
+    let (_, digest) = svc::content(clip, current);
     let steps = steps_def
         .iter()
         .enumerate()
@@ -836,14 +835,11 @@ async fn queue_clips(
             let mut out = Vec::new();
             for c in clips::in_states(tx, agency, &codes(&[S::InReview]), 300).await? {
                 let live = rdb::live_approvals(tx, c.id).await?;
-                let uploader = match c.current_version_id {
-                    Some(v) => clips::get_version(tx, v).await?.map(|v| v.uploaded_by),
-                    None => None,
-                };
+                let current = svc::current_version(tx, &c).await?;
                 let signer = crate::domain::approval::Signer {
                     user: p.user_id,
                     roles: &roles,
-                    is_author: c.author_id == p.user_id || uploader == Some(p.user_id),
+                    is_author: svc::authors(&c, current.as_ref()).contains(&p.user_id),
                     signed_before: live.iter().any(|a| a.signer_id == p.user_id),
                     delegation,
                 };

@@ -89,6 +89,15 @@ impl ClipState {
         )
     }
 
+    /// Whether an upload may become the clip's current version (a published clip
+    /// needs a correction started first; a spiked one restoring).
+    pub fn takes_new_versions(self) -> bool {
+        !matches!(
+            self,
+            ClipState::Published | ClipState::Spiked | ClipState::TakenDown
+        )
+    }
+
     /// Whether approvals may exist in this state (and must be voided on a change).
     pub fn holds_approvals(self) -> bool {
         matches!(

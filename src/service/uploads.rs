@@ -199,12 +199,6 @@ async fn authorize_upload(st: &AppState, p: &Principal, agency: OrgId) -> Result
     Ok(())
 }
 
-/// Whether a clip in this state takes a new current version (a published clip
-/// needs a correction started first; a spiked one restoring).
-fn takes_new_versions(state: &str) -> bool {
-    !matches!(state, "published" | "spiked" | "taken_down")
-}
-
 /// Creates an upload of `length` bytes (tus creation). Returns its id.
 pub async fn create(
     st: &AppState,
@@ -235,7 +229,7 @@ pub async fn create(
         let clip = clips::get(&mut tx, i.agency, c)
             .await?
             .ok_or(Error::NotFound)?;
-        if !takes_new_versions(&clip.state) {
+        if !crate::domain::ClipState::parse(&clip.state).is_none_or(|s| s.takes_new_versions()) {
             return Err(crate::error::Refusal::new(
                 "action_not_allowed",
                 "upload-version-not-in-state",
@@ -558,7 +552,8 @@ async fn finish(
         .await?
         .map(|c| c.state)
         .unwrap_or_default();
-    if number == 1 || takes_new_versions(&state) {
+    if number == 1 || crate::domain::ClipState::parse(&state).is_none_or(|s| s.takes_new_versions())
+    {
         clips::set_current_version(&mut tx, clip, version, now).await?;
         if number > 1 {
             crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;

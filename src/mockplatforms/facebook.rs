@@ -119,10 +119,6 @@ fn with_usage(mut r: Response) -> Response {
     r
 }
 
-fn fault_of(m: &Shared, h: &HeaderMap, applies: impl Fn(Fault) -> bool) -> Option<Fault> {
-    m.fault_where(h.get("x-mock-fault").and_then(|v| v.to_str().ok()), applies)
-}
-
 async fn video_reels(
     State(m): State<Shared>,
     Path((_version, page)): Path<(String, String)>,
@@ -135,7 +131,7 @@ async fn video_reels(
         return bad_token();
     }
     let phase = p.get("upload_phase").map(String::as_str).unwrap_or("");
-    let fault = fault_of(&m, &headers, |f| {
+    let fault = m.fault(&headers, |f| {
         f != Fault::DropMidUpload && (f != Fault::Duplicate || phase == "finish")
     });
     if let Some(r) = fault.and_then(fault_response) {
@@ -243,7 +239,7 @@ async fn rupload(
     if !valid(h("authorization").and_then(|a| a.strip_prefix("OAuth "))) {
         return bad_token();
     }
-    let fault = fault_of(&m, &headers, |f| f != Fault::Duplicate);
+    let fault = m.fault(&headers, |f| f != Fault::Duplicate);
     if let Some(r) = fault.and_then(fault_response) {
         return r;
     }
@@ -313,10 +309,9 @@ async fn video(
     if !valid(q.get("access_token").map(String::as_str)) {
         return bad_token();
     }
-    if let Some(r) = fault_of(&m, &headers, |f| {
-        !matches!(f, Fault::DropMidUpload | Fault::Duplicate)
-    })
-    .and_then(fault_response)
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
     {
         return with_usage(r);
     }

@@ -73,26 +73,33 @@ pub struct Mocks {
 pub type Shared = Arc<Mocks>;
 
 impl Mocks {
-    /// The next armed fault, or the one the request asks for.
-    pub fn fault(&self, header: Option<&str>) -> Option<Fault> {
-        self.fault_where(header, |_| true)
-    }
-
-    /// Like [`Mocks::fault`], but an armed fault this request cannot show
-    /// (`applies` false) stays armed for a later one.
-    pub fn fault_where(
+    /// The fault the request asks for (`X-Mock-Fault`), or the next armed one
+    /// if `applies` to this request; an armed fault it cannot show (a dropped
+    /// upload on a request without bytes) stays armed for a later request.
+    pub fn fault(
         &self,
-        header: Option<&str>,
+        headers: &axum::http::HeaderMap,
         applies: impl Fn(Fault) -> bool,
     ) -> Option<Fault> {
-        if let Some(f) = header.and_then(Fault::parse) {
-            return Some(f);
+        let asked = headers
+            .get("x-mock-fault")
+            .and_then(|v| v.to_str().ok())
+            .and_then(Fault::parse);
+        if asked.is_some() {
+            return asked;
         }
         let mut q = self.faults.lock().ok()?;
         match q.front() {
             Some(f) if applies(*f) => q.pop_front(),
             _ => None,
         }
+    }
+}
+
+impl Fault {
+    /// Faults only a request carrying video bytes (or finishing a post) can show.
+    pub fn needs_bytes(self) -> bool {
+        matches!(self, Fault::DropMidUpload | Fault::Duplicate)
     }
 }
 

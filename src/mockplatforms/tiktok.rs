@@ -94,10 +94,6 @@ fn token_of(h: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-fn fault_of(m: &Shared, h: &HeaderMap, applies: impl Fn(Fault) -> bool) -> Option<Fault> {
-    m.fault_where(h.get("x-mock-fault").and_then(|v| v.to_str().ok()), applies)
-}
-
 fn no_token() -> Response {
     fail(
         StatusCode::UNAUTHORIZED,
@@ -110,7 +106,7 @@ async fn creator_info(State(m): State<Shared>, headers: HeaderMap) -> Response {
     if token_of(&headers).is_none() {
         return no_token();
     }
-    match fault_of(&m, &headers, |f| f != Fault::DropMidUpload) {
+    match m.fault(&headers, |f| !f.needs_bytes()) {
         // The posting cap arrives inside HTTP 200, as TikTok documents.
         Some(Fault::Quota) => envelope(
             StatusCode::OK,
@@ -132,7 +128,9 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
     let Some(token) = token_of(&headers) else {
         return no_token();
     };
-    if let Some(r) = fault_of(&m, &headers, |f| f != Fault::DropMidUpload).and_then(fault_response)
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
     {
         return r;
     }
@@ -233,7 +231,7 @@ async fn upload(
     body: Body,
 ) -> Response {
     let id = q.get("upload_id").cloned().unwrap_or_default();
-    let fault = fault_of(&m, &headers, |f| f != Fault::Duplicate);
+    let fault = m.fault(&headers, |f| f != Fault::Duplicate);
     if let Some(f) = fault
         && f != Fault::DropMidUpload
     {
@@ -330,10 +328,9 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     let Some(token) = token_of(&headers) else {
         return no_token();
     };
-    if let Some(r) = fault_of(&m, &headers, |f| {
-        !matches!(f, Fault::DropMidUpload | Fault::Duplicate)
-    })
-    .and_then(fault_response)
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
     {
         return r;
     }

@@ -104,10 +104,6 @@ fn unauthorized() -> Response {
     )
 }
 
-fn fault_of(m: &Shared, h: &HeaderMap) -> Option<Fault> {
-    m.fault(h.get("x-mock-fault").and_then(|v| v.to_str().ok()))
-}
-
 #[derive(Deserialize)]
 struct StartQuery {
     #[serde(rename = "uploadType")]
@@ -123,7 +119,10 @@ async fn start(
     if !authorized(&headers) {
         return unauthorized();
     }
-    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
         return r;
     }
     if q.upload_type.as_deref() != Some("resumable") {
@@ -228,10 +227,7 @@ async fn put(
         .to_string();
     // A dropped connection and a duplicate need bytes: probes leave them armed.
     let probe = range.starts_with("bytes */");
-    let fault = m.fault_where(
-        headers.get("x-mock-fault").and_then(|v| v.to_str().ok()),
-        |f| !(probe && matches!(f, Fault::DropMidUpload | Fault::Duplicate)),
-    );
+    let fault = m.fault(&headers, |f| !(probe && f.needs_bytes()));
     if let Some(r) = fault.and_then(fault_response) {
         return r;
     }
@@ -343,7 +339,10 @@ async fn videos_get(
     if !authorized(&headers) {
         return unauthorized();
     }
-    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
         return r;
     }
     let ids = q.id.unwrap_or_default();
@@ -369,7 +368,10 @@ async fn videos_delete(
     if !authorized(&headers) {
         return unauthorized();
     }
-    if let Some(r) = fault_of(&m, &headers).and_then(fault_response) {
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
         return r;
     }
     let id = q.id.unwrap_or_default();

@@ -62,9 +62,7 @@ fn gate(m: &Shared, h: &HeaderMap) -> Option<Response> {
             serde_json::json!({}),
         ));
     }
-    match m.fault_where(h.get("x-mock-fault").and_then(|v| v.to_str().ok()), |f| {
-        !matches!(f, Fault::DropMidUpload | Fault::Duplicate)
-    }) {
+    match m.fault(h, |f| !f.needs_bytes()) {
         Some(Fault::ServerError) => Some(StatusCode::SERVICE_UNAVAILABLE.into_response()),
         Some(Fault::RateLimited | Fault::Quota) => Some(reply(
             -32,

@@ -492,3 +492,27 @@ impl Browser {
             .unwrap()
     }
 }
+
+/// Makes an H.264/AAC test clip at `out` from ffmpeg's lavfi sources: `video`
+/// (e.g. `testsrc2=size=180x320:rate=25:duration=3`) and `audio` (e.g. a `sine`
+/// source); `extra` output options follow (e.g. `-movflags +faststart`).
+pub async fn lavfi(out: &std::path::Path, video: &str, audio: &str, extra: &[&str]) {
+    let st = tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio])
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .args(["-c:a", "aac", "-shortest"])
+        .args(extra)
+        .arg(out)
+        .status()
+        .await
+        .expect("ffmpeg runs");
+    assert!(st.success(), "ffmpeg could not make {}", out.display());
+}

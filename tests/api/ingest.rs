@@ -300,41 +300,13 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
     let n = app.network().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("wide.mp4");
-    let st = tokio::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x180:rate=30:duration=3",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=3",
-            "-ac",
-            "2",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "160k",
-            "-shortest",
-            "-movflags",
-            "+faststart",
-        ])
-        .arg(&out)
-        .status()
-        .await
-        .unwrap();
-    assert!(st.success());
+    crate::helpers::lavfi(
+        &out,
+        "testsrc2=size=320x180:rate=30:duration=3",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
+    )
+    .await;
     let token = app.token_for("a.reporter").await;
     let (clip, v) = upload(
         &app,
@@ -381,37 +353,13 @@ async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
     let n = app.network().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("loud.mp4");
-    let st = tokio::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=180x320:rate=25:duration=3",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=1000:sample_rate=48000:duration=3,volume=0.9",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            "-movflags",
-            "+faststart",
-        ])
-        .arg(&out)
-        .status()
-        .await
-        .unwrap();
-    assert!(st.success());
+    crate::helpers::lavfi(
+        &out,
+        "testsrc2=size=180x320:rate=25:duration=3",
+        "sine=frequency=1000:sample_rate=48000:duration=3,volume=0.9",
+        &["-movflags", "+faststart"],
+    )
+    .await;
     let token = app.token_for("a.reporter").await;
     let (clip, v) = upload(
         &app,

@@ -88,34 +88,13 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
     let d = dir.path();
     // A clip that needs a proxy (index at the end), long enough to kill mid-way.
     let clip = d.join("long.mp4");
-    let st = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=1080x1920:rate=30:duration=20",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=300:sample_rate=48000:duration=20",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-        ])
-        .arg(&clip)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    crate::helpers::lavfi(
+        &clip,
+        "testsrc2=size=1080x1920:rate=30:duration=20",
+        "sine=frequency=300:sample_rate=48000:duration=20",
+        &[],
+    )
+    .await;
     ok(lantoa(
         d,
         &db_url,

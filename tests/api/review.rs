@@ -189,6 +189,14 @@ fn refusal(e: Error) -> (String, String) {
     }
 }
 
+/// The publisher's check for the clip's current bytes, now.
+async fn publishable(app: &TestApp, agency: OrgId, c: ClipId) -> Result<String, Error> {
+    let k = clip(app, agency, c).await;
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = svc::current_version(&mut tx, &k).await.unwrap().unwrap();
+    svc::verify_publishable(&mut tx, agency, c, &v.sha256, app.clock.now_ms()).await
+}
+
 async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
     let mut tx = app.st.db.read().await.unwrap();
     rdb::live_approvals(&mut tx, c).await.unwrap()
@@ -268,21 +276,13 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
             .unwrap(),
         ClipState::Approved
     );
+    let d = publishable(&app, n.a, c).await.unwrap();
+    let k = clip(&app, n.a, c).await;
     let mut tx = app.st.db.read().await.unwrap();
-    let k = clips::get(&mut tx, n.a, c).await.unwrap().unwrap();
-    let sha = clips::get_version(&mut tx, k.current_version_id.unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .sha256;
-    let now = app.clock.now_ms();
-    let d = svc::verify_publishable(&mut tx, n.a, c, &sha, now)
-        .await
-        .unwrap();
     assert_eq!(d, svc::current_digest(&mut tx, &k).await.unwrap().1);
     // Other bytes than the approved version's are refused.
     assert!(
-        svc::verify_publishable(&mut tx, n.a, c, &"ff".repeat(32), now)
+        svc::verify_publishable(&mut tx, n.a, c, &"ff".repeat(32), app.clock.now_ms())
             .await
             .is_err()
     );
@@ -543,19 +543,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
     );
     assert!(msg.contains("already signed"), "{msg}");
     // Nothing is publishable yet.
-    let k = clip(&app, n.a, c).await;
-    let mut tx = app.st.db.read().await.unwrap();
-    let sha = clips::get_version(&mut tx, k.current_version_id.unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .sha256;
-    assert!(
-        svc::verify_publishable(&mut tx, n.a, c, &sha, app.clock.now_ms())
-            .await
-            .is_err()
-    );
-    drop(tx);
+    assert!(publishable(&app, n.a, c).await.is_err());
     assert_eq!(
         act(&app, n.a_head, n.a, c, ClipAction::Approve)
             .await
@@ -805,14 +793,8 @@ async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals
                 ClipState::Published,
                 "nobody but the publisher publishes"
             );
+            let ok = publishable(&app, n.a, c).await.is_ok();
             let mut tx = app.st.db.read().await.unwrap();
-            let v = clips::get_version(&mut tx, k.current_version_id.unwrap())
-                .await
-                .unwrap()
-                .unwrap();
-            let ok = svc::verify_publishable(&mut tx, n.a, c, &v.sha256, app.clock.now_ms())
-                .await
-                .is_ok();
             let (_, digest) = svc::current_digest(&mut tx, &k).await.unwrap();
             let approvals = rdb::live_approvals(&mut tx, c).await.unwrap();
             drop(tx);

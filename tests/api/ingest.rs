@@ -103,6 +103,19 @@ pub async fn upload(
     (clip, v)
 }
 
+/// Uploads a file as `a.reporter` and waits until its check passed.
+async fn upload_ready(app: &TestApp, agency: i64, file: &std::path::Path) -> (i64, clips::Version) {
+    let token = app.token_for("a.reporter").await;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("clip.mp4");
+    let (clip, v) = upload(app, &token, agency, std::fs::read(file).unwrap(), name).await;
+    let row = wait_checked(app, v).await;
+    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    (clip, row)
+}
+
 pub async fn wait_checked(app: &TestApp, v: VersionId) -> clips::Version {
     for _ in 0..600 {
         let mut tx = app.st.db.read().await.unwrap();
@@ -122,17 +135,8 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     let n = app.network().await;
     let dir = tempfile::tempdir().unwrap();
     let file = make_clip(dir.path()).await;
-    let token = app.token_for("a.reporter").await;
-    let (clip, v) = upload(
-        &app,
-        &token,
-        n.a.0,
-        std::fs::read(&file).unwrap(),
-        "clip.mp4",
-    )
-    .await;
-    let row = wait_checked(&app, v).await;
-    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let (clip, row) = upload_ready(&app, n.a.0, &file).await;
+    let v = row.id;
     let qc: serde_json::Value = serde_json::from_str(row.qc.as_deref().unwrap()).unwrap();
     let black = qc["black"].as_array().unwrap();
     assert_eq!(black.len(), 1, "{qc}");
@@ -307,17 +311,8 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
         &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
     )
     .await;
-    let token = app.token_for("a.reporter").await;
-    let (clip, v) = upload(
-        &app,
-        &token,
-        n.a.0,
-        std::fs::read(&out).unwrap(),
-        "wide.mp4",
-    )
-    .await;
-    let row = wait_checked(&app, v).await;
-    assert_eq!(row.status, "ready", "{:?}", row.error);
+    let (clip, row) = upload_ready(&app, n.a.0, &out).await;
+    let v = row.id;
     let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
     let labels: Vec<&str> = outputs["renditions"]
         .as_array()
@@ -360,17 +355,7 @@ async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
         &["-movflags", "+faststart"],
     )
     .await;
-    let token = app.token_for("a.reporter").await;
-    let (clip, v) = upload(
-        &app,
-        &token,
-        n.a.0,
-        std::fs::read(&out).unwrap(),
-        "loud.mp4",
-    )
-    .await;
-    let row = wait_checked(&app, v).await;
-    assert_eq!(row.status, "ready", "{:?}", row.error);
+    let (clip, row) = upload_ready(&app, n.a.0, &out).await;
     let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
     assert!(
         outputs["renditions"]

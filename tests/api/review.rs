@@ -197,6 +197,17 @@ async fn publishable(app: &TestApp, agency: OrgId, c: ClipId) -> Result<String, 
     svc::verify_publishable(&mut tx, agency, c, &v.sha256, app.clock.now_ms()).await
 }
 
+/// The refusal (code, English message) of an action that must fail.
+async fn refused(
+    app: &TestApp,
+    u: UserId,
+    ag: OrgId,
+    c: ClipId,
+    action: ClipAction,
+) -> (String, String) {
+    refusal(act(app, u, ag, c, action).await.unwrap_err())
+}
+
 async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
     let mut tx = app.st.db.read().await.unwrap();
     rdb::live_approvals(&mut tx, c).await.unwrap()
@@ -223,21 +234,13 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
     let n = app.network().await;
     let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
     // Nobody but the system or the author moves a draft on; the message says who.
-    let (code, msg) = refusal(
-        act(&app, n.a_editor, n.a, c, ClipAction::RequestChanges)
-            .await
-            .unwrap_err(),
-    );
+    let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::RequestChanges).await;
     assert_eq!(code, "action_not_allowed");
     assert!(
         msg.contains("“Draft”") && msg.contains("In review"),
         "{msg}"
     );
-    let (_, msg) = refusal(
-        act(&app, n.b_reporter, n.a, c, ClipAction::Submit)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, n.b_reporter, n.a, c, ClipAction::Submit).await;
     assert!(msg.contains("the clip's author"), "{msg}");
     assert_eq!(
         act(&app, n.a_reporter, n.a, c, ClipAction::Submit)
@@ -255,18 +258,10 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
         "{kinds:?}"
     );
     // The author never approves their own clip, even as head.
-    let (code, msg) = refusal(
-        act(&app, n.a_reporter, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (code, msg) = refused(&app, n.a_reporter, n.a, c, ClipAction::Approve).await;
     assert_eq!(code, "action_not_allowed", "{msg}");
     // The checklist comes first.
-    let (code, msg) = refusal(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
     assert_eq!(code, "approval_refused");
     assert!(msg.contains("4 checklist items"), "{msg}");
     tick_all(&app, n.a_editor, n.a, c).await;
@@ -399,18 +394,10 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     let dep = deputy(&app, &n).await;
     let c = in_review(&app, &n, "leadership_message").await;
     tick_all(&app, n.a_editor, n.a, c).await;
-    let (code, msg) = refusal(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
     assert_eq!(code, "approval_refused");
     assert!(msg.contains("needs Head of agency"), "{msg}");
-    let (_, msg) = refusal(
-        act(&app, dep, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, dep, n.a, c, ClipAction::Approve).await;
     assert!(msg.contains("needs Head of agency"), "{msg}");
     // The head delegates for two hours.
     let (hp, ha) = who(&app, n.a_head).await;
@@ -447,11 +434,7 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     let c2 = in_review(&app, &n, "official_event").await;
     tick_all(&app, n.a_editor, n.a, c2).await;
     app.clock.advance_ms(3 * 3_600_000);
-    let (_, msg) = refusal(
-        act(&app, dep, n.a, c2, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, dep, n.a, c2, ClipAction::Approve).await;
     assert!(msg.contains("ended at"), "{msg}");
     assert_eq!(
         act(&app, n.a_head, n.a, c2, ClipAction::Approve)
@@ -479,11 +462,7 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
         .unwrap();
     let c3 = in_review(&app, &n, "official_event").await;
     tick_all(&app, n.a_editor, n.a, c3).await;
-    let (_, msg) = refusal(
-        act(&app, dep, n.a, c3, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, dep, n.a, c3, ClipAction::Approve).await;
     assert!(msg.contains("ended at"), "{msg}");
 }
 
@@ -508,11 +487,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
     let c = in_review(&app, &n, "good_deeds").await;
     tick_all(&app, n.a_editor, n.a, c).await;
     // The head cannot skip the editor.
-    let (_, msg) = refusal(
-        act(&app, n.a_head, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, n.a_head, n.a, c, ClipAction::Approve).await;
     assert!(msg.contains("step 1 needs Editor"), "{msg}");
     assert_eq!(
         act(&app, n.a_editor, n.a, c, ClipAction::Approve)
@@ -536,11 +511,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
         )
         .await;
     let _ = both;
-    let (_, msg) = refusal(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (_, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
     assert!(msg.contains("already signed"), "{msg}");
     // Nothing is publishable yet.
     assert!(publishable(&app, n.a, c).await.is_err());
@@ -1361,11 +1332,7 @@ async fn lint_findings_block_approval_until_fixed_with_one_click() {
     let org = agency(&app, n.a).await;
     svc::unlock(&app.st, &p, &org, c).await.unwrap();
     tick_all(&app, n.a_editor, n.a, c).await;
-    let (code, msg) = refusal(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap_err(),
-    );
+    let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
     assert_eq!(code, "approval_refused");
     assert!(msg.contains("2 errors"), "{msg}");
     // The editor applies each suggestion from the clip page.

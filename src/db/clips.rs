@@ -182,6 +182,20 @@ pub async fn get_version(tx: &mut Tx, id: VersionId) -> DbResult<Option<Version>
     )
 }
 
+/// A version of one of the agency's clips, in one query (never another
+/// clip's or another agency's).
+pub async fn version_of(
+    tx: &mut Tx,
+    agency: OrgId,
+    clip: ClipId,
+    id: VersionId,
+) -> DbResult<Option<Version>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(select_version!(
+        "WHERE id = $1 AND clip_id = $2
+           AND clip_id IN (SELECT id FROM clips WHERE agency_id = $3)"))
+        .bind(id).bind(clip).bind(agency).fetch_optional(c).await)?)
+}
+
 pub async fn versions_of(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Version>> {
     Ok(
         on_tx!(tx, c => sqlx::query_as(select_version!("WHERE clip_id = $1 ORDER BY number DESC"))

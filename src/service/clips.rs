@@ -19,12 +19,8 @@ pub async fn retry_check(
 ) -> Result<()> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    clips::get(&mut tx, agency, clip)
+    let v = clips::version_of(&mut tx, agency, clip, version)
         .await?
-        .ok_or(Error::NotFound)?;
-    let v = clips::get_version(&mut tx, version)
-        .await?
-        .filter(|v| v.clip_id == clip)
         .ok_or(Error::NotFound)?;
     if v.status != "failed" {
         return Err(Error::Conflict("check-not-failed"));
@@ -93,12 +89,8 @@ pub async fn delete_version(
 ) -> Result<Deleted> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    clips::get(&mut tx, agency, clip)
+    let v = clips::version_of(&mut tx, agency, clip, version)
         .await?
-        .ok_or(Error::NotFound)?;
-    let v = clips::get_version(&mut tx, version)
-        .await?
-        .filter(|v| v.clip_id == clip)
         .ok_or(Error::NotFound)?;
     if v.status != "invalid" && v.status != "failed" {
         return Err(Error::Conflict("version-not-deletable"));

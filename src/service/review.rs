@@ -1679,9 +1679,8 @@ pub async fn comment(
         .map(crate::domain::VersionId)
         .or(clip.current_version_id)
         .ok_or(Error::NotFound)?;
-    let v = clips::get_version(&mut tx, vid)
+    let v = clips::version_of(&mut tx, agency.id, clip.id, vid)
         .await?
-        .filter(|v| v.clip_id == clip.id)
         .ok_or(Error::NotFound)?;
     let parent = match c.parent_id {
         Some(pid) => Some(

@@ -375,12 +375,10 @@ pub async fn media(
     Path((_, cid, vid, name)): Path<(i64, i64, i64, String)>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let clip = load_clip(&st, &a, ClipId(cid)).await?;
     let v = {
         let mut tx = st.db.read().await?;
-        clips::get_version(&mut tx, VersionId(vid)).await?
+        clips::version_of(&mut tx, a.agency.id, ClipId(cid), VersionId(vid)).await?
     }
-    .filter(|v| v.clip_id == clip.id)
     .ok_or(Error::NotFound)?;
     let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
     let (key, mime) = match name.as_str() {

@@ -77,25 +77,25 @@ pub async fn create(
 /// Agencies the principal can enter, by name.
 pub async fn visible_agencies(st: &AppState, p: &Principal) -> Result<Vec<Org>> {
     let mut tx = st.db.read().await?;
+    visible_agencies_in(&mut tx, p).await
+}
+
+/// [`visible_agencies`] inside the caller's transaction.
+pub async fn visible_agencies_in(tx: &mut crate::db::Tx, p: &Principal) -> Result<Vec<Org>> {
     if p.is_system_admin {
-        return Ok(orgs::all_agencies(&mut tx).await?);
+        return Ok(orgs::all_agencies(tx).await?);
     }
     let mut ids: Vec<OrgId> = Vec::new();
     for (org, role) in &p.memberships {
         if *role == Role::Overseer {
-            ids.extend(
-                orgs::agencies_of_body(&mut tx, *org)
-                    .await?
-                    .iter()
-                    .map(|o| o.id),
-            );
+            ids.extend(orgs::agencies_of_body(tx, *org).await?.iter().map(|o| o.id));
         } else {
             ids.push(*org);
         }
     }
     ids.sort();
     ids.dedup();
-    Ok(orgs::by_ids(&mut tx, &ids)
+    Ok(orgs::by_ids(tx, &ids)
         .await?
         .into_iter()
         .filter(Org::is_agency)

@@ -20,7 +20,7 @@ use crate::db::orgs::Org;
 use crate::domain::{Action, Role, policy};
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
-use crate::service::orgs::visible_agencies;
+use crate::service::orgs::visible_agencies_in;
 use crate::state::AppState;
 
 /// An agency in the navigation, with what the user may open there.
@@ -91,8 +91,13 @@ impl Layout {
             }
         };
         if !p.must_change_password {
-            l.agencies = visible_agencies(st, p).await?.iter().map(nav).collect();
+            // One read for the navigation and the inbox badge.
             let mut tx = st.db.read().await?;
+            l.agencies = visible_agencies_in(&mut tx, p)
+                .await?
+                .iter()
+                .map(nav)
+                .collect();
             l.unread = crate::db::review::unread_count(&mut tx, p.user_id).await?;
         }
         l.agency = current.map(nav);

@@ -372,13 +372,28 @@ pub async fn notify(
         .fetch_one(c).await)?)
 }
 
+macro_rules! select_notification {
+    ($rest:literal) => {
+        concat!(
+            "SELECT n.id, n.user_id, n.agency_id, n.clip_id, k.title AS clip_title, n.kind, n.args,
+                    n.created_at, n.read_at
+             FROM notifications n LEFT JOIN clips k ON k.id = n.clip_id ",
+            $rest
+        )
+    };
+}
+
 pub async fn inbox(tx: &mut Tx, user: UserId, limit: i64) -> DbResult<Vec<Notification>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT n.id, n.user_id, n.agency_id, n.clip_id, k.title AS clip_title, n.kind, n.args,
-                n.created_at, n.read_at
-         FROM notifications n LEFT JOIN clips k ON k.id = n.clip_id
-         WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2")
+    Ok(on_tx!(tx, c => sqlx::query_as(select_notification!(
+        "WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2"))
         .bind(user).bind(limit).fetch_all(c).await)?)
+}
+
+/// One of the user's notifications (never another user's).
+pub async fn notification(tx: &mut Tx, user: UserId, id: i64) -> DbResult<Option<Notification>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(select_notification!(
+        "WHERE n.user_id = $1 AND n.id = $2"))
+        .bind(user).bind(id).fetch_optional(c).await)?)
 }
 
 pub async fn unread_count(tx: &mut Tx, user: UserId) -> DbResult<i64> {

@@ -929,15 +929,12 @@ struct InboxPage {
     rows: Vec<InboxRow>,
 }
 
-/// A notification's sentence.
-pub fn notification_text(l: &Layout, n: &rdb::Notification) -> String {
-    svc::notification_text(
-        &l.tr,
-        n.clip_title.as_deref(),
-        &n.kind,
-        &n.args,
-        "Asia/Ho_Chi_Minh",
-    )
+/// Where a notification leads: its clip, or the agency's delegations.
+fn notification_href(n: &rdb::Notification) -> String {
+    match n.clip_id {
+        Some(c) => format!("/a/{}/clips/{}", n.agency_id, c),
+        None => format!("/a/{}/delegations", n.agency_id),
+    }
 }
 
 pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Response> {
@@ -945,17 +942,15 @@ pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Respons
     let mut tx = st.db.read().await?;
     let list = rdb::inbox(&mut tx, u.p.user_id, 200).await?;
     drop(tx);
+    let tz = &st.config.time_zone;
     let rows = list
         .iter()
         .map(|n| InboxRow {
             id: n.id,
-            text: notification_text(&l, n),
-            at: l.time(&n.created_at, "Asia/Ho_Chi_Minh"),
+            text: svc::notification_text(&l.tr, n.clip_title.as_deref(), &n.kind, &n.args, tz),
+            at: l.time(&n.created_at, tz),
             unread: n.read_at.is_none(),
-            href: match n.clip_id {
-                Some(c) => format!("/a/{}/clips/{}", n.agency_id, c),
-                None => format!("/a/{}/delegations", n.agency_id),
-            },
+            href: notification_href(n),
         })
         .collect();
     render(&InboxPage { l, rows })
@@ -969,18 +964,12 @@ pub async fn open_notification(
 ) -> Result<Response> {
     let n = {
         let mut tx = st.db.read().await?;
-        rdb::inbox(&mut tx, u.p.user_id, 1000)
+        rdb::notification(&mut tx, u.p.user_id, nid)
             .await?
-            .into_iter()
-            .find(|n| n.id == nid)
             .ok_or(Error::NotFound)?
     };
     svc::mark_read(&st, &u.p, Some(nid)).await?;
-    let to = match n.clip_id {
-        Some(c) => format!("/a/{}/clips/{}", n.agency_id, c),
-        None => format!("/a/{}/delegations", n.agency_id),
-    };
-    Ok(Redirect::to(&to).into_response())
+    Ok(Redirect::to(&notification_href(&n)).into_response())
 }
 
 pub async fn read_all(State(st): State<AppState>, u: CurrentUser) -> Result<Response> {

@@ -985,23 +985,16 @@ pub async fn approve(
             .into());
     }
     let s = settings(&mut tx, agency.id).await?;
-    let ticked: Vec<String> = rdb::ticks(&mut tx, clip.id, version.id)
-        .await?
+    let ticks = rdb::ticks(&mut tx, clip.id, version.id).await?;
+    let missing: Vec<&str> = checklist(&s.checklist, &ticks)
         .into_iter()
-        .map(|t| t.item)
+        .filter(|(_, t)| t.is_none())
+        .map(|(item, _)| item)
         .collect();
-    let missing: Vec<&String> = s.checklist.iter().filter(|i| !ticked.contains(i)).collect();
     if !missing.is_empty() {
         return Err(Refusal::new("approval_refused", "approve-checklist")
             .text("count", missing.len().to_string())
-            .text(
-                "items",
-                missing
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
+            .text("items", missing.join("; "))
             .into());
     }
     let steps = s.policy.steps(o.political);
@@ -1812,6 +1805,17 @@ pub async fn resolve_comment(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The agency's checklist items in order, each with its tick on the version.
+pub fn checklist<'a>(
+    items: &'a [String],
+    ticks: &'a [rdb::Tick],
+) -> Vec<(&'a str, Option<&'a rdb::Tick>)> {
+    items
+        .iter()
+        .map(|item| (item.as_str(), ticks.iter().find(|t| &t.item == item)))
+        .collect()
 }
 
 /// Ticks or unticks a checklist item for the clip's current version.

@@ -129,16 +129,12 @@ pub async fn get_one(
         Some(v) => rdb::ticks(&mut tx, clip.id, v.id).await?,
         None => vec![],
     };
-    let checklist = s
-        .checklist
-        .iter()
-        .map(|item| {
-            let t = ticks.iter().find(|t| &t.item == item);
-            ChecklistItem {
-                item: item.clone(),
-                ticked_by: t.map(|t| t.user_id),
-                ticked_at: t.map(|t| t.at),
-            }
+    let checklist = svc::checklist(&s.checklist, &ticks)
+        .into_iter()
+        .map(|(item, t)| ChecklistItem {
+            item: item.to_string(),
+            ticked_by: t.map(|t| t.user_id),
+            ticked_at: t.map(|t| t.at),
         })
         .collect();
     let comments = rdb::comments(&mut tx, clip.id).await?;

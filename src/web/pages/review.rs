@@ -369,16 +369,12 @@ pub async fn review_view(
         Some(v) => rdb::ticks(tx, clip.id, v.id).await?,
         None => vec![],
     };
-    let checklist = s
-        .checklist
-        .iter()
-        .map(|item| {
-            let t = ticks.iter().find(|t| &t.item == item);
-            CheckView {
-                item: item.clone(),
-                by: t.map(|t| t.user_name.clone()),
-                at: t.map(|t| l.time(&t.at, tz)).unwrap_or_default(),
-            }
+    let checklist = svc::checklist(&s.checklist, &ticks)
+        .into_iter()
+        .map(|(item, t)| CheckView {
+            item: item.to_string(),
+            by: t.map(|t| t.user_name.clone()),
+            at: t.map(|t| l.time(&t.at, tz)).unwrap_or_default(),
         })
         .collect();
     let comments = rdb::comments(tx, clip.id).await?;

@@ -440,9 +440,18 @@ pub async fn pending_mail(tx: &mut Tx, since: i64, limit: i64) -> DbResult<Vec<P
         .bind(since).bind(limit).fetch_all(c).await)?)
 }
 
-pub async fn mark_emailed(tx: &mut Tx, id: i64, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE notifications SET emailed_at = $1 WHERE id = $2")
-        .bind(now).bind(id).execute(c).await.map(|_| ()))?;
+/// Claims a notification for e-mailing; false when another sender has it.
+pub async fn claim_mail(tx: &mut Tx, id: i64, now: i64) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
+        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Gives a claimed notification back after its e-mail failed, for a retry.
+pub async fn release_mail(tx: &mut Tx, id: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE notifications SET emailed_at = NULL WHERE id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
     Ok(())
 }
 

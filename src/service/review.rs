@@ -1917,8 +1917,10 @@ pub fn notification_text(
 }
 
 /// E-mails notifications of the last day not yet sent, to users who gave an
-/// address, when an SMTP relay is configured. At least once: a crash between
-/// sending and recording may send one again. Returns how many were sent.
+/// address, when an SMTP relay is configured. Each is claimed before it is sent,
+/// so several workers never send one twice; a failed send is given back for a
+/// retry; a crash in between loses that e-mail (the inbox keeps the
+/// notification). Returns how many were sent.
 pub async fn send_mail(st: &AppState) -> Result<usize> {
     let Some(url) = st.config.smtp_url.as_deref() else {
         return Ok(0);
@@ -1939,6 +1941,15 @@ pub async fn send_mail(st: &AppState) -> Result<usize> {
         .to_string();
     let mut sent = 0;
     for m in pending {
+        let claimed = {
+            let mut tx = st.db.write().await?;
+            let c = rdb::claim_mail(&mut tx, m.id, st.now()).await?;
+            tx.commit().await?;
+            c
+        };
+        if !claimed {
+            continue;
+        }
         let tr = crate::i18n::Tr::new(crate::domain::Locale::parse(&m.locale).unwrap_or_default());
         let text = notification_text(
             &tr,
@@ -1971,14 +1982,12 @@ pub async fn send_mail(st: &AppState) -> Result<usize> {
         )
         .await
         {
-            Ok(()) => {
-                let mut tx = st.db.write().await?;
-                rdb::mark_emailed(&mut tx, m.id, st.now()).await?;
-                tx.commit().await?;
-                sent += 1;
-            }
+            Ok(()) => sent += 1,
             Err(e) => {
                 tracing::warn!(error = %e, notification = m.id, "notification e-mail not sent; will retry");
+                let mut tx = st.db.write().await?;
+                rdb::release_mail(&mut tx, m.id).await?;
+                tx.commit().await?;
                 break;
             }
         }

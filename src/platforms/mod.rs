@@ -9,6 +9,56 @@ pub mod zalo;
 
 use std::time::Duration;
 
+/// The platforms Lantoa publishes to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Facebook,
+    YouTube,
+    TikTok,
+    Zalo,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 4] = [
+        Platform::Facebook,
+        Platform::YouTube,
+        Platform::TikTok,
+        Platform::Zalo,
+    ];
+
+    /// The name stored in the database and used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Facebook => "facebook",
+            Platform::YouTube => "youtube",
+            Platform::TikTok => "tiktok",
+            Platform::Zalo => "zalo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Platform> {
+        Platform::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The name people know it by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Facebook => "Facebook",
+            Platform::YouTube => "YouTube",
+            Platform::TikTok => "TikTok",
+            Platform::Zalo => "Zalo OA",
+        }
+    }
+
+    /// Whether its API can remove a post (TikTok's cannot: a person does it).
+    pub fn can_delete(self) -> bool {
+        !matches!(self, Platform::TikTok)
+    }
+}
+
 /// What to do about a failed platform call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {

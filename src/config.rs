@@ -70,6 +70,245 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender address of notification e-mails.
     pub smtp_from: String,
+    /// Platform apps, base URLs and pacing (`[platforms]` in the file).
+    pub platforms: Platforms,
+}
+
+/// Platform settings: `(name, environment variable, default, secret)`. With
+/// `sandbox_url` set, every URL without its own value points at it (the mock
+/// platforms of `lantoa mock-platforms`).
+pub const PLATFORM_SETTINGS: &[(&str, &str, &str, bool)] = &[
+    ("sandbox_url", "LANTOA_SANDBOX_URL", "", false),
+    ("youtube_client_id", "LANTOA_YOUTUBE_CLIENT_ID", "", false),
+    (
+        "youtube_client_secret",
+        "LANTOA_YOUTUBE_CLIENT_SECRET",
+        "",
+        true,
+    ),
+    (
+        "youtube_auth_url",
+        "LANTOA_YOUTUBE_AUTH_URL",
+        "https://accounts.google.com",
+        false,
+    ),
+    (
+        "youtube_token_url",
+        "LANTOA_YOUTUBE_TOKEN_URL",
+        "https://oauth2.googleapis.com",
+        false,
+    ),
+    (
+        "youtube_api_url",
+        "LANTOA_YOUTUBE_API_URL",
+        "https://www.googleapis.com",
+        false,
+    ),
+    ("facebook_app_id", "LANTOA_FACEBOOK_APP_ID", "", false),
+    (
+        "facebook_app_secret",
+        "LANTOA_FACEBOOK_APP_SECRET",
+        "",
+        true,
+    ),
+    (
+        "facebook_auth_url",
+        "LANTOA_FACEBOOK_AUTH_URL",
+        "https://www.facebook.com",
+        false,
+    ),
+    (
+        "facebook_graph_url",
+        "LANTOA_FACEBOOK_GRAPH_URL",
+        "https://graph.facebook.com",
+        false,
+    ),
+    (
+        "facebook_rupload_url",
+        "LANTOA_FACEBOOK_RUPLOAD_URL",
+        "https://rupload.facebook.com",
+        false,
+    ),
+    (
+        "facebook_graph_version",
+        "LANTOA_FACEBOOK_GRAPH_VERSION",
+        "v25.0",
+        false,
+    ),
+    ("tiktok_client_key", "LANTOA_TIKTOK_CLIENT_KEY", "", false),
+    (
+        "tiktok_client_secret",
+        "LANTOA_TIKTOK_CLIENT_SECRET",
+        "",
+        true,
+    ),
+    (
+        "tiktok_auth_url",
+        "LANTOA_TIKTOK_AUTH_URL",
+        "https://www.tiktok.com",
+        false,
+    ),
+    (
+        "tiktok_api_url",
+        "LANTOA_TIKTOK_API_URL",
+        "https://open.tiktokapis.com",
+        false,
+    ),
+    ("zalo_app_id", "LANTOA_ZALO_APP_ID", "", false),
+    ("zalo_app_secret", "LANTOA_ZALO_APP_SECRET", "", true),
+    (
+        "zalo_auth_url",
+        "LANTOA_ZALO_AUTH_URL",
+        "https://oauth.zaloapp.com",
+        false,
+    ),
+    (
+        "zalo_api_url",
+        "LANTOA_ZALO_API_URL",
+        "https://openapi.zalo.me",
+        false,
+    ),
+    (
+        "tiktok_inits_per_minute",
+        "LANTOA_TIKTOK_INITS_PER_MINUTE",
+        "6",
+        false,
+    ),
+    (
+        "facebook_reels_per_day",
+        "LANTOA_FACEBOOK_REELS_PER_DAY",
+        "30",
+        false,
+    ),
+    (
+        "youtube_uploads_per_day",
+        "LANTOA_YOUTUBE_UPLOADS_PER_DAY",
+        "6",
+        false,
+    ),
+    ("publish_poll_ms", "LANTOA_PUBLISH_POLL_MS", "3000", false),
+];
+
+/// The effective platform settings, by name (see [`PLATFORM_SETTINGS`]).
+#[derive(Debug, Clone, Default)]
+pub struct Platforms {
+    values: BTreeMap<&'static str, String>,
+}
+
+impl Platforms {
+    /// A setting's value ("" when unset).
+    pub fn get(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// A numeric setting (validated at load).
+    pub fn num(&self, name: &str) -> i64 {
+        self.get(name).parse().unwrap_or(0)
+    }
+
+    /// Overrides a setting (tests, benchmarks, the demo).
+    pub fn set(&mut self, name: &str, value: &str) {
+        if let Some((n, ..)) = PLATFORM_SETTINGS.iter().find(|s| s.0 == name) {
+            self.values.insert(n, value.to_string());
+        }
+    }
+
+    /// Every URL without its own value points at `base` (the mock platforms).
+    pub fn sandbox(&mut self, base: &str) {
+        self.set("sandbox_url", base);
+        for (n, ..) in PLATFORM_SETTINGS
+            .iter()
+            .filter(|s| s.0.ends_with("_url") && s.0 != "sandbox_url")
+        {
+            self.values
+                .insert(n, base.trim_end_matches('/').to_string());
+        }
+    }
+
+    fn load(
+        file: Option<BTreeMap<String, toml::Value>>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Platforms, ConfigError> {
+        let file = file.unwrap_or_default();
+        if let Some(k) = file
+            .keys()
+            .find(|k| !PLATFORM_SETTINGS.iter().any(|s| s.0 == k.as_str()))
+        {
+            return Err(ConfigError(format!(
+                "The setting `platforms.{k}` is not known."
+            )));
+        }
+        let mut p = Platforms::default();
+        let mut explicit = Vec::new();
+        for (name, var, default, _) in PLATFORM_SETTINGS {
+            let from_env = env.get(*var).filter(|v| !v.trim().is_empty()).cloned();
+            let from_file = file.get(*name).map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            let v = match from_env.or(from_file) {
+                Some(v) => {
+                    explicit.push(*name);
+                    v.trim().to_string()
+                }
+                None => default.to_string(),
+            };
+            if name.ends_with("_url")
+                && !v.is_empty()
+                && !(v.starts_with("http://") || v.starts_with("https://"))
+            {
+                return Err(bad_platform(
+                    name,
+                    var,
+                    "must start with http:// or https://",
+                    &v,
+                ));
+            }
+            if default.parse::<i64>().is_ok()
+                && !v
+                    .parse::<i64>()
+                    .is_ok_and(|n| (1..=1_000_000_000).contains(&n))
+            {
+                return Err(bad_platform(name, var, "must be a whole number from 1", &v));
+            }
+            p.values.insert(name, v.trim_end_matches('/').to_string());
+        }
+        let sandbox = p.get("sandbox_url").to_string();
+        if !sandbox.is_empty() {
+            for (n, ..) in PLATFORM_SETTINGS.iter().filter(|s| s.0.ends_with("_url")) {
+                if !explicit.contains(n) {
+                    p.values.insert(n, sandbox.clone());
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    fn show(&self) -> String {
+        PLATFORM_SETTINGS
+            .iter()
+            .map(|(name, var, _, secret)| {
+                let v = self.get(name);
+                let v = if *secret && !v.is_empty() {
+                    "********"
+                } else {
+                    v
+                };
+                format!("platforms.{name:<22} = {v:<50}  # {var}\n")
+            })
+            .collect()
+    }
+}
+
+fn bad_platform(name: &str, var: &str, why: &str, value: &str) -> ConfigError {
+    let value = if PLATFORM_SETTINGS.iter().any(|s| s.0 == name && s.3) {
+        "********"
+    } else {
+        value
+    };
+    ConfigError(format!(
+        "The setting `platforms.{name}` ({var}) {why}: got \"{value}\"."
+    ))
 }
 
 /// Connection settings for S3-compatible storage (MinIO, Ceph RGW, SeaweedFS, AWS…).
@@ -117,6 +356,7 @@ struct FileConfig {
     normalize_loudness: Option<bool>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    platforms: Option<BTreeMap<String, toml::Value>>,
 }
 
 /// Setting names, their environment variables, and whether they are secret.
@@ -440,6 +680,7 @@ impl Config {
             normalize_loudness,
             smtp_url,
             smtp_from,
+            platforms: Platforms::load(fc.platforms, env)?,
         })
     }
 
@@ -506,6 +747,7 @@ impl Config {
         lines
             .iter()
             .map(|(k, v)| format!("{k:<32} = {v:<50}  # {}\n", env_name(k)))
+            .chain(std::iter::once(self.platforms.show()))
             .collect()
     }
 }

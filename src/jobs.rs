@@ -29,12 +29,16 @@ pub enum JobError {
     Retry(String),
     /// Trying again cannot help (bad input); the job goes straight to `dead`.
     Permanent(String),
+    /// Not now, and not a failure: run again at `at` (milliseconds) without
+    /// counting the attempt (rate limits, a channel waiting to be reconnected).
+    Later { at: i64, reason: String },
 }
 
 impl std::fmt::Display for JobError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             JobError::Retry(m) | JobError::Permanent(m) => f.write_str(m),
+            JobError::Later { reason, .. } => f.write_str(reason),
         }
     }
 }
@@ -97,7 +101,16 @@ impl Registry {
 
     /// Every job kind Lantoa runs.
     pub fn standard() -> Registry {
-        Registry::default().with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
+        Registry::default()
+            .with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
+            .with(
+                crate::service::publish::PUBLISH_JOB,
+                crate::service::publish::run,
+            )
+            .with(
+                crate::service::publish::REMOVE_JOB,
+                crate::service::publish::run_removal,
+            )
     }
 }
 
@@ -369,6 +382,9 @@ async fn record(st: &AppState, job: &Claimed, token: &str, r: Result<(), JobErro
         let mut tx = st.db.write().await?;
         let ok = match &r {
             Ok(()) => jobs::succeed(&mut tx, job.id, token, now).await?,
+            Err(JobError::Later { at, reason }) => {
+                jobs::postpone(&mut tx, job.id, token, reason, *at, now).await?
+            }
             Err(JobError::Retry(m)) if job.attempts < job.max_attempts => {
                 jobs::fail(
                     &mut tx,

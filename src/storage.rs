@@ -171,6 +171,29 @@ impl Store {
         Ok(total)
     }
 
+    /// Copies an object to a local file and returns its size and the SHA-256
+    /// of the bytes written (what a publisher then sends from that file).
+    pub async fn download_hashed(
+        &self,
+        key: &str,
+        to: &Path,
+    ) -> Result<(u64, String), StorageError> {
+        use sha2::Digest;
+        let r = self.inner.get(&self.path(key)).await?;
+        let mut stream = r.into_stream();
+        let mut out = tokio::fs::File::create(to).await?;
+        let mut hasher = sha2::Sha256::new();
+        let mut total = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            hasher.update(&chunk);
+            out.write_all(&chunk).await?;
+            total += chunk.len() as u64;
+        }
+        out.flush().await?;
+        Ok((total, hex::encode(hasher.finalize())))
+    }
+
     /// The object's size, or `None` when it does not exist.
     pub async fn size(&self, key: &str) -> Result<Option<u64>, StorageError> {
         match self.inner.head(&self.path(key)).await {

@@ -25,7 +25,14 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     let u = crate::service::uploads::expire(st).await?;
     // Approvals not used in time expire and send their clips back to review.
     let e = crate::service::review::expire_approvals(st).await?;
-    Ok((s, a + u as u64 + e as u64))
+    // Tokens that expire soon are refreshed; dead ones mark their channel.
+    let r = crate::service::channels::refresh_due(st).await?;
+    {
+        let mut tx = st.db.write().await?;
+        crate::db::publishing::purge_rate_events(&mut tx, now - 2 * 86_400_000).await?;
+        tx.commit().await?;
+    }
+    Ok((s, a + u as u64 + e as u64 + r as u64))
 }
 
 /// Runs the job runner and housekeeping until `stop` turns true.

@@ -204,6 +204,43 @@ pub async fn fail(
     Ok(n == 1)
 }
 
+/// Puts a running job back in the queue until `at` without counting the attempt.
+pub async fn postpone(
+    tx: &mut Tx,
+    id: JobId,
+    token: &str,
+    reason: &str,
+    at: i64,
+    now: i64,
+) -> DbResult<bool> {
+    let reason: String = reason.chars().take(4000).collect();
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL,
+                         lease_until = NULL, run_at = $1, last_error = $2, updated_at = $3
+         WHERE id = $4 AND lease_token = $5 AND state = 'running'")
+        .bind(at).bind(&reason).bind(now).bind(id).bind(token)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Runs a queued or waiting job now (a reconnected channel wakes its work).
+pub async fn wake(tx: &mut Tx, key: &str, now: i64) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET run_at = $1, updated_at = $1
+         WHERE unique_key = $2 AND state IN ('queued', 'failed') AND run_at > $1")
+        .bind(now).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Cancels the live job with this key, unless it is running.
+pub async fn cancel_key(tx: &mut Tx, key: &str, now: i64) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET state = 'cancelled', finished_at = $1, updated_at = $1
+         WHERE unique_key = $2 AND state IN ('queued', 'failed')")
+        .bind(now).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
 /// Gives a running job back to the queue without counting the attempt (shutdown).
 pub async fn hand_back(tx: &mut Tx, id: JobId, token: &str, now: i64) -> DbResult<bool> {
     let n = on_tx!(tx, c => sqlx::query(

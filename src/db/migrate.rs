@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "review",
         sql: include_str!("../../migrations/0004_review.sql"),
     },
+    Migration {
+        version: 5,
+        name: "publishing",
+        sql: include_str!("../../migrations/0005_publishing.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

@@ -16,6 +16,7 @@ pub mod clips;
 pub mod jobs;
 pub mod migrate;
 pub mod orgs;
+pub mod publishing;
 pub mod review;
 pub mod sessions;
 pub mod throttle;

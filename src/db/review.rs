@@ -15,13 +15,14 @@ pub struct SettingsRow {
     pub checklist: String,
     pub official_names: String,
     pub watch_list: String,
+    pub takedown_roles: String,
     pub updated_at: i64,
 }
 
 pub async fn settings(tx: &mut Tx, agency: OrgId) -> DbResult<Option<SettingsRow>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT tone_style, approval_ttl_hours, approval_policy, checklist, official_names,
-                watch_list, updated_at
+                watch_list, takedown_roles, updated_at
          FROM agency_settings WHERE agency_id = $1")
         .bind(agency).fetch_optional(c).await)?)
 }
@@ -31,10 +32,12 @@ pub async fn put_settings(tx: &mut Tx, agency: OrgId, s: &SettingsRow) -> DbResu
         .bind(agency).execute(c).await.map(|_| ()))?;
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO agency_settings (agency_id, tone_style, approval_ttl_hours, approval_policy,
-                                      checklist, official_names, watch_list, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                                      checklist, official_names, watch_list, takedown_roles,
+                                      updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(agency).bind(&s.tone_style).bind(s.approval_ttl_hours).bind(&s.approval_policy)
-        .bind(&s.checklist).bind(&s.official_names).bind(&s.watch_list).bind(s.updated_at)
+        .bind(&s.checklist).bind(&s.official_names).bind(&s.watch_list).bind(&s.takedown_roles)
+        .bind(s.updated_at)
         .execute(c).await.map(|_| ()))?;
     Ok(())
 }
@@ -305,6 +308,22 @@ pub async fn live_approvals(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Approval>
     Ok(on_tx!(tx, c => sqlx::query_as(select_approval!(
         "WHERE a.clip_id = $1 AND a.voided_at IS NULL AND a.used_at IS NULL ORDER BY a.step, a.id"))
         .bind(clip).fetch_all(c).await)?)
+}
+
+/// Marks the clip's live approvals as used (its first post went out).
+pub async fn use_approvals(tx: &mut Tx, clip: ClipId, now: i64) -> DbResult<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "UPDATE approvals SET used_at = $1 WHERE clip_id = $2 AND voided_at IS NULL AND used_at IS NULL")
+        .bind(now).bind(clip).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// The approvals that may carry a publication asked for at `since`: not
+/// voided, and unused or used by that publication's own round.
+pub async fn approvals_for(tx: &mut Tx, clip: ClipId, since: i64) -> DbResult<Vec<Approval>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(select_approval!(
+        "WHERE a.clip_id = $1 AND a.voided_at IS NULL AND (a.used_at IS NULL OR a.used_at >= $2)
+         ORDER BY a.step, a.id"))
+        .bind(clip).bind(since).fetch_all(c).await)?)
 }
 
 /// Every approval the clip ever had, newest first.

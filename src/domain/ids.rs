@@ -41,3 +41,11 @@ id_type!(
     /// One uploaded version of a clip.
     VersionId
 );
+id_type!(
+    /// A connected platform account (a Page, a channel, an OA).
+    ChannelId
+);
+id_type!(
+    /// One clip's post on one channel (per round: corrections add rounds).
+    PublicationId
+);

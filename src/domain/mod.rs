@@ -9,7 +9,7 @@ pub mod workflow;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
 pub use clip::{Caption, Category, ClipTitle};
-pub use ids::{ClipId, OrgId, TokenId, UserId, VersionId};
+pub use ids::{ChannelId, ClipId, OrgId, PublicationId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
 pub use workflow::{ClipAction, ClipState};
 

@@ -86,6 +86,17 @@ pub enum Action {
     ManageReviewSettings,
     /// See and give "ký thay" delegations (the head gives; an admin may revoke).
     ManageDelegations,
+    /// See the agency's channels and the clips' per-channel status.
+    ViewChannels,
+    /// Connect, reconnect and disconnect the agency's channels.
+    ManageChannels,
+    /// Publish an approved clip now or on its schedule, retry a failed channel.
+    Publish,
+    /// Take a published clip down everywhere; the publishing service then
+    /// narrows it (the head; a deputy holding a delegation; roles the agency allows).
+    TakeDown,
+    /// See the incidents opened by takedowns (the overseer too).
+    ViewIncidents,
 }
 
 impl Action {
@@ -102,6 +113,11 @@ impl Action {
             Action::WorkOnClip => &[Reporter, Editor, Head, Deputy, Analyst],
             Action::ManageReviewSettings => &[AgencyAdmin],
             Action::ManageDelegations => &[Head, Deputy, AgencyAdmin],
+            Action::ViewChannels => &[Reporter, Editor, Head, Deputy, Analyst, AgencyAdmin],
+            Action::ManageChannels => &[Head, AgencyAdmin],
+            Action::Publish => &[Editor, Head, Deputy, Analyst],
+            Action::TakeDown => &[Head, Deputy, Editor, Analyst],
+            Action::ViewIncidents => &[Head, Deputy, AgencyAdmin],
         }
     }
 
@@ -109,7 +125,12 @@ impl Action {
     pub fn is_read_only(self) -> bool {
         matches!(
             self,
-            Action::ViewDashboard | Action::ViewMembers | Action::ViewAudit | Action::ViewClips
+            Action::ViewDashboard
+                | Action::ViewMembers
+                | Action::ViewAudit
+                | Action::ViewClips
+                | Action::ViewChannels
+                | Action::ViewIncidents
         )
     }
 }
@@ -163,7 +184,7 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 9] = [
+    const ACTIONS: [Action; 14] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -173,6 +194,11 @@ mod tests {
         Action::WorkOnClip,
         Action::ManageReviewSettings,
         Action::ManageDelegations,
+        Action::ViewChannels,
+        Action::ManageChannels,
+        Action::Publish,
+        Action::TakeDown,
+        Action::ViewIncidents,
     ];
 
     fn target(agency: OrgId) -> Target {

@@ -214,7 +214,6 @@ pub struct Transition {
 const WRITERS: &[Role] = &[Role::Reporter, Role::Editor, Role::Head, Role::Deputy];
 const REVIEWERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy];
 const SCHEDULERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy, Role::Analyst];
-const LEADERS: &[Role] = &[Role::Head, Role::Deputy];
 
 macro_rules! table {
     ($( $from:ident $action:ident $to:ident $who:expr ;)*) => {
@@ -261,8 +260,10 @@ table! {
     Scheduled            Spike            Spiked               Who::Roles(REVIEWERS);
     Spiked               Unspike          Draft                Who::Roles(REVIEWERS);
     Published            StartCorrection  CorrectionInProgress Who::Roles(REVIEWERS);
-    Published            TakeDown         TakenDown            Who::Roles(LEADERS);
-    CorrectionInProgress TakeDown         TakenDown            Who::Roles(LEADERS);
+    // Takedown is asked for by a person, but who may ask is the agency's
+    // policy (`service::publish::take_down`), which then moves the clip.
+    Published            TakeDown         TakenDown            Who::System;
+    CorrectionInProgress TakeDown         TakenDown            Who::System;
 }
 
 /// Who is asking, as far as the table is concerned.

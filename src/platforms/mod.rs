@@ -2,7 +2,9 @@
 //! classification of their errors. Every base URL is configurable, so the same
 //! code talks to the platform or to `lantoa mock-platforms` on loopback.
 
+pub mod connector;
 pub mod facebook;
+pub mod oauth;
 pub mod tiktok;
 pub mod youtube;
 pub mod zalo;

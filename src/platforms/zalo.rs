@@ -191,6 +191,15 @@ impl Zalo {
             .map(str::to_string))
     }
 
+    /// TEMPORARY until the getslice lookup lands: finds nothing.
+    pub async fn find_article(
+        &self,
+        _token: &str,
+        _video_id: &str,
+    ) -> Result<Option<String>, PlatformError> {
+        Ok(None)
+    }
+
     /// Removes an article (takedown).
     pub async fn remove(&self, token: &str, id: &str) -> Result<(), PlatformError> {
         self.send(

@@ -7,12 +7,14 @@
 //! the agency they were called for.
 
 pub mod accounts;
+pub mod channels;
 pub mod clips;
 pub mod dashboard;
 pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod profile;
+pub mod publish;
 pub mod review;
 pub mod uploads;
 

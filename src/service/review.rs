@@ -66,6 +66,11 @@ pub struct Settings {
     pub official_names: Vec<String>,
     /// Terms that make a clip political.
     pub watch_list: Vec<String>,
+    /// Roles that may take a published clip down besides the head and a
+    /// deputy holding a delegation.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub takedown_roles: Vec<Role>,
 }
 
 impl Default for Settings {
@@ -84,6 +89,7 @@ impl Default for Settings {
             .to_vec(),
             official_names: lint::default_official_names(),
             watch_list: lint::default_watch_list(),
+            takedown_roles: Vec::new(),
         }
     }
 }
@@ -133,6 +139,7 @@ pub async fn settings(tx: &mut Tx, agency: OrgId) -> Result<Settings> {
         checklist: lines(&r.checklist),
         official_names: lines(&r.official_names),
         watch_list: lines(&r.watch_list),
+        takedown_roles: serde_json::from_str(&r.takedown_roles).unwrap_or_default(),
     })
 }
 
@@ -163,6 +170,8 @@ pub async fn save_settings(st: &AppState, actor: &Actor, agency: OrgId, s: Setti
             checklist: s.checklist.join("\n"),
             official_names: s.official_names.join("\n"),
             watch_list: s.watch_list.join("\n"),
+            takedown_roles: serde_json::to_string(&s.takedown_roles)
+                .unwrap_or_else(|_| "[]".into()),
             updated_at: now,
         },
     )
@@ -271,9 +280,55 @@ pub async fn verify_publishable(
     Ok(digest)
 }
 
+/// The check a channel's publish job makes at the moment of upload: the clip
+/// is approved, scheduled or already out on another channel; its content is
+/// still what the publication was asked for with (`digest`); the bytes about
+/// to be sent are the approved version's; and enough signatures on exactly
+/// this content stand. Returns what goes out.
+pub async fn verify_for_channel(
+    tx: &mut Tx,
+    agency: OrgId,
+    clip_id: ClipId,
+    sha256_sent: &str,
+    digest: &str,
+    asked_at: i64,
+    now: i64,
+) -> Result<Outgoing> {
+    let clip = clips::get(tx, agency, clip_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    if !matches!(
+        state,
+        ClipState::Approved | ClipState::Scheduled | ClipState::Published
+    ) {
+        return Err(Refusal::new("approval_refused", "publish-not-approved")
+            .arg("state", Arg::Msg(state.message_id()))
+            .into());
+    }
+    let (o, current) = current_digest(tx, &clip).await?;
+    if o.version_sha256 != sha256_sent {
+        return Err(Refusal::new("approval_refused", "publish-bytes-mismatch").into());
+    }
+    if current != digest {
+        return Err(Refusal::new("approval_refused", "publish-digest-mismatch").into());
+    }
+    let s = settings(tx, agency).await?;
+    let steps = s.policy.steps(o.political).len();
+    let valid = rdb::approvals_for(tx, clip.id, asked_at)
+        .await?
+        .iter()
+        .filter(|a| approval::verify(&o, &a.digest) && (a.used_at.is_some() || a.expires_at > now))
+        .count();
+    if valid < steps {
+        return Err(Refusal::new("approval_refused", "publish-digest-mismatch").into());
+    }
+    Ok(o)
+}
+
 // ---- Notifications -----------------------------------------------------------
 
-async fn notify_users(
+pub(crate) async fn notify_users(
     tx: &mut Tx,
     users: &[UserId],
     agency: OrgId,
@@ -325,7 +380,11 @@ async fn signers_of(
 }
 
 /// The reviewers of an agency (editors, heads, deputies).
-async fn reviewers(tx: &mut Tx, agency: OrgId, except: &[UserId]) -> Result<Vec<UserId>> {
+pub(crate) async fn reviewers(
+    tx: &mut Tx,
+    agency: OrgId,
+    except: &[UserId],
+) -> Result<Vec<UserId>> {
     Ok(users::members_of(tx, agency)
         .await?
         .into_iter()
@@ -485,20 +544,20 @@ pub async fn revoke_delegation(
 
 /// Who is asking: their roles in the clip's agency, and whether they wrote the
 /// clip or its current version.
-struct Asker {
+pub(crate) struct Asker {
     roles: Vec<Role>,
     is_author: bool,
 }
 
 impl Asker {
-    fn new(p: &Principal, clip: &Clip, version: Option<&Version>) -> Asker {
+    pub(crate) fn new(p: &Principal, clip: &Clip, version: Option<&Version>) -> Asker {
         Asker {
             roles: roles_in(p, clip.agency_id),
             is_author: authors(clip, version).contains(&p.user_id),
         }
     }
 
-    fn req(&self) -> Requester<'_> {
+    pub(crate) fn req(&self) -> Requester<'_> {
         Requester::Person {
             roles: &self.roles,
             is_author: self.is_author,
@@ -551,7 +610,7 @@ fn refusal_for(r: workflow::Refusal) -> Error {
 
 /// Applies one row of the table: checks it, moves the state, audits.
 #[allow(clippy::too_many_arguments)]
-async fn transition(
+pub(crate) async fn transition(
     tx: &mut Tx,
     actor: &Actor,
     clip: &Clip,
@@ -564,6 +623,11 @@ async fn transition(
     let to = workflow::transition(from, action, req).map_err(refusal_for)?;
     if !clips::set_state(tx, clip.id, from.code(), to.code(), now).await? {
         return Err(Refusal::new("edit_conflict", "workflow-raced").into());
+    }
+    // Leaving the schedule any other way than by going out stops the posts
+    // that have not started.
+    if from == ClipState::Scheduled && to != ClipState::Published {
+        crate::service::publish::cancel_pending(tx, clip, now).await?;
     }
     audit(
         tx,
@@ -579,7 +643,7 @@ async fn transition(
     Ok(to)
 }
 
-fn system_actor() -> Actor {
+pub(crate) fn system_actor() -> Actor {
     Actor {
         user_id: None,
         name: "system".into(),
@@ -634,7 +698,7 @@ async fn void(tx: &mut Tx, clip: &Clip, reason: &str, changed: &[&str], now: i64
     Ok(true)
 }
 
-async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
+pub(crate) async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
     clips::get(tx, agency, id).await?.ok_or(Error::NotFound)
 }
 
@@ -723,6 +787,11 @@ pub async fn act(
         now,
     )
     .await?;
+    if action == ClipAction::Schedule {
+        // One publication per target channel, each queued for the approved time.
+        let at = clip.publish_at.unwrap_or(now);
+        crate::service::publish::create_publications(&mut tx, &clip, p.user_id, at, now).await?;
+    }
     let authors = authors(&clip, version.as_ref());
     match action {
         ClipAction::Submit => {

@@ -91,7 +91,12 @@ pub mod act {
         UploadClip,
         WorkOnClip,
         ManageReviewSettings,
-        ManageDelegations
+        ManageDelegations,
+        ViewChannels,
+        ManageChannels,
+        Publish,
+        TakeDown,
+        ViewIncidents
     );
 }
 

@@ -1091,6 +1091,12 @@ pub async fn settings_save(
         checklist: get("checklist").lines().map(String::from).collect(),
         official_names: get("official_names").lines().map(String::from).collect(),
         watch_list: get("watch_list").lines().map(String::from).collect(),
+        takedown_roles: pairs
+            .iter()
+            .filter(|(k, _)| *k == "takedown_role")
+            .filter_map(|(_, v)| Role::parse(v))
+            .filter(|r| matches!(r, Role::Editor | Role::Deputy))
+            .collect(),
     };
     match svc::save_settings(&st, &a.actor(), a.agency.id, s.clone()).await {
         Ok(()) => {

@@ -1,0 +1,552 @@
+//! One trait over the four platforms' publishing APIs, as a resumable state
+//! machine: each call to [`Connector::step`] does the next thing the saved
+//! [`Handle`] says is needed and returns what to save before going on. The
+//! caller saves every handle before calling again, so a crash or a timeout
+//! resumes from the last saved step: sessions and ids are probed, never
+//! started twice, and the final create step is never blindly repeated.
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::facebook::Facebook;
+use super::tiktok::TikTok;
+use super::youtube::{self, YouTube};
+use super::zalo::Zalo;
+use super::{ErrorClass, Platform, PlatformError};
+use crate::config::Platforms;
+
+/// What a publication has obtained from its platform so far. Saved (as JSON)
+/// before the bytes or the call it announces.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handle {
+    /// YouTube: the resumable session URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// YouTube, Facebook, Zalo: the video's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_id: Option<String>,
+    /// Facebook, TikTok: where the bytes go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_url: Option<String>,
+    /// TikTok: the publish id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
+    /// Zalo: the upload's token (verify it for the video id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_token: Option<String>,
+    /// Zalo: the article's token (verify it for the article id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_token: Option<String>,
+    /// Every byte is with the platform.
+    #[serde(default)]
+    pub uploaded: bool,
+    /// The final create/publish call is about to be (or was) sent: on resume,
+    /// ask the platform before sending it again.
+    #[serde(default)]
+    pub finishing: bool,
+    /// The platform accepted the final call.
+    #[serde(default)]
+    pub finished: bool,
+}
+
+/// What one upload carries.
+pub struct Post<'a> {
+    /// The Page id, YouTube channel id, TikTok open_id or OA id.
+    pub account: &'a str,
+    /// The account's name (used in TikTok links).
+    pub account_name: &'a str,
+    pub token: &'a str,
+    pub file: &'a Path,
+    pub size: u64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub tags: &'a [String],
+    /// Upload progress, 0.0–1.0.
+    pub progress: &'a (dyn Fn(f64) + Send + Sync),
+}
+
+/// What to do after a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Save this handle (with the publication now in `state`), then step again.
+    Save { handle: Handle, state: &'static str },
+    /// The platform is still working: step again after this long.
+    Wait(Duration),
+    /// Out: the platform's id of the post and its public address.
+    Done { id: String, url: String },
+}
+
+/// A platform limit the next step's call counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// TikTok: 6 `video/init` per minute per token.
+    TikTokInit,
+    /// Facebook: 30 reels per Page per 24 hours.
+    FacebookReel,
+    /// YouTube: uploads per day the project's quota allows.
+    YouTubeUpload,
+}
+
+pub trait Connector: Send + Sync {
+    /// The limit the next step counts against, if it does.
+    fn limit(&self, h: &Handle) -> Option<Limit>;
+
+    /// Does the next thing the handle says is needed.
+    fn step(
+        &self,
+        post: &Post<'_>,
+        h: &Handle,
+    ) -> impl Future<Output = Result<Next, PlatformError>> + Send;
+
+    /// Removes a post (takedown, correction). Platforms whose API cannot
+    /// delete answer `Permanent` with code `no_delete_api`.
+    fn delete(
+        &self,
+        token: &str,
+        account: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<(), PlatformError>> + Send;
+}
+
+fn gone(platform: &str) -> PlatformError {
+    PlatformError {
+        class: ErrorClass::Retry { after: None },
+        status: None,
+        code: "restart".into(),
+        message: format!("{platform}: the upload was lost before completion; starting a new one"),
+    }
+}
+
+fn failed(code: &str, message: String) -> PlatformError {
+    PlatformError {
+        class: ErrorClass::FixContent,
+        status: None,
+        code: code.into(),
+        message,
+    }
+}
+
+/// Cuts text to a platform's limit in characters.
+fn cut(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+// ---- YouTube ---------------------------------------------------------------------
+
+pub struct YouTubeConnector {
+    api: YouTube,
+    poll: Duration,
+}
+
+impl Connector for YouTubeConnector {
+    fn limit(&self, h: &Handle) -> Option<Limit> {
+        h.session.is_none().then_some(Limit::YouTubeUpload)
+    }
+
+    async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        let mut h = h.clone();
+        let Some(session) = h.session.clone() else {
+            let meta = youtube::VideoMeta {
+                title: cut(p.title, 100),
+                description: cut(p.description, 5000),
+                tags: p.tags.to_vec(),
+                privacy: "public".into(),
+            };
+            h.session = Some(self.api.start(p.token, &meta, p.size).await?);
+            return Ok(Next::Save {
+                handle: h,
+                state: "uploading",
+            });
+        };
+        let Some(id) = h.video_id.clone() else {
+            let size = p.size.max(1) as f64;
+            let r = self
+                .api
+                .upload(
+                    p.token,
+                    &session,
+                    p.file,
+                    p.size,
+                    8 * youtube::CHUNK_UNIT,
+                    |n| (p.progress)(n as f64 / size),
+                )
+                .await;
+            match r {
+                Ok(id) => {
+                    h.video_id = Some(id);
+                    h.uploaded = true;
+                    return Ok(Next::Save {
+                        handle: h,
+                        state: "processing",
+                    });
+                }
+                // The session expired before completion: nothing was created,
+                // so a new session is safe.
+                Err(e) if e.code == "sessionExpired" => {
+                    return Ok(Next::Save {
+                        handle: Handle::default(),
+                        state: "queued",
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let s = self.api.status(p.token, &id).await?;
+        match s.upload_status.as_str() {
+            "processed" => Ok(Next::Done {
+                url: format!("https://www.youtube.com/shorts/{id}"),
+                id,
+            }),
+            "failed" | "rejected" => Err(failed(&s.upload_status, s.reason.unwrap_or_default())),
+            "deleted" => Err(PlatformError {
+                class: ErrorClass::Permanent,
+                status: None,
+                code: "deleted".into(),
+                message: "the video was deleted on YouTube before it was processed".into(),
+            }),
+            _ => Ok(Next::Wait(self.poll)),
+        }
+    }
+
+    async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
+        self.api.delete(token, id).await
+    }
+}
+
+// ---- Facebook --------------------------------------------------------------------
+
+pub struct FacebookConnector {
+    api: Facebook,
+    poll: Duration,
+}
+
+impl Connector for FacebookConnector {
+    fn limit(&self, h: &Handle) -> Option<Limit> {
+        h.video_id.is_none().then_some(Limit::FacebookReel)
+    }
+
+    async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        let mut h = h.clone();
+        let Some(video) = h.video_id.clone() else {
+            let (id, url) = self.api.start(p.account, p.token).await?;
+            h.video_id = Some(id);
+            h.upload_url = Some(url);
+            return Ok(Next::Save {
+                handle: h,
+                state: "uploading",
+            });
+        };
+        if !h.uploaded {
+            // Sends from the offset Facebook reports, so a resume repeats nothing.
+            self.api.upload(&video, p.token, p.file, p.size).await?;
+            (p.progress)(1.0);
+            h.uploaded = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        }
+        if !h.finishing {
+            h.finishing = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        }
+        let s = self.api.status(&video, p.token).await?;
+        if s.video_status == "error" || s.processing == "error" || s.video_status == "upload_failed"
+        {
+            return Err(failed(
+                "processing_error",
+                s.error.unwrap_or_else(|| s.video_status.clone()),
+            ));
+        }
+        if !h.finished {
+            // Finish only when Facebook says publishing has not started: a
+            // finish that timed out but arrived is never sent twice.
+            if s.publishing == "not_started" || s.publishing.is_empty() {
+                let caption = p.description;
+                self.api
+                    .finish(p.account, p.token, &video, caption, &cut(p.title, 255))
+                    .await?;
+            }
+            h.finished = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        }
+        match s.publishing.as_str() {
+            "complete" | "completed" => Ok(Next::Done {
+                url: Facebook::url(&video),
+                id: video,
+            }),
+            "error" => Err(failed(
+                "publishing_error",
+                s.error.unwrap_or_else(|| "publishing failed".into()),
+            )),
+            _ => Ok(Next::Wait(self.poll)),
+        }
+    }
+
+    async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
+        self.api.delete(id, token).await
+    }
+}
+
+// ---- TikTok ----------------------------------------------------------------------
+
+pub struct TikTokConnector {
+    api: TikTok,
+    poll: Duration,
+}
+
+impl Connector for TikTokConnector {
+    fn limit(&self, h: &Handle) -> Option<Limit> {
+        h.publish_id.is_none().then_some(Limit::TikTokInit)
+    }
+
+    async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        let mut h = h.clone();
+        let Some(publish_id) = h.publish_id.clone() else {
+            let info = self.api.creator_info(p.token).await?;
+            // Public when the account may post publicly; otherwise the most
+            // open level offered (unaudited apps only get SELF_ONLY).
+            let privacy = [
+                "PUBLIC_TO_EVERYONE",
+                "MUTUAL_FOLLOW_FRIENDS",
+                "FOLLOWER_OF_CREATOR",
+                "SELF_ONLY",
+            ]
+            .into_iter()
+            .find(|l| info.privacy_level_options.iter().any(|o| o == l))
+            .unwrap_or("SELF_ONLY");
+            let caption = if p.description.is_empty() {
+                p.title
+            } else {
+                p.description
+            };
+            let (id, url) = self
+                .api
+                .init(p.token, &cut(caption, 2200), privacy, p.size)
+                .await?;
+            h.publish_id = Some(id);
+            h.upload_url = Some(url);
+            return Ok(Next::Save {
+                handle: h,
+                state: "uploading",
+            });
+        };
+        let s = self.api.status(p.token, &publish_id).await?;
+        if s.status == "FAILED" {
+            if !h.uploaded {
+                // Nothing was posted: a fresh init is safe.
+                return Err(gone("TikTok"));
+            }
+            return Err(failed("FAILED", s.fail_reason.unwrap_or_default()));
+        }
+        if !h.uploaded {
+            if s.status == "PROCESSING_UPLOAD" && s.uploaded_bytes < p.size {
+                let url = h.upload_url.clone().unwrap_or_default();
+                self.api
+                    .upload(&url, p.file, p.size, s.uploaded_bytes)
+                    .await?;
+                (p.progress)(1.0);
+            }
+            h.uploaded = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        }
+        match (s.status.as_str(), s.post_ids.first()) {
+            ("PUBLISH_COMPLETE", Some(post)) => Ok(Next::Done {
+                id: post.to_string(),
+                url: format!("https://www.tiktok.com/@{}/video/{post}", p.account_name),
+            }),
+            ("PUBLISH_COMPLETE", None) => Ok(Next::Done {
+                id: publish_id,
+                url: format!("https://www.tiktok.com/@{}", p.account_name),
+            }),
+            _ => Ok(Next::Wait(self.poll)),
+        }
+    }
+
+    async fn delete(&self, _token: &str, _account: &str, _id: &str) -> Result<(), PlatformError> {
+        Err(PlatformError {
+            class: ErrorClass::Permanent,
+            status: None,
+            code: "no_delete_api".into(),
+            message: "TikTok's API cannot delete a post: remove it in the TikTok app".into(),
+        })
+    }
+}
+
+// ---- Zalo ------------------------------------------------------------------------
+
+pub struct ZaloConnector {
+    api: Zalo,
+    poll: Duration,
+}
+
+impl Connector for ZaloConnector {
+    fn limit(&self, _h: &Handle) -> Option<Limit> {
+        None
+    }
+
+    async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        let mut h = h.clone();
+        let Some(upload) = h.upload_token.clone() else {
+            let name = p
+                .file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("clip.mp4");
+            h.upload_token = Some(self.api.upload_video(p.token, p.file, name).await?);
+            (p.progress)(1.0);
+            h.uploaded = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        };
+        let Some(video_id) = h.video_id.clone() else {
+            let v = self.api.verify_video(p.token, &upload).await?;
+            return match (v.status, v.video_id) {
+                (1, Some(id)) => {
+                    h.video_id = Some(id);
+                    Ok(Next::Save {
+                        handle: h,
+                        state: "processing",
+                    })
+                }
+                (4 | 5, _) => Err(failed(
+                    "video_failed",
+                    format!("Zalo could not convert the video (status {})", v.status),
+                )),
+                _ => Ok(Next::Wait(self.poll)),
+            };
+        };
+        let Some(article) = h.article_token.clone() else {
+            if h.finishing {
+                // A create was sent and its answer lost: look for the article
+                // before ever creating a second one.
+                if let Some(id) = self.api.find_article(p.token, &video_id).await? {
+                    return Ok(Next::Done {
+                        url: zalo_url(p.account, &id),
+                        id,
+                    });
+                }
+            } else {
+                h.finishing = true;
+                return Ok(Next::Save {
+                    handle: h,
+                    state: "processing",
+                });
+            }
+            let token = self
+                .api
+                .create_article(
+                    p.token,
+                    &cut(p.title, 140),
+                    &cut(p.description, 250),
+                    &video_id,
+                    "",
+                )
+                .await?;
+            h.article_token = Some(token);
+            h.finished = true;
+            return Ok(Next::Save {
+                handle: h,
+                state: "processing",
+            });
+        };
+        match self.api.verify_article(p.token, &article).await? {
+            Some(id) => Ok(Next::Done {
+                url: zalo_url(p.account, &id),
+                id,
+            }),
+            None => Ok(Next::Wait(self.poll)),
+        }
+    }
+
+    async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
+        self.api.remove(token, id).await
+    }
+}
+
+/// The OA's page (Zalo gives no documented per-article address).
+fn zalo_url(oa: &str, _article: &str) -> String {
+    format!("https://zalo.me/{oa}")
+}
+
+// ---- Construction ------------------------------------------------------------------
+
+/// The four connectors, built from the configured base URLs.
+pub struct Connectors {
+    pub youtube: YouTubeConnector,
+    pub facebook: FacebookConnector,
+    pub tiktok: TikTokConnector,
+    pub zalo: ZaloConnector,
+}
+
+impl Connectors {
+    pub fn new(c: &Platforms) -> Connectors {
+        let poll = Duration::from_millis(c.num("publish_poll_ms").max(1) as u64);
+        Connectors {
+            youtube: YouTubeConnector {
+                api: YouTube::new(c.get("youtube_api_url")),
+                poll,
+            },
+            facebook: FacebookConnector {
+                api: Facebook::new(
+                    c.get("facebook_graph_url"),
+                    c.get("facebook_rupload_url"),
+                    c.get("facebook_graph_version"),
+                ),
+                poll,
+            },
+            tiktok: TikTokConnector {
+                api: TikTok::new(c.get("tiktok_api_url")),
+                poll,
+            },
+            zalo: ZaloConnector {
+                api: Zalo::new(c.get("zalo_api_url")),
+                poll,
+            },
+        }
+    }
+}
+
+/// Calls `$body` with `$c` bound to the platform's connector.
+#[macro_export]
+macro_rules! with_connector {
+    ($cs:expr, $platform:expr, $c:ident => $body:expr) => {
+        match $platform {
+            $crate::platforms::Platform::YouTube => {
+                let $c = &$cs.youtube;
+                $body
+            }
+            $crate::platforms::Platform::Facebook => {
+                let $c = &$cs.facebook;
+                $body
+            }
+            $crate::platforms::Platform::TikTok => {
+                let $c = &$cs.tiktok;
+                $body
+            }
+            $crate::platforms::Platform::Zalo => {
+                let $c = &$cs.zalo;
+                $body
+            }
+        }
+    };
+}
+
+/// Platform of a stored name (unknown names count as permanent errors upstream).
+pub fn platform_of(name: &str) -> Option<Platform> {
+    Platform::parse(name)
+}

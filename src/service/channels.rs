@@ -1,0 +1,410 @@
+//! The agency's channels: connecting through each platform's OAuth consent,
+//! tokens sealed at rest (XChaCha20-Poly1305 with the install's key) and
+//! refreshed ahead of expiry (rotating refresh tokens stored each time), and a
+//! channel whose authorisation died marked "needs reconnecting" with the
+//! agency's admins told, its scheduled work kept waiting.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Actor, audit};
+use crate::db::Tx;
+use crate::db::publishing::{self as pdb, Channel, NewChannel};
+use crate::domain::Invalid;
+use crate::domain::{ChannelId, OrgId, Role, UserId};
+use crate::error::{Error, Result};
+use crate::platforms::oauth::{self, OAuthApp};
+use crate::platforms::{ErrorClass, Platform, PlatformError};
+use crate::state::AppState;
+
+/// Refresh access tokens this long before they expire.
+pub const REFRESH_AHEAD_MS: i64 = 10 * 60 * 1000;
+
+/// A channel's token set, as sealed in the database.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredTokens {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_at_ms: Option<i64>,
+    #[serde(default)]
+    pub refresh_expires_at_ms: Option<i64>,
+}
+
+impl From<oauth::Tokens> for StoredTokens {
+    fn from(t: oauth::Tokens) -> Self {
+        StoredTokens {
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+            expires_at_ms: t.expires_at_ms,
+            refresh_expires_at_ms: t.refresh_expires_at_ms,
+        }
+    }
+}
+
+fn context(agency: OrgId, platform: &str, external_id: &str) -> String {
+    format!("channel-tokens:{agency}:{platform}:{external_id}")
+}
+
+/// Seals a token set for a channel.
+pub fn seal(
+    st: &AppState,
+    agency: OrgId,
+    platform: &str,
+    external_id: &str,
+    t: &StoredTokens,
+) -> String {
+    let plain = serde_json::to_vec(t).unwrap_or_default();
+    st.keys
+        .secret_box()
+        .seal(&plain, &context(agency, platform, external_id))
+}
+
+/// Opens a channel's token set.
+pub fn open(st: &AppState, ch: &Channel) -> Result<StoredTokens> {
+    let plain = st
+        .keys
+        .secret_box()
+        .open(
+            &ch.tokens,
+            &context(ch.agency_id, &ch.platform, &ch.external_id),
+        )
+        .map_err(|_| {
+            Error::Internal("a channel's tokens cannot be decrypted (wrong encryption key?)".into())
+        })?;
+    serde_json::from_slice(&plain).map_err(|e| Error::Internal(format!("channel tokens: {e}")))
+}
+
+/// The OAuth app for a platform, from the configuration.
+pub fn app(st: &AppState, p: Platform) -> OAuthApp {
+    let c = &st.config.platforms;
+    let (id, secret, auth, token, api) = match p {
+        Platform::YouTube => (
+            "youtube_client_id",
+            "youtube_client_secret",
+            "youtube_auth_url",
+            "youtube_token_url",
+            "youtube_api_url",
+        ),
+        Platform::Facebook => (
+            "facebook_app_id",
+            "facebook_app_secret",
+            "facebook_auth_url",
+            "facebook_graph_url",
+            "facebook_graph_url",
+        ),
+        Platform::TikTok => (
+            "tiktok_client_key",
+            "tiktok_client_secret",
+            "tiktok_auth_url",
+            "tiktok_api_url",
+            "tiktok_api_url",
+        ),
+        Platform::Zalo => (
+            "zalo_app_id",
+            "zalo_app_secret",
+            "zalo_auth_url",
+            "zalo_auth_url",
+            "zalo_api_url",
+        ),
+    };
+    OAuthApp {
+        client_id: c.get(id).to_string(),
+        client_secret: c.get(secret).to_string(),
+        authorize_base: c.get(auth).to_string(),
+        token_base: c.get(token).to_string(),
+        api_base: c.get(api).to_string(),
+        graph_version: c.get("facebook_graph_version").to_string(),
+    }
+}
+
+/// Whether the install has an app for the platform (its client id is set).
+pub fn configured(st: &AppState, p: Platform) -> bool {
+    !app(st, p).client_id.is_empty()
+}
+
+/// Where the platforms send the browser back after consent.
+pub fn redirect_uri(st: &AppState) -> String {
+    let base = st
+        .config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+    format!("{}/channels/callback", base.trim_end_matches('/'))
+}
+
+pub async fn list(st: &AppState, agency: OrgId) -> Result<Vec<Channel>> {
+    let mut tx = st.db.read().await?;
+    Ok(pdb::channels(&mut tx, agency).await?)
+}
+
+/// Starts a consent: remembers who asked (and the PKCE verifier, sealed) under
+/// a random state, and returns the platform's consent address.
+pub async fn connect_start(
+    st: &AppState,
+    actor: &Actor,
+    agency: OrgId,
+    platform: Platform,
+) -> Result<String> {
+    if !configured(st, platform) {
+        return Err(Invalid::new("platform", "channel-app-not-configured").into());
+    }
+    let user = actor.user_id.ok_or(Error::Forbidden)?;
+    let state = crate::crypto::random_token();
+    let (verifier, challenge) = oauth::pkce();
+    let sealed = st
+        .keys
+        .secret_box()
+        .seal(verifier.as_bytes(), &format!("oauth-state:{state}"));
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    pdb::put_oauth_state(
+        &mut tx,
+        &state,
+        agency,
+        user,
+        platform.as_str(),
+        &sealed,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(oauth::authorize_url(
+        platform,
+        &app(st, platform),
+        &redirect_uri(st),
+        &state,
+        Some(&challenge),
+    ))
+}
+
+/// Finishes a consent: exchanges the code, lists the accounts it can post as
+/// and connects (or reconnects) each. Returns the agency and the channels.
+pub async fn connect_finish(
+    st: &AppState,
+    actor: &Actor,
+    state: &str,
+    code: &str,
+) -> Result<(OrgId, Vec<ChannelId>)> {
+    let now = st.now();
+    let row = {
+        let mut tx = st.db.write().await?;
+        let r = pdb::take_oauth_state(&mut tx, state).await?;
+        tx.commit().await?;
+        r
+    };
+    let Some((agency, user, platform, sealed, created)) = row else {
+        return Err(Invalid::new("state", "channel-consent-unknown").into());
+    };
+    if Some(user) != actor.user_id || now - created > 3_600_000 {
+        return Err(Invalid::new("state", "channel-consent-unknown").into());
+    }
+    let platform = Platform::parse(&platform).ok_or(Error::NotFound)?;
+    let verifier = st
+        .keys
+        .secret_box()
+        .open(&sealed, &format!("oauth-state:{state}"))
+        .map_err(|_| Error::Internal("consent verifier cannot be decrypted".into()))?;
+    let verifier = String::from_utf8_lossy(&verifier).to_string();
+    let app = app(st, platform);
+    let refused = |e: PlatformError| -> Error {
+        crate::error::Refusal::new("platform_refused", "channel-consent-failed")
+            .arg("message", crate::error::Arg::Text(e.to_string()))
+            .into()
+    };
+    let tokens = oauth::exchange_code(
+        platform,
+        &app,
+        code,
+        &redirect_uri(st),
+        Some(&verifier),
+        now,
+    )
+    .await
+    .map_err(refused)?;
+    let accounts = oauth::accounts(platform, &app, &tokens, now)
+        .await
+        .map_err(refused)?;
+    if accounts.is_empty() {
+        return Err(crate::error::Refusal::new("platform_refused", "channel-no-accounts").into());
+    }
+    let mut tx = st.db.write().await?;
+    let mut ids = Vec::new();
+    for a in accounts {
+        let t = StoredTokens::from(a.tokens);
+        let sealed = seal(st, agency, platform.as_str(), &a.external_id, &t);
+        let (id, new) = pdb::upsert_channel(
+            &mut tx,
+            NewChannel {
+                agency,
+                platform: platform.as_str(),
+                external_id: &a.external_id,
+                name: &a.name,
+                tokens: &sealed,
+                token_expires_at: t.expires_at_ms,
+                by: user,
+            },
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            Some(agency),
+            if new { "channel.connect" } else { "channel.reconnect" },
+            "channel",
+            id,
+            json!({"after": {"platform": platform.as_str(), "external_id": a.external_id, "name": a.name,
+                             "status": "active"}}),
+            now,
+        )
+        .await?;
+        // Work that waited for this channel goes now.
+        for p in pdb::waiting_on(&mut tx, id).await? {
+            crate::db::jobs::wake(&mut tx, &super::publish::job_key(p), now).await?;
+        }
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok((agency, ids))
+}
+
+/// Disconnects a channel (its tokens are erased; its history stays).
+pub async fn disconnect(st: &AppState, actor: &Actor, agency: OrgId, id: ChannelId) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let ch = pdb::channel(&mut tx, agency, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    pdb::set_tokens(&mut tx, id, "", None, now).await?;
+    pdb::set_status(&mut tx, id, "disconnected", None, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "channel.disconnect",
+        "channel",
+        id,
+        json!({"before": {"status": ch.status}, "after": {"status": "disconnected"},
+               "platform": ch.platform, "name": ch.name}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A usable access token for the channel, refreshed first when it expires
+/// soon (or when `force`). Errors keep the platform's class: `Reconnect`
+/// means the channel's authorisation is dead.
+pub async fn access_token(
+    st: &AppState,
+    ch: &Channel,
+    force: bool,
+) -> std::result::Result<String, PlatformError> {
+    let internal = |m: String| PlatformError {
+        class: ErrorClass::Retry { after: None },
+        status: None,
+        code: "internal".into(),
+        message: m,
+    };
+    let t = open(st, ch).map_err(|e| internal(e.to_string()))?;
+    let now = st.now();
+    let due = t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS);
+    if !(force || due) {
+        return Ok(t.access_token);
+    }
+    let platform =
+        Platform::parse(&ch.platform).ok_or_else(|| internal("unknown platform".into()))?;
+    let Some(rt) = t.refresh_token.clone() else {
+        // Facebook Page tokens from a long-lived user token do not expire and
+        // have no refresh grant: use the token until the platform refuses it.
+        if force || t.expires_at_ms.is_some_and(|e| e <= now) {
+            return Err(PlatformError {
+                class: ErrorClass::Reconnect,
+                status: None,
+                code: "no_refresh".into(),
+                message:
+                    "the token expired and the platform offers no refresh: reconnect the channel"
+                        .into(),
+            });
+        }
+        return Ok(t.access_token);
+    };
+    let fresh = oauth::refresh(platform, &app(st, platform), &rt, now).await?;
+    let mut stored = StoredTokens::from(fresh);
+    // Platforms that do not rotate keep the old refresh token valid.
+    if stored.refresh_token.is_none() {
+        stored.refresh_token = Some(rt);
+        stored.refresh_expires_at_ms = t.refresh_expires_at_ms;
+    }
+    let sealed = seal(st, ch.agency_id, &ch.platform, &ch.external_id, &stored);
+    let saved = async {
+        let mut tx = st.db.write().await?;
+        pdb::set_tokens(&mut tx, ch.id, &sealed, stored.expires_at_ms, now).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = saved {
+        // The platform may already have retired the old refresh token.
+        tracing::error!(channel = %ch.id, error = %e, "a refreshed token could not be saved");
+        return Err(internal(e.to_string()));
+    }
+    Ok(stored.access_token)
+}
+
+/// Marks a channel as needing reconnection and tells the agency's admins and
+/// head, once per outage.
+pub async fn needs_reconnect(st: &AppState, ch: &Channel, why: &str) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    if pdb::set_status(&mut tx, ch.id, "needs_reconnect", Some(why), now).await? {
+        audit(&mut tx, &super::review::system_actor(), Some(ch.agency_id), "channel.needs_reconnect", "channel", ch.id,
+            json!({"before": {"status": ch.status}, "after": {"status": "needs_reconnect"}, "reason": why}), now).await?;
+        for u in managers(&mut tx, ch.agency_id).await? {
+            crate::db::review::notify(&mut tx, u, ch.agency_id, None, "channel_reconnect",
+                &json!({"from": format!("{} · {}", Platform::parse(&ch.platform).map_or("", |p| p.label()), ch.name), "note": why}).to_string(), now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agency's admins and heads (they connect channels).
+async fn managers(tx: &mut Tx, agency: OrgId) -> Result<Vec<UserId>> {
+    Ok(crate::db::users::members_of(tx, agency)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            !m.user.disabled
+                && m.roles
+                    .iter()
+                    .any(|r| matches!(r, Role::AgencyAdmin | Role::Head))
+        })
+        .map(|m| m.user.id)
+        .collect())
+}
+
+/// Housekeeping: refreshes tokens that expire soon; a dead refresh marks the
+/// channel. Returns how many were refreshed.
+pub async fn refresh_due(st: &AppState) -> Result<usize> {
+    let now = st.now();
+    let due = {
+        let mut tx = st.db.read().await?;
+        pdb::expiring(&mut tx, now + REFRESH_AHEAD_MS, 100).await?
+    };
+    let mut n = 0;
+    for ch in due {
+        match access_token(st, &ch, false).await {
+            Ok(_) => n += 1,
+            Err(e) if e.class == ErrorClass::Reconnect => {
+                needs_reconnect(st, &ch, &e.to_string()).await?
+            }
+            Err(e) => {
+                tracing::warn!(channel = %ch.id, error = %e, "token refresh failed; will retry")
+            }
+        }
+    }
+    Ok(n)
+}

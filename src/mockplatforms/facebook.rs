@@ -38,6 +38,14 @@ pub struct FacebookMock {
     starts: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
+impl FacebookMock {
+    pub(crate) fn reset_limits(&self) {
+        if let Ok(mut s) = self.starts.lock() {
+            s.clear();
+        }
+    }
+}
+
 fn fbtrace() -> String {
     hex::encode(crate::crypto::random_bytes::<6>())
 }

@@ -73,6 +73,13 @@ pub struct Mocks {
 pub type Shared = Arc<Mocks>;
 
 impl Mocks {
+    /// Forgets the rate windows (a new minute, a new day): tests move their
+    /// clock, the mocks count in real time.
+    pub fn reset_limits(&self) {
+        self.tiktok.reset_limits();
+        self.facebook.reset_limits();
+    }
+
     /// The fault the request asks for (`X-Mock-Fault`), or the next armed one
     /// if `applies` to this request; an armed fault it cannot show (a dropped
     /// upload on a request without bytes) stays armed for a later request.

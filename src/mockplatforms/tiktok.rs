@@ -39,6 +39,14 @@ pub struct TikTokMock {
     inits: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
+impl TikTokMock {
+    pub(crate) fn reset_limits(&self) {
+        if let Ok(mut i) = self.inits.lock() {
+            i.clear();
+        }
+    }
+}
+
 fn log_id() -> String {
     hex::encode(crate::crypto::random_bytes::<10>()).to_uppercase()
 }

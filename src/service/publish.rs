@@ -143,11 +143,11 @@ pub(crate) async fn create_publications(
 pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result<usize> {
     let mut n = 0;
     for p in pdb::of_clip(tx, clip.agency_id, clip.id).await? {
-        if p.state == "scheduled" || (p.state == "queued" && p.handle == "{}") {
-            if pdb::set_state(tx, p.id, &["scheduled", "queued"], "cancelled", now).await? {
-                crate::db::jobs::cancel_key(tx, &job_key(p.id), now).await?;
-                n += 1;
-            }
+        let untouched = p.state == "scheduled" || (p.state == "queued" && p.handle == "{}");
+        if untouched && pdb::set_state(tx, p.id, &["scheduled", "queued"], "cancelled", now).await?
+        {
+            crate::db::jobs::cancel_key(tx, &job_key(p.id), now).await?;
+            n += 1;
         }
     }
     Ok(n)

@@ -107,14 +107,11 @@ pub struct TestApp {
     pub database_url: String,
     /// The in-process S3 endpoint when media are stored in S3.
     pub s3: Option<String>,
+    /// The extra settings the app was started with (kept over restarts).
+    pub extra: Vec<(String, String)>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _pg: Option<PgDatabase>,
-}
-
-/// Settings for a test instance; `s3` is the endpoint of an S3 server to store media in.
-pub fn test_config(data_dir: &std::path::Path, database_url: &str, s3: Option<&str>) -> Config {
-    test_config_with(data_dir, database_url, s3, &[])
 }
 
 /// Settings for a test instance with extra `LANTOA_*` variables.
@@ -221,6 +218,10 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         data_dir,
         database_url,
         s3,
+        extra: extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         stop: Some(tx),
         server: Some(server),
         _pg: pg,
@@ -232,7 +233,17 @@ impl TestApp {
     /// (a new port), as after a crash or a deploy.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let config = test_config(self.data_dir.path(), &self.database_url, self.s3.as_deref());
+        let extra: Vec<(&str, &str)> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let config = test_config_with(
+            self.data_dir.path(),
+            &self.database_url,
+            self.s3.as_deref(),
+            &extra,
+        );
         let keys = Keys::load_or_create(&config).unwrap();
         let db = open_database(&config, &self.clock).await.expect("database");
         let store = lantoa::storage::Store::from_config(&config).unwrap();

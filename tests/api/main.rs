@@ -13,6 +13,7 @@ mod members;
 mod ops;
 mod platforms;
 mod profile;
+mod publish;
 mod recovery;
 mod review;
 mod uploads;

@@ -23,20 +23,25 @@ const PROBE: &str = r#"{"format_names":"mov,mp4","container":"mp4","duration_s":
  "variable_frame_rate":false,"pix_fmt":null,"bit_rate":null,"frames":null},
  "audio":null,"moov_at_front":true,"truncated":false,"probe_error":null}"#;
 
-async fn who(app: &TestApp, u: UserId) -> (Principal, Actor) {
+pub(crate) async fn who(app: &TestApp, u: UserId) -> (Principal, Actor) {
     let p = principal_of(&app.st, u).await.unwrap().unwrap();
     let a = p.actor("test");
     (p, a)
 }
 
-async fn agency(app: &TestApp, id: OrgId) -> lantoa::db::orgs::Org {
+pub(crate) async fn agency(app: &TestApp, id: OrgId) -> lantoa::db::orgs::Org {
     let mut tx = app.st.db.read().await.unwrap();
     lantoa::db::orgs::get(&mut tx, id).await.unwrap().unwrap()
 }
 
 /// A clip whose current version is checked and ready (rows written directly;
 /// the media path has its own tests).
-async fn ready_clip(app: &TestApp, agency: OrgId, author: UserId, category: &str) -> ClipId {
+pub(crate) async fn ready_clip(
+    app: &TestApp,
+    agency: OrgId,
+    author: UserId,
+    category: &str,
+) -> ClipId {
     let now = app.clock.now_ms();
     let mut tx = app.st.db.write().await.unwrap();
     let c = clips::insert(
@@ -60,16 +65,27 @@ async fn ready_clip(app: &TestApp, agency: OrgId, author: UserId, category: &str
     c
 }
 
-async fn add_version(app: &TestApp, c: ClipId, by: UserId, seed: &str) -> VersionId {
+pub(crate) async fn add_version(app: &TestApp, c: ClipId, by: UserId, seed: &str) -> VersionId {
+    add_version_with(app, c, by, &seed.repeat(32)[..64], "originals/x").await
+}
+
+/// A checked, ready version with the given bytes' SHA-256 and storage key.
+pub(crate) async fn add_version_with(
+    app: &TestApp,
+    c: ClipId,
+    by: UserId,
+    sha256: &str,
+    key: &str,
+) -> VersionId {
     let now = app.clock.now_ms();
     let mut tx = app.st.db.write().await.unwrap();
     let (v, number) = clips::insert_version(
         &mut tx,
         NewVersion {
             clip_id: c,
-            sha256: &seed.repeat(32)[..64],
+            sha256,
             size_bytes: 1000,
-            original_key: "originals/x",
+            original_key: key,
             original_name: "x.mp4",
             uploaded_by: by,
             now,
@@ -110,16 +126,16 @@ async fn who_tx(app: &TestApp, u: UserId) -> (Principal, Actor) {
     who(app, u).await
 }
 
-async fn clip(app: &TestApp, agency: OrgId, c: ClipId) -> lantoa::db::clips::Clip {
+pub(crate) async fn clip(app: &TestApp, agency: OrgId, c: ClipId) -> lantoa::db::clips::Clip {
     let mut tx = app.st.db.read().await.unwrap();
     clips::get(&mut tx, agency, c).await.unwrap().unwrap()
 }
 
-async fn state(app: &TestApp, agency: OrgId, c: ClipId) -> ClipState {
+pub(crate) async fn state(app: &TestApp, agency: OrgId, c: ClipId) -> ClipState {
     ClipState::parse(&clip(app, agency, c).await.state).unwrap()
 }
 
-async fn act(
+pub(crate) async fn act(
     app: &TestApp,
     u: UserId,
     ag: OrgId,
@@ -150,7 +166,7 @@ async fn act(
     .await
 }
 
-async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
+pub(crate) async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
     let (p, a) = who(app, u).await;
     let org = agency(app, ag).await;
     for item in Settings::default().checklist {
@@ -160,11 +176,11 @@ async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
     }
 }
 
-fn edit_of(k: &lantoa::db::clips::Clip) -> Edit {
+pub(crate) fn edit_of(k: &lantoa::db::clips::Clip) -> Edit {
     svc::edit_of_clip(k, "Asia/Ho_Chi_Minh")
 }
 
-async fn save(
+pub(crate) async fn save(
     app: &TestApp,
     u: UserId,
     ag: OrgId,
@@ -179,7 +195,7 @@ async fn save(
     svc::save(&app.st, &a, &p, &org, c, e).await
 }
 
-fn refusal(e: Error) -> (String, String) {
+pub(crate) fn refusal(e: Error) -> (String, String) {
     match e {
         Error::Refused(r) => (
             r.code.to_string(),

@@ -1,0 +1,615 @@
+//! Publishing against the mock platforms over real HTTP, with the worker of
+//! the test server running the jobs: all four platforms at once with the mock
+//! proving the exact bytes, refusals when the bytes changed after approval,
+//! schedules on an injected clock (also after a restart that missed the time),
+//! the job's handling of every fault, takedown everywhere and corrections.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::helpers::{Network, TestApp, lavfi, spawn_app_with};
+use crate::review::{act, add_version_with, agency, clip, save, tick_all, who};
+use lantoa::clock::Clock;
+use lantoa::db::clips::{self, NewClip};
+use lantoa::db::publishing::{self as pdb, NewChannel, Publication};
+use lantoa::domain::workflow::{ClipAction, ClipState};
+use lantoa::domain::{ChannelId, ClipId, OrgId, UserId};
+use lantoa::mockplatforms::{Fault, Mocks, Record, router};
+use lantoa::service::channels::{self, StoredTokens};
+use lantoa::service::publish;
+
+pub(crate) struct Env {
+    pub app: TestApp,
+    pub mock: Arc<Mocks>,
+    pub n: Network,
+    pub channels: Vec<(String, ChannelId)>,
+}
+
+pub(crate) async fn mock() -> (String, Arc<Mocks>) {
+    let m = Arc::new(Mocks::default());
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    let app = router(m.clone());
+    tokio::spawn(async move { axum::serve(l, app).await });
+    (base, m)
+}
+
+/// Settings pointing every platform at the mock, polling fast.
+pub(crate) fn sandbox(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("LANTOA_SANDBOX_URL", url.to_string()),
+        ("LANTOA_PUBLISH_POLL_MS", "20".into()),
+        ("LANTOA_YOUTUBE_CLIENT_ID", "sandbox-youtube".into()),
+        ("LANTOA_YOUTUBE_CLIENT_SECRET", "sandbox-secret".into()),
+        ("LANTOA_FACEBOOK_APP_ID", "sandbox-facebook".into()),
+        ("LANTOA_FACEBOOK_APP_SECRET", "sandbox-secret".into()),
+        ("LANTOA_TIKTOK_CLIENT_KEY", "sandbox-tiktok".into()),
+        ("LANTOA_TIKTOK_CLIENT_SECRET", "sandbox-secret".into()),
+        ("LANTOA_ZALO_APP_ID", "sandbox-zalo".into()),
+        ("LANTOA_ZALO_APP_SECRET", "sandbox-secret".into()),
+        ("LANTOA_YOUTUBE_UPLOADS_PER_DAY", "1000".into()),
+    ]
+}
+
+/// A channel with a token the mock accepts, sealed as the connect flow does.
+pub(crate) async fn add_channel(
+    app: &TestApp,
+    ag: OrgId,
+    by: UserId,
+    platform: &str,
+    ext: &str,
+    token: &str,
+) -> ChannelId {
+    let t = StoredTokens {
+        access_token: token.into(),
+        ..StoredTokens::default()
+    };
+    let sealed = channels::seal(&app.st, ag, platform, ext, &t);
+    let mut tx = app.st.db.write().await.unwrap();
+    let (id, _) = pdb::upsert_channel(
+        &mut tx,
+        NewChannel {
+            agency: ag,
+            platform,
+            external_id: ext,
+            name: &format!("Báo A {platform}"),
+            tokens: &sealed,
+            token_expires_at: None,
+            by,
+        },
+        app.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+pub(crate) async fn env() -> Env {
+    let (url, mock) = mock().await;
+    let extra = sandbox(&url);
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = spawn_app_with(&extra).await;
+    let n = app.network().await;
+    let mut chans = Vec::new();
+    for (p, ext, tok) in [
+        ("facebook", "1029384756", "EAAsandboxpagetoken"),
+        ("youtube", "UCsandbox", "ya29.sandbox"),
+        ("tiktok", "open-sandbox", "act.sandbox"),
+        ("zalo", "oa-sandbox", "zalo-sandbox-token"),
+    ] {
+        chans.push((
+            p.to_string(),
+            add_channel(&app, n.a, n.a_admin, p, ext, tok).await,
+        ));
+    }
+    Env {
+        app,
+        mock,
+        n,
+        channels: chans,
+    }
+}
+
+/// A small real video in the store and its SHA-256.
+async fn stored_video(app: &TestApp, seed: u32) -> (String, String) {
+    let dir = app.data_dir.path().join("gen");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join(format!("v{seed}.mp4"));
+    lavfi(
+        &out,
+        &format!("testsrc2=size=180x320:rate=25:duration=1,drawtext=text='{seed}':fontcolor=white"),
+        "sine=frequency=440:duration=1",
+        &[],
+    )
+    .await;
+    let bytes = std::fs::read(&out).unwrap();
+    let sha = lantoa::crypto::sha256_hex(&bytes);
+    let key = lantoa::storage::original_key(&sha);
+    app.st.store.put_file(&key, &out).await.unwrap();
+    (sha, key)
+}
+
+/// A clip approved by the editor, targeting `platforms`.
+pub(crate) async fn approved_clip(
+    e: &Env,
+    title: &str,
+    platforms: &[&str],
+    seed: u32,
+) -> (ClipId, String) {
+    let (app, n) = (&e.app, &e.n);
+    let now = app.clock.now_ms();
+    let mut tx = app.st.db.write().await.unwrap();
+    let c = clips::insert(
+        &mut tx,
+        NewClip {
+            agency_id: n.a,
+            author_id: n.a_reporter,
+            title,
+            caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
+            category: "good_deeds",
+            political: false,
+            now,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (sha, key) = stored_video(app, seed).await;
+    add_version_with(app, c, n.a_reporter, &sha, &key).await;
+    save(app, n.a_reporter, n.a, c, |ed| {
+        ed.channels = platforms.iter().map(|p| p.to_string()).collect();
+        ed.hashtags = "#tinhnha".into();
+    })
+    .await
+    .unwrap();
+    act(app, n.a_reporter, n.a, c, ClipAction::Submit)
+        .await
+        .unwrap();
+    tick_all(app, n.a_editor, n.a, c).await;
+    assert_eq!(
+        act(app, n.a_editor, n.a, c, ClipAction::Approve)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+    (c, sha)
+}
+
+pub(crate) async fn publish_now(e: &Env, c: ClipId) -> Vec<lantoa::domain::PublicationId> {
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
+        .await
+        .unwrap()
+}
+
+pub(crate) async fn pubs(app: &TestApp, ag: OrgId, c: ClipId) -> Vec<Publication> {
+    let mut tx = app.st.db.read().await.unwrap();
+    pdb::of_clip(&mut tx, ag, c).await.unwrap()
+}
+
+/// Waits (real time) until every publication of the clip's newest round is in
+/// one of `states`.
+pub(crate) async fn settle(
+    app: &TestApp,
+    ag: OrgId,
+    c: ClipId,
+    states: &[&str],
+) -> Vec<Publication> {
+    for _ in 0..600 {
+        let ps = pubs(app, ag, c).await;
+        let round = ps.iter().map(|p| p.round).max().unwrap_or(0);
+        let cur: Vec<Publication> = ps.into_iter().filter(|p| p.round == round).collect();
+        if !cur.is_empty() && cur.iter().all(|p| states.contains(&p.state.as_str())) {
+            return cur;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "publications did not settle in {states:?}: {:#?}",
+        pubs(app, ag, c).await
+    );
+}
+
+fn records(m: &Mocks) -> Vec<Record> {
+    m.records.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn an_approved_clip_goes_out_to_all_four_platforms_with_the_exact_bytes() {
+    let e = env().await;
+    let (c, sha) = approved_clip(
+        &e,
+        "Lễ ra quân",
+        &["facebook", "youtube", "tiktok", "zalo"],
+        1,
+    )
+    .await;
+    let ids = publish_now(&e, c).await;
+    assert_eq!(ids.len(), 4);
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    for p in &done {
+        assert!(
+            p.url.as_deref().is_some_and(|u| u.starts_with("https://")),
+            "{p:?}"
+        );
+        assert!(p.external_id.is_some() && p.late_ms.is_none(), "{p:?}");
+    }
+    // The mock saw each platform once, with exactly the approved bytes.
+    let r = records(&e.mock);
+    let mut platforms: Vec<&str> = r.iter().map(|x| x.platform.as_str()).collect();
+    platforms.sort();
+    assert_eq!(
+        platforms,
+        ["facebook", "tiktok", "youtube", "zalo"],
+        "{r:#?}"
+    );
+    assert!(r.iter().all(|x| x.sha256 == sha && !x.deleted), "{r:#?}");
+    // The clip is published, its approvals used, the author told, all audited.
+    assert_eq!(clip(&e.app, e.n.a, c).await.state, "published");
+    let mut tx = e.app.st.db.read().await.unwrap();
+    let inbox = lantoa::db::review::inbox(&mut tx, e.n.a_reporter, 20)
+        .await
+        .unwrap();
+    assert!(inbox.iter().any(|x| x.kind == "published"));
+    drop(tx);
+    let audit: i64 = count(
+        &e.app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'publication.published'",
+    )
+    .await;
+    assert_eq!(audit, 4);
+    // Publishing again is refused: the clip is no longer approved.
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    assert!(
+        publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
+            .await
+            .is_err()
+    );
+}
+
+pub(crate) async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    let mut tx = app.st.db.read().await.unwrap();
+    let (n,): (i64,) =
+        lantoa::db::on_tx!(&mut tx, c => sqlx::query_as(sql).fetch_one(c).await).unwrap();
+    n
+}
+
+#[tokio::test]
+async fn bytes_changed_after_approval_are_refused_and_the_head_is_told() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Bản tin sáng", &["youtube", "facebook"], 2).await;
+    // Someone alters the stored original after approval.
+    let k = clip(&e.app, e.n.a, c).await;
+    let mut tx = e.app.st.db.read().await.unwrap();
+    let v = lantoa::service::review::current_version(&mut tx, &k)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(tx);
+    let tampered = e.app.data_dir.path().join("tampered.mp4");
+    std::fs::write(&tampered, b"not the approved bytes").unwrap();
+    e.app
+        .st
+        .store
+        .put_file(&v.original_key, &tampered)
+        .await
+        .unwrap();
+    publish_now(&e, c).await;
+    let done = settle(&e.app, e.n.a, c, &["failed"]).await;
+    assert!(
+        done.iter()
+            .all(|p| p.error_class.as_deref() == Some("integrity")
+                && p.error_code.as_deref() == Some("publish-bytes-mismatch")),
+        "{done:#?}"
+    );
+    assert!(records(&e.mock).is_empty(), "nothing may leave");
+    let mut tx = e.app.st.db.read().await.unwrap();
+    for u in [e.n.a_head, e.n.a_reporter] {
+        let inbox = lantoa::db::review::inbox(&mut tx, u, 20).await.unwrap();
+        assert!(inbox.iter().any(|x| x.kind == "publish_refused"), "{u:?}");
+    }
+    drop(tx);
+    assert_eq!(
+        count(
+            &e.app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'publication.refused'"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_schedule_fires_at_its_time_and_a_missed_one_goes_out_late_once() {
+    let mut e = env().await;
+    let (c, _) = approved_clip(&e, "Hẹn giờ", &["youtube", "zalo"], 3).await;
+    // The approved window starts in an hour (agency time, stored in UTC).
+    let at = e.app.clock.now_ms() + 3_600_000;
+    let org = agency(&e.app, e.n.a).await;
+    save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
+        ed.publish_at = lantoa::clock::datetime_input(at + 60_000, &org.time_zone);
+    })
+    .await
+    .unwrap();
+    // The edit voided the approval: approve again, then schedule.
+    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    assert_eq!(
+        act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
+            .await
+            .unwrap(),
+        ClipState::Scheduled
+    );
+    let ps = pubs(&e.app, e.n.a, c).await;
+    assert!(ps.iter().all(|p| p.state == "scheduled"), "{ps:#?}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(records(&e.mock).is_empty(), "nothing before its time");
+    // The server is down when the time comes, and back two hours later.
+    e.app.stop().await;
+    e.app.clock.advance_ms(3 * 3_600_000);
+    e.app.restart().await;
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    for p in &done {
+        let late = p.late_ms.expect("marked late");
+        assert!(late >= 2 * 3_600_000 - 120_000, "{p:?}");
+    }
+    assert_eq!(records(&e.mock).len(), 2, "once per channel");
+    assert_eq!(clip(&e.app, e.n.a, c).await.state, "published");
+}
+
+#[tokio::test]
+async fn a_schedule_fires_on_time_with_the_injected_clock() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Đúng giờ", &["facebook"], 4).await;
+    let org = agency(&e.app, e.n.a).await;
+    let at = e.app.clock.now_ms() + 600_000;
+    save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
+        ed.publish_at = lantoa::clock::datetime_input(at, &org.time_zone);
+    })
+    .await
+    .unwrap();
+    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(records(&e.mock).is_empty());
+    e.app.clock.advance_ms(600_000);
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    assert!(done[0].late_ms.is_none(), "{:?}", done[0]);
+    assert_eq!(records(&e.mock).len(), 1);
+}
+
+#[tokio::test]
+async fn faults_are_waited_out_retried_or_reported_with_the_platforms_words() {
+    let e = env().await;
+    // A dropped connection mid-upload and a 503: resumed and retried, posted once.
+    e.mock.faults.lock().unwrap().extend([Fault::DropMidUpload]);
+    let (c, sha) = approved_clip(&e, "Mạng chập chờn", &["youtube"], 5).await;
+    publish_now(&e, c).await;
+    // Retries wait with backoff on the injected clock: move it along.
+    let app = &e.app;
+    let done = loop {
+        app.clock.advance_ms(10_000);
+        let ps = pubs(app, e.n.a, c).await;
+        if ps.iter().all(|p| p.state == "published") {
+            break ps;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(done.len(), 1);
+    let r = records(&e.mock);
+    assert_eq!(
+        r.iter().filter(|x| x.platform == "youtube").count(),
+        1,
+        "{r:#?}"
+    );
+    assert_eq!(r[0].sha256, sha);
+
+    // A duplicate is the content's problem: failed with Facebook's message, retry button.
+    e.mock.faults.lock().unwrap().extend([Fault::Duplicate]);
+    let (c2, _) = approved_clip(&e, "Trùng lặp", &["facebook"], 6).await;
+    publish_now(&e, c2).await;
+    let failed = settle(&e.app, e.n.a, c2, &["failed"]).await;
+    assert_eq!(
+        failed[0].error_class.as_deref(),
+        Some("fix_content"),
+        "{:?}",
+        failed[0]
+    );
+    assert!(
+        !failed[0]
+            .error_message
+            .clone()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    // Retrying (the fault is gone) posts it.
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    publish::retry(&e.app.st, &a, &p, e.n.a, failed[0].id)
+        .await
+        .unwrap();
+    settle(&e.app, e.n.a, c2, &["published"]).await;
+
+    // An expired token on a channel without a refresh marks it for reconnection
+    // and keeps the work waiting, not failed.
+    e.mock.faults.lock().unwrap().extend([Fault::TokenExpired]);
+    let (c3, _) = approved_clip(&e, "Hết hạn", &["tiktok"], 7).await;
+    publish_now(&e, c3).await;
+    for _ in 0..200 {
+        let ch = {
+            let mut tx = e.app.st.db.read().await.unwrap();
+            pdb::channels(&mut tx, e.n.a).await.unwrap()
+        };
+        if ch
+            .iter()
+            .any(|x| x.platform == "tiktok" && x.status == "needs_reconnect")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ps = pubs(&e.app, e.n.a, c3).await;
+    assert_eq!(ps[0].state, "queued", "{:?}", ps[0]);
+    assert_eq!(ps[0].error_class.as_deref(), Some("reconnect"));
+    let mut tx = e.app.st.db.read().await.unwrap();
+    let inbox = lantoa::db::review::inbox(&mut tx, e.n.a_admin, 20)
+        .await
+        .unwrap();
+    assert!(inbox.iter().any(|x| x.kind == "channel_reconnect"));
+}
+
+#[tokio::test]
+async fn rate_limits_are_respected_by_waiting() {
+    let e = env().await;
+    // TikTok allows 6 inits a minute per token: the seventh clip waits.
+    let mut clips = Vec::new();
+    for i in 0..7 {
+        let (c, _) = approved_clip(&e, &format!("Nhịp {i}"), &["tiktok"], 20 + i).await;
+        publish_now(&e, c).await;
+        clips.push(c);
+    }
+    for c in &clips[..6] {
+        settle(&e.app, e.n.a, *c, &["published", "queued"]).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let published = || async {
+        let mut n = 0;
+        for c in &clips {
+            n += pubs(&e.app, e.n.a, *c)
+                .await
+                .iter()
+                .filter(|p| p.state == "published")
+                .count();
+        }
+        n
+    };
+    assert_eq!(published().await, 6);
+    let waiting = pubs(&e.app, e.n.a, clips[6]).await;
+    assert_eq!(
+        waiting[0].error_class.as_deref(),
+        Some("paced"),
+        "{:?}",
+        waiting[0]
+    );
+    // A minute later (for Lantoa's clock and the mock's window) it goes.
+    e.mock.reset_limits();
+    e.app.clock.advance_ms(61_000);
+    settle(&e.app, e.n.a, clips[6], &["published"]).await;
+    assert_eq!(records(&e.mock).len(), 7);
+}
+
+#[tokio::test]
+async fn takedown_removes_everywhere_lists_tiktok_for_a_person_and_opens_an_incident() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Gỡ bỏ", &["facebook", "youtube", "tiktok", "zalo"], 8).await;
+    publish_now(&e, c).await;
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    // The editor may not (the agency allows only the head by default).
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    let err = publish::take_down(&e.app.st, &a, &p, e.n.a, c, "Sai tên người phát biểu")
+        .await
+        .unwrap_err();
+    assert_eq!(crate::review::refusal(err).0, "action_not_allowed");
+    let (p, a) = who(&e.app, e.n.a_head).await;
+    assert!(
+        publish::take_down(&e.app.st, &a, &p, e.n.a, c, "  ")
+            .await
+            .is_err(),
+        "a reason is required"
+    );
+    let incident = publish::take_down(&e.app.st, &a, &p, e.n.a, c, "Sai tên người phát biểu")
+        .await
+        .unwrap();
+    assert_eq!(clip(&e.app, e.n.a, c).await.state, "taken_down");
+    // Three APIs delete; TikTok becomes a person's task.
+    let mut ps = Vec::new();
+    for _ in 0..400 {
+        ps = pubs(&e.app, e.n.a, c).await;
+        if ps
+            .iter()
+            .all(|p| matches!(p.removal.as_deref(), Some("removed" | "manual")))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tiktok = e.channels.iter().find(|x| x.0 == "tiktok").unwrap().1;
+    for p in &ps {
+        let want = if p.channel_id == tiktok {
+            "manual"
+        } else {
+            "removed"
+        };
+        assert_eq!(p.removal.as_deref(), Some(want), "{p:?}");
+    }
+    let r = records(&e.mock);
+    assert_eq!(r.iter().filter(|x| x.deleted).count(), 3, "{r:#?}");
+    let manual = ps.iter().find(|p| p.channel_id == tiktok).unwrap();
+    publish::tick_removed(&e.app.st, &a, &p, e.n.a, manual.id)
+        .await
+        .unwrap();
+    let mut tx = e.app.st.db.read().await.unwrap();
+    let inc = pdb::incidents(&mut tx, &[e.n.a], 10).await.unwrap();
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0].id, incident);
+    assert_eq!(inc[0].reason, "Sai tên người phát biểu");
+    let d: serde_json::Value = serde_json::from_str(&inc[0].details).unwrap();
+    assert_eq!(d["channels"].as_array().unwrap().len(), 4, "{d}");
+    assert!(d.to_string().contains("manual_done"), "{d}");
+}
+
+#[tokio::test]
+async fn a_correction_replaces_each_post_after_a_new_approval() {
+    let e = env().await;
+    let (c, old_sha) = approved_clip(&e, "Đính chính", &["youtube", "zalo", "tiktok"], 9).await;
+    publish_now(&e, c).await;
+    let first = settle(&e.app, e.n.a, c, &["published"]).await;
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::StartCorrection)
+        .await
+        .unwrap();
+    let (sha, key) = stored_video(&e.app, 99).await;
+    add_version_with(&e.app, c, e.n.a_reporter, &sha, &key).await;
+    act(&e.app, e.n.a_reporter, e.n.a, c, ClipAction::Submit)
+        .await
+        .unwrap();
+    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    publish_now(&e, c).await;
+    let second = settle(&e.app, e.n.a, c, &["published"]).await;
+    assert!(
+        second
+            .iter()
+            .all(|p| p.round == 2 && p.replaces_id.is_some()),
+        "{second:#?}"
+    );
+    let all = pubs(&e.app, e.n.a, c).await;
+    for p in all.iter().filter(|p| p.round == 1) {
+        assert_eq!(p.state, "superseded", "{p:?}");
+    }
+    let r = records(&e.mock);
+    assert!(
+        r.iter()
+            .filter(|x| x.sha256 == old_sha && x.platform != "tiktok")
+            .all(|x| x.deleted),
+        "{r:#?}"
+    );
+    assert_eq!(
+        r.iter().filter(|x| x.sha256 == sha && !x.deleted).count(),
+        3
+    );
+    assert_eq!(first.len(), 3);
+    // TikTok's old post is left for a person to remove.
+    assert!(
+        all.iter()
+            .any(|p| p.round == 1 && p.removal.as_deref() == Some("manual"))
+    );
+}

@@ -3,6 +3,7 @@
 //! code talks to the platform or to `lantoa mock-platforms` on loopback.
 
 pub mod facebook;
+pub mod oauth;
 pub mod tiktok;
 pub mod youtube;
 pub mod zalo;

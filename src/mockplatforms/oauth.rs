@@ -52,16 +52,8 @@ struct Grant {
     scope: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    User,
-    /// Facebook's short-lived user token, only good for the exchange.
-    FacebookShort,
-}
-
 struct Issued {
     client_id: String,
-    kind: Kind,
     expires: Instant,
 }
 
@@ -97,26 +89,26 @@ impl OAuthMock {
         self.lock().access_ttl_s.unwrap_or(usual)
     }
 
-    fn issue_access(&self, token: &str, client_id: &str, kind: Kind, ttl_s: u64) {
+    fn issue_access(&self, token: &str, client_id: &str, ttl_s: u64) {
         self.lock().access.insert(
             token.to_string(),
             Issued {
                 client_id: client_id.to_string(),
-                kind,
                 expires: Instant::now() + Duration::from_secs(ttl_s),
             },
         );
     }
 
-    /// Checks an access token the mock may have issued.
-    fn check(&self, token: &str) -> Result<Option<(String, Kind)>, Dead> {
+    /// Checks an access token the mock may have issued: the client it was
+    /// issued to (`None`: not issued here).
+    fn check(&self, token: &str) -> Result<Option<String>, Dead> {
         let s = self.lock();
         if s.revoked.contains(token) {
             return Err(Dead::Revoked);
         }
         match s.access.get(token) {
             Some(i) if Instant::now() >= i.expires => Err(Dead::Expired),
-            Some(i) => Ok(Some((i.client_id.clone(), i.kind))),
+            Some(i) => Ok(Some(i.client_id.clone())),
             None => Ok(None),
         }
     }
@@ -454,8 +446,7 @@ async fn google_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     };
     let ttl = m.oauth.ttl(3599);
     let access = format!("ya29.a0{}", random(60));
-    m.oauth
-        .issue_access(&access, get("client_id"), Kind::User, ttl);
+    m.oauth.issue_access(&access, get("client_id"), ttl);
     let mut out = serde_json::json!({"access_token": access, "expires_in": ttl,
         "token_type": "Bearer"});
     match grant {
@@ -506,7 +497,7 @@ async fn youtube_channels(
     }
     let client = match m.oauth.check(t) {
         Err(_) => return unauthorized(),
-        Ok(c) => c.map(|c| c.0).unwrap_or_else(|| "sandbox".into()),
+        Ok(c) => c.unwrap_or_else(|| "sandbox".into()),
     };
     if let Some(r) = m
         .fault(&headers, |f| !f.needs_bytes())
@@ -575,11 +566,10 @@ async fn facebook_access_token(
     if get("grant_type") == "fb_exchange_token" {
         let short = get("fb_exchange_token");
         return match m.oauth.check(short) {
-            Ok(Some((client, _))) if client == get("client_id") => {
+            Ok(Some(client)) if client == get("client_id") => {
                 let ttl = m.oauth.ttl(5_183_944);
                 let long = format!("EAA{}", random(100));
-                m.oauth
-                    .issue_access(&long, get("client_id"), Kind::User, ttl);
+                m.oauth.issue_access(&long, get("client_id"), ttl);
                 axum::Json(serde_json::json!({"access_token": long,
                     "token_type": "bearer", "expires_in": ttl}))
                 .into_response()
@@ -608,8 +598,7 @@ async fn facebook_access_token(
     }
     let ttl = m.oauth.ttl(5_400);
     let short = format!("EAA{}", random(100));
-    m.oauth
-        .issue_access(&short, &g.client_id, Kind::FacebookShort, ttl);
+    m.oauth.issue_access(&short, &g.client_id, ttl);
     axum::Json(
         serde_json::json!({"access_token": short, "token_type": "bearer",
         "expires_in": ttl}),
@@ -761,8 +750,7 @@ async fn tiktok_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     let ttl = m.oauth.ttl(86_400);
     let access = format!("act.{}", random(60));
     let refresh = format!("rft.{}", random(60));
-    m.oauth
-        .issue_access(&access, &grant.client_id, Kind::User, ttl);
+    m.oauth.issue_access(&access, &grant.client_id, ttl);
     let out = serde_json::json!({"access_token": access, "expires_in": ttl,
         "open_id": tiktok_open_id(&grant.client_id), "refresh_expires_in": 31_536_000,
         "refresh_token": refresh, "scope": grant.scope, "token_type": "Bearer"});
@@ -780,7 +768,7 @@ async fn tiktok_user_info(
     };
     let client = match m.oauth.check(&t) {
         Err(_) => return tiktok::no_token(),
-        Ok(c) => c.map(|c| c.0).unwrap_or_else(|| "sandbox".into()),
+        Ok(c) => c.unwrap_or_else(|| "sandbox".into()),
     };
     if let Some(r) = m
         .fault(&headers, |f| !f.needs_bytes())
@@ -888,8 +876,7 @@ async fn zalo_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) ->
     let ttl = m.oauth.ttl(90_000);
     let access = random(64);
     let refresh = random(64);
-    m.oauth
-        .issue_access(&access, &grant.client_id, Kind::User, ttl);
+    m.oauth.issue_access(&access, &grant.client_id, ttl);
     m.oauth.lock().refresh.insert(refresh.clone(), grant);
     // Some clients report `expires_in` as a string: the mock sends one.
     axum::Json(
@@ -911,7 +898,7 @@ async fn zalo_getoa(State(m): State<Shared>, headers: HeaderMap) -> Response {
         Err(_) => {
             return zalo::reply(-216, "Access token is invalid", serde_json::json!({}));
         }
-        Ok(c) => c.map(|c| c.0).unwrap_or_else(|| "sandbox".into()),
+        Ok(c) => c.unwrap_or_else(|| "sandbox".into()),
     };
     zalo::ok(serde_json::json!({"oa_id": zalo_oa_id(&client),
         "name": "Báo Tỉnh — Sandbox", "description": "OA giả lập / sandbox OA",

@@ -451,6 +451,7 @@ pub async fn accounts(
     user: &Tokens,
     now_ms: i64,
 ) -> Result<Vec<Account>, PlatformError> {
+    // No listing gives a lifetime today; the clock is taken for symmetry.
     let _ = now_ms;
     let http = super::client();
     let a = base(&app.api_base);

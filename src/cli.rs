@@ -69,6 +69,10 @@ pub enum Command {
     MockPlatforms {
         #[arg(long, default_value = "127.0.0.1:9100")]
         listen: std::net::SocketAddr,
+        /// How long the platforms' asynchronous processing takes, in milliseconds
+        /// (also settable at run time: `POST /__admin/config {"processing_ms": N}`).
+        #[arg(long, default_value_t = 0)]
+        processing_ms: u64,
     },
     /// Check Vietnamese text (a file, or standard input): legacy encodings, NFC, tone
     /// marks, official names, spacing. Exit 1 on an error, 2 on unreadable input.
@@ -257,8 +261,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(e),
         };
     }
-    if let Command::MockPlatforms { listen } = cli.command {
-        return match crate::mockplatforms::serve(listen).await {
+    if let Command::MockPlatforms {
+        listen,
+        processing_ms,
+    } = cli.command
+    {
+        return match crate::mockplatforms::serve(listen, processing_ms).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(format!("mock platforms on {listen}: {e}")),
         };

@@ -30,6 +30,8 @@ struct Reel {
     published: bool,
     deleted: bool,
     description: String,
+    /// Processing (after finish) is over at this time.
+    ready_at: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -50,13 +52,13 @@ fn fbtrace() -> String {
     hex::encode(crate::crypto::random_bytes::<6>())
 }
 
-fn error(status: StatusCode, code: i64, message: &str, transient: bool) -> Response {
+pub(super) fn error(status: StatusCode, code: i64, message: &str, transient: bool) -> Response {
     let body = serde_json::json!({"error": {"message": message, "type": "OAuthException",
         "code": code, "is_transient": transient, "fbtrace_id": fbtrace()}});
     (status, axum::Json(body)).into_response()
 }
 
-fn fault_response(f: Fault) -> Option<Response> {
+pub(super) fn fault_response(f: Fault) -> Option<Response> {
     Some(match f {
         Fault::ServerError => error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,11 +97,11 @@ fn fault_response(f: Fault) -> Option<Response> {
     })
 }
 
-fn valid(token: Option<&str>) -> bool {
+pub(super) fn valid(token: Option<&str>) -> bool {
     token.is_some_and(|t| t.starts_with("EAA") && t.len() > 6)
 }
 
-fn bad_token() -> Response {
+pub(super) fn bad_token() -> Response {
     error(
         StatusCode::BAD_REQUEST,
         190,
@@ -117,7 +119,7 @@ fn params(q: &HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
     p
 }
 
-fn with_usage(mut r: Response) -> Response {
+pub(super) fn with_usage(mut r: Response) -> Response {
     if !r.headers().contains_key("x-app-usage") {
         r.headers_mut().insert(
             "x-app-usage",
@@ -183,6 +185,7 @@ async fn video_reels(
                     published: false,
                     deleted: false,
                     description: String::new(),
+                    ready_at: None,
                 },
             );
             let host = headers
@@ -219,17 +222,17 @@ async fn video_reels(
             }
             if !r.published {
                 r.published = true;
+                r.ready_at = Some(m.ready_at());
                 r.description = p.get("description").cloned().unwrap_or_default();
-                if let Ok(mut rec) = m.records.lock() {
-                    rec.push(Record {
-                        platform: "facebook".into(),
-                        id: id.clone(),
-                        title: r.description.clone(),
-                        bytes: r.received,
-                        sha256: sha,
-                        deleted: false,
-                    });
-                }
+                m.record(Record {
+                    platform: "facebook".into(),
+                    id: id.clone(),
+                    title: r.description.clone(),
+                    bytes: r.received,
+                    sha256: sha,
+                    deleted: false,
+                    received_at_ms: 0,
+                });
             }
             with_usage(axum::Json(serde_json::json!({"success": true})).into_response())
         }
@@ -345,14 +348,18 @@ async fn video(
         return with_usage(axum::Json(serde_json::json!({"success": true})).into_response());
     }
     let done = r.sha256.is_some();
+    // Finished: processing until `ready_at`, then published.
+    let processing = r.published && r.ready_at.is_some_and(|t| Instant::now() < t);
+    let live = r.published && !processing;
     let phase = |s: bool| if s { "complete" } else { "not_started" };
     let body = serde_json::json!({"id": id, "status": {
-        "video_status": if r.published { "ready" } else if done { "upload_complete" } else { "uploading" },
+        "video_status": if live { "ready" } else if processing { "processing" }
+                        else if done { "upload_complete" } else { "uploading" },
         "uploading_phase": {"status": if done { "complete" } else { "in_progress" },
                             "bytes_transfered": r.received, "source_file_size": r.total},
-        "processing_phase": {"status": phase(r.published)},
-        "publishing_phase": {"status": phase(r.published),
-                             "publish_status": if r.published { "published" } else { "draft" }},
+        "processing_phase": {"status": if processing { "in_progress" } else { phase(live) }},
+        "publishing_phase": {"status": phase(live),
+                             "publish_status": if live { "published" } else { "draft" }},
     }});
     with_usage(axum::Json(body).into_response())
 }

@@ -8,14 +8,26 @@
 //!
 //! Never part of what users run against real platforms: only this subcommand
 //! and the tests start it. Platforms: YouTube, Facebook Page Reels, TikTok, Zalo OA.
+//!
+//! Also: each platform's OAuth consent and token endpoints (`oauth`), a
+//! processing delay every platform's asynchronous processing obeys
+//! (`processing_ms`), and a sandbox page at `/` listing what was received.
+//!
+//! Admin endpoints: `POST /__admin/faults {"fault", "count"}`, `GET
+//! /__admin/records`, `GET|POST /__admin/config {"processing_ms"}`, `POST
+//! /__admin/oauth {"revoke_all", "access_ttl_s"}`.
 
 pub mod facebook;
+pub mod oauth;
+pub mod sandbox;
 pub mod tiktok;
 pub mod youtube;
 pub mod zalo;
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
@@ -58,12 +70,26 @@ pub struct Record {
     /// SHA-256 of the exact bytes received.
     pub sha256: String,
     pub deleted: bool,
+    /// When the mock received it (Unix milliseconds).
+    #[serde(default)]
+    pub received_at_ms: i64,
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
 }
 
 #[derive(Default)]
 pub struct Mocks {
     pub faults: Mutex<VecDeque<Fault>>,
     pub records: Mutex<Vec<Record>>,
+    /// How long each platform's asynchronous processing takes (YouTube
+    /// `uploaded` → `processed`, Facebook's processing phase, TikTok
+    /// `PROCESSING_UPLOAD` → `PUBLISH_COMPLETE`, Zalo's conversion and article
+    /// creation), in milliseconds. 0 by default.
+    pub processing_ms: AtomicU64,
+    pub oauth: oauth::OAuthMock,
     pub youtube: youtube::YouTubeMock,
     pub facebook: facebook::FacebookMock,
     pub tiktok: tiktok::TikTokMock,
@@ -78,6 +104,30 @@ impl Mocks {
     pub fn reset_limits(&self) {
         self.tiktok.reset_limits();
         self.facebook.reset_limits();
+    }
+
+    /// A mock whose processing takes `ms` milliseconds.
+    pub fn with_processing_ms(ms: u64) -> Mocks {
+        let m = Mocks::default();
+        m.set_processing_ms(ms);
+        m
+    }
+
+    pub fn set_processing_ms(&self, ms: u64) {
+        self.processing_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// When something whose processing starts now will be ready.
+    pub(crate) fn ready_at(&self) -> Instant {
+        Instant::now() + Duration::from_millis(self.processing_ms.load(Ordering::Relaxed))
+    }
+
+    /// Records something received, stamped with the time.
+    pub(crate) fn record(&self, mut r: Record) {
+        r.received_at_ms = now_ms();
+        if let Ok(mut records) = self.records.lock() {
+            records.push(r);
+        }
     }
 
     /// The fault the request asks for (`X-Mock-Fault`), or the next armed one
@@ -171,11 +221,52 @@ async fn records(State(m): State<Shared>) -> impl IntoResponse {
     axum::Json(r)
 }
 
+#[derive(Deserialize)]
+struct Config {
+    processing_ms: Option<u64>,
+}
+
+async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
+    axum::Json(serde_json::json!({
+        "processing_ms": m.processing_ms.load(Ordering::Relaxed),
+    }))
+}
+
+async fn config_set(
+    State(m): State<Shared>,
+    axum::Json(c): axum::Json<Config>,
+) -> impl IntoResponse {
+    if let Some(ms) = c.processing_ms {
+        m.set_processing_ms(ms);
+    }
+    axum::http::StatusCode::NO_CONTENT
+}
+
+/// Escapes text for HTML (content and quoted attributes).
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// All mock platforms on one router.
 pub fn router(m: Shared) -> Router {
     Router::new()
+        .route("/", get(sandbox::page))
         .route("/__admin/faults", post(arm))
         .route("/__admin/records", get(records))
+        .route("/__admin/config", get(config_get).post(config_set))
+        .route("/__admin/oauth", post(oauth::admin))
+        .merge(oauth::routes())
         .merge(youtube::routes())
         .merge(facebook::routes())
         .merge(tiktok::routes())
@@ -183,14 +274,21 @@ pub fn router(m: Shared) -> Router {
         .with_state(m)
 }
 
-/// Serves the mocks on `listen` until the process ends.
-pub async fn serve(listen: std::net::SocketAddr) -> std::io::Result<()> {
+/// Serves the mocks on `listen` until the process ends, with processing
+/// taking `processing_ms`.
+pub async fn serve(listen: std::net::SocketAddr, processing_ms: u64) -> std::io::Result<()> {
     let l = tokio::net::TcpListener::bind(listen).await?;
     println!(
         "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
          Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish, \
-         Zalo OA at /v2.0/article",
+         Zalo OA at /v2.0/article; OAuth consent and token endpoints on the platforms' paths; \
+         processing takes {processing_ms} ms; what was received: http://{}/",
+        l.local_addr()?,
         l.local_addr()?
     );
-    axum::serve(l, router(Arc::new(Mocks::default()))).await
+    axum::serve(
+        l,
+        router(Arc::new(Mocks::with_processing_ms(processing_ms))),
+    )
+    .await
 }

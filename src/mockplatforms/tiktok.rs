@@ -30,7 +30,8 @@ struct Post {
     uploaded: u64,
     hasher: Sha256,
     upload_token: String,
-    done: Option<i64>,
+    /// The post id, once every byte arrived, and when processing is over.
+    done: Option<(i64, Instant)>,
 }
 
 #[derive(Default)]
@@ -51,7 +52,12 @@ fn log_id() -> String {
     hex::encode(crate::crypto::random_bytes::<10>()).to_uppercase()
 }
 
-fn envelope(status: StatusCode, code: &str, message: &str, data: serde_json::Value) -> Response {
+pub(super) fn envelope(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    data: serde_json::Value,
+) -> Response {
     (
         status,
         axum::Json(serde_json::json!({"data": data,
@@ -60,15 +66,15 @@ fn envelope(status: StatusCode, code: &str, message: &str, data: serde_json::Val
         .into_response()
 }
 
-fn ok(data: serde_json::Value) -> Response {
+pub(super) fn ok(data: serde_json::Value) -> Response {
     envelope(StatusCode::OK, "ok", "", data)
 }
 
-fn fail(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn fail(status: StatusCode, code: &str, message: &str) -> Response {
     envelope(status, code, message, serde_json::json!({}))
 }
 
-fn fault_response(f: Fault) -> Option<Response> {
+pub(super) fn fault_response(f: Fault) -> Option<Response> {
     Some(match f {
         Fault::ServerError => fail(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,7 +100,7 @@ fn fault_response(f: Fault) -> Option<Response> {
     })
 }
 
-fn token_of(h: &HeaderMap) -> Option<String> {
+pub(super) fn token_of(h: &HeaderMap) -> Option<String> {
     h.get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -102,7 +108,7 @@ fn token_of(h: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-fn no_token() -> Response {
+pub(super) fn no_token() -> Response {
     fail(
         StatusCode::UNAUTHORIZED,
         "access_token_invalid",
@@ -317,18 +323,17 @@ async fn upload(
         return progress(StatusCode::PARTIAL_CONTENT, p.uploaded, p.size);
     }
     let post_id = (u64::from_le_bytes(crate::crypto::random_bytes::<8>()) >> 2) as i64;
-    p.done = Some(post_id);
+    p.done = Some((post_id, m.ready_at()));
     let sha = hex::encode(std::mem::take(&mut p.hasher).finalize());
-    if let Ok(mut r) = m.records.lock() {
-        r.push(Record {
-            platform: "tiktok".into(),
-            id: post_id.to_string(),
-            title: p.title.clone(),
-            bytes: p.size,
-            sha256: sha,
-            deleted: false,
-        });
-    }
+    m.record(Record {
+        platform: "tiktok".into(),
+        id: post_id.to_string(),
+        title: p.title.clone(),
+        bytes: p.size,
+        sha256: sha,
+        deleted: false,
+        received_at_ms: 0,
+    });
     progress(StatusCode::CREATED, p.uploaded, p.size)
 }
 
@@ -361,9 +366,11 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         );
     }
     ok(match p.done {
-        Some(id) => serde_json::json!({"status": "PUBLISH_COMPLETE", "fail_reason": "",
-            "publicaly_available_post_id": [id], "uploaded_bytes": p.uploaded}),
-        None => serde_json::json!({"status": "PROCESSING_UPLOAD", "fail_reason": "",
+        Some((id, ready)) if Instant::now() >= ready => {
+            serde_json::json!({"status": "PUBLISH_COMPLETE", "fail_reason": "",
+            "publicaly_available_post_id": [id], "uploaded_bytes": p.uploaded})
+        }
+        _ => serde_json::json!({"status": "PROCESSING_UPLOAD", "fail_reason": "",
             "publicaly_available_post_id": [], "uploaded_bytes": p.uploaded}),
     })
 }

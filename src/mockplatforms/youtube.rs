@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -29,8 +30,11 @@ struct UploadSession {
 
 struct Video {
     privacy: String,
+    /// What the status becomes once processing is over (`processed`, `rejected`).
     upload_status: String,
     rejection: Option<String>,
+    /// Until then the status is `uploaded`.
+    ready_at: Instant,
 }
 
 #[derive(Default)]
@@ -51,7 +55,7 @@ fn random_id(len: usize) -> String {
 }
 
 /// Google's error body.
-fn error(status: StatusCode, reason: &str, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, reason: &str, message: &str) -> Response {
     let body = serde_json::json!({"error": {"code": status.as_u16(), "message": message,
         "errors": [{"message": message, "domain": "youtube", "reason": reason}]}});
     let mut r = (status, axum::Json(body)).into_response();
@@ -62,7 +66,7 @@ fn error(status: StatusCode, reason: &str, message: &str) -> Response {
     r
 }
 
-fn fault_response(f: Fault) -> Option<Response> {
+pub(super) fn fault_response(f: Fault) -> Option<Response> {
     Some(match f {
         Fault::ServerError => error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -310,19 +314,19 @@ async fn put(
                 privacy: s.privacy.clone(),
                 upload_status: if duplicate { "rejected" } else { "processed" }.into(),
                 rejection: duplicate.then(|| "duplicate".to_string()),
+                ready_at: m.ready_at(),
             },
         );
     }
-    if let Ok(mut r) = m.records.lock() {
-        r.push(Record {
-            platform: "youtube".into(),
-            id: video_id,
-            title: s.title.clone(),
-            bytes: s.received,
-            sha256: sha,
-            deleted: false,
-        });
-    }
+    m.record(Record {
+        platform: "youtube".into(),
+        id: video_id,
+        title: s.title.clone(),
+        bytes: s.received,
+        sha256: sha,
+        deleted: false,
+        received_at_ms: 0,
+    });
     final_response(201, &body)
 }
 
@@ -351,8 +355,13 @@ async fn videos_get(
         .split(',')
         .filter_map(|id| videos.get(id).map(|v| (id, v)))
         .map(|(id, v)| {
+            let status = if v.upload_status == "processed" && Instant::now() < v.ready_at {
+                "uploaded"
+            } else {
+                v.upload_status.as_str()
+            };
             serde_json::json!({"kind": "youtube#video", "id": id,
-                "status": {"uploadStatus": v.upload_status, "privacyStatus": v.privacy,
+                "status": {"uploadStatus": status, "privacyStatus": v.privacy,
                            "rejectionReason": v.rejection}})
         })
         .collect();

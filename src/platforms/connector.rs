@@ -434,7 +434,11 @@ impl Connector for ZaloConnector {
             if h.finishing {
                 // A create was sent and its answer lost: look for the article
                 // before ever creating a second one.
-                if let Some(id) = self.api.find_article(p.token, &video_id).await? {
+                if let Some(id) = self
+                    .api
+                    .find_article(p.token, &video_id, &cut(p.title, 140))
+                    .await?
+                {
                     return Ok(Next::Done {
                         url: zalo_url(p.account, &id),
                         id,

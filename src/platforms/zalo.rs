@@ -28,6 +28,41 @@ pub struct VideoState {
     pub percent: i64,
 }
 
+/// One article of the OA's listing (`article/getslice`). Which fields Zalo
+/// really gives is uncertain: `id` and `title` are read by third-party
+/// clients, and `total_view`/`total_share` by one; `create_date` and
+/// `video_id` are assumptions (the mock gives them), so they are optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub title: String,
+    /// Unix milliseconds, when given.
+    pub create_date: Option<i64>,
+    /// The video the article was made from, when the listing says so.
+    pub video_id: Option<String>,
+    pub total_view: Option<u64>,
+    pub total_share: Option<u64>,
+}
+
+/// Articles getslice gives at most per call.
+pub const SLICE_MAX: u32 = 10;
+
+/// How many articles `find_article` looks through, newest first.
+pub const FIND_SCAN: u32 = 300;
+
+fn num(v: &serde_json::Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+fn text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Sorts a Zalo error code.
 pub fn classify(http: u16, code: i64, message: &str) -> PlatformError {
     let class = match code {
@@ -191,12 +226,67 @@ impl Zalo {
             .map(str::to_string))
     }
 
-    /// TEMPORARY until the getslice lookup lands: finds nothing.
+    /// One page of the OA's video articles (`offset`, at most 10).
+    pub async fn list_articles(
+        &self,
+        token: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>, PlatformError> {
+        let d = self
+            .send(
+                self.http
+                    .get(format!(
+                        "{}/v2.0/article/getslice?offset={offset}&limit={}&type=video",
+                        self.api,
+                        limit.clamp(1, SLICE_MAX)
+                    ))
+                    .header("access_token", token),
+            )
+            .await?;
+        Ok(d["medias"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| {
+                Some(ArticleSummary {
+                    id: text(&a["id"])?,
+                    title: a["title"].as_str().unwrap_or("").to_string(),
+                    create_date: a["create_date"].as_i64(),
+                    video_id: text(&a["video_id"]),
+                    total_view: num(&a["total_view"]),
+                    total_share: num(&a["total_share"]),
+                })
+            })
+            .collect())
+    }
+
+    /// Finds the article made from `video_id`, for when a crash came after
+    /// `article/create` was sent but before its token was saved. Pages through
+    /// the listing, newest first (up to `FIND_SCAN` articles). An article
+    /// whose listing entry names its video matches on the video id; one
+    /// without (Zalo's listing may not carry it) matches on the exact title.
     pub async fn find_article(
         &self,
-        _token: &str,
-        _video_id: &str,
+        token: &str,
+        video_id: &str,
+        title: &str,
     ) -> Result<Option<String>, PlatformError> {
+        let mut offset = 0;
+        while offset < FIND_SCAN {
+            let page = self.list_articles(token, offset, SLICE_MAX).await?;
+            let found = page.iter().find(|a| match &a.video_id {
+                Some(v) => v == video_id,
+                None => !title.is_empty() && a.title == title,
+            });
+            if let Some(a) = found {
+                return Ok(Some(a.id.clone()));
+            }
+            if page.len() < SLICE_MAX as usize {
+                break;
+            }
+            offset += SLICE_MAX;
+        }
         Ok(None)
     }
 

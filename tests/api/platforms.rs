@@ -553,3 +553,605 @@ mod zalo {
         );
     }
 }
+
+mod zalo_listing {
+    use super::*;
+    use lantoa::platforms::zalo::Zalo;
+
+    const OA: &str = "zalo-oa-token";
+
+    /// Uploads a video and makes an article of it; returns (video id, article id).
+    async fn article(z: &Zalo, title: &str) -> (String, String) {
+        let (f, _) = file(1000);
+        let up = z.upload_video(OA, f.path(), "clip.mp4").await.unwrap();
+        let video = loop {
+            if let Some(v) = z.verify_video(OA, &up).await.unwrap().video_id {
+                break v;
+            }
+        };
+        let t = z
+            .create_article(OA, title, "x", &video, "https://x/a.jpg")
+            .await
+            .unwrap();
+        let id = z.verify_article(OA, &t).await.unwrap().expect("id");
+        (video, id)
+    }
+
+    #[tokio::test]
+    async fn find_article_pages_through_getslice_to_the_video() {
+        let (base, m) = mock().await;
+        let z = Zalo::new(&base);
+        let mut made = Vec::new();
+        for i in 0..12 {
+            made.push(article(&z, &format!("Bài {i}")).await);
+        }
+        // At most ten a call, as on Zalo.
+        let r: serde_json::Value = reqwest::Client::new()
+            .get(format!(
+                "{base}/v2.0/article/getslice?offset=0&limit=11&type=video"
+            ))
+            .header("access_token", OA)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["error"], -201);
+        let first = z.list_articles(OA, 0, 10).await.unwrap();
+        assert_eq!(first.len(), 10);
+        assert_eq!(first[0].id, made[11].1, "newest first");
+        assert!(first[0].total_view.is_some() && first[0].total_share.is_some());
+        assert!(first[0].create_date.is_some());
+        assert_eq!(z.list_articles(OA, 10, 10).await.unwrap().len(), 2);
+        // The oldest article is on the second page.
+        assert_eq!(
+            z.find_article(OA, &made[0].0, "").await.unwrap().as_deref(),
+            Some(made[0].1.as_str())
+        );
+        assert_eq!(z.find_article(OA, "unknown", "").await.unwrap(), None);
+        // Removed articles are no longer listed.
+        z.remove(OA, &made[0].1).await.unwrap();
+        assert_eq!(z.find_article(OA, &made[0].0, "").await.unwrap(), None);
+        // Every article was recorded once, when it was created.
+        assert_eq!(records(&m).len(), 12);
+    }
+}
+
+mod processing {
+    use super::*;
+    use lantoa::platforms::facebook::Facebook;
+    use lantoa::platforms::tiktok::TikTok;
+    use lantoa::platforms::zalo::Zalo;
+    use std::time::{Duration, Instant};
+
+    const DELAY: Duration = Duration::from_millis(600);
+
+    /// Polls `ready` until it holds (5 s at most); returns when it did.
+    async fn until<F, Fut>(mut ready: F) -> Instant
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !ready().await {
+            assert!(Instant::now() < deadline, "never became ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Instant::now()
+    }
+
+    #[tokio::test]
+    async fn every_platform_processes_for_the_configured_delay() {
+        let (base, _m) = mock().await;
+        let r = reqwest::Client::new()
+            .post(format!("{base}/__admin/config"))
+            .json(&serde_json::json!({"processing_ms": DELAY.as_millis() as u64}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        let cfg: serde_json::Value = reqwest::get(format!("{base}/__admin/config"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(cfg["processing_ms"], DELAY.as_millis() as u64);
+        let (f, _) = file(1000);
+
+        // YouTube: uploaded, then processed.
+        let yt = YouTube::new(&base);
+        let s = yt.start(TOKEN, &meta(), 1000).await.unwrap();
+        let id = yt
+            .upload(TOKEN, &s, f.path(), 1000, 262_144, |_| {})
+            .await
+            .unwrap();
+        let t0 = Instant::now();
+        assert_eq!(
+            yt.status(TOKEN, &id).await.unwrap().upload_status,
+            "uploaded"
+        );
+        let t =
+            until(|| async { yt.status(TOKEN, &id).await.unwrap().upload_status == "processed" })
+                .await;
+        assert!(t - t0 >= DELAY - Duration::from_millis(100));
+
+        // Facebook: processing after finish, then ready and published.
+        let fb = Facebook::new(&base, &base, "v25.0");
+        let (video, _) = fb.start("104857600", "EAAGtest").await.unwrap();
+        fb.upload(&video, "EAAGtest", f.path(), 1000).await.unwrap();
+        fb.finish("104857600", "EAAGtest", &video, "x", "x")
+            .await
+            .unwrap();
+        let t0 = Instant::now();
+        let st = fb.status(&video, "EAAGtest").await.unwrap();
+        assert_eq!(
+            (st.video_status.as_str(), st.processing.as_str()),
+            ("processing", "in_progress")
+        );
+        let t = until(|| async {
+            fb.status(&video, "EAAGtest").await.unwrap().video_status == "ready"
+        })
+        .await;
+        assert!(t - t0 >= DELAY - Duration::from_millis(100));
+
+        // TikTok: PROCESSING_UPLOAD, then PUBLISH_COMPLETE with the post id.
+        let tt = TikTok::new(&base);
+        let (publish, url) = tt
+            .init("act.test-token", "x", "SELF_ONLY", 1000)
+            .await
+            .unwrap();
+        tt.upload(&url, f.path(), 1000, 0).await.unwrap();
+        let t0 = Instant::now();
+        let st = tt.status("act.test-token", &publish).await.unwrap();
+        assert_eq!(
+            (st.status.as_str(), st.post_ids.len()),
+            ("PROCESSING_UPLOAD", 0)
+        );
+        let t = until(|| async {
+            tt.status("act.test-token", &publish).await.unwrap().status == "PUBLISH_COMPLETE"
+        })
+        .await;
+        assert!(t - t0 >= DELAY - Duration::from_millis(100));
+        assert_eq!(
+            tt.status("act.test-token", &publish)
+                .await
+                .unwrap()
+                .post_ids
+                .len(),
+            1
+        );
+
+        // Zalo: the video converts, then the article is made, each taking the delay.
+        let z = Zalo::new(&base);
+        let up = z
+            .upload_video("zalo-oa-token", f.path(), "a.mp4")
+            .await
+            .unwrap();
+        let t0 = Instant::now();
+        for _ in 0..2 {
+            assert_eq!(
+                z.verify_video("zalo-oa-token", &up).await.unwrap().status,
+                3
+            );
+        }
+        let t = until(|| async { z.verify_video("zalo-oa-token", &up).await.unwrap().status == 1 })
+            .await;
+        assert!(t - t0 >= DELAY - Duration::from_millis(100));
+        let video = z
+            .verify_video("zalo-oa-token", &up)
+            .await
+            .unwrap()
+            .video_id
+            .unwrap();
+        let tok = z
+            .create_article("zalo-oa-token", "x", "x", &video, "https://x/a.jpg")
+            .await
+            .unwrap();
+        assert_eq!(z.verify_article("zalo-oa-token", &tok).await.unwrap(), None);
+        until(|| async {
+            z.verify_article("zalo-oa-token", &tok)
+                .await
+                .unwrap()
+                .is_some()
+        })
+        .await;
+    }
+}
+
+mod sandbox {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_sandbox_page_lists_an_uploaded_video() {
+        let (base, m) = mock().await;
+        let html = reqwest::get(format!("{base}/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Sandbox — nền tảng giả lập"));
+        assert!(html.contains("không có gì ở đây là nền tảng thật"));
+        let yt = YouTube::new(&base);
+        let (f, sha) = file(5000);
+        let s = yt.start(TOKEN, &meta(), 5000).await.unwrap();
+        let id = yt
+            .upload(TOKEN, &s, f.path(), 5000, 262_144, |_| {})
+            .await
+            .unwrap();
+        let r = reqwest::get(format!("{base}/")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = r.text().await.unwrap();
+        for needle in [
+            id.as_str(),
+            sha.as_str(),
+            "Lễ ra quân",
+            "5000",
+            "YouTube</b>: 1",
+        ] {
+            assert!(html.contains(needle), "{needle} missing");
+        }
+        // The JSON listing still works, with the time received.
+        let json: Vec<Record> = reqwest::get(format!("{base}/__admin/records"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json, records(&m));
+        assert!(json[0].received_at_ms > 1_600_000_000_000);
+    }
+}
+
+mod oauth {
+    use super::*;
+    use lantoa::platforms::Platform;
+    use lantoa::platforms::oauth::{self, OAuthApp, Tokens};
+
+    const REDIRECT: &str = "http://127.0.0.1:9/connect/callback";
+
+    fn app(base: &str) -> OAuthApp {
+        OAuthApp {
+            client_id: "1234567890".into(),
+            client_secret: "app-secret".into(),
+            authorize_base: base.into(),
+            token_base: base.into(),
+            api_base: base.into(),
+            graph_version: "v25.0".into(),
+        }
+    }
+
+    fn now() -> i64 {
+        jiff::Timestamp::now().as_millisecond()
+    }
+
+    fn no_redirects() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Follows the consent page with `auto=…`: the query of the redirect.
+    async fn consent(url: &str, auto: &str) -> std::collections::HashMap<String, String> {
+        let r = no_redirects()
+            .get(format!("{url}&auto={auto}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.starts_with(REDIRECT), "{to}");
+        let q = to.split_once('?').unwrap().1;
+        form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+    }
+
+    /// The whole flow up to the user's tokens, PKCE included.
+    async fn connect(p: Platform, a: &OAuthApp) -> Tokens {
+        let (verifier, challenge) = oauth::pkce();
+        let url = oauth::authorize_url(p, a, REDIRECT, "st-42", Some(&challenge));
+        let q = consent(&url, "1").await;
+        assert_eq!(q["state"], "st-42");
+        oauth::exchange_code(p, a, &q["code"], REDIRECT, Some(&verifier), now())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn each_platforms_code_flow_gives_tokens_and_accounts_that_can_post() {
+        let (base, _m) = mock().await;
+        let a = app(&base);
+        for p in Platform::ALL {
+            // The consent page is labelled as a sandbox and offers both answers.
+            let (verifier, challenge) = oauth::pkce();
+            let url = oauth::authorize_url(p, &a, REDIRECT, "st-42", Some(&challenge));
+            let html = reqwest::get(&url).await.unwrap().text().await.unwrap();
+            assert!(
+                html.contains("Sandbox — nền tảng giả lập / sandbox platform"),
+                "{p:?}"
+            );
+            assert!(
+                html.contains("Cho phép / Allow") && html.contains("Deny"),
+                "{p:?}"
+            );
+            let denied = consent(&url, "deny").await;
+            assert_eq!(denied["error"], "access_denied", "{p:?}");
+
+            let q = consent(&url, "1").await;
+            assert_eq!(q["state"], "st-42");
+            let t0 = now();
+            let user = oauth::exchange_code(p, &a, &q["code"], REDIRECT, Some(&verifier), t0)
+                .await
+                .unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            assert!(user.expires_at_ms.unwrap() > t0, "{p:?}");
+            // A code is good once.
+            let e = oauth::exchange_code(p, &a, &q["code"], REDIRECT, Some(&verifier), t0)
+                .await
+                .unwrap_err();
+            assert_eq!(e.class, ErrorClass::Reconnect, "{p:?}: {e}");
+            assert!(!e.message.is_empty(), "{p:?}");
+
+            let accounts = oauth::accounts(p, &a, &user, now())
+                .await
+                .unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            assert!(!accounts.is_empty(), "{p:?}");
+            for acc in &accounts {
+                assert!(!acc.external_id.is_empty() && !acc.name.is_empty(), "{p:?}");
+            }
+            let token = accounts[0].tokens.access_token.clone();
+            match p {
+                Platform::YouTube => {
+                    assert!(user.access_token.starts_with("ya29."));
+                    assert!(user.refresh_token.is_some());
+                    assert!(user.scope.as_deref().unwrap().contains("youtube.upload"));
+                    assert!(accounts[0].external_id.starts_with("UC"));
+                    YouTube::new(&base)
+                        .start(&token, &meta(), 10)
+                        .await
+                        .unwrap();
+                }
+                Platform::Facebook => {
+                    // The long-lived user token; Page tokens do not expire.
+                    assert!(user.access_token.starts_with("EAA"));
+                    assert_eq!(user.refresh_token, None);
+                    assert!(user.expires_at_ms.unwrap() > t0 + 50 * 86_400_000);
+                    assert_eq!(accounts.len(), 2);
+                    assert_eq!(accounts[0].tokens.expires_at_ms, None);
+                    assert_ne!(token, user.access_token);
+                    lantoa::platforms::facebook::Facebook::new(&base, &base, "v25.0")
+                        .start(&accounts[0].external_id, &token)
+                        .await
+                        .unwrap();
+                }
+                Platform::TikTok => {
+                    assert!(user.access_token.starts_with("act."));
+                    assert!(user.refresh_expires_at_ms.is_some());
+                    lantoa::platforms::tiktok::TikTok::new(&base)
+                        .creator_info(&token)
+                        .await
+                        .unwrap();
+                }
+                Platform::Zalo => {
+                    // `expires_in` came as a string.
+                    let left = user.expires_at_ms.unwrap() - t0;
+                    assert_eq!(left, 90_000_000);
+                    assert!(accounts[0].external_id.chars().all(|c| c.is_ascii_digit()));
+                    let (f, _) = file(100);
+                    lantoa::platforms::zalo::Zalo::new(&base)
+                        .upload_video(&token, f.path(), "a.mp4")
+                        .await
+                        .unwrap();
+                }
+            }
+        }
+        // The Graph routes still answer next to the OAuth ones.
+        let fb = lantoa::platforms::facebook::Facebook::new(&base, &base, "v25.0");
+        let (video, _) = fb.start("104857600", "EAAGtest").await.unwrap();
+        assert_eq!(
+            fb.status(&video, "EAAGtest").await.unwrap().video_status,
+            "uploading"
+        );
+        let e = oauth::accounts(
+            Platform::Facebook,
+            &a,
+            &Tokens {
+                access_token: "bad".into(),
+                refresh_token: None,
+                expires_at_ms: None,
+                refresh_expires_at_ms: None,
+                scope: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (ErrorClass::Reconnect, "190"));
+    }
+
+    #[tokio::test]
+    async fn refresh_tokens_rotate_and_the_old_one_is_refused() {
+        let (base, _m) = mock().await;
+        let a = app(&base);
+        for p in [Platform::TikTok, Platform::Zalo] {
+            let user = connect(p, &a).await;
+            let old = user.refresh_token.clone().unwrap();
+            let new = oauth::refresh(p, &a, &old, now()).await.unwrap();
+            let rotated = new.refresh_token.clone().unwrap();
+            assert_ne!(rotated, old, "{p:?}");
+            assert_ne!(new.access_token, user.access_token, "{p:?}");
+            let e = oauth::refresh(p, &a, &old, now()).await.unwrap_err();
+            assert_eq!(e.class, ErrorClass::Reconnect, "{p:?}: {e}");
+            assert!(!e.message.is_empty());
+            // The new one works, once.
+            oauth::refresh(p, &a, &rotated, now()).await.unwrap();
+            assert_eq!(
+                oauth::refresh(p, &a, &rotated, now())
+                    .await
+                    .unwrap_err()
+                    .class,
+                ErrorClass::Reconnect
+            );
+        }
+        // Google keeps its refresh token (not sent again, kept by the connector).
+        let g = connect(Platform::YouTube, &a).await;
+        let r = g.refresh_token.clone().unwrap();
+        let n = oauth::refresh(Platform::YouTube, &a, &r, now())
+            .await
+            .unwrap();
+        assert_eq!(n.refresh_token.as_deref(), Some(r.as_str()));
+        assert!(n.access_token.starts_with("ya29.") && n.access_token != g.access_token);
+        oauth::refresh(Platform::YouTube, &a, &r, now())
+            .await
+            .unwrap();
+        let e = oauth::refresh(Platform::YouTube, &a, "1//0nope", now())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.class, e.code.as_str(), e.message.as_str()),
+            (
+                ErrorClass::Reconnect,
+                "invalid_grant",
+                "Token has been expired or revoked."
+            )
+        );
+        // Facebook has no refresh grant.
+        assert_eq!(
+            oauth::refresh(Platform::Facebook, &a, "x", now())
+                .await
+                .unwrap_err()
+                .class,
+            ErrorClass::Reconnect
+        );
+    }
+
+    #[tokio::test]
+    async fn revoke_all_means_reconnect_and_server_errors_mean_retry() {
+        let (base, m) = mock().await;
+        let a = app(&base);
+        let mut granted = Vec::new();
+        for p in [Platform::YouTube, Platform::TikTok, Platform::Zalo] {
+            granted.push((p, connect(p, &a).await));
+        }
+        let fb = connect(Platform::Facebook, &a).await;
+        // A 5xx at the token endpoint is worth a retry, and kills nothing.
+        for (p, t) in &granted {
+            arm(&m, Fault::ServerError);
+            let e = oauth::refresh(*p, &a, t.refresh_token.as_deref().unwrap(), now())
+                .await
+                .unwrap_err();
+            assert!(matches!(e.class, ErrorClass::Retry { .. }), "{p:?}: {e}");
+        }
+        let r = reqwest::Client::new()
+            .post(format!("{base}/__admin/oauth"))
+            .json(&serde_json::json!({"revoke_all": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        for (p, t) in &granted {
+            let e = oauth::refresh(*p, &a, t.refresh_token.as_deref().unwrap(), now())
+                .await
+                .unwrap_err();
+            assert_eq!(e.class, ErrorClass::Reconnect, "{p:?}: {e}");
+            let e = oauth::accounts(*p, &a, t, now()).await.unwrap_err();
+            assert_eq!(e.class, ErrorClass::Reconnect, "{p:?}: {e}");
+        }
+        let e = oauth::accounts(Platform::Facebook, &a, &fb, now())
+            .await
+            .unwrap_err();
+        assert_eq!((e.class, e.code.as_str()), (ErrorClass::Reconnect, "190"));
+        // Connecting again works.
+        connect(Platform::Zalo, &a).await;
+    }
+
+    #[tokio::test]
+    async fn access_tokens_live_as_long_as_configured() {
+        let (base, _m) = mock().await;
+        let a = app(&base);
+        reqwest::Client::new()
+            .post(format!("{base}/__admin/oauth"))
+            .json(&serde_json::json!({"access_ttl_s": 1}))
+            .send()
+            .await
+            .unwrap();
+        let t0 = now();
+        let user = connect(Platform::TikTok, &a).await;
+        let left = user.expires_at_ms.unwrap() - t0;
+        assert!((1_000..3_000).contains(&left), "{left}");
+        oauth::accounts(Platform::TikTok, &a, &user, now())
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+        let e = oauth::accounts(Platform::TikTok, &a, &user, now())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.class, e.code.as_str()),
+            (ErrorClass::Reconnect, "access_token_invalid")
+        );
+        let fresh = oauth::refresh(
+            Platform::TikTok,
+            &a,
+            user.refresh_token.as_deref().unwrap(),
+            now(),
+        )
+        .await
+        .unwrap();
+        oauth::accounts(Platform::TikTok, &a, &fresh, now())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn zalo_refuses_a_code_verifier_that_does_not_match() {
+        let (base, _m) = mock().await;
+        let a = app(&base);
+        let (_, challenge) = oauth::pkce();
+        let url = oauth::authorize_url(Platform::Zalo, &a, REDIRECT, "s", Some(&challenge));
+        let q = consent(&url, "1").await;
+        let (other, _) = oauth::pkce();
+        let e = oauth::exchange_code(
+            Platform::Zalo,
+            &a,
+            &q["code"],
+            REDIRECT,
+            Some(&other),
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            (e.class, e.code.as_str()),
+            (ErrorClass::Reconnect, "-14019")
+        );
+        assert!(e.message.contains("code_verifier"), "{e}");
+        // Without a challenge there is no consent at all.
+        let url = oauth::authorize_url(Platform::Zalo, &a, REDIRECT, "s", None);
+        assert_eq!(reqwest::get(&url).await.unwrap().status(), 400);
+        // The secret travels in the `secret_key` header: without it, refused.
+        let (verifier, challenge) = oauth::pkce();
+        let url = oauth::authorize_url(Platform::Zalo, &a, REDIRECT, "s", Some(&challenge));
+        let q = consent(&url, "1").await;
+        let mut no_secret = a.clone();
+        no_secret.client_secret.clear();
+        let e = oauth::exchange_code(
+            Platform::Zalo,
+            &no_secret,
+            &q["code"],
+            REDIRECT,
+            Some(&verifier),
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code, "-14004");
+    }
+}

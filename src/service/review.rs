@@ -1979,6 +1979,11 @@ pub fn notification_text(
         },
     };
     a.push(("changed", changed));
+    if kind == "publish_refused" {
+        // The note is the refusal's message id.
+        a.retain(|(k, _)| *k != "note");
+        a.push(("note", tr.t(&s("note"))));
+    }
     if let Some(u) = args["until"].as_i64() {
         a.push(("until", crate::clock::format_local(u, tz)));
     }

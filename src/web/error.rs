@@ -151,5 +151,6 @@ pub const CODES: &[&str] = &[
     "approval_refused",
     "edit_conflict",
     "clip_locked",
+    "platform_refused",
     "internal",
 ];

@@ -64,10 +64,13 @@ impl Routes {
 
 fn routes() -> Routes {
     use Scope::*;
-    use api::{agencies as aa, audit as au, jobs as aj, me, members as am, review as ar, tus};
+    use api::{
+        agencies as aa, audit as au, jobs as aj, me, members as am, publishing as ap, review as ar,
+        tus,
+    };
     use pages::{
         admin, audit as pa, auth, clips as c, dashboard as d, jobs as pj, members as m,
-        profile as pr, review as rv,
+        profile as pr, publishing as pp, review as rv,
     };
     let r = Routes {
         router: Router::new(),
@@ -210,6 +213,51 @@ fn routes() -> Routes {
             Agency,
             post(rv::settings_save),
         )
+        .add("GET", "/a/{aid}/channels", Agency, get(pp::channels_page))
+        .add(
+            "POST",
+            "/a/{aid}/channels/connect/{platform}",
+            Agency,
+            post(pp::connect),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/channels/{chid}/disconnect",
+            Agency,
+            post(pp::disconnect),
+        )
+        .add("GET", "/channels/callback", User, get(pp::callback))
+        .add(
+            "GET",
+            "/a/{aid}/clips/{cid}/publications",
+            Agency,
+            get(pp::panel),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/publish",
+            Agency,
+            post(pp::publish_now),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/clips/{cid}/takedown",
+            Agency,
+            post(pp::take_down),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/publications/{pid}/retry",
+            Agency,
+            post(pp::retry),
+        )
+        .add(
+            "POST",
+            "/a/{aid}/publications/{pid}/removed",
+            Agency,
+            post(pp::removed_by_hand),
+        )
+        .add("GET", "/a/{aid}/incidents", Agency, get(pp::incidents))
         .add("GET", "/a/{aid}/delegations", Agency, get(rv::delegations))
         .add("POST", "/a/{aid}/delegations", Agency, post(rv::delegate))
         .add(
@@ -353,6 +401,60 @@ fn routes() -> Routes {
             "/api/v1/agencies/{aid}/delegations/{did}/revoke",
             Agency,
             post(ar::revoke_delegation),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/channels",
+            Agency,
+            get(ap::list_channels),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/channels/connect",
+            Agency,
+            post(ap::connect),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/channels/{chid}/disconnect",
+            Agency,
+            post(ap::disconnect),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/clips/{cid}/publications",
+            Agency,
+            get(ap::publications),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/clips/{cid}/publish",
+            Agency,
+            post(ap::publish_now),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/clips/{cid}/takedown",
+            Agency,
+            post(ap::take_down),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/publications/{pid}/retry",
+            Agency,
+            post(ap::retry),
+        )
+        .add(
+            "POST",
+            "/api/v1/agencies/{aid}/publications/{pid}/removed",
+            Agency,
+            post(ap::removed_by_hand),
+        )
+        .add(
+            "GET",
+            "/api/v1/agencies/{aid}/incidents",
+            Agency,
+            get(ap::incidents),
         )
         .add("GET", "/api/v1/agencies", User, get(aa::list))
         .add("POST", "/api/v1/agencies", System, post(aa::create))

@@ -33,7 +33,8 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{jid}" => out.push('1'),
             "{upload_id}" => out.push_str(ids.upload),
             "{action}" => out.push_str("submit"),
-            "{mid}" | "{did}" => out.push('1'),
+            "{mid}" | "{did}" | "{chid}" | "{pid}" => out.push('1'),
+            "{platform}" => out.push_str("youtube"),
             "{nid}" => out.push_str(&ids.notification.to_string()),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod jobs;
 pub mod me;
 pub mod members;
+pub mod publishing;
 pub mod review;
 pub mod tus;
 
@@ -32,7 +33,7 @@ pub struct ApiError {
 #[openapi(
     info(
         title = "Lantoa API",
-        description = "Newsroom desk for short video. Authenticate with a personal access token: `Authorization: Bearer lt_…`. Errors are JSON `{code, message, field}`; codes: unauthenticated, forbidden, not_found, invalid_input, malformed_request, conflict, too_many_attempts, password_change_required, csrf_failed, method_not_allowed, payload_too_large, unsupported_media_type, unavailable, action_not_allowed, approval_refused, edit_conflict, clip_locked, internal. Workflow refusals (409) say in `message` exactly why: the clip's state and who may act, what changed, which delegation ended."
+        description = "Newsroom desk for short video. Authenticate with a personal access token: `Authorization: Bearer lt_…`. Errors are JSON `{code, message, field}`; codes: unauthenticated, forbidden, not_found, invalid_input, malformed_request, conflict, too_many_attempts, password_change_required, csrf_failed, method_not_allowed, payload_too_large, unsupported_media_type, unavailable, action_not_allowed, approval_refused, edit_conflict, clip_locked, platform_refused, internal. Workflow refusals (409) say in `message` exactly why: the clip's state and who may act, what changed, which delegation ended."
     ),
     paths(
         me::get_me, me::put_locale, me::put_password, me::list_tokens, me::create_token, me::revoke_token,
@@ -47,6 +48,9 @@ pub struct ApiError {
         review::history, review::get_settings, review::put_settings, review::list_delegations,
         review::post_delegation, review::revoke_delegation, review::notifications,
         review::mark_read, review::lint,
+        publishing::list_channels, publishing::connect, publishing::disconnect,
+        publishing::publications, publishing::publish_now, publishing::retry,
+        publishing::take_down, publishing::removed_by_hand, publishing::incidents,
     ),
     components(schemas(ApiError)),
     modifiers(&BearerAuth),

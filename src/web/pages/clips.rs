@@ -190,6 +190,8 @@ pub(crate) struct ClipPage {
     can_upload: bool,
     /// The review side; absent only for people without a principal.
     pub(crate) r: Option<super::review::ReviewView>,
+    /// The per-channel publishing panel.
+    pub(crate) pb: super::publishing::PublishView,
 }
 
 impl ClipPage {
@@ -256,7 +258,9 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
     )
     .await?;
     drop(tx);
+    let pb = super::publishing::publish_view(st, a, &l, &clip).await?;
     Ok(ClipPage {
+        pb,
         aid: a.agency.id.0,
         category: category_label(&l, &clip.category),
         categories: categories(&l),

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod jobs;
 pub mod members;
 pub mod profile;
+pub mod publishing;
 pub mod review;
 
 use askama::Template;
@@ -33,6 +34,8 @@ pub struct NavAgency {
     pub can_clips: bool,
     pub can_review_settings: bool,
     pub can_delegations: bool,
+    pub can_channels: bool,
+    pub can_incidents: bool,
 }
 
 /// What every page's frame needs.
@@ -88,6 +91,8 @@ impl Layout {
                 can_clips: policy::allows(&p.subject(), t, Action::ViewClips),
                 can_review_settings: policy::allows(&p.subject(), t, Action::ManageReviewSettings),
                 can_delegations: policy::allows(&p.subject(), t, Action::ManageDelegations),
+                can_channels: policy::allows(&p.subject(), t, Action::ViewChannels),
+                can_incidents: policy::allows(&p.subject(), t, Action::ViewIncidents),
             }
         };
         if !p.must_change_password {

@@ -477,13 +477,13 @@ fn lock_is_others(l: &LockView) -> bool {
     l.holder.is_some() && !l.mine
 }
 
-fn back(aid: i64, cid: i64, anchor: &str) -> Response {
+pub(crate) fn back(aid: i64, cid: i64, anchor: &str) -> Response {
     Redirect::to(&format!("/a/{aid}/clips/{cid}{anchor}")).into_response()
 }
 
 /// Shows the clip page again with a refusal's message (status 409), and the
 /// user's typed values when a save was refused.
-async fn refused<A>(
+pub(crate) async fn refused<A>(
     st: &AppState,
     a: &Authz<A>,
     cid: i64,
@@ -995,6 +995,10 @@ struct SettingsPage {
 impl SettingsPage {
     fn is_new(&self) -> bool {
         self.s.tone_style == crate::lint::ToneStyle::New
+    }
+    /// Whether the agency lets this role take clips down.
+    fn takes_down(&self, role: &str) -> bool {
+        Role::parse(role).is_some_and(|r| self.s.takedown_roles.contains(&r))
     }
 }
 

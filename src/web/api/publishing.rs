@@ -1,0 +1,174 @@
+//! Publishing over the API: channels (consent address, list, disconnect), a
+//! clip's per-channel publications, publish now, retry, takedown, by-hand
+//! removal and incidents.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::db::publishing::{Channel, Incident, Publication};
+use crate::domain::{ChannelId, ClipId, PublicationId};
+use crate::error::{Error, Result};
+use crate::platforms::Platform;
+use crate::service::{channels, publish};
+use crate::state::AppState;
+use crate::web::extract::{Authz, JsonBody, act};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ConnectRequest {
+    /// facebook, youtube, tiktok or zalo.
+    pub platform: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConnectStart {
+    /// Send the person's browser here; the platform returns to `/channels/callback`.
+    pub authorize_url: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/channels", tag = "publishing",
+    params(("aid" = i64, Path)), responses((status = 200, body = Vec<Channel>)))]
+pub async fn list_channels(
+    State(st): State<AppState>,
+    a: Authz<act::ViewChannels>,
+) -> Result<Json<Vec<Channel>>> {
+    Ok(Json(channels::list(&st, a.agency.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/channels/connect", tag = "publishing",
+    params(("aid" = i64, Path)), request_body = ConnectRequest,
+    responses((status = 200, body = ConnectStart), (status = 400, body = ApiError)))]
+pub async fn connect(
+    State(st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    JsonBody(r): JsonBody<ConnectRequest>,
+) -> Result<Json<ConnectStart>> {
+    let p = Platform::parse(&r.platform).ok_or_else(|| {
+        Error::from(crate::domain::Invalid::new(
+            "platform",
+            "channel-app-not-configured",
+        ))
+    })?;
+    Ok(Json(ConnectStart {
+        authorize_url: channels::connect_start(&st, &a.actor(), a.agency.id, p).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/channels/{chid}/disconnect", tag = "publishing",
+    params(("aid" = i64, Path), ("chid" = i64, Path)), responses((status = 204), (status = 404, body = ApiError)))]
+pub async fn disconnect(
+    State(st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((_, chid)): Path<(i64, i64)>,
+) -> Result<axum::http::StatusCode> {
+    channels::disconnect(&st, &a.actor(), a.agency.id, ChannelId(chid)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicationView {
+    #[serde(flatten)]
+    pub publication: Publication,
+    pub platform: String,
+    pub channel_name: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}/publications", tag = "publishing",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), responses((status = 200, body = Vec<PublicationView>)))]
+pub async fn publications(
+    State(st): State<AppState>,
+    a: Authz<act::ViewChannels>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<Json<Vec<PublicationView>>> {
+    let list = publish::status(&st, a.agency.id, ClipId(cid)).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(p, c)| PublicationView {
+                publication: p,
+                platform: c.platform,
+                channel_name: c.name,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Queued {
+    /// One publication per target channel.
+    pub publications: Vec<PublicationId>,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/publish", tag = "publishing",
+    params(("aid" = i64, Path), ("cid" = i64, Path)),
+    responses((status = 202, body = Queued), (status = 409, body = ApiError)))]
+pub async fn publish_now(
+    State(st): State<AppState>,
+    a: Authz<act::Publish>,
+    Path((_, cid)): Path<(i64, i64)>,
+) -> Result<(axum::http::StatusCode, Json<Queued>)> {
+    let ids = publish::publish_now(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid)).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(Queued { publications: ids }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/publications/{pid}/retry", tag = "publishing",
+    params(("aid" = i64, Path), ("pid" = i64, Path)), responses((status = 204), (status = 409, body = ApiError)))]
+pub async fn retry(
+    State(st): State<AppState>,
+    a: Authz<act::Publish>,
+    Path((_, pid)): Path<(i64, i64)>,
+) -> Result<axum::http::StatusCode> {
+    publish::retry(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TakedownRequest {
+    /// Why the clip comes down (required, kept in the audit trail and the incident).
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TakenDown {
+    pub incident: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/takedown", tag = "publishing",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = TakedownRequest,
+    responses((status = 202, body = TakenDown), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn take_down(
+    State(st): State<AppState>,
+    a: Authz<act::TakeDown>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(r): JsonBody<TakedownRequest>,
+) -> Result<(axum::http::StatusCode, Json<TakenDown>)> {
+    let incident =
+        publish::take_down(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid), &r.reason).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(TakenDown { incident }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/publications/{pid}/removed", tag = "publishing",
+    params(("aid" = i64, Path), ("pid" = i64, Path)), responses((status = 204), (status = 409, body = ApiError)))]
+pub async fn removed_by_hand(
+    State(st): State<AppState>,
+    a: Authz<act::TakeDown>,
+    Path((_, pid)): Path<(i64, i64)>,
+) -> Result<axum::http::StatusCode> {
+    publish::tick_removed(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/incidents", tag = "publishing",
+    params(("aid" = i64, Path)), responses((status = 200, body = Vec<Incident>)))]
+pub async fn incidents(
+    State(st): State<AppState>,
+    a: Authz<act::ViewIncidents>,
+) -> Result<Json<Vec<Incident>>> {
+    Ok(Json(publish::incidents(&st, &[a.agency.id]).await?))
+}

@@ -1,0 +1,441 @@
+//! Publishing pages: the agency's channels (connect through the platform's
+//! consent, reconnect, disconnect), the clip's per-channel status (live while
+//! anything is on its way), publish now, retry, takedown with its manual
+//! checklist, and the incidents takedowns open.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::review::{back, refused};
+use super::{Layout, render};
+use crate::db::clips::Clip;
+use crate::db::publishing as pdb;
+use crate::domain::workflow::ClipState;
+use crate::domain::{Action, ChannelId, ClipId, PublicationId, Role};
+use crate::error::{Error, Result};
+use crate::platforms::Platform;
+use crate::service::{channels, publish};
+use crate::state::AppState;
+use crate::web::extract::{Authz, CurrentUser, FormData, act};
+
+/// One channel's line in a clip's publishing panel.
+pub struct PubRow {
+    pub id: i64,
+    pub round: i64,
+    pub platform: String,
+    pub channel: String,
+    pub state: String,
+    pub state_label: String,
+    pub progress: Option<String>,
+    pub url: Option<String>,
+    pub error: Option<String>,
+    pub late: Option<String>,
+    pub at: String,
+    pub removal: Option<String>,
+    pub removal_label: String,
+}
+
+/// The publishing panel of a clip page.
+pub struct PublishView {
+    pub cid: i64,
+    pub rows: Vec<PubRow>,
+    /// Something is on its way: the panel refreshes itself.
+    pub live: bool,
+    pub can_publish_now: bool,
+    pub can_take_down: bool,
+    pub can_retry: bool,
+    pub can_tick: bool,
+    pub taken_down: bool,
+}
+
+pub(crate) async fn publish_view<A>(
+    st: &AppState,
+    a: &Authz<A>,
+    l: &Layout,
+    clip: &Clip,
+) -> Result<PublishView> {
+    let tz = &a.agency.time_zone;
+    let list = publish::status(st, a.agency.id, clip.id).await?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let roles = crate::service::review::roles_in(&a.p, a.agency.id);
+    let rows: Vec<PubRow> = list
+        .into_iter()
+        .map(|(p, ch)| PubRow {
+            id: p.id.0,
+            round: p.round,
+            platform: Platform::parse(&ch.platform)
+                .map_or(ch.platform.clone(), |x| x.label().to_string()),
+            channel: ch.name.clone(),
+            state_label: l.tr.t(&format!("pub-state-{}", p.state)),
+            progress: (p.state == "uploading")
+                .then(|| format!("{:.0}", p.progress.unwrap_or(0.0) * 100.0)),
+            url: p.url.clone(),
+            error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
+                (Some(c), Some(m)) if p.state != "published" => {
+                    Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
+                }
+                _ => None,
+            },
+            late: p.late_ms.map(|ms| {
+                l.tr.t_args("pub-late", &[("minutes", (ms / 60_000).to_string())])
+            }),
+            at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
+            removal_label: p
+                .removal
+                .as_deref()
+                .map(|r| l.tr.t(&format!("pub-removal-{r}")))
+                .unwrap_or_default(),
+            removal: p.removal.clone(),
+            state: p.state,
+        })
+        .collect();
+    let live = rows.iter().any(|r| {
+        matches!(r.state.as_str(), "queued" | "uploading" | "processing")
+            || r.removal.as_deref() == Some("removing")
+    });
+    let may_publish = a.may(Action::Publish);
+    Ok(PublishView {
+        cid: clip.id.0,
+        live,
+        can_publish_now: may_publish && state == ClipState::Approved,
+        can_take_down: matches!(
+            state,
+            ClipState::Published | ClipState::CorrectionInProgress
+        ) && (roles.contains(&Role::Head)
+            || roles.contains(&Role::Deputy)
+            || a.may(Action::TakeDown)),
+        can_retry: may_publish,
+        can_tick: roles
+            .iter()
+            .any(|r| matches!(r, Role::Head | Role::Deputy | Role::Editor)),
+        taken_down: state == ClipState::TakenDown,
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "publications.html")]
+struct PanelFragment {
+    l: Layout,
+    aid: i64,
+    pb: PublishView,
+}
+
+/// The panel alone, polled while something is on its way.
+pub async fn panel(
+    State(st): State<AppState>,
+    a: Authz<act::ViewChannels>,
+    Path((aid, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    let clip = {
+        let mut tx = st.db.read().await?;
+        crate::db::clips::get(&mut tx, a.agency.id, ClipId(cid))
+            .await?
+            .ok_or(Error::NotFound)?
+    };
+    let pb = publish_view(&st, &a, &l, &clip).await?;
+    render(&PanelFragment { l, aid, pb })
+}
+
+pub async fn publish_now(
+    State(st): State<AppState>,
+    a: Authz<act::Publish>,
+    Path((aid, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    match publish::publish_now(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid)).await {
+        Ok(_) => Ok(back(aid, cid, "#publishing")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+pub async fn retry(
+    State(st): State<AppState>,
+    a: Authz<act::Publish>,
+    Path((aid, pid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let cid = clip_of(&st, &a, pid).await?;
+    match publish::retry(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await {
+        Ok(()) => Ok(back(aid, cid, "#publishing")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+async fn clip_of<A>(st: &AppState, a: &Authz<A>, pid: i64) -> Result<i64> {
+    let mut tx = st.db.read().await?;
+    pdb::publication(&mut tx, PublicationId(pid))
+        .await?
+        .filter(|p| p.agency_id == a.agency.id)
+        .map(|p| p.clip_id.0)
+        .ok_or(Error::NotFound)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TakedownForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn take_down(
+    State(st): State<AppState>,
+    a: Authz<act::TakeDown>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<TakedownForm>,
+) -> Result<Response> {
+    match publish::take_down(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid), &f.reason).await {
+        Ok(_) => Ok(back(aid, cid, "#publishing")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+pub async fn removed_by_hand(
+    State(st): State<AppState>,
+    a: Authz<act::TakeDown>,
+    Path((aid, pid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let cid = clip_of(&st, &a, pid).await?;
+    match publish::tick_removed(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await {
+        Ok(()) => Ok(back(aid, cid, "#publishing")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+// ---- Channels ----------------------------------------------------------------------
+
+pub struct ChannelRow {
+    pub id: i64,
+    pub platform: String,
+    pub name: String,
+    pub external_id: String,
+    pub status: String,
+    pub status_label: String,
+    pub reason: Option<String>,
+    pub since: String,
+}
+
+pub struct ConnectButton {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub configured: bool,
+}
+
+#[derive(Template)]
+#[template(path = "channels.html")]
+struct ChannelsPage {
+    l: Layout,
+    aid: i64,
+    rows: Vec<ChannelRow>,
+    connect: Vec<ConnectButton>,
+    can_manage: bool,
+    sandbox: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub connected: Option<usize>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+pub async fn channels_page(
+    State(st): State<AppState>,
+    a: Authz<act::ViewChannels>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    let tz = &a.agency.time_zone;
+    let rows = channels::list(&st, a.agency.id)
+        .await?
+        .into_iter()
+        .map(|c| ChannelRow {
+            id: c.id.0,
+            platform: Platform::parse(&c.platform)
+                .map_or(c.platform.clone(), |p| p.label().to_string()),
+            status_label: l
+                .tr
+                .t(&format!("channel-status-{}", c.status.replace('_', "-"))),
+            since: l.time(&c.updated_at, tz),
+            reason: c.status_reason,
+            name: c.name,
+            external_id: c.external_id,
+            status: c.status,
+        })
+        .collect();
+    let notice = match (q.connected, q.error) {
+        (Some(n), _) => Some(l.tr.t_args("channels-connected", &[("count", n.to_string())])),
+        (_, Some(e)) => Some(l.tr.t_args("channels-consent-error", &[("message", e)])),
+        _ => None,
+    };
+    let sandbox =
+        Some(st.config.platforms.get("sandbox_url").to_string()).filter(|s| !s.is_empty());
+    render(&ChannelsPage {
+        aid: a.agency.id.0,
+        rows,
+        connect: Platform::ALL
+            .into_iter()
+            .map(|p| ConnectButton {
+                code: p.as_str(),
+                label: p.label(),
+                configured: channels::configured(&st, p),
+            })
+            .collect(),
+        can_manage: a.may(Action::ManageChannels),
+        sandbox,
+        notice,
+        l,
+    })
+}
+
+/// Sends the browser to the platform's consent page.
+pub async fn connect(
+    State(st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((_, platform)): Path<(i64, String)>,
+) -> Result<Response> {
+    let p = Platform::parse(&platform).ok_or(Error::NotFound)?;
+    let url = channels::connect_start(&st, &a.actor(), a.agency.id, p).await?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Callback {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub error_description: Option<String>,
+}
+
+/// Where the platform sends the browser back after consent.
+pub async fn callback(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    Query(q): Query<Callback>,
+) -> Result<Response> {
+    let actor = u.p.actor(&u.ctx.client_addr);
+    let tr = u.ctx.tr();
+    let state = q.state.unwrap_or_default();
+    let Some(code) = q.code.filter(|_| q.error.is_none()) else {
+        // Refused on the platform's side: find the agency to go back to.
+        let agency = {
+            let mut tx = st.db.write().await?;
+            let r = pdb::take_oauth_state(&mut tx, &state).await?;
+            tx.commit().await?;
+            r.map(|r| r.0)
+        };
+        let why = q.error_description.or(q.error).unwrap_or_default();
+        return Ok(match agency {
+            Some(ag) => {
+                Redirect::to(&format!("/a/{ag}/channels?error={}", enc(&why))).into_response()
+            }
+            None => return Err(Error::NotFound),
+        });
+    };
+    match channels::connect_finish(&st, &actor, &state, &code).await {
+        Ok((ag, ids)) => {
+            Ok(Redirect::to(&format!("/a/{ag}/channels?connected={}", ids.len())).into_response())
+        }
+        Err(Error::Refused(r)) => {
+            // Back to the first agency the person manages channels of, with the words.
+            let msg = r.message(&tr);
+            let ag =
+                u.p.memberships
+                    .iter()
+                    .find(|(_, r)| matches!(r, Role::AgencyAdmin | Role::Head))
+                    .map(|m| m.0);
+            match ag {
+                Some(ag) => Ok(
+                    Redirect::to(&format!("/a/{ag}/channels?error={}", enc(&msg))).into_response(),
+                ),
+                None => Err(Error::Refused(r)),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub async fn disconnect(
+    State(st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((aid, chid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    channels::disconnect(&st, &a.actor(), a.agency.id, ChannelId(chid)).await?;
+    Ok(Redirect::to(&format!("/a/{aid}/channels")).into_response())
+}
+
+// ---- Incidents ---------------------------------------------------------------------
+
+pub struct IncidentRow {
+    pub id: i64,
+    pub clip_id: Option<i64>,
+    pub title: String,
+    pub reason: String,
+    pub state: String,
+    pub at: String,
+    pub channels: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+struct IncidentsPage {
+    l: Layout,
+    aid: i64,
+    rows: Vec<IncidentRow>,
+}
+
+pub async fn incidents(
+    State(st): State<AppState>,
+    a: Authz<act::ViewIncidents>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    let tz = &a.agency.time_zone;
+    let list = publish::incidents(&st, &[a.agency.id]).await?;
+    let rows = list
+        .into_iter()
+        .map(|i| {
+            let d: serde_json::Value = serde_json::from_str(&i.details).unwrap_or_default();
+            IncidentRow {
+                id: i.id,
+                clip_id: i.clip_id.map(|c| c.0),
+                title: d["title"].as_str().unwrap_or("").to_string(),
+                reason: i.reason,
+                state: l.tr.t(&format!("incident-state-{}", i.state)),
+                at: l.time(&i.created_at, tz),
+                channels: d["channels"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|c| {
+                                let label = match (c["removal"].as_str(), c["state"].as_str()) {
+                                    (Some(r), _) => l.tr.t(&format!("pub-removal-{r}")),
+                                    (None, Some(s)) => l.tr.t(&format!("pub-state-{s}")),
+                                    _ => String::new(),
+                                };
+                                match c["url"].as_str() {
+                                    Some(u) => format!("{label} · {u}"),
+                                    None => label,
+                                }
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    render(&IncidentsPage {
+        aid: a.agency.id.0,
+        rows,
+        l,
+    })
+}

@@ -86,28 +86,31 @@ pub(crate) async fn add_channel(
 }
 
 pub(crate) async fn env() -> Env {
-    let (url, mock) = mock().await;
-    let extra = sandbox(&url);
-    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = spawn_app_with(&extra).await;
-    let n = app.network().await;
-    let mut chans = Vec::new();
+    let mut e = bare_env().await;
     for (p, ext, tok) in [
         ("facebook", "1029384756", "EAAsandboxpagetoken"),
         ("youtube", "UCsandbox", "ya29.sandbox"),
         ("tiktok", "open-sandbox", "act.sandbox"),
         ("zalo", "oa-sandbox", "zalo-sandbox-token"),
     ] {
-        chans.push((
-            p.to_string(),
-            add_channel(&app, n.a, n.a_admin, p, ext, tok).await,
-        ));
+        let id = add_channel(&e.app, e.n.a, e.n.a_admin, p, ext, tok).await;
+        e.channels.push((p.to_string(), id));
     }
+    e
+}
+
+/// The app and the mocks, with no channel connected yet.
+pub(crate) async fn bare_env() -> Env {
+    let (url, mock) = mock().await;
+    let extra = sandbox(&url);
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = spawn_app_with(&extra).await;
+    let n = app.network().await;
     Env {
         app,
         mock,
         n,
-        channels: chans,
+        channels: Vec::new(),
     }
 }
 
@@ -612,4 +615,266 @@ async fn a_correction_replaces_each_post_after_a_new_approval() {
         all.iter()
             .any(|p| p.round == 1 && p.removal.as_deref() == Some("manual"))
     );
+}
+
+/// Follows the consent as a person who clicks "Allow" (or "Deny") on the platform.
+async fn consent(
+    b: &crate::helpers::Browser,
+    aid: OrgId,
+    platform: &str,
+    answer: &str,
+) -> reqwest::Response {
+    let r = b
+        .post_form(&format!("/a/{aid}/channels/connect/{platform}"), &[])
+        .await;
+    assert_eq!(r.status(), 303, "{platform}");
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = plain
+        .get(format!("{to}&auto={answer}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{to}");
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    // The test server listens on a port the configuration does not know: keep the path.
+    let path = &back[back
+        .find("/channels/callback")
+        .expect("back to the callback")..];
+    b.get(path).await
+}
+
+async fn channel_list(app: &TestApp, ag: OrgId) -> Vec<pdb::Channel> {
+    let mut tx = app.st.db.read().await.unwrap();
+    pdb::channels(&mut tx, ag).await.unwrap()
+}
+
+#[tokio::test]
+async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_refreshed_mid_publish()
+ {
+    let mut e = bare_env().await;
+    let admin = e.app.login("a.admin").await;
+    let list = format!("/a/{}/channels", e.n.a);
+    let html = admin.get(&list).await.text().await.unwrap();
+    assert!(
+        html.contains("id=\"sandbox-banner\""),
+        "the sandbox is labelled"
+    );
+    admin.refresh_csrf(&list).await;
+    for p in ["facebook", "youtube", "tiktok", "zalo"] {
+        let r = consent(&admin, e.n.a, p, "1").await;
+        assert_eq!(r.status(), 303, "{p}");
+        let loc = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(loc.contains("connected="), "{p}: {loc}");
+    }
+    // A refusal on the platform's side comes back as a message.
+    let r = consent(&admin, e.n.a, "zalo", "deny").await;
+    assert!(r.headers()["location"].to_str().unwrap().contains("error="));
+    let chans = channel_list(&e.app, e.n.a).await;
+    let platforms: std::collections::BTreeSet<&str> =
+        chans.iter().map(|c| c.platform.as_str()).collect();
+    assert_eq!(platforms.len(), 4, "{chans:#?}");
+    for c in &chans {
+        assert!(c.tokens.starts_with("v1:"), "tokens are sealed");
+        let t = channels::open(&e.app.st, c).unwrap();
+        assert!(!c.tokens.contains(&t.access_token), "no token in clear");
+    }
+    let html = admin.get(&list).await.text().await.unwrap();
+    assert!(html.contains("id=\"channels\"") && html.contains("ch-active"));
+    e.channels = chans.iter().map(|c| (c.platform.clone(), c.id)).collect();
+
+    // The access token dies during a publication: refreshed and carried on, once.
+    let yt = chans.iter().find(|c| c.platform == "youtube").unwrap();
+    let before = channels::open(&e.app.st, yt).unwrap();
+    assert!(before.refresh_token.is_some());
+    e.mock.faults.lock().unwrap().push_back(Fault::TokenExpired);
+    let (c, sha) = approved_clip(&e, "Làm mới mã", &["youtube"], 40).await;
+    publish_now(&e, c).await;
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    let yt_now = channel_list(&e.app, e.n.a)
+        .await
+        .into_iter()
+        .find(|x| x.id == yt.id)
+        .unwrap();
+    assert_eq!(yt_now.status, "active");
+    let after = channels::open(&e.app.st, &yt_now).unwrap();
+    assert_ne!(
+        after.access_token, before.access_token,
+        "a new access token"
+    );
+    let r = records(&e.mock);
+    assert_eq!(r.iter().filter(|x| x.sha256 == sha).count(), 1, "{r:#?}");
+
+    // A dead refresh token: the channel needs reconnecting, the work waits;
+    // reconnecting through the consent again wakes it.
+    let mock_url = e.app.st.config.platforms.get("sandbox_url").to_string();
+    reqwest::Client::new()
+        .post(format!("{mock_url}/__admin/oauth"))
+        .json(&serde_json::json!({"revoke_all": true}))
+        .send()
+        .await
+        .unwrap();
+    e.mock.faults.lock().unwrap().push_back(Fault::TokenExpired);
+    let (c2, _) = approved_clip(&e, "Mã chết", &["tiktok"], 41).await;
+    publish_now(&e, c2).await;
+    for _ in 0..200 {
+        if channel_list(&e.app, e.n.a)
+            .await
+            .iter()
+            .any(|x| x.platform == "tiktok" && x.status == "needs_reconnect")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(pubs(&e.app, e.n.a, c2).await[0].state, "queued");
+    let r = consent(&admin, e.n.a, "tiktok", "1").await;
+    assert_eq!(r.status(), 303);
+    settle(&e.app, e.n.a, c2, &["published"]).await;
+}
+
+#[tokio::test]
+async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Trên trang", &["facebook", "tiktok"], 50).await;
+    let editor = e.app.login("a.editor").await;
+    let page = format!("/a/{}/clips/{c}", e.n.a);
+    let html = editor.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains("id=\"publish-now\""),
+        "an approved clip offers publish now"
+    );
+    editor.refresh_csrf(&page).await;
+    let r = editor
+        .post_form(&format!("/a/{}/clips/{c}/publish", e.n.a), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    let frag = editor
+        .get(&format!("/a/{}/clips/{c}/publications", e.n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        frag.contains("s-published") && frag.contains("https://www.facebook.com/reel/"),
+        "{frag}"
+    );
+    assert!(
+        !frag.contains("hx-trigger"),
+        "nothing in flight: no polling"
+    );
+    // The editor may not take it down; the head may, with a reason.
+    let r = editor
+        .post_form(
+            &format!("/a/{}/clips/{c}/takedown", e.n.a),
+            &[("reason", "Sai số liệu")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let head = e.app.login("a.head").await;
+    head.refresh_csrf(&page).await;
+    let r = head
+        .post_form(
+            &format!("/a/{}/clips/{c}/takedown", e.n.a),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 400, "a reason is required");
+    let r = head
+        .post_form(
+            &format!("/a/{}/clips/{c}/takedown", e.n.a),
+            &[("reason", "Sai số liệu")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut html = String::new();
+    for _ in 0..200 {
+        html = head.get(&page).await.text().await.unwrap();
+        if html.contains("/removed\"") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        html.contains("/removed\""),
+        "TikTok's by-hand removal is offered"
+    );
+    let html = head
+        .get(&format!("/a/{}/incidents", e.n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Sai số liệu") && html.contains("Trên trang"),
+        "{html}"
+    );
+    // The overseer reads the incident too.
+    let overseer = e.app.token_for("overseer").await;
+    let api = reqwest::Client::new();
+    let r = api
+        .get(e.app.url(&format!("/api/v1/agencies/{}/incidents", e.n.a)))
+        .bearer_auth(&overseer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let list: Vec<serde_json::Value> = r.json().await.unwrap();
+    assert_eq!(list.len(), 1);
+
+    // The same over the API: publish, list, take down.
+    let (c2, _) = approved_clip(&e, "Qua API", &["youtube", "zalo"], 51).await;
+    let tok = e.app.token_for("a.editor").await;
+    let r = api
+        .post(
+            e.app
+                .url(&format!("/api/v1/agencies/{}/clips/{c2}/publish", e.n.a)),
+        )
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    settle(&e.app, e.n.a, c2, &["published"]).await;
+    let r = api
+        .get(e.app.url(&format!(
+            "/api/v1/agencies/{}/clips/{c2}/publications",
+            e.n.a
+        )))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap();
+    let list: Vec<serde_json::Value> = r.json().await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter().all(|p| p["state"] == "published"
+            && p["url"].is_string()
+            && p.get("handle").is_none())
+    );
+    let htok = e.app.token_for("a.head").await;
+    let r = api
+        .post(
+            e.app
+                .url(&format!("/api/v1/agencies/{}/clips/{c2}/takedown", e.n.a)),
+        )
+        .bearer_auth(&htok)
+        .json(&serde_json::json!({"reason": "Đăng nhầm"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    // Another agency sees none of it.
+    let b = e.app.token_for("b.admin").await;
+    let r = api
+        .get(e.app.url(&format!("/api/v1/agencies/{}/channels", e.n.a)))
+        .bearer_auth(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }

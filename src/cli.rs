@@ -277,6 +277,13 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(e),
         };
     }
+    let mut config = config;
+    if matches!(cli.command, Command::Demo { .. }) {
+        // The demo publishes to a sandbox unless real platform apps are set.
+        if let Err(e) = crate::demo::sandbox(&mut config).await {
+            return fail(e);
+        }
+    }
     let st = match prepare(config).await {
         Ok(s) => s,
         Err(StartError(e)) => return fail(e),

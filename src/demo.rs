@@ -82,6 +82,103 @@ async fn ensure_user(
     Ok(())
 }
 
+/// Where the demo's sandbox platforms listen unless `LANTOA_SANDBOX_LISTEN` says.
+const SANDBOX_LISTEN: &str = "127.0.0.1:9100";
+
+/// Starts the mock platforms inside the demo (labelled as a sandbox
+/// everywhere) and points every platform setting at them, unless the install
+/// has a sandbox or a real platform app configured already.
+pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<(), String> {
+    let p = &mut config.platforms;
+    let real = [
+        "youtube_client_id",
+        "facebook_app_id",
+        "tiktok_client_key",
+        "zalo_app_id",
+    ]
+    .iter()
+    .any(|k| !p.get(k).is_empty());
+    if real || !p.get("sandbox_url").is_empty() {
+        return Ok(());
+    }
+    let listen = std::env::var("LANTOA_SANDBOX_LISTEN").unwrap_or_else(|_| SANDBOX_LISTEN.into());
+    let l = match tokio::net::TcpListener::bind(&listen).await {
+        Ok(l) => l,
+        // Taken (another demo?): any free port will do.
+        Err(_) => tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("sandbox platforms: {e}"))?,
+    };
+    let url = format!("http://{}", l.local_addr().map_err(|e| e.to_string())?);
+    let mocks = std::sync::Arc::new(crate::mockplatforms::Mocks::with_processing_ms(1500));
+    tokio::spawn(async move {
+        let _ = axum::serve(l, crate::mockplatforms::router(mocks)).await;
+    });
+    p.sandbox(&url);
+    for (k, v) in [
+        ("youtube_client_id", "sandbox-youtube"),
+        ("youtube_client_secret", "sandbox-secret"),
+        ("facebook_app_id", "sandbox-facebook"),
+        ("facebook_app_secret", "sandbox-secret"),
+        ("tiktok_client_key", "sandbox-tiktok"),
+        ("tiktok_client_secret", "sandbox-secret"),
+        ("zalo_app_id", "sandbox-zalo"),
+        ("zalo_app_secret", "sandbox-secret"),
+    ] {
+        p.set(k, v);
+    }
+    println!("Sandbox platforms (mock servers, nothing is really posted): {url}/");
+    Ok(())
+}
+
+/// Connects Báo Tỉnh's four channels through the sandbox's consent pages
+/// (the real OAuth flow, answered by the mock), once.
+async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
+    let sandbox = st.config.platforms.get("sandbox_url").to_string();
+    if sandbox.is_empty() || !crate::service::channels::list(st, agency).await?.is_empty() {
+        return Ok(());
+    }
+    let admin = {
+        let mut tx = st.db.read().await?;
+        users::by_username(&mut tx, "baotinh.quantri").await?
+    };
+    let Some(admin) = admin else {
+        return Ok(());
+    };
+    let actor = Actor {
+        user_id: Some(admin.id),
+        name: admin.display_name.clone(),
+        client_addr: "demo".into(),
+        is_system_admin: false,
+    };
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    for p in crate::platforms::Platform::ALL {
+        let url = crate::service::channels::connect_start(st, &actor, agency, p).await?;
+        let r = http
+            .get(format!("{url}&auto=1"))
+            .send()
+            .await
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        let back = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let q: std::collections::HashMap<String, String> = back
+            .split_once('?')
+            .map(|(_, q)| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        if let (Some(code), Some(state)) = (q.get("code"), q.get("state")) {
+            crate::service::channels::connect_finish(st, &actor, state, code).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates what is missing of the demo network and lists the logins.
 pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
     let mut logins = Vec::new();
@@ -129,6 +226,15 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
     }
     if let Err(e) = seed_clips(st).await {
         tracing::warn!(error = %e, "demo clips not created");
+    }
+    let bao_tinh = {
+        let mut tx = st.db.read().await?;
+        orgs::by_slug(&mut tx, AGENCIES[0].0).await?
+    };
+    if let Some(o) = bao_tinh
+        && let Err(e) = seed_channels(st, o.id).await
+    {
+        tracing::warn!(error = %e, "demo channels not connected");
     }
     Ok(logins)
 }

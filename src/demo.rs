@@ -358,6 +358,9 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         )
         .await?;
         crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
+        // Demo clips go to all four platforms (the sandbox's channels).
+        crate::db::clips::set_targets(&mut tx, clip, r#"["facebook","tiktok","youtube","zalo"]"#)
+            .await?;
         crate::service::review::lint_new_clip(&mut tx, clip).await?;
         crate::jobs::enqueue(
             &mut tx,

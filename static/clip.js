@@ -104,3 +104,12 @@
   });
   player.addEventListener("timeupdate", function () { tile(Math.floor(player.currentTime / interval)); });
 })();
+
+// The publishing panel polls while something is on its way; when the last
+// channel settles, the page reloads once so the clip's state and actions follow.
+document.addEventListener('htmx:afterSwap', (e) => {
+  const target = e.detail && e.detail.target;
+  if (!target || target.id !== 'publishing') return;
+  const now = document.getElementById('publishing');
+  if (now && !now.hasAttribute('hx-trigger')) window.location.reload();
+});

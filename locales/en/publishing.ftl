@@ -78,3 +78,5 @@ notify-publish-refused = Publishing “{ $clip }” was blocked: { $note }
 notify-channel-reconnect = The channel { $from } needs reconnecting: { $note }
 notify-taken-down = { $by } took down “{ $clip }”: { $note }
 review-settings-takedown = Besides the head (and a deputy signing on the head's behalf), who may take clips down
+history-clip-publish_now = Published now to the channels
+history-clip-takedown = Taken down everywhere (with the reason)

@@ -78,3 +78,5 @@ notify-publish-refused = Việc đăng clip “{ $clip }” bị chặn: { $note
 notify-channel-reconnect = Kênh { $from } cần được kết nối lại: { $note }
 notify-taken-down = { $by } đã gỡ bỏ clip “{ $clip }”: { $note }
 review-settings-takedown = Ngoài người đứng đầu (và cấp phó đang ký thay), ai được gỡ bỏ clip
+history-clip-publish_now = Đăng ngay lên các kênh
+history-clip-takedown = Gỡ bỏ khỏi mọi kênh (kèm lý do)

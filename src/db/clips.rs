@@ -285,6 +285,13 @@ pub struct Content<'a> {
 
 /// Saves content if the clip is still at `revision`; false when someone else
 /// saved in between (nothing is written then).
+/// Sets a fresh clip's target platforms (a JSON list), before any review.
+pub async fn set_targets(tx: &mut Tx, id: ClipId, targets: &str) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE clips SET target_channels = $1 WHERE id = $2")
+        .bind(targets).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 pub async fn save_content(
     tx: &mut Tx,
     id: ClipId,

@@ -248,18 +248,20 @@ pub async fn insert(tx: &mut Tx, n: NewPublication<'_>, now: i64) -> DbResult<Pu
     Ok(id)
 }
 
-/// Saves the platform handle (before the bytes it announces are sent).
+/// Saves the platform handle (before the bytes it announces are sent);
+/// false when the publication was cancelled meanwhile (then nothing more may go out).
 pub async fn save_handle(
     tx: &mut Tx,
     id: PublicationId,
     state: &str,
     handle: &str,
     now: i64,
-) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE publications SET state = $1, handle = $2, updated_at = $3 WHERE id = $4")
-        .bind(state).bind(handle).bind(now).bind(id).execute(c).await.map(|_| ()))?;
-    Ok(())
+) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE publications SET state = $1, handle = $2, updated_at = $3
+         WHERE id = $4 AND state IN ('queued', 'uploading', 'processing')")
+        .bind(state).bind(handle).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 pub async fn set_progress(tx: &mut Tx, id: PublicationId, progress: f64, now: i64) -> DbResult<()> {
@@ -288,7 +290,8 @@ pub async fn set_published(
     Ok(n == 1)
 }
 
-/// Records why a publication is stuck or failed; `state` is where it stays.
+/// Records why a publication is stuck or failed; `state` is where it goes
+/// ("": it stays where it is, e.g. uploading while it waits to retry).
 pub async fn set_error(
     tx: &mut Tx,
     id: PublicationId,
@@ -300,8 +303,8 @@ pub async fn set_error(
 ) -> DbResult<()> {
     let message: String = message.chars().take(2000).collect();
     on_tx!(tx, c => sqlx::query(
-        "UPDATE publications SET state = $1, error_class = $2, error_code = $3, error_message = $4,
-                updated_at = $5
+        "UPDATE publications SET state = CASE WHEN $1 = '' THEN state ELSE $1 END,
+                error_class = $2, error_code = $3, error_message = $4, updated_at = $5
          WHERE id = $6 AND state NOT IN ('published', 'cancelled', 'superseded')")
         .bind(state).bind(class).bind(code).bind(&message).bind(now).bind(id)
         .execute(c).await.map(|_| ()))?;

@@ -139,12 +139,32 @@ pub(crate) async fn create_publications(
     Ok(ids)
 }
 
+/// Whether nothing of a publication has reached its platform yet.
+fn untouched(p: &Publication) -> bool {
+    let h: Handle = serde_json::from_str(&p.handle).unwrap_or_default();
+    p.state == "scheduled" || (p.state == "queued" && h == Handle::default())
+}
+
+/// The content a publication's approval was given to.
+async fn approved_content(
+    st: &AppState,
+    pb: &Publication,
+) -> std::result::Result<crate::domain::approval::Outgoing, JobError> {
+    let mut tx = st.db.read().await?;
+    crate::db::review::all_approvals(&mut tx, pb.clip_id)
+        .await?
+        .into_iter()
+        .find(|a| a.digest == pb.digest)
+        .and_then(|a| serde_json::from_str(&a.content).ok())
+        .ok_or_else(|| JobError::Permanent("the approved content is gone".into()))
+}
+
 /// Cancels a clip's publications that have not started (unschedule, spike).
 pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result<usize> {
     let mut n = 0;
     for p in pdb::of_clip(tx, clip.agency_id, clip.id).await? {
-        let untouched = p.state == "scheduled" || (p.state == "queued" && p.handle == "{}");
-        if untouched && pdb::set_state(tx, p.id, &["scheduled", "queued"], "cancelled", now).await?
+        if untouched(&p)
+            && pdb::set_state(tx, p.id, &["scheduled", "queued"], "cancelled", now).await?
         {
             crate::db::jobs::cancel_key(tx, &job_key(p.id), now).await?;
             n += 1;
@@ -469,7 +489,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         pdb::set_error(
             &mut tx,
             pid,
-            &pb.state,
+            "",
             "reconnect",
             "channel",
             ch.status_reason.as_deref().unwrap_or("needs reconnecting"),
@@ -499,7 +519,27 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             .ok_or_else(|| JobError::Permanent("version gone".into()))?
     };
     let staged = stage(&st, &version.original_key, pid).await?;
-    let outgoing = {
+    let started: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
+    let started = started != Handle::default();
+    let outgoing = if !started && clip.state == ClipState::TakenDown.code() {
+        let mut tx = st.db.write().await?;
+        pdb::set_state(&mut tx, pid, &["queued"], "cancelled", now).await?;
+        tx.commit().await?;
+        return Ok(());
+    } else if started {
+        // Resuming: the approval was checked before the platform got anything.
+        // The bytes are checked again; the text is what was approved, whatever
+        // happened since (a takedown removes the post as soon as it is out).
+        if staged.sha256 != version.sha256 {
+            let e = Error::Refused(Box::new(Refusal::new(
+                "approval_refused",
+                "publish-bytes-mismatch",
+            )));
+            refuse(&st, &pb, &clip, &e).await?;
+            return Err(JobError::Permanent("refused: the bytes changed".into()));
+        }
+        approved_content(&st, &pb).await?
+    } else {
         let mut tx = st.db.write().await?;
         let checked = review::verify_for_channel(
             &mut tx,
@@ -541,7 +581,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             pdb::set_error(
                 &mut tx,
                 pid,
-                "queued",
+                "",
                 "paced",
                 "rate_limit",
                 "waiting for the platform's limit",
@@ -572,16 +612,16 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         let step = with_connector!(cs, platform, c => with_progress(&st, pid, &progress, c.step(&post, &handle)).await);
         match step {
             Ok(Next::Save { handle: h, state }) => {
+                let json = serde_json::to_string(&h).unwrap_or_default();
                 let mut tx = st.db.write().await?;
-                pdb::save_handle(
-                    &mut tx,
-                    pid,
-                    state,
-                    &serde_json::to_string(&h).unwrap_or_default(),
-                    st.now(),
-                )
-                .await?;
+                let saved = pdb::save_handle(&mut tx, pid, state, &json, st.now()).await?;
                 tx.commit().await?;
+                if !saved {
+                    // Cancelled (unscheduled, spiked, taken down) while on its
+                    // way: stop before anything public happens.
+                    tracing::info!(publication = %pid, "publication cancelled; stopping");
+                    return Ok(());
+                }
                 handle = h;
             }
             Ok(Next::Wait(d)) => {
@@ -702,7 +742,7 @@ async fn fail(
     match e.class {
         ErrorClass::Retry { after } if !ctx.last_attempt() || after.is_some() => {
             let mut tx = st.db.write().await?;
-            pdb::set_error(&mut tx, pb.id, "queued", "retry", &e.code, &e.message, now).await?;
+            pdb::set_error(&mut tx, pb.id, "", "retry", &e.code, &e.message, now).await?;
             tx.commit().await?;
             match after {
                 Some(d) => Err(JobError::Later {
@@ -715,16 +755,7 @@ async fn fail(
         ErrorClass::Reconnect => {
             crate::service::channels::needs_reconnect(st, ch, &e.message).await?;
             let mut tx = st.db.write().await?;
-            pdb::set_error(
-                &mut tx,
-                pb.id,
-                "queued",
-                "reconnect",
-                &e.code,
-                &e.message,
-                now,
-            )
-            .await?;
+            pdb::set_error(&mut tx, pb.id, "", "reconnect", &e.code, &e.message, now).await?;
             tx.commit().await?;
             Err(JobError::Later {
                 at: now + RECONNECT_WAIT_MS,
@@ -734,7 +765,7 @@ async fn fail(
         ErrorClass::Permanent if e.code == "quotaExceeded" || e.code == "uploadLimitExceeded" => {
             // The day's quota: wait for tomorrow rather than fail.
             let mut tx = st.db.write().await?;
-            pdb::set_error(&mut tx, pb.id, "queued", "paced", &e.code, &e.message, now).await?;
+            pdb::set_error(&mut tx, pb.id, "", "paced", &e.code, &e.message, now).await?;
             tx.commit().await?;
             Err(JobError::Later {
                 at: next_pacific_midnight(now),
@@ -968,9 +999,11 @@ pub async fn take_down(
                 );
             }
             "scheduled" | "queued" | "uploading" | "processing" => {
-                // Not out yet: stop it (a post that lands anyway is removed when it does).
-                if pdb::set_state(&mut tx, pb.id, &["scheduled", "queued"], "cancelled", now)
-                    .await?
+                // Not out yet: stop what has not reached the platform; what has
+                // goes on to its end and is removed as soon as it is out.
+                if untouched(pb)
+                    && pdb::set_state(&mut tx, pb.id, &["scheduled", "queued"], "cancelled", now)
+                        .await?
                 {
                     crate::db::jobs::cancel_key(&mut tx, &job_key(pb.id), now).await?;
                 }

@@ -878,3 +878,45 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Hủy hẹn", &["facebook", "zalo"], 60).await;
+    let org = agency(&e.app, e.n.a).await;
+    let at = e.app.clock.now_ms() + 600_000;
+    save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
+        ed.publish_at = lantoa::clock::datetime_input(at, &org.time_zone);
+    })
+    .await
+    .unwrap();
+    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
+        .await
+        .unwrap();
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
+        .await
+        .unwrap();
+    assert_eq!(
+        act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Unschedule)
+            .await
+            .unwrap(),
+        ClipState::Approved
+    );
+    let ps = pubs(&e.app, e.n.a, c).await;
+    assert!(ps.iter().all(|p| p.state == "cancelled"), "{ps:#?}");
+    e.app.clock.advance_ms(700_000);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(records(&e.mock).is_empty());
+    // Scheduling again makes a new round that does go out.
+    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
+        .await
+        .ok();
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
+        .await
+        .unwrap();
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    assert!(done.iter().all(|p| p.round == 2));
+    assert_eq!(records(&e.mock).len(), 2);
+}

@@ -373,17 +373,7 @@ pub async fn needs_reconnect(st: &AppState, ch: &Channel, why: &str) -> Result<(
 
 /// The agency's admins and heads (they connect channels).
 async fn managers(tx: &mut Tx, agency: OrgId) -> Result<Vec<UserId>> {
-    Ok(crate::db::users::members_of(tx, agency)
-        .await?
-        .into_iter()
-        .filter(|m| {
-            !m.user.disabled
-                && m.roles
-                    .iter()
-                    .any(|r| matches!(r, Role::AgencyAdmin | Role::Head))
-        })
-        .map(|m| m.user.id)
-        .collect())
+    super::review::members_with(tx, agency, &[Role::AgencyAdmin, Role::Head], &[]).await
 }
 
 /// Housekeeping: refreshes tokens that expire soon; a dead refresh marks the

@@ -386,12 +386,7 @@ async fn refuse(
 }
 
 async fn heads(tx: &mut Tx, agency: OrgId) -> Result<Vec<UserId>> {
-    Ok(crate::db::users::members_of(tx, agency)
-        .await?
-        .into_iter()
-        .filter(|m| !m.user.disabled && m.roles.contains(&Role::Head))
-        .map(|m| m.user.id)
-        .collect())
+    review::members_with(tx, agency, &[Role::Head], &[]).await
 }
 
 /// Whether a limit leaves room now; if not, when it will.

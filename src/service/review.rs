@@ -379,19 +379,29 @@ async fn signers_of(
     Ok(out)
 }
 
-/// The reviewers of an agency (editors, heads, deputies).
-pub(crate) async fn reviewers(
+/// The agency's active members holding any of `roles`, except some.
+pub(crate) async fn members_with(
     tx: &mut Tx,
     agency: OrgId,
+    roles: &[Role],
     except: &[UserId],
 ) -> Result<Vec<UserId>> {
     Ok(users::members_of(tx, agency)
         .await?
         .into_iter()
         .filter(|m| !m.user.disabled && !except.contains(&m.user.id))
-        .filter(|m| m.roles.iter().any(|r| REVIEWERS.contains(r)))
+        .filter(|m| m.roles.iter().any(|r| roles.contains(r)))
         .map(|m| m.user.id)
         .collect())
+}
+
+/// The reviewers of an agency (editors, heads, deputies).
+pub(crate) async fn reviewers(
+    tx: &mut Tx,
+    agency: OrgId,
+    except: &[UserId],
+) -> Result<Vec<UserId>> {
+    members_with(tx, agency, &REVIEWERS, except).await
 }
 
 // ---- Delegations -------------------------------------------------------------

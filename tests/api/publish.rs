@@ -323,19 +323,15 @@ async fn bytes_changed_after_approval_are_refused_and_the_head_is_told() {
     );
 }
 
-#[tokio::test]
-async fn a_schedule_fires_at_its_time_and_a_missed_one_goes_out_late_once() {
-    let mut e = env().await;
-    let (c, _) = approved_clip(&e, "Hẹn giờ", &["youtube", "zalo"], 3).await;
-    // The approved window starts in an hour (agency time, stored in UTC).
-    let at = e.app.clock.now_ms() + 3_600_000;
+/// Sets the approved window to start at `at`, approves again (the edit voided
+/// the approval) and schedules the clip.
+async fn schedule_at(e: &Env, c: ClipId, at: i64) {
     let org = agency(&e.app, e.n.a).await;
     save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
-        ed.publish_at = lantoa::clock::datetime_input(at + 60_000, &org.time_zone);
+        ed.publish_at = lantoa::clock::datetime_input(at, &org.time_zone);
     })
     .await
     .unwrap();
-    // The edit voided the approval: approve again, then schedule.
     tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
     act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
         .await
@@ -346,6 +342,15 @@ async fn a_schedule_fires_at_its_time_and_a_missed_one_goes_out_late_once() {
             .unwrap(),
         ClipState::Scheduled
     );
+}
+
+#[tokio::test]
+async fn a_schedule_fires_at_its_time_and_a_missed_one_goes_out_late_once() {
+    let mut e = env().await;
+    let (c, _) = approved_clip(&e, "Hẹn giờ", &["youtube", "zalo"], 3).await;
+    // The approved window starts in an hour (agency time, stored in UTC).
+    let at = e.app.clock.now_ms() + 3_600_000;
+    schedule_at(&e, c, at + 60_000).await;
     let ps = pubs(&e.app, e.n.a, c).await;
     assert!(ps.iter().all(|p| p.state == "scheduled"), "{ps:#?}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -367,20 +372,7 @@ async fn a_schedule_fires_at_its_time_and_a_missed_one_goes_out_late_once() {
 async fn a_schedule_fires_on_time_with_the_injected_clock() {
     let e = env().await;
     let (c, _) = approved_clip(&e, "Đúng giờ", &["facebook"], 4).await;
-    let org = agency(&e.app, e.n.a).await;
-    let at = e.app.clock.now_ms() + 600_000;
-    save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
-        ed.publish_at = lantoa::clock::datetime_input(at, &org.time_zone);
-    })
-    .await
-    .unwrap();
-    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
-        .await
-        .unwrap();
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
-        .await
-        .unwrap();
+    schedule_at(&e, c, e.app.clock.now_ms() + 600_000).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert!(records(&e.mock).is_empty());
     e.app.clock.advance_ms(600_000);
@@ -890,20 +882,7 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
 async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
     let e = env().await;
     let (c, _) = approved_clip(&e, "Hủy hẹn", &["facebook", "zalo"], 60).await;
-    let org = agency(&e.app, e.n.a).await;
-    let at = e.app.clock.now_ms() + 600_000;
-    save(&e.app, e.n.a_reporter, e.n.a, c, |ed| {
-        ed.publish_at = lantoa::clock::datetime_input(at, &org.time_zone);
-    })
-    .await
-    .unwrap();
-    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
-        .await
-        .unwrap();
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
-        .await
-        .unwrap();
+    schedule_at(&e, c, e.app.clock.now_ms() + 600_000).await;
     assert_eq!(
         act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Unschedule)
             .await

@@ -294,3 +294,11 @@ export async function logIn(page, baseUrl, username, password = DEMO_PASSWORD) {
     form.locator('button[type=submit]').click(),
   ]);
 }
+
+/** Clicks a submit button, waits for the page it leads to, and fails with the
+ * page's refusal message if it shows one. */
+export async function submit(page, locator) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  const notice = page.locator('#notice');
+  if (await notice.count()) assert.fail(`refused: ${(await notice.innerText()).trim()}`);
+}

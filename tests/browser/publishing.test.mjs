@@ -12,16 +12,10 @@
 // Run with node's built-in runner after `cargo build`: node --test tests/browser/
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, logIn, screenshot, shutDown, sleep, startApp, withPage } from './lib.mjs';
+import { launchBrowser, logIn, screenshot, shutDown, sleep, startApp, submit, withPage } from './lib.mjs';
 
 const HEAD = 'baotinh.lanhdao';
 const TITLE = 'Thông điệp của Bí thư Tỉnh ủy nhân dịp năm mới';
-
-async function submit(page, locator) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
-  const notice = page.locator('#notice');
-  if (await notice.count()) assert.fail(`refused: ${(await notice.innerText()).trim()}`);
-}
 
 describe('publishing in a browser', { timeout: 300_000 }, () => {
   const h = {};

@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, logIn, screenshot, shutDown, startApp, withPage } from './lib.mjs';
+import { launchBrowser, logIn, screenshot, shutDown, startApp, submit, withPage } from './lib.mjs';
 
 const REPORTER = 'baotinh.phongvien';
 const EDITOR = 'baotinh.bientap';
@@ -58,13 +58,6 @@ async function waitForReport(page) {
 
 async function clipState(page) {
   return page.locator('#clip-state').getAttribute('data-state');
-}
-
-/** Clicks a submit button and waits for the page it leads to. */
-async function submit(page, locator) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
-  const notice = page.locator('#notice');
-  if (await notice.count()) assert.fail(`refused: ${(await notice.innerText()).trim()}`);
 }
 
 async function upload(page, baseUrl, url, file, fields) {

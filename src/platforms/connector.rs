@@ -229,6 +229,15 @@ impl Connector for FacebookConnector {
     }
 
     async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        // Facebook said the app is near its call budget: slow down first.
+        if let Some(wait) = super::facebook::holdback() {
+            return Err(PlatformError {
+                class: ErrorClass::Retry { after: Some(wait) },
+                status: None,
+                code: "usage_high".into(),
+                message: "Facebook reports the app near its call limit; waiting".into(),
+            });
+        }
         let mut h = h.clone();
         let Some(video) = h.video_id.clone() else {
             let (id, url) = self.api.start(p.account, p.token).await?;

@@ -76,6 +76,32 @@ pub fn usage(h: &reqwest::header::HeaderMap) -> Usage {
     u
 }
 
+/// The app's latest reported usage (percent) and when it was reported (ms):
+/// the budget is the app's, shared by every Page and job in this process.
+static LAST_USAGE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn note_usage(u: Usage) {
+    LAST_USAGE.store(
+        (now_ms() << 8) | u64::from(u.percent.min(255)),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// How long to hold back before the next call because Facebook reported the
+/// app close to its limit (≥ 95 %) within the last minute; `None`: go ahead.
+pub fn holdback() -> Option<Duration> {
+    let v = LAST_USAGE.load(std::sync::atomic::Ordering::Relaxed);
+    let (at, percent) = (v >> 8, v & 0xff);
+    let age = now_ms().saturating_sub(at);
+    (percent >= 95 && age < 60_000).then(|| Duration::from_millis(60_000 - age))
+}
+
 /// `k=v&…`, URL-encoded.
 fn encode(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
@@ -126,6 +152,7 @@ impl Facebook {
         let r = req.send().await.map_err(|e| PlatformError::network(&e))?;
         let status = r.status();
         let u = usage(r.headers());
+        note_usage(u);
         let body = r.bytes().await.map_err(|e| PlatformError::network(&e))?;
         if !status.is_success() {
             return Err(classify(status.as_u16(), &body, u));

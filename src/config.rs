@@ -822,6 +822,48 @@ mod tests {
     }
 
     #[test]
+    fn platform_settings_default_point_at_a_sandbox_and_are_checked() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(
+            c.platforms.get("youtube_api_url"),
+            "https://www.googleapis.com"
+        );
+        assert_eq!(c.platforms.num("tiktok_inits_per_minute"), 6);
+        // A sandbox URL moves every platform URL not set on its own.
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("LANTOA_SANDBOX_URL", "http://127.0.0.1:9100/"),
+                ("LANTOA_ZALO_API_URL", "https://openapi.zalo.me"),
+                ("LANTOA_TIKTOK_CLIENT_SECRET", "s3cr3t"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.platforms.get("facebook_graph_url"),
+            "http://127.0.0.1:9100"
+        );
+        assert_eq!(c.platforms.get("zalo_api_url"), "https://openapi.zalo.me");
+        let shown = c.show();
+        assert!(shown.contains("platforms.tiktok_client_secret") && !shown.contains("s3cr3t"));
+        // Bad values say which setting.
+        let e =
+            Config::from_sources(None, &env(&[("LANTOA_YOUTUBE_API_URL", "ftp://x")])).unwrap_err();
+        assert!(e.0.contains("platforms.youtube_api_url"), "{}", e.0);
+        let e = Config::from_sources(None, &env(&[("LANTOA_FACEBOOK_REELS_PER_DAY", "0")]))
+            .unwrap_err();
+        assert!(e.0.contains("facebook_reels_per_day"), "{}", e.0);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("l.toml");
+        std::fs::write(&f, "[platforms]\nyoutube_clientid = \"x\"\n").unwrap();
+        let e = Config::from_sources(Some(&f), &env(&[])).unwrap_err();
+        assert!(e.0.contains("platforms.youtube_clientid"), "{}", e.0);
+        std::fs::write(&f, "[platforms]\nyoutube_uploads_per_day = 50\n").unwrap();
+        let c = Config::from_sources(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.platforms.num("youtube_uploads_per_day"), 50);
+    }
+
+    #[test]
     fn defaults_need_nothing() {
         let c = Config::from_sources(None, &env(&[])).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");

@@ -248,19 +248,23 @@ pub async fn insert(tx: &mut Tx, n: NewPublication<'_>, now: i64) -> DbResult<Pu
     Ok(id)
 }
 
-/// Saves the platform handle (before the bytes it announces are sent);
-/// false when the publication was cancelled meanwhile (then nothing more may go out).
+/// Saves the platform handle (before the bytes it announces are sent), if
+/// the saved one is still `old`: of two runners of one publication (a lease
+/// that expired under a stalled worker), only one gets past each step. False
+/// when another runner moved on or the publication was cancelled meanwhile;
+/// then nothing more may go out from this runner.
 pub async fn save_handle(
     tx: &mut Tx,
     id: PublicationId,
     state: &str,
-    handle: &str,
+    old: &str,
+    new: &str,
     now: i64,
 ) -> DbResult<bool> {
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE publications SET state = $1, handle = $2, updated_at = $3
-         WHERE id = $4 AND state IN ('queued', 'uploading', 'processing')")
-        .bind(state).bind(handle).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND handle = $5 AND state IN ('queued', 'uploading', 'processing')")
+        .bind(state).bind(new).bind(now).bind(id).bind(old).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

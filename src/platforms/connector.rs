@@ -230,7 +230,7 @@ impl Connector for FacebookConnector {
 
     async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
         // Facebook said the app is near its call budget: slow down first.
-        if let Some(wait) = super::facebook::holdback() {
+        if let Some(wait) = self.api.holdback() {
             return Err(PlatformError {
                 class: ErrorClass::Retry { after: Some(wait) },
                 status: None,

@@ -20,6 +20,8 @@ pub struct Facebook {
     rupload: String,
     /// Graph API version, e.g. `v25.0`.
     version: String,
+    /// The usage the last response reported.
+    usage: std::sync::Mutex<Usage>,
 }
 
 /// Where a reel stands (`GET /{video-id}?fields=status`).
@@ -76,32 +78,6 @@ pub fn usage(h: &reqwest::header::HeaderMap) -> Usage {
     u
 }
 
-/// The app's latest reported usage (percent) and when it was reported (ms):
-/// the budget is the app's, shared by every Page and job in this process.
-static LAST_USAGE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
-fn note_usage(u: Usage) {
-    LAST_USAGE.store(
-        (now_ms() << 8) | u64::from(u.percent.min(255)),
-        std::sync::atomic::Ordering::Relaxed,
-    );
-}
-
-/// How long to hold back before the next call because Facebook reported the
-/// app close to its limit (≥ 95 %) within the last minute; `None`: go ahead.
-pub fn holdback() -> Option<Duration> {
-    let v = LAST_USAGE.load(std::sync::atomic::Ordering::Relaxed);
-    let (at, percent) = (v >> 8, v & 0xff);
-    let age = now_ms().saturating_sub(at);
-    (percent >= 95 && age < 60_000).then(|| Duration::from_millis(60_000 - age))
-}
-
 /// `k=v&…`, URL-encoded.
 fn encode(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
@@ -142,6 +118,7 @@ impl Facebook {
             graph: graph.trim_end_matches('/').to_string(),
             rupload: rupload.trim_end_matches('/').to_string(),
             version: version.to_string(),
+            usage: std::sync::Mutex::new(Usage::default()),
         }
     }
 
@@ -152,7 +129,9 @@ impl Facebook {
         let r = req.send().await.map_err(|e| PlatformError::network(&e))?;
         let status = r.status();
         let u = usage(r.headers());
-        note_usage(u);
+        if let Ok(mut last) = self.usage.lock() {
+            *last = u;
+        }
         let body = r.bytes().await.map_err(|e| PlatformError::network(&e))?;
         if !status.is_success() {
             return Err(classify(status.as_u16(), &body, u));
@@ -292,6 +271,13 @@ impl Facebook {
         )))
         .await?;
         Ok(())
+    }
+
+    /// How long to hold back before the next call because the last response
+    /// reported the app at 95 % of its budget or more; `None`: go ahead.
+    pub fn holdback(&self) -> Option<Duration> {
+        let u = self.usage.lock().map(|u| *u).unwrap_or_default();
+        (u.percent >= 95).then(|| u.regain.unwrap_or(Duration::from_secs(60)))
     }
 
     /// The reel's public address.

@@ -566,6 +566,8 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     let pr = progress.clone();
     let report = move |f: f64| pr.store(f.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
     let mut handle: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
+    // The handle as saved: the next save must find it unchanged.
+    let mut saved_json = pb.handle.clone();
     let mut refreshed = false;
     let mut waited = Duration::ZERO;
     loop {
@@ -591,7 +593,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         }
         let token = match crate::service::channels::access_token(&st, &ch, false).await {
             Ok(t) => t,
-            Err(e) => return fail(&st, &ctx, &pb, &ch, &clip, e).await,
+            Err(e) => return fail(&st, &ctx, &pb, &ch, &clip, &saved_json, e).await,
         };
         let post = Post {
             account: &ch.external_id,
@@ -609,14 +611,17 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             Ok(Next::Save { handle: h, state }) => {
                 let json = serde_json::to_string(&h).unwrap_or_default();
                 let mut tx = st.db.write().await?;
-                let saved = pdb::save_handle(&mut tx, pid, state, &json, st.now()).await?;
+                let saved =
+                    pdb::save_handle(&mut tx, pid, state, &saved_json, &json, st.now()).await?;
                 tx.commit().await?;
                 if !saved {
-                    // Cancelled (unscheduled, spiked, taken down) while on its
-                    // way: stop before anything public happens.
-                    tracing::info!(publication = %pid, "publication cancelled; stopping");
+                    // Cancelled (unscheduled, spiked, taken down), or another
+                    // runner of this publication got there first: stop before
+                    // anything more reaches the platform.
+                    tracing::info!(publication = %pid, "publication moved on elsewhere or cancelled; stopping");
                     return Ok(());
                 }
+                saved_json = json;
                 handle = h;
             }
             Ok(Next::Wait(d)) => {
@@ -634,10 +639,10 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
                 // An access token that died mid-upload: refresh once and go on.
                 refreshed = true;
                 if let Err(e) = crate::service::channels::access_token(&st, &ch, true).await {
-                    return fail(&st, &ctx, &pb, &ch, &clip, e).await;
+                    return fail(&st, &ctx, &pb, &ch, &clip, &saved_json, e).await;
                 }
             }
-            Err(e) => return fail(&st, &ctx, &pb, &ch, &clip, e).await,
+            Err(e) => return fail(&st, &ctx, &pb, &ch, &clip, &saved_json, e).await,
         }
     }
 }
@@ -724,16 +729,31 @@ async fn done(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn fail(
     st: &AppState,
     ctx: &JobCtx,
     pb: &Publication,
     ch: &Channel,
     clip: &Clip,
+    saved_json: &str,
     e: PlatformError,
 ) -> std::result::Result<(), JobError> {
     let now = st.now();
     let msg = e.to_string();
+    // Another runner of this publication moved on (this one's lease expired
+    // while it was stalled): its error is about a stale step; stand down.
+    let current = {
+        let mut tx = st.db.read().await?;
+        pdb::publication(&mut tx, pb.id).await?
+    };
+    if current.is_none_or(|c| {
+        c.handle != saved_json
+            || matches!(c.state.as_str(), "published" | "cancelled" | "superseded")
+    }) {
+        tracing::info!(publication = %pb.id, error = %msg, "a stale runner's error is ignored");
+        return Ok(());
+    }
     match e.class {
         ErrorClass::Retry { after } if !ctx.last_attempt() || after.is_some() => {
             let mut tx = st.db.write().await?;
@@ -754,6 +774,16 @@ async fn fail(
             tx.commit().await?;
             Err(JobError::Later {
                 at: now + RECONNECT_WAIT_MS,
+                reason: msg,
+            })
+        }
+        ErrorClass::Permanent if e.code == "spam_risk_too_many_posts" => {
+            // TikTok's per-creator daily cap: wait for the next day.
+            let mut tx = st.db.write().await?;
+            pdb::set_error(&mut tx, pb.id, "", "paced", &e.code, &e.message, now).await?;
+            tx.commit().await?;
+            Err(JobError::Later {
+                at: (now / 86_400_000 + 1) * 86_400_000 + 60_000,
                 reason: msg,
             })
         }

@@ -906,3 +906,114 @@ async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
     assert!(done.iter().all(|p| p.round == 2));
     assert_eq!(records(&e.mock).len(), 2);
 }
+
+/// Moves the injected clock a minute at a time until the publication settles.
+async fn drive(
+    app: &TestApp,
+    ag: OrgId,
+    c: ClipId,
+    until: impl Fn(&Publication) -> bool,
+) -> Publication {
+    for _ in 0..600 {
+        let ps = pubs(app, ag, c).await;
+        if let Some(p) = ps.first()
+            && until(p)
+        {
+            return p.clone();
+        }
+        app.clock.advance_ms(65_000);
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    panic!("did not settle: {:#?}", pubs(app, ag, c).await);
+}
+
+#[tokio::test]
+async fn every_connector_survives_every_fault_through_the_publisher() {
+    let e = env().await;
+    let faults = [
+        Fault::ServerError,
+        Fault::RateLimited,
+        Fault::DropMidUpload,
+        Fault::Duplicate,
+        Fault::Quota,
+        Fault::TokenExpired,
+    ];
+    let mut seed = 100;
+    for platform in ["youtube", "facebook", "tiktok", "zalo"] {
+        for fault in faults {
+            seed += 1;
+            let (c, sha) =
+                approved_clip(&e, &format!("{platform} {fault:?}"), &[platform], seed).await;
+            e.mock.faults.lock().unwrap().push_back(fault);
+            publish_now(&e, c).await;
+            let what = format!("{platform} / {fault:?}");
+            let p = match fault {
+                Fault::Duplicate => {
+                    let p = drive(&e.app, e.n.a, c, |p| {
+                        p.state == "failed" || p.state == "published"
+                    })
+                    .await;
+                    if p.state == "failed" {
+                        assert!(
+                            matches!(p.error_class.as_deref(), Some("fix_content" | "permanent")),
+                            "{what}: {p:?}"
+                        );
+                        assert!(
+                            !p.error_message.clone().unwrap_or_default().is_empty(),
+                            "{what}: the platform's words"
+                        );
+                    }
+                    p
+                }
+                Fault::Quota if platform == "youtube" || platform == "tiktok" => {
+                    // A day's quota: waits for the next day rather than failing.
+                    let p = drive(&e.app, e.n.a, c, |p| {
+                        p.error_class.as_deref() == Some("paced")
+                    })
+                    .await;
+                    assert_ne!(p.state, "failed", "{what}");
+                    e.app.clock.advance_ms(26 * 3_600_000);
+                    drive(&e.app, e.n.a, c, |p| p.state == "published").await
+                }
+                Fault::TokenExpired => {
+                    // No refresh token on these channels: it waits for reconnection.
+                    drive(&e.app, e.n.a, c, |p| {
+                        p.error_class.as_deref() == Some("reconnect")
+                    })
+                    .await;
+                    let ch = e.channels.iter().find(|x| x.0 == platform).unwrap().1;
+                    let token = match platform {
+                        "youtube" => "ya29.again",
+                        "facebook" => "EAAagain",
+                        "tiktok" => "act.again",
+                        _ => "zalo-again",
+                    };
+                    let ext = {
+                        let mut tx = e.app.st.db.read().await.unwrap();
+                        pdb::channel(&mut tx, e.n.a, ch)
+                            .await
+                            .unwrap()
+                            .unwrap()
+                            .external_id
+                    };
+                    add_channel(&e.app, e.n.a, e.n.a_admin, platform, &ext, token).await;
+                    let pid = pubs(&e.app, e.n.a, c).await[0].id;
+                    let mut tx = e.app.st.db.write().await.unwrap();
+                    lantoa::db::jobs::wake(&mut tx, &publish::job_key(pid), e.app.clock.now_ms())
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                    drive(&e.app, e.n.a, c, |p| p.state == "published").await
+                }
+                _ => drive(&e.app, e.n.a, c, |p| p.state == "published").await,
+            };
+            let r = records(&e.mock);
+            let live = r.iter().filter(|x| x.sha256 == sha && !x.deleted).count();
+            if p.state == "published" {
+                assert_eq!(live, 1, "{what}: exactly one post: {r:#?}");
+            }
+            e.mock.faults.lock().unwrap().clear();
+            e.mock.reset_limits();
+        }
+    }
+}

@@ -364,9 +364,94 @@ async fn video(
     with_usage(axum::Json(body).into_response())
 }
 
+/// Reel insights the mock knows; anything else is refused as Graph does for an
+/// unknown or deprecated metric (code 100).
+const INSIGHTS: &[&str] = &[
+    "blue_reels_play_count",
+    "fb_reels_total_plays",
+    "fb_reels_replay_count",
+    "post_video_avg_time_watched",
+    "post_video_view_time",
+    "post_video_likes_by_reaction_type",
+    "post_video_social_actions",
+    "post_video_followers",
+    "post_total_media_view_unique",
+];
+
+async fn insights(
+    State(m): State<Shared>,
+    Path((_version, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if !valid(q.get("access_token").map(String::as_str)) {
+        return bad_token();
+    }
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return with_usage(r);
+    }
+    let age = {
+        let reels = m.facebook.reels.lock().expect("reels");
+        match reels.get(&id).filter(|r| !r.deleted && r.published) {
+            Some(r) => r
+                .ready_at
+                .map_or(0, |t| Instant::now().saturating_duration_since(t).as_secs()),
+            None => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    100,
+                    "Unsupported get request. Object does not exist",
+                    false,
+                );
+            }
+        }
+    };
+    let s = super::synthetic(&id, age);
+    let mut data = Vec::new();
+    for name in q
+        .get("metric")
+        .map(String::as_str)
+        .unwrap_or("")
+        .split(',')
+        .filter(|x| !x.is_empty())
+    {
+        if !INSIGHTS.contains(&name) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                100,
+                &format!("(#100) The value must be a valid insights metric: {name}"),
+                false,
+            );
+        }
+        let value = match name {
+            "blue_reels_play_count" | "post_total_media_view_unique" => serde_json::json!(s.views),
+            "fb_reels_total_plays" => serde_json::json!(s.views + s.views / 10),
+            "fb_reels_replay_count" => serde_json::json!(s.views / 10),
+            "post_video_avg_time_watched" => serde_json::json!(s.avg_watch_ms),
+            "post_video_view_time" => serde_json::json!(s.avg_watch_ms * s.views),
+            "post_video_likes_by_reaction_type" => {
+                serde_json::json!({"REACTION_LIKE": s.likes * 4 / 5, "REACTION_LOVE": s.likes - s.likes * 4 / 5})
+            }
+            "post_video_social_actions" => {
+                serde_json::json!({"COMMENT": s.comments, "SHARE": s.shares})
+            }
+            _ => serde_json::json!(s.follows),
+        };
+        data.push(
+            serde_json::json!({"name": name, "period": "lifetime", "values": [{"value": value}],
+            "id": format!("{id}/video_insights/{name}/lifetime")}),
+        );
+    }
+    with_usage(axum::Json(serde_json::json!({"data": data, "paging": {}})).into_response())
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/{version}/{page}/video_reels", post(video_reels))
+        .route("/{version}/{page}/video_insights", get(insights))
         .route("/video-upload/{version}/{id}", post(rupload))
         .route("/{version}/{id}", get(video).delete(video))
         .layer(axum::extract::DefaultBodyLimit::disable())

@@ -160,6 +160,34 @@ impl Fault {
     }
 }
 
+/// Plausible counters for a post `age_s` seconds after it went out, the same
+/// for the same id (sandbox data, labelled as such wherever it is shown).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Synthetic {
+    pub views: u64,
+    pub likes: u64,
+    pub comments: u64,
+    pub shares: u64,
+    pub follows: u64,
+    /// Average watch per view, milliseconds.
+    pub avg_watch_ms: u64,
+}
+
+pub(crate) fn synthetic(id: &str, age_s: u64) -> Synthetic {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(id.as_bytes());
+    let factor = 1 + u64::from(h[0] % 5);
+    let views = age_s * factor + u64::from(h[1]);
+    Synthetic {
+        views,
+        likes: views / 20,
+        comments: views / 200,
+        shares: views / 100,
+        follows: views / 500,
+        avg_watch_ms: 4_000 + 1_000 * u64::from(h[2] % 8),
+    }
+}
+
 /// A response whose body breaks off: the client sees the connection drop.
 pub(crate) fn dropped() -> axum::response::Response {
     let stream = futures_util::stream::once(async {

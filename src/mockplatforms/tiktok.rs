@@ -375,11 +375,71 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     })
 }
 
+/// The Display API's video query: up to 20 ids, counters as numbers.
+async fn query(
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if token_of(&headers).is_none() {
+        return no_token();
+    }
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return r;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let ids: Vec<String> = v["filters"]["video_ids"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() || ids.len() > 20 {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+            "video_ids must hold 1 to 20 ids",
+        );
+    }
+    let fields: Vec<&str> = q
+        .get("fields")
+        .map(String::as_str)
+        .unwrap_or("id")
+        .split(',')
+        .collect();
+    let posts = m.tiktok.posts.lock().expect("posts");
+    let videos: Vec<serde_json::Value> = posts
+        .values()
+        .filter_map(|p| p.done.map(|(id, ready)| (id, ready, p)))
+        .filter(|(id, ..)| ids.contains(&id.to_string()))
+        .map(|(id, ready, p)| {
+            let s = super::synthetic(&id.to_string(), Instant::now().saturating_duration_since(ready).as_secs());
+            let all = serde_json::json!({"id": id.to_string(), "title": p.title, "view_count": s.views,
+                "like_count": s.likes, "comment_count": s.comments, "share_count": s.shares});
+            let mut out = serde_json::Map::new();
+            for f in &fields {
+                if let Some(x) = all.get(*f) {
+                    out.insert((*f).to_string(), x.clone());
+                }
+            }
+            serde_json::Value::Object(out)
+        })
+        .collect();
+    ok(serde_json::json!({"videos": videos, "cursor": 0, "has_more": false}))
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/v2/post/publish/creator_info/query/", post(creator_info))
         .route("/v2/post/publish/video/init/", post(init))
         .route("/v2/post/publish/status/fetch/", post(status))
+        .route("/v2/video/query/", post(query))
         .route("/video/", put(upload))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }

@@ -333,6 +333,7 @@ async fn put(
 #[derive(Deserialize)]
 struct VideoQuery {
     id: Option<String>,
+    part: Option<String>,
 }
 
 async fn videos_get(
@@ -350,6 +351,12 @@ async fn videos_get(
         return r;
     }
     let ids = q.id.unwrap_or_default();
+    let statistics = q
+        .part
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .any(|p| p == "statistics");
     let videos = m.youtube.videos.lock().expect("videos");
     let items: Vec<serde_json::Value> = ids
         .split(',')
@@ -360,9 +367,22 @@ async fn videos_get(
             } else {
                 v.upload_status.as_str()
             };
-            serde_json::json!({"kind": "youtube#video", "id": id,
+            let mut item = serde_json::json!({"kind": "youtube#video", "id": id,
                 "status": {"uploadStatus": status, "privacyStatus": v.privacy,
-                           "rejectionReason": v.rejection}})
+                           "rejectionReason": v.rejection}});
+            if statistics {
+                // Counters are strings, as YouTube sends them.
+                let s = super::synthetic(
+                    id,
+                    Instant::now()
+                        .saturating_duration_since(v.ready_at)
+                        .as_secs(),
+                );
+                item["statistics"] = serde_json::json!({"viewCount": s.views.to_string(),
+                    "likeCount": s.likes.to_string(), "favoriteCount": "0",
+                    "commentCount": s.comments.to_string()});
+            }
+            item
         })
         .collect();
     axum::Json(serde_json::json!({"kind": "youtube#videoListResponse", "items": items}))

@@ -90,6 +90,20 @@ pub enum Limit {
     YouTubeUpload,
 }
 
+/// A post's counters as one platform reports them, normalised. `None` means
+/// the platform does not give that figure (shown as "không có"), never zero.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PostMetrics {
+    pub views: Option<u64>,
+    pub reach: Option<u64>,
+    pub watch_time_s: Option<f64>,
+    pub avg_view_s: Option<f64>,
+    pub reactions: Option<u64>,
+    pub comments: Option<u64>,
+    pub shares: Option<u64>,
+    pub followers_gained: Option<u64>,
+}
+
 pub trait Connector: Send + Sync {
     /// The limit the next step counts against, if it does.
     fn limit(&self, h: &Handle) -> Option<Limit>;
@@ -100,6 +114,15 @@ pub trait Connector: Send + Sync {
         post: &Post<'_>,
         h: &Handle,
     ) -> impl Future<Output = Result<Next, PlatformError>> + Send;
+
+    /// Lifetime counters of the account's posts with these ids (batched as
+    /// the platform allows); a post the platform does not list is left out.
+    fn metrics(
+        &self,
+        token: &str,
+        account: &str,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, PostMetrics)>, PlatformError>> + Send;
 
     /// Removes a post (takedown, correction). Platforms whose API cannot
     /// delete answer `Permanent` with code `no_delete_api`.
@@ -214,6 +237,31 @@ impl Connector for YouTubeConnector {
     async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
         self.api.delete(token, id).await
     }
+
+    async fn metrics(
+        &self,
+        token: &str,
+        _account: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
+        let mut out = Vec::new();
+        for batch in ids.chunks(50) {
+            for (id, views, likes, comments) in self.api.statistics(token, batch).await? {
+                // The Data API gives no shares, reach or watch time (those are
+                // the Analytics API's).
+                out.push((
+                    id,
+                    PostMetrics {
+                        views,
+                        reactions: likes,
+                        comments,
+                        ..PostMetrics::default()
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
 }
 
 // ---- Facebook --------------------------------------------------------------------
@@ -304,6 +352,50 @@ impl Connector for FacebookConnector {
     async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
         self.api.delete(id, token).await
     }
+
+    async fn metrics(
+        &self,
+        token: &str,
+        _account: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
+        const REELS: [&str; 6] = [
+            "blue_reels_play_count",
+            "post_video_avg_time_watched",
+            "post_video_view_time",
+            "post_video_likes_by_reaction_type",
+            "post_video_social_actions",
+            "post_video_followers",
+        ];
+        let mut out = Vec::new();
+        for id in ids {
+            let m = self.api.insights(id, token, &REELS).await?;
+            let n = |k: &str| m.get(k).and_then(|v| v.as_u64());
+            let sum = |k: &str| {
+                m.get(k)
+                    .and_then(|v| v.as_object())
+                    .map(|o| o.values().filter_map(|x| x.as_u64()).sum())
+            };
+            let action = |a: &str| {
+                m.get("post_video_social_actions")
+                    .and_then(|v| v[a].as_u64())
+            };
+            out.push((
+                id.clone(),
+                PostMetrics {
+                    views: n("blue_reels_play_count"),
+                    reach: None,
+                    watch_time_s: n("post_video_view_time").map(|ms| ms as f64 / 1000.0),
+                    avg_view_s: n("post_video_avg_time_watched").map(|ms| ms as f64 / 1000.0),
+                    reactions: sum("post_video_likes_by_reaction_type"),
+                    comments: action("COMMENT"),
+                    shares: action("SHARE"),
+                    followers_gained: n("post_video_followers"),
+                },
+            ));
+        }
+        Ok(out)
+    }
 }
 
 // ---- TikTok ----------------------------------------------------------------------
@@ -391,6 +483,30 @@ impl Connector for TikTokConnector {
             code: "no_delete_api".into(),
             message: "TikTok's API cannot delete a post: remove it in the TikTok app".into(),
         })
+    }
+
+    async fn metrics(
+        &self,
+        token: &str,
+        _account: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
+        let mut out = Vec::new();
+        for batch in ids.chunks(20) {
+            for (id, views, likes, comments, shares) in self.api.query(token, batch).await? {
+                out.push((
+                    id,
+                    PostMetrics {
+                        views,
+                        reactions: likes,
+                        comments,
+                        shares,
+                        ..PostMetrics::default()
+                    },
+                ));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -488,6 +604,40 @@ impl Connector for ZaloConnector {
 
     async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
         self.api.remove(token, id).await
+    }
+
+    async fn metrics(
+        &self,
+        token: &str,
+        _account: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
+        // Zalo lists articles ten at a time, newest first, with views and
+        // shares only; look through the recent ones for ours.
+        let mut out = Vec::new();
+        let mut offset = 0;
+        while out.len() < ids.len() && offset < super::zalo::FIND_SCAN {
+            let page = self
+                .api
+                .list_articles(token, offset, super::zalo::SLICE_MAX)
+                .await?;
+            let n = page.len() as u32;
+            for a in page.into_iter().filter(|a| ids.contains(&a.id)) {
+                out.push((
+                    a.id,
+                    PostMetrics {
+                        views: a.total_view,
+                        shares: a.total_share,
+                        ..PostMetrics::default()
+                    },
+                ));
+            }
+            if n < super::zalo::SLICE_MAX {
+                break;
+            }
+            offset += n;
+        }
+        Ok(out)
     }
 }
 

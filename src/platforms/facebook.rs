@@ -273,6 +273,39 @@ impl Facebook {
         Ok(())
     }
 
+    /// Lifetime insights of a reel, by metric name (`video_insights`); a
+    /// metric Facebook does not return is simply absent.
+    pub async fn insights(
+        &self,
+        video: &str,
+        token: &str,
+        metrics: &[&str],
+    ) -> Result<std::collections::HashMap<String, serde_json::Value>, PlatformError> {
+        let (_, _, v) = self
+            .exchange(self.http.get(format!(
+                "{}/{}/{video}/video_insights?{}",
+                self.graph,
+                self.version,
+                encode(&[
+                    ("metric", &metrics.join(",")),
+                    ("period", "lifetime"),
+                    ("access_token", token)
+                ])
+            )))
+            .await?;
+        Ok(v["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                Some((
+                    d["name"].as_str()?.to_string(),
+                    d["values"][0]["value"].clone(),
+                ))
+            })
+            .collect())
+    }
+
     /// How long to hold back before the next call because the last response
     /// reported the app at 95 % of its budget or more; `None`: go ahead.
     pub fn holdback(&self) -> Option<Duration> {

@@ -244,6 +244,40 @@ impl TikTok {
         Ok(())
     }
 
+    /// Counters of up to 20 posts (Display API `video/query`):
+    /// (id, views, likes, comments, shares).
+    pub async fn query(
+        &self,
+        token: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, Option<u64>, Option<u64>, Option<u64>, Option<u64>)>, PlatformError>
+    {
+        let d = self
+            .call(
+                token,
+                "/v2/video/query/?fields=id,view_count,like_count,comment_count,share_count",
+                serde_json::json!({"filters": {"video_ids": ids}}),
+            )
+            .await?;
+        Ok(d["videos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| {
+                (
+                    x["id"]
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| x["id"].to_string()),
+                    x["view_count"].as_u64(),
+                    x["like_count"].as_u64(),
+                    x["comment_count"].as_u64(),
+                    x["share_count"].as_u64(),
+                )
+            })
+            .collect())
+    }
+
     pub async fn status(
         &self,
         token: &str,

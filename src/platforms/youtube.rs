@@ -291,6 +291,49 @@ impl YouTube {
         })
     }
 
+    /// Lifetime counters of up to 50 videos (`videos.list part=statistics`):
+    /// (id, views, likes, comments), parsed from YouTube's string-typed numbers.
+    pub async fn statistics(
+        &self,
+        token: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, Option<u64>, Option<u64>, Option<u64>)>, PlatformError> {
+        let (status, headers, body) = self
+            .exchange(
+                self.http
+                    .get(format!(
+                        "{}/youtube/v3/videos?part=statistics&id={}",
+                        self.base,
+                        ids.join(",")
+                    ))
+                    .bearer_auth(token),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let count = |x: &serde_json::Value| {
+            x.as_str()
+                .and_then(|s| s.parse().ok())
+                .or_else(|| x.as_u64())
+        };
+        Ok(v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| {
+                let s = &i["statistics"];
+                (
+                    i["id"].as_str().unwrap_or("").to_string(),
+                    count(&s["viewCount"]),
+                    count(&s["likeCount"]),
+                    count(&s["commentCount"]),
+                )
+            })
+            .collect())
+    }
+
     /// Deletes a video (takedown).
     pub async fn delete(&self, token: &str, id: &str) -> Result<(), PlatformError> {
         let (status, headers, body) = self

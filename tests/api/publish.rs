@@ -1017,3 +1017,54 @@ async fn every_connector_survives_every_fault_through_the_publisher() {
         }
     }
 }
+
+#[tokio::test]
+async fn each_connector_fetches_a_posts_metrics_and_absent_figures_stay_absent() {
+    use lantoa::platforms::Platform;
+    use lantoa::platforms::connector::{Connector, Connectors};
+    let e = env().await;
+    let (c, _) = approved_clip(
+        &e,
+        "Số liệu",
+        &["facebook", "youtube", "tiktok", "zalo"],
+        70,
+    )
+    .await;
+    publish_now(&e, c).await;
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    e.app.clock.advance_ms(1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let cs = Connectors::new(&e.app.st.config.platforms);
+    let chans = channel_list(&e.app, e.n.a).await;
+    for p in &done {
+        let ch = chans.iter().find(|x| x.id == p.channel_id).unwrap();
+        let token = channels::open(&e.app.st, ch).unwrap().access_token;
+        let id = p.external_id.clone().unwrap();
+        let platform = Platform::parse(&ch.platform).unwrap();
+        let got = lantoa::with_connector!(cs, platform, k => k.metrics(&token, &ch.external_id, std::slice::from_ref(&id)).await)
+            .unwrap();
+        assert_eq!(got.len(), 1, "{platform:?}: {got:?}");
+        let (gid, m) = &got[0];
+        assert_eq!(gid, &id);
+        assert!(m.views.is_some_and(|v| v > 0), "{platform:?}: {m:?}");
+        match platform {
+            // The Data API has no shares or watch time: absent, not zero.
+            Platform::YouTube => assert!(
+                m.shares.is_none() && m.watch_time_s.is_none() && m.reactions.is_some(),
+                "{m:?}"
+            ),
+            Platform::Facebook => assert!(
+                m.avg_view_s.is_some_and(|s| s >= 4.0)
+                    && m.reactions.is_some()
+                    && m.shares.is_some()
+                    && m.reach.is_none(),
+                "{m:?}"
+            ),
+            Platform::TikTok => assert!(m.shares.is_some() && m.watch_time_s.is_none(), "{m:?}"),
+            Platform::Zalo => assert!(
+                m.shares.is_some() && m.reactions.is_none() && m.comments.is_none(),
+                "{m:?}"
+            ),
+        }
+    }
+}

@@ -232,8 +232,10 @@ pub async fn run(
         };
         let token = random_token();
         let claimed = async {
-            let now = st.now();
             let mut tx = st.db.write().await?;
+            // The time once the write lock is held: waiting for it must not
+            // eat into the lease.
+            let now = st.now();
             let c = jobs::claim(
                 &mut tx,
                 &claim_sql,
@@ -327,9 +329,11 @@ async fn run_one(
             }),
             _ = beat.tick() => {
                 let p = f64::from_bits(progress.load(Ordering::Relaxed));
-                let now = st.now();
                 let alive = async {
                     let mut tx = st.db.write().await?;
+                    // Extended from when the write lock is held, not from
+                    // before waiting for it.
+                    let now = st.now();
                     let ok = jobs::heartbeat(&mut tx, job.id, &token, now + opts.lease_ms, (!p.is_nan()).then_some(p), now).await?;
                     tx.commit().await?;
                     Ok::<_, crate::db::DbError>(ok)

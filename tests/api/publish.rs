@@ -90,6 +90,11 @@ pub(crate) async fn env() -> Env {
     let extra = sandbox(&url);
     let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let app = spawn_app_with(&extra).await;
+    env_on(app, mock).await
+}
+
+/// The network and the four channels on an application pointed at `mock`.
+pub(crate) async fn env_on(app: TestApp, mock: Arc<Mocks>) -> Env {
     let n = app.network().await;
     let mut chans = Vec::new();
     for (p, ext, tok) in [
@@ -137,6 +142,21 @@ pub(crate) async fn approved_clip(
     platforms: &[&str],
     seed: u32,
 ) -> (ClipId, String) {
+    let video = stored_video(&e.app, seed).await;
+    approved_clip_with(e, title, CAPTION, platforms, video).await
+}
+
+const CAPTION: &str = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
+
+/// A clip approved by the editor, targeting `platforms`, whose version is the
+/// stored `(sha256, key)`.
+pub(crate) async fn approved_clip_with(
+    e: &Env,
+    title: &str,
+    caption: &str,
+    platforms: &[&str],
+    (sha, key): (String, String),
+) -> (ClipId, String) {
     let (app, n) = (&e.app, &e.n);
     let now = app.clock.now_ms();
     let mut tx = app.st.db.write().await.unwrap();
@@ -146,7 +166,7 @@ pub(crate) async fn approved_clip(
             agency_id: n.a,
             author_id: n.a_reporter,
             title,
-            caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
+            caption,
             category: "good_deeds",
             political: false,
             now,
@@ -155,7 +175,6 @@ pub(crate) async fn approved_clip(
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let (sha, key) = stored_video(app, seed).await;
     add_version_with(app, c, n.a_reporter, &sha, &key).await;
     save(app, n.a_reporter, n.a, c, |ed| {
         ed.channels = platforms.iter().map(|p| p.to_string()).collect();

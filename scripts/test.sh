@@ -27,10 +27,10 @@ cargo build --quiet --all-targets
 
 if cargo nextest --version >/dev/null 2>&1; then
   run_suite() { cargo nextest run --no-fail-fast; }
-  run_ingest_group() { cargo nextest run --no-fail-fast -E 'test(/uploads::|ingest::|isolation::/)'; }
+  run_ingest_group() { cargo nextest run --no-fail-fast -E 'test(/uploads::|ingest::|isolation::|crash_publish::/)'; }
 else
   run_suite() { cargo test --no-fail-fast; }
-  run_ingest_group() { cargo test --no-fail-fast --test api -- uploads:: ingest:: isolation::; }
+  run_ingest_group() { cargo test --no-fail-fast --test api -- uploads:: ingest:: isolation:: crash_publish::; }
 fi
 
 log "Rust tests on SQLite"
@@ -39,7 +39,7 @@ LANTOA_TEST_DB=sqlite run_suite
 log "Rust tests on PostgreSQL"
 LANTOA_TEST_DB=postgres run_suite
 
-log "ingest tests with S3 storage (in-process S3 server)"
+log "ingest and publishing crash tests with S3 storage (in-process S3 server)"
 LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group
 
 log "browser test on SQLite"

@@ -108,6 +108,23 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 300)]
         requests: usize,
     },
+    /// Publishing fan-out: N approved clips × 4 channels against in-process mock
+    /// platforms; posts/s and per-clip overhead vs the raw connectors.
+    Publish {
+        /// Approved clips to publish at once (each to 4 channels).
+        #[arg(long, default_value_t = 1000)]
+        clips: usize,
+        /// How long each mock platform's processing takes, in milliseconds.
+        #[arg(long, default_value_t = 500)]
+        processing_ms: u64,
+        /// How often a job polls a platform's processing, in milliseconds
+        /// (`LANTOA_PUBLISH_POLL_MS`; production default 3000).
+        #[arg(long, default_value_t = 100)]
+        poll_ms: u64,
+        /// Worker slots of the job runner (and concurrency of the baseline).
+        #[arg(long, default_value_t = 256)]
+        slots: usize,
+    },
     /// Captions per second of the text lint on one core vs NFC + word split, and
     /// false positives on the correct-text corpus.
     Lint {
@@ -241,6 +258,24 @@ pub async fn run(cli: Cli) -> ExitCode {
     if let Command::Bench(BenchCmd::Lint { captions }) = cli.command {
         crate::bench::lint(captions);
         return ExitCode::SUCCESS;
+    }
+    if let Command::Bench(BenchCmd::Publish {
+        clips,
+        processing_ms,
+        poll_ms,
+        slots,
+    }) = cli.command
+    {
+        let o = crate::bench_publish::Options {
+            clips,
+            processing_ms,
+            poll_ms,
+            slots,
+        };
+        return match crate::bench_publish::publish(o).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
     }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,

@@ -192,6 +192,9 @@ impl WorkerOptions {
     }
 }
 
+/// At most this many jobs are claimed in one transaction.
+const CLAIM_BATCH: usize = 32;
+
 fn worker_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
     format!(
@@ -230,42 +233,65 @@ pub async fn run(
             p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
             _ = stop.changed() => break,
         };
-        let token = random_token();
+        // Every free slot is filled in one write transaction: one claim per
+        // transaction made a busy worker fill its slots one turn of the
+        // database's write queue at a time.
+        let mut permits = vec![permit];
+        while permits.len() < CLAIM_BATCH {
+            match slots.clone().try_acquire_owned() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
+            }
+        }
+        let wanted = permits.len();
         let claimed = async {
-            let now = st.now();
             let mut tx = st.db.write().await?;
-            let c = jobs::claim(
-                &mut tx,
-                &claim_sql,
-                &kinds,
-                &name,
-                &token,
-                now + opts.lease_ms,
-                now,
-            )
-            .await?;
+            // The time once the write lock is held: waiting for it must not
+            // eat into the lease.
+            let now = st.now();
+            let mut got = Vec::new();
+            while got.len() < wanted {
+                let token = random_token();
+                match jobs::claim(
+                    &mut tx,
+                    &claim_sql,
+                    &kinds,
+                    &name,
+                    &token,
+                    now + opts.lease_ms,
+                    now,
+                )
+                .await?
+                {
+                    Some(job) => got.push((job, token)),
+                    None => break,
+                }
+            }
             tx.commit().await?;
-            Ok::<_, crate::db::DbError>(c)
+            Ok::<_, crate::db::DbError>(got)
         }
         .await;
         match claimed {
-            Ok(Some(job)) => {
-                let (st, registry, opts, stop) =
-                    (st.clone(), registry.clone(), opts.clone(), stop.clone());
-                running.spawn(async move {
-                    run_one(st, registry, opts, job, token, stop).await;
-                    drop(permit);
-                });
-            }
-            Ok(None) => {
-                drop(permit);
-                tokio::select! {
-                    _ = tokio::time::sleep(opts.idle_poll) => {},
-                    _ = stop.changed() => {},
+            Ok(got) => {
+                let drained = got.len() < wanted;
+                for ((job, token), permit) in got.into_iter().zip(permits) {
+                    let (st, registry, opts, stop) =
+                        (st.clone(), registry.clone(), opts.clone(), stop.clone());
+                    running.spawn(async move {
+                        run_one(st, registry, opts, job, token, stop).await;
+                        drop(permit);
+                    });
+                }
+                // The queue has nothing ready: look again in a while.
+                if drained {
+                    tokio::select! {
+                        _ = tokio::time::sleep(opts.idle_poll) => {},
+                        _ = stop.changed() => {},
+                    }
                 }
             }
             Err(e) => {
-                drop(permit);
+                drop(permits);
                 tracing::warn!(error = %e, "claiming a job failed; retrying");
                 tokio::time::sleep(opts.idle_poll * 4).await;
             }
@@ -327,9 +353,11 @@ async fn run_one(
             }),
             _ = beat.tick() => {
                 let p = f64::from_bits(progress.load(Ordering::Relaxed));
-                let now = st.now();
                 let alive = async {
                     let mut tx = st.db.write().await?;
+                    // Extended from when the write lock is held, not from
+                    // before waiting for it.
+                    let now = st.now();
                     let ok = jobs::heartbeat(&mut tx, job.id, &token, now + opts.lease_ms, (!p.is_nan()).then_some(p), now).await?;
                     tx.commit().await?;
                     Ok::<_, crate::db::DbError>(ok)

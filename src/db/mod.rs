@@ -9,7 +9,10 @@
 //!
 //! Every query runs inside a [`Tx`]. Write transactions on SQLite start with
 //! `BEGIN IMMEDIATE` so that two writers queue on the busy timeout instead of
-//! failing with a stale snapshot.
+//! failing with a stale snapshot. Within one process they first queue in
+//! arrival order on a [`WriteGate`]: SQLite's busy handler lets the writer
+//! that has waited longest sleep longest, so under load a heartbeat could wait
+//! for seconds behind newer writers.
 
 pub mod audit;
 pub mod clips;
@@ -25,6 +28,7 @@ pub mod uploads;
 pub mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPoolOptions, Postgres};
@@ -52,13 +56,25 @@ impl Engine {
 /// A connection pool on one of the two engines.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(Pool<Sqlite>),
+    Sqlite(Pool<Sqlite>, WriteGate),
     Postgres(Pool<Postgres>),
 }
 
+/// This process's SQLite writers, one at a time in arrival order (a fair
+/// queue); other processes are still kept out by SQLite's own lock.
+#[derive(Clone, Debug, Default)]
+pub struct WriteGate(Arc<tokio::sync::Mutex<()>>);
+
+/// How long a writer waits for its turn (as long as SQLite's busy timeout).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
+
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// With its turn at the [`WriteGate`] when it writes.
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -69,7 +85,7 @@ pub enum Tx {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+            $crate::db::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -128,7 +144,7 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriteGate::default()))
         } else {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -142,7 +158,7 @@ impl Db {
 
     pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Sqlite(..) => Engine::Sqlite,
             Db::Postgres(_) => Engine::Postgres,
         }
     }
@@ -150,7 +166,7 @@ impl Db {
     /// A transaction for reading: a consistent snapshot for a page's queries.
     pub async fn read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p, _) => Tx::Sqlite(p.begin().await?, None),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -158,7 +174,13 @@ impl Db {
     /// A transaction that will write. On SQLite it takes the write lock at once.
     pub async fn write(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, gate) => {
+                // The turn first, then a connection: waiting writers hold none.
+                let turn = tokio::time::timeout(WRITE_WAIT, gate.0.clone().lock_owned())
+                    .await
+                    .map_err(|_| DbError::Unavailable("the database is busy".into()))?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -166,7 +188,7 @@ impl Db {
     /// True when a trivial query succeeds.
     pub async fn ping(&self) -> bool {
         let r = match self {
-            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
             Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
         };
         r.is_ok()
@@ -174,7 +196,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -183,7 +205,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -191,7 +213,7 @@ impl Tx {
 
     pub fn engine(&self) -> Engine {
         match self {
-            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Sqlite(..) => Engine::Sqlite,
             Tx::Postgres(_) => Engine::Postgres,
         }
     }

@@ -159,7 +159,7 @@ async fn video_reels(
                 {
                     day.pop_front();
                 }
-                if day.len() >= REELS_PER_DAY {
+                if m.limited() && day.len() >= REELS_PER_DAY {
                     return with_usage(error(
                         StatusCode::BAD_REQUEST,
                         4,

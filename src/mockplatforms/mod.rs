@@ -14,7 +14,7 @@
 //! (`processing_ms`), and a sandbox page at `/` listing what was received.
 //!
 //! Admin endpoints: `POST /__admin/faults {"fault", "count"}`, `GET
-//! /__admin/records`, `GET|POST /__admin/config {"processing_ms"}`, `POST
+//! /__admin/records`, `GET|POST /__admin/config {"processing_ms", "unlimited"}`, `POST
 //! /__admin/oauth {"revoke_all", "access_ttl_s"}`.
 
 pub mod facebook;
@@ -25,7 +25,7 @@ pub mod youtube;
 pub mod zalo;
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -89,6 +89,10 @@ pub struct Mocks {
     /// `PROCESSING_UPLOAD` → `PUBLISH_COMPLETE`, Zalo's conversion and article
     /// creation), in milliseconds. 0 by default.
     pub processing_ms: AtomicU64,
+    /// Whether the platforms' posting limits are lifted (TikTok's inits per
+    /// minute, Facebook's reels per day): for load tests and benchmarks that
+    /// post far more than one account may. Off by default.
+    pub unlimited: AtomicBool,
     pub oauth: oauth::OAuthMock,
     pub youtube: youtube::YouTubeMock,
     pub facebook: facebook::FacebookMock,
@@ -115,6 +119,15 @@ impl Mocks {
 
     pub fn set_processing_ms(&self, ms: u64) {
         self.processing_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Lifts (or restores) the platforms' posting limits.
+    pub fn set_unlimited(&self, on: bool) {
+        self.unlimited.store(on, Ordering::Relaxed);
+    }
+
+    pub(crate) fn limited(&self) -> bool {
+        !self.unlimited.load(Ordering::Relaxed)
     }
 
     /// When something whose processing starts now will be ready.
@@ -252,11 +265,13 @@ async fn records(State(m): State<Shared>) -> impl IntoResponse {
 #[derive(Deserialize)]
 struct Config {
     processing_ms: Option<u64>,
+    unlimited: Option<bool>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
     axum::Json(serde_json::json!({
         "processing_ms": m.processing_ms.load(Ordering::Relaxed),
+        "unlimited": m.unlimited.load(Ordering::Relaxed),
     }))
 }
 
@@ -266,6 +281,9 @@ async fn config_set(
 ) -> impl IntoResponse {
     if let Some(ms) = c.processing_ms {
         m.set_processing_ms(ms);
+    }
+    if let Some(on) = c.unlimited {
+        m.set_unlimited(on);
     }
     axum::http::StatusCode::NO_CONTENT
 }

@@ -94,12 +94,18 @@ impl std::fmt::Display for PlatformError {
     }
 }
 
-/// The HTTP client every connector uses (uploads may take minutes).
+/// The HTTP client every connector uses (uploads may take minutes): one per
+/// process, shared (a clone shares its connection pool). Building one loads
+/// and parses the system's root certificates, which cost more CPU than the
+/// rest of a publish job when each job built four.
 pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(600))
-        .build()
-        .unwrap_or_default()
+    static CLIENT: std::sync::LazyLock<reqwest::Client> = std::sync::LazyLock::new(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(600))
+            .build()
+            .unwrap_or_default()
+    });
+    CLIENT.clone()
 }
 
 impl PlatformError {

@@ -121,6 +121,18 @@ pub fn test_config_with(
     s3: Option<&str>,
     extra: &[(&str, &str)],
 ) -> Config {
+    let env = test_env(data_dir, database_url, s3, extra);
+    Config::from_sources(None, &env).expect("test config")
+}
+
+/// The `LANTOA_*` variables of a test instance (what a `lantoa` child process
+/// of the test needs to share its database, storage and settings).
+pub fn test_env(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    s3: Option<&str>,
+    extra: &[(&str, &str)],
+) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = [
         ("LANTOA_DATA_DIR", data_dir.display().to_string()),
         ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
@@ -144,7 +156,7 @@ pub fn test_config_with(
     for (k, v) in extra {
         env.insert(k.to_string(), v.to_string());
     }
-    Config::from_sources(None, &env).expect("test config")
+    env
 }
 
 /// A fresh database URL for one test (and the guard that drops it).
@@ -178,6 +190,25 @@ pub async fn spawn_app() -> TestApp {
 
 /// An application with extra settings (`LANTOA_*` name, value).
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let mut app = state_with(extra).await;
+    let srv = Application::bind(app.st.clone()).await.unwrap();
+    app.addr = format!("http://{}", srv.addr);
+    let (tx, rx) = oneshot::channel::<()>();
+    app.server = Some(tokio::spawn(async move {
+        let _ = srv
+            .run(async move {
+                let _ = rx.await;
+            })
+            .await;
+    }));
+    app.stop = Some(tx);
+    app
+}
+
+/// The application's state (database, storage, keys) with extra settings, but
+/// no server and no in-process worker: jobs wait for a `lantoa worker` the test
+/// starts itself. `addr` is empty.
+pub async fn state_with(extra: &[(&str, &str)]) -> TestApp {
     // Warnings and errors of the app show in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
@@ -201,18 +232,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         Arc::new(clock.clone()) as Arc<dyn Clock>,
         store,
     );
-    let app = Application::bind(st.clone()).await.unwrap();
-    let addr = format!("http://{}", app.addr);
-    let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = app
-            .run(async move {
-                let _ = rx.await;
-            })
-            .await;
-    });
     TestApp {
-        addr,
+        addr: String::new(),
         st,
         clock,
         data_dir,
@@ -222,8 +243,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        stop: Some(tx),
-        server: Some(server),
+        stop: None,
+        server: None,
         _pg: pg,
     }
 }
@@ -276,6 +297,21 @@ impl TestApp {
         if let Some(h) = self.server.take() {
             let _ = h.await;
         }
+    }
+
+    /// The `LANTOA_*` variables this instance runs with.
+    pub fn env_vars(&self) -> BTreeMap<String, String> {
+        let extra: Vec<(&str, &str)> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        test_env(
+            self.data_dir.path(),
+            &self.database_url,
+            self.s3.as_deref(),
+            &extra,
+        )
     }
 
     pub fn url(&self, path: &str) -> String {

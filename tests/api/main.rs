@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod cli;
+mod crash_publish;
 mod helpers;
 mod ingest;
 mod isolation;

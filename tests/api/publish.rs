@@ -86,7 +86,13 @@ pub(crate) async fn add_channel(
 }
 
 pub(crate) async fn env() -> Env {
-    let mut e = bare_env().await;
+    let (app, mock) = sandboxed_app().await;
+    env_on(app, mock).await
+}
+
+/// The network and the four channels on an application pointed at `mock`.
+pub(crate) async fn env_on(app: TestApp, mock: Arc<Mocks>) -> Env {
+    let mut e = bare_on(app, mock).await;
     for (p, ext, tok) in [
         ("facebook", "1029384756", "EAAsandboxpagetoken"),
         ("youtube", "UCsandbox", "ya29.sandbox"),
@@ -101,10 +107,11 @@ pub(crate) async fn env() -> Env {
 
 /// The app and the mocks, with no channel connected yet.
 pub(crate) async fn bare_env() -> Env {
-    let (url, mock) = mock().await;
-    let extra = sandbox(&url);
-    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = spawn_app_with(&extra).await;
+    let (app, mock) = sandboxed_app().await;
+    bare_on(app, mock).await
+}
+
+async fn bare_on(app: TestApp, mock: Arc<Mocks>) -> Env {
     let n = app.network().await;
     Env {
         app,
@@ -112,6 +119,14 @@ pub(crate) async fn bare_env() -> Env {
         n,
         channels: Vec::new(),
     }
+}
+
+/// An application whose platforms are the mocks.
+async fn sandboxed_app() -> (TestApp, Arc<Mocks>) {
+    let (url, mock) = mock().await;
+    let extra = sandbox(&url);
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    (spawn_app_with(&extra).await, mock)
 }
 
 /// A small real video in the store and its SHA-256.
@@ -140,6 +155,21 @@ pub(crate) async fn approved_clip(
     platforms: &[&str],
     seed: u32,
 ) -> (ClipId, String) {
+    let video = stored_video(&e.app, seed).await;
+    approved_clip_with(e, title, CAPTION, platforms, video).await
+}
+
+const CAPTION: &str = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
+
+/// A clip approved by the editor, targeting `platforms`, whose version is the
+/// stored `(sha256, key)`.
+pub(crate) async fn approved_clip_with(
+    e: &Env,
+    title: &str,
+    caption: &str,
+    platforms: &[&str],
+    (sha, key): (String, String),
+) -> (ClipId, String) {
     let (app, n) = (&e.app, &e.n);
     let now = app.clock.now_ms();
     let mut tx = app.st.db.write().await.unwrap();
@@ -149,7 +179,7 @@ pub(crate) async fn approved_clip(
             agency_id: n.a,
             author_id: n.a_reporter,
             title,
-            caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
+            caption,
             category: "good_deeds",
             political: false,
             now,
@@ -158,7 +188,6 @@ pub(crate) async fn approved_clip(
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let (sha, key) = stored_video(app, seed).await;
     add_version_with(app, c, n.a_reporter, &sha, &key).await;
     save(app, n.a_reporter, n.a, c, |ed| {
         ed.channels = platforms.iter().map(|p| p.to_string()).collect();

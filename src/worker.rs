@@ -25,6 +25,8 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     let u = crate::service::uploads::expire(st).await?;
     // Approvals not used in time expire and send their clips back to review.
     let e = crate::service::review::expire_approvals(st).await?;
+    // Staged copies a killed worker left behind.
+    let p = crate::service::publish::purge_staged(st).await;
     // Tokens that expire soon are refreshed; dead ones mark their channel.
     let r = crate::service::channels::refresh_due(st).await?;
     {
@@ -32,7 +34,7 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
         crate::db::publishing::purge_rate_events(&mut tx, now - 2 * 86_400_000).await?;
         tx.commit().await?;
     }
-    Ok((s, a + u as u64 + e as u64 + r as u64))
+    Ok((s, a + u as u64 + e as u64 + r as u64 + p as u64))
 }
 
 /// Runs the job runner and housekeeping until `stop` turns true.

@@ -358,7 +358,7 @@ async fn video(
         "uploading_phase": {"status": if done { "complete" } else { "in_progress" },
                             "bytes_transfered": r.received, "source_file_size": r.total},
         "processing_phase": {"status": if processing { "in_progress" } else { phase(live) }},
-        "publishing_phase": {"status": phase(live),
+        "publishing_phase": {"status": if processing { "in_progress" } else { phase(live) },
                              "publish_status": if live { "published" } else { "draft" }},
     }});
     with_usage(axum::Json(body).into_response())

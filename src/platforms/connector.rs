@@ -50,7 +50,19 @@ pub struct Handle {
     /// The platform accepted the final call.
     #[serde(default)]
     pub finished: bool,
+    /// Zalo: how many times the article listing was searched, after a lost
+    /// create answer, before creating again (the listing may lag).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lookups: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Listing searches before a Zalo article whose create answer was lost is
+/// created again.
+const ZALO_LOOKUPS: u32 = 5;
 
 /// What one upload carries.
 pub struct Post<'a> {
@@ -324,7 +336,10 @@ impl Connector for FacebookConnector {
         if !h.finished {
             // Finish only when Facebook says publishing has not started: a
             // finish that timed out but arrived is never sent twice.
-            if s.publishing == "not_started" || s.publishing.is_empty() {
+            let untouched = (s.publishing == "not_started" || s.publishing.is_empty())
+                && !matches!(s.video_status.as_str(), "processing" | "ready")
+                && s.processing != "in_progress";
+            if untouched {
                 let caption = p.description;
                 self.api
                     .finish(p.account, p.token, &video, caption, &cut(p.title, 255))
@@ -567,6 +582,16 @@ impl Connector for ZaloConnector {
                     return Ok(Next::Done {
                         url: zalo_url(p.account, &id),
                         id,
+                    });
+                }
+                // Not listed (yet: the listing may lag behind a create that
+                // did arrive): look again a few times before creating.
+                if h.lookups < ZALO_LOOKUPS {
+                    tokio::time::sleep(self.poll).await;
+                    h.lookups += 1;
+                    return Ok(Next::Save {
+                        handle: h,
+                        state: "processing",
                     });
                 }
             } else {

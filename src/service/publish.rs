@@ -335,6 +335,29 @@ async fn stage(
     Ok(Staged { path, size, sha256 })
 }
 
+/// Removes staged copies a killed worker left behind (older than a day; a
+/// running job's copy is minutes old). Returns how many.
+pub async fn purge_staged(st: &AppState) -> usize {
+    let dir = st.config.data_dir.join("tmp").join("publish");
+    let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
+        return 0;
+    };
+    let mut n = 0;
+    while let Ok(Some(e)) = rd.next_entry().await {
+        let old = e
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(86_400));
+        if old && tokio::fs::remove_file(e.path()).await.is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Why a publication was refused at the moment of upload.
 async fn refuse(
     st: &AppState,

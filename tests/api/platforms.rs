@@ -515,6 +515,77 @@ mod zalo {
         assert!(records(&m)[0].deleted);
     }
 
+    /// A create whose answer was lost: the connector finds the article it made
+    /// instead of creating a second; with none made, it looks a few times and
+    /// then creates one.
+    #[tokio::test]
+    async fn a_lost_create_answer_never_makes_a_second_article() {
+        use lantoa::platforms::connector::{Connector, Connectors, Handle, Next, Post};
+        let (base, m) = mock().await;
+        let z = Zalo::new(&base);
+        let mut cfg = lantoa::config::Platforms::default();
+        cfg.sandbox(&base);
+        cfg.set("publish_poll_ms", "5");
+        let cs = Connectors::new(&cfg);
+        let (f, _) = file(200_000);
+        let ready = |title: &'static str| {
+            let z = &z;
+            let f = &f;
+            async move {
+                let up = z.upload_video(OA, f.path(), "clip.mp4").await.unwrap();
+                let mut video = None;
+                while video.is_none() {
+                    video = z.verify_video(OA, &up).await.unwrap().video_id;
+                }
+                (up, video.unwrap(), title)
+            }
+        };
+        let quiet = |_: f64| {};
+        for create_first in [true, false] {
+            let (up, video, title) = ready(if create_first {
+                "Đã tạo"
+            } else {
+                "Chưa tạo"
+            })
+            .await;
+            if create_first {
+                // The create reached Zalo; its answer (the token) was lost.
+                z.create_article(OA, title, "", &video, "").await.unwrap();
+            }
+            let before = records(&m).len();
+            let mut h = Handle {
+                upload_token: Some(up),
+                video_id: Some(video),
+                uploaded: true,
+                finishing: true,
+                ..Handle::default()
+            };
+            let post = Post {
+                account: "oa",
+                account_name: "oa",
+                token: OA,
+                file: f.path(),
+                size: 200_000,
+                title,
+                description: "",
+                tags: &[],
+                progress: &quiet,
+            };
+            let done = loop {
+                match cs.zalo.step(&post, &h).await.unwrap() {
+                    Next::Save { handle, .. } => h = handle,
+                    Next::Wait(d) => tokio::time::sleep(d).await,
+                    Next::Done { id, .. } => break id,
+                }
+            };
+            let after = records(&m);
+            let made: Vec<_> = after.iter().filter(|r| r.title == title).collect();
+            assert_eq!(made.len(), 1, "{title}: {after:#?}");
+            assert_eq!(made[0].id, done);
+            assert_eq!(after.len(), before + usize::from(!create_first));
+        }
+    }
+
     #[tokio::test]
     async fn errors_arrive_with_http_200_and_are_classified() {
         let (base, m) = mock().await;

@@ -59,6 +59,17 @@ pub struct Options {
     pub processing_ms: u64,
     pub poll_ms: u64,
     pub slots: usize,
+    /// Clips approved per second ("publish now" spread evenly); 0: all at once.
+    pub rate: f64,
+}
+
+/// When clip `i` is asked for, from the start of the run.
+fn start_of(i: usize, rate: f64) -> Duration {
+    if rate > 0.0 {
+        Duration::from_secs_f64(i as f64 / rate)
+    } else {
+        Duration::ZERO
+    }
 }
 
 struct Seeded {
@@ -294,6 +305,7 @@ async fn raw(
     cs: Arc<Connectors>,
     slots: usize,
     floor_ms: f64,
+    rate: f64,
 ) -> anyhow::Result<Figures> {
     let gate = Arc::new(Semaphore::new(slots.max(1)));
     let t0 = Instant::now();
@@ -302,7 +314,9 @@ async fn raw(
         for (platform, ext, token) in CHANNELS {
             let (gate, cs) = (gate.clone(), cs.clone());
             let (file, title, caption) = (file.clone(), title.clone(), caption.clone());
+            let start = start_of(i, rate);
             tasks.spawn(async move {
+                tokio::time::sleep_until((t0 + start).into()).await;
                 let _turn = gate.acquire_owned().await?;
                 let platform =
                     Platform::parse(platform).ok_or_else(|| anyhow::anyhow!("platform"))?;
@@ -329,7 +343,7 @@ async fn raw(
                         Next::Done { .. } => break,
                     }
                 }
-                Ok::<_, anyhow::Error>((i, t0.elapsed()))
+                Ok::<_, anyhow::Error>((i, t0.elapsed().saturating_sub(start)))
             });
         }
     }
@@ -352,7 +366,7 @@ async fn raw(
 }
 
 /// Lantoa: the job runner working, `publish_now` for every clip at once.
-async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64) -> anyhow::Result<Figures> {
+async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::Result<Figures> {
     let st = &s.st;
     let mut opts = crate::jobs::WorkerOptions::from_config(&st.config);
     opts.slots = slots;
@@ -369,9 +383,12 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64) -> anyhow::Result<Figur
     let actor = p.actor("bench");
     let t0 = st.now();
     let mut calls = tokio::task::JoinSet::new();
-    for (c, ..) in &s.clips {
+    let began = Instant::now();
+    for (i, (c, ..)) in s.clips.iter().enumerate() {
         let (st, p, actor, c, agency) = (st.clone(), p.clone(), actor.clone(), *c, s.agency);
+        let start = start_of(i, rate);
         calls.spawn(async move {
+            tokio::time::sleep_until((began + start).into()).await;
             let at = st.now();
             publish::publish_now(&st, &actor, &p, agency, c)
                 .await
@@ -493,12 +510,21 @@ pub async fn publish(o: Options) -> anyhow::Result<()> {
         seeding.as_secs_f64()
     );
     println!(
-        "  overhead per clip = \"publish now\" → all four confirmed, less {floor_ms:.0} ms of processing."
+        "  overhead per clip = \"publish now\" → all four confirmed, less {floor_ms:.0} ms of processing;"
     );
+    if o.rate > 0.0 {
+        println!(
+            "  clips approved at a steady {:.1} per second ({:.0} posts/s offered), not all at once.",
+            o.rate,
+            o.rate * 4.0
+        );
+    } else {
+        println!("  every clip asked for at the same instant (the median includes queueing).");
+    }
 
     let cs = Arc::new(Connectors::new(&st.config.platforms));
-    let base_fig = raw(&seeded, cs, o.slots, floor_ms).await?;
-    let lan = lantoa(&seeded, o.slots, floor_ms).await?;
+    let base_fig = raw(&seeded, cs, o.slots, floor_ms, o.rate).await?;
+    let lan = lantoa(&seeded, o.slots, floor_ms, o.rate).await?;
     let received = mocks.records.lock().map(|r| r.len()).unwrap_or(0);
     anyhow::ensure!(
         received == 2 * total,

@@ -124,6 +124,9 @@ pub enum BenchCmd {
         /// Worker slots of the job runner (and concurrency of the baseline).
         #[arg(long, default_value_t = 256)]
         slots: usize,
+        /// Clips per second asked for "publish now", spread evenly (0: all at once).
+        #[arg(long, default_value_t = 0.0)]
+        rate: f64,
     },
     /// Captions per second of the text lint on one core vs NFC + word split, and
     /// false positives on the correct-text corpus.
@@ -264,6 +267,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         processing_ms,
         poll_ms,
         slots,
+        rate,
     }) = cli.command
     {
         let o = crate::bench_publish::Options {
@@ -271,6 +275,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             processing_ms,
             poll_ms,
             slots,
+            rate,
         };
         return match crate::bench_publish::publish(o).await {
             Ok(()) => ExitCode::SUCCESS,

@@ -27,8 +27,19 @@
     follow(sync[0], sync[1]);
     follow(sync[1], sync[0]);
     var play = document.getElementById("sync-play"), pause = document.getElementById("sync-pause");
-    if (play) play.addEventListener("click", function () { sync[0].play().catch(function () {}); });
-    if (pause) pause.addEventListener("click", function () { sync[0].pause(); });
+    // The buttons start and stop both players themselves, at the same time,
+    // rather than relying on one player's event reaching the other.
+    if (play) play.addEventListener("click", function () {
+      busy = true;
+      sync[1].currentTime = sync[0].currentTime;
+      sync.forEach(function (v) { v.play().catch(function () {}); });
+      setTimeout(function () { busy = false; }, 0);
+    });
+    if (pause) pause.addEventListener("click", function () {
+      busy = true;
+      sync.forEach(function (v) { v.pause(); });
+      setTimeout(function () { busy = false; }, 0);
+    });
   }
 
   // Edit lock: taken on the first change, refreshed every minute while the page is open.

@@ -209,12 +209,15 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       await page.evaluate(() => { document.querySelectorAll('video.sync')[0].currentTime = 2; });
       await page.waitForFunction(() => document.querySelectorAll('video.sync')[1].currentTime > 1.9);
       await page.locator('#sync-play').click();
-      await page.waitForTimeout(1200);
-      const [a, b, paused] = await page.evaluate(() => {
+      // Both play (headless Chromium may take a moment to start the second).
+      await page.waitForFunction(() => {
         const v = [...document.querySelectorAll('video.sync')];
-        return [v[0].currentTime, v[1].currentTime, v[1].paused];
+        return !v[0].paused && !v[1].paused && v[0].currentTime > 2.5;
+      }, null, { timeout: 10_000, polling: 100 });
+      const [a, b] = await page.evaluate(() => {
+        const v = [...document.querySelectorAll('video.sync')];
+        return [v[0].currentTime, v[1].currentTime];
       });
-      assert.ok(!paused, 'the second player plays too');
       assert.ok(a > 2.5 && Math.abs(a - b) < 0.35, `players in sync: ${a} vs ${b}`);
       await page.locator('#sync-pause').click();
     }, { failureScreenshot: 'review-head.png' });

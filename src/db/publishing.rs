@@ -374,6 +374,19 @@ pub async fn waiting_on(tx: &mut Tx, channel: ChannelId) -> DbResult<Vec<Publica
 
 // ---- Rate windows ----------------------------------------------------------------
 
+/// Holds the bucket for the rest of the transaction, so two workers never
+/// both see room for the last call (PostgreSQL; SQLite's write transaction
+/// already excludes every other writer).
+pub async fn lock_bucket(tx: &mut Tx, bucket: &str) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(bucket)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The times of the calls in `bucket` since `since`, oldest first.
 pub async fn rate_window(tx: &mut Tx, bucket: &str, since: i64) -> DbResult<Vec<i64>> {
     Ok(on_tx!(tx, c => sqlx::query_as::<_, (i64,)>(

@@ -439,6 +439,7 @@ async fn pace(
     };
     let now = st.now();
     let mut tx = st.db.write().await?;
+    pdb::lock_bucket(&mut tx, &bucket).await?;
     let seen = pdb::rate_window(&mut tx, &bucket, now - window).await?;
     if seen.len() as i64 >= max.max(1) {
         let idx = seen.len() - max.max(1) as usize;

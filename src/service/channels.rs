@@ -357,17 +357,23 @@ pub async fn access_token(
 /// Marks a channel as needing reconnection and tells the agency's admins and
 /// head, once per outage.
 pub async fn needs_reconnect(st: &AppState, ch: &Channel, why: &str) -> Result<()> {
-    let now = st.now();
     let mut tx = st.db.write().await?;
-    if pdb::set_status(&mut tx, ch.id, "needs_reconnect", Some(why), now).await? {
-        audit(&mut tx, &super::review::system_actor(), Some(ch.agency_id), "channel.needs_reconnect", "channel", ch.id,
+    mark_needs_reconnect(&mut tx, ch, why, st.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`needs_reconnect`] inside the caller's transaction, so the channel's
+/// state and the work it stops change together.
+pub async fn mark_needs_reconnect(tx: &mut Tx, ch: &Channel, why: &str, now: i64) -> Result<()> {
+    if pdb::set_status(tx, ch.id, "needs_reconnect", Some(why), now).await? {
+        audit(tx, &super::review::system_actor(), Some(ch.agency_id), "channel.needs_reconnect", "channel", ch.id,
             json!({"before": {"status": ch.status}, "after": {"status": "needs_reconnect"}, "reason": why}), now).await?;
-        for u in managers(&mut tx, ch.agency_id).await? {
-            crate::db::review::notify(&mut tx, u, ch.agency_id, None, "channel_reconnect",
+        for u in managers(tx, ch.agency_id).await? {
+            crate::db::review::notify(tx, u, ch.agency_id, None, "channel_reconnect",
                 &json!({"from": format!("{} · {}", Platform::parse(&ch.platform).map_or("", |p| p.label()), ch.name), "note": why}).to_string(), now).await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -790,8 +790,8 @@ async fn fail(
             }
         }
         ErrorClass::Reconnect => {
-            crate::service::channels::needs_reconnect(st, ch, &e.message).await?;
             let mut tx = st.db.write().await?;
+            crate::service::channels::mark_needs_reconnect(&mut tx, ch, &e.message, now).await?;
             pdb::set_error(&mut tx, pb.id, "", "reconnect", &e.code, &e.message, now).await?;
             tx.commit().await?;
             Err(JobError::Later {

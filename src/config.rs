@@ -13,6 +13,9 @@ use serde::Deserialize;
 #[error("{0}")]
 pub struct ConfigError(pub String);
 
+/// The time zone of agencies that name none (Vietnam, UTC+7).
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Human,
@@ -60,6 +63,8 @@ pub struct Config {
     pub max_open_uploads_per_user: i64,
     /// Hours an unfinished upload is kept before it expires.
     pub upload_expiry_hours: i64,
+    /// Days raw metric snapshots are kept (the daily rollups are kept for good).
+    pub metrics_retention_days: i64,
     /// ffmpeg processes one Lantoa process runs at once (media work is CPU-bound).
     pub max_ffmpeg_processes: i64,
     /// Make a loudness-corrected copy (−14 LUFS, −1 dBTP; video copied) when a
@@ -352,6 +357,7 @@ struct FileConfig {
     max_upload_bytes: Option<i64>,
     max_open_uploads_per_user: Option<i64>,
     upload_expiry_hours: Option<i64>,
+    metrics_retention_days: Option<i64>,
     max_ffmpeg_processes: Option<i64>,
     normalize_loudness: Option<bool>,
     smtp_url: Option<String>,
@@ -403,6 +409,11 @@ const SETTINGS: &[(&str, &str, bool)] = &[
         false,
     ),
     ("upload_expiry_hours", "LANTOA_UPLOAD_EXPIRY_HOURS", false),
+    (
+        "metrics_retention_days",
+        "LANTOA_METRICS_RETENTION_DAYS",
+        false,
+    ),
     ("max_ffmpeg_processes", "LANTOA_MAX_FFMPEG_PROCESSES", false),
     ("normalize_loudness", "LANTOA_NORMALIZE_LOUDNESS", false),
     ("smtp_url", "LANTOA_SMTP_URL", false),
@@ -514,8 +525,7 @@ impl Config {
             Some(u) => parse_storage(u.trim())?,
         };
 
-        let time_zone =
-            pick("time_zone", fc.time_zone).unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
+        let time_zone = pick("time_zone", fc.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
         if jiff::tz::TimeZone::get(&time_zone).is_err() {
             return Err(bad(
                 "time_zone",
@@ -669,6 +679,13 @@ impl Config {
                 72,
                 1,
                 24 * 365,
+            )?,
+            metrics_retention_days: pick_num(
+                "metrics_retention_days",
+                fc.metrics_retention_days,
+                400,
+                7,
+                3650,
             )?,
             max_ffmpeg_processes: pick_num(
                 "max_ffmpeg_processes",

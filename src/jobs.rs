@@ -111,6 +111,10 @@ impl Registry {
                 crate::service::publish::REMOVE_JOB,
                 crate::service::publish::run_removal,
             )
+            .with(
+                crate::insights::collect::METRICS_JOB,
+                crate::insights::collect::run,
+            )
     }
 }
 

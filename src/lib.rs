@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ingest;
+pub mod insights;
 pub mod jobs;
 pub mod keys;
 pub mod lint;

@@ -29,12 +29,15 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     let p = crate::service::publish::purge_staged(st).await;
     // Tokens that expire soon are refreshed; dead ones mark their channel.
     let r = crate::service::channels::refresh_due(st).await?;
+    // Published posts whose figures are due; raw snapshots past retention.
+    let m = crate::insights::collect::queue_due(st).await?;
+    let _ = crate::insights::collect::purge(st).await?;
     {
         let mut tx = st.db.write().await?;
         crate::db::publishing::purge_rate_events(&mut tx, now - 2 * 86_400_000).await?;
         tx.commit().await?;
     }
-    Ok((s, a + u as u64 + e as u64 + r as u64 + p as u64))
+    Ok((s, a + u as u64 + e as u64 + r as u64 + p as u64 + m as u64))
 }
 
 /// Runs the job runner and housekeeping until `stop` turns true.

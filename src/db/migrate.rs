@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "publishing",
         sql: include_str!("../../migrations/0005_publishing.sql"),
     },
+    Migration {
+        version: 6,
+        name: "insights",
+        sql: include_str!("../../migrations/0006_insights.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

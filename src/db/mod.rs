@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod clips;
+pub mod insights;
 pub mod jobs;
 pub mod migrate;
 pub mod orgs;

@@ -714,6 +714,7 @@ async fn done(
     }
     audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.published", "publication", pb.id,
         json!({"clip": clip.id, "after": {"state": "published", "external_id": id, "url": url, "late_ms": late}}), now).await?;
+    crate::insights::collect::on_published(&mut tx, pb, clip, now).await?;
     let fresh = clips::get_any(&mut tx, clip.id)
         .await?
         .ok_or(Error::NotFound)?;

@@ -7,6 +7,7 @@ mod cli;
 mod crash_publish;
 mod helpers;
 mod ingest;
+mod insights;
 mod isolation;
 mod jobs;
 mod lint_cli;

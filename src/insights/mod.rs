@@ -1,0 +1,7 @@
+//! Insights: the figures of published posts, their rollups, reports, charts
+//! and exports.
+//!
+//! Metric mapping (each platform's figure behind each normalised one) is
+//! documented in `docs/metrics.md`.
+pub mod collect;
+pub mod rollup;

@@ -51,7 +51,7 @@ pub fn next_fetch(published_at: i64, now: i64) -> Option<i64> {
 
 /// How long a channel waits after `failures` failed fetches in a row.
 pub fn backoff_ms(failures: i64) -> i64 {
-    (5 * 60_000i64 << failures.clamp(0, 12)).min(6 * HOUR)
+    ((5 * 60_000i64) << failures.clamp(0, 12)).min(6 * HOUR)
 }
 
 /// The normalised figures of a platform's answer, in rollup order.

@@ -91,10 +91,11 @@ pub async fn ingest(tx: &mut Tx, zones: &mut Zones, mut snaps: Vec<Snapshot>) ->
         .map(|p| (p.publication_id, p))
         .collect();
     let mut tzs = HashMap::new();
-    for p in posts.values() {
-        if !tzs.contains_key(&p.agency_id) {
-            tzs.insert(p.agency_id, zones.get(tx, p.agency_id).await?);
-        }
+    let mut agencies: Vec<OrgId> = posts.values().map(|p| p.agency_id).collect();
+    agencies.sort();
+    agencies.dedup();
+    for a in agencies {
+        tzs.insert(a, zones.get(tx, a).await?);
     }
 
     let mut out = Ingested::default();

@@ -3,6 +3,9 @@
 //! batches that interleave posts), and collection from the mock platforms
 //! through the worker, with failures backing off on the channel's health.
 
+// Figures are compared index by index across several arrays.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::BTreeMap;
 
 use crate::helpers::{TestApp, state_with};

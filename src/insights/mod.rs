@@ -4,4 +4,5 @@
 //! Metric mapping (each platform's figure behind each normalised one) is
 //! documented in `docs/metrics.md`.
 pub mod collect;
+pub mod report;
 pub mod rollup;

@@ -1,0 +1,682 @@
+//! The questions an editor-in-chief asks, answered from the rollups only.
+//!
+//! A report covers a period of local days and compares it with the period of
+//! the same length just before. "Wide" (output and reach over time) reads the
+//! channel days: what every post gained on each day of the period. The other
+//! reports look at the posts *published* in the period and their figures to
+//! date (their latest snapshot), which is how editors judge a month's work.
+//! A figure no post gave stays `None` ("không có"), never 0.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::db::Tx;
+use crate::db::insights::{self as idb, ChannelDay, ClipTiming, Counters, Post};
+use crate::domain::{ChannelId, ClipId, OrgId, UserId};
+use crate::error::Result;
+
+/// Whose figures: one agency's, or every agency's (the overseer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Agency(OrgId),
+    Province,
+}
+
+impl Scope {
+    fn agency(self) -> Option<OrgId> {
+        match self {
+            Scope::Agency(a) => Some(a),
+            Scope::Province => None,
+        }
+    }
+}
+
+/// Local days `[from, to)` (days since 1970-01-01 in the viewer's zone).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Days {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Days {
+    pub fn len(self) -> i64 {
+        self.to - self.from
+    }
+    pub fn is_empty(self) -> bool {
+        self.to <= self.from
+    }
+    /// The period of the same length just before.
+    pub fn previous(self) -> Days {
+        Days {
+            from: self.from - self.len(),
+            to: self.from,
+        }
+    }
+    /// The instants `[start, end)` the days cover in a time zone.
+    pub fn instants(self, tz: &TimeZone) -> (i64, i64) {
+        (day_start(tz, self.from), day_start(tz, self.to))
+    }
+}
+
+/// The calendar date of a local day number.
+pub fn date_of(day: i64) -> Date {
+    Date::new(1970, 1, 1)
+        .ok()
+        .and_then(|d| d.checked_add(jiff::Span::new().days(day)).ok())
+        .unwrap_or_default()
+}
+
+/// The local day number of a date.
+pub fn day_of(d: Date) -> i64 {
+    Date::new(1970, 1, 1)
+        .ok()
+        .and_then(|e| e.until(d).ok())
+        .map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// The instant a local day starts.
+pub fn day_start(tz: &TimeZone, day: i64) -> i64 {
+    date_of(day)
+        .to_zoned_datetime(tz.clone())
+        .map_or(day * 86_400_000, |z| z.timestamp().as_millisecond())
+}
+
+/// Median of some values (`None` when there are none).
+pub fn median(v: &mut [f64]) -> Option<f64> {
+    percentile(v, 0.5)
+}
+
+/// The `q` quantile (0–1) by linear interpolation between closest ranks.
+pub fn percentile(v: &mut [f64], q: f64) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
+/// A post's completion rate: average view time over its length, at most 1.
+pub fn completion(p: &Post) -> Option<f64> {
+    match (p.latest[idb::AVG_VIEW], p.duration_s) {
+        (Some(a), Some(d)) if d > 0.0 => Some((a / d).min(1.0)),
+        _ => None,
+    }
+}
+
+/// Reactions, comments and shares together (`None` if none is given).
+pub fn engagement(c: &Counters) -> Option<f64> {
+    let parts = [c[idb::REACTIONS], c[idb::COMMENTS], c[idb::SHARES]];
+    parts
+        .iter()
+        .any(Option::is_some)
+        .then(|| parts.iter().flatten().sum())
+}
+
+fn add(a: &mut Counters, b: &Counters) {
+    for (x, y) in a.iter_mut().zip(b) {
+        if let Some(y) = y {
+            *x = Some(x.unwrap_or(0.0) + y);
+        }
+    }
+}
+
+// ---- Wide: output and reach over time --------------------------------------
+
+/// Totals of a period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub posts: i64,
+    /// Gained in the period, [`idb::METRICS`] order (no `avg_view_s`).
+    pub gained: Counters,
+}
+
+/// Each channel's days in the period, and totals against the period before.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wide {
+    pub days: Days,
+    /// Channel → one entry per day of the period (absent days: 0 posts, no gains).
+    pub per_channel: BTreeMap<ChannelId, Vec<Totals>>,
+    pub agency_of: HashMap<ChannelId, OrgId>,
+    pub total: Totals,
+    pub previous: Totals,
+}
+
+pub async fn wide(tx: &mut Tx, scope: Scope, days: Days) -> Result<Wide> {
+    let prev = days.previous();
+    let rows = idb::channel_days(tx, scope.agency(), prev.from, days.to).await?;
+    Ok(wide_of(&rows, days))
+}
+
+fn wide_of(rows: &[ChannelDay], days: Days) -> Wide {
+    let mut w = Wide {
+        days,
+        ..Wide::default()
+    };
+    let n = days.len().max(0) as usize;
+    for r in rows {
+        let t = if r.day >= days.from {
+            &mut w.total
+        } else {
+            &mut w.previous
+        };
+        t.posts += r.posts;
+        add(&mut t.gained, &r.gained);
+        w.agency_of.insert(r.channel_id, r.agency_id);
+        if r.day >= days.from && r.day < days.to {
+            let series = w
+                .per_channel
+                .entry(r.channel_id)
+                .or_insert_with(|| vec![Totals::default(); n]);
+            let slot = &mut series[(r.day - days.from) as usize];
+            slot.posts += r.posts;
+            add(&mut slot.gained, &r.gained);
+        }
+    }
+    w
+}
+
+// ---- Fast: from upload to approval to publication ----------------------------
+
+/// One step of a clip's way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Upload to submission (preparing).
+    Prepare,
+    /// Submission to the last approval (review and approval).
+    Approve,
+    /// Approval to the first post (waiting to go out).
+    Publish,
+}
+
+impl Step {
+    pub const ALL: [Step; 3] = [Step::Prepare, Step::Approve, Step::Publish];
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Prepare => "prepare",
+            Step::Approve => "approve",
+            Step::Publish => "publish",
+        }
+    }
+    /// The step's duration for a clip, in milliseconds.
+    pub fn of(self, t: &ClipTiming) -> Option<i64> {
+        let (a, b) = match self {
+            Step::Prepare => (Some(t.uploaded_at), t.submitted_at),
+            Step::Approve => (t.submitted_at, t.approved_at),
+            Step::Publish => (t.approved_at, Some(t.published_at)),
+        };
+        Some((b? - a?).max(0))
+    }
+}
+
+/// Medians and 90th percentiles of each step and of the whole way, in hours.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepStats {
+    pub clips: usize,
+    /// Per [`Step::ALL`], then the whole way: (median, p90) in hours.
+    pub steps: [(Option<f64>, Option<f64>); 4],
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Speed {
+    pub current: StepStats,
+    pub previous: StepStats,
+    /// The slowest clips of the period (whole way), with their slowest step.
+    pub slowest: Vec<(ClipTiming, Step)>,
+}
+
+pub async fn speed(tx: &mut Tx, scope: Scope, days: Days, tz: &TimeZone) -> Result<Speed> {
+    let (from, to) = days.instants(tz);
+    let (pfrom, _) = days.previous().instants(tz);
+    let rows = idb::clip_timings(tx, scope.agency(), pfrom, to).await?;
+    let (cur, prev): (Vec<_>, Vec<_>) = rows.into_iter().partition(|t| t.published_at >= from);
+    let mut slowest: Vec<(ClipTiming, Step)> = cur
+        .iter()
+        .map(|t| {
+            let s = Step::ALL
+                .into_iter()
+                .max_by_key(|s| s.of(t).unwrap_or(-1))
+                .unwrap_or(Step::Approve);
+            (t.clone(), s)
+        })
+        .collect();
+    slowest.sort_by_key(|(t, _)| std::cmp::Reverse(t.published_at - t.uploaded_at));
+    slowest.truncate(5);
+    Ok(Speed {
+        current: step_stats(&cur),
+        previous: step_stats(&prev),
+        slowest,
+    })
+}
+
+fn step_stats(rows: &[ClipTiming]) -> StepStats {
+    let hours = |v: Vec<i64>| -> (Option<f64>, Option<f64>) {
+        let mut h: Vec<f64> = v.into_iter().map(|x| x as f64 / 3_600_000.0).collect();
+        (median(&mut h), percentile(&mut h, 0.9))
+    };
+    let mut out = StepStats {
+        clips: rows.len(),
+        ..StepStats::default()
+    };
+    for (i, s) in Step::ALL.into_iter().enumerate() {
+        out.steps[i] = hours(rows.iter().filter_map(|t| s.of(t)).collect());
+    }
+    out.steps[3] = hours(
+        rows.iter()
+            .map(|t| t.published_at - t.uploaded_at)
+            .collect(),
+    );
+    out
+}
+
+// ---- Posts published in the period --------------------------------------------
+
+/// The posts published in a period and in the period before.
+pub struct Published {
+    pub current: Vec<Post>,
+    pub previous: Vec<Post>,
+}
+
+pub async fn published(tx: &mut Tx, scope: Scope, days: Days, tz: &TimeZone) -> Result<Published> {
+    let (from, to) = days.instants(tz);
+    let (pfrom, _) = days.previous().instants(tz);
+    let all = idb::posts_published(tx, scope.agency(), pfrom, to).await?;
+    let (current, previous) = all.into_iter().partition(|p| p.published_at >= from);
+    Ok(Published { current, previous })
+}
+
+/// A group of posts summed up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    pub posts: usize,
+    /// Sums of the posts' figures to date (no `avg_view_s`).
+    pub sum: Counters,
+    pub median_views: Option<f64>,
+    pub median_completion: Option<f64>,
+}
+
+fn group<'a>(posts: impl Iterator<Item = &'a Post>) -> Group {
+    let mut g = Group::default();
+    let mut views = Vec::new();
+    let mut done = Vec::new();
+    for p in posts {
+        g.posts += 1;
+        let mut c = p.latest;
+        c[idb::AVG_VIEW] = None;
+        add(&mut g.sum, &c);
+        views.extend(p.latest[idb::VIEWS]);
+        done.extend(completion(p));
+    }
+    g.median_views = median(&mut views);
+    g.median_completion = median(&mut done);
+    g
+}
+
+/// What posts are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Category,
+    Channel,
+    /// Agency-internal only.
+    Author,
+    /// The overseer's view.
+    Agency,
+    Platform,
+}
+
+/// Groups keyed by a string (category code, or an id as text).
+pub fn breakdown(p: &Published, by: By) -> Vec<(String, Group, Group)> {
+    let key = |x: &Post| match by {
+        By::Category => x.category.clone(),
+        By::Channel => x.channel_id.to_string(),
+        By::Author => x.author_id.to_string(),
+        By::Agency => x.agency_id.to_string(),
+        By::Platform => x.platform.clone(),
+    };
+    let mut keys: Vec<String> = p.current.iter().map(key).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out: Vec<(String, Group, Group)> = keys
+        .into_iter()
+        .map(|k| {
+            let cur = group(p.current.iter().filter(|x| key(x) == k));
+            let prev = group(p.previous.iter().filter(|x| key(x) == k));
+            (k, cur, prev)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.1.sum[idb::VIEWS]
+            .unwrap_or(-1.0)
+            .total_cmp(&a.1.sum[idb::VIEWS].unwrap_or(-1.0))
+    });
+    out
+}
+
+/// Totals of the posts published in each period.
+pub fn published_totals(p: &Published) -> (Group, Group) {
+    (group(p.current.iter()), group(p.previous.iter()))
+}
+
+// ---- Short: length ---------------------------------------------------------------
+
+/// Length buckets, upper bounds in seconds (the last is open).
+pub const BUCKETS: [(f64, &str); 6] = [
+    (15.0, "≤ 15 s"),
+    (30.0, "15–30 s"),
+    (60.0, "30–60 s"),
+    (90.0, "60–90 s"),
+    (180.0, "90 s–3 phút"),
+    (f64::INFINITY, "> 3 phút"),
+];
+
+/// The bucket a length falls in.
+pub fn bucket_of(duration_s: f64) -> usize {
+    BUCKETS
+        .iter()
+        .position(|(max, _)| duration_s <= *max)
+        .unwrap_or(BUCKETS.len() - 1)
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Length {
+    /// Per [`BUCKETS`]: the posts of that length.
+    pub buckets: Vec<Group>,
+    /// (length s, completion 0–1) per post that has both.
+    pub points: Vec<(f64, f64)>,
+    /// Posts whose length is unknown.
+    pub unknown: usize,
+}
+
+pub fn length(posts: &[Post]) -> Length {
+    let mut out = Length {
+        buckets: Vec::with_capacity(BUCKETS.len()),
+        ..Length::default()
+    };
+    for (i, _) in BUCKETS.iter().enumerate() {
+        out.buckets.push(group(
+            posts
+                .iter()
+                .filter(|p| p.duration_s.is_some_and(|d| bucket_of(d) == i)),
+        ));
+    }
+    out.unknown = posts.iter().filter(|p| p.duration_s.is_none()).count();
+    out.points = posts
+        .iter()
+        .filter_map(|p| Some((p.duration_s?, completion(p)?)))
+        .collect();
+    out
+}
+
+// ---- Best time to post -------------------------------------------------------------
+
+/// Posts a cell needs before it can be recommended.
+pub const MIN_POSTS_PER_CELL: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    /// Median views in the first 48 hours, [weekday 0 = Monday][hour].
+    pub cells: [[Option<f64>; 24]; 7],
+    pub counts: [[usize; 24]; 7],
+    /// The best cell with at least [`MIN_POSTS_PER_CELL`] posts.
+    pub best: Option<(usize, usize)>,
+    /// Posts behind the map (those with a 48-hour figure).
+    pub posts: usize,
+}
+
+/// Weekday × hour of publication (agency time) against median 48-hour views.
+pub fn heatmap<'a>(posts: impl Iterator<Item = &'a Post>) -> Heatmap {
+    let mut values: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); 24]; 7];
+    let mut n = 0;
+    for p in posts {
+        if let Some(v) = p.views_48h {
+            let (d, h) = (
+                p.local_dow.clamp(0, 6) as usize,
+                p.local_hour.clamp(0, 23) as usize,
+            );
+            values[d][h].push(v as f64);
+            n += 1;
+        }
+    }
+    let mut cells = [[None; 24]; 7];
+    let mut counts = [[0; 24]; 7];
+    let mut best: Option<((usize, usize), f64)> = None;
+    for d in 0..7 {
+        for h in 0..24 {
+            counts[d][h] = values[d][h].len();
+            cells[d][h] = median(&mut values[d][h]);
+            if counts[d][h] >= MIN_POSTS_PER_CELL
+                && let Some(m) = cells[d][h]
+                && best.is_none_or(|(_, b)| m > b)
+            {
+                best = Some(((d, h), m));
+            }
+        }
+    }
+    Heatmap {
+        cells,
+        counts,
+        best: best.map(|b| b.0),
+        posts: n,
+    }
+}
+
+// ---- Top and bottom clips ------------------------------------------------------------
+
+/// A clip's posts of the period summed up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipRow {
+    pub clip_id: ClipId,
+    pub agency_id: OrgId,
+    pub author_id: UserId,
+    pub category: String,
+    pub duration_s: Option<f64>,
+    pub published_at: i64,
+    pub channels: usize,
+    pub sum: Counters,
+}
+
+/// The `n` clips with the most and the fewest views (clips whose views no
+/// platform gives are left out of the ranking).
+pub fn top_bottom(posts: &[Post], n: usize) -> (Vec<ClipRow>, Vec<ClipRow>) {
+    let mut by_clip: BTreeMap<ClipId, ClipRow> = BTreeMap::new();
+    for p in posts {
+        let r = by_clip.entry(p.clip_id).or_insert_with(|| ClipRow {
+            clip_id: p.clip_id,
+            agency_id: p.agency_id,
+            author_id: p.author_id,
+            category: p.category.clone(),
+            duration_s: p.duration_s,
+            published_at: p.published_at,
+            channels: 0,
+            sum: [None; 8],
+        });
+        r.channels += 1;
+        r.published_at = r.published_at.min(p.published_at);
+        let mut c = p.latest;
+        c[idb::AVG_VIEW] = None;
+        add(&mut r.sum, &c);
+    }
+    let mut rows: Vec<ClipRow> = by_clip
+        .into_values()
+        .filter(|r| r.sum[idb::VIEWS].is_some())
+        .collect();
+    rows.sort_by(|a, b| {
+        b.sum[idb::VIEWS]
+            .unwrap_or(0.0)
+            .total_cmp(&a.sum[idb::VIEWS].unwrap_or(0.0))
+            .then(a.clip_id.cmp(&b.clip_id))
+    });
+    let top: Vec<ClipRow> = rows.iter().take(n).cloned().collect();
+    let bottom: Vec<ClipRow> = rows
+        .iter()
+        .rev()
+        .take(n.min(rows.len().saturating_sub(top.len())))
+        .cloned()
+        .collect();
+    (top, bottom)
+}
+
+// ---- A clip's own curves ----------------------------------------------------------------
+
+/// One channel's figures of a clip over time: (instant, figures).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    pub post: Post,
+    pub points: Vec<(i64, Counters)>,
+}
+
+/// Each channel's curve since publication: the raw snapshots still kept,
+/// preceded by end-of-day figures for days whose snapshots were purged.
+pub async fn clip_curves(tx: &mut Tx, clip: ClipId, tz: &TimeZone) -> Result<Vec<Curve>> {
+    let mut out = Vec::new();
+    for post in idb::clip_posts(tx, clip).await? {
+        let raw = idb::snapshots(tx, post.publication_id).await?;
+        let first_raw = raw.first().map(|s| s.taken_at);
+        let mut points: Vec<(i64, Counters)> = idb::post_days(tx, post.publication_id)
+            .await?
+            .into_iter()
+            .map(|(d, c)| (day_start(tz, d + 1) - 1, c))
+            .filter(|(t, _)| first_raw.is_none_or(|f| *t < f))
+            .collect();
+        points.extend(raw.into_iter().map(|s| (s.taken_at, s.c)));
+        out.push(Curve { post, points });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PublicationId;
+
+    fn p(
+        id: i64,
+        dow: i64,
+        hour: i64,
+        v48: Option<i64>,
+        dur: Option<f64>,
+        avg: Option<f64>,
+    ) -> Post {
+        Post {
+            publication_id: PublicationId(id),
+            agency_id: OrgId(1),
+            channel_id: ChannelId(1),
+            clip_id: ClipId(id),
+            platform: "youtube".into(),
+            author_id: UserId(1),
+            category: "news".into(),
+            duration_s: dur,
+            published_at: id,
+            local_dow: dow,
+            local_hour: hour,
+            taken_at: None,
+            latest: [
+                v48.map(|v| v as f64),
+                None,
+                None,
+                avg,
+                None,
+                None,
+                None,
+                None,
+            ],
+            views_48h: v48,
+        }
+    }
+
+    #[test]
+    fn quantiles_interpolate_between_ranks() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0]), Some(3.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(percentile(&mut [1.0, 2.0, 3.0, 4.0, 5.0], 0.9), Some(4.6));
+    }
+
+    #[test]
+    fn days_and_dates_round_trip() {
+        let d = Date::new(2026, 11, 26).unwrap();
+        assert_eq!(day_of(d), 20_783);
+        assert_eq!(date_of(20_783), d);
+        let hcm = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        // Midnight in Hà Nội is 17:00 UTC the day before.
+        assert_eq!(day_start(&hcm, 20_783), 20_783 * 86_400_000 - 7 * 3_600_000);
+        assert_eq!(
+            Days { from: 10, to: 17 }.previous(),
+            Days { from: 3, to: 10 }
+        );
+    }
+
+    #[test]
+    fn the_heatmap_takes_medians_and_recommends_only_cells_with_enough_posts() {
+        // Monday 7 h: 100, 300, 200 → median 200 (3 posts).
+        // Friday 20 h: 900 with one post → shown but not recommended.
+        // Tuesday 12 h: 50, 70, 60, 1000 → median 65.
+        // A post with no 48-hour figure counts nowhere.
+        let posts = vec![
+            p(1, 0, 7, Some(100), None, None),
+            p(2, 0, 7, Some(300), None, None),
+            p(3, 0, 7, Some(200), None, None),
+            p(4, 4, 20, Some(900), None, None),
+            p(5, 1, 12, Some(50), None, None),
+            p(6, 1, 12, Some(70), None, None),
+            p(7, 1, 12, Some(60), None, None),
+            p(8, 1, 12, Some(1000), None, None),
+            p(9, 2, 9, None, None, None),
+        ];
+        let h = heatmap(posts.iter());
+        assert_eq!(h.cells[0][7], Some(200.0));
+        assert_eq!(h.cells[4][20], Some(900.0));
+        assert_eq!(h.cells[1][12], Some(65.0));
+        assert_eq!(h.cells[2][9], None);
+        assert_eq!(h.counts[1][12], 4);
+        assert_eq!(h.best, Some((0, 7)));
+        assert_eq!(h.posts, 8);
+    }
+
+    #[test]
+    fn length_buckets_and_completion_by_hand() {
+        // 10 s watched 8 s → 0.8; 15 s (edge, first bucket) watched 15 → 1.0;
+        // 45 s watched 9 → 0.2; 45 s watched 18 → 0.4; 200 s watched 300 → capped 1.0;
+        // unknown length → counted apart.
+        let posts = vec![
+            p(1, 0, 0, Some(100), Some(10.0), Some(8.0)),
+            p(2, 0, 0, Some(300), Some(15.0), Some(15.0)),
+            p(3, 0, 0, Some(40), Some(45.0), Some(9.0)),
+            p(4, 0, 0, Some(60), Some(45.0), Some(18.0)),
+            p(5, 0, 0, Some(7), Some(200.0), Some(300.0)),
+            p(6, 0, 0, Some(5), None, Some(3.0)),
+        ];
+        let l = length(&posts);
+        assert_eq!(l.buckets[0].posts, 2);
+        assert_eq!(l.buckets[0].median_views, Some(200.0));
+        assert_eq!(l.buckets[0].median_completion, Some(0.9));
+        assert_eq!(l.buckets[1].posts, 0);
+        assert_eq!(l.buckets[1].median_completion, None);
+        assert_eq!(l.buckets[2].posts, 2);
+        assert!((l.buckets[2].median_completion.unwrap() - 0.3).abs() < 1e-9);
+        assert_eq!(l.buckets[2].sum[idb::VIEWS], Some(100.0));
+        assert_eq!(l.buckets[5].median_completion, Some(1.0));
+        assert_eq!(l.unknown, 1);
+        assert_eq!(l.points.len(), 5);
+    }
+
+    #[test]
+    fn top_and_bottom_sum_a_clips_channels_and_skip_clips_without_views() {
+        let mut posts = vec![
+            p(1, 0, 0, Some(100), None, None),
+            p(2, 0, 0, Some(500), None, None),
+            p(3, 0, 0, None, None, None),
+            p(4, 0, 0, Some(50), None, None),
+        ];
+        posts[3].clip_id = ClipId(1); // clip 1 on a second channel: 150
+        let (top, bottom) = top_bottom(&posts, 1);
+        assert_eq!(top[0].clip_id, ClipId(2));
+        assert_eq!(bottom[0].clip_id, ClipId(1));
+        assert_eq!(bottom[0].sum[idb::VIEWS], Some(150.0));
+        assert_eq!(bottom[0].channels, 2);
+    }
+}

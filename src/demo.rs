@@ -404,3 +404,275 @@ async fn seed_clips(st: &AppState) -> Result<()> {
     }
     Ok(())
 }
+
+/// Demo history: published clips of the last four months on every demo
+/// agency's channels, with the figures the sandbox platforms would have
+/// reported along the way (sandbox data, labelled as demo data wherever it
+/// is shown). Written once, through the same rollups as real snapshots.
+pub async fn seed_history(st: &AppState) -> Result<()> {
+    use crate::db::insights as idb;
+    use crate::insights::rollup::{self, Zones};
+    const HOURS: [i64; 12] = [6, 7, 7, 8, 11, 12, 12, 15, 19, 20, 20, 21];
+    const TOPICS: [&str; 5] = [
+        "current_affairs",
+        "good_deeds",
+        "official_event",
+        "leadership_message",
+        "other",
+    ];
+    const TITLES: [&str; 8] = [
+        "Bản tin sáng",
+        "Toàn cảnh nông thôn mới",
+        "Gương sáng khu phố",
+        "Hội nghị Ban Chấp hành",
+        "Lễ hội truyền thống",
+        "Phòng chống thiên tai",
+        "Chuyển đổi số ở xã",
+        "Thông điệp đầu tuần",
+    ];
+    let now = st.now();
+    let mut rng = now as u64 | 1;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    for (i, (slug, _, prefix)) in AGENCIES.iter().enumerate() {
+        let (agency, author, tz) = {
+            let mut tx = st.db.read().await?;
+            let Some(a) = orgs::by_slug(&mut tx, slug).await? else {
+                continue;
+            };
+            let Some(u) = users::by_username(&mut tx, &format!("{prefix}.phongvien")).await? else {
+                continue;
+            };
+            if !idb::posts_published(&mut tx, Some(a.id), 0, i64::MAX)
+                .await?
+                .is_empty()
+            {
+                continue;
+            }
+            let tz = jiff::tz::TimeZone::get(&a.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            (a, u, tz)
+        };
+        // The newspaper's channels are the sandbox ones connected above; the
+        // other agencies get two demo channels each.
+        let mut chans: Vec<(crate::domain::ChannelId, String)> = {
+            let mut tx = st.db.read().await?;
+            crate::db::publishing::channels(&mut tx, agency.id)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.platform))
+                .collect()
+        };
+        if chans.is_empty() {
+            for platform in ["facebook", "youtube"] {
+                let ext = format!("demo-{slug}-{platform}");
+                let sealed = crate::service::channels::seal(
+                    st,
+                    agency.id,
+                    platform,
+                    &ext,
+                    &crate::service::channels::StoredTokens::default(),
+                );
+                let mut tx = st.db.write().await?;
+                let (id, _) = crate::db::publishing::upsert_channel(
+                    &mut tx,
+                    crate::db::publishing::NewChannel {
+                        agency: agency.id,
+                        platform,
+                        external_id: &ext,
+                        name: &format!("{} (minh hoạ)", agency.name),
+                        tokens: &sealed,
+                        token_expires_at: None,
+                        by: author.id,
+                    },
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                chans.push((id, platform.to_string()));
+            }
+        }
+        let clips = 45 - 10 * i as u64;
+        for n in 0..clips {
+            let day_ago = 1 + next(120) as i64;
+            let hour = HOURS[next(HOURS.len() as u64) as usize];
+            let local_midnight = {
+                let d = crate::insights::report::day_of(
+                    jiff::Timestamp::from_millisecond(now - day_ago * 86_400_000)
+                        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+                        .to_zoned_datetime(tz.clone())
+                        .date(),
+                );
+                crate::insights::report::day_start(&tz, d)
+            };
+            let published_at = local_midnight + hour * 3_600_000 + next(3_600_000) as i64;
+            let duration = [12.0, 25.0, 45.0, 70.0, 110.0, 200.0][next(6) as usize];
+            let category = TOPICS[next(TOPICS.len() as u64) as usize];
+            let title = format!("{} #{}", TITLES[next(TITLES.len() as u64) as usize], n + 1);
+            let uploaded_at = published_at - (2 + next(30) as i64) * 3_600_000;
+            let submitted_at = uploaded_at + (10 + next(120) as i64) * 60_000;
+            let approved_at = submitted_at + (15 + next(300) as i64) * 60_000;
+            let mut tx = st.db.write().await?;
+            let clip = crate::db::clips::insert(
+                &mut tx,
+                crate::db::clips::NewClip {
+                    agency_id: agency.id,
+                    author_id: author.id,
+                    title: &title,
+                    caption: "Dữ liệu minh hoạ.",
+                    category,
+                    political: matches!(category, "official_event" | "leadership_message"),
+                    now: uploaded_at,
+                },
+            )
+            .await?;
+            let sha = format!("{:064x}", clip.0);
+            let (version, _) = crate::db::clips::insert_version(
+                &mut tx,
+                crate::db::clips::NewVersion {
+                    clip_id: clip,
+                    sha256: &sha,
+                    size_bytes: 0,
+                    original_key: "demo/none",
+                    original_name: "demo.mp4",
+                    uploaded_by: author.id,
+                    now: uploaded_at,
+                },
+            )
+            .await?;
+            crate::db::on_tx!(&mut tx, c => sqlx::query(
+                "UPDATE clip_versions SET status = 'ready', probe = $1 WHERE id = $2")
+                .bind(serde_json::json!({"duration_s": duration}).to_string()).bind(version)
+                .execute(c).await.map(|r| r.rows_affected()))
+            .map_err(crate::db::DbError::from)?;
+            crate::db::clips::set_current_version(&mut tx, clip, version, uploaded_at).await?;
+            crate::db::on_tx!(&mut tx, c => sqlx::query("UPDATE clips SET state = 'published' WHERE id = $1")
+                .bind(clip).execute(c).await.map(|r| r.rows_affected()))
+            .map_err(crate::db::DbError::from)?;
+            idb::add_clip_timing(
+                &mut tx,
+                &idb::ClipTiming {
+                    clip_id: clip,
+                    agency_id: agency.id,
+                    author_id: author.id,
+                    category: category.into(),
+                    duration_s: Some(duration),
+                    uploaded_at,
+                    submitted_at: Some(submitted_at),
+                    approved_at: Some(approved_at),
+                    published_at,
+                },
+            )
+            .await?;
+            let mut snaps = Vec::new();
+            let (dow, hr) = rollup::local_dow_hour(&tz, published_at);
+            for (ch, platform) in &chans {
+                let pid = crate::db::publishing::insert(
+                    &mut tx,
+                    crate::db::publishing::NewPublication {
+                        agency: agency.id,
+                        clip,
+                        channel: *ch,
+                        round: 1,
+                        version,
+                        digest: "demo",
+                        state: "queued",
+                        run_at: published_at,
+                        replaces: None,
+                        by: author.id,
+                    },
+                    published_at,
+                )
+                .await?;
+                let ext = format!("demo-{}-{}", clip.0, ch.0);
+                crate::db::publishing::set_published(&mut tx, pid, &ext, "", None, published_at)
+                    .await?;
+                let post = idb::Post {
+                    publication_id: pid,
+                    agency_id: agency.id,
+                    channel_id: *ch,
+                    clip_id: clip,
+                    platform: platform.clone(),
+                    author_id: author.id,
+                    category: category.into(),
+                    duration_s: Some(duration),
+                    published_at,
+                    local_dow: dow,
+                    local_hour: hr,
+                    taken_at: None,
+                    latest: [None; 8],
+                    views_48h: None,
+                };
+                idb::add_post(&mut tx, &post, rollup::local_day(&tz, published_at), 0).await?;
+                // The collector's schedule, up to now.
+                let mut t = published_at + 3_600_000;
+                while t < now {
+                    let age = t - published_at;
+                    snaps.push(idb::Snapshot {
+                        publication_id: pid,
+                        taken_at: t,
+                        c: demo_counters(&ext, platform, age / 1000, duration, hr),
+                    });
+                    t = match crate::insights::collect::next_fetch(published_at, t) {
+                        Some(n) => n,
+                        None => break,
+                    };
+                }
+                idb::set_next(&mut tx, &[(pid, None)]).await?;
+            }
+            rollup::ingest(&mut tx, &mut Zones::default(), snaps).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// What the sandbox platform reports for a post `age_s` seconds in, mapped
+/// as the connectors map it (figures a platform lacks stay absent).
+fn demo_counters(
+    ext: &str,
+    platform: &str,
+    age_s: i64,
+    duration_s: f64,
+    hour: i64,
+) -> crate::db::insights::Counters {
+    let s = crate::mockplatforms::synthetic_for(ext, age_s.max(0) as u64, duration_s, hour as u32);
+    let n = |v: u64| Some(v as f64);
+    let avg = Some(s.avg_watch_ms as f64 / 1000.0);
+    match platform {
+        "facebook" => [
+            n(s.views),
+            n(s.reach),
+            Some(s.avg_watch_ms as f64 * s.views as f64 / 1000.0),
+            avg,
+            n(s.likes),
+            n(s.comments),
+            n(s.shares),
+            n(s.follows),
+        ],
+        "youtube" => [
+            n(s.views),
+            None,
+            Some(s.avg_watch_ms as f64 * s.views as f64 / 1000.0),
+            avg,
+            n(s.likes),
+            n(s.comments),
+            n(s.shares),
+            n(s.follows),
+        ],
+        "tiktok" => [
+            n(s.views),
+            None,
+            None,
+            None,
+            n(s.likes),
+            n(s.comments),
+            n(s.shares),
+            None,
+        ],
+        _ => [n(s.views), None, None, None, None, None, n(s.shares), None],
+    }
+}

@@ -97,6 +97,8 @@ pub enum Action {
     TakeDown,
     /// See the incidents opened by takedowns (the overseer too).
     ViewIncidents,
+    /// See the agency's insights: reach, speed, length, topics, best times.
+    ViewInsights,
 }
 
 impl Action {
@@ -118,6 +120,7 @@ impl Action {
             Action::Publish => &[Editor, Head, Deputy, Analyst],
             Action::TakeDown => &[Head, Deputy, Editor, Analyst],
             Action::ViewIncidents => &[Head, Deputy, AgencyAdmin],
+            Action::ViewInsights => &[Editor, Head, Deputy, Analyst, AgencyAdmin],
         }
     }
 
@@ -131,6 +134,7 @@ impl Action {
                 | Action::ViewClips
                 | Action::ViewChannels
                 | Action::ViewIncidents
+                | Action::ViewInsights
         )
     }
 }
@@ -184,7 +188,7 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 14] = [
+    const ACTIONS: [Action; 15] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -199,6 +203,7 @@ mod tests {
         Action::Publish,
         Action::TakeDown,
         Action::ViewIncidents,
+        Action::ViewInsights,
     ];
 
     fn target(agency: OrgId) -> Target {

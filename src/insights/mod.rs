@@ -6,3 +6,5 @@
 pub mod collect;
 pub mod report;
 pub mod rollup;
+pub mod chart;
+pub mod export;

@@ -96,7 +96,8 @@ pub mod act {
         ManageChannels,
         Publish,
         TakeDown,
-        ViewIncidents
+        ViewIncidents,
+        ViewInsights
     );
 }
 

@@ -52,6 +52,7 @@ const FAVICON: &[u8] = include_bytes!("../../static/favicon.svg");
 const TUS: &[u8] = include_bytes!("../../static/tus.min.js");
 const UPLOAD: &[u8] = include_bytes!("../../static/upload.js");
 const CLIP: &[u8] = include_bytes!("../../static/clip.js");
+const PRINT: &[u8] = include_bytes!("../../static/print.js");
 
 /// Files shipped inside the binary: nothing is fetched from the internet.
 pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
@@ -62,6 +63,7 @@ pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
         "tus.min.js" => (TUS, "text/javascript; charset=utf-8"),
         "upload.js" => (UPLOAD, "text/javascript; charset=utf-8"),
         "clip.js" => (CLIP, "text/javascript; charset=utf-8"),
+        "print.js" => (PRINT, "text/javascript; charset=utf-8"),
         _ => return Err(Error::NotFound),
     };
     Ok((

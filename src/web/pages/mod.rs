@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod jobs;
 pub mod members;
 pub mod profile;
+pub mod insights;
 pub mod publishing;
 pub mod review;
 
@@ -36,6 +37,7 @@ pub struct NavAgency {
     pub can_delegations: bool,
     pub can_channels: bool,
     pub can_incidents: bool,
+    pub can_insights: bool,
 }
 
 /// What every page's frame needs.
@@ -93,6 +95,7 @@ impl Layout {
                 can_delegations: policy::allows(&p.subject(), t, Action::ManageDelegations),
                 can_channels: policy::allows(&p.subject(), t, Action::ViewChannels),
                 can_incidents: policy::allows(&p.subject(), t, Action::ViewIncidents),
+                can_insights: policy::allows(&p.subject(), t, Action::ViewInsights),
             }
         };
         if !p.must_change_password {

@@ -1,0 +1,2 @@
+// The printable report's "Print / Save as PDF" button (no inline scripts: CSP).
+document.getElementById("print")?.addEventListener("click", () => window.print());

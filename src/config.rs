@@ -109,6 +109,12 @@ pub const PLATFORM_SETTINGS: &[(&str, &str, &str, bool)] = &[
         "https://www.googleapis.com",
         false,
     ),
+    (
+        "youtube_analytics_url",
+        "LANTOA_YOUTUBE_ANALYTICS_URL",
+        "https://youtubeanalytics.googleapis.com",
+        false,
+    ),
     ("facebook_app_id", "LANTOA_FACEBOOK_APP_ID", "", false),
     (
         "facebook_app_secret",
@@ -138,6 +144,12 @@ pub const PLATFORM_SETTINGS: &[(&str, &str, &str, bool)] = &[
         "facebook_graph_version",
         "LANTOA_FACEBOOK_GRAPH_VERSION",
         "v25.0",
+        false,
+    ),
+    (
+        "facebook_reel_metrics",
+        "LANTOA_FACEBOOK_REEL_METRICS",
+        FACEBOOK_REEL_METRICS,
         false,
     ),
     ("tiktok_client_key", "LANTOA_TIKTOK_CLIENT_KEY", "", false),
@@ -194,6 +206,13 @@ pub const PLATFORM_SETTINGS: &[(&str, &str, &str, bool)] = &[
     ("publish_poll_ms", "LANTOA_PUBLISH_POLL_MS", "3000", false),
 ];
 
+/// The reel insights asked for by default: plays, average and total watch
+/// time, reactions, comments and shares, follows, and reach under its
+/// current name (`post_impressions_unique` was withdrawn for it).
+const FACEBOOK_REEL_METRICS: &str = "blue_reels_play_count,post_video_avg_time_watched,\
+post_video_view_time,post_video_likes_by_reaction_type,post_video_social_actions,\
+post_video_followers,post_total_media_view_unique";
+
 /// The effective platform settings, by name (see [`PLATFORM_SETTINGS`]).
 #[derive(Debug, Clone, Default)]
 pub struct Platforms {
@@ -249,6 +268,12 @@ impl Platforms {
             let from_env = env.get(*var).filter(|v| !v.trim().is_empty()).cloned();
             let from_file = file.get(*name).map(|v| match v {
                 toml::Value::String(s) => s.clone(),
+                // A list (`facebook_reel_metrics = ["a", "b"]`) reads as `a,b`.
+                toml::Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 other => other.to_string(),
             });
             let v = match from_env.or(from_file) {
@@ -266,6 +291,22 @@ impl Platforms {
                     name,
                     var,
                     "must start with http:// or https://",
+                    &v,
+                ));
+            }
+            if *name == "facebook_reel_metrics"
+                && (v.trim().is_empty()
+                    || !v.split(',').all(|m| {
+                        let m = m.trim();
+                        !m.is_empty()
+                            && m.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    }))
+            {
+                return Err(bad_platform(
+                    name,
+                    var,
+                    "must be metric names separated by commas",
                     &v,
                 ));
             }
@@ -878,6 +919,39 @@ mod tests {
         std::fs::write(&f, "[platforms]\nyoutube_uploads_per_day = 50\n").unwrap();
         let c = Config::from_sources(Some(&f), &env(&[])).unwrap();
         assert_eq!(c.platforms.num("youtube_uploads_per_day"), 50);
+        // The Analytics host follows the sandbox too; the reel metrics are a
+        // list, reach under its current name by default.
+        let c = Config::from_sources(
+            None,
+            &env(&[("LANTOA_SANDBOX_URL", "http://127.0.0.1:9100")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.platforms.get("youtube_analytics_url"),
+            "http://127.0.0.1:9100"
+        );
+        assert!(
+            c.platforms
+                .get("facebook_reel_metrics")
+                .split(',')
+                .any(|m| m == "post_total_media_view_unique")
+        );
+        std::fs::write(
+            &f,
+            "[platforms]\nfacebook_reel_metrics = [\"blue_reels_play_count\", \"post_video_followers\"]\n",
+        )
+        .unwrap();
+        let c = Config::from_sources(Some(&f), &env(&[])).unwrap();
+        assert_eq!(
+            c.platforms.get("facebook_reel_metrics"),
+            "blue_reels_play_count,post_video_followers"
+        );
+        let e = Config::from_sources(
+            None,
+            &env(&[("LANTOA_FACEBOOK_REEL_METRICS", "views;reach")]),
+        )
+        .unwrap_err();
+        assert!(e.0.contains("facebook_reel_metrics"), "{}", e.0);
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //! tokens (`EAA…`); Graph error objects with an `fbtrace_id`; usage headers; the
 //! 30 reels per Page per 24 hours limit (the error code for that limit is not
 //! documented; the mock answers code 4).
+//!
+//! Reel insights (`video_insights`) answer the metrics of an allow-list and
+//! refuse any other with code 100, as Graph does for a deprecated metric; a
+//! metric can be taken off the list at runtime (`disable_insights`, or
+//! `facebook_insights_disabled` in `POST /__admin/config`) to play a
+//! deprecation, and every insights request's metric list is kept for tests.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -38,6 +44,10 @@ struct Reel {
 pub struct FacebookMock {
     reels: Mutex<HashMap<String, Reel>>,
     starts: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Insights metrics taken off the allow-list.
+    disabled: Mutex<Vec<String>>,
+    /// The metrics each insights request asked for, in order.
+    insights_asked: Mutex<Vec<Vec<String>>>,
 }
 
 impl FacebookMock {
@@ -45,6 +55,26 @@ impl FacebookMock {
         if let Ok(mut s) = self.starts.lock() {
             s.clear();
         }
+    }
+
+    /// Refuses these insights metrics from now on (code 100), as after a
+    /// deprecation; replaces the previous list (empty: all allowed again).
+    pub fn disable_insights(&self, names: &[String]) {
+        if let Ok(mut d) = self.disabled.lock() {
+            *d = names.to_vec();
+        }
+    }
+
+    pub fn disabled_insights(&self) -> Vec<String> {
+        self.disabled.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+
+    /// The metrics each insights request asked for, oldest first.
+    pub fn insights_requests(&self) -> Vec<Vec<String>> {
+        self.insights_asked
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -364,8 +394,10 @@ async fn video(
     with_usage(axum::Json(body).into_response())
 }
 
-/// Reel insights the mock knows; anything else is refused as Graph does for an
-/// unknown or deprecated metric (code 100).
+/// Reel insights the mock knows (less those disabled at runtime); anything
+/// else is refused as Graph does for an unknown or deprecated metric (code
+/// 100). `post_impressions_unique` is not among them: Meta deprecated it for
+/// `post_total_media_view_unique`.
 const INSIGHTS: &[&str] = &[
     "blue_reels_play_count",
     "fb_reels_total_plays",
@@ -387,6 +419,17 @@ async fn insights(
     if !valid(q.get("access_token").map(String::as_str)) {
         return bad_token();
     }
+    let names: Vec<String> = q
+        .get("metric")
+        .map(String::as_str)
+        .unwrap_or("")
+        .split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect();
+    if let Ok(mut a) = m.facebook.insights_asked.lock() {
+        a.push(names.clone());
+    }
     if let Some(r) = m
         .fault(&headers, |f| !f.needs_bytes())
         .and_then(fault_response)
@@ -396,9 +439,7 @@ async fn insights(
     let age = {
         let reels = m.facebook.reels.lock().expect("reels");
         match reels.get(&id).filter(|r| !r.deleted && r.published) {
-            Some(r) => r
-                .ready_at
-                .map_or(0, |t| Instant::now().saturating_duration_since(t).as_secs()),
+            Some(r) => r.ready_at.map_or(0, |t| m.age_s(t)),
             None => {
                 return error(
                     StatusCode::NOT_FOUND,
@@ -410,15 +451,10 @@ async fn insights(
         }
     };
     let s = super::synthetic(&id, age);
+    let disabled = m.facebook.disabled_insights();
     let mut data = Vec::new();
-    for name in q
-        .get("metric")
-        .map(String::as_str)
-        .unwrap_or("")
-        .split(',')
-        .filter(|x| !x.is_empty())
-    {
-        if !INSIGHTS.contains(&name) {
+    for name in names.iter().map(String::as_str) {
+        if !INSIGHTS.contains(&name) || disabled.iter().any(|d| d == name) {
             return error(
                 StatusCode::BAD_REQUEST,
                 100,
@@ -427,7 +463,8 @@ async fn insights(
             );
         }
         let value = match name {
-            "blue_reels_play_count" | "post_total_media_view_unique" => serde_json::json!(s.views),
+            "blue_reels_play_count" => serde_json::json!(s.views),
+            "post_total_media_view_unique" => serde_json::json!(s.reach),
             "fb_reels_total_plays" => serde_json::json!(s.views + s.views / 10),
             "fb_reels_replay_count" => serde_json::json!(s.views / 10),
             "post_video_avg_time_watched" => serde_json::json!(s.avg_watch_ms),

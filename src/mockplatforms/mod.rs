@@ -13,13 +13,21 @@
 //! processing delay every platform's asynchronous processing obeys
 //! (`processing_ms`), and a sandbox page at `/` listing what was received.
 //!
+//! Counters (YouTube statistics and Analytics, Facebook insights, TikTok's
+//! video query, Zalo's listing) come from [`synthetic`], by the post's age
+//! since processing ended, or the age set with `post_age_s` (tests and demos
+//! that want figures of a day-old post now; negative: the real age again).
+//!
 //! Admin endpoints: `POST /__admin/faults {"fault", "count"}`, `GET
-//! /__admin/records`, `GET|POST /__admin/config {"processing_ms", "unlimited"}`, `POST
-//! /__admin/oauth {"revoke_all", "access_ttl_s"}`.
+//! /__admin/records`, `GET|POST /__admin/config {"processing_ms", "unlimited",
+//! "post_age_s", "facebook_insights_disabled": [metric…],
+//! "youtube_analytics_denied"}`, `POST /__admin/oauth {"revoke_all",
+//! "access_ttl_s"}`.
 
 pub mod facebook;
 pub mod oauth;
 pub mod sandbox;
+pub mod synthetic;
 pub mod tiktok;
 pub mod youtube;
 pub mod zalo;
@@ -34,6 +42,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+
+pub use synthetic::{Synthetic, synthetic, synthetic_for};
 
 /// A fault to inject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +103,9 @@ pub struct Mocks {
     /// minute, Facebook's reels per day): for load tests and benchmarks that
     /// post far more than one account may. Off by default.
     pub unlimited: AtomicBool,
+    /// When set: every post's counters are those of a post this many
+    /// seconds old, whatever its real age.
+    pub post_age_s: Mutex<Option<u64>>,
     pub oauth: oauth::OAuthMock,
     pub youtube: youtube::YouTubeMock,
     pub facebook: facebook::FacebookMock,
@@ -124,6 +137,21 @@ impl Mocks {
     /// Lifts (or restores) the platforms' posting limits.
     pub fn set_unlimited(&self, on: bool) {
         self.unlimited.store(on, Ordering::Relaxed);
+    }
+
+    /// Counters are those of posts `age_s` seconds old (`None`: their real age).
+    pub fn set_post_age_s(&self, age_s: Option<u64>) {
+        if let Ok(mut a) = self.post_age_s.lock() {
+            *a = age_s;
+        }
+    }
+
+    /// The age a post whose processing ended at `ready` shows counters for.
+    pub(crate) fn age_s(&self, ready: Instant) -> u64 {
+        match self.post_age_s.lock().ok().and_then(|a| *a) {
+            Some(fixed) => fixed,
+            None => Instant::now().saturating_duration_since(ready).as_secs(),
+        }
     }
 
     pub(crate) fn limited(&self) -> bool {
@@ -170,34 +198,6 @@ impl Fault {
     /// Faults only a request carrying video bytes (or finishing a post) can show.
     pub fn needs_bytes(self) -> bool {
         matches!(self, Fault::DropMidUpload | Fault::Duplicate)
-    }
-}
-
-/// Plausible counters for a post `age_s` seconds after it went out, the same
-/// for the same id (sandbox data, labelled as such wherever it is shown).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Synthetic {
-    pub views: u64,
-    pub likes: u64,
-    pub comments: u64,
-    pub shares: u64,
-    pub follows: u64,
-    /// Average watch per view, milliseconds.
-    pub avg_watch_ms: u64,
-}
-
-pub(crate) fn synthetic(id: &str, age_s: u64) -> Synthetic {
-    use sha2::Digest;
-    let h = sha2::Sha256::digest(id.as_bytes());
-    let factor = 1 + u64::from(h[0] % 5);
-    let views = age_s * factor + u64::from(h[1]);
-    Synthetic {
-        views,
-        likes: views / 20,
-        comments: views / 200,
-        shares: views / 100,
-        follows: views / 500,
-        avg_watch_ms: 4_000 + 1_000 * u64::from(h[2] % 8),
     }
 }
 
@@ -266,12 +266,22 @@ async fn records(State(m): State<Shared>) -> impl IntoResponse {
 struct Config {
     processing_ms: Option<u64>,
     unlimited: Option<bool>,
+    /// Seconds; a negative number goes back to the posts' real age.
+    post_age_s: Option<i64>,
+    /// Facebook insights metrics refused as invalid (a deprecation); replaces
+    /// the previous list.
+    facebook_insights_disabled: Option<Vec<String>>,
+    /// YouTube Analytics refuses every token (the scope was not granted).
+    youtube_analytics_denied: Option<bool>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
     axum::Json(serde_json::json!({
         "processing_ms": m.processing_ms.load(Ordering::Relaxed),
         "unlimited": m.unlimited.load(Ordering::Relaxed),
+        "post_age_s": m.post_age_s.lock().ok().and_then(|a| *a),
+        "facebook_insights_disabled": m.facebook.disabled_insights(),
+        "youtube_analytics_denied": m.youtube.analytics_denied(),
     }))
 }
 
@@ -284,6 +294,15 @@ async fn config_set(
     }
     if let Some(on) = c.unlimited {
         m.set_unlimited(on);
+    }
+    if let Some(age) = c.post_age_s {
+        m.set_post_age_s(u64::try_from(age).ok());
+    }
+    if let Some(names) = c.facebook_insights_disabled {
+        m.facebook.disable_insights(&names);
+    }
+    if let Some(on) = c.youtube_analytics_denied {
+        m.youtube.deny_analytics(on);
     }
     axum::http::StatusCode::NO_CONTENT
 }

@@ -419,7 +419,7 @@ async fn query(
         .filter_map(|p| p.done.map(|(id, ready)| (id, ready, p)))
         .filter(|(id, ..)| ids.contains(&id.to_string()))
         .map(|(id, ready, p)| {
-            let s = super::synthetic(&id.to_string(), Instant::now().saturating_duration_since(ready).as_secs());
+            let s = super::synthetic(&id.to_string(), m.age_s(ready));
             let all = serde_json::json!({"id": id.to_string(), "title": p.title, "view_count": s.views,
                 "like_count": s.likes, "comment_count": s.comments, "share_count": s.shares});
             let mut out = serde_json::Map::new();

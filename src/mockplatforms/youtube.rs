@@ -2,9 +2,18 @@
 //! PUT bytes in contiguous ranges → 308 with `Range` or 201 with the video;
 //! `bytes */N` probes answer the final response again once done), video status
 //! and delete, Bearer tokens (`ya29.…`), Google's error bodies.
+//!
+//! Also the Analytics API's `GET /v2/reports` for per-video totals
+//! (`dimensions=video`, `filters=video==ID,…`): a resultTable whose columns
+//! are the dimension then the metrics in the order asked, whose rows leave out
+//! videos without views, with figures from the same synthetic counters as
+//! `videos.list` (so views agree). It can refuse every token with 403
+//! `insufficientPermissions`, as when the channel did not grant the
+//! `yt-analytics.readonly` scope.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use axum::Router;
@@ -41,6 +50,20 @@ struct Video {
 pub struct YouTubeMock {
     sessions: Mutex<HashMap<String, UploadSession>>,
     videos: Mutex<HashMap<String, Video>>,
+    /// Analytics refuses every token (scope not granted).
+    analytics_denied: AtomicBool,
+}
+
+impl YouTubeMock {
+    /// Makes the Analytics API refuse every token with 403, as when the
+    /// channel's consent left out `yt-analytics.readonly` (or allows it again).
+    pub fn deny_analytics(&self, on: bool) {
+        self.analytics_denied.store(on, Ordering::Relaxed);
+    }
+
+    pub fn analytics_denied(&self) -> bool {
+        self.analytics_denied.load(Ordering::Relaxed)
+    }
 }
 
 fn random_id(len: usize) -> String {
@@ -372,12 +395,7 @@ async fn videos_get(
                            "rejectionReason": v.rejection}});
             if statistics {
                 // Counters are strings, as YouTube sends them.
-                let s = super::synthetic(
-                    id,
-                    Instant::now()
-                        .saturating_duration_since(v.ready_at)
-                        .as_secs(),
-                );
+                let s = super::synthetic(id, m.age_s(v.ready_at));
                 item["statistics"] = serde_json::json!({"viewCount": s.views.to_string(),
                     "likeCount": s.likes.to_string(), "favoriteCount": "0",
                     "commentCount": s.comments.to_string()});
@@ -428,6 +446,116 @@ async fn videos_delete(
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// Metrics the Analytics mock can report for a video.
+const ANALYTICS_METRICS: &[&str] = &[
+    "views",
+    "estimatedMinutesWatched",
+    "averageViewDuration",
+    "likes",
+    "comments",
+    "shares",
+    "subscribersGained",
+];
+
+/// Video ids the Analytics API takes in one `video==` filter.
+pub const ANALYTICS_MAX_IDS: usize = 500;
+
+/// `GET /v2/reports`: per-video lifetime totals as a resultTable.
+async fn reports(
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return r;
+    }
+    if m.youtube.analytics_denied() {
+        return error(
+            StatusCode::FORBIDDEN,
+            "insufficientPermissions",
+            "Request had insufficient authentication scopes.",
+        );
+    }
+    let bad = |what: &str| error(StatusCode::BAD_REQUEST, "badRequest", what);
+    for p in ["ids", "startDate", "endDate", "metrics"] {
+        if q.get(p).is_none_or(|v| v.is_empty()) {
+            return bad(&format!("Required parameter: {p}"));
+        }
+    }
+    if !q["ids"].starts_with("channel==") {
+        return bad("Invalid value at 'ids'");
+    }
+    let date = |p: &str| q[p].parse::<jiff::civil::Date>().ok();
+    let (Some(start), Some(end)) = (date("startDate"), date("endDate")) else {
+        return bad("Invalid date: startDate and endDate must be YYYY-MM-DD");
+    };
+    if start > end {
+        return bad("The start date must not be after the end date.");
+    }
+    let metrics: Vec<&str> = q["metrics"].split(',').collect();
+    if let Some(x) = metrics.iter().find(|x| !ANALYTICS_METRICS.contains(x)) {
+        return bad(&format!(
+            "Unknown identifier ({x}) given in field parameters.metrics."
+        ));
+    }
+    // Only the per-video report: `dimensions=video` with a `video==` filter.
+    if q.get("dimensions").map(String::as_str) != Some("video") {
+        return bad("The query is not supported by this sandbox: use dimensions=video.");
+    }
+    let Some(ids) = q
+        .get("filters")
+        .and_then(|f| f.split(';').find_map(|x| x.strip_prefix("video==")))
+    else {
+        return bad("The query is not supported by this sandbox: filter on video==ID,…");
+    };
+    let ids: Vec<&str> = ids.split(',').filter(|x| !x.is_empty()).collect();
+    if ids.len() > ANALYTICS_MAX_IDS {
+        return bad("The filter holds too many videos.");
+    }
+    let mut headers_out = vec![serde_json::json!(
+        {"name": "video", "columnType": "DIMENSION", "dataType": "STRING"})];
+    for x in &metrics {
+        headers_out.push(serde_json::json!({"name": x, "columnType": "METRIC",
+            "dataType": "INTEGER"}));
+    }
+    let videos = m.youtube.videos.lock().expect("videos");
+    let rows: Vec<serde_json::Value> = ids
+        .iter()
+        .filter_map(|id| videos.get(*id).map(|v| (*id, v)))
+        .filter(|(_, v)| v.upload_status == "processed" && Instant::now() >= v.ready_at)
+        .map(|(id, v)| (id, super::synthetic(id, m.age_s(v.ready_at))))
+        // A video without views has no data: no row.
+        .filter(|(_, s)| s.views > 0)
+        .map(|(id, s)| {
+            let mut row = vec![serde_json::json!(id)];
+            for x in &metrics {
+                row.push(serde_json::json!(match *x {
+                    "views" => s.views,
+                    "estimatedMinutesWatched" => (s.views * s.avg_watch_ms + 30_000) / 60_000,
+                    "averageViewDuration" => (s.avg_watch_ms + 500) / 1_000,
+                    "likes" => s.likes,
+                    "comments" => s.comments,
+                    "shares" => s.shares,
+                    _ => s.follows,
+                }));
+            }
+            serde_json::Value::Array(row)
+        })
+        .collect();
+    let mut body = serde_json::json!({"kind": "youtubeAnalytics#resultTable",
+        "columnHeaders": headers_out});
+    if !rows.is_empty() {
+        body["rows"] = serde_json::Value::Array(rows);
+    }
+    axum::Json(body).into_response()
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/upload/youtube/v3/videos", post(start).put(put))
@@ -436,5 +564,6 @@ pub fn routes() -> Router<Shared> {
             "/youtube/v3/videos",
             axum::routing::get(videos_get).delete(videos_delete),
         )
+        .route("/v2/reports", axum::routing::get(reports))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }

@@ -259,8 +259,6 @@ impl Connector for YouTubeConnector {
         let mut out = Vec::new();
         for batch in ids.chunks(50) {
             for (id, views, likes, comments) in self.api.statistics(token, batch).await? {
-                // The Data API gives no shares, reach or watch time (those are
-                // the Analytics API's).
                 out.push((
                     id,
                     PostMetrics {
@@ -272,6 +270,36 @@ impl Connector for YouTubeConnector {
                 ));
             }
         }
+        // Watch time, shares and subscribers are the Analytics API's. Its
+        // failure (scope not granted, quota, outage) keeps the Data API's
+        // figures and leaves those absent; YouTube gives no reach.
+        let listed: Vec<String> = out.iter().map(|(id, _)| id.clone()).collect();
+        let today = jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date();
+        for batch in listed.chunks(youtube::ANALYTICS_BATCH) {
+            let table = match self.api.analytics(token, batch, today).await {
+                Ok(t) => t,
+                Err(e) => {
+                    super::warn_once(
+                        &format!("youtube-analytics|{}|{}", e.status.unwrap_or(0), e.code),
+                        &format!(
+                            "YouTube Analytics failed ({e}); watch time, average view, shares \
+                             and subscribers gained stay empty, the Data API's figures are kept"
+                        ),
+                    );
+                    break;
+                }
+            };
+            for (id, m) in &mut out {
+                if let Some(a) = table.get(id.as_str()) {
+                    m.watch_time_s = a.minutes_watched.map(|min| min * 60.0);
+                    m.avg_view_s = a.average_view_duration;
+                    m.shares = a.shares;
+                    m.followers_gained = a.subscribers_gained;
+                }
+            }
+        }
         Ok(out)
     }
 }
@@ -281,6 +309,8 @@ impl Connector for YouTubeConnector {
 pub struct FacebookConnector {
     api: Facebook,
     poll: Duration,
+    /// The reel insights metrics to ask for (`facebook_reel_metrics`).
+    metrics: Vec<String>,
 }
 
 impl Connector for FacebookConnector {
@@ -374,42 +404,50 @@ impl Connector for FacebookConnector {
         _account: &str,
         ids: &[String],
     ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
-        const REELS: [&str; 6] = [
-            "blue_reels_play_count",
-            "post_video_avg_time_watched",
-            "post_video_view_time",
-            "post_video_likes_by_reaction_type",
-            "post_video_social_actions",
-            "post_video_followers",
-        ];
         let mut out = Vec::new();
         for id in ids {
-            let m = self.api.insights(id, token, &REELS).await?;
-            let n = |k: &str| m.get(k).and_then(|v| v.as_u64());
-            let sum = |k: &str| {
-                m.get(k)
-                    .and_then(|v| v.as_object())
-                    .map(|o| o.values().filter_map(|x| x.as_u64()).sum())
-            };
-            let action = |a: &str| {
-                m.get("post_video_social_actions")
-                    .and_then(|v| v[a].as_u64())
-            };
-            out.push((
-                id.clone(),
-                PostMetrics {
-                    views: n("blue_reels_play_count"),
-                    reach: None,
-                    watch_time_s: n("post_video_view_time").map(|ms| ms as f64 / 1000.0),
-                    avg_view_s: n("post_video_avg_time_watched").map(|ms| ms as f64 / 1000.0),
-                    reactions: sum("post_video_likes_by_reaction_type"),
-                    comments: action("COMMENT"),
-                    shares: action("SHARE"),
-                    followers_gained: n("post_video_followers"),
-                },
-            ));
+            let m = self
+                .api
+                .insights_available(id, token, &self.metrics)
+                .await?;
+            out.push((id.clone(), reel_metrics(&m)));
         }
         Ok(out)
+    }
+}
+
+/// Normalises reel insights (by metric name; names Lantoa does not know are
+/// ignored). Reactions are summed over their types; comments and shares come
+/// from the social actions (a type missing from a map Graph returned is 0,
+/// as Graph leaves out empty types); times are milliseconds.
+fn reel_metrics(m: &std::collections::HashMap<String, serde_json::Value>) -> PostMetrics {
+    let n = |k: &str| m.get(k).and_then(super::count);
+    let ms = |k: &str| n(k).map(|ms| ms as f64 / 1000.0);
+    let sum = |k: &str| {
+        m.get(k)
+            .and_then(|v| v.as_object())
+            .map(|o| o.values().filter_map(super::count).sum())
+    };
+    let action = |a: &str| {
+        m.get("post_video_social_actions")
+            .and_then(|v| v.as_object())
+            .map(|o| {
+                o.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(a))
+                    .and_then(|(_, v)| super::count(v))
+                    .unwrap_or(0)
+            })
+    };
+    PostMetrics {
+        views: n("blue_reels_play_count"),
+        // The older name, while Graph still answers it.
+        reach: n("post_total_media_view_unique").or_else(|| n("post_impressions_unique")),
+        watch_time_s: ms("post_video_view_time"),
+        avg_view_s: ms("post_video_avg_time_watched"),
+        reactions: sum("post_video_likes_by_reaction_type"),
+        comments: action("COMMENT"),
+        shares: action("SHARE"),
+        followers_gained: n("post_video_followers"),
     }
 }
 
@@ -686,7 +724,8 @@ impl Connectors {
         let poll = Duration::from_millis(c.num("publish_poll_ms").max(1) as u64);
         Connectors {
             youtube: YouTubeConnector {
-                api: YouTube::new(c.get("youtube_api_url")),
+                api: YouTube::new(c.get("youtube_api_url"))
+                    .with_analytics(c.get("youtube_analytics_url")),
                 poll,
             },
             facebook: FacebookConnector {
@@ -696,6 +735,13 @@ impl Connectors {
                     c.get("facebook_graph_version"),
                 ),
                 poll,
+                metrics: c
+                    .get("facebook_reel_metrics")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             },
             tiktok: TikTokConnector {
                 api: TikTok::new(c.get("tiktok_api_url")),
@@ -737,4 +783,45 @@ macro_rules! with_connector {
 /// Platform of a stored name (unknown names count as permanent errors upstream).
 pub fn platform_of(name: &str) -> Option<Platform> {
     Platform::parse(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reel_insights_are_normalised_and_unknown_names_ignored() {
+        let m: std::collections::HashMap<String, serde_json::Value> = [
+            ("blue_reels_play_count", json!(1200)),
+            ("post_impressions_unique", json!(900)),
+            ("post_video_avg_time_watched", json!(12_500)),
+            ("post_video_view_time", json!("15000000")),
+            (
+                "post_video_likes_by_reaction_type",
+                json!({"REACTION_LIKE": 40, "REACTION_LOVE": 7, "REACTION_WOW": "3"}),
+            ),
+            ("post_video_social_actions", json!({"comment": 9})),
+            ("some_new_metric", json!(5)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let p = reel_metrics(&m);
+        assert_eq!(
+            p,
+            PostMetrics {
+                views: Some(1200),
+                reach: Some(900),
+                watch_time_s: Some(15_000.0),
+                avg_view_s: Some(12.5),
+                reactions: Some(50),
+                comments: Some(9),
+                shares: Some(0),
+                followers_gained: None,
+            }
+        );
+        // Nothing returned: everything absent, nothing zero.
+        assert_eq!(reel_metrics(&Default::default()), PostMetrics::default());
+    }
 }

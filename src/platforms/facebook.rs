@@ -3,8 +3,16 @@
 //! offset, read the status (which says how many bytes arrived), finish to
 //! publish, delete. Usage headers are read so callers can slow down before
 //! the platform throttles.
+//!
+//! Reel insights ask for a configured list of metrics. Meta withdraws
+//! metrics now and then (`post_impressions_unique` went in 2025–26) and
+//! Graph then refuses the whole request with code 100 naming the metric:
+//! that metric is dropped for the rest of the process (said once in the log)
+//! and the request is made again with the others.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -280,7 +288,7 @@ impl Facebook {
         video: &str,
         token: &str,
         metrics: &[&str],
-    ) -> Result<std::collections::HashMap<String, serde_json::Value>, PlatformError> {
+    ) -> Result<HashMap<String, serde_json::Value>, PlatformError> {
         let (_, _, v) = self
             .exchange(self.http.get(format!(
                 "{}/{}/{video}/video_insights?{}",
@@ -306,6 +314,61 @@ impl Facebook {
             .collect())
     }
 
+    /// [`Facebook::insights`] for the `wanted` metrics less those Graph
+    /// refused as invalid earlier in this process. A metric refused now is
+    /// dropped (for the process, logged once) and the rest asked again, so
+    /// one withdrawn metric never costs the others.
+    pub async fn insights_available(
+        &self,
+        video: &str,
+        token: &str,
+        wanted: &[String],
+    ) -> Result<HashMap<String, serde_json::Value>, PlatformError> {
+        let host = format!("{}/{}", self.graph, self.version);
+        // Also kept here, so the loop ends even if the process-wide set
+        // cannot be written.
+        let mut dropped: Vec<&str> = Vec::new();
+        loop {
+            let asked: Vec<&str> = wanted
+                .iter()
+                .map(String::as_str)
+                .filter(|m| !dropped.contains(m) && !withdrawn(&host, m))
+                .collect();
+            if asked.is_empty() {
+                return Ok(HashMap::new());
+            }
+            let e = match self.insights(video, token, &asked).await {
+                Ok(m) => return Ok(m),
+                Err(e) => e,
+            };
+            match invalid_metric(&e, &asked) {
+                Some(Invalid::Named(name)) => {
+                    withdraw(&host, name, &e);
+                    dropped.push(name);
+                }
+                // Refused without a name Lantoa asked for: find the culprits
+                // one metric at a time (once per process: they are
+                // remembered).
+                Some(Invalid::Unnamed) => {
+                    let mut found = false;
+                    for &m in &asked {
+                        if let Err(one) = self.insights(video, token, &[m]).await
+                            && invalid_metric(&one, &[m]).is_some()
+                        {
+                            withdraw(&host, m, &one);
+                            dropped.push(m);
+                            found = true;
+                        }
+                    }
+                    if !found {
+                        return Err(e);
+                    }
+                }
+                None => return Err(e),
+            }
+        }
+    }
+
     /// How long to hold back before the next call because the last response
     /// reported the app at 95 % of its budget or more; `None`: go ahead.
     pub fn holdback(&self) -> Option<Duration> {
@@ -319,10 +382,113 @@ impl Facebook {
     }
 }
 
+/// Metrics Graph refused as invalid in this process, as `host|metric`
+/// (`host` is the Graph root and version, so two Graph hosts never mix).
+static WITHDRAWN: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+
+fn withdrawn(host: &str, metric: &str) -> bool {
+    WITHDRAWN
+        .lock()
+        .map(|w| w.contains(&format!("{host}|{metric}")))
+        .unwrap_or(false)
+}
+
+fn withdraw(host: &str, metric: &str, e: &PlatformError) {
+    let first = WITHDRAWN
+        .lock()
+        .map(|mut w| w.insert(format!("{host}|{metric}")))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            metric,
+            graph = host,
+            reason = %e,
+            "Facebook refused the insights metric as invalid (withdrawn or renamed); \
+             no longer asking for it in this process"
+        );
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Invalid<'a> {
+    /// Graph named this metric, one of those asked.
+    Named(&'a str),
+    /// Graph refused a metric without naming one of those asked.
+    Unnamed,
+}
+
+/// Whether Graph refused the request for an invalid insights metric (code
+/// 100, "(#100) The value must be a valid insights metric: NAME"), and which
+/// of `asked` it named. Other code-100 errors (an object that does not exist)
+/// are not about metrics.
+fn invalid_metric<'a>(e: &PlatformError, asked: &[&'a str]) -> Option<Invalid<'a>> {
+    let text = e.message.to_ascii_lowercase();
+    if e.code != "100" || !text.contains("insights metric") {
+        return None;
+    }
+    let named = text
+        .split_once("insights metric")
+        .map(|(_, rest)| rest.trim_start_matches([':', ' ', '"', '\'']))
+        .map(|rest| {
+            rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("")
+        })
+        .and_then(|name| asked.iter().find(|a| a.eq_ignore_ascii_case(name)));
+    Some(named.map_or(Invalid::Unnamed, |m| Invalid::Named(m)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn an_invalid_metric_error_names_the_metric_to_drop() {
+        let asked = ["blue_reels_play_count", "post_impressions_unique"];
+        let refused = |m: &str| {
+            classify(
+                400,
+                serde_json::json!({"error": {"message": m, "type": "OAuthException",
+                    "code": 100, "fbtrace_id": "x"}})
+                .to_string()
+                .as_bytes(),
+                Usage::default(),
+            )
+        };
+        assert_eq!(
+            invalid_metric(
+                &refused(
+                    "(#100) The value must be a valid insights metric: post_impressions_unique"
+                ),
+                &asked
+            ),
+            Some(Invalid::Named("post_impressions_unique"))
+        );
+        assert_eq!(
+            invalid_metric(
+                &refused("(#100) The value must be a valid insights metric"),
+                &asked
+            ),
+            Some(Invalid::Unnamed)
+        );
+        // A name Lantoa did not ask for cannot be dropped from its list.
+        assert_eq!(
+            invalid_metric(
+                &refused("(#100) The value must be a valid insights metric: page_fans"),
+                &asked
+            ),
+            Some(Invalid::Unnamed)
+        );
+        // Code 100 for other reasons is not about metrics.
+        assert_eq!(
+            invalid_metric(
+                &refused("Unsupported get request. Object does not exist"),
+                &asked
+            ),
+            None
+        );
+    }
 
     #[test]
     fn errors_and_usage_are_read() {

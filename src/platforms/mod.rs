@@ -108,6 +108,29 @@ pub(crate) fn client() -> reqwest::Client {
     CLIENT.clone()
 }
 
+/// A counter from a platform's JSON: a number (TikTok, Facebook, Zalo) or a
+/// number written as a string (YouTube); anything else, negative or
+/// fractional is absent, never zero.
+pub fn count(v: &serde_json::Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// Logs a warning the first time a `key` is seen in this process, so a
+/// condition met on every fetch (a scope not granted, a metric withdrawn)
+/// is said once rather than at every call.
+pub(crate) fn warn_once(key: &str, message: &str) {
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let first = SEEN
+        .lock()
+        .map(|mut s| s.insert(key.to_string()))
+        .unwrap_or(true);
+    if first {
+        tracing::warn!(key, "{message}");
+    }
+}
+
 impl PlatformError {
     /// Reading the local file failed: worth another try.
     pub fn io(e: std::io::Error) -> PlatformError {
@@ -126,6 +149,27 @@ impl PlatformError {
             status: None,
             code: "network".into(),
             message: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn counters_are_read_as_numbers_or_strings_and_nothing_else() {
+        assert_eq!(count(&json!(1234)), Some(1234));
+        assert_eq!(
+            count(&json!(9_007_199_254_740_993u64)),
+            Some(9_007_199_254_740_993)
+        );
+        assert_eq!(count(&json!("1234")), Some(1234));
+        assert_eq!(count(&json!(" 56 ")), Some(56));
+        assert_eq!(count(&json!(0)), Some(0));
+        for absent in [json!(null), json!(-3), json!(1.5), json!("x"), json!({})] {
+            assert_eq!(count(&absent), None, "{absent}");
         }
     }
 }

@@ -245,7 +245,8 @@ impl TikTok {
     }
 
     /// Counters of up to 20 posts (Display API `video/query`):
-    /// (id, views, likes, comments, shares).
+    /// (id, views, likes, comments, shares). TikTok sends numbers; numbers
+    /// written as strings are read too.
     pub async fn query(
         &self,
         token: &str,
@@ -269,10 +270,10 @@ impl TikTok {
                         .as_str()
                         .map(str::to_string)
                         .unwrap_or_else(|| x["id"].to_string()),
-                    x["view_count"].as_u64(),
-                    x["like_count"].as_u64(),
-                    x["comment_count"].as_u64(),
-                    x["share_count"].as_u64(),
+                    super::count(&x["view_count"]),
+                    super::count(&x["like_count"]),
+                    super::count(&x["comment_count"]),
+                    super::count(&x["share_count"]),
                 )
             })
             .collect())

@@ -1,10 +1,13 @@
 //! YouTube Data API v3: resumable upload (start a session, send from the
-//! offset the server reports, probe before ever starting again), status, delete.
+//! offset the server reports, probe before ever starting again), status,
+//! statistics, delete; and the Analytics API v2's per-video totals (watch
+//! time, shares, subscribers), which the Data API does not give.
 //!
 //! The session URI is the handle: the caller persists it before the first byte
 //! and, after a timeout or a crash, probes it instead of starting a second
 //! session, so a video is never created twice.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -52,6 +55,32 @@ pub struct YouTube {
     http: reqwest::Client,
     /// Root of the API, `https://www.googleapis.com` or a mock.
     base: String,
+    /// Root of the Analytics API, `https://youtubeanalytics.googleapis.com`
+    /// or a mock.
+    analytics: String,
+}
+
+/// The Analytics API's host.
+pub const ANALYTICS_URL: &str = "https://youtubeanalytics.googleapis.com";
+
+/// Video ids per Analytics report (the API takes up to 500 in a filter;
+/// 200 keeps URLs short).
+pub const ANALYTICS_BATCH: usize = 200;
+
+/// The first day YouTube has data for (its launch): the start of a
+/// lifetime report.
+const LIFETIME_START: &str = "2005-02-14";
+
+/// One video's lifetime totals from the Analytics API. A metric the report
+/// did not carry is `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VideoAnalytics {
+    pub views: Option<u64>,
+    pub minutes_watched: Option<f64>,
+    /// Seconds.
+    pub average_view_duration: Option<f64>,
+    pub shares: Option<u64>,
+    pub subscribers_gained: Option<u64>,
 }
 
 fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
@@ -106,7 +135,14 @@ impl YouTube {
         YouTube {
             http: super::client(),
             base: base.trim_end_matches('/').to_string(),
+            analytics: ANALYTICS_URL.to_string(),
         }
+    }
+
+    /// The same client, with the Analytics API at `base`.
+    pub fn with_analytics(mut self, base: &str) -> YouTube {
+        self.analytics = base.trim_end_matches('/').to_string();
+        self
     }
 
     /// Sends a request and reads the whole response; a response cut short is a
@@ -313,11 +349,7 @@ impl YouTube {
             return Err(classify(status.as_u16(), &body, retry_after(&headers)));
         }
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-        let count = |x: &serde_json::Value| {
-            x.as_str()
-                .and_then(|s| s.parse().ok())
-                .or_else(|| x.as_u64())
-        };
+        let count = super::count;
         Ok(v["items"]
             .as_array()
             .into_iter()
@@ -332,6 +364,43 @@ impl YouTube {
                 )
             })
             .collect())
+    }
+
+    /// Lifetime totals of these videos (at most [`ANALYTICS_BATCH`]) up to
+    /// `end` from the Analytics API (`reports`, `dimensions=video`), by video
+    /// id. A video without data has no row, so is absent from the map.
+    /// Needs the `yt-analytics.readonly` scope.
+    pub async fn analytics(
+        &self,
+        token: &str,
+        ids: &[String],
+        end: jiff::civil::Date,
+    ) -> Result<HashMap<String, VideoAnalytics>, PlatformError> {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("ids", "channel==MINE"),
+                ("startDate", LIFETIME_START),
+                ("endDate", &end.to_string()),
+                (
+                    "metrics",
+                    "views,estimatedMinutesWatched,averageViewDuration,shares,subscribersGained",
+                ),
+                ("dimensions", "video"),
+                ("filters", &format!("video=={}", ids.join(","))),
+            ])
+            .finish();
+        let (status, headers, body) = self
+            .exchange(
+                self.http
+                    .get(format!("{}/v2/reports?{query}", self.analytics))
+                    .bearer_auth(token),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        Ok(result_table(&v))
     }
 
     /// Deletes a video (takedown).
@@ -350,9 +419,77 @@ impl YouTube {
     }
 }
 
+/// Reads a per-video resultTable by its column headers (dimensions first,
+/// then metrics, but never assumed): `rows` is left out when there is no
+/// data, and a row without a video id is skipped.
+fn result_table(v: &serde_json::Value) -> HashMap<String, VideoAnalytics> {
+    let columns: Vec<&str> = v["columnHeaders"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["name"].as_str().unwrap_or(""))
+        .collect();
+    let at = |name: &str| columns.iter().position(|c| *c == name);
+    let Some(video) = at("video") else {
+        return HashMap::new();
+    };
+    let number = |x: &serde_json::Value| {
+        x.as_f64()
+            .or_else(|| x.as_str().and_then(|s| s.trim().parse().ok()))
+            .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+    };
+    v["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| {
+            let cell = |name: &str| at(name).and_then(|i| row.get(i));
+            let id = row.get(video)?.as_str()?.to_string();
+            Some((
+                id,
+                VideoAnalytics {
+                    views: cell("views").and_then(super::count),
+                    minutes_watched: cell("estimatedMinutesWatched").and_then(number),
+                    average_view_duration: cell("averageViewDuration").and_then(number),
+                    shares: cell("shares").and_then(super::count),
+                    subscribers_gained: cell("subscribersGained").and_then(super::count),
+                },
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_result_table_is_read_by_its_headers() {
+        let v = serde_json::json!({"kind": "youtubeAnalytics#resultTable",
+            "columnHeaders": [
+                {"name": "shares", "columnType": "METRIC", "dataType": "INTEGER"},
+                {"name": "video", "columnType": "DIMENSION", "dataType": "STRING"},
+                {"name": "estimatedMinutesWatched", "columnType": "METRIC", "dataType": "FLOAT"},
+                {"name": "averageViewDuration", "columnType": "METRIC", "dataType": "INTEGER"}],
+            "rows": [[3, "a", 12.5, 21], ["4", "b", null, 9], [1, null, 1, 1]]});
+        let t = result_table(&v);
+        assert_eq!(t.len(), 2, "a row without a video is skipped");
+        assert_eq!(
+            t["a"],
+            VideoAnalytics {
+                views: None,
+                minutes_watched: Some(12.5),
+                average_view_duration: Some(21.0),
+                shares: Some(3),
+                subscribers_gained: None,
+            }
+        );
+        assert_eq!(t["b"].shares, Some(4));
+        assert_eq!(t["b"].minutes_watched, None);
+        // No data: `rows` is left out.
+        let empty = serde_json::json!({"columnHeaders": [{"name": "video"}, {"name": "views"}]});
+        assert!(result_table(&empty).is_empty());
+    }
 
     #[test]
     fn errors_are_classified_with_the_platforms_words_kept() {

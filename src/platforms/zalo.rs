@@ -51,8 +51,7 @@ pub const SLICE_MAX: u32 = 10;
 pub const FIND_SCAN: u32 = 300;
 
 fn num(v: &serde_json::Value) -> Option<u64> {
-    v.as_u64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    super::count(v)
 }
 
 fn text(v: &serde_json::Value) -> Option<String> {

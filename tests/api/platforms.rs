@@ -1226,3 +1226,357 @@ mod oauth {
         assert_eq!(e.code, "-14004");
     }
 }
+
+/// Each connector's `metrics` against the mocks: every normalised figure is
+/// the mock's synthetic counter for the post's age, and a figure the
+/// platform does not give stays absent.
+mod metrics {
+    use super::*;
+    use lantoa::mockplatforms::{Synthetic, synthetic};
+    use lantoa::platforms::connector::{Connector, Connectors, PostMetrics};
+    use lantoa::platforms::facebook::Facebook;
+    use lantoa::platforms::tiktok::TikTok;
+    use lantoa::platforms::zalo::Zalo;
+
+    /// The age the mocks report counters for: a day and a half.
+    const AGE: u64 = 36 * 3_600;
+    const PAGE: &str = "104857600";
+    const PAGE_TOKEN: &str = "EAAGtest";
+
+    /// Connectors configured as an install pointed at the mock, with these
+    /// extra `LANTOA_*` settings.
+    fn connectors(base: &str, extra: &[(&str, &str)]) -> Connectors {
+        let env: std::collections::BTreeMap<String, String> = [
+            ("LANTOA_SANDBOX_URL", base),
+            ("LANTOA_PUBLISH_POLL_MS", "5"),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let c = lantoa::config::Config::from_sources(None, &env).unwrap();
+        Connectors::new(&c.platforms)
+    }
+
+    async fn admin(base: &str, config: serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{base}/__admin/config"))
+            .json(&config)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+
+    async fn youtube_video(base: &str) -> String {
+        let yt = YouTube::new(base);
+        let (f, _) = file(300_000);
+        let session = yt.start(TOKEN, &meta(), 300_000).await.unwrap();
+        yt.upload(TOKEN, &session, f.path(), 300_000, 256 * 1024, |_| {})
+            .await
+            .unwrap()
+    }
+
+    async fn facebook_reel(base: &str) -> String {
+        let fb = Facebook::new(base, base, "v25.0");
+        let (f, _) = file(200_000);
+        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        fb.upload(&video, PAGE_TOKEN, f.path(), 200_000)
+            .await
+            .unwrap();
+        fb.finish(PAGE, PAGE_TOKEN, &video, "x", "x").await.unwrap();
+        video
+    }
+
+    async fn fetch(
+        cs: &Connectors,
+        platform: lantoa::platforms::Platform,
+        token: &str,
+        account: &str,
+        id: &str,
+    ) -> Result<PostMetrics, lantoa::platforms::PlatformError> {
+        let ids = [id.to_string()];
+        let got =
+            lantoa::with_connector!(cs, platform, k => k.metrics(token, account, &ids).await)?;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, id);
+        Ok(got[0].1.clone())
+    }
+
+    /// What the Facebook mock answers for a reel, normalised.
+    fn facebook_expected(s: &Synthetic) -> PostMetrics {
+        PostMetrics {
+            views: Some(s.views),
+            reach: Some(s.reach),
+            watch_time_s: Some((s.views * s.avg_watch_ms) as f64 / 1000.0),
+            avg_view_s: Some(s.avg_watch_ms as f64 / 1000.0),
+            reactions: Some(s.likes),
+            comments: Some(s.comments),
+            shares: Some(s.shares),
+            followers_gained: Some(s.follows),
+        }
+    }
+
+    #[tokio::test]
+    async fn youtube_reads_the_data_apis_strings_and_the_analytics_figures() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let id = youtube_video(&base).await;
+        // Just out: the Data API says 0 views; Analytics has no row yet, so
+        // its figures are absent rather than zero.
+        m.set_post_age_s(Some(0));
+        let fresh = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+            .await
+            .unwrap();
+        assert_eq!(
+            fresh,
+            PostMetrics {
+                views: Some(0),
+                reactions: Some(0),
+                comments: Some(0),
+                ..PostMetrics::default()
+            }
+        );
+        m.set_post_age_s(Some(AGE));
+        // The Data API's counters are strings, as on YouTube.
+        let raw: serde_json::Value = reqwest::Client::new()
+            .get(format!("{base}/youtube/v3/videos?part=statistics&id={id}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(raw["items"][0]["statistics"]["viewCount"].is_string());
+        let s = synthetic(&id, AGE);
+        assert!(s.views > 0);
+        let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+            .await
+            .unwrap();
+        // Analytics reports whole minutes and whole seconds.
+        let minutes = (s.views * s.avg_watch_ms + 30_000) / 60_000;
+        assert_eq!(
+            got,
+            PostMetrics {
+                views: Some(s.views),
+                reach: None,
+                watch_time_s: Some((minutes * 60) as f64),
+                avg_view_s: Some(((s.avg_watch_ms + 500) / 1000) as f64),
+                reactions: Some(s.likes),
+                comments: Some(s.comments),
+                shares: Some(s.shares),
+                followers_gained: Some(s.follows),
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn youtube_keeps_the_data_api_figures_when_analytics_is_refused() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let id = youtube_video(&base).await;
+        m.set_post_age_s(Some(AGE));
+        // The channel did not grant yt-analytics.readonly: 403 on Analytics.
+        admin(&base, serde_json::json!({"youtube_analytics_denied": true})).await;
+        let s = synthetic(&id, AGE);
+        for _ in 0..2 {
+            let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+                .await
+                .unwrap();
+            assert_eq!(
+                got,
+                PostMetrics {
+                    views: Some(s.views),
+                    reactions: Some(s.likes),
+                    comments: Some(s.comments),
+                    ..PostMetrics::default()
+                }
+            );
+        }
+        // A dead token on the Data API itself still asks for reconnection.
+        arm(&m, Fault::TokenExpired);
+        let e = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+            .await
+            .unwrap_err();
+        assert_eq!(e.class, ErrorClass::Reconnect, "{e}");
+        // Granted again: the Analytics figures are back.
+        admin(
+            &base,
+            serde_json::json!({"youtube_analytics_denied": false}),
+        )
+        .await;
+        let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+            .await
+            .unwrap();
+        assert_eq!(got.shares, Some(s.shares));
+    }
+
+    #[tokio::test]
+    async fn facebook_sums_reactions_reads_social_actions_and_converts_milliseconds() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let id = facebook_reel(&base).await;
+        m.set_post_age_s(Some(AGE));
+        let s = synthetic(&id, AGE);
+        assert!(s.likes > 0);
+        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
+            .await
+            .unwrap();
+        assert_eq!(got, facebook_expected(&s));
+        // One request, for the default list (reach under its current name).
+        let asked = m.facebook.insights_requests();
+        assert_eq!(asked.len(), 1);
+        assert!(asked[0].iter().any(|x| x == "post_total_media_view_unique"));
+        assert!(!asked[0].iter().any(|x| x == "post_impressions_unique"));
+    }
+
+    #[tokio::test]
+    async fn a_withdrawn_facebook_metric_is_dropped_once_and_the_rest_still_come() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let id = facebook_reel(&base).await;
+        m.set_post_age_s(Some(AGE));
+        // Meta withdraws the follows metric.
+        admin(
+            &base,
+            serde_json::json!({"facebook_insights_disabled": ["post_video_followers"]}),
+        )
+        .await;
+        let s = synthetic(&id, AGE);
+        let expected = PostMetrics {
+            followers_gained: None,
+            ..facebook_expected(&s)
+        };
+        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
+            .await
+            .unwrap();
+        assert_eq!(got, expected);
+        let with_it = |asked: &[Vec<String>]| {
+            asked
+                .iter()
+                .filter(|a| a.iter().any(|x| x == "post_video_followers"))
+                .count()
+        };
+        let first = m.facebook.insights_requests();
+        assert_eq!(first.len(), 2, "refused, then asked without it: {first:?}");
+        assert_eq!(with_it(&first), 1);
+        // Later fetches (new connectors, as each job builds its own) never
+        // ask for it again: one request each.
+        let cs = connectors(&base, &[]);
+        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
+            .await
+            .unwrap();
+        assert_eq!(got, expected);
+        let all = m.facebook.insights_requests();
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert_eq!(with_it(&all), 1);
+    }
+
+    #[tokio::test]
+    async fn reach_comes_under_its_new_name_when_the_old_one_is_refused() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        // An install that still lists the withdrawn name first.
+        let cs = connectors(
+            &base,
+            &[(
+                "LANTOA_FACEBOOK_REEL_METRICS",
+                "post_impressions_unique,blue_reels_play_count,post_total_media_view_unique",
+            )],
+        );
+        let id = facebook_reel(&base).await;
+        m.set_post_age_s(Some(AGE));
+        let s = synthetic(&id, AGE);
+        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
+            .await
+            .unwrap();
+        assert_eq!(
+            got,
+            PostMetrics {
+                views: Some(s.views),
+                reach: Some(s.reach),
+                ..PostMetrics::default()
+            }
+        );
+        assert_eq!(m.facebook.insights_requests().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn tiktok_reads_its_numbers_and_gives_no_watch_time_or_reach() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let tt = TikTok::new(&base);
+        let act = "act.test-token";
+        let (f, _) = file(100_000);
+        let (publish, url) = tt
+            .init(act, "x", "PUBLIC_TO_EVERYONE", 100_000)
+            .await
+            .unwrap();
+        tt.upload(&url, f.path(), 100_000, 0).await.unwrap();
+        let id = tt.status(act, &publish).await.unwrap().post_ids[0].to_string();
+        m.set_post_age_s(Some(AGE));
+        // Counts are JSON numbers, as on TikTok.
+        let raw: serde_json::Value = reqwest::Client::new()
+            .post(format!(
+                "{base}/v2/video/query/?fields=id,view_count,like_count"
+            ))
+            .bearer_auth(act)
+            .json(&serde_json::json!({"filters": {"video_ids": [id]}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(raw["data"]["videos"][0]["view_count"].is_u64(), "{raw}");
+        let s = synthetic(&id, AGE);
+        let got = fetch(&cs, Platform::TikTok, act, "open-1", &id)
+            .await
+            .unwrap();
+        assert_eq!(
+            got,
+            PostMetrics {
+                views: Some(s.views),
+                reactions: Some(s.likes),
+                comments: Some(s.comments),
+                shares: Some(s.shares),
+                ..PostMetrics::default()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn zalo_gives_views_and_shares_and_nothing_else() {
+        use lantoa::platforms::Platform;
+        let (base, m) = mock().await;
+        let cs = connectors(&base, &[]);
+        let z = Zalo::new(&base);
+        let oa = "zalo-oa-token";
+        let (f, _) = file(1000);
+        let up = z.upload_video(oa, f.path(), "clip.mp4").await.unwrap();
+        let video = loop {
+            if let Some(v) = z.verify_video(oa, &up).await.unwrap().video_id {
+                break v;
+            }
+        };
+        let t = z.create_article(oa, "Tin", "x", &video, "").await.unwrap();
+        let id = z.verify_article(oa, &t).await.unwrap().expect("article id");
+        m.set_post_age_s(Some(AGE));
+        let s = synthetic(&id, AGE);
+        let got = fetch(&cs, Platform::Zalo, oa, "oa-1", &id).await.unwrap();
+        assert_eq!(
+            got,
+            PostMetrics {
+                views: Some(s.views),
+                shares: Some(s.shares),
+                ..PostMetrics::default()
+            }
+        );
+    }
+}

@@ -236,6 +236,9 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
     {
         tracing::warn!(error = %e, "demo channels not connected");
     }
+    if let Err(e) = seed_history(st).await {
+        tracing::warn!(error = %e, "demo insights history not created");
+    }
     Ok(logins)
 }
 

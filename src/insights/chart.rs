@@ -152,6 +152,19 @@ impl Axis {
         }
     }
 
+    /// A scale over exactly `lo..=hi` and 0, for charts without ticks.
+    fn exact(data_lo: f64, data_hi: f64) -> Axis {
+        let lo = data_lo.min(0.0);
+        let hi = data_hi.max(0.0);
+        let hi = if hi > lo { hi } else { lo + 1.0 };
+        Axis {
+            lo,
+            hi,
+            step: hi - lo,
+            ticks: Vec::new(),
+        }
+    }
+
     /// Position of `v` between `from` (at `lo`) and `to` (at `hi`).
     fn map(&self, v: f64, from: f64, to: f64) -> f64 {
         from + (v - self.lo) / (self.hi - self.lo) * (to - from)
@@ -486,10 +499,6 @@ fn prepare(labels: &[String], series: &[Series]) -> (Vec<Vec<Option<f64>>>, usiz
     (values, n)
 }
 
-fn has_values(values: &[Vec<Option<f64>>]) -> bool {
-    values.iter().flatten().any(Option::is_some)
-}
-
 /// Gridlines, y tick labels, the y caption and the zero line.
 fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str) {
     for &t in &axis.ticks {
@@ -527,7 +536,7 @@ fn shown_labels(n: usize) -> impl Iterator<Item = usize> {
 }
 
 fn x_labels(svg: &mut Svg, labels: &[String], n: usize, x_of: impl Fn(usize) -> f64) {
-    let max_chars = ((PLOT_RIGHT - PLOT_LEFT) / n.min(MAX_X_LABELS).max(1) as f64 / 6.2) as usize;
+    let max_chars = ((PLOT_RIGHT - PLOT_LEFT) / n.clamp(1, MAX_X_LABELS) as f64 / 6.2) as usize;
     for i in shown_labels(n) {
         if let Some(label) = labels.get(i) {
             svg.text(
@@ -737,7 +746,9 @@ pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str
     let label_w = longest.clamp(60.0, 220.0);
     let max_chars = (label_w / (12.0 * 0.56)) as usize;
     let (left, right) = (16.0 + label_w + 8.0, WIDTH - 16.0 - VALUE_W);
-    let axis = Axis::new(lo, hi);
+    // No ticks here, so bars use the data range itself: rounding it out to
+    // nice steps would leave a gap between the labels and short bars.
+    let axis = Axis::exact(lo, hi);
     let zero = axis.map(0.0, left, right);
     svg.line(
         zero,
@@ -775,14 +786,14 @@ pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str
                 } else {
                     fmt_compact(*v)
                 };
-                let (x, anchor) = if *v < 0.0 {
-                    (end - 4.0, "end")
-                } else {
-                    (end + 4.0, "start")
+                // A negative value goes left of its bar, unless that would run
+                // into the label column; then it sits right of the zero line.
+                let fits_left = end - 4.0 - text_width(&value, 12.0) >= left;
+                let (x, anchor) = match (*v < 0.0, fits_left) {
+                    (true, true) => (end - 4.0, "end"),
+                    (true, false) => (zero + 4.0, "start"),
+                    (false, _) => (end + 4.0, "start"),
                 };
-                // Negative bars end left of zero, where the labels are; keep
-                // their value on the bar side of the label column.
-                let x = if *v < 0.0 { x.max(left + 40.0) } else { x };
                 svg.text(x, mid, anchor, 12.0, TEXT, "", &value);
             }
             None => svg.text(
@@ -1526,34 +1537,5 @@ mod tests {
         assert!(svg.contains(">100%<"));
         assert!(svg.contains(">20%<"));
         assert_eq!(svg.matches("<circle").count(), 2);
-    }
-}
-#[cfg(test)]
-mod tmp_dump {
-    use super::*;
-    #[test]
-    fn tmp_dump_samples() {
-        let dir = std::path::Path::new("/tmp/insights-samples");
-        std::fs::create_dir_all(dir).unwrap();
-        let labels: Vec<String> = (1..=14).map(|d| format!("{d:02}/11")).collect();
-        let s = vec![
-            Series { name: "Facebook".into(), points: (0..14).map(|i| if i == 5 { None } else { Some(1000.0 + (i * i * 137 % 5000) as f64) }).collect() },
-            Series { name: "YouTube Shorts".into(), points: (0..14).map(|i| Some(800.0 + (i * 311 % 3000) as f64)).collect() },
-            Series { name: "TikTok".into(), points: (0..14).map(|i| if i < 3 { None } else { Some(2500.0 + (i * 97 % 2000) as f64) }).collect() },
-        ];
-        std::fs::write(dir.join("line.svg"), line_chart("Lượt xem theo ngày — tháng 11", &labels, &s, "Lượt xem")).unwrap();
-        std::fs::write(dir.join("bar.svg"), bar_chart("Lượt xem theo ngày", &labels[..6], &s, "Lượt xem")).unwrap();
-        let rows = vec![("Thời sự".to_owned(), Some(1_234_567.0)), ("Thể thao".to_owned(), Some(45_678.0)), ("Giải trí & Văn hoá nghệ thuật dân gian".to_owned(), None), ("Kinh tế".to_owned(), Some(-1200.0))];
-        std::fs::write(dir.join("hbar.svg"), hbar_chart("Theo chuyên mục", &rows, "Lượt xem")).unwrap();
-        let mut cells = [[None; 24]; 7];
-        for d in 0..7 { for h in 6..23 { cells[d][h] = Some(((d * 7 + h * 13) % 50) as f64 * 100.0); } }
-        std::fs::write(dir.join("heat.svg"), heatmap("Giờ đăng tốt nhất (trung vị lượt xem)", &cells, Some((4, 20)))).unwrap();
-        let pts: Vec<(f64, f64)> = (0..60).map(|i| (10.0 + (i * 7 % 170) as f64, ((i * 37 % 100) as f64) / 100.0)).collect();
-        std::fs::write(dir.join("scatter.svg"), scatter("Độ dài clip và tỷ lệ xem hết", &pts, "Độ dài (giây)", "Tỷ lệ xem hết")).unwrap();
-        std::fs::write(dir.join("empty.svg"), line_chart("Trống", &[], &[], "")).unwrap();
-        use crate::insights::export::*;
-        let t = Table { title: "Theo kênh: [Facebook]/YouTube — quá dài để làm tên trang tính".into(), headers: vec!["Kênh".into(), "Lượt xem".into(), "Tỷ lệ".into()], rows: vec![vec![Cell::Text("Thời sự".into()), Cell::Int(1234567), Cell::Num(0.45)], vec![Cell::Text("Thể thao".into()), Cell::Empty, Cell::Num(0.2)]] };
-        std::fs::write(dir.join("t.xlsx"), xlsx(&[t.clone(), t.clone()])).unwrap();
-        std::fs::write(dir.join("t.csv"), csv(&t)).unwrap();
     }
 }

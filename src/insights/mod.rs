@@ -3,8 +3,8 @@
 //!
 //! Metric mapping (each platform's figure behind each normalised one) is
 //! documented in `docs/metrics.md`.
+pub mod chart;
 pub mod collect;
+pub mod export;
 pub mod report;
 pub mod rollup;
-pub mod chart;
-pub mod export;

@@ -69,8 +69,8 @@ fn routes() -> Routes {
         tus,
     };
     use pages::{
-        admin, audit as pa, auth, clips as c, dashboard as d, jobs as pj, members as m,
-        profile as pr, publishing as pp, insights as ins, review as rv,
+        admin, audit as pa, auth, clips as c, dashboard as d, insights as ins, jobs as pj,
+        members as m, profile as pr, publishing as pp, review as rv,
     };
     let r = Routes {
         router: Router::new(),
@@ -259,13 +259,38 @@ fn routes() -> Routes {
         )
         .add("GET", "/a/{aid}/incidents", Agency, get(pp::incidents))
         .add("GET", "/a/{aid}/insights", Agency, get(ins::agency))
-        .add("GET", "/a/{aid}/insights/export.csv", Agency, get(ins::agency_csv))
-        .add("GET", "/a/{aid}/insights/export.xlsx", Agency, get(ins::agency_xlsx))
-        .add("GET", "/a/{aid}/insights/report", Agency, get(ins::agency_report))
-        .add("GET", "/a/{aid}/clips/{cid}/insights", Agency, get(ins::clip))
+        .add(
+            "GET",
+            "/a/{aid}/insights/export.csv",
+            Agency,
+            get(ins::agency_csv),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/insights/export.xlsx",
+            Agency,
+            get(ins::agency_xlsx),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/insights/report",
+            Agency,
+            get(ins::agency_report),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/clips/{cid}/insights",
+            Agency,
+            get(ins::clip),
+        )
         .add("GET", "/insights", User, get(ins::province))
         .add("GET", "/insights/export.csv", User, get(ins::province_csv))
-        .add("GET", "/insights/export.xlsx", User, get(ins::province_xlsx))
+        .add(
+            "GET",
+            "/insights/export.xlsx",
+            User,
+            get(ins::province_xlsx),
+        )
         .add("GET", "/insights/report", User, get(ins::province_report))
         .add("GET", "/a/{aid}/delegations", Agency, get(rv::delegations))
         .add("POST", "/a/{aid}/delegations", Agency, post(rv::delegate))

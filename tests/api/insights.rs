@@ -286,3 +286,146 @@ async fn raw_snapshots_past_retention_are_purged_and_rollups_stay() {
     assert_eq!(days.len(), 2);
     assert_eq!(days[0].1[0], Some(100.0));
 }
+
+/// A clip published to the four mocks, its figures fetched by the worker on
+/// schedule, then read back through the pages and exports.
+#[tokio::test]
+async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
+    use crate::publish::{approved_clip, env, publish_now, settle};
+    use lantoa::insights::collect;
+    let e = env().await;
+    e.mock.set_post_age_s(Some(36 * 3600));
+    let (c, _) = approved_clip(
+        &e,
+        "Số liệu",
+        &["facebook", "youtube", "tiktok", "zalo"],
+        40,
+    )
+    .await;
+    publish_now(&e, c).await;
+    let done = settle(&e.app, e.n.a, c, &["published"]).await;
+    assert_eq!(done.len(), 4);
+    // Nothing is due before the hour is up.
+    assert_eq!(collect::queue_due(&e.app.st).await.unwrap(), 0);
+    e.app.clock.advance_ms(HOUR + 1000);
+    assert_eq!(collect::queue_due(&e.app.st).await.unwrap(), 4);
+    // The worker runs the four jobs; wait for the snapshots.
+    let mut posts = Vec::new();
+    for _ in 0..200 {
+        let mut tx = e.app.st.db.read().await.unwrap();
+        posts = idb::posts(&mut tx, &done.iter().map(|p| p.id).collect::<Vec<_>>())
+            .await
+            .unwrap();
+        if posts.iter().all(|p| p.taken_at.is_some()) {
+            break;
+        }
+        drop(tx);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(posts.iter().all(|p| p.taken_at.is_some()), "{posts:#?}");
+    for p in &posts {
+        let ext = done.iter().find(|x| x.id == p.publication_id).unwrap();
+        let s = lantoa::mockplatforms::synthetic(ext.external_id.as_deref().unwrap(), 36 * 3600);
+        assert_eq!(p.latest[idb::VIEWS], Some(s.views as f64), "{}", p.platform);
+        match p.platform.as_str() {
+            // TikTok gives no reach and no watch time; Zalo only views and shares.
+            "tiktok" => assert_eq!((p.latest[idb::REACH], p.latest[idb::WATCH]), (None, None)),
+            "zalo" => assert_eq!(p.latest[idb::REACTIONS], None),
+            "facebook" => assert_eq!(p.latest[idb::REACH], Some(s.reach as f64)),
+            _ => assert_eq!(p.latest[idb::REACH], None),
+        }
+        assert_eq!(p.views_48h, Some(s.views as i64));
+    }
+    // Next fetch an hour later; the channel is healthy.
+    {
+        let mut tx = e.app.st.db.read().await.unwrap();
+        let h = idb::channel_health(&mut tx, e.channels[0].1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(h.0.is_some() && h.1 == 0, "{h:?}");
+    }
+    assert_eq!(collect::queue_due(&e.app.st).await.unwrap(), 0);
+
+    // A failing platform backs the channel off and shows on its health.
+    e.mock
+        .faults
+        .lock()
+        .unwrap()
+        .extend([lantoa::mockplatforms::Fault::ServerError]);
+    e.app.clock.advance_ms(HOUR + 1000);
+    let yt = e.channels.iter().find(|x| x.0 == "youtube").unwrap().1;
+    let fb = e.channels.iter().find(|x| x.0 == "facebook").unwrap().1;
+    // Fetch Facebook's directly: the one injected fault hits it.
+    collect::fetch_channel(&e.app.st, fb).await.unwrap();
+    {
+        let mut tx = e.app.st.db.read().await.unwrap();
+        let h = idb::channel_health(&mut tx, fb).await.unwrap().unwrap();
+        assert_eq!(h.1, 1, "{h:?}");
+        assert!(h.2.is_some() && h.3.unwrap() > e.app.clock.now_ms());
+    }
+    collect::fetch_channel(&e.app.st, yt).await.unwrap();
+
+    // The dashboard, the clip's page and the exports.
+    let b = e.app.login("a.head").await;
+    let html = b
+        .get(&format!("/a/{}/insights", e.n.a.0))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for id in [
+        "summary", "wide", "speed", "channels", "topics", "authors", "length", "besttime", "top",
+    ] {
+        assert!(html.contains(&format!("id=\"sec-{id}\"")), "section {id}");
+    }
+    assert!(html.contains("<svg"), "charts are drawn");
+    assert!(
+        html.contains("không có"),
+        "absent figures read \"không có\""
+    );
+    let page = b
+        .get(&format!("/a/{}/clips/{}/insights", e.n.a.0, c.0))
+        .await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<svg"));
+    let csv = b
+        .get(&format!(
+            "/a/{}/insights/export.csv?table=channels",
+            e.n.a.0
+        ))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let body = csv.bytes().await.unwrap();
+    assert!(body.starts_with("\u{FEFF}".as_bytes()));
+    assert_eq!(
+        String::from_utf8_lossy(&body).lines().count(),
+        5,
+        "header and four channels"
+    );
+    let x = b.get(&format!("/a/{}/insights/export.xlsx", e.n.a.0)).await;
+    assert_eq!(x.status(), 200);
+    let bytes = x.bytes().await.unwrap();
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let names = wb.sheet_names().to_vec();
+    assert!(names.len() >= 9, "{names:?}");
+    let channels = wb.worksheet_range(&names[3]).unwrap();
+    assert_eq!(channels.height(), 5, "{:?}", names[3]);
+    let report = b
+        .get(&format!("/a/{}/insights/report?month=2026-11", e.n.a.0))
+        .await;
+    assert_eq!(report.status(), 200);
+    // The overseer's province view compares agencies, without authors; a
+    // reporter may not see insights.
+    let o = e.app.login("overseer").await;
+    let html = o.get("/insights").await.text().await.unwrap();
+    assert!(html.contains("id=\"sec-agencies\"") && !html.contains("id=\"sec-authors\""));
+    let r = e.app.login("a.reporter").await;
+    assert_eq!(
+        r.get(&format!("/a/{}/insights", e.n.a.0)).await.status(),
+        403
+    );
+    assert_eq!(r.get("/insights").await.status(), 403);
+}

@@ -42,7 +42,9 @@ pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
     let parse = |s: &str| s.trim().parse::<Date>().map_err(|_| bad());
     if let Some(m) = q.month.as_deref().filter(|s| !s.is_empty()) {
         let d = parse(&format!("{m}-01"))?;
-        let next = d.checked_add(jiff::Span::new().months(1)).map_err(|_| bad())?;
+        let next = d
+            .checked_add(jiff::Span::new().months(1))
+            .map_err(|_| bad())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
@@ -55,7 +57,9 @@ pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
             return Err(bad());
         }
         let d = parse(&format!("{y}-{:02}-01", (n - 1) * 3 + 1))?;
-        let next = d.checked_add(jiff::Span::new().months(3)).map_err(|_| bad())?;
+        let next = d
+            .checked_add(jiff::Span::new().months(3))
+            .map_err(|_| bad())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
@@ -196,9 +200,17 @@ impl Names {
         let id: i64 = key.parse().unwrap_or(0);
         match by {
             By::Category => tr.t(&format!("category-{key}")),
-            By::Channel => self.channels.get(&id).cloned().unwrap_or_else(|| key.into()),
+            By::Channel => self
+                .channels
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| key.into()),
             By::Author => self.users.get(&id).cloned().unwrap_or_else(|| key.into()),
-            By::Agency => self.agencies.get(&id).cloned().unwrap_or_else(|| key.into()),
+            By::Agency => self
+                .agencies
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| key.into()),
             By::Platform => Platform::parse(key).map_or(key.into(), |p| p.label().into()),
         }
     }
@@ -228,7 +240,9 @@ pub async fn sections(
             .retain(|ch, _| wide.agency_of.get(ch).is_some_and(|a| visible.contains(a)));
         pubd.current.retain(|p| visible.contains(&p.agency_id));
         pubd.previous.retain(|p| visible.contains(&p.agency_id));
-        speed.slowest.retain(|(t, _)| visible.contains(&t.agency_id));
+        speed
+            .slowest
+            .retain(|(t, _)| visible.contains(&t.agency_id));
     }
     let mut out = Vec::new();
 
@@ -239,7 +253,10 @@ pub async fn sections(
         Cell::Text(tr.t("insights-posts")),
         Cell::Int(wide.total.posts),
         Cell::Int(wide.previous.posts),
-        change(Some(wide.total.posts as f64), Some(wide.previous.posts as f64)),
+        change(
+            Some(wide.total.posts as f64),
+            Some(wide.previous.posts as f64),
+        ),
     ]];
     for (i, m) in idb::METRICS.iter().enumerate() {
         if i == idb::AVG_VIEW {
@@ -269,7 +286,12 @@ pub async fn sections(
         tr,
         Table {
             title: tr.t("insights-summary"),
-            headers: hdr(&["insights-figure", "insights-this-period", "insights-previous-period", "insights-change-pct"]),
+            headers: hdr(&[
+                "insights-figure",
+                "insights-this-period",
+                "insights-previous-period",
+                "insights-change-pct",
+            ]),
             rows,
         },
     );
@@ -301,21 +323,17 @@ pub async fn sections(
         })
         .collect();
     let posts_per_day: Vec<Option<f64>> = (0..labels.len())
-        .map(|i| {
-            Some(
-                wide.per_channel
-                    .values()
-                    .map(|v| v[i].posts as f64)
-                    .sum(),
-            )
-        })
+        .map(|i| Some(wide.per_channel.values().map(|v| v[i].posts as f64).sum()))
         .collect();
     let mut headers = vec![tr.t("insights-day"), tr.t("insights-posts")];
     headers.extend(series.iter().map(|s| s.name.clone()));
     headers.push(tr.t("insights-total-views"));
     let rows = (0..labels.len())
         .map(|i| {
-            let mut r = vec![Cell::Text(date_text(days.from + i as i64)), int(posts_per_day[i])];
+            let mut r = vec![
+                Cell::Text(date_text(days.from + i as i64)),
+                int(posts_per_day[i]),
+            ];
             r.extend(series.iter().map(|s| int(s.points[i])));
             r.push(int(total[i]));
             r
@@ -334,7 +352,12 @@ pub async fn sections(
         name: tr.t("insights-total"),
         points: total,
     });
-    s.charts.push(chart::line_chart(&tr.t("insights-wide-chart"), &labels, &series, &tr.t("metric-views")));
+    s.charts.push(chart::line_chart(
+        &tr.t("insights-wide-chart"),
+        &labels,
+        &series,
+        &tr.t("metric-views"),
+    ));
     s.charts.push(chart::bar_chart(
         &tr.t("insights-posts-chart"),
         &labels,
@@ -369,7 +392,12 @@ pub async fn sections(
         tr,
         Table {
             title: tr.t("insights-speed"),
-            headers: hdr(&["insights-step", "insights-median-hours", "insights-p90-hours", "insights-prev-median-hours"]),
+            headers: hdr(&[
+                "insights-step",
+                "insights-median-hours",
+                "insights-p90-hours",
+                "insights-prev-median-hours",
+            ]),
             rows,
         },
     );
@@ -389,18 +417,30 @@ pub async fn sections(
         ],
         &tr.t("insights-hours"),
     ));
-    s.notes.push(tr.t1("insights-speed-clips", "n", &speed.current.clips.to_string()));
+    s.notes.push(tr.t1(
+        "insights-speed-clips",
+        "n",
+        &speed.current.clips.to_string(),
+    ));
     let slow_titles = titles(st, speed.slowest.iter().map(|(t, _)| t.clip_id)).await?;
     for (t, step) in &speed.slowest {
         let hours = (t.published_at - t.uploaded_at) as f64 / 3_600_000.0;
-        s.notes.push(tr.t_args(
-            "insights-slow-clip",
-            &[
-                ("title", slow_titles.get(&t.clip_id).map(|x| x.0.clone()).unwrap_or_default()),
-                ("hours", fmt_num(round1(hours))),
-                ("step", step_name(Some(*step))),
-            ],
-        ));
+        s.notes.push(
+            tr.t_args(
+                "insights-slow-clip",
+                &[
+                    (
+                        "title",
+                        slow_titles
+                            .get(&t.clip_id)
+                            .map(|x| x.0.clone())
+                            .unwrap_or_default(),
+                    ),
+                    ("hours", fmt_num(round1(hours))),
+                    ("step", step_name(Some(*step))),
+                ],
+            ),
+        );
     }
     out.push(s);
 
@@ -448,7 +488,11 @@ pub async fn sections(
                 rows,
             },
         );
-        s.charts.push(chart::hbar_chart(&tr.t(&format!("insights-{id}-chart")), &bars, &tr.t("metric-views")));
+        s.charts.push(chart::hbar_chart(
+            &tr.t(&format!("insights-{id}-chart")),
+            &bars,
+            &tr.t("metric-views"),
+        ));
         out.push(s);
     }
 
@@ -471,7 +515,12 @@ pub async fn sections(
         tr,
         Table {
             title: tr.t("insights-length"),
-            headers: hdr(&["insights-length-bucket", "insights-posts", "insights-median-views", "insights-completion-pct"]),
+            headers: hdr(&[
+                "insights-length-bucket",
+                "insights-posts",
+                "insights-median-views",
+                "insights-completion-pct",
+            ]),
             rows,
         },
     );
@@ -492,7 +541,8 @@ pub async fn sections(
         &tr.t("insights-completion"),
     ));
     if len.unknown > 0 {
-        s.notes.push(tr.t1("insights-length-unknown", "n", &len.unknown.to_string()));
+        s.notes
+            .push(tr.t1("insights-length-unknown", "n", &len.unknown.to_string()));
     }
     out.push(s);
 
@@ -517,7 +567,11 @@ pub async fn sections(
                     ("n", h.counts[d][hr].to_string()),
                 ],
             ),
-            None => tr.t1("insights-best-none", "min", &report::MIN_POSTS_PER_CELL.to_string()),
+            None => tr.t1(
+                "insights-best-none",
+                "min",
+                &report::MIN_POSTS_PER_CELL.to_string(),
+            ),
         };
         notes.push(format!("{name}: {rec}"));
         rows.push(vec![
@@ -532,7 +586,12 @@ pub async fn sections(
         tr,
         Table {
             title: tr.t("insights-besttime"),
-            headers: hdr(&["insights-col-channels", "insights-recommendation", "insights-posts-behind", "insights-median-48h"]),
+            headers: hdr(&[
+                "insights-col-channels",
+                "insights-recommendation",
+                "insights-posts-behind",
+                "insights-median-48h",
+            ]),
             rows,
         },
     );
@@ -548,8 +607,19 @@ pub async fn sections(
             .iter()
             .map(|r| {
                 vec![
-                    Cell::Text(clip_titles.get(&r.clip_id).map(|x| x.0.clone()).unwrap_or_default()),
-                    Cell::Text(names.agencies.get(&r.agency_id.0).cloned().unwrap_or_default()),
+                    Cell::Text(
+                        clip_titles
+                            .get(&r.clip_id)
+                            .map(|x| x.0.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(
+                        names
+                            .agencies
+                            .get(&r.agency_id.0)
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
                     Cell::Text(tr.t(&format!("category-{}", r.category))),
                     r.duration_s.map_or(Cell::Empty, |d| Cell::Num(d.round())),
                     Cell::Int(r.channels as i64),
@@ -563,7 +633,15 @@ pub async fn sections(
             tr,
             Table {
                 title: tr.t(&format!("insights-{id}")),
-                headers: hdr(&["insights-clip", "insights-agency", "insights-topic", "insights-length-s", "insights-channels-n", "metric-views", "insights-engagement"]),
+                headers: hdr(&[
+                    "insights-clip",
+                    "insights-agency",
+                    "insights-topic",
+                    "insights-length-s",
+                    "insights-channels-n",
+                    "metric-views",
+                    "insights-engagement",
+                ]),
                 rows,
             },
         );
@@ -573,9 +651,18 @@ pub async fn sections(
                 let (title, version) = clip_titles.get(&r.clip_id).cloned().unwrap_or_default();
                 ClipCard {
                     href: format!("/a/{}/clips/{}/insights", r.agency_id.0, r.clip_id.0),
-                    poster: version.map(|v| format!("/a/{}/clips/{}/versions/{v}/media/poster-1", r.agency_id.0, r.clip_id.0)),
+                    poster: version.map(|v| {
+                        format!(
+                            "/a/{}/clips/{}/versions/{v}/media/poster-1",
+                            r.agency_id.0, r.clip_id.0
+                        )
+                    }),
                     title,
-                    figure: format!("{} {}", r.sum[idb::VIEWS].map_or("–".into(), fmt_num), tr.t("metric-views").to_lowercase()),
+                    figure: format!(
+                        "{} {}",
+                        r.sum[idb::VIEWS].map_or("–".into(), fmt_num),
+                        tr.t("metric-views").to_lowercase()
+                    ),
                 }
             })
             .collect();
@@ -640,11 +727,10 @@ struct Ctx {
 }
 
 fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
-    let member = a
-        .p
-        .memberships
-        .iter()
-        .any(|(o, r)| *o == a.agency.id && *r != Role::Overseer);
+    let member =
+        a.p.memberships
+            .iter()
+            .any(|(o, r)| *o == a.agency.id && *r != Role::Overseer);
     Ctx {
         scope: Scope::Agency(a.agency.id),
         agencies: vec![a.agency.clone()],
@@ -715,7 +801,13 @@ pub async fn province(
     dashboard(&st, l, c, &q).await
 }
 
-async fn export_of(st: &AppState, tr: &Tr, c: Ctx, q: &PeriodQuery, xlsx: bool) -> Result<Response> {
+async fn export_of(
+    st: &AppState,
+    tr: &Tr,
+    c: Ctx,
+    q: &PeriodQuery,
+    xlsx: bool,
+) -> Result<Response> {
     let days = period(q, today(st, &c.tz))?;
     let sections = sections(st, tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
     let stem = format!(
@@ -740,13 +832,20 @@ async fn export_of(st: &AppState, tr: &Tr, c: Ctx, q: &PeriodQuery, xlsx: bool) 
             .into_iter()
             .find(|s| s.id == want)
             .ok_or(Error::NotFound)?;
-        (export::csv(&s.table), "text/csv; charset=utf-8", format!("{stem}-{want}.csv"))
+        (
+            export::csv(&s.table),
+            "text/csv; charset=utf-8",
+            format!("{stem}-{want}.csv"),
+        )
     };
     let _ = &c.tz_name;
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         body,
     )
@@ -799,7 +898,9 @@ async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     // The report is of a month or a quarter; the previous month by default.
     if q.month.is_none() && q.quarter.is_none() {
         let first = t.first_of_month();
-        let prev = first.checked_sub(jiff::Span::new().months(1)).unwrap_or(first);
+        let prev = first
+            .checked_sub(jiff::Span::new().months(1))
+            .unwrap_or(first);
         q2.month = Some(prev.strftime("%Y-%m").to_string());
     } else {
         q2.month = q.month.clone();
@@ -809,12 +910,23 @@ async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     let sections = sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
     let period = match (&q2.month, &q2.quarter) {
         (_, Some(qr)) if !qr.is_empty() => l.tr.t1("insights-quarter", "q", qr),
-        (Some(m), _) => l.tr.t1("insights-month", "m", &report::date_of(days.from).strftime("%m/%Y").to_string()).replace("{m}", m),
+        (Some(m), _) => {
+            l.tr.t1(
+                "insights-month",
+                "m",
+                &report::date_of(days.from).strftime("%m/%Y").to_string(),
+            )
+            .replace("{m}", m)
+        }
         _ => String::new(),
     };
     render(&ReportPage {
         heading: c.heading,
-        period: format!("{period} ({} – {})", date_text(days.from), date_text(days.to - 1)),
+        period: format!(
+            "{period} ({} – {})",
+            date_text(days.from),
+            date_text(days.to - 1)
+        ),
         generated: crate::clock::format_local(st.now(), &c.tz_name),
         sandbox: sandbox(st),
         sections,
@@ -870,19 +982,30 @@ pub async fn clip(
     drop(tx);
     let names = Names::load(&st, std::slice::from_ref(&a.agency)).await?;
     // One time axis for every channel: each series holds its last value.
-    let mut times: Vec<i64> = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)).collect();
+    let mut times: Vec<i64> = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.0))
+        .collect();
     times.sort();
     times.dedup();
     let labels: Vec<String> = times
         .iter()
         .map(|t| {
             jiff::Timestamp::from_millisecond(*t)
-                .map(|x| x.to_zoned_datetime(tz.clone()).strftime("%d/%m %H:%M").to_string())
+                .map(|x| {
+                    x.to_zoned_datetime(tz.clone())
+                        .strftime("%d/%m %H:%M")
+                        .to_string()
+                })
                 .unwrap_or_default()
         })
         .collect();
     let mut sections = Vec::new();
-    for (i, m) in [(idb::VIEWS, "views"), (idb::REACTIONS, "reactions"), (idb::SHARES, "shares")] {
+    for (i, m) in [
+        (idb::VIEWS, "views"),
+        (idb::REACTIONS, "reactions"),
+        (idb::SHARES, "shares"),
+    ] {
         let series: Vec<Series> = curves
             .iter()
             .map(|c| {
@@ -928,7 +1051,12 @@ pub async fn clip(
         );
         s.title = tr.t(&format!("metric-{m}"));
         s.hint = String::new();
-        s.charts.push(chart::line_chart(&tr.t(&format!("metric-{m}")), &labels, &series, &tr.t(&format!("metric-{m}"))));
+        s.charts.push(chart::line_chart(
+            &tr.t(&format!("metric-{m}")),
+            &labels,
+            &series,
+            &tr.t(&format!("metric-{m}")),
+        ));
         sections.push(s);
     }
     // Each channel's latest figures.
@@ -938,9 +1066,17 @@ pub async fn clip(
     let rows = curves
         .iter()
         .map(|c| {
-            let mut r = vec![Cell::Text(names.of(By::Channel, &c.post.channel_id.to_string(), tr))];
+            let mut r = vec![Cell::Text(names.of(
+                By::Channel,
+                &c.post.channel_id.to_string(),
+                tr,
+            ))];
             for (i, v) in c.post.latest.iter().enumerate() {
-                r.push(if i == idb::WATCH || i == idb::AVG_VIEW { cell(v.map(round1)) } else { int(*v) });
+                r.push(if i == idb::WATCH || i == idb::AVG_VIEW {
+                    cell(v.map(round1))
+                } else {
+                    int(*v)
+                });
             }
             r.push(pct(report::completion(&c.post)));
             r
@@ -987,7 +1123,10 @@ mod tests {
             ..Default::default()
         };
         let d = period(&q, today).unwrap();
-        assert_eq!((report::date_of(d.from), d.len()), (Date::new(2026, 10, 1).unwrap(), 92));
+        assert_eq!(
+            (report::date_of(d.from), d.len()),
+            (Date::new(2026, 10, 1).unwrap(), 92)
+        );
         let q = PeriodQuery {
             from: Some("2026-11-10".into()),
             to: Some("2026-11-01".into()),

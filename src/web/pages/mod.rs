@@ -6,10 +6,10 @@ pub mod audit;
 pub mod auth;
 pub mod clips;
 pub mod dashboard;
+pub mod insights;
 pub mod jobs;
 pub mod members;
 pub mod profile;
-pub mod insights;
 pub mod publishing;
 pub mod review;
 

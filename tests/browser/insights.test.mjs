@@ -33,11 +33,14 @@ describe('insights in a browser', { timeout: 300_000 }, () => {
       await page.locator(`header nav a[href="/a/${aid}/insights"]`).click();
       await page.locator('#sec-summary').waitFor();
       assert.ok(await page.locator('#demo-data').isVisible(), 'demo data is labelled');
-      for (const id of ['wide', 'speed', 'channels', 'topics', 'authors', 'length', 'besttime', 'top']) {
+      for (const id of ['wide', 'speed', 'channels', 'topics', 'authors', 'length', 'besttime']) {
         const sec = page.locator(`#sec-${id}`);
         assert.ok((await sec.locator('figure.chart svg').count()) >= 1, `${id} has a chart`);
         assert.ok((await sec.locator('table tbody tr').count()) >= 1, `${id} has a table`);
       }
+      // Top clips: cards linking to each clip's own curves, and a table.
+      assert.ok((await page.locator('#sec-top .clipcards li').count()) >= 1);
+      assert.ok((await page.locator('#sec-top tbody tr').count()) >= 1);
       // Views over the last 30 days are positive and the summary compares periods.
       const views = await page.locator('#sec-summary tbody tr').nth(1).locator('td').nth(1).innerText();
       assert.ok(Number(views.replace(/\./g, '')) > 0, `views this period: ${views}`);

@@ -365,6 +365,19 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
         assert!(h.2.is_some() && h.3.unwrap() > e.app.clock.now_ms());
     }
     collect::fetch_channel(&e.app.st, yt).await.unwrap();
+    let channels_page = e
+        .app
+        .login("a.admin")
+        .await
+        .get(&format!("/a/{}/channels", e.n.a.0))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        channels_page.contains("metrics-health failing"),
+        "the failing fetch shows on the channel's health"
+    );
 
     // The dashboard, the clip's page and the exports.
     let b = e.app.login("a.head").await;

@@ -213,6 +213,9 @@ pub struct ChannelRow {
     pub status_label: String,
     pub reason: Option<String>,
     pub since: String,
+    /// How fetching the channel's figures goes (insights).
+    pub metrics: String,
+    pub metrics_failing: bool,
 }
 
 pub struct ConnectButton {
@@ -248,10 +251,32 @@ pub async fn channels_page(
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let tz = &a.agency.time_zone;
-    let rows = channels::list(&st, a.agency.id)
-        .await?
+    let list = channels::list(&st, a.agency.id).await?;
+    let mut health = std::collections::HashMap::new();
+    {
+        let mut tx = st.db.read().await?;
+        for c in &list {
+            if let Some(h) = crate::db::insights::channel_health(&mut tx, c.id).await? {
+                health.insert(c.id, h);
+            }
+        }
+    }
+    let rows = list
         .into_iter()
         .map(|c| ChannelRow {
+            metrics: match health.get(&c.id) {
+                Some((_, n, Some(e), at)) if *n > 0 => l.tr.t_args(
+                    "channels-metrics-failing",
+                    &[
+                        ("n", n.to_string()),
+                        ("error", e.clone()),
+                        ("at", at.map(|t| l.time(&t, tz)).unwrap_or_default()),
+                    ],
+                ),
+                Some((Some(ok), ..)) => l.tr.t1("channels-metrics-ok", "at", &l.time(ok, tz)),
+                _ => l.tr.t("channels-metrics-none"),
+            },
+            metrics_failing: health.get(&c.id).is_some_and(|h| h.1 > 0),
             id: c.id.0,
             platform: Platform::parse(&c.platform)
                 .map_or(c.platform.clone(), |p| p.label().to_string()),

@@ -838,7 +838,6 @@ async fn export_of(
             format!("{stem}-{want}.csv"),
         )
     };
-    let _ = &c.tz_name;
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_string()),
@@ -910,14 +909,11 @@ async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     let sections = sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
     let period = match (&q2.month, &q2.quarter) {
         (_, Some(qr)) if !qr.is_empty() => l.tr.t1("insights-quarter", "q", qr),
-        (Some(m), _) => {
-            l.tr.t1(
-                "insights-month",
-                "m",
-                &report::date_of(days.from).strftime("%m/%Y").to_string(),
-            )
-            .replace("{m}", m)
-        }
+        (Some(_), _) => l.tr.t1(
+            "insights-month",
+            "m",
+            &report::date_of(days.from).strftime("%m/%Y").to_string(),
+        ),
         _ => String::new(),
     };
     render(&ReportPage {

@@ -486,6 +486,18 @@ fn routes() -> Routes {
         )
         .add(
             "GET",
+            "/api/v1/agencies/{aid}/insights",
+            Agency,
+            get(api::insights::agency),
+        )
+        .add(
+            "GET",
+            "/api/v1/insights",
+            User,
+            get(api::insights::province),
+        )
+        .add(
+            "GET",
             "/api/v1/agencies/{aid}/incidents",
             Agency,
             get(ap::incidents),

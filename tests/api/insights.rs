@@ -430,6 +430,28 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
         .get(&format!("/a/{}/insights/report?month=2026-11", e.n.a.0))
         .await;
     assert_eq!(report.status(), 200);
+    // The same tables as JSON, absent figures as null.
+    let token = e.app.token_for("a.head").await;
+    let j: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/agencies/{}/insights",
+            e.app.addr, e.n.a.0
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ch = j["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "channels")
+        .unwrap();
+    assert_eq!(ch["rows"].as_array().unwrap().len(), 4, "{j}");
+    assert!(j.to_string().contains("null"));
     // The overseer's province view compares agencies, without authors; a
     // reporter may not see insights.
     let o = e.app.login("overseer").await;

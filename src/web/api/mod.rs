@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod insights;
 pub mod jobs;
 pub mod me;
 pub mod members;
@@ -51,6 +52,7 @@ pub struct ApiError {
         publishing::list_channels, publishing::connect, publishing::disconnect,
         publishing::publications, publishing::publish_now, publishing::retry,
         publishing::take_down, publishing::removed_by_hand, publishing::incidents,
+        insights::agency, insights::province,
     ),
     components(schemas(ApiError)),
     modifiers(&BearerAuth),

@@ -85,7 +85,7 @@ fn zone(name: &str) -> TimeZone {
     })
 }
 
-fn today(st: &AppState, tz: &TimeZone) -> Date {
+pub(crate) fn today(st: &AppState, tz: &TimeZone) -> Date {
     jiff::Timestamp::from_millisecond(st.now())
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned_datetime(tz.clone())
@@ -716,17 +716,17 @@ struct ReportPage {
 }
 
 /// What a request for insights is about.
-struct Ctx {
-    scope: Scope,
-    agencies: Vec<Org>,
-    tz: TimeZone,
+pub(crate) struct Ctx {
+    pub scope: Scope,
+    pub agencies: Vec<Org>,
+    pub tz: TimeZone,
     tz_name: String,
     heading: String,
     base: String,
-    with_authors: bool,
+    pub with_authors: bool,
 }
 
-fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
+pub(crate) fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
     let member =
         a.p.memberships
             .iter()
@@ -742,7 +742,7 @@ fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
     }
 }
 
-async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Result<Ctx> {
+pub(crate) async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Result<Ctx> {
     let overseer = u.p.memberships.iter().any(|(_, r)| *r == Role::Overseer);
     if !(overseer || u.p.is_system_admin) {
         return Err(Error::Forbidden);

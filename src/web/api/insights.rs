@@ -1,0 +1,101 @@
+//! Insights as JSON: the same tables the dashboards and exports show.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::i18n::Tr;
+use crate::insights::export::Cell;
+use crate::insights::report;
+use crate::state::AppState;
+use crate::web::extract::{Authz, CurrentUser, act};
+use crate::web::pages::insights::{
+    Ctx, PeriodQuery, agency_ctx, period, province_ctx, sections, today,
+};
+
+/// One table of a report; absent figures are `null`, never 0.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InsightsTable {
+    /// summary, wide, speed, channels, topics, authors, agencies, length,
+    /// besttime, top or bottom.
+    pub id: String,
+    pub title: String,
+    pub headers: Vec<String>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+/// A period's report, compared with the period of the same length before.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InsightsReport {
+    /// First and last day (inclusive), `YYYY-MM-DD`, in the agency's time zone.
+    pub from: String,
+    pub to: String,
+    pub previous_from: String,
+    pub previous_to: String,
+    pub tables: Vec<InsightsTable>,
+}
+
+async fn build(st: &AppState, tr: &Tr, c: Ctx, q: &PeriodQuery) -> Result<InsightsReport> {
+    let days = period(q, today(st, &c.tz))?;
+    let secs = sections(st, tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let value = |c: &Cell| match c {
+        Cell::Text(s) => serde_json::json!(s),
+        Cell::Num(v) => serde_json::json!(v),
+        Cell::Int(v) => serde_json::json!(v),
+        Cell::Empty => serde_json::Value::Null,
+    };
+    let date = |d: i64| report::date_of(d).to_string();
+    Ok(InsightsReport {
+        from: date(days.from),
+        to: date(days.to - 1),
+        previous_from: date(days.previous().from),
+        previous_to: date(days.previous().to - 1),
+        tables: secs
+            .into_iter()
+            .map(|s| InsightsTable {
+                id: s.id.to_string(),
+                title: s.table.title,
+                headers: s.table.headers,
+                rows: s
+                    .table
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(value).collect())
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{aid}/insights", tag = "insights",
+    params(("aid" = i64, Path),
+           ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (default: 30 days to today)"),
+           ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD"),
+           ("month" = Option<String>, Query, description = "A month instead, YYYY-MM"),
+           ("quarter" = Option<String>, Query, description = "A quarter instead, YYYY-Qn")),
+    responses((status = 200, body = InsightsReport)))]
+pub async fn agency(
+    State(st): State<AppState>,
+    a: Authz<act::ViewInsights>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<InsightsReport>> {
+    let tr = Tr::new(a.ctx.locale);
+    let c = agency_ctx(&a, &tr);
+    Ok(Json(build(&st, &tr, c, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/insights", tag = "insights",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query),
+           ("month" = Option<String>, Query), ("quarter" = Option<String>, Query)),
+    responses((status = 200, body = InsightsReport)))]
+pub async fn province(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<InsightsReport>> {
+    let tr = Tr::new(u.ctx.locale);
+    let c = province_ctx(&st, &u, &tr).await?;
+    Ok(Json(build(&st, &tr, c, &q).await?))
+}

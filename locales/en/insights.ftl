@@ -106,3 +106,5 @@ metric-followers_gained = New followers
 channels-metrics-ok = Figures: last fetched { $at }
 channels-metrics-failing = Figures: failed { $n } times in a row ({ $error }); next try { $at }
 channels-metrics-none = Figures: not fetched yet
+insights-pdf = Download PDF
+insights-pdf-unavailable = The server cannot print PDF files (Chromium is needed). Use the browser's "Print / Save as PDF" instead.

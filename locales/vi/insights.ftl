@@ -106,3 +106,5 @@ metric-followers_gained = Người theo dõi mới
 channels-metrics-ok = Số liệu: lấy lần cuối { $at }
 channels-metrics-failing = Số liệu: lỗi { $n } lần liên tiếp ({ $error }); thử lại lúc { $at }
 channels-metrics-none = Số liệu: chưa lấy lần nào
+insights-pdf = Tải tệp PDF
+insights-pdf-unavailable = Máy chủ chưa in được PDF (cần Chromium). Hãy dùng nút "In / Lưu thành PDF" của trình duyệt.

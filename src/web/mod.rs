@@ -292,6 +292,18 @@ fn routes() -> Routes {
             get(ins::province_xlsx),
         )
         .add("GET", "/insights/report", User, get(ins::province_report))
+        .add(
+            "GET",
+            "/insights/report.pdf",
+            User,
+            get(ins::province_report_pdf),
+        )
+        .add(
+            "GET",
+            "/a/{aid}/insights/report.pdf",
+            Agency,
+            get(ins::agency_report_pdf),
+        )
         .add("GET", "/a/{aid}/delegations", Agency, get(rv::delegations))
         .add("POST", "/a/{aid}/delegations", Agency, post(rv::delegate))
         .add(

@@ -430,6 +430,12 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
         .get(&format!("/a/{}/insights/report?month=2026-11", e.n.a.0))
         .await;
     assert_eq!(report.status(), 200);
+    // The same report as a PDF file, printed by headless Chromium.
+    let pdf = b
+        .get(&format!("/a/{}/insights/report.pdf?month=2026-11", e.n.a.0))
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
     // The same tables as JSON, absent figures as null.
     let token = e.app.token_for("a.head").await;
     let j: serde_json::Value = reqwest::Client::new()

@@ -708,6 +708,9 @@ struct DashboardPage {
 #[template(path = "insights_report.html")]
 struct ReportPage {
     l: Layout,
+    /// The stylesheet, inlined when the page is printed to a PDF file here.
+    inline_css: Option<&'static str>,
+    pdf_href: String,
     heading: String,
     period: String,
     generated: String,
@@ -891,7 +894,13 @@ pub async fn province_xlsx(
     export_of(&st, &tr, c, &q, true).await
 }
 
-async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<Response> {
+async fn printable(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q: &PeriodQuery,
+    pdf: bool,
+) -> Result<Response> {
     let mut q2 = PeriodQuery::default();
     let t = today(st, &c.tz);
     // The report is of a month or a quarter; the previous month by default.
@@ -906,17 +915,37 @@ async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
         q2.quarter = q.quarter.clone();
     }
     let days = period(&q2, t)?;
-    let sections = sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
-    let period = match (&q2.month, &q2.quarter) {
-        (_, Some(qr)) if !qr.is_empty() => l.tr.t1("insights-quarter", "q", qr),
-        (Some(_), _) => l.tr.t1(
-            "insights-month",
-            "m",
-            &report::date_of(days.from).strftime("%m/%Y").to_string(),
+    let mut sections =
+        sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let (period, stem) = match (&q2.month, &q2.quarter) {
+        (_, Some(qr)) if !qr.is_empty() => (l.tr.t1("insights-quarter", "q", qr), qr.clone()),
+        (Some(m), _) => (
+            l.tr.t1(
+                "insights-month",
+                "m",
+                &report::date_of(days.from).strftime("%m/%Y").to_string(),
+            ),
+            m.clone(),
         ),
-        _ => String::new(),
+        _ => (String::new(), String::new()),
     };
-    render(&ReportPage {
+    if pdf {
+        // Posters are behind the session; the file carries the tables.
+        for s in &mut sections {
+            s.cards.clear();
+        }
+    }
+    let page = ReportPage {
+        inline_css: pdf.then_some(APP_CSS),
+        pdf_href: format!(
+            "{}/report.pdf?{}",
+            c.base,
+            match (&q2.month, &q2.quarter) {
+                (_, Some(qr)) if !qr.is_empty() => format!("quarter={qr}"),
+                (Some(m), _) => format!("month={m}"),
+                _ => String::new(),
+            }
+        ),
         heading: c.heading,
         period: format!(
             "{period} ({} – {})",
@@ -927,7 +956,81 @@ async fn printable(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
         sandbox: sandbox(st),
         sections,
         l,
-    })
+    };
+    if !pdf {
+        return render(&page);
+    }
+    let html = page
+        .render()
+        .map_err(|e| Error::Internal(format!("template: {e}")))?;
+    let bytes = print_to_pdf(st, &html).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"lantoa-report-{stem}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+const APP_CSS: &str = include_str!("../../../static/app.css");
+
+/// Prints a standalone HTML page to an A4 PDF with headless Chromium, when the
+/// server has it (`lantoa demo` and the test script install it); without it
+/// the browser's own "Save as PDF" remains.
+async fn print_to_pdf(st: &AppState, html: &str) -> Result<Vec<u8>> {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| which(b));
+    let Some(browser) = browser else {
+        return Err(Error::Conflict("insights-pdf-unavailable"));
+    };
+    let dir = st.config.data_dir.join("tmp");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let stem = dir.join(format!("report-{}", crate::crypto::random_token()));
+    let profile = stem.with_extension("profile");
+    let (src, out) = (stem.with_extension("html"), stem.with_extension("pdf"));
+    tokio::fs::write(&src, html)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let run = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--print-to-pdf={}", out.display()))
+            .arg(format!("file://{}", src.display()))
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await;
+    let bytes = tokio::fs::read(&out).await;
+    let _ = tokio::fs::remove_file(&src).await;
+    let _ = tokio::fs::remove_file(&out).await;
+    let _ = tokio::fs::remove_dir_all(&profile).await;
+    match (run, bytes) {
+        (Ok(Ok(_)), Ok(b)) if b.starts_with(b"%PDF") => Ok(b),
+        (run, _) => {
+            tracing::warn!(?run, "printing the report to PDF failed");
+            Err(Error::Conflict("insights-pdf-unavailable"))
+        }
+    }
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
 
 pub async fn agency_report(
@@ -937,7 +1040,17 @@ pub async fn agency_report(
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let c = agency_ctx(&a, &l.tr);
-    printable(&st, l, c, &q).await
+    printable(&st, l, c, &q, false).await
+}
+
+pub async fn agency_report_pdf(
+    State(st): State<AppState>,
+    a: Authz<act::ViewInsights>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+    let c = agency_ctx(&a, &l.tr);
+    printable(&st, l, c, &q, true).await
 }
 
 pub async fn province_report(
@@ -947,7 +1060,17 @@ pub async fn province_report(
 ) -> Result<Response> {
     let l = Layout::build(&st, &u.ctx, None).await?;
     let c = province_ctx(&st, &u, &l.tr).await?;
-    printable(&st, l, c, &q).await
+    printable(&st, l, c, &q, false).await
+}
+
+pub async fn province_report_pdf(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &u.ctx, None).await?;
+    let c = province_ctx(&st, &u, &l.tr).await?;
+    printable(&st, l, c, &q, true).await
 }
 
 #[derive(Template)]

@@ -128,6 +128,29 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 0.0)]
         rate: f64,
     },
+    /// Metric snapshots/s through the rollups vs raw inserts, and the dashboard
+    /// reports' median and p95 vs one computed from raw snapshots.
+    Insights {
+        /// Snapshots to generate (two years of posts on 10 agencies' channels).
+        #[arg(long, default_value_t = 10_000_000)]
+        snapshots: u64,
+        /// A fresh PostgreSQL database (the baseline gets `<name>_bench_raw`
+        /// beside it); SQLite in the data folder when absent.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Where the SQLite files and keys go (default: a temporary folder).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Snapshots per transaction.
+        #[arg(long, default_value_t = 20_000)]
+        batch: usize,
+        /// Runs of each dashboard query.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Keep the databases and the data folder afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
     /// Captions per second of the text lint on one core vs NFC + word split, and
     /// false positives on the correct-text corpus.
     Lint {
@@ -278,6 +301,28 @@ pub async fn run(cli: Cli) -> ExitCode {
             rate,
         };
         return match crate::bench_publish::publish(o).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
+    if let Command::Bench(BenchCmd::Insights {
+        snapshots,
+        database_url,
+        data_dir,
+        batch,
+        runs,
+        keep,
+    }) = cli.command
+    {
+        let o = crate::bench_insights::Options {
+            snapshots,
+            database_url,
+            data_dir,
+            batch,
+            runs,
+            keep,
+        };
+        return match crate::bench_insights::insights(o).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         };

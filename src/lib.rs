@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_insights;
 pub mod bench_publish;
 pub mod bench_review;
 pub mod cli;

@@ -4,7 +4,7 @@
 //! order, `None` where the platform does not give one. Writes are multi-row
 //! statements so that a batch of snapshots costs a handful of round trips.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Engine, Tx, on_tx};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 
 /// The normalised figures, in [`Counters`] order.
@@ -136,8 +136,13 @@ impl From<RawPost> for Post {
     }
 }
 
-/// `$a, $b, …` placeholders for `rows` rows of `width` values.
-fn values(rows: usize, width: usize) -> String {
+/// Placeholders for `rows` rows of `width` values, bound in order.
+///
+/// SQLite gets anonymous `?`: for each numbered parameter sqlx asks SQLite
+/// its name, which SQLite finds by a linear scan, so a statement with
+/// thousands of `$n` spends its time binding (quadratic: 92% of a raw insert
+/// of 1000-row chunks). PostgreSQL needs `$n`.
+fn values(engine: Engine, rows: usize, width: usize) -> String {
     let mut s = String::with_capacity(rows * width * 5);
     for r in 0..rows {
         if r > 0 {
@@ -148,8 +153,13 @@ fn values(rows: usize, width: usize) -> String {
             if c > 0 {
                 s.push(',');
             }
-            s.push('$');
-            s.push_str(&(r * width + c + 1).to_string());
+            match engine {
+                Engine::Sqlite => s.push('?'),
+                Engine::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * width + c + 1).to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -182,7 +192,7 @@ pub async fn add_post(tx: &mut Tx, p: &Post, day: i64, first_fetch_at: i64) -> D
         "INSERT INTO post_metrics (publication_id, agency_id, channel_id, clip_id, platform,
             author_id, category, duration_s, published_at, local_dow, local_hour)
          VALUES {} ON CONFLICT (publication_id) DO NOTHING",
-        values(1, 11)
+        values(tx.engine(), 1, 11)
     );
     let n = on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(p.publication_id).bind(p.agency_id).bind(p.channel_id).bind(p.clip_id)
@@ -207,11 +217,8 @@ pub async fn add_post(tx: &mut Tx, p: &Post, day: i64, first_fetch_at: i64) -> D
 pub async fn posts(tx: &mut Tx, ids: &[PublicationId]) -> DbResult<Vec<Post>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!("{POST} WHERE publication_id IN ({list})");
+        let list = values(tx.engine(), 1, chunk.len());
+        let sql = format!("{POST} WHERE publication_id IN {list}");
         let rows: Vec<RawPost> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
             for id in chunk {
@@ -262,7 +269,7 @@ pub async fn insert_snapshots(tx: &mut Tx, snaps: &[Snapshot]) -> DbResult<()> {
         let sql = format!(
             "INSERT INTO metric_snapshots (publication_id, taken_at, {COLS}) VALUES {}
              ON CONFLICT (publication_id, taken_at) DO NOTHING",
-            values(chunk.len(), 10)
+            values(tx.engine(), chunk.len(), 10)
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -287,7 +294,7 @@ pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)])
         let sql = format!(
             "INSERT INTO post_daily (publication_id, day, {COLS}) VALUES {}
              ON CONFLICT (publication_id, day) DO UPDATE SET {set}",
-            values(chunk.len(), 10)
+            values(tx.engine(), chunk.len(), 10)
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -331,7 +338,7 @@ pub async fn add_channel_days(
             "INSERT INTO channel_daily (channel_id, day, agency_id, {}) VALUES {}
              ON CONFLICT (channel_id, day) DO UPDATE SET {set}",
             SUMMED.join(", "),
-            values(chunk.len(), 10)
+            values(tx.engine(), chunk.len(), 10)
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -359,7 +366,7 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
                 author_id, category, duration_s, published_at, local_dow, local_hour, taken_at,
                 {COLS}, views_48h) VALUES {}
              ON CONFLICT (publication_id) DO UPDATE SET {set}",
-            values(chunk.len(), 21)
+            values(tx.engine(), chunk.len(), 21)
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -525,6 +532,67 @@ pub async fn channel_days(
                 .bind(from).bind(to).fetch_all(c).await)?
         }
     };
+    let f = |v: Option<i64>| v.map(|x| x as f64);
+    Ok(rows
+        .into_iter()
+        .map(|r| ChannelDay {
+            channel_id: r.channel_id,
+            agency_id: r.agency_id,
+            day: r.day,
+            posts: r.posts,
+            gained: [
+                f(r.views),
+                f(r.reach),
+                r.watch_time_s,
+                None,
+                f(r.reactions),
+                f(r.comments),
+                f(r.shares),
+                f(r.followers_gained),
+            ],
+        })
+        .collect())
+}
+
+/// What each of an agency's channels gained per local day in `[from, to)`,
+/// computed straight from the raw snapshots with one aggregate (each
+/// snapshot's increase over the post's previous one), with no rollups: what
+/// "wide" would cost without them. For `lantoa bench insights`' baseline:
+/// `offset_ms` is the agency's UTC offset (a zone without daylight saving),
+/// posts are those published up to 181 days before the period (no snapshot is
+/// taken later than that), and `posts` is left at 0.
+pub async fn channel_days_from_raw(
+    tx: &mut Tx,
+    agency: OrgId,
+    from: i64,
+    to: i64,
+    offset_ms: i64,
+) -> DbResult<Vec<ChannelDay>> {
+    const DAY_MS: i64 = 86_400_000;
+    let (start, end) = (from * DAY_MS - offset_ms, to * DAY_MS - offset_ms);
+    let sql = "WITH s AS (
+        SELECT m.channel_id, m.agency_id, ms.taken_at,
+               ms.views - LAG(ms.views, 1, 0) OVER w AS views,
+               ms.reach - LAG(ms.reach, 1, 0) OVER w AS reach,
+               ms.watch_time_s - LAG(ms.watch_time_s, 1, 0.0) OVER w AS watch_time_s,
+               ms.reactions - LAG(ms.reactions, 1, 0) OVER w AS reactions,
+               ms.comments - LAG(ms.comments, 1, 0) OVER w AS comments,
+               ms.shares - LAG(ms.shares, 1, 0) OVER w AS shares,
+               ms.followers_gained - LAG(ms.followers_gained, 1, 0) OVER w AS followers_gained
+          FROM metric_snapshots ms JOIN post_metrics m ON m.publication_id = ms.publication_id
+         WHERE m.agency_id = $1 AND m.published_at >= $2 AND m.published_at < $4
+           AND ms.taken_at < $4
+        WINDOW w AS (PARTITION BY ms.publication_id ORDER BY ms.taken_at))
+      SELECT channel_id, agency_id, (taken_at + $5) / 86400000 AS day, CAST(0 AS BIGINT) AS posts,
+             CAST(SUM(views) AS BIGINT) AS views, CAST(SUM(reach) AS BIGINT) AS reach,
+             SUM(watch_time_s) AS watch_time_s, CAST(SUM(reactions) AS BIGINT) AS reactions,
+             CAST(SUM(comments) AS BIGINT) AS comments, CAST(SUM(shares) AS BIGINT) AS shares,
+             CAST(SUM(followers_gained) AS BIGINT) AS followers_gained
+        FROM s WHERE taken_at >= $3
+       GROUP BY channel_id, agency_id, (taken_at + $5) / 86400000";
+    let rows: Vec<RawChannelDay> = on_tx!(tx, c => sqlx::query_as(sql)
+        .bind(agency).bind(start - 181 * DAY_MS).bind(start).bind(end).bind(offset_ms)
+        .fetch_all(c).await)?;
     let f = |v: Option<i64>| v.map(|x| x as f64);
     Ok(rows
         .into_iter()

@@ -220,6 +220,30 @@ impl Tx {
     }
 }
 
+/// Drops a PostgreSQL database on the server `db` is connected to, if it
+/// exists, and creates it empty (throw-away benchmark databases). Nothing on
+/// SQLite, whose databases are files.
+pub async fn recreate_database(db: &Db, name: &str) -> DbResult<()> {
+    drop_database(db, name).await?;
+    if let Db::Postgres(p) = db {
+        let sql = format!("CREATE DATABASE \"{}\"", name.replace('"', ""));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+    }
+    Ok(())
+}
+
+/// Drops a PostgreSQL database on the server `db` is connected to, if it exists.
+pub async fn drop_database(db: &Db, name: &str) -> DbResult<()> {
+    if let Db::Postgres(p) = db {
+        let sql = format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            name.replace('"', "")
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+    }
+    Ok(())
+}
+
 /// The default SQLite URL for a data folder.
 pub fn sqlite_url_for(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}", data_dir.join("lantoa.db").display())

@@ -89,6 +89,7 @@ CREATE TABLE channel_daily (
     PRIMARY KEY (channel_id, day)
 );
 CREATE INDEX channel_daily_agency ON channel_daily (agency_id, day);
+CREATE INDEX channel_daily_day ON channel_daily (day);
 
 -- How fast each clip went out: one row per clip, written when its first post
 -- is published.

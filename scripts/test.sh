@@ -46,10 +46,14 @@ log "browser test on SQLite"
 node --test tests/browser/
 
 log "browser test on PostgreSQL"
+# One fresh database per test file: each file starts its own demo, whose
+# media live in its own data folder.
 DB="lantoa_browser_$$"
-psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
-psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $DB" >/dev/null
 trap 'psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
-LANTOA_BROWSER_DATABASE_URL="${PG_ADMIN_URL%/*}/$DB" node --test tests/browser/
+for f in tests/browser/*.test.mjs; do
+  psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+  psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $DB" >/dev/null
+  LANTOA_BROWSER_DATABASE_URL="${PG_ADMIN_URL%/*}/$DB" node --test "$f"
+done
 
 log "all tests passed"

@@ -262,9 +262,69 @@ pub async fn clip_posts(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Post>> {
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
+/// Figures as PostgreSQL column arrays, one per figure, for `UNNEST`: a
+/// batch costs one statement with nine parameters however many rows it has.
+#[derive(Default)]
+struct Arrays {
+    ints: [Vec<Option<i64>>; 8],
+    floats: [Vec<Option<f64>>; 8],
+}
+
+impl Arrays {
+    fn push(&mut self, c: &Counters) {
+        for (i, v) in c.iter().enumerate() {
+            if integral(i) {
+                self.ints[i].push(v.map(|x| x.round() as i64));
+            } else {
+                self.floats[i].push(*v);
+            }
+        }
+    }
+
+    /// `$n::int8[], …` for the figures, numbered from `first`.
+    fn casts(first: usize) -> String {
+        (0..8)
+            .map(|i| {
+                let t = if integral(i) { "int8" } else { "float8" };
+                format!("${}::{t}[]", first + i)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn bind<'q>(
+        self,
+        mut q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        let Arrays { ints, floats } = self;
+        for (i, (iv, fv)) in ints.into_iter().zip(floats).enumerate() {
+            q = if integral(i) { q.bind(iv) } else { q.bind(fv) };
+        }
+        q
+    }
+}
+
 /// Stores raw snapshots; one already stored for the same post and time is
 /// left as it was.
 pub async fn insert_snapshots(tx: &mut Tx, snaps: &[Snapshot]) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        let mut a = Arrays::default();
+        let (mut ids, mut at) = (Vec::new(), Vec::new());
+        for x in snaps {
+            ids.push(x.publication_id.0);
+            at.push(x.taken_at);
+            a.push(&x.c);
+        }
+        let sql = format!(
+            "INSERT INTO metric_snapshots (publication_id, taken_at, {COLS})
+             SELECT * FROM UNNEST($1::int8[], $2::int8[], {})
+             ON CONFLICT (publication_id, taken_at) DO NOTHING",
+            Arrays::casts(3)
+        );
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).bind(at);
+        a.bind(q).execute(&mut **t).await?;
+        return Ok(());
+    }
     for chunk in snaps.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO metric_snapshots (publication_id, taken_at, {COLS}) VALUES {}
@@ -285,6 +345,29 @@ pub async fn insert_snapshots(tx: &mut Tx, snaps: &[Snapshot]) -> DbResult<()> {
 
 /// Sets the end-of-day figures of posts: `(post, day, figures)`.
 pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)]) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        let mut a = Arrays::default();
+        let (mut ids, mut days) = (Vec::new(), Vec::new());
+        for (p, d, c) in rows {
+            ids.push(p.0);
+            days.push(*d);
+            a.push(c);
+        }
+        let set = METRICS
+            .iter()
+            .map(|m| format!("{m} = excluded.{m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO post_daily (publication_id, day, {COLS})
+             SELECT * FROM UNNEST($1::int8[], $2::int8[], {})
+             ON CONFLICT (publication_id, day) DO UPDATE SET {set}",
+            Arrays::casts(3)
+        );
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).bind(days);
+        a.bind(q).execute(&mut **t).await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(CHUNK) {
         let set = METRICS
             .iter()
@@ -354,6 +437,33 @@ pub async fn add_channel_days(
 
 /// Saves posts' latest figures (rows already in `post_metrics`).
 pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        // Every post here already has its row: only the figures change.
+        let mut a = Arrays::default();
+        let (mut ids, mut at, mut v48) = (Vec::new(), Vec::new(), Vec::new());
+        for p in posts {
+            ids.push(p.publication_id.0);
+            at.push(p.taken_at);
+            v48.push(p.views_48h);
+            a.push(&p.latest);
+        }
+        let set = METRICS
+            .iter()
+            .chain(&["taken_at", "views_48h"])
+            .map(|m| format!("{m} = u.{m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE post_metrics SET {set}
+               FROM UNNEST($1::int8[], $2::int8[], $3::int8[], {})
+                    AS u(publication_id, taken_at, views_48h, {COLS})
+              WHERE post_metrics.publication_id = u.publication_id",
+            Arrays::casts(4)
+        );
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).bind(at).bind(v48);
+        a.bind(q).execute(&mut **t).await?;
+        return Ok(());
+    }
     for chunk in posts.chunks(CHUNK / 2) {
         let set = METRICS
             .iter()

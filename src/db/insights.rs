@@ -460,7 +460,10 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
               WHERE post_metrics.publication_id = u.publication_id",
             Arrays::casts(4)
         );
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).bind(at).bind(v48);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(ids)
+            .bind(at)
+            .bind(v48);
         a.bind(q).execute(&mut **t).await?;
         return Ok(());
     }

@@ -675,7 +675,7 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// Clips' titles and current versions.
+/// Clips' titles, and the version to show a poster of (when it has one).
 async fn titles(
     st: &AppState,
     ids: impl Iterator<Item = ClipId>,
@@ -684,7 +684,18 @@ async fn titles(
     let mut out = std::collections::HashMap::new();
     for id in ids {
         if let Some(c) = crate::db::clips::get_any(&mut tx, id).await? {
-            out.insert(id, (c.title, c.current_version_id.map(|v| v.0)));
+            // Only a version whose media check made posters has one to show.
+            let mut poster = None;
+            if let Some(v) = c.current_version_id
+                && let Some(ver) = crate::db::clips::get_version(&mut tx, v).await?
+                && ver.outputs.as_deref().is_some_and(|o| {
+                    serde_json::from_str::<serde_json::Value>(o)
+                        .is_ok_and(|j| j["posters"].as_array().is_some_and(|p| !p.is_empty()))
+                })
+            {
+                poster = Some(v.0);
+            }
+            out.insert(id, (c.title, poster));
         }
     }
     Ok(out)

@@ -795,26 +795,6 @@ async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     })
 }
 
-pub async fn agency(
-    State(st): State<AppState>,
-    a: Authz<act::ViewInsights>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let c = agency_ctx(&a, &l.tr);
-    dashboard(&st, l, c, &q).await
-}
-
-pub async fn province(
-    State(st): State<AppState>,
-    u: CurrentUser,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let l = Layout::build(&st, &u.ctx, None).await?;
-    let c = province_ctx(&st, &u, &l.tr).await?;
-    dashboard(&st, l, c, &q).await
-}
-
 async fn export_of(
     st: &AppState,
     tr: &Tr,
@@ -863,46 +843,6 @@ async fn export_of(
         body,
     )
         .into_response())
-}
-
-pub async fn agency_csv(
-    State(st): State<AppState>,
-    a: Authz<act::ViewInsights>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let tr = Tr::new(a.ctx.locale);
-    let c = agency_ctx(&a, &tr);
-    export_of(&st, &tr, c, &q, false).await
-}
-
-pub async fn agency_xlsx(
-    State(st): State<AppState>,
-    a: Authz<act::ViewInsights>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let tr = Tr::new(a.ctx.locale);
-    let c = agency_ctx(&a, &tr);
-    export_of(&st, &tr, c, &q, true).await
-}
-
-pub async fn province_csv(
-    State(st): State<AppState>,
-    u: CurrentUser,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let tr = Tr::new(u.ctx.locale);
-    let c = province_ctx(&st, &u, &tr).await?;
-    export_of(&st, &tr, c, &q, false).await
-}
-
-pub async fn province_xlsx(
-    State(st): State<AppState>,
-    u: CurrentUser,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let tr = Tr::new(u.ctx.locale);
-    let c = province_ctx(&st, &u, &tr).await?;
-    export_of(&st, &tr, c, &q, true).await
 }
 
 async fn printable(
@@ -1044,44 +984,71 @@ fn which(program: &str) -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
 
-pub async fn agency_report(
-    State(st): State<AppState>,
+/// What an insights address gives.
+#[derive(Clone, Copy)]
+enum Out {
+    Dashboard,
+    Csv,
+    Xlsx,
+    Report,
+    Pdf,
+}
+
+async fn respond(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery, out: Out) -> Result<Response> {
+    match out {
+        Out::Dashboard => dashboard(st, l, c, q).await,
+        Out::Csv => export_of(st, &l.tr, c, q, false).await,
+        Out::Xlsx => export_of(st, &l.tr, c, q, true).await,
+        Out::Report => printable(st, l, c, q, false).await,
+        Out::Pdf => printable(st, l, c, q, true).await,
+    }
+}
+
+async fn for_agency(
+    st: AppState,
     a: Authz<act::ViewInsights>,
-    Query(q): Query<PeriodQuery>,
+    q: PeriodQuery,
+    out: Out,
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let c = agency_ctx(&a, &l.tr);
-    printable(&st, l, c, &q, false).await
+    respond(&st, l, c, &q, out).await
 }
 
-pub async fn agency_report_pdf(
-    State(st): State<AppState>,
-    a: Authz<act::ViewInsights>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let c = agency_ctx(&a, &l.tr);
-    printable(&st, l, c, &q, true).await
-}
-
-pub async fn province_report(
-    State(st): State<AppState>,
-    u: CurrentUser,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
+async fn for_province(st: AppState, u: CurrentUser, q: PeriodQuery, out: Out) -> Result<Response> {
     let l = Layout::build(&st, &u.ctx, None).await?;
     let c = province_ctx(&st, &u, &l.tr).await?;
-    printable(&st, l, c, &q, false).await
+    respond(&st, l, c, &q, out).await
 }
 
-pub async fn province_report_pdf(
-    State(st): State<AppState>,
-    u: CurrentUser,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response> {
-    let l = Layout::build(&st, &u.ctx, None).await?;
-    let c = province_ctx(&st, &u, &l.tr).await?;
-    printable(&st, l, c, &q, true).await
+/// The route handlers: each address of the agency's and of the overseer's
+/// insights, and what it gives.
+macro_rules! handlers {
+    ($($agency:ident, $province:ident => $out:expr;)*) => {$(
+        pub async fn $agency(
+            State(st): State<AppState>,
+            a: Authz<act::ViewInsights>,
+            Query(q): Query<PeriodQuery>,
+        ) -> Result<Response> {
+            for_agency(st, a, q, $out).await
+        }
+
+        pub async fn $province(
+            State(st): State<AppState>,
+            u: CurrentUser,
+            Query(q): Query<PeriodQuery>,
+        ) -> Result<Response> {
+            for_province(st, u, q, $out).await
+        }
+    )*};
+}
+
+handlers! {
+    agency, province => Out::Dashboard;
+    agency_csv, province_csv => Out::Csv;
+    agency_xlsx, province_xlsx => Out::Xlsx;
+    agency_report, province_report => Out::Report;
+    agency_report_pdf, province_report_pdf => Out::Pdf;
 }
 
 #[derive(Template)]

@@ -644,38 +644,22 @@ fn demo_counters(
 ) -> crate::db::insights::Counters {
     let s = crate::mockplatforms::synthetic_for(ext, age_s.max(0) as u64, duration_s, hour as u32);
     let n = |v: u64| Some(v as f64);
-    let avg = Some(s.avg_watch_ms as f64 / 1000.0);
-    match platform {
-        "facebook" => [
-            n(s.views),
-            n(s.reach),
-            Some(s.avg_watch_ms as f64 * s.views as f64 / 1000.0),
-            avg,
-            n(s.likes),
-            n(s.comments),
-            n(s.shares),
-            n(s.follows),
-        ],
-        "youtube" => [
-            n(s.views),
-            None,
-            Some(s.avg_watch_ms as f64 * s.views as f64 / 1000.0),
-            avg,
-            n(s.likes),
-            n(s.comments),
-            n(s.shares),
-            n(s.follows),
-        ],
-        "tiktok" => [
-            n(s.views),
-            None,
-            None,
-            None,
-            n(s.likes),
-            n(s.comments),
-            n(s.shares),
-            None,
-        ],
-        _ => [n(s.views), None, None, None, None, None, n(s.shares), None],
-    }
+    let all = [
+        n(s.views),
+        n(s.reach),
+        Some(s.avg_watch_ms as f64 * s.views as f64 / 1000.0),
+        Some(s.avg_watch_ms as f64 / 1000.0),
+        n(s.likes),
+        n(s.comments),
+        n(s.shares),
+        n(s.follows),
+    ];
+    // Which figures each platform gives (docs/metrics.md).
+    let given: [bool; 8] = match platform {
+        "facebook" => [true; 8],
+        "youtube" => [true, false, true, true, true, true, true, true],
+        "tiktok" => [true, false, false, false, true, true, true, false],
+        _ => [true, false, false, false, false, false, true, false],
+    };
+    std::array::from_fn(|i| all[i].filter(|_| given[i]))
 }

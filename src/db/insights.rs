@@ -672,8 +672,8 @@ pub async fn channel_days(
 /// snapshot's increase over the post's previous one), with no rollups: what
 /// "wide" would cost without them. For `lantoa bench insights`' baseline:
 /// `offset_ms` is the agency's UTC offset (a zone without daylight saving),
-/// posts are those published up to 181 days before the period (no snapshot is
-/// taken later than that), and `posts` is left at 0.
+/// posts are those published up to 190 days before the period (the last
+/// weekly fetch can come at 180 days plus a week), and `posts` is left at 0.
 pub async fn channel_days_from_raw(
     tx: &mut Tx,
     agency: OrgId,
@@ -704,7 +704,7 @@ pub async fn channel_days_from_raw(
         FROM s WHERE taken_at >= $3
        GROUP BY channel_id, agency_id, (taken_at + $5) / 86400000";
     let rows: Vec<RawChannelDay> = on_tx!(tx, c => sqlx::query_as(sql)
-        .bind(agency).bind(start - 181 * DAY_MS).bind(start).bind(end).bind(offset_ms)
+        .bind(agency).bind(start - 190 * DAY_MS).bind(start).bind(end).bind(offset_ms)
         .fetch_all(c).await)?;
     let f = |v: Option<i64>| v.map(|x| x as f64);
     Ok(rows

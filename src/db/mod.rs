@@ -138,7 +138,11 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // 64 MiB of page cache per connection (SQLite's default is
+                // 2 MiB): the metric rollups take rows all over large
+                // indexes, and a small cache turns that into disk reads.
+                .pragma("cache_size", "-65536");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))

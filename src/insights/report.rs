@@ -337,16 +337,19 @@ pub fn breakdown(p: &Published, by: By) -> Vec<(String, Group, Group)> {
         By::Agency => x.agency_id.to_string(),
         By::Platform => x.platform.clone(),
     };
-    let mut keys: Vec<String> = p.current.iter().map(key).collect();
-    keys.sort();
-    keys.dedup();
-    let mut out: Vec<(String, Group, Group)> = keys
+    // One pass over the posts (a dashboard may hold a hundred thousand).
+    let mut by_key: BTreeMap<String, (Vec<&Post>, Vec<&Post>)> = BTreeMap::new();
+    for x in &p.current {
+        by_key.entry(key(x)).or_default().0.push(x);
+    }
+    for x in &p.previous {
+        if let Some(g) = by_key.get_mut(&key(x)) {
+            g.1.push(x);
+        }
+    }
+    let mut out: Vec<(String, Group, Group)> = by_key
         .into_iter()
-        .map(|k| {
-            let cur = group(p.current.iter().filter(|x| key(x) == k));
-            let prev = group(p.previous.iter().filter(|x| key(x) == k));
-            (k, cur, prev)
-        })
+        .map(|(k, (cur, prev))| (k, group(cur.into_iter()), group(prev.into_iter())))
         .collect();
     out.sort_by(|a, b| {
         b.1.sum[idb::VIEWS]
@@ -662,6 +665,34 @@ mod tests {
         assert_eq!(l.buckets[5].median_completion, Some(1.0));
         assert_eq!(l.unknown, 1);
         assert_eq!(l.points.len(), 5);
+    }
+
+    #[test]
+    fn breakdowns_group_the_period_and_compare_the_same_key_before() {
+        let mut cur = vec![
+            p(1, 0, 0, Some(100), None, None),
+            p(2, 0, 0, Some(300), None, None),
+            p(3, 0, 0, Some(50), None, None),
+        ];
+        cur[2].category = "good_deeds".into();
+        let mut prev = vec![
+            p(4, 0, 0, Some(40), None, None),
+            p(5, 0, 0, Some(7), None, None),
+        ];
+        prev[1].category = "other".into(); // not in this period: not listed
+        let g = breakdown(
+            &Published {
+                current: cur,
+                previous: prev,
+            },
+            By::Category,
+        );
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].0, "news");
+        assert_eq!((g[0].1.posts, g[0].1.sum[idb::VIEWS]), (2, Some(400.0)));
+        assert_eq!(g[0].1.median_views, Some(200.0));
+        assert_eq!((g[0].2.posts, g[0].2.sum[idb::VIEWS]), (1, Some(40.0)));
+        assert_eq!((g[1].0.as_str(), g[1].2.posts), ("good_deeds", 0));
     }
 
     #[test]

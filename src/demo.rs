@@ -546,15 +546,24 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
                 },
             )
             .await?;
-            crate::db::on_tx!(&mut tx, c => sqlx::query(
-                "UPDATE clip_versions SET status = 'ready', probe = $1 WHERE id = $2")
-                .bind(serde_json::json!({"duration_s": duration}).to_string()).bind(version)
-                .execute(c).await.map(|r| r.rows_affected()))
-            .map_err(crate::db::DbError::from)?;
+            let probe = serde_json::json!({"duration_s": duration}).to_string();
+            crate::db::clips::set_checked(
+                &mut tx,
+                version,
+                crate::db::clips::Checked {
+                    status: "ready",
+                    probe: Some(&probe),
+                    validation: None,
+                    qc: None,
+                    compliance: None,
+                    outputs: None,
+                    error: None,
+                },
+                uploaded_at,
+            )
+            .await?;
             crate::db::clips::set_current_version(&mut tx, clip, version, uploaded_at).await?;
-            crate::db::on_tx!(&mut tx, c => sqlx::query("UPDATE clips SET state = 'published' WHERE id = $1")
-                .bind(clip).execute(c).await.map(|r| r.rows_affected()))
-            .map_err(crate::db::DbError::from)?;
+            crate::db::clips::set_state(&mut tx, clip, "draft", "published", uploaded_at).await?;
             idb::add_clip_timing(
                 &mut tx,
                 &idb::ClipTiming {

@@ -238,20 +238,42 @@ pub async fn posts_published(
     from: i64,
     to: i64,
 ) -> DbResult<Vec<Post>> {
-    let rows: Vec<RawPost> = match agency {
-        Some(a) => {
-            let sql =
-                format!("{POST} WHERE agency_id = $1 AND published_at >= $2 AND published_at < $3");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(a).bind(from).bind(to).fetch_all(c).await)?
-        }
-        None => {
-            let sql = format!("{POST} WHERE published_at >= $1 AND published_at < $2");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(from).bind(to).fetch_all(c).await)?
-        }
-    };
+    let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agency, from, to).await?;
     Ok(rows.into_iter().map(Post::from).collect())
+}
+
+/// The rows of `select` whose `col` lies in `[from, to)`, of one agency or
+/// (`None`) of every agency.
+async fn in_range<R>(
+    tx: &mut Tx,
+    select: &str,
+    col: &str,
+    agency: Option<OrgId>,
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<R>>
+where
+    R: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let (cond, first) = match agency {
+        Some(_) => ("agency_id = $1 AND ", 2),
+        None => ("", 1),
+    };
+    let sql = format!(
+        "{select} WHERE {cond}{col} >= ${first} AND {col} < ${}",
+        first + 1
+    );
+    Ok(on_tx!(tx, c => {
+        let q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.clone()));
+        let q = match agency {
+            Some(a) => q.bind(a),
+            None => q,
+        };
+        q.bind(from).bind(to).fetch_all(c).await
+    })?)
 }
 
 /// Every post of a clip.
@@ -516,6 +538,14 @@ pub async fn due_channels(tx: &mut Tx, now: i64, limit: i64) -> DbResult<Vec<Cha
         .bind(now).bind(limit).fetch_all(c).await)?)
 }
 
+/// The agency a channel belongs to (jobs know only the channel).
+pub async fn channel_agency(tx: &mut Tx, id: ChannelId) -> DbResult<Option<OrgId>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT agency_id FROM channels WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?,
+    )
+}
+
 /// A channel's posts whose figures are due: `(publication, post id on the
 /// platform, published at)`, oldest due first.
 pub async fn due_posts(
@@ -633,18 +663,7 @@ pub async fn channel_days(
 ) -> DbResult<Vec<ChannelDay>> {
     const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
         reactions, comments, shares, followers_gained FROM channel_daily ";
-    let rows: Vec<RawChannelDay> = match agency {
-        Some(a) => {
-            let sql = format!("{SEL} WHERE agency_id = $1 AND day >= $2 AND day < $3");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(a).bind(from).bind(to).fetch_all(c).await)?
-        }
-        None => {
-            let sql = format!("{SEL} WHERE day >= $1 AND day < $2");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(from).bind(to).fetch_all(c).await)?
-        }
-    };
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agency, from, to).await?;
     let f = |v: Option<i64>| v.map(|x| x as f64);
     Ok(rows
         .into_iter()
@@ -792,19 +811,7 @@ pub async fn clip_timings(
 ) -> DbResult<Vec<ClipTiming>> {
     const SEL: &str = "SELECT clip_id, agency_id, author_id, category, duration_s, uploaded_at,
         submitted_at, approved_at, published_at FROM clip_timings ";
-    Ok(match agency {
-        Some(a) => {
-            let sql =
-                format!("{SEL} WHERE agency_id = $1 AND published_at >= $2 AND published_at < $3");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(a).bind(from).bind(to).fetch_all(c).await)?
-        }
-        None => {
-            let sql = format!("{SEL} WHERE published_at >= $1 AND published_at < $2");
-            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(from).bind(to).fetch_all(c).await)?
-        }
-    })
+    in_range(tx, SEL, "published_at", agency, from, to).await
 }
 
 /// When a clip was first submitted and last approved (audit trail), for

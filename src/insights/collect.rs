@@ -18,7 +18,7 @@ use crate::db::Tx;
 use crate::db::clips::Clip;
 use crate::db::insights::{self as idb, ClipTiming, Counters, Post, Snapshot};
 use crate::db::publishing::{self as pdb, Publication};
-use crate::domain::{ChannelId, OrgId, PublicationId};
+use crate::domain::{ChannelId, PublicationId};
 use crate::error::Result;
 use crate::jobs::{Enqueue, JobCtx, JobError};
 use crate::platforms::connector::{Connector, Connectors, PostMetrics, platform_of};
@@ -172,7 +172,7 @@ pub async fn fetch_channel(st: &AppState, id: ChannelId) -> Result<usize> {
     let now = st.now();
     let (ch, due) = {
         let mut tx = st.db.read().await?;
-        let Some(agency) = channel_agency(&mut tx, id).await? else {
+        let Some(agency) = idb::channel_agency(&mut tx, id).await? else {
             return Ok(0);
         };
         let Some(ch) = pdb::channel(&mut tx, agency, id).await? else {
@@ -247,14 +247,6 @@ async fn fetch(
     let cs = Connectors::new(&st.config.platforms);
     let token = crate::service::channels::access_token(st, ch, false).await?;
     with_connector!(cs, platform, c => c.metrics(&token, &ch.external_id, ids).await)
-}
-
-async fn channel_agency(tx: &mut Tx, id: ChannelId) -> Result<Option<OrgId>> {
-    Ok(
-        crate::db::on_tx!(tx, c => sqlx::query_scalar("SELECT agency_id FROM channels WHERE id = $1")
-        .bind(id).fetch_optional(c).await)
-        .map_err(crate::db::DbError::from)?,
-    )
 }
 
 #[cfg(test)]

@@ -422,7 +422,17 @@ pub async fn sections(
         "n",
         &speed.current.clips.to_string(),
     ));
-    let slow_titles = titles(st, speed.slowest.iter().map(|(t, _)| t.clip_id)).await?;
+    // The clips named on the page, read at once.
+    let (top, bottom) = report::top_bottom(&pubd.current, 5);
+    let clip_titles = titles(
+        st,
+        speed
+            .slowest
+            .iter()
+            .map(|(t, _)| t.clip_id)
+            .chain(top.iter().chain(&bottom).map(|r| r.clip_id)),
+    )
+    .await?;
     for (t, step) in &speed.slowest {
         let hours = (t.published_at - t.uploaded_at) as f64 / 3_600_000.0;
         s.notes.push(
@@ -431,7 +441,7 @@ pub async fn sections(
                 &[
                     (
                         "title",
-                        slow_titles
+                        clip_titles
                             .get(&t.clip_id)
                             .map(|x| x.0.clone())
                             .unwrap_or_default(),
@@ -600,8 +610,6 @@ pub async fn sections(
     out.push(s);
 
     // Top and bottom clips.
-    let (top, bottom) = report::top_bottom(&pubd.current, 5);
-    let clip_titles = titles(st, top.iter().chain(&bottom).map(|r| r.clip_id)).await?;
     for (id, list) in [("top", top), ("bottom", bottom)] {
         let rows = list
             .iter()

@@ -65,10 +65,12 @@ lock-held = { $name } is editing this clip (since { $since }). Wait or talk to t
 lock-stale-held = { $name } opened this clip for editing at { $since } but has been inactive. Only an editor or the head may take over.
 delegation-head-only = Only the head of the agency gives or revokes their own delegation.
 lint-fix-stale = The text changed; this suggestion no longer fits. Reload the page.
-checklist-reviewers-only = Only editors and the agency's leaders tick the checklist.
+checklist-reviewers-only = Only editors and the agency's leaders tick the checklist, while the clip is under review.
 
 invalid-policy-steps = Each kind of clip needs 1 to 5 approval steps.
 invalid-policy-roles = Each approval step needs at least one role: editor, deputy or head.
+invalid-takedown-roles = Besides the head and a deputy holding a delegation, only deputies or editors can be allowed to take clips down.
+lock-not-stale = The edit lock cannot be taken over: only an editor or the head may, and only once its holder has been idle for 2 minutes.
 invalid-policy-head = The last approval step of political clips must be signed by the head (or a deputy on their behalf).
 invalid-approval-ttl = The approval lifetime must be 1 to 720 hours.
 invalid-list = A list is too long (at most 2000 lines of 300 characters).

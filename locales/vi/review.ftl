@@ -65,10 +65,12 @@ lock-held = { $name } đang sửa clip này (từ { $since }). Hãy chờ hoặc
 lock-stale-held = { $name } mở sửa clip này từ { $since } nhưng đã lâu không hoạt động. Chỉ biên tập viên hoặc người đứng đầu được tiếp quản.
 delegation-head-only = Chỉ người đứng đầu cơ quan mới giao hoặc thu hồi quyền ký thay của mình.
 lint-fix-stale = Văn bản đã thay đổi, gợi ý sửa này không còn đúng chỗ. Hãy tải lại trang.
-checklist-reviewers-only = Chỉ biên tập viên và lãnh đạo đánh dấu danh mục kiểm tra.
+checklist-reviewers-only = Chỉ biên tập viên và lãnh đạo đánh dấu danh mục kiểm tra, khi clip đang chờ duyệt.
 
 invalid-policy-steps = Mỗi loại clip cần từ 1 đến 5 bước duyệt.
 invalid-policy-roles = Mỗi bước duyệt phải có ít nhất một vai trò: biên tập viên, phó hoặc người đứng đầu.
+invalid-takedown-roles = Ngoài người đứng đầu và cấp phó được ủy quyền, chỉ có thể cho phép cấp phó hoặc biên tập viên gỡ bỏ clip.
+lock-not-stale = Không tiếp quản được quyền sửa: chỉ biên tập viên hoặc người đứng đầu tiếp quản, và chỉ khi người đang sửa đã ngừng quá 2 phút.
 invalid-policy-head = Bước duyệt cuối của clip chính trị phải do người đứng đầu ký (hoặc cấp phó ký thay).
 invalid-approval-ttl = Thời hạn phê duyệt phải từ 1 đến 720 giờ.
 invalid-list = Danh sách quá dài (tối đa 2000 dòng, mỗi dòng 300 ký tự).

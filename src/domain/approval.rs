@@ -122,8 +122,8 @@ pub struct ApprovalPolicy {
     pub other: Vec<Step>,
 }
 
-/// The roles that can sign anything.
-pub const SIGNING_ROLES: [Role; 3] = [Role::Editor, Role::Head, Role::Deputy];
+/// The roles that can sign anything: the reviewers.
+pub const SIGNING_ROLES: &[Role] = super::policy::REVIEWERS;
 
 impl Default for ApprovalPolicy {
     /// Political clips: the head (or a deputy signing K/T). Others: an editor or above.
@@ -186,7 +186,6 @@ pub enum Delegation {
 /// Who wants to sign, and what they have signed on this clip already.
 #[derive(Debug, Clone)]
 pub struct Signer<'a> {
-    pub user: UserId,
     /// Roles held in the clip's agency.
     pub roles: &'a [Role],
     /// Whether the signer uploaded the current version or created the clip.
@@ -351,7 +350,6 @@ mod tests {
 
     fn signer(roles: &[Role]) -> Signer<'_> {
         Signer {
-            user: UserId(7),
             roles,
             is_author: false,
             signed_before: false,

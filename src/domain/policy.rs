@@ -1,10 +1,21 @@
-//! Who may do what: the one table that decides authorisation.
+//! Who may do what: the one place that decides authorisation.
 //!
-//! Every request that touches agency data is checked here, through the web
-//! layer's `Authz` extractor, from (user, agency, role, action). Adding an action
-//! means adding one row to [`Action::allowed_roles`].
+//! Two levels, both here and nowhere else:
+//! - in an agency: every request that touches agency data is checked through
+//!   the web layer's `Authz` extractor, from (user, agency, role, [`Action`]).
+//!   Adding an action means adding one row to [`Action::allowed_roles`];
+//! - on one clip: [`on_clip`] answers whether a person may do a [`ClipOp`] to a
+//!   clip now, from the facts of that clip ([`ClipFacts`]). The services enforce
+//!   its answer and the pages and the API render [`rights`], so what is shown
+//!   and what is allowed cannot drift apart.
+//!
+//! The groups of roles ([`WRITERS`], [`REVIEWERS`] …) are defined once, here;
+//! the workflow table and the approval policy name them.
 
 use serde::{Deserialize, Serialize};
+
+use super::approval::{self, Capacity, Delegation, SignRefusal, Signer, Step};
+use super::workflow::{self, ClipAction, ClipState, Requester};
 
 /// A role a user holds in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -70,6 +81,36 @@ impl Role {
     }
 }
 
+// ---- Groups of roles ---------------------------------------------------------
+
+/// Upload clips, edit and submit their own.
+pub const WRITERS: &[Role] = &[Role::Reporter, Role::Editor, Role::Head, Role::Deputy];
+/// Edit anyone's clip, tick the checklist, send back, spike and restore; sign
+/// where the approval policy names them.
+pub const REVIEWERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy];
+/// Schedule and publish approved clips, retry a failed channel, confirm a post
+/// removed by hand.
+pub const PUBLISHERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy, Role::Analyst];
+/// Take over a colleague's stale edit lock.
+pub const LOCK_TAKERS: &[Role] = &[Role::Editor, Role::Head];
+/// The roles an agency may add to those who take clips down (the head, and a
+/// deputy holding a delegation, always may).
+pub const TAKEDOWN_OPTIONAL: &[Role] = &[Role::Editor, Role::Deputy];
+/// Connect and disconnect channels; told when one needs reconnecting.
+pub const CHANNEL_MANAGERS: &[Role] = &[Role::Head, Role::AgencyAdmin];
+/// Work on clips at all: comment, and reach the clip's actions.
+pub const CLIP_WORKERS: &[Role] = &[
+    Role::Reporter,
+    Role::Editor,
+    Role::Head,
+    Role::Deputy,
+    Role::Analyst,
+];
+
+fn holds(roles: &[Role], group: &[Role]) -> bool {
+    roles.iter().any(|r| group.contains(r))
+}
+
 /// Something a user asks to do within one agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -111,14 +152,16 @@ impl Action {
             Action::ManageMembers => &[AgencyAdmin],
             Action::ViewAudit => &[Head, AgencyAdmin],
             Action::ViewClips => &[Reporter, Editor, Head, Deputy, Analyst],
-            Action::UploadClip => &[Reporter, Editor, Head, Deputy],
-            Action::WorkOnClip => &[Reporter, Editor, Head, Deputy, Analyst],
+            Action::UploadClip => WRITERS,
+            Action::WorkOnClip => CLIP_WORKERS,
             Action::ManageReviewSettings => &[AgencyAdmin],
             Action::ManageDelegations => &[Head, Deputy, AgencyAdmin],
             Action::ViewChannels => &[Reporter, Editor, Head, Deputy, Analyst, AgencyAdmin],
-            Action::ManageChannels => &[Head, AgencyAdmin],
-            Action::Publish => &[Editor, Head, Deputy, Analyst],
-            Action::TakeDown => &[Head, Deputy, Editor, Analyst],
+            Action::ManageChannels => CHANNEL_MANAGERS,
+            Action::Publish => PUBLISHERS,
+            // Reaching the takedown routes; [`on_clip`] then narrows taking
+            // down to the head, a delegated deputy and the agency's choice.
+            Action::TakeDown => PUBLISHERS,
             Action::ViewIncidents => &[Head, Deputy, AgencyAdmin],
             Action::ViewInsights => &[Editor, Head, Deputy, Analyst, AgencyAdmin],
         }
@@ -178,6 +221,282 @@ pub fn allows(subject: &Subject<'_>, target: Target, action: Action) -> bool {
 /// Whether the subject can see the agency at all (any role there, or overseer of its body).
 pub fn can_enter(subject: &Subject<'_>, target: Target) -> bool {
     allows(subject, target, Action::ViewDashboard)
+}
+
+// ---- On one clip -------------------------------------------------------------
+
+/// Something a person asks to do to one clip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClipOp {
+    /// A move of the workflow table asked for by a person, or one of the two
+    /// moves a person starts and the system completes: [`ClipAction::Approve`]
+    /// (sign the next step) and [`ClipAction::TakeDown`].
+    Act(ClipAction),
+    /// Send the approved clip to its channels now.
+    PublishNow,
+    /// Change what would go out (text, channels, window, topic, flag).
+    Edit,
+    /// Lower the political flag.
+    LowerPolitical,
+    /// Hold the soft edit lock.
+    Lock,
+    /// Take over someone else's stale edit lock.
+    TakeOverLock,
+    Comment,
+    /// Tick or untick the agency's checklist for the current version.
+    Tick,
+    /// Upload a new version.
+    UploadVersion,
+    /// Check a failed version again, or delete an unusable one.
+    ManageVersions,
+    /// Queue a failed channel again.
+    Retry,
+    /// Confirm that a post the platform cannot delete was removed by hand.
+    ConfirmRemoved,
+}
+
+/// Whose edit lock the clip carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockState {
+    Free,
+    Mine,
+    Others { stale: bool },
+}
+
+/// What [`on_clip`] needs to know about a person and a clip.
+#[derive(Debug, Clone)]
+pub struct ClipFacts {
+    /// The person's roles in the clip's agency.
+    pub roles: Vec<Role>,
+    /// The person created the clip or uploaded its current version.
+    pub is_author: bool,
+    /// The person's standing to sign for the head now.
+    pub delegation: Delegation,
+    pub state: ClipState,
+    /// The clip has a current version.
+    pub has_version: bool,
+    /// The approval path for this clip (political or other).
+    pub steps: Vec<Step>,
+    /// Live approvals collected in this round.
+    pub signed: usize,
+    /// The person signed one of them.
+    pub signed_by_me: bool,
+    /// Roles the agency adds to those who take clips down.
+    pub takedown_roles: Vec<Role>,
+    pub lock: LockState,
+}
+
+impl ClipFacts {
+    /// The person, as the workflow table sees them.
+    pub fn requester(&self) -> Requester<'_> {
+        Requester::Person {
+            roles: &self.roles,
+            is_author: self.is_author,
+        }
+    }
+}
+
+/// Why [`on_clip`] said no. The services turn each into a message that names
+/// the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// The workflow table: not in this state, or not for this person.
+    Workflow(workflow::Refusal),
+    /// The approval policy: not this person's step (or not now).
+    Sign(SignRefusal),
+    /// Only the author (a writer) or a reviewer edits a clip.
+    EditNotYours,
+    /// What would go out is fixed in this state.
+    EditNotInState(ClipState),
+    /// Only the head lowers the political flag.
+    PoliticalHeadOnly,
+    /// Only reviewers tick the checklist, while the clip is under review.
+    NotReviewing,
+    /// The clip has no version yet.
+    NoVersion,
+    /// The lock is free, the person's own, or not stale yet; or the person
+    /// may not take locks over.
+    NoLockToTake,
+    /// A new version cannot come in this state.
+    VersionNotInState(ClipState),
+    /// Publishing is for [`PUBLISHERS`].
+    NotPublisher,
+    /// Taking down is for the head, a deputy holding a delegation, and the
+    /// roles the agency chose.
+    TakedownNotAllowed,
+}
+
+/// What was granted: for a signature, which step and in what capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granted {
+    Yes,
+    Sign { step: usize, capacity: Capacity },
+}
+
+/// Whether the person described by `f` may do `op` to the clip now.
+pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
+    let person = f.requester();
+    let edit_who = (f.is_author && holds(&f.roles, WRITERS)) || holds(&f.roles, REVIEWERS);
+    let yes = |ok: bool, no: Denied| if ok { Ok(Granted::Yes) } else { Err(no) };
+    match op {
+        ClipOp::Act(ClipAction::Approve) => {
+            workflow::transition(f.state, ClipAction::Approve, person).map_err(Denied::Workflow)?;
+            let signer = Signer {
+                roles: &f.roles,
+                is_author: f.is_author,
+                signed_before: f.signed_by_me,
+                delegation: f.delegation,
+            };
+            let (step, capacity) =
+                approval::may_sign(&f.steps, f.signed, &signer).map_err(Denied::Sign)?;
+            Ok(Granted::Sign { step, capacity })
+        }
+        ClipOp::Act(ClipAction::TakeDown) => {
+            // The table says from which states; the person comes from here.
+            workflow::transition(f.state, ClipAction::TakeDown, Requester::System)
+                .map_err(Denied::Workflow)?;
+            yes(may_take_down(f), Denied::TakedownNotAllowed)
+        }
+        ClipOp::Act(action) => workflow::transition(f.state, action, person)
+            .map(|_| Granted::Yes)
+            .map_err(Denied::Workflow),
+        ClipOp::PublishNow => {
+            yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher)?;
+            // Publishing now is scheduling for now.
+            workflow::transition(f.state, ClipAction::Schedule, person)
+                .map(|_| Granted::Yes)
+                .map_err(Denied::Workflow)
+        }
+        ClipOp::Edit => {
+            yes(edit_who, Denied::EditNotYours)?;
+            yes(f.state.is_editable(), Denied::EditNotInState(f.state))
+        }
+        ClipOp::LowerPolitical => yes(f.roles.contains(&Role::Head), Denied::PoliticalHeadOnly),
+        ClipOp::Lock => on_clip(f, ClipOp::Edit),
+        ClipOp::TakeOverLock => {
+            on_clip(f, ClipOp::Lock)?;
+            yes(
+                holds(&f.roles, LOCK_TAKERS) && f.lock == LockState::Others { stale: true },
+                Denied::NoLockToTake,
+            )
+        }
+        ClipOp::Comment => {
+            yes(
+                holds(&f.roles, CLIP_WORKERS),
+                Denied::Workflow(workflow::Refusal::NotYours {
+                    state: f.state,
+                    who: workflow::Who::Roles(CLIP_WORKERS),
+                }),
+            )?;
+            yes(f.has_version, Denied::NoVersion)
+        }
+        ClipOp::Tick => {
+            yes(
+                holds(&f.roles, REVIEWERS)
+                    && matches!(f.state, ClipState::Submitted | ClipState::InReview),
+                Denied::NotReviewing,
+            )?;
+            yes(f.has_version, Denied::NoVersion)
+        }
+        ClipOp::UploadVersion => {
+            yes(edit_who, Denied::EditNotYours)?;
+            yes(
+                f.state.takes_new_versions(),
+                Denied::VersionNotInState(f.state),
+            )
+        }
+        ClipOp::ManageVersions => yes(edit_who, Denied::EditNotYours),
+        ClipOp::Retry => yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher),
+        ClipOp::ConfirmRemoved => yes(
+            holds(&f.roles, PUBLISHERS) || may_take_down(f),
+            Denied::NotPublisher,
+        ),
+    }
+}
+
+/// The head; a deputy holding a delegation now; the roles the agency chose.
+fn may_take_down(f: &ClipFacts) -> bool {
+    f.roles.contains(&Role::Head)
+        || (f.roles.contains(&Role::Deputy) && matches!(f.delegation, Delegation::Active { .. }))
+        || f.roles
+            .iter()
+            .any(|r| f.takedown_roles.contains(r) && TAKEDOWN_OPTIONAL.contains(r))
+}
+
+/// Everything a person may do to a clip now, for pages and the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ClipRights {
+    /// Workflow actions the person may ask for now (`POST …/actions/{action}`).
+    /// `approve` only when the person may sign the next step; `publish` when
+    /// the person may use `POST …/publish`; `take_down` when the person may use
+    /// `POST …/takedown`.
+    pub actions: Vec<ClipAction>,
+    pub edit: bool,
+    pub lower_political: bool,
+    pub lock: bool,
+    pub take_over_lock: bool,
+    pub comment: bool,
+    pub tick: bool,
+    pub upload_version: bool,
+    pub manage_versions: bool,
+    pub retry: bool,
+    pub confirm_removed: bool,
+}
+
+/// The actions a person may ask for, in the table's order.
+const PERSON_ACTIONS: [ClipAction; 10] = [
+    ClipAction::Submit,
+    ClipAction::Withdraw,
+    ClipAction::RequestChanges,
+    ClipAction::Approve,
+    ClipAction::Schedule,
+    ClipAction::Unschedule,
+    ClipAction::Spike,
+    ClipAction::Unspike,
+    ClipAction::StartCorrection,
+    ClipAction::TakeDown,
+];
+
+/// [`on_clip`] for every operation.
+pub fn rights(f: &ClipFacts) -> ClipRights {
+    let ok = |op| on_clip(f, op).is_ok();
+    let mut actions: Vec<ClipAction> = PERSON_ACTIONS
+        .into_iter()
+        .filter(|a| ok(ClipOp::Act(*a)))
+        .collect();
+    if ok(ClipOp::PublishNow) {
+        actions.push(ClipAction::Publish);
+    }
+    ClipRights {
+        actions,
+        edit: ok(ClipOp::Edit),
+        lower_political: ok(ClipOp::LowerPolitical),
+        lock: ok(ClipOp::Lock),
+        take_over_lock: ok(ClipOp::TakeOverLock),
+        comment: ok(ClipOp::Comment),
+        tick: ok(ClipOp::Tick),
+        upload_version: ok(ClipOp::UploadVersion),
+        manage_versions: ok(ClipOp::ManageVersions),
+        retry: ok(ClipOp::Retry),
+        confirm_removed: ok(ClipOp::ConfirmRemoved),
+    }
+}
+
+// ---- In an agency, beyond clips ------------------------------------------------
+
+/// Only the head gives "ký thay" delegations.
+pub fn gives_delegations(roles: &[Role]) -> bool {
+    roles.contains(&Role::Head)
+}
+
+/// A delegation goes from the head to a deputy.
+pub fn may_delegate(giver: &[Role], receiver: &[Role]) -> bool {
+    gives_delegations(giver) && receiver.contains(&Role::Deputy)
+}
+
+/// The head who gave a delegation may revoke it, and so may the agency admin.
+pub fn may_revoke_delegation(roles: &[Role], gave_it: bool) -> bool {
+    gave_it || roles.contains(&Role::AgencyAdmin)
 }
 
 #[cfg(test)]

@@ -211,9 +211,8 @@ pub struct Transition {
     pub who: Who,
 }
 
-const WRITERS: &[Role] = &[Role::Reporter, Role::Editor, Role::Head, Role::Deputy];
-const REVIEWERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy];
-const SCHEDULERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy, Role::Analyst];
+// Who may ask for each move: the groups of roles defined in `policy`.
+use super::policy::{PUBLISHERS as SCHEDULERS, REVIEWERS, WRITERS};
 
 macro_rules! table {
     ($( $from:ident $action:ident $to:ident $who:expr ;)*) => {
@@ -347,18 +346,6 @@ pub fn transition(
             who: t.who,
         })
     }
-}
-
-/// The actions a person could take on a clip in `state` (for showing buttons).
-pub fn available(state: ClipState, roles: &[Role], is_author: bool) -> Vec<ClipAction> {
-    TABLE
-        .iter()
-        .filter(|t| t.from == state && t.who != Who::System)
-        // A new version comes by uploading one, not by a button.
-        .filter(|t| t.action != ClipAction::NewVersion)
-        .filter(|t| admits(t.who, Requester::Person { roles, is_author }))
-        .map(|t| t.action)
-        .collect()
 }
 
 /// The roles named by `who`, for messages ("who may act").
@@ -500,15 +487,5 @@ mod tests {
             is_author: true,
         };
         assert!(transition(ClipState::Draft, ClipAction::Submit, analyst).is_err());
-    }
-
-    #[test]
-    fn available_actions_follow_the_table() {
-        let a = available(ClipState::InReview, &[Role::Editor], false);
-        assert!(a.contains(&ClipAction::RequestChanges));
-        assert!(a.contains(&ClipAction::Approve));
-        assert!(!a.contains(&ClipAction::ChecksPassed));
-        let r = available(ClipState::InReview, &[Role::Reporter], true);
-        assert_eq!(r, vec![ClipAction::Withdraw]);
     }
 }

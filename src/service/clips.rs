@@ -1,7 +1,9 @@
 //! Operations on clips beyond uploading (which is `uploads`).
 
-use super::{Actor, audit};
+use super::accounts::Principal;
+use super::{Actor, audit, review};
 use crate::db::clips;
+use crate::domain::policy::ClipOp;
 use crate::domain::{ClipId, OrgId, VersionId};
 use crate::error::{Error, Result};
 use crate::jobs::{Enqueue, enqueue};
@@ -13,6 +15,7 @@ use serde_json::json;
 pub async fn retry_check(
     st: &AppState,
     actor: &Actor,
+    p: &Principal,
     agency: OrgId,
     clip: ClipId,
     version: VersionId,
@@ -22,6 +25,10 @@ pub async fn retry_check(
     let v = clips::version_of(&mut tx, agency, clip, version)
         .await?
         .ok_or(Error::NotFound)?;
+    let c = review::load(&mut tx, agency, clip).await?;
+    let current = review::current_version(&mut tx, &c).await?;
+    let f = review::facts(&mut tx, p, &c, current.as_ref(), now).await?;
+    review::enforce(&f, ClipOp::ManageVersions, "")?;
     if v.status != "failed" {
         return Err(Error::Conflict("check-not-failed"));
     }
@@ -83,6 +90,7 @@ pub enum Deleted {
 pub async fn delete_version(
     st: &AppState,
     actor: &Actor,
+    p: &Principal,
     agency: OrgId,
     clip: ClipId,
     version: VersionId,
@@ -92,6 +100,10 @@ pub async fn delete_version(
     let v = clips::version_of(&mut tx, agency, clip, version)
         .await?
         .ok_or(Error::NotFound)?;
+    let c = review::load(&mut tx, agency, clip).await?;
+    let current = review::current_version(&mut tx, &c).await?;
+    let f = review::facts(&mut tx, p, &c, current.as_ref(), now).await?;
+    review::enforce(&f, ClipOp::ManageVersions, "")?;
     if v.status != "invalid" && v.status != "failed" {
         return Err(Error::Conflict("version-not-deletable"));
     }

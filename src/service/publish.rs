@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::review::{self, Asker};
+use super::review;
 use super::{Actor, audit};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip};
 use crate::db::publishing::{self as pdb, Channel, NewPublication, Publication};
+use crate::domain::policy::{ClipFacts, ClipOp};
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{ClipId, Invalid, OrgId, PublicationId, Role, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
@@ -70,10 +71,18 @@ async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
     Ok(out)
 }
 
-fn may_publish(p: &Principal, agency: OrgId) -> bool {
-    review::roles_in(p, agency)
-        .iter()
-        .any(|r| matches!(r, Role::Editor | Role::Head | Role::Deputy | Role::Analyst))
+/// Enforces `policy::on_clip` for `op` on the clip of a publication.
+async fn enforce_on(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    op: ClipOp,
+    now: i64,
+) -> Result<ClipFacts> {
+    let current = review::current_version(tx, clip).await?;
+    let f = review::facts(tx, p, clip, current.as_ref(), now).await?;
+    review::enforce(&f, op, "")?;
+    Ok(f)
 }
 
 /// Creates the publications of a clip moving to `scheduled` (inside the
@@ -181,12 +190,10 @@ pub async fn publish_now(
     agency: OrgId,
     id: ClipId,
 ) -> Result<Vec<PublicationId>> {
-    if !may_publish(p, agency) {
-        return Err(Error::Forbidden);
-    }
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = review::load(&mut tx, agency, id).await?;
+    let f = enforce_on(&mut tx, p, &clip, ClipOp::PublishNow, now).await?;
     let tz = crate::db::orgs::get(&mut tx, agency)
         .await?
         .map(|o| o.time_zone)
@@ -205,14 +212,12 @@ pub async fn publish_now(
             .arg("at", Arg::Time(t, tz))
             .into());
     }
-    let version = review::current_version(&mut tx, &clip).await?;
-    let w = Asker::new(p, &clip, version.as_ref());
     review::transition(
         &mut tx,
         actor,
         &clip,
         ClipAction::Schedule,
-        w.req(),
+        f.requester(),
         json!({"now": true}),
         now,
     )
@@ -241,15 +246,14 @@ pub async fn retry(
     agency: OrgId,
     pid: PublicationId,
 ) -> Result<()> {
-    if !may_publish(p, agency) {
-        return Err(Error::Forbidden);
-    }
     let now = st.now();
     let mut tx = st.db.write().await?;
     let pb = pdb::publication(&mut tx, pid)
         .await?
         .filter(|x| x.agency_id == agency)
         .ok_or(Error::NotFound)?;
+    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
+    enforce_on(&mut tx, p, &clip, ClipOp::Retry, now).await?;
     if pb.state != "failed" {
         return Err(Refusal::new("action_not_allowed", "publish-retry-not-failed").into());
     }
@@ -988,25 +992,6 @@ pub async fn run_removal(
     remove_one(&ctx.st, &cs, pid).await.map(|_| ())
 }
 
-/// Who may take a clip down: the head; a deputy holding a delegation now;
-/// the roles the agency's settings add.
-async fn may_take_down(tx: &mut Tx, p: &Principal, agency: OrgId, now: i64) -> Result<bool> {
-    let roles = review::roles_in(p, agency);
-    if roles.contains(&Role::Head) {
-        return Ok(true);
-    }
-    if roles.contains(&Role::Deputy)
-        && matches!(
-            review::delegation_of(tx, agency, p.user_id, now).await?,
-            crate::domain::approval::Delegation::Active { .. }
-        )
-    {
-        return Ok(true);
-    }
-    let extra = review::settings(tx, agency).await?.takedown_roles;
-    Ok(roles.iter().any(|r| extra.contains(r)))
-}
-
 /// Takes a published clip down everywhere, with a reason; opens an incident.
 pub async fn take_down(
     st: &AppState,
@@ -1022,10 +1007,8 @@ pub async fn take_down(
     }
     let now = st.now();
     let mut tx = st.db.write().await?;
-    if !may_take_down(&mut tx, p, agency, now).await? {
-        return Err(Refusal::new("action_not_allowed", "takedown-not-allowed").into());
-    }
     let clip = review::load(&mut tx, agency, id).await?;
+    enforce_on(&mut tx, p, &clip, ClipOp::Act(ClipAction::TakeDown), now).await?;
     review::transition(
         &mut tx,
         actor,
@@ -1111,13 +1094,12 @@ pub async fn tick_removed(
 ) -> Result<()> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    if !may_take_down(&mut tx, p, agency, now).await? && !may_publish(p, agency) {
-        return Err(Error::Forbidden);
-    }
     let pb = pdb::publication(&mut tx, pid)
         .await?
         .filter(|x| x.agency_id == agency)
         .ok_or(Error::NotFound)?;
+    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
+    enforce_on(&mut tx, p, &clip, ClipOp::ConfirmRemoved, now).await?;
     if pb.removal.as_deref() != Some("manual") {
         return Err(Refusal::new("action_not_allowed", "takedown-not-manual").into());
     }

@@ -17,8 +17,9 @@ use crate::db::clips::{self, Clip, Version};
 use crate::db::orgs::Org;
 use crate::db::review::{self as rdb, SettingsRow};
 use crate::db::{Tx, users};
-use crate::domain::approval::{
-    self, ApprovalPolicy, Capacity, Delegation, Outgoing, SignRefusal, Signer,
+use crate::domain::approval::{self, ApprovalPolicy, Capacity, Delegation, Outgoing, SignRefusal};
+use crate::domain::policy::{
+    self, ClipFacts, ClipOp, ClipRights, Denied, Granted, LockState, REVIEWERS,
 };
 use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
 use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid, OrgId, Role, UserId};
@@ -33,8 +34,6 @@ pub const PLATFORMS: [&str; 4] = ["facebook", "youtube", "tiktok", "zalo"];
 pub const LOCK_STALE_MS: i64 = 2 * 60 * 1000;
 /// A lock not refreshed for this long is gone.
 pub const LOCK_GONE_MS: i64 = 12 * 60 * 60 * 1000;
-
-const REVIEWERS: [Role; 3] = [Role::Editor, Role::Head, Role::Deputy];
 
 /// The roles `p` holds in `agency`.
 pub fn roles_in(p: &Principal, agency: OrgId) -> Vec<Role> {
@@ -105,6 +104,13 @@ impl Settings {
 
     fn validate(&self) -> Result<()> {
         self.policy.validate()?;
+        if self
+            .takedown_roles
+            .iter()
+            .any(|r| !policy::TAKEDOWN_OPTIONAL.contains(r))
+        {
+            return Err(Invalid::new("takedown_roles", "invalid-takedown-roles").into());
+        }
         if !(1..=24 * 30).contains(&self.approval_ttl_hours) {
             return Err(Invalid::new("approval_ttl_hours", "invalid-approval-ttl").into());
         }
@@ -401,7 +407,7 @@ pub(crate) async fn reviewers(
     agency: OrgId,
     except: &[UserId],
 ) -> Result<Vec<UserId>> {
-    members_with(tx, agency, &REVIEWERS, except).await
+    members_with(tx, agency, REVIEWERS, except).await
 }
 
 // ---- Delegations -------------------------------------------------------------
@@ -462,7 +468,7 @@ pub async fn delegate(
     r: &DelegationRequest,
 ) -> Result<i64> {
     let (to, starts_at, ends_at, note) = (r.to_user, r.starts_at, r.ends_at, r.note.as_str());
-    if !roles_in(p, agency.id).contains(&Role::Head) {
+    if !policy::gives_delegations(&roles_in(p, agency.id)) {
         return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
     }
     let now = st.now();
@@ -474,8 +480,8 @@ pub async fn delegate(
         return Err(Invalid::new("note", "invalid-note").into());
     }
     let mut tx = st.db.write().await?;
-    let roles = users::roles_in(&mut tx, to, agency.id).await?;
-    if !roles.contains(&Role::Deputy) || to == p.user_id {
+    let receiver = users::roles_in(&mut tx, to, agency.id).await?;
+    if !policy::may_delegate(&roles_in(p, agency.id), &receiver) || to == p.user_id {
         return Err(Invalid::new("to_user", "invalid-delegate").into());
     }
     let id = rdb::insert_delegation(
@@ -529,8 +535,7 @@ pub async fn revoke_delegation(
     let d = rdb::delegation(&mut tx, agency.id, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let roles = roles_in(p, agency.id);
-    if d.from_user != p.user_id && !roles.contains(&Role::AgencyAdmin) {
+    if !policy::may_revoke_delegation(&roles_in(p, agency.id), d.from_user == p.user_id) {
         return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
     }
     if rdb::revoke_delegation(&mut tx, id, now).await? {
@@ -552,26 +557,94 @@ pub async fn revoke_delegation(
 
 // ---- Transitions -------------------------------------------------------------
 
-/// Who is asking: their roles in the clip's agency, and whether they wrote the
-/// clip or its current version.
-pub(crate) struct Asker {
-    roles: Vec<Role>,
-    is_author: bool,
+/// The facts `policy::on_clip` decides from: the person's roles, authorship,
+/// delegation, and the clip's state, approvals and lock. The agency's settings
+/// and the person's delegation are passed in so a list can load them once.
+pub(crate) async fn facts_with(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    s: &Settings,
+    delegation: Delegation,
+    now: i64,
+) -> Result<ClipFacts> {
+    let live = rdb::live_approvals(tx, clip.id).await?;
+    let lock = match (clip.lock_user_id, clip.lock_at) {
+        (Some(holder), Some(at)) if now - at < LOCK_GONE_MS => {
+            if holder == p.user_id {
+                LockState::Mine
+            } else {
+                LockState::Others {
+                    stale: now - at >= LOCK_STALE_MS,
+                }
+            }
+        }
+        _ => LockState::Free,
+    };
+    Ok(ClipFacts {
+        roles: roles_in(p, clip.agency_id),
+        is_author: authors(clip, current).contains(&p.user_id),
+        delegation,
+        state: ClipState::parse(&clip.state).unwrap_or(ClipState::Draft),
+        has_version: current.is_some(),
+        steps: s.policy.steps(clip.political != 0).to_vec(),
+        signed: live.len(),
+        signed_by_me: live.iter().any(|a| a.signer_id == p.user_id),
+        takedown_roles: s.takedown_roles.clone(),
+        lock,
+    })
 }
 
-impl Asker {
-    pub(crate) fn new(p: &Principal, clip: &Clip, version: Option<&Version>) -> Asker {
-        Asker {
-            roles: roles_in(p, clip.agency_id),
-            is_author: authors(clip, version).contains(&p.user_id),
-        }
-    }
+/// [`facts_with`], loading the agency's settings and the person's delegation.
+pub async fn facts(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    now: i64,
+) -> Result<ClipFacts> {
+    let s = settings(tx, clip.agency_id).await?;
+    let delegation = delegation_of(tx, clip.agency_id, p.user_id, now).await?;
+    facts_with(tx, p, clip, current, &s, delegation, now).await
+}
 
-    pub(crate) fn req(&self) -> Requester<'_> {
-        Requester::Person {
-            roles: &self.roles,
-            is_author: self.is_author,
+/// What the person may do to the clip now (pages and the API render this).
+pub async fn rights(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    now: i64,
+) -> Result<ClipRights> {
+    Ok(policy::rights(&facts(tx, p, clip, current, now).await?))
+}
+
+/// Enforces `policy::on_clip`: the grant, or the refusal in the user's words.
+pub(crate) fn enforce(f: &ClipFacts, op: ClipOp, tz: &str) -> Result<Granted> {
+    policy::on_clip(f, op).map_err(|d| denied(d, tz))
+}
+
+fn denied(d: Denied, tz: &str) -> Error {
+    let refuse = |id| Error::from(Refusal::new("action_not_allowed", id));
+    match d {
+        Denied::Workflow(r) => refusal_for(r),
+        Denied::Sign(r) => sign_refusal(r, tz),
+        Denied::EditNotYours => refuse("edit-not-yours"),
+        Denied::EditNotInState(state) => Refusal::new("action_not_allowed", "edit-not-in-state")
+            .arg("state", Arg::Msg(state.message_id()))
+            .into(),
+        Denied::PoliticalHeadOnly => refuse("political-lower-head-only"),
+        Denied::NotReviewing => refuse("checklist-reviewers-only"),
+        Denied::NoVersion => Error::NotFound,
+        Denied::NoLockToTake => refuse("lock-not-stale"),
+        Denied::VersionNotInState(state) => {
+            Refusal::new("action_not_allowed", "upload-version-not-in-state")
+                .arg("state", Arg::Msg(state.message_id()))
+                .into()
         }
+        Denied::NotPublisher => Error::Forbidden,
+        Denied::TakedownNotAllowed => refuse("takedown-not-allowed"),
     }
 }
 
@@ -755,7 +828,8 @@ pub async fn act(
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
     let version = current_version(&mut tx, &clip).await?;
-    let w = Asker::new(p, &clip, version.as_ref());
+    let f = facts(&mut tx, p, &clip, version.as_ref(), now).await?;
+    enforce(&f, ClipOp::Act(action), tz)?;
     match action {
         ClipAction::Submit
             if !version
@@ -792,7 +866,7 @@ pub async fn act(
         actor,
         &clip,
         action,
-        w.req(),
+        f.requester(),
         json!({"note": note}),
         now,
     )
@@ -1042,10 +1116,13 @@ pub async fn approve(
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
     let current = current_version(&mut tx, &clip).await?;
-    let w = Asker::new(p, &clip, current.as_ref());
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
-    // The table first: the state and the kind of person.
-    workflow::transition(state, ClipAction::Approve, w.req()).map_err(refusal_for)?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let state = f.state;
+    // Who: the table, then the approval policy's next step.
+    let Granted::Sign { step, capacity } = enforce(&f, ClipOp::Act(ClipAction::Approve), tz)?
+    else {
+        return Err(Error::Internal("approval granted without a step".into()));
+    };
     let (o, digest) = content(&clip, current.as_ref());
     if seen_digest != digest {
         return Err(Refusal::new("approval_refused", "approve-content-changed").into());
@@ -1078,15 +1155,6 @@ pub async fn approve(
     }
     let steps = s.policy.steps(o.political);
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
-    let signer = Signer {
-        user: p.user_id,
-        roles: &w.roles,
-        is_author: w.is_author,
-        signed_before: live.iter().any(|a| a.signer_id == p.user_id),
-        delegation: delegation_of(&mut tx, agency.id, p.user_id, now).await?,
-    };
-    let (step, capacity) =
-        approval::may_sign(steps, live.len(), &signer).map_err(|r| sign_refusal(r, tz))?;
     let (role, on_behalf_of, delegation_id) = match capacity {
         Capacity::Role(r) => (r, None, None),
         Capacity::OnBehalf { head, delegation } => (Role::Deputy, Some(head), Some(delegation)),
@@ -1129,7 +1197,7 @@ pub async fn approve(
             actor,
             &clip,
             ClipAction::Approve,
-            w.req(),
+            f.requester(),
             json!({"digest": digest}),
             now,
         )
@@ -1390,23 +1458,11 @@ pub async fn save(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let current = current_version(&mut tx, &clip).await?;
-    let w = Asker::new(p, &clip, current.as_ref());
-    let may_edit = (w.is_author
-        && w.roles
-            .iter()
-            .any(|r| matches!(r, Role::Reporter | Role::Editor | Role::Head | Role::Deputy)))
-        || w.roles.iter().any(|r| REVIEWERS.contains(r));
-    if !may_edit {
-        return Err(Refusal::new("action_not_allowed", "edit-not-yours").into());
-    }
-    if !state.is_editable() {
-        return Err(Refusal::new("action_not_allowed", "edit-not-in-state")
-            .arg("state", Arg::Msg(state.message_id()))
-            .into());
-    }
-    let taken_over = check_lock(&mut tx, &clip, p, &w.roles, now, tz).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let state = f.state;
+    enforce(&f, ClipOp::Edit, tz)?;
+    let taken_over = check_lock(&mut tx, &clip, p, &f, now, tz).await?;
     if clip.revision != edit.revision {
         return Err(Refusal::new("edit_conflict", "edit-conflict")
             .arg("at", Arg::Time(clip.updated_at, tz.into()))
@@ -1422,7 +1478,6 @@ pub async fn save(
                 .unwrap_or_default();
     let watch_hit = findings.iter().any(|f| f.finding.political);
     let was = clip.political != 0;
-    let is_head = w.roles.contains(&Role::Head);
     let (political, source) = if category.is_political() {
         (true, "category")
     } else if watch_hit && text_changed {
@@ -1430,9 +1485,7 @@ pub async fn save(
     } else if edit.political && !was {
         (true, "manual")
     } else if !edit.political && was {
-        if !is_head {
-            return Err(Refusal::new("action_not_allowed", "political-lower-head-only").into());
-        }
+        enforce(&f, ClipOp::LowerPolitical, tz)?;
         (false, "lowered")
     } else {
         (was, clip.political_source.as_str())
@@ -1477,7 +1530,8 @@ pub async fn save(
             .arg("at", Arg::Time(now, tz.into()))
             .into());
     }
-    clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
+    // A save ends the editing it locked for: colleagues may edit at once.
+    clips::set_lock(&mut tx, clip.id, None, None).await?;
     if let Some(before) = taken_over {
         audit(
             &mut tx,
@@ -1585,7 +1639,7 @@ async fn check_lock(
     tx: &mut Tx,
     clip: &Clip,
     p: &Principal,
-    roles: &[Role],
+    f: &ClipFacts,
     now: i64,
     tz: &str,
 ) -> Result<Option<LockView>> {
@@ -1593,8 +1647,7 @@ async fn check_lock(
     if l.holder.is_none() || l.mine {
         return Ok(None);
     }
-    let may_take = roles.iter().any(|r| matches!(r, Role::Editor | Role::Head));
-    if l.stale && may_take {
+    if policy::on_clip(f, ClipOp::TakeOverLock).is_ok() {
         // Someone else's stale lock, taken over.
         return Ok(Some(l));
     }
@@ -1625,15 +1678,11 @@ pub async fn lock(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let roles = roles_in(p, agency.id);
-    if !roles
-        .iter()
-        .any(|r| matches!(r, Role::Reporter | Role::Editor | Role::Head | Role::Deputy))
-    {
-        return Err(Error::Forbidden);
-    }
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    enforce(&f, ClipOp::Lock, &agency.time_zone)?;
     let before = lock_view(&mut tx, &clip, p.user_id, now).await?;
-    check_lock(&mut tx, &clip, p, &roles, now, &agency.time_zone).await?;
+    check_lock(&mut tx, &clip, p, &f, now, &agency.time_zone).await?;
     clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
     if before.holder.is_some_and(|h| h != p.user_id) {
         audit(
@@ -1746,6 +1795,9 @@ pub async fn comment(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    enforce(&f, ClipOp::Comment, &agency.time_zone)?;
     let vid = c
         .version_id
         .map(crate::domain::VersionId)
@@ -1856,6 +1908,9 @@ pub async fn resolve_comment(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    enforce(&f, ClipOp::Comment, &agency.time_zone)?;
     let c = rdb::comment(&mut tx, clip.id, comment)
         .await?
         .ok_or(Error::NotFound)?;
@@ -1914,9 +1969,10 @@ pub async fn tick(
     if !s.checklist.iter().any(|i| i == item) {
         return Err(Invalid::new("item", "invalid-checklist-item").into());
     }
-    if !roles_in(p, agency.id).iter().any(|r| REVIEWERS.contains(r)) {
-        return Err(Refusal::new("action_not_allowed", "checklist-reviewers-only").into());
-    }
+    let current = current_version(&mut tx, &clip).await?;
+    let delegation = delegation_of(&mut tx, agency.id, p.user_id, now).await?;
+    let f = facts_with(&mut tx, p, &clip, current.as_ref(), &s, delegation, now).await?;
+    enforce(&f, ClipOp::Tick, &agency.time_zone)?;
     let v = clip.current_version_id.ok_or(Error::NotFound)?;
     let changed =
         rdb::set_tick(&mut tx, clip.id, v, item, done.then_some((p.user_id, now))).await?;

@@ -229,17 +229,9 @@ pub async fn create(
         let clip = clips::get(&mut tx, i.agency, c)
             .await?
             .ok_or(Error::NotFound)?;
-        if !crate::domain::ClipState::parse(&clip.state).is_none_or(|s| s.takes_new_versions()) {
-            return Err(crate::error::Refusal::new(
-                "action_not_allowed",
-                "upload-version-not-in-state",
-            )
-            .arg(
-                "state",
-                crate::error::Arg::Msg(format!("state-{}", clip.state)),
-            )
-            .into());
-        }
+        let current = super::review::current_version(&mut tx, &clip).await?;
+        let f = super::review::facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+        super::review::enforce(&f, crate::domain::policy::ClipOp::UploadVersion, "")?;
     }
     if uploads::open_count(&mut tx, p.user_id, now).await? >= st.config.max_open_uploads_per_user {
         return Err(Error::TooMany("upload-too-many-open"));

@@ -5,6 +5,8 @@ mod audit;
 mod auth;
 mod cli;
 mod crash_publish;
+mod hardening_permissions;
+mod hardening_review;
 mod helpers;
 mod ingest;
 mod insights;

@@ -176,6 +176,20 @@ pub(crate) async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
     }
 }
 
+/// Ticks every item where the checklist may be ticked now (under review).
+async fn try_tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
+    let (p, a) = who(app, u).await;
+    let org = agency(app, ag).await;
+    for item in Settings::default().checklist {
+        if svc::tick(&app.st, &a, &p, &org, c, &item, true)
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
 pub(crate) fn edit_of(k: &lantoa::db::clips::Clip) -> Edit {
     svc::edit_of_clip(k, "Asia/Ho_Chi_Minh")
 }
@@ -596,7 +610,17 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     let mut second = edit_of(&k);
     second.title = "Tiêu đề của biên tập".into();
     svc::save(&app.st, &ra, &rp, &org, c, first).await.unwrap();
-    // The reporter holds the lock now; the editor is told who is editing.
+    // The save released the reporter's lock: the editor's older revision is
+    // refused as such.
+    let (code, _) = refusal(
+        svc::save(&app.st, &ea, &ep, &org, c, second.clone())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "edit_conflict");
+    // The reporter types again (the page takes the lock); the editor is told
+    // who is editing.
+    svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap();
     let (code, msg) = refusal(
         svc::save(&app.st, &ea, &ep, &org, c, second.clone())
             .await
@@ -641,11 +665,12 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
         2
     );
     drop(tx);
-    // A reporter cannot take over someone's stale lock (the head's, now).
+    // A reporter cannot take over someone's stale lock (the head's).
+    let (hp, ha) = who(&app, n.a_head).await;
+    svc::lock(&app.st, &ha, &hp, &org, c).await.unwrap();
     app.clock.advance_ms(3 * 60_000);
     let (code, _) = refusal(svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap_err());
     assert_eq!(code, "clip_locked");
-    let (hp, _) = who(&app, n.a_head).await;
     svc::unlock(&app.st, &hp, &org, c).await.unwrap();
     // Raising the flag: anyone. Lowering: the head only.
     let s = save(&app, n.a_reporter, n.a, c, |e| e.political = true)
@@ -765,7 +790,7 @@ async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals
                     seed += 1;
                     add_version(&app, c, n.a_reporter, &format!("{seed:02}")).await;
                 }
-                2 => tick_all(&app, n.a_editor, n.a, c).await,
+                2 => try_tick_all(&app, n.a_editor, n.a, c).await,
                 _ => {
                     let _ = act(&app, rng.pick(&people), n.a, c, rng.pick(&actions)).await;
                 }

@@ -94,11 +94,21 @@ describe('publishing in a browser', { timeout: 300_000 }, () => {
       const byHand = page.locator('#publications form[action$="/removed"] button');
       await byHand.first().waitFor({ timeout: 60_000 });
       await submit(page, byHand.first());
+      // Removed posts lose the green "published" tag and their link.
       await page.waitForFunction(
-        () => [...document.querySelectorAll('#publications .removal')].length >= 4,
+        () => document.querySelectorAll(
+          '#publications .tag.s-removal-removed, #publications .tag.s-removal-manual_done').length >= 4,
         null,
         { timeout: 60_000, polling: 500 },
       );
+      await page.reload({ waitUntil: 'load' });
+      for (const row of await page.locator('#publications tbody tr').all()) {
+        const tag = await row.locator('.tag').first().getAttribute('class');
+        if (/s-removal-(removed|manual_done)/.test(tag)) {
+          assert.equal(await row.locator('a[target=_blank]').count(), 0, 'a removed post has no link');
+        }
+        assert.ok(!/\bs-published\b/.test(tag), 'no row still shows published');
+      }
       await page.goto(`${h.baseUrl}/a/${aid}/incidents`, { waitUntil: 'load' });
       assert.match(await page.locator('#incidents').innerText(), /Sai chức danh người phát biểu/);
       await screenshot(page, 'publishing-incidents.png');

@@ -8,7 +8,8 @@ use super::ApiError;
 use crate::db::clips::{self, Clip};
 use crate::db::review::{self as rdb, Approval, Comment, DelegationRow, Notification};
 use crate::domain::approval::Outgoing;
-use crate::domain::workflow::{self, ClipAction, ClipState};
+use crate::domain::policy::ClipRights;
+use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{ClipId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::service::review::{
@@ -52,8 +53,13 @@ pub struct ClipDetail {
     /// What would go out, and its approval digest.
     pub outgoing: Outgoing,
     pub digest: String,
-    /// The actions the caller may try now.
+    /// The actions the caller may ask for now (`approve` only when the caller
+    /// may sign the next step; `publish` and `take_down` when `POST …/publish`
+    /// and `POST …/takedown` are the caller's to use).
     pub available_actions: Vec<ClipAction>,
+    /// Everything the caller may do to the clip now: the same answer the
+    /// services enforce and the clip page renders.
+    pub permissions: ClipRights,
     pub steps: Vec<StepStatus>,
     pub checklist: Vec<ChecklistItem>,
     pub comments: Vec<Comment>,
@@ -109,9 +115,10 @@ pub async fn get_one(
         .find(|v| Some(v.id) == clip.current_version_id);
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let (outgoing, digest) = svc::content(&clip, current);
-    let roles = svc::roles_in(&a.p, a.agency.id);
-    let is_author = svc::authors(&clip, current).contains(&a.p.user_id);
     let s = svc::settings(&mut tx, a.agency.id).await?;
+    let delegation = svc::delegation_of(&mut tx, a.agency.id, a.p.user_id, now).await?;
+    let f = svc::facts_with(&mut tx, &a.p, &clip, current, &s, delegation, now).await?;
+    let permissions = crate::domain::policy::rights(&f);
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
     let steps = s
         .policy
@@ -144,7 +151,8 @@ pub async fn get_one(
         state,
         outgoing,
         digest,
-        available_actions: workflow::available(state, &roles, is_author),
+        available_actions: permissions.actions.clone(),
+        permissions,
         steps,
         checklist,
         comments,

@@ -187,7 +187,9 @@ pub(crate) struct ClipPage {
     versions: Vec<VersionView>,
     progress: Option<f64>,
     job_error: Option<String>,
-    can_upload: bool,
+    /// Upload a new version; check again or delete an unusable one.
+    can_new_version: bool,
+    can_manage_versions: bool,
     /// The review side; absent only for people without a principal.
     pub(crate) r: Option<super::review::ReviewView>,
     /// The per-channel publishing panel.
@@ -259,6 +261,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
     .await?;
     drop(tx);
     let pb = super::publishing::publish_view(st, a, &l, &clip).await?;
+    let (can_new_version, can_manage_versions) = (r.can_new_version, r.can_manage_versions);
     Ok(ClipPage {
         pb,
         aid: a.agency.id.0,
@@ -270,7 +273,8 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         versions: versions.iter().map(|v| view(&l, &tz, v)).collect(),
         progress,
         job_error,
-        can_upload: a.may(Action::UploadClip),
+        can_new_version,
+        can_manage_versions,
         clip,
         l,
     })
@@ -346,8 +350,15 @@ pub async fn retry_check(
     a: Authz<act::UploadClip>,
     Path((aid, cid, vid)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
-    crate::service::clips::retry_check(&st, &a.actor(), a.agency.id, ClipId(cid), VersionId(vid))
-        .await?;
+    crate::service::clips::retry_check(
+        &st,
+        &a.actor(),
+        &a.p,
+        a.agency.id,
+        ClipId(cid),
+        VersionId(vid),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/a/{aid}/clips/{cid}")).into_response())
 }
 
@@ -360,6 +371,7 @@ pub async fn delete_version(
     let to = match crate::service::clips::delete_version(
         &st,
         &a.actor(),
+        &a.p,
         a.agency.id,
         ClipId(cid),
         VersionId(vid),

@@ -12,7 +12,7 @@ use super::review::{back, refused};
 use super::{Layout, render};
 use crate::db::clips::Clip;
 use crate::db::publishing as pdb;
-use crate::domain::workflow::ClipState;
+use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{Action, ChannelId, ClipId, PublicationId, Role};
 use crate::error::{Error, Result};
 use crate::platforms::Platform;
@@ -27,6 +27,9 @@ pub struct PubRow {
     pub platform: String,
     pub channel: String,
     pub state: String,
+    /// What the tag shows: the publication's state, or once a takedown has
+    /// touched the post, where its removal stands.
+    pub tag: String,
     pub state_label: String,
     pub progress: Option<String>,
     pub url: Option<String>,
@@ -34,7 +37,6 @@ pub struct PubRow {
     pub late: Option<String>,
     pub at: String,
     pub removal: Option<String>,
-    pub removal_label: String,
 }
 
 /// The publishing panel of a clip page.
@@ -59,7 +61,6 @@ pub(crate) async fn publish_view<A>(
     let tz = &a.agency.time_zone;
     let list = publish::status(st, a.agency.id, clip.id).await?;
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
-    let roles = crate::service::review::roles_in(&a.p, a.agency.id);
     let rows: Vec<PubRow> = list
         .into_iter()
         .map(|(p, ch)| PubRow {
@@ -68,10 +69,21 @@ pub(crate) async fn publish_view<A>(
             platform: Platform::parse(&ch.platform)
                 .map_or(ch.platform.clone(), |x| x.label().to_string()),
             channel: ch.name.clone(),
-            state_label: l.tr.t(&format!("pub-state-{}", p.state)),
+            tag: match p.removal.as_deref() {
+                Some(r) => format!("removal-{r}"),
+                None => p.state.clone(),
+            },
+            state_label: match p.removal.as_deref() {
+                Some(r) => l.tr.t(&format!("pub-removal-{r}")),
+                None => l.tr.t(&format!("pub-state-{}", p.state)),
+            },
             progress: (p.state == "uploading")
                 .then(|| format!("{:.0}", p.progress.unwrap_or(0.0) * 100.0)),
-            url: p.url.clone(),
+            // A removed post has no address left to open.
+            url: p
+                .url
+                .clone()
+                .filter(|_| !matches!(p.removal.as_deref(), Some("removed" | "manual_done"))),
             error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
                 (Some(c), Some(m)) if p.state != "published" => {
                     Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
@@ -82,11 +94,6 @@ pub(crate) async fn publish_view<A>(
                 l.tr.t_args("pub-late", &[("minutes", (ms / 60_000).to_string())])
             }),
             at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
-            removal_label: p
-                .removal
-                .as_deref()
-                .map(|r| l.tr.t(&format!("pub-removal-{r}")))
-                .unwrap_or_default(),
             removal: p.removal.clone(),
             state: p.state,
         })
@@ -95,21 +102,18 @@ pub(crate) async fn publish_view<A>(
         matches!(r.state.as_str(), "queued" | "uploading" | "processing")
             || r.removal.as_deref() == Some("removing")
     });
-    let may_publish = a.may(Action::Publish);
+    let may = {
+        let mut tx = st.db.read().await?;
+        let current = crate::service::review::current_version(&mut tx, clip).await?;
+        crate::service::review::rights(&mut tx, &a.p, clip, current.as_ref(), st.now()).await?
+    };
     Ok(PublishView {
         cid: clip.id.0,
         live,
-        can_publish_now: may_publish && state == ClipState::Approved,
-        can_take_down: matches!(
-            state,
-            ClipState::Published | ClipState::CorrectionInProgress
-        ) && (roles.contains(&Role::Head)
-            || roles.contains(&Role::Deputy)
-            || a.may(Action::TakeDown)),
-        can_retry: may_publish,
-        can_tick: roles
-            .iter()
-            .any(|r| matches!(r, Role::Head | Role::Deputy | Role::Editor)),
+        can_publish_now: may.actions.contains(&ClipAction::Publish),
+        can_take_down: may.actions.contains(&ClipAction::TakeDown),
+        can_retry: may.retry,
+        can_tick: may.confirm_removed,
         taken_down: state == ClipState::TakenDown,
         rows,
     })

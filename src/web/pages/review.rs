@@ -15,12 +15,13 @@ use crate::db::clips::{self, Clip, Version};
 use crate::db::review as rdb;
 use crate::db::{Tx, users};
 use crate::domain::approval::Step;
-use crate::domain::workflow::{self, ClipAction, ClipState};
+use crate::domain::policy::{self, ClipOp};
+use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{ClipId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::lint::Severity;
 use crate::service::accounts::Principal;
-use crate::service::review::{self as svc, Edit, LockView, PLATFORMS};
+use crate::service::review::{self as svc, Edit, PLATFORMS};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, FormData, act};
 
@@ -127,6 +128,8 @@ pub struct ReviewView {
     pub steps: Vec<StepView>,
     pub political_note: String,
     pub can_edit: bool,
+    /// Whether unticking the political flag is the person's to do (the head).
+    pub can_lower_political: bool,
     pub lock: Option<LockLine>,
     pub can_take_over: bool,
     pub form: EditView,
@@ -136,6 +139,8 @@ pub struct ReviewView {
     pub threads: Vec<Thread>,
     pub open_comments: usize,
     pub can_comment: bool,
+    pub can_new_version: bool,
+    pub can_manage_versions: bool,
     pub fps: f64,
     pub history: Vec<HistoryRow>,
     pub notice: Option<String>,
@@ -295,10 +300,11 @@ pub async fn review_view(
     tz: &str,
 ) -> Result<ReviewView> {
     let now = st.now();
-    let roles = svc::roles_in(p, clip.agency_id);
-    let is_author = svc::authors(clip, current).contains(&p.user_id);
     let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
     let s = svc::settings(tx, clip.agency_id).await?;
+    let delegation = svc::delegation_of(tx, clip.agency_id, p.user_id, now).await?;
+    let f = svc::facts_with(tx, p, clip, current, &s, delegation, now).await?;
+    let may = policy::rights(&f);
     let steps_def: &[Step] = s.policy.steps(clip.political != 0);
     let live = rdb::live_approvals(tx, clip.id).await?;
     let (_, digest) = svc::content(clip, current);
@@ -320,10 +326,16 @@ pub async fn review_view(
             }),
         })
         .collect();
-    let available = workflow::available(state, &roles, is_author);
-    let actions = available
+    // Approving, publishing and taking down have their own forms.
+    let actions = may
+        .actions
         .iter()
-        .filter(|a| !matches!(a, ClipAction::Approve | ClipAction::TakeDown))
+        .filter(|a| {
+            !matches!(
+                a,
+                ClipAction::Approve | ClipAction::TakeDown | ClipAction::Publish
+            )
+        })
         .map(|a| ActionButton {
             code: a.code(),
             label: l.tr.t(&a.message_id()),
@@ -331,12 +343,6 @@ pub async fn review_view(
             danger: matches!(a, ClipAction::Spike),
         })
         .collect();
-    let writer = roles
-        .iter()
-        .any(|r| matches!(r, Role::Reporter | Role::Editor | Role::Head | Role::Deputy));
-    let reviewer = roles
-        .iter()
-        .any(|r| matches!(r, Role::Editor | Role::Head | Role::Deputy));
     let lock = svc::lock_view(tx, clip, p.user_id, now).await?;
     let lock_line = lock.holder.map(|_| LockLine {
         name: lock.holder_name.clone().unwrap_or_default(),
@@ -344,9 +350,6 @@ pub async fn review_view(
         stale: lock.stale,
         mine: lock.mine,
     });
-    let can_take_over = lock_is_others(&lock)
-        && lock.stale
-        && roles.iter().any(|r| matches!(r, Role::Editor | Role::Head));
     let findings = svc::stored_findings(clip)
         .into_iter()
         .map(|f| FindingView {
@@ -452,29 +455,28 @@ pub async fn review_view(
         state: state.code().into(),
         state_label: l.tr.t(&state.message_id()),
         actions,
-        can_approve: available.contains(&ClipAction::Approve),
+        can_approve: may.actions.contains(&ClipAction::Approve),
         digest,
         steps,
         political_note,
-        can_edit: writer && state.is_editable() && (is_author || reviewer),
+        can_edit: may.edit,
+        can_lower_political: may.lower_political,
         lock: lock_line,
-        can_take_over,
+        can_take_over: may.take_over_lock,
         form: EditView::of_clip(l, clip, tz),
         findings,
         checklist,
-        can_tick: reviewer && current.is_some(),
+        can_tick: may.tick,
         threads,
         open_comments,
-        can_comment: writer && current.is_some(),
+        can_comment: may.comment,
+        can_new_version: may.upload_version,
+        can_manage_versions: may.manage_versions,
         fps: current.and_then(fps_of).unwrap_or(30.0),
         history,
         notice: None,
         compare,
     })
-}
-
-fn lock_is_others(l: &LockView) -> bool {
-    l.holder.is_some() && !l.mine
 }
 
 pub(crate) fn back(aid: i64, cid: i64, anchor: &str) -> Response {
@@ -824,28 +826,15 @@ async fn queue_clips(
         .collect(),
         "review" => clips::in_states(tx, agency, &codes(&[S::Submitted, S::InReview]), 300).await?,
         "approve" => {
-            let roles = svc::roles_in(p, agency);
+            // What the person may sign now: the same rule the approval enforces.
             let now = st.now();
             let delegation = svc::delegation_of(tx, agency, p.user_id, now).await?;
             let s = svc::settings(tx, agency).await?;
             let mut out = Vec::new();
             for c in clips::in_states(tx, agency, &codes(&[S::InReview]), 300).await? {
-                let live = rdb::live_approvals(tx, c.id).await?;
                 let current = svc::current_version(tx, &c).await?;
-                let signer = crate::domain::approval::Signer {
-                    user: p.user_id,
-                    roles: &roles,
-                    is_author: svc::authors(&c, current.as_ref()).contains(&p.user_id),
-                    signed_before: live.iter().any(|a| a.signer_id == p.user_id),
-                    delegation,
-                };
-                if crate::domain::approval::may_sign(
-                    s.policy.steps(c.political != 0),
-                    live.len(),
-                    &signer,
-                )
-                .is_ok()
-                {
+                let f = svc::facts_with(tx, p, &c, current.as_ref(), &s, delegation, now).await?;
+                if policy::on_clip(&f, ClipOp::Act(ClipAction::Approve)).is_ok() {
                     out.push(c);
                 }
             }
@@ -996,9 +985,18 @@ impl SettingsPage {
     fn is_new(&self) -> bool {
         self.s.tone_style == crate::lint::ToneStyle::New
     }
-    /// Whether the agency lets this role take clips down.
-    fn takes_down(&self, role: &str) -> bool {
-        Role::parse(role).is_some_and(|r| self.s.takedown_roles.contains(&r))
+    /// The roles the agency may let take clips down: (code, name, chosen).
+    fn takedown_choices(&self) -> Vec<(&'static str, String, bool)> {
+        policy::TAKEDOWN_OPTIONAL
+            .iter()
+            .map(|r| {
+                (
+                    r.code(),
+                    self.l.tr.t(r.message_id()),
+                    self.s.takedown_roles.contains(r),
+                )
+            })
+            .collect()
     }
 }
 
@@ -1099,7 +1097,7 @@ pub async fn settings_save(
             .iter()
             .filter(|(k, _)| *k == "takedown_role")
             .filter_map(|(_, v)| Role::parse(v))
-            .filter(|r| matches!(r, Role::Editor | Role::Deputy))
+            .filter(|r| policy::TAKEDOWN_OPTIONAL.contains(r))
             .collect(),
     };
     match svc::save_settings(&st, &a.actor(), a.agency.id, s.clone()).await {
@@ -1181,7 +1179,7 @@ async fn delegations_page(
                 window: format!("{} – {}", l.time(&d.starts_at, tz), l.time(&d.ends_at, tz)),
                 can_revoke: d.revoked_at.is_none()
                     && now < d.ends_at
-                    && (d.from_user == a.p.user_id || roles.contains(&Role::AgencyAdmin)),
+                    && policy::may_revoke_delegation(&roles, d.from_user == a.p.user_id),
                 from: d.from_name,
                 to: d.to_name,
                 note: d.note,
@@ -1193,7 +1191,7 @@ async fn delegations_page(
         aid: a.agency.id.0,
         rows,
         deputies,
-        is_head: roles.contains(&Role::Head),
+        is_head: policy::gives_delegations(&roles),
         notice,
         l,
     })

@@ -110,6 +110,21 @@ pub async fn new_version(
     Path((_, cid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let clip = load_clip(&st, &a, ClipId(cid)).await?;
+    {
+        // Refused before the person picks a file, with the reason.
+        let mut tx = st.db.read().await?;
+        let current = crate::service::review::current_version(&mut tx, &clip).await?;
+        let f =
+            crate::service::review::facts(&mut tx, &a.p, &clip, current.as_ref(), st.now()).await?;
+        drop(tx);
+        if let Err(e) = crate::service::review::enforce(
+            &f,
+            crate::domain::policy::ClipOp::UploadVersion,
+            &a.agency.time_zone,
+        ) {
+            return super::review::refused(&st, &a, cid, e, None).await;
+        }
+    }
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     render(&NewClipPage {
         aid: a.agency.id.0,

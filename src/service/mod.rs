@@ -98,7 +98,9 @@ mod tests {
         assert!(is_no_change(
             &json!({"before": {"status": "disconnected"}, "after": {"status": "disconnected"}, "name": "x"})
         ));
-        assert!(is_no_change(&json!({"before": ["editor"], "after": ["editor"]})));
+        assert!(is_no_change(
+            &json!({"before": ["editor"], "after": ["editor"]})
+        ));
         assert!(!is_no_change(
             &json!({"before": {"status": "active"}, "after": {"status": "disconnected"}})
         ));

@@ -124,9 +124,7 @@ pub fn parse_metadata(header: Option<&str>) -> Result<HashMap<String, String>> {
         detail,
     };
     if h.len() > MAX_METADATA_BYTES {
-        return Err(refuse(format!(
-            "longer than {MAX_METADATA_BYTES} bytes"
-        )));
+        return Err(refuse(format!("longer than {MAX_METADATA_BYTES} bytes")));
     }
     for pair in h.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once(' ').unwrap_or((pair, ""));
@@ -391,7 +389,14 @@ async fn stage_first(
     let Some(first) = first else {
         return Ok((0, sha));
     };
-    let got = receive(&mut file, length, first.checksum.as_ref(), first.body, &mut sha).await?;
+    let got = receive(
+        &mut file,
+        length,
+        first.checksum.as_ref(),
+        first.body,
+        &mut sha,
+    )
+    .await?;
     if got.broken {
         // The client never learns the id of a create whose request broke off.
         return Err(cut_off());
@@ -872,8 +877,12 @@ mod tests {
         assert!(parse_metadata(Some(&huge)).is_err());
         // The longest caption the clip takes still fits.
         let caption = "ệ".repeat(5000);
-        let m = parse_metadata(Some(&format!("caption {},filetype {}", b64(&caption), b64("video/mp4"))))
-            .unwrap();
+        let m = parse_metadata(Some(&format!(
+            "caption {},filetype {}",
+            b64(&caption),
+            b64("video/mp4")
+        )))
+        .unwrap();
         assert_eq!(m["caption"].chars().count(), 5000);
     }
 

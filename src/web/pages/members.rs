@@ -37,7 +37,6 @@ fn role_options<A>(l: &Layout, a: &Authz<A>, held: &[Role]) -> Vec<RoleOption> {
         .collect()
 }
 
-
 pub struct MemberRow {
     pub id: i64,
     pub username: String,

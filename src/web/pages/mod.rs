@@ -233,6 +233,9 @@ mod tests {
         ] {
             assert_eq!(safe_back(Some(hostile)), "/", "{hostile:?}");
         }
-        assert_eq!(safe_back(Some("/a/1?q=tin tức")), "/a/1?q=tin%20t%E1%BB%A9c");
+        assert_eq!(
+            safe_back(Some("/a/1?q=tin tức")),
+            "/a/1?q=tin%20t%E1%BB%A9c"
+        );
     }
 }

@@ -134,10 +134,11 @@ pub async fn change_password(
             .await
         }
         Err(Error::Throttled { minutes }) => {
-            let msg = u
-                .ctx
-                .tr()
-                .t1("profile-password-throttled", "minutes", &minutes.to_string());
+            let msg = u.ctx.tr().t1(
+                "profile-password-throttled",
+                "minutes",
+                &minutes.to_string(),
+            );
             show(
                 &st,
                 &u,

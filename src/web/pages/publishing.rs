@@ -361,8 +361,11 @@ pub async fn callback(
         tracing::info!(error = ?q.error, description = ?q.error_description,
             "a platform's consent was refused");
         return Ok(match agency {
-            Some(ag) => Redirect::to(&format!("/a/{ag}/channels?error={}", ConsentError::Denied.code()))
-                .into_response(),
+            Some(ag) => Redirect::to(&format!(
+                "/a/{ag}/channels?error={}",
+                ConsentError::Denied.code()
+            ))
+            .into_response(),
             None => return Err(Error::NotFound),
         });
     };
@@ -384,11 +387,10 @@ pub async fn callback(
                     .find(|(_, r)| matches!(r, Role::AgencyAdmin | Role::Head))
                     .map(|m| m.0);
             match ag {
-                Some(ag) => Ok(Redirect::to(&format!(
-                    "/a/{ag}/channels?error={}",
-                    code.code()
-                ))
-                .into_response()),
+                Some(ag) => Ok(
+                    Redirect::to(&format!("/a/{ag}/channels?error={}", code.code()))
+                        .into_response(),
+                ),
                 None => Err(Error::Refused(r)),
             }
         }

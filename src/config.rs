@@ -70,6 +70,16 @@ pub struct Config {
     /// Make a loudness-corrected copy (−14 LUFS, −1 dBTP; video copied) when a
     /// clip is off target.
     pub normalize_loudness: bool,
+    /// Reports printed to PDF at once by one Lantoa process (each runs a
+    /// headless Chromium of a few hundred MB); more are told to retry.
+    pub pdf_printers: i64,
+    /// PDF reports one user may have printing at once.
+    pub pdf_prints_per_user: i64,
+    /// How long one PDF print may take before its browser is killed.
+    pub pdf_timeout_seconds: i64,
+    /// The browser that prints PDF reports (a name on PATH or a path); absent:
+    /// the first of chromium, chromium-browser, google-chrome found on PATH.
+    pub pdf_browser: Option<String>,
     /// Optional e-mail of notifications through an SMTP relay (`smtp://host:port`,
     /// no authentication: a local MTA relays onwards). Off when absent.
     pub smtp_url: Option<String>,
@@ -401,6 +411,10 @@ struct FileConfig {
     metrics_retention_days: Option<i64>,
     max_ffmpeg_processes: Option<i64>,
     normalize_loudness: Option<bool>,
+    pdf_printers: Option<i64>,
+    pdf_prints_per_user: Option<i64>,
+    pdf_timeout_seconds: Option<i64>,
+    pdf_browser: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     platforms: Option<BTreeMap<String, toml::Value>>,
@@ -457,6 +471,10 @@ const SETTINGS: &[(&str, &str, bool)] = &[
     ),
     ("max_ffmpeg_processes", "LANTOA_MAX_FFMPEG_PROCESSES", false),
     ("normalize_loudness", "LANTOA_NORMALIZE_LOUDNESS", false),
+    ("pdf_printers", "LANTOA_PDF_PRINTERS", false),
+    ("pdf_prints_per_user", "LANTOA_PDF_PRINTS_PER_USER", false),
+    ("pdf_timeout_seconds", "LANTOA_PDF_TIMEOUT_SECONDS", false),
+    ("pdf_browser", "LANTOA_PDF_BROWSER", false),
     ("smtp_url", "LANTOA_SMTP_URL", false),
     ("smtp_from", "LANTOA_SMTP_FROM", false),
 ];
@@ -736,6 +754,16 @@ impl Config {
                 64,
             )?,
             normalize_loudness,
+            pdf_printers: pick_num("pdf_printers", fc.pdf_printers, 1, 1, 16)?,
+            pdf_prints_per_user: pick_num("pdf_prints_per_user", fc.pdf_prints_per_user, 1, 1, 16)?,
+            pdf_timeout_seconds: pick_num(
+                "pdf_timeout_seconds",
+                fc.pdf_timeout_seconds,
+                60,
+                1,
+                600,
+            )?,
+            pdf_browser: pick("pdf_browser", fc.pdf_browser).filter(|b| !b.trim().is_empty()),
             smtp_url,
             smtp_from,
             platforms: Platforms::load(fc.platforms, env)?,
@@ -799,6 +827,10 @@ impl Config {
                 "shutdown_grace_seconds",
                 self.shutdown_grace_seconds.to_string(),
             ),
+            ("pdf_printers", self.pdf_printers.to_string()),
+            ("pdf_prints_per_user", self.pdf_prints_per_user.to_string()),
+            ("pdf_timeout_seconds", self.pdf_timeout_seconds.to_string()),
+            ("pdf_browser", self.pdf_browser.clone().unwrap_or_default()),
             ("smtp_url", self.smtp_url.clone().unwrap_or_default()),
             ("smtp_from", self.smtp_from.clone()),
         ];

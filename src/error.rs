@@ -11,6 +11,9 @@ pub enum Error {
     Unauthenticated,
     #[error("not allowed")]
     Forbidden,
+    /// Not allowed, for a reason the message id tells (e.g. who may do it instead).
+    #[error("not allowed: {0}")]
+    NotPermitted(&'static str),
     #[error("not found")]
     NotFound,
     #[error("invalid value for {}", .0.field)]
@@ -36,6 +39,13 @@ pub enum Error {
     /// A limit on how many of something a user may have; the message id says which.
     #[error("limit reached: {0}")]
     TooMany(&'static str),
+    /// A shared resource is in use; try again after `retry_after` seconds. The
+    /// message id says which.
+    #[error("busy: {message_id}")]
+    Busy {
+        message_id: &'static str,
+        retry_after: u64,
+    },
     #[error("checksum mismatch")]
     ChecksumMismatch,
     #[error("unsupported content type")]

@@ -31,5 +31,6 @@ pub mod server;
 pub mod service;
 pub mod state;
 pub mod storage;
+pub mod subprocess;
 pub mod web;
 pub mod worker;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub uploads: Arc<crate::service::uploads::UploadLocks>,
     /// Bounds the ffmpeg processes this process runs at once.
     pub ffmpeg: Arc<tokio::sync::Semaphore>,
+    /// Bounds the PDF prints (headless browsers) this process runs at once.
+    pub printing: Arc<crate::insights::pdf::PrintPool>,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
 }
@@ -37,6 +39,7 @@ impl AppState {
         ));
         AppState {
             ffmpeg,
+            printing: Arc::new(crate::insights::pdf::PrintPool::new(&config)),
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),

@@ -108,3 +108,5 @@ channels-metrics-failing = Figures: failed { $n } times in a row ({ $error }); n
 channels-metrics-none = Figures: not fetched yet
 insights-pdf = Download PDF
 insights-pdf-unavailable = The server cannot print PDF files (Chromium is needed). Use the browser's "Print / Save as PDF" instead.
+insights-pdf-busy = The server is busy printing another report; please try again in a minute.
+insights-pdf-yours-running = Your previous PDF report is still being printed. Please wait for it, then try again.

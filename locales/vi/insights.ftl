@@ -108,3 +108,5 @@ channels-metrics-failing = Số liệu: lỗi { $n } lần liên tiếp ({ $erro
 channels-metrics-none = Số liệu: chưa lấy lần nào
 insights-pdf = Tải tệp PDF
 insights-pdf-unavailable = Máy chủ chưa in được PDF (cần Chromium). Hãy dùng nút "In / Lưu thành PDF" của trình duyệt.
+insights-pdf-busy = Máy chủ đang bận in báo cáo khác, vui lòng thử lại sau ít phút.
+insights-pdf-yours-running = Báo cáo PDF trước của bạn vẫn đang được in. Vui lòng đợi xong rồi thử lại.

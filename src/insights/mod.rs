@@ -6,5 +6,6 @@
 pub mod chart;
 pub mod collect;
 pub mod export;
+pub mod pdf;
 pub mod report;
 pub mod rollup;

@@ -70,6 +70,27 @@ impl MediaError {
     }
 }
 
+impl From<crate::subprocess::SubprocessError> for MediaError {
+    fn from(e: crate::subprocess::SubprocessError) -> Self {
+        use crate::subprocess::SubprocessError as S;
+        match e {
+            S::Timeout { what, secs } => MediaError::Timeout { what, secs },
+            S::Spawn(m) => MediaError::Spawn(m),
+            S::Failed {
+                what,
+                code,
+                stderr_tail,
+            } => MediaError::Failed {
+                what,
+                code,
+                stderr_tail,
+            },
+            e @ S::TooMuchOutput { .. } => MediaError::Parse(e.to_string()),
+            S::Io(m) => MediaError::Io(m),
+        }
+    }
+}
+
 impl From<std::io::Error> for MediaError {
     fn from(e: std::io::Error) -> Self {
         MediaError::Io(e.to_string())

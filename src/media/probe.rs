@@ -159,11 +159,11 @@ pub async fn probe(file: &Path, timeout: Duration) -> Result<Probe, MediaError> 
 
     match ran {
         Ok(out) => parse(&out.stdout, size_bytes, &layout),
-        Err(MediaError::Failed { stderr_tail, .. }) => {
+        Err(crate::subprocess::SubprocessError::Failed { stderr_tail, .. }) => {
             tracing::info!(file = %file.display(), error = %stderr_tail, "ffprobe could not read the file");
             Ok(unreadable(size_bytes, &layout, stderr_tail))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

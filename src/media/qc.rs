@@ -380,7 +380,7 @@ pub async fn analyze(
     let decode_seconds = started.elapsed().as_secs_f64();
     if let Err(e) = ran {
         remove_outputs(plan).await;
-        return Err(e);
+        return Err(e.into());
     }
     progress.send_replace(1.0);
 

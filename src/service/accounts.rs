@@ -78,19 +78,10 @@ pub async fn login(
     let cfg = &st.config;
     let name = username.trim().to_lowercase();
     let now = st.now();
-    let window_start = now - cfg.login_window_minutes * 60_000;
 
     let user = {
         let mut tx = st.db.read().await?;
-        let by_user = throttle::failures_for_user(&mut tx, &name, window_start).await?;
-        let by_addr = throttle::failures_for_addr(&mut tx, client_addr, window_start).await?;
-        if by_user >= cfg.login_max_failures_per_account
-            || by_addr >= cfg.login_max_failures_per_address
-        {
-            return Err(Error::Throttled {
-                minutes: cfg.login_window_minutes,
-            });
-        }
+        check_throttle(st, &mut tx, &name, client_addr).await?;
         users::by_username(&mut tx, &name).await?
     };
 
@@ -155,6 +146,30 @@ pub async fn login(
         user_id: user.id,
         locale: Locale::parse(&user.locale).unwrap_or_default(),
     })
+}
+
+/// Refuses a password check when the account name or the client address has
+/// failed too often within the window. Sign-in and every other check of a
+/// password the user types (the current password on a password change) count
+/// against the same limits, so neither is a way around the other.
+pub(crate) async fn check_throttle(
+    st: &AppState,
+    tx: &mut crate::db::Tx,
+    username: &str,
+    client_addr: &str,
+) -> Result<()> {
+    let cfg = &st.config;
+    let window_start = st.now() - cfg.login_window_minutes * 60_000;
+    let by_user = throttle::failures_for_user(tx, username, window_start).await?;
+    let by_addr = throttle::failures_for_addr(tx, client_addr, window_start).await?;
+    if by_user >= cfg.login_max_failures_per_account
+        || by_addr >= cfg.login_max_failures_per_address
+    {
+        return Err(Error::Throttled {
+            minutes: cfg.login_window_minutes,
+        });
+    }
+    Ok(())
 }
 
 /// A user as the policy sees them, outside any request (background work, tests).

@@ -277,6 +277,10 @@ pub async fn disconnect(st: &AppState, actor: &Actor, agency: OrgId, id: Channel
     let ch = pdb::channel(&mut tx, agency, id)
         .await?
         .ok_or(Error::NotFound)?;
+    if ch.status == "disconnected" {
+        // Already done: nothing changes, nothing to record.
+        return Ok(());
+    }
     pdb::set_tokens(&mut tx, id, "", None, now).await?;
     pdb::set_status(&mut tx, id, "disconnected", None, now).await?;
     audit(

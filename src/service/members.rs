@@ -48,6 +48,29 @@ pub fn parse_agency_roles(codes: &[String], require_one: bool) -> Result<Vec<Rol
     Ok(roles)
 }
 
+/// The roles that sign clips for the agency: the head, and the deputy who signs
+/// for the head. Holding one is the power to approve political clips.
+pub const SIGNING_ROLES: [Role; 2] = [Role::Head, Role::Deputy];
+
+/// Whether the actor may give or take away a signing role. An agency's own
+/// admin may not: otherwise they could make themselves head. The system
+/// administrator (and the command line, run by the operator) may.
+pub fn may_set_signing_roles(actor: &Actor) -> bool {
+    actor.is_system_admin
+}
+
+/// Refuses a change of signing roles between `before` and `after` by an actor
+/// who may not make it.
+fn check_signing_change(actor: &Actor, before: &[Role], after: &[Role]) -> Result<()> {
+    let changed = SIGNING_ROLES
+        .iter()
+        .any(|r| before.contains(r) != after.contains(r));
+    if changed && !may_set_signing_roles(actor) {
+        return Err(Error::NotPermitted("members-signing-roles-by-sysadmin"));
+    }
+    Ok(())
+}
+
 /// A temporary password that is easy to read out: `xxxx-xxxx-xxxx`.
 pub fn temporary_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -84,6 +107,7 @@ pub async fn create(
     let username = Username::parse(&input.username)?;
     let display = DisplayName::parse(&input.display_name)?;
     let roles = parse_agency_roles(&input.roles, true)?;
+    check_signing_change(actor, &[], &roles)?;
     let (password, generated) = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => (Password::parse("password", p)?.expose().to_string(), false),
         None => (temporary_password(), true),
@@ -197,6 +221,12 @@ pub async fn set_roles(
     if before.user.is_system_admin && !actor.is_system_admin {
         return Err(Error::Forbidden);
     }
+    check_signing_change(actor, &before.roles, &roles)?;
+    let same = before.roles.len() == roles.len() && roles.iter().all(|r| before.roles.contains(r));
+    if same {
+        // Nothing changes, nothing to record.
+        return Ok(roles);
+    }
     if before.roles.contains(&Role::AgencyAdmin) && !roles.contains(&Role::AgencyAdmin) {
         let admins = users::members_of(&mut tx, agency)
             .await?
@@ -274,6 +304,10 @@ pub async fn set_disabled(
     let m = member_in(&mut tx, agency, user).await?;
     if m.user.is_system_admin && !actor.is_system_admin {
         return Err(Error::Forbidden);
+    }
+    if m.user.disabled == disabled {
+        // Already so: nothing changes, nothing to record.
+        return Ok(());
     }
     users::set_disabled(&mut tx, user, disabled, now).await?;
     if disabled {

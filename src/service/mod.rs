@@ -44,7 +44,12 @@ impl Actor {
     }
 }
 
-/// Records one change in the audit trail, inside the change's transaction.
+/// Records one change in the audit trail, inside the change's transaction, and
+/// returns its sequence number.
+///
+/// An entry whose `before` equals its `after` records no change: it is not
+/// written (`None`). Operations should notice a no-op themselves and change
+/// nothing; this keeps the trail free of non-events when one does not.
 #[allow(clippy::too_many_arguments)]
 pub async fn audit(
     tx: &mut Tx,
@@ -55,7 +60,11 @@ pub async fn audit(
     object_id: impl ToString,
     summary: serde_json::Value,
     now: i64,
-) -> DbResult<i64> {
+) -> DbResult<Option<i64>> {
+    if is_no_change(&summary) {
+        tracing::debug!(action, "no change: no audit entry");
+        return Ok(None);
+    }
     append(
         tx,
         &NewEntry {
@@ -71,4 +80,31 @@ pub async fn audit(
         now,
     )
     .await
+    .map(Some)
+}
+
+/// Whether an audit summary says nothing changed: a `before` equal to its `after`.
+fn is_no_change(summary: &serde_json::Value) -> bool {
+    matches!((summary.get("before"), summary.get("after")), (Some(b), Some(a)) if b == a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_no_change;
+    use serde_json::json;
+
+    #[test]
+    fn p06_an_entry_whose_before_equals_its_after_is_no_change() {
+        assert!(is_no_change(
+            &json!({"before": {"status": "disconnected"}, "after": {"status": "disconnected"}, "name": "x"})
+        ));
+        assert!(is_no_change(
+            &json!({"before": ["editor"], "after": ["editor"]})
+        ));
+        assert!(!is_no_change(
+            &json!({"before": {"status": "active"}, "after": {"status": "disconnected"}})
+        ));
+        assert!(!is_no_change(&json!({"after": {"name": "x"}})));
+        assert!(!is_no_change(&json!({})));
+    }
 }

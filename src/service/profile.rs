@@ -1,9 +1,9 @@
 //! A user's own settings: language, password, personal access tokens.
 
-use super::accounts::{Principal, new_access_token};
+use super::accounts::{Principal, check_throttle, new_access_token};
 use super::audit;
 use crate::crypto::{hash_password, sha256_hex, verify_password};
-use crate::db::{sessions, tokens, users};
+use crate::db::{sessions, throttle, tokens, users};
 use crate::domain::{Invalid, Locale, Password, TokenId};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -81,8 +81,12 @@ pub async fn change_password(
     if new == current {
         return Err(Invalid::new("new_password", "password-unchanged").into());
     }
+    // Checking the current password is a sign-in in disguise: a stolen session
+    // must not become a way to guess it faster than the login form allows.
+    let name = p.username.to_lowercase();
     let stored = {
         let mut tx = st.db.read().await?;
+        check_throttle(st, &mut tx, &name, client).await?;
         users::get(&mut tx, p.user_id)
             .await?
             .ok_or(Error::NotFound)?
@@ -96,11 +100,13 @@ pub async fn change_password(
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))?;
-    let (true, Some(hash)) = (ok, hash) else {
-        return Err(Invalid::new("current_password", "current-password-wrong").into());
-    };
     let now = st.now();
     let mut tx = st.db.write().await?;
+    throttle::record(&mut tx, &name, client, now, ok).await?;
+    let (true, Some(hash)) = (ok, hash) else {
+        tx.commit().await?;
+        return Err(Invalid::new("current_password", "current-password-wrong").into());
+    };
     users::set_password(&mut tx, p.user_id, &hash, false, now).await?;
     let ended = sessions::delete_for_user(&mut tx, p.user_id, p.session_hash()).await?;
     audit(

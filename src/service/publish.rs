@@ -288,6 +288,11 @@ pub async fn status(
     clip: ClipId,
 ) -> Result<Vec<(Publication, Channel)>> {
     let mut tx = st.db.read().await?;
+    // A clip of another agency, or none, is not found, rather than an empty list
+    // that says it exists and was never published.
+    crate::db::clips::get(&mut tx, agency, clip)
+        .await?
+        .ok_or(Error::NotFound)?;
     let pubs = pdb::of_clip(&mut tx, agency, clip).await?;
     let chans = pdb::channels_any(&mut tx, agency).await?;
     Ok(pubs

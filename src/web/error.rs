@@ -61,6 +61,7 @@ impl From<&Error> for ErrorBody {
                 ErrorBody::new(S::UNAUTHORIZED, "unauthenticated", "error-unauthenticated")
             }
             Error::Forbidden => ErrorBody::new(S::FORBIDDEN, "forbidden", "error-forbidden"),
+            Error::NotPermitted(id) => ErrorBody::new(S::FORBIDDEN, "forbidden", id),
             Error::NotFound => ErrorBody::new(S::NOT_FOUND, "not_found", "error-not-found"),
             Error::Invalid(i) => ErrorBody {
                 field: Some(i.field.to_string()),
@@ -97,6 +98,9 @@ impl From<&Error> for ErrorBody {
                 ErrorBody::new(S::PAYLOAD_TOO_LARGE, "payload_too_large", "error-too-large")
             }
             Error::TooMany(id) => ErrorBody::new(S::TOO_MANY_REQUESTS, "limit_reached", id),
+            Error::Busy { message_id, .. } => {
+                ErrorBody::new(S::SERVICE_UNAVAILABLE, "busy", message_id)
+            }
             Error::ChecksumMismatch => ErrorBody::new(
                 S::from_u16(460).unwrap_or(S::BAD_REQUEST),
                 "checksum_mismatch",
@@ -124,6 +128,10 @@ impl IntoResponse for Error {
         let body = ErrorBody::from(&self);
         let mut resp = body.status.into_response();
         resp.extensions_mut().insert(body);
+        if let Error::Busy { retry_after, .. } = self {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
         resp
     }
 }
@@ -145,6 +153,7 @@ pub const CODES: &[&str] = &[
     "unavailable",
     "gone",
     "limit_reached",
+    "busy",
     "checksum_mismatch",
     "precondition_failed",
     "action_not_allowed",

@@ -179,10 +179,7 @@ async fn body_of(req: Request, content_type: &str) -> Result<axum::body::Bytes, 
     }
     axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
-        .map_err(|_| Error::Malformed {
-            field: "body".into(),
-            detail: "body too large".into(),
-        })
+        .map_err(crate::web::middleware::body_error)
 }
 
 /// A URL-encoded form body (repeated keys become lists); errors name the field.

@@ -229,6 +229,11 @@ async fn prepare(
     ctx.principal = principal.map(Arc::new);
 
     let mut req = req;
+    // Every API write needs a signed-in user: without one the answer is that,
+    // not a CSRF failure that sends a script after the wrong fix.
+    if ctx.is_api && ctx.principal.is_none() && is_unsafe(req.method()) {
+        return Err(Error::Unauthenticated.into_response());
+    }
     if is_unsafe(req.method()) && !via_token {
         let (ok, rebuilt) = check_csrf(ctx, req, new_pre_cookie.is_some()).await;
         req = rebuilt.map_err(|e| e.into_response())?;
@@ -269,20 +274,27 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
         Ok(b) => b,
-        Err(_) => {
-            return (
-                false,
-                Err(Error::Malformed {
-                    field: "body".into(),
-                    detail: "form too large".into(),
-                }),
-            );
-        }
+        Err(e) => return (false, Err(body_error(e))),
     };
     let ok = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == CSRF_FIELD)
         .is_some_and(|(_, v)| constant_time_eq(v.as_bytes(), expected));
     (ok, Ok(Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// A body that could not be read: too long (413), or cut off or broken (400).
+pub fn body_error(e: axum::Error) -> Error {
+    let inner = e.into_inner();
+    if inner
+        .downcast_ref::<http_body_util::LengthLimitError>()
+        .is_some()
+    {
+        return Error::TooLarge;
+    }
+    Error::Malformed {
+        field: "body".into(),
+        detail: inner.to_string(),
+    }
 }
 
 /// Builds a `Set-Cookie` value; `max_age` None means a session cookie.
@@ -334,15 +346,16 @@ fn finish(ctx: &ReqCtx, resp: Response) -> Response {
         return r;
     }
     if body.status == StatusCode::UNAUTHORIZED {
-        let next = if ctx.path.starts_with('/') && !ctx.path.starts_with("//") {
-            ctx.path.as_str()
-        } else {
-            "/"
-        };
-        return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+        // The same rule as the login form applies to where it returns.
+        let next = super::pages::safe_back(Some(&ctx.path));
+        return Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response();
     }
     let page = super::pages::error_page(ctx, body.status, &message);
+    let retry_after = resp.headers().get(header::RETRY_AFTER).cloned();
     let mut r = (body.status, Html(page)).into_response();
+    if let Some(v) = retry_after {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
     r.extensions_mut().insert(Rendered);
     r
 }

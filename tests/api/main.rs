@@ -7,6 +7,7 @@ mod cli;
 mod crash_publish;
 mod hardening_permissions;
 mod hardening_review;
+mod hardening_security;
 mod helpers;
 mod ingest;
 mod insights;

@@ -77,7 +77,8 @@ pub struct PasswordBody {
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "me", request_body = PasswordBody,
-    responses((status = 204), (status = 400, body = ApiError)))]
+    responses((status = 204), (status = 400, body = ApiError),
+              (status = 429, body = ApiError, description = "Too many wrong passwords: the same limit as sign-in")))]
 pub async fn put_password(
     State(st): State<AppState>,
     u: CurrentUser,

@@ -60,7 +60,8 @@ pub struct CreatedMember {
 
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/members", tag = "members", params(("aid" = i64, Path)),
     request_body = NewMember,
-    responses((status = 201, body = CreatedMember), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
+    responses((status = 201, body = CreatedMember), (status = 400, body = ApiError), (status = 409, body = ApiError),
+              (status = 403, body = ApiError, description = "Head and deputy are given by the system administrator")))]
 pub async fn create(
     State(st): State<AppState>,
     a: Authz<act::ManageMembers>,
@@ -98,7 +99,8 @@ pub struct RolesBody {
 
 #[utoipa::path(put, path = "/api/v1/agencies/{aid}/members/{uid}/roles", tag = "members",
     params(("aid" = i64, Path), ("uid" = i64, Path)), request_body = RolesBody,
-    responses((status = 200, body = Vec<Role>), (status = 409, body = ApiError)))]
+    responses((status = 200, body = Vec<Role>), (status = 409, body = ApiError),
+              (status = 403, body = ApiError, description = "Head and deputy are given and removed by the system administrator")))]
 pub async fn put_roles(
     State(st): State<AppState>,
     a: Authz<act::ManageMembers>,

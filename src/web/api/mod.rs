@@ -55,7 +55,7 @@ pub struct ApiError {
         insights::agency, insights::province,
     ),
     components(schemas(ApiError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -70,6 +70,49 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Answers every operation can give, documented once rather than on each
+/// handler: 401 without a valid token or session, and 413 for a body over the
+/// 1 MiB the JSON API reads.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let answer = |why: &str| {
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ApiError")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+            ];
+            for op in ops.into_iter().flatten() {
+                let r = &mut op.responses.responses;
+                r.entry("401".into())
+                    .or_insert_with(|| answer("Not signed in, or the token is not valid").into());
+                // tus appends stream their bytes; every other body is read whole.
+                if op.request_body.is_some() {
+                    r.entry("413".into())
+                        .or_insert_with(|| answer("The body is longer than 1 MiB").into());
+                }
+            }
+        }
     }
 }
 

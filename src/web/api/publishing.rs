@@ -75,7 +75,8 @@ pub struct PublicationView {
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}/publications", tag = "publishing",
-    params(("aid" = i64, Path), ("cid" = i64, Path)), responses((status = 200, body = Vec<PublicationView>)))]
+    params(("aid" = i64, Path), ("cid" = i64, Path)),
+    responses((status = 200, body = Vec<PublicationView>), (status = 404, body = ApiError)))]
 pub async fn publications(
     State(st): State<AppState>,
     a: Authz<act::ViewChannels>,

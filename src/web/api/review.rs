@@ -10,7 +10,7 @@ use crate::db::review::{self as rdb, Approval, Comment, DelegationRow, Notificat
 use crate::domain::approval::Outgoing;
 use crate::domain::policy::ClipRights;
 use crate::domain::workflow::{ClipAction, ClipState};
-use crate::domain::{ClipId, Role, UserId};
+use crate::domain::{Action, ClipId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::service::review::{
     self as svc, ActInput, DelegationRequest, Edit, FieldFinding, LockView, NewComment, Saved,
@@ -322,11 +322,16 @@ pub async fn history(
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/review-settings", tag = "review",
-    params(("aid" = i64, Path)), responses((status = 200, body = Settings)))]
+    params(("aid" = i64, Path)), responses((status = 200, body = Settings), (status = 403, body = ApiError)))]
 pub async fn get_settings(
     State(st): State<AppState>,
-    a: Authz<act::ViewClips>,
+    a: Authz<act::ViewDashboard>,
 ) -> Result<Json<Settings>> {
+    // Those who work on clips read the rules their clips go through; the admin
+    // who sets them reads what they are setting.
+    if !(a.may(Action::ViewClips) || a.may(Action::ManageReviewSettings)) {
+        return Err(Error::Forbidden);
+    }
     let mut tx = st.db.read().await?;
     Ok(Json(svc::settings(&mut tx, a.agency.id).await?))
 }

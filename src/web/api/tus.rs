@@ -129,7 +129,8 @@ pub async fn options(State(st): State<AppState>) -> Response {
     responses((status = 201, description = "Location of the upload; Upload-Offset, Upload-Expires"),
               (status = 400, body = super::ApiError), (status = 403, body = super::ApiError),
               (status = 412, description = "Tus-Resumable missing or unsupported"),
-              (status = 413, body = super::ApiError), (status = 429, body = super::ApiError)))]
+              (status = 413, body = super::ApiError), (status = 429, body = super::ApiError),
+              (status = 460, body = super::ApiError, description = "Checksum mismatch of the first bytes: nothing was created")))]
 pub async fn create(
     State(st): State<AppState>,
     u: CurrentUser,
@@ -150,26 +151,27 @@ pub async fn create(
                     field: "Upload-Length".into(),
                     detail: "required".into(),
                 })?;
-            let meta = headers.get("upload-metadata").and_then(|v| v.to_str().ok());
-            let id = uploads::create(&st, &u.p, &u.ctx.client_addr, length, meta).await?;
+            let meta = match headers.get("upload-metadata") {
+                None => None,
+                Some(v) => Some(v.to_str().map_err(|_| Error::Malformed {
+                    field: "Upload-Metadata".into(),
+                    detail: "not ASCII".into(),
+                })?),
+            };
             let has_body = is_offset_stream(&headers)
                 && header_i64(&headers, "content-length")?.is_none_or(|n| n > 0);
-            let status = if has_body {
-                uploads::append(
-                    &st,
-                    &u.p,
-                    &u.ctx.client_addr,
-                    &id,
-                    0,
-                    checksum(&headers)?,
+            let first = if has_body {
+                Some(uploads::FirstChunk {
+                    checksum: checksum(&headers)?,
                     body,
-                )
-                .await?
+                })
             } else {
-                uploads::head(&st, &u.p, &u.ctx.client_addr, &id).await?
+                None
             };
+            let status =
+                uploads::create(&st, &u.p, &u.ctx.client_addr, length, meta, first).await?;
             let mut r = StatusCode::CREATED.into_response();
-            put(&mut r, "location", format!("/api/v1/uploads/{id}"));
+            put(&mut r, "location", format!("/api/v1/uploads/{}", status.id));
             state_headers(&mut r, &status);
             Ok(r)
         }

@@ -447,11 +447,15 @@ pub async fn media(
         .await
         .map_err(|e| Error::Internal(e.to_string()))?
         .ok_or(Error::NotFound)?;
-    let range = headers
+    let asked = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| parse_range(r, size));
-    if headers.contains_key(header::RANGE) && range.is_none() {
+        .map_or(RangeAsk::Whole, |r| parse_range(r, size));
+    let range = match &asked {
+        RangeAsk::Part(r) => Some(r.clone()),
+        RangeAsk::Whole | RangeAsk::Unsatisfiable => None,
+    };
+    if asked == RangeAsk::Unsatisfiable {
         let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
         if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
             r.headers_mut().insert(header::CONTENT_RANGE, v);
@@ -488,44 +492,92 @@ pub async fn media(
     Ok(r)
 }
 
-/// One `bytes=` range (start-end, start-, or -suffix) within `size`.
-pub fn parse_range(h: &str, size: u64) -> Option<std::ops::Range<u64>> {
-    let spec = h.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || size == 0 {
-        return None;
+/// What a `Range` header asks for (RFC 9110 §14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeAsk {
+    /// No range, or one the server ignores and answers with the whole file
+    /// (another unit, several ranges, a malformed one).
+    Whole,
+    Part(std::ops::Range<u64>),
+    /// A valid byte range that starts past the end: 416.
+    Unsatisfiable,
+}
+
+/// One `bytes=` range (start-end, start-, or -suffix) within `size`. A last
+/// position past the end, however large, means the end; a range the server
+/// does not understand is ignored rather than refused.
+pub fn parse_range(h: &str, size: u64) -> RangeAsk {
+    let Some((unit, spec)) = h.trim().split_once('=') else {
+        return RangeAsk::Whole;
+    };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeAsk::Whole;
     }
-    let (a, b) = spec.split_once('-')?;
-    let (start, end) = match (a.trim(), b.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().ok()?;
+    let Some((a, b)) = spec.split_once('-') else {
+        return RangeAsk::Whole;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    // Digits too many for u64 are still a valid position, just past any file.
+    let pos = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+    let (start, end) = match (digits(a), digits(b)) {
+        (false, true) if a.is_empty() => {
+            let n = pos(b);
             if n == 0 {
-                return None;
+                return RangeAsk::Unsatisfiable;
             }
             (size.saturating_sub(n), size)
         }
-        (s, "") => (s.parse().ok()?, size),
-        (s, e) => (
-            s.parse().ok()?,
-            e.parse::<u64>().ok()?.saturating_add(1).min(size),
-        ),
+        (true, false) if b.is_empty() => (pos(a), size),
+        (true, true) => {
+            let (first, last) = (pos(a), pos(b));
+            if last < first {
+                return RangeAsk::Whole;
+            }
+            (first, last.saturating_add(1).min(size))
+        }
+        _ => return RangeAsk::Whole,
     };
-    (start < end && start < size).then_some(start..end)
+    if start >= size || start >= end {
+        return RangeAsk::Unsatisfiable;
+    }
+    RangeAsk::Part(start..end)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_range, timecode};
+    use super::{RangeAsk, parse_range, timecode};
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("bytes=0-99", 1000), Some(0..100));
-        assert_eq!(parse_range("bytes=900-", 1000), Some(900..1000));
-        assert_eq!(parse_range("bytes=-100", 1000), Some(900..1000));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Some(990..1000));
-        assert_eq!(parse_range("bytes=1000-", 1000), None);
-        assert_eq!(parse_range("bytes=5-2", 1000), None);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(parse_range("items=0-1", 1000), None);
+        use RangeAsk::*;
+        assert_eq!(parse_range("bytes=0-99", 1000), Part(0..100));
+        assert_eq!(parse_range("bytes=900-", 1000), Part(900..1000));
+        assert_eq!(parse_range("bytes=-100", 1000), Part(900..1000));
+        assert_eq!(parse_range("bytes=-5000", 1000), Part(0..1000));
+        assert_eq!(parse_range("bytes=990-2000", 1000), Part(990..1000));
+        assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(parse_range("bytes=-0", 1000), Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-", 0), Unsatisfiable);
+    }
+
+    #[test]
+    fn p06_ranges_of_another_unit_or_past_u64_are_ignored_or_clamped() {
+        use RangeAsk::*;
+        assert_eq!(parse_range("items=0-1", 1000), Whole);
+        assert_eq!(parse_range("bytes=0-1,5-6", 1000), Whole);
+        assert_eq!(parse_range("bytes=5-2", 1000), Whole);
+        assert_eq!(parse_range("bytes=x-2", 1000), Whole);
+        assert_eq!(parse_range("bytes", 1000), Whole);
+        assert_eq!(
+            parse_range("bytes=10-99999999999999999999999", 1000),
+            Part(10..1000)
+        );
+        assert_eq!(
+            parse_range("bytes=99999999999999999999999-", 1000),
+            Unsatisfiable
+        );
+        assert_eq!(parse_range("Bytes=0-0", 1000), Part(0..1));
     }
 
     #[test]

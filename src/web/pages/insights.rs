@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{Layout, render};
 use crate::db::insights as idb;
 use crate::db::orgs::Org;
-use crate::domain::{ClipId, OrgId, Role};
+use crate::domain::{ClipId, OrgId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::insights::chart::{self, Series, fmt_num};
@@ -853,13 +853,15 @@ async fn export_of(
         .into_response())
 }
 
+/// The printable report; as a PDF file (`print_for`: who prints it) or a page.
 async fn printable(
     st: &AppState,
     l: Layout,
     c: Ctx,
     q: &PeriodQuery,
-    pdf: bool,
+    print_for: Option<UserId>,
 ) -> Result<Response> {
+    let pdf = print_for.is_some();
     let mut q2 = PeriodQuery::default();
     let t = today(st, &c.tz);
     // The report is of a month or a quarter; the previous month by default.
@@ -916,13 +918,13 @@ async fn printable(
         sections,
         l,
     };
-    if !pdf {
+    let Some(user) = print_for else {
         return render(&page);
-    }
+    };
     let html = page
         .render()
         .map_err(|e| Error::Internal(format!("template: {e}")))?;
-    let bytes = print_to_pdf(st, &html).await?;
+    let bytes = crate::insights::pdf::print(&st.printing, &st.config, user, &html).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -938,60 +940,6 @@ async fn printable(
 
 const APP_CSS: &str = include_str!("../../../static/app.css");
 
-/// Prints a standalone HTML page to an A4 PDF with headless Chromium, when the
-/// server has it (`lantoa demo` and the test script install it); without it
-/// the browser's own "Save as PDF" remains.
-async fn print_to_pdf(st: &AppState, html: &str) -> Result<Vec<u8>> {
-    let browser = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| which(b));
-    let Some(browser) = browser else {
-        return Err(Error::Conflict("insights-pdf-unavailable"));
-    };
-    let dir = st.config.data_dir.join("tmp");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let stem = dir.join(format!("report-{}", crate::crypto::random_token()));
-    let profile = stem.with_extension("profile");
-    let (src, out) = (stem.with_extension("html"), stem.with_extension("pdf"));
-    tokio::fs::write(&src, html)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let run = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        tokio::process::Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("--print-to-pdf={}", out.display()))
-            .arg(format!("file://{}", src.display()))
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await;
-    let bytes = tokio::fs::read(&out).await;
-    let _ = tokio::fs::remove_file(&src).await;
-    let _ = tokio::fs::remove_file(&out).await;
-    let _ = tokio::fs::remove_dir_all(&profile).await;
-    match (run, bytes) {
-        (Ok(Ok(_)), Ok(b)) if b.starts_with(b"%PDF") => Ok(b),
-        (run, _) => {
-            tracing::warn!(?run, "printing the report to PDF failed");
-            Err(Error::Conflict("insights-pdf-unavailable"))
-        }
-    }
-}
-
-fn which(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
-}
-
 /// What an insights address gives.
 #[derive(Clone, Copy)]
 enum Out {
@@ -1002,13 +950,20 @@ enum Out {
     Pdf,
 }
 
-async fn respond(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery, out: Out) -> Result<Response> {
+async fn respond(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q: &PeriodQuery,
+    out: Out,
+    user: UserId,
+) -> Result<Response> {
     match out {
         Out::Dashboard => dashboard(st, l, c, q).await,
         Out::Csv => export_of(st, &l.tr, c, q, false).await,
         Out::Xlsx => export_of(st, &l.tr, c, q, true).await,
-        Out::Report => printable(st, l, c, q, false).await,
-        Out::Pdf => printable(st, l, c, q, true).await,
+        Out::Report => printable(st, l, c, q, None).await,
+        Out::Pdf => printable(st, l, c, q, Some(user)).await,
     }
 }
 
@@ -1020,13 +975,13 @@ async fn for_agency(
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let c = agency_ctx(&a, &l.tr);
-    respond(&st, l, c, &q, out).await
+    respond(&st, l, c, &q, out, a.p.user_id).await
 }
 
 async fn for_province(st: AppState, u: CurrentUser, q: PeriodQuery, out: Out) -> Result<Response> {
     let l = Layout::build(&st, &u.ctx, None).await?;
     let c = province_ctx(&st, &u, &l.tr).await?;
-    respond(&st, l, c, &q, out).await
+    respond(&st, l, c, &q, out, u.p.user_id).await
 }
 
 /// The route handlers: each address of the agency's and of the overseer's

@@ -19,15 +19,20 @@ pub struct RoleOption {
     pub code: &'static str,
     pub label: String,
     pub checked: bool,
+    /// Shown but not changeable by this user (a signing role, for anyone but
+    /// the system administrator); a held one is sent back unchanged.
+    pub locked: bool,
 }
 
-fn role_options(l: &Layout, held: &[Role]) -> Vec<RoleOption> {
+fn role_options<A>(l: &Layout, a: &Authz<A>, held: &[Role]) -> Vec<RoleOption> {
+    let may_sign = members::may_set_signing_roles(&a.actor());
     Role::AGENCY_ROLES
         .iter()
         .map(|r| RoleOption {
             code: r.code(),
             label: l.tr.t(r.message_id()),
             checked: held.contains(r),
+            locked: !may_sign && members::SIGNING_ROLES.contains(r),
         })
         .collect()
 }
@@ -65,6 +70,8 @@ struct MembersPage {
     rows: Vec<MemberRow>,
     can_manage: bool,
     roles: Vec<RoleOption>,
+    /// The signing roles are shown locked, with who sets them.
+    signing_locked: bool,
     error: Option<String>,
     form_username: String,
     form_display_name: String,
@@ -88,7 +95,8 @@ async fn members_page<A>(
             aid: a.agency.id.0,
             rows: list.iter().map(|m| row(&l, m)).collect(),
             can_manage: a.may(Action::ManageMembers),
-            roles: role_options(&l, &held),
+            signing_locked: !members::may_set_signing_roles(&a.actor()),
+            roles: role_options(&l, a, &held),
             error,
             form_username: form.map(|f| f.username.clone()).unwrap_or_default(),
             form_display_name: form.map(|f| f.display_name.clone()).unwrap_or_default(),
@@ -140,18 +148,14 @@ pub async fn create(
                 Redirect::to(&format!("/a/{}/members/{}", a.agency.id, c.user_id)).into_response(),
             ),
         },
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let msg = match &e {
-                Error::Invalid(i) => a.ctx.tr().t(i.message_id),
-                Error::Conflict(id) => a.ctx.tr().t(id),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::NotPermitted(_))) => {
+            let (status, id) = match &e {
+                Error::Invalid(i) => (StatusCode::BAD_REQUEST, i.message_id),
+                Error::Conflict(id) => (StatusCode::CONFLICT, *id),
+                Error::NotPermitted(id) => (StatusCode::FORBIDDEN, *id),
                 _ => unreachable!(),
             };
-            let status = if matches!(e, Error::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            members_page(&st, &a, status, Some(msg), Some(&f)).await
+            members_page(&st, &a, status, Some(a.ctx.tr().t(id)), Some(&f)).await
         }
         Err(e) => Err(e),
     }
@@ -164,6 +168,7 @@ struct MemberPage {
     aid: i64,
     m: MemberRow,
     roles: Vec<RoleOption>,
+    signing_locked: bool,
     can_manage: bool,
     can_audit: bool,
     is_self: bool,
@@ -186,7 +191,8 @@ async fn member_page<A>(
         status,
         &MemberPage {
             aid: a.agency.id.0,
-            roles: role_options(&l, &m.roles),
+            signing_locked: !members::may_set_signing_roles(&a.actor()),
+            roles: role_options(&l, a, &m.roles),
             m: row(&l, &m),
             can_manage: a.may(Action::ManageMembers),
             can_audit: a.may(Action::ViewAudit),
@@ -228,6 +234,10 @@ async fn or_show<T>(
         Err(Error::Invalid(i)) => {
             let msg = a.ctx.tr().t(i.message_id);
             member_page(st, a, uid, Some((StatusCode::BAD_REQUEST, msg))).await
+        }
+        Err(Error::NotPermitted(id)) => {
+            let msg = a.ctx.tr().t(id);
+            member_page(st, a, uid, Some((StatusCode::FORBIDDEN, msg))).await
         }
         Err(e) => Err(e),
     }

@@ -175,9 +175,34 @@ pub fn error_page(ctx: &ReqCtx, status: StatusCode, message: &str) -> String {
 }
 
 /// A local path to return to after a form, never another site.
+///
+/// Browsers read a `Location` loosely (WHATWG URL parsing): they drop tabs and
+/// line breaks anywhere and take `\\` for `/`, so `/\t/evil.example` and
+/// `/\\evil.example` lead to another host. Only a path that starts with one `/`
+/// and has no control character and no backslash is followed; spaces and
+/// non-ASCII letters are percent-encoded, so the answer is always a valid header
+/// value (axum's `Redirect::to` panics on anything else).
 pub fn safe_back(back: Option<&str>) -> String {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_string(),
+        Some(b)
+            if b.starts_with('/')
+                && !b.starts_with("//")
+                && !b.contains('\\')
+                && !b.chars().any(char::is_control) =>
+        {
+            let mut out = String::with_capacity(b.len());
+            for c in b.chars() {
+                if c.is_ascii_graphic() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for byte in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{byte:02X}"));
+                    }
+                }
+            }
+            out
+        }
         _ => "/".to_string(),
     }
 }
@@ -193,5 +218,24 @@ mod tests {
         assert_eq!(safe_back(Some("https://evil.example")), "/");
         assert_eq!(safe_back(Some("/\\evil")), "/");
         assert_eq!(safe_back(None), "/");
+    }
+
+    #[test]
+    fn p01_control_characters_and_browser_quirks_lead_home() {
+        for hostile in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example",
+            "/\u{1}x",
+            "/a\u{7f}",
+            "/\u{85}/evil.example",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_back(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_back(Some("/a/1?q=tin tức")),
+            "/a/1?q=tin%20t%E1%BB%A9c"
+        );
     }
 }

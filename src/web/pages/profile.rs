@@ -133,6 +133,23 @@ pub async fn change_password(
             )
             .await
         }
+        Err(Error::Throttled { minutes }) => {
+            let msg = u.ctx.tr().t1(
+                "profile-password-throttled",
+                "minutes",
+                &minutes.to_string(),
+            );
+            show(
+                &st,
+                &u,
+                Extras {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    password_error: Some(msg),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }

@@ -296,7 +296,8 @@ pub async fn channels_page(
         .collect();
     let notice = match (q.connected, q.error) {
         (Some(n), _) => Some(l.tr.t_args("channels-connected", &[("count", n.to_string())])),
-        (_, Some(e)) => Some(l.tr.t_args("channels-consent-error", &[("message", e)])),
+        // Only a known case is shown; any other text in the address is not.
+        (_, Some(e)) => ConsentError::parse(&e).map(|e| l.tr.t(e.message_id())),
         _ => None,
     };
     let sandbox =
@@ -359,11 +360,16 @@ pub async fn callback(
             tx.commit().await?;
             r.map(|r| r.0)
         };
-        let why = q.error_description.or(q.error).unwrap_or_default();
+        // The platform's own words stay in the log: the page only says which
+        // known case this is, so no one can put text in front of an admin.
+        tracing::info!(error = ?q.error, description = ?q.error_description,
+            "a platform's consent was refused");
         return Ok(match agency {
-            Some(ag) => {
-                Redirect::to(&format!("/a/{ag}/channels?error={}", enc(&why))).into_response()
-            }
+            Some(ag) => Redirect::to(&format!(
+                "/a/{ag}/channels?error={}",
+                ConsentError::Denied.code()
+            ))
+            .into_response(),
             None => return Err(Error::NotFound),
         });
     };
@@ -372,8 +378,13 @@ pub async fn callback(
             Ok(Redirect::to(&format!("/a/{ag}/channels?connected={}", ids.len())).into_response())
         }
         Err(Error::Refused(r)) => {
-            // Back to the first agency the person manages channels of, with the words.
-            let msg = r.message(&tr);
+            // Back to the first agency the person manages channels of, with the
+            // kind of failure; the platform's words go to the log.
+            tracing::warn!(message = %r.message(&tr), "connecting a channel failed");
+            let code = match r.message_id {
+                "channel-no-accounts" => ConsentError::NoAccounts,
+                _ => ConsentError::Failed,
+            };
             let ag =
                 u.p.memberships
                     .iter()
@@ -381,7 +392,8 @@ pub async fn callback(
                     .map(|m| m.0);
             match ag {
                 Some(ag) => Ok(
-                    Redirect::to(&format!("/a/{ag}/channels?error={}", enc(&msg))).into_response(),
+                    Redirect::to(&format!("/a/{ag}/channels?error={}", code.code()))
+                        .into_response(),
                 ),
                 None => Err(Error::Refused(r)),
             }
@@ -390,8 +402,43 @@ pub async fn callback(
     }
 }
 
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+/// Why connecting a channel failed, as the channels page's `?error=` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentError {
+    /// The person or the platform refused consent.
+    Denied,
+    /// The platform refused the code or the token exchange.
+    Failed,
+    /// The account manages no page or channel.
+    NoAccounts,
+}
+
+impl ConsentError {
+    const ALL: [ConsentError; 3] = [
+        ConsentError::Denied,
+        ConsentError::Failed,
+        ConsentError::NoAccounts,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentError::Denied => "denied",
+            ConsentError::Failed => "failed",
+            ConsentError::NoAccounts => "no_accounts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConsentError> {
+        ConsentError::ALL.into_iter().find(|e| e.code() == s)
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            ConsentError::Denied => "channels-consent-denied",
+            ConsentError::Failed => "channels-consent-failed",
+            ConsentError::NoAccounts => "channel-no-accounts",
+        }
+    }
 }
 
 pub async fn disconnect(

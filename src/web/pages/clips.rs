@@ -386,15 +386,12 @@ pub async fn media(
     .ok_or(Error::NotFound)?;
     let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
     let (key, mime) = match name.as_str() {
-        "original" => (Some(v.original_key.clone()), "video/mp4"),
-        "playback" => (
-            Some(if outputs.playback.is_empty() {
-                v.original_key.clone()
-            } else {
-                outputs.playback.clone()
-            }),
-            "video/mp4",
-        ),
+        "original" => (Some(v.original_key.clone()), original_type(&v)),
+        // The original itself when it needs no proxy (or before the check made one).
+        "playback" if outputs.playback.is_empty() || outputs.playback == v.original_key => {
+            (Some(v.original_key.clone()), original_type(&v))
+        }
+        "playback" => (Some(outputs.playback.clone()), "video/mp4"),
         "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),
         n => match (
             n.strip_prefix("poster-")
@@ -459,6 +456,18 @@ pub async fn media(
         }
     }
     Ok(r)
+}
+
+/// The original's media type, from the container its check probed (see
+/// [`crate::media::probe::content_type`]); plain bytes before the check.
+fn original_type(v: &Version) -> &'static str {
+    #[derive(serde::Deserialize)]
+    struct Container {
+        container: String,
+    }
+    parse_json::<Container>(&v.probe).map_or("application/octet-stream", |p| {
+        crate::media::probe::content_type(&p.container)
+    })
 }
 
 /// One `bytes=` range (start-end, start-, or -suffix) within `size`.

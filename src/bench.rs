@@ -262,10 +262,7 @@ pub async fn renditions(dir: &Path, seconds: u32) -> anyhow::Result<()> {
 
     let t = Instant::now();
     let probed = probe::probe(&clip, Duration::from_secs(30)).await?;
-    let plan = Plan {
-        remux: false,
-        shapes: vec![Shape::Portrait9x16, Shape::Square1x1, Shape::Landscape16x9],
-    };
+    let plan = Plan::encodes(&[Shape::Portrait9x16, Shape::Square1x1, Shape::Landscape16x9]);
     let made = render(
         &clip,
         &probed,

@@ -37,13 +37,20 @@ pub struct Outputs {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RenditionOut {
-    /// `remux`, `9x16`, `1x1` or `16x9`.
+    /// `remux`, `loudness`, `9x16`, `1x1` or `16x9`: its name in URLs.
     pub label: String,
     pub key: String,
     pub width: u32,
     pub height: u32,
     /// Streams copied (no re-encode).
     pub remuxed: bool,
+    /// Spec ids of the platforms that refuse the original and take this copy
+    /// (empty for the loudness copy, and for copies made before it was recorded).
+    #[serde(default)]
+    pub made_for: Vec<String>,
+    /// What it corrects for them.
+    #[serde(default)]
+    pub fixes: Vec<renditions::Fix>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -244,10 +251,10 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         .clone()
         .unwrap_or_else(|| v.original_key.clone());
 
-    // Renditions only where the original does not comply.
+    // Renditions only where a platform refuses the original, never for advice.
     let platform_specs = specs::builtin();
     let compliance = specs::compliance(&probed, platform_specs);
-    let rplan = renditions::plan(&probed, &compliance, platform_specs);
+    let rplan = renditions::plan(&probed, platform_specs);
     if !rplan.is_empty() {
         ctx.set_progress(0.93);
         let made = {
@@ -275,6 +282,8 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
                 width: r.width,
                 height: r.height,
                 remuxed: r.remuxed,
+                made_for: r.made_for,
+                fixes: r.fixes,
             });
         }
     }
@@ -307,6 +316,8 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
             width: w,
             height: h,
             remuxed: false,
+            made_for: Vec::new(),
+            fixes: Vec::new(),
         });
     }
     ctx.set_progress(0.98);

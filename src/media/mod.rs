@@ -176,21 +176,28 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn ftl_keys(path: &str) -> BTreeSet<String> {
-        let text = std::fs::read_to_string(path).expect("locale file");
-        text.lines()
-            .filter(|l| !l.starts_with([' ', '#']))
-            .filter_map(|l| l.split_once(" ="))
-            .map(|(k, _)| k.trim().to_string())
-            .collect()
+    /// The message ids of every `.ftl` file of a language.
+    fn ftl_keys(dir: &str) -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("locale folder") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("locale file");
+            keys.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with([' ', '#']))
+                    .filter_map(|l| l.split_once(" ="))
+                    .map(|(k, _)| k.trim().to_string()),
+            );
+        }
+        keys
     }
 
     /// Every `"media-…"` / `"spec-…"` code written in this module's sources must be a
-    /// message in both languages, or users would see a bare code.
+    /// message in both languages, or users would see a bare code; so must the
+    /// `"advice-…"` twin of every `spec-…` code (any rule may be a recommendation).
     #[test]
     fn every_problem_code_has_a_message_in_both_languages() {
-        let vi = ftl_keys("locales/vi/main.ftl");
-        let en = ftl_keys("locales/en/main.ftl");
+        let vi = ftl_keys("locales/vi");
+        let en = ftl_keys("locales/en");
         let mut codes = BTreeSet::new();
         for entry in std::fs::read_dir("src/media").expect("src/media") {
             let path = entry.expect("dir entry").path();
@@ -209,11 +216,56 @@ mod tests {
             }
         }
         assert!(codes.len() > 30, "found only {codes:?}");
+        let advice: Vec<String> = codes
+            .iter()
+            .filter_map(|c| c.strip_prefix("spec-"))
+            .map(|rest| format!("advice-{rest}"))
+            .collect();
+        codes.extend(advice);
         let missing: Vec<_> = codes
             .iter()
             .filter(|c| !vi.contains(*c) || !en.contains(*c))
             .collect();
         assert!(missing.is_empty(), "codes without messages: {missing:?}");
+    }
+
+    /// Advice must read as advice: for every rule, the `advice-…` message
+    /// recommends where the `spec-…` one refuses, in both languages.
+    #[test]
+    fn p16_advice_recommends_where_a_refusal_refuses() {
+        use crate::domain::Locale;
+        use crate::i18n::Tr;
+        let codes: BTreeSet<String> = ftl_keys("locales/vi")
+            .into_iter()
+            .filter(|k| k.starts_with("spec-"))
+            .collect();
+        assert!(codes.len() > 15, "{codes:?}");
+        let args = [
+            "actual",
+            "allowed",
+            "limit",
+            "limit_kbps",
+            "actual_kbps",
+            "limit_mb",
+            "actual_mb",
+            "width",
+            "height",
+            "min_width",
+            "min_height",
+            "required",
+        ]
+        .map(|k| (k, "1".to_string()));
+        for (locale, word) in [(Locale::Vi, "khuyên"), (Locale::En, "recommend")] {
+            let tr = Tr::new(locale);
+            for code in &codes {
+                let advice_code = code.replacen("spec-", "advice-", 1);
+                let refusal = tr.t_args(code, &args);
+                let advice = tr.t_args(&advice_code, &args);
+                assert_ne!(advice, advice_code, "{locale:?}: no message {advice_code}");
+                assert_ne!(advice, refusal, "{locale:?} {code}");
+                assert!(advice.contains(word), "{locale:?} {advice_code}: {advice}");
+            }
+        }
     }
 
     #[test]

@@ -523,6 +523,22 @@ fn normalise_container(
     names.first().copied().unwrap_or_default().to_string()
 }
 
+/// The media type of a file in `container` (as [`Probe::container`] names it),
+/// for serving it: decided by what ffprobe found inside, never by the file name
+/// the uploader chose. Anything unknown is plain bytes.
+pub fn content_type(container: &str) -> &'static str {
+    match container {
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "mkv" => "video/x-matroska",
+        "avi" => "video/x-msvideo",
+        "3gp" => "video/3gpp",
+        "m4a" => "audio/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
 /// "9:16" for 1080×1920; common shapes are named even when pixels are a little
 /// off (e.g. 1080×1918 → "9:16"); otherwise the reduced ratio.
 pub fn aspect(w: u32, h: u32) -> String {
@@ -588,6 +604,23 @@ fn parse_u64(s: Option<&str>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Originals are served as what they are, decided by the probed container.
+    #[test]
+    fn p16_content_type_follows_the_container() {
+        for (container, want) in [
+            ("mp4", "video/mp4"),
+            ("mov", "video/quicktime"),
+            ("webm", "video/webm"),
+            ("mkv", "video/x-matroska"),
+            ("avi", "video/x-msvideo"),
+            ("3gp", "video/3gpp"),
+            ("", "application/octet-stream"),
+            ("concat", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(container), want, "{container:?}");
+        }
+    }
     use crate::media::testutil::{self, Fixture};
     use std::io::Cursor;
 

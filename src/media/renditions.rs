@@ -1,12 +1,18 @@
-//! Platform renditions, made only when the original does not comply.
+//! Platform renditions, made only where a platform refuses the original.
 //!
-//! [`plan`] reads the compliance checks: a file whose only fault is its MP4 index
-//! at the end is remuxed (no decode, streams copied); a wrong shape (Reels wants
-//! 9:16, Shorts vertical or square) gets a rendition of that shape with a blurred
-//! copy of the picture filling the background; faults only a new encode fixes
-//! (codec, pixel format, audio format, variable frame rate) get a transcode in the
-//! original's own shape. Faults no rendition can fix (too long, too large) are
-//! left to the report. [`render`] makes every shape from one decode.
+//! What a platform merely recommends is never a reason: a re-encode costs time
+//! and quality, and the platform transcodes anyway. For each platform that
+//! refuses the original for something a rendition can change (shape, codec,
+//! pixel format, audio format, frame rate, container, index), [`plan`] takes
+//! the cheapest output that the platform would accept: a remux (streams copied
+//! into an MP4 with its index first, no decode), then a transcode in the
+//! original's own shape, then one in the shape the platform asks for, with a
+//! blurred copy of the picture filling the background. Whether the platform
+//! would accept an output is judged by checking the output's known properties
+//! against the same spec, so a rendition is never made for a platform that would
+//! still refuse it (too long, too large): that refusal stays in the report.
+//! Each rendition records the platforms it was made for and what it fixes, so
+//! its label can say so. [`render`] makes every shape from one decode.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,9 +21,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::MediaError;
-use super::probe::Probe;
+use super::probe::{Probe, aspect};
 use super::process::Job;
-use super::specs::PlatformCheck;
+use super::specs::{PlatformSpec, parse_aspect, unmet};
 
 /// A target frame shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,11 +35,28 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// The rendition's name in its object key and URL.
     pub fn label(self) -> &'static str {
         match self {
             Shape::Portrait9x16 => "9x16",
             Shape::Square1x1 => "1x1",
             Shape::Landscape16x9 => "16x9",
+        }
+    }
+
+    /// The shape of a rendition named `label`.
+    pub fn from_label(label: &str) -> Option<Shape> {
+        [Shape::Portrait9x16, Shape::Square1x1, Shape::Landscape16x9]
+            .into_iter()
+            .find(|s| s.label() == label)
+    }
+
+    /// A Fluent selector key for messages naming the shape.
+    pub fn key(self) -> &'static str {
+        match self {
+            Shape::Portrait9x16 => "portrait",
+            Shape::Square1x1 => "square",
+            Shape::Landscape16x9 => "landscape",
         }
     }
 
@@ -62,70 +85,304 @@ impl Shape {
     }
 }
 
-/// What to make for a version.
+/// What a rendition corrects in the original, for its label. The order is the
+/// order in which labels list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fix {
+    /// The frame shape (aspect ratio, orientation).
+    Shape,
+    /// The frame size (a side too small or too large).
+    FrameSize,
+    VideoCodec,
+    PixelFormat,
+    FrameRate,
+    /// Audio codec, sample rate, bit rate or channels.
+    Audio,
+    Container,
+    /// The MP4 index moved to the front.
+    Index,
+}
+
+impl Fix {
+    pub const ALL: [Fix; 8] = [
+        Fix::Shape,
+        Fix::FrameSize,
+        Fix::VideoCodec,
+        Fix::PixelFormat,
+        Fix::FrameRate,
+        Fix::Audio,
+        Fix::Container,
+        Fix::Index,
+    ];
+
+    /// What a refusal (a `spec-…` code) is about; None for what no rendition
+    /// changes (duration, file size).
+    pub fn of(code: &str) -> Option<Fix> {
+        Some(match code {
+            "spec-aspect" | "spec-orientation" => Fix::Shape,
+            "spec-resolution-too-low" | "spec-side-too-small" | "spec-side-too-large" => {
+                Fix::FrameSize
+            }
+            "spec-video-codec" => Fix::VideoCodec,
+            "spec-pixel-format" => Fix::PixelFormat,
+            "spec-fps-too-low" | "spec-fps-too-high" | "spec-fps-variable" => Fix::FrameRate,
+            "spec-audio-codec"
+            | "spec-audio-sample-rate"
+            | "spec-audio-bit-rate-too-low"
+            | "spec-audio-channels" => Fix::Audio,
+            "spec-container" => Fix::Container,
+            "spec-moov-not-at-front" => Fix::Index,
+            _ => return None,
+        })
+    }
+
+    /// Whether a refusal of this kind is a reason to make a rendition. A frame
+    /// too small is not: the desk does not upscale to meet a minimum, though a
+    /// rendition made for another reason may meet it on the way.
+    fn is_reason(self) -> bool {
+        self != Fix::FrameSize
+    }
+
+    /// The message naming this fix in a rendition's label.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Fix::Shape => "rendition-fix-shape",
+            Fix::FrameSize => "rendition-fix-frame-size",
+            Fix::VideoCodec => "rendition-fix-video-codec",
+            Fix::PixelFormat => "rendition-fix-pixel-format",
+            Fix::FrameRate => "rendition-fix-frame-rate",
+            Fix::Audio => "rendition-fix-audio",
+            Fix::Container => "rendition-fix-container",
+            Fix::Index => "rendition-fix-index",
+        }
+    }
+}
+
+/// One output a plan may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Output {
+    /// The streams copied into an MP4 with its index at the front.
+    Remux,
+    /// A new H.264/AAC encode in this shape (blurred fill where the source differs).
+    Encode(Shape),
+}
+
+/// One planned rendition and why it is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub output: Output,
+    /// Spec ids of the platforms that refuse the original and accept this.
+    pub made_for: Vec<String>,
+    /// What it corrects for those platforms, in [`Fix`] order.
+    pub fixes: Vec<Fix>,
+}
+
+/// What to make for a version: the remux first, then the encodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
-    /// Copy the streams into an MP4 with its index at the front.
-    pub remux: bool,
-    /// Shapes to encode, each with blurred fill where the source shape differs.
-    pub shapes: Vec<Shape>,
+    pub outputs: Vec<Planned>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        !self.remux && self.shapes.is_empty()
+        self.outputs.is_empty()
+    }
+
+    /// Whether the plan has a remux.
+    pub fn remux(&self) -> bool {
+        self.outputs.iter().any(|o| o.output == Output::Remux)
+    }
+
+    /// The shapes to encode, in plan order.
+    pub fn shapes(&self) -> Vec<Shape> {
+        self.outputs
+            .iter()
+            .filter_map(|o| match o.output {
+                Output::Encode(s) => Some(s),
+                Output::Remux => None,
+            })
+            .collect()
+    }
+
+    /// A plan that encodes `shapes`, made for no platform in particular (benchmarks).
+    pub fn encodes(shapes: &[Shape]) -> Plan {
+        Plan {
+            outputs: shapes
+                .iter()
+                .map(|s| Planned {
+                    output: Output::Encode(*s),
+                    made_for: Vec::new(),
+                    fixes: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, output: Output, platform: &str, fixes: &[Fix]) {
+        let i = match self.outputs.iter().position(|o| o.output == output) {
+            Some(i) => i,
+            None => {
+                let planned = Planned {
+                    output,
+                    made_for: Vec::new(),
+                    fixes: Vec::new(),
+                };
+                // The remux goes first: it is the cheapest and needs no decode.
+                if output == Output::Remux {
+                    self.outputs.insert(0, planned);
+                    0
+                } else {
+                    self.outputs.push(planned);
+                    self.outputs.len() - 1
+                }
+            }
+        };
+        let o = &mut self.outputs[i];
+        if !o.made_for.iter().any(|p| p == platform) {
+            o.made_for.push(platform.to_string());
+        }
+        o.fixes.extend_from_slice(fixes);
+        o.fixes.sort();
+        o.fixes.dedup();
     }
 }
 
-const SHAPE_FAULTS: &[&str] = &["spec-aspect", "spec-orientation"];
-const ENCODE_FAULTS: &[&str] = &[
-    "spec-video-codec",
-    "spec-pixel-format",
-    "spec-audio-codec",
-    "spec-audio-sample-rate",
-    "spec-audio-bit-rate-too-low",
-    "spec-audio-channels",
-    "spec-fps-variable",
-    "spec-fps-too-high",
-];
-const REMUX_FAULTS: &[&str] = &["spec-moov-not-at-front", "spec-container"];
+/// Audio of every encoded rendition: AAC-LC, 48 kHz, stereo, 128 kb/s.
+const ENCODE_AUDIO: &str = "-c:a aac -b:a 128k -ar 48000 -ac 2";
+const ENCODE_AUDIO_RATE: u32 = 48_000;
+const ENCODE_AUDIO_CHANNELS: u32 = 2;
+const ENCODE_AUDIO_BIT_RATE: u64 = 128_000;
+const ISO_FORMAT_NAMES: &str = "mov,mp4,m4a,3gp,3g2,mj2";
+/// Codecs ffmpeg's MP4 muxer takes as they are (VP8, Vorbis and PCM it does not).
+const MP4_VIDEO: [&str; 4] = ["h264", "hevc", "vp9", "av1"];
+const MP4_AUDIO: [&str; 3] = ["aac", "mp3", "opus"];
 
-/// Decides the renditions from the compliance checks.
-pub fn plan(p: &Probe, checks: &[PlatformCheck], specs: &[super::specs::PlatformSpec]) -> Plan {
-    let mut out = Plan::default();
-    let Some(v) = &p.video else { return out };
-    let own = Shape::nearest(v.display_width, v.display_height);
-    let add = |s: Shape, out: &mut Plan| {
-        if !out.shapes.contains(&s) {
-            out.shapes.push(s);
-        }
+/// The constant frame rate of an encoded rendition.
+fn encode_fps(p: &Probe) -> f64 {
+    p.video
+        .as_ref()
+        .map(|v| v.avg_fps.round().clamp(24.0, 60.0))
+        .unwrap_or(30.0)
+}
+
+fn long_side(p: &Probe) -> u32 {
+    p.video
+        .as_ref()
+        .map(|v| v.display_width.max(v.display_height))
+        .unwrap_or(1080)
+}
+
+/// Whether the streams can be copied into an MP4 as they are.
+fn remuxable(p: &Probe) -> bool {
+    p.video
+        .as_ref()
+        .is_some_and(|v| MP4_VIDEO.contains(&v.codec.as_str()))
+        && p.audio
+            .as_ref()
+            .is_none_or(|a| MP4_AUDIO.contains(&a.codec.as_str()))
+}
+
+/// What a probe of `output` made from `p` would say, from what [`render`]
+/// writes. The file size is taken as the original's (it is not known before).
+fn predict(p: &Probe, output: Output) -> Probe {
+    let mut q = p.clone();
+    q.container = "mp4".into();
+    q.format_names = ISO_FORMAT_NAMES.into();
+    q.moov_at_front = Some(true);
+    q.truncated = false;
+    let Output::Encode(shape) = output else {
+        return q;
     };
-    for c in checks.iter().filter(|c| !c.ok) {
-        let has = |codes: &[&str]| c.issues.iter().any(|i| codes.contains(&i.code.as_str()));
-        if has(SHAPE_FAULTS) {
-            let spec = specs.iter().find(|s| s.id == c.platform);
-            let wanted = match spec {
-                Some(s) if s.aspect.as_deref() == Some("9:16") => Shape::Portrait9x16,
-                Some(s) if s.aspect.as_deref() == Some("16:9") => Shape::Landscape16x9,
-                Some(s) if s.aspect.as_deref() == Some("1:1") => Shape::Square1x1,
-                Some(s) if s.orientations.iter().any(|o| o.as_str() == "portrait") => {
-                    Shape::Portrait9x16
-                }
-                Some(s) if s.orientations.iter().any(|o| o.as_str() == "square") => {
-                    Shape::Square1x1
-                }
-                _ => Shape::Landscape16x9,
-            };
-            add(wanted, &mut out);
-        } else if has(ENCODE_FAULTS) {
-            add(own, &mut out);
-        } else if has(REMUX_FAULTS) {
-            out.remux = true;
+    let (w, h) = shape.dimensions(long_side(p));
+    let fps = encode_fps(p);
+    if let Some(v) = q.video.as_mut() {
+        v.codec = "h264".into();
+        v.profile = Some("High".into());
+        (v.width, v.height, v.display_width, v.display_height) = (w, h, w, h);
+        v.rotation_deg = 0;
+        v.display_aspect = aspect(w, h);
+        (v.avg_fps, v.r_fps) = (fps, fps);
+        v.variable_frame_rate = false;
+        v.pix_fmt = Some("yuv420p".into());
+        v.frames = None;
+        v.bit_rate = None;
+    }
+    if let Some(a) = q.audio.as_mut() {
+        a.codec = "aac".into();
+        a.profile = Some("LC".into());
+        a.sample_rate = Some(ENCODE_AUDIO_RATE);
+        a.channels = Some(ENCODE_AUDIO_CHANNELS);
+        a.bit_rate = Some(ENCODE_AUDIO_BIT_RATE);
+    }
+    q
+}
+
+/// The shape a platform asks for, from the aspect or orientations it accepts.
+fn wanted_shape(spec: &PlatformSpec) -> Option<Shape> {
+    let rules = &spec.accepts;
+    if let Some(r) = rules.aspect.as_deref().and_then(parse_aspect) {
+        return Some(Shape::nearest((r * 1000.0) as u32, 1000));
+    }
+    use super::specs::Orientation;
+    [
+        (Orientation::Portrait, Shape::Portrait9x16),
+        (Orientation::Square, Shape::Square1x1),
+        (Orientation::Landscape, Shape::Landscape16x9),
+    ]
+    .into_iter()
+    .find(|(o, _)| rules.orientations.contains(o))
+    .map(|(_, s)| s)
+}
+
+/// Decides the renditions from what each platform accepts.
+pub fn plan(p: &Probe, specs: &[PlatformSpec]) -> Plan {
+    let mut out = Plan::default();
+    let Some(v) = p.video.as_ref().filter(|_| p.readable()) else {
+        return out;
+    };
+    let own = Shape::nearest(v.display_width, v.display_height);
+    let accepts = |spec: &PlatformSpec, o: Output| unmet(&predict(p, o), &spec.accepts).is_empty();
+    let mut remux_for: Vec<&PlatformSpec> = Vec::new();
+    for spec in specs {
+        let mut refused: Vec<Fix> = unmet(p, &spec.accepts)
+            .iter()
+            .filter_map(|r| Fix::of(&r.code))
+            .collect();
+        refused.sort();
+        refused.dedup();
+        if !refused.iter().any(|f| f.is_reason()) {
+            continue;
+        }
+        let mut candidates = Vec::with_capacity(3);
+        if remuxable(p) {
+            candidates.push(Output::Remux);
+        }
+        candidates.push(Output::Encode(own));
+        if let Some(s) = wanted_shape(spec).filter(|s| *s != own) {
+            candidates.push(Output::Encode(s));
+        }
+        // The output fixes every refusal when the platform accepts it, including
+        // a frame size met on the way.
+        if let Some(c) = candidates.into_iter().find(|c| accepts(spec, *c)) {
+            if c == Output::Remux {
+                remux_for.push(spec);
+            }
+            out.add(c, &spec.id, &refused);
         }
     }
-    // A transcode in the source's own shape also fixes the index: no remux then.
-    if out.shapes.contains(&own) {
-        out.remux = false;
+    // An encode in the source's own shape is also an MP4 with its index first:
+    // when every platform the remux was for takes it, the remux is not made.
+    let own_encode = Output::Encode(own);
+    if out.remux()
+        && out.outputs.iter().any(|o| o.output == own_encode)
+        && remux_for.iter().all(|spec| accepts(spec, own_encode))
+    {
+        let remux = out.outputs.remove(0);
+        for id in &remux.made_for {
+            out.add(own_encode, id, &remux.fixes);
+        }
     }
     out
 }
@@ -133,12 +390,17 @@ pub fn plan(p: &Probe, checks: &[PlatformCheck], specs: &[super::specs::Platform
 /// One produced rendition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rendition {
-    /// `remux`, or the shape's label (`9x16`, `1x1`, `16x9`).
+    /// `remux`, `loudness`, or the shape's label (`9x16`, `1x1`, `16x9`): the
+    /// name in its object key and URL.
     pub label: String,
     pub path: PathBuf,
     pub width: u32,
     pub height: u32,
     pub remuxed: bool,
+    /// Spec ids of the platforms it was made for.
+    pub made_for: Vec<String>,
+    /// What it corrects for them.
+    pub fixes: Vec<Fix>,
 }
 
 fn push(args: &mut Vec<OsString>, words: &str) {
@@ -147,11 +409,7 @@ fn push(args: &mut Vec<OsString>, words: &str) {
 
 /// Where each shape goes and its frame size.
 fn targets(p: &Probe, shapes: &[Shape], out_dir: &Path) -> Vec<(PathBuf, Shape, (u32, u32))> {
-    let long = p
-        .video
-        .as_ref()
-        .map(|v| v.display_width.max(v.display_height))
-        .unwrap_or(1080);
+    let long = long_side(p);
     shapes
         .iter()
         .map(|s| {
@@ -174,8 +432,15 @@ pub async fn render(
     timeout: Duration,
 ) -> Result<Vec<Rendition>, MediaError> {
     tokio::fs::create_dir_all(out_dir).await?;
+    let purpose = |o: Output| {
+        plan.outputs
+            .iter()
+            .find(|x| x.output == o)
+            .map(|x| (x.made_for.clone(), x.fixes.clone()))
+            .unwrap_or_default()
+    };
     let mut made = Vec::new();
-    if plan.remux {
+    if plan.remux() {
         let out = out_dir.join("rendition_remux.mp4");
         let mut args: Vec<OsString> = Vec::new();
         push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
@@ -195,18 +460,22 @@ pub async fn render(
             .as_ref()
             .map(|v| (v.display_width, v.display_height))
             .unwrap_or((0, 0));
+        let (made_for, fixes) = purpose(Output::Remux);
         made.push(Rendition {
             label: "remux".into(),
             path: out,
             width: w,
             height: h,
             remuxed: true,
+            made_for,
+            fixes,
         });
     }
-    if plan.shapes.is_empty() {
+    let shapes = plan.shapes();
+    if shapes.is_empty() {
         return Ok(made);
     }
-    let outputs = targets(p, &plan.shapes, out_dir);
+    let outputs = targets(p, &shapes, out_dir);
     let n = outputs.len();
     let mut graph = vec![format!(
         "[0:v]{}",
@@ -227,11 +496,7 @@ pub async fn render(
              [bb{i}][ff{i}]overlay=(W-w)/2:(H-h)/2,setsar=1,format=yuv420p[o{i}]"
         ));
     }
-    let fps = p
-        .video
-        .as_ref()
-        .map(|v| v.avg_fps.round().clamp(24.0, 60.0))
-        .unwrap_or(30.0);
+    let fps = encode_fps(p);
     let mut args: Vec<OsString> = Vec::new();
     push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
     args.push(file.as_os_str().to_owned());
@@ -240,7 +505,8 @@ pub async fn render(
     for (i, (path, _, _)) in outputs.iter().enumerate() {
         push(&mut args, &format!("-map [o{i}]"));
         if p.audio.is_some() {
-            push(&mut args, "-map 0:a:0 -c:a aac -b:a 128k -ar 48000 -ac 2");
+            push(&mut args, "-map 0:a:0");
+            push(&mut args, ENCODE_AUDIO);
         }
         push(
             &mut args,
@@ -257,12 +523,15 @@ pub async fn render(
         .output()
         .await?;
     for (path, shape, (w, h)) in outputs {
+        let (made_for, fixes) = purpose(Output::Encode(shape));
         made.push(Rendition {
             label: shape.label().into(),
             path,
             width: w,
             height: h,
             remuxed: false,
+            made_for,
+            fixes,
         });
     }
     Ok(made)
@@ -310,6 +579,8 @@ pub async fn normalize_loudness(
         width: 0,
         height: 0,
         remuxed: false,
+        made_for: Vec::new(),
+        fixes: Vec::new(),
     })
 }
 
@@ -317,7 +588,7 @@ pub async fn normalize_loudness(
 mod tests {
     use super::*;
     use crate::media::specs::{builtin, compliance};
-    use crate::media::testutil::{Fixture, dimensions, make};
+    use crate::media::testutil::{self, Fixture, dimensions, make};
 
     #[tokio::test]
     async fn loudness_is_corrected_without_touching_the_video() {
@@ -388,12 +659,10 @@ mod tests {
         let p = crate::media::probe::probe(&f, Duration::from_secs(30))
             .await
             .unwrap();
-        let specs = builtin();
-        let checks = compliance(&p, specs);
-        let plan = plan(&p, &checks, specs);
-        // The fixture is small; only checks a rendition could fix matter here.
-        assert!(!plan.remux, "{checks:?}");
-        assert!(!plan.shapes.contains(&Shape::Landscape16x9));
+        // Small and short: Reels and TikTok refuse its size and length, which no
+        // rendition is made for; nothing else is refused.
+        let plan = plan(&p, builtin());
+        assert!(plan.is_empty(), "{plan:?}");
     }
 
     #[tokio::test]
@@ -404,8 +673,8 @@ mod tests {
             .await
             .unwrap();
         let specs = builtin();
-        let plan = plan(&p, &compliance(&p, specs), specs);
-        assert!(plan.shapes.contains(&Shape::Portrait9x16), "{plan:?}");
+        let plan = plan(&p, specs);
+        assert_eq!(plan.shapes(), [Shape::Portrait9x16], "{plan:?}");
         let made = render(
             &f,
             &p,
@@ -416,6 +685,10 @@ mod tests {
         .await
         .unwrap();
         let r = made.iter().find(|r| r.label == "9x16").unwrap();
+        // Made for the Shorts channel, for its shape; Reels would still refuse a
+        // 2 s clip of 360×640, so it is not made for Reels.
+        assert_eq!(r.made_for, ["youtube_shorts"]);
+        assert_eq!(r.fixes, [Fix::Shape]);
         assert_eq!(dimensions(&r.path), (360, 640));
         let rp = crate::media::probe::probe(&r.path, Duration::from_secs(30))
             .await
@@ -423,18 +696,14 @@ mod tests {
         assert_eq!(rp.video.as_ref().unwrap().codec, "h264");
         assert_eq!(rp.audio.as_ref().unwrap().codec, "aac");
         assert_eq!(rp.moov_at_front, Some(true));
-        // The vertical rendition satisfies the shape rules it was made for.
-        let again = compliance(&rp, specs);
-        for c in &again {
-            assert!(
-                !c.issues
-                    .iter()
-                    .any(|i| SHAPE_FAULTS.contains(&i.code.as_str())),
-                "{}: {:?}",
-                c.platform,
-                c.issues
-            );
-        }
+        // The platform it was made for accepts it.
+        let yt = &compliance(&rp, specs)[0];
+        assert_eq!(yt.platform, "youtube_shorts");
+        assert!(yt.ok, "{:?}", yt.refusals);
+    }
+
+    fn spec(toml: &str) -> Vec<PlatformSpec> {
+        crate::media::specs::parse(toml).expect("spec")
     }
 
     #[tokio::test]
@@ -444,19 +713,19 @@ mod tests {
         let p = crate::media::probe::probe(&f, Duration::from_secs(30))
             .await
             .unwrap();
-        let specs = builtin();
-        // When the index is the only fault, the plan is a remux, not a transcode.
-        let only_index = [PlatformCheck {
-            platform: "youtube_shorts".into(),
-            ok: false,
-            issues: vec![crate::media::Problem::new("spec-moov-not-at-front")],
-        }];
-        let plan = plan(&p, &only_index, specs);
+        // A platform that refuses an index at the end: a remux, not a transcode.
+        let specs = spec(
+            "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\nmoov_at_front = true\n",
+        );
+        let plan = plan(&p, &specs);
         assert_eq!(
             plan,
             Plan {
-                remux: true,
-                shapes: vec![]
+                outputs: vec![Planned {
+                    output: Output::Remux,
+                    made_for: vec!["x".into()],
+                    fixes: vec![Fix::Index],
+                }]
             }
         );
         let made = render(
@@ -468,6 +737,10 @@ mod tests {
         )
         .await
         .unwrap();
+        assert_eq!(
+            (made[0].made_for.as_slice(), made[0].fixes.as_slice()),
+            (["x".to_string()].as_slice(), [Fix::Index].as_slice())
+        );
         let rp = crate::media::probe::probe(&made[0].path, Duration::from_secs(30))
             .await
             .unwrap();
@@ -478,5 +751,108 @@ mod tests {
             (a.codec, a.profile, a.frames),
             (b.codec, b.profile, b.frames)
         );
+    }
+
+    /// What an iPhone records (HEVC in a QuickTime file, AAC at 44.1 kHz, the
+    /// index at the end): YouTube, Reels and TikTok take it as it is, so nothing
+    /// is made for them; Zalo takes only MP4 and AVI, so it gets a remux.
+    #[test]
+    fn p16_what_a_platform_only_recommends_makes_no_rendition() {
+        let mut p = testutil::good_probe();
+        p.container = "mov".into();
+        p.moov_at_front = Some(false);
+        p.video.as_mut().expect("v").codec = "hevc".into();
+        p.audio.as_mut().expect("a").sample_rate = Some(44_100);
+        let plan = plan(&p, builtin());
+        assert_eq!(
+            plan.outputs,
+            [Planned {
+                output: Output::Remux,
+                made_for: vec!["zalo_oa".into()],
+                fixes: vec![Fix::Container],
+            }]
+        );
+    }
+
+    /// A refusal no rendition can lift (a Short is at most 3 minutes) means no
+    /// rendition for that platform, even when another of its refusals could be fixed.
+    #[test]
+    fn p16_no_rendition_for_a_platform_that_would_still_refuse_it() {
+        let mut p = testutil::good_probe();
+        p.duration_s = Some(200.0);
+        let v = p.video.as_mut().expect("v");
+        (v.display_width, v.display_height, v.display_aspect) = (1920, 1080, "16:9".into());
+        let plan = plan(&p, builtin());
+        assert!(
+            !plan.outputs.iter().any(|o| o
+                .made_for
+                .iter()
+                .any(|id| id == "youtube_shorts" || id == "facebook_reels")),
+            "{plan:?}"
+        );
+    }
+
+    /// A rendition made because the platform refuses the audio says so, even
+    /// though its shape is the original's.
+    #[test]
+    fn p16_a_rendition_made_for_the_audio_records_it() {
+        let mut p = testutil::good_probe();
+        p.audio.as_mut().expect("a").codec = "opus".into();
+        let specs = spec(
+            "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\naudio_codecs = [\"aac\"]\n",
+        );
+        let plan = plan(&p, &specs);
+        assert_eq!(
+            plan.outputs,
+            [Planned {
+                output: Output::Encode(Shape::Portrait9x16),
+                made_for: vec!["x".into()],
+                fixes: vec![Fix::Audio],
+            }]
+        );
+    }
+
+    /// One platform needs only a new container, another a new video codec: the
+    /// encode serves both and no remux is made; a codec MP4 cannot carry as it
+    /// is (VP8) is encoded, never remuxed.
+    #[test]
+    fn an_encode_in_the_own_shape_replaces_the_remux() {
+        let mut p = testutil::good_probe();
+        p.container = "mov".into();
+        p.video.as_mut().expect("v").codec = "hevc".into();
+        let specs = spec(
+            "[[platform]]\nid = \"a\"\nname = \"A\"\n[platform.accepts]\ncontainers = [\"mp4\"]\n\
+             [[platform]]\nid = \"b\"\nname = \"B\"\n[platform.accepts]\nvideo_codecs = [\"h264\"]\n",
+        );
+        assert_eq!(
+            plan(&p, &specs).outputs,
+            [Planned {
+                output: Output::Encode(Shape::Portrait9x16),
+                made_for: vec!["b".into(), "a".into()],
+                fixes: vec![Fix::VideoCodec, Fix::Container],
+            }]
+        );
+        let only_a = &specs[..1];
+        assert_eq!(plan(&p, only_a).outputs[0].output, Output::Remux);
+        p.container = "webm".into();
+        p.format_names = "matroska,webm".into();
+        p.video.as_mut().expect("v").codec = "vp8".into();
+        assert_eq!(
+            plan(&p, only_a).outputs[0].output,
+            Output::Encode(Shape::Portrait9x16)
+        );
+    }
+
+    /// Every fix has a label in both languages.
+    #[test]
+    fn p16_every_fix_has_a_label_in_both_languages() {
+        use crate::domain::Locale;
+        use crate::i18n::Tr;
+        for locale in [Locale::Vi, Locale::En] {
+            let tr = Tr::new(locale);
+            for f in Fix::ALL {
+                assert_ne!(tr.t(f.message_id()), f.message_id(), "{locale:?} {f:?}");
+            }
+        }
     }
 }

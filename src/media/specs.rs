@@ -1,7 +1,14 @@
 //! Platform upload specs (YouTube Shorts, Facebook Reels, TikTok, Zalo OA) as
 //! data, from `data/platform-specs.toml` embedded at build time, and the
-//! compliance check of a probed file against them. Each unmet rule is a
-//! [`Problem`] with a `spec-…` code and the limit and actual value as arguments.
+//! compliance check of a probed file against them.
+//!
+//! Each platform's spec has two levels, kept apart because they call for
+//! different actions: what the platform **accepts** (a file outside it is
+//! refused, so a rendition is made or the refusal is an error) and what it
+//! **recommends** (a deviation is advice, never a reason to re-encode). The same
+//! [`Rules`] describe both levels; an unmet accepted rule is a [`Problem`] with a
+//! `spec-…` code, an unmet recommended rule the same finding with an `advice-…`
+//! code, both with the limit and actual value as arguments.
 
 use std::sync::LazyLock;
 
@@ -51,7 +58,7 @@ impl Orientation {
     }
 }
 
-/// One platform's rules; empty lists and `None` mean "no rule".
+/// One platform: what it accepts and what it recommends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformSpec {
@@ -59,6 +66,18 @@ pub struct PlatformSpec {
     pub id: String,
     /// The platform's own (brand) name.
     pub name: String,
+    /// A file outside these rules is refused by the platform.
+    #[serde(default)]
+    pub accepts: Rules,
+    /// The platform's advice; a file outside these rules is still taken.
+    #[serde(default)]
+    pub recommends: Rules,
+}
+
+/// One level of a platform's rules; empty lists and `None` mean "no rule".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
     #[serde(default)]
     pub containers: Vec<String>,
     #[serde(default)]
@@ -101,8 +120,16 @@ struct SpecFile {
 pub struct PlatformCheck {
     /// The spec id, e.g. "youtube_shorts".
     pub platform: String,
+    /// Whether the platform accepts the file: `refusals` is empty.
     pub ok: bool,
-    pub issues: Vec<Problem>,
+    /// Why the platform refuses the file (`spec-…` codes). Reports stored
+    /// before the two levels were kept apart call these `issues`.
+    #[serde(alias = "issues")]
+    pub refusals: Vec<Problem>,
+    /// Where the file departs from the platform's recommendations (`advice-…`
+    /// codes): shown as advice, never a reason for a rendition.
+    #[serde(default)]
+    pub advice: Vec<Problem>,
 }
 
 /// Parses a specs file in the format of `data/platform-specs.toml` (for a
@@ -111,13 +138,16 @@ pub fn parse(text: &str) -> Result<Vec<PlatformSpec>, MediaError> {
     let file: SpecFile =
         toml::from_str(text).map_err(|e| MediaError::Parse(format!("platform specs: {e}")))?;
     for spec in &file.platform {
-        if let Some(a) = &spec.aspect
-            && parse_aspect(a).is_none()
+        for a in [&spec.accepts.aspect, &spec.recommends.aspect]
+            .into_iter()
+            .flatten()
         {
-            return Err(MediaError::Parse(format!(
-                "platform specs: {}: aspect {a:?} is not W:H",
-                spec.id
-            )));
+            if parse_aspect(a).is_none() {
+                return Err(MediaError::Parse(format!(
+                    "platform specs: {}: aspect {a:?} is not W:H",
+                    spec.id
+                )));
+            }
         }
     }
     Ok(file.platform)
@@ -128,7 +158,16 @@ pub fn builtin() -> &'static [PlatformSpec] {
     &BUILTIN
 }
 
-fn parse_aspect(s: &str) -> Option<f64> {
+/// The brand name of the platform with spec id `id` (the id itself when unknown).
+pub fn name_of(id: &str) -> String {
+    builtin()
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+pub(crate) fn parse_aspect(s: &str) -> Option<f64> {
     let (w, h) = s.split_once(':')?;
     let (w, h): (f64, f64) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
     (w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite()).then(|| w / h)
@@ -142,22 +181,43 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
         .join(", ")
 }
 
-/// Checks `p` against each spec, in order.
+/// Checks `p` against each spec, in order: refusals from what the platform
+/// accepts, advice from what it recommends.
 pub fn compliance(p: &Probe, specs: &[PlatformSpec]) -> Vec<PlatformCheck> {
     specs
         .iter()
         .map(|spec| {
-            let issues = check(p, spec);
+            let refusals = unmet(p, &spec.accepts);
+            // An unreadable file is refused already; advice on it says nothing more.
+            let advice = if p.readable() && p.video.is_some() {
+                unmet(p, &spec.recommends)
+                    .into_iter()
+                    .map(as_advice)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             PlatformCheck {
                 platform: spec.id.clone(),
-                ok: issues.is_empty(),
-                issues,
+                ok: refusals.is_empty(),
+                refusals,
+                advice,
             }
         })
         .collect()
 }
 
-fn check(p: &Probe, s: &PlatformSpec) -> Vec<Problem> {
+/// The same finding, as advice: `spec-container` becomes `advice-container`,
+/// a message of its own that recommends instead of refusing.
+fn as_advice(mut p: Problem) -> Problem {
+    if let Some(rest) = p.code.strip_prefix("spec-") {
+        p.code = format!("advice-{rest}");
+    }
+    p
+}
+
+/// The rules in `s` that `p` does not meet, as `spec-…` problems.
+pub fn unmet(p: &Probe, s: &Rules) -> Vec<Problem> {
     let mut out = Vec::new();
     let Some(v) = p.video.as_ref().filter(|_| p.readable()) else {
         out.push(Problem::new("media-not-video").with("format", &p.container));
@@ -354,7 +414,11 @@ mod tests {
     }
 
     fn codes(c: &PlatformCheck) -> Vec<&str> {
-        c.issues.iter().map(|p| p.code.as_str()).collect()
+        c.refusals.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    fn advice(c: &PlatformCheck) -> Vec<&str> {
+        c.advice.iter().map(|p| p.code.as_str()).collect()
     }
 
     #[test]
@@ -365,30 +429,69 @@ mod tests {
             ids,
             ["youtube_shorts", "facebook_reels", "tiktok", "zalo_oa"]
         );
-        let reels = &specs[1];
+        let reels = &specs[1].accepts;
         assert_eq!(reels.aspect.as_deref(), Some("9:16"));
         assert_eq!(
             (reels.min_duration_s, reels.max_duration_s),
             (Some(3.0), Some(90.0))
         );
         assert_eq!((reels.min_width, reels.min_height), (Some(540), Some(960)));
-        assert!(reels.constant_fps);
+        assert!(specs[1].recommends.constant_fps);
         let yt = &specs[0];
         assert_eq!(
-            yt.orientations,
+            yt.accepts.orientations,
             [Orientation::Portrait, Orientation::Square]
         );
-        assert!(yt.moov_at_front);
-        assert_eq!(specs[3].max_size_bytes, Some(50_000_000));
-        assert_eq!(specs[2].max_side_px, Some(4096));
+        assert!(yt.recommends.moov_at_front && !yt.accepts.moov_at_front);
+        assert_eq!(specs[3].accepts.max_size_bytes, Some(50_000_000));
+        assert_eq!(specs[2].accepts.max_side_px, Some(4096));
+    }
+
+    /// The data file's promise: what a platform recommends is always something
+    /// it accepts (or the advice would send people to a refused file).
+    #[test]
+    fn p16_each_recommended_format_is_one_the_platform_accepts() {
+        for s in builtin() {
+            for (rec, acc) in [
+                (&s.recommends.containers, &s.accepts.containers),
+                (&s.recommends.video_codecs, &s.accepts.video_codecs),
+                (&s.recommends.audio_codecs, &s.accepts.audio_codecs),
+            ] {
+                for r in rec {
+                    assert!(
+                        acc.is_empty() || acc.contains(r),
+                        "{}: recommends {r} but accepts only {acc:?}",
+                        s.id
+                    );
+                }
+            }
+        }
     }
 
     #[test]
     fn bad_spec_files_are_refused() {
         assert!(parse("[[platform]]\nid = \"x\"\nname = \"X\"\ncolour = \"red\"\n").is_err());
-        assert!(parse("[[platform]]\nid = \"x\"\nname = \"X\"\naspect = \"tall\"\n").is_err());
+        assert!(
+            parse("[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\ncolour = \"red\"\n")
+                .is_err()
+        );
+        assert!(
+            parse(
+                "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\naspect = \"tall\"\n"
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.recommends]\naspect = \"tall\"\n"
+            )
+            .is_err()
+        );
+        // The flat layout of before: a rule outside a level is refused, not ignored.
+        assert!(parse("[[platform]]\nid = \"x\"\nname = \"X\"\ncontainers = [\"mp4\"]\n").is_err());
         let ok = parse("[[platform]]\nid = \"x\"\nname = \"X\"\n").expect("minimal spec");
-        assert!(compliance(&testutil::good_probe(), &ok)[0].ok);
+        let c = &compliance(&testutil::good_probe(), &ok)[0];
+        assert!(c.ok && c.advice.is_empty());
     }
 
     #[test]
@@ -396,8 +499,48 @@ mod tests {
         let checks = compliance(&testutil::good_probe(), builtin());
         assert_eq!(checks.len(), 4);
         for c in &checks {
-            assert!(c.ok, "{}: {:?}", c.platform, c.issues);
+            assert!(c.ok, "{}: {:?}", c.platform, c.refusals);
+            assert!(c.advice.is_empty(), "{}: {:?}", c.platform, c.advice);
         }
+    }
+
+    /// What an iPhone records: HEVC in a QuickTime file, AAC at 44.1 kHz, the
+    /// index at the end. YouTube takes it (MOV and HEVC are on its list); MP4,
+    /// H.264, 48 kHz and an index in front are only what it recommends.
+    #[test]
+    fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice() {
+        let mut p = testutil::good_probe();
+        p.container = "mov".into();
+        p.moov_at_front = Some(false);
+        p.video.as_mut().expect("v").codec = "hevc".into();
+        p.audio.as_mut().expect("a").sample_rate = Some(44_100);
+        let checks = compliance(&p, builtin());
+        let yt = by_id(&checks, "youtube_shorts");
+        assert!(yt.ok, "{:?}", yt.refusals);
+        assert_eq!(
+            advice(yt),
+            [
+                "advice-container",
+                "advice-video-codec",
+                "advice-audio-sample-rate",
+                "advice-moov-not-at-front"
+            ]
+        );
+        assert_eq!(yt.advice[1].arg("allowed"), Some("h264"));
+        assert_eq!(yt.advice[1].arg("actual"), Some("hevc"));
+        let reels = by_id(&checks, "facebook_reels");
+        assert!(reels.ok, "{:?}", reels.refusals);
+        assert_eq!(
+            advice(reels),
+            ["advice-container", "advice-audio-sample-rate"]
+        );
+        let tiktok = by_id(&checks, "tiktok");
+        assert!(tiktok.ok, "{:?}", tiktok.refusals);
+        assert_eq!(advice(tiktok), ["advice-container", "advice-video-codec"]);
+        // Zalo takes only MP4 and AVI: a refusal, and no advice level to speak of.
+        let zalo = by_id(&checks, "zalo_oa");
+        assert_eq!(codes(zalo), ["spec-container"]);
+        assert!(zalo.advice.is_empty());
     }
 
     #[test]
@@ -409,8 +552,8 @@ mod tests {
         let checks = compliance(&p, builtin());
         let yt = by_id(&checks, "youtube_shorts");
         assert_eq!(codes(yt), ["spec-duration-too-long"]);
-        assert_eq!(yt.issues[0].arg("limit"), Some("180"));
-        assert_eq!(yt.issues[0].arg("actual"), Some("200"));
+        assert_eq!(yt.refusals[0].arg("limit"), Some("180"));
+        assert_eq!(yt.refusals[0].arg("actual"), Some("200"));
         assert_eq!(
             codes(by_id(&checks, "facebook_reels")),
             ["spec-duration-too-long"]
@@ -418,10 +561,10 @@ mod tests {
         assert!(by_id(&checks, "tiktok").ok);
         let zalo = by_id(&checks, "zalo_oa");
         assert_eq!(codes(zalo), ["spec-file-too-large"]);
-        assert_eq!(zalo.issues[0].arg("limit_mb"), Some("50"));
-        assert_eq!(zalo.issues[0].arg("actual_mb"), Some("120"));
+        assert_eq!(zalo.refusals[0].arg("limit_mb"), Some("50"));
+        assert_eq!(zalo.refusals[0].arg("actual_mb"), Some("120"));
 
-        // Landscape HEVC in MKV with Opus at 25 fps, 2 s, index at the end.
+        // Landscape HEVC in MKV with mono Opus at 20 fps, 2 s, variable rate.
         let mut p = testutil::good_probe();
         p.container = "mkv".into();
         p.format_names = "matroska,webm".into();
@@ -437,37 +580,36 @@ mod tests {
         a.channels = Some(1);
         a.bit_rate = Some(64_000);
         let checks = compliance(&p, builtin());
+        let yt = by_id(&checks, "youtube_shorts");
+        assert_eq!(codes(yt), ["spec-container", "spec-orientation"]);
         assert_eq!(
-            codes(by_id(&checks, "youtube_shorts")),
+            advice(yt),
             [
-                "spec-container",
-                "spec-video-codec",
-                "spec-audio-codec",
-                "spec-orientation"
+                "advice-container",
+                "advice-video-codec",
+                "advice-audio-codec",
+                "advice-audio-channels"
             ]
         );
+        let orientation = &yt.refusals[1];
+        assert_eq!(orientation.arg("actual"), Some("landscape"));
+        assert_eq!(orientation.arg("allowed"), Some("portrait-square"));
         let reels = by_id(&checks, "facebook_reels");
         assert_eq!(
             codes(reels),
+            ["spec-duration-too-short", "spec-aspect", "spec-fps-too-low"]
+        );
+        assert_eq!(
+            advice(reels),
             [
-                "spec-container",
-                "spec-audio-codec",
-                "spec-audio-bit-rate-too-low",
-                "spec-audio-channels",
-                "spec-duration-too-short",
-                "spec-aspect",
-                "spec-fps-too-low",
-                "spec-fps-variable"
+                "advice-container",
+                "advice-audio-codec",
+                "advice-audio-bit-rate-too-low",
+                "advice-audio-channels",
+                "advice-resolution-too-low",
+                "advice-fps-variable"
             ]
         );
-        let yt = by_id(&checks, "youtube_shorts");
-        let orientation = yt
-            .issues
-            .iter()
-            .find(|i| i.code == "spec-orientation")
-            .expect("o");
-        assert_eq!(orientation.arg("actual"), Some("landscape"));
-        assert_eq!(orientation.arg("allowed"), Some("portrait-square"));
         assert_eq!(
             codes(by_id(&checks, "tiktok")),
             ["spec-container", "spec-fps-too-low"]
@@ -482,23 +624,34 @@ mod tests {
         let v = p.video.as_mut().expect("v");
         (v.display_width, v.display_height, v.display_aspect) = (300, 5000, "3:50".into());
         let checks = compliance(&p, builtin());
-        assert_eq!(
-            codes(by_id(&checks, "youtube_shorts")),
-            ["spec-moov-not-at-front"]
-        );
+        // An index at the end is something YouTube advises against, not refuses.
+        let yt = by_id(&checks, "youtube_shorts");
+        assert!(yt.ok);
+        assert_eq!(advice(yt), ["advice-moov-not-at-front"]);
         assert_eq!(
             codes(by_id(&checks, "tiktok")),
             ["spec-side-too-small", "spec-side-too-large"]
         );
         let reels = by_id(&checks, "facebook_reels");
         assert_eq!(codes(reels), ["spec-resolution-too-low", "spec-aspect"]);
-        assert_eq!(reels.issues[1].arg("required"), Some("9:16"));
+        assert_eq!(reels.refusals[1].arg("required"), Some("9:16"));
 
         let mut unreadable = testutil::good_probe();
         unreadable.probe_error = Some("moov atom not found".into());
         for c in compliance(&unreadable, builtin()) {
             assert_eq!(codes(&c), ["media-not-video"]);
+            assert!(c.advice.is_empty());
         }
+    }
+
+    /// Reports stored before the two levels were kept apart still read: their
+    /// `issues` are refusals and they carry no advice.
+    #[test]
+    fn p16_reports_stored_before_the_split_still_read() {
+        let old = r#"[{"platform":"tiktok","ok":false,"issues":[{"code":"spec-container","args":[["actual","mkv"]]}]}]"#;
+        let checks: Vec<PlatformCheck> = serde_json::from_str(old).expect("old report");
+        assert_eq!(codes(&checks[0]), ["spec-container"]);
+        assert!(checks[0].advice.is_empty());
     }
 
     #[test]

@@ -86,8 +86,9 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
     let dir = tempfile::tempdir().unwrap();
     let (db_url, _pg) = fresh_database(dir.path()).await;
     let d = dir.path();
-    // A clip that needs a proxy (index at the end), long enough to kill mid-way.
-    let clip = d.join("long.mp4");
+    // A clip that needs a proxy and a rendition (Matroska: YouTube, TikTok and
+    // Zalo refuse it, a remux suffices), long enough to kill mid-way.
+    let clip = d.join("long.mkv");
     crate::helpers::lavfi(
         &clip,
         "testsrc2=size=1080x1920:rate=30:duration=20",
@@ -262,8 +263,7 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
             "poster_03.jpg",
             "poster_04.jpg",
             "proxy.mp4",
-            // The mono test tone fails Reels' audio rule: a 9:16 rendition is made too.
-            "rendition_9x16.mp4",
+            "rendition_remux.mp4",
             "storyboard.jpg"
         ]
     );

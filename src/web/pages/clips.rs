@@ -13,10 +13,12 @@ use crate::db::clips::{self, Clip, Version};
 use crate::db::jobs;
 use crate::domain::{Action, Category, ClipId, VersionId};
 use crate::error::{Error, Result};
-use crate::ingest::Outputs;
+use crate::i18n::Tr;
+use crate::ingest::{Outputs, RenditionOut};
 use crate::media::probe::Probe;
 use crate::media::qc::{QcReport, Span};
-use crate::media::specs::PlatformCheck;
+use crate::media::renditions::{Fix, Shape};
+use crate::media::specs::{self, PlatformCheck};
 use crate::media::validate::Validation;
 use crate::state::AppState;
 use crate::web::extract::{Authz, act};
@@ -155,8 +157,29 @@ pub struct VersionView {
     pub probe: Option<Probe>,
     pub validation: Option<Validation>,
     pub qc: Option<QcReport>,
-    pub compliance: Vec<PlatformCheck>,
+    pub compliance: Vec<ComplianceRow>,
     pub outputs: Option<Outputs>,
+    pub renditions: Vec<RenditionView>,
+}
+
+/// One platform's line in the compliance report.
+pub struct ComplianceRow {
+    pub name: String,
+    pub check: PlatformCheck,
+    /// A rendition made for this platform, which it accepts.
+    pub fixed: bool,
+    /// Refused, and no rendition can change that: the original must be corrected.
+    pub blocking: bool,
+}
+
+/// A rendition as the clip page lists it.
+pub struct RenditionView {
+    /// Its name in the media URL.
+    pub label: String,
+    /// What it is and what it was made for, in the reader's language.
+    pub text: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
@@ -164,6 +187,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
 }
 
 pub(crate) fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
+    let probe: Option<Probe> = parse_json(&v.probe);
+    let outputs: Option<Outputs> = parse_json(&v.outputs);
+    let renditions = outputs.as_ref().map_or(&[][..], |o| &o.renditions[..]);
     VersionView {
         id: v.id.0,
         number: v.number,
@@ -173,12 +199,96 @@ pub(crate) fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
         name: v.original_name.clone(),
         uploaded: l.time(&v.created_at, tz),
         error: v.error.clone(),
-        probe: parse_json(&v.probe),
         validation: parse_json(&v.validation),
         qc: parse_json(&v.qc),
-        compliance: parse_json(&v.compliance).unwrap_or_default(),
-        outputs: parse_json(&v.outputs),
+        compliance: compliance_rows(probe.as_ref(), &v.compliance, renditions),
+        renditions: renditions
+            .iter()
+            .map(|r| RenditionView {
+                label: r.label.clone(),
+                text: rendition_text(&l.tr, r),
+                width: r.width,
+                height: r.height,
+            })
+            .collect(),
+        probe,
+        outputs,
     }
+}
+
+/// The report judged against today's platform specs from the stored probe, so
+/// a spec corrected since the check (they change) shows at once; the verdict
+/// stored at check time, which decided the renditions, is the fallback.
+fn compliance_rows(
+    probe: Option<&Probe>,
+    stored: &Option<String>,
+    renditions: &[RenditionOut],
+) -> Vec<ComplianceRow> {
+    let builtin = specs::builtin();
+    let (checks, planned) = match probe {
+        Some(p) => (
+            specs::compliance(p, builtin),
+            Some(crate::media::renditions::plan(p, builtin)),
+        ),
+        None => (parse_json(stored).unwrap_or_default(), None),
+    };
+    checks
+        .into_iter()
+        .map(|check| {
+            let fixed = !check.ok
+                && renditions
+                    .iter()
+                    .any(|r| r.made_for.contains(&check.platform));
+            let blocking = !check.ok
+                && planned.as_ref().is_some_and(|plan| {
+                    !plan
+                        .outputs
+                        .iter()
+                        .any(|o| o.made_for.contains(&check.platform))
+                });
+            ComplianceRow {
+                name: specs::name_of(&check.platform),
+                check,
+                fixed,
+                blocking,
+            }
+        })
+        .collect()
+}
+
+/// What a rendition is and what it was made for: "Bản dọc 9:16 … — để YouTube
+/// Shorts nhận: sửa khung hình". Copies made before their purpose was recorded
+/// are described by what they are.
+fn rendition_text(tr: &Tr, r: &RenditionOut) -> String {
+    let kind = if r.label == "loudness" {
+        tr.t("clip-rendition-loudness")
+    } else if r.remuxed {
+        tr.t("rendition-remux")
+    } else if let Some(shape) = Shape::from_label(&r.label) {
+        let id = if r.fixes.contains(&Fix::Shape) {
+            "rendition-reshaped"
+        } else if r.made_for.is_empty() {
+            "rendition-encoded"
+        } else {
+            "rendition-reencoded"
+        };
+        tr.t1(id, "shape", shape.key())
+    } else {
+        r.label.clone()
+    };
+    if r.made_for.is_empty() {
+        return kind;
+    }
+    let platforms: Vec<String> = r.made_for.iter().map(|id| specs::name_of(id)).collect();
+    let fixes: Vec<String> = r.fixes.iter().map(|f| tr.t(f.message_id())).collect();
+    tr.t_args(
+        "rendition-purpose",
+        &[
+            ("kind", kind),
+            ("platforms", platforms.join(", ")),
+            ("fixes", fixes.join(", ")),
+        ],
+    )
 }
 
 /// `m:ss.cc` for a time in seconds.
@@ -225,13 +335,6 @@ impl ClipPage {
     }
     fn num(&self, v: &Option<f64>) -> String {
         v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
-    }
-    fn platform_name(&self, id: &str) -> String {
-        crate::media::specs::builtin()
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| id.to_string())
     }
     fn pct(&self) -> String {
         format!("{:.0}", self.progress.unwrap_or(0.0) * 100.0)
@@ -413,15 +516,12 @@ pub async fn media(
     .ok_or(Error::NotFound)?;
     let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
     let (key, mime) = match name.as_str() {
-        "original" => (Some(v.original_key.clone()), "video/mp4"),
-        "playback" => (
-            Some(if outputs.playback.is_empty() {
-                v.original_key.clone()
-            } else {
-                outputs.playback.clone()
-            }),
-            "video/mp4",
-        ),
+        "original" => (Some(v.original_key.clone()), original_type(&v)),
+        // The original itself when it needs no proxy (or before the check made one).
+        "playback" if outputs.playback.is_empty() || outputs.playback == v.original_key => {
+            (Some(v.original_key.clone()), original_type(&v))
+        }
+        "playback" => (Some(outputs.playback.clone()), "video/mp4"),
         "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),
         n => match (
             n.strip_prefix("poster-")
@@ -492,6 +592,18 @@ pub async fn media(
     Ok(r)
 }
 
+/// The original's media type, from the container its check probed (see
+/// [`crate::media::probe::content_type`]); plain bytes before the check.
+fn original_type(v: &Version) -> &'static str {
+    #[derive(serde::Deserialize)]
+    struct Container {
+        container: String,
+    }
+    parse_json::<Container>(&v.probe).map_or("application/octet-stream", |p| {
+        crate::media::probe::content_type(&p.container)
+    })
+}
+
 /// What a `Range` header asks for (RFC 9110 §14).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RangeAsk {
@@ -546,7 +658,61 @@ pub fn parse_range(h: &str, size: u64) -> RangeAsk {
 
 #[cfg(test)]
 mod tests {
-    use super::{RangeAsk, parse_range, timecode};
+    use super::{RangeAsk, RenditionOut, parse_range, rendition_text, timecode};
+    use crate::domain::Locale;
+    use crate::i18n::Tr;
+    use crate::media::renditions::Fix;
+
+    fn rendition(label: &str, remuxed: bool, made_for: &[&str], fixes: &[Fix]) -> RenditionOut {
+        RenditionOut {
+            label: label.into(),
+            key: format!("x/rendition_{label}.mp4"),
+            width: 1080,
+            height: 1920,
+            remuxed,
+            made_for: made_for.iter().map(|s| s.to_string()).collect(),
+            fixes: fixes.to_vec(),
+        }
+    }
+
+    /// A copy re-encoded for its audio is labelled by its purpose, not only by
+    /// its shape ("9x16").
+    #[test]
+    fn p16_rendition_labels_say_what_they_were_made_for() {
+        let (vi, en) = (Tr::new(Locale::Vi), Tr::new(Locale::En));
+        let audio = rendition("9x16", false, &["facebook_reels"], &[Fix::Audio]);
+        assert_eq!(
+            rendition_text(&vi, &audio),
+            "Bản nén lại H.264/AAC, giữ khung dọc 9:16 — để Facebook Reels nhận: sửa định dạng âm thanh"
+        );
+        assert_eq!(
+            rendition_text(&en, &audio),
+            "Copy re-encoded in H.264/AAC, same vertical 9:16 frame — made for Facebook Reels: corrects the audio format"
+        );
+        let reshaped = rendition(
+            "9x16",
+            false,
+            &["youtube_shorts", "zalo_oa"],
+            &[Fix::Shape, Fix::VideoCodec, Fix::Container],
+        );
+        assert_eq!(
+            rendition_text(&en, &reshaped),
+            "Vertical 9:16 copy in H.264/AAC, blurred fill — made for YouTube Shorts, Zalo OA: corrects the frame shape, video codec, file format"
+        );
+        let remux = rendition("remux", true, &["tiktok"], &[Fix::Container, Fix::Index]);
+        assert_eq!(
+            rendition_text(&vi, &remux),
+            "MP4 đóng gói lại (giữ nguyên hình và tiếng, không nén lại) — để TikTok nhận: sửa định dạng tệp, chỉ mục MP4 về đầu tệp"
+        );
+        // Copies made before their purpose was recorded say what they are.
+        assert_eq!(
+            rendition_text(&vi, &rendition("1x1", false, &[], &[])),
+            "Bản vuông 1:1 nén H.264/AAC"
+        );
+        assert!(
+            rendition_text(&vi, &rendition("loudness", false, &[], &[])).starts_with("Âm lượng")
+        );
+    }
 
     #[test]
     fn ranges() {

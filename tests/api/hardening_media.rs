@@ -1,0 +1,295 @@
+//! Issue 11, point 16, media parts: the compliance report keeps what a platform
+//! accepts apart from what it recommends (only a refusal makes a rendition),
+//! renditions say what they were made for, and originals are served with the
+//! media type of their real container.
+
+use std::path::{Path, PathBuf};
+
+use crate::helpers::{TestApp, extract, spawn_app};
+use crate::ingest::{upload, wait_checked};
+use lantoa::db::clips;
+
+/// Runs ffmpeg with `args` (inputs, codecs) writing `out`.
+async fn ffmpeg(out: &Path, args: &[&str]) {
+    let st = tokio::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .await
+        .expect("ffmpeg runs");
+    assert!(st.success(), "ffmpeg could not make {}", out.display());
+}
+
+/// What an iPhone records: HEVC (libx265, tagged hvc1 as Apple does) in a
+/// QuickTime file, 1080×1920 at 30 fps, AAC at 44.1 kHz, the index at the end.
+async fn iphone_mov(dir: &Path) -> PathBuf {
+    let out = dir.join("IMG_0001.MOV");
+    ffmpeg(
+        &out,
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=1080x1920:r=30:d=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=2",
+            "-shortest",
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-x265-params",
+            "log-level=error",
+            "-pix_fmt",
+            "yuv420p",
+            "-tag:v",
+            "hvc1",
+            "-c:a",
+            "aac",
+            "-ac",
+            "2",
+            "-f",
+            "mov",
+        ],
+    )
+    .await;
+    out
+}
+
+/// Uploads `file` as `a.reporter`; returns the clip id and the checked version.
+async fn upload_checked(app: &TestApp, agency: i64, file: &Path) -> (i64, clips::Version) {
+    let token = app.token_for("a.reporter").await;
+    let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+    let bytes = std::fs::read(file).expect("read fixture");
+    let (clip, v) = upload(app, &token, agency, bytes, name).await;
+    (clip, wait_checked(app, v).await)
+}
+
+fn json(s: &Option<String>) -> serde_json::Value {
+    serde_json::from_str(s.as_deref().expect("stored")).expect("json")
+}
+
+/// The `<tr>` of one platform in the compliance table.
+fn platform_row(page: &str, id: &str) -> String {
+    extract(page, &format!("<tr data-platform=\"{id}\">"), "</tr>")
+        .unwrap_or_else(|| panic!("no compliance row for {id}"))
+}
+
+#[tokio::test]
+async fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice_and_gets_no_youtube_rendition() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = iphone_mov(dir.path()).await;
+    let (clip, row) = upload_checked(&app, n.a.0, &file).await;
+    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+
+    // No rendition for YouTube (nor for anyone who takes a MOV): the only copy
+    // is a repackaged MP4 for Zalo OA, which takes MP4 and AVI only.
+    let outputs = json(&row.outputs);
+    let renditions = outputs["renditions"].as_array().expect("renditions");
+    let labels: Vec<&str> = renditions
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["remux"], "{outputs}");
+    assert_eq!(renditions[0]["made_for"], serde_json::json!(["zalo_oa"]));
+    assert_eq!(renditions[0]["fixes"], serde_json::json!(["container"]));
+    // The verdict stored with the version: YouTube accepts, with advice.
+    let compliance = json(&row.compliance);
+    let yt = &compliance[0];
+    assert_eq!(yt["platform"], "youtube_shorts");
+    assert_eq!(yt["ok"], true, "{yt}");
+    let advice: Vec<&str> = yt["advice"]
+        .as_array()
+        .expect("advice")
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        advice.contains(&"advice-container") && advice.contains(&"advice-video-codec"),
+        "{yt}"
+    );
+
+    // The page shows YouTube as accepting the file, with the recommendation as
+    // advice; never that YouTube only takes MP4/H.264.
+    let b = app.login("a.editor").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let yt_row = platform_row(&page, "youtube_shorts");
+    assert!(
+        yt_row.contains("Nền tảng nhận")
+            && yt_row.contains("Khuyến nghị của nền tảng")
+            && yt_row.contains("Nền tảng khuyên dùng chuẩn nén hình h264; video này dùng hevc."),
+        "{yt_row}"
+    );
+    assert!(
+        !yt_row.contains("chỉ nhận") && !yt_row.contains("không nhận"),
+        "{yt_row}"
+    );
+    // Zalo refuses it, and the page says a copy it takes was made.
+    let zalo_row = platform_row(&page, "zalo_oa");
+    assert!(
+        zalo_row.contains("Nền tảng không nhận")
+            && zalo_row.contains("Nền tảng chỉ nhận định dạng mp4, avi; tệp này là mov.")
+            && zalo_row.contains("Đã tạo bản dựng mà nền tảng này nhận"),
+        "{zalo_row}"
+    );
+    // Reels refuses a 2 s clip whatever is done to it: said as such.
+    let reels_row = platform_row(&page, "facebook_reels");
+    assert!(
+        reels_row.contains("Không bản dựng nào khắc phục được"),
+        "{reels_row}"
+    );
+}
+
+#[tokio::test]
+async fn p16_a_rendition_says_what_it_was_made_for() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.mp4");
+    crate::helpers::lavfi(
+        &wide,
+        "testsrc2=size=320x180:rate=30:duration=3",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
+    )
+    .await;
+    let (clip, row) = upload_checked(&app, n.a.0, &wide).await;
+    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let b = app.login("a.editor").await;
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
+    assert!(
+        item.contains(
+            "Bản dọc 9:16 nén H.264/AAC, nền mờ lấp phần trống — để YouTube Shorts nhận: sửa hướng và tỉ lệ khung hình"
+        ) && item.contains("360×640"),
+        "{item}"
+    );
+
+    // A VP8 WebM: Zalo OA takes MP4 only, and VP8 cannot be copied into one, so
+    // Zalo's copy is a new encode in the original's own shape, and says so.
+    let webm = dir.path().join("vp8.webm");
+    ffmpeg(
+        &webm,
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=180x320:r=25:d=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=2",
+            "-shortest",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-c:a",
+            "libopus",
+        ],
+    )
+    .await;
+    let (clip, row) = upload_checked(&app, n.a.0, &webm).await;
+    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let page = b
+        .get(&format!("/a/{}/clips/{clip}", n.a))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
+    assert!(
+        item.contains(
+            "Bản nén lại H.264/AAC, giữ khung dọc 9:16 — để Zalo OA nhận: sửa định dạng tệp"
+        ),
+        "{item}"
+    );
+}
+
+#[tokio::test]
+async fn p16_originals_are_served_with_the_media_type_of_their_container() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let lavfi = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=180x320:r=25:d=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=2",
+        "-shortest",
+    ];
+    let h264 = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    let mut files: Vec<(PathBuf, &str)> = Vec::new();
+    for (name, codecs, want) in [
+        ("clip.mov", &h264[..], "video/quicktime"),
+        ("clip.mkv", &h264[..], "video/x-matroska"),
+        ("clip.mp4", &h264[..], "video/mp4"),
+        (
+            "clip.webm",
+            &["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"][..],
+            "video/webm",
+        ),
+        // Refused by the desk, but still kept and served as what it is.
+        (
+            "clip.avi",
+            &["-c:v", "mpeg4", "-c:a", "libmp3lame"][..],
+            "video/x-msvideo",
+        ),
+    ] {
+        let out = dir.path().join(name);
+        let mut args = lavfi.to_vec();
+        args.extend_from_slice(codecs);
+        ffmpeg(&out, &args).await;
+        files.push((out, want));
+    }
+    // Named like a video, it is not one: served as plain bytes, never as video.
+    let text = dir.path().join("notes.mp4");
+    std::fs::write(&text, "not a video at all\n".repeat(100)).unwrap();
+    files.push((text, "application/octet-stream"));
+
+    let b = app.login("a.editor").await;
+    for (file, want) in &files {
+        let (clip, row) = upload_checked(&app, n.a.0, file).await;
+        let base = format!("/a/{}/clips/{clip}/versions/{}/media", n.a, row.id.0);
+        let r = b.get(&format!("{base}/original")).await;
+        assert_eq!(r.status(), 200, "{}", file.display());
+        assert_eq!(r.headers()["content-type"], *want, "{}", file.display());
+        if row.status == "ready" {
+            // The player gets the proxy (always MP4) or, for a light MP4, the
+            // original: a playable type either way.
+            let r = b.get(&format!("{base}/playback")).await;
+            assert_eq!(
+                r.headers()["content-type"],
+                "video/mp4",
+                "{}",
+                file.display()
+            );
+        }
+    }
+}

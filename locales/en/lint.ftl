@@ -23,6 +23,8 @@ lint-bracket_space = Brackets and quotes hug their content; remove the space.
 lint-lookalike = “{ $found }” ({ $codepoint }) is a Cyrillic or Greek letter that looks Latin; search will miss this word. Replace it with “{ $suggestion }”.
 lint-watch_term = “{ $found }” is on the agency's watch list; check the content and its sources carefully before publishing.
 lint-ellipsis_mixed = The ellipsis is written two ways (“…” and “...”) in one text; use one.
+lint-admin_unit = An administrative unit before a place name is written in lower case (Decree 30/2020): “{ $suggestion }”, not “{ $found }”. It takes a capital only at a sentence start, before a number (Quận 1) or a person's or event's name (Phường Lê Lợi), and in names such as Tỉnh ủy, Tỉnh đoàn, Thành phố Hồ Chí Minh.
+lint-detached_mark = “{ $found }” holds a separately typed mark that cannot join the letter before it, so it shows askew or detached. Write “{ $suggestion }”.
 
 lint-severity-error = error
 lint-severity-warning = warning

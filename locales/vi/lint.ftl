@@ -23,6 +23,8 @@ lint-bracket_space = Ngoặc và ngoặc kép phải viết liền với nội d
 lint-lookalike = “{ $found }” ({ $codepoint }) là chữ Kirin hoặc Hy Lạp trông giống chữ Latinh; tìm kiếm sẽ không thấy từ này. Thay bằng “{ $suggestion }”.
 lint-watch_term = “{ $found }” nằm trong danh sách cần lưu ý của cơ quan; đề nghị kiểm tra kỹ nội dung và nguồn trước khi đăng.
 lint-ellipsis_mixed = Dấu ba chấm viết hai kiểu (“…” và “...”) trong cùng văn bản; nên thống nhất một kiểu.
+lint-admin_unit = Danh từ chỉ đơn vị hành chính đứng trước tên riêng viết thường (Nghị định 30/2020/NĐ-CP): viết “{ $suggestion }” thay cho “{ $found }”. Chỉ viết hoa khi đứng đầu câu, khi đi với số (Quận 1) hoặc tên người, sự kiện (Phường Lê Lợi), và trong tên riêng như Tỉnh ủy, Tỉnh đoàn, Thành phố Hồ Chí Minh.
+lint-detached_mark = Trong “{ $found }” có dấu gõ rời không ghép được vào chữ đứng trước nên hiển thị lệch hoặc tách rời. Viết đúng là “{ $suggestion }”.
 
 lint-severity-error = lỗi
 lint-severity-warning = cảnh báo

@@ -52,6 +52,8 @@ pub struct FindingView {
     pub field_label: String,
     pub severity: &'static str,
     pub message: String,
+    /// The platform whose text rule this is (its message says all).
+    pub platform: Option<String>,
     pub found: String,
     pub suggestion: Option<String>,
     pub start: usize,
@@ -347,7 +349,7 @@ pub async fn review_view(
     let can_take_over = lock_is_others(&lock)
         && lock.stale
         && roles.iter().any(|r| matches!(r, Role::Editor | Role::Head));
-    let findings = svc::stored_findings(clip)
+    let findings = svc::findings(clip)
         .into_iter()
         .map(|f| FindingView {
             field_label: field_label(l, &f.field),
@@ -356,7 +358,8 @@ pub async fn review_view(
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             },
-            message: f.finding.message(&l.tr),
+            message: f.message(&l.tr),
+            platform: f.platform.as_ref().map(|b| platform_label(l, &b.platform)),
             found: f.finding.found.clone(),
             suggestion: f.finding.suggestion.clone(),
             start: f.finding.start,

@@ -317,12 +317,20 @@ fn admin_units(out: &mut Out, ts: &[Tok], named: &[std::ops::Range<usize>]) {
     let text = out.text;
     let word = |t: &Tok| !t.chars.is_empty();
     let capital = |t: &Tok| t.chars.first().is_some_and(|c| c.is_uppercase());
+    // The end of a unit already looked at whole ("Thị Xã" is not also "Xã").
+    let mut seen_to = 0;
     for k in 0..ts.len() {
+        if k < seen_to {
+            continue;
+        }
         let Some(unit) = UNITS.iter().find(|u| starts_with_keys(&ts[k..], u)) else {
             continue;
         };
         let after = k + unit.len();
         let head = &ts[k];
+        if capital(head) {
+            seen_to = after;
+        }
         // Lower case already, a headline in capitals, part of a listed name,
         // or where a sentence may start: nothing to say.
         if !capital(head)

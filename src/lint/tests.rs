@@ -539,6 +539,19 @@ fn p15_a_capitalised_unit_before_a_place_is_caught_with_its_fix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // A two-word unit is one finding, and its second word alone is still seen.
+    let units = |t: &str| -> Vec<String> {
+        lint(t, &r)
+            .into_iter()
+            .filter(|f| f.rule == "admin_unit")
+            .map(|f| f.found)
+            .collect()
+    };
+    assert_eq!(
+        units("Nhà máy ở Thị Xã Phổ Yên mở rộng."),
+        ["Thị Xã Phổ Yên"]
+    );
+    assert_eq!(units("Nhà máy ở thị Xã Phổ Yên mở rộng."), ["Xã Phổ Yên"]);
     // In capitals, as a headline, is left to the editor.
     assert!(
         !lint("LỄ HỘI TẠI TỈNH THÁI NGUYÊN", &r)

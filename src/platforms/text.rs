@@ -32,6 +32,7 @@ static BUILTIN: LazyLock<Rules> = LazyLock::new(|| {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TextRulePart)]
 pub enum Part {
     Title,
     Description,
@@ -58,6 +59,7 @@ impl Part {
 /// How a length is counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TextRuleUnit)]
 pub enum Unit {
     /// Unicode scalar values.
     #[default]
@@ -287,6 +289,7 @@ pub fn build(c: &Content<'_>, platform: Platform) -> PlatformText {
 /// What kind of rule a text breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TextRuleKind)]
 pub enum Kind {
     Length,
     Forbidden,
@@ -306,6 +309,7 @@ impl Kind {
 
 /// A platform's text rule that a text breaks, with what was measured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = TextRuleBreach)]
 pub struct Breach {
     /// facebook, youtube, tiktok or zalo.
     pub platform: String,

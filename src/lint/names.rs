@@ -320,21 +320,19 @@ fn admin_units(out: &mut Out, ts: &[Tok], named: &[std::ops::Range<usize>]) {
     // The end of a unit already looked at whole ("Thị Xã" is not also "Xã").
     let mut seen_to = 0;
     for k in 0..ts.len() {
-        if k < seen_to {
+        let head = &ts[k];
+        // Most words: lower case, so no unit to look up.
+        if k < seen_to || !capital(head) {
             continue;
         }
         let Some(unit) = UNITS.iter().find(|u| starts_with_keys(&ts[k..], u)) else {
             continue;
         };
         let after = k + unit.len();
-        let head = &ts[k];
-        if capital(head) {
-            seen_to = after;
-        }
-        // Lower case already, a headline in capitals, part of a listed name,
-        // or where a sentence may start: nothing to say.
-        if !capital(head)
-            || head.chars.len() >= 2 && head.chars.iter().all(|c| !c.is_lowercase())
+        seen_to = after;
+        // A headline in capitals, part of a listed name, or where a sentence
+        // may start: nothing to say.
+        if head.chars.len() >= 2 && head.chars.iter().all(|c| !c.is_lowercase())
             || named.iter().any(|r| r.contains(&k))
             || maybe_sentence_start(text, head.start)
         {

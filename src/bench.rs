@@ -610,7 +610,7 @@ impl Prng {
 }
 
 /// The kinds of error the generated corpus injects, with the rule expected to catch each.
-const INJECTED: [(&str, &str); 10] = [
+const INJECTED: [(&str, &str); 12] = [
     ("misplaced tone mark", "tone_placement"),
     ("other tone style", "tone_style"),
     ("doubled word", "doubled_word"),
@@ -621,6 +621,8 @@ const INJECTED: [(&str, &str); 10] = [
     ("official name in lower case", "capitalisation"),
     ("Cyrillic letter", "lookalike"),
     ("zero-width space", "invisible"),
+    ("unit capitalised before a place", "admin_unit"),
+    ("detached tone mark", "detached_mark"),
 ];
 
 /// Correct words and the misplaced spellings a hurried typist produces.
@@ -692,13 +694,37 @@ fn inject(s: &str, kind: usize, rng: &mut Prng) -> Option<String> {
             let twin = if w.as_bytes()[k] == b'o' { "о" } else { "а" };
             Some(format!("{}{twin}{}", &s[..at + k], &s[at + k + 1..]))
         }
-        _ => {
+        9 => {
             let (at, w) = pick_word(rng, &any)?;
             Some(format!(
                 "{}\u{200B}{}",
                 &s[..at + w.len()],
                 &s[at + w.len()..]
             ))
+        }
+        10 => [
+            ("xã Tân", "Xã Tân"),
+            ("phường Hòa", "Phường Hòa"),
+            ("huyện Đại", "Huyện Đại"),
+            ("tỉnh Thái", "Tỉnh Thái"),
+            ("thị xã Phổ", "Thị xã Phổ"),
+        ]
+        .iter()
+        .find(|(unit, _)| s.contains(&format!(" {unit}")))
+        .map(|(unit, capital)| s.replacen(&format!(" {unit}"), &format!(" {capital}"), 1)),
+        _ => {
+            // A toned vowel typed with its tone once more, as a combining mark.
+            let tones = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+            let toned: Vec<(usize, char, char)> = s
+                .char_indices()
+                .filter_map(|(i, c)| {
+                    let tone = std::iter::once(c).nfd().find(|d| tones.contains(d))?;
+                    Some((i, c, tone))
+                })
+                .collect();
+            let (i, c, tone) = *toned.get(rng.below(toned.len().max(1)))?;
+            let end = i + c.len_utf8();
+            Some(format!("{}{tone}{}", &s[..end], &s[end..]))
         }
     }
 }

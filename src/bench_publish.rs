@@ -23,8 +23,8 @@ use crate::db::publishing::{self as pdb, NewChannel};
 use crate::domain::workflow::ClipAction;
 use crate::domain::{ClipId, Role};
 use crate::mockplatforms::{Mocks, router};
-use crate::platforms::Platform;
 use crate::platforms::connector::{Connector, Connectors, Handle, Next, Post};
+use crate::platforms::{Platform, text};
 use crate::server::prepare;
 use crate::service::accounts::principal_of;
 use crate::service::channels::{StoredTokens, seal};
@@ -320,8 +320,15 @@ async fn raw(
                 let _turn = gate.acquire_owned().await?;
                 let platform =
                     Platform::parse(platform).ok_or_else(|| anyhow::anyhow!("platform"))?;
-                let tags = vec!["#tinhnha".to_string()];
-                let desc = format!("{caption}\n\n#tinhnha");
+                // The text the publisher would send, built the same way.
+                let (hashtags, variants) = (vec!["#tinhnha".to_string()], Default::default());
+                let content = text::Content {
+                    title: &title,
+                    caption: &caption,
+                    variants: &variants,
+                    hashtags: &hashtags,
+                };
+                let sent = text::build(&content, platform);
                 let report = |_: f64| {};
                 let post = Post {
                     account: ext,
@@ -329,9 +336,9 @@ async fn raw(
                     token,
                     file: &file,
                     size: FILE_BYTES as u64,
-                    title: &title,
-                    description: &desc,
-                    tags: &tags,
+                    title: &sent.title,
+                    description: &sent.description,
+                    tags: &sent.tags,
                     progress: &report,
                 };
                 let mut h = Handle::default();

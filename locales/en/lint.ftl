@@ -23,6 +23,19 @@ lint-bracket_space = Brackets and quotes hug their content; remove the space.
 lint-lookalike = “{ $found }” ({ $codepoint }) is a Cyrillic or Greek letter that looks Latin; search will miss this word. Replace it with “{ $suggestion }”.
 lint-watch_term = “{ $found }” is on the agency's watch list; check the content and its sources carefully before publishing.
 lint-ellipsis_mixed = The ellipsis is written two ways (“…” and “...”) in one text; use one.
+lint-admin_unit = An administrative unit before a place name is written in lower case (Decree 30/2020): “{ $suggestion }”, not “{ $found }”. It takes a capital only at a sentence start, before a number (Quận 1) or a person's or event's name (Phường Lê Lợi), and in names such as Tỉnh ủy, Tỉnh đoàn, Thành phố Hồ Chí Minh.
+lint-detached_mark = “{ $found }” holds a separately typed mark that cannot join the letter before it, so it shows askew or detached. Write “{ $suggestion }”.
+
+# Each platform's text rules (data/platform-text.toml), checked before approval.
+lint-platform_length = { $platform } takes a { $part } of at most { $limit } { $unit }; this one has { $measured }. The platform would refuse the post: shorten it, or write a variant for { $platform }.
+lint-platform_char = { $platform } does not accept “{ $found }” in the { $part }; the platform would refuse the post.
+lint-platform_required = { $platform } needs a { $part }; it is empty.
+platform-part-title = title
+platform-part-description = description (the caption with its hashtags)
+platform-part-tags = tags (the hashtags without #)
+platform-unit-chars = characters
+platform-unit-utf16 = characters (an emoji counts 2)
+platform-unit-bytes = bytes (a letter with diacritics counts 2 or 3)
 
 lint-severity-error = error
 lint-severity-warning = warning

@@ -23,6 +23,20 @@ lint-bracket_space = Ngoặc và ngoặc kép phải viết liền với nội d
 lint-lookalike = “{ $found }” ({ $codepoint }) là chữ Kirin hoặc Hy Lạp trông giống chữ Latinh; tìm kiếm sẽ không thấy từ này. Thay bằng “{ $suggestion }”.
 lint-watch_term = “{ $found }” nằm trong danh sách cần lưu ý của cơ quan; đề nghị kiểm tra kỹ nội dung và nguồn trước khi đăng.
 lint-ellipsis_mixed = Dấu ba chấm viết hai kiểu (“…” và “...”) trong cùng văn bản; nên thống nhất một kiểu.
+lint-admin_unit = Danh từ chỉ đơn vị hành chính đứng trước tên riêng viết thường (Nghị định 30/2020/NĐ-CP): viết “{ $suggestion }” thay cho “{ $found }”. Chỉ viết hoa khi đứng đầu câu, khi đi với số (Quận 1) hoặc tên người, sự kiện (Phường Lê Lợi), và trong tên riêng như Tỉnh ủy, Tỉnh đoàn, Thành phố Hồ Chí Minh.
+lint-detached_mark = Trong “{ $found }” có dấu gõ rời không ghép được vào chữ đứng trước nên hiển thị lệch hoặc tách rời. Viết đúng là “{ $suggestion }”.
+
+# Quy định về văn bản của từng nền tảng (data/platform-text.toml), kiểm tra trước khi duyệt.
+# Các biến: $platform — tên nền tảng; $part — phần bài đăng; $limit, $measured — giới hạn và độ dài đo được; $unit — đơn vị đo; $found — ký tự bị từ chối.
+lint-platform_length = { $platform } chỉ nhận { $part } dài tối đa { $limit } { $unit }; bản này dài { $measured }. Nền tảng sẽ từ chối khi đăng: hãy rút gọn, hoặc viết chú thích riêng cho { $platform }.
+lint-platform_char = { $platform } không nhận ký tự “{ $found }” trong { $part }; nền tảng sẽ từ chối khi đăng.
+lint-platform_required = { $platform } bắt buộc có { $part }, hiện đang để trống.
+platform-part-title = tiêu đề
+platform-part-description = phần mô tả (chú thích kèm hashtag)
+platform-part-tags = thẻ từ khóa (các hashtag, bỏ dấu #)
+platform-unit-chars = ký tự
+platform-unit-utf16 = ký tự (biểu tượng cảm xúc tính là 2)
+platform-unit-bytes = byte (mỗi chữ có dấu tính 2 đến 3 byte)
 
 lint-severity-error = lỗi
 lint-severity-warning = cảnh báo

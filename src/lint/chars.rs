@@ -51,7 +51,8 @@ pub(crate) fn nfc(out: &mut Out) {
         }
     }
     if let Some(s) = first {
-        let fixed: String = text[s..last].nfc().collect();
+        // NFC, with any mark it cannot join to a letter put right.
+        let fixed = super::words::composed(&text[s..last]);
         out.add("nfc", Severity::Error, s, last, Some(fixed));
     }
 }

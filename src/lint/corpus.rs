@@ -88,4 +88,10 @@ bắt giữ 12 đối tượng. Tại Đắk Lắk, bà con dân tộc Ê Đê �
     "Bộ trưởng Bộ Y tế làm việc với Sở Y tế tỉnh. Trong quá trình thực hiện, cơ sở y tế tuyến xã còn thiếu \
 bác sĩ; các cơ sở giáo dục chủ động phòng dịch. Ngày 30-4-1975, miền Nam hoàn toàn giải phóng, đất nước \
 thống nhất.",
+    "Sáng 5-6, đoàn công tác của Tỉnh đoàn và Huyện ủy Đại Từ đến làm việc tại xã Tân Linh, huyện Đại Từ, \
+tỉnh Thái Nguyên. Dịp này, đoàn trao 50 suất học bổng cho học sinh vượt khó. Trước đó, đoàn đã tham quan mô \
+hình chuyển đổi số tại Quận 1, Thành phố Hồ Chí Minh và làm việc với Thành đoàn Thủ đô Hà Nội. Theo UBND \
+tỉnh, năm 2025 toàn tỉnh có thêm 12 xã, thị trấn đạt chuẩn nông thôn mới nâng cao.",
+    "Huyện Phú Lương ra quân dọn vệ sinh sau bão; người dân Phường Lê Lợi và thị xã Phổ Yên cùng tham gia. \
+Ảnh: Tỉnh đoàn.",
 ];

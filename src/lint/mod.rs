@@ -136,7 +136,7 @@ pub struct Finding {
 }
 
 /// Every rule code the lint can report, for documentation and tests.
-pub const RULES: [&str; 22] = [
+pub const RULES: [&str; 24] = [
     "nfc",
     "legacy_tcvn3",
     "legacy_vni",
@@ -159,6 +159,8 @@ pub const RULES: [&str; 22] = [
     "watch_term",
     "control",
     "ellipsis_mixed",
+    "admin_unit",
+    "detached_mark",
 ];
 
 impl Finding {
@@ -267,6 +269,7 @@ pub fn lint(text: &str, rules: &Rules) -> Vec<Finding> {
     chars::scan(&mut out);
     let ws = words::tokenize(text);
     words::lookalike(&mut out, &ws);
+    words::detached_marks(&mut out, &ws);
     words::tones(&mut out, &ws, rules.style);
     words::doubled(&mut out, &ws);
     punct::check(&mut out);

@@ -1,5 +1,6 @@
-//! Official names in their decreed case (Nghị định 30/2020, Phụ lục II), the
-//! watch list, and capitals at sentence starts.
+//! Official names in their decreed case (Nghị định 30/2020, Phụ lục II),
+//! administrative units in lower case before a place name, the watch list, and
+//! capitals at sentence starts.
 //!
 //! Names are matched on whole words, ignoring case and tone style ("Uỷ ban" is
 //! "Ủy ban"); the longest name wins, so a listed "Ủy ban nhân dân tỉnh" keeps its
@@ -188,11 +189,14 @@ pub(crate) fn check(out: &mut Out, rules: &Rules) {
     let ts = toks(text);
     let ix = indexes(rules);
     let mut name_starts = Vec::new();
+    let mut named = Vec::new();
     for (first, len, entry) in ix.names.find(&ts) {
+        named.push(first..first + len);
         if capitalisation(out, &ts[first..first + len], entry) {
             name_starts.push(ts[first].start);
         }
     }
+    admin_units(out, &ts, &named);
     for (first, len, _) in ix.watch.find(&ts) {
         let (s, e) = (ts[first].start, ts[first + len - 1].end);
         out.add("watch_term", Severity::Info, s, e, None);
@@ -259,6 +263,123 @@ fn capitalisation(out: &mut Out, span: &[Tok], entry: &Entry) -> bool {
     suggestion.push_str(&text[at..e]);
     out.add("capitalisation", Severity::Warning, s, e, Some(suggestion));
     true
+}
+
+/// The administrative units, as folded words ("thành phố" is two).
+const UNITS: [&[&str]; 9] = [
+    &["tỉnh"],
+    &["thành", "phố"],
+    &["huyện"],
+    &["quận"],
+    &["thị", "xã"],
+    &["thị", "trấn"],
+    &["xã"],
+    &["phường"],
+    &["đặc", "khu"],
+];
+
+/// Words that make a unit word part of a body's name, which keeps its capital:
+/// Tỉnh ủy, Thành ủy, Tỉnh đoàn, Huyện đội, Tỉnh hội (and "xã hội" is no unit).
+const COMPOUNDS: [&str; 4] = ["ủy", "đoàn", "đội", "hội"];
+
+/// A unit before a person's or an event's name keeps its capital (Phường Lê
+/// Lợi, Quận Hai Bà Trưng, Phường Điện Biên Phủ). The commonest family names
+/// that no province, district or commune name begins with, and the names of
+/// people and events that wards are often named after.
+const SURNAMES: [&str; 9] = [
+    "nguyễn", "trần", "lê", "phạm", "huỳnh", "bùi", "đặng", "đỗ", "ngô",
+];
+const PERSONS_AND_EVENTS: [&[&str]; 5] = [
+    &["hai", "bà", "trưng"],
+    &["bà", "triệu"],
+    &["quang", "trung"],
+    &["điện", "biên", "phủ"],
+    &["hồ", "chí", "minh"],
+];
+
+/// Abbreviated bodies a unit follows without a place name ("UBND Tỉnh").
+const BODIES: [&str; 7] = [
+    "ubnd", "hđnd", "ubmttq", "ubmttqvn", "mttq", "tand", "vksnd",
+];
+
+fn starts_with_keys(ts: &[Tok], keys: &[&str]) -> bool {
+    keys.len() <= ts.len() && keys.iter().zip(ts).all(|(k, t)| t.key == *k)
+}
+
+fn is_roman_numeral(t: &Tok) -> bool {
+    t.chars.len() <= 6 && t.chars.iter().all(|c| "IVXLCDM".contains(*c))
+}
+
+/// An administrative unit written with a capital in mid-sentence before a
+/// place name ("tại Tỉnh Thái Nguyên") or after a body ("UBND Tỉnh"): Decree
+/// 30 writes it in lower case. The fix lowers the unit and keeps the name.
+fn admin_units(out: &mut Out, ts: &[Tok], named: &[std::ops::Range<usize>]) {
+    let text = out.text;
+    let word = |t: &Tok| !t.chars.is_empty();
+    let capital = |t: &Tok| t.chars.first().is_some_and(|c| c.is_uppercase());
+    // The end of a unit already looked at whole ("Thị Xã" is not also "Xã").
+    let mut seen_to = 0;
+    for k in 0..ts.len() {
+        let head = &ts[k];
+        // Most words: lower case, so no unit to look up.
+        if k < seen_to || !capital(head) {
+            continue;
+        }
+        let Some(unit) = UNITS.iter().find(|u| starts_with_keys(&ts[k..], u)) else {
+            continue;
+        };
+        let after = k + unit.len();
+        seen_to = after;
+        // A headline in capitals, part of a listed name, or where a sentence
+        // may start: nothing to say.
+        if head.chars.len() >= 2 && head.chars.iter().all(|c| !c.is_lowercase())
+            || named.iter().any(|r| r.contains(&k))
+            || maybe_sentence_start(text, head.start)
+        {
+            continue;
+        }
+        let next = ts.get(after).filter(|t| word(t));
+        let mut first = k;
+        let mut last = after - 1;
+        match next {
+            // Quận 1, Quận III; Tỉnh ủy, Tỉnh đoàn, xã hội.
+            Some(t) if t.chars[0].is_numeric() || is_roman_numeral(t) => continue,
+            Some(t) if COMPOUNDS.contains(&t.key.as_str()) => continue,
+            Some(t) if capital(t) => {
+                if SURNAMES.contains(&t.key.as_str())
+                    || PERSONS_AND_EVENTS
+                        .iter()
+                        .any(|p| starts_with_keys(&ts[after..], p))
+                {
+                    continue;
+                }
+                // The place name: the capitalised words that follow.
+                while ts.get(last + 1).is_some_and(|t| word(t) && capital(t)) {
+                    last += 1;
+                }
+            }
+            _ => {
+                let body = k
+                    .checked_sub(1)
+                    .map(|p| &ts[p])
+                    .filter(|t| BODIES.contains(&t.key.as_str()));
+                if body.is_none() {
+                    continue;
+                }
+                first = k - 1;
+            }
+        }
+        let (s, e) = (ts[first].start, ts[last].end);
+        let mut fixed = String::with_capacity(e - s);
+        let mut at = s;
+        for t in &ts[k..after] {
+            fixed.push_str(&text[at..t.start]);
+            fixed.extend(t.chars.iter().map(|&c| lower(c)));
+            at = t.end;
+        }
+        fixed.push_str(&text[at..e]);
+        out.add("admin_unit", Severity::Warning, s, e, Some(fixed));
+    }
 }
 
 /// A lower-case word where a sentence starts. Words with capitals inside

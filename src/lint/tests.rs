@@ -434,7 +434,236 @@ fn caught() -> Vec<Case> {
         old("Việt Nаm", "lookalike", "а", s("a")),
         old("Τin tức", "lookalike", "Τ", s("T")),
         old("Сhủ tịch", "lookalike", "С", s("C")),
+        // Administrative units and detached marks (issue 11, point 15).
+        old(
+            "Đoàn công tác thăm Tỉnh Thái Nguyên.",
+            "admin_unit",
+            "Tỉnh Thái Nguyên",
+            s("tỉnh Thái Nguyên"),
+        ),
+        old(
+            "Chủ tịch UBND Tỉnh phát biểu.",
+            "admin_unit",
+            "UBND Tỉnh",
+            s("UBND tỉnh"),
+        ),
+        old(
+            "Tiếng Việ\u{323}t",
+            "detached_mark",
+            "Việ\u{323}t",
+            s("Việt"),
+        ),
     ]
+}
+
+/// Point 15 of issue 11: an administrative unit capitalised before a place name
+/// in mid-sentence, each with its fix in lower case.
+const P15_UNITS: &[(&str, &str, &str)] = &[
+    (
+        "Đoàn công tác đến thăm Tỉnh Thái Nguyên.",
+        "Tỉnh Thái Nguyên",
+        "tỉnh Thái Nguyên",
+    ),
+    (
+        "Lễ hội diễn ra tại Huyện Đại Từ từ ngày 2-9.",
+        "Huyện Đại Từ",
+        "huyện Đại Từ",
+    ),
+    (
+        "Người dân Xã Tân Lập phấn khởi.",
+        "Xã Tân Lập",
+        "xã Tân Lập",
+    ),
+    (
+        "Đường về Thành phố Thái Nguyên thông xe.",
+        "Thành phố Thái Nguyên",
+        "thành phố Thái Nguyên",
+    ),
+    (
+        "Đường về Thành Phố Sông Công thông xe.",
+        "Thành Phố Sông Công",
+        "thành phố Sông Công",
+    ),
+    (
+        "Nhà máy ở Thị Xã Phổ Yên mở rộng.",
+        "Thị Xã Phổ Yên",
+        "thị xã Phổ Yên",
+    ),
+    (
+        "Trường học của Quận Hoàn Kiếm và Đặc khu Phú Quốc.",
+        "Đặc khu Phú Quốc",
+        "đặc khu Phú Quốc",
+    ),
+    (
+        "Trường học của Quận Hoàn Kiếm và Đặc khu Phú Quốc.",
+        "Quận Hoàn Kiếm",
+        "quận Hoàn Kiếm",
+    ),
+    ("Chủ tịch UBND Tỉnh phát biểu.", "UBND Tỉnh", "UBND tỉnh"),
+    (
+        "Theo HĐND Huyện, kỳ họp kết thúc.",
+        "HĐND Huyện",
+        "HĐND huyện",
+    ),
+    (
+        "Công an Tỉnh Quảng Ngãi (Trung Quốc có Tỉnh Quảng Đông).",
+        "Tỉnh Quảng Đông",
+        "tỉnh Quảng Đông",
+    ),
+];
+
+#[test]
+fn p15_a_capitalised_unit_before_a_place_is_caught_with_its_fix() {
+    let r = rules(ToneStyle::Old);
+    let mut failures = Vec::new();
+    for (text, found, fix) in P15_UNITS {
+        let fs = lint(text, &r);
+        let hit = fs
+            .iter()
+            .find(|f| f.rule == "admin_unit" && f.found == *found);
+        match hit {
+            Some(f) if f.suggestion.as_deref() == Some(*fix) => {
+                assert_eq!(f.severity, Severity::Warning);
+                let fixed = apply(text, f).expect("applies");
+                assert!(
+                    !lint(&fixed, &r)
+                        .iter()
+                        .any(|g| g.rule == "admin_unit" && g.start == f.start),
+                    "{fixed}"
+                );
+            }
+            _ => failures.push(format!(
+                "{text:?}: want {found:?}→{fix:?}; got {}",
+                describe(&fs)
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // A two-word unit is one finding, and its second word alone is still seen.
+    let units = |t: &str| -> Vec<String> {
+        lint(t, &r)
+            .into_iter()
+            .filter(|f| f.rule == "admin_unit")
+            .map(|f| f.found)
+            .collect()
+    };
+    assert_eq!(
+        units("Nhà máy ở Thị Xã Phổ Yên mở rộng."),
+        ["Thị Xã Phổ Yên"]
+    );
+    assert_eq!(units("Nhà máy ở thị Xã Phổ Yên mở rộng."), ["Xã Phổ Yên"]);
+    // In capitals, as a headline, is left to the editor.
+    assert!(
+        !lint("LỄ HỘI TẠI TỈNH THÁI NGUYÊN", &r)
+            .iter()
+            .any(|f| f.rule == "admin_unit")
+    );
+}
+
+/// Where the unit word rightly keeps its capital.
+const P15_UNITS_CORRECT: &[&str] = &[
+    // Names of bodies that begin with the unit word.
+    "Ban Thường vụ Tỉnh ủy, Tỉnh đoàn, Thành ủy, Thành đoàn và Huyện ủy Đại Từ cùng dự.",
+    "Đại diện Huyện đoàn, Quận ủy, Thị ủy và Tỉnh hội Người mù tham gia.",
+    "Bí thư Tỉnh ủy làm việc với Ban Tuyên giáo và Dân vận Tỉnh ủy.",
+    // Fixed forms and listed names.
+    "Đoàn về thăm Thủ đô Hà Nội và Thành phố Hồ Chí Minh.",
+    "Ủy ban nhân dân Thành phố Hồ Chí Minh và Ủy ban nhân dân tỉnh họp.",
+    // Before a number or a person's or event's name.
+    "Cửa hàng ở Quận 1, Phường 3 và Quận 10 đều mở cửa.",
+    "Nhà văn hóa Phường Lê Lợi, Phường Nguyễn Trãi và Quận Hai Bà Trưng.",
+    "Người dân Phường Điện Biên Phủ và Phường Quang Trung vui mừng.",
+    // At a sentence start.
+    "Tỉnh Thái Nguyên có 9 đơn vị hành chính cấp huyện.",
+    "Năm nay mưa nhiều. Huyện Đại Từ chủ động phòng chống lũ.",
+    "Ảnh: Minh Hòa\nXã Tân Lập đón Tết.",
+    // In lower case, as it should be.
+    "Theo UBND tỉnh, người dân tỉnh Thái Nguyên, huyện Đại Từ, xã Tân Lập đều vui.",
+    "Giảng viên khoa học xã hội và nhân văn; Bộ Lao động – Thương binh và Xã hội.",
+    // Agencies named after the province keep their own name.
+    "Phóng viên Báo Tỉnh đưa tin.",
+];
+
+#[test]
+fn p15_official_names_numbers_people_and_sentence_starts_keep_the_unit_capital() {
+    let r = rules(ToneStyle::Old);
+    let mut failures = Vec::new();
+    for text in P15_UNITS_CORRECT {
+        let fs = lint(text, &r);
+        if !fs.is_empty() {
+            failures.push(format!("{text:?}: {}", describe(&fs)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn p15_a_detached_tone_mark_is_caught_with_its_fix() {
+    let r = rules(ToneStyle::Old);
+    let cases = [
+        // A second dot below on a letter that has one.
+        ("Tiếng Việ\u{323}t", "Việ\u{323}t", "Việt"),
+        // The same tone twice.
+        ("Tỉnh Quảng Ngã\u{303}i", "Ngã\u{303}i", "Ngãi"),
+        // A tone on a vowel that has another: the one it shows stays, the
+        // stray one goes.
+        ("Bánh chưng xanh ngà\u{301}y Tết", "ngà\u{301}y", "ngày"),
+        // The tone typed before the vowel's hat: NFC puts the tone on "e" and
+        // leaves the hat hanging.
+        ("Tiếng Vie\u{301}\u{302}t", "Vie\u{301}\u{302}t", "Viết"),
+        ("Tiếng Vié\u{302}t", "Vié\u{302}t", "Viết"),
+        // A mark on a consonant or after a space cannot be placed: it goes.
+        ("Chúng tôi đ\u{301}i làm", "đ\u{301}i", "đi"),
+        ("Hà Nội \u{309}mùa thu", "\u{309}mùa", "mùa"),
+    ];
+    let mut failures = Vec::new();
+    for (text, found, fix) in cases {
+        let fs = lint(text, &r);
+        match fs.iter().find(|f| f.rule == "detached_mark") {
+            Some(f) if f.found == found && f.suggestion.as_deref() == Some(fix) => {
+                assert_eq!(f.severity, Severity::Error);
+                let fixed = apply(text, f).expect("applies");
+                assert!(
+                    !lint(&fixed, &r).iter().any(|g| g.rule == "detached_mark"),
+                    "{fixed:?}"
+                );
+            }
+            _ => failures.push(format!(
+                "{text:?}: want {found:?}→{fix:?}; got {}",
+                describe(&fs)
+            )),
+        }
+        // Text not in NFC is also fixed whole, marks included.
+        if let Some(f) = fs.iter().find(|f| f.rule == "nfc") {
+            let fixed = apply(text, f).expect("applies");
+            assert!(
+                !lint(&fixed, &r)
+                    .iter()
+                    .any(|g| g.rule == "detached_mark" || g.rule == "nfc"),
+                "{text:?} → {fixed:?}"
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn p15_marks_that_compose_are_not_detached() {
+    let r = rules(ToneStyle::Old);
+    for text in [
+        nfd("Tiếng Việt, Hà Nội, Quảng Ngãi, người, được."),
+        // Typed with an IME that sends the base letter then the marks.
+        "Vie\u{302}\u{323}t Nam".to_string(),
+        "Ông ấy uống café ở Zürich.".to_string(),
+        "Thủ đô Москва của Nga và 東京.".to_string(),
+    ] {
+        let fs = lint(&text, &r);
+        assert!(
+            !fs.iter().any(|f| f.rule == "detached_mark"),
+            "{text:?}: {}",
+            describe(&fs)
+        );
+    }
 }
 
 fn describe(fs: &[Finding]) -> String {

@@ -1,5 +1,5 @@
-//! Rules about one word at a time: tone-mark placement and house style,
-//! look-alike letters from other scripts, and doubled words.
+//! Rules about one word at a time: tone-mark placement and house style, marks
+//! left detached, look-alike letters from other scripts, and doubled words.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -51,6 +51,77 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word> {
         }
     }
     out
+}
+
+/// The combining marks Vietnamese letters are made of: the vowel shapes
+/// (circumflex, breve, horn) and the tones (grave, acute, tilde, hook above,
+/// dot below; U+0340 and U+0341 are old spellings of grave and acute).
+const SHAPE_MARKS: [char; 3] = ['\u{302}', '\u{306}', '\u{31B}'];
+const TONE_MARKS: [char; 7] = [
+    '\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}', '\u{340}', '\u{341}',
+];
+
+fn is_vietnamese_mark(c: char) -> bool {
+    SHAPE_MARKS.contains(&c) || TONE_MARKS.contains(&c)
+}
+
+/// `s` in NFC, with the marks NFC cannot put on a letter rebuilt: each vowel
+/// keeps one shape and one tone, the shape before the tone, and where it has
+/// two, the first (the one the letter shows; the other is the stray).
+/// Vietnamese marks on anything else, or with nothing before them, are
+/// dropped. "à" + U+0301 is "à"; "e" + U+0301 + U+0302 (the tone typed before
+/// the hat) is "ế".
+pub(crate) fn composed(s: &str) -> String {
+    let n: String = s.nfc().collect();
+    if !n.chars().any(is_vietnamese_mark) {
+        return n;
+    }
+    /// A letter and its marks: shape, tone, others (kept as typed).
+    type Letter = (char, Option<char>, Option<char>, String);
+    let flush = |out: &mut String, l: Option<Letter>| {
+        if let Some((base, shape, tone, other)) = l {
+            out.push(base);
+            if syllable::vowel(base).is_some() {
+                out.extend(shape);
+                out.push_str(&other);
+                out.extend(tone);
+            } else {
+                out.push_str(&other);
+            }
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut letter: Option<Letter> = None;
+    for c in s.nfd() {
+        let mark = is_combining_mark(c);
+        match letter.as_mut() {
+            Some(l) if SHAPE_MARKS.contains(&c) => _ = l.1.get_or_insert(c),
+            Some(l) if TONE_MARKS.contains(&c) => _ = l.2.get_or_insert(c),
+            Some(l) if mark => l.3.push(c),
+            None if mark => {}
+            _ => flush(&mut out, letter.replace((c, None, None, String::new()))),
+        }
+    }
+    flush(&mut out, letter);
+    out.nfc().collect()
+}
+
+/// A mark that NFC could not join to the letter before it (a second tone on a
+/// vowel, a tone typed before the vowel's hat, a mark after a space): it shows
+/// askew or detached. One error per word, fixed by [`composed`].
+pub(crate) fn detached_marks(out: &mut Out, words: &[Word]) {
+    for w in words.iter().filter(|w| !w.is_ascii()) {
+        if w.chars.iter().any(|&c| is_vietnamese_mark(c)) {
+            let fixed = composed(&out.text[w.start..w.end]);
+            out.add(
+                "detached_mark",
+                Severity::Error,
+                w.start,
+                w.end,
+                Some(fixed),
+            );
+        }
+    }
 }
 
 /// Cyrillic and Greek letters drawn like Latin ones.

@@ -262,6 +262,8 @@ async fn video_reels(
                     sha256: sha,
                     deleted: false,
                     received_at_ms: 0,
+                    text: r.description.clone(),
+                    tags: Vec::new(),
                 });
             }
             with_usage(axum::Json(serde_json::json!({"success": true})).into_response())

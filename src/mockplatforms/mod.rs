@@ -83,6 +83,13 @@ pub struct Record {
     /// When the mock received it (Unix milliseconds).
     #[serde(default)]
     pub received_at_ms: i64,
+    /// The post's text as received: YouTube's description, the reel's
+    /// description, TikTok's caption, the Zalo article's description.
+    #[serde(default)]
+    pub text: String,
+    /// YouTube's keyword tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// Milliseconds since the Unix epoch.

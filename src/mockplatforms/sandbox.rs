@@ -119,6 +119,8 @@ mod tests {
             sha256: "ab".into(),
             deleted: false,
             received_at_ms: 1_800_000_000_000,
+            text: String::new(),
+            tags: Vec::new(),
         };
         let html = render(&[rec("vid-old", "Cũ"), rec("vid-new", "<b>Mới</b>")]);
         assert!(html.contains("Sandbox — nền tảng giả lập"));

@@ -333,6 +333,8 @@ async fn upload(
         sha256: sha,
         deleted: false,
         received_at_ms: 0,
+        text: p.title.clone(),
+        tags: Vec::new(),
     });
     progress(StatusCode::CREATED, p.uploaded, p.size)
 }

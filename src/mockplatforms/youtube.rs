@@ -32,6 +32,8 @@ struct UploadSession {
     received: u64,
     hasher: Sha256,
     title: String,
+    description: String,
+    tags: Vec<String>,
     privacy: String,
     /// The final answer, repeated to every later probe.
     done: Option<(u16, String)>,
@@ -179,6 +181,40 @@ async fn start(
             "The request metadata specifies an invalid video title.",
         );
     }
+    // The videos resource's limits: a description of at most 5,000 bytes
+    // without < or >, tags of at most 500 characters joined by commas (a tag
+    // with a space counted as quoted).
+    let description = meta["snippet"]["description"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    if description.len() > 5000 || description.contains(['<', '>']) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalidDescription",
+            "The request metadata specifies an invalid video description.",
+        );
+    }
+    let tags: Vec<String> = meta["snippet"]["tags"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tags_len: usize = tags
+        .iter()
+        .map(|t| t.chars().count() + if t.contains(' ') { 2 } else { 0 })
+        .sum::<usize>()
+        + tags.len().saturating_sub(1);
+    if tags_len > 500 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalidTags",
+            "The request metadata specifies invalid video keywords.",
+        );
+    }
     let id = random_id(24);
     if let Ok(mut s) = m.youtube.sessions.lock() {
         s.insert(
@@ -188,6 +224,8 @@ async fn start(
                 received: 0,
                 hasher: Sha256::new(),
                 title,
+                description,
+                tags,
                 privacy: meta["status"]["privacyStatus"]
                     .as_str()
                     .unwrap_or("private")
@@ -349,6 +387,8 @@ async fn put(
         sha256: sha,
         deleted: false,
         received_at_ms: 0,
+        text: s.description.clone(),
+        tags: s.tags.clone(),
     });
     final_response(201, &body)
 }

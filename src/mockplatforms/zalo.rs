@@ -227,6 +227,8 @@ async fn create(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         sha256: sha,
         deleted: false,
         received_at_ms: 0,
+        text: description.to_string(),
+        tags: Vec::new(),
     });
     m.zalo.articles.lock().expect("articles").insert(
         t.clone(),

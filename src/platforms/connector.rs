@@ -64,7 +64,8 @@ fn is_zero(n: &u32) -> bool {
 /// created again.
 const ZALO_LOOKUPS: u32 = 5;
 
-/// What one upload carries.
+/// What one upload carries. The text is sent as given, never cut: it is what
+/// `text::build` made and the platform's rules were checked on.
 pub struct Post<'a> {
     /// The Page id, YouTube channel id, TikTok open_id or OA id.
     pub account: &'a str,
@@ -75,6 +76,7 @@ pub struct Post<'a> {
     pub size: u64,
     pub title: &'a str,
     pub description: &'a str,
+    /// YouTube's keyword tags, without "#".
     pub tags: &'a [String],
     /// Upload progress, 0.0–1.0.
     pub progress: &'a (dyn Fn(f64) + Send + Sync),
@@ -164,11 +166,6 @@ fn failed(code: &str, message: String) -> PlatformError {
     }
 }
 
-/// Cuts text to a platform's limit in characters.
-fn cut(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}
-
 // ---- YouTube ---------------------------------------------------------------------
 
 pub struct YouTubeConnector {
@@ -185,8 +182,8 @@ impl Connector for YouTubeConnector {
         let mut h = h.clone();
         let Some(session) = h.session.clone() else {
             let meta = youtube::VideoMeta {
-                title: cut(p.title, 100),
-                description: cut(p.description, 5000),
+                title: p.title.to_string(),
+                description: p.description.to_string(),
                 tags: p.tags.to_vec(),
                 privacy: "public".into(),
             };
@@ -372,7 +369,7 @@ impl Connector for FacebookConnector {
             if untouched {
                 let caption = p.description;
                 self.api
-                    .finish(p.account, p.token, &video, caption, &cut(p.title, 255))
+                    .finish(p.account, p.token, &video, caption, p.title)
                     .await?;
             }
             h.finished = true;
@@ -478,14 +475,11 @@ impl Connector for TikTokConnector {
             .into_iter()
             .find(|l| info.privacy_level_options.iter().any(|o| o == l))
             .unwrap_or("SELF_ONLY");
-            let caption = if p.description.is_empty() {
-                p.title
-            } else {
-                p.description
-            };
+            // TikTok's caption is the description (the title when there is
+            // nothing else, as `text::build` decided).
             let (id, url) = self
                 .api
-                .init(p.token, &cut(caption, 2200), privacy, p.size)
+                .init(p.token, p.description, privacy, p.size)
                 .await?;
             h.publish_id = Some(id);
             h.upload_url = Some(url);
@@ -612,11 +606,7 @@ impl Connector for ZaloConnector {
             if h.finishing {
                 // A create was sent and its answer lost: look for the article
                 // before ever creating a second one.
-                if let Some(id) = self
-                    .api
-                    .find_article(p.token, &video_id, &cut(p.title, 140))
-                    .await?
-                {
+                if let Some(id) = self.api.find_article(p.token, &video_id, p.title).await? {
                     return Ok(Next::Done {
                         url: zalo_url(p.account, &id),
                         id,
@@ -641,13 +631,7 @@ impl Connector for ZaloConnector {
             }
             let token = self
                 .api
-                .create_article(
-                    p.token,
-                    &cut(p.title, 140),
-                    &cut(p.description, 250),
-                    &video_id,
-                    "",
-                )
+                .create_article(p.token, p.title, p.description, &video_id, "")
                 .await?;
             h.article_token = Some(token);
             h.finished = true;

@@ -24,7 +24,7 @@ use crate::domain::{ClipId, Invalid, OrgId, PublicationId, Role, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
 use crate::jobs::{Enqueue, JobCtx, JobError};
 use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post};
-use crate::platforms::{ErrorClass, Platform, PlatformError};
+use crate::platforms::{ErrorClass, Platform, PlatformError, text};
 use crate::service::accounts::Principal;
 use crate::state::AppState;
 use crate::with_connector;
@@ -459,26 +459,6 @@ async fn pace(
     Ok(None)
 }
 
-/// The text that goes out on a platform: its variant or the caption, with the
-/// hashtags.
-fn description(o: &crate::domain::approval::Outgoing, platform: Platform) -> String {
-    let base = o
-        .variants
-        .get(platform.as_str())
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or(&o.caption);
-    let tags: Vec<String> = o
-        .hashtags
-        .iter()
-        .map(|h| format!("#{}", h.trim_start_matches('#')))
-        .collect();
-    if tags.is_empty() {
-        base.clone()
-    } else {
-        format!("{base}\n\n{}", tags.join(" "))
-    }
-}
-
 /// Runs one publication to its end (or hands it back to wait).
 pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result<(), JobError> {
     let st = ctx.st.clone();
@@ -592,7 +572,19 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             Err(e) => return Err(e.into()),
         }
     };
-    let desc = description(&outgoing, platform);
+    // Exactly the text that was checked before approval. A clip approved under
+    // older rules is checked again before anything reaches the platform, so a
+    // breach fails here, clearly, and never as the platform's refusal.
+    let sent = text::build(&text::Content::from(&outgoing), platform);
+    if !started && let Some(f) = text::rules().check(platform, &sent).into_iter().next() {
+        let e = PlatformError {
+            class: ErrorClass::FixContent,
+            status: None,
+            code: "text_rules".into(),
+            message: f.breach.to_string(),
+        };
+        return fail(&st, &ctx, &pb, &ch, &clip, &pb.handle, e).await;
+    }
     let progress = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
     let pr = progress.clone();
     let report = move |f: f64| pr.store(f.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
@@ -632,9 +624,9 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             token: &token,
             file: &staged.path,
             size: staged.size,
-            title: &outgoing.title,
-            description: &desc,
-            tags: &outgoing.hashtags,
+            title: &sent.title,
+            description: &sent.description,
+            tags: &sent.tags,
             progress: &report,
         };
         let step = with_connector!(cs, platform, c => with_progress(&st, pid, &progress, c.step(&post, &handle)).await);

@@ -25,6 +25,7 @@ use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
 use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid, OrgId, Role, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
 use crate::lint::{self, Finding, Severity, ToneStyle};
+use crate::platforms::text;
 use crate::state::AppState;
 
 /// The platforms a clip can target (the channels themselves come with publishing).
@@ -1079,9 +1080,9 @@ fn sign_refusal(r: SignRefusal, tz: &str) -> Error {
     .into()
 }
 
-/// Error-severity lint findings stored on the clip.
+/// Error-severity findings on the clip's text, the platforms' rules included.
 pub fn lint_errors(clip: &Clip) -> usize {
-    stored_findings(clip)
+    findings(clip)
         .iter()
         .filter(|f| f.finding.severity == Severity::Error)
         .count()
@@ -1090,15 +1091,55 @@ pub fn lint_errors(clip: &Clip) -> usize {
 /// A lint finding and the field it was found in.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FieldFinding {
-    /// title, caption, or variant:<platform>
+    /// title, caption, variant:<platform>, or hashtags
     pub field: String,
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub finding: Finding,
+    /// For a platform's text rule: the platform, the part of the post, the
+    /// limit and what was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<text::Breach>,
+}
+
+impl FieldFinding {
+    /// The explanation in the translator's language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match &self.platform {
+            Some(b) => b.message(&self.finding.found, tr),
+            None => self.finding.message(tr),
+        }
+    }
 }
 
 pub fn stored_findings(clip: &Clip) -> Vec<FieldFinding> {
     serde_json::from_str(&clip.lint).unwrap_or_default()
+}
+
+/// The target platforms' text rules that the content breaks, as findings.
+pub fn platform_findings(o: &Outgoing) -> Vec<FieldFinding> {
+    text::check_outgoing(o)
+        .into_iter()
+        .map(|f| FieldFinding {
+            field: f.field,
+            finding: f.finding,
+            platform: Some(f.breach),
+        })
+        .collect()
+}
+
+/// What the clip page and the API show and approval counts: the target
+/// platforms' text rules, checked now (never stored: they depend on the
+/// hashtags and targets too, and are data that may change), then the lint
+/// findings stored at the last save.
+pub fn findings(clip: &Clip) -> Vec<FieldFinding> {
+    let mut out = platform_findings(&outgoing(clip, ""));
+    out.extend(
+        stored_findings(clip)
+            .into_iter()
+            .filter(|f| f.platform.is_none()),
+    );
+    out
 }
 
 /// Signs the next step of the clip's approval, for exactly the content whose
@@ -1134,6 +1175,10 @@ pub async fn approve(
             "approve-version-not-ready",
         ))
     })?;
+    // A platform's text rule first, named: the platform would refuse the post.
+    if let Some(f) = text::check_outgoing(&o).into_iter().next() {
+        return Err(f.breach.refusal(&f.finding.found).into());
+    }
     let errors = lint_errors(&clip);
     if errors > 0 {
         return Err(Refusal::new("approval_refused", "approve-lint-errors")
@@ -1359,6 +1404,7 @@ pub fn lint_fields(
                 .map(|finding| FieldFinding {
                     field: field.clone(),
                     finding,
+                    platform: None,
                 }),
         );
     };
@@ -1587,12 +1633,14 @@ pub async fn save(
         voided = void(&mut tx, &clip, &reason, &changed, now).await?;
     }
     tx.commit().await?;
+    let mut shown = platform_findings(&after);
+    shown.extend(findings);
     Ok(Saved {
         revision: clip.revision + 1,
         changed: changed.iter().map(|s| s.to_string()).collect(),
         voided,
         political,
-        findings,
+        findings: shown,
     })
 }
 

@@ -9,6 +9,7 @@ mod hardening_media;
 mod hardening_permissions;
 mod hardening_review;
 mod hardening_security;
+mod hardening_text;
 mod helpers;
 mod ingest;
 mod insights;

@@ -130,7 +130,7 @@ async fn sandboxed_app() -> (TestApp, Arc<Mocks>) {
 }
 
 /// A small real video in the store and its SHA-256.
-async fn stored_video(app: &TestApp, seed: u32) -> (String, String) {
+pub(crate) async fn stored_video(app: &TestApp, seed: u32) -> (String, String) {
     let dir = app.data_dir.path().join("gen");
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join(format!("v{seed}.mp4"));

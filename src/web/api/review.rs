@@ -156,7 +156,7 @@ pub async fn get_one(
         steps,
         checklist,
         comments,
-        findings: svc::stored_findings(&clip),
+        findings: svc::findings(&clip),
         lock,
         versions: versions
             .iter()

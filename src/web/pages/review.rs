@@ -53,6 +53,8 @@ pub struct FindingView {
     pub field_label: String,
     pub severity: &'static str,
     pub message: String,
+    /// The platform whose text rule this is (its message says all).
+    pub platform: Option<String>,
     pub found: String,
     pub suggestion: Option<String>,
     pub start: usize,
@@ -350,7 +352,7 @@ pub async fn review_view(
         stale: lock.stale,
         mine: lock.mine,
     });
-    let findings = svc::stored_findings(clip)
+    let findings = svc::findings(clip)
         .into_iter()
         .map(|f| FindingView {
             field_label: field_label(l, &f.field),
@@ -359,7 +361,8 @@ pub async fn review_view(
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             },
-            message: f.finding.message(&l.tr),
+            message: f.message(&l.tr),
+            platform: f.platform.as_ref().map(|b| platform_label(l, &b.platform)),
             found: f.finding.found.clone(),
             suggestion: f.finding.suggestion.clone(),
             start: f.finding.start,

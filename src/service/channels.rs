@@ -81,41 +81,41 @@ pub fn app(st: &AppState, p: Platform) -> OAuthApp {
     let c = &st.config.platforms;
     let (id, secret, auth, token, api) = match p {
         Platform::YouTube => (
-            "youtube_client_id",
-            "youtube_client_secret",
-            "youtube_auth_url",
-            "youtube_token_url",
-            "youtube_api_url",
+            &c.youtube_client_id,
+            &c.youtube_client_secret,
+            &c.youtube_auth_url,
+            &c.youtube_token_url,
+            &c.youtube_api_url,
         ),
         Platform::Facebook => (
-            "facebook_app_id",
-            "facebook_app_secret",
-            "facebook_auth_url",
-            "facebook_graph_url",
-            "facebook_graph_url",
+            &c.facebook_app_id,
+            &c.facebook_app_secret,
+            &c.facebook_auth_url,
+            &c.facebook_graph_url,
+            &c.facebook_graph_url,
         ),
         Platform::TikTok => (
-            "tiktok_client_key",
-            "tiktok_client_secret",
-            "tiktok_auth_url",
-            "tiktok_api_url",
-            "tiktok_api_url",
+            &c.tiktok_client_key,
+            &c.tiktok_client_secret,
+            &c.tiktok_auth_url,
+            &c.tiktok_api_url,
+            &c.tiktok_api_url,
         ),
         Platform::Zalo => (
-            "zalo_app_id",
-            "zalo_app_secret",
-            "zalo_auth_url",
-            "zalo_auth_url",
-            "zalo_api_url",
+            &c.zalo_app_id,
+            &c.zalo_app_secret,
+            &c.zalo_auth_url,
+            &c.zalo_auth_url,
+            &c.zalo_api_url,
         ),
     };
     OAuthApp {
-        client_id: c.get(id).to_string(),
-        client_secret: c.get(secret).to_string(),
-        authorize_base: c.get(auth).to_string(),
-        token_base: c.get(token).to_string(),
-        api_base: c.get(api).to_string(),
-        graph_version: c.get("facebook_graph_version").to_string(),
+        client_id: id.clone(),
+        client_secret: secret.clone(),
+        authorize_base: auth.to_string(),
+        token_base: token.to_string(),
+        api_base: api.to_string(),
+        graph_version: c.facebook_graph_version.clone(),
     }
 }
 
@@ -129,8 +129,8 @@ pub fn redirect_uri(st: &AppState) -> String {
     let base = st
         .config
         .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+        .as_ref()
+        .map_or_else(|| format!("http://{}", st.config.listen), |u| u.to_string());
     format!("{}/channels/callback", base.trim_end_matches('/'))
 }
 

@@ -423,18 +423,18 @@ async fn pace(
         Limit::TikTokInit => (
             format!("tiktok-init:{}", ch.id),
             60_000,
-            c.num("tiktok_inits_per_minute"),
+            c.tiktok_inits_per_minute,
         ),
         Limit::FacebookReel => (
             format!("facebook-reel:{}", ch.external_id),
             86_400_000,
-            c.num("facebook_reels_per_day"),
+            c.facebook_reels_per_day,
         ),
         // The quota belongs to the install's Google project, not the channel.
         Limit::YouTubeUpload => (
             "youtube-upload".to_string(),
             86_400_000,
-            c.num("youtube_uploads_per_day"),
+            c.youtube_uploads_per_day,
         ),
     };
     let now = st.now();

@@ -738,7 +738,7 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
 
     // A dead refresh token: the channel needs reconnecting, the work waits;
     // reconnecting through the consent again wakes it.
-    let mock_url = e.app.st.config.platforms.get("sandbox_url").to_string();
+    let mock_url = e.app.st.config.platforms.sandbox_url.clone().unwrap();
     reqwest::Client::new()
         .post(format!("{mock_url}/__admin/oauth"))
         .json(&serde_json::json!({"revoke_all": true}))

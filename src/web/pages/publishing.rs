@@ -295,8 +295,12 @@ pub async fn channels_page(
         (_, Some(e)) => Some(l.tr.t_args("channels-consent-error", &[("message", e)])),
         _ => None,
     };
-    let sandbox =
-        Some(st.config.platforms.get("sandbox_url").to_string()).filter(|s| !s.is_empty());
+    let sandbox = st
+        .config
+        .platforms
+        .sandbox_url
+        .as_ref()
+        .map(|u| u.to_string());
     render(&ChannelsPage {
         aid: a.agency.id.0,
         rows,

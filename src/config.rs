@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::platforms::{Endpoint, Platform};
+
 /// A setting that cannot be used, described in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -805,6 +807,44 @@ impl Default for Platforms {
 }
 
 impl Platforms {
+    /// A platform's base URLs, every one its calls may go to.
+    fn urls(&self, p: Platform) -> Vec<&HttpUrl> {
+        match p {
+            Platform::YouTube => vec![
+                &self.youtube_auth_url,
+                &self.youtube_token_url,
+                &self.youtube_api_url,
+                &self.youtube_analytics_url,
+            ],
+            Platform::Facebook => vec![
+                &self.facebook_auth_url,
+                &self.facebook_graph_url,
+                &self.facebook_rupload_url,
+            ],
+            Platform::TikTok => vec![&self.tiktok_auth_url, &self.tiktok_api_url],
+            Platform::Zalo => vec![&self.zalo_auth_url, &self.zalo_api_url],
+        }
+    }
+
+    /// Where a channel connected now to `p` is connected through: the sandbox
+    /// when any of the platform's URLs is the sandbox's.
+    pub fn endpoint(&self, p: Platform) -> Endpoint {
+        match &self.sandbox_url {
+            Some(s) if self.urls(p).contains(&s) => Endpoint::Sandbox,
+            _ => Endpoint::Platform,
+        }
+    }
+
+    /// Whether every call to `p` goes to `e` with these settings: all of the
+    /// platform's URLs at the sandbox, or none of them.
+    pub fn reaches(&self, p: Platform, e: Endpoint) -> bool {
+        let at_sandbox = |u: &&HttpUrl| self.sandbox_url.as_ref() == Some(*u);
+        match e {
+            Endpoint::Sandbox => self.urls(p).iter().all(at_sandbox),
+            Endpoint::Platform => !self.urls(p).iter().any(at_sandbox),
+        }
+    }
+
     /// Points every platform URL at the sandbox at `base` (the demo's, tests).
     pub fn point_at_sandbox(&mut self, base: &str) -> Result<(), String> {
         let base = HttpUrl::parse(base.trim())?;
@@ -1039,5 +1079,39 @@ mod tests {
             }
         );
         assert_eq!(value(&c, "storage_url"), "s3://lantoa-media/prod");
+    }
+
+    /// Every URL setting of the platforms belongs to a platform, so the
+    /// sandbox binding of a channel sees every host its calls may reach.
+    #[test]
+    fn p13_every_platform_url_belongs_to_a_platform() {
+        let mut p = Platforms::default();
+        let n = p.base_urls_mut().len();
+        let listed: usize = Platform::ALL.iter().map(|x| p.urls(*x).len()).sum();
+        assert_eq!(n, listed, "a URL setting missing from Platforms::urls");
+        p.point_at_sandbox("http://127.0.0.1:9100/").unwrap();
+        for x in Platform::ALL {
+            assert_eq!(p.endpoint(x), Endpoint::Sandbox);
+            assert!(p.reaches(x, Endpoint::Sandbox) && !p.reaches(x, Endpoint::Platform));
+        }
+        // One URL of a platform set on its own to the real host: channels
+        // connected through the sandbox may no longer be used there.
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("LANTOA_SANDBOX_URL", "http://127.0.0.1:9100"),
+                ("LANTOA_YOUTUBE_TOKEN_URL", "https://oauth2.googleapis.com"),
+            ]),
+        )
+        .unwrap();
+        let p = &c.platforms;
+        assert_eq!(p.endpoint(Platform::YouTube), Endpoint::Sandbox);
+        assert!(!p.reaches(Platform::YouTube, Endpoint::Sandbox));
+        assert!(!p.reaches(Platform::YouTube, Endpoint::Platform));
+        assert!(p.reaches(Platform::Zalo, Endpoint::Sandbox));
+        let real = Platforms::default();
+        assert_eq!(real.endpoint(Platform::Zalo), Endpoint::Platform);
+        assert!(real.reaches(Platform::Zalo, Endpoint::Platform));
+        assert!(!real.reaches(Platform::Zalo, Endpoint::Sandbox));
     }
 }

@@ -501,6 +501,8 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
                         tokens: &sealed,
                         token_expires_at: None,
                         by: author.id,
+                        // Demo data: never a real platform's channel.
+                        endpoint: crate::platforms::Endpoint::Sandbox,
                     },
                     now,
                 )

@@ -2,7 +2,8 @@
 //! tokens sealed at rest (XChaCha20-Poly1305 with the install's key) and
 //! refreshed ahead of expiry (rotating refresh tokens stored each time), and a
 //! channel whose authorisation died marked "needs reconnecting" with the
-//! agency's admins told, its scheduled work kept waiting.
+//! agency's admins told, its scheduled work kept waiting. Each channel stays
+//! bound to the API it was connected through (the platform or the sandbox).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +15,7 @@ use crate::domain::Invalid;
 use crate::domain::{ChannelId, OrgId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::platforms::oauth::{self, OAuthApp};
-use crate::platforms::{ErrorClass, Platform, PlatformError};
+use crate::platforms::{Endpoint, ErrorClass, Platform, PlatformError};
 use crate::state::AppState;
 
 /// Refresh access tokens this long before they expire.
@@ -116,6 +117,73 @@ pub fn app(st: &AppState, p: Platform) -> OAuthApp {
         token_base: token.to_string(),
         api_base: api.to_string(),
         graph_version: c.facebook_graph_version.clone(),
+    }
+}
+
+/// Why a channel cannot be used with this process's settings: it is bound to
+/// the API it was connected through, and its calls never go anywhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unbound {
+    /// Connected through the sandbox, which this process does not run (a
+    /// demo data folder served with `lantoa serve`).
+    SandboxAbsent,
+    /// Connected to the real platform, which this process points at the
+    /// sandbox.
+    SandboxInstead,
+}
+
+impl Unbound {
+    /// The stable code (publication errors, logs).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => "sandbox_absent",
+            Unbound::SandboxInstead => "sandbox_instead",
+        }
+    }
+
+    /// The sentence shown on the channel and its publications.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => "channel-sandbox-absent",
+            Unbound::SandboxInstead => "channel-sandbox-instead",
+        }
+    }
+
+    /// The same for logs and stored errors.
+    pub fn english(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => {
+                "the channel was connected through the sandbox, which this server does not run; nothing is sent to the real platform"
+            }
+            Unbound::SandboxInstead => {
+                "the channel was connected to the real platform, which this server points at the sandbox; its tokens are not sent there"
+            }
+        }
+    }
+
+    fn error(self) -> PlatformError {
+        PlatformError {
+            class: ErrorClass::Permanent,
+            status: None,
+            code: self.code().into(),
+            message: self.english().into(),
+        }
+    }
+}
+
+/// Whether every call for the channel goes, with the current settings, to
+/// the API it was connected through.
+pub fn binding(st: &AppState, ch: &Channel) -> std::result::Result<(), Unbound> {
+    let Some(platform) = Platform::parse(&ch.platform) else {
+        return Ok(());
+    };
+    let bound = Endpoint::parse(&ch.endpoint).unwrap_or(Endpoint::Platform);
+    if st.config.platforms.reaches(platform, bound) {
+        Ok(())
+    } else if bound == Endpoint::Sandbox {
+        Err(Unbound::SandboxAbsent)
+    } else {
+        Err(Unbound::SandboxInstead)
     }
 }
 
@@ -229,6 +297,8 @@ pub async fn connect_finish(
     if accounts.is_empty() {
         return Err(crate::error::Refusal::new("platform_refused", "channel-no-accounts").into());
     }
+    // The tokens were issued where the platform's URLs point now.
+    let endpoint = st.config.platforms.endpoint(platform);
     let mut tx = st.db.write().await?;
     let mut ids = Vec::new();
     for a in accounts {
@@ -244,6 +314,7 @@ pub async fn connect_finish(
                 tokens: &sealed,
                 token_expires_at: t.expires_at_ms,
                 by: user,
+                endpoint,
             },
             now,
         )
@@ -256,7 +327,7 @@ pub async fn connect_finish(
             "channel",
             id,
             json!({"after": {"platform": platform.as_str(), "external_id": a.external_id, "name": a.name,
-                             "status": "active"}}),
+                             "status": "active", "endpoint": endpoint.as_str()}}),
             now,
         )
         .await?;
@@ -309,6 +380,9 @@ pub async fn access_token(
         code: "internal".into(),
         message: m,
     };
+    // Every call with the channel's tokens asks for them here first: no
+    // token leaves for an API the channel was not connected through.
+    binding(st, ch).map_err(Unbound::error)?;
     let t = open(st, ch).map_err(|e| internal(e.to_string()))?;
     let now = st.now();
     let due = t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS);
@@ -391,7 +465,8 @@ pub async fn refresh_due(st: &AppState) -> Result<usize> {
         pdb::expiring(&mut tx, now + REFRESH_AHEAD_MS, 100).await?
     };
     let mut n = 0;
-    for ch in due {
+    // A channel bound elsewhere waits for its API; its pages say why.
+    for ch in due.into_iter().filter(|c| binding(st, c).is_ok()) {
         match access_token(st, &ch, false).await {
             Ok(_) => n += 1,
             Err(e) if e.class == ErrorClass::Reconnect => {

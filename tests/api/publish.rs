@@ -76,6 +76,13 @@ pub(crate) async fn add_channel(
             tokens: &sealed,
             token_expires_at: None,
             by,
+            // Bound to where the app's settings point the platform, as
+            // connecting binds it.
+            endpoint: app
+                .st
+                .config
+                .platforms
+                .endpoint(lantoa::platforms::Platform::parse(platform).unwrap()),
         },
         app.clock.now_ms(),
     )
@@ -646,7 +653,7 @@ async fn a_correction_replaces_each_post_after_a_new_approval() {
 }
 
 /// Follows the consent as a person who clicks "Allow" (or "Deny") on the platform.
-async fn consent(
+pub(crate) async fn consent(
     b: &crate::helpers::Browser,
     aid: OrgId,
     platform: &str,

@@ -152,6 +152,8 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
                 tokens: &sealed,
                 token_expires_at: None,
                 by: admin,
+                // The platforms of the run are the in-process mocks.
+                endpoint: crate::platforms::Endpoint::Sandbox,
             },
             st.now(),
         )

@@ -91,14 +91,14 @@ const SANDBOX_LISTEN: &str = "127.0.0.1:9100";
 pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<(), String> {
     let p = &mut config.platforms;
     let real = [
-        "youtube_client_id",
-        "facebook_app_id",
-        "tiktok_client_key",
-        "zalo_app_id",
+        &p.youtube_client_id,
+        &p.facebook_app_id,
+        &p.tiktok_client_key,
+        &p.zalo_app_id,
     ]
     .iter()
-    .any(|k| !p.get(k).is_empty());
-    if real || !p.get("sandbox_url").is_empty() {
+    .any(|id| !id.is_empty());
+    if real || p.sandbox_url.is_some() {
         return Ok(());
     }
     let listen = std::env::var("LANTOA_SANDBOX_LISTEN").unwrap_or_else(|_| SANDBOX_LISTEN.into());
@@ -114,18 +114,28 @@ pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<
     tokio::spawn(async move {
         let _ = axum::serve(l, crate::mockplatforms::router(mocks)).await;
     });
-    p.sandbox(&url);
-    for (k, v) in [
-        ("youtube_client_id", "sandbox-youtube"),
-        ("youtube_client_secret", "sandbox-secret"),
-        ("facebook_app_id", "sandbox-facebook"),
-        ("facebook_app_secret", "sandbox-secret"),
-        ("tiktok_client_key", "sandbox-tiktok"),
-        ("tiktok_client_secret", "sandbox-secret"),
-        ("zalo_app_id", "sandbox-zalo"),
-        ("zalo_app_secret", "sandbox-secret"),
+    p.point_at_sandbox(&url)
+        .map_err(|e| format!("sandbox platforms at {url}: {e}"))?;
+    for (id, secret, name) in [
+        (
+            &mut p.youtube_client_id,
+            &mut p.youtube_client_secret,
+            "youtube",
+        ),
+        (
+            &mut p.facebook_app_id,
+            &mut p.facebook_app_secret,
+            "facebook",
+        ),
+        (
+            &mut p.tiktok_client_key,
+            &mut p.tiktok_client_secret,
+            "tiktok",
+        ),
+        (&mut p.zalo_app_id, &mut p.zalo_app_secret, "zalo"),
     ] {
-        p.set(k, v);
+        *id = format!("sandbox-{name}");
+        *secret = "sandbox-secret".into();
     }
     println!("Sandbox platforms (mock servers, nothing is really posted): {url}/");
     Ok(())
@@ -134,8 +144,9 @@ pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<
 /// Connects Báo Tỉnh's four channels through the sandbox's consent pages
 /// (the real OAuth flow, answered by the mock), once.
 async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
-    let sandbox = st.config.platforms.get("sandbox_url").to_string();
-    if sandbox.is_empty() || !crate::service::channels::list(st, agency).await?.is_empty() {
+    if st.config.platforms.sandbox_url.is_none()
+        || !crate::service::channels::list(st, agency).await?.is_empty()
+    {
         return Ok(());
     }
     let admin = {
@@ -490,6 +501,8 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
                         tokens: &sealed,
                         token_expires_at: None,
                         by: author.id,
+                        // Demo data: never a real platform's channel.
+                        endpoint: crate::platforms::Endpoint::Sandbox,
                     },
                     now,
                 )

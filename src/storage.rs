@@ -52,17 +52,19 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     pub fn from_config(c: &Config) -> Result<Store, ConfigError> {
-        match &c.storage {
+        match &c.storage_url {
             StorageUrl::Local(root) => Store::local(root),
             StorageUrl::S3 { bucket, prefix } => {
                 let mut b = AmazonS3Builder::new()
                     .with_bucket_name(bucket)
-                    .with_region(&c.s3.region)
-                    .with_virtual_hosted_style_request(!c.s3.path_style);
-                if let Some(e) = &c.s3.endpoint {
-                    b = b.with_endpoint(e).with_allow_http(e.starts_with("http://"));
+                    .with_region(&c.s3_region)
+                    .with_virtual_hosted_style_request(!c.s3_path_style);
+                if let Some(e) = &c.s3_endpoint {
+                    b = b
+                        .with_endpoint(e.as_str())
+                        .with_allow_http(e.starts_with("http://"));
                 }
-                if let (Some(k), Some(s)) = (&c.s3.access_key_id, &c.s3.secret_access_key) {
+                if let (Some(k), Some(s)) = (&c.s3_access_key_id, &c.s3_secret_access_key) {
                     b = b.with_access_key_id(k).with_secret_access_key(s);
                 }
                 let store = b.build().map_err(|e| {

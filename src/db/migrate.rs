@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "insights",
         sql: include_str!("../../migrations/0006_insights.sql"),
     },
+    Migration {
+        version: 7,
+        name: "channel_endpoint",
+        sql: include_str!("../../migrations/0007_channel_endpoint.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

@@ -3,6 +3,7 @@
 
 use super::{DbResult, Tx, on_tx};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId, VersionId};
+use crate::platforms::Endpoint;
 use serde::Serialize;
 
 // ---- Channels ----------------------------------------------------------------
@@ -23,12 +24,15 @@ pub struct Channel {
     pub status: String,
     pub status_reason: Option<String>,
     pub connected_by: Option<UserId>,
+    /// platform or sandbox: the API it was connected through, the only one
+    /// its calls may go to.
+    pub endpoint: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 const CHANNEL: &str = "SELECT id, agency_id, platform, external_id, name, tokens, token_expires_at,
-        status, status_reason, connected_by, created_at, updated_at FROM channels ";
+        status, status_reason, connected_by, endpoint, created_at, updated_at FROM channels ";
 
 pub async fn channels(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<Channel>> {
     let sql = format!(
@@ -73,10 +77,13 @@ pub struct NewChannel<'a> {
     pub tokens: &'a str,
     pub token_expires_at: Option<i64>,
     pub by: UserId,
+    /// The API it is connected through.
+    pub endpoint: Endpoint,
 }
 
 /// Adds a channel, or reconnects the one with the same external id (keeping
-/// its id, so its publications and schedules carry on).
+/// its id, so its publications and schedules carry on, bound to where it is
+/// connected now).
 pub async fn upsert_channel(
     tx: &mut Tx,
     n: NewChannel<'_>,
@@ -88,17 +95,18 @@ pub async fn upsert_channel(
     if let Some((id,)) = existing {
         on_tx!(tx, c => sqlx::query(
             "UPDATE channels SET name = $1, tokens = $2, token_expires_at = $3, status = 'active',
-                    status_reason = NULL, connected_by = $4, updated_at = $5 WHERE id = $6")
-            .bind(n.name).bind(n.tokens).bind(n.token_expires_at).bind(n.by).bind(now).bind(id)
+                    status_reason = NULL, connected_by = $4, updated_at = $5, endpoint = $6 WHERE id = $7")
+            .bind(n.name).bind(n.tokens).bind(n.token_expires_at).bind(n.by).bind(now)
+            .bind(n.endpoint.as_str()).bind(id)
             .execute(c).await.map(|_| ()))?;
         return Ok((id, false));
     }
     let (id,): (ChannelId,) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO channels (agency_id, platform, external_id, name, tokens, token_expires_at,
-                               status, connected_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $8) RETURNING id")
+                               status, connected_by, endpoint, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9, $9) RETURNING id")
         .bind(n.agency).bind(n.platform).bind(n.external_id).bind(n.name).bind(n.tokens)
-        .bind(n.token_expires_at).bind(n.by).bind(now).fetch_one(c).await)?;
+        .bind(n.token_expires_at).bind(n.by).bind(n.endpoint.as_str()).bind(now).fetch_one(c).await)?;
     Ok((id, true))
 }
 

@@ -705,34 +705,27 @@ pub struct Connectors {
 
 impl Connectors {
     pub fn new(c: &Platforms) -> Connectors {
-        let poll = Duration::from_millis(c.num("publish_poll_ms").max(1) as u64);
+        let poll = Duration::from_millis(c.publish_poll_ms.max(1) as u64);
         Connectors {
             youtube: YouTubeConnector {
-                api: YouTube::new(c.get("youtube_api_url"))
-                    .with_analytics(c.get("youtube_analytics_url")),
+                api: YouTube::new(&c.youtube_api_url).with_analytics(&c.youtube_analytics_url),
                 poll,
             },
             facebook: FacebookConnector {
                 api: Facebook::new(
-                    c.get("facebook_graph_url"),
-                    c.get("facebook_rupload_url"),
-                    c.get("facebook_graph_version"),
+                    &c.facebook_graph_url,
+                    &c.facebook_rupload_url,
+                    &c.facebook_graph_version,
                 ),
                 poll,
-                metrics: c
-                    .get("facebook_reel_metrics")
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                metrics: c.facebook_reel_metrics.clone(),
             },
             tiktok: TikTokConnector {
-                api: TikTok::new(c.get("tiktok_api_url")),
+                api: TikTok::new(&c.tiktok_api_url),
                 poll,
             },
             zalo: ZaloConnector {
-                api: Zalo::new(c.get("zalo_api_url")),
+                api: Zalo::new(&c.zalo_api_url),
                 poll,
             },
         }

@@ -62,6 +62,33 @@ impl Platform {
     }
 }
 
+/// Which API a channel was connected through, and so the only one its
+/// calls may go to: a sandbox channel's tokens mean nothing to the real
+/// platform, and a real channel's tokens must never reach a sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// The platform's own API.
+    Platform,
+    /// The mock platforms (`lantoa mock-platforms`, the demo's sandbox).
+    Sandbox,
+}
+
+impl Endpoint {
+    /// The name stored on the channel.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Platform => "platform",
+            Endpoint::Sandbox => "sandbox",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Endpoint> {
+        [Endpoint::Platform, Endpoint::Sandbox]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+    }
+}
+
 /// What to do about a failed platform call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {

@@ -2,7 +2,8 @@
 //! tokens sealed at rest (XChaCha20-Poly1305 with the install's key) and
 //! refreshed ahead of expiry (rotating refresh tokens stored each time), and a
 //! channel whose authorisation died marked "needs reconnecting" with the
-//! agency's admins told, its scheduled work kept waiting.
+//! agency's admins told, its scheduled work kept waiting. Each channel stays
+//! bound to the API it was connected through (the platform or the sandbox).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +15,7 @@ use crate::domain::Invalid;
 use crate::domain::{ChannelId, OrgId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::platforms::oauth::{self, OAuthApp};
-use crate::platforms::{ErrorClass, Platform, PlatformError};
+use crate::platforms::{Endpoint, ErrorClass, Platform, PlatformError};
 use crate::state::AppState;
 
 /// Refresh access tokens this long before they expire.
@@ -81,41 +82,108 @@ pub fn app(st: &AppState, p: Platform) -> OAuthApp {
     let c = &st.config.platforms;
     let (id, secret, auth, token, api) = match p {
         Platform::YouTube => (
-            "youtube_client_id",
-            "youtube_client_secret",
-            "youtube_auth_url",
-            "youtube_token_url",
-            "youtube_api_url",
+            &c.youtube_client_id,
+            &c.youtube_client_secret,
+            &c.youtube_auth_url,
+            &c.youtube_token_url,
+            &c.youtube_api_url,
         ),
         Platform::Facebook => (
-            "facebook_app_id",
-            "facebook_app_secret",
-            "facebook_auth_url",
-            "facebook_graph_url",
-            "facebook_graph_url",
+            &c.facebook_app_id,
+            &c.facebook_app_secret,
+            &c.facebook_auth_url,
+            &c.facebook_graph_url,
+            &c.facebook_graph_url,
         ),
         Platform::TikTok => (
-            "tiktok_client_key",
-            "tiktok_client_secret",
-            "tiktok_auth_url",
-            "tiktok_api_url",
-            "tiktok_api_url",
+            &c.tiktok_client_key,
+            &c.tiktok_client_secret,
+            &c.tiktok_auth_url,
+            &c.tiktok_api_url,
+            &c.tiktok_api_url,
         ),
         Platform::Zalo => (
-            "zalo_app_id",
-            "zalo_app_secret",
-            "zalo_auth_url",
-            "zalo_auth_url",
-            "zalo_api_url",
+            &c.zalo_app_id,
+            &c.zalo_app_secret,
+            &c.zalo_auth_url,
+            &c.zalo_auth_url,
+            &c.zalo_api_url,
         ),
     };
     OAuthApp {
-        client_id: c.get(id).to_string(),
-        client_secret: c.get(secret).to_string(),
-        authorize_base: c.get(auth).to_string(),
-        token_base: c.get(token).to_string(),
-        api_base: c.get(api).to_string(),
-        graph_version: c.get("facebook_graph_version").to_string(),
+        client_id: id.clone(),
+        client_secret: secret.clone(),
+        authorize_base: auth.to_string(),
+        token_base: token.to_string(),
+        api_base: api.to_string(),
+        graph_version: c.facebook_graph_version.clone(),
+    }
+}
+
+/// Why a channel cannot be used with this process's settings: it is bound to
+/// the API it was connected through, and its calls never go anywhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unbound {
+    /// Connected through the sandbox, which this process does not run (a
+    /// demo data folder served with `lantoa serve`).
+    SandboxAbsent,
+    /// Connected to the real platform, which this process points at the
+    /// sandbox.
+    SandboxInstead,
+}
+
+impl Unbound {
+    /// The stable code (publication errors, logs).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => "sandbox_absent",
+            Unbound::SandboxInstead => "sandbox_instead",
+        }
+    }
+
+    /// The sentence shown on the channel and its publications.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => "channel-sandbox-absent",
+            Unbound::SandboxInstead => "channel-sandbox-instead",
+        }
+    }
+
+    /// The same for logs and stored errors.
+    pub fn english(self) -> &'static str {
+        match self {
+            Unbound::SandboxAbsent => {
+                "the channel was connected through the sandbox, which this server does not run; nothing is sent to the real platform"
+            }
+            Unbound::SandboxInstead => {
+                "the channel was connected to the real platform, which this server points at the sandbox; its tokens are not sent there"
+            }
+        }
+    }
+
+    fn error(self) -> PlatformError {
+        PlatformError {
+            class: ErrorClass::Permanent,
+            status: None,
+            code: self.code().into(),
+            message: self.english().into(),
+        }
+    }
+}
+
+/// Whether every call for the channel goes, with the current settings, to
+/// the API it was connected through.
+pub fn binding(st: &AppState, ch: &Channel) -> std::result::Result<(), Unbound> {
+    let Some(platform) = Platform::parse(&ch.platform) else {
+        return Ok(());
+    };
+    let bound = Endpoint::parse(&ch.endpoint).unwrap_or(Endpoint::Platform);
+    if st.config.platforms.reaches(platform, bound) {
+        Ok(())
+    } else if bound == Endpoint::Sandbox {
+        Err(Unbound::SandboxAbsent)
+    } else {
+        Err(Unbound::SandboxInstead)
     }
 }
 
@@ -129,8 +197,8 @@ pub fn redirect_uri(st: &AppState) -> String {
     let base = st
         .config
         .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+        .as_ref()
+        .map_or_else(|| format!("http://{}", st.config.listen), |u| u.to_string());
     format!("{}/channels/callback", base.trim_end_matches('/'))
 }
 
@@ -229,6 +297,8 @@ pub async fn connect_finish(
     if accounts.is_empty() {
         return Err(crate::error::Refusal::new("platform_refused", "channel-no-accounts").into());
     }
+    // The tokens were issued where the platform's URLs point now.
+    let endpoint = st.config.platforms.endpoint(platform);
     let mut tx = st.db.write().await?;
     let mut ids = Vec::new();
     for a in accounts {
@@ -244,6 +314,7 @@ pub async fn connect_finish(
                 tokens: &sealed,
                 token_expires_at: t.expires_at_ms,
                 by: user,
+                endpoint,
             },
             now,
         )
@@ -256,7 +327,7 @@ pub async fn connect_finish(
             "channel",
             id,
             json!({"after": {"platform": platform.as_str(), "external_id": a.external_id, "name": a.name,
-                             "status": "active"}}),
+                             "status": "active", "endpoint": endpoint.as_str()}}),
             now,
         )
         .await?;
@@ -313,6 +384,9 @@ pub async fn access_token(
         code: "internal".into(),
         message: m,
     };
+    // Every call with the channel's tokens asks for them here first: no
+    // token leaves for an API the channel was not connected through.
+    binding(st, ch).map_err(Unbound::error)?;
     let t = open(st, ch).map_err(|e| internal(e.to_string()))?;
     let now = st.now();
     let due = t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS);
@@ -395,7 +469,8 @@ pub async fn refresh_due(st: &AppState) -> Result<usize> {
         pdb::expiring(&mut tx, now + REFRESH_AHEAD_MS, 100).await?
     };
     let mut n = 0;
-    for ch in due {
+    // A channel bound elsewhere waits for its API; its pages say why.
+    for ch in due.into_iter().filter(|c| binding(st, c).is_ok()) {
         match access_token(st, &ch, false).await {
             Ok(_) => n += 1,
             Err(e) if e.class == ErrorClass::Reconnect => {

@@ -432,18 +432,18 @@ async fn pace(
         Limit::TikTokInit => (
             format!("tiktok-init:{}", ch.id),
             60_000,
-            c.num("tiktok_inits_per_minute"),
+            c.tiktok_inits_per_minute,
         ),
         Limit::FacebookReel => (
             format!("facebook-reel:{}", ch.external_id),
             86_400_000,
-            c.num("facebook_reels_per_day"),
+            c.facebook_reels_per_day,
         ),
         // The quota belongs to the install's Google project, not the channel.
         Limit::YouTubeUpload => (
             "youtube-upload".to_string(),
             86_400_000,
-            c.num("youtube_uploads_per_day"),
+            c.youtube_uploads_per_day,
         ),
     };
     let now = st.now();
@@ -509,6 +509,12 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
             at: now + RECONNECT_WAIT_MS,
             reason: format!("channel {} needs reconnecting", ch.id),
         });
+    }
+    // A channel bound to an API these settings do not reach (a sandbox
+    // channel served without the sandbox) fails here, before any call.
+    if let Err(u) = crate::service::channels::binding(&st, &ch) {
+        tracing::warn!(publication = %pid, channel = %ch.id, code = u.code(), "{}", u.english());
+        return give_up(&st, &pb, &clip, &ch, "binding", u.code(), u.english()).await;
     }
     if pb.state == "scheduled" {
         let mut tx = st.db.write().await?;
@@ -827,26 +833,41 @@ async fn fail(
                 ErrorClass::Retry { .. } => "retry",
                 _ => "permanent",
             };
-            let mut tx = st.db.write().await?;
-            pdb::set_error(&mut tx, pb.id, "failed", class, &e.code, &e.message, now).await?;
-            audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.failed", "publication", pb.id,
-                json!({"clip": clip.id, "after": {"state": "failed", "class": class, "code": e.code, "message": e.message}}), now).await?;
-            let mut who = heads(&mut tx, pb.agency_id).await?;
-            who.push(clip.author_id);
-            review::notify_users(
-                &mut tx,
-                &who,
-                pb.agency_id,
-                clip.id,
-                "publish_failed",
-                json!({"from": ch.name, "note": e.message}),
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            Err(JobError::Permanent(msg))
+            give_up(st, pb, clip, ch, class, &e.code, &e.message).await
         }
     }
+}
+
+/// Marks a publication failed for good, audited, its author and the
+/// agency's heads told.
+async fn give_up(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    ch: &Channel,
+    class: &str,
+    code: &str,
+    message: &str,
+) -> std::result::Result<(), JobError> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    pdb::set_error(&mut tx, pb.id, "failed", class, code, message, now).await?;
+    audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.failed", "publication", pb.id,
+        json!({"clip": clip.id, "after": {"state": "failed", "class": class, "code": code, "message": message}}), now).await?;
+    let mut who = heads(&mut tx, pb.agency_id).await?;
+    who.push(clip.author_id);
+    review::notify_users(
+        &mut tx,
+        &who,
+        pb.agency_id,
+        clip.id,
+        "publish_failed",
+        json!({"from": ch.name, "note": message}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Err(JobError::Permanent(format!("{message} ({code})")))
 }
 
 /// YouTube's quotas reset at midnight Pacific time.

@@ -837,6 +837,7 @@ async fn p06_no_op_actions_write_no_audit_entry() {
                 tokens: "",
                 token_expires_at: None,
                 by: n.a_admin,
+                endpoint: lantoa::platforms::Endpoint::Platform,
             },
             app.clock.now_ms(),
         )

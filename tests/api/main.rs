@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cli;
 mod crash_publish;
+mod hardening_config;
 mod hardening_media;
 mod hardening_permissions;
 mod hardening_review;

@@ -524,8 +524,8 @@ mod zalo {
         let (base, m) = mock().await;
         let z = Zalo::new(&base);
         let mut cfg = lantoa::config::Platforms::default();
-        cfg.sandbox(&base);
-        cfg.set("publish_poll_ms", "5");
+        cfg.point_at_sandbox(&base).unwrap();
+        cfg.publish_poll_ms = 5;
         let cs = Connectors::new(&cfg);
         let (f, _) = file(200_000);
         let ready = |title: &'static str| {

@@ -76,6 +76,13 @@ pub(crate) async fn add_channel(
             tokens: &sealed,
             token_expires_at: None,
             by,
+            // Bound to where the app's settings point the platform, as
+            // connecting binds it.
+            endpoint: app
+                .st
+                .config
+                .platforms
+                .endpoint(lantoa::platforms::Platform::parse(platform).unwrap()),
         },
         app.clock.now_ms(),
     )
@@ -646,7 +653,7 @@ async fn a_correction_replaces_each_post_after_a_new_approval() {
 }
 
 /// Follows the consent as a person who clicks "Allow" (or "Deny") on the platform.
-async fn consent(
+pub(crate) async fn consent(
     b: &crate::helpers::Browser,
     aid: OrgId,
     platform: &str,
@@ -738,7 +745,7 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
 
     // A dead refresh token: the channel needs reconnecting, the work waits;
     // reconnecting through the consent again wakes it.
-    let mock_url = e.app.st.config.platforms.get("sandbox_url").to_string();
+    let mock_url = e.app.st.config.platforms.sandbox_url.clone().unwrap();
     reqwest::Client::new()
         .post(format!("{mock_url}/__admin/oauth"))
         .json(&serde_json::json!({"revoke_all": true}))

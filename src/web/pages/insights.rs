@@ -783,7 +783,7 @@ pub(crate) async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Res
 
 /// Whether the figures come from the sandbox platforms (demo data).
 fn sandbox(st: &AppState) -> bool {
-    !st.config.platforms.get("sandbox_url").is_empty()
+    st.config.platforms.sandbox_url.is_some()
 }
 
 async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<Response> {

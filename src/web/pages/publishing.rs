@@ -85,6 +85,11 @@ pub(crate) async fn publish_view<A>(
                 .clone()
                 .filter(|_| !matches!(p.removal.as_deref(), Some("removed" | "manual_done"))),
             error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
+                // The channel's binding: our own sentence, in the reader's language.
+                (Some("binding"), _) if p.state != "published" => Some(l.tr.t(&format!(
+                    "channel-{}",
+                    p.error_code.as_deref().unwrap_or_default().replace('_', "-")
+                ))),
                 (Some(c), Some(m)) if p.state != "published" => {
                     Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
                 }
@@ -220,6 +225,9 @@ pub struct ChannelRow {
     /// How fetching the channel's figures goes (insights).
     pub metrics: String,
     pub metrics_failing: bool,
+    /// Why the channel cannot be used with these settings (bound to the
+    /// sandbox or to the platform).
+    pub binding: Option<String>,
 }
 
 pub struct ConnectButton {
@@ -281,6 +289,9 @@ pub async fn channels_page(
                 _ => l.tr.t("channels-metrics-none"),
             },
             metrics_failing: health.get(&c.id).is_some_and(|h| h.1 > 0),
+            binding: channels::binding(&st, &c)
+                .err()
+                .map(|u| l.tr.t(u.message_id())),
             id: c.id.0,
             platform: Platform::parse(&c.platform)
                 .map_or(c.platform.clone(), |p| p.label().to_string()),
@@ -300,8 +311,12 @@ pub async fn channels_page(
         (_, Some(e)) => ConsentError::parse(&e).map(|e| l.tr.t(e.message_id())),
         _ => None,
     };
-    let sandbox =
-        Some(st.config.platforms.get("sandbox_url").to_string()).filter(|s| !s.is_empty());
+    let sandbox = st
+        .config
+        .platforms
+        .sandbox_url
+        .as_ref()
+        .map(|u| u.to_string());
     render(&ChannelsPage {
         aid: a.agency.id.0,
         rows,

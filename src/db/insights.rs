@@ -563,18 +563,19 @@ pub async fn due_posts(
 }
 
 /// Records how a channel's last metrics fetch went: `Ok` clears the failure
-/// count; an error counts one more and sets when to try again.
+/// count; an error counts one more and sets when to try again. When figures
+/// were last taken is not recorded here: the rollups know it (see
+/// [`channel_health`]), whoever wrote the figures.
 pub async fn set_channel_health(
     tx: &mut Tx,
     channel: ChannelId,
     outcome: Result<(), (&str, i64)>,
-    now: i64,
 ) -> DbResult<()> {
     match outcome {
         Ok(()) => on_tx!(tx, c => sqlx::query(
-            "UPDATE channels SET metrics_ok_at = $1, metrics_failures = 0, metrics_error = NULL,
-                    metrics_retry_at = NULL WHERE id = $2")
-            .bind(now).bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
+            "UPDATE channels SET metrics_failures = 0, metrics_error = NULL,
+                    metrics_retry_at = NULL WHERE id = $1")
+            .bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
         Err((why, retry_at)) => on_tx!(tx, c => sqlx::query(
             "UPDATE channels SET metrics_failures = metrics_failures + 1, metrics_error = $1,
                     metrics_retry_at = $2 WHERE id = $3")
@@ -583,14 +584,20 @@ pub async fn set_channel_health(
     Ok(())
 }
 
-/// A channel's metrics health: (last success, failures in a row, last
-/// error, next try).
+/// A channel's metrics health: (when its latest figures were taken, failures
+/// in a row, last error, next try).
 pub type Health = (Option<i64>, i64, Option<String>, Option<i64>);
 
+/// The latest figures' time is read from the posts' rollups, the same rows
+/// the insights pages show, so the channel's line cannot disagree with them
+/// (figures written by the demo's history or by a benchmark count as well as
+/// the collector's).
 pub async fn channel_health(tx: &mut Tx, channel: ChannelId) -> DbResult<Option<Health>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT metrics_ok_at, metrics_failures, metrics_error, metrics_retry_at FROM channels
-          WHERE id = $1")
+        "SELECT (SELECT MAX(m.taken_at) FROM post_metrics m
+                  WHERE m.agency_id = ch.agency_id AND m.channel_id = ch.id),
+                ch.metrics_failures, ch.metrics_error, ch.metrics_retry_at
+           FROM channels ch WHERE ch.id = $1")
         .bind(channel).fetch_optional(c).await)?)
 }
 

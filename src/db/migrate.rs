@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "insights",
         sql: include_str!("../../migrations/0006_insights.sql"),
     },
+    Migration {
+        version: 11,
+        name: "channel_metrics_time",
+        sql: include_str!("../../migrations/0011_channel_metrics_time.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cli;
 mod crash_publish;
+mod hardening_insights;
 mod helpers;
 mod ingest;
 mod insights;

@@ -1,5 +1,6 @@
 //! Issue 11, insights: a channel's "figures last fetched" line agrees with
-//! the figures (point 16).
+//! the figures (point 16); a clip's watch time is in the hours its label
+//! says (point 9).
 
 use crate::helpers::{TestApp, spawn_app};
 use lantoa::clock::Clock as _;
@@ -161,4 +162,92 @@ async fn p16_a_channels_figures_line_agrees_with_the_figures_it_has() {
         format!("Số liệu: lấy lần cuối {last}")
     );
     assert_eq!(line("Kênh chưa có số liệu"), "Số liệu: chưa lấy lần nào");
+}
+
+// ---- Point 9, and tables as a page shows them --------------------------------------
+
+/// A value of a table as any output gives it.
+#[derive(Debug, Clone, PartialEq)]
+enum V {
+    Text(String),
+    Num(f64),
+    Absent,
+}
+
+type Rows = Vec<Vec<V>>;
+
+/// A table of a page as shown: Vietnamese numbers (`12.652,6`), "không có".
+fn html_rows(html: &str, id: &str) -> Rows {
+    let start = html
+        .find(&format!("data-table=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let body = &html[start..];
+    let body = &body[body.find("<tbody>").unwrap()..body.find("</tbody>").unwrap()];
+    body.split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            tr.split("<td")
+                .skip(1)
+                .map(|td| {
+                    let text = &td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()];
+                    let plain = text.replace('.', "").replace(',', ".");
+                    if text == "không có" {
+                        V::Absent
+                    } else if !text.is_empty()
+                        && text
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || ".,-".contains(c))
+                    {
+                        V::Num(plain.parse().unwrap())
+                    } else {
+                        V::Text(text.to_string())
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn p09_a_clips_watch_time_is_shown_in_the_hours_its_label_says() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let ch = channel(&app, n.a, n.a_admin, "Kênh A").await;
+    // 426 views of 29.7 s on average: 12,652.2 s, that is 3.51 hours.
+    let clip = published(
+        &app,
+        n.a,
+        n.a_reporter,
+        ch,
+        "Tin có thời gian xem",
+        app.clock.now_ms() - 5 * HOUR,
+        HOUR,
+        counters(426.0, 426.0 * 29.7, 12.0),
+    )
+    .await;
+    let b = app.login("a.head").await;
+    let r = b
+        .get(&format!("/a/{}/clips/{}/insights", n.a.0, clip.0))
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let t = &html[html.find("data-table=\"latest\"").unwrap()..];
+    let headers: Vec<&str> = t[..t.find("</thead>").unwrap()]
+        .split("<th>")
+        .skip(1)
+        .map(|h| &h[..h.find("</th>").unwrap()])
+        .collect();
+    let col = headers
+        .iter()
+        .position(|h| *h == "Thời gian xem (giờ)")
+        .expect("a watch time column in hours");
+    let rows = html_rows(&html, "latest");
+    assert_eq!(rows[0][col], V::Num(3.51), "{:?}", rows[0]);
+    assert!(!html.contains("12.652"), "seconds shown as hours");
+    // The average view stays in seconds, as its label says.
+    let avg = headers
+        .iter()
+        .position(|h| *h == "Thời gian xem trung bình (giây)")
+        .unwrap();
+    assert_eq!(rows[0][avg], V::Num(29.7));
 }

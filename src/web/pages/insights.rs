@@ -264,7 +264,7 @@ pub async fn sections(
         }
         let (c, p) = (wide.total.gained[i], wide.previous.gained[i]);
         let (c, p) = if i == idb::WATCH {
-            (c.map(|x| x / 3600.0), p.map(|x| x / 3600.0))
+            (hours(c), hours(p))
         } else {
             (c, p)
         };
@@ -681,6 +681,12 @@ pub async fn sections(
 
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
+}
+
+/// Watch time in hours, as its label says: platforms give (and the rollups
+/// keep) seconds.
+fn hours(seconds: Option<f64>) -> Option<f64> {
+    seconds.map(|s| s / 3600.0)
 }
 
 /// Clips' titles, and the version to show a poster of (when it has one).
@@ -1177,10 +1183,10 @@ pub async fn clip(
                 tr,
             ))];
             for (i, v) in c.post.latest.iter().enumerate() {
-                r.push(if i == idb::WATCH || i == idb::AVG_VIEW {
-                    cell(v.map(round1))
-                } else {
-                    int(*v)
+                r.push(match i {
+                    idb::WATCH => cell(hours(*v)),
+                    idb::AVG_VIEW => cell(v.map(round1)),
+                    _ => int(*v),
                 });
             }
             r.push(pct(report::completion(&c.post)));

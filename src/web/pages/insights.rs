@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::insights::chart::{self, Series, fmt_num};
 use crate::insights::export::{self, Cell, Table};
-use crate::insights::report::{self, By, Days, Scope, Step};
+use crate::insights::report::{self, By, Days, Step};
 use crate::platforms::Platform;
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
@@ -217,33 +217,17 @@ impl Names {
 }
 
 /// Everything a dashboard shows, for one agency or for the agencies an
-/// overseer sees.
-pub async fn sections(
-    st: &AppState,
-    tr: &Tr,
-    scope: Scope,
-    agencies: &[Org],
-    days: Days,
-    tz: &TimeZone,
-    with_authors: bool,
-) -> Result<Vec<Section>> {
-    let visible: Vec<OrgId> = agencies.iter().map(|a| a.id).collect();
-    let names = Names::load(st, agencies).await?;
+/// overseer oversees: `cx.agencies` is the whole set, and every report reads
+/// only those agencies' rows.
+pub(crate) async fn sections(st: &AppState, tr: &Tr, cx: &Ctx, days: Days) -> Result<Vec<Section>> {
+    let ids: Vec<OrgId> = cx.agencies.iter().map(|a| a.id).collect();
+    let tz = &cx.tz;
+    let names = Names::load(st, &cx.agencies).await?;
     let mut tx = st.db.read().await?;
-    let mut wide = report::wide(&mut tx, scope, days).await?;
-    let mut speed = report::speed(&mut tx, scope, days, tz).await?;
-    let mut pubd = report::published(&mut tx, scope, days, tz).await?;
+    let wide = report::wide(&mut tx, &ids, days).await?;
+    let speed = report::speed(&mut tx, &ids, days, tz).await?;
+    let pubd = report::published(&mut tx, &ids, days, tz).await?;
     drop(tx);
-    if scope == Scope::Province {
-        // The overseer sees the agencies of their bodies only.
-        wide.per_channel
-            .retain(|ch, _| wide.agency_of.get(ch).is_some_and(|a| visible.contains(a)));
-        pubd.current.retain(|p| visible.contains(&p.agency_id));
-        pubd.previous.retain(|p| visible.contains(&p.agency_id));
-        speed
-            .slowest
-            .retain(|(t, _)| visible.contains(&t.agency_id));
-    }
     let mut out = Vec::new();
 
     // Summary: the period against the one before.
@@ -456,10 +440,10 @@ pub async fn sections(
 
     // Breakdowns of the posts published in the period.
     let mut bys = vec![("channels", By::Channel), ("topics", By::Category)];
-    match scope {
-        Scope::Province => bys.push(("agencies", By::Agency)),
-        Scope::Agency(_) if with_authors => bys.push(("authors", By::Author)),
-        Scope::Agency(_) => {}
+    match cx.view {
+        View::Province => bys.push(("agencies", By::Agency)),
+        View::Agency(_) if cx.with_authors => bys.push(("authors", By::Author)),
+        View::Agency(_) => {}
     }
     for (id, by) in bys {
         let groups = report::breakdown(&pubd, by);
@@ -743,9 +727,19 @@ struct ReportPage {
     sections: Vec<Section>,
 }
 
+/// Which dashboard: one agency's, or the overseer's over the agencies they
+/// oversee. Whose figures are read is [`Ctx::agencies`], never this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Agency(OrgId),
+    Province,
+}
+
 /// What a request for insights is about.
 pub(crate) struct Ctx {
-    pub scope: Scope,
+    pub view: View,
+    /// Every agency whose figures are shown, decided once per request and
+    /// passed into every query.
     pub agencies: Vec<Org>,
     pub tz: TimeZone,
     tz_name: String,
@@ -760,7 +754,7 @@ pub(crate) fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
             .iter()
             .any(|(o, r)| *o == a.agency.id && *r != Role::Overseer);
     Ctx {
-        scope: Scope::Agency(a.agency.id),
+        view: View::Agency(a.agency.id),
         agencies: vec![a.agency.clone()],
         tz: zone(&a.agency.time_zone),
         tz_name: a.agency.time_zone.clone(),
@@ -775,9 +769,9 @@ pub(crate) async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Res
     if !(overseer || u.p.is_system_admin) {
         return Err(Error::Forbidden);
     }
-    let agencies = crate::service::orgs::visible_agencies(st, &u.p).await?;
+    let agencies = crate::service::orgs::overseen_agencies(st, &u.p).await?;
     Ok(Ctx {
-        scope: Scope::Province,
+        view: View::Province,
         agencies,
         tz: zone(&st.config.time_zone),
         tz_name: st.config.time_zone.clone(),
@@ -794,7 +788,7 @@ fn sandbox(st: &AppState) -> bool {
 
 async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<Response> {
     let days = period(q, today(st, &c.tz))?;
-    let sections = sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let sections = sections(st, &l.tr, &c, days).await?;
     let from = report::date_of(days.from).to_string();
     let to = report::date_of(days.to - 1).to_string();
     render(&DashboardPage {
@@ -817,12 +811,12 @@ async fn export_of(
     xlsx: bool,
 ) -> Result<Response> {
     let days = period(q, today(st, &c.tz))?;
-    let sections = sections(st, tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let sections = sections(st, tr, &c, days).await?;
     let stem = format!(
         "lantoa-{}-{}-{}",
-        match c.scope {
-            Scope::Agency(a) => format!("agency{}", a.0),
-            Scope::Province => "province".into(),
+        match c.view {
+            View::Agency(a) => format!("agency{}", a.0),
+            View::Province => "province".into(),
         },
         report::date_of(days.from),
         report::date_of(days.to - 1)
@@ -880,8 +874,7 @@ async fn printable(
         q2.quarter = q.quarter.clone();
     }
     let days = period(&q2, t)?;
-    let mut sections =
-        sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let mut sections = sections(st, &l.tr, &c, days).await?;
     let (period, stem) = match (&q2.month, &q2.quarter) {
         (_, Some(qr)) if !qr.is_empty() => (l.tr.t1("insights-quarter", "q", qr), qr.clone()),
         (Some(m), _) => (

@@ -1,7 +1,8 @@
 //! Issue 11, insights: a channel's "figures last fetched" line agrees with
 //! the figures (point 16); a clip's watch time is in the hours its label
 //! says (point 9); the overseer's figures are their bodies' agencies' only,
-//! in every output (point 7).
+//! in every output (point 7); a period that cannot be read is answered on
+//! the dashboard's form, in its frame (point 16).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -662,4 +663,96 @@ async fn p07_the_overseer_sees_exactly_their_bodies_agencies_in_every_output() {
     .await;
     let s = json_rows(&j, "summary");
     assert_eq!(row(&s, "Lượt xem", "agency A")[1].num(), 400.0);
+}
+
+// ---- Point 16: a bad period --------------------------------------------------------
+
+#[tokio::test]
+async fn p16_a_bad_insights_period_is_answered_on_the_form_with_the_navigation() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let head = app.login("a.head").await;
+    let base = format!("/a/{}/insights", n.a.0);
+    let page = |html: &str, what: &str| {
+        assert!(html.contains("<nav class=\"nav\""), "{what}: navigation");
+        assert!(
+            html.contains("<form class=\"period"),
+            "{what}: the period form"
+        );
+        assert!(html.contains("id=\"period-error\""), "{what}: the error");
+    };
+
+    // The end before the start.
+    let r = head
+        .get(&format!("{base}?from=2026-11-10&to=2026-11-01"))
+        .await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    page(&html, "reversed");
+    assert!(
+        html.contains(&format!("href=\"{base}\"")),
+        "the agency's menu"
+    );
+    assert!(html.contains("Khoảng thời gian không hợp lệ"));
+    assert!(
+        html.contains("value=\"2026-11-10\"") && html.contains("value=\"2026-11-01\""),
+        "the dates typed stay in the form"
+    );
+
+    // A date that does not exist, on the overseer's page: the field is marked.
+    let o = app.login("overseer").await;
+    let r = o.get("/insights?from=2026-02-01&to=2026-02-30").await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    page(&html, "no such day");
+    assert!(html.contains("href=\"/overview\""), "the overseer's menu");
+    assert!(html.contains("Ngày không đọc được"));
+    assert!(html.contains("name=\"to\" value=\"2026-02-30\" required aria-invalid=\"true\""));
+
+    // The exports and the printable report answer on the same form.
+    for path in [
+        format!("{base}/export.csv?from=x&table=summary"),
+        format!("{base}/export.xlsx?from=2026-11-10&to=2026-11-01"),
+        format!("{base}/report?month=2026-13"),
+        format!("{base}/report?quarter=2026-Q5"),
+    ] {
+        let r = head.get(&path).await;
+        assert_eq!(r.status(), 400, "{path}");
+        page(&r.text().await.unwrap(), &path);
+    }
+
+    // In English too, once the person switches.
+    let r = head
+        .post_form("/lang", &[("lang", "en"), ("back", "/")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = head
+        .get(&format!("{base}?from=2026-11-10&to=2026-11-01"))
+        .await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    page(&html, "English");
+    assert!(html.contains("Invalid period: the start must be before the end"));
+
+    // The JSON API keeps its JSON error, naming the parameter at fault.
+    let token = app.token_for("a.head").await;
+    for (query, field) in [
+        ("from=2026-11-10&to=2026-11-01", "from"),
+        ("to=2026-02-30", "to"),
+        ("from=hôm-qua", "from"),
+        ("month=2026-13", "month"),
+        ("quarter=2026-Q5", "quarter"),
+    ] {
+        let r = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/agencies/{}/insights?{query}", n.a.0)))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{query}");
+        let j: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(j["code"], "invalid_input", "{query}: {j}");
+        assert_eq!(j["field"], field, "{query}: {j}");
+        assert!(!j["message"].as_str().unwrap().is_empty());
+    }
 }

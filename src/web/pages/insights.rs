@@ -5,13 +5,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use super::{Layout, render};
+use super::{Layout, render, render_status};
 use crate::db::insights as idb;
 use crate::db::orgs::Org;
 use crate::domain::{ClipId, OrgId, Role};
@@ -26,7 +26,7 @@ use crate::web::extract::{Authz, CurrentUser, act};
 
 /// The period asked for: `from`/`to` dates (inclusive), or a `month`
 /// (`2026-10`) or `quarter` (`2026-Q4`) for the printable report.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeriodQuery {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -36,45 +36,59 @@ pub struct PeriodQuery {
     pub table: Option<String>,
 }
 
-/// Resolves the period: the dates given, else the last 30 days to today.
+/// Resolves the period: the dates given, else the last 30 days to today. A
+/// refusal names the parameter at fault (`from`, `to`, `month` or
+/// `quarter`; `from` when each date reads but together they make no period).
 pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
-    let bad = || Error::Invalid(crate::domain::Invalid::new("from", "insights-bad-period"));
-    let parse = |s: &str| s.trim().parse::<Date>().map_err(|_| bad());
+    let bad = |field: &'static str, message_id: &'static str| {
+        Error::Invalid(crate::domain::Invalid::new(field, message_id))
+    };
+    let date = |s: &str, field| {
+        s.trim()
+            .parse::<Date>()
+            .map_err(|_| bad(field, "insights-bad-date"))
+    };
     if let Some(m) = q.month.as_deref().filter(|s| !s.is_empty()) {
-        let d = parse(&format!("{m}-01"))?;
+        let bad_month = || bad("month", "insights-bad-month");
+        let d = format!("{}-01", m.trim())
+            .parse::<Date>()
+            .map_err(|_| bad_month())?;
         let next = d
             .checked_add(jiff::Span::new().months(1))
-            .map_err(|_| bad())?;
+            .map_err(|_| bad_month())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
         });
     }
     if let Some(qr) = q.quarter.as_deref().filter(|s| !s.is_empty()) {
-        let (y, n) = qr.split_once("-Q").ok_or_else(bad)?;
-        let n: i8 = n.parse().map_err(|_| bad())?;
+        let bad_quarter = || bad("quarter", "insights-bad-quarter");
+        let (y, n) = qr.trim().split_once("-Q").ok_or_else(bad_quarter)?;
+        let n: i8 = n.parse().map_err(|_| bad_quarter())?;
         if !(1..=4).contains(&n) {
-            return Err(bad());
+            return Err(bad_quarter());
         }
-        let d = parse(&format!("{y}-{:02}-01", (n - 1) * 3 + 1))?;
+        let d = format!("{y}-{:02}-01", (n - 1) * 3 + 1)
+            .parse::<Date>()
+            .map_err(|_| bad_quarter())?;
         let next = d
             .checked_add(jiff::Span::new().months(3))
-            .map_err(|_| bad())?;
+            .map_err(|_| bad_quarter())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
         });
     }
     let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => report::day_of(parse(s)?) + 1,
+        Some(s) => report::day_of(date(s, "to")?) + 1,
         None => report::day_of(today) + 1,
     };
     let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => report::day_of(parse(s)?),
+        Some(s) => report::day_of(date(s, "from")?),
         None => to - 30,
     };
     if from >= to || to - from > 2 * 366 {
-        return Err(bad());
+        return Err(bad("from", "insights-bad-period"));
     }
     Ok(Days { from, to })
 }
@@ -709,6 +723,8 @@ struct DashboardPage {
     from: String,
     to: String,
     query: String,
+    /// A period refused: the parameter at fault and why, shown on the form.
+    error: Option<(&'static str, String)>,
     sandbox: bool,
     sections: Vec<Section>,
 }
@@ -786,8 +802,7 @@ fn sandbox(st: &AppState) -> bool {
     !st.config.platforms.get("sandbox_url").is_empty()
 }
 
-async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<Response> {
-    let days = period(q, today(st, &c.tz))?;
+async fn dashboard(st: &AppState, l: Layout, c: Ctx, days: Days) -> Result<Response> {
     let sections = sections(st, &l.tr, &c, days).await?;
     let from = report::date_of(days.from).to_string();
     let to = report::date_of(days.to - 1).to_string();
@@ -795,6 +810,7 @@ async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
         query: format!("from={from}&to={to}"),
         from,
         to,
+        error: None,
         base: c.base,
         heading: c.heading,
         sandbox: sandbox(st),
@@ -803,14 +819,39 @@ async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     })
 }
 
+/// A period that cannot be read: the dashboard again, in its frame, with the
+/// reason beside the period form and the dates as they were typed (400).
+fn period_refused(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q: &PeriodQuery,
+    why: &crate::domain::Invalid,
+) -> Result<Response> {
+    render_status(
+        StatusCode::BAD_REQUEST,
+        &DashboardPage {
+            query: String::new(),
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
+            error: Some((why.field, l.tr.t(why.message_id))),
+            base: c.base,
+            heading: c.heading,
+            sandbox: sandbox(st),
+            sections: Vec::new(),
+            l,
+        },
+    )
+}
+
 async fn export_of(
     st: &AppState,
     tr: &Tr,
     c: Ctx,
     q: &PeriodQuery,
+    days: Days,
     xlsx: bool,
 ) -> Result<Response> {
-    let days = period(q, today(st, &c.tz))?;
     let sections = sections(st, tr, &c, days).await?;
     let stem = format!(
         "lantoa-{}-{}-{}",
@@ -853,18 +894,12 @@ async fn export_of(
         .into_response())
 }
 
-async fn printable(
-    st: &AppState,
-    l: Layout,
-    c: Ctx,
-    q: &PeriodQuery,
-    pdf: bool,
-) -> Result<Response> {
+/// What a printable report covers: a month or a quarter, the previous month
+/// by default.
+fn report_query(q: &PeriodQuery, today: Date) -> PeriodQuery {
     let mut q2 = PeriodQuery::default();
-    let t = today(st, &c.tz);
-    // The report is of a month or a quarter; the previous month by default.
     if q.month.is_none() && q.quarter.is_none() {
-        let first = t.first_of_month();
+        let first = today.first_of_month();
         let prev = first
             .checked_sub(jiff::Span::new().months(1))
             .unwrap_or(first);
@@ -873,7 +908,18 @@ async fn printable(
         q2.month = q.month.clone();
         q2.quarter = q.quarter.clone();
     }
-    let days = period(&q2, t)?;
+    q2
+}
+
+/// The printable report of `q2` (a [`report_query`]) covering `days`.
+async fn printable(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q2: &PeriodQuery,
+    days: Days,
+    pdf: bool,
+) -> Result<Response> {
     let mut sections = sections(st, &l.tr, &c, days).await?;
     let (period, stem) = match (&q2.month, &q2.quarter) {
         (_, Some(qr)) if !qr.is_empty() => (l.tr.t1("insights-quarter", "q", qr), qr.clone()),
@@ -1002,12 +1048,24 @@ enum Out {
 }
 
 async fn respond(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery, out: Out) -> Result<Response> {
+    let t = today(st, &c.tz);
+    let asked = match out {
+        Out::Report | Out::Pdf => report_query(q, t),
+        Out::Dashboard | Out::Csv | Out::Xlsx => q.clone(),
+    };
+    let days = match period(&asked, t) {
+        Ok(d) => d,
+        // Said on the dashboard's form, whichever address was asked: the
+        // form is where a period is chosen again.
+        Err(Error::Invalid(why)) => return period_refused(st, l, c, q, &why),
+        Err(e) => return Err(e),
+    };
     match out {
-        Out::Dashboard => dashboard(st, l, c, q).await,
-        Out::Csv => export_of(st, &l.tr, c, q, false).await,
-        Out::Xlsx => export_of(st, &l.tr, c, q, true).await,
-        Out::Report => printable(st, l, c, q, false).await,
-        Out::Pdf => printable(st, l, c, q, true).await,
+        Out::Dashboard => dashboard(st, l, c, days).await,
+        Out::Csv => export_of(st, &l.tr, c, q, days, false).await,
+        Out::Xlsx => export_of(st, &l.tr, c, q, days, true).await,
+        Out::Report => printable(st, l, c, &asked, days, false).await,
+        Out::Pdf => printable(st, l, c, &asked, days, true).await,
     }
 }
 

@@ -31,7 +31,7 @@ use crate::db::Db;
 use crate::db::insights::{self as idb, ClipTiming, Counters, Post, Snapshot};
 use crate::domain::{Category, ChannelId, ClipId, OrgId, PublicationId, UserId};
 use crate::insights::collect::next_fetch;
-use crate::insights::report::{self, By, Days, Scope};
+use crate::insights::report::{self, By, Days};
 use crate::insights::rollup::{self, Zones};
 use crate::server::prepare;
 use crate::service::{Actor, orgs};
@@ -644,11 +644,13 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
         let to = today + 1 - (r as i64 * 7) % 20;
         Days { from: to - len, to }
     };
+    // One agency, or the province: every agency, named in the query as the
+    // overseer's dashboard names them.
     let scope_of = |agency: bool, r: usize| {
         if agency {
-            Scope::Agency(agency_of(r))
+            vec![agency_of(r)]
         } else {
-            Scope::Province
+            ids.clone()
         }
     };
     let runs = o.runs;
@@ -673,7 +675,7 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     ] {
         let t = time_runs(runs, |r| async move {
             let mut tx = db.read().await?;
-            let w = report::wide(&mut tx, scope_of(agency, r), days(r, len)).await?;
+            let w = report::wide(&mut tx, &scope_of(agency, r), days(r, len)).await?;
             Ok(w.per_channel.values().map(Vec::len).sum())
         })
         .await?;
@@ -688,7 +690,7 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     ] {
         let t = time_runs(runs, |r| async move {
             let mut tx = db.read().await?;
-            let s = report::speed(&mut tx, scope_of(agency, r), days(r, len), tz).await?;
+            let s = report::speed(&mut tx, &scope_of(agency, r), days(r, len), tz).await?;
             Ok(s.current.clips + s.previous.clips)
         })
         .await?;
@@ -702,7 +704,7 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     ] {
         let t = time_runs(runs, |r| async move {
             let mut tx = db.read().await?;
-            let p = report::published(&mut tx, scope_of(agency, r), days(r, len), tz).await?;
+            let p = report::published(&mut tx, &scope_of(agency, r), days(r, len), tz).await?;
             drop(tx);
             let b = report::breakdown(&p, By::Category);
             let l = report::length(&p.current);
@@ -735,7 +737,7 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
         let raw =
             idb::channel_days_from_raw(&mut tx, agency_of(0), d.from, d.to, offset_ms).await?;
         let from_raw: f64 = raw.iter().filter_map(|c| c.gained[idb::VIEWS]).sum();
-        let w = report::wide(&mut tx, Scope::Agency(agency_of(0)), d).await?;
+        let w = report::wide(&mut tx, &[agency_of(0)], d).await?;
         let rolled = w.total.gained[idb::VIEWS].unwrap_or(0.0);
         if (rolled - from_raw).abs() < 0.5 {
             format!("views gained agree ({rolled:.0})")

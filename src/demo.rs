@@ -461,7 +461,7 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
             let Some(u) = users::by_username(&mut tx, &format!("{prefix}.phongvien")).await? else {
                 continue;
             };
-            if !idb::posts_published(&mut tx, Some(a.id), 0, i64::MAX)
+            if !idb::posts_published(&mut tx, &[a.id], 0, i64::MAX)
                 .await?
                 .is_empty()
             {

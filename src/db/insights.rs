@@ -231,24 +231,26 @@ pub async fn posts(tx: &mut Tx, ids: &[PublicationId]) -> DbResult<Vec<Post>> {
     Ok(out)
 }
 
-/// The posts of an agency (`None`: every agency) published in `[from, to)`.
+/// The posts of these agencies published in `[from, to)`.
 pub async fn posts_published(
     tx: &mut Tx,
-    agency: Option<OrgId>,
+    agencies: &[OrgId],
     from: i64,
     to: i64,
 ) -> DbResult<Vec<Post>> {
-    let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agency, from, to).await?;
+    let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agencies, from, to).await?;
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
-/// The rows of `select` whose `col` lies in `[from, to)`, of one agency or
-/// (`None`) of every agency.
+/// The rows of `select` whose `col` lies in `[from, to)` and whose agency is
+/// one of `agencies` (none: no rows). The set goes into the SQL itself, so a
+/// report never reads, let alone sums, another agency's figures; each
+/// agency's rows come through its `(agency_id, …)` index.
 async fn in_range<R>(
     tx: &mut Tx,
     select: &str,
     col: &str,
-    agency: Option<OrgId>,
+    agencies: &[OrgId],
     from: i64,
     to: i64,
 ) -> DbResult<Vec<R>>
@@ -258,22 +260,29 @@ where
         + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
-    let (cond, first) = match agency {
-        Some(_) => ("agency_id = $1 AND ", 2),
-        None => ("", 1),
-    };
+    if agencies.is_empty() {
+        // `IN ()` is not SQL on PostgreSQL; no agency has no rows.
+        return Ok(Vec::new());
+    }
     let sql = format!(
-        "{select} WHERE {cond}{col} >= ${first} AND {col} < ${}",
-        first + 1
+        "{select} WHERE agency_id IN {} AND {col} >= $1 AND {col} < $2",
+        numbered(3, agencies.len())
     );
     Ok(on_tx!(tx, c => {
-        let q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.clone()));
-        let q = match agency {
-            Some(a) => q.bind(a),
-            None => q,
-        };
-        q.bind(from).bind(to).fetch_all(c).await
+        let mut q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.clone())).bind(from).bind(to);
+        for a in agencies {
+            q = q.bind(*a);
+        }
+        q.fetch_all(c).await
     })?)
+}
+
+/// `($first, …)`: a list of `n` numbered placeholders, the same text for
+/// both engines (an agency set is tens or hundreds of ids, far from the
+/// binding cost that makes [`values`] use `?` on SQLite).
+fn numbered(first: usize, n: usize) -> String {
+    let list: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
 }
 
 /// Every post of a clip.
@@ -563,18 +572,19 @@ pub async fn due_posts(
 }
 
 /// Records how a channel's last metrics fetch went: `Ok` clears the failure
-/// count; an error counts one more and sets when to try again.
+/// count; an error counts one more and sets when to try again. When figures
+/// were last taken is not recorded here: the rollups know it (see
+/// [`channel_health`]), whoever wrote the figures.
 pub async fn set_channel_health(
     tx: &mut Tx,
     channel: ChannelId,
     outcome: Result<(), (&str, i64)>,
-    now: i64,
 ) -> DbResult<()> {
     match outcome {
         Ok(()) => on_tx!(tx, c => sqlx::query(
-            "UPDATE channels SET metrics_ok_at = $1, metrics_failures = 0, metrics_error = NULL,
-                    metrics_retry_at = NULL WHERE id = $2")
-            .bind(now).bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
+            "UPDATE channels SET metrics_failures = 0, metrics_error = NULL,
+                    metrics_retry_at = NULL WHERE id = $1")
+            .bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
         Err((why, retry_at)) => on_tx!(tx, c => sqlx::query(
             "UPDATE channels SET metrics_failures = metrics_failures + 1, metrics_error = $1,
                     metrics_retry_at = $2 WHERE id = $3")
@@ -583,14 +593,20 @@ pub async fn set_channel_health(
     Ok(())
 }
 
-/// A channel's metrics health: (last success, failures in a row, last
-/// error, next try).
+/// A channel's metrics health: (when its latest figures were taken, failures
+/// in a row, last error, next try).
 pub type Health = (Option<i64>, i64, Option<String>, Option<i64>);
 
+/// The latest figures' time is read from the posts' rollups, the same rows
+/// the insights pages show, so the channel's line cannot disagree with them
+/// (figures written by the demo's history or by a benchmark count as well as
+/// the collector's).
 pub async fn channel_health(tx: &mut Tx, channel: ChannelId) -> DbResult<Option<Health>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT metrics_ok_at, metrics_failures, metrics_error, metrics_retry_at FROM channels
-          WHERE id = $1")
+        "SELECT (SELECT MAX(m.taken_at) FROM post_metrics m
+                  WHERE m.agency_id = ch.agency_id AND m.channel_id = ch.id),
+                ch.metrics_failures, ch.metrics_error, ch.metrics_retry_at
+           FROM channels ch WHERE ch.id = $1")
         .bind(channel).fetch_optional(c).await)?)
 }
 
@@ -654,16 +670,16 @@ struct RawChannelDay {
     followers_gained: Option<i64>,
 }
 
-/// Channel days in `[from, to)` of an agency (`None`: every agency).
+/// Channel days in `[from, to)` of these agencies.
 pub async fn channel_days(
     tx: &mut Tx,
-    agency: Option<OrgId>,
+    agencies: &[OrgId],
     from: i64,
     to: i64,
 ) -> DbResult<Vec<ChannelDay>> {
     const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
         reactions, comments, shares, followers_gained FROM channel_daily ";
-    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agency, from, to).await?;
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
     let f = |v: Option<i64>| v.map(|x| x as f64);
     Ok(rows
         .into_iter()
@@ -802,16 +818,16 @@ pub async fn add_clip_timing(tx: &mut Tx, t: &ClipTiming) -> DbResult<()> {
     Ok(())
 }
 
-/// Clips of an agency (`None`: all) first published in `[from, to)`.
+/// Clips of these agencies first published in `[from, to)`.
 pub async fn clip_timings(
     tx: &mut Tx,
-    agency: Option<OrgId>,
+    agencies: &[OrgId],
     from: i64,
     to: i64,
 ) -> DbResult<Vec<ClipTiming>> {
     const SEL: &str = "SELECT clip_id, agency_id, author_id, category, duration_s, uploaded_at,
         submitted_at, approved_at, published_at FROM clip_timings ";
-    in_range(tx, SEL, "published_at", agency, from, to).await
+    in_range(tx, SEL, "published_at", agencies, from, to).await
 }
 
 /// When a clip was first submitted and last approved (audit trail), for

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "channel_endpoint",
         sql: include_str!("../../migrations/0007_channel_endpoint.sql"),
     },
+    Migration {
+        version: 8,
+        name: "channel_metrics_time",
+        sql: include_str!("../../migrations/0008_channel_metrics_time.sql"),
+    },
 ];
 
 /// A migration's script for an engine.

@@ -214,7 +214,7 @@ pub async fn fetch_channel(st: &AppState, id: ChannelId) -> Result<usize> {
                 .map(|(p, _, at)| (*p, next_fetch(*at, taken_at)))
                 .collect();
             idb::set_next(&mut tx, &next).await?;
-            idb::set_channel_health(&mut tx, id, Ok(()), taken_at).await?;
+            idb::set_channel_health(&mut tx, id, Ok(())).await?;
             n
         }
         Err(e) => {
@@ -228,7 +228,6 @@ pub async fn fetch_channel(st: &AppState, id: ChannelId) -> Result<usize> {
                 &mut tx,
                 id,
                 Err((&e.to_string(), now + backoff_ms(failures))),
-                now,
             )
             .await?;
             0

@@ -6,8 +6,12 @@
 //! reports look at the posts *published* in the period and their figures to
 //! date (their latest snapshot), which is how editors judge a month's work.
 //! A figure no post gave stays `None` ("không có"), never 0.
+//!
+//! Whose figures a report covers is a set of agencies decided once by the
+//! caller (one agency; the agencies an overseer oversees) and passed into
+//! every query: nothing outside the set is read, so no total can include it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -16,22 +20,6 @@ use crate::db::Tx;
 use crate::db::insights::{self as idb, ChannelDay, ClipTiming, Counters, Post};
 use crate::domain::{ChannelId, ClipId, OrgId, UserId};
 use crate::error::Result;
-
-/// Whose figures: one agency's, or every agency's (the overseer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Agency(OrgId),
-    Province,
-}
-
-impl Scope {
-    fn agency(self) -> Option<OrgId> {
-        match self {
-            Scope::Agency(a) => Some(a),
-            Scope::Province => None,
-        }
-    }
-}
 
 /// Local days `[from, to)` (days since 1970-01-01 in the viewer's zone).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -141,14 +129,13 @@ pub struct Wide {
     pub days: Days,
     /// Channel → one entry per day of the period (absent days: 0 posts, no gains).
     pub per_channel: BTreeMap<ChannelId, Vec<Totals>>,
-    pub agency_of: HashMap<ChannelId, OrgId>,
     pub total: Totals,
     pub previous: Totals,
 }
 
-pub async fn wide(tx: &mut Tx, scope: Scope, days: Days) -> Result<Wide> {
+pub async fn wide(tx: &mut Tx, agencies: &[OrgId], days: Days) -> Result<Wide> {
     let prev = days.previous();
-    let rows = idb::channel_days(tx, scope.agency(), prev.from, days.to).await?;
+    let rows = idb::channel_days(tx, agencies, prev.from, days.to).await?;
     Ok(wide_of(&rows, days))
 }
 
@@ -166,7 +153,6 @@ fn wide_of(rows: &[ChannelDay], days: Days) -> Wide {
         };
         t.posts += r.posts;
         add(&mut t.gained, &r.gained);
-        w.agency_of.insert(r.channel_id, r.agency_id);
         if r.day >= days.from && r.day < days.to {
             let series = w
                 .per_channel
@@ -229,10 +215,10 @@ pub struct Speed {
     pub slowest: Vec<(ClipTiming, Step)>,
 }
 
-pub async fn speed(tx: &mut Tx, scope: Scope, days: Days, tz: &TimeZone) -> Result<Speed> {
+pub async fn speed(tx: &mut Tx, agencies: &[OrgId], days: Days, tz: &TimeZone) -> Result<Speed> {
     let (from, to) = days.instants(tz);
     let (pfrom, _) = days.previous().instants(tz);
-    let rows = idb::clip_timings(tx, scope.agency(), pfrom, to).await?;
+    let rows = idb::clip_timings(tx, agencies, pfrom, to).await?;
     let (cur, prev): (Vec<_>, Vec<_>) = rows.into_iter().partition(|t| t.published_at >= from);
     let mut slowest: Vec<(ClipTiming, Step)> = cur
         .iter()
@@ -281,10 +267,15 @@ pub struct Published {
     pub previous: Vec<Post>,
 }
 
-pub async fn published(tx: &mut Tx, scope: Scope, days: Days, tz: &TimeZone) -> Result<Published> {
+pub async fn published(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    days: Days,
+    tz: &TimeZone,
+) -> Result<Published> {
     let (from, to) = days.instants(tz);
     let (pfrom, _) = days.previous().instants(tz);
-    let all = idb::posts_published(tx, scope.agency(), pfrom, to).await?;
+    let all = idb::posts_published(tx, agencies, pfrom, to).await?;
     let (current, previous) = all.into_iter().partition(|p| p.published_at >= from);
     Ok(Published { current, previous })
 }

@@ -80,6 +80,25 @@ pub async fn visible_agencies(st: &AppState, p: &Principal) -> Result<Vec<Org>> 
     visible_agencies_in(&mut tx, p).await
 }
 
+/// The agencies the principal oversees: those of the bodies where they are an
+/// overseer; every agency for a system administrator. An agency they only
+/// work in is not one of them: the province-wide figures are their bodies'.
+pub async fn overseen_agencies(st: &AppState, p: &Principal) -> Result<Vec<Org>> {
+    let mut tx = st.db.read().await?;
+    if p.is_system_admin {
+        return Ok(orgs::all_agencies(&mut tx).await?);
+    }
+    let mut out: Vec<Org> = Vec::new();
+    for (org, role) in &p.memberships {
+        if *role == Role::Overseer {
+            out.extend(orgs::agencies_of_body(&mut tx, *org).await?);
+        }
+    }
+    out.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    out.dedup_by_key(|o| o.id);
+    Ok(out)
+}
+
 /// [`visible_agencies`] inside the caller's transaction.
 pub async fn visible_agencies_in(tx: &mut crate::db::Tx, p: &Principal) -> Result<Vec<Org>> {
     if p.is_system_admin {

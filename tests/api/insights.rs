@@ -149,7 +149,7 @@ async fn rollups_match_a_brute_force_recomputation_on_random_data() {
     }
     // A channel's gains up to day D sum to its posts' values known at D.
     let mut tx = app.st.db.read().await.unwrap();
-    let days = idb::channel_days(&mut tx, Some(ag), 0, i64::MAX)
+    let days = idb::channel_days(&mut tx, &[ag], 0, i64::MAX)
         .await
         .unwrap();
     let last_day = want_post_days.keys().map(|k| k.1).max().unwrap();

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod crash_publish;
 mod hardening_config;
+mod hardening_insights;
 mod hardening_media;
 mod hardening_permissions;
 mod hardening_review;

@@ -39,7 +39,7 @@ pub struct InsightsReport {
 
 async fn build(st: &AppState, tr: &Tr, c: Ctx, q: &PeriodQuery) -> Result<InsightsReport> {
     let days = period(q, today(st, &c.tz))?;
-    let secs = sections(st, tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let secs = sections(st, tr, &c, days).await?;
     let value = |c: &Cell| match c {
         Cell::Text(s) => serde_json::json!(s),
         Cell::Num(v) => serde_json::json!(v),

@@ -5,13 +5,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use super::{Layout, render};
+use super::{Layout, render, render_status};
 use crate::db::insights as idb;
 use crate::db::orgs::Org;
 use crate::domain::{ClipId, OrgId, Role, UserId};
@@ -19,14 +19,14 @@ use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::insights::chart::{self, Series, fmt_num};
 use crate::insights::export::{self, Cell, Table};
-use crate::insights::report::{self, By, Days, Scope, Step};
+use crate::insights::report::{self, By, Days, Step};
 use crate::platforms::Platform;
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
 
 /// The period asked for: `from`/`to` dates (inclusive), or a `month`
 /// (`2026-10`) or `quarter` (`2026-Q4`) for the printable report.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeriodQuery {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -36,45 +36,59 @@ pub struct PeriodQuery {
     pub table: Option<String>,
 }
 
-/// Resolves the period: the dates given, else the last 30 days to today.
+/// Resolves the period: the dates given, else the last 30 days to today. A
+/// refusal names the parameter at fault (`from`, `to`, `month` or
+/// `quarter`; `from` when each date reads but together they make no period).
 pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
-    let bad = || Error::Invalid(crate::domain::Invalid::new("from", "insights-bad-period"));
-    let parse = |s: &str| s.trim().parse::<Date>().map_err(|_| bad());
+    let bad = |field: &'static str, message_id: &'static str| {
+        Error::Invalid(crate::domain::Invalid::new(field, message_id))
+    };
+    let date = |s: &str, field| {
+        s.trim()
+            .parse::<Date>()
+            .map_err(|_| bad(field, "insights-bad-date"))
+    };
     if let Some(m) = q.month.as_deref().filter(|s| !s.is_empty()) {
-        let d = parse(&format!("{m}-01"))?;
+        let bad_month = || bad("month", "insights-bad-month");
+        let d = format!("{}-01", m.trim())
+            .parse::<Date>()
+            .map_err(|_| bad_month())?;
         let next = d
             .checked_add(jiff::Span::new().months(1))
-            .map_err(|_| bad())?;
+            .map_err(|_| bad_month())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
         });
     }
     if let Some(qr) = q.quarter.as_deref().filter(|s| !s.is_empty()) {
-        let (y, n) = qr.split_once("-Q").ok_or_else(bad)?;
-        let n: i8 = n.parse().map_err(|_| bad())?;
+        let bad_quarter = || bad("quarter", "insights-bad-quarter");
+        let (y, n) = qr.trim().split_once("-Q").ok_or_else(bad_quarter)?;
+        let n: i8 = n.parse().map_err(|_| bad_quarter())?;
         if !(1..=4).contains(&n) {
-            return Err(bad());
+            return Err(bad_quarter());
         }
-        let d = parse(&format!("{y}-{:02}-01", (n - 1) * 3 + 1))?;
+        let d = format!("{y}-{:02}-01", (n - 1) * 3 + 1)
+            .parse::<Date>()
+            .map_err(|_| bad_quarter())?;
         let next = d
             .checked_add(jiff::Span::new().months(3))
-            .map_err(|_| bad())?;
+            .map_err(|_| bad_quarter())?;
         return Ok(Days {
             from: report::day_of(d),
             to: report::day_of(next),
         });
     }
     let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => report::day_of(parse(s)?) + 1,
+        Some(s) => report::day_of(date(s, "to")?) + 1,
         None => report::day_of(today) + 1,
     };
     let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => report::day_of(parse(s)?),
+        Some(s) => report::day_of(date(s, "from")?),
         None => to - 30,
     };
     if from >= to || to - from > 2 * 366 {
-        return Err(bad());
+        return Err(bad("from", "insights-bad-period"));
     }
     Ok(Days { from, to })
 }
@@ -217,33 +231,17 @@ impl Names {
 }
 
 /// Everything a dashboard shows, for one agency or for the agencies an
-/// overseer sees.
-pub async fn sections(
-    st: &AppState,
-    tr: &Tr,
-    scope: Scope,
-    agencies: &[Org],
-    days: Days,
-    tz: &TimeZone,
-    with_authors: bool,
-) -> Result<Vec<Section>> {
-    let visible: Vec<OrgId> = agencies.iter().map(|a| a.id).collect();
-    let names = Names::load(st, agencies).await?;
+/// overseer oversees: `cx.agencies` is the whole set, and every report reads
+/// only those agencies' rows.
+pub(crate) async fn sections(st: &AppState, tr: &Tr, cx: &Ctx, days: Days) -> Result<Vec<Section>> {
+    let ids: Vec<OrgId> = cx.agencies.iter().map(|a| a.id).collect();
+    let tz = &cx.tz;
+    let names = Names::load(st, &cx.agencies).await?;
     let mut tx = st.db.read().await?;
-    let mut wide = report::wide(&mut tx, scope, days).await?;
-    let mut speed = report::speed(&mut tx, scope, days, tz).await?;
-    let mut pubd = report::published(&mut tx, scope, days, tz).await?;
+    let wide = report::wide(&mut tx, &ids, days).await?;
+    let speed = report::speed(&mut tx, &ids, days, tz).await?;
+    let pubd = report::published(&mut tx, &ids, days, tz).await?;
     drop(tx);
-    if scope == Scope::Province {
-        // The overseer sees the agencies of their bodies only.
-        wide.per_channel
-            .retain(|ch, _| wide.agency_of.get(ch).is_some_and(|a| visible.contains(a)));
-        pubd.current.retain(|p| visible.contains(&p.agency_id));
-        pubd.previous.retain(|p| visible.contains(&p.agency_id));
-        speed
-            .slowest
-            .retain(|(t, _)| visible.contains(&t.agency_id));
-    }
     let mut out = Vec::new();
 
     // Summary: the period against the one before.
@@ -264,7 +262,7 @@ pub async fn sections(
         }
         let (c, p) = (wide.total.gained[i], wide.previous.gained[i]);
         let (c, p) = if i == idb::WATCH {
-            (c.map(|x| x / 3600.0), p.map(|x| x / 3600.0))
+            (hours(c), hours(p))
         } else {
             (c, p)
         };
@@ -456,10 +454,10 @@ pub async fn sections(
 
     // Breakdowns of the posts published in the period.
     let mut bys = vec![("channels", By::Channel), ("topics", By::Category)];
-    match scope {
-        Scope::Province => bys.push(("agencies", By::Agency)),
-        Scope::Agency(_) if with_authors => bys.push(("authors", By::Author)),
-        Scope::Agency(_) => {}
+    match cx.view {
+        View::Province => bys.push(("agencies", By::Agency)),
+        View::Agency(_) if cx.with_authors => bys.push(("authors", By::Author)),
+        View::Agency(_) => {}
     }
     for (id, by) in bys {
         let groups = report::breakdown(&pubd, by);
@@ -683,6 +681,12 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// Watch time in hours, as its label says: platforms give (and the rollups
+/// keep) seconds.
+fn hours(seconds: Option<f64>) -> Option<f64> {
+    seconds.map(|s| s / 3600.0)
+}
+
 /// Clips' titles, and the version to show a poster of (when it has one).
 async fn titles(
     st: &AppState,
@@ -719,6 +723,8 @@ struct DashboardPage {
     from: String,
     to: String,
     query: String,
+    /// A period refused: the parameter at fault and why, shown on the form.
+    error: Option<(&'static str, String)>,
     sandbox: bool,
     sections: Vec<Section>,
 }
@@ -737,9 +743,19 @@ struct ReportPage {
     sections: Vec<Section>,
 }
 
+/// Which dashboard: one agency's, or the overseer's over the agencies they
+/// oversee. Whose figures are read is [`Ctx::agencies`], never this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Agency(OrgId),
+    Province,
+}
+
 /// What a request for insights is about.
 pub(crate) struct Ctx {
-    pub scope: Scope,
+    pub view: View,
+    /// Every agency whose figures are shown, decided once per request and
+    /// passed into every query.
     pub agencies: Vec<Org>,
     pub tz: TimeZone,
     tz_name: String,
@@ -754,7 +770,7 @@ pub(crate) fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
             .iter()
             .any(|(o, r)| *o == a.agency.id && *r != Role::Overseer);
     Ctx {
-        scope: Scope::Agency(a.agency.id),
+        view: View::Agency(a.agency.id),
         agencies: vec![a.agency.clone()],
         tz: zone(&a.agency.time_zone),
         tz_name: a.agency.time_zone.clone(),
@@ -769,9 +785,9 @@ pub(crate) async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Res
     if !(overseer || u.p.is_system_admin) {
         return Err(Error::Forbidden);
     }
-    let agencies = crate::service::orgs::visible_agencies(st, &u.p).await?;
+    let agencies = crate::service::orgs::overseen_agencies(st, &u.p).await?;
     Ok(Ctx {
-        scope: Scope::Province,
+        view: View::Province,
         agencies,
         tz: zone(&st.config.time_zone),
         tz_name: st.config.time_zone.clone(),
@@ -786,15 +802,15 @@ fn sandbox(st: &AppState) -> bool {
     st.config.platforms.sandbox_url.is_some()
 }
 
-async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<Response> {
-    let days = period(q, today(st, &c.tz))?;
-    let sections = sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+async fn dashboard(st: &AppState, l: Layout, c: Ctx, days: Days) -> Result<Response> {
+    let sections = sections(st, &l.tr, &c, days).await?;
     let from = report::date_of(days.from).to_string();
     let to = report::date_of(days.to - 1).to_string();
     render(&DashboardPage {
         query: format!("from={from}&to={to}"),
         from,
         to,
+        error: None,
         base: c.base,
         heading: c.heading,
         sandbox: sandbox(st),
@@ -803,20 +819,45 @@ async fn dashboard(st: &AppState, l: Layout, c: Ctx, q: &PeriodQuery) -> Result<
     })
 }
 
+/// A period that cannot be read: the dashboard again, in its frame, with the
+/// reason beside the period form and the dates as they were typed (400).
+fn period_refused(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q: &PeriodQuery,
+    why: &crate::domain::Invalid,
+) -> Result<Response> {
+    render_status(
+        StatusCode::BAD_REQUEST,
+        &DashboardPage {
+            query: String::new(),
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
+            error: Some((why.field, l.tr.t(why.message_id))),
+            base: c.base,
+            heading: c.heading,
+            sandbox: sandbox(st),
+            sections: Vec::new(),
+            l,
+        },
+    )
+}
+
 async fn export_of(
     st: &AppState,
     tr: &Tr,
     c: Ctx,
     q: &PeriodQuery,
+    days: Days,
     xlsx: bool,
 ) -> Result<Response> {
-    let days = period(q, today(st, &c.tz))?;
-    let sections = sections(st, tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    let sections = sections(st, tr, &c, days).await?;
     let stem = format!(
         "lantoa-{}-{}-{}",
-        match c.scope {
-            Scope::Agency(a) => format!("agency{}", a.0),
-            Scope::Province => "province".into(),
+        match c.view {
+            View::Agency(a) => format!("agency{}", a.0),
+            View::Province => "province".into(),
         },
         report::date_of(days.from),
         report::date_of(days.to - 1)
@@ -853,20 +894,12 @@ async fn export_of(
         .into_response())
 }
 
-/// The printable report; as a PDF file (`print_for`: who prints it) or a page.
-async fn printable(
-    st: &AppState,
-    l: Layout,
-    c: Ctx,
-    q: &PeriodQuery,
-    print_for: Option<UserId>,
-) -> Result<Response> {
-    let pdf = print_for.is_some();
+/// What a printable report covers: a month or a quarter, the previous month
+/// by default.
+fn report_query(q: &PeriodQuery, today: Date) -> PeriodQuery {
     let mut q2 = PeriodQuery::default();
-    let t = today(st, &c.tz);
-    // The report is of a month or a quarter; the previous month by default.
     if q.month.is_none() && q.quarter.is_none() {
-        let first = t.first_of_month();
+        let first = today.first_of_month();
         let prev = first
             .checked_sub(jiff::Span::new().months(1))
             .unwrap_or(first);
@@ -875,9 +908,21 @@ async fn printable(
         q2.month = q.month.clone();
         q2.quarter = q.quarter.clone();
     }
-    let days = period(&q2, t)?;
-    let mut sections =
-        sections(st, &l.tr, c.scope, &c.agencies, days, &c.tz, c.with_authors).await?;
+    q2
+}
+
+/// The printable report of `q2` (a [`report_query`]) covering `days`; as a
+/// PDF file (`print_for`: who prints it) or a page.
+async fn printable(
+    st: &AppState,
+    l: Layout,
+    c: Ctx,
+    q2: &PeriodQuery,
+    days: Days,
+    print_for: Option<UserId>,
+) -> Result<Response> {
+    let pdf = print_for.is_some();
+    let mut sections = sections(st, &l.tr, &c, days).await?;
     let (period, stem) = match (&q2.month, &q2.quarter) {
         (_, Some(qr)) if !qr.is_empty() => (l.tr.t1("insights-quarter", "q", qr), qr.clone()),
         (Some(m), _) => (
@@ -958,12 +1003,24 @@ async fn respond(
     out: Out,
     user: UserId,
 ) -> Result<Response> {
+    let t = today(st, &c.tz);
+    let asked = match out {
+        Out::Report | Out::Pdf => report_query(q, t),
+        Out::Dashboard | Out::Csv | Out::Xlsx => q.clone(),
+    };
+    let days = match period(&asked, t) {
+        Ok(d) => d,
+        // Said on the dashboard's form, whichever address was asked: the
+        // form is where a period is chosen again.
+        Err(Error::Invalid(why)) => return period_refused(st, l, c, q, &why),
+        Err(e) => return Err(e),
+    };
     match out {
-        Out::Dashboard => dashboard(st, l, c, q).await,
-        Out::Csv => export_of(st, &l.tr, c, q, false).await,
-        Out::Xlsx => export_of(st, &l.tr, c, q, true).await,
-        Out::Report => printable(st, l, c, q, None).await,
-        Out::Pdf => printable(st, l, c, q, Some(user)).await,
+        Out::Dashboard => dashboard(st, l, c, days).await,
+        Out::Csv => export_of(st, &l.tr, c, q, days, false).await,
+        Out::Xlsx => export_of(st, &l.tr, c, q, days, true).await,
+        Out::Report => printable(st, l, c, &asked, days, None).await,
+        Out::Pdf => printable(st, l, c, &asked, days, Some(user)).await,
     }
 }
 
@@ -1132,10 +1189,10 @@ pub async fn clip(
                 tr,
             ))];
             for (i, v) in c.post.latest.iter().enumerate() {
-                r.push(if i == idb::WATCH || i == idb::AVG_VIEW {
-                    cell(v.map(round1))
-                } else {
-                    int(*v)
+                r.push(match i {
+                    idb::WATCH => cell(hours(*v)),
+                    idb::AVG_VIEW => cell(v.map(round1)),
+                    _ => int(*v),
                 });
             }
             r.push(pct(report::completion(&c.post)));

@@ -69,7 +69,7 @@ for user in baotinh.lanhdao admin; do
   "$VENV/bin/st" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
-    --max-time "$MAX_TIME" --workers 2 --seed 11 \
+    --max-time "$MAX_TIME" --workers 1 --seed 11 \
     --suppress-health-check all --warnings off \
     --continue-on-failure || status=1
 done

@@ -57,6 +57,12 @@ for entry in "${WANTED[@]}"; do
   fi
 done
 
+# The API conformance run makes a Python virtual environment.
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  log "python3 venv: missing (package python3-venv)"
+  MISSING+=("python3-venv")
+fi
+
 if [ "${#MISSING[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   log "apt-get update"

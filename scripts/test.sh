@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Lantoa, as CI does:
 #   format and lint checks, the Rust suite on SQLite and again on PostgreSQL,
-#   and the real-browser test on both engines.
+#   the API checked against its OpenAPI document (schemathesis), and the
+#   real-browser test on both engines.
 # Installs what is missing first (ffmpeg, chromium, playwright-core) and starts
 # PostgreSQL when it is down.
 #
@@ -41,6 +42,9 @@ LANTOA_TEST_DB=postgres run_suite
 
 log "ingest and publishing tests with S3 storage (in-process S3 server)"
 LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group
+
+log "API against its OpenAPI document (schemathesis: no 5xx, no undocumented status, no body outside its schema)"
+bash scripts/api-conformance.sh --max-time 90
 
 log "browser test on SQLite"
 node --test tests/browser/

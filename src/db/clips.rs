@@ -11,7 +11,9 @@ pub struct Clip {
     pub author_id: UserId,
     pub title: String,
     pub caption: String,
+    #[schema(value_type = crate::domain::Category)]
     pub category: String,
+    #[schema(value_type = crate::domain::ClipState)]
     pub state: String,
     pub current_version_id: Option<VersionId>,
     pub created_at: i64,

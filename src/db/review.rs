@@ -250,6 +250,7 @@ pub struct Approval {
     pub signer_id: UserId,
     pub signer_name: String,
     /// The role signed in: editor, deputy or head.
+    #[schema(value_type = crate::domain::Role)]
     pub role: String,
     /// Set when a deputy signed K/T for the head.
     pub on_behalf_of: Option<UserId>,

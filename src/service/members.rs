@@ -13,13 +13,18 @@ use serde_json::json;
 /// Input for a new member, as it comes from a form, the API or the CLI.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewMember {
+    /// 3–40 of a–z, 0–9, `.`, `_`, `-` (stored in lower case).
+    #[schema(min_length = 3, max_length = 40, pattern = "^[A-Za-z0-9._-]{3,40}$")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     /// Role codes: reporter, editor, head, deputy, analyst, agency_admin.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::domain::Role>)]
     pub roles: Vec<String>,
     /// A temporary password; one is generated when absent. The user must change it.
     #[serde(default)]
+    #[schema(min_length = 10, max_length = 200)]
     pub password: Option<String>,
 }
 

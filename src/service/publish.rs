@@ -1020,7 +1020,7 @@ pub async fn take_down(
     reason: &str,
 ) -> Result<i64> {
     let reason = reason.trim();
-    if reason.chars().count() < 5 {
+    if !(5..=2000).contains(&reason.chars().count()) {
         return Err(Invalid::new("reason", "takedown-needs-reason").into());
     }
     let now = st.now();

@@ -55,7 +55,7 @@ fn role_ids(roles: &[Role]) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Settings {
     /// House tone-mark style: old ("hòa") or new ("hoà").
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(old|new)$")]
     pub tone_style: ToneStyle,
     /// Hours an approval stays usable.
     pub approval_ttl_hours: i64,
@@ -458,6 +458,7 @@ pub struct DelegationRequest {
     pub starts_at: i64,
     pub ends_at: i64,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -790,9 +791,13 @@ pub(crate) async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip>
 /// digest the person saw (for approval).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActInput {
+    /// Required for `request_changes`.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
+    /// The approval digest the approver saw (`approve`): 64 hex characters.
     #[serde(default)]
+    #[schema(min_length = 64, max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub digest: Option<String>,
 }
 
@@ -1323,8 +1328,10 @@ pub async fn expire_approvals(st: &AppState) -> Result<usize> {
 pub struct Edit {
     /// The revision the editor started from.
     pub revision: i64,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub caption: String,
     pub category: String,
     /// Caption variants by platform code; empty ones are dropped.
@@ -1771,6 +1778,7 @@ pub async fn unlock(st: &AppState, p: &Principal, agency: &Org, id: ClipId) -> R
 /// A new comment: optional timecode (frames of the version), optional reply-to.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewComment {
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
     /// The version commented on; the current one when absent.
     #[serde(default)]
@@ -1780,9 +1788,11 @@ pub struct NewComment {
     /// Start time: seconds ("5.2"), "m:ss", "m:ss.cc", "mm:ss:ff" or "hh:mm:ss:ff"
     /// (ff = frame number within the second).
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub at: Option<String>,
     /// End of a range, same forms.
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub until: Option<String>,
 }
 

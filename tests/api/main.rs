@@ -8,6 +8,7 @@ mod crash_publish;
 mod hardening_config;
 mod hardening_insights;
 mod hardening_media;
+mod hardening_openapi;
 mod hardening_permissions;
 mod hardening_review;
 mod hardening_security;

@@ -22,7 +22,9 @@ pub async fn list(State(st): State<AppState>, u: CurrentUser) -> Result<Json<Vec
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewAgency {
+    #[schema(min_length = 2, max_length = 40)]
     pub slug: String,
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     /// The overseeing body's id.
     pub parent_id: i64,

@@ -22,8 +22,19 @@ pub struct InsightsTable {
     pub id: String,
     pub title: String,
     pub headers: Vec<String>,
-    #[schema(value_type = Vec<Vec<Object>>)]
+    /// Each row's cells in the order of `headers`.
+    #[schema(value_type = Vec<Vec<Option<InsightsCell>>>)]
     pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+/// A table cell as documented: a text, a number, or `null` for a figure the
+/// platform does not give. (The rows themselves are built as JSON values.)
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum InsightsCell {
+    Text(String),
+    Number(f64),
 }
 
 /// A period's report, compared with the period of the same length before.

@@ -55,6 +55,7 @@ pub async fn get_me(u: CurrentUser) -> Json<Me> {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LocaleBody {
     /// `vi` or `en`.
+    #[schema(value_type = crate::domain::Locale)]
     pub locale: String,
 }
 
@@ -72,7 +73,9 @@ pub async fn put_locale(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordBody {
+    #[schema(max_length = 200)]
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 200)]
     pub new_password: String,
 }
 
@@ -106,6 +109,8 @@ pub async fn list_tokens(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
+    /// What the token is for, e.g. "nightly export".
+    #[schema(min_length = 1, max_length = 80)]
     pub name: String,
 }
 

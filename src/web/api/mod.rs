@@ -19,6 +19,36 @@ use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::OpenApi;
 
+/// A string schema whose values are the codes of one of Lantoa's enums,
+/// listed from the enum itself so the document cannot drift from it.
+macro_rules! codes_schema {
+    ($name:ident, $doc:literal, $codes:expr) => {
+        #[doc = $doc]
+        pub struct $name;
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($doc))
+                    .enum_values(Some($codes))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+codes_schema!(
+    PlatformCode,
+    "A platform Lantoa publishes to.",
+    crate::platforms::Platform::ALL.map(|p| p.as_str())
+);
+codes_schema!(
+    ToneStyleCode,
+    "A house tone-mark style: old (\"hòa\", the default) or new (\"hoà\").",
+    [crate::lint::ToneStyle::Old, crate::lint::ToneStyle::New].map(|s| s.code())
+);
+
 /// The error body every failing API call returns.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiError {
@@ -73,9 +103,16 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Answers every operation can give, documented once rather than on each
-/// handler: 401 without a valid token or session, and 413 for a body over the
-/// 1 MiB the JSON API reads.
+/// Answers that follow from how a route is reached, documented once from the
+/// route table rather than on each handler:
+/// - every route: 401 for a token that is not valid; every signed-in route
+///   also without a token or session, and 403 when the role does not allow
+///   it (or the password must be changed first);
+/// - query parameters: 400 when one is not valid;
+/// - a path with parameters: 404 when what it names does not exist (or is
+///   another agency's), 400 when a parameter is not of its type;
+/// - a body: 400 when it does not parse, 413 over the 1 MiB the API reads;
+/// - every route: 503 while the database does not answer.
 struct CommonAnswers;
 
 impl utoipa::Modify for CommonAnswers {
@@ -92,25 +129,59 @@ impl utoipa::Modify for CommonAnswers {
                 )
                 .build()
         };
-        for item in openapi.paths.paths.values_mut() {
+        let routes = super::route_table();
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-                &mut item.head,
-                &mut item.options,
+                ("GET", &mut item.get),
+                ("PUT", &mut item.put),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
+                ("HEAD", &mut item.head),
+                ("OPTIONS", &mut item.options),
             ];
-            for op in ops.into_iter().flatten() {
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let scope = routes
+                    .iter()
+                    .find(|r| r.method == method && r.path == path)
+                    .map_or(super::Scope::Public, |r| r.scope);
                 let r = &mut op.responses.responses;
-                r.entry("401".into())
-                    .or_insert_with(|| answer("Not signed in, or the token is not valid").into());
+                let mut add = |code: &str, why: &str| {
+                    r.entry(code.into()).or_insert_with(|| answer(why).into());
+                };
+                // A token that is not valid is refused on every route.
+                add("401", "Not signed in, or the token is not valid");
+                if scope != super::Scope::Public {
+                    add(
+                        "403",
+                        "Not allowed for the caller's roles here (code `forbidden`), \
+                         or the password must be changed first",
+                    );
+                }
+                let has_query = op.parameters.iter().flatten().any(|p| {
+                    matches!(
+                        p,
+                        utoipa::openapi::RefOr::T(p)
+                            if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    )
+                });
+                if has_query {
+                    add("400", "A query parameter is not valid; `field` names it");
+                }
+                if path.contains('{') {
+                    add(
+                        "404",
+                        "What the path names does not exist, or is not the caller's",
+                    );
+                    add("400", "A path parameter is not of its type");
+                }
                 // tus appends stream their bytes; every other body is read whole.
                 if op.request_body.is_some() {
-                    r.entry("413".into())
-                        .or_insert_with(|| answer("The body is longer than 1 MiB").into());
+                    add("400", "The body does not parse; `field` names the culprit");
+                    add("413", "The body is longer than 1 MiB");
                 }
+                add("503", "The database does not answer; try again shortly");
             }
         }
     }

@@ -18,6 +18,7 @@ use crate::web::extract::{Authz, JsonBody, act};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ConnectRequest {
     /// facebook, youtube, tiktok or zalo.
+    #[schema(value_type = super::PlatformCode)]
     pub platform: String,
 }
 
@@ -70,6 +71,7 @@ pub async fn disconnect(
 pub struct PublicationView {
     #[serde(flatten)]
     pub publication: Publication,
+    #[schema(value_type = super::PlatformCode)]
     pub platform: String,
     pub channel_name: String,
 }
@@ -129,6 +131,7 @@ pub async fn retry(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TakedownRequest {
     /// Why the clip comes down (required, kept in the audit trail and the incident).
+    #[schema(min_length = 5, max_length = 2000)]
     pub reason: String,
 }
 

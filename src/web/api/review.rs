@@ -193,7 +193,7 @@ pub struct StateView {
 }
 
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/actions/{action}", tag = "review",
-    params(("aid" = i64, Path), ("cid" = i64, Path), ("action" = String, Path, description = "submit, withdraw, request_changes, approve (with `digest`), schedule, unschedule, spike, unspike, start_correction")),
+    params(("aid" = i64, Path), ("cid" = i64, Path), ("action" = ClipAction, Path, description = "submit, withdraw, request_changes, approve (with `digest`), schedule, unschedule, spike, unspike, start_correction; the others are the system's and are refused")),
     request_body = ActInput,
     responses((status = 200, body = StateView), (status = 409, body = ApiError, description = "action_not_allowed or approval_refused, with the reason")))]
 pub async fn post_action(
@@ -214,7 +214,7 @@ pub struct Created {
 
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/comments", tag = "review",
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = NewComment,
-    responses((status = 201, body = Created), (status = 400, body = ApiError)))]
+    responses((status = 201, body = Created), (status = 400, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn post_comment(
     State(st): State<AppState>,
     a: Authz<act::WorkOnClip>,
@@ -232,7 +232,7 @@ pub struct Resolved {
 
 #[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/comments/{mid}/resolved", tag = "review",
     params(("aid" = i64, Path), ("cid" = i64, Path), ("mid" = i64, Path)), request_body = Resolved,
-    responses((status = 204), (status = 404, body = ApiError)))]
+    responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn put_resolved(
     State(st): State<AppState>,
     a: Authz<act::WorkOnClip>,
@@ -254,13 +254,15 @@ pub async fn put_resolved(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Tick {
+    /// One of the agency's checklist items, as written in its settings.
+    #[schema(min_length = 1, max_length = 300)]
     pub item: String,
     pub done: bool,
 }
 
 #[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/checklist", tag = "review",
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = Tick,
-    responses((status = 204), (status = 400, body = ApiError)))]
+    responses((status = 204), (status = 400, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn put_tick(
     State(st): State<AppState>,
     a: Authz<act::WorkOnClip>,
@@ -417,9 +419,12 @@ pub async fn mark_read(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LintRequest {
+    /// At most 100,000 bytes.
+    #[schema(max_length = 100000)]
     pub text: String,
     /// old (default) or new.
     #[serde(default)]
+    #[schema(value_type = Option<super::ToneStyleCode>)]
     pub style: Option<String>,
 }
 

@@ -129,6 +129,7 @@ pub async fn options(State(st): State<AppState>) -> Response {
     responses((status = 201, description = "Location of the upload; Upload-Offset, Upload-Expires"),
               (status = 400, body = super::ApiError), (status = 403, body = super::ApiError),
               (status = 412, description = "Tus-Resumable missing or unsupported"),
+              (status = 409, body = super::ApiError, description = "`clip_id` names a clip that takes no new version from the caller now, with the reason"),
               (status = 413, body = super::ApiError), (status = 429, body = super::ApiError),
               (status = 460, body = super::ApiError, description = "Checksum mismatch of the first bytes: nothing was created")))]
 pub async fn create(
@@ -197,7 +198,8 @@ fn tus_metadata(json: &str) -> String {
 #[utoipa::path(head, path = "/api/v1/uploads/{upload_id}", tag = "uploads",
     params(("upload_id" = String, Path), ("Tus-Resumable" = String, Header)),
     responses((status = 200, description = "Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires; Lantoa-Clip-Id and Lantoa-Version-Id once complete"),
-              (status = 404), (status = 410)))]
+              (status = 404), (status = 410),
+              (status = 412, description = "Tus-Resumable missing or unsupported")))]
 pub async fn head(
     State(st): State<AppState>,
     u: CurrentUser,
@@ -224,6 +226,7 @@ pub async fn head(
            ("Upload-Checksum" = Option<String>, Header)),
     responses((status = 204, description = "The new Upload-Offset"), (status = 409, body = super::ApiError),
               (status = 410, body = super::ApiError), (status = 415, body = super::ApiError),
+              (status = 412, description = "Tus-Resumable missing or unsupported"),
               (status = 460, body = super::ApiError, description = "Checksum mismatch: the chunk was discarded")))]
 pub async fn patch(
     State(st): State<AppState>,
@@ -264,7 +267,8 @@ pub async fn patch(
 /// Abandons an upload (tus termination).
 #[utoipa::path(delete, path = "/api/v1/uploads/{upload_id}", tag = "uploads",
     params(("upload_id" = String, Path), ("Tus-Resumable" = String, Header)),
-    responses((status = 204), (status = 404, body = super::ApiError), (status = 410, body = super::ApiError)))]
+    responses((status = 204), (status = 404, body = super::ApiError), (status = 410, body = super::ApiError),
+              (status = 412, description = "Tus-Resumable missing or unsupported")))]
 pub async fn delete(
     State(st): State<AppState>,
     u: CurrentUser,

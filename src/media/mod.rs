@@ -18,23 +18,15 @@ pub(crate) mod testutil;
 
 use serde::{Deserialize, Serialize};
 
+use crate::subprocess::SubprocessError;
+
 /// Why a media operation could not run to its end. Logs get the detail; users get
 /// the message behind [`MediaError::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
-    /// The process ran past its deadline and was killed.
-    #[error("{what} timed out after {secs} s and was killed")]
-    Timeout { what: String, secs: u64 },
-    /// The program could not be started (not installed, not executable…).
-    #[error("could not start: {0}")]
-    Spawn(String),
-    /// The process ran and exited unsuccessfully.
-    #[error("{what} failed (exit code {code:?}): {stderr_tail}")]
-    Failed {
-        what: String,
-        code: Option<i32>,
-        stderr_tail: String,
-    },
+    /// ffprobe or ffmpeg did not run to a good end (deadline, start, exit).
+    #[error(transparent)]
+    Process(#[from] SubprocessError),
     /// The process output was not what we expected.
     #[error("unexpected output: {0}")]
     Parse(String),
@@ -47,18 +39,22 @@ impl MediaError {
     /// The stable code (and `.ftl` message id) shown to users for this error.
     pub fn code(&self) -> &'static str {
         match self {
-            MediaError::Timeout { .. } => "media-error-timeout",
-            MediaError::Spawn(_) => "media-error-spawn",
-            MediaError::Failed { .. } => "media-error-failed",
-            MediaError::Parse(_) => "media-error-parse",
-            MediaError::Io(_) => "media-error-io",
+            MediaError::Process(SubprocessError::Timeout { .. }) => "media-error-timeout",
+            MediaError::Process(SubprocessError::Spawn(_)) => "media-error-spawn",
+            MediaError::Process(SubprocessError::Failed { .. }) => "media-error-failed",
+            MediaError::Process(SubprocessError::TooMuchOutput { .. }) | MediaError::Parse(_) => {
+                "media-error-parse"
+            }
+            MediaError::Process(SubprocessError::Io(_)) | MediaError::Io(_) => "media-error-io",
         }
     }
 
     /// The error as a user-facing problem; internal detail stays in the logs.
     pub fn problem(&self) -> Problem {
         match self {
-            MediaError::Timeout { secs, .. } => Problem::new(self.code()).with("secs", secs),
+            MediaError::Process(SubprocessError::Timeout { secs, .. }) => {
+                Problem::new(self.code()).with("secs", secs)
+            }
             _ => Problem::new(self.code()),
         }
     }
@@ -66,28 +62,11 @@ impl MediaError {
     /// Whether running the same work again may succeed (a timeout or a transient
     /// I/O error) rather than fail the same way (a broken file, a missing binary).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, MediaError::Timeout { .. } | MediaError::Io(_))
-    }
-}
-
-impl From<crate::subprocess::SubprocessError> for MediaError {
-    fn from(e: crate::subprocess::SubprocessError) -> Self {
-        use crate::subprocess::SubprocessError as S;
-        match e {
-            S::Timeout { what, secs } => MediaError::Timeout { what, secs },
-            S::Spawn(m) => MediaError::Spawn(m),
-            S::Failed {
-                what,
-                code,
-                stderr_tail,
-            } => MediaError::Failed {
-                what,
-                code,
-                stderr_tail,
-            },
-            e @ S::TooMuchOutput { .. } => MediaError::Parse(e.to_string()),
-            S::Io(m) => MediaError::Io(m),
-        }
+        matches!(
+            self,
+            MediaError::Process(SubprocessError::Timeout { .. } | SubprocessError::Io(_))
+                | MediaError::Io(_)
+        )
     }
 }
 
@@ -304,15 +283,15 @@ mod tests {
 
     #[test]
     fn errors_map_to_stable_codes() {
-        let e = MediaError::Timeout {
+        let e = MediaError::from(SubprocessError::Timeout {
             what: "ffprobe".into(),
             secs: 30,
-        };
+        });
         assert_eq!(
             e.problem(),
             Problem::new("media-error-timeout").with("secs", 30)
         );
         assert!(e.is_retryable());
-        assert!(!MediaError::Spawn("x".into()).is_retryable());
+        assert!(!MediaError::from(SubprocessError::Spawn("x".into())).is_retryable());
     }
 }

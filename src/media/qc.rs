@@ -900,7 +900,15 @@ mod tests {
         let p = probe(&avi, T).await.expect("probe");
         let (tx, _rx) = watch::channel(0.0);
         let res = analyze(&avi, &p, &plan(dir.path(), false), tx).await;
-        assert!(matches!(res, Err(MediaError::Failed { .. })), "{res:?}");
+        assert!(
+            matches!(
+                res,
+                Err(MediaError::Process(
+                    crate::subprocess::SubprocessError::Failed { .. }
+                ))
+            ),
+            "{res:?}"
+        );
     }
 
     #[tokio::test]
@@ -914,7 +922,15 @@ mod tests {
         };
         let (tx, _rx) = watch::channel(0.0);
         let res = analyze(&file, &p, &plan, tx).await;
-        assert!(matches!(res, Err(MediaError::Timeout { .. })), "{res:?}");
+        assert!(
+            matches!(
+                res,
+                Err(MediaError::Process(
+                    crate::subprocess::SubprocessError::Timeout { .. }
+                ))
+            ),
+            "{res:?}"
+        );
         assert!(
             !plan.out_dir.join("proxy.mp4").exists(),
             "partial outputs are removed"

@@ -26,9 +26,7 @@ pub async fn retry_check(
         .await?
         .ok_or(Error::NotFound)?;
     let c = review::load(&mut tx, agency, clip).await?;
-    let current = review::current_version(&mut tx, &c).await?;
-    let f = review::facts(&mut tx, p, &c, current.as_ref(), now).await?;
-    review::enforce(&f, ClipOp::ManageVersions, "")?;
+    review::enforce_now(&mut tx, p, &c, ClipOp::ManageVersions, "", now).await?;
     if v.status != "failed" {
         return Err(Error::Conflict("check-not-failed"));
     }
@@ -101,9 +99,7 @@ pub async fn delete_version(
         .await?
         .ok_or(Error::NotFound)?;
     let c = review::load(&mut tx, agency, clip).await?;
-    let current = review::current_version(&mut tx, &c).await?;
-    let f = review::facts(&mut tx, p, &c, current.as_ref(), now).await?;
-    review::enforce(&f, ClipOp::ManageVersions, "")?;
+    review::enforce_now(&mut tx, p, &c, ClipOp::ManageVersions, "", now).await?;
     if v.status != "invalid" && v.status != "failed" {
         return Err(Error::Conflict("version-not-deletable"));
     }

@@ -18,7 +18,7 @@ use super::{Actor, audit};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip};
 use crate::db::publishing::{self as pdb, Channel, NewPublication, Publication};
-use crate::domain::policy::{ClipFacts, ClipOp};
+use crate::domain::policy::ClipOp;
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{ClipId, Invalid, OrgId, PublicationId, Role, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
@@ -69,20 +69,6 @@ async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
             .into());
     }
     Ok(out)
-}
-
-/// Enforces `policy::on_clip` for `op` on the clip of a publication.
-async fn enforce_on(
-    tx: &mut Tx,
-    p: &Principal,
-    clip: &Clip,
-    op: ClipOp,
-    now: i64,
-) -> Result<ClipFacts> {
-    let current = review::current_version(tx, clip).await?;
-    let f = review::facts(tx, p, clip, current.as_ref(), now).await?;
-    review::enforce(&f, op, "")?;
-    Ok(f)
 }
 
 /// Creates the publications of a clip moving to `scheduled` (inside the
@@ -193,7 +179,7 @@ pub async fn publish_now(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = review::load(&mut tx, agency, id).await?;
-    let f = enforce_on(&mut tx, p, &clip, ClipOp::PublishNow, now).await?;
+    let f = review::enforce_now(&mut tx, p, &clip, ClipOp::PublishNow, "", now).await?;
     let tz = crate::db::orgs::get(&mut tx, agency)
         .await?
         .map(|o| o.time_zone)
@@ -253,7 +239,7 @@ pub async fn retry(
         .filter(|x| x.agency_id == agency)
         .ok_or(Error::NotFound)?;
     let clip = review::load(&mut tx, agency, pb.clip_id).await?;
-    enforce_on(&mut tx, p, &clip, ClipOp::Retry, now).await?;
+    review::enforce_now(&mut tx, p, &clip, ClipOp::Retry, "", now).await?;
     if pb.state != "failed" {
         return Err(Refusal::new("action_not_allowed", "publish-retry-not-failed").into());
     }
@@ -401,13 +387,10 @@ async fn refuse(
         now,
     )
     .await?;
-    let mut who = heads(&mut tx, pb.agency_id).await?;
-    who.push(clip.author_id);
-    review::notify_users(
+    tell_heads_and_author(
         &mut tx,
-        &who,
-        pb.agency_id,
-        clip.id,
+        clip,
+        None,
         "publish_refused",
         json!({"note": code}),
         now,
@@ -417,8 +400,20 @@ async fn refuse(
     Ok(())
 }
 
-async fn heads(tx: &mut Tx, agency: OrgId) -> Result<Vec<UserId>> {
-    review::members_with(tx, agency, &[Role::Head], &[]).await
+/// The agency's heads and the clip's author (except `but`), told of what
+/// happened to the clip's publication.
+async fn tell_heads_and_author(
+    tx: &mut Tx,
+    clip: &Clip,
+    but: Option<UserId>,
+    kind: &str,
+    args: serde_json::Value,
+    now: i64,
+) -> Result<()> {
+    let mut who = review::members_with(tx, clip.agency_id, &[Role::Head], &[]).await?;
+    who.push(clip.author_id);
+    who.retain(|u| Some(*u) != but);
+    review::notify_users(tx, &who, clip.agency_id, clip.id, kind, args, now).await
 }
 
 /// Whether a limit leaves room now; if not, when it will.
@@ -854,13 +849,10 @@ async fn give_up(
     pdb::set_error(&mut tx, pb.id, "failed", class, code, message, now).await?;
     audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.failed", "publication", pb.id,
         json!({"clip": clip.id, "after": {"state": "failed", "class": class, "code": code, "message": message}}), now).await?;
-    let mut who = heads(&mut tx, pb.agency_id).await?;
-    who.push(clip.author_id);
-    review::notify_users(
+    tell_heads_and_author(
         &mut tx,
-        &who,
-        pb.agency_id,
-        clip.id,
+        clip,
+        None,
         "publish_failed",
         json!({"from": ch.name, "note": message}),
         now,
@@ -1026,7 +1018,15 @@ pub async fn take_down(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = review::load(&mut tx, agency, id).await?;
-    enforce_on(&mut tx, p, &clip, ClipOp::Act(ClipAction::TakeDown), now).await?;
+    review::enforce_now(
+        &mut tx,
+        p,
+        &clip,
+        ClipOp::Act(ClipAction::TakeDown),
+        "",
+        now,
+    )
+    .await?;
     review::transition(
         &mut tx,
         actor,
@@ -1085,14 +1085,10 @@ pub async fn take_down(
         now,
     )
     .await?;
-    let mut who = heads(&mut tx, agency).await?;
-    who.push(clip.author_id);
-    who.retain(|u| *u != p.user_id);
-    review::notify_users(
+    tell_heads_and_author(
         &mut tx,
-        &who,
-        agency,
-        id,
+        &clip,
+        Some(p.user_id),
         "taken_down",
         json!({"note": reason, "by": p.display_name}),
         now,
@@ -1117,7 +1113,7 @@ pub async fn tick_removed(
         .filter(|x| x.agency_id == agency)
         .ok_or(Error::NotFound)?;
     let clip = review::load(&mut tx, agency, pb.clip_id).await?;
-    enforce_on(&mut tx, p, &clip, ClipOp::ConfirmRemoved, now).await?;
+    review::enforce_now(&mut tx, p, &clip, ClipOp::ConfirmRemoved, "", now).await?;
     if pb.removal.as_deref() != Some("manual") {
         return Err(Refusal::new("action_not_allowed", "takedown-not-manual").into());
     }

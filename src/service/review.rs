@@ -622,6 +622,22 @@ pub async fn rights(
     Ok(policy::rights(&facts(tx, p, clip, current, now).await?))
 }
 
+/// Loads the facts and enforces `op` for the person on the clip now; the
+/// facts come back for what the operation does next.
+pub(crate) async fn enforce_now(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    op: ClipOp,
+    tz: &str,
+    now: i64,
+) -> Result<ClipFacts> {
+    let current = current_version(tx, clip).await?;
+    let f = facts(tx, p, clip, current.as_ref(), now).await?;
+    enforce(&f, op, tz)?;
+    Ok(f)
+}
+
 /// Enforces `policy::on_clip`: the grant, or the refusal in the user's words.
 pub(crate) fn enforce(f: &ClipFacts, op: ClipOp, tz: &str) -> Result<Granted> {
     policy::on_clip(f, op).map_err(|d| denied(d, tz))
@@ -1733,9 +1749,7 @@ pub async fn lock(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let current = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
-    enforce(&f, ClipOp::Lock, &agency.time_zone)?;
+    let f = enforce_now(&mut tx, p, &clip, ClipOp::Lock, &agency.time_zone, now).await?;
     let before = lock_view(&mut tx, &clip, p.user_id, now).await?;
     check_lock(&mut tx, &clip, p, &f, now, &agency.time_zone).await?;
     clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
@@ -1853,9 +1867,7 @@ pub async fn comment(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let current = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
-    enforce(&f, ClipOp::Comment, &agency.time_zone)?;
+    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
     let vid = c
         .version_id
         .map(crate::domain::VersionId)
@@ -1966,9 +1978,7 @@ pub async fn resolve_comment(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let clip = load(&mut tx, agency.id, id).await?;
-    let current = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
-    enforce(&f, ClipOp::Comment, &agency.time_zone)?;
+    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
     let c = rdb::comment(&mut tx, clip.id, comment)
         .await?
         .ok_or(Error::NotFound)?;

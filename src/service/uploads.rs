@@ -358,9 +358,8 @@ async fn admissible(
 ) -> Result<()> {
     if let Some(c) = i.clip {
         let clip = clips::get(tx, i.agency, c).await?.ok_or(Error::NotFound)?;
-        let current = super::review::current_version(tx, &clip).await?;
-        let f = super::review::facts(tx, p, &clip, current.as_ref(), st.now()).await?;
-        super::review::enforce(&f, crate::domain::policy::ClipOp::UploadVersion, "")?;
+        let op = crate::domain::policy::ClipOp::UploadVersion;
+        super::review::enforce_now(tx, p, &clip, op, "", st.now()).await?;
     }
     if uploads::open_count(tx, p.user_id, st.now()).await? >= st.config.max_open_uploads_per_user {
         return Err(Error::TooMany("upload-too-many-open"));

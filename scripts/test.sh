@@ -20,25 +20,30 @@ export LANTOA_TEST_PG_URL="$PG_ADMIN_URL"
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
-log "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --quiet -- -D warnings
+log "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+log "crate layering (the README's code map)"
+bash scripts/check-layers.sh
 
 log "build"
-cargo build --quiet --all-targets
+cargo build --quiet --workspace --all-targets
 
+# The crates beside the product (lint, media, platforms, sandbox) know no
+# database: their tests run once; the product's run on both engines.
 if cargo nextest --version >/dev/null 2>&1; then
-  run_suite() { cargo nextest run --no-fail-fast; }
-  run_ingest_group() { cargo nextest run --no-fail-fast -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::/)'; }
+  run_suite() { cargo nextest run --no-fail-fast "$@"; }
+  run_ingest_group() { cargo nextest run --no-fail-fast -p lantoa -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::/)'; }
 else
-  run_suite() { cargo test --no-fail-fast; }
-  run_ingest_group() { cargo test --no-fail-fast --test api -- uploads:: ingest:: isolation:: publish:: crash_publish::; }
+  run_suite() { cargo test --no-fail-fast "$@"; }
+  run_ingest_group() { cargo test --no-fail-fast -p lantoa --test api -- uploads:: ingest:: isolation:: publish:: crash_publish::; }
 fi
 
-log "Rust tests on SQLite"
-LANTOA_TEST_DB=sqlite run_suite
+log "Rust tests on SQLite, every crate"
+LANTOA_TEST_DB=sqlite run_suite --workspace
 
-log "Rust tests on PostgreSQL"
-LANTOA_TEST_DB=postgres run_suite
+log "Rust tests on PostgreSQL, the product"
+LANTOA_TEST_DB=postgres run_suite -p lantoa
 
 log "ingest and publishing tests with S3 storage (in-process S3 server)"
 LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group

@@ -35,7 +35,7 @@ import {
 
 const USERNAME = 'baotinh.phongvien';
 const CATEGORY = 'good_deeds';
-const CHUNK = 8 * 1024 * 1024; // static/upload.js chunkSize
+const CHUNK = 8 * 1024 * 1024; // crates/lantoa/static/upload.js chunkSize
 const MIN_VIDEO_BYTES = 20 * 1024 * 1024 + 1; // > 20 MiB: at least 3 chunks
 const UPLOAD_TIMEOUT_MS = 120_000; // until the last chunk is stored
 // From the last chunk to the clip page (a HEAD and a page load on loopback,

@@ -1,0 +1,169 @@
+//! `lantoa-bench`: Lantoa's benchmarks, each against a baseline measured side by
+//! side in the same run, printed as ratios. Kept out of the product so that
+//! nothing here is compiled into what agencies run.
+//!
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|insights|lint> [options]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod bench;
+mod bench_insights;
+mod bench_publish;
+mod bench_review;
+
+/// Measure performance against baselines run side by side (prints ratios).
+#[derive(Parser, Debug)]
+#[command(name = "lantoa-bench", version)]
+struct Cli {
+    /// A TOML settings file (read by `ingest` and `review`, as `lantoa` reads it).
+    #[arg(long, global = true, env = "LANTOA_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: BenchCmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCmd {
+    /// Review-ready time vs a bare decode, and a large tus upload's throughput and memory.
+    Ingest {
+        /// Length of the generated 1080×1920 clip, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u32,
+        /// Size of the upload to measure, in GiB (0 to skip).
+        #[arg(long, default_value_t = 2.0)]
+        upload_gib: f64,
+    },
+    /// The clip page's server time with 5 versions and 50 comments vs a fresh clip.
+    Review {
+        /// Requests per page.
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
+    /// Publishing fan-out: N approved clips × 4 channels against in-process mock
+    /// platforms; posts/s and per-clip overhead vs the raw connectors.
+    Publish {
+        /// Approved clips to publish at once (each to 4 channels).
+        #[arg(long, default_value_t = 1000)]
+        clips: usize,
+        /// How long each mock platform's processing takes, in milliseconds.
+        #[arg(long, default_value_t = 500)]
+        processing_ms: u64,
+        /// How often a job polls a platform's processing, in milliseconds
+        /// (`LANTOA_PUBLISH_POLL_MS`; production default 3000).
+        #[arg(long, default_value_t = 100)]
+        poll_ms: u64,
+        /// Worker slots of the job runner (and concurrency of the baseline).
+        #[arg(long, default_value_t = 256)]
+        slots: usize,
+        /// Clips per second asked for "publish now", spread evenly (0: all at once).
+        #[arg(long, default_value_t = 0.0)]
+        rate: f64,
+    },
+    /// Metric snapshots/s through the rollups vs raw inserts, and the dashboard
+    /// reports' median and p95 vs one computed from raw snapshots.
+    Insights {
+        /// Snapshots to generate (two years of posts on 10 agencies' channels).
+        #[arg(long, default_value_t = 10_000_000)]
+        snapshots: u64,
+        /// A fresh PostgreSQL database (the baseline gets `<name>_bench_raw`
+        /// beside it); SQLite in the data folder when absent.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Where the SQLite files and keys go (default: a temporary folder).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Snapshots per transaction.
+        #[arg(long, default_value_t = 20_000)]
+        batch: usize,
+        /// Runs of each dashboard query.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Keep the databases and the data folder afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Captions per second of the text lint on one core vs NFC + word split, and
+    /// false positives on the correct-text corpus.
+    Lint {
+        /// Number of generated captions.
+        #[arg(long, default_value_t = 10_000)]
+        captions: usize,
+    },
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("lantoa-bench: {msg}");
+    ExitCode::FAILURE
+}
+
+fn done(r: anyhow::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        BenchCmd::Lint { captions } => {
+            bench::lint(captions);
+            ExitCode::SUCCESS
+        }
+        BenchCmd::Publish {
+            clips,
+            processing_ms,
+            poll_ms,
+            slots,
+            rate,
+        } => done(
+            bench_publish::publish(bench_publish::Options {
+                clips,
+                processing_ms,
+                poll_ms,
+                slots,
+                rate,
+            })
+            .await,
+        ),
+        BenchCmd::Insights {
+            snapshots,
+            database_url,
+            data_dir,
+            batch,
+            runs,
+            keep,
+        } => done(
+            bench_insights::insights(bench_insights::Options {
+                snapshots,
+                database_url,
+                data_dir,
+                batch,
+                runs,
+                keep,
+            })
+            .await,
+        ),
+        BenchCmd::Ingest {
+            seconds,
+            upload_gib,
+        } => {
+            match lantoa::config::Config::load(cli.config.as_deref()) {
+                Ok(c) => lantoa::server::init_logging(&c),
+                Err(e) => return fail(e),
+            }
+            done(bench::ingest(seconds, upload_gib).await)
+        }
+        BenchCmd::Review { requests } => {
+            match lantoa::config::Config::load(cli.config.as_deref()) {
+                Ok(c) => lantoa::server::init_logging(&c),
+                Err(e) => return fail(e),
+            }
+            done(bench_review::review(requests).await)
+        }
+    }
+}

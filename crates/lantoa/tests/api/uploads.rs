@@ -1,0 +1,441 @@
+//! Resumable uploads (tus 1.0): protocol conformance, limits, isolation, restart,
+//! and a real client (tuspy) resuming an interrupted upload.
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{TestApp, spawn_app};
+use lantoa::db::{clips, jobs};
+use lantoa::domain::VersionId;
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+fn meta(agency: i64) -> String {
+    format!(
+        "filename {},title {},category {},agency_id {}",
+        b64("clip.mp4"),
+        b64("Lễ hội đền Hùng"),
+        b64("current_affairs"),
+        b64(&agency.to_string())
+    )
+}
+
+fn data(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+struct Tus<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl Tus<'_> {
+    fn req(&self, m: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.app
+            .client()
+            .request(m, self.app.url(path))
+            .bearer_auth(&self.token)
+            .header("tus-resumable", "1.0.0")
+    }
+    async fn create(&self, len: usize, meta: &str) -> reqwest::Response {
+        self.req(reqwest::Method::POST, "/api/v1/uploads")
+            .header("upload-length", len.to_string())
+            .header("upload-metadata", meta)
+            .send()
+            .await
+            .unwrap()
+    }
+    async fn patch(&self, loc: &str, offset: usize, body: Vec<u8>) -> reqwest::Response {
+        self.req(reqwest::Method::PATCH, loc)
+            .header("upload-offset", offset.to_string())
+            .header("content-type", "application/offset+octet-stream")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+    async fn head(&self, loc: &str) -> reqwest::Response {
+        self.req(reqwest::Method::HEAD, loc).send().await.unwrap()
+    }
+}
+
+fn hv(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn options_advertise_the_protocol() {
+    let app = spawn_app().await;
+    let r = app
+        .client()
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/uploads"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(hv(&r, "tus-version"), "1.0.0");
+    let ext = hv(&r, "tus-extension");
+    for e in [
+        "creation",
+        "creation-with-upload",
+        "termination",
+        "expiration",
+        "checksum",
+    ] {
+        assert!(ext.split(',').any(|x| x == e), "{e} not advertised: {ext}");
+    }
+    assert_eq!(hv(&r, "tus-checksum-algorithm"), "sha1,sha256");
+    assert_eq!(
+        hv(&r, "tus-max-size"),
+        (4i64 * 1024 * 1024 * 1024).to_string()
+    );
+}
+
+#[tokio::test]
+async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_check() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let t = Tus {
+        app: &app,
+        token: app.token_for("a.reporter").await,
+    };
+    let bytes = data(700_000);
+    let r = t.create(bytes.len(), &meta(n.a.0)).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(hv(&r, "tus-resumable"), "1.0.0");
+    assert!(!hv(&r, "upload-expires").is_empty());
+    let loc = hv(&r, "location");
+    assert!(loc.starts_with("/api/v1/uploads/"));
+    let r = t.patch(&loc, 0, bytes[..300_000].to_vec()).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(hv(&r, "upload-offset"), "300000");
+    // A wrong offset is refused and changes nothing.
+    let r = t.patch(&loc, 10, bytes[10..20].to_vec()).await;
+    assert_eq!(r.status(), 409);
+    let r = t.head(&loc).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(hv(&r, "upload-offset"), "300000");
+    assert_eq!(hv(&r, "upload-length"), "700000");
+    assert_eq!(hv(&r, "cache-control"), "no-store");
+    let r = t.patch(&loc, 300_000, bytes[300_000..].to_vec()).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(hv(&r, "upload-offset"), "700000");
+    let version = VersionId(hv(&r, "lantoa-version-id").parse().unwrap());
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = clips::get_version(&mut tx, version).await.unwrap().unwrap();
+    let clip = clips::get(&mut tx, n.a, v.clip_id).await.unwrap().unwrap();
+    let queued = jobs::list(&mut tx, Some("queued"), 10).await.unwrap();
+    drop(tx);
+    assert_eq!(v.sha256, hex::encode(Sha256::digest(&bytes)));
+    assert_eq!(v.size_bytes, 700_000);
+    assert_eq!(v.status, "processing");
+    assert_eq!(clip.title, "Lễ hội đền Hùng");
+    assert_eq!(clip.current_version_id, Some(version));
+    assert_eq!(
+        app.st.store.size(&v.original_key).await.unwrap(),
+        Some(700_000)
+    );
+    assert!(v.original_key.ends_with(&v.sha256), "content-addressed");
+    assert!(
+        queued
+            .iter()
+            .any(|j| j.kind == "media.ingest" && j.payload.contains(&version.0.to_string()))
+    );
+    // The staged bytes are gone; the upload is finished.
+    assert_eq!(
+        std::fs::read_dir(app.data_dir.path().join("uploads"))
+            .unwrap()
+            .count(),
+        0
+    );
+    // A client asking afterwards (tus-js-client does, on success) learns where the clip is.
+    let r = t.head(&loc).await;
+    assert_eq!(hv(&r, "upload-offset"), "700000");
+    assert_eq!(
+        hv(&r, "lantoa-clip-id"),
+        v.clip_id.to_string(),
+        "regression: HEAD after completion named no clip"
+    );
+    assert_eq!(hv(&r, "lantoa-version-id"), version.to_string());
+}
+
+#[tokio::test]
+async fn creation_with_upload_and_checksums() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let t = Tus {
+        app: &app,
+        token: app.token_for("a.editor").await,
+    };
+    let bytes = data(200_000);
+    let r = t
+        .req(reqwest::Method::POST, "/api/v1/uploads")
+        .header("upload-length", bytes.len().to_string())
+        .header("upload-metadata", meta(n.a.0))
+        .header("content-type", "application/offset+octet-stream")
+        .header(
+            "upload-checksum",
+            format!(
+                "sha256 {}",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes[..50_000]))
+            ),
+        )
+        .body(bytes[..50_000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(hv(&r, "upload-offset"), "50000");
+    let loc = hv(&r, "location");
+    // A corrupted chunk: 460, discarded whole.
+    let r = t
+        .req(reqwest::Method::PATCH, &loc)
+        .header("upload-offset", "50000")
+        .header("content-type", "application/offset+octet-stream")
+        .header(
+            "upload-checksum",
+            format!(
+                "sha1 {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(sha1::Sha1::digest(b"something else"))
+            ),
+        )
+        .body(bytes[50_000..100_000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 460);
+    assert_eq!(hv(&r, "tus-resumable"), "1.0.0");
+    assert_eq!(hv(&t.head(&loc).await, "upload-offset"), "50000");
+    let r = t
+        .req(reqwest::Method::PATCH, &loc)
+        .header("upload-offset", "50000")
+        .header("content-type", "application/offset+octet-stream")
+        .header(
+            "upload-checksum",
+            format!(
+                "sha1 {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(sha1::Sha1::digest(&bytes[50_000..]))
+            ),
+        )
+        .body(bytes[50_000..].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(!hv(&r, "lantoa-clip-id").is_empty());
+    // Unknown algorithm: 400.
+    let r = t.create(10, &meta(n.a.0)).await;
+    let loc = hv(&r, "location");
+    let r = t
+        .req(reqwest::Method::PATCH, &loc)
+        .header("upload-offset", "0")
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-checksum", "md5 AAAA")
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn protocol_errors_use_the_protocols_status_codes() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let t = Tus {
+        app: &app,
+        token: app.token_for("a.reporter").await,
+    };
+    // No Tus-Resumable: 412 with the supported version.
+    let r = app
+        .client()
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(&t.token)
+        .header("upload-length", "10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    assert_eq!(hv(&r, "tus-version"), "1.0.0");
+    // No length: 400 naming the header.
+    let r = t
+        .req(reqwest::Method::POST, "/api/v1/uploads")
+        .header("upload-metadata", meta(n.a.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["field"],
+        "Upload-Length"
+    );
+    // Too large: 413.
+    let r = t.create(5 * 1024 * 1024 * 1024, &meta(n.a.0)).await;
+    assert_eq!(r.status(), 413);
+    // Missing title/category for a new clip: 400 naming the field, before any byte is sent.
+    let r = t
+        .create(10, &format!("agency_id {}", b64(&n.a.0.to_string())))
+        .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["field"],
+        "category"
+    );
+    // Wrong content type on PATCH: 415.
+    let loc = hv(&t.create(10, &meta(n.a.0)).await, "location");
+    let r = t
+        .req(reqwest::Method::PATCH, &loc)
+        .header("upload-offset", "0")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    // More bytes than announced: 413, nothing kept.
+    let r = t.patch(&loc, 0, vec![1u8; 11]).await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(hv(&t.head(&loc).await, "upload-offset"), "0");
+    // Termination: 204, then gone.
+    let r = t.req(reqwest::Method::DELETE, &loc).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.head(&loc).await.status(), 410);
+    assert_eq!(t.patch(&loc, 0, vec![1u8; 10]).await.status(), 410);
+    // Expiration: an untouched upload is gone after its expiry.
+    let loc = hv(&t.create(10, &meta(n.a.0)).await, "location");
+    app.clock.advance_ms(73 * 3600 * 1000);
+    assert_eq!(t.head(&loc).await.status(), 410);
+    let staged = app
+        .data_dir
+        .path()
+        .join("uploads")
+        .join(format!("{}.part", loc.rsplit('/').next().unwrap()));
+    assert!(staged.exists());
+    lantoa::worker::housekeeping(&app.st).await.unwrap();
+    assert!(
+        !staged.exists(),
+        "housekeeping removed the expired upload's bytes"
+    );
+}
+
+#[tokio::test]
+async fn uploads_belong_to_their_user_and_agency() {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    let a = Tus {
+        app: &app,
+        token: app.token_for("a.reporter").await,
+    };
+    let b = Tus {
+        app: &app,
+        token: app.token_for("b.reporter").await,
+    };
+    let loc = hv(&a.create(100, &meta(n.a.0)).await, "location");
+    // Someone else cannot see, feed or cancel it.
+    assert_eq!(b.head(&loc).await.status(), 404);
+    assert_eq!(b.patch(&loc, 0, vec![0u8; 100]).await.status(), 404);
+    assert_eq!(
+        b.req(reqwest::Method::DELETE, &loc)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // Nobody uploads into another agency.
+    assert_eq!(b.create(100, &meta(n.a.0)).await.status(), 403);
+    // An analyst does not upload clips.
+    let admin = Tus {
+        app: &app,
+        token: app.token_for("a.admin").await,
+    };
+    assert_eq!(admin.create(100, &meta(n.a.0)).await.status(), 403);
+    // Open uploads per user are limited: 429.
+    for _ in 0..9 {
+        assert_eq!(a.create(100, &meta(n.a.0)).await.status(), 201);
+    }
+    let r = a.create(100, &meta(n.a.0)).await;
+    assert_eq!(r.status(), 429);
+}
+
+#[tokio::test]
+async fn offsets_survive_a_server_restart_and_tuspy_resumes_an_interrupted_upload() {
+    let mut app = spawn_app().await;
+    let n = app.network().await;
+    let token = app.token_for("a.reporter").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("clip.bin");
+    let bytes = data(3 * 1024 * 1024 + 123);
+    std::fs::write(&file, &bytes).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/tus/resume.py");
+    // tokio's Command: the server runs on this test's runtime and must keep serving.
+    let out = tokio::process::Command::new("python3")
+        .args([
+            script,
+            "start",
+            &app.url("/api/v1/uploads"),
+            &token,
+            file.to_str().unwrap(),
+            &n.a.0.to_string(),
+            "1048576",
+        ])
+        .output()
+        .await
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "tuspy start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let path = url
+        .split_once("/api/")
+        .map(|(_, p)| format!("/api/{p}"))
+        .unwrap();
+    // The server goes away and comes back (new port, same database and files).
+    app.restart().await;
+    let t = Tus {
+        app: &app,
+        token: token.clone(),
+    };
+    let r = t.head(&path).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(hv(&r, "upload-offset"), "1048576");
+    let out = tokio::process::Command::new("python3")
+        .args([
+            script,
+            "finish",
+            &app.url(&path),
+            &token,
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tuspy finish: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        bytes.len().to_string()
+    );
+    let r = t.head(&path).await;
+    let version = VersionId(hv(&r, "lantoa-version-id").parse().unwrap());
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = clips::get_version(&mut tx, version).await.unwrap().unwrap();
+    assert_eq!(
+        v.sha256,
+        hex::encode(Sha256::digest(&bytes)),
+        "the hash spans the restart"
+    );
+    assert_eq!(v.original_name, "phong-su.mp4");
+}

@@ -1,0 +1,447 @@
+//! The TikTok Content Posting API stand-in: creator info, Direct Post init (6
+//! per minute per token), ordered chunk PUTs checked against the declared chunk
+//! layout (206 / 201 / 416, `Content-Range` progress header), and status
+//! fetch. Errors come in TikTok's envelope, some inside HTTP 200.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use super::{Fault, Record, Shared, dropped};
+
+/// Inits one token may make per minute.
+pub const INITS_PER_MINUTE: usize = 6;
+
+struct Post {
+    token: String,
+    title: String,
+    size: u64,
+    chunk: u64,
+    count: u64,
+    uploaded: u64,
+    hasher: Sha256,
+    upload_token: String,
+    /// The post id, once every byte arrived, and when processing is over.
+    done: Option<(i64, Instant)>,
+}
+
+#[derive(Default)]
+pub struct TikTokMock {
+    posts: Mutex<HashMap<String, Post>>,
+    inits: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl TikTokMock {
+    pub(crate) fn reset_limits(&self) {
+        if let Ok(mut i) = self.inits.lock() {
+            i.clear();
+        }
+    }
+}
+
+fn log_id() -> String {
+    hex::encode(crate::random_bytes::<10>()).to_uppercase()
+}
+
+pub(super) fn envelope(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    data: serde_json::Value,
+) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({"data": data,
+            "error": {"code": code, "message": message, "log_id": log_id()}})),
+    )
+        .into_response()
+}
+
+pub(super) fn ok(data: serde_json::Value) -> Response {
+    envelope(StatusCode::OK, "ok", "", data)
+}
+
+pub(super) fn fail(status: StatusCode, code: &str, message: &str) -> Response {
+    envelope(status, code, message, serde_json::json!({}))
+}
+
+pub(super) fn fault_response(f: Fault) -> Option<Response> {
+    Some(match f {
+        Fault::ServerError => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong. Please try again later.",
+        ),
+        Fault::RateLimited => fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_exceeded",
+            "API rate limit was exceeded.",
+        ),
+        Fault::TokenExpired => fail(
+            StatusCode::UNAUTHORIZED,
+            "access_token_invalid",
+            "The access token is invalid or not found in the request.",
+        ),
+        Fault::Quota => fail(
+            StatusCode::FORBIDDEN,
+            "spam_risk_too_many_posts",
+            "The daily post cap from the API is reached for the current user.",
+        ),
+        Fault::DropMidUpload | Fault::Duplicate => return None,
+    })
+}
+
+pub(super) fn token_of(h: &HeaderMap) -> Option<String> {
+    h.get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.starts_with("act.") && t.len() > 5)
+        .map(str::to_string)
+}
+
+pub(super) fn no_token() -> Response {
+    fail(
+        StatusCode::UNAUTHORIZED,
+        "access_token_invalid",
+        "The access token is invalid or not found in the request.",
+    )
+}
+
+async fn creator_info(State(m): State<Shared>, headers: HeaderMap) -> Response {
+    if token_of(&headers).is_none() {
+        return no_token();
+    }
+    match m.fault(&headers, |f| !f.needs_bytes()) {
+        // The posting cap arrives inside HTTP 200, as TikTok documents.
+        Some(Fault::Quota) => envelope(
+            StatusCode::OK,
+            "spam_risk_too_many_posts",
+            "The daily post cap from the API is reached for the current user.",
+            serde_json::json!({}),
+        ),
+        Some(f) => fault_response(f).unwrap_or_else(|| ok(serde_json::json!({}))),
+        None => ok(serde_json::json!({
+            "creator_avatar_url": "https://example.invalid/a.jpg", "creator_username": "baotinh",
+            "creator_nickname": "Báo Tỉnh",
+            "privacy_level_options": ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"],
+            "comment_disabled": false, "duet_disabled": false, "stitch_disabled": true,
+            "max_video_post_duration_sec": 300})),
+    }
+}
+
+async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(token) = token_of(&headers) else {
+        return no_token();
+    };
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return r;
+    }
+    {
+        let mut inits = m.tiktok.inits.lock().expect("inits");
+        let q = inits.entry(token.clone()).or_default();
+        let now = Instant::now();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+        {
+            q.pop_front();
+        }
+        if m.limited() && q.len() >= INITS_PER_MINUTE {
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_exceeded",
+                "API rate limit was exceeded.",
+            );
+        }
+        q.push_back(now);
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let (p, s) = (&v["post_info"], &v["source_info"]);
+    let privacy = p["privacy_level"].as_str().unwrap_or("");
+    if !["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"].contains(&privacy) {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "privacy_level_option_mismatch",
+            "privacy_level is not one of the creator's options",
+        );
+    }
+    let title = p["title"].as_str().unwrap_or("");
+    let (size, chunk, count) = (
+        s["video_size"].as_u64().unwrap_or(0),
+        s["chunk_size"].as_u64().unwrap_or(0),
+        s["total_chunk_count"].as_u64().unwrap_or(0),
+    );
+    let layout_ok = s["source"] == "FILE_UPLOAD"
+        && size > 0
+        && chunk > 0
+        && count == size / chunk
+        && (1..=1000).contains(&count)
+        && (count == 1 || (5_000_000..=64_000_000).contains(&chunk))
+        && size - (count - 1) * chunk <= 128_000_000
+        && title.encode_utf16().count() <= 2200;
+    if !layout_ok {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_param",
+            "source_info does not follow the chunk rules",
+        );
+    }
+    let publish_id = format!(
+        "v_pub_file~v2-1.{}",
+        u64::from_le_bytes(crate::random_bytes::<8>()) >> 4
+    );
+    let upload_id = hex::encode(crate::random_bytes::<6>());
+    let upload_token = hex::encode(crate::random_bytes::<6>());
+    m.tiktok.posts.lock().expect("posts").insert(
+        upload_id.clone(),
+        Post {
+            token,
+            title: title.to_string(),
+            size,
+            chunk,
+            count,
+            uploaded: 0,
+            hasher: Sha256::new(),
+            upload_token: upload_token.clone(),
+            done: None,
+        },
+    );
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    // The publish id ends with the upload id, which status calls look up.
+    ok(serde_json::json!({
+        "publish_id": format!("{publish_id}.{upload_id}"),
+        "upload_url": format!("http://{host}/video/?upload_id={upload_id}&upload_token={upload_token}"),
+    }))
+}
+
+fn progress(status: StatusCode, uploaded: u64, total: u64) -> Response {
+    let mut r = status.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("bytes 0-{}/{total}", uploaded.saturating_sub(1)))
+    {
+        r.headers_mut().insert("content-range", v);
+    }
+    r
+}
+
+async fn upload(
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let id = q.get("upload_id").cloned().unwrap_or_default();
+    let fault = m.fault(&headers, |f| f != Fault::Duplicate);
+    if let Some(f) = fault
+        && f != Fault::DropMidUpload
+    {
+        // Chunk transfers answer bare statuses.
+        return match f {
+            Fault::ServerError => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            Fault::RateLimited => StatusCode::TOO_MANY_REQUESTS.into_response(),
+            _ => StatusCode::FORBIDDEN.into_response(),
+        };
+    }
+    let range = headers
+        .get("content-range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix("bytes "))
+        .and_then(|r| r.split_once('/'))
+        .and_then(|(span, total)| {
+            let (a, b) = span.split_once('-')?;
+            Some((
+                a.parse::<u64>().ok()?,
+                b.parse::<u64>().ok()?,
+                total.parse::<u64>().ok()?,
+            ))
+        });
+    let expected = {
+        let posts = m.tiktok.posts.lock().expect("posts");
+        let Some(p) = posts.get(&id) else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        if q.get("upload_token") != Some(&p.upload_token) {
+            return StatusCode::FORBIDDEN.into_response();
+        }
+        let Some((a, b, total)) = range else {
+            return StatusCode::BAD_REQUEST.into_response();
+        };
+        if a != p.uploaded || total != p.size {
+            return progress(StatusCode::RANGE_NOT_SATISFIABLE, p.uploaded, p.size);
+        }
+        let index = a / p.chunk;
+        let expected = if index + 1 == p.count {
+            p.size - a
+        } else {
+            p.chunk
+        };
+        if b + 1 - a != expected {
+            return StatusCode::BAD_REQUEST.into_response();
+        }
+        expected
+    };
+    let mut stream = body.into_data_stream();
+    let mut parts: Vec<Bytes> = Vec::new();
+    let mut got = 0u64;
+    let limit = (fault == Some(Fault::DropMidUpload)).then_some(expected / 2);
+    while let Some(Ok(c)) = stream.next().await {
+        if let Some(l) = limit
+            && got + c.len() as u64 >= l
+        {
+            // The chunk is not accepted: nothing of it is kept.
+            return dropped();
+        }
+        got += c.len() as u64;
+        parts.push(c);
+    }
+    let mut posts = m.tiktok.posts.lock().expect("posts");
+    let Some(p) = posts.get_mut(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if got != expected {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    for c in &parts {
+        p.hasher.update(c);
+    }
+    p.uploaded += got;
+    if p.uploaded < p.size {
+        return progress(StatusCode::PARTIAL_CONTENT, p.uploaded, p.size);
+    }
+    let post_id = (u64::from_le_bytes(crate::random_bytes::<8>()) >> 2) as i64;
+    p.done = Some((post_id, m.ready_at()));
+    let sha = hex::encode(std::mem::take(&mut p.hasher).finalize());
+    m.record(Record {
+        platform: "tiktok".into(),
+        id: post_id.to_string(),
+        title: p.title.clone(),
+        bytes: p.size,
+        sha256: sha,
+        deleted: false,
+        received_at_ms: 0,
+        text: p.title.clone(),
+        tags: Vec::new(),
+    });
+    progress(StatusCode::CREATED, p.uploaded, p.size)
+}
+
+async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(token) = token_of(&headers) else {
+        return no_token();
+    };
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return r;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let publish_id = v["publish_id"].as_str().unwrap_or("");
+    let upload_id = publish_id.rsplit('.').next().unwrap_or("");
+    let posts = m.tiktok.posts.lock().expect("posts");
+    let Some(p) = posts.get(upload_id) else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_publish_id",
+            "publish_id is invalid",
+        );
+    };
+    if p.token != token {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "token_not_authorized_for_specified_publish_id",
+            "the token did not create this post",
+        );
+    }
+    ok(match p.done {
+        Some((id, ready)) if Instant::now() >= ready => {
+            serde_json::json!({"status": "PUBLISH_COMPLETE", "fail_reason": "",
+            "publicaly_available_post_id": [id], "uploaded_bytes": p.uploaded})
+        }
+        _ => serde_json::json!({"status": "PROCESSING_UPLOAD", "fail_reason": "",
+            "publicaly_available_post_id": [], "uploaded_bytes": p.uploaded}),
+    })
+}
+
+/// The Display API's video query: up to 20 ids, counters as numbers.
+async fn query(
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if token_of(&headers).is_none() {
+        return no_token();
+    }
+    if let Some(r) = m
+        .fault(&headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+    {
+        return r;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let ids: Vec<String> = v["filters"]["video_ids"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() || ids.len() > 20 {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+            "video_ids must hold 1 to 20 ids",
+        );
+    }
+    let fields: Vec<&str> = q
+        .get("fields")
+        .map(String::as_str)
+        .unwrap_or("id")
+        .split(',')
+        .collect();
+    let posts = m.tiktok.posts.lock().expect("posts");
+    let videos: Vec<serde_json::Value> = posts
+        .values()
+        .filter_map(|p| p.done.map(|(id, ready)| (id, ready, p)))
+        .filter(|(id, ..)| ids.contains(&id.to_string()))
+        .map(|(id, ready, p)| {
+            let s = super::synthetic(&id.to_string(), m.age_s(ready));
+            let all = serde_json::json!({"id": id.to_string(), "title": p.title, "view_count": s.views,
+                "like_count": s.likes, "comment_count": s.comments, "share_count": s.shares});
+            let mut out = serde_json::Map::new();
+            for f in &fields {
+                if let Some(x) = all.get(*f) {
+                    out.insert((*f).to_string(), x.clone());
+                }
+            }
+            serde_json::Value::Object(out)
+        })
+        .collect();
+    ok(serde_json::json!({"videos": videos, "cursor": 0, "has_more": false}))
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v2/post/publish/creator_info/query/", post(creator_info))
+        .route("/v2/post/publish/video/init/", post(init))
+        .route("/v2/post/publish/status/fetch/", post(status))
+        .route("/v2/video/query/", post(query))
+        .route("/video/", put(upload))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}

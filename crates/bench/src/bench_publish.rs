@@ -382,7 +382,7 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::R
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let runner = tokio::spawn(lantoa::jobs::run(
         st.clone(),
-        lantoa::jobs::Registry::standard(),
+        lantoa::server::job_kinds(),
         opts,
         stop_rx,
     ));

@@ -269,7 +269,7 @@ async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
             let (tx, rx) = tokio::sync::watch::channel(false);
             let w = tokio::spawn(crate::worker::run(
                 st.clone(),
-                crate::jobs::Registry::standard(),
+                crate::server::job_kinds(),
                 rx,
             ));
             tracing::info!("worker running; stop with SIGTERM");

@@ -98,24 +98,6 @@ impl Registry {
             .insert(kind.to_string(), Arc::new(move |c, p| Box::pin(f(c, p))));
         self
     }
-
-    /// Every job kind Lantoa runs.
-    pub fn standard() -> Registry {
-        Registry::default()
-            .with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
-            .with(
-                crate::service::publish::PUBLISH_JOB,
-                crate::service::publish::run,
-            )
-            .with(
-                crate::service::publish::REMOVE_JOB,
-                crate::service::publish::run_removal,
-            )
-            .with(
-                crate::insights::collect::METRICS_JOB,
-                crate::insights::collect::run,
-            )
-    }
 }
 
 /// Options for queueing a job.

@@ -105,11 +105,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let workers = tokio::spawn(crate::worker::run(
-            self.state.clone(),
-            crate::jobs::Registry::standard(),
-            stop_rx,
-        ));
+        let workers = tokio::spawn(crate::worker::run(self.state.clone(), job_kinds(), stop_rx));
         let app = crate::web::app(self.state.clone());
         let served = axum::serve(
             self.listener,
@@ -145,4 +141,23 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Every job kind Lantoa runs, assembled here at start-up so that the job
+/// runner (`crate::jobs`) knows no feature and each feature owns its handler.
+pub fn job_kinds() -> crate::jobs::Registry {
+    crate::jobs::Registry::default()
+        .with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
+        .with(
+            crate::service::publish::PUBLISH_JOB,
+            crate::service::publish::run,
+        )
+        .with(
+            crate::service::publish::REMOVE_JOB,
+            crate::service::publish::run_removal,
+        )
+        .with(
+            crate::insights::collect::METRICS_JOB,
+            crate::insights::collect::run,
+        )
 }

@@ -7,7 +7,6 @@
 //! `## Media`), plus named arguments for that message.
 
 pub mod probe;
-pub mod process;
 pub mod qc;
 pub mod renditions;
 pub mod specs;

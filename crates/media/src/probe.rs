@@ -24,7 +24,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::MediaError;
-use super::process::Job;
+use crate::subprocess::Subprocess;
 
 /// Relative difference between average and base frame rate above which a stream
 /// counts as variable frame rate.
@@ -144,7 +144,7 @@ pub async fn probe(file: &Path, timeout: Duration) -> Result<Probe, MediaError> 
     }
     let size_bytes = meta.len();
 
-    let ran = Job::new("ffprobe", timeout)
+    let ran = Subprocess::new("ffprobe", timeout)
         .what("ffprobe")
         .args(["-v", "error", "-protocol_whitelist", "file"])
         .args(["-print_format", "json", "-show_format", "-show_streams"])

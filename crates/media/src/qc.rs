@@ -33,7 +33,7 @@ use tokio::sync::watch;
 
 use super::MediaError;
 use super::probe::{Probe, file_url};
-use super::process::Job;
+use crate::subprocess::Subprocess;
 
 /// Blacks and freezes shorter than this are cuts, not problems (seconds).
 const BLACK_MIN_S: f64 = 0.5;
@@ -353,7 +353,7 @@ pub async fn analyze(
         .map(|v| v.frames.map(|f| f as f64).unwrap_or(v.avg_fps * duration))
         .filter(|f| *f > 0.0);
     let started = Instant::now();
-    let ran = Job::new("ffmpeg", plan.timeout)
+    let ran = Subprocess::new("ffmpeg", plan.timeout)
         .what("ffmpeg qc")
         .args(args)
         .stream(

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use super::MediaError;
 use super::probe::{Probe, aspect};
-use super::process::Job;
 use super::specs::{PlatformSpec, parse_aspect, unmet};
+use crate::subprocess::Subprocess;
 
 /// A target frame shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -450,7 +450,7 @@ pub async fn render(
             "-map 0:v:0 -map 0:a:0? -c copy -movflags +faststart",
         );
         args.push(out.clone().into_os_string());
-        Job::new("ffmpeg", timeout)
+        Subprocess::new("ffmpeg", timeout)
             .what("ffmpeg remux")
             .args(args)
             .output()
@@ -517,7 +517,7 @@ pub async fn render(
         );
         args.push(path.clone().into_os_string());
     }
-    Job::new("ffmpeg", timeout)
+    Subprocess::new("ffmpeg", timeout)
         .what("ffmpeg renditions")
         .args(args)
         .output()
@@ -568,7 +568,7 @@ pub async fn normalize_loudness(
     args.push(format!("volume={gain:.2}dB,alimiter=limit={limit:.4}:level=false").into());
     push(&mut args, "-movflags +faststart");
     args.push(out.as_os_str().to_owned());
-    Job::new("ffmpeg", timeout)
+    Subprocess::new("ffmpeg", timeout)
         .what("ffmpeg loudness")
         .args(args)
         .output()

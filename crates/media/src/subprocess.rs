@@ -61,7 +61,7 @@ impl From<std::io::Error> for SubprocessError {
 
 /// A subprocess to run: program, arguments, a deadline and a short name for logs.
 #[derive(Debug, Clone)]
-pub struct Job {
+pub struct Subprocess {
     what: String,
     program: OsString,
     args: Vec<OsString>,
@@ -76,10 +76,10 @@ pub struct Output {
     pub stderr_tail: String,
 }
 
-impl Job {
-    pub fn new(program: impl AsRef<OsStr>, timeout: Duration) -> Job {
+impl Subprocess {
+    pub fn new(program: impl AsRef<OsStr>, timeout: Duration) -> Subprocess {
         let program = program.as_ref().to_os_string();
-        Job {
+        Subprocess {
             what: program.to_string_lossy().into_owned(),
             program,
             args: Vec::new(),
@@ -88,17 +88,17 @@ impl Job {
     }
 
     /// A short description for logs and errors (default: the program name).
-    pub fn what(mut self, what: impl Into<String>) -> Job {
+    pub fn what(mut self, what: impl Into<String>) -> Subprocess {
         self.what = what.into();
         self
     }
 
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Job {
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Subprocess {
         self.args.push(arg.as_ref().to_os_string());
         self
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Job
+    pub fn args<I, S>(mut self, args: I) -> Subprocess
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -325,7 +325,7 @@ mod tests {
         let pidfile = dir.path().join("pid");
         let script = format!("echo $$ > '{}'; exec sleep 30", pidfile.display());
         let started = std::time::Instant::now();
-        let res = Job::new("sh", Duration::from_millis(300))
+        let res = Subprocess::new("sh", Duration::from_millis(300))
             .what("sleeper")
             .args(["-c", &script])
             .output()
@@ -355,7 +355,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let pidfile = dir.path().join("grandchild");
         let script = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
-        let res = Job::new("sh", Duration::from_millis(500))
+        let res = Subprocess::new("sh", Duration::from_millis(500))
             .args(["-c", &script])
             .output()
             .await;
@@ -379,7 +379,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let pidfile = dir.path().join("pid");
         let script = format!("echo $$ > '{}'; exec sleep 30", pidfile.display());
-        let run = Job::new("sh", Duration::from_secs(60))
+        let run = Subprocess::new("sh", Duration::from_secs(60))
             .args(["-c", &script])
             .output();
         // Let it start, then give up on it as a cancelled request does.
@@ -396,7 +396,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_process_reports_its_exit_code_and_a_bounded_stderr_tail() {
-        let res = Job::new("sh", Duration::from_secs(10))
+        let res = Subprocess::new("sh", Duration::from_secs(10))
             .args([
                 "-c",
                 "echo first >&2; head -c 5000 /dev/zero | tr '\\0' x >&2; echo >&2; echo last words >&2; exit 3",
@@ -419,7 +419,7 @@ mod tests {
 
     #[tokio::test]
     async fn stdout_is_captured_and_lines_are_streamed() {
-        let out = Job::new("sh", Duration::from_secs(10))
+        let out = Subprocess::new("sh", Duration::from_secs(10))
             .args(["-c", "printf 'a\\r\\nb\\n'; echo oops >&2"])
             .output()
             .await
@@ -428,7 +428,7 @@ mod tests {
         assert_eq!(out.stderr_tail, "oops");
 
         let mut seen = vec![];
-        Job::new("sh", Duration::from_secs(10))
+        Subprocess::new("sh", Duration::from_secs(10))
             .args(["-c", "echo one; echo two"])
             .stream(|l| seen.push(l.to_string()), |_| {})
             .await
@@ -438,7 +438,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_program_is_a_spawn_error() {
-        let res = Job::new("/nonexistent/ffmpeg", Duration::from_secs(1))
+        let res = Subprocess::new("/nonexistent/ffmpeg", Duration::from_secs(1))
             .output()
             .await;
         assert!(matches!(res, Err(SubprocessError::Spawn(_))), "{res:?}");

@@ -19,7 +19,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::config::Config;
 use crate::domain::UserId;
 use crate::error::{Error, Result};
-use crate::subprocess::Job;
+use crate::subprocess::Subprocess;
 
 /// What a busy answer suggests waiting, in seconds (a print takes a few).
 const RETRY_AFTER_SECS: u64 = 10;
@@ -107,7 +107,7 @@ pub async fn print(
     tokio::fs::write(&src, html)
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let run = Job::new(
+    let run = Subprocess::new(
         &browser,
         Duration::from_secs(config.pdf_timeout_seconds as u64),
     )

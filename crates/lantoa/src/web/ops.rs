@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use crate::db::migrate;
 use crate::error::Error;
 use crate::state::AppState;
+use crate::web::{Routes, Scope};
 
 /// The process is alive.
 pub async fn healthz() -> &'static str {
@@ -74,4 +75,13 @@ pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
         body,
     )
         .into_response())
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/healthz", Public, healthz)
+        .get("/readyz", Public, readyz)
+        .get("/metrics", Public, metrics)
+        .get("/static/{file}", Public, static_file)
 }

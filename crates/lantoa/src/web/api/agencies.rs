@@ -13,6 +13,7 @@ use crate::service::dashboard::{DashboardCounts, counts};
 use crate::service::orgs;
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, JsonBody, SystemAdmin, act};
+use crate::web::{Routes, Scope};
 
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies",
     responses((status = 200, body = Vec<Org>)))]
@@ -68,4 +69,13 @@ pub async fn dashboard(
     a: Authz<act::ViewDashboard>,
 ) -> Result<Json<DashboardCounts>> {
     Ok(Json(counts(&st, a.agency.id, &a.agency.time_zone).await?))
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/agencies", User, list)
+        .post("/api/v1/agencies", System, create)
+        .get("/api/v1/agencies/{aid}", Agency, get_one)
+        .get("/api/v1/agencies/{aid}/dashboard", Agency, dashboard)
 }

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::web::extract::{Authz, SystemAdmin, act};
 use crate::web::pages::audit::AuditQuery;
+use crate::web::{Routes, Scope};
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/audit", tag = "audit",
     params(("aid" = i64, Path), ("user" = Option<String>, Query), ("object_type" = Option<String>, Query),
@@ -42,4 +43,11 @@ pub async fn system_audit(
     Ok(Json(
         list(&mut tx, &q.to_filter(None, &st.config.time_zone)).await?,
     ))
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/agencies/{aid}/audit", Agency, agency_audit)
+        .get("/api/v1/audit", System, system_audit)
 }

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::service::jobs;
 use crate::state::AppState;
 use crate::web::extract::SystemAdmin;
+use crate::web::{Routes, Scope};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct JobsQuery {
@@ -52,4 +53,12 @@ pub async fn cancel(
 ) -> Result<StatusCode> {
     jobs::cancel(&st, &u.p.actor(&u.ctx.client_addr), JobId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/jobs", System, list)
+        .post("/api/v1/jobs/{jid}/retry", System, retry)
+        .post("/api/v1/jobs/{jid}/cancel", System, cancel)
 }

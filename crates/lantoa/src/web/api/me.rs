@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::service::profile;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, JsonBody};
+use crate::web::{Routes, Scope};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Membership {
@@ -150,4 +151,15 @@ pub async fn revoke_token(
 ) -> Result<StatusCode> {
     profile::revoke_token(&st, &u.p, &u.ctx.client_addr, TokenId(tid)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/me", User, get_me)
+        .put("/api/v1/me/locale", User, put_locale)
+        .put("/api/v1/me/password", User, put_password)
+        .get("/api/v1/me/tokens", User, list_tokens)
+        .post("/api/v1/me/tokens", User, create_token)
+        .delete("/api/v1/me/tokens/{tid}", User, revoke_token)
 }

@@ -13,6 +13,7 @@ pub mod publishing;
 pub mod review;
 pub mod tus;
 
+use crate::web::{Routes, Scope};
 use axum::Json;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -197,4 +198,25 @@ pub async fn openapi_json() -> impl IntoResponse {
 /// Wraps a value as a JSON response.
 pub fn json<T: Serialize>(v: T) -> Json<T> {
     Json(v)
+}
+
+/// Every API route, area by area.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    let r = r.get("/api/v1/openapi.json", Scope::Public, openapi_json);
+    let r = insights_routes(r);
+    let r = me::routes(r);
+    let r = review::routes(r);
+    let r = publishing::routes(r);
+    let r = agencies::routes(r);
+    let r = members::routes(r);
+    let r = audit::routes(r);
+    let r = tus::routes(r);
+    jobs::routes(r)
+}
+
+/// The insights API's routes (to move beside its handlers).
+fn insights_routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/agencies/{aid}/insights", Agency, insights::agency)
+        .get("/api/v1/insights", User, insights::province)
 }

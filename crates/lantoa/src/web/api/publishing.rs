@@ -14,6 +14,7 @@ use crate::platforms::Platform;
 use crate::service::{channels, publish};
 use crate::state::AppState;
 use crate::web::extract::{Authz, JsonBody, act};
+use crate::web::{Routes, Scope};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ConnectRequest {
@@ -175,4 +176,42 @@ pub async fn incidents(
     a: Authz<act::ViewIncidents>,
 ) -> Result<Json<Vec<Incident>>> {
     Ok(Json(publish::incidents(&st, &[a.agency.id]).await?))
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/agencies/{aid}/channels", Agency, list_channels)
+        .post("/api/v1/agencies/{aid}/channels/connect", Agency, connect)
+        .post(
+            "/api/v1/agencies/{aid}/channels/{chid}/disconnect",
+            Agency,
+            disconnect,
+        )
+        .get(
+            "/api/v1/agencies/{aid}/clips/{cid}/publications",
+            Agency,
+            publications,
+        )
+        .post(
+            "/api/v1/agencies/{aid}/clips/{cid}/publish",
+            Agency,
+            publish_now,
+        )
+        .post(
+            "/api/v1/agencies/{aid}/clips/{cid}/takedown",
+            Agency,
+            take_down,
+        )
+        .post(
+            "/api/v1/agencies/{aid}/publications/{pid}/retry",
+            Agency,
+            retry,
+        )
+        .post(
+            "/api/v1/agencies/{aid}/publications/{pid}/removed",
+            Agency,
+            removed_by_hand,
+        )
+        .get("/api/v1/agencies/{aid}/incidents", Agency, incidents)
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::service::uploads::{self, ChunkChecksum, Status};
 use crate::state::AppState;
 use crate::web::extract::CurrentUser;
+use crate::web::{Routes, Scope};
 
 pub const VERSION: &str = "1.0.0";
 pub const EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration,checksum";
@@ -283,4 +284,14 @@ pub async fn delete(
         }
         .await,
     )
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.options("/api/v1/uploads", Public, options)
+        .post("/api/v1/uploads", User, create)
+        .head("/api/v1/uploads/{upload_id}", User, head)
+        .patch("/api/v1/uploads/{upload_id}", User, patch)
+        .delete("/api/v1/uploads/{upload_id}", User, delete)
 }

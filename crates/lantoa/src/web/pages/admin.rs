@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::service::orgs::create;
 use crate::state::AppState;
 use crate::web::extract::{FormData, SystemAdmin};
+use crate::web::{Routes, Scope};
 
 #[derive(Template)]
 #[template(path = "admin_agencies.html")]
@@ -116,4 +117,12 @@ pub async fn create_body(
     FormData(f): FormData<OrgForm>,
 ) -> Result<Response> {
     create_org(st, u, "body", f).await
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/admin/agencies", System, agencies)
+        .post("/admin/agencies", System, create_agency)
+        .post("/admin/bodies", System, create_body)
 }

@@ -14,6 +14,7 @@ use crate::domain::OrgId;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::web::extract::{Authz, SystemAdmin, act};
+use crate::web::{Routes, Scope};
 
 const PAGE: i64 = 100;
 
@@ -152,4 +153,11 @@ pub async fn system_audit(
         st.config.time_zone.clone(),
     )
     .await
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/a/{aid}/audit", Agency, agency_audit)
+        .get("/admin/audit", System, system_audit)
 }

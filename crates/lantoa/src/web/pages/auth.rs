@@ -14,6 +14,7 @@ use crate::service::{accounts, profile};
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, FormData};
 use crate::web::middleware::{LANG_COOKIE, ReqCtx, SESSION_COOKIE, cookie};
+use crate::web::{Routes, Scope};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -138,4 +139,13 @@ pub async fn logout(State(st): State<AppState>, u: CurrentUser) -> Result<Respon
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/login", Public, login_page)
+        .post("/login", Public, login_submit)
+        .post("/lang", Public, switch_language)
+        .post("/logout", User, logout)
 }

@@ -22,6 +22,7 @@ use crate::media::specs::{self, PlatformCheck};
 use crate::media::validate::Validation;
 use crate::state::AppState;
 use crate::web::extract::{Authz, act};
+use crate::web::{Routes, Scope};
 
 pub struct CategoryOption {
     pub code: &'static str,
@@ -654,6 +655,31 @@ pub fn parse_range(h: &str, size: u64) -> RangeAsk {
         return RangeAsk::Unsatisfiable;
     }
     RangeAsk::Part(start..end)
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/a/{aid}/clips", Agency, list)
+        .get("/a/{aid}/clips/new", Agency, new_clip)
+        .get("/a/{aid}/clips/{cid}", Agency, detail)
+        .get("/a/{aid}/clips/{cid}/status", Agency, status)
+        .get("/a/{aid}/clips/{cid}/new-version", Agency, new_version)
+        .post(
+            "/a/{aid}/clips/{cid}/versions/{vid}/recheck",
+            Agency,
+            retry_check,
+        )
+        .post(
+            "/a/{aid}/clips/{cid}/versions/{vid}/delete",
+            Agency,
+            delete_version,
+        )
+        .get(
+            "/a/{aid}/clips/{cid}/versions/{vid}/media/{name}",
+            Agency,
+            media,
+        )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::service::dashboard::{DashboardCounts, counts};
 use crate::service::orgs::visible_agencies;
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
+use crate::web::{Routes, Scope};
 
 /// Sends the user to the first agency they can open, or to the overview.
 pub async fn home(State(st): State<AppState>, u: CurrentUser) -> Result<Response> {
@@ -99,4 +100,12 @@ pub async fn overview(State(st): State<AppState>, u: CurrentUser) -> Result<Resp
     }
     let l = Layout::build(&st, &u.ctx, None).await?;
     render(&OverviewPage { l, rows })
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/", User, home)
+        .get("/overview", User, overview)
+        .get("/a/{aid}", Agency, dashboard)
 }

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::service::jobs;
 use crate::state::AppState;
 use crate::web::extract::SystemAdmin;
+use crate::web::{Routes, Scope};
 
 #[derive(Template)]
 #[template(path = "admin_jobs.html")]
@@ -66,4 +67,12 @@ pub async fn cancel(
 ) -> Result<Response> {
     jobs::cancel(&st, &u.p.actor(&u.ctx.client_addr), JobId(id)).await?;
     Ok(Redirect::to("/admin/jobs").into_response())
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/admin/jobs", System, list)
+        .post("/admin/jobs/{jid}/retry", System, retry)
+        .post("/admin/jobs/{jid}/cancel", System, cancel)
 }

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::service::members::{self, NewMember};
 use crate::state::AppState;
 use crate::web::extract::{Authz, FormData, act};
+use crate::web::{Routes, Scope};
 
 /// A role as a checkbox on a form.
 pub struct RoleOption {
@@ -303,4 +304,20 @@ pub async fn enable(
     Path((aid, uid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     toggle(st, a, aid, uid, false).await
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/a/{aid}/members", Agency, list)
+        .post("/a/{aid}/members", Agency, create)
+        .get("/a/{aid}/members/{uid}", Agency, detail)
+        .post("/a/{aid}/members/{uid}/roles", Agency, set_roles)
+        .post(
+            "/a/{aid}/members/{uid}/password-reset",
+            Agency,
+            reset_password,
+        )
+        .post("/a/{aid}/members/{uid}/disable", Agency, disable)
+        .post("/a/{aid}/members/{uid}/enable", Agency, enable)
 }

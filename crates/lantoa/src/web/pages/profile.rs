@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::service::profile;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, FormData};
+use crate::web::{Routes, Scope};
 
 #[derive(Template)]
 #[template(path = "profile.html")]
@@ -231,4 +232,14 @@ pub async fn set_email(
         }
         Err(e) => Err(e),
     }
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/profile", User, page)
+        .post("/profile/password", User, change_password)
+        .post("/profile/email", User, set_email)
+        .post("/profile/tokens", User, create_token)
+        .post("/profile/tokens/{tid}/revoke", User, revoke_token)
 }

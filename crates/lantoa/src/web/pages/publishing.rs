@@ -19,6 +19,7 @@ use crate::platforms::Platform;
 use crate::service::{channels, publish};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, FormData, act};
+use crate::web::{Routes, Scope};
 
 /// One channel's line in a clip's publishing panel.
 pub struct PubRow {
@@ -529,4 +530,23 @@ pub async fn incidents(
         rows,
         l,
     })
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/a/{aid}/channels", Agency, channels_page)
+        .post("/a/{aid}/channels/connect/{platform}", Agency, connect)
+        .post("/a/{aid}/channels/{chid}/disconnect", Agency, disconnect)
+        .get("/channels/callback", User, callback)
+        .get("/a/{aid}/clips/{cid}/publications", Agency, panel)
+        .post("/a/{aid}/clips/{cid}/publish", Agency, publish_now)
+        .post("/a/{aid}/clips/{cid}/takedown", Agency, take_down)
+        .post("/a/{aid}/publications/{pid}/retry", Agency, retry)
+        .post(
+            "/a/{aid}/publications/{pid}/removed",
+            Agency,
+            removed_by_hand,
+        )
+        .get("/a/{aid}/incidents", Agency, incidents)
 }

@@ -106,6 +106,13 @@ fn done(r: anyhow::Result<()>) -> ExitCode {
     }
 }
 
+/// Logs as `lantoa` would with these settings.
+fn log_as_configured(file: &Option<PathBuf>) -> Result<(), lantoa::config::ConfigError> {
+    let c = lantoa::config::Config::load(file.as_deref())?;
+    lantoa::server::init_logging(&c);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -151,19 +158,13 @@ async fn main() -> ExitCode {
         BenchCmd::Ingest {
             seconds,
             upload_gib,
-        } => {
-            match lantoa::config::Config::load(cli.config.as_deref()) {
-                Ok(c) => lantoa::server::init_logging(&c),
-                Err(e) => return fail(e),
-            }
-            done(bench::ingest(seconds, upload_gib).await)
-        }
-        BenchCmd::Review { requests } => {
-            match lantoa::config::Config::load(cli.config.as_deref()) {
-                Ok(c) => lantoa::server::init_logging(&c),
-                Err(e) => return fail(e),
-            }
-            done(bench_review::review(requests).await)
-        }
+        } => match log_as_configured(&cli.config) {
+            Ok(()) => done(bench::ingest(seconds, upload_gib).await),
+            Err(e) => fail(e),
+        },
+        BenchCmd::Review { requests } => match log_as_configured(&cli.config) {
+            Ok(()) => done(bench_review::review(requests).await),
+            Err(e) => fail(e),
+        },
     }
 }

@@ -304,104 +304,17 @@ async fn seed_clips(st: &AppState) -> Result<()> {
     let actor = p.actor("demo");
     for (i, (title, caption, category, submit)) in CLIPS.iter().enumerate() {
         let file = dir.join(format!("demo-{i}.mp4"));
-        let status = tokio::process::Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
-            .args([
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=540x960:rate=25:duration=12",
-            ])
-            .args(["-f", "lavfi", "-i"])
-            .arg(format!(
-                "sine=frequency={}:sample_rate=48000:duration=12",
-                330 + 110 * i
-            ))
-            .args([
-                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-            ])
-            .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
-            .arg(&file)
-            .status()
-            .await
-            .map_err(|e| crate::error::Error::Internal(format!("ffmpeg: {e}")))?;
-        if !status.success() {
-            return Err(crate::error::Error::Internal("ffmpeg failed".into()));
-        }
-        let bytes = tokio::fs::read(&file)
-            .await
-            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
-        let sha = {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(&bytes))
+        test_pattern(&file, 330 + 110 * i as u32).await?;
+        let demo = DemoClip {
+            agency: &agency,
+            author: reporter.id,
+            actor: &actor,
+            title,
+            caption,
+            category,
+            name: format!("demo-{i}.mp4"),
         };
-        let key = crate::storage::original_key(&sha);
-        st.store
-            .put_file(&key, &file)
-            .await
-            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
-        let now = st.now();
-        let mut tx = st.db.write().await?;
-        let political = crate::domain::Category::parse(category)
-            .map(crate::domain::Category::is_political)
-            .unwrap_or(false);
-        let clip = crate::db::clips::insert(
-            &mut tx,
-            crate::db::clips::NewClip {
-                agency_id: agency.id,
-                author_id: reporter.id,
-                title,
-                caption,
-                category,
-                political,
-                now,
-            },
-        )
-        .await?;
-        let (version, _) = crate::db::clips::insert_version(
-            &mut tx,
-            crate::db::clips::NewVersion {
-                clip_id: clip,
-                sha256: &sha,
-                size_bytes: bytes.len() as i64,
-                original_key: &key,
-                original_name: &format!("demo-{i}.mp4"),
-                uploaded_by: reporter.id,
-                now,
-            },
-        )
-        .await?;
-        crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
-        // Demo clips go to all four platforms (the sandbox's channels).
-        crate::db::clips::set_targets(&mut tx, clip, r#"["facebook","tiktok","youtube","zalo"]"#)
-            .await?;
-        crate::service::review::lint_new_clip(&mut tx, clip).await?;
-        crate::jobs::enqueue(
-            &mut tx,
-            crate::service::uploads::INGEST_JOB,
-            &serde_json::json!({"version_id": version.0}),
-            &crate::jobs::Enqueue {
-                priority: 10,
-                unique_key: Some(format!("ingest:{}", version.0)),
-                agency: Some(agency.id),
-                max_attempts: 3,
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-        crate::service::audit(
-            &mut tx,
-            &actor,
-            Some(agency.id),
-            "clip.create",
-            "clip",
-            clip,
-            serde_json::json!({"after": {"title": title, "category": category, "demo": true}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let clip = store_demo_clip(st, &demo, &file).await?;
         let _ = tokio::fs::remove_file(&file).await;
         if *submit {
             crate::service::review::act(
@@ -419,13 +332,135 @@ async fn seed_clips(st: &AppState) -> Result<()> {
     Ok(())
 }
 
+/// A 12-second 540×960 test pattern with a tone, as a phone would upload.
+async fn test_pattern(file: &std::path::Path, tone_hz: u32) -> Result<()> {
+    let status = tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=540x960:rate=25:duration=12",
+        ])
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!(
+            "sine=frequency={tone_hz}:sample_rate=48000:duration=12"
+        ))
+        .args([
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+        ])
+        .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
+        .arg(file)
+        .status()
+        .await
+        .map_err(|e| crate::error::Error::Internal(format!("ffmpeg: {e}")))?;
+    if !status.success() {
+        return Err(crate::error::Error::Internal("ffmpeg failed".into()));
+    }
+    Ok(())
+}
+
+/// A demo clip to create.
+struct DemoClip<'a> {
+    agency: &'a crate::db::orgs::Org,
+    author: crate::domain::UserId,
+    actor: &'a crate::service::Actor,
+    title: &'a str,
+    caption: &'a str,
+    category: &'a str,
+    name: String,
+}
+
+/// Stores the file as a clip's first version, queues its check and audits
+/// the creation, as an upload would.
+async fn store_demo_clip(
+    st: &AppState,
+    d: &DemoClip<'_>,
+    file: &std::path::Path,
+) -> Result<crate::domain::ClipId> {
+    let bytes = tokio::fs::read(file)
+        .await
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let key = crate::storage::original_key(&sha);
+    st.store
+        .put_file(&key, file)
+        .await
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let political = crate::domain::Category::parse(d.category)
+        .map(crate::domain::Category::is_political)
+        .unwrap_or(false);
+    let clip = crate::db::clips::insert(
+        &mut tx,
+        crate::db::clips::NewClip {
+            agency_id: d.agency.id,
+            author_id: d.author,
+            title: d.title,
+            caption: d.caption,
+            category: d.category,
+            political,
+            now,
+        },
+    )
+    .await?;
+    let (version, _) = crate::db::clips::insert_version(
+        &mut tx,
+        crate::db::clips::NewVersion {
+            clip_id: clip,
+            sha256: &sha,
+            size_bytes: bytes.len() as i64,
+            original_key: &key,
+            original_name: &d.name,
+            uploaded_by: d.author,
+            now,
+        },
+    )
+    .await?;
+    crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
+    // Demo clips go to all four platforms (the sandbox's channels).
+    crate::db::clips::set_targets(&mut tx, clip, r#"["facebook","tiktok","youtube","zalo"]"#)
+        .await?;
+    crate::service::review::lint_new_clip(&mut tx, clip).await?;
+    crate::jobs::enqueue(
+        &mut tx,
+        crate::service::uploads::INGEST_JOB,
+        &serde_json::json!({"version_id": version.0}),
+        &crate::jobs::Enqueue {
+            priority: 10,
+            unique_key: Some(format!("ingest:{}", version.0)),
+            agency: Some(d.agency.id),
+            max_attempts: 3,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    crate::service::audit(
+        &mut tx,
+        d.actor,
+        Some(d.agency.id),
+        "clip.create",
+        "clip",
+        clip,
+        serde_json::json!({"after": {"title": d.title, "category": d.category, "demo": true}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(clip)
+}
+
 /// Demo history: published clips of the last four months on every demo
 /// agency's channels, with the figures the sandbox platforms would have
 /// reported along the way (sandbox data, labelled as demo data wherever it
 /// is shown). Written once, through the same rollups as real snapshots.
 pub async fn seed_history(st: &AppState) -> Result<()> {
     use crate::db::insights as idb;
-    use crate::insights::rollup::{self, Zones};
     const HOURS: [i64; 12] = [6, 7, 7, 8, 11, 12, 12, 15, 19, 20, 20, 21];
     const TOPICS: [&str; 5] = [
         "current_affairs",
@@ -481,35 +516,7 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
                 .collect()
         };
         if chans.is_empty() {
-            for platform in ["facebook", "youtube"] {
-                let ext = format!("demo-{slug}-{platform}");
-                let sealed = crate::service::channels::seal(
-                    st,
-                    agency.id,
-                    platform,
-                    &ext,
-                    &crate::service::channels::StoredTokens::default(),
-                );
-                let mut tx = st.db.write().await?;
-                let (id, _) = crate::db::publishing::upsert_channel(
-                    &mut tx,
-                    crate::db::publishing::NewChannel {
-                        agency: agency.id,
-                        platform,
-                        external_id: &ext,
-                        name: &format!("{} (minh hoạ)", agency.name),
-                        tokens: &sealed,
-                        token_expires_at: None,
-                        by: author.id,
-                        // Demo data: never a real platform's channel.
-                        endpoint: crate::platforms::Endpoint::Sandbox,
-                    },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                chans.push((id, platform.to_string()));
-            }
+            chans = demo_channels(st, &agency, author.id, slug, now).await?;
         }
         let clips = 45 - 10 * i as u64;
         for n in 0..clips {
@@ -531,128 +538,219 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
             let uploaded_at = published_at - (2 + next(30) as i64) * 3_600_000;
             let submitted_at = uploaded_at + (10 + next(120) as i64) * 60_000;
             let approved_at = submitted_at + (15 + next(300) as i64) * 60_000;
-            let mut tx = st.db.write().await?;
-            let clip = crate::db::clips::insert(
-                &mut tx,
-                crate::db::clips::NewClip {
-                    agency_id: agency.id,
-                    author_id: author.id,
-                    title: &title,
-                    caption: "Dữ liệu minh hoạ.",
-                    category,
-                    political: matches!(category, "official_event" | "leadership_message"),
-                    now: uploaded_at,
-                },
-            )
-            .await?;
-            let sha = format!("{:064x}", clip.0);
-            let (version, _) = crate::db::clips::insert_version(
-                &mut tx,
-                crate::db::clips::NewVersion {
-                    clip_id: clip,
-                    sha256: &sha,
-                    size_bytes: 0,
-                    original_key: "demo/none",
-                    original_name: "demo.mp4",
-                    uploaded_by: author.id,
-                    now: uploaded_at,
-                },
-            )
-            .await?;
-            let probe = serde_json::json!({"duration_s": duration}).to_string();
-            crate::db::clips::set_checked(
-                &mut tx,
-                version,
-                crate::db::clips::Checked {
-                    status: "ready",
-                    probe: Some(&probe),
-                    validation: None,
-                    qc: None,
-                    compliance: None,
-                    outputs: None,
-                    error: None,
-                },
+            let h = HistoryClip {
+                title: &title,
+                category,
+                duration,
                 uploaded_at,
-            )
-            .await?;
-            crate::db::clips::set_current_version(&mut tx, clip, version, uploaded_at).await?;
-            crate::db::clips::set_state(&mut tx, clip, "draft", "published", uploaded_at).await?;
-            idb::add_clip_timing(
-                &mut tx,
-                &idb::ClipTiming {
-                    clip_id: clip,
-                    agency_id: agency.id,
-                    author_id: author.id,
-                    category: category.into(),
-                    duration_s: Some(duration),
-                    uploaded_at,
-                    submitted_at: Some(submitted_at),
-                    approved_at: Some(approved_at),
-                    published_at,
-                },
-            )
-            .await?;
-            let mut snaps = Vec::new();
-            let (dow, hr) = rollup::local_dow_hour(&tz, published_at);
-            for (ch, platform) in &chans {
-                let pid = crate::db::publishing::insert(
-                    &mut tx,
-                    crate::db::publishing::NewPublication {
-                        agency: agency.id,
-                        clip,
-                        channel: *ch,
-                        round: 1,
-                        version,
-                        digest: "demo",
-                        state: "queued",
-                        run_at: published_at,
-                        replaces: None,
-                        by: author.id,
-                    },
-                    published_at,
-                )
-                .await?;
-                let ext = format!("demo-{}-{}", clip.0, ch.0);
-                crate::db::publishing::set_published(&mut tx, pid, &ext, "", None, published_at)
-                    .await?;
-                let post = idb::Post {
-                    publication_id: pid,
-                    agency_id: agency.id,
-                    channel_id: *ch,
-                    clip_id: clip,
-                    platform: platform.clone(),
-                    author_id: author.id,
-                    category: category.into(),
-                    duration_s: Some(duration),
-                    published_at,
-                    local_dow: dow,
-                    local_hour: hr,
-                    taken_at: None,
-                    latest: [None; 8],
-                    views_48h: None,
-                };
-                idb::add_post(&mut tx, &post, rollup::local_day(&tz, published_at), 0).await?;
-                // The collector's schedule, up to now.
-                let mut t = published_at + 3_600_000;
-                while t < now {
-                    let age = t - published_at;
-                    snaps.push(idb::Snapshot {
-                        publication_id: pid,
-                        taken_at: t,
-                        c: demo_counters(&ext, platform, age / 1000, duration, hr),
-                    });
-                    t = match crate::insights::collect::next_fetch(published_at, t) {
-                        Some(n) => n,
-                        None => break,
-                    };
-                }
-                idb::set_next(&mut tx, &[(pid, None)]).await?;
-            }
-            rollup::ingest(&mut tx, &mut Zones::default(), snaps).await?;
-            tx.commit().await?;
+                submitted_at,
+                approved_at,
+                published_at,
+            };
+            write_history_clip(st, &agency, author.id, &tz, &chans, &h, now).await?;
         }
     }
     Ok(())
+}
+
+/// Two demo channels for an agency without sandbox channels of its own.
+async fn demo_channels(
+    st: &AppState,
+    agency: &crate::db::orgs::Org,
+    author: crate::domain::UserId,
+    slug: &str,
+    now: i64,
+) -> Result<Vec<(crate::domain::ChannelId, String)>> {
+    let mut chans = Vec::new();
+    for platform in ["facebook", "youtube"] {
+        let ext = format!("demo-{slug}-{platform}");
+        let sealed = crate::service::channels::seal(
+            st,
+            agency.id,
+            platform,
+            &ext,
+            &crate::service::channels::StoredTokens::default(),
+        );
+        let mut tx = st.db.write().await?;
+        let (id, _) = crate::db::publishing::upsert_channel(
+            &mut tx,
+            crate::db::publishing::NewChannel {
+                agency: agency.id,
+                platform,
+                external_id: &ext,
+                name: &format!("{} (minh hoạ)", agency.name),
+                tokens: &sealed,
+                token_expires_at: None,
+                by: author,
+                // Demo data: never a real platform's channel.
+                endpoint: crate::platforms::Endpoint::Sandbox,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        chans.push((id, platform.to_string()));
+    }
+    Ok(chans)
+}
+
+/// One clip of the demo history: published at a time, timings on the way.
+struct HistoryClip<'a> {
+    title: &'a str,
+    category: &'a str,
+    duration: f64,
+    uploaded_at: i64,
+    submitted_at: i64,
+    approved_at: i64,
+    published_at: i64,
+}
+
+/// Writes a published history clip with its posts on every channel and the
+/// figures the collector would have fetched up to now.
+async fn write_history_clip(
+    st: &AppState,
+    agency: &crate::db::orgs::Org,
+    author: crate::domain::UserId,
+    tz: &jiff::tz::TimeZone,
+    chans: &[(crate::domain::ChannelId, String)],
+    h: &HistoryClip<'_>,
+    now: i64,
+) -> Result<()> {
+    use crate::db::insights as idb;
+    use crate::insights::rollup::{self, Zones};
+    let mut tx = st.db.write().await?;
+    let clip = crate::db::clips::insert(
+        &mut tx,
+        crate::db::clips::NewClip {
+            agency_id: agency.id,
+            author_id: author,
+            title: h.title,
+            caption: "Dữ liệu minh hoạ.",
+            category: h.category,
+            political: matches!(h.category, "official_event" | "leadership_message"),
+            now: h.uploaded_at,
+        },
+    )
+    .await?;
+    let sha = format!("{:064x}", clip.0);
+    let (version, _) = crate::db::clips::insert_version(
+        &mut tx,
+        crate::db::clips::NewVersion {
+            clip_id: clip,
+            sha256: &sha,
+            size_bytes: 0,
+            original_key: "demo/none",
+            original_name: "demo.mp4",
+            uploaded_by: author,
+            now: h.uploaded_at,
+        },
+    )
+    .await?;
+    let probe = serde_json::json!({"duration_s": h.duration}).to_string();
+    crate::db::clips::set_checked(
+        &mut tx,
+        version,
+        crate::db::clips::Checked {
+            status: "ready",
+            probe: Some(&probe),
+            validation: None,
+            qc: None,
+            compliance: None,
+            outputs: None,
+            error: None,
+        },
+        h.uploaded_at,
+    )
+    .await?;
+    crate::db::clips::set_current_version(&mut tx, clip, version, h.uploaded_at).await?;
+    crate::db::clips::set_state(&mut tx, clip, "draft", "published", h.uploaded_at).await?;
+    idb::add_clip_timing(
+        &mut tx,
+        &idb::ClipTiming {
+            clip_id: clip,
+            agency_id: agency.id,
+            author_id: author,
+            category: h.category.into(),
+            duration_s: Some(h.duration),
+            uploaded_at: h.uploaded_at,
+            submitted_at: Some(h.submitted_at),
+            approved_at: Some(h.approved_at),
+            published_at: h.published_at,
+        },
+    )
+    .await?;
+    let mut snaps = Vec::new();
+    let (dow, hr) = rollup::local_dow_hour(tz, h.published_at);
+    for (ch, platform) in chans {
+        let pid = crate::db::publishing::insert(
+            &mut tx,
+            crate::db::publishing::NewPublication {
+                agency: agency.id,
+                clip,
+                channel: *ch,
+                round: 1,
+                version,
+                digest: "demo",
+                state: "queued",
+                run_at: h.published_at,
+                replaces: None,
+                by: author,
+            },
+            h.published_at,
+        )
+        .await?;
+        let ext = format!("demo-{}-{}", clip.0, ch.0);
+        crate::db::publishing::set_published(&mut tx, pid, &ext, "", None, h.published_at).await?;
+        let post = idb::Post {
+            publication_id: pid,
+            agency_id: agency.id,
+            channel_id: *ch,
+            clip_id: clip,
+            platform: platform.clone(),
+            author_id: author,
+            category: h.category.into(),
+            duration_s: Some(h.duration),
+            published_at: h.published_at,
+            local_dow: dow,
+            local_hour: hr,
+            taken_at: None,
+            latest: [None; 8],
+            views_48h: None,
+        };
+        idb::add_post(&mut tx, &post, rollup::local_day(tz, h.published_at), 0).await?;
+        snaps.extend(history_snapshots(pid, &ext, platform, h, hr, now));
+        idb::set_next(&mut tx, &[(pid, None)]).await?;
+    }
+    rollup::ingest(&mut tx, &mut Zones::default(), snaps).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The snapshots the collector would have taken of a history post, on its
+/// schedule, up to now.
+fn history_snapshots(
+    pid: crate::domain::PublicationId,
+    ext: &str,
+    platform: &str,
+    h: &HistoryClip<'_>,
+    hour: i64,
+    now: i64,
+) -> Vec<crate::db::insights::Snapshot> {
+    let mut snaps = Vec::new();
+    let mut t = h.published_at + 3_600_000;
+    while t < now {
+        let age = t - h.published_at;
+        snaps.push(crate::db::insights::Snapshot {
+            publication_id: pid,
+            taken_at: t,
+            c: demo_counters(ext, platform, age / 1000, h.duration, hour),
+        });
+        t = match crate::insights::collect::next_fetch(h.published_at, t) {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    snaps
 }
 
 /// What the sandbox platform reports for a post `age_s` seconds in, mapped

@@ -140,64 +140,118 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
     tokio::fs::create_dir_all(work)
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;
-
-    // ffmpeg reads the original in place when storage is local, else a local copy.
-    let original: PathBuf = match st.store.local_path(&v.original_key) {
-        Some(p) => p,
-        None => {
-            let to = work.join("original");
-            st.store
-                .download(&v.original_key, &to)
-                .await
-                .map_err(|e| JobError::Retry(e.to_string()))?;
-            to
-        }
-    };
+    let original = original_path(st, &v.original_key, work).await?;
     let limits = MediaLimits::default();
     let probed = probe::probe(&original, Duration::from_secs(limits.probe_timeout_s))
         .await
         .map_err(media_err)?;
     let validation = validate::validate(&probed, &limits);
-    let probe_json = serde_json::to_string(&probed).unwrap_or_default();
-    let validation_json = serde_json::to_string(&validation).unwrap_or_default();
-    let now = st.now();
     if !validation.accepted() {
         // Invalid input is an outcome, not a failure: the version stays, marked invalid.
-        let mut tx = st.db.write().await?;
-        clips::set_checked(
-            &mut tx,
-            version,
-            Checked {
-                status: "invalid",
-                probe: Some(&probe_json),
-                validation: Some(&validation_json),
-                qc: None,
-                compliance: None,
-                outputs: None,
-                error: None,
-            },
-            now,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            &system_actor(),
-            ctx.agency,
-            "version.invalid",
-            "clip_version",
-            version,
-            json!({"after": {"problems": validation.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>()}}),
-            now,
-        )
-        .await?;
-        after_check(&mut tx, version, false, now).await?;
-        tx.commit().await?;
-        return Ok(());
+        return record_invalid(ctx, version, &probed, &validation).await;
     }
     ctx.set_progress(0.02);
 
+    let report = run_qc(ctx, &original, &probed, work).await?;
+    let prefix = outputs_prefix(version.0);
+    let mut outputs = store_qc_outputs(st, &prefix, &report, &v.original_key).await?;
+    // Renditions only where a platform refuses the original, never for advice.
+    let compliance = specs::compliance(&probed, specs::builtin());
+    make_renditions(ctx, &original, &probed, work, &prefix, &mut outputs).await?;
+    if st.config.normalize_loudness
+        && let Some(i) = report.integrated_lufs
+        && renditions::needs_loudness_fix(Some(i), report.true_peak_dbtp)
+        && probed.audio.is_some()
+    {
+        let made = loudness_rendition(st, &original, &probed, i, work, &prefix).await?;
+        outputs.renditions.push(made);
+    }
+    ctx.set_progress(0.98);
+    record_ready(
+        ctx,
+        version,
+        &probed,
+        &validation,
+        &report,
+        &compliance,
+        &outputs,
+    )
+    .await
+}
+
+/// A local path to the original: in place when storage is local, else a copy.
+async fn original_path(st: &AppState, key: &str, work: &Path) -> Result<PathBuf, JobError> {
+    if let Some(p) = st.store.local_path(key) {
+        return Ok(p);
+    }
+    let to = work.join("original");
+    st.store
+        .download(key, &to)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    Ok(to)
+}
+
+/// One of the limited ffmpeg slots, held while the guard lives.
+async fn ffmpeg_slot(st: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, JobError> {
+    st.ffmpeg
+        .acquire()
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))
+}
+
+/// Marks a version whose media cannot be used as invalid, with its problems.
+async fn record_invalid(
+    ctx: &JobCtx,
+    version: VersionId,
+    probed: &probe::Probe,
+    validation: &validate::Validation,
+) -> Result<(), JobError> {
+    let st = &ctx.st;
+    let probe_json = serde_json::to_string(probed).unwrap_or_default();
+    let validation_json = serde_json::to_string(validation).unwrap_or_default();
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    clips::set_checked(
+        &mut tx,
+        version,
+        Checked {
+            status: "invalid",
+            probe: Some(&probe_json),
+            validation: Some(&validation_json),
+            qc: None,
+            compliance: None,
+            outputs: None,
+            error: None,
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &system_actor(),
+        ctx.agency,
+        "version.invalid",
+        "clip_version",
+        version,
+        json!({"after": {"problems": validation.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>()}}),
+        now,
+    )
+    .await?;
+    after_check(&mut tx, version, false, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The one-decode QC pass, its progress reported on the job.
+async fn run_qc(
+    ctx: &JobCtx,
+    original: &Path,
+    probed: &probe::Probe,
+    work: &Path,
+) -> Result<QcReport, JobError> {
     let mut plan = QcPlan::new(work.join("out"));
-    plan.proxy = needs_proxy(&probed);
+    plan.proxy = needs_proxy(probed);
     let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
     let reporter = {
         let ctx = ctx.clone();
@@ -208,20 +262,23 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
             }
         })
     };
-    let report: QcReport = {
-        let _slot = st
-            .ffmpeg
-            .acquire()
-            .await
-            .map_err(|e| JobError::Retry(e.to_string()))?;
-        analyze(&original, &probed, &plan, tx_p)
+    let report = {
+        let _slot = ffmpeg_slot(&ctx.st).await?;
+        analyze(original, probed, &plan, tx_p)
             .await
             .map_err(media_err)?
     };
     reporter.abort();
+    Ok(report)
+}
 
-    // Store the outputs under fixed keys for this version.
-    let prefix = outputs_prefix(version.0);
+/// Stores posters, storyboard and proxy under fixed keys for this version.
+async fn store_qc_outputs(
+    st: &AppState,
+    prefix: &str,
+    report: &QcReport,
+    original_key: &str,
+) -> Result<Outputs, JobError> {
     let mut outputs = Outputs::default();
     for (i, p) in report.posters.iter().enumerate() {
         let key = format!("{prefix}/poster_{:02}.jpg", i + 1);
@@ -249,81 +306,103 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
     outputs.playback = outputs
         .proxy
         .clone()
-        .unwrap_or_else(|| v.original_key.clone());
+        .unwrap_or_else(|| original_key.to_string());
+    Ok(outputs)
+}
 
-    // Renditions only where a platform refuses the original, never for advice.
-    let platform_specs = specs::builtin();
-    let compliance = specs::compliance(&probed, platform_specs);
-    let rplan = renditions::plan(&probed, platform_specs);
-    if !rplan.is_empty() {
-        ctx.set_progress(0.93);
-        let made = {
-            let _slot = st
-                .ffmpeg
-                .acquire()
-                .await
-                .map_err(|e| JobError::Retry(e.to_string()))?;
-            renditions::render(
-                &original,
-                &probed,
-                &rplan,
-                &work.join("renditions"),
-                Duration::from_secs(1800),
-            )
-            .await
-            .map_err(media_err)?
-        };
-        for r in made {
-            let key = format!("{prefix}/rendition_{}.mp4", r.label);
-            put(st, &key, &r.path).await?;
-            outputs.renditions.push(RenditionOut {
-                label: r.label,
-                key,
-                width: r.width,
-                height: r.height,
-                remuxed: r.remuxed,
-                made_for: r.made_for,
-                fixes: r.fixes,
-            });
-        }
+/// Renditions for the platforms that refuse the original as it is.
+async fn make_renditions(
+    ctx: &JobCtx,
+    original: &Path,
+    probed: &probe::Probe,
+    work: &Path,
+    prefix: &str,
+    outputs: &mut Outputs,
+) -> Result<(), JobError> {
+    let st = &ctx.st;
+    let rplan = renditions::plan(probed, specs::builtin());
+    if rplan.is_empty() {
+        return Ok(());
     }
-    if st.config.normalize_loudness
-        && let Some(i) = report.integrated_lufs
-        && renditions::needs_loudness_fix(Some(i), report.true_peak_dbtp)
-        && probed.audio.is_some()
-    {
-        let out = work.join("loudness.mp4");
-        {
-            let _slot = st
-                .ffmpeg
-                .acquire()
-                .await
-                .map_err(|e| JobError::Retry(e.to_string()))?;
-            renditions::normalize_loudness(&original, i, &out, Duration::from_secs(1800))
-                .await
-                .map_err(media_err)?;
-        }
-        let key = format!("{prefix}/loudness.mp4");
-        put(st, &key, &out).await?;
-        let (w, h) = probed
-            .video
-            .as_ref()
-            .map(|v| (v.display_width, v.display_height))
-            .unwrap_or((0, 0));
+    ctx.set_progress(0.93);
+    let made = {
+        let _slot = ffmpeg_slot(st).await?;
+        renditions::render(
+            original,
+            probed,
+            &rplan,
+            &work.join("renditions"),
+            Duration::from_secs(1800),
+        )
+        .await
+        .map_err(media_err)?
+    };
+    for r in made {
+        let key = format!("{prefix}/rendition_{}.mp4", r.label);
+        put(st, &key, &r.path).await?;
         outputs.renditions.push(RenditionOut {
-            label: "loudness".into(),
+            label: r.label,
             key,
-            width: w,
-            height: h,
-            remuxed: false,
-            made_for: Vec::new(),
-            fixes: Vec::new(),
+            width: r.width,
+            height: r.height,
+            remuxed: r.remuxed,
+            made_for: r.made_for,
+            fixes: r.fixes,
         });
     }
-    ctx.set_progress(0.98);
-    let qc_json = serde_json::to_string(&report).unwrap_or_default();
-    let compliance_json = serde_json::to_string(&compliance).unwrap_or_default();
-    let outputs_json = serde_json::to_string(&outputs).unwrap_or_default();
+    Ok(())
+}
+
+/// A copy with its loudness brought to the target (`normalize_loudness`).
+async fn loudness_rendition(
+    st: &AppState,
+    original: &Path,
+    probed: &probe::Probe,
+    integrated_lufs: f64,
+    work: &Path,
+    prefix: &str,
+) -> Result<RenditionOut, JobError> {
+    let out = work.join("loudness.mp4");
+    {
+        let _slot = ffmpeg_slot(st).await?;
+        renditions::normalize_loudness(original, integrated_lufs, &out, Duration::from_secs(1800))
+            .await
+            .map_err(media_err)?;
+    }
+    let key = format!("{prefix}/loudness.mp4");
+    put(st, &key, &out).await?;
+    let (w, h) = probed
+        .video
+        .as_ref()
+        .map(|v| (v.display_width, v.display_height))
+        .unwrap_or((0, 0));
+    Ok(RenditionOut {
+        label: "loudness".into(),
+        key,
+        width: w,
+        height: h,
+        remuxed: false,
+        made_for: Vec::new(),
+        fixes: Vec::new(),
+    })
+}
+
+/// Marks the version ready with everything the check found and made.
+async fn record_ready(
+    ctx: &JobCtx,
+    version: VersionId,
+    probed: &probe::Probe,
+    validation: &validate::Validation,
+    report: &QcReport,
+    compliance: &[specs::PlatformCheck],
+    outputs: &Outputs,
+) -> Result<(), JobError> {
+    let st = &ctx.st;
+    let probe_json = serde_json::to_string(probed).unwrap_or_default();
+    let validation_json = serde_json::to_string(validation).unwrap_or_default();
+    let qc_json = serde_json::to_string(report).unwrap_or_default();
+    let compliance_json = serde_json::to_string(compliance).unwrap_or_default();
+    let outputs_json = serde_json::to_string(outputs).unwrap_or_default();
     let now = st.now();
     let mut tx = st.db.write().await?;
     clips::set_checked(

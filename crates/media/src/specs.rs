@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::probe::Probe;
+use super::probe::{AudioStream, Probe, VideoStream};
 use super::{MediaError, Problem, mb, num};
 
 const BUILTIN_TOML: &str = include_str!("../data/platform-specs.toml");
@@ -223,10 +223,25 @@ pub fn unmet(p: &Probe, s: &Rules) -> Vec<Problem> {
         out.push(Problem::new("media-not-video").with("format", &p.container));
         return out;
     };
-    let not_in = |allowed: &[String], actual: &str| {
-        !allowed.is_empty() && !allowed.iter().any(|a| a == actual)
-    };
+    unmet_formats(p, v, s, &mut out);
+    if let Some(a) = &p.audio {
+        unmet_audio(a, s, &mut out);
+    }
+    if let Some(d) = p.duration() {
+        unmet_duration(d, s, &mut out);
+    }
+    unmet_geometry(v, s, &mut out);
+    unmet_rate_and_file(p, v, s, &mut out);
+    out
+}
 
+/// Whether a list of allowed values (empty: anything) leaves `actual` out.
+fn not_in<T: PartialEq + ?Sized>(allowed: &[impl std::borrow::Borrow<T>], actual: &T) -> bool {
+    !allowed.is_empty() && !allowed.iter().any(|a| a.borrow() == actual)
+}
+
+/// Container, video codec and pixel format.
+fn unmet_formats(p: &Probe, v: &VideoStream, s: &Rules, out: &mut Vec<Problem>) {
     if not_in(&s.containers, &p.container) {
         out.push(
             Problem::new("spec-container")
@@ -250,65 +265,71 @@ pub fn unmet(p: &Probe, s: &Rules) -> Vec<Problem> {
                 .with("allowed", list(&s.pix_fmts)),
         );
     }
-    if let Some(a) = &p.audio {
-        if not_in(&s.audio_codecs, &a.codec) {
-            out.push(
-                Problem::new("spec-audio-codec")
-                    .with("actual", &a.codec)
-                    .with("allowed", list(&s.audio_codecs)),
-            );
-        }
-        if let Some(rate) = a.sample_rate
-            && !s.audio_sample_rates.is_empty()
-            && !s.audio_sample_rates.contains(&rate)
-        {
-            out.push(
-                Problem::new("spec-audio-sample-rate")
-                    .with("actual", rate)
-                    .with("allowed", list(&s.audio_sample_rates)),
-            );
-        }
-        if let (Some(min), Some(actual)) = (s.min_audio_bit_rate, a.bit_rate)
-            && actual < min
-        {
-            out.push(
-                Problem::new("spec-audio-bit-rate-too-low")
-                    .with("actual_kbps", actual / 1000)
-                    .with("limit_kbps", min / 1000),
-            );
-        }
-        if let (Some(min), Some(actual)) = (s.min_audio_channels, a.channels)
-            && actual < min
-        {
-            out.push(
-                Problem::new("spec-audio-channels")
-                    .with("actual", actual)
-                    .with("limit", min),
-            );
-        }
-    }
+}
 
-    if let Some(d) = p.duration() {
-        if let Some(min) = s.min_duration_s
-            && d < min
-        {
-            out.push(
-                Problem::new("spec-duration-too-short")
-                    .with("limit", num(min))
-                    .with("actual", num(d)),
-            );
-        }
-        if let Some(max) = s.max_duration_s
-            && d > max
-        {
-            out.push(
-                Problem::new("spec-duration-too-long")
-                    .with("limit", num(max))
-                    .with("actual", num(d)),
-            );
-        }
+/// Audio codec, sample rate, bit rate and channels.
+fn unmet_audio(a: &AudioStream, s: &Rules, out: &mut Vec<Problem>) {
+    if not_in(&s.audio_codecs, &a.codec) {
+        out.push(
+            Problem::new("spec-audio-codec")
+                .with("actual", &a.codec)
+                .with("allowed", list(&s.audio_codecs)),
+        );
     }
+    if let Some(rate) = a.sample_rate
+        && !s.audio_sample_rates.is_empty()
+        && !s.audio_sample_rates.contains(&rate)
+    {
+        out.push(
+            Problem::new("spec-audio-sample-rate")
+                .with("actual", rate)
+                .with("allowed", list(&s.audio_sample_rates)),
+        );
+    }
+    if let (Some(min), Some(actual)) = (s.min_audio_bit_rate, a.bit_rate)
+        && actual < min
+    {
+        out.push(
+            Problem::new("spec-audio-bit-rate-too-low")
+                .with("actual_kbps", actual / 1000)
+                .with("limit_kbps", min / 1000),
+        );
+    }
+    if let (Some(min), Some(actual)) = (s.min_audio_channels, a.channels)
+        && actual < min
+    {
+        out.push(
+            Problem::new("spec-audio-channels")
+                .with("actual", actual)
+                .with("limit", min),
+        );
+    }
+}
 
+/// Shortest and longest length.
+fn unmet_duration(d: f64, s: &Rules, out: &mut Vec<Problem>) {
+    if let Some(min) = s.min_duration_s
+        && d < min
+    {
+        out.push(
+            Problem::new("spec-duration-too-short")
+                .with("limit", num(min))
+                .with("actual", num(d)),
+        );
+    }
+    if let Some(max) = s.max_duration_s
+        && d > max
+    {
+        out.push(
+            Problem::new("spec-duration-too-long")
+                .with("limit", num(max))
+                .with("actual", num(d)),
+        );
+    }
+}
+
+/// Resolution, sides, aspect and orientation.
+fn unmet_geometry(v: &VideoStream, s: &Rules, out: &mut Vec<Problem>) {
     let (w, h) = (v.display_width, v.display_height);
     if s.min_width.is_some_and(|m| w < m) || s.min_height.is_some_and(|m| h < m) {
         out.push(
@@ -365,7 +386,10 @@ pub fn unmet(p: &Probe, s: &Rules) -> Vec<Problem> {
                 .with("allowed", allowed.join("-")),
         );
     }
+}
 
+/// Frame rate, file size and where the index sits.
+fn unmet_rate_and_file(p: &Probe, v: &VideoStream, s: &Rules, out: &mut Vec<Problem>) {
     let fps = v.fps();
     if let Some(min) = s.min_fps
         && fps > 0.0
@@ -401,7 +425,6 @@ pub fn unmet(p: &Probe, s: &Rules) -> Vec<Problem> {
     if s.moov_at_front && p.is_iso_bmff() && p.moov_at_front != Some(true) {
         out.push(Problem::new("spec-moov-not-at-front"));
     }
-    out
 }
 
 #[cfg(test)]

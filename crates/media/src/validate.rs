@@ -13,7 +13,7 @@
 //!   most compressible real video) comes to ~25 000 pixels per byte; the bound is
 //!   40× that, so only headers that lie about their content trip it.
 
-use super::probe::Probe;
+use super::probe::{Probe, VideoStream};
 use super::{MediaLimits, Problem, mb, num};
 
 pub const CONTAINERS: [&str; 4] = ["mp4", "mov", "mkv", "webm"];
@@ -114,6 +114,14 @@ pub fn validate(p: &Probe, limits: &MediaLimits) -> Validation {
         Some(_) => {}
     }
 
+    check_size(p, v, limits, problems);
+
+    out.notes = notes(p, v);
+    out
+}
+
+/// Dimensions, frame rate, file size and decompression bombs.
+fn check_size(p: &Probe, v: &VideoStream, limits: &MediaLimits, problems: &mut Vec<Problem>) {
     let dims_ok = v.width >= MIN_SIDE_PX && v.height >= MIN_SIDE_PX;
     if !dims_ok {
         problems.push(
@@ -170,8 +178,11 @@ pub fn validate(p: &Probe, limits: &MediaLimits) -> Validation {
             );
         }
     }
+}
 
-    let notes = &mut out.notes;
+/// What the reviewer should know but does not stop the clip.
+fn notes(p: &Probe, v: &VideoStream) -> Vec<Problem> {
+    let mut notes = Vec::new();
     if p.audio.is_none() {
         notes.push(Problem::new("media-note-no-audio"));
     }
@@ -188,7 +199,7 @@ pub fn validate(p: &Probe, limits: &MediaLimits) -> Validation {
     if p.moov_at_front == Some(false) && !p.truncated {
         notes.push(Problem::new("media-note-moov-at-end"));
     }
-    out
+    notes
 }
 
 /// Pixels a full decode produces, from the larger of the stated frame count and

@@ -456,124 +456,152 @@ pub async fn accounts(
     let http = super::client();
     let a = base(&app.api_base);
     match p {
-        Platform::Facebook => {
-            let mut url = format!(
-                "{a}/{}/me/accounts?{}",
-                app.graph_version,
-                query(&[
-                    ("fields", "id,name,access_token"),
-                    ("limit", "100"),
-                    ("access_token", user.access_token.as_str()),
-                ])
-            );
-            let mut out = Vec::new();
-            // Follow `paging.next` (an absolute URL), a bounded number of times.
-            for _ in 0..20 {
-                let (status, v) = fetch(http.get(&url)).await?;
-                if !(200..300).contains(&status) || v.get("error").is_some() {
-                    return Err(facebook_error(status, &v));
-                }
-                for page in v["data"].as_array().into_iter().flatten() {
-                    let (Some(id), Some(token)) =
-                        (string(&page["id"]), string(&page["access_token"]))
-                    else {
-                        continue;
-                    };
-                    out.push(Account {
-                        external_id: id,
-                        name: page["name"].as_str().unwrap_or("").to_string(),
-                        // Page tokens from a long-lived user token do not expire.
-                        tokens: Tokens {
-                            access_token: token,
-                            refresh_token: None,
-                            expires_at_ms: None,
-                            refresh_expires_at_ms: None,
-                            scope: user.scope.clone(),
-                        },
-                    });
-                }
-                match v["paging"]["next"].as_str() {
-                    Some(next) if !next.is_empty() => url = next.to_string(),
-                    _ => break,
-                }
-            }
-            Ok(out)
+        Platform::Facebook => facebook_pages(&http, a, app, user).await,
+        Platform::YouTube => youtube_channels(&http, a, user).await,
+        Platform::TikTok => tiktok_user(&http, a, user).await,
+        Platform::Zalo => zalo_oa(&http, a, user).await,
+    }
+}
+
+/// The Facebook Pages the user manages, each with its Page token (`me/accounts`, every page of results, up to 20).
+async fn facebook_pages(
+    http: &reqwest::Client,
+    a: &str,
+    app: &OAuthApp,
+    user: &Tokens,
+) -> Result<Vec<Account>, PlatformError> {
+    let mut url = format!(
+        "{a}/{}/me/accounts?{}",
+        app.graph_version,
+        query(&[
+            ("fields", "id,name,access_token"),
+            ("limit", "100"),
+            ("access_token", user.access_token.as_str()),
+        ])
+    );
+    let mut out = Vec::new();
+    // Follow `paging.next` (an absolute URL), a bounded number of times.
+    for _ in 0..20 {
+        let (status, v) = fetch(http.get(&url)).await?;
+        if !(200..300).contains(&status) || v.get("error").is_some() {
+            return Err(facebook_error(status, &v));
         }
-        Platform::YouTube => {
-            let (status, v) = fetch(
-                http.get(format!("{a}/youtube/v3/channels?part=snippet&mine=true"))
-                    .bearer_auth(&user.access_token),
-            )
-            .await?;
-            if !(200..300).contains(&status) {
-                let body = v.to_string();
-                return Err(super::youtube::classify(status, body.as_bytes(), None));
-            }
-            Ok(v["items"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| {
-                    Some(Account {
-                        external_id: string(&c["id"])?,
-                        name: c["snippet"]["title"].as_str().unwrap_or("").to_string(),
-                        tokens: user.clone(),
-                    })
-                })
-                .collect())
-        }
-        Platform::TikTok => {
-            let (status, v) = fetch(
-                http.get(format!("{a}/v2/user/info/?fields=open_id,display_name"))
-                    .bearer_auth(&user.access_token),
-            )
-            .await?;
-            let code = v["error"]["code"].as_str().unwrap_or("");
-            if code != "ok" || !(200..300).contains(&status) {
-                let code = match code {
-                    "" if status >= 500 => "internal_error",
-                    "" => "unknown",
-                    c => c,
-                };
-                return Err(super::tiktok::classify(
-                    status,
-                    code,
-                    v["error"]["message"].as_str().unwrap_or(""),
-                ));
-            }
-            let u = &v["data"]["user"];
-            let id = string(&u["open_id"]).ok_or_else(|| malformed(status, "an open_id"))?;
-            Ok(vec![Account {
+        for page in v["data"].as_array().into_iter().flatten() {
+            let (Some(id), Some(token)) = (string(&page["id"]), string(&page["access_token"]))
+            else {
+                continue;
+            };
+            out.push(Account {
                 external_id: id,
-                name: u["display_name"].as_str().unwrap_or("").to_string(),
-                tokens: user.clone(),
-            }])
+                name: page["name"].as_str().unwrap_or("").to_string(),
+                // Page tokens from a long-lived user token do not expire.
+                tokens: Tokens {
+                    access_token: token,
+                    refresh_token: None,
+                    expires_at_ms: None,
+                    refresh_expires_at_ms: None,
+                    scope: user.scope.clone(),
+                },
+            });
         }
-        Platform::Zalo => {
-            let (status, v) = fetch(
-                http.get(format!("{a}/v2.0/oa/getoa"))
-                    .header("access_token", &user.access_token),
-            )
-            .await?;
-            let code = v["error"]
-                .as_i64()
-                .unwrap_or(if status >= 500 { 0 } else { -1 });
-            if code != 0 || !(200..300).contains(&status) {
-                return Err(super::zalo::classify(
-                    status,
-                    code,
-                    v["message"].as_str().unwrap_or(""),
-                ));
-            }
-            let d = &v["data"];
-            let id = string(&d["oa_id"]).ok_or_else(|| malformed(status, "an oa_id"))?;
-            Ok(vec![Account {
-                external_id: id,
-                name: d["name"].as_str().unwrap_or("").to_string(),
-                tokens: user.clone(),
-            }])
+        match v["paging"]["next"].as_str() {
+            Some(next) if !next.is_empty() => url = next.to_string(),
+            _ => break,
         }
     }
+    Ok(out)
+}
+
+/// The user's YouTube channels (`channels?mine=true`).
+async fn youtube_channels(
+    http: &reqwest::Client,
+    a: &str,
+    user: &Tokens,
+) -> Result<Vec<Account>, PlatformError> {
+    let (status, v) = fetch(
+        http.get(format!("{a}/youtube/v3/channels?part=snippet&mine=true"))
+            .bearer_auth(&user.access_token),
+    )
+    .await?;
+    if !(200..300).contains(&status) {
+        let body = v.to_string();
+        return Err(super::youtube::classify(status, body.as_bytes(), None));
+    }
+    Ok(v["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some(Account {
+                external_id: string(&c["id"])?,
+                name: c["snippet"]["title"].as_str().unwrap_or("").to_string(),
+                tokens: user.clone(),
+            })
+        })
+        .collect())
+}
+
+/// The TikTok account itself (`user/info`).
+async fn tiktok_user(
+    http: &reqwest::Client,
+    a: &str,
+    user: &Tokens,
+) -> Result<Vec<Account>, PlatformError> {
+    let (status, v) = fetch(
+        http.get(format!("{a}/v2/user/info/?fields=open_id,display_name"))
+            .bearer_auth(&user.access_token),
+    )
+    .await?;
+    let code = v["error"]["code"].as_str().unwrap_or("");
+    if code != "ok" || !(200..300).contains(&status) {
+        let code = match code {
+            "" if status >= 500 => "internal_error",
+            "" => "unknown",
+            c => c,
+        };
+        return Err(super::tiktok::classify(
+            status,
+            code,
+            v["error"]["message"].as_str().unwrap_or(""),
+        ));
+    }
+    let u = &v["data"]["user"];
+    let id = string(&u["open_id"]).ok_or_else(|| malformed(status, "an open_id"))?;
+    Ok(vec![Account {
+        external_id: id,
+        name: u["display_name"].as_str().unwrap_or("").to_string(),
+        tokens: user.clone(),
+    }])
+}
+
+/// The Zalo Official Account the token belongs to (`oa/getoa`).
+async fn zalo_oa(
+    http: &reqwest::Client,
+    a: &str,
+    user: &Tokens,
+) -> Result<Vec<Account>, PlatformError> {
+    let (status, v) = fetch(
+        http.get(format!("{a}/v2.0/oa/getoa"))
+            .header("access_token", &user.access_token),
+    )
+    .await?;
+    let code = v["error"]
+        .as_i64()
+        .unwrap_or(if status >= 500 { 0 } else { -1 });
+    if code != 0 || !(200..300).contains(&status) {
+        return Err(super::zalo::classify(
+            status,
+            code,
+            v["message"].as_str().unwrap_or(""),
+        ));
+    }
+    let d = &v["data"];
+    let id = string(&d["oa_id"]).ok_or_else(|| malformed(status, "an oa_id"))?;
+    Ok(vec![Account {
+        external_id: id,
+        name: d["name"].as_str().unwrap_or("").to_string(),
+        tokens: user.clone(),
+    }])
 }
 
 /// Refreshes the tokens. TikTok and Zalo rotate the refresh token (store the

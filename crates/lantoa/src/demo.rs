@@ -4,6 +4,7 @@
 use crate::db::{orgs, users};
 use crate::domain::{OrgId, Role};
 use crate::error::Result;
+use crate::platforms::Platform;
 use crate::service::{Actor, members, orgs as org_ops};
 use crate::state::AppState;
 
@@ -90,14 +91,9 @@ const SANDBOX_LISTEN: &str = "127.0.0.1:9100";
 /// has a sandbox or a real platform app configured already.
 pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<(), String> {
     let p = &mut config.platforms;
-    let real = [
-        &p.youtube_client_id,
-        &p.facebook_app_id,
-        &p.tiktok_client_key,
-        &p.zalo_app_id,
-    ]
-    .iter()
-    .any(|id| !id.is_empty());
+    let real = Platform::ALL
+        .into_iter()
+        .any(|k| !p.credentials(k).0.is_empty());
     if real || p.sandbox_url.is_some() {
         return Ok(());
     }
@@ -116,25 +112,9 @@ pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<
     });
     p.point_at_sandbox(&url)
         .map_err(|e| format!("sandbox platforms at {url}: {e}"))?;
-    for (id, secret, name) in [
-        (
-            &mut p.youtube_client_id,
-            &mut p.youtube_client_secret,
-            "youtube",
-        ),
-        (
-            &mut p.facebook_app_id,
-            &mut p.facebook_app_secret,
-            "facebook",
-        ),
-        (
-            &mut p.tiktok_client_key,
-            &mut p.tiktok_client_secret,
-            "tiktok",
-        ),
-        (&mut p.zalo_app_id, &mut p.zalo_app_secret, "zalo"),
-    ] {
-        *id = format!("sandbox-{name}");
+    for k in Platform::ALL {
+        let (id, secret) = p.credentials_mut(k);
+        *id = format!("sandbox-{}", k.as_str());
         *secret = "sandbox-secret".into();
     }
     println!("Sandbox platforms (mock servers, nothing is really posted): {url}/");

@@ -625,6 +625,58 @@ impl Platforms {
         })
     }
 
+    /// A platform's app credentials (client id, secret) as set.
+    pub fn credentials(&self, p: Platform) -> (&str, &str) {
+        match p {
+            Platform::YouTube => (&self.youtube_client_id, &self.youtube_client_secret),
+            Platform::Facebook => (&self.facebook_app_id, &self.facebook_app_secret),
+            Platform::TikTok => (&self.tiktok_client_key, &self.tiktok_client_secret),
+            Platform::Zalo => (&self.zalo_app_id, &self.zalo_app_secret),
+        }
+    }
+
+    /// The same, to set (the demo's sandbox apps).
+    pub fn credentials_mut(&mut self, p: Platform) -> (&mut String, &mut String) {
+        match p {
+            Platform::YouTube => (&mut self.youtube_client_id, &mut self.youtube_client_secret),
+            Platform::Facebook => (&mut self.facebook_app_id, &mut self.facebook_app_secret),
+            Platform::TikTok => (&mut self.tiktok_client_key, &mut self.tiktok_client_secret),
+            Platform::Zalo => (&mut self.zalo_app_id, &mut self.zalo_app_secret),
+        }
+    }
+
+    /// The OAuth app for a platform: its credentials and where consent, the
+    /// token exchange and the account listing go.
+    pub fn app(&self, p: Platform) -> crate::platforms::oauth::OAuthApp {
+        let (auth, token, api) = match p {
+            Platform::YouTube => (
+                &self.youtube_auth_url,
+                &self.youtube_token_url,
+                &self.youtube_api_url,
+            ),
+            Platform::Facebook => (
+                &self.facebook_auth_url,
+                &self.facebook_graph_url,
+                &self.facebook_graph_url,
+            ),
+            Platform::TikTok => (
+                &self.tiktok_auth_url,
+                &self.tiktok_api_url,
+                &self.tiktok_api_url,
+            ),
+            Platform::Zalo => (&self.zalo_auth_url, &self.zalo_auth_url, &self.zalo_api_url),
+        };
+        let (id, secret) = self.credentials(p);
+        crate::platforms::oauth::OAuthApp {
+            client_id: id.to_string(),
+            client_secret: secret.to_string(),
+            authorize_base: auth.to_string(),
+            token_base: token.to_string(),
+            api_base: api.to_string(),
+            graph_version: self.facebook_graph_version.clone(),
+        }
+    }
+
     /// A platform's base URLs, every one its calls may go to.
     fn urls(&self, p: Platform) -> Vec<&HttpUrl> {
         match p {

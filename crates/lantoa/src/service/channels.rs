@@ -79,45 +79,7 @@ pub fn open(st: &AppState, ch: &Channel) -> Result<StoredTokens> {
 
 /// The OAuth app for a platform, from the configuration.
 pub fn app(st: &AppState, p: Platform) -> OAuthApp {
-    let c = &st.config.platforms;
-    let (id, secret, auth, token, api) = match p {
-        Platform::YouTube => (
-            &c.youtube_client_id,
-            &c.youtube_client_secret,
-            &c.youtube_auth_url,
-            &c.youtube_token_url,
-            &c.youtube_api_url,
-        ),
-        Platform::Facebook => (
-            &c.facebook_app_id,
-            &c.facebook_app_secret,
-            &c.facebook_auth_url,
-            &c.facebook_graph_url,
-            &c.facebook_graph_url,
-        ),
-        Platform::TikTok => (
-            &c.tiktok_client_key,
-            &c.tiktok_client_secret,
-            &c.tiktok_auth_url,
-            &c.tiktok_api_url,
-            &c.tiktok_api_url,
-        ),
-        Platform::Zalo => (
-            &c.zalo_app_id,
-            &c.zalo_app_secret,
-            &c.zalo_auth_url,
-            &c.zalo_auth_url,
-            &c.zalo_api_url,
-        ),
-    };
-    OAuthApp {
-        client_id: id.clone(),
-        client_secret: secret.clone(),
-        authorize_base: auth.to_string(),
-        token_base: token.to_string(),
-        api_base: api.to_string(),
-        graph_version: c.facebook_graph_version.clone(),
-    }
+    st.config.platforms.app(p)
 }
 
 /// Why a channel cannot be used with this process's settings: it is bound to

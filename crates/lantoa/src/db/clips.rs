@@ -358,9 +358,3 @@ pub async fn in_states(
         .fetch_all(c).await)?)
 }
 
-/// How many of the agency's clips are in each state.
-pub async fn state_counts(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<(String, i64)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT state, COUNT(*) FROM clips WHERE agency_id = $1 GROUP BY state")
-        .bind(agency).fetch_all(c).await)?)
-}

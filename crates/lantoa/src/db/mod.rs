@@ -190,15 +190,6 @@ impl Db {
         })
     }
 
-    /// True when a trivial query succeeds.
-    pub async fn ping(&self) -> bool {
-        let r = match self {
-            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
-        };
-        r.is_ok()
-    }
-
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p, _) => p.close().await,

@@ -88,13 +88,6 @@ pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool, now: i64) -> 
     Ok(())
 }
 
-pub async fn set_display_name(tx: &mut Tx, id: UserId, name: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
-        .bind(name).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Every (organisation, role) the user holds. Unknown role codes are skipped.
 pub async fn memberships(tx: &mut Tx, user: UserId) -> DbResult<Vec<(OrgId, Role)>> {
     let rows: Vec<(OrgId, String)> = on_tx!(tx, c => sqlx::query_as(

@@ -217,13 +217,8 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
                 &mut tx,
                 v,
                 Checked {
-                    status: "ready",
                     probe: Some(PROBE),
-                    validation: None,
-                    qc: None,
-                    compliance: None,
-                    outputs: None,
-                    error: None,
+                    ..Checked::status("ready")
                 },
                 now,
             )

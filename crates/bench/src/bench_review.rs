@@ -62,13 +62,8 @@ async fn clip_with(
             &mut tx,
             v,
             Checked {
-                status: "ready",
                 probe: Some(PROBE),
-                validation: None,
-                qc: None,
-                compliance: None,
-                outputs: None,
-                error: None,
+                ..Checked::status("ready")
             },
             now,
         )

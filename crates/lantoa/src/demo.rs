@@ -406,20 +406,7 @@ async fn store_demo_clip(
     crate::db::clips::set_targets(&mut tx, clip, r#"["facebook","tiktok","youtube","zalo"]"#)
         .await?;
     crate::service::review::lint_new_clip(&mut tx, clip).await?;
-    crate::jobs::enqueue(
-        &mut tx,
-        crate::service::uploads::INGEST_JOB,
-        &serde_json::json!({"version_id": version.0}),
-        &crate::jobs::Enqueue {
-            priority: 10,
-            unique_key: Some(format!("ingest:{}", version.0)),
-            agency: Some(d.agency.id),
-            max_attempts: 3,
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
+    crate::ingest::queue(&mut tx, version, d.agency.id, now).await?;
     crate::service::audit(
         &mut tx,
         d.actor,
@@ -631,13 +618,8 @@ async fn write_history_clip(
         &mut tx,
         version,
         crate::db::clips::Checked {
-            status: "ready",
             probe: Some(&probe),
-            validation: None,
-            qc: None,
-            compliance: None,
-            outputs: None,
-            error: None,
+            ..crate::db::clips::Checked::status("ready")
         },
         h.uploaded_at,
     )

@@ -87,6 +87,31 @@ fn media_err(e: MediaError) -> JobError {
 }
 
 /// The job handler for `media.ingest`.
+/// Queues the media check of a version (once: a second call while it is
+/// queued changes nothing).
+pub async fn queue(
+    tx: &mut crate::db::Tx,
+    version: VersionId,
+    agency: crate::domain::OrgId,
+    now: i64,
+) -> crate::db::DbResult<()> {
+    crate::jobs::enqueue(
+        tx,
+        crate::service::uploads::INGEST_JOB,
+        &json!({"version_id": version.0}),
+        &crate::jobs::Enqueue {
+            priority: 10,
+            unique_key: Some(format!("ingest:{}", version.0)),
+            agency: Some(agency),
+            max_attempts: 3,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> Result<(), JobError> {
     let p: Payload = serde_json::from_value(payload)
         .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
@@ -110,13 +135,8 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> Result<(), JobError
                 &mut tx,
                 version,
                 Checked {
-                    status: "failed",
-                    probe: None,
-                    validation: None,
-                    qc: None,
-                    compliance: None,
-                    outputs: None,
                     error: Some(&msg),
+                    ..Checked::status("failed")
                 },
                 now,
             )
@@ -216,13 +236,9 @@ async fn record_invalid(
         &mut tx,
         version,
         Checked {
-            status: "invalid",
             probe: Some(&probe_json),
             validation: Some(&validation_json),
-            qc: None,
-            compliance: None,
-            outputs: None,
-            error: None,
+            ..Checked::status("invalid")
         },
         now,
     )
@@ -409,13 +425,12 @@ async fn record_ready(
         &mut tx,
         version,
         Checked {
-            status: "ready",
             probe: Some(&probe_json),
             validation: Some(&validation_json),
             qc: Some(&qc_json),
             compliance: Some(&compliance_json),
             outputs: Some(&outputs_json),
-            error: None,
+            ..Checked::status("ready")
         },
         now,
     )

@@ -216,6 +216,21 @@ pub struct Checked<'a> {
     pub error: Option<&'a str>,
 }
 
+impl<'a> Checked<'a> {
+    /// A status with nothing else recorded (earlier results are kept).
+    pub fn status(status: &'a str) -> Checked<'a> {
+        Checked {
+            status,
+            probe: None,
+            validation: None,
+            qc: None,
+            compliance: None,
+            outputs: None,
+            error: None,
+        }
+    }
+}
+
 pub async fn set_checked(tx: &mut Tx, id: VersionId, r: Checked<'_>, now: i64) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE clip_versions SET status = $1, probe = COALESCE($2, probe),
@@ -357,4 +372,3 @@ pub async fn in_states(
         .bind(s[6]).bind(s[7]).bind(s[8]).bind(s[9]).bind(limit)
         .fetch_all(c).await)?)
 }
-

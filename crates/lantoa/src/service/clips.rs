@@ -6,8 +6,6 @@ use crate::db::clips;
 use crate::domain::policy::ClipOp;
 use crate::domain::{ClipId, OrgId, VersionId};
 use crate::error::{Error, Result};
-use crate::jobs::{Enqueue, enqueue};
-use crate::service::uploads::INGEST_JOB;
 use crate::state::AppState;
 use serde_json::json;
 
@@ -30,35 +28,8 @@ pub async fn retry_check(
     if v.status != "failed" {
         return Err(Error::Conflict("check-not-failed"));
     }
-    clips::set_checked(
-        &mut tx,
-        version,
-        clips::Checked {
-            status: "processing",
-            probe: None,
-            validation: None,
-            qc: None,
-            compliance: None,
-            outputs: None,
-            error: None,
-        },
-        now,
-    )
-    .await?;
-    enqueue(
-        &mut tx,
-        INGEST_JOB,
-        &json!({"version_id": version.0}),
-        &Enqueue {
-            priority: 10,
-            unique_key: Some(format!("ingest:{}", version.0)),
-            agency: Some(agency),
-            max_attempts: 3,
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
+    clips::set_checked(&mut tx, version, clips::Checked::status("processing"), now).await?;
+    crate::ingest::queue(&mut tx, version, agency, now).await?;
     audit(
         &mut tx,
         actor,

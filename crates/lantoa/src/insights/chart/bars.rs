@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::{fmt_compact, fmt_num};
+use super::format::{compact, fmt_num};
 use super::frame::{
     PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, x_labels, y_axis,
 };
@@ -12,11 +12,17 @@ use super::svg::{
     Fnv, MUTED, Svg, TEXT, WIDTH, bar_pattern_fill, bar_patterns, c, color, esc, text_width,
     truncate,
 };
-use super::{NO_VALUE, Series};
+use super::{Charts, Series};
 
 /// Vertical grouped bars: one group per label, one bar per series (also works
 /// with one series). A `None` leaves its slot empty.
-pub fn bar_chart(title: &str, labels: &[String], series: &[Series], y_label: &str) -> String {
+pub(super) fn bar_chart(
+    text: &Charts,
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    y_label: &str,
+) -> String {
     let (values, n) = prepare(labels, series);
     let mut hash = Fnv::new("bar");
     hash.str(title);
@@ -32,12 +38,12 @@ pub fn bar_chart(title: &str, labels: &[String], series: &[Series], y_label: &st
     svg.heading(title);
 
     let Some((lo, hi)) = min_max(values.iter().flatten().flatten().copied()) else {
-        svg.empty_message(PLOT_TOP, PLOT_BOTTOM);
+        svg.empty_message(PLOT_TOP, PLOT_BOTTOM, &text.empty);
         return svg.finish(title);
     };
     bar_patterns(&mut svg, series.len());
     let axis = Axis::new(lo, hi);
-    y_axis(&mut svg, &axis, y_label);
+    y_axis(&mut svg, &axis, y_label, &text.units);
 
     let group_w = (PLOT_RIGHT - PLOT_LEFT) / n.max(1) as f64;
     let x_of = |i: usize| PLOT_LEFT + (i as f64 + 0.5) * group_w;
@@ -90,7 +96,12 @@ pub fn bar_chart(title: &str, labels: &[String], series: &[Series], y_label: &st
 
 /// Horizontal bars (rankings: by category, by channel, by agency), value
 /// printed at the bar end. A `None` row keeps its label and reads "không có".
-pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str) -> String {
+pub(super) fn hbar_chart(
+    text: &Charts,
+    title: &str,
+    rows: &[(String, Option<f64>)],
+    value_label: &str,
+) -> String {
     const ROW_H: f64 = 28.0;
     const BAR_H: f64 = 18.0;
     const VALUE_W: f64 = 72.0;
@@ -105,7 +116,7 @@ pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str
     let Some((lo, hi)) = min_max(values.iter().flatten().copied()) else {
         let mut svg = Svg::new(hash.id(), 200.0);
         svg.heading(title);
-        svg.empty_message(PLOT_TOP, 184.0);
+        svg.empty_message(PLOT_TOP, 184.0, &text.empty);
         return svg.finish(title);
     };
     let top = PLOT_TOP;
@@ -168,7 +179,7 @@ pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str
                 let value = if v.abs() < 100_000.0 {
                     fmt_num(*v)
                 } else {
-                    fmt_compact(*v)
+                    compact(*v, &text.units)
                 };
                 // A negative value goes left of its bar, unless that would run
                 // into the label column; then it sits right of the zero line.
@@ -187,7 +198,7 @@ pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str
                 12.0,
                 MUTED,
                 r#" font-style="italic""#,
-                NO_VALUE,
+                &text.no_value,
             ),
         }
     }

@@ -1,5 +1,27 @@
 //! Numbers as the charts and tables write them, Vietnamese style: `1.234,5`,
-//! and on axes `1,2 N` / `3,4 Tr`.
+//! and on axes `1,2 N` / `3,4 Tr` (the units in the reader's language).
+
+use crate::domain::Locale;
+use crate::i18n::Tr;
+
+/// The short units of [`fmt_compact`] in one language (`.ftl`:
+/// `chart-thousand`, `chart-million`, `chart-billion`).
+#[derive(Debug, Clone)]
+pub(super) struct Units {
+    thousand: String,
+    million: String,
+    billion: String,
+}
+
+impl Units {
+    pub(super) fn new(tr: &Tr) -> Units {
+        Units {
+            thousand: tr.t("chart-thousand"),
+            million: tr.t("chart-million"),
+            billion: tr.t("chart-billion"),
+        }
+    }
+}
 
 /// A number in full, Vietnamese style: `12.345`, `1.234,5`, `-0,25`
 /// (at most two decimals, trailing zeros dropped). Not finite → `–`.
@@ -8,12 +30,22 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// A short number for axes and crowded tables: `999`, `12,5`, `1,2 N`
-/// (nghìn), `3,4 Tr` (triệu), `1,5 Tỷ` (tỷ); one decimal at most.
+/// (nghìn), `3,4 Tr` (triệu), `1,5 Tỷ` (tỷ); one decimal at most. In the
+/// default language; charts use their reader's units.
 pub fn fmt_compact(v: f64) -> String {
+    compact(v, &Units::new(&Tr::new(Locale::default())))
+}
+
+/// [`fmt_compact`] with these units.
+pub(super) fn compact(v: f64, units: &Units) -> String {
     if !v.is_finite() {
         return "–".to_owned();
     }
-    for (unit, suffix, lower) in [(1e9, "Tỷ", 1e6), (1e6, "Tr", 1e3), (1e3, "N", 1.0)] {
+    for (unit, suffix, lower) in [
+        (1e9, &units.billion, 1e6),
+        (1e6, &units.million, 1e3),
+        (1e3, &units.thousand, 1.0),
+    ] {
         // Decide on the value as the smaller unit would show it, so 999.960
         // reads "1 Tr", not "1.000 N".
         if round_to(v.abs() / lower, 1) >= unit / lower {
@@ -65,9 +97,9 @@ pub(super) fn fmt_decimal(v: f64, max_decimals: usize) -> String {
 }
 
 /// Axis label for a tick, precise enough that neighbouring ticks differ.
-pub(super) fn tick_label(v: f64, step: f64) -> String {
+pub(super) fn tick_label(v: f64, step: f64, units: &Units) -> String {
     if v.abs() >= 1000.0 {
-        return fmt_compact(v);
+        return compact(v, units);
     }
     let decimals = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
     fmt_decimal(v, decimals)

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::Series;
-use super::format::tick_label;
+use super::format::{Units, tick_label};
 use super::scale::{Axis, clean};
 use super::svg::{
     GRID, MUTED, Svg, TEXT, WIDTH, bar_pattern_fill, c, color, dash_attr, esc, text_width, truncate,
@@ -98,7 +98,7 @@ pub(super) fn prepare(labels: &[String], series: &[Series]) -> (Vec<Vec<Option<f
 }
 
 /// Gridlines, y tick labels, the y caption and the zero line.
-pub(super) fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str) {
+pub(super) fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str, units: &Units) {
     for &t in &axis.ticks {
         let y = axis.map(t, PLOT_BOTTOM, PLOT_TOP);
         svg.line(PLOT_LEFT, y, PLOT_RIGHT, y, GRID, 1.0);
@@ -109,7 +109,7 @@ pub(super) fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str) {
             11.0,
             MUTED,
             "",
-            &tick_label(t, axis.step),
+            &tick_label(t, axis.step, units),
         );
     }
     let zero = axis.map(0.0, PLOT_BOTTOM, PLOT_TOP);

@@ -2,16 +2,17 @@
 
 use std::fmt::Write as _;
 
-use super::format::{fmt_compact, fmt_num};
+use super::Charts;
+use super::format::{compact, fmt_num};
 use super::scale::{clean, min_max};
 use super::svg::{Fnv, MUTED, Svg, TEXT, WIDTH, c, esc, text_width};
-use super::{NO_DATA_LEGEND, NO_VALUE, RECOMMENDED_LEGEND, WEEKDAYS};
 
 /// Weekday × hour heatmap. `cells[weekday 0=Monday..6][hour 0..23]` =
 /// `Some(median)` or `None` (no data: hatched grey, not the colour of 0).
 /// `highlight`: an optional (weekday, hour) cell outlined as the
 /// recommendation.
-pub fn heatmap(
+pub(super) fn heatmap(
+    text: &Charts,
     title: &str,
     cells: &[[Option<f64>; 24]; 7],
     highlight: Option<(usize, usize)>,
@@ -32,7 +33,7 @@ pub fn heatmap(
     svg.heading(title);
 
     let Some((lo, hi)) = min_max(cells.iter().flatten().filter_map(|v| clean(*v))) else {
-        svg.empty_message(TOP, GRID_BOTTOM + 20.0);
+        svg.empty_message(TOP, GRID_BOTTOM + 20.0, &text.empty);
         return svg.finish(title);
     };
     let _ = write!(
@@ -51,7 +52,7 @@ pub fn heatmap(
             12.0,
             TEXT,
             "",
-            WEEKDAYS[d],
+            &text.weekdays[d],
         );
         for (h, v) in row.iter().enumerate() {
             let x = LEFT + h as f64 * cell_w;
@@ -60,7 +61,7 @@ pub fn heatmap(
                     let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
                     (ramp(t), fmt_num(v))
                 }
-                None => (format!("url(#{id}-na)"), NO_VALUE.to_owned()),
+                None => (format!("url(#{id}-na)"), text.no_value.clone()),
             };
             let _ = write!(
                 svg.body,
@@ -69,7 +70,7 @@ pub fn heatmap(
                 c(y),
                 c(cell_w),
                 c(CELL_H),
-                WEEKDAYS[d],
+                text.weekdays[d],
                 esc(&value)
             );
         }
@@ -98,6 +99,7 @@ pub fn heatmap(
 
     let recommended = highlight.is_some_and(|(d, h)| d < 7 && h < 24);
     legend(
+        text,
         &mut svg,
         &id,
         (lo, hi),
@@ -110,8 +112,24 @@ pub fn heatmap(
 
 /// The legend under the grid, at `left`, `ly`: the min..max ramp, the
 /// no-data hatch and, when a cell is `recommended`, its outline.
-fn legend(svg: &mut Svg, id: &str, (lo, hi): (f64, f64), recommended: bool, left: f64, ly: f64) {
-    svg.text(left, ly + 11.0, "end", 11.0, MUTED, "", &fmt_compact(lo));
+fn legend(
+    text: &Charts,
+    svg: &mut Svg,
+    id: &str,
+    (lo, hi): (f64, f64),
+    recommended: bool,
+    left: f64,
+    ly: f64,
+) {
+    svg.text(
+        left,
+        ly + 11.0,
+        "end",
+        11.0,
+        MUTED,
+        "",
+        &compact(lo, &text.units),
+    );
     let _ = write!(
         svg.body,
         r##"<rect x="{}" y="{}" width="140" height="14" fill="url(#{id}-g)" stroke="#999" stroke-width="0.5"/>"##,
@@ -125,9 +143,9 @@ fn legend(svg: &mut Svg, id: &str, (lo, hi): (f64, f64), recommended: bool, left
         11.0,
         MUTED,
         "",
-        &fmt_compact(hi),
+        &compact(hi, &text.units),
     );
-    let nx = left + 152.0 + text_width(&fmt_compact(hi), 11.0) + 28.0;
+    let nx = left + 152.0 + text_width(&compact(hi, &text.units), 11.0) + 28.0;
     let _ = write!(
         svg.body,
         r##"<rect x="{}" y="{}" width="22" height="14" fill="url(#{id}-na)" stroke="#999" stroke-width="0.5"/>"##,
@@ -141,10 +159,10 @@ fn legend(svg: &mut Svg, id: &str, (lo, hi): (f64, f64), recommended: bool, left
         11.0,
         MUTED,
         "",
-        NO_DATA_LEGEND,
+        &text.no_data,
     );
     if recommended {
-        let hx = nx + 28.0 + text_width(NO_DATA_LEGEND, 11.0) + 28.0;
+        let hx = nx + 28.0 + text_width(&text.no_data, 11.0) + 28.0;
         let _ = write!(
             svg.body,
             r##"<rect x="{}" y="{}" width="22" height="14" fill="none" stroke="#000" stroke-width="3"/>"##,
@@ -158,7 +176,7 @@ fn legend(svg: &mut Svg, id: &str, (lo, hi): (f64, f64), recommended: bool, left
             11.0,
             MUTED,
             "",
-            RECOMMENDED_LEGEND,
+            &text.recommended,
         );
     }
 }

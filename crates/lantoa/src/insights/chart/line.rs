@@ -2,16 +2,22 @@
 
 use std::fmt::Write as _;
 
-use super::Series;
 use super::frame::{
     PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, x_labels, y_axis,
 };
 use super::scale::{Axis, min_max};
 use super::svg::{Fnv, Svg, c, color, dash_attr};
+use super::{Charts, Series};
 
 /// Lines over time; `labels` are the x-axis labels (e.g. "01/11"), one per
 /// point; at most ~8 shown (thinned evenly).
-pub fn line_chart(title: &str, labels: &[String], series: &[Series], y_label: &str) -> String {
+pub(super) fn line_chart(
+    text: &Charts,
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    y_label: &str,
+) -> String {
     let (values, n) = prepare(labels, series);
     let mut hash = Fnv::new("line");
     hash.str(title);
@@ -26,11 +32,11 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], y_label: &s
     svg.heading(title);
 
     let Some((lo, hi)) = min_max(values.iter().flatten().flatten().copied()) else {
-        svg.empty_message(PLOT_TOP, PLOT_BOTTOM);
+        svg.empty_message(PLOT_TOP, PLOT_BOTTOM, &text.empty);
         return svg.finish(title);
     };
     let axis = Axis::new(lo, hi);
-    y_axis(&mut svg, &axis, y_label);
+    y_axis(&mut svg, &axis, y_label, &text.units);
 
     let x_of = |i: usize| {
         if n <= 1 {

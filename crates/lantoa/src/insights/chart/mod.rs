@@ -5,7 +5,9 @@
 //! web fonts. Series are told apart by colour (Okabe–Ito, safe for colour
 //! blindness) *and* by dash or hatch pattern, so a grayscale print stays
 //! readable. A missing value (`None`) is a gap, never a zero. Numbers read the
-//! Vietnamese way: `1.234,5`, and on axes `1,2 N` / `3,4 Tr`.
+//! Vietnamese way: `1.234,5`, and on axes `1,2 N` / `3,4 Tr`. The words a
+//! chart writes itself come from the `.ftl` files, in the reader's language
+//! ([`Charts`]); the free functions draw in the default one.
 //!
 //! One file per chart kind (`line`, `bars`, `heatmap`, `scatter`) over the
 //! shared parts: number formatting (`format`), scales (`scale`), SVG writing
@@ -20,11 +22,11 @@ mod scale;
 mod scatter;
 mod svg;
 
-pub use bars::{bar_chart, hbar_chart};
 pub use format::{fmt_compact, fmt_num, fmt_percent};
-pub use heatmap::heatmap;
-pub use line::line_chart;
-pub use scatter::scatter;
+
+use crate::domain::Locale;
+use crate::i18n::Tr;
+use format::Units;
 
 #[cfg(test)]
 use frame::{MAX_X_LABELS, PLOT_BOTTOM};
@@ -42,11 +44,147 @@ pub struct Series {
     pub points: Vec<Option<f64>>,
 }
 
-// User-visible strings; the lead may move them to the .ftl files.
+/// The message ids of the weekdays, Monday first (`T2` … `CN`, Mon … Sun).
+pub const WEEKDAY_IDS: [&str; 7] = [
+    "weekday-mon",
+    "weekday-tue",
+    "weekday-wed",
+    "weekday-thu",
+    "weekday-fri",
+    "weekday-sat",
+    "weekday-sun",
+];
+
+/// Charts in one language: the words a chart writes itself (the empty
+/// message, "no value", the heatmap's legend and weekdays, the short units
+/// of big numbers), read once from the `.ftl` files.
+#[derive(Debug, Clone)]
+pub struct Charts {
+    empty: String,
+    no_value: String,
+    no_data: String,
+    recommended: String,
+    weekdays: [String; 7],
+    units: Units,
+}
+
+impl Charts {
+    pub fn new(tr: &Tr) -> Charts {
+        Charts {
+            empty: tr.t("chart-empty"),
+            no_value: tr.t("insights-absent"),
+            no_data: tr.t("chart-no-data"),
+            recommended: tr.t("chart-recommended"),
+            weekdays: WEEKDAY_IDS.map(|id| tr.t(id)),
+            units: Units::new(tr),
+        }
+    }
+
+    /// Lines over time; `labels` are the x-axis labels (e.g. "01/11"), one
+    /// per point; at most ~8 shown (thinned evenly).
+    pub fn line_chart(
+        &self,
+        title: &str,
+        labels: &[String],
+        series: &[Series],
+        y_label: &str,
+    ) -> String {
+        line::line_chart(self, title, labels, series, y_label)
+    }
+
+    /// Vertical grouped bars: one group per label, one bar per series (also
+    /// works with one series). A `None` leaves its slot empty.
+    pub fn bar_chart(
+        &self,
+        title: &str,
+        labels: &[String],
+        series: &[Series],
+        y_label: &str,
+    ) -> String {
+        bars::bar_chart(self, title, labels, series, y_label)
+    }
+
+    /// Horizontal bars (rankings: by category, by channel, by agency), value
+    /// printed at the bar end. A `None` row keeps its label and reads "no
+    /// value" ("không có").
+    pub fn hbar_chart(
+        &self,
+        title: &str,
+        rows: &[(String, Option<f64>)],
+        value_label: &str,
+    ) -> String {
+        bars::hbar_chart(self, title, rows, value_label)
+    }
+
+    /// Weekday × hour heatmap. `cells[weekday 0=Monday..6][hour 0..23]` =
+    /// `Some(median)` or `None` (no data: hatched grey, not the colour of
+    /// 0). `highlight`: an optional (weekday, hour) cell outlined as the
+    /// recommendation.
+    pub fn heatmap(
+        &self,
+        title: &str,
+        cells: &[[Option<f64>; 24]; 7],
+        highlight: Option<(usize, usize)>,
+    ) -> String {
+        heatmap::heatmap(self, title, cells, highlight)
+    }
+
+    /// Scatter: x = clip length in seconds, y = completion rate 0..1 (shown
+    /// as %), one point per post.
+    pub fn scatter(
+        &self,
+        title: &str,
+        points: &[(f64, f64)],
+        x_label: &str,
+        y_label: &str,
+    ) -> String {
+        scatter::scatter(self, title, points, x_label, y_label)
+    }
+}
+
+/// Charts in the default language (Vietnamese).
+impl Default for Charts {
+    fn default() -> Charts {
+        Charts::new(&Tr::new(Locale::default()))
+    }
+}
+
+/// [`Charts::line_chart`] in the default language.
+pub fn line_chart(title: &str, labels: &[String], series: &[Series], y_label: &str) -> String {
+    Charts::default().line_chart(title, labels, series, y_label)
+}
+
+/// [`Charts::bar_chart`] in the default language.
+pub fn bar_chart(title: &str, labels: &[String], series: &[Series], y_label: &str) -> String {
+    Charts::default().bar_chart(title, labels, series, y_label)
+}
+
+/// [`Charts::hbar_chart`] in the default language.
+pub fn hbar_chart(title: &str, rows: &[(String, Option<f64>)], value_label: &str) -> String {
+    Charts::default().hbar_chart(title, rows, value_label)
+}
+
+/// [`Charts::heatmap`] in the default language.
+pub fn heatmap(
+    title: &str,
+    cells: &[[Option<f64>; 24]; 7],
+    highlight: Option<(usize, usize)>,
+) -> String {
+    Charts::default().heatmap(title, cells, highlight)
+}
+
+/// [`Charts::scatter`] in the default language.
+pub fn scatter(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str) -> String {
+    Charts::default().scatter(title, points, x_label, y_label)
+}
+
+// What the tests expect the default language's charts to say; the texts
+// themselves are in `locales/vi/insights.ftl`.
+#[cfg(test)]
 const EMPTY_MESSAGE: &str = "Chưa có số liệu";
-const NO_VALUE: &str = "không có";
-const NO_DATA_LEGEND: &str = "Không có số liệu";
+#[cfg(test)]
 const RECOMMENDED_LEGEND: &str = "Đề xuất";
+#[cfg(test)]
 const WEEKDAYS: [&str; 7] = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::Charts;
 use super::format::{percent_tick_label, tick_label};
 use super::frame::{PLOT_LEFT, PLOT_RIGHT, PLOT_TOP};
 use super::scale::{Axis, clean, min_max};
@@ -9,7 +10,13 @@ use super::svg::{Fnv, GRID, MUTED, Svg, c, color, truncate};
 
 /// Scatter: x = clip length in seconds, y = completion rate 0..1 (shown as
 /// %), one point per post.
-pub fn scatter(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str) -> String {
+pub(super) fn scatter(
+    text: &Charts,
+    title: &str,
+    points: &[(f64, f64)],
+    x_label: &str,
+    y_label: &str,
+) -> String {
     const BOTTOM: f64 = PLOT_TOP + 260.0;
     let mut hash = Fnv::new("scatter");
     hash.str(title);
@@ -27,7 +34,7 @@ pub fn scatter(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str)
         min_max(pts.iter().map(|p| p.0)),
         min_max(pts.iter().map(|p| p.1)),
     ) else {
-        svg.empty_message(PLOT_TOP, BOTTOM);
+        svg.empty_message(PLOT_TOP, BOTTOM, &text.empty);
         return svg.finish(title);
     };
     let x_axis = Axis::new(x_lo, x_hi);
@@ -56,7 +63,7 @@ pub fn scatter(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str)
             11.0,
             MUTED,
             "",
-            &tick_label(t, x_axis.step),
+            &tick_label(t, x_axis.step, &text.units),
         );
     }
     svg.line(PLOT_LEFT, BOTTOM, PLOT_RIGHT, BOTTOM, "#999", 1.0);

@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use super::EMPTY_MESSAGE;
-
 pub(super) const FONT: &str = "system-ui, 'Noto Sans', 'DejaVu Sans', sans-serif";
 pub(super) const WIDTH: f64 = 640.0;
 pub(super) const TEXT: &str = "#222";
@@ -156,7 +154,8 @@ impl Svg {
         );
     }
 
-    pub(super) fn empty_message(&mut self, top: f64, bottom: f64) {
+    /// The frame of a chart without figures, saying so (`message`).
+    pub(super) fn empty_message(&mut self, top: f64, bottom: f64, message: &str) {
         let _ = write!(
             self.body,
             r##"<rect x="16" y="{}" width="{}" height="{}" fill="none" stroke="{GRID}"/>"##,
@@ -171,7 +170,7 @@ impl Svg {
             14.0,
             MUTED,
             "",
-            EMPTY_MESSAGE,
+            message,
         );
     }
 

@@ -11,7 +11,7 @@ use crate::db::insights as idb;
 use crate::domain::{ClipId, OrgId};
 use crate::error::Result;
 use crate::i18n::Tr;
-use crate::insights::chart::{Series, fmt_num};
+use crate::insights::chart::{Series, WEEKDAY_IDS, fmt_num};
 use crate::insights::export::{Cell, Table};
 use crate::insights::report::{self, By, ClipRow, Days, Published, Speed, Step, Wide};
 use crate::state::AppState;
@@ -392,7 +392,6 @@ fn best_time(tr: &Tr, names: &Names, pubd: &Published) -> ReportSection {
     let mut chans: Vec<i64> = pubd.current.iter().map(|p| p.channel_id.0).collect();
     chans.sort();
     chans.dedup();
-    const DOW: [&str; 7] = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"];
     for ch in chans {
         let name = names.of(By::Channel, &ch.to_string(), tr);
         let h = report::heatmap(pubd.current.iter().filter(|p| p.channel_id.0 == ch));
@@ -405,7 +404,7 @@ fn best_time(tr: &Tr, names: &Names, pubd: &Published) -> ReportSection {
             Some((d, hr)) => tr.t_args(
                 "insights-best-at",
                 &[
-                    ("day", DOW[d].to_string()),
+                    ("day", tr.t(WEEKDAY_IDS[d])),
                     ("hour", format!("{hr}:00–{}:00", hr + 1)),
                     ("n", h.counts[d][hr].to_string()),
                 ],

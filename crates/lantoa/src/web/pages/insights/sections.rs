@@ -3,7 +3,7 @@
 //! it names as cards with their posters.
 
 use crate::i18n::Tr;
-use crate::insights::chart::{self, fmt_num};
+use crate::insights::chart::{Charts, fmt_num};
 use crate::insights::export::{Cell, Table};
 use crate::service::insights::{Chart, ClipFigure, ReportSection};
 
@@ -63,7 +63,8 @@ impl Section {
     /// A report section as the page shows it.
     pub(super) fn of(r: ReportSection, tr: &Tr) -> Section {
         let mut s = Section::new(r.id, tr, r.table);
-        s.charts = r.charts.iter().map(draw).collect();
+        let charts = Charts::new(tr);
+        s.charts = r.charts.iter().map(|c| draw(&charts, c)).collect();
         s.notes = r.notes;
         s.cards = r.clips.iter().map(|c| ClipCard::of(c, tr)).collect();
         s
@@ -88,32 +89,32 @@ impl ClipCard {
     }
 }
 
-/// A chart's SVG.
-fn draw(c: &Chart) -> String {
+/// A chart's SVG, in the reader's language.
+fn draw(charts: &Charts, c: &Chart) -> String {
     match c {
         Chart::Line {
             title,
             labels,
             series,
             y_label,
-        } => chart::line_chart(title, labels, series, y_label),
+        } => charts.line_chart(title, labels, series, y_label),
         Chart::Bars {
             title,
             labels,
             series,
             y_label,
-        } => chart::bar_chart(title, labels, series, y_label),
+        } => charts.bar_chart(title, labels, series, y_label),
         Chart::HBars {
             title,
             rows,
             value_label,
-        } => chart::hbar_chart(title, rows, value_label),
+        } => charts.hbar_chart(title, rows, value_label),
         Chart::Scatter {
             title,
             points,
             x_label,
             y_label,
-        } => chart::scatter(title, points, x_label, y_label),
-        Chart::Heatmap { title, cells, best } => chart::heatmap(title, cells, *best),
+        } => charts.scatter(title, points, x_label, y_label),
+        Chart::Heatmap { title, cells, best } => charts.heatmap(title, cells, *best),
     }
 }

@@ -113,3 +113,20 @@ insights-pdf = Download PDF
 insights-pdf-unavailable = The server cannot print PDF files (Chromium is needed). Use the browser's "Print / Save as PDF" instead.
 insights-pdf-busy = The server is busy printing another report; please try again in a minute.
 insights-pdf-yours-running = Your previous PDF report is still being printed. Please wait for it, then try again.
+
+## Charts: the words a chart writes itself
+chart-empty = No figures yet
+chart-no-data = No data
+chart-recommended = Recommended
+# Short units on axes and bar ends: thousand, million, billion.
+chart-thousand = K
+chart-million = M
+chart-billion = B
+# Weekdays, short (heatmap rows, best time to post).
+weekday-mon = Mon
+weekday-tue = Tue
+weekday-wed = Wed
+weekday-thu = Thu
+weekday-fri = Fri
+weekday-sat = Sat
+weekday-sun = Sun

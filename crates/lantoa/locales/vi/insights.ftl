@@ -113,3 +113,20 @@ insights-pdf = Tải tệp PDF
 insights-pdf-unavailable = Máy chủ chưa in được PDF (cần Chromium). Hãy dùng nút "In / Lưu thành PDF" của trình duyệt.
 insights-pdf-busy = Máy chủ đang bận in báo cáo khác, vui lòng thử lại sau ít phút.
 insights-pdf-yours-running = Báo cáo PDF trước của bạn vẫn đang được in. Vui lòng đợi xong rồi thử lại.
+
+## Charts: the words a chart writes itself
+chart-empty = Chưa có số liệu
+chart-no-data = Không có số liệu
+chart-recommended = Đề xuất
+# Short units on axes and bar ends: nghìn, triệu, tỷ.
+chart-thousand = N
+chart-million = Tr
+chart-billion = Tỷ
+# Weekdays, short (heatmap rows, best time to post).
+weekday-mon = T2
+weekday-tue = T3
+weekday-wed = T4
+weekday-thu = T5
+weekday-fri = T6
+weekday-sat = T7
+weekday-sun = CN

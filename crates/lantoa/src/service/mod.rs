@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod channels;
 pub mod clips;
 pub mod dashboard;
+pub mod insights;
 pub mod jobs;
 pub mod members;
 pub mod orgs;

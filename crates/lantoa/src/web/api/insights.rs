@@ -1,4 +1,5 @@
-//! Insights as JSON: the same tables the dashboards and exports show.
+//! Insights as JSON: the same tables the dashboards and exports show, from
+//! `crate::service::insights` (no chart is drawn for the API).
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -8,11 +9,9 @@ use crate::error::Result;
 use crate::i18n::Tr;
 use crate::insights::export::Cell;
 use crate::insights::report;
+use crate::service::insights::{self as svc, PeriodQuery, Scope, period, today};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
-use crate::web::pages::insights::{
-    Ctx, PeriodQuery, agency_ctx, period, province_ctx, sections, today,
-};
 
 /// One table of a report; absent figures are `null`, never 0.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -48,9 +47,9 @@ pub struct InsightsReport {
     pub tables: Vec<InsightsTable>,
 }
 
-async fn build(st: &AppState, tr: &Tr, c: Ctx, q: &PeriodQuery) -> Result<InsightsReport> {
-    let days = period(q, today(st, &c.tz))?;
-    let secs = sections(st, tr, &c, days).await?;
+async fn build(st: &AppState, tr: &Tr, scope: Scope, q: &PeriodQuery) -> Result<InsightsReport> {
+    let days = period(q, today(st, &scope.tz))?;
+    let secs = svc::sections(st, tr, &scope, days).await?;
     let value = |c: &Cell| match c {
         Cell::Text(s) => serde_json::json!(s),
         Cell::Num(v) => serde_json::json!(v),
@@ -93,8 +92,8 @@ pub async fn agency(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<InsightsReport>> {
     let tr = Tr::new(a.ctx.locale);
-    let c = agency_ctx(&a, &tr);
-    Ok(Json(build(&st, &tr, c, &q).await?))
+    let scope = svc::agency_scope(&a.p, &a.agency);
+    Ok(Json(build(&st, &tr, scope, &q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/insights", tag = "insights",
@@ -107,6 +106,6 @@ pub async fn province(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<InsightsReport>> {
     let tr = Tr::new(u.ctx.locale);
-    let c = province_ctx(&st, &u, &tr).await?;
-    Ok(Json(build(&st, &tr, c, &q).await?))
+    let scope = svc::province_scope(&st, &u.p).await?;
+    Ok(Json(build(&st, &tr, scope, &q).await?))
 }

@@ -1,0 +1,306 @@
+//! The review actions posted from the clip page: saving the edit form,
+//! applying a lint fix, workflow actions, the edit lock, comments, resolving
+//! them and ticking the checklist. A refusal shows the clip page again.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::EditView;
+use crate::db::clips;
+use crate::domain::ClipId;
+use crate::domain::workflow::ClipAction;
+use crate::error::{Error, Result};
+use crate::service::review::{self as svc, Edit};
+use crate::state::AppState;
+use crate::web::extract::{Authz, FormData, act};
+use crate::web::pages::clips::clip_page;
+use crate::web::pages::render_status;
+
+pub(crate) fn back(aid: i64, cid: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/a/{aid}/clips/{cid}{anchor}")).into_response()
+}
+
+/// Shows the clip page again with a refusal's message (status 409), and the
+/// user's typed values when a save was refused.
+pub(crate) async fn refused<A>(
+    st: &AppState,
+    a: &Authz<A>,
+    cid: i64,
+    e: Error,
+    typed: Option<&Edit>,
+) -> Result<Response> {
+    let message = match &e {
+        Error::Refused(r) => r.message(&a.ctx.tr()),
+        Error::Invalid(i) => a.ctx.tr().t(i.message_id),
+        _ => return Err(e),
+    };
+    let status = match &e {
+        Error::Invalid(_) => axum::http::StatusCode::BAD_REQUEST,
+        _ => axum::http::StatusCode::CONFLICT,
+    };
+    let mut page = clip_page(st, a, ClipId(cid)).await?;
+    if let Some(r) = page.r.as_mut() {
+        r.notice = Some(message);
+        if let Some(t) = typed {
+            r.form = EditView::of_edit(&page.l, t);
+        }
+    }
+    render_status(status, &page)
+}
+
+/// The edit form as posted (checkbox lists and per-platform variants).
+#[derive(Debug, Deserialize)]
+pub struct EditForm {
+    pub revision: i64,
+    pub title: String,
+    #[serde(default)]
+    pub caption: String,
+    pub category: String,
+    #[serde(default)]
+    pub variant_facebook: String,
+    #[serde(default)]
+    pub variant_youtube: String,
+    #[serde(default)]
+    pub variant_tiktok: String,
+    #[serde(default)]
+    pub variant_zalo: String,
+    #[serde(default)]
+    pub hashtags: String,
+    #[serde(default)]
+    pub political: Option<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub publish_at: String,
+    #[serde(default)]
+    pub publish_until: String,
+}
+
+impl From<EditForm> for Edit {
+    fn from(f: EditForm) -> Edit {
+        let variants = [
+            ("facebook", f.variant_facebook),
+            ("youtube", f.variant_youtube),
+            ("tiktok", f.variant_tiktok),
+            ("zalo", f.variant_zalo),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Edit {
+            revision: f.revision,
+            title: f.title,
+            caption: f.caption,
+            category: f.category,
+            variants,
+            hashtags: f.hashtags,
+            political: f.political.is_some(),
+            channels: f.channels,
+            publish_at: f.publish_at,
+            publish_until: f.publish_until,
+        }
+    }
+}
+
+pub async fn save(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<EditForm>,
+) -> Result<Response> {
+    let edit: Edit = f.into();
+    match svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), edit.clone()).await {
+        Ok(_) => Ok(back(aid, cid, "#edit")),
+        Err(e) => refused(&st, &a, cid, e, Some(&edit)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    pub revision: i64,
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
+    pub found: String,
+    pub suggestion: String,
+}
+
+/// Applies one lint suggestion with one click (a normal save underneath).
+pub async fn apply_fix(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<ApplyForm>,
+) -> Result<Response> {
+    let clip = {
+        let mut tx = st.db.read().await?;
+        clips::get(&mut tx, a.agency.id, ClipId(cid))
+            .await?
+            .ok_or(Error::NotFound)?
+    };
+    let mut edit = svc::edit_of_clip(&clip, &a.agency.time_zone);
+    edit.revision = f.revision;
+    let text = match f.field.as_str() {
+        "title" => &mut edit.title,
+        "caption" => &mut edit.caption,
+        other => match other
+            .strip_prefix("variant:")
+            .and_then(|p| edit.variants.get_mut(p))
+        {
+            Some(t) => t,
+            None => return Err(Error::NotFound),
+        },
+    };
+    if text.get(f.start..f.end) != Some(f.found.as_str()) {
+        return refused(
+            &st,
+            &a,
+            cid,
+            crate::error::Refusal::new("edit_conflict", "lint-fix-stale").into(),
+            None,
+        )
+        .await;
+    }
+    text.replace_range(f.start..f.end, &f.suggestion);
+    match svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), edit).await {
+        Ok(_) => Ok(back(aid, cid, "#lint")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub digest: String,
+}
+
+pub async fn act_on(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid, action)): Path<(i64, i64, String)>,
+    FormData(f): FormData<ActForm>,
+) -> Result<Response> {
+    let action = ClipAction::parse(&action).ok_or(Error::NotFound)?;
+    let input = svc::ActInput {
+        note: Some(f.note),
+        digest: Some(f.digest),
+    };
+    match svc::act(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), action, input).await {
+        Ok(_) => Ok(back(aid, cid, "")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+pub async fn lock(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response> {
+    // The edit form's heartbeat comes from script; a takeover is a plain form.
+    let htmx = headers.contains_key("hx-request") || headers.contains_key("x-lantoa-heartbeat");
+    match svc::lock(&st, &a.actor(), &a.p, &a.agency, ClipId(cid)).await {
+        Ok(_) if htmx => Ok(axum::http::StatusCode::NO_CONTENT.into_response()),
+        Ok(_) => Ok(back(aid, cid, "#edit")),
+        Err(e) if htmx => Err(e),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+pub async fn unlock(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+) -> Result<Response> {
+    svc::unlock(&st, &a.p, &a.agency, ClipId(cid)).await?;
+    Ok(back(aid, cid, ""))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    pub body: String,
+    #[serde(default)]
+    pub at: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    #[serde(default)]
+    pub version_id: Option<i64>,
+}
+
+pub async fn comment(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<CommentForm>,
+) -> Result<Response> {
+    let c = svc::NewComment {
+        body: f.body,
+        version_id: f.version_id,
+        parent_id: f.parent_id,
+        at: Some(f.at),
+        until: Some(f.until),
+    };
+    match svc::comment(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), c).await {
+        Ok(id) => Ok(back(aid, cid, &format!("#c{id}"))),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    pub resolved: String,
+}
+
+pub async fn resolve(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid, mid)): Path<(i64, i64, i64)>,
+    FormData(f): FormData<ResolveForm>,
+) -> Result<Response> {
+    svc::resolve_comment(
+        &st,
+        &a.actor(),
+        &a.p,
+        &a.agency,
+        ClipId(cid),
+        mid,
+        f.resolved == "1",
+    )
+    .await?;
+    Ok(back(aid, cid, &format!("#c{mid}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TickForm {
+    pub item: String,
+    #[serde(default)]
+    pub done: String,
+}
+
+pub async fn tick(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<TickForm>,
+) -> Result<Response> {
+    match svc::tick(
+        &st,
+        &a.actor(),
+        &a.p,
+        &a.agency,
+        ClipId(cid),
+        &f.item,
+        f.done == "1",
+    )
+    .await
+    {
+        Ok(()) => Ok(back(aid, cid, "#checklist")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}

@@ -1,0 +1,347 @@
+//! The review side of the clip page, built from the clip, its versions and
+//! the agency's review settings: approval steps, actions, lock, lint
+//! findings, checklist, comment threads and history.
+
+use std::collections::BTreeMap;
+
+use super::{
+    ActionButton, CheckView, CommentView, EditView, FindingView, HistoryRow, LockLine, ReviewView,
+    Signature, StepView, Thread, field_label, platform_label, roles_label,
+};
+use crate::db::clips::{Clip, Version};
+use crate::db::review as rdb;
+use crate::db::{Tx, users};
+use crate::domain::approval::Step;
+use crate::domain::policy;
+use crate::domain::workflow::{ClipAction, ClipState};
+use crate::domain::{Role, UserId};
+use crate::error::Result;
+use crate::lint::Severity;
+use crate::service::accounts::Principal;
+use crate::service::review as svc;
+use crate::state::AppState;
+use crate::web::pages::Layout;
+
+fn fps_of(v: &Version) -> Option<f64> {
+    v.probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
+        .and_then(|p| p.video.map(|v| v.avg_fps))
+        .filter(|f| *f > 0.0)
+}
+
+fn history_details(l: &Layout, e: &crate::audit::Entry) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&e.summary).unwrap_or_default();
+    let short = |x: &serde_json::Value| {
+        let s = match x {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "—".into(),
+            other => other.to_string(),
+        };
+        if s.chars().count() > 120 {
+            format!("{}…", s.chars().take(120).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let mut out = Vec::new();
+    match e.action.as_str() {
+        "clip.edit" => {
+            if let Some(o) = v.as_object() {
+                for (k, ch) in o {
+                    out.push(format!(
+                        "{}: {} → {}",
+                        field_label(l, k),
+                        short(&ch["before"]),
+                        short(&ch["after"])
+                    ));
+                }
+            }
+        }
+        "clip.approvals_void" => {
+            if let Some(ch) = v["changed"].as_array().filter(|a| !a.is_empty()) {
+                out.push(format!(
+                    "{}: {}",
+                    l.tr.t("history-changed"),
+                    ch.iter()
+                        .filter_map(|x| x.as_str())
+                        .map(|f| field_label(l, f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if let Some(r) = v["reason"].as_str() {
+                out.push(l.tr.t(&format!("void-reason-{r}")));
+            }
+        }
+        "clip.sign" => {
+            out.push(format!(
+                "{} {}/{} · {}",
+                l.tr.t("history-step"),
+                short(&v["step"]),
+                short(&v["of"]),
+                l.tr.t(&format!("role-{}", v["role"].as_str().unwrap_or("")))
+            ));
+            if !v["on_behalf_of"].is_null() {
+                out.push("K/T".into());
+            }
+            out.push(format!(
+                "digest {}…",
+                &v["digest"]
+                    .as_str()
+                    .unwrap_or("")
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
+            ));
+        }
+        "clip.comment" => out.push(short(&v["body"])),
+        "clip.check_tick" | "clip.check_untick" => out.push(short(&v["item"])),
+        _ => {
+            if let Some(n) = v["detail"]["note"].as_str().filter(|n| !n.is_empty()) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn needs_note(a: ClipAction) -> bool {
+    matches!(a, ClipAction::RequestChanges)
+}
+
+/// Builds the review side of the clip page.
+#[allow(clippy::too_many_arguments)]
+pub async fn review_view(
+    st: &AppState,
+    tx: &mut Tx,
+    l: &Layout,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    versions: &[Version],
+    tz: &str,
+) -> Result<ReviewView> {
+    let now = st.now();
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let s = svc::settings(tx, clip.agency_id).await?;
+    let delegation = svc::delegation_of(tx, clip.agency_id, p.user_id, now).await?;
+    let f = svc::facts_with(tx, p, clip, current, &s, delegation, now).await?;
+    let may = policy::rights(&f);
+    let steps_def: &[Step] = s.policy.steps(clip.political != 0);
+    let live = rdb::live_approvals(tx, clip.id).await?;
+    let (_, digest) = svc::content(clip, current);
+    let steps = step_views(l, steps_def, &live, tz);
+    let actions = action_buttons(l, &may.actions);
+    let lock = svc::lock_view(tx, clip, p.user_id, now).await?;
+    let lock_line = lock.holder.map(|_| LockLine {
+        name: lock.holder_name.clone().unwrap_or_default(),
+        since: lock.since.map(|t| l.time(&t, tz)).unwrap_or_default(),
+        stale: lock.stale,
+        mine: lock.mine,
+    });
+    let findings = finding_views(l, clip);
+    let checklist = checklist_views(tx, l, clip, current, &s.checklist, tz).await?;
+    let threads = comment_threads(tx, l, clip, versions, tz).await?;
+    let open_comments = threads.iter().filter(|t| !t.root.resolved).count();
+    let history = history_rows(tx, l, clip, tz).await?;
+    let ready: Vec<&Version> = versions.iter().filter(|v| v.status == "ready").collect();
+    let compare = (ready.len() >= 2).then(|| (ready[1].id.0, ready[0].id.0));
+    let political_note = match clip.political_source.as_str() {
+        "" => String::new(),
+        src => l.tr.t(&format!("political-source-{src}")),
+    };
+    Ok(ReviewView {
+        state: state.code().into(),
+        state_label: l.tr.t(&state.message_id()),
+        actions,
+        can_approve: may.actions.contains(&ClipAction::Approve),
+        digest,
+        steps,
+        political_note,
+        can_edit: may.edit,
+        can_lower_political: may.lower_political,
+        lock: lock_line,
+        can_take_over: may.take_over_lock,
+        form: EditView::of_clip(l, clip, tz),
+        findings,
+        checklist,
+        can_tick: may.tick,
+        threads,
+        open_comments,
+        can_comment: may.comment,
+        can_new_version: may.upload_version,
+        can_manage_versions: may.manage_versions,
+        fps: current.and_then(fps_of).unwrap_or(30.0),
+        history,
+        notice: None,
+        compare,
+    })
+}
+
+/// The approval steps of the clip's policy, each with its live signature.
+fn step_views(l: &Layout, steps_def: &[Step], live: &[rdb::Approval], tz: &str) -> Vec<StepView> {
+    steps_def
+        .iter()
+        .enumerate()
+        .map(|(i, st)| StepView {
+            n: i + 1,
+            roles: roles_label(l, &st.roles),
+            delegable: st.delegable,
+            signed: live.iter().find(|a| a.step == i as i64).map(|a| Signature {
+                name: a.signer_name.clone(),
+                role: Role::parse(&a.role)
+                    .map(|r| l.tr.t(r.message_id()))
+                    .unwrap_or_default(),
+                kt_for: a.on_behalf_name.clone(),
+                at: l.time(&a.created_at, tz),
+                expires: l.time(&a.expires_at, tz),
+            }),
+        })
+        .collect()
+}
+
+/// The workflow actions the person may take here as buttons.
+fn action_buttons(l: &Layout, actions: &[ClipAction]) -> Vec<ActionButton> {
+    // Approving, publishing and taking down have their own forms.
+    actions
+        .iter()
+        .filter(|a| {
+            !matches!(
+                a,
+                ClipAction::Approve | ClipAction::TakeDown | ClipAction::Publish
+            )
+        })
+        .map(|a| ActionButton {
+            code: a.code(),
+            label: l.tr.t(&a.message_id()),
+            needs_note: needs_note(*a),
+            danger: matches!(a, ClipAction::Spike),
+        })
+        .collect()
+}
+
+/// The lint findings on the clip's texts.
+fn finding_views(l: &Layout, clip: &Clip) -> Vec<FindingView> {
+    svc::findings(clip)
+        .into_iter()
+        .map(|f| FindingView {
+            field_label: field_label(l, &f.field),
+            severity: match f.finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            },
+            message: f.message(&l.tr),
+            platform: f.platform.as_ref().map(|b| platform_label(l, &b.platform)),
+            found: f.finding.found.clone(),
+            suggestion: f.finding.suggestion.clone(),
+            start: f.finding.start,
+            end: f.finding.end,
+            political: f.finding.political,
+            field: f.field,
+        })
+        .collect()
+}
+
+/// The agency's checklist with the current version's ticks.
+async fn checklist_views(
+    tx: &mut Tx,
+    l: &Layout,
+    clip: &Clip,
+    current: Option<&Version>,
+    items: &[String],
+    tz: &str,
+) -> Result<Vec<CheckView>> {
+    let ticks = match current {
+        Some(v) => rdb::ticks(tx, clip.id, v.id).await?,
+        None => vec![],
+    };
+    Ok(svc::checklist(items, &ticks)
+        .into_iter()
+        .map(|(item, t)| CheckView {
+            item: item.to_string(),
+            by: t.map(|t| t.user_name.clone()),
+            at: t.map(|t| l.time(&t.at, tz)).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The clip's comment threads: pinned ones in video order, then the general
+/// ones.
+async fn comment_threads(
+    tx: &mut Tx,
+    l: &Layout,
+    clip: &Clip,
+    versions: &[Version],
+    tz: &str,
+) -> Result<Vec<Thread>> {
+    let comments = rdb::comments(tx, clip.id).await?;
+    let mut names: BTreeMap<UserId, String> = comments
+        .iter()
+        .map(|c| (c.author_id, c.author_name.clone()))
+        .collect();
+    for u in comments.iter().filter_map(|c| c.resolved_by) {
+        if !names.contains_key(&u)
+            && let Some(user) = users::get(tx, u).await?
+        {
+            names.insert(u, user.display_name);
+        }
+    }
+    let number_of = |vid: crate::domain::VersionId| {
+        versions
+            .iter()
+            .find(|v| v.id == vid)
+            .map(|v| v.number)
+            .unwrap_or(0)
+    };
+    let cv = |c: &rdb::Comment| CommentView {
+        id: c.id,
+        author: c.author_name.clone(),
+        body: c.body.clone(),
+        at: l.time(&c.created_at, tz),
+        tc: c
+            .start_frame
+            .zip(c.fps)
+            .map(|(f, fps)| (svc::format_frame(f, fps), (f as f64 + 0.5) / fps)),
+        tc_end: c
+            .end_frame
+            .zip(c.fps)
+            .map(|(f, fps)| svc::format_frame(f, fps)),
+        version: number_of(c.version_id),
+        resolved: c.resolved_at.is_some(),
+        resolved_by: c.resolved_by.and_then(|u| names.get(&u).cloned()),
+    };
+    let mut threads: Vec<Thread> = comments
+        .iter()
+        .filter(|c| c.parent_id.is_none())
+        .map(|c| Thread {
+            root: cv(c),
+            replies: comments
+                .iter()
+                .filter(|r| r.parent_id == Some(c.id))
+                .map(cv)
+                .collect(),
+        })
+        .collect();
+    // Pinned comments in video order, then the general ones.
+    threads.sort_by(|a, b| {
+        let key = |t: &Thread| t.root.tc.as_ref().map(|x| x.1).unwrap_or(f64::MAX);
+        key(a).total_cmp(&key(b))
+    });
+    Ok(threads)
+}
+
+/// The clip's audit history, newest first.
+async fn history_rows(tx: &mut Tx, l: &Layout, clip: &Clip, tz: &str) -> Result<Vec<HistoryRow>> {
+    Ok(rdb::clip_history(tx, clip.agency_id, clip.id)
+        .await?
+        .iter()
+        .rev()
+        .map(|e| HistoryRow {
+            at: l.time(&e.at, tz),
+            actor: e.actor_name.clone(),
+            label: l.tr.t(&format!("history-{}", e.action.replace('.', "-"))),
+            details: history_details(l, e),
+        })
+        .collect())
+}

@@ -1,0 +1,50 @@
+//! The review side of the clip page (state, actions, approvals, checklist,
+//! comments, lint findings, edit form, history) and the review pages: queues,
+//! inbox, agency review settings, delegations and version comparison. One
+//! file per page or close group of pages; the handlers and views are
+//! re-exported here, where the route table and the clip page find them.
+
+mod actions;
+mod clip;
+mod compare;
+mod delegations;
+mod inbox;
+mod queue;
+mod settings;
+mod view;
+
+pub use actions::{
+    ActForm, ApplyForm, CommentForm, EditForm, ResolveForm, TickForm, act_on, apply_fix, comment,
+    lock, resolve, save, tick, unlock,
+};
+pub(crate) use actions::{back, refused};
+pub use clip::review_view;
+pub use compare::{CompareQuery, compare};
+pub use delegations::{DelegationForm, DelegationView, delegate, delegations, revoke};
+pub use inbox::{InboxRow, inbox, open_notification, read_all};
+pub use queue::{QueueQuery, QueueRow, QueueTab, queue};
+pub use settings::{PolicyRow, settings_page, settings_save};
+pub use view::{
+    ActionButton, CheckView, Choice, CommentView, EditView, FindingView, HistoryRow, LockLine,
+    ReviewView, Signature, StepView, Thread,
+};
+
+use super::Layout;
+use crate::domain::Role;
+use crate::service::review as svc;
+
+fn platform_label(l: &Layout, p: &str) -> String {
+    l.tr.t(&format!("platform-{p}"))
+}
+
+fn field_label(l: &Layout, field: &str) -> String {
+    svc::field_label(&l.tr, field)
+}
+
+fn roles_label(l: &Layout, roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| l.tr.t(r.message_id()))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}

@@ -1,0 +1,169 @@
+//! The values the review side of the clip page shows: state, actions,
+//! approval steps, lint findings, checklist, comments, history and the edit
+//! form.
+
+use super::platform_label;
+use crate::db::clips::Clip;
+use crate::service::review::{self as svc, Edit, PLATFORMS};
+use crate::web::pages::Layout;
+
+pub struct ActionButton {
+    pub code: &'static str,
+    pub label: String,
+    pub needs_note: bool,
+    pub danger: bool,
+}
+
+pub struct Signature {
+    pub name: String,
+    pub role: String,
+    /// The head's name when a deputy signed K/T.
+    pub kt_for: Option<String>,
+    pub at: String,
+    pub expires: String,
+}
+
+pub struct StepView {
+    pub n: usize,
+    pub roles: String,
+    pub delegable: bool,
+    pub signed: Option<Signature>,
+}
+
+pub struct FindingView {
+    pub field: String,
+    pub field_label: String,
+    pub severity: &'static str,
+    pub message: String,
+    /// The platform whose text rule this is (its message says all).
+    pub platform: Option<String>,
+    pub found: String,
+    pub suggestion: Option<String>,
+    pub start: usize,
+    pub end: usize,
+    pub political: bool,
+}
+
+pub struct CheckView {
+    pub item: String,
+    pub by: Option<String>,
+    pub at: String,
+}
+
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub at: String,
+    /// `mm:ss:ff` and the second to seek to, if pinned to a time.
+    pub tc: Option<(String, f64)>,
+    pub tc_end: Option<String>,
+    pub version: i64,
+    pub resolved: bool,
+    pub resolved_by: Option<String>,
+}
+
+pub struct Thread {
+    pub root: CommentView,
+    pub replies: Vec<CommentView>,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub label: String,
+    pub details: Vec<String>,
+}
+
+pub struct Choice {
+    pub code: &'static str,
+    pub label: String,
+    pub value: String,
+    pub checked: bool,
+}
+
+/// The edit form's values: the clip's, or what the user typed when a save was refused.
+pub struct EditView {
+    pub revision: i64,
+    pub title: String,
+    pub caption: String,
+    pub category: String,
+    pub variants: Vec<Choice>,
+    pub hashtags: String,
+    pub political: bool,
+    pub channels: Vec<Choice>,
+    pub publish_at: String,
+    pub publish_until: String,
+}
+
+pub struct LockLine {
+    pub name: String,
+    pub since: String,
+    pub stale: bool,
+    pub mine: bool,
+}
+
+pub struct ReviewView {
+    pub state: String,
+    pub state_label: String,
+    pub actions: Vec<ActionButton>,
+    pub can_approve: bool,
+    pub digest: String,
+    pub steps: Vec<StepView>,
+    pub political_note: String,
+    pub can_edit: bool,
+    /// Whether unticking the political flag is the person's to do (the head).
+    pub can_lower_political: bool,
+    pub lock: Option<LockLine>,
+    pub can_take_over: bool,
+    pub form: EditView,
+    pub findings: Vec<FindingView>,
+    pub checklist: Vec<CheckView>,
+    pub can_tick: bool,
+    pub threads: Vec<Thread>,
+    pub open_comments: usize,
+    pub can_comment: bool,
+    pub can_new_version: bool,
+    pub can_manage_versions: bool,
+    pub fps: f64,
+    pub history: Vec<HistoryRow>,
+    pub notice: Option<String>,
+    pub compare: Option<(i64, i64)>,
+}
+
+impl EditView {
+    pub fn of_clip(l: &Layout, c: &Clip, tz: &str) -> EditView {
+        EditView::of_edit(l, &svc::edit_of_clip(c, tz))
+    }
+
+    pub(super) fn of_edit(l: &Layout, e: &Edit) -> EditView {
+        EditView {
+            revision: e.revision,
+            title: e.title.clone(),
+            caption: e.caption.clone(),
+            category: e.category.clone(),
+            variants: PLATFORMS
+                .iter()
+                .map(|p| Choice {
+                    code: p,
+                    label: platform_label(l, p),
+                    value: e.variants.get(*p).cloned().unwrap_or_default(),
+                    checked: false,
+                })
+                .collect(),
+            hashtags: e.hashtags.clone(),
+            political: e.political,
+            channels: PLATFORMS
+                .iter()
+                .map(|p| Choice {
+                    code: p,
+                    label: platform_label(l, p),
+                    value: String::new(),
+                    checked: e.channels.iter().any(|x| x == p),
+                })
+                .collect(),
+            publish_at: e.publish_at.clone(),
+            publish_until: e.publish_until.clone(),
+        }
+    }
+}

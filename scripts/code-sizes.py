@@ -73,18 +73,25 @@ def functions(path):
         m = FN_RE.match(l)
         if not m:
             continue
-        depth, opened = 0, False
+        depth, nest, opened, done = 0, 0, False, False
         for j in range(k, len(code)):
-            seg = code[j]
-            if not opened and ";" in seg and "{" not in seg:
-                break  # a declaration without a body
-            for ch in seg:
-                if ch == "{":
+            for ch in code[j]:
+                if ch in "([":
+                    nest += 1
+                elif ch in ")]":
+                    nest -= 1
+                elif ch == ";" and not opened and nest == 0:
+                    done = True  # a declaration without a body
+                    break
+                elif ch == "{":
                     depth, opened = depth + 1, True
                 elif ch == "}":
                     depth -= 1
-            if opened and depth == 0:
-                found.append((m.group(6), k + 1, j - k + 1))
+                    if opened and depth == 0:
+                        found.append((m.group(6), k + 1, j - k + 1))
+                        done = True
+                        break
+            if done:
                 break
     return found
 

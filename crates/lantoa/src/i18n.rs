@@ -113,6 +113,18 @@ mod tests {
         out
     }
 
+    /// Every file under `dir`, in every subfolder.
+    fn collect_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                collect_files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
     fn keys(dir: &str) -> BTreeSet<String> {
         all_keys(dir).into_iter().collect()
     }
@@ -150,19 +162,11 @@ mod tests {
         for dir in [
             "templates",
             "src",
-            "src/web",
-            "src/web/pages",
-            "src/web/api",
-            "src/domain",
-            "src/service",
-            "src/insights",
             "../lint/src",
             "../media/src",
             "../platforms/src",
         ] {
-            if let Ok(rd) = std::fs::read_dir(dir) {
-                files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));
-            }
+            collect_files(std::path::Path::new(dir), &mut files);
         }
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::cells::{cell, change, date_text, day_label, headers, hours, int, pct, round1};
 use super::names::{Names, titles};
-use super::{Chart, ClipFigure, ReportSection, Scope, View};
+use super::{Chart, ClipFigure, Coverage, ReportSection, View};
 use crate::db::insights as idb;
 use crate::domain::{ClipId, OrgId};
 use crate::error::Result;
@@ -25,7 +25,7 @@ type Titles = HashMap<ClipId, (String, Option<i64>)>;
 pub async fn sections(
     st: &AppState,
     tr: &Tr,
-    scope: &Scope,
+    scope: &Coverage,
     days: Days,
 ) -> Result<Vec<ReportSection>> {
     let ids: Vec<OrgId> = scope.agencies.iter().map(|a| a.id).collect();
@@ -272,7 +272,7 @@ fn speed_section(tr: &Tr, speed: &Speed, clip_titles: &Titles) -> ReportSection 
 
 /// Breakdowns of the posts published in the period: by channel and topic,
 /// and by agency (the overseer's) or by author (the agency's own people).
-fn breakdowns(tr: &Tr, names: &Names, scope: &Scope, pubd: &Published) -> Vec<ReportSection> {
+fn breakdowns(tr: &Tr, names: &Names, scope: &Coverage, pubd: &Published) -> Vec<ReportSection> {
     let mut bys = vec![("channels", By::Channel), ("topics", By::Category)];
     match scope.view {
         View::Province => bys.push(("agencies", By::Agency)),

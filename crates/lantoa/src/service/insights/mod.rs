@@ -26,7 +26,7 @@ use crate::service::accounts::Principal;
 use crate::state::AppState;
 
 /// Which dashboard: one agency's, or the overseer's over the agencies they
-/// oversee. Whose figures are read is [`Scope::agencies`], never this.
+/// oversee. Whose figures are read is [`Coverage::agencies`], never this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Agency(OrgId),
@@ -34,7 +34,7 @@ pub enum View {
 }
 
 /// What a request for insights may read.
-pub struct Scope {
+pub struct Coverage {
     pub view: View,
     /// Every agency whose figures are shown, decided once per request and
     /// passed into every query.
@@ -46,12 +46,12 @@ pub struct Scope {
 }
 
 /// One agency's dashboard, as the person may see it.
-pub fn agency_scope(p: &Principal, agency: &Org) -> Scope {
+pub fn agency_scope(p: &Principal, agency: &Org) -> Coverage {
     let member = p
         .memberships
         .iter()
         .any(|(o, r)| *o == agency.id && *r != Role::Overseer);
-    Scope {
+    Coverage {
         view: View::Agency(agency.id),
         agencies: vec![agency.clone()],
         tz: zone(&agency.time_zone),
@@ -61,13 +61,13 @@ pub fn agency_scope(p: &Principal, agency: &Org) -> Scope {
 
 /// The overseer's dashboard over the agencies they oversee (every agency
 /// for a system administrator); refused to anyone else.
-pub async fn province_scope(st: &AppState, p: &Principal) -> Result<Scope> {
+pub async fn province_scope(st: &AppState, p: &Principal) -> Result<Coverage> {
     let overseer = p.memberships.iter().any(|(_, r)| *r == Role::Overseer);
     if !(overseer || p.is_system_admin) {
         return Err(Error::Forbidden);
     }
     let agencies = crate::service::orgs::overseen_agencies(st, p).await?;
-    Ok(Scope {
+    Ok(Coverage {
         view: View::Province,
         agencies,
         tz: zone(&st.config.time_zone),

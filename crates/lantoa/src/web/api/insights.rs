@@ -9,9 +9,10 @@ use crate::error::Result;
 use crate::i18n::Tr;
 use crate::insights::export::Cell;
 use crate::insights::report;
-use crate::service::insights::{self as svc, PeriodQuery, Scope, period, today};
+use crate::service::insights::{self as svc, Coverage, PeriodQuery, period, today};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
+use crate::web::{Routes, Scope};
 
 /// One table of a report; absent figures are `null`, never 0.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -47,7 +48,7 @@ pub struct InsightsReport {
     pub tables: Vec<InsightsTable>,
 }
 
-async fn build(st: &AppState, tr: &Tr, scope: Scope, q: &PeriodQuery) -> Result<InsightsReport> {
+async fn build(st: &AppState, tr: &Tr, scope: Coverage, q: &PeriodQuery) -> Result<InsightsReport> {
     let days = period(q, today(st, &scope.tz))?;
     let secs = svc::sections(st, tr, &scope, days).await?;
     let value = |c: &Cell| match c {
@@ -108,4 +109,11 @@ pub async fn province(
     let tr = Tr::new(u.ctx.locale);
     let scope = svc::province_scope(&st, &u.p).await?;
     Ok(Json(build(&st, &tr, scope, &q).await?))
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/api/v1/agencies/{aid}/insights", Agency, agency)
+        .get("/api/v1/insights", User, province)
 }

@@ -203,7 +203,7 @@ pub fn json<T: Serialize>(v: T) -> Json<T> {
 /// Every API route, area by area.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     let r = r.get("/api/v1/openapi.json", Scope::Public, openapi_json);
-    let r = insights_routes(r);
+    let r = insights::routes(r);
     let r = me::routes(r);
     let r = review::routes(r);
     let r = publishing::routes(r);
@@ -212,11 +212,4 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
     let r = audit::routes(r);
     let r = tus::routes(r);
     jobs::routes(r)
-}
-
-/// The insights API's routes (to move beside its handlers).
-fn insights_routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies/{aid}/insights", Agency, insights::agency)
-        .get("/api/v1/insights", User, insights::province)
 }

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::service::orgs::visible_agencies_in;
 use crate::state::AppState;
-use crate::web::{Routes, Scope};
+use crate::web::Routes;
 
 /// An agency in the navigation, with what the user may open there.
 #[derive(Debug, Clone)]
@@ -216,62 +216,11 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
     let r = members::routes(r);
     let r = audit::routes(r);
     let r = clips::routes(r);
-    let r = review_routes(r);
+    let r = review::routes(r);
     let r = publishing::routes(r);
-    let r = insights_routes(r);
+    let r = insights::routes(r);
     let r = admin::routes(r);
     jobs::routes(r)
-}
-
-/// The review pages' routes.
-fn review_routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.post("/a/{aid}/clips/{cid}/edit", Agency, review::save)
-        .post("/a/{aid}/clips/{cid}/lock", Agency, review::lock)
-        .post("/a/{aid}/clips/{cid}/unlock", Agency, review::unlock)
-        .post("/a/{aid}/clips/{cid}/act/{action}", Agency, review::act_on)
-        .post("/a/{aid}/clips/{cid}/comments", Agency, review::comment)
-        .post(
-            "/a/{aid}/clips/{cid}/comments/{mid}/resolve",
-            Agency,
-            review::resolve,
-        )
-        .post("/a/{aid}/clips/{cid}/checklist", Agency, review::tick)
-        .post("/a/{aid}/clips/{cid}/lint/apply", Agency, review::apply_fix)
-        .get("/a/{aid}/clips/{cid}/compare", Agency, review::compare)
-        .get("/a/{aid}/queue", Agency, review::queue)
-        .get("/a/{aid}/review-settings", Agency, review::settings_page)
-        .post("/a/{aid}/review-settings", Agency, review::settings_save)
-        .get("/a/{aid}/delegations", Agency, review::delegations)
-        .post("/a/{aid}/delegations", Agency, review::delegate)
-        .post("/a/{aid}/delegations/{did}/revoke", Agency, review::revoke)
-        .get("/inbox", User, review::inbox)
-        .post("/inbox/read", User, review::read_all)
-        .post("/inbox/{nid}/open", User, review::open_notification)
-}
-
-/// The insights pages' routes.
-fn insights_routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/a/{aid}/insights", Agency, insights::agency)
-        .get("/a/{aid}/insights/export.csv", Agency, insights::agency_csv)
-        .get(
-            "/a/{aid}/insights/export.xlsx",
-            Agency,
-            insights::agency_xlsx,
-        )
-        .get("/a/{aid}/insights/report", Agency, insights::agency_report)
-        .get("/a/{aid}/clips/{cid}/insights", Agency, insights::clip)
-        .get("/insights", User, insights::province)
-        .get("/insights/export.csv", User, insights::province_csv)
-        .get("/insights/export.xlsx", User, insights::province_xlsx)
-        .get("/insights/report", User, insights::province_report)
-        .get("/insights/report.pdf", User, insights::province_report_pdf)
-        .get(
-            "/a/{aid}/insights/report.pdf",
-            Agency,
-            insights::agency_report_pdf,
-        )
 }
 
 #[cfg(test)]

@@ -23,9 +23,10 @@ use crate::domain::UserId;
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::insights::report::{self, Days};
-use crate::service::insights::{self as svc, Scope, today};
+use crate::service::insights::{self as svc, Coverage, today};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
+use crate::web::{Routes, Scope};
 use print::{export_of, printable, report_query};
 
 #[derive(Template)]
@@ -47,7 +48,7 @@ struct DashboardPage {
 /// What a request for insights is about: what may be read (the scope)
 /// and where the page lives.
 struct Ctx {
-    scope: Scope,
+    scope: Coverage,
     tz_name: String,
     heading: String,
     base: String,
@@ -211,4 +212,20 @@ handlers! {
     agency_xlsx, province_xlsx => Out::Xlsx;
     agency_report, province_report => Out::Report;
     agency_report_pdf, province_report_pdf => Out::Pdf;
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.get("/a/{aid}/insights", Agency, agency)
+        .get("/a/{aid}/insights/export.csv", Agency, agency_csv)
+        .get("/a/{aid}/insights/export.xlsx", Agency, agency_xlsx)
+        .get("/a/{aid}/insights/report", Agency, agency_report)
+        .get("/a/{aid}/clips/{cid}/insights", Agency, clip)
+        .get("/insights", User, province)
+        .get("/insights/export.csv", User, province_csv)
+        .get("/insights/export.xlsx", User, province_xlsx)
+        .get("/insights/report", User, province_report)
+        .get("/insights/report.pdf", User, province_report_pdf)
+        .get("/a/{aid}/insights/report.pdf", Agency, agency_report_pdf)
 }

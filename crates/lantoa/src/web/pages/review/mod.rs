@@ -32,6 +32,7 @@ pub use view::{
 use super::Layout;
 use crate::domain::Role;
 use crate::service::review as svc;
+use crate::web::{Routes, Scope};
 
 fn platform_label(l: &Layout, p: &str) -> String {
     l.tr.t(&format!("platform-{p}"))
@@ -47,4 +48,31 @@ fn roles_label(l: &Layout, roles: &[Role]) -> String {
         .map(|r| l.tr.t(r.message_id()))
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+/// This area's routes, each with who may reach it.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    use Scope::*;
+    r.post("/a/{aid}/clips/{cid}/edit", Agency, save)
+        .post("/a/{aid}/clips/{cid}/lock", Agency, lock)
+        .post("/a/{aid}/clips/{cid}/unlock", Agency, unlock)
+        .post("/a/{aid}/clips/{cid}/act/{action}", Agency, act_on)
+        .post("/a/{aid}/clips/{cid}/comments", Agency, comment)
+        .post(
+            "/a/{aid}/clips/{cid}/comments/{mid}/resolve",
+            Agency,
+            resolve,
+        )
+        .post("/a/{aid}/clips/{cid}/checklist", Agency, tick)
+        .post("/a/{aid}/clips/{cid}/lint/apply", Agency, apply_fix)
+        .get("/a/{aid}/clips/{cid}/compare", Agency, compare)
+        .get("/a/{aid}/queue", Agency, queue)
+        .get("/a/{aid}/review-settings", Agency, settings_page)
+        .post("/a/{aid}/review-settings", Agency, settings_save)
+        .get("/a/{aid}/delegations", Agency, delegations)
+        .post("/a/{aid}/delegations", Agency, delegate)
+        .post("/a/{aid}/delegations/{did}/revoke", Agency, revoke)
+        .get("/inbox", User, inbox)
+        .post("/inbox/read", User, read_all)
+        .post("/inbox/{nid}/open", User, open_notification)
 }

@@ -1,17 +1,8 @@
-//! Resumable uploads: the tus 1.0 semantics without the HTTP.
-//!
-//! Bytes are appended to a staging file under `<data_dir>/uploads/` as they
-//! arrive, in fixed-size buffers (constant memory whatever the size), and synced
-//! before the offset is recorded in the database — so the recorded offset never
-//! runs ahead of the bytes, and an upload survives a restart. The SHA-256 of the
-//! whole file is computed while the bytes stream in (after a restart, from the
-//! staged prefix once). When the last byte arrives the file becomes a content-
-//! addressed original in object storage, a clip version is created, and the
-//! media check job is queued — in one transaction.
+//! The tus protocol's operations: parsing its headers and metadata, creating an
+//! upload (with its first bytes), reporting its offset, appending chunks to the
+//! staging file, and terminating it.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use base64::Engine as _;
@@ -19,46 +10,18 @@ use futures_util::StreamExt;
 use serde_json::json;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
-use super::accounts::Principal;
-use super::{Actor, audit};
-use crate::db::{clips, uploads};
-use crate::domain::{
-    Action, Caption, Category, ClipId, ClipTitle, Invalid, OrgId, VersionId, policy,
+use super::finish::finish;
+use super::{
+    Intent, Running, Status, intent, io, part_path, rehash, staging_dir, status_of, valid_id,
 };
+use crate::db::{clips, uploads};
+use crate::domain::{Action, OrgId, policy};
 use crate::error::{Error, Result};
+use crate::service::accounts::Principal;
+use crate::service::audit;
 use crate::state::AppState;
-
-/// The job kind that checks a new version.
-pub const INGEST_JOB: &str = "media.ingest";
-
-/// Per-upload locks and running hashes, so concurrent requests for one upload
-/// queue up and the hash need not be recomputed between chunks.
-#[derive(Default)]
-pub struct UploadLocks {
-    inner: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Running>>>>>,
-}
-
-/// The hash of the first `offset` bytes.
-#[derive(Clone)]
-struct Running {
-    offset: i64,
-    sha: Sha256,
-}
-
-impl UploadLocks {
-    fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<Option<Running>>> {
-        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(id.to_string()).or_default().clone()
-    }
-    fn forget(&self, id: &str) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
-    }
-}
 
 /// A checksum the client sent for one chunk (tus checksum extension).
 pub enum ChunkChecksum {
@@ -148,88 +111,8 @@ pub fn parse_metadata(header: Option<&str>) -> Result<HashMap<String, String>> {
     Ok(out)
 }
 
-pub fn staging_dir(st: &AppState) -> PathBuf {
-    st.config.data_dir.join("uploads")
-}
-
-fn part_path(st: &AppState, id: &str) -> PathBuf {
-    staging_dir(st).join(format!("{id}.part"))
-}
-
-/// Upload ids are random hex; anything else is not ours.
-fn valid_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The state of an upload as `HEAD` reports it.
-pub struct Status {
-    pub id: String,
-    pub offset: i64,
-    pub length: i64,
-    pub expires_at: i64,
-    pub metadata: String,
-    pub version: Option<VersionId>,
-    pub clip: Option<ClipId>,
-}
-
-/// What the new clip or version will be, read from the upload's metadata.
-struct Intent {
-    agency: OrgId,
-    clip: Option<ClipId>,
-    title: Option<String>,
-    caption: String,
-    category: Option<String>,
-    filename: String,
-}
-
-fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
-    let agency = meta
-        .get("agency_id")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(OrgId)
-        .ok_or(Invalid::new("agency_id", "upload-agency-required"))?;
-    let clip = match meta.get("clip_id").filter(|v| !v.is_empty()) {
-        Some(v) => {
-            Some(ClipId(v.parse().map_err(|_| {
-                Invalid::new("clip_id", "upload-clip-invalid")
-            })?))
-        }
-        None => None,
-    };
-    let filename: String = meta
-        .get("filename")
-        .cloned()
-        .unwrap_or_else(|| "video".into())
-        .chars()
-        .take(200)
-        .collect();
-    let (title, category) = if clip.is_none() {
-        let raw_title = meta
-            .get("title")
-            .cloned()
-            .unwrap_or_else(|| filename.clone());
-        let title = ClipTitle::parse(&raw_title)?;
-        let category = Category::parse(meta.get("category").map(String::as_str).unwrap_or(""))?;
-        (
-            Some(title.as_str().to_string()),
-            Some(category.code().to_string()),
-        )
-    } else {
-        (None, None)
-    };
-    let caption = Caption::parse(meta.get("caption").map(String::as_str).unwrap_or(""))?;
-    Ok(Intent {
-        agency,
-        clip,
-        title,
-        caption: caption.as_str().to_string(),
-        category,
-        filename,
-    })
-}
-
 async fn authorize_upload(st: &AppState, p: &Principal, agency: OrgId) -> Result<()> {
-    let (_, target) = super::orgs::agency_target(st, agency)
+    let (_, target) = crate::service::orgs::agency_target(st, agency)
         .await
         .map_err(|_| Error::Forbidden)?;
     if !policy::allows(&p.subject(), target, Action::UploadClip) {
@@ -359,7 +242,7 @@ async fn admissible(
     if let Some(c) = i.clip {
         let clip = clips::get(tx, i.agency, c).await?.ok_or(Error::NotFound)?;
         let op = crate::domain::policy::ClipOp::UploadVersion;
-        super::review::enforce_now(tx, p, &clip, op, "", st.now()).await?;
+        crate::service::review::enforce_now(tx, p, &clip, op, "", st.now()).await?;
     }
     if uploads::open_count(tx, p.user_id, st.now()).await? >= st.config.max_open_uploads_per_user {
         return Err(Error::TooMany("upload-too-many-open"));
@@ -475,18 +358,6 @@ async fn owned(st: &AppState, p: &Principal, id: &str) -> Result<uploads::Upload
     Ok(u)
 }
 
-fn status_of(u: &uploads::Upload) -> Status {
-    Status {
-        id: u.id.clone(),
-        offset: u.offset_bytes,
-        length: u.length,
-        expires_at: u.expires_at,
-        metadata: u.metadata.clone(),
-        version: u.version_id,
-        clip: u.clip_id,
-    }
-}
-
 /// The upload's offset (tus HEAD). An upload that has all its bytes but was not
 /// finished (a crash in between) is finished now.
 pub async fn head(st: &AppState, p: &Principal, client: &str, id: &str) -> Result<Status> {
@@ -585,172 +456,6 @@ pub async fn append(
     Ok(s)
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::Internal(format!("staging file: {e}"))
-}
-
-/// The SHA-256 of a file's first `len` bytes, read in fixed-size buffers.
-async fn rehash(file: &mut tokio::fs::File, len: i64) -> Result<Sha256> {
-    file.seek(std::io::SeekFrom::Start(0)).await.map_err(io)?;
-    let mut sha = Sha256::new();
-    let mut buf = vec![0u8; 1024 * 1024];
-    let mut left = len as u64;
-    while left > 0 {
-        let want = buf.len().min(left as usize);
-        let n = file.read(&mut buf[..want]).await.map_err(io)?;
-        if n == 0 {
-            return Err(Error::Internal(
-                "staging file shorter than its recorded offset".into(),
-            ));
-        }
-        sha.update(&buf[..n]);
-        left -= n as u64;
-    }
-    Ok(sha)
-}
-
-/// Turns a complete upload into a stored original, a clip version and a queued
-/// check. Safe to repeat after a crash: the object is content-addressed and the
-/// upload row changes state only in the final transaction.
-async fn finish(
-    st: &AppState,
-    p: &Principal,
-    client: &str,
-    id: &str,
-    running: &mut Option<Running>,
-) -> Result<Status> {
-    let u = {
-        let mut tx = st.db.read().await?;
-        uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?
-    };
-    if u.state != "open" {
-        return Ok(status_of(&u));
-    }
-    let path = part_path(st, id);
-    let sha = match running.take() {
-        Some(r) if r.offset == u.length => r.sha,
-        _ => {
-            let mut f = tokio::fs::File::open(&path)
-                .await
-                .map_err(|_| Error::Gone)?;
-            rehash(&mut f, u.length).await?
-        }
-    };
-    let sha_hex = hex::encode(sha.finalize());
-    let key = crate::storage::original_key(&sha_hex);
-    let stored = st
-        .store
-        .size(&key)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    if stored != Some(u.length as u64) {
-        st.store
-            .put_file_linked(&key, &path)
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
-    }
-    let meta: HashMap<String, String> = serde_json::from_str(&u.metadata).unwrap_or_default();
-    let i = intent(&meta)?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let actor: Actor = p.actor(client);
-    let clip = match u.clip_id {
-        Some(c) => c,
-        None => {
-            let c = clips::insert(
-                &mut tx,
-                clips::NewClip {
-                    agency_id: u.agency_id,
-                    author_id: u.user_id,
-                    title: i.title.as_deref().unwrap_or("video"),
-                    caption: &i.caption,
-                    category: i.category.as_deref().unwrap_or("other"),
-                    political: i
-                        .category
-                        .as_deref()
-                        .and_then(|c| crate::domain::Category::parse(c).ok())
-                        .is_some_and(crate::domain::Category::is_political),
-                    now,
-                },
-            )
-            .await?;
-            audit(
-                &mut tx,
-                &actor,
-                Some(u.agency_id),
-                "clip.create",
-                "clip",
-                c,
-                json!({"after": {"title": i.title, "category": i.category}}),
-                now,
-            )
-            .await?;
-            crate::service::review::lint_new_clip(&mut tx, c).await?;
-            c
-        }
-    };
-    let (version, number) = clips::insert_version(
-        &mut tx,
-        clips::NewVersion {
-            clip_id: clip,
-            sha256: &sha_hex,
-            size_bytes: u.length,
-            original_key: &key,
-            original_name: &i.filename,
-            uploaded_by: u.user_id,
-            now,
-        },
-    )
-    .await?;
-    // A clip published or spiked while the bytes were arriving keeps its current
-    // version; the new one is recorded beside it.
-    let state = clips::get_any(&mut tx, clip)
-        .await?
-        .map(|c| c.state)
-        .unwrap_or_default();
-    if number == 1 || crate::domain::ClipState::parse(&state).is_none_or(|s| s.takes_new_versions())
-    {
-        clips::set_current_version(&mut tx, clip, version, now).await?;
-        if number > 1 {
-            crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
-        }
-    }
-    uploads::complete(&mut tx, id, clip, version, now).await?;
-    crate::jobs::enqueue(
-        &mut tx,
-        INGEST_JOB,
-        &json!({"version_id": version.0}),
-        &crate::jobs::Enqueue {
-            priority: 10,
-            unique_key: Some(format!("ingest:{}", version.0)),
-            agency: Some(u.agency_id),
-            max_attempts: 3,
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        &actor,
-        Some(u.agency_id),
-        "version.upload",
-        "clip_version",
-        version,
-        json!({"after": {"clip": clip, "number": number, "sha256": sha_hex, "size": u.length}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let _ = tokio::fs::remove_file(&path).await;
-    st.uploads.forget(id);
-    let mut s = status_of(&u);
-    s.offset = u.length;
-    s.version = Some(version);
-    s.clip = Some(clip);
-    Ok(s)
-}
-
 /// Abandons an upload (tus termination) and deletes its staged bytes.
 pub async fn terminate(st: &AppState, p: &Principal, client: &str, id: &str) -> Result<()> {
     let u = owned(st, p, id).await?;
@@ -776,70 +481,6 @@ pub async fn terminate(st: &AppState, p: &Principal, client: &str, id: &str) -> 
     let _ = tokio::fs::remove_file(part_path(st, id)).await;
     st.uploads.forget(id);
     Ok(())
-}
-
-/// A staging file this young may belong to a create still receiving its first
-/// bytes (its row is written after them): the sweep leaves it.
-const ORPHAN_GRACE_MS: i64 = 3_600_000;
-
-/// Deletes the staged bytes of uploads past their expiry, and staging files no
-/// open upload owns (a crash between the file and its row, or older versions
-/// that left refused creates behind) (housekeeping).
-pub async fn expire(st: &AppState) -> Result<usize> {
-    let now = st.now();
-    let ids = {
-        let mut tx = st.db.read().await?;
-        uploads::expired(&mut tx, now).await?
-    };
-    for id in &ids {
-        let mut tx = st.db.write().await?;
-        uploads::mark_expired(&mut tx, id, now).await?;
-        tx.commit().await?;
-        let _ = tokio::fs::remove_file(part_path(st, id)).await;
-        st.uploads.forget(id);
-    }
-    Ok(ids.len() + remove_orphans(st, now).await?)
-}
-
-async fn remove_orphans(st: &AppState, now: i64) -> Result<usize> {
-    let mut dir = match tokio::fs::read_dir(staging_dir(st)).await {
-        Ok(d) => d,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(io(e)),
-    };
-    let mut removed = 0;
-    while let Some(entry) = dir.next_entry().await.map_err(io)? {
-        let name = entry.file_name();
-        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
-            continue;
-        };
-        if !valid_id(id) {
-            continue;
-        }
-        let modified_ms = entry
-            .metadata()
-            .await
-            .ok()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(now, |d| d.as_millis() as i64);
-        if now - modified_ms < ORPHAN_GRACE_MS {
-            continue;
-        }
-        let owned = {
-            let mut tx = st.db.read().await?;
-            uploads::get(&mut tx, id)
-                .await?
-                .is_some_and(|u| u.state == "open")
-        };
-        if !owned {
-            tracing::info!(upload = id, "removing a staging file no open upload owns");
-            let _ = tokio::fs::remove_file(entry.path()).await;
-            st.uploads.forget(id);
-            removed += 1;
-        }
-    }
-    Ok(removed)
 }
 
 #[cfg(test)]

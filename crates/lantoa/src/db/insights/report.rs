@@ -1,0 +1,351 @@
+//! What the reports and pages read: posts with their latest figures, raw
+//! snapshots, posts' and channels' days, clip timings and a channel's metrics
+//! health. Every range query is confined to a set of agencies in the SQL itself.
+
+use super::{CHUNK, COLS, ClipTiming, Counters, Post, Snapshot, values};
+use crate::db::{DbResult, Tx, on_tx};
+use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
+
+const POST: &str = "SELECT publication_id, agency_id, channel_id, clip_id, platform, author_id,
+        category, duration_s, published_at, local_dow, local_hour, taken_at,
+        views, reach, watch_time_s, avg_view_s, reactions, comments, shares, followers_gained,
+        views_48h FROM post_metrics ";
+
+#[derive(sqlx::FromRow)]
+struct RawPost {
+    publication_id: PublicationId,
+    agency_id: OrgId,
+    channel_id: ChannelId,
+    clip_id: ClipId,
+    platform: String,
+    author_id: UserId,
+    category: String,
+    duration_s: Option<f64>,
+    published_at: i64,
+    local_dow: i64,
+    local_hour: i64,
+    taken_at: Option<i64>,
+    views: Option<i64>,
+    reach: Option<i64>,
+    watch_time_s: Option<f64>,
+    avg_view_s: Option<f64>,
+    reactions: Option<i64>,
+    comments: Option<i64>,
+    shares: Option<i64>,
+    followers_gained: Option<i64>,
+    views_48h: Option<i64>,
+}
+
+impl From<RawPost> for Post {
+    fn from(r: RawPost) -> Post {
+        let f = |v: Option<i64>| v.map(|x| x as f64);
+        Post {
+            publication_id: r.publication_id,
+            agency_id: r.agency_id,
+            channel_id: r.channel_id,
+            clip_id: r.clip_id,
+            platform: r.platform,
+            author_id: r.author_id,
+            category: r.category,
+            duration_s: r.duration_s,
+            published_at: r.published_at,
+            local_dow: r.local_dow,
+            local_hour: r.local_hour,
+            taken_at: r.taken_at,
+            latest: [
+                f(r.views),
+                f(r.reach),
+                r.watch_time_s,
+                r.avg_view_s,
+                f(r.reactions),
+                f(r.comments),
+                f(r.shares),
+                f(r.followers_gained),
+            ],
+            views_48h: r.views_48h,
+        }
+    }
+}
+
+/// The posts with these ids that have a `post_metrics` row.
+pub async fn posts(tx: &mut Tx, ids: &[PublicationId]) -> DbResult<Vec<Post>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let list = values(tx.engine(), 1, chunk.len());
+        let sql = format!("{POST} WHERE publication_id IN {list}");
+        let rows: Vec<RawPost> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows.into_iter().map(Post::from));
+    }
+    Ok(out)
+}
+
+/// The posts of these agencies published in `[from, to)`.
+pub async fn posts_published(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<Post>> {
+    let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agencies, from, to).await?;
+    Ok(rows.into_iter().map(Post::from).collect())
+}
+
+/// The rows of `select` whose `col` lies in `[from, to)` and whose agency is
+/// one of `agencies` (none: no rows). The set goes into the SQL itself, so a
+/// report never reads, let alone sums, another agency's figures; each
+/// agency's rows come through its `(agency_id, …)` index.
+async fn in_range<R>(
+    tx: &mut Tx,
+    select: &str,
+    col: &str,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<R>>
+where
+    R: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if agencies.is_empty() {
+        // `IN ()` is not SQL on PostgreSQL; no agency has no rows.
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{select} WHERE agency_id IN {} AND {col} >= $1 AND {col} < $2",
+        numbered(3, agencies.len())
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.clone())).bind(from).bind(to);
+        for a in agencies {
+            q = q.bind(*a);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+/// `($first, …)`: a list of `n` numbered placeholders, the same text for
+/// both engines (an agency set is tens or hundreds of ids, far from the
+/// binding cost that makes [`values`] use `?` on SQLite).
+fn numbered(first: usize, n: usize) -> String {
+    let list: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
+}
+
+/// Every post of a clip.
+pub async fn clip_posts(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Post>> {
+    let sql = format!("{POST} WHERE clip_id = $1 ORDER BY published_at");
+    let rows: Vec<RawPost> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(clip).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Post::from).collect())
+}
+
+/// A channel's metrics health: (when its latest figures were taken, failures
+/// in a row, last error, next try).
+pub type Health = (Option<i64>, i64, Option<String>, Option<i64>);
+
+/// The latest figures' time is read from the posts' rollups, the same rows
+/// the insights pages show, so the channel's line cannot disagree with them
+/// (figures written by the demo's history or by a benchmark count as well as
+/// the collector's).
+pub async fn channel_health(tx: &mut Tx, channel: ChannelId) -> DbResult<Option<Health>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT (SELECT MAX(m.taken_at) FROM post_metrics m
+                  WHERE m.agency_id = ch.agency_id AND m.channel_id = ch.id),
+                ch.metrics_failures, ch.metrics_error, ch.metrics_retry_at
+           FROM channels ch WHERE ch.id = $1")
+        .bind(channel).fetch_optional(c).await)?)
+}
+
+/// A post's raw snapshots, oldest first.
+pub async fn snapshots(tx: &mut Tx, post: PublicationId) -> DbResult<Vec<Snapshot>> {
+    let sql = format!(
+        "SELECT taken_at AS k, {COLS} FROM metric_snapshots WHERE publication_id = $1 ORDER BY taken_at"
+    );
+    let rows: Vec<RawCounters> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(post).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Snapshot {
+            publication_id: post,
+            taken_at: r.k,
+            c: r.counters(),
+        })
+        .collect())
+}
+
+/// A post's end-of-day figures, by day.
+pub async fn post_days(tx: &mut Tx, post: PublicationId) -> DbResult<Vec<(i64, Counters)>> {
+    let sql =
+        format!("SELECT day AS k, {COLS} FROM post_daily WHERE publication_id = $1 ORDER BY day");
+    let rows: Vec<RawCounters> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(post).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| (r.k, r.counters())).collect())
+}
+
+/// A channel's day: posts published and what its posts gained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelDay {
+    pub channel_id: ChannelId,
+    pub agency_id: OrgId,
+    pub day: i64,
+    pub posts: i64,
+    /// Gains in [`METRICS`](super::METRICS) order; `avg_view_s` is always `None` (not summable).
+    pub gained: Counters,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawChannelDay {
+    channel_id: ChannelId,
+    agency_id: OrgId,
+    day: i64,
+    posts: i64,
+    views: Option<i64>,
+    reach: Option<i64>,
+    watch_time_s: Option<f64>,
+    reactions: Option<i64>,
+    comments: Option<i64>,
+    shares: Option<i64>,
+    followers_gained: Option<i64>,
+}
+
+/// Channel days in `[from, to)` of these agencies.
+pub async fn channel_days(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<ChannelDay>> {
+    const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
+        reactions, comments, shares, followers_gained FROM channel_daily ";
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
+    let f = |v: Option<i64>| v.map(|x| x as f64);
+    Ok(rows
+        .into_iter()
+        .map(|r| ChannelDay {
+            channel_id: r.channel_id,
+            agency_id: r.agency_id,
+            day: r.day,
+            posts: r.posts,
+            gained: [
+                f(r.views),
+                f(r.reach),
+                r.watch_time_s,
+                None,
+                f(r.reactions),
+                f(r.comments),
+                f(r.shares),
+                f(r.followers_gained),
+            ],
+        })
+        .collect())
+}
+
+/// What each of an agency's channels gained per local day in `[from, to)`,
+/// computed straight from the raw snapshots with one aggregate (each
+/// snapshot's increase over the post's previous one), with no rollups: what
+/// "wide" would cost without them. For `lantoa bench insights`' baseline:
+/// `offset_ms` is the agency's UTC offset (a zone without daylight saving),
+/// posts are those published up to 190 days before the period (the last
+/// weekly fetch can come at 180 days plus a week), and `posts` is left at 0.
+pub async fn channel_days_from_raw(
+    tx: &mut Tx,
+    agency: OrgId,
+    from: i64,
+    to: i64,
+    offset_ms: i64,
+) -> DbResult<Vec<ChannelDay>> {
+    const DAY_MS: i64 = 86_400_000;
+    let (start, end) = (from * DAY_MS - offset_ms, to * DAY_MS - offset_ms);
+    let sql = "WITH s AS (
+        SELECT m.channel_id, m.agency_id, ms.taken_at,
+               ms.views - LAG(ms.views, 1, 0) OVER w AS views,
+               ms.reach - LAG(ms.reach, 1, 0) OVER w AS reach,
+               ms.watch_time_s - LAG(ms.watch_time_s, 1, 0.0) OVER w AS watch_time_s,
+               ms.reactions - LAG(ms.reactions, 1, 0) OVER w AS reactions,
+               ms.comments - LAG(ms.comments, 1, 0) OVER w AS comments,
+               ms.shares - LAG(ms.shares, 1, 0) OVER w AS shares,
+               ms.followers_gained - LAG(ms.followers_gained, 1, 0) OVER w AS followers_gained
+          FROM metric_snapshots ms JOIN post_metrics m ON m.publication_id = ms.publication_id
+         WHERE m.agency_id = $1 AND m.published_at >= $2 AND m.published_at < $4
+           AND ms.taken_at < $4
+        WINDOW w AS (PARTITION BY ms.publication_id ORDER BY ms.taken_at))
+      SELECT channel_id, agency_id, (taken_at + $5) / 86400000 AS day, CAST(0 AS BIGINT) AS posts,
+             CAST(SUM(views) AS BIGINT) AS views, CAST(SUM(reach) AS BIGINT) AS reach,
+             SUM(watch_time_s) AS watch_time_s, CAST(SUM(reactions) AS BIGINT) AS reactions,
+             CAST(SUM(comments) AS BIGINT) AS comments, CAST(SUM(shares) AS BIGINT) AS shares,
+             CAST(SUM(followers_gained) AS BIGINT) AS followers_gained
+        FROM s WHERE taken_at >= $3
+       GROUP BY channel_id, agency_id, (taken_at + $5) / 86400000";
+    let rows: Vec<RawChannelDay> = on_tx!(tx, c => sqlx::query_as(sql)
+        .bind(agency).bind(start - 190 * DAY_MS).bind(start).bind(end).bind(offset_ms)
+        .fetch_all(c).await)?;
+    let f = |v: Option<i64>| v.map(|x| x as f64);
+    Ok(rows
+        .into_iter()
+        .map(|r| ChannelDay {
+            channel_id: r.channel_id,
+            agency_id: r.agency_id,
+            day: r.day,
+            posts: r.posts,
+            gained: [
+                f(r.views),
+                f(r.reach),
+                r.watch_time_s,
+                None,
+                f(r.reactions),
+                f(r.comments),
+                f(r.shares),
+                f(r.followers_gained),
+            ],
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RawCounters {
+    k: i64,
+    views: Option<i64>,
+    reach: Option<i64>,
+    watch_time_s: Option<f64>,
+    avg_view_s: Option<f64>,
+    reactions: Option<i64>,
+    comments: Option<i64>,
+    shares: Option<i64>,
+    followers_gained: Option<i64>,
+}
+
+impl RawCounters {
+    fn counters(&self) -> Counters {
+        let f = |v: Option<i64>| v.map(|x| x as f64);
+        [
+            f(self.views),
+            f(self.reach),
+            self.watch_time_s,
+            self.avg_view_s,
+            f(self.reactions),
+            f(self.comments),
+            f(self.shares),
+            f(self.followers_gained),
+        ]
+    }
+}
+
+/// Clips of these agencies first published in `[from, to)`.
+pub async fn clip_timings(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<ClipTiming>> {
+    const SEL: &str = "SELECT clip_id, agency_id, author_id, category, duration_s, uploaded_at,
+        submitted_at, approved_at, published_at FROM clip_timings ";
+    in_range(tx, SEL, "published_at", agencies, from, to).await
+}

@@ -1,0 +1,681 @@
+//! The publish job: stages the exact bytes, re-checks them and the approval,
+//! paces itself by the platforms' limits, saves every handle before the bytes
+//! it announces, and records the outcome.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::LATE_AFTER_MS;
+use super::takedown::{queue_removal, replace_old};
+use crate::db::Tx;
+use crate::db::clips::{self, Clip, Version};
+use crate::db::publishing::{self as pdb, Channel, Publication};
+use crate::domain::approval::Outgoing;
+use crate::domain::workflow::{ClipAction, ClipState, Requester};
+use crate::domain::{PublicationId, Role, UserId};
+use crate::error::{Error, Refusal, Result};
+use crate::jobs::{JobCtx, JobError};
+use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post};
+use crate::platforms::{ErrorClass, Platform, PlatformError, text, with_connector};
+use crate::service::{audit, review};
+use crate::state::AppState;
+
+/// How long a job waits for a platform's processing before handing back.
+const MAX_WAIT: Duration = Duration::from_secs(20 * 60);
+/// How long work waits for a dead channel to be reconnected before looking again.
+const RECONNECT_WAIT_MS: i64 = 15 * 60_000;
+
+/// The content a publication's approval was given to.
+async fn approved_content(
+    st: &AppState,
+    pb: &Publication,
+) -> std::result::Result<crate::domain::approval::Outgoing, JobError> {
+    let mut tx = st.db.read().await?;
+    crate::db::review::all_approvals(&mut tx, pb.clip_id)
+        .await?
+        .into_iter()
+        .find(|a| a.digest == pb.digest)
+        .and_then(|a| serde_json::from_str(&a.content).ok())
+        .ok_or_else(|| JobError::Permanent("the approved content is gone".into()))
+}
+
+/// A private copy of the version's bytes, with their SHA-256: what is hashed
+/// is exactly what is sent.
+struct Staged {
+    path: PathBuf,
+    size: u64,
+    sha256: String,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+async fn stage(
+    st: &AppState,
+    key: &str,
+    pid: PublicationId,
+) -> std::result::Result<Staged, JobError> {
+    let dir = st.config.data_dir.join("tmp").join("publish");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    let path = dir.join(format!(
+        "{pid}-{}.mp4",
+        crate::crypto::random_token().get(..12).unwrap_or("x")
+    ));
+    let (size, sha256) = st
+        .store
+        .download_hashed(key, &path)
+        .await
+        .map_err(|e| JobError::Retry(format!("reading the clip's bytes: {e}")))?;
+    Ok(Staged { path, size, sha256 })
+}
+
+/// Removes staged copies a killed worker left behind (older than a day; a
+/// running job's copy is minutes old). Returns how many.
+pub async fn purge_staged(st: &AppState) -> usize {
+    let dir = st.config.data_dir.join("tmp").join("publish");
+    let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
+        return 0;
+    };
+    let mut n = 0;
+    while let Ok(Some(e)) = rd.next_entry().await {
+        let old = e
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(86_400));
+        if old && tokio::fs::remove_file(e.path()).await.is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Why a publication was refused at the moment of upload.
+async fn refuse(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    e: &Error,
+) -> std::result::Result<(), JobError> {
+    let now = st.now();
+    let code = match e {
+        Error::Refused(r) => r.message_id,
+        _ => "publish-refused",
+    };
+    let mut tx = st.db.write().await?;
+    pdb::set_error(
+        &mut tx,
+        pb.id,
+        "failed",
+        "integrity",
+        code,
+        &e.to_string(),
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &review::system_actor(),
+        Some(pb.agency_id),
+        "publication.refused",
+        "publication",
+        pb.id,
+        json!({"clip": clip.id, "reason": code, "after": {"state": "failed"}}),
+        now,
+    )
+    .await?;
+    tell_heads_and_author(
+        &mut tx,
+        clip,
+        None,
+        "publish_refused",
+        json!({"note": code}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agency's heads and the clip's author (except `but`), told of what
+/// happened to the clip's publication.
+pub(super) async fn tell_heads_and_author(
+    tx: &mut Tx,
+    clip: &Clip,
+    but: Option<UserId>,
+    kind: &str,
+    args: serde_json::Value,
+    now: i64,
+) -> Result<()> {
+    let mut who = review::members_with(tx, clip.agency_id, &[Role::Head], &[]).await?;
+    who.push(clip.author_id);
+    who.retain(|u| Some(*u) != but);
+    review::notify_users(tx, &who, clip.agency_id, clip.id, kind, args, now).await
+}
+
+/// Whether a limit leaves room now; if not, when it will.
+async fn pace(
+    st: &AppState,
+    ch: &Channel,
+    limit: Limit,
+) -> std::result::Result<Option<i64>, JobError> {
+    let c = &st.config.platforms;
+    let (bucket, window, max) = match limit {
+        Limit::TikTokInit => (
+            format!("tiktok-init:{}", ch.id),
+            60_000,
+            c.tiktok_inits_per_minute,
+        ),
+        Limit::FacebookReel => (
+            format!("facebook-reel:{}", ch.external_id),
+            86_400_000,
+            c.facebook_reels_per_day,
+        ),
+        // The quota belongs to the install's Google project, not the channel.
+        Limit::YouTubeUpload => (
+            "youtube-upload".to_string(),
+            86_400_000,
+            c.youtube_uploads_per_day,
+        ),
+    };
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    pdb::lock_bucket(&mut tx, &bucket).await?;
+    let seen = pdb::rate_window(&mut tx, &bucket, now - window).await?;
+    if seen.len() as i64 >= max.max(1) {
+        let idx = seen.len() - max.max(1) as usize;
+        return Ok(Some(seen[idx] + window + 1));
+    }
+    pdb::rate_event(&mut tx, &bucket, now).await?;
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// Runs one publication to its end (or hands it back to wait).
+pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result<(), JobError> {
+    let st = ctx.st.clone();
+    let pid = PublicationId(
+        payload["publication"]
+            .as_i64()
+            .ok_or_else(|| JobError::Permanent("no publication".into()))?,
+    );
+    let cs = st.config.platforms.connectors();
+    let (pb, ch, clip) = load(&st, pid).await?;
+    if matches!(
+        pb.state.as_str(),
+        "published" | "cancelled" | "superseded" | "failed"
+    ) {
+        return Ok(());
+    }
+    let platform = Platform::parse(&ch.platform)
+        .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
+    let now = st.now();
+    if ch.status != "active" {
+        return wait_for_reconnect(&st, pid, &ch, now).await;
+    }
+    // A channel bound to an API these settings do not reach (a sandbox
+    // channel served without the sandbox) fails here, before any call.
+    if let Err(u) = crate::service::channels::binding(&st, &ch) {
+        tracing::warn!(publication = %pid, channel = %ch.id, code = u.code(), "{}", u.english());
+        return give_up(&st, &pb, &clip, &ch, "binding", u.code(), u.english()).await;
+    }
+    if pb.state == "scheduled" {
+        let mut tx = st.db.write().await?;
+        pdb::set_state(&mut tx, pid, &["scheduled"], "queued", now).await?;
+        tx.commit().await?;
+    }
+    // A correction first takes the earlier post down where the API can.
+    if let Some(old) = pb.replaces_id {
+        replace_old(&st, &cs, old).await?;
+    }
+    // The exact bytes, hashed as they are staged, and the approval they carry.
+    let version = {
+        let mut tx = st.db.read().await?;
+        clips::version_of(&mut tx, pb.agency_id, pb.clip_id, pb.version_id)
+            .await?
+            .ok_or_else(|| JobError::Permanent("version gone".into()))?
+    };
+    let staged = stage(&st, &version.original_key, pid).await?;
+    let started: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
+    let started = started != Handle::default();
+    let outgoing = if !started && clip.state == ClipState::TakenDown.code() {
+        let mut tx = st.db.write().await?;
+        pdb::set_state(&mut tx, pid, &["queued"], "cancelled", now).await?;
+        tx.commit().await?;
+        return Ok(());
+    } else if started {
+        resumed_content(&st, &pb, &clip, &staged, &version).await?
+    } else {
+        verified_content(&st, &pb, &clip, &staged, now).await?
+    };
+    // Exactly the text that was checked before approval. A clip approved under
+    // older rules is checked again before anything reaches the platform, so a
+    // breach fails here, clearly, and never as the platform's refusal.
+    let sent = text::build(&outgoing.content(), platform);
+    if !started && let Some(f) = text::rules().check(platform, &sent).into_iter().next() {
+        let e = PlatformError {
+            class: ErrorClass::FixContent,
+            status: None,
+            code: "text_rules".into(),
+            message: f.breach.to_string(),
+        };
+        return fail(&st, &ctx, &pb, &ch, &clip, &pb.handle, e).await;
+    }
+    upload(&ctx, &cs, platform, &pb, &ch, &clip, &staged, &sent).await
+}
+
+/// The publication, its channel and its clip, as the job starts.
+async fn load(
+    st: &AppState,
+    pid: PublicationId,
+) -> std::result::Result<(Publication, Channel, Clip), JobError> {
+    let mut tx = st.db.read().await?;
+    let pb = pdb::publication(&mut tx, pid)
+        .await?
+        .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
+    let ch = pdb::channels_any(&mut tx, pb.agency_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == pb.channel_id)
+        .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
+    let clip = clips::get_any(&mut tx, pb.clip_id)
+        .await?
+        .ok_or_else(|| JobError::Permanent("clip gone".into()))?;
+    Ok((pb, ch, clip))
+}
+
+/// Records that the channel needs reconnecting and hands the job back to
+/// look again later.
+async fn wait_for_reconnect(
+    st: &AppState,
+    pid: PublicationId,
+    ch: &Channel,
+    now: i64,
+) -> std::result::Result<(), JobError> {
+    let mut tx = st.db.write().await?;
+    pdb::set_error(
+        &mut tx,
+        pid,
+        "",
+        "reconnect",
+        "channel",
+        ch.status_reason.as_deref().unwrap_or("needs reconnecting"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Err(JobError::Later {
+        at: now + RECONNECT_WAIT_MS,
+        reason: format!("channel {} needs reconnecting", ch.id),
+    })
+}
+
+/// What a resumed upload sends. The approval was checked before the platform
+/// got anything. The bytes are checked again; the text is what was approved,
+/// whatever happened since (a takedown removes the post as soon as it is out).
+async fn resumed_content(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    staged: &Staged,
+    version: &Version,
+) -> std::result::Result<Outgoing, JobError> {
+    if staged.sha256 != version.sha256 {
+        let e = Error::Refused(Box::new(Refusal::new(
+            "approval_refused",
+            "publish-bytes-mismatch",
+        )));
+        refuse(st, pb, clip, &e).await?;
+        return Err(JobError::Permanent("refused: the bytes changed".into()));
+    }
+    approved_content(st, pb).await
+}
+
+/// What a new upload sends, once the staged bytes and the approval are
+/// verified for the channel; a refusal is recorded and ends the job.
+async fn verified_content(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    staged: &Staged,
+    now: i64,
+) -> std::result::Result<Outgoing, JobError> {
+    // The check only reads: it needs no place in the write queue.
+    let mut tx = st.db.read().await?;
+    let checked = review::verify_for_channel(
+        &mut tx,
+        pb.agency_id,
+        pb.clip_id,
+        &staged.sha256,
+        &pb.digest,
+        pb.created_at,
+        now,
+    )
+    .await;
+    match checked {
+        Ok(o) => Ok(o),
+        Err(Error::Refused(r)) => {
+            drop(tx);
+            refuse(st, pb, clip, &Error::Refused(r)).await?;
+            Err(JobError::Permanent(
+                "refused: bytes or approval do not match".into(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes the staged bytes and the checked text to the platform step by step,
+/// saving each handle before the next step, until the post is out or the job
+/// must wait or fail.
+#[allow(clippy::too_many_arguments)]
+async fn upload(
+    ctx: &JobCtx,
+    cs: &Connectors,
+    platform: Platform,
+    pb: &Publication,
+    ch: &Channel,
+    clip: &Clip,
+    staged: &Staged,
+    sent: &text::PlatformText,
+) -> std::result::Result<(), JobError> {
+    let st = &ctx.st;
+    let pid = pb.id;
+    let progress = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
+    let pr = progress.clone();
+    let report = move |f: f64| pr.store(f.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+    let mut handle: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
+    // The handle as saved: the next save must find it unchanged.
+    let mut saved_json = pb.handle.clone();
+    let mut refreshed = false;
+    let mut waited = Duration::ZERO;
+    loop {
+        if let Some(limit) = with_connector!(cs, platform, c => c.limit(&handle))
+            && let Some(at) = pace(st, ch, limit).await?
+        {
+            let mut tx = st.db.write().await?;
+            pdb::set_error(
+                &mut tx,
+                pid,
+                "",
+                "paced",
+                "rate_limit",
+                "waiting for the platform's limit",
+                st.now(),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(JobError::Later {
+                at,
+                reason: format!("{} limit: waiting", platform.as_str()),
+            });
+        }
+        let token = match crate::service::channels::access_token(st, ch, false).await {
+            Ok(t) => t,
+            Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
+        };
+        let post = Post {
+            account: &ch.external_id,
+            account_name: &ch.name,
+            token: &token,
+            file: &staged.path,
+            size: staged.size,
+            title: &sent.title,
+            description: &sent.description,
+            tags: &sent.tags,
+            progress: &report,
+        };
+        let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);
+        match step {
+            Ok(Next::Save { handle: h, state }) => {
+                let json = serde_json::to_string(&h).unwrap_or_default();
+                let mut tx = st.db.write().await?;
+                let saved =
+                    pdb::save_handle(&mut tx, pid, state, &saved_json, &json, st.now()).await?;
+                tx.commit().await?;
+                if !saved {
+                    // Cancelled (unscheduled, spiked, taken down), or another
+                    // runner of this publication got there first: stop before
+                    // anything more reaches the platform.
+                    tracing::info!(publication = %pid, "publication moved on elsewhere or cancelled; stopping");
+                    return Ok(());
+                }
+                saved_json = json;
+                handle = h;
+            }
+            Ok(Next::Wait(d)) => {
+                waited += d;
+                if waited > MAX_WAIT {
+                    return Err(JobError::Later {
+                        at: st.now() + 60_000,
+                        reason: "platform still processing".into(),
+                    });
+                }
+                tokio::time::sleep(d).await;
+            }
+            Ok(Next::Done { id, url }) => return done(st, pb, clip, &id, &url).await,
+            Err(e) if e.class == ErrorClass::Reconnect && !refreshed => {
+                // An access token that died mid-upload: refresh once and go on.
+                refreshed = true;
+                if let Err(e) = crate::service::channels::access_token(st, ch, true).await {
+                    return fail(st, ctx, pb, ch, clip, &saved_json, e).await;
+                }
+            }
+            Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
+        }
+    }
+}
+
+/// Runs a step while saving its upload progress every second.
+async fn with_progress<F: std::future::Future>(
+    st: &AppState,
+    pid: PublicationId,
+    progress: &AtomicU64,
+    f: F,
+) -> F::Output {
+    tokio::pin!(f);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    let mut last = f64::NAN;
+    loop {
+        tokio::select! {
+            out = &mut f => return out,
+            _ = tick.tick() => {
+                let p = f64::from_bits(progress.load(Ordering::Relaxed));
+                if !p.is_nan() && p != last {
+                    last = p;
+                    if let Ok(mut tx) = st.db.write().await
+                        && pdb::set_progress(&mut tx, pid, p, st.now()).await.is_ok()
+                    {
+                        let _ = tx.commit().await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn done(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    id: &str,
+    url: &str,
+) -> std::result::Result<(), JobError> {
+    let now = st.now();
+    let late =
+        (now - pb.run_at > LATE_AFTER_MS && pb.run_at > pb.created_at).then_some(now - pb.run_at);
+    let mut tx = st.db.write().await?;
+    if !pdb::set_published(&mut tx, pb.id, id, url, late, now).await? {
+        return Ok(());
+    }
+    audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.published", "publication", pb.id,
+        json!({"clip": clip.id, "after": {"state": "published", "external_id": id, "url": url, "late_ms": late}}), now).await?;
+    crate::insights::collect::on_published(&mut tx, pb, clip, now).await?;
+    let fresh = clips::get_any(&mut tx, clip.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    match ClipState::parse(&fresh.state) {
+        Some(ClipState::Approved | ClipState::Scheduled) => {
+            review::transition(
+                &mut tx,
+                &review::system_actor(),
+                &fresh,
+                ClipAction::Publish,
+                Requester::System,
+                json!({"publication": pb.id}),
+                now,
+            )
+            .await?;
+            crate::db::review::use_approvals(&mut tx, clip.id, now).await?;
+            review::notify_users(
+                &mut tx,
+                &[clip.author_id],
+                pb.agency_id,
+                clip.id,
+                "published",
+                json!({}),
+                now,
+            )
+            .await?;
+        }
+        Some(ClipState::TakenDown) => {
+            // Taken down while this post was on its way: take it down too.
+            queue_removal(&mut tx, pb.agency_id, pb.id, now).await?;
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fail(
+    st: &AppState,
+    ctx: &JobCtx,
+    pb: &Publication,
+    ch: &Channel,
+    clip: &Clip,
+    saved_json: &str,
+    e: PlatformError,
+) -> std::result::Result<(), JobError> {
+    let now = st.now();
+    let msg = e.to_string();
+    // Another runner of this publication moved on (this one's lease expired
+    // while it was stalled): its error is about a stale step; stand down.
+    let current = {
+        let mut tx = st.db.read().await?;
+        pdb::publication(&mut tx, pb.id).await?
+    };
+    if current.is_none_or(|c| {
+        c.handle != saved_json
+            || matches!(c.state.as_str(), "published" | "cancelled" | "superseded")
+    }) {
+        tracing::info!(publication = %pb.id, error = %msg, "a stale runner's error is ignored");
+        return Ok(());
+    }
+    match e.class {
+        ErrorClass::Retry { after } if !ctx.last_attempt() || after.is_some() => {
+            let mut tx = st.db.write().await?;
+            pdb::set_error(&mut tx, pb.id, "", "retry", &e.code, &e.message, now).await?;
+            tx.commit().await?;
+            match after {
+                Some(d) => Err(JobError::Later {
+                    at: now + d.as_millis() as i64,
+                    reason: msg,
+                }),
+                None => Err(JobError::Retry(msg)),
+            }
+        }
+        ErrorClass::Reconnect => {
+            let mut tx = st.db.write().await?;
+            crate::service::channels::mark_needs_reconnect(&mut tx, ch, &e.message, now).await?;
+            pdb::set_error(&mut tx, pb.id, "", "reconnect", &e.code, &e.message, now).await?;
+            tx.commit().await?;
+            Err(JobError::Later {
+                at: now + RECONNECT_WAIT_MS,
+                reason: msg,
+            })
+        }
+        ErrorClass::Permanent if e.code == "spam_risk_too_many_posts" => {
+            // TikTok's per-creator daily cap: wait for the next day.
+            let mut tx = st.db.write().await?;
+            pdb::set_error(&mut tx, pb.id, "", "paced", &e.code, &e.message, now).await?;
+            tx.commit().await?;
+            Err(JobError::Later {
+                at: (now / 86_400_000 + 1) * 86_400_000 + 60_000,
+                reason: msg,
+            })
+        }
+        ErrorClass::Permanent if e.code == "quotaExceeded" || e.code == "uploadLimitExceeded" => {
+            // The day's quota: wait for tomorrow rather than fail.
+            let mut tx = st.db.write().await?;
+            pdb::set_error(&mut tx, pb.id, "", "paced", &e.code, &e.message, now).await?;
+            tx.commit().await?;
+            Err(JobError::Later {
+                at: next_pacific_midnight(now),
+                reason: msg,
+            })
+        }
+        class => {
+            let class = match class {
+                ErrorClass::FixContent => "fix_content",
+                ErrorClass::Retry { .. } => "retry",
+                _ => "permanent",
+            };
+            give_up(st, pb, clip, ch, class, &e.code, &e.message).await
+        }
+    }
+}
+
+/// Marks a publication failed for good, audited, its author and the
+/// agency's heads told.
+async fn give_up(
+    st: &AppState,
+    pb: &Publication,
+    clip: &Clip,
+    ch: &Channel,
+    class: &str,
+    code: &str,
+    message: &str,
+) -> std::result::Result<(), JobError> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    pdb::set_error(&mut tx, pb.id, "failed", class, code, message, now).await?;
+    audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.failed", "publication", pb.id,
+        json!({"clip": clip.id, "after": {"state": "failed", "class": class, "code": code, "message": message}}), now).await?;
+    tell_heads_and_author(
+        &mut tx,
+        clip,
+        None,
+        "publish_failed",
+        json!({"from": ch.name, "note": message}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Err(JobError::Permanent(format!("{message} ({code})")))
+}
+
+/// YouTube's quotas reset at midnight Pacific time.
+fn next_pacific_midnight(now: i64) -> i64 {
+    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_millisecond(now)
+        .ok()
+        .map(|t| t.to_zoned_datetime(zone))
+        .and_then(|z| z.tomorrow().ok())
+        .and_then(|z| z.start_of_day().ok())
+        .map(|z| z.timestamp().as_millisecond() + 60_000)
+        .unwrap_or(now + 3_600_000)
+}

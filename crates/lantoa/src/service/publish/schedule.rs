@@ -1,0 +1,252 @@
+//! Scheduling a clip's publications: one per target channel, queued now or
+//! for the approved time; publishing at once, retrying a failed one, cancelling
+//! what has not started, and a clip's publications as they stand.
+
+use serde_json::json;
+
+use super::{PUBLISH_JOB, job_key};
+use crate::db::Tx;
+use crate::db::clips::Clip;
+use crate::db::publishing::{self as pdb, Channel, NewPublication, Publication};
+use crate::domain::policy::ClipOp;
+use crate::domain::workflow::ClipAction;
+use crate::domain::{ClipId, OrgId, PublicationId, UserId};
+use crate::error::{Arg, Error, Refusal, Result};
+use crate::jobs::Enqueue;
+use crate::platforms::Platform;
+use crate::platforms::connector::Handle;
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit, review};
+use crate::state::AppState;
+
+/// The platforms a clip targets, with the agency's channels on each.
+async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
+    let wanted: Vec<String> = serde_json::from_str(&clip.target_channels).unwrap_or_default();
+    let all = pdb::channels(tx, clip.agency_id).await?;
+    let mut missing = Vec::new();
+    let mut out = Vec::new();
+    for w in &wanted {
+        let on: Vec<Channel> = all.iter().filter(|c| &c.platform == w).cloned().collect();
+        if on.is_empty() {
+            missing.push(Platform::parse(w).map_or(w.clone(), |p| p.label().to_string()));
+        }
+        out.extend(on);
+    }
+    if wanted.is_empty() {
+        return Err(Refusal::new("action_not_allowed", "publish-no-targets").into());
+    }
+    if !missing.is_empty() {
+        return Err(Refusal::new("action_not_allowed", "publish-no-channel")
+            .text("platforms", missing.join(", "))
+            .into());
+    }
+    Ok(out)
+}
+
+/// Creates the publications of a clip moving to `scheduled` (inside the
+/// caller's transaction) and queues one job each.
+pub(crate) async fn create_publications(
+    tx: &mut Tx,
+    clip: &Clip,
+    by: UserId,
+    run_at: i64,
+    now: i64,
+) -> Result<Vec<PublicationId>> {
+    let version = review::current_version(tx, clip)
+        .await?
+        .ok_or_else(|| Refusal::new("action_not_allowed", "submit-needs-usable-version"))?;
+    let (_, digest) = review::current_digest(tx, clip).await?;
+    let channels = targets(tx, clip).await?;
+    let round = pdb::next_round(tx, clip.id).await?;
+    let previous = if round > 1 {
+        pdb::of_clip(tx, clip.agency_id, clip.id).await?
+    } else {
+        Vec::new()
+    };
+    let mut ids = Vec::new();
+    for ch in channels {
+        // A correction replaces the channel's live post of the earlier round.
+        let replaces = previous
+            .iter()
+            .find(|p| p.channel_id == ch.id && p.state == "published" && p.removal.is_none())
+            .map(|p| p.id);
+        let id = pdb::insert(
+            tx,
+            NewPublication {
+                agency: clip.agency_id,
+                clip: clip.id,
+                channel: ch.id,
+                round,
+                version: version.id,
+                digest: &digest,
+                state: if run_at > now { "scheduled" } else { "queued" },
+                run_at,
+                replaces,
+                by,
+            },
+            now,
+        )
+        .await?;
+        crate::jobs::enqueue(
+            tx,
+            PUBLISH_JOB,
+            &json!({"publication": id}),
+            &Enqueue {
+                priority: 10,
+                delay_ms: (run_at - now).max(0),
+                max_attempts: 8,
+                unique_key: Some(job_key(id)),
+                agency: Some(clip.agency_id),
+            },
+            now,
+        )
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Whether nothing of a publication has reached its platform yet.
+pub(super) fn untouched(p: &Publication) -> bool {
+    let h: Handle = serde_json::from_str(&p.handle).unwrap_or_default();
+    p.state == "scheduled" || (p.state == "queued" && h == Handle::default())
+}
+
+/// Cancels a clip's publications that have not started (unschedule, spike).
+pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result<usize> {
+    let mut n = 0;
+    for p in pdb::of_clip(tx, clip.agency_id, clip.id).await? {
+        if untouched(&p)
+            && pdb::set_state(tx, p.id, &["scheduled", "queued"], "cancelled", now).await?
+        {
+            crate::db::jobs::cancel_key(tx, &job_key(p.id), now).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// "Publish now": an approved clip goes out to every target channel at once.
+pub async fn publish_now(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: OrgId,
+    id: ClipId,
+) -> Result<Vec<PublicationId>> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = review::load(&mut tx, agency, id).await?;
+    let f = review::enforce_now(&mut tx, p, &clip, ClipOp::PublishNow, "", now).await?;
+    let tz = crate::db::orgs::get(&mut tx, agency)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_else(|| st.config.time_zone.clone());
+    if let Some(t) = clip.publish_at
+        && t > now
+    {
+        return Err(Refusal::new("action_not_allowed", "publish-before-window")
+            .arg("at", Arg::Time(t, tz))
+            .into());
+    }
+    if let Some(t) = clip.publish_until
+        && t <= now
+    {
+        return Err(Refusal::new("action_not_allowed", "publish-after-window")
+            .arg("at", Arg::Time(t, tz))
+            .into());
+    }
+    review::transition(
+        &mut tx,
+        actor,
+        &clip,
+        ClipAction::Schedule,
+        f.requester(),
+        json!({"now": true}),
+        now,
+    )
+    .await?;
+    let ids = create_publications(&mut tx, &clip, p.user_id, now, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "clip.publish_now",
+        "clip",
+        clip.id,
+        json!({"publications": ids}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Retries a failed publication (the button beside a failed channel).
+pub async fn retry(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: OrgId,
+    pid: PublicationId,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let pb = pdb::publication(&mut tx, pid)
+        .await?
+        .filter(|x| x.agency_id == agency)
+        .ok_or(Error::NotFound)?;
+    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
+    review::enforce_now(&mut tx, p, &clip, ClipOp::Retry, "", now).await?;
+    if pb.state != "failed" {
+        return Err(Refusal::new("action_not_allowed", "publish-retry-not-failed").into());
+    }
+    pdb::set_state(&mut tx, pid, &["failed"], "queued", now).await?;
+    let (_, fresh) = crate::jobs::enqueue(
+        &mut tx,
+        PUBLISH_JOB,
+        &json!({"publication": pid}),
+        &Enqueue {
+            priority: 10,
+            max_attempts: 8,
+            unique_key: Some(job_key(pid)),
+            agency: Some(agency),
+            ..Enqueue::default()
+        },
+        now,
+    )
+    .await?;
+    if !fresh {
+        crate::db::jobs::wake(&mut tx, &job_key(pid), now).await?;
+    }
+    audit(&mut tx, actor, Some(agency), "publication.retry", "publication", pid,
+        json!({"before": {"state": "failed", "error": pb.error_message}, "after": {"state": "queued"}}), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A clip's publications with their channels, newest round first.
+pub async fn status(
+    st: &AppState,
+    agency: OrgId,
+    clip: ClipId,
+) -> Result<Vec<(Publication, Channel)>> {
+    let mut tx = st.db.read().await?;
+    // A clip of another agency, or none, is not found, rather than an empty list
+    // that says it exists and was never published.
+    crate::db::clips::get(&mut tx, agency, clip)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let pubs = pdb::of_clip(&mut tx, agency, clip).await?;
+    let chans = pdb::channels_any(&mut tx, agency).await?;
+    Ok(pubs
+        .into_iter()
+        .filter_map(|p| {
+            chans
+                .iter()
+                .find(|c| c.id == p.channel_id)
+                .cloned()
+                .map(|c| (p, c))
+        })
+        .collect())
+}

@@ -1,0 +1,300 @@
+//! Removal: taking a published clip down everywhere the APIs allow (a person's
+//! task elsewhere), replacing a corrected post, and the incident that tracks it.
+
+use serde_json::json;
+
+use super::job::tell_heads_and_author;
+use super::schedule::untouched;
+use super::{REMOVE_JOB, job_key};
+use crate::db::Tx;
+use crate::db::publishing as pdb;
+use crate::domain::policy::ClipOp;
+use crate::domain::workflow::{ClipAction, Requester};
+use crate::domain::{ClipId, Invalid, OrgId, PublicationId};
+use crate::error::{Error, Refusal, Result};
+use crate::jobs::{Enqueue, JobCtx, JobError};
+use crate::platforms::connector::{Connector, Connectors};
+use crate::platforms::{ErrorClass, Platform, with_connector};
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit, review};
+use crate::state::AppState;
+
+fn remove_key(p: PublicationId) -> String {
+    format!("unpublish:{p}")
+}
+
+pub(super) async fn queue_removal(
+    tx: &mut Tx,
+    agency: OrgId,
+    pid: PublicationId,
+    now: i64,
+) -> Result<()> {
+    pdb::set_removal(tx, pid, "removing", None, None, now).await?;
+    crate::jobs::enqueue(
+        tx,
+        REMOVE_JOB,
+        &json!({"publication": pid}),
+        &Enqueue {
+            priority: 20,
+            max_attempts: 8,
+            unique_key: Some(remove_key(pid)),
+            agency: Some(agency),
+            ..Enqueue::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes one post; a platform without a delete API gets a person's task.
+async fn remove_one(
+    st: &AppState,
+    cs: &Connectors,
+    pid: PublicationId,
+) -> std::result::Result<bool, JobError> {
+    let (pb, ch) = {
+        let mut tx = st.db.read().await?;
+        let pb = pdb::publication(&mut tx, pid)
+            .await?
+            .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
+        let ch = pdb::channels_any(&mut tx, pb.agency_id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == pb.channel_id)
+            .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
+        (pb, ch)
+    };
+    if matches!(
+        pb.removal.as_deref(),
+        Some("removed" | "manual" | "manual_done")
+    ) {
+        return Ok(true);
+    }
+    let Some(ext) = pb.external_id.clone() else {
+        return Ok(true);
+    };
+    let platform = Platform::parse(&ch.platform)
+        .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
+    let now = st.now();
+    if !platform.can_delete() {
+        let mut tx = st.db.write().await?;
+        pdb::set_removal(&mut tx, pid, "manual", None, None, now).await?;
+        audit(
+            &mut tx,
+            &review::system_actor(),
+            Some(pb.agency_id),
+            "publication.removal_manual",
+            "publication",
+            pid,
+            json!({"after": {"removal": "manual"}, "url": pb.url}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(false);
+    }
+    let token = crate::service::channels::access_token(st, &ch, false).await;
+    let r = match token {
+        Ok(t) => with_connector!(cs, platform, c => c.delete(&t, &ch.external_id, &ext).await),
+        Err(e) => Err(e),
+    };
+    let mut tx = st.db.write().await?;
+    let outcome = match &r {
+        Ok(()) => "removed",
+        Err(e) if e.status == Some(404) || e.code == "notFound" => "removed",
+        Err(e) if matches!(e.class, ErrorClass::Retry { .. }) => {
+            pdb::set_removal(&mut tx, pid, "removing", Some(&e.to_string()), None, now).await?;
+            tx.commit().await?;
+            return Err(JobError::Retry(e.to_string()));
+        }
+        Err(_) => "failed",
+    };
+    let err = r.as_ref().err().map(|e| e.to_string());
+    pdb::set_removal(&mut tx, pid, outcome, err.as_deref(), None, now).await?;
+    audit(
+        &mut tx,
+        &review::system_actor(),
+        Some(pb.agency_id),
+        &format!("publication.{outcome}"),
+        "publication",
+        pid,
+        json!({"after": {"removal": outcome}, "error": err}),
+        now,
+    )
+    .await?;
+    update_incident(&mut tx, pb.clip_id, now).await?;
+    tx.commit().await?;
+    Ok(outcome == "removed")
+}
+
+pub(super) async fn replace_old(
+    st: &AppState,
+    cs: &Connectors,
+    old: PublicationId,
+) -> std::result::Result<(), JobError> {
+    remove_one(st, cs, old).await?;
+    let mut tx = st.db.write().await?;
+    pdb::set_state(&mut tx, old, &["published"], "superseded", st.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The removal job (takedown).
+pub async fn run_removal(
+    ctx: JobCtx,
+    payload: serde_json::Value,
+) -> std::result::Result<(), JobError> {
+    let pid = PublicationId(
+        payload["publication"]
+            .as_i64()
+            .ok_or_else(|| JobError::Permanent("no publication".into()))?,
+    );
+    let cs = ctx.st.config.platforms.connectors();
+    remove_one(&ctx.st, &cs, pid).await.map(|_| ())
+}
+
+/// Takes a published clip down everywhere, with a reason; opens an incident.
+pub async fn take_down(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: OrgId,
+    id: ClipId,
+    reason: &str,
+) -> Result<i64> {
+    let reason = reason.trim();
+    if !(5..=2000).contains(&reason.chars().count()) {
+        return Err(Invalid::new("reason", "takedown-needs-reason").into());
+    }
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = review::load(&mut tx, agency, id).await?;
+    review::enforce_now(
+        &mut tx,
+        p,
+        &clip,
+        ClipOp::Act(ClipAction::TakeDown),
+        "",
+        now,
+    )
+    .await?;
+    review::transition(
+        &mut tx,
+        actor,
+        &clip,
+        ClipAction::TakeDown,
+        Requester::System,
+        json!({"reason": reason}),
+        now,
+    )
+    .await?;
+    let pubs = pdb::of_clip(&mut tx, agency, id).await?;
+    let mut outcome = Vec::new();
+    for pb in &pubs {
+        match pb.state.as_str() {
+            "published" => {
+                queue_removal(&mut tx, agency, pb.id, now).await?;
+                outcome.push(
+                    json!({"publication": pb.id, "channel": pb.channel_id, "removal": "removing"}),
+                );
+            }
+            "scheduled" | "queued" | "uploading" | "processing" => {
+                // Not out yet: stop what has not reached the platform; what has
+                // goes on to its end and is removed as soon as it is out.
+                if untouched(pb)
+                    && pdb::set_state(&mut tx, pb.id, &["scheduled", "queued"], "cancelled", now)
+                        .await?
+                {
+                    crate::db::jobs::cancel_key(&mut tx, &job_key(pb.id), now).await?;
+                }
+                outcome.push(
+                    json!({"publication": pb.id, "channel": pb.channel_id, "state": pb.state}),
+                );
+            }
+            _ => {}
+        }
+    }
+    let incident = pdb::open_incident(
+        &mut tx,
+        agency,
+        id,
+        "takedown",
+        reason,
+        &json!({"title": clip.title, "channels": outcome}).to_string(),
+        p.user_id,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency),
+        "clip.takedown",
+        "clip",
+        id,
+        json!({"reason": reason, "incident": incident, "channels": outcome}),
+        now,
+    )
+    .await?;
+    tell_heads_and_author(
+        &mut tx,
+        &clip,
+        Some(p.user_id),
+        "taken_down",
+        json!({"note": reason, "by": p.display_name}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(incident)
+}
+
+/// A person confirms they removed a post the API cannot remove.
+pub async fn tick_removed(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: OrgId,
+    pid: PublicationId,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let pb = pdb::publication(&mut tx, pid)
+        .await?
+        .filter(|x| x.agency_id == agency)
+        .ok_or(Error::NotFound)?;
+    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
+    review::enforce_now(&mut tx, p, &clip, ClipOp::ConfirmRemoved, "", now).await?;
+    if pb.removal.as_deref() != Some("manual") {
+        return Err(Refusal::new("action_not_allowed", "takedown-not-manual").into());
+    }
+    pdb::set_removal(&mut tx, pid, "manual_done", None, Some(p.user_id), now).await?;
+    audit(&mut tx, actor, Some(agency), "publication.removed_by_hand", "publication", pid,
+        json!({"before": {"removal": "manual"}, "after": {"removal": "manual_done"}, "url": pb.url}), now).await?;
+    update_incident(&mut tx, pb.clip_id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Keeps the incident's per-channel outcome current.
+async fn update_incident(tx: &mut Tx, clip: ClipId, now: i64) -> Result<()> {
+    let Some(inc) = pdb::incident_of_clip(tx, clip).await? else {
+        return Ok(());
+    };
+    let pubs = pdb::of_clip(tx, inc.agency_id, clip).await?;
+    let mut d: serde_json::Value = serde_json::from_str(&inc.details).unwrap_or_default();
+    d["channels"] = pubs
+        .iter()
+        .filter(|p| p.removal.is_some())
+        .map(|p| json!({"publication": p.id, "channel": p.channel_id, "removal": p.removal, "url": p.url}))
+        .collect();
+    pdb::update_incident(tx, inc.id, &d.to_string(), now).await?;
+    Ok(())
+}
+
+/// Incidents the person may see (their agencies; the overseer's agencies).
+pub async fn incidents(st: &AppState, agencies: &[OrgId]) -> Result<Vec<pdb::Incident>> {
+    let mut tx = st.db.read().await?;
+    Ok(pdb::incidents(&mut tx, agencies, 200).await?)
+}

@@ -1,0 +1,313 @@
+//! Approval: signing the next step for exactly the content seen, the lint and
+//! platform findings that stand in its way, and the expiry of unused approvals.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::comments::checklist;
+use super::notify::{notify_users, signers_of};
+use super::outgoing::{content, current_version, outgoing};
+use super::role_ids;
+use super::settings::{Settings, settings};
+use super::transitions::{authors, enforce, facts, load, system_actor, transition, void};
+use crate::db::Tx;
+use crate::db::clips::{self, Clip};
+use crate::db::orgs::Org;
+use crate::db::review as rdb;
+use crate::domain::approval::{Capacity, Outgoing, SignRefusal};
+use crate::domain::policy::{ClipOp, Granted};
+use crate::domain::workflow::{ClipAction, ClipState, Requester};
+use crate::domain::{ClipId, Role, UserId, VersionId};
+use crate::error::{Arg, Error, Refusal, Result};
+use crate::lint::{Finding, Severity};
+use crate::platforms::text;
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+
+pub(super) fn sign_refusal(r: SignRefusal, tz: &str) -> Error {
+    match r {
+        SignRefusal::Author => Refusal::new("approval_refused", "approve-author"),
+        SignRefusal::AlreadySigned => Refusal::new("approval_refused", "approve-already-signed"),
+        SignRefusal::NotAllowed { step, roles } => {
+            Refusal::new("approval_refused", "approve-not-allowed")
+                .text("step", (step + 1).to_string())
+                .arg("roles", Arg::Msgs(role_ids(&roles)))
+        }
+        SignRefusal::DelegationEnded { ended_at } => {
+            Refusal::new("approval_refused", "approve-delegation-ended")
+                .arg("at", Arg::Time(ended_at, tz.into()))
+        }
+        SignRefusal::DelegationNotYet { starts_at } => {
+            Refusal::new("approval_refused", "approve-delegation-not-yet")
+                .arg("at", Arg::Time(starts_at, tz.into()))
+        }
+        SignRefusal::Complete => Refusal::new("approval_refused", "approve-complete"),
+    }
+    .into()
+}
+
+/// Error-severity findings on the clip's text, the platforms' rules included.
+pub fn lint_errors(clip: &Clip) -> usize {
+    findings(clip)
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .count()
+}
+
+/// A lint finding and the field it was found in.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldFinding {
+    /// title, caption, variant:<platform>, or hashtags
+    pub field: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub finding: Finding,
+    /// For a platform's text rule: the platform, the part of the post, the
+    /// limit and what was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<text::Breach>,
+}
+
+impl FieldFinding {
+    /// The explanation in the translator's language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match &self.platform {
+            Some(b) => b.message(&self.finding.found, tr),
+            None => self.finding.message(tr),
+        }
+    }
+}
+
+pub fn stored_findings(clip: &Clip) -> Vec<FieldFinding> {
+    serde_json::from_str(&clip.lint).unwrap_or_default()
+}
+
+/// Approval's refusal for a platform's text rule, naming the rule.
+pub(crate) fn platform_refusal(b: &text::Breach, found: &str) -> Refusal {
+    let id = match b.kind {
+        text::Kind::Length => "approve-platform_length",
+        text::Kind::Forbidden => "approve-platform_char",
+        text::Kind::Required => "approve-platform_required",
+    };
+    Refusal::new("approval_refused", id)
+        .text("platform", b.platform_label())
+        .arg("part", Arg::Msg(format!("platform-part-{}", b.part.code())))
+        .text("limit", b.limit.to_string())
+        .text("measured", b.measured.to_string())
+        .arg("unit", Arg::Msg(format!("platform-unit-{}", b.unit.code())))
+        .text("found", found)
+}
+
+/// The target platforms' text rules that the content breaks, as findings.
+pub fn platform_findings(o: &Outgoing) -> Vec<FieldFinding> {
+    o.text_breaches()
+        .into_iter()
+        .map(|f| FieldFinding {
+            field: f.field,
+            finding: f.finding,
+            platform: Some(f.breach),
+        })
+        .collect()
+}
+
+/// What the clip page and the API show and approval counts: the target
+/// platforms' text rules, checked now (never stored: they depend on the
+/// hashtags and targets too, and are data that may change), then the lint
+/// findings stored at the last save.
+pub fn findings(clip: &Clip) -> Vec<FieldFinding> {
+    let mut out = platform_findings(&outgoing(clip, ""));
+    out.extend(
+        stored_findings(clip)
+            .into_iter()
+            .filter(|f| f.platform.is_none()),
+    );
+    out
+}
+
+/// Signs the next step of the clip's approval, for exactly the content whose
+/// digest the person saw.
+pub async fn approve(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    seen_digest: &str,
+) -> Result<ClipState> {
+    let now = st.now();
+    let tz = agency.time_zone.as_str();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let state = f.state;
+    // Who: the table, then the approval policy's next step.
+    let Granted::Sign { step, capacity } = enforce(&f, ClipOp::Act(ClipAction::Approve), tz)?
+    else {
+        return Err(Error::Internal("approval granted without a step".into()));
+    };
+    let (o, digest) = content(&clip, current.as_ref());
+    if seen_digest != digest {
+        return Err(Refusal::new("approval_refused", "approve-content-changed").into());
+    }
+    let authors = authors(&clip, current.as_ref());
+    let version = current.filter(|v| v.status == "ready").ok_or_else(|| {
+        Error::from(Refusal::new(
+            "approval_refused",
+            "approve-version-not-ready",
+        ))
+    })?;
+    check_text(&clip, &o)?;
+    let s = settings(&mut tx, agency.id).await?;
+    check_ticked(&mut tx, &s, clip.id, version.id).await?;
+    let steps = s.policy.steps(o.political);
+    let live = rdb::live_approvals(&mut tx, clip.id).await?;
+    let (role, on_behalf_of, delegation_id) = match capacity {
+        Capacity::Role(r) => (r, None, None),
+        Capacity::OnBehalf { head, delegation } => (Role::Deputy, Some(head), Some(delegation)),
+    };
+    let content = serde_json::to_string(&o).unwrap_or_default();
+    let approval_id = rdb::insert_approval(
+        &mut tx,
+        &rdb::NewApproval {
+            clip_id: clip.id,
+            version_id: version.id,
+            step: step as i64,
+            signer_id: p.user_id,
+            role: role.code(),
+            on_behalf_of,
+            delegation_id,
+            digest: &digest,
+            content: &content,
+            expires_at: now + s.approval_ttl_hours * 3_600_000,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        "clip.sign",
+        "clip",
+        clip.id,
+        json!({"approval": approval_id, "step": step + 1, "of": steps.len(), "role": role.code(),
+               "on_behalf_of": on_behalf_of, "delegation": delegation_id, "digest": digest,
+               "version": version.id}),
+        now,
+    )
+    .await?;
+
+    let to = if step + 1 == steps.len() {
+        let to = transition(
+            &mut tx,
+            actor,
+            &clip,
+            ClipAction::Approve,
+            f.requester(),
+            json!({"digest": digest}),
+            now,
+        )
+        .await?;
+        notify_users(
+            &mut tx,
+            &authors,
+            agency.id,
+            clip.id,
+            "approved",
+            json!({"by": p.display_name}),
+            now,
+        )
+        .await?;
+        to
+    } else {
+        let next = signers_of(&mut tx, agency.id, &steps[step + 1], &authors, now).await?;
+        let next: Vec<UserId> = next
+            .into_iter()
+            .filter(|u| *u != p.user_id && !live.iter().any(|a| a.signer_id == *u))
+            .collect();
+        notify_users(
+            &mut tx,
+            &next,
+            agency.id,
+            clip.id,
+            "approval_needed",
+            json!({"step": step + 2}),
+            now,
+        )
+        .await?;
+        state
+    };
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// The text may be signed: it breaks no target platform's text rule and has
+/// no error-severity lint finding.
+fn check_text(clip: &Clip, o: &Outgoing) -> Result<()> {
+    // A platform's text rule first, named: the platform would refuse the post.
+    if let Some(f) = o.text_breaches().into_iter().next() {
+        return Err(platform_refusal(&f.breach, &f.finding.found).into());
+    }
+    let errors = lint_errors(clip);
+    if errors > 0 {
+        return Err(Refusal::new("approval_refused", "approve-lint-errors")
+            .text("count", errors.to_string())
+            .into());
+    }
+    Ok(())
+}
+
+/// Every item of the agency's checklist is ticked for the version.
+async fn check_ticked(tx: &mut Tx, s: &Settings, clip: ClipId, version: VersionId) -> Result<()> {
+    let ticks = rdb::ticks(tx, clip, version).await?;
+    let missing: Vec<&str> = checklist(&s.checklist, &ticks)
+        .into_iter()
+        .filter(|(_, t)| t.is_none())
+        .map(|(item, _)| item)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Refusal::new("approval_refused", "approve-checklist")
+            .text("count", missing.len().to_string())
+            .text("items", missing.join("; "))
+            .into());
+    }
+    Ok(())
+}
+
+/// Expires approvals not used in time (housekeeping): voids them and sends the
+/// clip back to review.
+pub async fn expire_approvals(st: &AppState) -> Result<usize> {
+    let now = st.now();
+    let found = {
+        let mut tx = st.db.read().await?;
+        rdb::expired(&mut tx, now, 100).await?
+    };
+    for (clip_id, agency) in &found {
+        let mut tx = st.db.write().await?;
+        let Some(clip) = clips::get(&mut tx, *agency, *clip_id).await? else {
+            continue;
+        };
+        let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+        if matches!(state, ClipState::Approved | ClipState::Scheduled) {
+            transition(
+                &mut tx,
+                &system_actor(),
+                &clip,
+                ClipAction::Expire,
+                Requester::System,
+                json!({}),
+                now,
+            )
+            .await?;
+        }
+        let moved = Clip {
+            state: ClipState::InReview.code().into(),
+            ..clip.clone()
+        };
+        void(&mut tx, &moved, "expired", &[], now).await?;
+        tx.commit().await?;
+    }
+    Ok(found.len())
+}

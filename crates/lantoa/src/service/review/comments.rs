@@ -1,0 +1,330 @@
+//! Comments on a version (with frame-accurate timecodes), resolving them, and
+//! the review checklist.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::delegations::delegation_of;
+use super::notify::notify_users;
+use super::outgoing::current_version;
+use super::settings::settings;
+use super::transitions::{authors_of, enforce, enforce_now, facts_with, load};
+use crate::db::clips;
+use crate::db::orgs::Org;
+use crate::db::review as rdb;
+use crate::domain::policy::ClipOp;
+use crate::domain::{ClipId, Invalid};
+use crate::error::{Error, Result};
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+
+/// A new comment: optional timecode (frames of the version), optional reply-to.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewComment {
+    #[schema(min_length = 1, max_length = 5000)]
+    pub body: String,
+    /// The version commented on; the current one when absent.
+    #[serde(default)]
+    pub version_id: Option<i64>,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    /// Start time: seconds ("5.2"), "m:ss", "m:ss.cc", "mm:ss:ff" or "hh:mm:ss:ff"
+    /// (ff = frame number within the second).
+    #[serde(default)]
+    #[schema(max_length = 20)]
+    pub at: Option<String>,
+    /// End of a range, same forms.
+    #[serde(default)]
+    #[schema(max_length = 20)]
+    pub until: Option<String>,
+}
+
+/// Parses a timecode into a frame number at `fps`.
+pub fn parse_timecode(s: &str, fps: f64) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() || fps.is_nan() || fps <= 0.0 {
+        return None;
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    let num = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    // With frames (the form the page shows): whole seconds plus a frame number.
+    let framed = |secs: f64, f: &str| -> Option<i64> {
+        let frames = num(f)?;
+        if frames.fract() != 0.0 || frames >= fps.ceil() || secs.fract() != 0.0 {
+            return None;
+        }
+        Some((secs * fps).round() as i64 + frames as i64)
+    };
+    let secs = match parts.as_slice() {
+        [a] => num(a)?,
+        [m, s] => num(m)? * 60.0 + num(s)?,
+        // mm:ss:ff
+        [m, s, f] => return framed(num(m)? * 60.0 + num(s)?, f),
+        // hh:mm:ss:ff
+        [h, m, s, f] => return framed(num(h)? * 3600.0 + num(m)? * 60.0 + num(s)?, f),
+        _ => return None,
+    };
+    Some((secs * fps + 1e-6).floor() as i64)
+}
+
+/// `mm:ss:ff` (or `h:mm:ss:ff`) for a frame at `fps`.
+pub fn format_frame(frame: i64, fps: f64) -> String {
+    let fps_i = fps.round().max(1.0) as i64;
+    let total_s = (frame as f64 / fps).floor() as i64;
+    let ff = frame - ((total_s as f64) * fps).round() as i64;
+    let (h, m, s) = (total_s / 3600, (total_s / 60) % 60, total_s % 60);
+    let ff = ff.clamp(0, fps_i - 1);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}:{ff:02}")
+    } else {
+        format!("{m:02}:{s:02}:{ff:02}")
+    }
+}
+
+pub async fn comment(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    c: NewComment,
+) -> Result<i64> {
+    let body = c.body.trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(Invalid::new("body", "invalid-comment").into());
+    }
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
+    let vid = c
+        .version_id
+        .map(crate::domain::VersionId)
+        .or(clip.current_version_id)
+        .ok_or(Error::NotFound)?;
+    let v = clips::version_of(&mut tx, agency.id, clip.id, vid)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let parent = match c.parent_id {
+        Some(pid) => Some(
+            rdb::comment(&mut tx, clip.id, pid)
+                .await?
+                .ok_or(Error::NotFound)?,
+        ),
+        None => None,
+    };
+    let fps = v
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
+        .and_then(|p| p.video.map(|v| v.avg_fps))
+        .filter(|f| *f > 0.0);
+    let duration_frames = v
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
+        .and_then(|p| p.duration_s)
+        .zip(fps)
+        .map(|(d, f)| (d * f).ceil() as i64);
+    let frame = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
+        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(t) => {
+                let f = fps.and_then(|fps| parse_timecode(t, fps));
+                match f {
+                    Some(f) if duration_frames.is_none_or(|d| f <= d) => Ok(Some(f)),
+                    _ => Err(Invalid::new(field, "invalid-timecode").into()),
+                }
+            }
+        }
+    };
+    // Replies inherit their thread's place in the video.
+    let (start, end) = match &parent {
+        Some(pc) => (pc.start_frame, pc.end_frame),
+        None => (frame(&c.at, "at")?, frame(&c.until, "until")?),
+    };
+    if let (Some(a), Some(b)) = (start, end)
+        && b < a
+    {
+        return Err(Invalid::new("until", "invalid-timecode").into());
+    }
+    let cid = rdb::insert_comment(
+        &mut tx,
+        &rdb::NewComment {
+            clip_id: clip.id,
+            version_id: v.id,
+            parent_id: parent.as_ref().map(|p| p.parent_id.unwrap_or(p.id)),
+            author_id: p.user_id,
+            body,
+            fps,
+            start_frame: start,
+            end_frame: end,
+            now,
+        },
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        "clip.comment",
+        "clip",
+        clip.id,
+        json!({"comment": cid, "version": v.number, "start_frame": start, "end_frame": end,
+               "reply_to": c.parent_id, "body": body}),
+        now,
+    )
+    .await?;
+    // Tell the authors (and the thread's starter) about it.
+    let mut to = authors_of(&mut tx, &clip).await?;
+    if let Some(pc) = &parent {
+        to.push(pc.author_id);
+    }
+    to.retain(|u| *u != p.user_id);
+    notify_users(
+        &mut tx,
+        &to,
+        agency.id,
+        clip.id,
+        "comment",
+        json!({"by": p.display_name}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(cid)
+}
+
+pub async fn resolve_comment(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    comment: i64,
+    resolved: bool,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
+    let c = rdb::comment(&mut tx, clip.id, comment)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if c.resolved_at.is_some() == resolved {
+        return Ok(());
+    }
+    if resolved {
+        rdb::set_resolved(&mut tx, c.id, Some(p.user_id), Some(now)).await?;
+    } else {
+        rdb::set_resolved(&mut tx, c.id, None, None).await?;
+    }
+    audit(
+        &mut tx,
+        actor,
+        Some(agency.id),
+        if resolved {
+            "clip.comment_resolve"
+        } else {
+            "clip.comment_reopen"
+        },
+        "clip",
+        clip.id,
+        json!({"comment": c.id}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agency's checklist items in order, each with its tick on the version.
+pub fn checklist<'a>(
+    items: &'a [String],
+    ticks: &'a [rdb::Tick],
+) -> Vec<(&'a str, Option<&'a rdb::Tick>)> {
+    items
+        .iter()
+        .map(|item| (item.as_str(), ticks.iter().find(|t| &t.item == item)))
+        .collect()
+}
+
+/// Ticks or unticks a checklist item for the clip's current version.
+pub async fn tick(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    item: &str,
+    done: bool,
+) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let s = settings(&mut tx, agency.id).await?;
+    if !s.checklist.iter().any(|i| i == item) {
+        return Err(Invalid::new("item", "invalid-checklist-item").into());
+    }
+    let current = current_version(&mut tx, &clip).await?;
+    let delegation = delegation_of(&mut tx, agency.id, p.user_id, now).await?;
+    let f = facts_with(&mut tx, p, &clip, current.as_ref(), &s, delegation, now).await?;
+    enforce(&f, ClipOp::Tick, &agency.time_zone)?;
+    let v = clip.current_version_id.ok_or(Error::NotFound)?;
+    let changed =
+        rdb::set_tick(&mut tx, clip.id, v, item, done.then_some((p.user_id, now))).await?;
+    if changed {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            if done {
+                "clip.check_tick"
+            } else {
+                "clip.check_untick"
+            },
+            "clip",
+            clip.id,
+            json!({"item": item, "version": v}),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timecodes_are_frame_accurate() {
+        assert_eq!(parse_timecode("5", 25.0), Some(125));
+        assert_eq!(parse_timecode("0:05", 25.0), Some(125));
+        assert_eq!(parse_timecode("00:00:05:12", 25.0), Some(137));
+        assert_eq!(parse_timecode("1:02.5", 30.0), Some(1875));
+        assert_eq!(parse_timecode("00:00:01:25", 25.0), None);
+        assert_eq!(parse_timecode("-1", 25.0), None);
+        assert_eq!(parse_timecode("abc", 25.0), None);
+        // 29.97 fps: 10 s is frame 299.
+        assert_eq!(parse_timecode("10", 30000.0 / 1001.0), Some(299));
+        assert_eq!(format_frame(137, 25.0), "00:05:12");
+        assert_eq!(format_frame(125, 25.0), "00:05:00");
+        assert_eq!(format_frame(25 * 3725, 25.0), "1:02:05:00");
+        assert_eq!(parse_timecode("00:05:00", 25.0), Some(125));
+        assert_eq!(parse_timecode("00:05:12", 25.0), Some(137));
+        assert_eq!(parse_timecode("00:05:25", 25.0), None);
+        assert_eq!(parse_timecode("00:05.5:02", 25.0), None);
+        for f in [0, 1, 29, 30, 299, 1799, 1800] {
+            let tc = format_frame(f, 30.0);
+            assert_eq!(parse_timecode(&tc, 30.0), Some(f), "{tc}");
+            assert_eq!(
+                parse_timecode(&format!("00:{tc}"), 30.0),
+                Some(f),
+                "00:{tc}"
+            );
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! Editing a clip's content: the form, linting, the political flag, and the
+//! save that voids approvals when anything that goes out changed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::PLATFORMS;
+use super::approval::{FieldFinding, platform_findings};
+use super::locks::{audit_takeover, check_lock};
+use super::outgoing::{content, current_version};
+use super::settings::settings;
+use super::transitions::{enforce, facts, load, void};
+use crate::db::Tx;
+use crate::db::clips::{self, Clip};
+use crate::db::orgs::Org;
+use crate::domain::approval::{self, Outgoing};
+use crate::domain::policy::{ClipFacts, ClipOp};
+use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid};
+use crate::error::{Arg, Error, Refusal, Result};
+use crate::lint;
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+
+/// A save of the clip's content, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct Edit {
+    /// The revision the editor started from.
+    pub revision: i64,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub caption: String,
+    pub category: String,
+    /// Caption variants by platform code; empty ones are dropped.
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+    /// Hashtags as typed: "#a #b".
+    #[serde(default)]
+    pub hashtags: String,
+    /// The requested political flag (raising: anyone; lowering: the head).
+    #[serde(default)]
+    pub political: bool,
+    /// Target platforms.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Local date-time `YYYY-MM-DDTHH:MM` in the agency's zone, or empty.
+    #[serde(default)]
+    pub publish_at: String,
+    #[serde(default)]
+    pub publish_until: String,
+}
+
+/// The clip's current content as an edit (what the form starts from).
+pub fn edit_of_clip(c: &Clip, tz: &str) -> Edit {
+    let t = |ms: Option<i64>| {
+        ms.map(|m| crate::clock::datetime_input(m, tz))
+            .unwrap_or_default()
+    };
+    Edit {
+        revision: c.revision,
+        title: c.title.clone(),
+        caption: c.caption.clone(),
+        category: c.category.clone(),
+        variants: serde_json::from_str(&c.caption_variants).unwrap_or_default(),
+        hashtags: serde_json::from_str::<Vec<String>>(&c.hashtags)
+            .unwrap_or_default()
+            .join(" "),
+        political: c.political != 0,
+        channels: serde_json::from_str(&c.target_channels).unwrap_or_default(),
+        publish_at: t(c.publish_at),
+        publish_until: t(c.publish_until),
+    }
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub revision: i64,
+    /// The fields that go out and changed.
+    pub changed: Vec<String>,
+    /// Whether approvals were voided by the change.
+    pub voided: bool,
+    pub political: bool,
+    pub findings: Vec<FieldFinding>,
+}
+
+fn parse_time(s: &str, tz: &str, field: &'static str) -> Result<Option<i64>> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::clock::local_datetime_ms(s, tz)
+        .map(Some)
+        .ok_or_else(|| Invalid::new(field, "invalid-datetime").into())
+}
+
+/// Lints title, caption and variants with the agency's rules.
+pub fn lint_fields(
+    rules: &lint::Rules,
+    title: &str,
+    caption: &str,
+    variants: &BTreeMap<String, String>,
+) -> Vec<FieldFinding> {
+    let mut out = Vec::new();
+    let mut run = |field: String, text: &str| {
+        out.extend(
+            lint::lint(text, rules)
+                .into_iter()
+                .map(|finding| FieldFinding {
+                    field: field.clone(),
+                    finding,
+                    platform: None,
+                }),
+        );
+    };
+    run("title".into(), title);
+    run("caption".into(), caption);
+    for (k, v) in variants {
+        run(format!("variant:{k}"), v);
+    }
+    out
+}
+
+/// Lints a clip's text as it arrived (a new clip from an upload) and raises the
+/// political flag when the watch list finds a term. In the caller's transaction.
+pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    let s = settings(tx, clip.agency_id).await?;
+    let variants: BTreeMap<String, String> =
+        serde_json::from_str(&clip.caption_variants).unwrap_or_default();
+    let findings = lint_fields(&s.rules(), &clip.title, &clip.caption, &variants);
+    let watch = findings.iter().any(|f| f.finding.political);
+    let (political, source) = if clip.political != 0 {
+        (true, clip.political_source.as_str())
+    } else if watch {
+        (true, "watch_list")
+    } else {
+        (false, "")
+    };
+    clips::save_content(
+        tx,
+        clip.id,
+        clip.revision,
+        &clips::Content {
+            title: &clip.title,
+            caption: &clip.caption,
+            category: &clip.category,
+            caption_variants: &clip.caption_variants,
+            hashtags: &clip.hashtags,
+            political,
+            political_source: source,
+            target_channels: &clip.target_channels,
+            publish_at: clip.publish_at,
+            publish_until: clip.publish_until,
+            lint: &serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
+        },
+        clip.updated_at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Saves the clip's content (optimistic: refused when someone saved since
+/// `edit.revision`), lints it, sets the political flag, and voids approvals when
+/// anything that goes out changed.
+pub async fn save(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    edit: Edit,
+) -> Result<Saved> {
+    let tz = agency.time_zone.as_str();
+    let e = parse_edit(&edit, tz)?;
+
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let state = f.state;
+    enforce(&f, ClipOp::Edit, tz)?;
+    let taken_over = check_lock(&mut tx, &clip, p, &f, now, tz).await?;
+    if clip.revision != edit.revision {
+        return Err(edit_conflict(clip.updated_at, tz));
+    }
+
+    let s = settings(&mut tx, agency.id).await?;
+    let findings = lint_fields(
+        &s.rules(),
+        e.title.as_str(),
+        e.caption.as_str(),
+        &e.variants,
+    );
+    let text_changed = e.text_differs(&clip);
+    let watch_hit = findings.iter().any(|f| f.finding.political);
+    let (political, source) = political_flag(
+        &f,
+        &clip,
+        e.category,
+        watch_hit && text_changed,
+        edit.political,
+        tz,
+    )?;
+
+    let (before, _) = content(&clip, current.as_ref());
+    let after = Outgoing {
+        title: e.title.as_str().into(),
+        caption: e.caption.as_str().into(),
+        variants: e.variants.clone(),
+        hashtags: e.hashtags.clone(),
+        channels: e.channels.clone(),
+        publish_at: e.publish_at,
+        publish_until: e.publish_until,
+        political,
+        ..before.clone()
+    };
+    let changed = approval::changed_fields(&before, &after);
+    let lint_json = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
+    let saved = clips::save_content(
+        &mut tx,
+        clip.id,
+        edit.revision,
+        &clips::Content {
+            title: e.title.as_str(),
+            caption: e.caption.as_str(),
+            category: e.category.code(),
+            caption_variants: &serde_json::to_string(&e.variants).unwrap_or_default(),
+            hashtags: &serde_json::to_string(&e.hashtags).unwrap_or_default(),
+            political,
+            political_source: source,
+            target_channels: &serde_json::to_string(&e.channels).unwrap_or_default(),
+            publish_at: e.publish_at,
+            publish_until: e.publish_until,
+            lint: &lint_json,
+        },
+        now,
+    )
+    .await?;
+    if !saved {
+        return Err(edit_conflict(now, tz));
+    }
+    // A save ends the editing it locked for: colleagues may edit at once.
+    clips::set_lock(&mut tx, clip.id, None, None).await?;
+    if let Some(before) = taken_over {
+        audit_takeover(&mut tx, actor, p, &clip, &before, now).await?;
+    }
+    let diff = edit_diff(&before, &after, &clip, e.category);
+    if !diff.is_empty() {
+        audit(
+            &mut tx,
+            actor,
+            Some(agency.id),
+            "clip.edit",
+            "clip",
+            clip.id,
+            serde_json::Value::Object(diff),
+            now,
+        )
+        .await?;
+    }
+    let mut voided = false;
+    if !changed.is_empty() && state.holds_approvals() {
+        let reason = format!("changed:{}", changed.join(","));
+        voided = void(&mut tx, &clip, &reason, &changed, now).await?;
+    }
+    tx.commit().await?;
+    let mut shown = platform_findings(&after);
+    shown.extend(findings);
+    Ok(Saved {
+        revision: clip.revision + 1,
+        changed: changed.iter().map(|s| s.to_string()).collect(),
+        voided,
+        political,
+        findings: shown,
+    })
+}
+
+/// An edit's fields, parsed and checked.
+struct Parsed {
+    title: ClipTitle,
+    caption: Caption,
+    category: Category,
+    variants: BTreeMap<String, String>,
+    hashtags: Vec<String>,
+    channels: Vec<String>,
+    publish_at: Option<i64>,
+    publish_until: Option<i64>,
+}
+
+impl Parsed {
+    /// Whether the title, caption or a variant differs from the clip's.
+    fn text_differs(&self, clip: &Clip) -> bool {
+        self.title.as_str() != clip.title
+            || self.caption.as_str() != clip.caption
+            || self.variants
+                != serde_json::from_str::<BTreeMap<String, String>>(&clip.caption_variants)
+                    .unwrap_or_default()
+    }
+}
+
+/// The refusal of a save when someone saved the clip since (at `at`).
+fn edit_conflict(at: i64, tz: &str) -> Error {
+    Refusal::new("edit_conflict", "edit-conflict")
+        .arg("at", Arg::Time(at, tz.into()))
+        .into()
+}
+
+/// Parses and checks an edit's fields before anything is read: known
+/// platforms, non-empty variants, the publication window in the zone `tz`.
+fn parse_edit(edit: &Edit, tz: &str) -> Result<Parsed> {
+    let title = ClipTitle::parse(&edit.title)?;
+    let caption = Caption::parse(&edit.caption)?;
+    let category = Category::parse(&edit.category)?;
+    let mut variants = BTreeMap::new();
+    for (k, v) in &edit.variants {
+        if !PLATFORMS.contains(&k.as_str()) {
+            return Err(Invalid::new("variants", "invalid-platform").into());
+        }
+        let v = Caption::parse(v).map_err(|_| Invalid::new("variants", "invalid-caption"))?;
+        if !v.as_str().is_empty() {
+            variants.insert(k.clone(), v.as_str().to_string());
+        }
+    }
+    let hashtags = approval::parse_hashtags(&edit.hashtags)?;
+    let mut channels: Vec<String> = Vec::new();
+    for c in &edit.channels {
+        if !PLATFORMS.contains(&c.as_str()) {
+            return Err(Invalid::new("channels", "invalid-platform").into());
+        }
+        if !channels.contains(c) {
+            channels.push(c.clone());
+        }
+    }
+    channels.sort();
+    let publish_at = parse_time(&edit.publish_at, tz, "publish_at")?;
+    let publish_until = parse_time(&edit.publish_until, tz, "publish_until")?;
+    if let (Some(a), Some(u)) = (publish_at, publish_until)
+        && u <= a
+    {
+        return Err(Invalid::new("publish_until", "invalid-publish-window").into());
+    }
+    Ok(Parsed {
+        title,
+        caption,
+        category,
+        variants,
+        hashtags,
+        channels,
+        publish_at,
+        publish_until,
+    })
+}
+
+/// The political flag after a save, and its source: a political category or
+/// a watch-list term in text that changed raises it, as may anyone who asks;
+/// lowering it is enforced (the head's).
+fn political_flag<'a>(
+    f: &ClipFacts,
+    clip: &'a Clip,
+    category: Category,
+    watch_hit_in_changed_text: bool,
+    asked: bool,
+    tz: &str,
+) -> Result<(bool, &'a str)> {
+    let was = clip.political != 0;
+    Ok(if category.is_political() {
+        (true, "category")
+    } else if watch_hit_in_changed_text {
+        (true, "watch_list")
+    } else if asked && !was {
+        (true, "manual")
+    } else if !asked && was {
+        enforce(f, ClipOp::LowerPolitical, tz)?;
+        (false, "lowered")
+    } else {
+        (was, clip.political_source.as_str())
+    })
+}
+
+/// What the audit entry of an edit records: each field that goes out and
+/// changed, and the category, before and after.
+fn edit_diff(
+    before: &Outgoing,
+    after: &Outgoing,
+    clip: &Clip,
+    category: Category,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut diff = serde_json::Map::new();
+    let bj = serde_json::to_value(before).unwrap_or_default();
+    let aj = serde_json::to_value(after).unwrap_or_default();
+    for f in [
+        "title",
+        "caption",
+        "variants",
+        "hashtags",
+        "channels",
+        "publish_at",
+        "publish_until",
+        "political",
+    ] {
+        if bj.get(f) != aj.get(f) {
+            diff.insert(f.into(), json!({"before": bj.get(f), "after": aj.get(f)}));
+        }
+    }
+    if clip.category != category.code() {
+        diff.insert(
+            "category".into(),
+            json!({"before": clip.category, "after": category.code()}),
+        );
+    }
+    diff
+}

@@ -1,0 +1,592 @@
+//! Transitions: the facts the policy decides from, its refusals in the user's
+//! words, and every move of a clip's state (a person's action, the end of the
+//! checks, a new version, voided approvals).
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::approval::{approve, sign_refusal};
+use super::delegations::delegation_of;
+use super::notify::{notify_users, reviewers, signers_of};
+use super::outgoing::current_version;
+use super::settings::{Settings, settings};
+use super::{LOCK_GONE_MS, LOCK_STALE_MS, role_ids, roles_in};
+use crate::db::Tx;
+use crate::db::clips::{self, Clip, Version};
+use crate::db::orgs::Org;
+use crate::db::review as rdb;
+use crate::domain::approval::Delegation;
+use crate::domain::policy::{self, ClipFacts, ClipOp, ClipRights, Denied, Granted, LockState};
+use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
+use crate::domain::{ClipId, Invalid, OrgId, UserId};
+use crate::error::{Arg, Error, Refusal, Result};
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+
+/// The facts `policy::on_clip` decides from: the person's roles, authorship,
+/// delegation, and the clip's state, approvals and lock. The agency's settings
+/// and the person's delegation are passed in so a list can load them once.
+pub(crate) async fn facts_with(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    s: &Settings,
+    delegation: Delegation,
+    now: i64,
+) -> Result<ClipFacts> {
+    let live = rdb::live_approvals(tx, clip.id).await?;
+    let lock = match (clip.lock_user_id, clip.lock_at) {
+        (Some(holder), Some(at)) if now - at < LOCK_GONE_MS => {
+            if holder == p.user_id {
+                LockState::Mine
+            } else {
+                LockState::Others {
+                    stale: now - at >= LOCK_STALE_MS,
+                }
+            }
+        }
+        _ => LockState::Free,
+    };
+    Ok(ClipFacts {
+        roles: roles_in(p, clip.agency_id),
+        is_author: authors(clip, current).contains(&p.user_id),
+        delegation,
+        state: ClipState::parse(&clip.state).unwrap_or(ClipState::Draft),
+        has_version: current.is_some(),
+        steps: s.policy.steps(clip.political != 0).to_vec(),
+        signed: live.len(),
+        signed_by_me: live.iter().any(|a| a.signer_id == p.user_id),
+        takedown_roles: s.takedown_roles.clone(),
+        lock,
+    })
+}
+
+/// [`facts_with`], loading the agency's settings and the person's delegation.
+pub async fn facts(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    now: i64,
+) -> Result<ClipFacts> {
+    let s = settings(tx, clip.agency_id).await?;
+    let delegation = delegation_of(tx, clip.agency_id, p.user_id, now).await?;
+    facts_with(tx, p, clip, current, &s, delegation, now).await
+}
+
+/// What the person may do to the clip now (pages and the API render this).
+pub async fn rights(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    current: Option<&Version>,
+    now: i64,
+) -> Result<ClipRights> {
+    Ok(policy::rights(&facts(tx, p, clip, current, now).await?))
+}
+
+/// Loads the facts and enforces `op` for the person on the clip now; the
+/// facts come back for what the operation does next.
+pub(crate) async fn enforce_now(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    op: ClipOp,
+    tz: &str,
+    now: i64,
+) -> Result<ClipFacts> {
+    let current = current_version(tx, clip).await?;
+    let f = facts(tx, p, clip, current.as_ref(), now).await?;
+    enforce(&f, op, tz)?;
+    Ok(f)
+}
+
+/// Enforces `policy::on_clip`: the grant, or the refusal in the user's words.
+pub(crate) fn enforce(f: &ClipFacts, op: ClipOp, tz: &str) -> Result<Granted> {
+    policy::on_clip(f, op).map_err(|d| denied(d, tz))
+}
+
+fn denied(d: Denied, tz: &str) -> Error {
+    let refuse = |id| Error::from(Refusal::new("action_not_allowed", id));
+    match d {
+        Denied::Workflow(r) => refusal_for(r),
+        Denied::Sign(r) => sign_refusal(r, tz),
+        Denied::EditNotYours => refuse("edit-not-yours"),
+        Denied::EditNotInState(state) => Refusal::new("action_not_allowed", "edit-not-in-state")
+            .arg("state", Arg::Msg(state.message_id()))
+            .into(),
+        Denied::PoliticalHeadOnly => refuse("political-lower-head-only"),
+        Denied::NotReviewing => refuse("checklist-reviewers-only"),
+        Denied::NoVersion => Error::NotFound,
+        Denied::NoLockToTake => refuse("lock-not-stale"),
+        Denied::VersionNotInState(state) => {
+            Refusal::new("action_not_allowed", "upload-version-not-in-state")
+                .arg("state", Arg::Msg(state.message_id()))
+                .into()
+        }
+        Denied::NotPublisher => Error::Forbidden,
+        Denied::TakedownNotAllowed => refuse("takedown-not-allowed"),
+    }
+}
+
+/// The clip's author and its current version's uploader: the people who may
+/// never approve it.
+pub fn authors(clip: &Clip, version: Option<&Version>) -> Vec<UserId> {
+    let mut out = vec![clip.author_id];
+    if let Some(v) = version
+        && v.uploaded_by != clip.author_id
+    {
+        out.push(v.uploaded_by);
+    }
+    out
+}
+
+pub(super) async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> {
+    Ok(authors(clip, current_version(tx, clip).await?.as_ref()))
+}
+
+fn refusal_for(r: workflow::Refusal) -> Error {
+    match r {
+        workflow::Refusal::NotInState {
+            state,
+            action,
+            allowed_from,
+        } => Refusal::new("action_not_allowed", "workflow-not-in-state")
+            .arg("action", Arg::Msg(action.message_id()))
+            .arg("state", Arg::Msg(state.message_id()))
+            .arg(
+                "allowed",
+                Arg::Msgs(allowed_from.iter().map(|s| s.message_id()).collect()),
+            )
+            .into(),
+        workflow::Refusal::NotYours { state, who } => {
+            let mut ids = role_ids(workflow::roles_of(who));
+            if matches!(who, Who::AuthorOr(_)) {
+                ids.insert(0, "workflow-the-author".into());
+            }
+            Refusal::new("action_not_allowed", "workflow-not-yours")
+                .arg("state", Arg::Msg(state.message_id()))
+                .arg("who", Arg::Msgs(ids))
+                .into()
+        }
+    }
+}
+
+/// Applies one row of the table: checks it, moves the state, audits.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    clip: &Clip,
+    action: ClipAction,
+    req: Requester<'_>,
+    detail: serde_json::Value,
+    now: i64,
+) -> Result<ClipState> {
+    let from = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let to = workflow::transition(from, action, req).map_err(refusal_for)?;
+    if !clips::set_state(tx, clip.id, from.code(), to.code(), now).await? {
+        return Err(Refusal::new("edit_conflict", "workflow-raced").into());
+    }
+    // Leaving the schedule any other way than by going out stops the posts
+    // that have not started.
+    if from == ClipState::Scheduled && to != ClipState::Published {
+        crate::service::publish::cancel_pending(tx, clip, now).await?;
+    }
+    audit(
+        tx,
+        actor,
+        Some(clip.agency_id),
+        &format!("clip.{}", action.code()),
+        "clip",
+        clip.id,
+        json!({"before": {"state": from.code()}, "after": {"state": to.code()}, "detail": detail}),
+        now,
+    )
+    .await?;
+    Ok(to)
+}
+
+pub(crate) fn system_actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "system".into(),
+        client_addr: "local".into(),
+        is_system_admin: false,
+    }
+}
+
+/// Voids the clip's live approvals, tells their signers why, and moves an
+/// approved or scheduled clip back to review.
+pub(super) async fn void(
+    tx: &mut Tx,
+    clip: &Clip,
+    reason: &str,
+    changed: &[&str],
+    now: i64,
+) -> Result<bool> {
+    let voided = rdb::void_approvals(tx, clip.id, reason, now).await?;
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    if matches!(state, ClipState::Approved | ClipState::Scheduled) {
+        transition(
+            tx,
+            &system_actor(),
+            clip,
+            ClipAction::Void,
+            Requester::System,
+            json!({"reason": reason, "changed": changed}),
+            now,
+        )
+        .await?;
+    }
+    if voided.is_empty() {
+        return Ok(false);
+    }
+    audit(
+        tx,
+        &system_actor(),
+        Some(clip.agency_id),
+        "clip.approvals_void",
+        "clip",
+        clip.id,
+        json!({"reason": reason, "changed": changed,
+               "approvals": voided.iter().map(|a| a.id).collect::<Vec<_>>()}),
+        now,
+    )
+    .await?;
+    let signers: Vec<UserId> = voided.iter().map(|a| a.signer_id).collect();
+    notify_users(
+        tx,
+        &signers,
+        clip.agency_id,
+        clip.id,
+        "approval_voided",
+        json!({"reason": reason, "changed": changed}),
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+pub(crate) async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
+    clips::get(tx, agency, id).await?.ok_or(Error::NotFound)
+}
+
+/// Input to an action: a note (mandatory for requesting changes) and the
+/// digest the person saw (for approval).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActInput {
+    /// Required for `request_changes`.
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub note: Option<String>,
+    /// The approval digest the approver saw (`approve`): 64 hex characters.
+    #[serde(default)]
+    #[schema(min_length = 64, max_length = 64, pattern = "^[0-9a-f]{64}$")]
+    pub digest: Option<String>,
+}
+
+/// Performs a person's action on a clip. Approval goes through [`approve`].
+pub async fn act(
+    st: &AppState,
+    actor: &Actor,
+    p: &Principal,
+    agency: &Org,
+    id: ClipId,
+    action: ClipAction,
+    input: ActInput,
+) -> Result<ClipState> {
+    if action == ClipAction::Approve {
+        return approve(
+            st,
+            actor,
+            p,
+            agency,
+            id,
+            input.digest.as_deref().unwrap_or(""),
+        )
+        .await;
+    }
+    if matches!(action, ClipAction::TakeDown | ClipAction::Publish) {
+        return Err(Refusal::new("action_not_allowed", "workflow-needs-publishing").into());
+    }
+    let now = st.now();
+    let tz = agency.time_zone.as_str();
+    let note = input.note.as_deref().map(str::trim).unwrap_or("");
+    if note.chars().count() > 5000 {
+        return Err(Invalid::new("note", "invalid-note").into());
+    }
+    let mut tx = st.db.write().await?;
+    let clip = load(&mut tx, agency.id, id).await?;
+    let version = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, p, &clip, version.as_ref(), now).await?;
+    enforce(&f, ClipOp::Act(action), tz)?;
+    check_action(&mut tx, &clip, version.as_ref(), action, note, now, tz).await?;
+    let mut to = transition(
+        &mut tx,
+        actor,
+        &clip,
+        action,
+        f.requester(),
+        json!({"note": note}),
+        now,
+    )
+    .await?;
+    if action == ClipAction::Schedule {
+        // One publication per target channel, each queued for the approved time.
+        let at = clip.publish_at.unwrap_or(now);
+        crate::service::publish::create_publications(&mut tx, &clip, p.user_id, at, now).await?;
+    }
+    let authors = authors(&clip, version.as_ref());
+    match action {
+        ClipAction::Submit => {
+            to = submitted(&mut tx, p, &clip, version.as_ref(), &authors, to, now).await?;
+        }
+        ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
+            let moved = Clip {
+                state: to.code().into(),
+                ..clip.clone()
+            };
+            void(&mut tx, &moved, action.code(), &[], now).await?;
+            if action == ClipAction::RequestChanges {
+                changes_requested(&mut tx, p, &clip, version.as_ref(), &authors, note, now).await?;
+            }
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// What an action needs beyond the table: a usable version to submit, a note
+/// to request changes, and a publication time to schedule that is still ahead
+/// and before any approval expires.
+async fn check_action(
+    tx: &mut Tx,
+    clip: &Clip,
+    version: Option<&Version>,
+    action: ClipAction,
+    note: &str,
+    now: i64,
+    tz: &str,
+) -> Result<()> {
+    match action {
+        ClipAction::Submit
+            if !version.is_some_and(|v| v.status == "ready" || v.status == "processing") =>
+        {
+            return Err(Refusal::new("action_not_allowed", "submit-needs-usable-version").into());
+        }
+        ClipAction::RequestChanges if note.is_empty() => {
+            return Err(Invalid::new("note", "request-changes-needs-note").into());
+        }
+        ClipAction::Schedule => match clip.publish_at {
+            None => return Err(Refusal::new("action_not_allowed", "schedule-needs-time").into()),
+            Some(t) if t <= now => {
+                return Err(Refusal::new("action_not_allowed", "schedule-in-past")
+                    .arg("at", Arg::Time(t, tz.into()))
+                    .into());
+            }
+            Some(t) => {
+                let live = rdb::live_approvals(tx, clip.id).await?;
+                if let Some(exp) = live.iter().map(|a| a.expires_at).min()
+                    && exp < t
+                {
+                    return Err(Refusal::new("action_not_allowed", "schedule-after-expiry")
+                        .arg("expires", Arg::Time(exp, tz.into()))
+                        .into());
+                }
+            }
+        },
+        _ => {}
+    }
+    Ok(())
+}
+
+/// After a submission: tells the reviewers, and moves a clip whose version
+/// is already checked on at once. Returns the clip's state.
+async fn submitted(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    version: Option<&Version>,
+    authors: &[UserId],
+    to: ClipState,
+    now: i64,
+) -> Result<ClipState> {
+    let reviewers = reviewers(tx, clip.agency_id, authors).await?;
+    notify_users(
+        tx,
+        &reviewers,
+        clip.agency_id,
+        clip.id,
+        "submitted",
+        json!({"by": p.display_name}),
+        now,
+    )
+    .await?;
+    if version.is_some_and(|v| v.status == "ready") {
+        let moved = Clip {
+            state: to.code().into(),
+            ..clip.clone()
+        };
+        return checks_done(tx, &moved, true, now).await;
+    }
+    Ok(to)
+}
+
+/// After changes were requested: the note becomes a comment on the current
+/// version, and the authors are told.
+async fn changes_requested(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    version: Option<&Version>,
+    authors: &[UserId],
+    note: &str,
+    now: i64,
+) -> Result<()> {
+    if let Some(v) = version {
+        rdb::insert_comment(
+            tx,
+            &rdb::NewComment {
+                clip_id: clip.id,
+                version_id: v.id,
+                parent_id: None,
+                author_id: p.user_id,
+                body: note,
+                fps: None,
+                start_frame: None,
+                end_frame: None,
+                now,
+            },
+        )
+        .await?;
+    }
+    notify_users(
+        tx,
+        authors,
+        clip.agency_id,
+        clip.id,
+        "changes_requested",
+        json!({"by": p.display_name, "note": note}),
+        now,
+    )
+    .await
+}
+
+/// After a submitted clip's checks: to review (and ask the first signers), or
+/// back to draft (and tell the authors).
+async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<ClipState> {
+    let action = if ok {
+        ClipAction::ChecksPassed
+    } else {
+        ClipAction::ChecksFailed
+    };
+    let to = transition(
+        tx,
+        &system_actor(),
+        clip,
+        action,
+        Requester::System,
+        json!({}),
+        now,
+    )
+    .await?;
+    let authors = authors_of(tx, clip).await?;
+    if ok {
+        let s = settings(tx, clip.agency_id).await?;
+        if let Some(step) = s.policy.steps(clip.political != 0).first() {
+            let who = signers_of(tx, clip.agency_id, step, &authors, now).await?;
+            notify_users(
+                tx,
+                &who,
+                clip.agency_id,
+                clip.id,
+                "approval_needed",
+                json!({"step": 1}),
+                now,
+            )
+            .await?;
+        }
+    } else {
+        notify_users(
+            tx,
+            &authors,
+            clip.agency_id,
+            clip.id,
+            "checks_failed",
+            json!({}),
+            now,
+        )
+        .await?;
+    }
+    Ok(to)
+}
+
+/// Called when a version's checks finish: moves a submitted clip on.
+pub async fn on_version_checked(
+    tx: &mut Tx,
+    clip_id: ClipId,
+    version: crate::domain::VersionId,
+    ok: bool,
+    now: i64,
+) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    if clip.state != ClipState::Submitted.code() || clip.current_version_id != Some(version) {
+        return Ok(());
+    }
+    checks_done(tx, &clip, ok, now).await?;
+    Ok(())
+}
+
+/// Called in the transaction that adds a version to an existing clip: voids
+/// approvals (the bytes changed) and sends a clip under review back through the
+/// checks.
+pub async fn on_new_version(
+    tx: &mut Tx,
+    actor: &Actor,
+    p: &Principal,
+    clip_id: ClipId,
+    now: i64,
+) -> Result<()> {
+    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+        return Ok(());
+    };
+    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    rdb::void_approvals(tx, clip.id, "version", now)
+        .await
+        .map(|_| ())?;
+    if workflow::row(state, ClipAction::NewVersion).is_some() {
+        let roles = roles_in(p, clip.agency_id);
+        transition(
+            tx,
+            actor,
+            &clip,
+            ClipAction::NewVersion,
+            Requester::Person {
+                roles: &roles,
+                is_author: true,
+            },
+            json!({}),
+            now,
+        )
+        .await?;
+        let authors = authors_of(tx, &clip).await?;
+        let reviewers = reviewers(tx, clip.agency_id, &authors).await?;
+        notify_users(
+            tx,
+            &reviewers,
+            clip.agency_id,
+            clip.id,
+            "submitted",
+            json!({"by": p.display_name}),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}

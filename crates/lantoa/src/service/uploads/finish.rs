@@ -1,0 +1,179 @@
+//! Finishing a complete upload: its bytes become a content-addressed original,
+//! a clip version (and a new clip for a first upload), and a queued check.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::json;
+use sha2::Digest;
+
+use super::{INGEST_JOB, Intent, Running, Status, intent, part_path, rehash, status_of};
+use crate::db::{Tx, clips, uploads};
+use crate::domain::ClipId;
+use crate::error::{Error, Result};
+use crate::service::accounts::Principal;
+use crate::service::{Actor, audit};
+use crate::state::AppState;
+
+/// Turns a complete upload into a stored original, a clip version and a queued
+/// check. Safe to repeat after a crash: the object is content-addressed and the
+/// upload row changes state only in the final transaction.
+pub(super) async fn finish(
+    st: &AppState,
+    p: &Principal,
+    client: &str,
+    id: &str,
+    running: &mut Option<Running>,
+) -> Result<Status> {
+    let u = {
+        let mut tx = st.db.read().await?;
+        uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?
+    };
+    if u.state != "open" {
+        return Ok(status_of(&u));
+    }
+    let path = part_path(st, id);
+    let (sha_hex, key) = store_original(st, &u, &path, running).await?;
+    let meta: HashMap<String, String> = serde_json::from_str(&u.metadata).unwrap_or_default();
+    let i = intent(&meta)?;
+    let now = st.now();
+    let mut tx = st.db.write().await?;
+    let actor: Actor = p.actor(client);
+    let clip = match u.clip_id {
+        Some(c) => c,
+        None => new_clip(&mut tx, &actor, &u, &i, now).await?,
+    };
+    let (version, number) = clips::insert_version(
+        &mut tx,
+        clips::NewVersion {
+            clip_id: clip,
+            sha256: &sha_hex,
+            size_bytes: u.length,
+            original_key: &key,
+            original_name: &i.filename,
+            uploaded_by: u.user_id,
+            now,
+        },
+    )
+    .await?;
+    // A clip published or spiked while the bytes were arriving keeps its current
+    // version; the new one is recorded beside it.
+    let state = clips::get_any(&mut tx, clip)
+        .await?
+        .map(|c| c.state)
+        .unwrap_or_default();
+    if number == 1 || crate::domain::ClipState::parse(&state).is_none_or(|s| s.takes_new_versions())
+    {
+        clips::set_current_version(&mut tx, clip, version, now).await?;
+        if number > 1 {
+            crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
+        }
+    }
+    uploads::complete(&mut tx, id, clip, version, now).await?;
+    crate::jobs::enqueue(
+        &mut tx,
+        INGEST_JOB,
+        &json!({"version_id": version.0}),
+        &crate::jobs::Enqueue {
+            priority: 10,
+            unique_key: Some(format!("ingest:{}", version.0)),
+            agency: Some(u.agency_id),
+            max_attempts: 3,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        &actor,
+        Some(u.agency_id),
+        "version.upload",
+        "clip_version",
+        version,
+        json!({"after": {"clip": clip, "number": number, "sha256": sha_hex, "size": u.length}}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let _ = tokio::fs::remove_file(&path).await;
+    st.uploads.forget(id);
+    let mut s = status_of(&u);
+    s.offset = u.length;
+    s.version = Some(version);
+    s.clip = Some(clip);
+    Ok(s)
+}
+
+/// Stores the complete upload's bytes as a content-addressed original, unless
+/// an object of its size is there already. Returns the SHA-256 (hex) and the
+/// object's key.
+async fn store_original(
+    st: &AppState,
+    u: &uploads::Upload,
+    path: &Path,
+    running: &mut Option<Running>,
+) -> Result<(String, String)> {
+    let sha = match running.take() {
+        Some(r) if r.offset == u.length => r.sha,
+        _ => {
+            let mut f = tokio::fs::File::open(path).await.map_err(|_| Error::Gone)?;
+            rehash(&mut f, u.length).await?
+        }
+    };
+    let sha_hex = hex::encode(sha.finalize());
+    let key = crate::storage::original_key(&sha_hex);
+    let stored = st
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    if stored != Some(u.length as u64) {
+        st.store
+            .put_file_linked(&key, path)
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    Ok((sha_hex, key))
+}
+
+/// Creates the clip a first upload brings, from its metadata, audited and
+/// linted.
+async fn new_clip(
+    tx: &mut Tx,
+    actor: &Actor,
+    u: &uploads::Upload,
+    i: &Intent,
+    now: i64,
+) -> Result<ClipId> {
+    let c = clips::insert(
+        tx,
+        clips::NewClip {
+            agency_id: u.agency_id,
+            author_id: u.user_id,
+            title: i.title.as_deref().unwrap_or("video"),
+            caption: &i.caption,
+            category: i.category.as_deref().unwrap_or("other"),
+            political: i
+                .category
+                .as_deref()
+                .and_then(|c| crate::domain::Category::parse(c).ok())
+                .is_some_and(crate::domain::Category::is_political),
+            now,
+        },
+    )
+    .await?;
+    audit(
+        tx,
+        actor,
+        Some(u.agency_id),
+        "clip.create",
+        "clip",
+        c,
+        json!({"after": {"title": i.title, "category": i.category}}),
+        now,
+    )
+    .await?;
+    crate::service::review::lint_new_clip(tx, c).await?;
+    Ok(c)
+}

@@ -86,7 +86,9 @@ fn media_err(e: MediaError) -> JobError {
     }
 }
 
-/// The job handler for `media.ingest`.
+/// The job kind that checks a new version.
+pub const INGEST_JOB: &str = "media.ingest";
+
 /// Queues the media check of a version (once: a second call while it is
 /// queued changes nothing).
 pub async fn queue(
@@ -97,7 +99,7 @@ pub async fn queue(
 ) -> crate::db::DbResult<()> {
     crate::jobs::enqueue(
         tx,
-        crate::service::uploads::INGEST_JOB,
+        INGEST_JOB,
         &json!({"version_id": version.0}),
         &crate::jobs::Enqueue {
             priority: 10,
@@ -112,6 +114,7 @@ pub async fn queue(
     Ok(())
 }
 
+/// The job handler for `media.ingest`.
 pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> Result<(), JobError> {
     let p: Payload = serde_json::from_value(payload)
         .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;

@@ -147,7 +147,7 @@ pub async fn shutdown_signal() {
 /// runner (`crate::jobs`) knows no feature and each feature owns its handler.
 pub fn job_kinds() -> crate::jobs::Registry {
     crate::jobs::Registry::default()
-        .with(crate::service::uploads::INGEST_JOB, crate::ingest::run)
+        .with(crate::ingest::INGEST_JOB, crate::ingest::run)
         .with(
             crate::service::publish::PUBLISH_JOB,
             crate::service::publish::run,

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 use sha2::Digest;
 
-use super::{INGEST_JOB, Intent, Running, Status, intent, part_path, rehash, status_of};
+use super::{Intent, Running, Status, intent, part_path, rehash, status_of};
 use crate::db::{Tx, clips, uploads};
 use crate::domain::ClipId;
 use crate::error::{Error, Result};
@@ -70,20 +70,7 @@ pub(super) async fn finish(
         }
     }
     uploads::complete(&mut tx, id, clip, version, now).await?;
-    crate::jobs::enqueue(
-        &mut tx,
-        INGEST_JOB,
-        &json!({"version_id": version.0}),
-        &crate::jobs::Enqueue {
-            priority: 10,
-            unique_key: Some(format!("ingest:{}", version.0)),
-            agency: Some(u.agency_id),
-            max_attempts: 3,
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
+    crate::ingest::queue(&mut tx, version, u.agency_id, now).await?;
     audit(
         &mut tx,
         &actor,

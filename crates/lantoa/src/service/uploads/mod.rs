@@ -30,9 +30,6 @@ use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid, OrgId, Versio
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-/// The job kind that checks a new version.
-pub const INGEST_JOB: &str = "media.ingest";
-
 /// Per-upload locks and running hashes, so concurrent requests for one upload
 /// queue up and the hash need not be recomputed between chunks.
 #[derive(Default)]

@@ -1,41 +1,115 @@
 //! Clips and their versions.
 
-use super::{DbResult, Tx, on_tx};
-use crate::domain::{ClipId, OrgId, UserId, VersionId};
+use std::collections::BTreeMap;
+
+use super::{DbError, DbResult, Tx, on_tx};
+use crate::domain::{ClipId, ClipState, FieldFinding, OrgId, UserId, VersionId};
 use serde::Serialize;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+/// A clip, decoded from its row once: its state and flags typed, its JSON
+/// columns as values. A row that cannot be decoded is an error, never a
+/// silent default.
+#[derive(Debug, Clone)]
 pub struct Clip {
     pub id: ClipId,
     pub agency_id: OrgId,
     pub author_id: UserId,
     pub title: String,
     pub caption: String,
-    #[schema(value_type = crate::domain::Category)]
     pub category: String,
-    #[schema(value_type = crate::domain::ClipState)]
-    pub state: String,
+    pub state: ClipState,
     pub current_version_id: Option<VersionId>,
     pub created_at: i64,
     pub updated_at: i64,
-    /// JSON object: platform code → caption variant.
-    pub caption_variants: String,
-    /// JSON array of `#tags`.
-    pub hashtags: String,
-    /// 0 or 1.
-    pub political: i64,
+    /// Platform code → caption variant.
+    pub caption_variants: BTreeMap<String, String>,
+    /// `#tags`.
+    pub hashtags: Vec<String>,
+    pub political: bool,
     /// Why the flag is as it is: category, watch_list, manual or lowered.
     pub political_source: String,
-    /// JSON array of target channels.
-    pub target_channels: String,
+    /// Target platforms.
+    pub target_channels: Vec<String>,
     pub publish_at: Option<i64>,
     pub publish_until: Option<i64>,
     /// Bumped by every content save, for optimistic concurrency.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
     pub lock_at: Option<i64>,
-    /// JSON array of the text lint's findings at the last save.
-    pub lint: String,
+    /// The text lint's findings at the last save.
+    pub lint: Vec<FieldFinding>,
+}
+
+/// A clip's row as stored: text for the state and the JSON columns, an
+/// integer for the flag.
+#[derive(sqlx::FromRow)]
+struct ClipRow {
+    id: ClipId,
+    agency_id: OrgId,
+    author_id: UserId,
+    title: String,
+    caption: String,
+    category: String,
+    state: String,
+    current_version_id: Option<VersionId>,
+    created_at: i64,
+    updated_at: i64,
+    caption_variants: String,
+    hashtags: String,
+    political: i64,
+    political_source: String,
+    target_channels: String,
+    publish_at: Option<i64>,
+    publish_until: Option<i64>,
+    revision: i64,
+    lock_user_id: Option<UserId>,
+    lock_at: Option<i64>,
+    lint: String,
+}
+
+/// A JSON column's value; an empty text is the type's empty value.
+fn json_column<T: serde::de::DeserializeOwned + Default>(
+    id: ClipId,
+    column: &str,
+    text: &str,
+) -> DbResult<T> {
+    if text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(text)
+        .map_err(|e| DbError::Other(format!("clip {id}: column {column} is not valid: {e}")))
+}
+
+impl TryFrom<ClipRow> for Clip {
+    type Error = DbError;
+
+    fn try_from(r: ClipRow) -> DbResult<Clip> {
+        let state = ClipState::parse(&r.state)
+            .ok_or_else(|| DbError::Other(format!("clip {}: unknown state {:?}", r.id, r.state)))?;
+        Ok(Clip {
+            caption_variants: json_column(r.id, "caption_variants", &r.caption_variants)?,
+            hashtags: json_column(r.id, "hashtags", &r.hashtags)?,
+            target_channels: json_column(r.id, "target_channels", &r.target_channels)?,
+            lint: json_column(r.id, "lint", &r.lint)?,
+            political: r.political != 0,
+            state,
+            id: r.id,
+            agency_id: r.agency_id,
+            author_id: r.author_id,
+            title: r.title,
+            caption: r.caption,
+            category: r.category,
+            current_version_id: r.current_version_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            political_source: r.political_source,
+            publish_at: r.publish_at,
+            publish_until: r.publish_until,
+            revision: r.revision,
+            lock_user_id: r.lock_user_id,
+            lock_at: r.lock_at,
+        })
+    }
 }
 
 macro_rules! select_clip {
@@ -74,18 +148,16 @@ pub async fn insert(tx: &mut Tx, c: NewClip<'_>) -> DbResult<ClipId> {
 
 /// A clip of the given agency (never another agency's).
 pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1 AND agency_id = $2"))
-        .bind(id).bind(agency).fetch_optional(c).await)?,
-    )
+    let row: Option<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1 AND agency_id = $2"))
+        .bind(id).bind(agency).fetch_optional(c).await)?;
+    row.map(Clip::try_from).transpose()
 }
 
 /// A clip by id alone, for background work that has no agency in hand.
 pub async fn get_any(tx: &mut Tx, id: ClipId) -> DbResult<Option<Clip>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?,
-    )
+    let row: Option<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1"))
+        .bind(id).fetch_optional(c).await)?;
+    row.map(Clip::try_from).transpose()
 }
 
 /// A line of the agency's clip list: the clip and its current version's status.
@@ -365,10 +437,11 @@ pub async fn in_states(
     while s.len() < 10 {
         s.push(states[0]);
     }
-    Ok(on_tx!(tx, c => sqlx::query_as(select_clip!(
+    let rows: Vec<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!(
         "WHERE agency_id = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ORDER BY updated_at DESC, id DESC LIMIT $12"))
         .bind(agency).bind(s[0]).bind(s[1]).bind(s[2]).bind(s[3]).bind(s[4]).bind(s[5])
         .bind(s[6]).bind(s[7]).bind(s[8]).bind(s[9]).bind(limit)
-        .fetch_all(c).await)?)
+        .fetch_all(c).await)?;
+    rows.into_iter().map(Clip::try_from).collect()
 }

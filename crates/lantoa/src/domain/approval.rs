@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Invalid, Role, UserId};
+use crate::lint::{Finding, Translate};
 use crate::platforms::{Platform, text};
 
 /// Everything that would leave Lantoa when the clip is published. An approval
@@ -50,6 +51,30 @@ impl Outgoing {
             out.extend(text::rules().check(p, &text::build(&c, p)));
         }
         out
+    }
+}
+
+/// A lint finding and the field it was found in.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldFinding {
+    /// title, caption, variant:<platform>, or hashtags
+    pub field: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub finding: Finding,
+    /// For a platform's text rule: the platform, the part of the post, the
+    /// limit and what was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<text::Breach>,
+}
+
+impl FieldFinding {
+    /// The explanation in the translator's language.
+    pub fn message(&self, tr: &impl Translate) -> String {
+        match &self.platform {
+            Some(b) => b.message(&self.finding.found, tr),
+            None => self.finding.message(tr),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod policy;
 pub mod workflow;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
+pub use approval::FieldFinding;
 pub use clip::{Caption, Category, ClipTitle};
 pub use ids::{ChannelId, ClipId, OrgId, PublicationId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};

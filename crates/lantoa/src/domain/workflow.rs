@@ -36,6 +36,13 @@ pub enum ClipState {
     TakenDown,
 }
 
+/// A state equals its stored code ("published"), as rows and requests spell it.
+impl PartialEq<&str> for ClipState {
+    fn eq(&self, code: &&str) -> bool {
+        self.code() == *code
+    }
+}
+
 impl ClipState {
     pub const ALL: [ClipState; 10] = [
         ClipState::Draft,

@@ -249,7 +249,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     let staged = stage(&st, &version.original_key, pid).await?;
     let started: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
     let started = started != Handle::default();
-    let outgoing = if !started && clip.state == ClipState::TakenDown.code() {
+    let outgoing = if !started && clip.state == ClipState::TakenDown {
         let mut tx = st.db.write().await?;
         pdb::set_state(&mut tx, pid, &["queued"], "cancelled", now).await?;
         tx.commit().await?;
@@ -526,8 +526,8 @@ async fn done(
     let fresh = clips::get_any(&mut tx, clip.id)
         .await?
         .ok_or(Error::NotFound)?;
-    match ClipState::parse(&fresh.state) {
-        Some(ClipState::Approved | ClipState::Scheduled) => {
+    match fresh.state {
+        ClipState::Approved | ClipState::Scheduled => {
             review::transition(
                 &mut tx,
                 &review::system_actor(),
@@ -550,7 +550,7 @@ async fn done(
             )
             .await?;
         }
-        Some(ClipState::TakenDown) => {
+        ClipState::TakenDown => {
             // Taken down while this post was on its way: take it down too.
             queue_removal(&mut tx, pb.agency_id, pb.id, now).await?;
         }

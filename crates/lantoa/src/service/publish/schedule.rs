@@ -21,7 +21,7 @@ use crate::state::AppState;
 
 /// The platforms a clip targets, with the agency's channels on each.
 async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
-    let wanted: Vec<String> = serde_json::from_str(&clip.target_channels).unwrap_or_default();
+    let wanted: Vec<String> = clip.target_channels.clone();
     let all = pdb::channels(tx, clip.agency_id).await?;
     let mut missing = Vec::new();
     let mut out = Vec::new();

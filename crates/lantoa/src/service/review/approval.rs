@@ -1,7 +1,7 @@
 //! Approval: signing the next step for exactly the content seen, the lint and
 //! platform findings that stand in its way, and the expiry of unused approvals.
 
-use serde::{Deserialize, Serialize};
+pub use crate::domain::FieldFinding;
 use serde_json::json;
 
 use super::comments::checklist;
@@ -19,7 +19,7 @@ use crate::domain::policy::{ClipOp, Granted};
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{ClipId, Role, UserId, VersionId};
 use crate::error::{Arg, Error, Refusal, Result};
-use crate::lint::{Finding, Severity};
+use crate::lint::Severity;
 use crate::platforms::text;
 use crate::service::accounts::Principal;
 use crate::service::{Actor, audit};
@@ -55,32 +55,8 @@ pub fn lint_errors(clip: &Clip) -> usize {
         .count()
 }
 
-/// A lint finding and the field it was found in.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct FieldFinding {
-    /// title, caption, variant:<platform>, or hashtags
-    pub field: String,
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub finding: Finding,
-    /// For a platform's text rule: the platform, the part of the post, the
-    /// limit and what was measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<text::Breach>,
-}
-
-impl FieldFinding {
-    /// The explanation in the translator's language.
-    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
-        match &self.platform {
-            Some(b) => b.message(&self.finding.found, tr),
-            None => self.finding.message(tr),
-        }
-    }
-}
-
 pub fn stored_findings(clip: &Clip) -> Vec<FieldFinding> {
-    serde_json::from_str(&clip.lint).unwrap_or_default()
+    clip.lint.clone()
 }
 
 /// Approval's refusal for a platform's text rule, naming the rule.
@@ -289,7 +265,7 @@ pub async fn expire_approvals(st: &AppState) -> Result<usize> {
         let Some(clip) = clips::get(&mut tx, *agency, *clip_id).await? else {
             continue;
         };
-        let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+        let state = clip.state;
         if matches!(state, ClipState::Approved | ClipState::Scheduled) {
             transition(
                 &mut tx,
@@ -303,7 +279,7 @@ pub async fn expire_approvals(st: &AppState) -> Result<usize> {
             .await?;
         }
         let moved = Clip {
-            state: ClipState::InReview.code().into(),
+            state: ClipState::InReview,
             ..clip.clone()
         };
         void(&mut tx, &moved, "expired", &[], now).await?;

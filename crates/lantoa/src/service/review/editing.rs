@@ -65,12 +65,10 @@ pub fn edit_of_clip(c: &Clip, tz: &str) -> Edit {
         title: c.title.clone(),
         caption: c.caption.clone(),
         category: c.category.clone(),
-        variants: serde_json::from_str(&c.caption_variants).unwrap_or_default(),
-        hashtags: serde_json::from_str::<Vec<String>>(&c.hashtags)
-            .unwrap_or_default()
-            .join(" "),
-        political: c.political != 0,
-        channels: serde_json::from_str(&c.target_channels).unwrap_or_default(),
+        variants: c.caption_variants.clone(),
+        hashtags: c.hashtags.join(" "),
+        political: c.political,
+        channels: c.target_channels.clone(),
         publish_at: t(c.publish_at),
         publish_until: t(c.publish_until),
     }
@@ -131,11 +129,14 @@ pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
         return Ok(());
     };
     let s = settings(tx, clip.agency_id).await?;
-    let variants: BTreeMap<String, String> =
-        serde_json::from_str(&clip.caption_variants).unwrap_or_default();
-    let findings = lint_fields(&s.rules(), &clip.title, &clip.caption, &variants);
+    let findings = lint_fields(
+        &s.rules(),
+        &clip.title,
+        &clip.caption,
+        &clip.caption_variants,
+    );
     let watch = findings.iter().any(|f| f.finding.political);
-    let (political, source) = if clip.political != 0 {
+    let (political, source) = if clip.political {
         (true, clip.political_source.as_str())
     } else if watch {
         (true, "watch_list")
@@ -150,11 +151,11 @@ pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
             title: &clip.title,
             caption: &clip.caption,
             category: &clip.category,
-            caption_variants: &clip.caption_variants,
-            hashtags: &clip.hashtags,
+            caption_variants: &json_text(&clip.caption_variants),
+            hashtags: &json_text(&clip.hashtags),
             political,
             political_source: source,
-            target_channels: &clip.target_channels,
+            target_channels: &json_text(&clip.target_channels),
             publish_at: clip.publish_at,
             publish_until: clip.publish_until,
             lint: &serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
@@ -299,9 +300,7 @@ impl Parsed {
     fn text_differs(&self, clip: &Clip) -> bool {
         self.title.as_str() != clip.title
             || self.caption.as_str() != clip.caption
-            || self.variants
-                != serde_json::from_str::<BTreeMap<String, String>>(&clip.caption_variants)
-                    .unwrap_or_default()
+            || self.variants != clip.caption_variants
     }
 }
 
@@ -369,7 +368,7 @@ fn political_flag<'a>(
     asked: bool,
     tz: &str,
 ) -> Result<(bool, &'a str)> {
-    let was = clip.political != 0;
+    let was = clip.political;
     Ok(if category.is_political() {
         (true, "category")
     } else if watch_hit_in_changed_text {
@@ -416,4 +415,9 @@ fn edit_diff(
         );
     }
     diff
+}
+
+/// A JSON column's text for a value (the columns are written as text).
+fn json_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }

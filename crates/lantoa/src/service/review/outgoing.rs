@@ -12,19 +12,19 @@ use crate::error::{Arg, Error, Refusal, Result};
 
 /// The clip's outgoing content with its current version's SHA-256.
 pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
-    let mut channels: Vec<String> = serde_json::from_str(&clip.target_channels).unwrap_or_default();
+    let mut channels: Vec<String> = clip.target_channels.clone();
     channels.sort();
     channels.dedup();
     Outgoing {
         version_sha256: version_sha256.to_string(),
         title: clip.title.clone(),
         caption: clip.caption.clone(),
-        variants: serde_json::from_str(&clip.caption_variants).unwrap_or_default(),
-        hashtags: serde_json::from_str(&clip.hashtags).unwrap_or_default(),
+        variants: clip.caption_variants.clone(),
+        hashtags: clip.hashtags.clone(),
         channels,
         publish_at: clip.publish_at,
         publish_until: clip.publish_until,
-        political: clip.political != 0,
+        political: clip.political,
     }
 }
 
@@ -62,7 +62,7 @@ pub async fn verify_publishable(
     let clip = clips::get(tx, agency, clip_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     if !matches!(state, ClipState::Approved | ClipState::Scheduled) {
         return Err(Refusal::new("approval_refused", "publish-not-approved")
             .arg("state", Arg::Msg(state.message_id()))
@@ -102,7 +102,7 @@ pub async fn verify_for_channel(
     let clip = clips::get(tx, agency, clip_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     if !matches!(
         state,
         ClipState::Approved | ClipState::Scheduled | ClipState::Published

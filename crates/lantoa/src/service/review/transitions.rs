@@ -53,9 +53,9 @@ pub(crate) async fn facts_with(
         roles: roles_in(p, clip.agency_id),
         is_author: authors(clip, current).contains(&p.user_id),
         delegation,
-        state: ClipState::parse(&clip.state).unwrap_or(ClipState::Draft),
+        state: clip.state,
         has_version: current.is_some(),
-        steps: s.policy.steps(clip.political != 0).to_vec(),
+        steps: s.policy.steps(clip.political).to_vec(),
         signed: live.len(),
         signed_by_me: live.iter().any(|a| a.signer_id == p.user_id),
         takedown_roles: s.takedown_roles.clone(),
@@ -185,7 +185,7 @@ pub(crate) async fn transition(
     detail: serde_json::Value,
     now: i64,
 ) -> Result<ClipState> {
-    let from = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let from = clip.state;
     let to = workflow::transition(from, action, req).map_err(refusal_for)?;
     if !clips::set_state(tx, clip.id, from.code(), to.code(), now).await? {
         return Err(Refusal::new("edit_conflict", "workflow-raced").into());
@@ -228,7 +228,7 @@ pub(super) async fn void(
     now: i64,
 ) -> Result<bool> {
     let voided = rdb::void_approvals(tx, clip.id, reason, now).await?;
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     if matches!(state, ClipState::Approved | ClipState::Scheduled) {
         transition(
             tx,
@@ -346,7 +346,7 @@ pub async fn act(
         }
         ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
             let moved = Clip {
-                state: to.code().into(),
+                state: to,
                 ..clip.clone()
             };
             void(&mut tx, &moved, action.code(), &[], now).await?;
@@ -428,7 +428,7 @@ async fn submitted(
     .await?;
     if version.is_some_and(|v| v.status == "ready") {
         let moved = Clip {
-            state: to.code().into(),
+            state: to,
             ..clip.clone()
         };
         return checks_done(tx, &moved, true, now).await;
@@ -497,7 +497,7 @@ async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<Cli
     let authors = authors_of(tx, clip).await?;
     if ok {
         let s = settings(tx, clip.agency_id).await?;
-        if let Some(step) = s.policy.steps(clip.political != 0).first() {
+        if let Some(step) = s.policy.steps(clip.political).first() {
             let who = signers_of(tx, clip.agency_id, step, &authors, now).await?;
             notify_users(
                 tx,
@@ -536,7 +536,7 @@ pub async fn on_version_checked(
     let Some(clip) = clips::get_any(tx, clip_id).await? else {
         return Ok(());
     };
-    if clip.state != ClipState::Submitted.code() || clip.current_version_id != Some(version) {
+    if clip.state != ClipState::Submitted || clip.current_version_id != Some(version) {
         return Ok(());
     }
     checks_done(tx, &clip, ok, now).await?;
@@ -556,7 +556,7 @@ pub async fn on_new_version(
     let Some(clip) = clips::get_any(tx, clip_id).await? else {
         return Ok(());
     };
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     rdb::void_approvals(tx, clip.id, "version", now)
         .await
         .map(|_| ())?;

@@ -58,12 +58,8 @@ pub(super) async fn finish(
     .await?;
     // A clip published or spiked while the bytes were arriving keeps its current
     // version; the new one is recorded beside it.
-    let state = clips::get_any(&mut tx, clip)
-        .await?
-        .map(|c| c.state)
-        .unwrap_or_default();
-    if number == 1 || crate::domain::ClipState::parse(&state).is_none_or(|s| s.takes_new_versions())
-    {
+    let state = clips::get_any(&mut tx, clip).await?.map(|c| c.state);
+    if number == 1 || state.is_none_or(|s| s.takes_new_versions()) {
         clips::set_current_version(&mut tx, clip, version, now).await?;
         if number > 1 {
             crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;

@@ -1,5 +1,7 @@
 //! Review and approval through the API: the same operations as the clip page.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
@@ -10,7 +12,7 @@ use crate::db::review::{self as rdb, Approval, Comment, DelegationRow, Notificat
 use crate::domain::approval::Outgoing;
 use crate::domain::policy::ClipRights;
 use crate::domain::workflow::{ClipAction, ClipState};
-use crate::domain::{Action, ClipId, Role, UserId};
+use crate::domain::{Action, ClipId, OrgId, Role, UserId, VersionId};
 use crate::error::{Error, Result};
 use crate::service::review::{
     self as svc, ActInput, DelegationRequest, Edit, FieldFinding, LockView, NewComment, Saved,
@@ -46,10 +48,73 @@ pub struct ChecklistItem {
     pub ticked_at: Option<i64>,
 }
 
+/// A clip as the API gives it: its state typed, its flag a boolean, its
+/// lists and maps as JSON values (not the text the database holds).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Clip)]
+pub struct ClipDto {
+    pub id: ClipId,
+    pub agency_id: OrgId,
+    pub author_id: UserId,
+    pub title: String,
+    pub caption: String,
+    #[schema(value_type = crate::domain::Category)]
+    pub category: String,
+    pub state: ClipState,
+    pub current_version_id: Option<VersionId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Platform code → caption variant.
+    pub caption_variants: BTreeMap<String, String>,
+    /// `#tags`.
+    pub hashtags: Vec<String>,
+    pub political: bool,
+    /// Why the flag is as it is: category, watch_list, manual or lowered.
+    pub political_source: String,
+    /// Target platforms.
+    pub target_channels: Vec<String>,
+    pub publish_at: Option<i64>,
+    pub publish_until: Option<i64>,
+    /// Bumped by every content save; send it back with an edit.
+    pub revision: i64,
+    pub lock_user_id: Option<UserId>,
+    pub lock_at: Option<i64>,
+    /// The text lint's findings at the last save.
+    pub lint: Vec<FieldFinding>,
+}
+
+impl From<Clip> for ClipDto {
+    fn from(c: Clip) -> ClipDto {
+        ClipDto {
+            id: c.id,
+            agency_id: c.agency_id,
+            author_id: c.author_id,
+            title: c.title,
+            caption: c.caption,
+            category: c.category,
+            state: c.state,
+            current_version_id: c.current_version_id,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            caption_variants: c.caption_variants,
+            hashtags: c.hashtags,
+            political: c.political,
+            political_source: c.political_source,
+            target_channels: c.target_channels,
+            publish_at: c.publish_at,
+            publish_until: c.publish_until,
+            revision: c.revision,
+            lock_user_id: c.lock_user_id,
+            lock_at: c.lock_at,
+            lint: c.lint,
+        }
+    }
+}
+
 /// A clip with everything its review needs.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ClipDetail {
-    pub clip: Clip,
+    pub clip: ClipDto,
     pub state: ClipState,
     /// What would go out, and its approval digest.
     pub outgoing: Outgoing,
@@ -77,12 +142,12 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips", tag = "review",
     params(("aid" = i64, Path), ListQuery),
-    responses((status = 200, body = Vec<Clip>), (status = 403, body = ApiError)))]
+    responses((status = 200, body = Vec<ClipDto>), (status = 403, body = ApiError)))]
 pub async fn list(
     State(st): State<AppState>,
     a: Authz<act::ViewClips>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<Clip>>> {
+) -> Result<Json<Vec<ClipDto>>> {
     let states: Vec<&str> = match q.state.as_deref() {
         Some(s) => vec![
             ClipState::parse(s)
@@ -92,9 +157,8 @@ pub async fn list(
         None => ClipState::ALL.iter().map(|s| s.code()).collect(),
     };
     let mut tx = st.db.read().await?;
-    Ok(Json(
-        clips::in_states(&mut tx, a.agency.id, &states, 500).await?,
-    ))
+    let found = clips::in_states(&mut tx, a.agency.id, &states, 500).await?;
+    Ok(Json(found.into_iter().map(ClipDto::from).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}", tag = "review",
@@ -114,7 +178,7 @@ pub async fn get_one(
     let current = versions
         .iter()
         .find(|v| Some(v.id) == clip.current_version_id);
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     let (outgoing, digest) = svc::content(&clip, current);
     let s = svc::settings(&mut tx, a.agency.id).await?;
     let delegation = svc::delegation_of(&mut tx, a.agency.id, a.p.user_id, now).await?;
@@ -123,7 +187,7 @@ pub async fn get_one(
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
     let steps = s
         .policy
-        .steps(clip.political != 0)
+        .steps(clip.political)
         .iter()
         .enumerate()
         .map(|(i, step)| StepStatus {
@@ -170,7 +234,7 @@ pub async fn get_one(
                 created_at: v.created_at,
             })
             .collect(),
-        clip,
+        clip: clip.into(),
     }))
 }
 

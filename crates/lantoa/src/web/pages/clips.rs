@@ -386,7 +386,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         aid: a.agency.id.0,
         category: category_label(&l, &clip.category),
         categories: categories(&l),
-        political: clip.political != 0,
+        political: clip.political,
         r: Some(r),
         current: current.as_ref().map(|v| view(&l, &tz, v)),
         versions: versions.iter().map(|v| view(&l, &tz, v)).collect(),

@@ -61,7 +61,7 @@ pub(crate) async fn publish_view<A>(
 ) -> Result<PublishView> {
     let tz = &a.agency.time_zone;
     let list = publish::status(st, a.agency.id, clip.id).await?;
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     let rows: Vec<PubRow> = list
         .into_iter()
         .map(|(p, ch)| PubRow {

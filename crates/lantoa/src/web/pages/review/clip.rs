@@ -13,7 +13,7 @@ use crate::db::review as rdb;
 use crate::db::{Tx, users};
 use crate::domain::approval::Step;
 use crate::domain::policy;
-use crate::domain::workflow::{ClipAction, ClipState};
+use crate::domain::workflow::ClipAction;
 use crate::domain::{Role, UserId};
 use crate::error::Result;
 use crate::lint::Severity;
@@ -122,12 +122,12 @@ pub async fn review_view(
     tz: &str,
 ) -> Result<ReviewView> {
     let now = st.now();
-    let state = ClipState::parse(&clip.state).unwrap_or(ClipState::Draft);
+    let state = clip.state;
     let s = svc::settings(tx, clip.agency_id).await?;
     let delegation = svc::delegation_of(tx, clip.agency_id, p.user_id, now).await?;
     let f = svc::facts_with(tx, p, clip, current, &s, delegation, now).await?;
     let may = policy::rights(&f);
-    let steps_def: &[Step] = s.policy.steps(clip.political != 0);
+    let steps_def: &[Step] = s.policy.steps(clip.political);
     let live = rdb::live_approvals(tx, clip.id).await?;
     let (_, digest) = svc::content(clip, current);
     let steps = step_views(l, steps_def, &live, tz);

@@ -121,12 +121,12 @@ pub async fn queue(
             rows = list
                 .into_iter()
                 .map(|c| {
-                    let s = ClipState::parse(&c.state).unwrap_or(ClipState::Draft);
+                    let s = c.state;
                     QueueRow {
                         id: c.id.0,
                         state: s.code().into(),
                         state_label: l.tr.t(&s.message_id()),
-                        political: c.political != 0,
+                        political: c.political,
                         updated: l.time(&c.updated_at, &tz),
                         publish_at: c.publish_at.map(|t| l.time(&t, &tz)),
                         title: c.title,

@@ -257,7 +257,7 @@ pub enum Capacity {
 
 /// Why a person may not sign the next step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignRefusal {
+pub enum SignDenied {
     /// Separation of duties.
     Author,
     /// One person signs one step of a round.
@@ -281,15 +281,15 @@ pub fn may_sign(
     steps: &[Step],
     signed: usize,
     s: &Signer<'_>,
-) -> Result<(usize, Capacity), SignRefusal> {
+) -> Result<(usize, Capacity), SignDenied> {
     let Some(step) = steps.get(signed) else {
-        return Err(SignRefusal::Complete);
+        return Err(SignDenied::Complete);
     };
     if s.is_author {
-        return Err(SignRefusal::Author);
+        return Err(SignDenied::Author);
     }
     if s.signed_before {
-        return Err(SignRefusal::AlreadySigned);
+        return Err(SignDenied::AlreadySigned);
     }
     // The most senior matching role the person holds.
     for role in [Role::Head, Role::Deputy, Role::Editor] {
@@ -297,7 +297,7 @@ pub fn may_sign(
             return Ok((signed, Capacity::Role(role)));
         }
     }
-    let not_allowed = SignRefusal::NotAllowed {
+    let not_allowed = SignDenied::NotAllowed {
         step: signed,
         roles: step.roles.clone(),
     };
@@ -312,8 +312,8 @@ pub fn may_sign(
                 delegation: id,
             },
         )),
-        Delegation::Ended { ended_at } => Err(SignRefusal::DelegationEnded { ended_at }),
-        Delegation::NotYet { starts_at } => Err(SignRefusal::DelegationNotYet { starts_at }),
+        Delegation::Ended { ended_at } => Err(SignDenied::DelegationEnded { ended_at }),
+        Delegation::NotYet { starts_at } => Err(SignDenied::DelegationNotYet { starts_at }),
         Delegation::None => Err(not_allowed),
     }
 }
@@ -417,11 +417,11 @@ mod tests {
         );
         assert!(matches!(
             may_sign(steps, 0, &signer(&[Role::Editor])),
-            Err(SignRefusal::NotAllowed { .. })
+            Err(SignDenied::NotAllowed { .. })
         ));
         assert!(matches!(
             may_sign(steps, 0, &signer(&[Role::Deputy])),
-            Err(SignRefusal::NotAllowed { .. })
+            Err(SignDenied::NotAllowed { .. })
         ));
         let mut d = signer(&[Role::Deputy]);
         d.delegation = Delegation::Active {
@@ -442,12 +442,12 @@ mod tests {
         d.delegation = Delegation::Ended { ended_at: 5 };
         assert_eq!(
             may_sign(steps, 0, &d),
-            Err(SignRefusal::DelegationEnded { ended_at: 5 })
+            Err(SignDenied::DelegationEnded { ended_at: 5 })
         );
         d.delegation = Delegation::NotYet { starts_at: 9 };
         assert_eq!(
             may_sign(steps, 0, &d),
-            Err(SignRefusal::DelegationNotYet { starts_at: 9 })
+            Err(SignDenied::DelegationNotYet { starts_at: 9 })
         );
         // Other clips: an editor or above, no delegation needed.
         let other = p.steps(false);
@@ -463,12 +463,12 @@ mod tests {
         let p = ApprovalPolicy::default();
         let mut s = signer(&[Role::Head]);
         s.is_author = true;
-        assert_eq!(may_sign(p.steps(true), 0, &s), Err(SignRefusal::Author));
+        assert_eq!(may_sign(p.steps(true), 0, &s), Err(SignDenied::Author));
         let mut s = signer(&[Role::Head]);
         s.signed_before = true;
         assert_eq!(
             may_sign(p.steps(true), 0, &s),
-            Err(SignRefusal::AlreadySigned)
+            Err(SignDenied::AlreadySigned)
         );
     }
 
@@ -492,7 +492,7 @@ mod tests {
         // The head cannot skip the editor's step.
         assert!(matches!(
             may_sign(steps, 0, &signer(&[Role::Head])),
-            Err(SignRefusal::NotAllowed { step: 0, .. })
+            Err(SignDenied::NotAllowed { step: 0, .. })
         ));
         assert_eq!(
             may_sign(steps, 0, &signer(&[Role::Editor])),
@@ -504,7 +504,7 @@ mod tests {
         );
         assert_eq!(
             may_sign(steps, 2, &signer(&[Role::Head])),
-            Err(SignRefusal::Complete)
+            Err(SignDenied::Complete)
         );
     }
 

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::approval::{self, Capacity, Delegation, SignRefusal, Signer, Step};
+use super::approval::{self, Capacity, Delegation, SignDenied, Signer, Step};
 use super::workflow::{self, ClipAction, ClipState, Requester};
 
 /// A role a user holds in one organisation.
@@ -301,9 +301,9 @@ impl ClipFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denied {
     /// The workflow table: not in this state, or not for this person.
-    Workflow(workflow::Refusal),
+    Workflow(workflow::Denied),
     /// The approval policy: not this person's step (or not now).
-    Sign(SignRefusal),
+    Sign(SignDenied),
     /// Only the author (a writer) or a reviewer edits a clip.
     EditNotYours,
     /// What would go out is fixed in this state.
@@ -383,7 +383,7 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
         ClipOp::Comment => {
             yes(
                 holds(&f.roles, CLIP_WORKERS),
-                Denied::Workflow(workflow::Refusal::NotYours {
+                Denied::Workflow(workflow::Denied::NotYours {
                     state: f.state,
                     who: workflow::Who::Roles(CLIP_WORKERS),
                 }),

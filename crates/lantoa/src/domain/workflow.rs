@@ -285,7 +285,7 @@ pub enum Requester<'a> {
 
 /// Why the table refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub enum Denied {
     /// The action does not apply in this state at all.
     NotInState {
         state: ClipState,
@@ -333,9 +333,9 @@ pub fn transition(
     from: ClipState,
     action: ClipAction,
     req: Requester<'_>,
-) -> Result<ClipState, Refusal> {
+) -> Result<ClipState, Denied> {
     let Some(t) = row(from, action) else {
-        return Err(Refusal::NotInState {
+        return Err(Denied::NotInState {
             state: from,
             action,
             allowed_from: TABLE
@@ -348,7 +348,7 @@ pub fn transition(
     if admits(t.who, req) {
         Ok(t.to)
     } else {
-        Err(Refusal::NotYours {
+        Err(Denied::NotYours {
             state: from,
             who: t.who,
         })
@@ -446,7 +446,7 @@ mod tests {
         );
         assert_eq!(
             r,
-            Err(Refusal::NotInState {
+            Err(Denied::NotInState {
                 state: ClipState::Draft,
                 action: ClipAction::Approve,
                 allowed_from: vec![ClipState::InReview]
@@ -460,7 +460,7 @@ mod tests {
                 is_author: true,
             },
         );
-        assert!(matches!(r, Err(Refusal::NotYours { .. })));
+        assert!(matches!(r, Err(Denied::NotYours { .. })));
         // A person can never act as the system.
         let r = transition(
             ClipState::Approved,
@@ -470,7 +470,7 @@ mod tests {
                 is_author: false,
             },
         );
-        assert!(matches!(r, Err(Refusal::NotYours { .. })));
+        assert!(matches!(r, Err(Denied::NotYours { .. })));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::db::Tx;
 use crate::db::clips::{self, Clip};
 use crate::db::orgs::Org;
 use crate::db::review as rdb;
-use crate::domain::approval::{Capacity, Outgoing, SignRefusal};
+use crate::domain::approval::{Capacity, Outgoing, SignDenied};
 use crate::domain::policy::{ClipOp, Granted};
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{ClipId, Role, UserId, VersionId};
@@ -25,24 +25,24 @@ use crate::service::accounts::Principal;
 use crate::service::{Actor, audit};
 use crate::state::AppState;
 
-pub(super) fn sign_refusal(r: SignRefusal, tz: &str) -> Error {
+pub(super) fn sign_refusal(r: SignDenied, tz: &str) -> Error {
     match r {
-        SignRefusal::Author => Refusal::new("approval_refused", "approve-author"),
-        SignRefusal::AlreadySigned => Refusal::new("approval_refused", "approve-already-signed"),
-        SignRefusal::NotAllowed { step, roles } => {
+        SignDenied::Author => Refusal::new("approval_refused", "approve-author"),
+        SignDenied::AlreadySigned => Refusal::new("approval_refused", "approve-already-signed"),
+        SignDenied::NotAllowed { step, roles } => {
             Refusal::new("approval_refused", "approve-not-allowed")
                 .text("step", (step + 1).to_string())
                 .arg("roles", Arg::Msgs(role_ids(&roles)))
         }
-        SignRefusal::DelegationEnded { ended_at } => {
+        SignDenied::DelegationEnded { ended_at } => {
             Refusal::new("approval_refused", "approve-delegation-ended")
                 .arg("at", Arg::Time(ended_at, tz.into()))
         }
-        SignRefusal::DelegationNotYet { starts_at } => {
+        SignDenied::DelegationNotYet { starts_at } => {
             Refusal::new("approval_refused", "approve-delegation-not-yet")
                 .arg("at", Arg::Time(starts_at, tz.into()))
         }
-        SignRefusal::Complete => Refusal::new("approval_refused", "approve-complete"),
+        SignDenied::Complete => Refusal::new("approval_refused", "approve-complete"),
     }
     .into()
 }

@@ -147,9 +147,9 @@ pub(super) async fn authors_of(tx: &mut Tx, clip: &Clip) -> Result<Vec<UserId>> 
     Ok(authors(clip, current_version(tx, clip).await?.as_ref()))
 }
 
-fn refusal_for(r: workflow::Refusal) -> Error {
+fn refusal_for(r: workflow::Denied) -> Error {
     match r {
-        workflow::Refusal::NotInState {
+        workflow::Denied::NotInState {
             state,
             action,
             allowed_from,
@@ -161,7 +161,7 @@ fn refusal_for(r: workflow::Refusal) -> Error {
                 Arg::Msgs(allowed_from.iter().map(|s| s.message_id()).collect()),
             )
             .into(),
-        workflow::Refusal::NotYours { state, who } => {
+        workflow::Denied::NotYours { state, who } => {
             let mut ids = role_ids(workflow::roles_of(who));
             if matches!(who, Who::AuthorOr(_)) {
                 ids.insert(0, "workflow-the-author".into());

@@ -47,15 +47,15 @@ struct DashboardPage {
 
 /// What a request for insights is about: what may be read (the scope)
 /// and where the page lives.
-struct Ctx {
+struct ReportFor {
     scope: Coverage,
     tz_name: String,
     heading: String,
     base: String,
 }
 
-fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
-    Ctx {
+fn of_agency(a: &Authz<act::ViewInsights>, tr: &Tr) -> ReportFor {
+    ReportFor {
         scope: svc::agency_scope(&a.p, &a.agency),
         tz_name: a.agency.time_zone.clone(),
         heading: format!("{} · {}", tr.t("nav-insights"), a.agency.name),
@@ -63,8 +63,8 @@ fn agency_ctx(a: &Authz<act::ViewInsights>, tr: &Tr) -> Ctx {
     }
 }
 
-async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Result<Ctx> {
-    Ok(Ctx {
+async fn of_province(st: &AppState, u: &CurrentUser, tr: &Tr) -> Result<ReportFor> {
+    Ok(ReportFor {
         scope: svc::province_scope(st, &u.p).await?,
         tz_name: st.config.time_zone.clone(),
         heading: tr.t("insights-province"),
@@ -73,7 +73,7 @@ async fn province_ctx(st: &AppState, u: &CurrentUser, tr: &Tr) -> Result<Ctx> {
 }
 
 /// The report's sections as the pages show them, charts drawn.
-async fn page_sections(st: &AppState, tr: &Tr, c: &Ctx, days: Days) -> Result<Vec<Section>> {
+async fn page_sections(st: &AppState, tr: &Tr, c: &ReportFor, days: Days) -> Result<Vec<Section>> {
     Ok(svc::sections(st, tr, &c.scope, days)
         .await?
         .into_iter()
@@ -86,7 +86,7 @@ pub(super) fn sandbox(st: &AppState) -> bool {
     st.config.platforms.sandbox_url.is_some()
 }
 
-async fn dashboard(st: &AppState, l: Layout, c: Ctx, days: Days) -> Result<Response> {
+async fn dashboard(st: &AppState, l: Layout, c: ReportFor, days: Days) -> Result<Response> {
     let sections = page_sections(st, &l.tr, &c, days).await?;
     let from = report::date_of(days.from).to_string();
     let to = report::date_of(days.to - 1).to_string();
@@ -108,7 +108,7 @@ async fn dashboard(st: &AppState, l: Layout, c: Ctx, days: Days) -> Result<Respo
 fn period_refused(
     st: &AppState,
     l: Layout,
-    c: Ctx,
+    c: ReportFor,
     q: &PeriodQuery,
     why: &crate::domain::Invalid,
 ) -> Result<Response> {
@@ -141,7 +141,7 @@ enum Out {
 async fn respond(
     st: &AppState,
     l: Layout,
-    c: Ctx,
+    c: ReportFor,
     q: &PeriodQuery,
     out: Out,
     user: UserId,
@@ -174,13 +174,13 @@ async fn for_agency(
     out: Out,
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let c = agency_ctx(&a, &l.tr);
+    let c = of_agency(&a, &l.tr);
     respond(&st, l, c, &q, out, a.p.user_id).await
 }
 
 async fn for_province(st: AppState, u: CurrentUser, q: PeriodQuery, out: Out) -> Result<Response> {
     let l = Layout::build(&st, &u.ctx, None).await?;
-    let c = province_ctx(&st, &u, &l.tr).await?;
+    let c = of_province(&st, &u, &l.tr).await?;
     respond(&st, l, c, &q, out, u.p.user_id).await
 }
 

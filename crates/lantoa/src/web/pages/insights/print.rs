@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 
-use super::{Ctx, PeriodQuery, Section, page_sections, sandbox};
+use super::{PeriodQuery, ReportFor, Section, page_sections, sandbox};
 use crate::domain::UserId;
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
@@ -35,7 +35,7 @@ struct ReportPage {
 pub(super) async fn export_of(
     st: &AppState,
     tr: &Tr,
-    c: Ctx,
+    c: ReportFor,
     q: &PeriodQuery,
     days: Days,
     xlsx: bool,
@@ -104,7 +104,7 @@ pub(super) fn report_query(q: &PeriodQuery, today: Date) -> PeriodQuery {
 pub(super) async fn printable(
     st: &AppState,
     l: Layout,
-    c: Ctx,
+    c: ReportFor,
     q2: &PeriodQuery,
     days: Days,
     print_for: Option<UserId>,

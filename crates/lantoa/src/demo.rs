@@ -403,8 +403,9 @@ async fn store_demo_clip(
     .await?;
     crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
     // Demo clips go to all four platforms (the sandbox's channels).
-    crate::db::clips::set_targets(&mut tx, clip, r#"["facebook","tiktok","youtube","zalo"]"#)
-        .await?;
+    let every: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+    let every = serde_json::to_string(&every).unwrap_or_default();
+    crate::db::clips::set_targets(&mut tx, clip, &every).await?;
     crate::service::review::lint_new_clip(&mut tx, clip).await?;
     crate::ingest::queue(&mut tx, version, d.agency.id, now).await?;
     crate::service::audit(

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::PLATFORMS;
 use super::approval::{FieldFinding, platform_findings};
 use super::locks::{audit_takeover, check_lock};
 use super::outgoing::{content, current_version};
@@ -319,7 +318,7 @@ fn parse_edit(edit: &Edit, tz: &str) -> Result<Parsed> {
     let category = Category::parse(&edit.category)?;
     let mut variants = BTreeMap::new();
     for (k, v) in &edit.variants {
-        if !PLATFORMS.contains(&k.as_str()) {
+        if crate::platforms::Platform::parse(k).is_none() {
             return Err(Invalid::new("variants", "invalid-platform").into());
         }
         let v = Caption::parse(v).map_err(|_| Invalid::new("variants", "invalid-caption"))?;
@@ -330,7 +329,7 @@ fn parse_edit(edit: &Edit, tz: &str) -> Result<Parsed> {
     let hashtags = approval::parse_hashtags(&edit.hashtags)?;
     let mut channels: Vec<String> = Vec::new();
     for c in &edit.channels {
-        if !PLATFORMS.contains(&c.as_str()) {
+        if crate::platforms::Platform::parse(c).is_none() {
             return Err(Invalid::new("channels", "invalid-platform").into());
         }
         if !channels.contains(c) {

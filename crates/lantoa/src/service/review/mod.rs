@@ -44,8 +44,13 @@ pub(crate) use approval::platform_refusal;
 use crate::domain::{OrgId, Role};
 use crate::service::accounts::Principal;
 
-/// The platforms a clip can target (the channels themselves come with publishing).
-pub const PLATFORMS: [&str; 4] = ["facebook", "youtube", "tiktok", "zalo"];
+/// The codes of the platforms a clip can target (the channels themselves
+/// come with publishing), in the platforms' order.
+pub fn platform_codes() -> impl Iterator<Item = &'static str> {
+    crate::platforms::Platform::ALL
+        .into_iter()
+        .map(|p| p.as_str())
+}
 
 /// A lock not refreshed for this long is stale: an editor or the head may take it.
 pub const LOCK_STALE_MS: i64 = 2 * 60 * 1000;

@@ -4,7 +4,7 @@
 
 use super::platform_label;
 use crate::db::clips::Clip;
-use crate::service::review::{self as svc, Edit, PLATFORMS};
+use crate::service::review::{self as svc, Edit, platform_codes};
 use crate::web::pages::Layout;
 
 pub struct ActionButton {
@@ -142,19 +142,17 @@ impl EditView {
             title: e.title.clone(),
             caption: e.caption.clone(),
             category: e.category.clone(),
-            variants: PLATFORMS
-                .iter()
+            variants: platform_codes()
                 .map(|p| Choice {
                     code: p,
                     label: platform_label(l, p),
-                    value: e.variants.get(*p).cloned().unwrap_or_default(),
+                    value: e.variants.get(p).cloned().unwrap_or_default(),
                     checked: false,
                 })
                 .collect(),
             hashtags: e.hashtags.clone(),
             political: e.political,
-            channels: PLATFORMS
-                .iter()
+            channels: platform_codes()
                 .map(|p| Choice {
                     code: p,
                     label: platform_label(l, p),

@@ -230,34 +230,47 @@ async fn record_invalid(
     probed: &probe::Probe,
     validation: &validate::Validation,
 ) -> Result<(), JobError> {
-    let st = &ctx.st;
     let probe_json = serde_json::to_string(probed).unwrap_or_default();
     let validation_json = serde_json::to_string(validation).unwrap_or_default();
+    let checked = Checked {
+        probe: Some(&probe_json),
+        validation: Some(&validation_json),
+        ..Checked::status("invalid")
+    };
+    let problems: Vec<&str> = validation
+        .problems
+        .iter()
+        .map(|p| p.code.as_str())
+        .collect();
+    let details = json!({"after": {"problems": problems}});
+    record(ctx, version, checked, "version.invalid", details).await
+}
+
+/// Writes a check's outcome, audits it and moves the clip on, in one transaction.
+async fn record(
+    ctx: &JobCtx,
+    version: VersionId,
+    checked: Checked<'_>,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), JobError> {
+    let st = &ctx.st;
+    let ready = checked.status == "ready";
     let now = st.now();
     let mut tx = st.db.write().await?;
-    clips::set_checked(
-        &mut tx,
-        version,
-        Checked {
-            probe: Some(&probe_json),
-            validation: Some(&validation_json),
-            ..Checked::status("invalid")
-        },
-        now,
-    )
-    .await?;
+    clips::set_checked(&mut tx, version, checked, now).await?;
     audit(
         &mut tx,
         &system_actor(),
         ctx.agency,
-        "version.invalid",
+        action,
         "clip_version",
         version,
-        json!({"after": {"problems": validation.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>()}}),
+        details,
         now,
     )
     .await?;
-    after_check(&mut tx, version, false, now).await?;
+    after_check(&mut tx, version, ready, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -416,44 +429,32 @@ async fn record_ready(
     compliance: &[specs::PlatformCheck],
     outputs: &Outputs,
 ) -> Result<(), JobError> {
-    let st = &ctx.st;
     let probe_json = serde_json::to_string(probed).unwrap_or_default();
     let validation_json = serde_json::to_string(validation).unwrap_or_default();
     let qc_json = serde_json::to_string(report).unwrap_or_default();
     let compliance_json = serde_json::to_string(compliance).unwrap_or_default();
     let outputs_json = serde_json::to_string(outputs).unwrap_or_default();
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    clips::set_checked(
-        &mut tx,
-        version,
-        Checked {
-            probe: Some(&probe_json),
-            validation: Some(&validation_json),
-            qc: Some(&qc_json),
-            compliance: Some(&compliance_json),
-            outputs: Some(&outputs_json),
-            ..Checked::status("ready")
-        },
-        now,
-    )
-    .await?;
-    audit(
-        &mut tx,
-        &system_actor(),
-        ctx.agency,
-        "version.checked",
-        "clip_version",
-        version,
-        json!({"after": {"status": "ready", "proxy": outputs.proxy.is_some(),
-                         "renditions": outputs.renditions.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
-                         "compliant": compliance.iter().filter(|c| c.ok).map(|c| c.platform.as_str()).collect::<Vec<_>>()}}),
-        now,
-    )
-    .await?;
-    after_check(&mut tx, version, true, now).await?;
-    tx.commit().await?;
-    Ok(())
+    let checked = Checked {
+        probe: Some(&probe_json),
+        validation: Some(&validation_json),
+        qc: Some(&qc_json),
+        compliance: Some(&compliance_json),
+        outputs: Some(&outputs_json),
+        ..Checked::status("ready")
+    };
+    let renditions: Vec<&str> = outputs
+        .renditions
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
+    let compliant: Vec<&str> = compliance
+        .iter()
+        .filter(|c| c.ok)
+        .map(|c| c.platform.as_str())
+        .collect();
+    let details = json!({"after": {"status": "ready", "proxy": outputs.proxy.is_some(),
+                                   "renditions": renditions, "compliant": compliant}});
+    record(ctx, version, checked, "version.checked", details).await
 }
 
 /// Moves a clip that was submitted with this version on, in the same transaction.

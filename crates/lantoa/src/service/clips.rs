@@ -20,11 +20,7 @@ pub async fn retry_check(
 ) -> Result<()> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    let v = clips::version_of(&mut tx, agency, clip, version)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let c = review::load(&mut tx, agency, clip).await?;
-    review::enforce_now(&mut tx, p, &c, ClipOp::ManageVersions, "", now).await?;
+    let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
     if v.status != "failed" {
         return Err(Error::Conflict("check-not-failed"));
     }
@@ -66,11 +62,7 @@ pub async fn delete_version(
 ) -> Result<Deleted> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    let v = clips::version_of(&mut tx, agency, clip, version)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let c = review::load(&mut tx, agency, clip).await?;
-    review::enforce_now(&mut tx, p, &c, ClipOp::ManageVersions, "", now).await?;
+    let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
     if v.status != "invalid" && v.status != "failed" {
         return Err(Error::Conflict("version-not-deletable"));
     }
@@ -113,4 +105,21 @@ pub async fn delete_version(
         let _ = st.store.delete(&v.original_key).await;
     }
     Ok(outcome)
+}
+
+/// A version of the agency's clip that `p` may recheck or delete now.
+async fn version_to_manage(
+    tx: &mut crate::db::Tx,
+    p: &Principal,
+    agency: OrgId,
+    clip: ClipId,
+    version: VersionId,
+    now: i64,
+) -> Result<clips::Version> {
+    let v = clips::version_of(tx, agency, clip, version)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let c = review::load(tx, agency, clip).await?;
+    review::enforce_now(tx, p, &c, ClipOp::ManageVersions, "", now).await?;
+    Ok(v)
 }

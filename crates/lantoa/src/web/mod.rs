@@ -88,6 +88,11 @@ impl Routes {
         self
     }
 
+    /// Adds an area's routes.
+    pub(crate) fn area(self, routes: fn(Routes) -> Routes) -> Self {
+        routes(self)
+    }
+
     method_helpers! {
         get => "GET",
         post => "POST",
@@ -101,10 +106,10 @@ impl Routes {
 
 /// Every area's routes: operations, pages, then the JSON API.
 fn routes() -> Routes {
-    let r = Routes::new();
-    let r = ops::routes(r);
-    let r = pages::routes(r);
-    api::routes(r)
+    Routes::new()
+        .area(ops::routes)
+        .area(pages::routes)
+        .area(api::routes)
 }
 
 /// Every route the application serves, with its scope.

@@ -202,14 +202,14 @@ pub fn json<T: Serialize>(v: T) -> Json<T> {
 
 /// Every API route, area by area.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    let r = r.get("/api/v1/openapi.json", Scope::Public, openapi_json);
-    let r = insights::routes(r);
-    let r = me::routes(r);
-    let r = review::routes(r);
-    let r = publishing::routes(r);
-    let r = agencies::routes(r);
-    let r = members::routes(r);
-    let r = audit::routes(r);
-    let r = tus::routes(r);
-    jobs::routes(r)
+    r.get("/api/v1/openapi.json", Scope::Public, openapi_json)
+        .area(insights::routes)
+        .area(me::routes)
+        .area(review::routes)
+        .area(publishing::routes)
+        .area(agencies::routes)
+        .area(members::routes)
+        .area(audit::routes)
+        .area(tus::routes)
+        .area(jobs::routes)
 }

@@ -210,17 +210,17 @@ pub fn safe_back(back: Option<&str>) -> String {
 
 /// Every page's route, area by area.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    let r = auth::routes(r);
-    let r = dashboard::routes(r);
-    let r = profile::routes(r);
-    let r = members::routes(r);
-    let r = audit::routes(r);
-    let r = clips::routes(r);
-    let r = review::routes(r);
-    let r = publishing::routes(r);
-    let r = insights::routes(r);
-    let r = admin::routes(r);
-    jobs::routes(r)
+    r.area(auth::routes)
+        .area(dashboard::routes)
+        .area(profile::routes)
+        .area(members::routes)
+        .area(audit::routes)
+        .area(clips::routes)
+        .area(review::routes)
+        .area(publishing::routes)
+        .area(insights::routes)
+        .area(admin::routes)
+        .area(jobs::routes)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! and incidents.
 
 use super::{DbResult, Tx, on_tx};
-use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId, VersionId};
+use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, PublicationState, UserId, VersionId};
 use crate::platforms::Endpoint;
 use serde::Serialize;
 
@@ -184,8 +184,8 @@ pub struct Publication {
     pub version_id: VersionId,
     /// The approval digest the publication was asked for with.
     pub digest: String,
-    /// scheduled, queued, uploading, processing, published, failed, cancelled or superseded.
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: PublicationState,
     pub run_at: i64,
     /// How late a scheduled publication went out (missed while stopped).
     pub late_ms: Option<i64>,

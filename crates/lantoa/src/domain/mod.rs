@@ -5,6 +5,7 @@ pub mod approval;
 pub mod clip;
 pub mod ids;
 pub mod policy;
+pub mod publication;
 pub mod workflow;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
@@ -12,6 +13,7 @@ pub use approval::FieldFinding;
 pub use clip::{Caption, Category, ClipTitle};
 pub use ids::{ChannelId, ClipId, OrgId, PublicationId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
+pub use publication::PublicationState;
 pub use workflow::{ClipAction, ClipState};
 
 /// Why a value from outside was refused: the field it came in and a message id

@@ -65,7 +65,7 @@ async fn states(e: &Env, clips: &[(ClipId, String)]) -> BTreeMap<String, usize> 
     let mut out = BTreeMap::new();
     for (c, _) in clips {
         for p in pubs(&e.app, e.n.a, *c).await {
-            *out.entry(p.state).or_insert(0) += 1;
+            *out.entry(p.state.to_string()).or_insert(0) += 1;
         }
     }
     out

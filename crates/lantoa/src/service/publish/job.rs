@@ -14,6 +14,7 @@ use super::takedown::{queue_removal, replace_old};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip, Version};
 use crate::db::publishing::{self as pdb, Channel, Publication};
+use crate::domain::PublicationState;
 use crate::domain::approval::Outgoing;
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{PublicationId, Role, UserId};
@@ -212,10 +213,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     );
     let cs = st.config.platforms.connectors();
     let (pb, ch, clip) = load(&st, pid).await?;
-    if matches!(
-        pb.state.as_str(),
-        "published" | "cancelled" | "superseded" | "failed"
-    ) {
+    if !(pb.state == PublicationState::Scheduled || pb.state.in_flight()) {
         return Ok(());
     }
     let platform = Platform::parse(&ch.platform)

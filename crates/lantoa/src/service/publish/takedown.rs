@@ -8,6 +8,7 @@ use super::schedule::untouched;
 use super::{REMOVE_JOB, job_key};
 use crate::db::Tx;
 use crate::db::publishing as pdb;
+use crate::domain::PublicationState;
 use crate::domain::policy::ClipOp;
 use crate::domain::workflow::{ClipAction, Requester};
 use crate::domain::{ClipId, Invalid, OrgId, PublicationId};
@@ -192,14 +193,14 @@ pub async fn take_down(
     let pubs = pdb::of_clip(&mut tx, agency, id).await?;
     let mut outcome = Vec::new();
     for pb in &pubs {
-        match pb.state.as_str() {
-            "published" => {
+        match pb.state {
+            PublicationState::Published => {
                 queue_removal(&mut tx, agency, pb.id, now).await?;
                 outcome.push(
                     json!({"publication": pb.id, "channel": pb.channel_id, "removal": "removing"}),
                 );
             }
-            "scheduled" | "queued" | "uploading" | "processing" => {
+            s if s == PublicationState::Scheduled || s.in_flight() => {
                 // Not out yet: stop what has not reached the platform; what has
                 // goes on to its end and is removed as soon as it is out.
                 if untouched(pb)

@@ -72,7 +72,7 @@ pub(crate) async fn publish_view<A>(
             channel: ch.name.clone(),
             tag: match p.removal.as_deref() {
                 Some(r) => format!("removal-{r}"),
-                None => p.state.clone(),
+                None => p.state.to_string(),
             },
             state_label: match p.removal.as_deref() {
                 Some(r) => l.tr.t(&format!("pub-removal-{r}")),
@@ -101,7 +101,7 @@ pub(crate) async fn publish_view<A>(
             }),
             at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
             removal: p.removal.clone(),
-            state: p.state,
+            state: p.state.to_string(),
         })
         .collect();
     let live = rows.iter().any(|r| {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{DbError, DbResult, Tx, on_tx};
-use crate::domain::{ClipId, ClipState, FieldFinding, OrgId, UserId, VersionId};
+use crate::domain::{ClipId, ClipState, FieldFinding, OrgId, UserId, VersionId, VersionStatus};
 use serde::Serialize;
 
 /// A clip, decoded from its row once: its state and flags typed, its JSON
@@ -202,8 +202,8 @@ pub struct Version {
     pub original_key: String,
     pub original_name: String,
     pub uploaded_by: UserId,
-    /// processing, ready, invalid or failed.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: VersionStatus,
     pub probe: Option<String>,
     pub validation: Option<String>,
     pub qc: Option<String>,

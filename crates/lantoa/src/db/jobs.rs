@@ -7,7 +7,7 @@
 //! running job names its lease token; a worker that lost the lease changes nothing.
 
 use super::{DbResult, Engine, Tx, on_tx};
-use crate::domain::OrgId;
+use crate::domain::{JobState, OrgId};
 use serde::Serialize;
 
 #[derive(
@@ -38,7 +38,8 @@ pub struct JobRow {
     pub id: JobId,
     pub kind: String,
     pub payload: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: JobState,
     pub priority: i64,
     pub run_at: i64,
     pub attempts: i64,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod approval;
 pub mod clip;
+mod codes;
 pub mod ids;
 pub mod policy;
 pub mod publication;
@@ -13,7 +14,7 @@ pub use approval::FieldFinding;
 pub use clip::{Caption, Category, ClipTitle};
 pub use ids::{ChannelId, ClipId, OrgId, PublicationId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
-pub use publication::PublicationState;
+pub use publication::{JobState, PublicationState, VersionStatus};
 pub use workflow::{ClipAction, ClipState};
 
 /// Why a value from outside was refused: the field it came in and a message id

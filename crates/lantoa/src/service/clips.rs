@@ -3,6 +3,7 @@
 use super::accounts::Principal;
 use super::{Actor, audit, review};
 use crate::db::clips;
+use crate::domain::VersionStatus;
 use crate::domain::policy::ClipOp;
 use crate::domain::{ClipId, OrgId, VersionId};
 use crate::error::{Error, Result};
@@ -21,7 +22,7 @@ pub async fn retry_check(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
-    if v.status != "failed" {
+    if v.status != VersionStatus::Failed {
         return Err(Error::Conflict("check-not-failed"));
     }
     clips::set_checked(&mut tx, version, clips::Checked::status("processing"), now).await?;
@@ -63,7 +64,7 @@ pub async fn delete_version(
     let now = st.now();
     let mut tx = st.db.write().await?;
     let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
-    if v.status != "invalid" && v.status != "failed" {
+    if v.status != VersionStatus::Invalid && v.status != VersionStatus::Failed {
         return Err(Error::Conflict("version-not-deletable"));
     }
     clips::delete_version(&mut tx, version).await?;

@@ -78,7 +78,7 @@ async fn job_state(db: &Db) -> Option<(String, i64, Option<f64>)> {
     let rows = lantoa::db::jobs::list(&mut tx, None, 10).await.ok()?;
     rows.into_iter()
         .find(|j| j.kind == "media.ingest")
-        .map(|j| (j.state, j.attempts, j.progress))
+        .map(|j| (j.state.to_string(), j.attempts, j.progress))
 }
 
 #[tokio::test]

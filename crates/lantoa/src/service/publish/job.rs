@@ -228,7 +228,7 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         tracing::warn!(publication = %pid, channel = %ch.id, code = u.code(), "{}", u.english());
         return give_up(&st, &pb, &clip, &ch, "binding", u.code(), u.english()).await;
     }
-    if pb.state == "scheduled" {
+    if pb.state == PublicationState::Scheduled {
         let mut tx = st.db.write().await?;
         pdb::set_state(&mut tx, pid, &["scheduled"], "queued", now).await?;
         tx.commit().await?;

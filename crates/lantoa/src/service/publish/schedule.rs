@@ -8,6 +8,7 @@ use super::{PUBLISH_JOB, job_key};
 use crate::db::Tx;
 use crate::db::clips::Clip;
 use crate::db::publishing::{self as pdb, Channel, NewPublication, Publication};
+use crate::domain::PublicationState;
 use crate::domain::policy::ClipOp;
 use crate::domain::workflow::ClipAction;
 use crate::domain::{ClipId, OrgId, PublicationId, UserId};
@@ -68,7 +69,11 @@ pub(crate) async fn create_publications(
         // A correction replaces the channel's live post of the earlier round.
         let replaces = previous
             .iter()
-            .find(|p| p.channel_id == ch.id && p.state == "published" && p.removal.is_none())
+            .find(|p| {
+                p.channel_id == ch.id
+                    && p.state == PublicationState::Published
+                    && p.removal.is_none()
+            })
             .map(|p| p.id);
         let id = pdb::insert(
             tx,
@@ -109,7 +114,8 @@ pub(crate) async fn create_publications(
 /// Whether nothing of a publication has reached its platform yet.
 pub(super) fn untouched(p: &Publication) -> bool {
     let h: Handle = serde_json::from_str(&p.handle).unwrap_or_default();
-    p.state == "scheduled" || (p.state == "queued" && h == Handle::default())
+    p.state == PublicationState::Scheduled
+        || (p.state == PublicationState::Queued && h == Handle::default())
 }
 
 /// Cancels a clip's publications that have not started (unschedule, spike).
@@ -198,7 +204,7 @@ pub async fn retry(
         .ok_or(Error::NotFound)?;
     let clip = review::load(&mut tx, agency, pb.clip_id).await?;
     review::enforce_now(&mut tx, p, &clip, ClipOp::Retry, "", now).await?;
-    if pb.state != "failed" {
+    if pb.state != PublicationState::Failed {
         return Err(Refusal::new("action_not_allowed", "publish-retry-not-failed").into());
     }
     pdb::set_state(&mut tx, pid, &["failed"], "queued", now).await?;

@@ -14,6 +14,7 @@ use crate::db::Tx;
 use crate::db::clips::{self, Clip};
 use crate::db::orgs::Org;
 use crate::db::review as rdb;
+use crate::domain::VersionStatus;
 use crate::domain::approval::{Capacity, Outgoing, SignDenied};
 use crate::domain::policy::{ClipOp, Granted};
 use crate::domain::workflow::{ClipAction, ClipState, Requester};
@@ -128,12 +129,14 @@ pub async fn approve(
         return Err(Refusal::new("approval_refused", "approve-content-changed").into());
     }
     let authors = authors(&clip, current.as_ref());
-    let version = current.filter(|v| v.status == "ready").ok_or_else(|| {
-        Error::from(Refusal::new(
-            "approval_refused",
-            "approve-version-not-ready",
-        ))
-    })?;
+    let version = current
+        .filter(|v| v.status == VersionStatus::Ready)
+        .ok_or_else(|| {
+            Error::from(Refusal::new(
+                "approval_refused",
+                "approve-version-not-ready",
+            ))
+        })?;
     check_text(&clip, &o)?;
     let s = settings(&mut tx, agency.id).await?;
     check_ticked(&mut tx, &s, clip.id, version.id).await?;

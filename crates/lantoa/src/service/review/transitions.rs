@@ -15,6 +15,7 @@ use crate::db::Tx;
 use crate::db::clips::{self, Clip, Version};
 use crate::db::orgs::Org;
 use crate::db::review as rdb;
+use crate::domain::VersionStatus;
 use crate::domain::approval::Delegation;
 use crate::domain::policy::{self, ClipFacts, ClipOp, ClipRights, Denied, Granted, LockState};
 use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
@@ -374,7 +375,9 @@ async fn check_action(
 ) -> Result<()> {
     match action {
         ClipAction::Submit
-            if !version.is_some_and(|v| v.status == "ready" || v.status == "processing") =>
+            if !version.is_some_and(|v| {
+                v.status == VersionStatus::Ready || v.status == VersionStatus::Processing
+            }) =>
         {
             return Err(Refusal::new("action_not_allowed", "submit-needs-usable-version").into());
         }
@@ -426,7 +429,7 @@ async fn submitted(
         now,
     )
     .await?;
-    if version.is_some_and(|v| v.status == "ready") {
+    if version.is_some_and(|v| v.status == VersionStatus::Ready) {
         let moved = Clip {
             state: to,
             ..clip.clone()

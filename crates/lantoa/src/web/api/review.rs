@@ -26,7 +26,7 @@ use crate::web::{Routes, Scope};
 pub struct VersionBrief {
     pub id: i64,
     pub number: i64,
-    pub status: String,
+    pub status: crate::domain::VersionStatus,
     pub sha256: String,
     pub uploaded_by: UserId,
     pub created_at: i64,
@@ -228,7 +228,7 @@ pub async fn get_one(
             .map(|v| VersionBrief {
                 id: v.id.0,
                 number: v.number,
-                status: v.status.clone(),
+                status: v.status,
                 sha256: v.sha256.clone(),
                 uploaded_by: v.uploaded_by,
                 created_at: v.created_at,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Layout, render};
 use crate::db::clips::{self, Clip, Version};
 use crate::db::jobs;
+use crate::domain::VersionStatus;
 use crate::domain::{Action, Category, ClipId, VersionId};
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
@@ -194,7 +195,7 @@ pub(crate) fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
     VersionView {
         id: v.id.0,
         number: v.number,
-        status: v.status.clone(),
+        status: v.status.to_string(),
         sha256: v.sha256.clone(),
         size: format!("{:.1} MB", v.size_bytes as f64 / 1_048_576.0),
         name: v.original_name.clone(),
@@ -358,7 +359,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         .find(|v| Some(v.id) == clip.current_version_id)
         .cloned();
     let (progress, job_error) = match &current {
-        Some(v) if v.status == "processing" => {
+        Some(v) if v.status == VersionStatus::Processing => {
             let j = job_for(&mut tx, v.id).await?;
             (
                 j.as_ref().and_then(|j| j.progress).or(Some(0.0)),
@@ -444,7 +445,7 @@ pub async fn status(
         None => None,
     };
     let job = match &version {
-        Some(v) if v.status == "processing" => Some(job_for(&mut tx, v.id).await?),
+        Some(v) if v.status == VersionStatus::Processing => Some(job_for(&mut tx, v.id).await?),
         _ => None,
     };
     drop(tx);

@@ -12,6 +12,7 @@ use super::review::{back, refused};
 use super::{Layout, render};
 use crate::db::clips::Clip;
 use crate::db::publishing as pdb;
+use crate::domain::PublicationState;
 use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{Action, ChannelId, ClipId, PublicationId, Role};
 use crate::error::{Error, Result};
@@ -78,7 +79,7 @@ pub(crate) async fn publish_view<A>(
                 Some(r) => l.tr.t(&format!("pub-removal-{r}")),
                 None => l.tr.t(&format!("pub-state-{}", p.state)),
             },
-            progress: (p.state == "uploading")
+            progress: (p.state == PublicationState::Uploading)
                 .then(|| format!("{:.0}", p.progress.unwrap_or(0.0) * 100.0)),
             // A removed post has no address left to open.
             url: p
@@ -87,11 +88,13 @@ pub(crate) async fn publish_view<A>(
                 .filter(|_| !matches!(p.removal.as_deref(), Some("removed" | "manual_done"))),
             error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
                 // The channel's binding: our own sentence, in the reader's language.
-                (Some("binding"), _) if p.state != "published" => Some(l.tr.t(&format!(
+                (Some("binding"), _) if p.state != PublicationState::Published => {
+                    Some(l.tr.t(&format!(
                     "channel-{}",
                     p.error_code.as_deref().unwrap_or_default().replace('_', "-")
-                ))),
-                (Some(c), Some(m)) if p.state != "published" => {
+                )))
+                }
+                (Some(c), Some(m)) if p.state != PublicationState::Published => {
                     Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
                 }
                 _ => None,

@@ -11,6 +11,7 @@ use super::{
 use crate::db::clips::{Clip, Version};
 use crate::db::review as rdb;
 use crate::db::{Tx, users};
+use crate::domain::VersionStatus;
 use crate::domain::approval::Step;
 use crate::domain::policy;
 use crate::domain::workflow::ClipAction;
@@ -144,7 +145,10 @@ pub async fn review_view(
     let threads = comment_threads(tx, l, clip, versions, tz).await?;
     let open_comments = threads.iter().filter(|t| !t.root.resolved).count();
     let history = history_rows(tx, l, clip, tz).await?;
-    let ready: Vec<&Version> = versions.iter().filter(|v| v.status == "ready").collect();
+    let ready: Vec<&Version> = versions
+        .iter()
+        .filter(|v| v.status == VersionStatus::Ready)
+        .collect();
     let compare = (ready.len() >= 2).then(|| (ready[1].id.0, ready[0].id.0));
     let political_note = match clip.political_source.as_str() {
         "" => String::new(),

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::db::clips::{self, Clip, Version};
 use crate::domain::ClipId;
+use crate::domain::VersionStatus;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::web::extract::{Authz, act};
@@ -71,7 +72,7 @@ pub async fn compare(
     let versions: Vec<Version> = clips::versions_of(&mut tx, clip.id)
         .await?
         .into_iter()
-        .filter(|v| v.status == "ready")
+        .filter(|v| v.status == VersionStatus::Ready)
         .collect();
     drop(tx);
     // With one checked version both sides show it; with none the page says so.

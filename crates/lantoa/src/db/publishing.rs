@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct Channel {
     pub id: ChannelId,
     pub agency_id: OrgId,
-    /// facebook, youtube, tiktok or zalo.
+    /// The platform's code (`Platform::as_str`).
     pub platform: String,
     pub external_id: String,
     pub name: String,

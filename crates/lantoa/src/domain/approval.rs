@@ -19,7 +19,7 @@ pub struct Outgoing {
     pub version_sha256: String,
     pub title: String,
     pub caption: String,
-    /// Caption variants by platform code (facebook, youtube, tiktok, zalo).
+    /// Caption variants by platform code (`Platform::as_str`).
     pub variants: BTreeMap<String, String>,
     pub hashtags: Vec<String>,
     /// Target channels, sorted.

@@ -18,7 +18,7 @@ use crate::web::{Routes, Scope};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ConnectRequest {
-    /// facebook, youtube, tiktok or zalo.
+    /// The platform's code, one of `PlatformCode`.
     #[schema(value_type = super::PlatformCode)]
     pub platform: String,
 }

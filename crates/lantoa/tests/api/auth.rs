@@ -27,7 +27,7 @@ async fn login_sets_a_safe_session_cookie_and_lands_on_the_agency_dashboard() {
     );
     let home = b.get("/").await;
     assert_eq!(home.headers()["location"], format!("/a/{}", n.a).as_str());
-    let page = b.get(&format!("/a/{}", n.a)).await.text().await.unwrap();
+    let page = b.get_text(&format!("/a/{}", n.a)).await;
     assert!(page.contains("data-page=\"dashboard\"") && page.contains("Bảng điều khiển"));
     assert!(page.contains("Báo A"));
 }
@@ -213,7 +213,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     let r = b.get(&format!("/a/{}", n.a)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/profile?force=1");
-    let profile = b.get("/profile?force=1").await.text().await.unwrap();
+    let profile = b.get_text("/profile?force=1").await;
     assert!(profile.contains("id=\"must-change\""));
     let r = b
         .post_form(

@@ -396,7 +396,7 @@ async fn p13_a_sandbox_channel_served_without_the_sandbox_never_calls_a_real_hos
 
     // The channel stays as it was, and says why it cannot be used.
     let admin = e.app.login("a.admin").await;
-    let html = admin.get(&list).await.text().await.unwrap();
+    let html = admin.get_text(&list).await;
     assert!(
         html.contains(
             "được kết nối qua sandbox (nền tảng giả lập), nhưng máy chủ đang chạy không có sandbox"
@@ -407,11 +407,8 @@ async fn p13_a_sandbox_channel_served_without_the_sandbox_never_calls_a_real_hos
         .app
         .login("a.editor")
         .await
-        .get(&format!("/a/{}/clips/{}", e.n.a, second.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/clips/{}", e.n.a, second.0))
+        .await;
     assert!(
         clip_page.contains("được kết nối qua sandbox"),
         "the publication gives the reason"
@@ -477,11 +474,8 @@ async fn p13_a_real_channel_never_sends_its_tokens_to_a_sandbox() {
         .app
         .login("a.admin")
         .await
-        .get(&format!("/a/{}/channels", e.n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/channels", e.n.a))
+        .await;
     assert!(
         html.contains("được kết nối với nền tảng thật"),
         "the reason shows"

@@ -149,12 +149,7 @@ async fn p16_a_channels_figures_line_agrees_with_the_figures_it_has() {
     )
     .await;
     let b = app.login("a.admin").await;
-    let html = b
-        .get(&format!("/a/{}/channels", n.a.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = b.get_text(&format!("/a/{}/channels", n.a.0)).await;
     let line = |name: &str| {
         let row = &html[html.find(name).unwrap()..];
         let row = &row[..row.find("</tr>").unwrap()];

@@ -5,21 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::helpers::{TestApp, extract, spawn_app};
-use crate::ingest::{upload, wait_checked};
-use lantoa::db::clips;
-
-/// Runs ffmpeg with `args` (inputs, codecs) writing `out`.
-async fn ffmpeg(out: &Path, args: &[&str]) {
-    let st = tokio::process::Command::new("ffmpeg")
-        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"])
-        .args(args)
-        .arg(out)
-        .status()
-        .await
-        .expect("ffmpeg runs");
-    assert!(st.success(), "ffmpeg could not make {}", out.display());
-}
+use crate::helpers::{H264, extract, ffmpeg, spawn_app};
+use crate::ingest::{upload_checked, wide_clip};
 
 /// What an iPhone records: HEVC (libx265, tagged hvc1 as Apple does) in a
 /// QuickTime file, 1080×1920 at 30 fps, AAC at 44.1 kHz, the index at the end.
@@ -57,15 +44,6 @@ async fn iphone_mov(dir: &Path) -> PathBuf {
     )
     .await;
     out
-}
-
-/// Uploads `file` as `a.reporter`; returns the clip id and the checked version.
-async fn upload_checked(app: &TestApp, agency: i64, file: &Path) -> (i64, clips::Version) {
-    let token = app.token_for("a.reporter").await;
-    let name = file.file_name().and_then(|n| n.to_str()).expect("name");
-    let bytes = std::fs::read(file).expect("read fixture");
-    let (clip, v) = upload(app, &token, agency, bytes, name).await;
-    (clip, wait_checked(app, v).await)
 }
 
 fn json(s: &Option<String>) -> serde_json::Value {
@@ -117,12 +95,7 @@ async fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice_and_gets_no_y
     // The page shows YouTube as accepting the file, with the recommendation as
     // advice; never that YouTube only takes MP4/H.264.
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let yt_row = platform_row(&page, "youtube_shorts");
     assert!(
         yt_row.contains("Nền tảng nhận")
@@ -155,23 +128,11 @@ async fn p16_a_rendition_says_what_it_was_made_for() {
     let app = spawn_app().await;
     let n = app.network().await;
     let dir = tempfile::tempdir().unwrap();
-    let wide = dir.path().join("wide.mp4");
-    crate::helpers::lavfi(
-        &wide,
-        "testsrc2=size=320x180:rate=30:duration=3",
-        "sine=frequency=440:sample_rate=48000:duration=3",
-        &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
-    )
-    .await;
+    let wide = wide_clip(dir.path()).await;
     let (clip, row) = upload_checked(&app, n.a.0, &wide).await;
     assert_eq!(row.status, "ready", "error: {:?}", row.error);
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
     assert!(
         item.contains(
@@ -206,12 +167,7 @@ async fn p16_a_rendition_says_what_it_was_made_for() {
     .await;
     let (clip, row) = upload_checked(&app, n.a.0, &webm).await;
     assert_eq!(row.status, "ready", "error: {:?}", row.error);
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
     assert!(
         item.contains(
@@ -237,19 +193,11 @@ async fn p16_originals_are_served_with_the_media_type_of_their_container() {
         "sine=frequency=440:sample_rate=48000:duration=2",
         "-shortest",
     ];
-    let h264 = [
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-    ];
     let mut files: Vec<(PathBuf, &str)> = Vec::new();
     for (name, codecs, want) in [
-        ("clip.mov", &h264[..], "video/quicktime"),
-        ("clip.mkv", &h264[..], "video/x-matroska"),
-        ("clip.mp4", &h264[..], "video/mp4"),
+        ("clip.mov", &H264[..], "video/quicktime"),
+        ("clip.mkv", &H264[..], "video/x-matroska"),
+        ("clip.mp4", &H264[..], "video/mp4"),
         (
             "clip.webm",
             &["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"][..],

@@ -10,15 +10,7 @@ use lantoa::web::{Scope, route_table};
 #[tokio::test]
 async fn p14_the_openapi_document_lists_every_route_with_its_answers_and_types() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get_json_anon("/api/v1/openapi.json").await;
     for r in route_table()
         .iter()
         .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::Browser;
 use crate::publish::{Env, env};
-use crate::review::{add_version, agency, who};
+use crate::review::{add_version, agency, delegate_for_30_days, who};
 use lantoa::clock::Clock;
 use lantoa::db::clips::{self, Checked, Content, NewClip};
 use lantoa::db::{publishing as pdb, review as rdb};
@@ -484,21 +484,7 @@ async fn p08_page_api_and_service_agree_for_every_role_state_and_flag() {
     .await
     .unwrap();
     let deputy_kt = app.user("a.deputy.kt", false, &[(n.a, Role::Deputy)]).await;
-    let now = app.clock.now_ms();
-    svc::delegate(
-        &app.st,
-        &ha,
-        &hp,
-        &org,
-        &svc::DelegationRequest {
-            to_user: deputy_kt,
-            starts_at: now,
-            ends_at: now + 30 * 24 * 3_600_000,
-            note: String::new(),
-        },
-    )
-    .await
-    .unwrap();
+    delegate_for_30_days(app, &ha, &hp, &org, deputy_kt).await;
     let people: Vec<(&'static str, &'static str, UserId)> = vec![
         ("author (reporter)", "a.reporter", n.a_reporter),
         (

@@ -34,12 +34,7 @@ async fn p16_a_save_releases_the_edit_lock() {
     ed.caption.push_str(" Cập nhật.");
     svc::save(&app.st, &ea, &ep, &org, c, ed).await.unwrap();
     let b = app.login("a.editor").await;
-    let html = b
-        .get(&format!("/a/{}/clips/{}", n.a.0, c.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = b.get_text(&format!("/a/{}/clips/{}", n.a.0, c.0)).await;
     assert!(!html.contains("id=\"lock-banner\""), "no lock banner");
 }
 
@@ -52,7 +47,7 @@ async fn p16_removed_posts_lose_the_published_tag_and_their_link() {
     settle(app, n.a, c, &["published"]).await;
     let b = app.login("a.head").await;
     let path = format!("/a/{}/clips/{}/publications", n.a.0, c.0);
-    let before = b.get(&path).await.text().await.unwrap();
+    let before = b.get_text(&path).await;
     assert_eq!(before.matches("s-published").count(), 3, "{before}");
     assert_eq!(before.matches("target=\"_blank\"").count(), 3, "{before}");
     let (p, a) = who(app, n.a_head).await;
@@ -69,7 +64,7 @@ async fn p16_removed_posts_lose_the_published_tag_and_their_link() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let after = b.get(&path).await.text().await.unwrap();
+    let after = b.get_text(&path).await;
     assert!(!after.contains("s-published"), "{after}");
     // Two posts are gone and have no link; TikTok's must still be removed by
     // hand, so its link stays.

@@ -168,12 +168,7 @@ async fn p01_login_and_language_redirects_never_leave_the_site_nor_fail() {
         let query: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("next", next)
             .finish();
-        let page = app
-            .client()
-            .get(app.url(&format!("/login?{query}")))
-            .send()
-            .await
-            .unwrap();
+        let page = app.get(&format!("/login?{query}")).await;
         assert!(page.status().as_u16() < 500, "{next:?}");
     }
     // A good path is kept.
@@ -635,7 +630,7 @@ async fn p05_the_members_page_shows_head_and_deputy_as_set_by_the_system_adminis
     let n = app.network().await;
     let b = app.login("a.admin").await;
     let page = format!("/a/{}/members/{}", n.a.0, n.a_head.0);
-    let html = b.get(&page).await.text().await.unwrap();
+    let html = b.get_text(&page).await;
     assert!(html.contains("id=\"signing-roles-hint\""), "{html}");
     assert!(html.contains("value=\"head\" checked disabled"), "{html}");
     // The form as the page sends it (the locked head kept) saves the rest.
@@ -647,16 +642,11 @@ async fn p05_the_members_page_shows_head_and_deputy_as_set_by_the_system_adminis
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(roles_in(&app, n.a_head, n.a).await, vec!["analyst", "head"]);
-    let list = b
-        .get(&format!("/a/{}/members", n.a.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = b.get_text(&format!("/a/{}/members", n.a.0)).await;
     assert!(list.contains("value=\"deputy\" disabled"), "{list}");
     // The system administrator gets the boxes.
     let root = app.login("root").await;
-    let html = root.get(&page).await.text().await.unwrap();
+    let html = root.get_text(&page).await;
     assert!(!html.contains("signing-roles-hint"));
     assert!(html.contains("name=\"roles\" value=\"head\" checked"));
 }
@@ -810,14 +800,11 @@ async fn p06_the_channels_page_shows_only_known_errors() {
     let b = app.login("a.admin").await;
     let page = |q: &str| format!("/a/{}/channels?{q}", n.a.0);
     let html = b
-        .get(&page("error=Your+account+is+suspended%2C+call+0900"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&page("error=Your+account+is+suspended%2C+call+0900"))
+        .await;
     assert!(!html.contains("suspended"), "any text is shown");
     assert!(!html.contains("role=\"alert\""));
-    let html = b.get(&page("error=denied")).await.text().await.unwrap();
+    let html = b.get_text(&page("error=denied")).await;
     assert!(html.contains("Nền tảng không cấp quyền"), "{html}");
 }
 

@@ -90,12 +90,7 @@ async fn p12_a_youtube_title_with_angle_brackets_cannot_be_approved_and_once_fix
 
     // The clip page shows it beside the text, with the platform and the rule.
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{}", n.a.0, c.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{}", n.a.0, c.0)).await;
     let lint = extract(&page, "id=\"lint\"", "</ul>").expect("the text check section");
     assert!(
         lint.contains("YouTube không nhận ký tự “&#60;” trong tiêu đề"),
@@ -104,16 +99,7 @@ async fn p12_a_youtube_title_with_angle_brackets_cannot_be_approved_and_once_fix
     // The API says the same, with the platform's part.
     let token = app.token_for("a.editor").await;
     let base = format!("/api/v1/agencies/{}/clips/{}", n.a.0, c.0);
-    let body: serde_json::Value = app
-        .client()
-        .get(app.url(&base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = app.get_json(&base, &token).await;
     let f = &body["findings"][0];
     assert_eq!(
         (
@@ -135,13 +121,12 @@ async fn p12_a_youtube_title_with_angle_brackets_cannot_be_approved_and_once_fix
 
     // Approval is refused, naming the rule.
     let r = app
-        .client()
-        .post(app.url(&format!("{base}/actions/approve")))
-        .bearer_auth(&token)
-        .json(&json!({"digest": body["digest"]}))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            &format!("{base}/actions/approve"),
+            &token,
+            &json!({"digest": body["digest"]}),
+        )
+        .await;
     assert_eq!(r.status(), 409);
     let refused: serde_json::Value = r.json().await.unwrap();
     assert_eq!(refused["code"], "approval_refused", "{refused}");

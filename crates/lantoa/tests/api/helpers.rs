@@ -191,18 +191,22 @@ pub async fn spawn_app() -> TestApp {
 /// An application with extra settings (`LANTOA_*` name, value).
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let mut app = state_with(extra).await;
-    let srv = Application::bind(app.st.clone()).await.unwrap();
-    app.addr = format!("http://{}", srv.addr);
-    let (tx, rx) = oneshot::channel::<()>();
-    app.server = Some(tokio::spawn(async move {
-        let _ = srv
-            .run(async move {
-                let _ = rx.await;
-            })
-            .await;
-    }));
-    app.stop = Some(tx);
+    app.serve().await;
     app
+}
+
+/// The application's state on `config`, with `clock`.
+async fn app_state(config: Config, clock: &ManualClock) -> AppState {
+    let keys = Keys::load_or_create(&config).unwrap();
+    let db = open_database(&config, clock).await.expect("database");
+    let store = lantoa::storage::Store::from_config(&config).unwrap();
+    AppState::new(
+        db,
+        config,
+        keys,
+        Arc::new(clock.clone()) as Arc<dyn Clock>,
+        store,
+    )
 }
 
 /// The application's state (database, storage, keys) with extra settings, but
@@ -222,16 +226,7 @@ pub async fn state_with(extra: &[(&str, &str)]) -> TestApp {
     };
     let config = test_config_with(data_dir.path(), &database_url, s3.as_deref(), extra);
     let clock = ManualClock::new(jiff::Timestamp::now().as_millisecond());
-    let keys = Keys::load_or_create(&config).unwrap();
-    let db = open_database(&config, &clock).await.expect("database");
-    let store = lantoa::storage::Store::from_config(&config).unwrap();
-    let st = AppState::new(
-        db,
-        config,
-        keys,
-        Arc::new(clock.clone()) as Arc<dyn Clock>,
-        store,
-    );
+    let st = app_state(config, &clock).await;
     TestApp {
         addr: String::new(),
         st,
@@ -254,30 +249,20 @@ impl TestApp {
     /// (a new port), as after a crash or a deploy.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let extra: Vec<(&str, &str)> = self
-            .extra
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         let config = test_config_with(
             self.data_dir.path(),
             &self.database_url,
             self.s3.as_deref(),
-            &extra,
+            &self.extra_settings(),
         );
-        let keys = Keys::load_or_create(&config).unwrap();
-        let db = open_database(&config, &self.clock).await.expect("database");
-        let store = lantoa::storage::Store::from_config(&config).unwrap();
-        let st = AppState::new(
-            db,
-            config,
-            keys,
-            Arc::new(self.clock.clone()) as Arc<dyn Clock>,
-            store,
-        );
-        let app = Application::bind(st.clone()).await.unwrap();
+        self.st = app_state(config, &self.clock).await;
+        self.serve().await;
+    }
+
+    /// Starts a server on `self.st` at a free port.
+    async fn serve(&mut self) {
+        let app = Application::bind(self.st.clone()).await.unwrap();
         self.addr = format!("http://{}", app.addr);
-        self.st = st;
         let (tx, rx) = oneshot::channel::<()>();
         self.server = Some(tokio::spawn(async move {
             let _ = app
@@ -287,6 +272,14 @@ impl TestApp {
                 .await;
         }));
         self.stop = Some(tx);
+    }
+
+    /// The extra settings as (name, value) pairs.
+    fn extra_settings(&self) -> Vec<(&str, &str)> {
+        self.extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
 
     /// Stops the server and closes the database (the data stays for inspection).
@@ -301,16 +294,11 @@ impl TestApp {
 
     /// The `LANTOA_*` variables this instance runs with.
     pub fn env_vars(&self) -> BTreeMap<String, String> {
-        let extra: Vec<(&str, &str)> = self
-            .extra
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         test_env(
             self.data_dir.path(),
             &self.database_url,
             self.s3.as_deref(),
-            &extra,
+            &self.extra_settings(),
         )
     }
 
@@ -323,6 +311,52 @@ impl TestApp {
         reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
+            .unwrap()
+    }
+
+    /// A GET with no cookies and no token, as a stranger's first request.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client().get(self.url(path)).send().await.unwrap()
+    }
+
+    /// The body of a GET with no cookies and no token, as text.
+    pub async fn get_page(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// The body of a GET with no cookies and no token, read as JSON.
+    pub async fn get_json_anon(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
+    /// A GET to the API with a bearer token.
+    pub async fn get_api(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A GET to the API with a bearer token, its body read as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.get_api(path, token).await.json().await.unwrap()
+    }
+
+    /// A POST of a JSON body to the API with a bearer token.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> reqwest::Response {
+        self.client()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
             .unwrap()
     }
 
@@ -440,6 +474,20 @@ impl TestApp {
         extract(&html, "id=\"new-token\">", "<").expect("token on page")
     }
 
+    /// The audit log's latest entries (up to 1000).
+    pub async fn audit_entries(&self) -> Vec<lantoa::audit::Entry> {
+        let mut tx = self.st.db.read().await.unwrap();
+        lantoa::db::audit::list(
+            &mut tx,
+            &lantoa::db::audit::Filter {
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+
     pub async fn audit_count(&self) -> i64 {
         let mut tx = self.st.db.read().await.unwrap();
         lantoa::on_tx!(&mut tx, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(c).await).unwrap()
@@ -494,6 +542,11 @@ impl Browser {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// A page's body as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
     /// Reads the CSRF token from a page's forms.
     pub async fn refresh_csrf(&self, path: &str) {
         let html = self.get(path).await.text().await.unwrap();
@@ -540,26 +593,33 @@ impl Browser {
     }
 }
 
-/// Makes an H.264/AAC test clip at `out` from ffmpeg's lavfi sources: `video`
-/// (e.g. `testsrc2=size=180x320:rate=25:duration=3`) and `audio` (e.g. a `sine`
-/// source); `extra` output options follow (e.g. `-movflags +faststart`).
-pub async fn lavfi(out: &std::path::Path, video: &str, audio: &str, extra: &[&str]) {
+/// ffmpeg's output options for a quick H.264 video stream that every player takes.
+pub const H264: [&str; 6] = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+];
+
+/// Runs ffmpeg with `args` (inputs, codecs) writing `out`.
+pub async fn ffmpeg(out: &std::path::Path, args: &[&str]) {
     let st = tokio::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y"])
-        .args(["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-shortest"])
-        .args(extra)
+        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
         .arg(out)
         .status()
         .await
         .expect("ffmpeg runs");
     assert!(st.success(), "ffmpeg could not make {}", out.display());
+}
+
+/// Makes an H.264/AAC test clip at `out` from ffmpeg's lavfi sources: `video`
+/// (e.g. `testsrc2=size=180x320:rate=25:duration=3`) and `audio` (e.g. a `sine`
+/// source); `extra` output options follow (e.g. `-movflags +faststart`).
+pub async fn lavfi(out: &std::path::Path, video: &str, audio: &str, extra: &[&str]) {
+    let inputs = ["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio];
+    let audio_out = ["-c:a", "aac", "-shortest"];
+    ffmpeg(out, &[&inputs[..], &H264, &audio_out, extra].concat()).await;
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{H264, TestApp, spawn_app, spawn_app_with};
 use lantoa::db::clips;
 use lantoa::domain::VersionId;
 
@@ -16,47 +16,28 @@ fn b64(s: &str) -> String {
 /// A short portrait clip with a black stretch, made by ffmpeg's lavfi sources.
 async fn make_clip(dir: &std::path::Path) -> std::path::PathBuf {
     let out = dir.join("clip.mp4");
-    let status = tokio::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=180x320:rate=25:duration=3",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=black:size=180x320:rate=25:duration=1.5",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=4.5",
-            "-filter_complex",
-            "[0:v][1:v]concat=n=2:v=1:a=0[v]",
-            "-map",
-            "[v]",
-            "-map",
-            "2:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            "-movflags",
-            "+faststart",
-        ])
-        .arg(&out)
-        .status()
-        .await
-        .expect("ffmpeg runs");
-    assert!(status.success());
+    let inputs = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=180x320:rate=25:duration=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=black:size=180x320:rate=25:duration=1.5",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=4.5",
+        "-filter_complex",
+        "[0:v][1:v]concat=n=2:v=1:a=0[v]",
+        "-map",
+        "[v]",
+        "-map",
+        "2:a",
+    ];
+    let audio = ["-c:a", "aac", "-shortest", "-movflags", "+faststart"];
+    crate::helpers::ffmpeg(&out, &[&inputs[..], &H264, &audio].concat()).await;
     out
 }
 
@@ -103,17 +84,36 @@ pub async fn upload(
     (clip, v)
 }
 
+/// Uploads `file` as `a.reporter`; returns the clip id and the checked version.
+pub async fn upload_checked(
+    app: &TestApp,
+    agency: i64,
+    file: &std::path::Path,
+) -> (i64, clips::Version) {
+    let token = app.token_for("a.reporter").await;
+    let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+    let (clip, v) = upload(app, &token, agency, std::fs::read(file).unwrap(), name).await;
+    (clip, wait_checked(app, v).await)
+}
+
 /// Uploads a file as `a.reporter` and waits until its check passed.
 async fn upload_ready(app: &TestApp, agency: i64, file: &std::path::Path) -> (i64, clips::Version) {
-    let token = app.token_for("a.reporter").await;
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("clip.mp4");
-    let (clip, v) = upload(app, &token, agency, std::fs::read(file).unwrap(), name).await;
-    let row = wait_checked(app, v).await;
+    let (clip, row) = upload_checked(app, agency, file).await;
     assert_eq!(row.status, "ready", "error: {:?}", row.error);
     (clip, row)
+}
+
+/// A 3 s landscape (16:9) clip with stereo sound, `wide.mp4` in `dir`.
+pub async fn wide_clip(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("wide.mp4");
+    crate::helpers::lavfi(
+        &out,
+        "testsrc2=size=320x180:rate=30:duration=3",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
+    )
+    .await;
+    out
 }
 
 pub async fn wait_checked(app: &TestApp, v: VersionId) -> clips::Version {
@@ -150,12 +150,7 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     assert_eq!(outputs["posters"].as_array().unwrap().len(), 4);
     // The page shows the report in Vietnamese, with the platform table.
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     assert!(
         page.contains("Kết quả kiểm tra") && page.contains("màn hình đen"),
         "{page}"
@@ -163,12 +158,7 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     assert!(page.contains("YouTube") && page.contains("TikTok") && page.contains("Zalo"));
     assert!(page.contains("id=\"player\""));
     // The list shows it as checked.
-    let list = b
-        .get(&format!("/a/{}/clips", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = b.get_text(&format!("/a/{}/clips", n.a)).await;
     assert!(list.contains("Phóng sự thử") && list.contains("đã kiểm tra"));
     // Playback streams with Range support.
     let url = format!("/a/{}/clips/{clip}/versions/{}/media/playback", n.a, v.0);
@@ -244,12 +234,7 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
     let row = wait_checked(&app, v).await;
     assert_eq!(row.status, "invalid");
     let b = app.login("a.reporter").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     assert!(page.contains("Tệp không dùng được"), "{page}");
     assert!(
         page.contains("không đọc được")
@@ -290,11 +275,8 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
     let audit = app
         .login("a.admin")
         .await
-        .get(&format!("/a/{}/audit?object_type=clip_version", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/audit?object_type=clip_version", n.a))
+        .await;
     assert!(audit.contains("version.delete"));
 }
 
@@ -303,14 +285,7 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
     let app = spawn_app().await;
     let n = app.network().await;
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("wide.mp4");
-    crate::helpers::lavfi(
-        &out,
-        "testsrc2=size=320x180:rate=30:duration=3",
-        "sine=frequency=440:sample_rate=48000:duration=3",
-        &["-ac", "2", "-b:a", "160k", "-movflags", "+faststart"],
-    )
-    .await;
+    let out = wide_clip(dir.path()).await;
     let (clip, row) = upload_ready(&app, n.a.0, &out).await;
     let v = row.id;
     let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
@@ -322,12 +297,7 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
         .collect();
     assert_eq!(labels, ["9x16"], "{outputs}");
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     assert!(
         page.contains("id=\"renditions\"") && page.contains("360×640"),
         "{page}"
@@ -366,11 +336,6 @@ async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
         "{outputs}"
     );
     let b = app.login("a.editor").await;
-    let page = b
-        .get(&format!("/a/{}/clips/{clip}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     assert!(page.contains("Âm lượng đã chuẩn hóa"));
 }

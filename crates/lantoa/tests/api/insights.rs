@@ -369,11 +369,8 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
         .app
         .login("a.admin")
         .await
-        .get(&format!("/a/{}/channels", e.n.a.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/channels", e.n.a.0))
+        .await;
     assert!(
         channels_page.contains("metrics-health failing"),
         "the failing fetch shows on the channel's health"
@@ -381,12 +378,7 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
 
     // The dashboard, the clip's page and the exports.
     let b = e.app.login("a.head").await;
-    let html = b
-        .get(&format!("/a/{}/insights", e.n.a.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = b.get_text(&format!("/a/{}/insights", e.n.a.0)).await;
     for id in [
         "summary", "wide", "speed", "channels", "topics", "authors", "length", "besttime", "top",
     ] {
@@ -461,7 +453,7 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
     // The overseer's province view compares agencies, without authors; a
     // reporter may not see insights.
     let o = e.app.login("overseer").await;
-    let html = o.get("/insights").await.text().await.unwrap();
+    let html = o.get_text("/insights").await;
     assert!(html.contains("id=\"sec-agencies\"") && !html.contains("id=\"sec-authors\""));
     let r = e.app.login("a.reporter").await;
     assert_eq!(

@@ -245,17 +245,7 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
     assert!(checked >= 20, "only {checked} routes checked");
     // Logins and token creation above are audited; nothing else may have been.
     let logins = app.audit_count().await - audit_before;
-    let mut tx = app.st.db.read().await.unwrap();
-    let entries = lantoa::db::audit::list(
-        &mut tx,
-        &lantoa::db::audit::Filter {
-            limit: 1000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    drop(tx);
+    let entries = app.audit_entries().await;
     let unexpected: Vec<_> = entries
         .iter()
         .take(logins as usize)
@@ -279,13 +269,7 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
         "A's upload untouched"
     );
     // A's token still works.
-    let r = app
-        .client()
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&a_token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_api("/api/v1/me", &a_token).await;
     assert_eq!(r.status(), 200);
 }
 
@@ -297,7 +281,7 @@ async fn agency_of_another_body_is_out_of_the_overseers_reach() {
     assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
     assert_eq!(b.get(&format!("/a/{}", n.b)).await.status(), 200);
     assert_eq!(b.get(&format!("/a/{}", n.c)).await.status(), 403);
-    let overview = b.get("/overview").await.text().await.unwrap();
+    let overview = b.get_text("/overview").await;
     assert!(
         overview.contains("Báo A") && overview.contains("Đài B") && !overview.contains("Báo C")
     );
@@ -351,16 +335,7 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    let mut tx = app.st.db.read().await.unwrap();
-    let entries = lantoa::db::audit::list(
-        &mut tx,
-        &lantoa::db::audit::Filter {
-            limit: 1000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let entries = app.audit_entries().await;
     let changed: Vec<_> = entries
         .iter()
         .take((app.audit_count().await - before) as usize)
@@ -389,7 +364,7 @@ async fn a_reporter_cannot_open_the_admin_pages() {
         );
     }
     // The navigation does not offer them either.
-    let page = b.get(&format!("/a/{}", n.a)).await.text().await.unwrap();
+    let page = b.get_text(&format!("/a/{}", n.a)).await;
     assert!(!page.contains(&format!("/a/{}/members", n.a)));
 }
 
@@ -398,12 +373,7 @@ async fn an_agency_admin_cannot_list_another_agencys_users() {
     let app = spawn_app().await;
     let n = app.network().await;
     let b = app.login("a.admin").await;
-    let own = b
-        .get(&format!("/a/{}/members", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let own = b.get_text(&format!("/a/{}/members", n.a)).await;
     assert!(own.contains("a.reporter") && !own.contains("b.reporter"));
     assert_eq!(b.get(&format!("/a/{}/members", n.b)).await.status(), 403);
     // A member of B addressed through A's URL is not found.

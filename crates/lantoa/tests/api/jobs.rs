@@ -350,17 +350,12 @@ async fn a_system_admin_sees_dead_jobs_and_retries_them_from_the_page() {
     stop.send(true).unwrap();
     h.await.unwrap();
     let b = app.login("root").await;
-    let page = b.get("/admin/jobs?state=dead").await.text().await.unwrap();
+    let page = b.get_text("/admin/jobs?state=dead").await;
     assert!(page.contains("moov atom not found") && page.contains("test.bad"));
     let r = b.post_form(&format!("/admin/jobs/{id}/retry"), &[]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(job(&app, id).await.state, "queued");
-    let audit = b
-        .get("/admin/audit?object_type=job")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let audit = b.get_text("/admin/audit?object_type=job").await;
     assert!(audit.contains("job.retry"));
     // Retrying a queued job is refused with a reason.
     let r = b.post_form(&format!("/admin/jobs/{id}/retry"), &[]).await;

@@ -44,11 +44,8 @@ async fn admin_creates_a_member_who_must_change_the_temporary_password() {
     );
     // The audit trail names who did it.
     let audit = b
-        .get(&format!("/a/{}/audit?object_type=user", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/audit?object_type=user", n.a))
+        .await;
     assert!(
         audit.contains("user.create") && audit.contains("a.admin") && audit.contains("nguyen.hoa")
     );
@@ -175,13 +172,7 @@ async fn password_reset_signs_the_user_out_everywhere() {
         303,
         "old session ended"
     );
-    let r = app
-        .client()
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_api("/api/v1/me", &token).await;
     assert_eq!(r.status(), 401, "tokens revoked");
     assert_eq!(
         app.browser().login("a.editor", PASSWORD).await.status(),
@@ -204,37 +195,30 @@ async fn the_api_manages_members_with_a_token_and_names_bad_fields() {
     let n = app.network().await;
     let token = app.token_for("a.admin").await;
     let c = app.client();
-    let url = app.url(&format!("/api/v1/agencies/{}/members", n.a));
-    let r = c
-        .post(&url)
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"username": "api.made", "display_name": "Qua API", "roles": ["analyst"]}))
-        .send()
-        .await
-        .unwrap();
+    let path = format!("/api/v1/agencies/{}/members", n.a);
+    let url = app.url(&path);
+    let r = app
+        .post_json(&path, &token, &serde_json::json!({"username": "api.made", "display_name": "Qua API", "roles": ["analyst"]}))
+        .await;
     assert_eq!(r.status(), 201);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["member"]["roles"], serde_json::json!(["analyst"]));
     assert!(v["temporary_password"].as_str().unwrap().len() == 14);
     // Malformed JSON: 400 naming the field.
-    let r = c
-        .post(&url)
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"username": "x.y", "display_name": 5, "roles": []}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &path,
+            &token,
+            &serde_json::json!({"username": "x.y", "display_name": 5, "roles": []}),
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["code"], "malformed_request");
     assert_eq!(v["field"], "display_name");
-    let r = c
-        .post(&url)
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"display_name": "X"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(&path, &token, &serde_json::json!({"display_name": "X"}))
+        .await;
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["field"], "username");
     let r = c
@@ -258,15 +242,7 @@ async fn the_api_manages_members_with_a_token_and_names_bad_fields() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["code"], "invalid_input");
     assert_eq!(v["field"], "username");
-    let listed: serde_json::Value = c
-        .get(&url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = app.get_json(&path, &token).await;
     assert!(
         listed
             .as_array()

@@ -6,22 +6,9 @@ use crate::helpers::spawn_app;
 async fn health_readiness_and_metrics() {
     let mut app = spawn_app().await;
     let c = app.client();
-    assert_eq!(
-        c.get(app.url("/healthz")).send().await.unwrap().status(),
-        200
-    );
-    assert_eq!(
-        c.get(app.url("/readyz")).send().await.unwrap().status(),
-        200
-    );
-    let m = c
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let m = app.get_page("/metrics").await;
     assert!(
         m.contains("lantoa_http_requests_total{class=\"2xx\"}"),
         "{m}"
@@ -33,12 +20,9 @@ async fn health_readiness_and_metrics() {
     )));
     // With the database gone, readiness says so while the process stays alive.
     app.st.db.close().await;
-    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    let r = app.get("/readyz").await;
     assert_eq!(r.status(), 503);
-    assert_eq!(
-        c.get(app.url("/healthz")).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
     // A page that needs the database answers 503 in the user's language, not a crash.
     let r = c
         .get(app.url("/a/1"))
@@ -60,7 +44,7 @@ async fn health_readiness_and_metrics() {
 async fn unknown_pages_and_api_paths_get_clear_404s() {
     let app = spawn_app().await;
     let c = app.client();
-    let r = c.get(app.url("/khong-co-trang-nay")).send().await.unwrap();
+    let r = app.get("/khong-co-trang-nay").await;
     assert_eq!(r.status(), 404);
     assert!(
         r.headers()["content-type"]
@@ -82,13 +66,13 @@ async fn unknown_pages_and_api_paths_get_clear_404s() {
     let r = c.delete(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 405);
     // Unauthenticated API calls: 401 JSON; pages: redirect to the login.
-    let r = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    let r = app.get("/api/v1/me").await;
     assert_eq!(r.status(), 401);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["code"],
         "unauthenticated"
     );
-    let r = c.get(app.url("/profile")).send().await.unwrap();
+    let r = app.get("/profile").await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login?next=%2Fprofile");
 }
@@ -96,15 +80,7 @@ async fn unknown_pages_and_api_paths_get_clear_404s() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_api_route() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.get_json_anon("/api/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for r in lantoa::web::route_table()
@@ -126,25 +102,17 @@ async fn the_openapi_document_lists_every_api_route() {
 #[tokio::test]
 async fn pages_load_nothing_from_the_internet() {
     let app = spawn_app().await;
-    let c = app.client();
-    let login = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login = app.get_page("/login").await;
     for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
         assert!(
             !login.contains(attr),
             "external reference {attr} in the login page"
         );
     }
-    let js = c.get(app.url("/static/htmx.min.js")).send().await.unwrap();
+    let js = app.get("/static/htmx.min.js").await;
     assert_eq!(js.status(), 200);
     assert!(js.text().await.unwrap().contains("version:\"2.0"));
-    let r = c.get(app.url("/login")).send().await.unwrap();
+    let r = app.get("/login").await;
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'"));
 }

@@ -11,16 +11,11 @@ async fn language_switch_is_remembered_for_the_account() {
         .post_form("/lang", &[("lang", "en"), ("back", &format!("/a/{}", n.a))])
         .await;
     assert_eq!(r.status(), 303);
-    let page = b.get(&format!("/a/{}", n.a)).await.text().await.unwrap();
+    let page = b.get_text(&format!("/a/{}", n.a)).await;
     assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"));
     // A new browser signing in gets English too: it is the account's setting.
     let other = app.login("a.editor").await;
-    let page = other
-        .get(&format!("/a/{}", n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = other.get_text(&format!("/a/{}", n.a)).await;
     assert!(page.contains("<html lang=\"en\">"));
     // Errors follow the language.
     let r = other.get("/no/such/page").await;
@@ -111,15 +106,7 @@ async fn access_tokens_are_shown_once_stored_hashed_and_revocable() {
     let token = app.token_for("a.editor").await;
     assert!(token.starts_with("lt_") && token.len() == 67);
     let c = app.client();
-    let me: serde_json::Value = c
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json("/api/v1/me", &token).await;
     assert_eq!(me["username"], "a.editor");
     // The database holds only a hash.
     let mut tx = app.st.db.read().await.unwrap();
@@ -131,12 +118,9 @@ async fn access_tokens_are_shown_once_stored_hashed_and_revocable() {
             .all(|h| h != &token && !h.contains(&token[3..]))
     );
     // Listing never shows it again.
-    let list = c
-        .get(app.url("/api/v1/me/tokens"))
-        .bearer_auth(&token)
-        .send()
+    let list = app
+        .get_api("/api/v1/me/tokens", &token)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -151,22 +135,12 @@ async fn access_tokens_are_shown_once_stored_hashed_and_revocable() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let r = c
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_api("/api/v1/me", &token).await;
     assert_eq!(r.status(), 401);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["code"],
         "unauthenticated"
     );
-    let r = c
-        .get(app.url("/api/v1/me"))
-        .bearer_auth("lt_not-a-token")
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_api("/api/v1/me", "lt_not-a-token").await;
     assert_eq!(r.status(), 401);
 }

@@ -693,7 +693,7 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     let mut e = bare_env().await;
     let admin = e.app.login("a.admin").await;
     let list = format!("/a/{}/channels", e.n.a);
-    let html = admin.get(&list).await.text().await.unwrap();
+    let html = admin.get_text(&list).await;
     assert!(
         html.contains("id=\"sandbox-banner\""),
         "the sandbox is labelled"
@@ -717,7 +717,7 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
         let t = channels::open(&e.app.st, c).unwrap();
         assert!(!c.tokens.contains(&t.access_token), "no token in clear");
     }
-    let html = admin.get(&list).await.text().await.unwrap();
+    let html = admin.get_text(&list).await;
     assert!(html.contains("id=\"channels\"") && html.contains("ch-active"));
     e.channels = chans.iter().map(|c| (c.platform.clone(), c.id)).collect();
 
@@ -777,7 +777,7 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
     let (c, _) = approved_clip(&e, "Trên trang", &["facebook", "tiktok"], 50).await;
     let editor = e.app.login("a.editor").await;
     let page = format!("/a/{}/clips/{c}", e.n.a);
-    let html = editor.get(&page).await.text().await.unwrap();
+    let html = editor.get_text(&page).await;
     assert!(
         html.contains("id=\"publish-now\""),
         "an approved clip offers publish now"
@@ -789,11 +789,8 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
     assert_eq!(r.status(), 303);
     settle(&e.app, e.n.a, c, &["published"]).await;
     let frag = editor
-        .get(&format!("/a/{}/clips/{c}/publications", e.n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/a/{}/clips/{c}/publications", e.n.a))
+        .await;
     assert!(
         frag.contains("s-published") && frag.contains("https://www.facebook.com/reel/"),
         "{frag}"
@@ -828,7 +825,7 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
     assert_eq!(r.status(), 303);
     let mut html = String::new();
     for _ in 0..200 {
-        html = head.get(&page).await.text().await.unwrap();
+        html = head.get_text(&page).await;
         if html.contains("/removed\"") {
             break;
         }
@@ -838,12 +835,7 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
         html.contains("/removed\""),
         "TikTok's by-hand removal is offered"
     );
-    let html = head
-        .get(&format!("/a/{}/incidents", e.n.a))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = head.get_text(&format!("/a/{}/incidents", e.n.a)).await;
     assert!(
         html.contains("Sai số liệu") && html.contains("Trên trang"),
         "{html}"

@@ -29,6 +29,32 @@ pub(crate) async fn who(app: &TestApp, u: UserId) -> (Principal, Actor) {
     (p, a)
 }
 
+/// `ha` (acting as `hp`) delegates their signature in `org` to `to` for 30 days
+/// from now.
+pub(crate) async fn delegate_for_30_days(
+    app: &TestApp,
+    ha: &Actor,
+    hp: &Principal,
+    org: &lantoa::db::orgs::Org,
+    to: UserId,
+) {
+    let now = app.clock.now_ms();
+    svc::delegate(
+        &app.st,
+        ha,
+        hp,
+        org,
+        &svc::DelegationRequest {
+            to_user: to,
+            starts_at: now,
+            ends_at: now + 30 * 24 * 3_600_000,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+}
+
 pub(crate) async fn agency(app: &TestApp, id: OrgId) -> lantoa::db::orgs::Org {
     let mut tx = app.st.db.read().await.unwrap();
     lantoa::db::orgs::get(&mut tx, id).await.unwrap().unwrap()
@@ -731,21 +757,7 @@ async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals
     let dep = deputy(&app, &n).await;
     let (hp, ha) = who(&app, n.a_head).await;
     let org = agency(&app, n.a).await;
-    let now = app.clock.now_ms();
-    svc::delegate(
-        &app.st,
-        &ha,
-        &hp,
-        &org,
-        &svc::DelegationRequest {
-            to_user: dep,
-            starts_at: now,
-            ends_at: now + 30 * 24 * 3_600_000,
-            note: String::new(),
-        },
-    )
-    .await
-    .unwrap();
+    delegate_for_30_days(&app, &ha, &hp, &org, dep).await;
     let people = [n.a_reporter, n.a_editor, n.a_head, dep, n.a_admin];
     let actions = [
         ClipAction::Submit,
@@ -844,65 +856,52 @@ async fn the_api_drives_review_with_timecoded_comments() {
     let rep = app.token_for("a.reporter").await;
     let ed = app.token_for("a.editor").await;
     let base = format!("/api/v1/agencies/{}/clips/{}", n.a.0, c.0);
-    let client = app.client();
-    let r = client
-        .post(app.url(&format!("{base}/actions/submit")))
-        .bearer_auth(&rep)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(&format!("{base}/actions/submit"), &rep, &json!({}))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["state"],
         "in_review"
     );
     // A comment at 00:05 and a range comment; a reply inherits the time.
-    let r = client
-        .post(app.url(&format!("{base}/comments")))
-        .bearer_auth(&ed)
-        .json(&json!({"body": "Giật hình ở đây", "at": "00:05"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &format!("{base}/comments"),
+            &ed,
+            &json!({"body": "Giật hình ở đây", "at": "00:05"}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let mid = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    let r = client
-        .post(app.url(&format!("{base}/comments")))
-        .bearer_auth(&ed)
-        .json(&json!({"body": "Âm thanh nhỏ", "at": "00:00:01:12", "until": "00:00:02:00"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &format!("{base}/comments"),
+            &ed,
+            &json!({"body": "Âm thanh nhỏ", "at": "00:00:01:12", "until": "00:00:02:00"}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
-    let r = client
-        .post(app.url(&format!("{base}/comments")))
-        .bearer_auth(&rep)
-        .json(&json!({"body": "Đã sửa", "parent_id": mid}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &format!("{base}/comments"),
+            &rep,
+            &json!({"body": "Đã sửa", "parent_id": mid}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
-    let r = client
-        .post(app.url(&format!("{base}/comments")))
-        .bearer_auth(&ed)
-        .json(&json!({"body": "Quá độ dài", "at": "00:30"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &format!("{base}/comments"),
+            &ed,
+            &json!({"body": "Quá độ dài", "at": "00:30"}),
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "at");
-    let d: serde_json::Value = client
-        .get(app.url(&base))
-        .bearer_auth(&ed)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d: serde_json::Value = app.get_json(&base, &ed).await;
     let comments = d["comments"].as_array().unwrap();
     assert_eq!(comments[0]["start_frame"], 125);
     assert_eq!(comments[1]["start_frame"], 37);
@@ -918,35 +917,23 @@ async fn the_api_drives_review_with_timecoded_comments() {
             .contains(&json!("approve"))
     );
     // Request changes needs a note; the refusal names the field.
-    let r = client
-        .post(app.url(&format!("{base}/actions/request_changes")))
-        .bearer_auth(&ed)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(&format!("{base}/actions/request_changes"), &ed, &json!({}))
+        .await;
     assert_eq!(r.status(), 400);
-    let r = client
-        .post(app.url(&format!("{base}/actions/request_changes")))
-        .bearer_auth(&ed)
-        .json(&json!({"note": "Cắt đoạn giật hình ở 00:05"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json(
+            &format!("{base}/actions/request_changes"),
+            &ed,
+            &json!({"note": "Cắt đoạn giật hình ở 00:05"}),
+        )
+        .await;
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["state"],
         "changes_requested"
     );
     // The reporter was told, with the note.
-    let inbox: serde_json::Value = client
-        .get(app.url("/api/v1/me/notifications"))
-        .bearer_auth(&rep)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox: serde_json::Value = app.get_json("/api/v1/me/notifications", &rep).await;
     assert!(
         inbox
             .as_array()
@@ -955,7 +942,8 @@ async fn the_api_drives_review_with_timecoded_comments() {
             .any(|x| x["kind"] == "changes_requested")
     );
     // A refused action is 409 with a sentence naming the state.
-    let r = client
+    let r = app
+        .client()
         .post(app.url(&format!("{base}/actions/approve")))
         .bearer_auth(&ed)
         .header("accept-language", "en")
@@ -969,7 +957,8 @@ async fn the_api_drives_review_with_timecoded_comments() {
     // Saving with a stale revision is a 409 edit_conflict.
     let mut e = serde_json::to_value(edit_json(&d)).unwrap();
     e["revision"] = json!(0);
-    let r = client
+    let r = app
+        .client()
         .put(app.url(&base))
         .bearer_auth(&rep)
         .json(&e)
@@ -982,20 +971,11 @@ async fn the_api_drives_review_with_timecoded_comments() {
         "edit_conflict"
     );
     // The settings and history are readable.
-    let r = client
-        .get(app.url(&format!("{base}/history")))
-        .bearer_auth(&ed)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_api(&format!("{base}/history"), &ed).await;
     assert_eq!(r.status(), 200);
-    let r = client
-        .post(app.url("/api/v1/lint"))
-        .bearer_auth(&ed)
-        .json(&json!({"text": "Ðà Nẵng"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post_json("/api/v1/lint", &ed, &json!({"text": "Ðà Nẵng"}))
+        .await;
     let f: serde_json::Value = r.json().await.unwrap();
     assert!(
         f.as_array().unwrap().iter().any(|x| x["rule"] == "eth"),
@@ -1189,7 +1169,7 @@ async fn the_review_pages_render_and_their_forms_work() {
         )
         .await;
     assert_eq!(r.status(), 303);
-    let html = ed.get(&clip_path).await.text().await.unwrap();
+    let html = ed.get_text(&clip_path).await;
     for needle in [
         "id=\"comments\"",
         "00:03:10–00:04:00",
@@ -1275,12 +1255,7 @@ async fn the_review_pages_render_and_their_forms_work() {
         )
         .await;
     assert_eq!(r.status(), 303);
-    let html = head
-        .get(&format!("/a/{}/delegations", n.a.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = head.get_text(&format!("/a/{}/delegations", n.a.0)).await;
     assert!(html.contains("Đang hiệu lực"), "active delegation listed");
     // The admin edits the policy through the page; a bad one is explained.
     let admin = app.login("a.admin").await;
@@ -1385,7 +1360,7 @@ async fn lint_findings_block_approval_until_fixed_with_one_click() {
             .into_iter()
             .find(|f| f.finding.severity == lantoa::lint::Severity::Error)
             .expect("an error left");
-        let html = ed.get(&clip_path).await.text().await.unwrap();
+        let html = ed.get_text(&clip_path).await;
         assert!(html.contains("id=\"lint\""));
         let r = ed
             .post_form(

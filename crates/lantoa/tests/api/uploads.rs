@@ -31,7 +31,15 @@ struct Tus<'a> {
     token: String,
 }
 
-impl Tus<'_> {
+impl<'a> Tus<'a> {
+    /// Uploads as `username`, with a token made for them.
+    async fn signed_in(app: &'a TestApp, username: &str) -> Tus<'a> {
+        Tus {
+            app,
+            token: app.token_for(username).await,
+        }
+    }
+
     fn req(&self, m: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.app
             .client()
@@ -100,10 +108,7 @@ async fn options_advertise_the_protocol() {
 async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_check() {
     let app = spawn_app().await;
     let n = app.network().await;
-    let t = Tus {
-        app: &app,
-        token: app.token_for("a.reporter").await,
-    };
+    let t = Tus::signed_in(&app, "a.reporter").await;
     let bytes = data(700_000);
     let r = t.create(bytes.len(), &meta(n.a.0)).await;
     assert_eq!(r.status(), 201);
@@ -168,10 +173,7 @@ async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_c
 async fn creation_with_upload_and_checksums() {
     let app = spawn_app().await;
     let n = app.network().await;
-    let t = Tus {
-        app: &app,
-        token: app.token_for("a.editor").await,
-    };
+    let t = Tus::signed_in(&app, "a.editor").await;
     let bytes = data(200_000);
     let r = t
         .req(reqwest::Method::POST, "/api/v1/uploads")
@@ -249,10 +251,7 @@ async fn creation_with_upload_and_checksums() {
 async fn protocol_errors_use_the_protocols_status_codes() {
     let app = spawn_app().await;
     let n = app.network().await;
-    let t = Tus {
-        app: &app,
-        token: app.token_for("a.reporter").await,
-    };
+    let t = Tus::signed_in(&app, "a.reporter").await;
     // No Tus-Resumable: 412 with the supported version.
     let r = app
         .client()
@@ -329,14 +328,8 @@ async fn protocol_errors_use_the_protocols_status_codes() {
 async fn uploads_belong_to_their_user_and_agency() {
     let app = spawn_app().await;
     let n = app.network().await;
-    let a = Tus {
-        app: &app,
-        token: app.token_for("a.reporter").await,
-    };
-    let b = Tus {
-        app: &app,
-        token: app.token_for("b.reporter").await,
-    };
+    let a = Tus::signed_in(&app, "a.reporter").await;
+    let b = Tus::signed_in(&app, "b.reporter").await;
     let loc = hv(&a.create(100, &meta(n.a.0)).await, "location");
     // Someone else cannot see, feed or cancel it.
     assert_eq!(b.head(&loc).await.status(), 404);
@@ -352,10 +345,7 @@ async fn uploads_belong_to_their_user_and_agency() {
     // Nobody uploads into another agency.
     assert_eq!(b.create(100, &meta(n.a.0)).await.status(), 403);
     // An analyst does not upload clips.
-    let admin = Tus {
-        app: &app,
-        token: app.token_for("a.admin").await,
-    };
+    let admin = Tus::signed_in(&app, "a.admin").await;
     assert_eq!(admin.create(100, &meta(n.a.0)).await.status(), 403);
     // Open uploads per user are limited: 429.
     for _ in 0..9 {

@@ -4,7 +4,8 @@
 Lists every Rust file of the product crate (crates/lantoa/src) over 800 lines
 and every function of any crate over 120 lines (from its `fn` line to its
 closing brace). Test tables (files named tests.rs or under tests/) are listed
-apart. With --check, exits 1 when a product file or a function is over.
+apart. With --check, exits 1 when a file or a function of the product crate
+(not its tests) is over; the other crates' long functions are listed only.
 
     python3 scripts/code-sizes.py [--check]
 """
@@ -125,7 +126,7 @@ def main():
         for name, line, n in functions(p):
             if n > FN_LIMIT:
                 print(f"  {n:5}  {rel}:{line} {name}{'  (test)' if is_test else ''}")
-                if not is_test:
+                if not is_test and rel.startswith("crates/lantoa/src/"):
                     over.append(f"{rel}:{name}")
     if check and over:
         print(f"{len(over)} over the limits", file=sys.stderr)

@@ -26,6 +26,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 log "crate layering (the README's code map)"
 bash scripts/check-layers.sh
 
+log "product files within 800 lines, functions within 120"
+python3 scripts/code-sizes.py --check
+
 log "build"
 cargo build --quiet --workspace --all-targets
 

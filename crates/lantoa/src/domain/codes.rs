@@ -2,7 +2,10 @@
 //! code, decoded once from the row (`TryFrom<String>`, for sqlx's `try_from`),
 //! compared with the codes rows and requests spell, and serialised as them.
 
-/// Declares an enum of stored codes: `Variant = "code"`.
+/// Declares an enum of stored codes: `Variant = "code"`. The code must be the
+/// variant's name in snake_case: serde and the OpenAPI schema spell it with
+/// `rename_all` (a per-variant rename passed through a macro is lost on the
+/// schema), and a unit test holds the two spellings together.
 macro_rules! code_enum {
     ($(#[$m:meta])* pub enum $name:ident {
         $( $(#[$vm:meta])* $v:ident = $code:literal ),* $(,)?
@@ -12,8 +15,9 @@ macro_rules! code_enum {
             Debug, Clone, Copy, PartialEq, Eq, Hash,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
         )]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vm])* #[serde(rename = $code)] $v, )*
+            $( $(#[$vm])* $v, )*
         }
 
         impl $name {

@@ -66,6 +66,27 @@ code_enum! {
 mod tests {
     use super::*;
 
+    /// The codes serde writes and the OpenAPI schema lists are the stored ones.
+    fn codes_agree<T>(all: &[T], code: fn(&T) -> &'static str)
+    where
+        T: serde::Serialize + utoipa::ToSchema,
+    {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let listed: Vec<String> = serde_json::from_value(schema["enum"].clone()).unwrap();
+        let stored: Vec<String> = all.iter().map(|s| code(s).to_string()).collect();
+        assert_eq!(listed, stored, "{}", T::name());
+        for s in all {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(code(s)));
+        }
+    }
+
+    #[test]
+    fn the_schema_and_serde_spell_every_state_as_stored() {
+        codes_agree(PublicationState::ALL, |s| s.as_str());
+        codes_agree(VersionStatus::ALL, |s| s.as_str());
+        codes_agree(JobState::ALL, |s| s.as_str());
+    }
+
     #[test]
     fn every_state_reads_back_from_its_code_and_nothing_else_does() {
         for s in PublicationState::ALL {

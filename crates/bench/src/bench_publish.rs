@@ -26,7 +26,7 @@ use lantoa::platforms::connector::{Connector, Connectors, Handle, Next, Post};
 use lantoa::platforms::with_connector;
 use lantoa::platforms::{Platform, text};
 use lantoa::server::prepare;
-use lantoa::service::accounts::principal_of;
+use lantoa::service::Caller;
 use lantoa::service::channels::{StoredTokens, seal};
 use lantoa::service::{Actor, members, orgs, publish, review};
 use lantoa::state::AppState;
@@ -166,13 +166,12 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
             .await?
             .ok_or_else(|| anyhow::anyhow!("agency"))?
     };
-    let rp = principal_of(&st, reporter)
+    let rc = Caller::for_user(&st, reporter, agency, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("reporter"))?;
-    let ed = principal_of(&st, editor)
+    let ec = Caller::for_user(&st, editor, agency, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("editor"))?;
-    let (ra, ea) = (rp.actor("bench"), ed.actor("bench"));
     let checklist = review::Settings::default().checklist;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -236,19 +235,10 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
         let mut edit = review::edit_of_clip(&k, &org.time_zone);
         edit.channels = CHANNELS.iter().map(|c| c.0.to_string()).collect();
         edit.hashtags = "#tinhnha".into();
-        review::save(&st, &ra, &rp, &org, c, edit).await?;
-        review::act(
-            &st,
-            &ra,
-            &rp,
-            &org,
-            c,
-            ClipAction::Submit,
-            Default::default(),
-        )
-        .await?;
+        review::save(&rc, c, edit).await?;
+        review::act(&rc, c, ClipAction::Submit, Default::default()).await?;
         for item in &checklist {
-            review::tick(&st, &ea, &ed, &org, c, item, true).await?;
+            review::tick(&ec, c, item, true).await?;
         }
         let digest = {
             let mut tx = st.db.read().await?;
@@ -258,10 +248,7 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
             review::current_digest(&mut tx, &k).await?.1
         };
         review::act(
-            &st,
-            &ea,
-            &ed,
-            &org,
+            &ec,
             c,
             ClipAction::Approve,
             review::ActInput {
@@ -381,20 +368,19 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::R
         opts,
         stop_rx,
     ));
-    let p = principal_of(st, s.editor)
+    let caller = Caller::for_user(st, s.editor, s.agency, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("editor"))?;
-    let actor = p.actor("bench");
     let t0 = st.now();
     let mut calls = tokio::task::JoinSet::new();
     let began = Instant::now();
     for (i, (c, ..)) in s.clips.iter().enumerate() {
-        let (st, p, actor, c, agency) = (st.clone(), p.clone(), actor.clone(), *c, s.agency);
+        let (st, caller, c) = (st.clone(), caller.clone(), *c);
         let start = start_of(i, rate);
         calls.spawn(async move {
             tokio::time::sleep_until((began + start).into()).await;
             let at = st.now();
-            publish::publish_now(&st, &actor, &p, agency, c)
+            publish::publish_now(&caller, c)
                 .await
                 .map(|ids| (c, at, ids.len()))
         });

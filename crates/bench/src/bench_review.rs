@@ -11,7 +11,7 @@ use lantoa::config::Config;
 use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
 use lantoa::domain::{ClipId, OrgId, Role, UserId};
 use lantoa::server::{Application, prepare};
-use lantoa::service::accounts::principal_of;
+use lantoa::service::Caller;
 use lantoa::service::{Actor, members, orgs, review};
 use lantoa::state::AppState;
 
@@ -119,29 +119,19 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
         Some((agency, vec![Role::Editor])),
     )
     .await?;
-    let org = {
-        let mut tx = st.db.read().await?;
-        lantoa::db::orgs::get(&mut tx, agency)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("agency"))?
-    };
     let heavy = clip_with(&st, agency, reporter, 5, 1).await?;
     let light = clip_with(&st, agency, reporter, 1, 2).await?;
-    let ed = principal_of(&st, editor)
+    let ec = Caller::for_user(&st, editor, agency, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("editor"))?;
-    let rp = principal_of(&st, reporter)
+    let rc = Caller::for_user(&st, reporter, agency, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("reporter"))?;
-    let (ea, ra) = (ed.actor("bench"), rp.actor("bench"));
     // 50 comments: 30 pinned threads, 20 replies.
     let mut roots = Vec::new();
     for i in 0..30 {
         let id = review::comment(
-            &st,
-            &ea,
-            &ed,
-            &org,
+            &ec,
             heavy,
             review::NewComment {
                 body: format!("Góp ý số {i}: cắt bớt đoạn này, kiểm tra lại phụ đề."),
@@ -154,10 +144,7 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
     }
     for (i, root) in roots.iter().take(20).enumerate() {
         review::comment(
-            &st,
-            &ra,
-            &rp,
-            &org,
+            &rc,
             heavy,
             review::NewComment {
                 body: format!("Đã sửa theo góp ý {i}."),
@@ -168,19 +155,17 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
         .await?;
     }
     for item in review::Settings::default().checklist {
-        review::tick(&st, &ea, &ed, &org, heavy, &item, true).await?;
+        review::tick(&ec, heavy, &item, true).await?;
     }
     review::act(
-        &st,
-        &ra,
-        &rp,
-        &org,
+        &rc,
         heavy,
         lantoa::domain::ClipAction::Submit,
         Default::default(),
     )
     .await?;
-    let (_, token) = lantoa::service::profile::create_token(&st, &ed, "bench", "bench").await?;
+    let (_, token) =
+        lantoa::service::profile::create_token(&st, &ec.principal, "bench", "bench").await?;
 
     let app = Application::bind(st.clone())
         .await

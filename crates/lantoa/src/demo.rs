@@ -5,7 +5,7 @@ use crate::db::{orgs, users};
 use crate::domain::{OrgId, Role};
 use crate::error::Result;
 use crate::platforms::Platform;
-use crate::service::{Actor, members, orgs as org_ops};
+use crate::service::{Actor, Caller, members, orgs as org_ops};
 use crate::state::AppState;
 
 /// Every demo account uses this password.
@@ -136,18 +136,15 @@ async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
     let Some(admin) = admin else {
         return Ok(());
     };
-    let actor = Actor {
-        user_id: Some(admin.id),
-        name: admin.display_name.clone(),
-        client_addr: "demo".into(),
-        is_system_admin: false,
+    let Some(caller) = Caller::for_user(st, admin.id, agency, "demo").await? else {
+        return Ok(());
     };
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     for p in crate::platforms::Platform::ALL {
-        let url = crate::service::channels::connect_start(st, &actor, agency, p).await?;
+        let url = crate::service::channels::connect_start(&caller, p).await?;
         let r = http
             .get(format!("{url}&auto=1"))
             .send()
@@ -164,7 +161,7 @@ async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
             .map(|(_, q)| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         if let (Some(code), Some(state)) = (q.get("code"), q.get("state")) {
-            crate::service::channels::connect_finish(st, &actor, state, code).await?;
+            crate::service::channels::connect_finish(st, &caller.actor, state, code).await?;
         }
     }
     Ok(())
@@ -278,10 +275,10 @@ async fn seed_clips(st: &AppState) -> Result<()> {
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
-    let p = crate::service::accounts::principal_of(st, reporter.id)
+    let caller = crate::service::Caller::for_user(st, reporter.id, agency.id, "demo")
         .await?
         .ok_or(crate::error::Error::NotFound)?;
-    let actor = p.actor("demo");
+    let actor = caller.actor.clone();
     for (i, (title, caption, category, submit)) in CLIPS.iter().enumerate() {
         let file = dir.join(format!("demo-{i}.mp4"));
         test_pattern(&file, 330 + 110 * i as u32).await?;
@@ -298,10 +295,7 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         let _ = tokio::fs::remove_file(&file).await;
         if *submit {
             crate::service::review::act(
-                st,
-                &actor,
-                &p,
-                &agency,
+                &caller,
                 clip,
                 crate::domain::ClipAction::Submit,
                 Default::default(),

@@ -111,9 +111,35 @@ fn holds(roles: &[Role], group: &[Role]) -> bool {
     roles.iter().any(|r| group.contains(r))
 }
 
-/// Something a user asks to do within one agency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+/// Declares [`Action`] and, for each variant, a type of the same name in
+/// [`act`], so the web layer can name an action at the type level
+/// (`Authz<act::ManageMembers>`): the list is written once.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Something a user asks to do within one agency.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// The actions, as types.
+        pub mod act {
+            $(
+                pub struct $name;
+                impl super::ActionMarker for $name {
+                    const ACTION: super::Action = super::Action::$name;
+                }
+            )*
+        }
+    };
+}
+
+/// Names an [`Action`] at the type level.
+pub trait ActionMarker: Send + Sync + 'static {
+    const ACTION: Action;
+}
+
+actions! {
     ViewDashboard,
     ViewMembers,
     ManageMembers,

@@ -16,6 +16,7 @@ use crate::domain::{ChannelId, OrgId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::platforms::oauth::{self, OAuthApp};
 use crate::platforms::{Endpoint, ErrorClass, Platform, PlatformError};
+use crate::service::Caller;
 use crate::state::AppState;
 
 /// Refresh access tokens this long before they expire.
@@ -171,28 +172,23 @@ pub async fn list(st: &AppState, agency: OrgId) -> Result<Vec<Channel>> {
 
 /// Starts a consent: remembers who asked (and the PKCE verifier, sealed) under
 /// a random state, and returns the platform's consent address.
-pub async fn connect_start(
-    st: &AppState,
-    actor: &Actor,
-    agency: OrgId,
-    platform: Platform,
-) -> Result<String> {
-    if !configured(st, platform) {
+pub async fn connect_start(caller: &Caller, platform: Platform) -> Result<String> {
+    if !configured(&caller.st, platform) {
         return Err(Invalid::new("platform", "channel-app-not-configured").into());
     }
-    let user = actor.user_id.ok_or(Error::Forbidden)?;
+    let user = caller.actor.user_id.ok_or(Error::Forbidden)?;
     let state = crate::crypto::random_token();
     let (verifier, challenge) = oauth::pkce();
-    let sealed = st
+    let sealed = caller
+        .st
         .keys
         .secret_box()
         .seal(verifier.as_bytes(), &format!("oauth-state:{state}"));
-    let now = st.now();
-    let mut tx = st.db.write().await?;
+    let (mut tx, now) = caller.write().await?;
     pdb::put_oauth_state(
         &mut tx,
         &state,
-        agency,
+        caller.agency.id,
         user,
         platform.as_str(),
         &sealed,
@@ -202,8 +198,8 @@ pub async fn connect_start(
     tx.commit().await?;
     Ok(oauth::authorize_url(
         platform,
-        &app(st, platform),
-        &redirect_uri(st),
+        &app(&caller.st, platform),
+        &redirect_uri(&caller.st),
         &state,
         Some(&challenge),
     ))
@@ -285,11 +281,15 @@ pub async fn connect_finish(
             &mut tx,
             actor,
             Some(agency),
-            if new { "channel.connect" } else { "channel.reconnect" },
+            if new {
+                "channel.connect"
+            } else {
+                "channel.reconnect"
+            },
             "channel",
             id,
-            json!({"after": {"platform": platform.as_str(), "external_id": a.external_id, "name": a.name,
-                             "status": "active", "endpoint": endpoint.as_str()}}),
+            json!({"after": {"platform": platform.as_str(), "external_id": a.external_id,
+                             "name": a.name, "status": "active", "endpoint": endpoint.as_str()}}),
             now,
         )
         .await?;
@@ -304,10 +304,9 @@ pub async fn connect_finish(
 }
 
 /// Disconnects a channel (its tokens are erased; its history stays).
-pub async fn disconnect(st: &AppState, actor: &Actor, agency: OrgId, id: ChannelId) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let ch = pdb::channel(&mut tx, agency, id)
+pub async fn disconnect(caller: &Caller, id: ChannelId) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let ch = pdb::channel(&mut tx, caller.agency.id, id)
         .await?
         .ok_or(Error::NotFound)?;
     if ch.status == "disconnected" {
@@ -316,19 +315,16 @@ pub async fn disconnect(st: &AppState, actor: &Actor, agency: OrgId, id: Channel
     }
     pdb::set_tokens(&mut tx, id, "", None, now).await?;
     pdb::set_status(&mut tx, id, "disconnected", None, now).await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "channel.disconnect",
-        "channel",
-        id,
-        json!({"before": {"status": ch.status}, "after": {"status": "disconnected"},
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "channel.disconnect",
+            ("channel", id),
+            json!({"before": {"status": ch.status}, "after": {"status": "disconnected"},
                "platform": ch.platform, "name": ch.name}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+        )
+        .await?;
     Ok(())
 }
 

@@ -1,44 +1,41 @@
 //! Operations on clips beyond uploading (which is `uploads`).
 
 use super::accounts::Principal;
-use super::{Actor, audit, review};
+use super::review;
 use crate::db::clips;
 use crate::domain::VersionStatus;
 use crate::domain::policy::ClipOp;
 use crate::domain::{ClipId, OrgId, VersionId};
 use crate::error::{Error, Result};
-use crate::state::AppState;
+use crate::service::Caller;
 use serde_json::json;
 
 /// Queues the media check of a version again (after it failed).
-pub async fn retry_check(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
-    clip: ClipId,
-    version: VersionId,
-) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
+pub async fn retry_check(caller: &Caller, clip: ClipId, version: VersionId) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let v = version_to_manage(
+        &mut tx,
+        &caller.principal,
+        caller.agency.id,
+        clip,
+        version,
+        now,
+    )
+    .await?;
     if v.status != VersionStatus::Failed {
         return Err(Error::Conflict("check-not-failed"));
     }
     clips::set_checked(&mut tx, version, clips::Checked::status("processing"), now).await?;
-    crate::ingest::queue(&mut tx, version, agency, now).await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "version.recheck",
-        "clip_version",
-        version,
-        json!({"before": {"status": "failed"}, "after": {"status": "processing"}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::ingest::queue(&mut tx, version, caller.agency.id, now).await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "version.recheck",
+            ("clip_version", version),
+            json!({"before": {"status": "failed"}, "after": {"status": "processing"}}),
+        )
+        .await?;
     Ok(())
 }
 
@@ -53,17 +50,17 @@ pub enum Deleted {
 /// Deletes a version that is invalid or whose check failed, with its files; the
 /// original goes too unless another version has the same bytes. A clip left
 /// without versions is deleted.
-pub async fn delete_version(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
-    clip: ClipId,
-    version: VersionId,
-) -> Result<Deleted> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let v = version_to_manage(&mut tx, p, agency, clip, version, now).await?;
+pub async fn delete_version(caller: &Caller, clip: ClipId, version: VersionId) -> Result<Deleted> {
+    let (mut tx, now) = caller.write().await?;
+    let v = version_to_manage(
+        &mut tx,
+        &caller.principal,
+        caller.agency.id,
+        clip,
+        version,
+        now,
+    )
+    .await?;
     if v.status != VersionStatus::Invalid && v.status != VersionStatus::Failed {
         return Err(Error::Conflict("version-not-deletable"));
     }
@@ -79,31 +76,30 @@ pub async fn delete_version(
             Deleted::Clip
         }
     };
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "version.delete",
-        "clip_version",
-        version,
-        json!({"before": {"clip": clip, "number": v.number, "status": v.status, "sha256": v.sha256},
-               "after": {"clip_deleted": matches!(outcome, Deleted::Clip)}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let before = json!({"clip": clip, "number": v.number, "status": v.status, "sha256": v.sha256});
+    let after = json!({"clip_deleted": matches!(outcome, Deleted::Clip)});
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "version.delete",
+            ("clip_version", version),
+            json!({"before": before, "after": after}),
+        )
+        .await?;
     // Files go after the rows: a crash in between leaves unreferenced files, never a
     // row pointing at a missing file.
-    for key in st
+    for key in caller
+        .st
         .store
         .list(&crate::storage::outputs_prefix(version.0))
         .await
         .unwrap_or_default()
     {
-        let _ = st.store.delete(&key).await;
+        let _ = caller.st.store.delete(&key).await;
     }
     if !keep_original {
-        let _ = st.store.delete(&v.original_key).await;
+        let _ = caller.st.store.delete(&v.original_key).await;
     }
     Ok(outcome)
 }

@@ -6,6 +6,8 @@ use crate::crypto::{hash_password, random_bytes};
 use crate::db::{self, sessions, tokens, users};
 use crate::domain::{DisplayName, Invalid, OrgId, Password, Role, UserId, Username};
 use crate::error::{Error, Result};
+use crate::service::Caller;
+use crate::service::accounts::Principal;
 use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::json;
@@ -57,20 +59,20 @@ pub fn parse_agency_roles(codes: &[String], require_one: bool) -> Result<Vec<Rol
 /// for the head. Holding one is the power to approve political clips.
 pub const SIGNING_ROLES: [Role; 2] = [Role::Head, Role::Deputy];
 
-/// Whether the actor may give or take away a signing role. An agency's own
+/// Whether the user may give or take away a signing role. An agency's own
 /// admin may not: otherwise they could make themselves head. The system
-/// administrator (and the command line, run by the operator) may.
-pub fn may_set_signing_roles(actor: &Actor) -> bool {
-    actor.is_system_admin
+/// administrator may.
+pub fn may_set_signing_roles(p: &Principal) -> bool {
+    p.is_system_admin
 }
 
 /// Refuses a change of signing roles between `before` and `after` by an actor
 /// who may not make it.
-fn check_signing_change(actor: &Actor, before: &[Role], after: &[Role]) -> Result<()> {
+fn check_signing_change(p: &Principal, before: &[Role], after: &[Role]) -> Result<()> {
     let changed = SIGNING_ROLES
         .iter()
         .any(|r| before.contains(r) != after.contains(r));
-    if changed && !may_set_signing_roles(actor) {
+    if changed && !may_set_signing_roles(p) {
         return Err(Error::NotPermitted("members-signing-roles-by-sysadmin"));
     }
     Ok(())
@@ -103,46 +105,37 @@ async fn hash_async(pw: String) -> Result<String> {
 }
 
 /// Creates an account that belongs to `agency` with the given roles.
-pub async fn create(
-    st: &AppState,
-    actor: &Actor,
-    agency: OrgId,
-    input: NewMember,
-) -> Result<Created> {
+pub async fn create(caller: &Caller, input: NewMember) -> Result<Created> {
     let username = Username::parse(&input.username)?;
     let display = DisplayName::parse(&input.display_name)?;
     let roles = parse_agency_roles(&input.roles, true)?;
-    check_signing_change(actor, &[], &roles)?;
+    check_signing_change(&caller.principal, &[], &roles)?;
     let (password, generated) = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => (Password::parse("password", p)?.expose().to_string(), false),
         None => (temporary_password(), true),
     };
     let hash = hash_async(password.clone()).await?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
+    let (mut tx, now) = caller.write().await?;
     let id = insert_account(
         &mut tx,
         &username,
         &display,
         &hash,
         (true, false),
-        Some((agency, &roles)),
+        Some((caller.agency.id, &roles)),
         now,
     )
     .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "user.create",
-        "user",
-        id,
-        json!({"after": {"username": username.as_str(), "display_name": display.as_str(),
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "user.create",
+            ("user", id),
+            json!({"after": {"username": username.as_str(), "display_name": display.as_str(),
                          "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+        )
+        .await?;
     Ok(Created {
         user_id: id,
         temporary_password: generated.then_some(password),
@@ -212,28 +205,21 @@ fn not_self(actor: &Actor, user: UserId) -> Result<()> {
 
 /// Replaces the member's roles in the agency. An empty list removes the member.
 /// The last agency admin cannot lose the role.
-pub async fn set_roles(
-    st: &AppState,
-    actor: &Actor,
-    agency: OrgId,
-    user: UserId,
-    codes: &[String],
-) -> Result<Vec<Role>> {
+pub async fn set_roles(caller: &Caller, user: UserId, codes: &[String]) -> Result<Vec<Role>> {
     let roles = parse_agency_roles(codes, false)?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let before = member_in(&mut tx, agency, user).await?;
-    if before.user.is_system_admin && !actor.is_system_admin {
+    let (mut tx, now) = caller.write().await?;
+    let before = member_in(&mut tx, caller.agency.id, user).await?;
+    if before.user.is_system_admin && !caller.actor.is_system_admin {
         return Err(Error::Forbidden);
     }
-    check_signing_change(actor, &before.roles, &roles)?;
+    check_signing_change(&caller.principal, &before.roles, &roles)?;
     let same = before.roles.len() == roles.len() && roles.iter().all(|r| before.roles.contains(r));
     if same {
         // Nothing changes, nothing to record.
         return Ok(roles);
     }
     if before.roles.contains(&Role::AgencyAdmin) && !roles.contains(&Role::AgencyAdmin) {
-        let admins = users::members_of(&mut tx, agency)
+        let admins = users::members_of(&mut tx, caller.agency.id)
             .await?
             .iter()
             .filter(|m| m.roles.contains(&Role::AgencyAdmin) && !m.user.disabled)
@@ -242,72 +228,53 @@ pub async fn set_roles(
             return Err(Error::Conflict("last-agency-admin"));
         }
     }
-    users::set_roles(&mut tx, user, agency, &roles, now).await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "user.roles",
-        "user",
-        user,
-        json!({"before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+    users::set_roles(&mut tx, user, caller.agency.id, &roles, now).await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "user.roles",
+            ("user", user),
+            json!({"before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
                "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+        )
+        .await?;
     Ok(roles)
 }
 
 /// Gives the member a new temporary password, ends their sessions and revokes
 /// their access tokens. Returns the password to hand over.
-pub async fn reset_password(
-    st: &AppState,
-    actor: &Actor,
-    agency: OrgId,
-    user: UserId,
-) -> Result<String> {
-    not_self(actor, user)?;
+pub async fn reset_password(caller: &Caller, user: UserId) -> Result<String> {
+    not_self(&caller.actor, user)?;
     let password = temporary_password();
     let hash = hash_async(password.clone()).await?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let m = member_in(&mut tx, agency, user).await?;
-    if m.user.is_system_admin && !actor.is_system_admin {
+    let (mut tx, now) = caller.write().await?;
+    let m = member_in(&mut tx, caller.agency.id, user).await?;
+    if m.user.is_system_admin && !caller.actor.is_system_admin {
         return Err(Error::Forbidden);
     }
     users::set_password(&mut tx, user, &hash, true, now).await?;
     let ended = sessions::delete_for_user(&mut tx, user, None).await?;
     let revoked = tokens::revoke_all(&mut tx, user, now).await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "user.password_reset",
-        "user",
-        user,
-        json!({"after": {"must_change_password": true, "sessions_ended": ended,
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "user.password_reset",
+            ("user", user),
+            json!({"after": {"must_change_password": true, "sessions_ended": ended,
                          "tokens_revoked": revoked}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+        )
+        .await?;
     Ok(password)
 }
 
 /// Disables or re-enables the member's account. Disabling ends their sessions.
-pub async fn set_disabled(
-    st: &AppState,
-    actor: &Actor,
-    agency: OrgId,
-    user: UserId,
-    disabled: bool,
-) -> Result<()> {
-    not_self(actor, user)?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let m = member_in(&mut tx, agency, user).await?;
-    if m.user.is_system_admin && !actor.is_system_admin {
+pub async fn set_disabled(caller: &Caller, user: UserId, disabled: bool) -> Result<()> {
+    not_self(&caller.actor, user)?;
+    let (mut tx, now) = caller.write().await?;
+    let m = member_in(&mut tx, caller.agency.id, user).await?;
+    if m.user.is_system_admin && !caller.actor.is_system_admin {
         return Err(Error::Forbidden);
     }
     if m.user.disabled == disabled {
@@ -318,22 +285,19 @@ pub async fn set_disabled(
     if disabled {
         sessions::delete_for_user(&mut tx, user, None).await?;
     }
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        if disabled {
-            "user.disable"
-        } else {
-            "user.enable"
-        },
-        "user",
-        user,
-        json!({"before": {"disabled": m.user.disabled}, "after": {"disabled": disabled}}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            ("user", user),
+            json!({"before": {"disabled": m.user.disabled}, "after": {"disabled": disabled}}),
+        )
+        .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! the agency they were called for.
 
 pub mod accounts;
+mod caller;
 pub mod channels;
 pub mod clips;
 pub mod dashboard;
@@ -18,6 +19,8 @@ pub mod profile;
 pub mod publish;
 pub mod review;
 pub mod uploads;
+
+pub use caller::Caller;
 
 use crate::db::audit::{NewEntry, append};
 use crate::db::{DbResult, Tx};

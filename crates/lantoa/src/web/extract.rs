@@ -14,9 +14,9 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::middleware::ReqCtx;
-use crate::db::orgs::Org;
-use crate::domain::{Action, OrgId, policy};
+use crate::domain::{OrgId, policy};
 use crate::error::Error;
+use crate::service::Caller;
 use crate::service::accounts::Principal;
 use crate::service::orgs::agency_target;
 use crate::state::AppState;
@@ -64,68 +64,21 @@ impl<S: Send + Sync> FromRequestParts<S> for SystemAdmin {
     }
 }
 
-/// Names an [`Action`] at the type level, for [`Authz`].
-pub trait ActionMarker: Send + Sync + 'static {
-    const ACTION: Action;
-}
+pub use crate::domain::policy::{ActionMarker, act};
 
-/// The actions, as types.
-pub mod act {
-    use super::ActionMarker;
-    use crate::domain::Action;
-
-    macro_rules! markers {
-        ($($name:ident),* $(,)?) => {$(
-            pub struct $name;
-            impl ActionMarker for $name {
-                const ACTION: Action = Action::$name;
-            }
-        )*};
-    }
-    markers!(
-        ViewDashboard,
-        ViewMembers,
-        ManageMembers,
-        ViewAudit,
-        ViewClips,
-        UploadClip,
-        WorkOnClip,
-        ManageReviewSettings,
-        ManageDelegations,
-        ViewChannels,
-        ManageChannels,
-        Publish,
-        TakeDown,
-        ViewIncidents,
-        ViewInsights
-    );
-}
-
-/// Proof that the signed-in user may perform `A` in the agency `{aid}`.
+/// Proof that the signed-in user may perform `A` in the agency `{aid}`, with
+/// the [`Caller`] every service of the agency takes (`&a.caller`); its fields
+/// read through (`a.principal`, `a.agency`).
 pub struct Authz<A> {
-    pub p: Arc<Principal>,
+    pub caller: Caller,
     pub ctx: ReqCtx,
-    pub agency: Org,
     _action: PhantomData<A>,
 }
 
-impl<A> Authz<A> {
-    pub fn agency_id(&self) -> OrgId {
-        self.agency.id
-    }
-    pub fn actor(&self) -> crate::service::Actor {
-        self.p.actor(&self.ctx.client_addr)
-    }
-    /// Whether the same user may also perform another action here (for showing links).
-    pub fn may(&self, action: Action) -> bool {
-        policy::allows(
-            &self.p.subject(),
-            policy::Target {
-                agency: self.agency.id,
-                body: self.agency.parent_id,
-            },
-            action,
-        )
+impl<A> std::ops::Deref for Authz<A> {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
     }
 }
 
@@ -147,9 +100,8 @@ impl<A: ActionMarker> FromRequestParts<AppState> for Authz<A> {
             return Err(Error::Forbidden);
         }
         Ok(Authz {
-            p,
+            caller: Caller::new(st, p, agency, &ctx.client_addr),
             ctx,
-            agency,
             _action: PhantomData,
         })
     }

@@ -8,9 +8,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{caller_of, spawn_app_with};
 use crate::publish::{Env, add_channel, approved_clip, consent, mock, publish_now, pubs, sandbox};
-use crate::review::who;
+use crate::review::{agency, who};
 use lantoa::config::Config;
 use lantoa::db::publishing::Publication;
 use lantoa::domain::ClipId;
@@ -361,10 +361,7 @@ async fn p13_a_sandbox_channel_served_without_the_sandbox_never_calls_a_real_hos
         .unwrap();
     let (hp, ha) = who(&e.app, e.n.a_head).await;
     lantoa::service::publish::take_down(
-        &e.app.st,
-        &ha,
-        &hp,
-        e.n.a,
+        &caller_of(&e.app.st, &ha, &hp, &agency(&e.app, e.n.a).await),
         first,
         "Thử gỡ khi không có sandbox",
     )

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::helpers::Browser;
+use crate::helpers::{Browser, caller_of};
 use crate::publish::{Env, env};
 use crate::review::{add_version, agency, delegate_for_30_days, who};
 use lantoa::clock::Clock;
@@ -473,9 +473,7 @@ async fn p08_page_api_and_service_agree_for_every_role_state_and_flag() {
     let (hp, ha) = who(app, n.a_head).await;
     let org = agency(app, n.a).await;
     svc::save_settings(
-        &app.st,
-        &ha,
-        n.a,
+        &caller_of(&app.st, &ha, &hp, &org),
         Settings {
             checklist: vec![ITEM.into()],
             ..Settings::default()

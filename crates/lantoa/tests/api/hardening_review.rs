@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::helpers::caller_of;
 use crate::publish::{approved_clip, env, publish_now, pubs, settle};
 use crate::review::{agency, clip, edit_of, ready_clip, who};
 use lantoa::clock::Clock;
@@ -17,10 +18,14 @@ async fn p16_a_save_releases_the_edit_lock() {
     let org = agency(app, n.a).await;
     let (rp, ra) = who(app, n.a_reporter).await;
     // The reporter starts typing (the page takes the lock), then saves.
-    svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap();
+    svc::lock(&caller_of(&app.st, &ra, &rp, &org), c)
+        .await
+        .unwrap();
     let mut ed = edit_of(&clip(app, n.a, c).await);
     ed.title = "Lễ ra quân năm 2027".into();
-    svc::save(&app.st, &ra, &rp, &org, c, ed).await.unwrap();
+    svc::save(&caller_of(&app.st, &ra, &rp, &org), c, ed)
+        .await
+        .unwrap();
     let k = clip(app, n.a, c).await;
     let mut tx = app.st.db.read().await.unwrap();
     let view = svc::lock_view(&mut tx, &k, n.a_editor, app.clock.now_ms())
@@ -32,7 +37,9 @@ async fn p16_a_save_releases_the_edit_lock() {
     let (ep, ea) = who(app, n.a_editor).await;
     let mut ed = edit_of(&k);
     ed.caption.push_str(" Cập nhật.");
-    svc::save(&app.st, &ea, &ep, &org, c, ed).await.unwrap();
+    svc::save(&caller_of(&app.st, &ea, &ep, &org), c, ed)
+        .await
+        .unwrap();
     let b = app.login("a.editor").await;
     let html = b.get_text(&format!("/a/{}/clips/{}", n.a.0, c.0)).await;
     assert!(!html.contains("id=\"lock-banner\""), "no lock banner");
@@ -51,9 +58,13 @@ async fn p16_removed_posts_lose_the_published_tag_and_their_link() {
     assert_eq!(before.matches("s-published").count(), 3, "{before}");
     assert_eq!(before.matches("target=\"_blank\"").count(), 3, "{before}");
     let (p, a) = who(app, n.a_head).await;
-    publish::take_down(&app.st, &a, &p, n.a, c, "Sai tên người phát biểu")
-        .await
-        .unwrap();
+    publish::take_down(
+        &caller_of(&app.st, &a, &p, &agency(app, n.a).await),
+        c,
+        "Sai tên người phát biểu",
+    )
+    .await
+    .unwrap();
     for _ in 0..400 {
         if pubs(app, n.a, c)
             .await

@@ -623,3 +623,18 @@ pub async fn lavfi(out: &std::path::Path, video: &str, audio: &str, extra: &[&st
     let audio_out = ["-c:a", "aac", "-shortest"];
     ffmpeg(out, &[&inputs[..], &H264, &audio_out, extra].concat()).await;
 }
+
+/// The caller context a service sees when `a` (acting as `p`) works in `org`.
+pub(crate) fn caller_of(
+    st: &AppState,
+    a: &lantoa::service::Actor,
+    p: &lantoa::service::accounts::Principal,
+    org: &orgs::Org,
+) -> lantoa::service::Caller {
+    lantoa::service::Caller {
+        st: st.clone(),
+        actor: a.clone(),
+        principal: Arc::new(p.clone()),
+        agency: org.clone(),
+    }
+}

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::helpers::{Network, TestApp, lavfi, spawn_app_with};
+use crate::helpers::{Network, TestApp, caller_of, lavfi, spawn_app_with};
 use crate::review::{act, add_version_with, agency, clip, save, tick_all, who};
 use lantoa::clock::Clock;
 use lantoa::db::clips::{self, NewClip};
@@ -217,9 +217,12 @@ pub(crate) async fn approved_clip_with(
 
 pub(crate) async fn publish_now(e: &Env, c: ClipId) -> Vec<lantoa::domain::PublicationId> {
     let (p, a) = who(&e.app, e.n.a_editor).await;
-    publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
-        .await
-        .unwrap()
+    publish::publish_now(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        c,
+    )
+    .await
+    .unwrap()
 }
 
 pub(crate) async fn pubs(app: &TestApp, ag: OrgId, c: ClipId) -> Vec<Publication> {
@@ -301,9 +304,12 @@ async fn an_approved_clip_goes_out_to_all_four_platforms_with_the_exact_bytes() 
     // Publishing again is refused: the clip is no longer approved.
     let (p, a) = who(&e.app, e.n.a_editor).await;
     assert!(
-        publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
-            .await
-            .is_err()
+        publish::publish_now(
+            &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+            c
+        )
+        .await
+        .is_err()
     );
 }
 
@@ -463,9 +469,12 @@ async fn faults_are_waited_out_retried_or_reported_with_the_platforms_words() {
     );
     // Retrying (the fault is gone) posts it.
     let (p, a) = who(&e.app, e.n.a_editor).await;
-    publish::retry(&e.app.st, &a, &p, e.n.a, failed[0].id)
-        .await
-        .unwrap();
+    publish::retry(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        failed[0].id,
+    )
+    .await
+    .unwrap();
     settle(&e.app, e.n.a, c2, &["published"]).await;
 
     // An expired token on a channel without a refresh marks it for reconnection
@@ -551,20 +560,32 @@ async fn takedown_removes_everywhere_lists_tiktok_for_a_person_and_opens_an_inci
     settle(&e.app, e.n.a, c, &["published"]).await;
     // The editor may not (the agency allows only the head by default).
     let (p, a) = who(&e.app, e.n.a_editor).await;
-    let err = publish::take_down(&e.app.st, &a, &p, e.n.a, c, "Sai tên người phát biểu")
-        .await
-        .unwrap_err();
+    let err = publish::take_down(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        c,
+        "Sai tên người phát biểu",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(crate::review::refusal(err).0, "action_not_allowed");
     let (p, a) = who(&e.app, e.n.a_head).await;
     assert!(
-        publish::take_down(&e.app.st, &a, &p, e.n.a, c, "  ")
-            .await
-            .is_err(),
+        publish::take_down(
+            &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+            c,
+            "  "
+        )
+        .await
+        .is_err(),
         "a reason is required"
     );
-    let incident = publish::take_down(&e.app.st, &a, &p, e.n.a, c, "Sai tên người phát biểu")
-        .await
-        .unwrap();
+    let incident = publish::take_down(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        c,
+        "Sai tên người phát biểu",
+    )
+    .await
+    .unwrap();
     assert_eq!(clip(&e.app, e.n.a, c).await.state, "taken_down");
     // Three APIs delete; TikTok becomes a person's task.
     let mut ps = Vec::new();
@@ -590,9 +611,12 @@ async fn takedown_removes_everywhere_lists_tiktok_for_a_person_and_opens_an_inci
     let r = records(&e.mock);
     assert_eq!(r.iter().filter(|x| x.deleted).count(), 3, "{r:#?}");
     let manual = ps.iter().find(|p| p.channel_id == tiktok).unwrap();
-    publish::tick_removed(&e.app.st, &a, &p, e.n.a, manual.id)
-        .await
-        .unwrap();
+    publish::tick_removed(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        manual.id,
+    )
+    .await
+    .unwrap();
     let mut tx = e.app.st.db.read().await.unwrap();
     let inc = pdb::incidents(&mut tx, &[e.n.a], 10).await.unwrap();
     assert_eq!(inc.len(), 1);
@@ -927,9 +951,12 @@ async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
         .await
         .ok();
     let (p, a) = who(&e.app, e.n.a_editor).await;
-    publish::publish_now(&e.app.st, &a, &p, e.n.a, c)
-        .await
-        .unwrap();
+    publish::publish_now(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        c,
+    )
+    .await
+    .unwrap();
     let done = settle(&e.app, e.n.a, c, &["published"]).await;
     assert!(done.iter().all(|p| p.round == 2));
     assert_eq!(records(&e.mock).len(), 2);

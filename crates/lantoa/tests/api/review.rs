@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::helpers::{Network, TestApp, spawn_app};
+use crate::helpers::{Network, TestApp, caller_of, spawn_app};
 use lantoa::clock::Clock;
 use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
 use lantoa::db::review as rdb;
@@ -40,10 +40,7 @@ pub(crate) async fn delegate_for_30_days(
 ) {
     let now = app.clock.now_ms();
     svc::delegate(
-        &app.st,
-        ha,
-        hp,
-        org,
+        &caller_of(&app.st, ha, hp, org),
         &svc::DelegationRequest {
             to_user: to,
             starts_at: now,
@@ -178,10 +175,7 @@ pub(crate) async fn act(
         None
     };
     svc::act(
-        &app.st,
-        &a,
-        &p,
-        &org,
+        &caller_of(&app.st, &a, &p, &org),
         c,
         action,
         ActInput {
@@ -196,7 +190,7 @@ pub(crate) async fn tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
     let (p, a) = who(app, u).await;
     let org = agency(app, ag).await;
     for item in Settings::default().checklist {
-        svc::tick(&app.st, &a, &p, &org, c, &item, true)
+        svc::tick(&caller_of(&app.st, &a, &p, &org), c, &item, true)
             .await
             .unwrap();
     }
@@ -207,7 +201,7 @@ async fn try_tick_all(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) {
     let (p, a) = who(app, u).await;
     let org = agency(app, ag).await;
     for item in Settings::default().checklist {
-        if svc::tick(&app.st, &a, &p, &org, c, &item, true)
+        if svc::tick(&caller_of(&app.st, &a, &p, &org), c, &item, true)
             .await
             .is_err()
         {
@@ -232,7 +226,7 @@ pub(crate) async fn save(
     f(&mut e);
     let (p, a) = who(app, u).await;
     let org = agency(app, ag).await;
-    svc::save(&app.st, &a, &p, &org, c, e).await
+    svc::save(&caller_of(&app.st, &a, &p, &org), c, e).await
 }
 
 pub(crate) fn refusal(e: Error) -> (String, String) {
@@ -395,10 +389,7 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
         let (p, a) = who(&app, n.a_editor).await;
         let org = agency(&app, n.a).await;
         let m = svc::comment(
-            &app.st,
-            &a,
-            &p,
-            &org,
+            &caller_of(&app.st, &a, &p, &org),
             c,
             svc::NewComment {
                 body: "Tốt".into(),
@@ -408,7 +399,7 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
         )
         .await
         .unwrap();
-        svc::resolve_comment(&app.st, &a, &p, &org, c, m, true)
+        svc::resolve_comment(&caller_of(&app.st, &a, &p, &org), c, m, true)
             .await
             .unwrap();
         save(&app, n.a_editor, n.a, c, |_| {}).await.unwrap();
@@ -467,16 +458,22 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
         ends_at: now + 2 * 3_600_000,
         note: "Đi công tác".into(),
     };
-    assert!(svc::delegate(&app.st, &ea, &ep, &org, &req).await.is_err());
+    assert!(
+        svc::delegate(&caller_of(&app.st, &ea, &ep, &org), &req)
+            .await
+            .is_err()
+    );
     let bad = svc::DelegationRequest {
         to_user: n.a_editor,
         ..req.clone()
     };
     assert!(matches!(
-        svc::delegate(&app.st, &ha, &hp, &org, &bad).await,
+        svc::delegate(&caller_of(&app.st, &ha, &hp, &org), &bad).await,
         Err(Error::Invalid(_))
     ));
-    svc::delegate(&app.st, &ha, &hp, &org, &req).await.unwrap();
+    svc::delegate(&caller_of(&app.st, &ha, &hp, &org), &req)
+        .await
+        .unwrap();
     assert_eq!(
         act(&app, dep, n.a, c, ClipAction::Approve).await.unwrap(),
         ClipState::Approved
@@ -501,10 +498,7 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     // A revoked delegation ends at once.
     let now = app.clock.now_ms();
     let id = svc::delegate(
-        &app.st,
-        &ha,
-        &hp,
-        &org,
+        &caller_of(&app.st, &ha, &hp, &org),
         &svc::DelegationRequest {
             starts_at: now,
             ends_at: now + 3_600_000,
@@ -513,7 +507,7 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     )
     .await
     .unwrap();
-    svc::revoke_delegation(&app.st, &ha, &hp, &org, id)
+    svc::revoke_delegation(&caller_of(&app.st, &ha, &hp, &org), id)
         .await
         .unwrap();
     let c3 = in_review(&app, &n, "official_event").await;
@@ -527,7 +521,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
     let app = spawn_app().await;
     let n = app.network().await;
     let (ap, aa) = who(&app, n.a_admin).await;
-    let _ = ap;
+    let org = agency(&app, n.a).await;
     let mut s = Settings::default();
     s.policy.other = vec![
         lantoa::domain::approval::Step {
@@ -539,7 +533,9 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
             delegable: true,
         },
     ];
-    svc::save_settings(&app.st, &aa, n.a, s).await.unwrap();
+    svc::save_settings(&caller_of(&app.st, &aa, &ap, &org), s)
+        .await
+        .unwrap();
     let c = in_review(&app, &n, "good_deeds").await;
     tick_all(&app, n.a_editor, n.a, c).await;
     // The head cannot skip the editor.
@@ -589,7 +585,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
         delegable: false,
     }];
     assert!(matches!(
-        svc::save_settings(&app.st, &aa, n.a, bad).await,
+        svc::save_settings(&caller_of(&app.st, &aa, &ap, &org), bad).await,
         Err(Error::Invalid(_))
     ));
 }
@@ -604,7 +600,7 @@ async fn approvals_expire_and_changed_clips_cannot_be_approved_blind() {
     let (p, a) = who(&app, n.a_editor).await;
     let org = agency(&app, n.a).await;
     let (code, msg) = refusal(
-        svc::approve(&app.st, &a, &p, &org, c, &"00".repeat(32))
+        svc::approve(&caller_of(&app.st, &a, &p, &org), c, &"00".repeat(32))
             .await
             .unwrap_err(),
     );
@@ -635,20 +631,24 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     first.title = "Tiêu đề của phóng viên".into();
     let mut second = edit_of(&k);
     second.title = "Tiêu đề của biên tập".into();
-    svc::save(&app.st, &ra, &rp, &org, c, first).await.unwrap();
+    svc::save(&caller_of(&app.st, &ra, &rp, &org), c, first)
+        .await
+        .unwrap();
     // The save released the reporter's lock: the editor's older revision is
     // refused as such.
     let (code, _) = refusal(
-        svc::save(&app.st, &ea, &ep, &org, c, second.clone())
+        svc::save(&caller_of(&app.st, &ea, &ep, &org), c, second.clone())
             .await
             .unwrap_err(),
     );
     assert_eq!(code, "edit_conflict");
     // The reporter types again (the page takes the lock); the editor is told
     // who is editing.
-    svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap();
+    svc::lock(&caller_of(&app.st, &ra, &rp, &org), c)
+        .await
+        .unwrap();
     let (code, msg) = refusal(
-        svc::save(&app.st, &ea, &ep, &org, c, second.clone())
+        svc::save(&caller_of(&app.st, &ea, &ep, &org), c, second.clone())
             .await
             .unwrap_err(),
     );
@@ -659,9 +659,11 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     );
     // Stale after two minutes: the editor may take over, and then the old revision is refused.
     app.clock.advance_ms(3 * 60_000);
-    svc::lock(&app.st, &ea, &ep, &org, c).await.unwrap();
+    svc::lock(&caller_of(&app.st, &ea, &ep, &org), c)
+        .await
+        .unwrap();
     let (code, msg) = refusal(
-        svc::save(&app.st, &ea, &ep, &org, c, second)
+        svc::save(&caller_of(&app.st, &ea, &ep, &org), c, second)
             .await
             .unwrap_err(),
     );
@@ -693,9 +695,15 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     drop(tx);
     // A reporter cannot take over someone's stale lock (the head's).
     let (hp, ha) = who(&app, n.a_head).await;
-    svc::lock(&app.st, &ha, &hp, &org, c).await.unwrap();
+    svc::lock(&caller_of(&app.st, &ha, &hp, &org), c)
+        .await
+        .unwrap();
     app.clock.advance_ms(3 * 60_000);
-    let (code, _) = refusal(svc::lock(&app.st, &ra, &rp, &org, c).await.unwrap_err());
+    let (code, _) = refusal(
+        svc::lock(&caller_of(&app.st, &ra, &rp, &org), c)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(code, "clip_locked");
     svc::unlock(&app.st, &hp, &org, c).await.unwrap();
     // Raising the flag: anyone. Lowering: the head only.

@@ -273,20 +273,30 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     upload(&ctx, &cs, platform, &pb, &ch, &clip, &staged, &sent).await
 }
 
+/// The publication and the channel it goes to; a job whose rows are gone
+/// fails for good.
+pub(super) async fn publication_and_channel(
+    tx: &mut Tx,
+    pid: PublicationId,
+) -> std::result::Result<(Publication, Channel), JobError> {
+    let pb = pdb::publication(tx, pid)
+        .await?
+        .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
+    let ch = pdb::channels_any(tx, pb.agency_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == pb.channel_id)
+        .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
+    Ok((pb, ch))
+}
+
 /// The publication, its channel and its clip, as the job starts.
 async fn load(
     st: &AppState,
     pid: PublicationId,
 ) -> std::result::Result<(Publication, Channel, Clip), JobError> {
     let mut tx = st.db.read().await?;
-    let pb = pdb::publication(&mut tx, pid)
-        .await?
-        .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
-    let ch = pdb::channels_any(&mut tx, pb.agency_id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == pb.channel_id)
-        .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
+    let (pb, ch) = publication_and_channel(&mut tx, pid).await?;
     let clip = clips::get_any(&mut tx, pb.clip_id)
         .await?
         .ok_or_else(|| JobError::Permanent("clip gone".into()))?;

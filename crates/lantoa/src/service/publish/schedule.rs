@@ -16,8 +16,8 @@ use crate::error::{Arg, Error, Refusal, Result};
 use crate::jobs::Enqueue;
 use crate::platforms::Platform;
 use crate::platforms::connector::Handle;
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit, review};
+use crate::service::Caller;
+use crate::service::review;
 use crate::state::AppState;
 
 /// The platforms a clip targets, with the agency's channels on each.
@@ -133,21 +133,22 @@ pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result
 }
 
 /// "Publish now": an approved clip goes out to every target channel at once.
-pub async fn publish_now(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
-    id: ClipId,
-) -> Result<Vec<PublicationId>> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = review::load(&mut tx, agency, id).await?;
-    let f = review::enforce_now(&mut tx, p, &clip, ClipOp::PublishNow, "", now).await?;
-    let tz = crate::db::orgs::get(&mut tx, agency)
+pub async fn publish_now(caller: &Caller, id: ClipId) -> Result<Vec<PublicationId>> {
+    let (mut tx, now) = caller.write().await?;
+    let clip = review::load(&mut tx, caller.agency.id, id).await?;
+    let f = review::enforce_now(
+        &mut tx,
+        &caller.principal,
+        &clip,
+        ClipOp::PublishNow,
+        "",
+        now,
+    )
+    .await?;
+    let tz = crate::db::orgs::get(&mut tx, caller.agency.id)
         .await?
         .map(|o| o.time_zone)
-        .unwrap_or_else(|| st.config.time_zone.clone());
+        .unwrap_or_else(|| caller.st.config.time_zone.clone());
     if let Some(t) = clip.publish_at
         && t > now
     {
@@ -164,7 +165,7 @@ pub async fn publish_now(
     }
     review::transition(
         &mut tx,
-        actor,
+        &caller.actor,
         &clip,
         ClipAction::Schedule,
         f.requester(),
@@ -172,38 +173,41 @@ pub async fn publish_now(
         now,
     )
     .await?;
-    let ids = create_publications(&mut tx, &clip, p.user_id, now, now).await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "clip.publish_now",
-        "clip",
-        clip.id,
-        json!({"publications": ids}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let ids = create_publications(&mut tx, &clip, caller.principal.user_id, now, now).await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "clip.publish_now",
+            ("clip", clip.id),
+            json!({"publications": ids}),
+        )
+        .await?;
     Ok(ids)
 }
 
-/// Retries a failed publication (the button beside a failed channel).
-pub async fn retry(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
+/// One of the agency's publications and its clip, once the caller may do
+/// `op` on the clip now.
+pub(super) async fn publication_for(
+    tx: &mut Tx,
+    caller: &Caller,
     pid: PublicationId,
-) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let pb = pdb::publication(&mut tx, pid)
+    op: ClipOp,
+    now: i64,
+) -> Result<(Publication, Clip)> {
+    let pb = pdb::publication(tx, pid)
         .await?
-        .filter(|x| x.agency_id == agency)
+        .filter(|x| x.agency_id == caller.agency.id)
         .ok_or(Error::NotFound)?;
-    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
-    review::enforce_now(&mut tx, p, &clip, ClipOp::Retry, "", now).await?;
+    let clip = review::load(tx, caller.agency.id, pb.clip_id).await?;
+    review::enforce_now(tx, &caller.principal, &clip, op, "", now).await?;
+    Ok((pb, clip))
+}
+
+/// Retries a failed publication (the button beside a failed channel).
+pub async fn retry(caller: &Caller, pid: PublicationId) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let (pb, _) = publication_for(&mut tx, caller, pid, ClipOp::Retry, now).await?;
     if pb.state != PublicationState::Failed {
         return Err(Refusal::new("action_not_allowed", "publish-retry-not-failed").into());
     }
@@ -216,7 +220,7 @@ pub async fn retry(
             priority: 10,
             max_attempts: 8,
             unique_key: Some(job_key(pid)),
-            agency: Some(agency),
+            agency: Some(caller.agency.id),
             ..Enqueue::default()
         },
         now,
@@ -225,9 +229,16 @@ pub async fn retry(
     if !fresh {
         crate::db::jobs::wake(&mut tx, &job_key(pid), now).await?;
     }
-    audit(&mut tx, actor, Some(agency), "publication.retry", "publication", pid,
-        json!({"before": {"state": "failed", "error": pb.error_message}, "after": {"state": "queued"}}), now).await?;
-    tx.commit().await?;
+    let before = json!({"state": "failed", "error": pb.error_message});
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "publication.retry",
+            ("publication", pid),
+            json!({"before": before, "after": {"state": "queued"}}),
+        )
+        .await?;
     Ok(())
 }
 

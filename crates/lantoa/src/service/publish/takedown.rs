@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use super::job::tell_heads_and_author;
-use super::schedule::untouched;
+use super::job::{publication_and_channel, tell_heads_and_author};
+use super::schedule::{publication_for, untouched};
 use super::{REMOVE_JOB, job_key};
 use crate::db::Tx;
 use crate::db::publishing as pdb;
@@ -12,12 +12,12 @@ use crate::domain::PublicationState;
 use crate::domain::policy::ClipOp;
 use crate::domain::workflow::{ClipAction, Requester};
 use crate::domain::{ClipId, Invalid, OrgId, PublicationId};
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Refusal, Result};
 use crate::jobs::{Enqueue, JobCtx, JobError};
 use crate::platforms::connector::{Connector, Connectors};
 use crate::platforms::{ErrorClass, Platform, with_connector};
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit, review};
+use crate::service::Caller;
+use crate::service::{audit, review};
 use crate::state::AppState;
 
 fn remove_key(p: PublicationId) -> String {
@@ -56,15 +56,7 @@ async fn remove_one(
 ) -> std::result::Result<bool, JobError> {
     let (pb, ch) = {
         let mut tx = st.db.read().await?;
-        let pb = pdb::publication(&mut tx, pid)
-            .await?
-            .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
-        let ch = pdb::channels_any(&mut tx, pb.agency_id)
-            .await?
-            .into_iter()
-            .find(|c| c.id == pb.channel_id)
-            .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
-        (pb, ch)
+        publication_and_channel(&mut tx, pid).await?
     };
     if matches!(
         pb.removal.as_deref(),
@@ -156,24 +148,16 @@ pub async fn run_removal(
 }
 
 /// Takes a published clip down everywhere, with a reason; opens an incident.
-pub async fn take_down(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
-    id: ClipId,
-    reason: &str,
-) -> Result<i64> {
+pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64> {
     let reason = reason.trim();
     if !(5..=2000).contains(&reason.chars().count()) {
         return Err(Invalid::new("reason", "takedown-needs-reason").into());
     }
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = review::load(&mut tx, agency, id).await?;
+    let (mut tx, now) = caller.write().await?;
+    let clip = review::load(&mut tx, caller.agency.id, id).await?;
     review::enforce_now(
         &mut tx,
-        p,
+        &caller.principal,
         &clip,
         ClipOp::Act(ClipAction::TakeDown),
         "",
@@ -182,7 +166,7 @@ pub async fn take_down(
     .await?;
     review::transition(
         &mut tx,
-        actor,
+        &caller.actor,
         &clip,
         ClipAction::TakeDown,
         Requester::System,
@@ -190,12 +174,12 @@ pub async fn take_down(
         now,
     )
     .await?;
-    let pubs = pdb::of_clip(&mut tx, agency, id).await?;
+    let pubs = pdb::of_clip(&mut tx, caller.agency.id, id).await?;
     let mut outcome = Vec::new();
     for pb in &pubs {
         match pb.state {
             PublicationState::Published => {
-                queue_removal(&mut tx, agency, pb.id, now).await?;
+                queue_removal(&mut tx, caller.agency.id, pb.id, now).await?;
                 outcome.push(
                     json!({"publication": pb.id, "channel": pb.channel_id, "removal": "removing"}),
                 );
@@ -218,32 +202,30 @@ pub async fn take_down(
     }
     let incident = pdb::open_incident(
         &mut tx,
-        agency,
+        caller.agency.id,
         id,
         "takedown",
         reason,
         &json!({"title": clip.title, "channels": outcome}).to_string(),
-        p.user_id,
+        caller.principal.user_id,
         now,
     )
     .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "clip.takedown",
-        "clip",
-        id,
-        json!({"reason": reason, "incident": incident, "channels": outcome}),
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            now,
+            "clip.takedown",
+            ("clip", id),
+            json!({"reason": reason, "incident": incident, "channels": outcome}),
+        )
+        .await?;
     tell_heads_and_author(
         &mut tx,
         &clip,
-        Some(p.user_id),
+        Some(caller.principal.user_id),
         "taken_down",
-        json!({"note": reason, "by": p.display_name}),
+        json!({"note": reason, "by": caller.principal.display_name}),
         now,
     )
     .await?;
@@ -252,27 +234,30 @@ pub async fn take_down(
 }
 
 /// A person confirms they removed a post the API cannot remove.
-pub async fn tick_removed(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: OrgId,
-    pid: PublicationId,
-) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let pb = pdb::publication(&mut tx, pid)
-        .await?
-        .filter(|x| x.agency_id == agency)
-        .ok_or(Error::NotFound)?;
-    let clip = review::load(&mut tx, agency, pb.clip_id).await?;
-    review::enforce_now(&mut tx, p, &clip, ClipOp::ConfirmRemoved, "", now).await?;
+pub async fn tick_removed(caller: &Caller, pid: PublicationId) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let (pb, _) = publication_for(&mut tx, caller, pid, ClipOp::ConfirmRemoved, now).await?;
     if pb.removal.as_deref() != Some("manual") {
         return Err(Refusal::new("action_not_allowed", "takedown-not-manual").into());
     }
-    pdb::set_removal(&mut tx, pid, "manual_done", None, Some(p.user_id), now).await?;
-    audit(&mut tx, actor, Some(agency), "publication.removed_by_hand", "publication", pid,
-        json!({"before": {"removal": "manual"}, "after": {"removal": "manual_done"}, "url": pb.url}), now).await?;
+    pdb::set_removal(
+        &mut tx,
+        pid,
+        "manual_done",
+        None,
+        Some(caller.principal.user_id),
+        now,
+    )
+    .await?;
+    caller
+        .audit(
+            &mut tx,
+            now,
+            "publication.removed_by_hand",
+            ("publication", pid),
+            json!({"before": {"removal": "manual"}, "after": {"removal": "manual_done"}, "url": pb.url}),
+        )
+        .await?;
     update_incident(&mut tx, pb.clip_id, now).await?;
     tx.commit().await?;
     Ok(())

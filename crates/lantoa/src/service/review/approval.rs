@@ -12,7 +12,6 @@ use super::settings::{Settings, settings};
 use super::transitions::{authors, enforce, facts, load, system_actor, transition, void};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip};
-use crate::db::orgs::Org;
 use crate::db::review as rdb;
 use crate::domain::VersionStatus;
 use crate::domain::approval::{Capacity, Outgoing, SignDenied};
@@ -22,8 +21,7 @@ use crate::domain::{ClipId, Role, UserId, VersionId};
 use crate::error::{Arg, Error, Refusal, Result};
 use crate::lint::Severity;
 use crate::platforms::text;
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit};
+use crate::service::Caller;
 use crate::state::AppState;
 
 pub(super) fn sign_refusal(r: SignDenied, tz: &str) -> Error {
@@ -104,20 +102,13 @@ pub fn findings(clip: &Clip) -> Vec<FieldFinding> {
 
 /// Signs the next step of the clip's approval, for exactly the content whose
 /// digest the person saw.
-pub async fn approve(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: ClipId,
-    seen_digest: &str,
-) -> Result<ClipState> {
-    let now = st.now();
-    let tz = agency.time_zone.as_str();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
+pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<ClipState> {
+    let now = caller.st.now();
+    let tz = caller.agency.time_zone.as_str();
+    let mut tx = caller.st.db.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
     let current = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let f = facts(&mut tx, &caller.principal, &clip, current.as_ref(), now).await?;
     let state = f.state;
     // Who: the table, then the approval policy's next step.
     let Granted::Sign { step, capacity } = enforce(&f, ClipOp::Act(ClipAction::Approve), tz)?
@@ -138,7 +129,7 @@ pub async fn approve(
             ))
         })?;
     check_text(&clip, &o)?;
-    let s = settings(&mut tx, agency.id).await?;
+    let s = settings(&mut tx, caller.agency.id).await?;
     check_ticked(&mut tx, &s, clip.id, version.id).await?;
     let steps = s.policy.steps(o.political);
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
@@ -153,7 +144,7 @@ pub async fn approve(
             clip_id: clip.id,
             version_id: version.id,
             step: step as i64,
-            signer_id: p.user_id,
+            signer_id: caller.principal.user_id,
             role: role.code(),
             on_behalf_of,
             delegation_id,
@@ -164,24 +155,17 @@ pub async fn approve(
         },
     )
     .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency.id),
-        "clip.sign",
-        "clip",
-        clip.id,
-        json!({"approval": approval_id, "step": step + 1, "of": steps.len(), "role": role.code(),
-               "on_behalf_of": on_behalf_of, "delegation": delegation_id, "digest": digest,
-               "version": version.id}),
-        now,
-    )
-    .await?;
+    let summary = json!({"approval": approval_id, "step": step + 1, "of": steps.len(),
+        "role": role.code(), "on_behalf_of": on_behalf_of, "delegation": delegation_id,
+        "digest": digest, "version": version.id});
+    caller
+        .audit(&mut tx, now, "clip.sign", ("clip", clip.id), summary)
+        .await?;
 
     let to = if step + 1 == steps.len() {
         let to = transition(
             &mut tx,
-            actor,
+            &caller.actor,
             &clip,
             ClipAction::Approve,
             f.requester(),
@@ -192,24 +176,24 @@ pub async fn approve(
         notify_users(
             &mut tx,
             &authors,
-            agency.id,
+            caller.agency.id,
             clip.id,
             "approved",
-            json!({"by": p.display_name}),
+            json!({"by": caller.principal.display_name}),
             now,
         )
         .await?;
         to
     } else {
-        let next = signers_of(&mut tx, agency.id, &steps[step + 1], &authors, now).await?;
+        let next = signers_of(&mut tx, caller.agency.id, &steps[step + 1], &authors, now).await?;
         let next: Vec<UserId> = next
             .into_iter()
-            .filter(|u| *u != p.user_id && !live.iter().any(|a| a.signer_id == *u))
+            .filter(|u| *u != caller.principal.user_id && !live.iter().any(|a| a.signer_id == *u))
             .collect();
         notify_users(
             &mut tx,
             &next,
-            agency.id,
+            caller.agency.id,
             clip.id,
             "approval_needed",
             json!({"step": step + 2}),

@@ -10,14 +10,11 @@ use super::outgoing::current_version;
 use super::settings::settings;
 use super::transitions::{authors_of, enforce, enforce_now, facts_with, load};
 use crate::db::clips;
-use crate::db::orgs::Org;
 use crate::db::review as rdb;
 use crate::domain::policy::ClipOp;
 use crate::domain::{ClipId, Invalid};
 use crate::error::{Error, Result};
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit};
-use crate::state::AppState;
+use crate::service::Caller;
 
 /// A new comment: optional timecode (frames of the version), optional reply-to.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -82,28 +79,28 @@ pub fn format_frame(frame: i64, fps: f64) -> String {
     }
 }
 
-pub async fn comment(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: ClipId,
-    c: NewComment,
-) -> Result<i64> {
+pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> {
     let body = c.body.trim();
     if body.is_empty() || body.chars().count() > 5000 {
         return Err(Invalid::new("body", "invalid-comment").into());
     }
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
-    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    enforce_now(
+        &mut tx,
+        &caller.principal,
+        &clip,
+        ClipOp::Comment,
+        &caller.agency.time_zone,
+        now,
+    )
+    .await?;
     let vid = c
         .version_id
         .map(crate::domain::VersionId)
         .or(clip.current_version_id)
         .ok_or(Error::NotFound)?;
-    let v = clips::version_of(&mut tx, agency.id, clip.id, vid)
+    let v = clips::version_of(&mut tx, caller.agency.id, clip.id, vid)
         .await?
         .ok_or(Error::NotFound)?;
     let parent = match c.parent_id {
@@ -155,7 +152,7 @@ pub async fn comment(
             clip_id: clip.id,
             version_id: v.id,
             parent_id: parent.as_ref().map(|p| p.parent_id.unwrap_or(p.id)),
-            author_id: p.user_id,
+            author_id: caller.principal.user_id,
             body,
             fps,
             start_frame: start,
@@ -164,31 +161,29 @@ pub async fn comment(
         },
     )
     .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency.id),
-        "clip.comment",
-        "clip",
-        clip.id,
-        json!({"comment": cid, "version": v.number, "start_frame": start, "end_frame": end,
+    caller
+        .audit(
+            &mut tx,
+            now,
+            "clip.comment",
+            ("clip", clip.id),
+            json!({"comment": cid, "version": v.number, "start_frame": start, "end_frame": end,
                "reply_to": c.parent_id, "body": body}),
-        now,
-    )
-    .await?;
+        )
+        .await?;
     // Tell the authors (and the thread's starter) about it.
     let mut to = authors_of(&mut tx, &clip).await?;
     if let Some(pc) = &parent {
         to.push(pc.author_id);
     }
-    to.retain(|u| *u != p.user_id);
+    to.retain(|u| *u != caller.principal.user_id);
     notify_users(
         &mut tx,
         &to,
-        agency.id,
+        caller.agency.id,
         clip.id,
         "comment",
-        json!({"by": p.display_name}),
+        json!({"by": caller.principal.display_name}),
         now,
     )
     .await?;
@@ -197,18 +192,22 @@ pub async fn comment(
 }
 
 pub async fn resolve_comment(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
+    caller: &Caller,
     id: ClipId,
     comment: i64,
     resolved: bool,
 ) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
-    enforce_now(&mut tx, p, &clip, ClipOp::Comment, &agency.time_zone, now).await?;
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    enforce_now(
+        &mut tx,
+        &caller.principal,
+        &clip,
+        ClipOp::Comment,
+        &caller.agency.time_zone,
+        now,
+    )
+    .await?;
     let c = rdb::comment(&mut tx, clip.id, comment)
         .await?
         .ok_or(Error::NotFound)?;
@@ -216,26 +215,23 @@ pub async fn resolve_comment(
         return Ok(());
     }
     if resolved {
-        rdb::set_resolved(&mut tx, c.id, Some(p.user_id), Some(now)).await?;
+        rdb::set_resolved(&mut tx, c.id, Some(caller.principal.user_id), Some(now)).await?;
     } else {
         rdb::set_resolved(&mut tx, c.id, None, None).await?;
     }
-    audit(
-        &mut tx,
-        actor,
-        Some(agency.id),
-        if resolved {
-            "clip.comment_resolve"
-        } else {
-            "clip.comment_reopen"
-        },
-        "clip",
-        clip.id,
-        json!({"comment": c.id}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            if resolved {
+                "clip.comment_resolve"
+            } else {
+                "clip.comment_reopen"
+            },
+            ("clip", clip.id),
+            json!({"comment": c.id}),
+        )
+        .await?;
     Ok(())
 }
 
@@ -251,45 +247,50 @@ pub fn checklist<'a>(
 }
 
 /// Ticks or unticks a checklist item for the clip's current version.
-pub async fn tick(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: ClipId,
-    item: &str,
-    done: bool,
-) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
-    let s = settings(&mut tx, agency.id).await?;
+pub async fn tick(caller: &Caller, id: ClipId, item: &str, done: bool) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    let s = settings(&mut tx, caller.agency.id).await?;
     if !s.checklist.iter().any(|i| i == item) {
         return Err(Invalid::new("item", "invalid-checklist-item").into());
     }
     let current = current_version(&mut tx, &clip).await?;
-    let delegation = delegation_of(&mut tx, agency.id, p.user_id, now).await?;
-    let f = facts_with(&mut tx, p, &clip, current.as_ref(), &s, delegation, now).await?;
-    enforce(&f, ClipOp::Tick, &agency.time_zone)?;
+    let delegation =
+        delegation_of(&mut tx, caller.agency.id, caller.principal.user_id, now).await?;
+    let f = facts_with(
+        &mut tx,
+        &caller.principal,
+        &clip,
+        current.as_ref(),
+        &s,
+        delegation,
+        now,
+    )
+    .await?;
+    enforce(&f, ClipOp::Tick, &caller.agency.time_zone)?;
     let v = clip.current_version_id.ok_or(Error::NotFound)?;
-    let changed =
-        rdb::set_tick(&mut tx, clip.id, v, item, done.then_some((p.user_id, now))).await?;
+    let changed = rdb::set_tick(
+        &mut tx,
+        clip.id,
+        v,
+        item,
+        done.then_some((caller.principal.user_id, now)),
+    )
+    .await?;
     if changed {
-        audit(
-            &mut tx,
-            actor,
-            Some(agency.id),
-            if done {
-                "clip.check_tick"
-            } else {
-                "clip.check_untick"
-            },
-            "clip",
-            clip.id,
-            json!({"item": item, "version": v}),
-            now,
-        )
-        .await?;
+        caller
+            .audit(
+                &mut tx,
+                now,
+                if done {
+                    "clip.check_tick"
+                } else {
+                    "clip.check_untick"
+                },
+                ("clip", clip.id),
+                json!({"item": item, "version": v}),
+            )
+            .await?;
     }
     tx.commit().await?;
     Ok(())

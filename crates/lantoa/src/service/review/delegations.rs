@@ -5,16 +5,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::roles_in;
-use crate::db::orgs::Org;
 use crate::db::review as rdb;
 use crate::db::{Tx, users};
 use crate::domain::approval::Delegation;
 use crate::domain::policy;
 use crate::domain::{Invalid, OrgId, UserId};
 use crate::error::{Error, Refusal, Result};
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit};
-use crate::state::AppState;
+use crate::service::Caller;
 
 /// The deputy's delegation standing now: active if any delegation covers `now`,
 /// else the nearest one that has not started or the latest that ended.
@@ -65,18 +62,12 @@ pub struct DelegationRequest {
     pub note: String,
 }
 
-pub async fn delegate(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    r: &DelegationRequest,
-) -> Result<i64> {
+pub async fn delegate(caller: &Caller, r: &DelegationRequest) -> Result<i64> {
     let (to, starts_at, ends_at, note) = (r.to_user, r.starts_at, r.ends_at, r.note.as_str());
-    if !policy::gives_delegations(&roles_in(p, agency.id)) {
+    if !policy::gives_delegations(&roles_in(&caller.principal, caller.agency.id)) {
         return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
     }
-    let now = st.now();
+    let now = caller.st.now();
     if ends_at <= starts_at || ends_at <= now || ends_at - starts_at > 366 * 24 * 3_600_000 {
         return Err(Invalid::new("ends_at", "invalid-delegation-window").into());
     }
@@ -84,16 +75,18 @@ pub async fn delegate(
     if note.chars().count() > 500 {
         return Err(Invalid::new("note", "invalid-note").into());
     }
-    let mut tx = st.db.write().await?;
-    let receiver = users::roles_in(&mut tx, to, agency.id).await?;
-    if !policy::may_delegate(&roles_in(p, agency.id), &receiver) || to == p.user_id {
+    let mut tx = caller.st.db.write().await?;
+    let receiver = users::roles_in(&mut tx, to, caller.agency.id).await?;
+    if !policy::may_delegate(&roles_in(&caller.principal, caller.agency.id), &receiver)
+        || to == caller.principal.user_id
+    {
         return Err(Invalid::new("to_user", "invalid-delegate").into());
     }
     let id = rdb::insert_delegation(
         &mut tx,
         &rdb::NewDelegation {
-            agency_id: agency.id,
-            from_user: p.user_id,
+            agency_id: caller.agency.id,
+            from_user: caller.principal.user_id,
             to_user: to,
             starts_at,
             ends_at,
@@ -102,24 +95,24 @@ pub async fn delegate(
         },
     )
     .await?;
-    audit(
-        &mut tx,
-        actor,
-        Some(agency.id),
-        "delegation.create",
-        "delegation",
-        id,
-        json!({"after": {"from": p.user_id, "to": to, "starts_at": starts_at, "ends_at": ends_at, "note": note}}),
-        now,
-    )
-    .await?;
+    let after = json!({"from": caller.principal.user_id, "to": to, "starts_at": starts_at,
+        "ends_at": ends_at, "note": note});
+    caller
+        .audit(
+            &mut tx,
+            now,
+            "delegation.create",
+            ("delegation", id),
+            json!({"after": after}),
+        )
+        .await?;
     rdb::notify(
         &mut tx,
         to,
-        agency.id,
+        caller.agency.id,
         None,
         "delegated",
-        &json!({"from": p.display_name, "until": ends_at}).to_string(),
+        &json!({"from": caller.principal.display_name, "until": ends_at}).to_string(),
         now,
     )
     .await?;
@@ -128,33 +121,27 @@ pub async fn delegate(
 }
 
 /// Ends a delegation now (the head who gave it, or an agency admin).
-pub async fn revoke_delegation(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: i64,
-) -> Result<()> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let d = rdb::delegation(&mut tx, agency.id, id)
+pub async fn revoke_delegation(caller: &Caller, id: i64) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let d = rdb::delegation(&mut tx, caller.agency.id, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if !policy::may_revoke_delegation(&roles_in(p, agency.id), d.from_user == p.user_id) {
+    if !policy::may_revoke_delegation(
+        &roles_in(&caller.principal, caller.agency.id),
+        d.from_user == caller.principal.user_id,
+    ) {
         return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
     }
     if rdb::revoke_delegation(&mut tx, id, now).await? {
-        audit(
-            &mut tx,
-            actor,
-            Some(agency.id),
-            "delegation.revoke",
-            "delegation",
-            id,
-            json!({"before": {"ends_at": d.ends_at}, "after": {"revoked_at": now}}),
-            now,
-        )
-        .await?;
+        caller
+            .audit(
+                &mut tx,
+                now,
+                "delegation.revoke",
+                ("delegation", id),
+                json!({"before": {"ends_at": d.ends_at}, "after": {"revoked_at": now}}),
+            )
+            .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -13,15 +13,12 @@ use super::settings::settings;
 use super::transitions::{enforce, facts, load, void};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip};
-use crate::db::orgs::Org;
 use crate::domain::approval::{self, Outgoing};
 use crate::domain::policy::{ClipFacts, ClipOp};
 use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid};
 use crate::error::{Arg, Error, Refusal, Result};
 use crate::lint;
-use crate::service::accounts::Principal;
-use crate::service::{Actor, audit};
-use crate::state::AppState;
+use crate::service::Caller;
 
 /// A save of the clip's content, as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -168,30 +165,22 @@ pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
 /// Saves the clip's content (optimistic: refused when someone saved since
 /// `edit.revision`), lints it, sets the political flag, and voids approvals when
 /// anything that goes out changed.
-pub async fn save(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: ClipId,
-    edit: Edit,
-) -> Result<Saved> {
-    let tz = agency.time_zone.as_str();
+pub async fn save(caller: &Caller, id: ClipId, edit: Edit) -> Result<Saved> {
+    let tz = caller.agency.time_zone.as_str();
     let e = parse_edit(&edit, tz)?;
 
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
     let current = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, current.as_ref(), now).await?;
+    let f = facts(&mut tx, &caller.principal, &clip, current.as_ref(), now).await?;
     let state = f.state;
     enforce(&f, ClipOp::Edit, tz)?;
-    let taken_over = check_lock(&mut tx, &clip, p, &f, now, tz).await?;
+    let taken_over = check_lock(&mut tx, &clip, &caller.principal, &f, now, tz).await?;
     if clip.revision != edit.revision {
         return Err(edit_conflict(clip.updated_at, tz));
     }
 
-    let s = settings(&mut tx, agency.id).await?;
+    let s = settings(&mut tx, caller.agency.id).await?;
     let findings = lint_fields(
         &s.rules(),
         e.title.as_str(),
@@ -249,21 +238,19 @@ pub async fn save(
     // A save ends the editing it locked for: colleagues may edit at once.
     clips::set_lock(&mut tx, clip.id, None, None).await?;
     if let Some(before) = taken_over {
-        audit_takeover(&mut tx, actor, p, &clip, &before, now).await?;
+        audit_takeover(caller, &mut tx, &clip, &before, now).await?;
     }
     let diff = edit_diff(&before, &after, &clip, e.category);
     if !diff.is_empty() {
-        audit(
-            &mut tx,
-            actor,
-            Some(agency.id),
-            "clip.edit",
-            "clip",
-            clip.id,
-            serde_json::Value::Object(diff),
-            now,
-        )
-        .await?;
+        caller
+            .audit(
+                &mut tx,
+                now,
+                "clip.edit",
+                ("clip", clip.id),
+                serde_json::Value::Object(diff),
+            )
+            .await?;
     }
     let mut voided = false;
     if !changed.is_empty() && state.holds_approvals() {

@@ -12,8 +12,8 @@ use crate::db::{Tx, users};
 use crate::domain::policy::{self, ClipFacts, ClipOp};
 use crate::domain::{ClipId, UserId};
 use crate::error::{Arg, Refusal, Result};
+use crate::service::Caller;
 use crate::service::accounts::Principal;
-use crate::service::{Actor, audit};
 use crate::state::AppState;
 
 /// Who holds the edit lock, as the page shows it.
@@ -86,52 +86,59 @@ pub(super) async fn check_lock(
 
 /// Records that `p` took over the lock `before` showed on the clip.
 pub(super) async fn audit_takeover(
+    caller: &Caller,
     tx: &mut Tx,
-    actor: &Actor,
-    p: &Principal,
     clip: &Clip,
     before: &LockView,
     now: i64,
 ) -> Result<()> {
-    audit(
-        tx,
-        actor,
-        Some(clip.agency_id),
-        "clip.lock_takeover",
-        "clip",
-        clip.id,
-        json!({"before": {"holder": before.holder, "since": before.since}, "after": {"holder": p.user_id}}),
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            tx,
+            now,
+            "clip.lock_takeover",
+            ("clip", clip.id),
+            json!({"before": {"holder": before.holder, "since": before.since},
+                   "after": {"holder": caller.principal.user_id}}),
+        )
+        .await?;
     Ok(())
 }
 
 /// Takes (or refreshes) the edit lock. A stale lock of someone else is taken
 /// over only by an editor or the head, and that is recorded.
-pub async fn lock(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
-    id: ClipId,
-) -> Result<LockView> {
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
-    let f = enforce_now(&mut tx, p, &clip, ClipOp::Lock, &agency.time_zone, now).await?;
-    let before = lock_view(&mut tx, &clip, p.user_id, now).await?;
-    check_lock(&mut tx, &clip, p, &f, now, &agency.time_zone).await?;
-    clips::set_lock(&mut tx, clip.id, Some(p.user_id), Some(now)).await?;
-    if before.holder.is_some_and(|h| h != p.user_id) {
-        audit_takeover(&mut tx, actor, p, &clip, &before, now).await?;
+pub async fn lock(caller: &Caller, id: ClipId) -> Result<LockView> {
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    let f = enforce_now(
+        &mut tx,
+        &caller.principal,
+        &clip,
+        ClipOp::Lock,
+        &caller.agency.time_zone,
+        now,
+    )
+    .await?;
+    let before = lock_view(&mut tx, &clip, caller.principal.user_id, now).await?;
+    check_lock(
+        &mut tx,
+        &clip,
+        &caller.principal,
+        &f,
+        now,
+        &caller.agency.time_zone,
+    )
+    .await?;
+    clips::set_lock(&mut tx, clip.id, Some(caller.principal.user_id), Some(now)).await?;
+    if before.holder.is_some_and(|h| h != caller.principal.user_id) {
+        audit_takeover(caller, &mut tx, &clip, &before, now).await?;
     }
     let clip = Clip {
-        lock_user_id: Some(p.user_id),
+        lock_user_id: Some(caller.principal.user_id),
         lock_at: Some(now),
         ..clip
     };
-    let v = lock_view(&mut tx, &clip, p.user_id, now).await?;
+    let v = lock_view(&mut tx, &clip, caller.principal.user_id, now).await?;
     tx.commit().await?;
     Ok(v)
 }

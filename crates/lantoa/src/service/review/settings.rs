@@ -12,8 +12,7 @@ use crate::domain::policy;
 use crate::domain::{Invalid, OrgId, Role};
 use crate::error::Result;
 use crate::lint::{self, ToneStyle};
-use crate::service::{Actor, audit};
-use crate::state::AppState;
+use crate::service::Caller;
 
 /// An agency's review settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,7 +114,7 @@ pub async fn settings(tx: &mut Tx, agency: OrgId) -> Result<Settings> {
 }
 
 /// Replaces the agency's review settings (agency admin).
-pub async fn save_settings(st: &AppState, actor: &Actor, agency: OrgId, s: Settings) -> Result<()> {
+pub async fn save_settings(caller: &Caller, s: Settings) -> Result<()> {
     let mut s = s;
     for l in [&mut s.checklist, &mut s.official_names, &mut s.watch_list] {
         *l = l
@@ -125,12 +124,11 @@ pub async fn save_settings(st: &AppState, actor: &Actor, agency: OrgId, s: Setti
             .collect();
     }
     s.validate()?;
-    let now = st.now();
-    let mut tx = st.db.write().await?;
-    let before = settings(&mut tx, agency).await?;
+    let (mut tx, now) = caller.write().await?;
+    let before = settings(&mut tx, caller.agency.id).await?;
     rdb::put_settings(
         &mut tx,
-        agency,
+        caller.agency.id,
         &SettingsRow {
             tone_style: match s.tone_style {
                 ToneStyle::Old => "old".into(),
@@ -159,17 +157,14 @@ pub async fn save_settings(st: &AppState, actor: &Actor, agency: OrgId, s: Setti
             }
         }
     }
-    audit(
-        &mut tx,
-        actor,
-        Some(agency),
-        "agency.review_settings",
-        "org",
-        agency,
-        serde_json::Value::Object(changed),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "agency.review_settings",
+            ("org", caller.agency.id),
+            serde_json::Value::Object(changed),
+        )
+        .await?;
     Ok(())
 }

@@ -13,7 +13,6 @@ use super::settings::{Settings, settings};
 use super::{LOCK_GONE_MS, LOCK_STALE_MS, role_ids, roles_in};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip, Version};
-use crate::db::orgs::Org;
 use crate::db::review as rdb;
 use crate::domain::VersionStatus;
 use crate::domain::approval::Delegation;
@@ -21,9 +20,9 @@ use crate::domain::policy::{self, ClipFacts, ClipOp, ClipRights, Denied, Granted
 use crate::domain::workflow::{self, ClipAction, ClipState, Requester, Who};
 use crate::domain::{ClipId, Invalid, OrgId, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
+use crate::service::Caller;
 use crate::service::accounts::Principal;
 use crate::service::{Actor, audit};
-use crate::state::AppState;
 
 /// The facts `policy::on_clip` decides from: the person's roles, authorship,
 /// delegation, and the clip's state, approvals and lock. The agency's settings
@@ -291,43 +290,32 @@ pub struct ActInput {
 
 /// Performs a person's action on a clip. Approval goes through [`approve`].
 pub async fn act(
-    st: &AppState,
-    actor: &Actor,
-    p: &Principal,
-    agency: &Org,
+    caller: &Caller,
     id: ClipId,
     action: ClipAction,
     input: ActInput,
 ) -> Result<ClipState> {
     if action == ClipAction::Approve {
-        return approve(
-            st,
-            actor,
-            p,
-            agency,
-            id,
-            input.digest.as_deref().unwrap_or(""),
-        )
-        .await;
+        return approve(caller, id, input.digest.as_deref().unwrap_or("")).await;
     }
     if matches!(action, ClipAction::TakeDown | ClipAction::Publish) {
         return Err(Refusal::new("action_not_allowed", "workflow-needs-publishing").into());
     }
-    let now = st.now();
-    let tz = agency.time_zone.as_str();
+    let now = caller.st.now();
+    let tz = caller.agency.time_zone.as_str();
     let note = input.note.as_deref().map(str::trim).unwrap_or("");
     if note.chars().count() > 5000 {
         return Err(Invalid::new("note", "invalid-note").into());
     }
-    let mut tx = st.db.write().await?;
-    let clip = load(&mut tx, agency.id, id).await?;
+    let mut tx = caller.st.db.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
     let version = current_version(&mut tx, &clip).await?;
-    let f = facts(&mut tx, p, &clip, version.as_ref(), now).await?;
+    let f = facts(&mut tx, &caller.principal, &clip, version.as_ref(), now).await?;
     enforce(&f, ClipOp::Act(action), tz)?;
     check_action(&mut tx, &clip, version.as_ref(), action, note, now, tz).await?;
     let mut to = transition(
         &mut tx,
-        actor,
+        &caller.actor,
         &clip,
         action,
         f.requester(),
@@ -338,12 +326,28 @@ pub async fn act(
     if action == ClipAction::Schedule {
         // One publication per target channel, each queued for the approved time.
         let at = clip.publish_at.unwrap_or(now);
-        crate::service::publish::create_publications(&mut tx, &clip, p.user_id, at, now).await?;
+        crate::service::publish::create_publications(
+            &mut tx,
+            &clip,
+            caller.principal.user_id,
+            at,
+            now,
+        )
+        .await?;
     }
     let authors = authors(&clip, version.as_ref());
     match action {
         ClipAction::Submit => {
-            to = submitted(&mut tx, p, &clip, version.as_ref(), &authors, to, now).await?;
+            to = submitted(
+                &mut tx,
+                &caller.principal,
+                &clip,
+                version.as_ref(),
+                &authors,
+                to,
+                now,
+            )
+            .await?;
         }
         ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
             let moved = Clip {
@@ -352,7 +356,16 @@ pub async fn act(
             };
             void(&mut tx, &moved, action.code(), &[], now).await?;
             if action == ClipAction::RequestChanges {
-                changes_requested(&mut tx, p, &clip, version.as_ref(), &authors, note, now).await?;
+                changes_requested(
+                    &mut tx,
+                    &caller.principal,
+                    &clip,
+                    version.as_ref(),
+                    &authors,
+                    note,
+                    now,
+                )
+                .await?;
             }
         }
         _ => {}

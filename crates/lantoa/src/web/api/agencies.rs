@@ -58,7 +58,7 @@ pub async fn create(
     params(("aid" = i64, Path, description = "Agency id")),
     responses((status = 200, body = Org), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_one(a: Authz<act::ViewDashboard>) -> Json<Org> {
-    Json(a.agency)
+    Json(a.agency.clone())
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/dashboard", tag = "agencies",

@@ -93,7 +93,7 @@ pub async fn agency(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<InsightsReport>> {
     let tr = Tr::new(a.ctx.locale);
-    let scope = svc::agency_scope(&a.p, &a.agency);
+    let scope = svc::agency_scope(&a.principal, &a.agency);
     Ok(Json(build(&st, &tr, scope, &q).await?))
 }
 

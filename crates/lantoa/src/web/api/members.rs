@@ -68,7 +68,7 @@ pub async fn create(
     a: Authz<act::ManageMembers>,
     JsonBody(b): JsonBody<NewMember>,
 ) -> Result<(StatusCode, Json<CreatedMember>)> {
-    let c = members::create(&st, &a.actor(), a.agency.id, b).await?;
+    let c = members::create(&a.caller, b).await?;
     let m = members::get(&st, a.agency.id, c.user_id).await?;
     Ok((
         StatusCode::CREATED,
@@ -103,13 +103,13 @@ pub struct RolesBody {
     responses((status = 200, body = Vec<Role>), (status = 409, body = ApiError),
               (status = 403, body = ApiError, description = "Head and deputy are given and removed by the system administrator")))]
 pub async fn put_roles(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageMembers>,
     Path((_, uid)): Path<(i64, i64)>,
     JsonBody(b): JsonBody<RolesBody>,
 ) -> Result<Json<Vec<Role>>> {
     Ok(Json(
-        members::set_roles(&st, &a.actor(), a.agency.id, UserId(uid), &b.roles).await?,
+        members::set_roles(&a.caller, UserId(uid), &b.roles).await?,
     ))
 }
 
@@ -122,11 +122,11 @@ pub struct TemporaryPassword {
     params(("aid" = i64, Path), ("uid" = i64, Path)),
     responses((status = 200, body = TemporaryPassword), (status = 404, body = ApiError)))]
 pub async fn reset_password(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageMembers>,
     Path((_, uid)): Path<(i64, i64)>,
 ) -> Result<Json<TemporaryPassword>> {
-    let pw = members::reset_password(&st, &a.actor(), a.agency.id, UserId(uid)).await?;
+    let pw = members::reset_password(&a.caller, UserId(uid)).await?;
     Ok(Json(TemporaryPassword {
         temporary_password: pw,
     }))
@@ -141,12 +141,12 @@ pub struct DisabledBody {
     params(("aid" = i64, Path), ("uid" = i64, Path)), request_body = DisabledBody,
     responses((status = 204), (status = 404, body = ApiError)))]
 pub async fn put_disabled(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageMembers>,
     Path((_, uid)): Path<(i64, i64)>,
     JsonBody(b): JsonBody<DisabledBody>,
 ) -> Result<StatusCode> {
-    members::set_disabled(&st, &a.actor(), a.agency.id, UserId(uid), b.disabled).await?;
+    members::set_disabled(&a.caller, UserId(uid), b.disabled).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -42,7 +42,7 @@ pub async fn list_channels(
     params(("aid" = i64, Path)), request_body = ConnectRequest,
     responses((status = 200, body = ConnectStart), (status = 400, body = ApiError)))]
 pub async fn connect(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
     JsonBody(r): JsonBody<ConnectRequest>,
 ) -> Result<Json<ConnectStart>> {
@@ -53,18 +53,18 @@ pub async fn connect(
         ))
     })?;
     Ok(Json(ConnectStart {
-        authorize_url: channels::connect_start(&st, &a.actor(), a.agency.id, p).await?,
+        authorize_url: channels::connect_start(&a.caller, p).await?,
     }))
 }
 
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/channels/{chid}/disconnect", tag = "publishing",
     params(("aid" = i64, Path), ("chid" = i64, Path)), responses((status = 204), (status = 404, body = ApiError)))]
 pub async fn disconnect(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
     Path((_, chid)): Path<(i64, i64)>,
 ) -> Result<axum::http::StatusCode> {
-    channels::disconnect(&st, &a.actor(), a.agency.id, ChannelId(chid)).await?;
+    channels::disconnect(&a.caller, ChannelId(chid)).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -107,11 +107,11 @@ pub struct Queued {
     params(("aid" = i64, Path), ("cid" = i64, Path)),
     responses((status = 202, body = Queued), (status = 409, body = ApiError)))]
 pub async fn publish_now(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::Publish>,
     Path((_, cid)): Path<(i64, i64)>,
 ) -> Result<(axum::http::StatusCode, Json<Queued>)> {
-    let ids = publish::publish_now(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid)).await?;
+    let ids = publish::publish_now(&a.caller, ClipId(cid)).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
         Json(Queued { publications: ids }),
@@ -121,11 +121,11 @@ pub async fn publish_now(
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/publications/{pid}/retry", tag = "publishing",
     params(("aid" = i64, Path), ("pid" = i64, Path)), responses((status = 204), (status = 409, body = ApiError)))]
 pub async fn retry(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::Publish>,
     Path((_, pid)): Path<(i64, i64)>,
 ) -> Result<axum::http::StatusCode> {
-    publish::retry(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await?;
+    publish::retry(&a.caller, PublicationId(pid)).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -145,13 +145,12 @@ pub struct TakenDown {
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = TakedownRequest,
     responses((status = 202, body = TakenDown), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
 pub async fn take_down(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::TakeDown>,
     Path((_, cid)): Path<(i64, i64)>,
     JsonBody(r): JsonBody<TakedownRequest>,
 ) -> Result<(axum::http::StatusCode, Json<TakenDown>)> {
-    let incident =
-        publish::take_down(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid), &r.reason).await?;
+    let incident = publish::take_down(&a.caller, ClipId(cid), &r.reason).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
         Json(TakenDown { incident }),
@@ -161,11 +160,11 @@ pub async fn take_down(
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/publications/{pid}/removed", tag = "publishing",
     params(("aid" = i64, Path), ("pid" = i64, Path)), responses((status = 204), (status = 409, body = ApiError)))]
 pub async fn removed_by_hand(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::TakeDown>,
     Path((_, pid)): Path<(i64, i64)>,
 ) -> Result<axum::http::StatusCode> {
-    publish::tick_removed(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await?;
+    publish::tick_removed(&a.caller, PublicationId(pid)).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -181,8 +181,8 @@ pub async fn get_one(
     let state = clip.state;
     let (outgoing, digest) = svc::content(&clip, current);
     let s = svc::settings(&mut tx, a.agency.id).await?;
-    let delegation = svc::delegation_of(&mut tx, a.agency.id, a.p.user_id, now).await?;
-    let f = svc::facts_with(&mut tx, &a.p, &clip, current, &s, delegation, now).await?;
+    let delegation = svc::delegation_of(&mut tx, a.agency.id, a.principal.user_id, now).await?;
+    let f = svc::facts_with(&mut tx, &a.principal, &clip, current, &s, delegation, now).await?;
     let permissions = crate::domain::policy::rights(&f);
     let live = rdb::live_approvals(&mut tx, clip.id).await?;
     let steps = s
@@ -210,7 +210,7 @@ pub async fn get_one(
         })
         .collect();
     let comments = rdb::comments(&mut tx, clip.id).await?;
-    let lock = svc::lock_view(&mut tx, &clip, a.p.user_id, now).await?;
+    let lock = svc::lock_view(&mut tx, &clip, a.principal.user_id, now).await?;
     drop(tx);
     Ok(Json(ClipDetail {
         state,
@@ -242,14 +242,12 @@ pub async fn get_one(
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = Edit,
     responses((status = 200, body = Saved), (status = 409, body = ApiError, description = "edit_conflict, clip_locked or action_not_allowed")))]
 pub async fn put_one(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid)): Path<(i64, i64)>,
     JsonBody(e): JsonBody<Edit>,
 ) -> Result<Json<Saved>> {
-    Ok(Json(
-        svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), e).await?,
-    ))
+    Ok(Json(svc::save(&a.caller, ClipId(cid), e).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -262,13 +260,13 @@ pub struct StateView {
     request_body = ActInput,
     responses((status = 200, body = StateView), (status = 409, body = ApiError, description = "action_not_allowed or approval_refused, with the reason")))]
 pub async fn post_action(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid, action)): Path<(i64, i64, String)>,
     JsonBody(input): JsonBody<ActInput>,
 ) -> Result<Json<StateView>> {
     let action = ClipAction::parse(&action).ok_or(Error::NotFound)?;
-    let state = svc::act(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), action, input).await?;
+    let state = svc::act(&a.caller, ClipId(cid), action, input).await?;
     Ok(Json(StateView { state }))
 }
 
@@ -281,12 +279,12 @@ pub struct Created {
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = NewComment,
     responses((status = 201, body = Created), (status = 400, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn post_comment(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid)): Path<(i64, i64)>,
     JsonBody(c): JsonBody<NewComment>,
 ) -> Result<(axum::http::StatusCode, Json<Created>)> {
-    let id = svc::comment(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), c).await?;
+    let id = svc::comment(&a.caller, ClipId(cid), c).await?;
     Ok((axum::http::StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -299,21 +297,12 @@ pub struct Resolved {
     params(("aid" = i64, Path), ("cid" = i64, Path), ("mid" = i64, Path)), request_body = Resolved,
     responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn put_resolved(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid, mid)): Path<(i64, i64, i64)>,
     JsonBody(r): JsonBody<Resolved>,
 ) -> Result<axum::http::StatusCode> {
-    svc::resolve_comment(
-        &st,
-        &a.actor(),
-        &a.p,
-        &a.agency,
-        ClipId(cid),
-        mid,
-        r.resolved,
-    )
-    .await?;
+    svc::resolve_comment(&a.caller, ClipId(cid), mid, r.resolved).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -329,21 +318,12 @@ pub struct Tick {
     params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = Tick,
     responses((status = 204), (status = 400, body = ApiError), (status = 409, body = ApiError, description = "action_not_allowed: not the caller's to do to this clip now, with the reason")))]
 pub async fn put_tick(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid)): Path<(i64, i64)>,
     JsonBody(t): JsonBody<Tick>,
 ) -> Result<axum::http::StatusCode> {
-    svc::tick(
-        &st,
-        &a.actor(),
-        &a.p,
-        &a.agency,
-        ClipId(cid),
-        &t.item,
-        t.done,
-    )
-    .await?;
+    svc::tick(&a.caller, ClipId(cid), &t.item, t.done).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -351,13 +331,11 @@ pub async fn put_tick(
     params(("aid" = i64, Path), ("cid" = i64, Path)),
     responses((status = 200, body = LockView), (status = 409, body = ApiError, description = "clip_locked")))]
 pub async fn post_lock(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((_, cid)): Path<(i64, i64)>,
 ) -> Result<Json<LockView>> {
-    Ok(Json(
-        svc::lock(&st, &a.actor(), &a.p, &a.agency, ClipId(cid)).await?,
-    ))
+    Ok(Json(svc::lock(&a.caller, ClipId(cid)).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/agencies/{aid}/clips/{cid}/lock", tag = "review",
@@ -367,7 +345,7 @@ pub async fn delete_lock(
     a: Authz<act::WorkOnClip>,
     Path((_, cid)): Path<(i64, i64)>,
 ) -> Result<axum::http::StatusCode> {
-    svc::unlock(&st, &a.p, &a.agency, ClipId(cid)).await?;
+    svc::unlock(&st, &a.principal, &a.agency, ClipId(cid)).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -407,11 +385,11 @@ pub async fn get_settings(
     params(("aid" = i64, Path)), request_body = Settings,
     responses((status = 204), (status = 400, body = ApiError)))]
 pub async fn put_settings(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageReviewSettings>,
     JsonBody(s): JsonBody<Settings>,
 ) -> Result<axum::http::StatusCode> {
-    svc::save_settings(&st, &a.actor(), a.agency.id, s).await?;
+    svc::save_settings(&a.caller, s).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -429,22 +407,22 @@ pub async fn list_delegations(
     params(("aid" = i64, Path)), request_body = DelegationRequest,
     responses((status = 201, body = Created), (status = 409, body = ApiError)))]
 pub async fn post_delegation(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageDelegations>,
     JsonBody(r): JsonBody<DelegationRequest>,
 ) -> Result<(axum::http::StatusCode, Json<Created>)> {
-    let id = svc::delegate(&st, &a.actor(), &a.p, &a.agency, &r).await?;
+    let id = svc::delegate(&a.caller, &r).await?;
     Ok((axum::http::StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/delegations/{did}/revoke", tag = "review",
     params(("aid" = i64, Path), ("did" = i64, Path)), responses((status = 204)))]
 pub async fn revoke_delegation(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageDelegations>,
     Path((_, did)): Path<(i64, i64)>,
 ) -> Result<axum::http::StatusCode> {
-    svc::revoke_delegation(&st, &a.actor(), &a.p, &a.agency, did).await?;
+    svc::revoke_delegation(&a.caller, did).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -119,7 +119,8 @@ pub async fn new_version(
         let mut tx = st.db.read().await?;
         let current = crate::service::review::current_version(&mut tx, &clip).await?;
         let f =
-            crate::service::review::facts(&mut tx, &a.p, &clip, current.as_ref(), st.now()).await?;
+            crate::service::review::facts(&mut tx, &a.principal, &clip, current.as_ref(), st.now())
+                .await?;
         drop(tx);
         if let Err(e) = crate::service::review::enforce(
             &f,
@@ -372,7 +373,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         st,
         &mut tx,
         &l,
-        &a.p,
+        &a.principal,
         &clip,
         current.as_ref(),
         &versions,
@@ -466,37 +467,22 @@ pub async fn status(
 
 /// Runs the check of a failed version again.
 pub async fn retry_check(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::UploadClip>,
     Path((aid, cid, vid)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
-    crate::service::clips::retry_check(
-        &st,
-        &a.actor(),
-        &a.p,
-        a.agency.id,
-        ClipId(cid),
-        VersionId(vid),
-    )
-    .await?;
+    crate::service::clips::retry_check(&a.caller, ClipId(cid), VersionId(vid)).await?;
     Ok(Redirect::to(&format!("/a/{aid}/clips/{cid}")).into_response())
 }
 
 /// Deletes an invalid or failed version (and the clip when it was the only one).
 pub async fn delete_version(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::UploadClip>,
     Path((aid, cid, vid)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
-    let to = match crate::service::clips::delete_version(
-        &st,
-        &a.actor(),
-        &a.p,
-        a.agency.id,
-        ClipId(cid),
-        VersionId(vid),
-    )
-    .await?
+    let to = match crate::service::clips::delete_version(&a.caller, ClipId(cid), VersionId(vid))
+        .await?
     {
         crate::service::clips::Deleted::Version => format!("/a/{aid}/clips/{cid}"),
         crate::service::clips::Deleted::Clip => format!("/a/{aid}/clips"),

@@ -57,7 +57,11 @@ pub async fn dashboard(
             })
         })
         .collect();
-    let member_here = a.p.memberships.iter().any(|(o, _)| *o == a.agency.id);
+    let member_here = a
+        .principal
+        .memberships
+        .iter()
+        .any(|(o, _)| *o == a.agency.id);
     render(&DashboardPage {
         agency_name: a.agency.name.clone(),
         read_only: !member_here,

@@ -26,7 +26,7 @@ pub struct RoleOption {
 }
 
 fn role_options<A>(l: &Layout, a: &Authz<A>, held: &[Role]) -> Vec<RoleOption> {
-    let may_sign = members::may_set_signing_roles(&a.actor());
+    let may_sign = members::may_set_signing_roles(&a.principal);
     Role::AGENCY_ROLES
         .iter()
         .map(|r| RoleOption {
@@ -96,7 +96,7 @@ async fn members_page<A>(
             aid: a.agency.id.0,
             rows: list.iter().map(|m| row(&l, m)).collect(),
             can_manage: a.may(Action::ManageMembers),
-            signing_locked: !members::may_set_signing_roles(&a.actor()),
+            signing_locked: !members::may_set_signing_roles(&a.principal),
             roles: role_options(&l, a, &held),
             error,
             form_username: form.map(|f| f.username.clone()).unwrap_or_default(),
@@ -142,7 +142,7 @@ pub async fn create(
     a: Authz<act::ManageMembers>,
     FormData(f): FormData<NewMember>,
 ) -> Result<Response> {
-    match members::create(&st, &a.actor(), a.agency.id, f.clone()).await {
+    match members::create(&a.caller, f.clone()).await {
         Ok(c) => match c.temporary_password {
             Some(pw) => show_temp_password(&st, &a, c.user_id, pw).await,
             None => Ok(
@@ -192,12 +192,12 @@ async fn member_page<A>(
         status,
         &MemberPage {
             aid: a.agency.id.0,
-            signing_locked: !members::may_set_signing_roles(&a.actor()),
+            signing_locked: !members::may_set_signing_roles(&a.principal),
             roles: role_options(&l, a, &m.roles),
             m: row(&l, &m),
             can_manage: a.may(Action::ManageMembers),
             can_audit: a.may(Action::ViewAudit),
-            is_self: a.p.user_id == uid,
+            is_self: a.principal.user_id == uid,
             error,
             l,
         },
@@ -251,7 +251,7 @@ pub async fn set_roles(
     FormData(f): FormData<RolesForm>,
 ) -> Result<Response> {
     let uid = UserId(uid);
-    let r = members::set_roles(&st, &a.actor(), a.agency.id, uid, &f.roles).await;
+    let r = members::set_roles(&a.caller, uid, &f.roles).await;
     or_show(&st, &a, uid, r, |roles| {
         let to = if roles.is_empty() {
             format!("/a/{aid}/members")
@@ -269,7 +269,7 @@ pub async fn reset_password(
     Path((_, uid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let uid = UserId(uid);
-    match members::reset_password(&st, &a.actor(), a.agency.id, uid).await {
+    match members::reset_password(&a.caller, uid).await {
         Ok(pw) => show_temp_password(&st, &a, uid, pw).await,
         Err(e) => or_show(&st, &a, uid, Err::<(), _>(e), |_| unreachable!()).await,
     }
@@ -283,7 +283,7 @@ async fn toggle(
     disabled: bool,
 ) -> Result<Response> {
     let uid = UserId(uid);
-    let r = members::set_disabled(&st, &a.actor(), a.agency.id, uid, disabled).await;
+    let r = members::set_disabled(&a.caller, uid, disabled).await;
     or_show(&st, &a, uid, r, |_| {
         Redirect::to(&format!("/a/{aid}/members/{uid}")).into_response()
     })

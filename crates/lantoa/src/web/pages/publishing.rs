@@ -114,7 +114,8 @@ pub(crate) async fn publish_view<A>(
     let may = {
         let mut tx = st.db.read().await?;
         let current = crate::service::review::current_version(&mut tx, clip).await?;
-        crate::service::review::rights(&mut tx, &a.p, clip, current.as_ref(), st.now()).await?
+        crate::service::review::rights(&mut tx, &a.principal, clip, current.as_ref(), st.now())
+            .await?
     };
     Ok(PublishView {
         cid: clip.id.0,
@@ -158,7 +159,7 @@ pub async fn publish_now(
     a: Authz<act::Publish>,
     Path((aid, cid)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    match publish::publish_now(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid)).await {
+    match publish::publish_now(&a.caller, ClipId(cid)).await {
         Ok(_) => Ok(back(aid, cid, "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -170,7 +171,7 @@ pub async fn retry(
     Path((aid, pid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let cid = clip_of(&st, &a, pid).await?;
-    match publish::retry(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await {
+    match publish::retry(&a.caller, PublicationId(pid)).await {
         Ok(()) => Ok(back(aid, cid, "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -197,7 +198,7 @@ pub async fn take_down(
     Path((aid, cid)): Path<(i64, i64)>,
     FormData(f): FormData<TakedownForm>,
 ) -> Result<Response> {
-    match publish::take_down(&st, &a.actor(), &a.p, a.agency.id, ClipId(cid), &f.reason).await {
+    match publish::take_down(&a.caller, ClipId(cid), &f.reason).await {
         Ok(_) => Ok(back(aid, cid, "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -209,7 +210,7 @@ pub async fn removed_by_hand(
     Path((aid, pid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let cid = clip_of(&st, &a, pid).await?;
-    match publish::tick_removed(&st, &a.actor(), &a.p, a.agency.id, PublicationId(pid)).await {
+    match publish::tick_removed(&a.caller, PublicationId(pid)).await {
         Ok(()) => Ok(back(aid, cid, "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -341,12 +342,12 @@ pub async fn channels_page(
 
 /// Sends the browser to the platform's consent page.
 pub async fn connect(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
     Path((_, platform)): Path<(i64, String)>,
 ) -> Result<Response> {
     let p = Platform::parse(&platform).ok_or(Error::NotFound)?;
-    let url = channels::connect_start(&st, &a.actor(), a.agency.id, p).await?;
+    let url = channels::connect_start(&a.caller, p).await?;
     Ok(Redirect::to(&url).into_response())
 }
 
@@ -461,11 +462,11 @@ impl ConsentError {
 }
 
 pub async fn disconnect(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
     Path((aid, chid)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    channels::disconnect(&st, &a.actor(), a.agency.id, ChannelId(chid)).await?;
+    channels::disconnect(&a.caller, ChannelId(chid)).await?;
     Ok(Redirect::to(&format!("/a/{aid}/channels")).into_response())
 }
 

@@ -56,7 +56,7 @@ struct ReportFor {
 
 fn of_agency(a: &Authz<act::ViewInsights>, tr: &Tr) -> ReportFor {
     ReportFor {
-        scope: svc::agency_scope(&a.p, &a.agency),
+        scope: svc::agency_scope(&a.principal, &a.agency),
         tz_name: a.agency.time_zone.clone(),
         heading: format!("{} · {}", tr.t("nav-insights"), a.agency.name),
         base: format!("/a/{}/insights", a.agency.id.0),
@@ -175,7 +175,7 @@ async fn for_agency(
 ) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let c = of_agency(&a, &l.tr);
-    respond(&st, l, c, &q, out, a.p.user_id).await
+    respond(&st, l, c, &q, out, a.principal.user_id).await
 }
 
 async fn for_province(st: AppState, u: CurrentUser, q: PeriodQuery, out: Out) -> Result<Response> {

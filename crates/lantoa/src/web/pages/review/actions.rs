@@ -110,7 +110,7 @@ pub async fn save(
     FormData(f): FormData<EditForm>,
 ) -> Result<Response> {
     let edit: Edit = f.into();
-    match svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), edit.clone()).await {
+    match svc::save(&a.caller, ClipId(cid), edit.clone()).await {
         Ok(_) => Ok(back(aid, cid, "#edit")),
         Err(e) => refused(&st, &a, cid, e, Some(&edit)).await,
     }
@@ -163,7 +163,7 @@ pub async fn apply_fix(
         .await;
     }
     text.replace_range(f.start..f.end, &f.suggestion);
-    match svc::save(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), edit).await {
+    match svc::save(&a.caller, ClipId(cid), edit).await {
         Ok(_) => Ok(back(aid, cid, "#lint")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -188,7 +188,7 @@ pub async fn act_on(
         note: Some(f.note),
         digest: Some(f.digest),
     };
-    match svc::act(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), action, input).await {
+    match svc::act(&a.caller, ClipId(cid), action, input).await {
         Ok(_) => Ok(back(aid, cid, "")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -202,7 +202,7 @@ pub async fn lock(
 ) -> Result<Response> {
     // The edit form's heartbeat comes from script; a takeover is a plain form.
     let htmx = headers.contains_key("hx-request") || headers.contains_key("x-lantoa-heartbeat");
-    match svc::lock(&st, &a.actor(), &a.p, &a.agency, ClipId(cid)).await {
+    match svc::lock(&a.caller, ClipId(cid)).await {
         Ok(_) if htmx => Ok(axum::http::StatusCode::NO_CONTENT.into_response()),
         Ok(_) => Ok(back(aid, cid, "#edit")),
         Err(e) if htmx => Err(e),
@@ -215,7 +215,7 @@ pub async fn unlock(
     a: Authz<act::WorkOnClip>,
     Path((aid, cid)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    svc::unlock(&st, &a.p, &a.agency, ClipId(cid)).await?;
+    svc::unlock(&st, &a.principal, &a.agency, ClipId(cid)).await?;
     Ok(back(aid, cid, ""))
 }
 
@@ -245,7 +245,7 @@ pub async fn comment(
         at: Some(f.at),
         until: Some(f.until),
     };
-    match svc::comment(&st, &a.actor(), &a.p, &a.agency, ClipId(cid), c).await {
+    match svc::comment(&a.caller, ClipId(cid), c).await {
         Ok(id) => Ok(back(aid, cid, &format!("#c{id}"))),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -258,21 +258,12 @@ pub struct ResolveForm {
 }
 
 pub async fn resolve(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::WorkOnClip>,
     Path((aid, cid, mid)): Path<(i64, i64, i64)>,
     FormData(f): FormData<ResolveForm>,
 ) -> Result<Response> {
-    svc::resolve_comment(
-        &st,
-        &a.actor(),
-        &a.p,
-        &a.agency,
-        ClipId(cid),
-        mid,
-        f.resolved == "1",
-    )
-    .await?;
+    svc::resolve_comment(&a.caller, ClipId(cid), mid, f.resolved == "1").await?;
     Ok(back(aid, cid, &format!("#c{mid}")))
 }
 
@@ -289,17 +280,7 @@ pub async fn tick(
     Path((aid, cid)): Path<(i64, i64)>,
     FormData(f): FormData<TickForm>,
 ) -> Result<Response> {
-    match svc::tick(
-        &st,
-        &a.actor(),
-        &a.p,
-        &a.agency,
-        ClipId(cid),
-        &f.item,
-        f.done == "1",
-    )
-    .await
-    {
+    match svc::tick(&a.caller, ClipId(cid), &f.item, f.done == "1").await {
         Ok(()) => Ok(back(aid, cid, "#checklist")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }

@@ -45,7 +45,7 @@ async fn delegations_page(
     let l = Layout::build(st, &a.ctx, Some(&a.agency)).await?;
     let tz = &a.agency.time_zone;
     let now = st.now();
-    let roles = svc::roles_in(&a.p, a.agency.id);
+    let roles = svc::roles_in(&a.principal, a.agency.id);
     let mut tx = st.db.read().await?;
     let list = rdb::delegations(&mut tx, a.agency.id).await?;
     let deputies = users::members_of(&mut tx, a.agency.id)
@@ -72,7 +72,7 @@ async fn delegations_page(
                 window: format!("{} – {}", l.time(&d.starts_at, tz), l.time(&d.ends_at, tz)),
                 can_revoke: d.revoked_at.is_none()
                     && now < d.ends_at
-                    && policy::may_revoke_delegation(&roles, d.from_user == a.p.user_id),
+                    && policy::may_revoke_delegation(&roles, d.from_user == a.principal.user_id),
                 from: d.from_name,
                 to: d.to_name,
                 note: d.note,
@@ -123,7 +123,7 @@ pub async fn delegate(
             ends_at: parse(&f.ends_at, "ends_at")?,
             note: f.note.clone(),
         };
-        svc::delegate(&st, &a.actor(), &a.p, &a.agency, &req).await
+        svc::delegate(&a.caller, &req).await
     }
     .await;
     match r {
@@ -145,10 +145,10 @@ pub async fn delegate(
 }
 
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ManageDelegations>,
     Path((aid, did)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    svc::revoke_delegation(&st, &a.actor(), &a.p, &a.agency, did).await?;
+    svc::revoke_delegation(&a.caller, did).await?;
     Ok(Redirect::to(&format!("/a/{aid}/delegations")).into_response())
 }

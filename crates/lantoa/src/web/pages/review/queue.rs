@@ -111,7 +111,7 @@ pub async fn queue(
     let mut tabs = Vec::new();
     let mut rows = Vec::new();
     for t in TABS {
-        let list = queue_clips(&st, &mut tx, &a.p, a.agency.id, t).await?;
+        let list = queue_clips(&st, &mut tx, &a.principal, a.agency.id, t).await?;
         tabs.push(QueueTab {
             code: t,
             label: l.tr.t(&format!("queue-{t}")),

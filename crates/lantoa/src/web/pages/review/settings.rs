@@ -150,7 +150,7 @@ pub async fn settings_save(
             .filter(|r| policy::TAKEDOWN_OPTIONAL.contains(r))
             .collect(),
     };
-    match svc::save_settings(&st, &a.actor(), a.agency.id, s.clone()).await {
+    match svc::save_settings(&a.caller, s.clone()).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/a/{}/review-settings", a.agency.id.0)).into_response())
         }

@@ -134,33 +134,20 @@ pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result
 
 /// "Publish now": an approved clip goes out to every target channel at once.
 pub async fn publish_now(caller: &Caller, id: ClipId) -> Result<Vec<PublicationId>> {
-    let (mut tx, now) = caller.write().await?;
-    let clip = review::load(&mut tx, caller.agency.id, id).await?;
-    let f = review::enforce_now(
-        &mut tx,
-        &caller.principal,
-        &clip,
-        ClipOp::PublishNow,
-        "",
-        now,
-    )
-    .await?;
-    let tz = crate::db::orgs::get(&mut tx, caller.agency.id)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_else(|| caller.st.config.time_zone.clone());
+    let (mut tx, now, clip, f) = caller.write_clip(id, ClipOp::PublishNow).await?;
+    let tz = &caller.agency.time_zone;
     if let Some(t) = clip.publish_at
         && t > now
     {
         return Err(Refusal::new("action_not_allowed", "publish-before-window")
-            .arg("at", Arg::Time(t, tz))
+            .arg("at", Arg::Time(t, tz.clone()))
             .into());
     }
     if let Some(t) = clip.publish_until
         && t <= now
     {
         return Err(Refusal::new("action_not_allowed", "publish-after-window")
-            .arg("at", Arg::Time(t, tz))
+            .arg("at", Arg::Time(t, tz.clone()))
             .into());
     }
     review::transition(

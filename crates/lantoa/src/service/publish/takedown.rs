@@ -153,17 +153,9 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
     if !(5..=2000).contains(&reason.chars().count()) {
         return Err(Invalid::new("reason", "takedown-needs-reason").into());
     }
-    let (mut tx, now) = caller.write().await?;
-    let clip = review::load(&mut tx, caller.agency.id, id).await?;
-    review::enforce_now(
-        &mut tx,
-        &caller.principal,
-        &clip,
-        ClipOp::Act(ClipAction::TakeDown),
-        "",
-        now,
-    )
-    .await?;
+    let (mut tx, now, clip, _) = caller
+        .write_clip(id, ClipOp::Act(ClipAction::TakeDown))
+        .await?;
     review::transition(
         &mut tx,
         &caller.actor,

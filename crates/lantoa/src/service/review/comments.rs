@@ -8,7 +8,7 @@ use super::delegations::delegation_of;
 use super::notify::notify_users;
 use super::outgoing::current_version;
 use super::settings::settings;
-use super::transitions::{authors_of, enforce, enforce_now, facts_with, load};
+use super::transitions::{authors_of, enforce, facts_with, load};
 use crate::db::clips;
 use crate::db::review as rdb;
 use crate::domain::policy::ClipOp;
@@ -84,17 +84,7 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
     if body.is_empty() || body.chars().count() > 5000 {
         return Err(Invalid::new("body", "invalid-comment").into());
     }
-    let (mut tx, now) = caller.write().await?;
-    let clip = load(&mut tx, caller.agency.id, id).await?;
-    enforce_now(
-        &mut tx,
-        &caller.principal,
-        &clip,
-        ClipOp::Comment,
-        &caller.agency.time_zone,
-        now,
-    )
-    .await?;
+    let (mut tx, now, clip, _) = caller.write_clip(id, ClipOp::Comment).await?;
     let vid = c
         .version_id
         .map(crate::domain::VersionId)
@@ -197,17 +187,7 @@ pub async fn resolve_comment(
     comment: i64,
     resolved: bool,
 ) -> Result<()> {
-    let (mut tx, now) = caller.write().await?;
-    let clip = load(&mut tx, caller.agency.id, id).await?;
-    enforce_now(
-        &mut tx,
-        &caller.principal,
-        &clip,
-        ClipOp::Comment,
-        &caller.agency.time_zone,
-        now,
-    )
-    .await?;
+    let (mut tx, now, clip, _) = caller.write_clip(id, ClipOp::Comment).await?;
     let c = rdb::comment(&mut tx, clip.id, comment)
         .await?
         .ok_or(Error::NotFound)?;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::transitions::{enforce_now, load};
+use super::transitions::load;
 use super::{LOCK_GONE_MS, LOCK_STALE_MS};
 use crate::db::clips::{self, Clip};
 use crate::db::orgs::Org;
@@ -108,17 +108,7 @@ pub(super) async fn audit_takeover(
 /// Takes (or refreshes) the edit lock. A stale lock of someone else is taken
 /// over only by an editor or the head, and that is recorded.
 pub async fn lock(caller: &Caller, id: ClipId) -> Result<LockView> {
-    let (mut tx, now) = caller.write().await?;
-    let clip = load(&mut tx, caller.agency.id, id).await?;
-    let f = enforce_now(
-        &mut tx,
-        &caller.principal,
-        &clip,
-        ClipOp::Lock,
-        &caller.agency.time_zone,
-        now,
-    )
-    .await?;
+    let (mut tx, now, clip, f) = caller.write_clip(id, ClipOp::Lock).await?;
     let before = lock_view(&mut tx, &clip, caller.principal.user_id, now).await?;
     check_lock(
         &mut tx,

@@ -103,6 +103,30 @@ pub(crate) async fn enforce_now(
     Ok(f)
 }
 
+impl Caller {
+    /// Opens a write, loads the agency's clip and enforces `op` for the caller
+    /// on it now (a refusal's times in the agency's zone): what every
+    /// operation on one clip starts with.
+    pub(crate) async fn write_clip(
+        &self,
+        id: ClipId,
+        op: ClipOp,
+    ) -> Result<(Tx, i64, Clip, ClipFacts)> {
+        let (mut tx, now) = self.write().await?;
+        let clip = load(&mut tx, self.agency.id, id).await?;
+        let f = enforce_now(
+            &mut tx,
+            &self.principal,
+            &clip,
+            op,
+            &self.agency.time_zone,
+            now,
+        )
+        .await?;
+        Ok((tx, now, clip, f))
+    }
+}
+
 /// Enforces `policy::on_clip`: the grant, or the refusal in the user's words.
 pub(crate) fn enforce(f: &ClipFacts, op: ClipOp, tz: &str) -> Result<Granted> {
     policy::on_clip(f, op).map_err(|d| denied(d, tz))

@@ -450,19 +450,12 @@ pub async fn upload(dir: &Path, gib: f64) -> anyhow::Result<()> {
         .status
         .success()
     );
-    let mut add = run(&[
-        "user",
-        "add",
-        "--username",
-        "bench.pv",
-        "--name",
-        "Bench",
-        "--agency",
-        "bench-a",
-        "--role",
-        "reporter",
-        "--password-stdin",
-    ]);
+    #[rustfmt::skip]
+    let user = [
+        "user", "add", "--username", "bench.pv", "--name", "Bench",
+        "--agency", "bench-a", "--role", "reporter", "--password-stdin",
+    ];
+    let mut add = run(&user);
     add.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -36,29 +36,122 @@ async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
 
 /// A test-pattern H.264/AAC clip of `w`×`h` at 30 fps, index at the front.
 async fn lavfi_clip(out: &Path, w: u32, h: u32, seconds: u32) -> anyhow::Result<f64> {
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("testsrc2=size={w}x{h}:rate=30:duration={seconds}"),
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("sine=frequency=440:sample_rate=48000:duration={seconds}"),
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        "-movflags",
-        "+faststart",
+    let video = format!("testsrc2=size={w}x{h}:rate=30:duration={seconds}");
+    let audio = format!("sine=frequency=440:sample_rate=48000:duration={seconds}");
+    // As ffmpeg reads them: the two inputs, then the codecs and the container.
+    #[rustfmt::skip]
+    let args = [
+        "-f", "lavfi", "-i", &video,
+        "-f", "lavfi", "-i", &audio,
+        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-shortest", "-movflags", "+faststart",
         s(out),
-    ])
-    .await
+    ];
+    ffmpeg(&args).await
+}
+
+/// A bench account (the bench password, no change forced) with `role` in `agency`.
+pub(crate) async fn account(
+    st: &lantoa::state::AppState,
+    (username, display_name): (&str, &str),
+    agency: lantoa::domain::OrgId,
+    role: lantoa::domain::Role,
+) -> anyhow::Result<lantoa::domain::UserId> {
+    let pw = "bench-password-1";
+    let roles = Some((agency, vec![role]));
+    let id = lantoa::service::members::create_account_cli(
+        st,
+        username,
+        display_name,
+        pw,
+        false,
+        false,
+        roles,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The organisation `id` as stored.
+pub(crate) async fn org(
+    st: &lantoa::state::AppState,
+    id: lantoa::domain::OrgId,
+) -> anyhow::Result<lantoa::db::orgs::Org> {
+    let mut tx = st.db.read().await?;
+    let org = lantoa::db::orgs::get(&mut tx, id).await?;
+    org.ok_or_else(|| anyhow::anyhow!("agency"))
+}
+
+/// User `u` (`who`, for the error) acting in `agency`.
+pub(crate) async fn caller(
+    st: &lantoa::state::AppState,
+    u: lantoa::domain::UserId,
+    agency: lantoa::domain::OrgId,
+    who: &str,
+) -> anyhow::Result<lantoa::service::Caller> {
+    let c = lantoa::service::Caller::for_user(st, u, agency, "bench").await?;
+    c.ok_or_else(|| anyhow::anyhow!("{who}"))
+}
+
+/// Writes a clip by `author` in `agency`, not political, with no version yet.
+pub(crate) async fn new_clip(
+    tx: &mut lantoa::db::Tx,
+    (agency, author): (lantoa::domain::OrgId, lantoa::domain::UserId),
+    (title, caption, category): (&str, &str, &str),
+    now: i64,
+) -> anyhow::Result<lantoa::domain::ClipId> {
+    let new = lantoa::db::clips::NewClip {
+        agency_id: agency,
+        author_id: author,
+        title,
+        caption,
+        category,
+        political: false,
+        now,
+    };
+    Ok(lantoa::db::clips::insert(tx, new).await?)
+}
+
+/// The stored original of a version: SHA-256, storage key, file name, size.
+pub(crate) struct Original<'a> {
+    pub sha256: &'a str,
+    pub key: &'a str,
+    pub name: &'a str,
+    pub size: i64,
+}
+
+/// Adds a version of clip `c` uploaded by `by`, checked and ready (with
+/// `probe`), and makes it the clip's current version.
+pub(crate) async fn new_ready_version(
+    tx: &mut lantoa::db::Tx,
+    (c, by): (lantoa::domain::ClipId, lantoa::domain::UserId),
+    original: Original<'_>,
+    probe: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    use lantoa::db::clips::{self, Checked, NewVersion};
+    let new = NewVersion {
+        clip_id: c,
+        sha256: original.sha256,
+        size_bytes: original.size,
+        original_key: original.key,
+        original_name: original.name,
+        uploaded_by: by,
+        now,
+    };
+    let (v, _) = clips::insert_version(tx, new).await?;
+    let checked = Checked {
+        probe: Some(probe),
+        ..Checked::status("ready")
+    };
+    clips::set_checked(tx, v, checked, now).await?;
+    clips::set_current_version(tx, c, v, now).await?;
+    Ok(())
+}
+
+/// Writes `frames` stills of `clip` through the video filter `vf` to `out`.
+async fn stills(clip: &Path, vf: &str, frames: &str, out: &Path) -> anyhow::Result<f64> {
+    ffmpeg(&["-i", s(clip), "-vf", vf, "-frames:v", frames, s(out)]).await
 }
 
 fn s(p: &Path) -> &str {
@@ -102,26 +195,16 @@ pub async fn media(dir: &Path, seconds: u32) -> anyhow::Result<()> {
         ffmpeg(&["-i", s(&clip), "-af", af, "-vn", "-f", "null", "-"]).await?;
     }
     let every = (seconds as f64 / 4.0).max(0.5);
-    ffmpeg(&[
-        "-i",
-        s(&clip),
-        "-vf",
-        &format!("fps=1/{every}"),
-        "-frames:v",
-        "4",
-        s(&sep_dir.join("poster_%02d.jpg")),
-    ])
-    .await?;
+    let posters = sep_dir.join("poster_%02d.jpg");
+    stills(&clip, &format!("fps=1/{every}"), "4", &posters).await?;
     let interval = (seconds as f64 / 25.0).max(0.04);
-    ffmpeg(&[
-        "-i",
-        s(&clip),
-        "-vf",
+    let storyboard = sep_dir.join("storyboard.jpg");
+    stills(
+        &clip,
         &format!("fps=1/{interval},scale=160:-2,tile=5x5"),
-        "-frames:v",
         "1",
-        s(&sep_dir.join("storyboard.jpg")),
-    ])
+        &storyboard,
+    )
     .await?;
     let probed = probe::probe(&clip, Duration::from_secs(30)).await?;
     let proxy = needs_proxy(&probed);
@@ -368,19 +451,12 @@ pub async fn upload(dir: &Path, gib: f64) -> anyhow::Result<()> {
         .status
         .success()
     );
-    let mut add = run(&[
-        "user",
-        "add",
-        "--username",
-        "bench.pv",
-        "--name",
-        "Bench",
-        "--agency",
-        "bench-a",
-        "--role",
-        "reporter",
-        "--password-stdin",
-    ]);
+    #[rustfmt::skip]
+    let user = [
+        "user", "add", "--username", "bench.pv", "--name", "Bench",
+        "--agency", "bench-a", "--role", "reporter", "--password-stdin",
+    ];
+    let mut add = run(&user);
     add.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -472,12 +548,9 @@ pub async fn upload(dir: &Path, gib: f64) -> anyhow::Result<()> {
         .send()
         .await?;
     anyhow::ensure!(r.status() == 201, "creating the upload: {}", r.status());
-    let loc = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let loc = r.headers().get("location").cloned();
+    let loc = loc.and_then(|v| Some(v.to_str().ok()?.to_string()));
+    let loc = loc.unwrap_or_default();
     // Sample the server's resident memory while the bytes stream in.
     let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sampler = {
@@ -594,19 +667,16 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     Ok(d)
 }
 
-/// A small deterministic generator (xorshift64*), so every run lints the same corpus.
-struct Prng(u64);
+/// The tests' seeded generator (xorshift64*), shared: every run lints the same
+/// corpus.
+#[allow(dead_code)]
+#[path = "../../lantoa/tests/api/rng.rs"]
+mod rng;
+use rng::Rng;
 
-impl Prng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+/// An index below `len` (0 when there is nothing to pick from).
+fn index(rng: &mut Rng, len: usize) -> usize {
+    rng.below(len.max(1) as u64) as usize
 }
 
 /// The kinds of error the generated corpus injects, with the rule expected to catch each.
@@ -638,10 +708,10 @@ const MISPLACED: [(&str, &str); 8] = [
 ];
 
 /// Injects error `kind` into `s`; None when `s` offers no place for it.
-fn inject(s: &str, kind: usize, rng: &mut Prng) -> Option<String> {
+fn inject(s: &str, kind: usize, rng: &mut Rng) -> Option<String> {
     use unicode_normalization::UnicodeNormalization;
     // A random plain word of `s` that `ok` accepts: (byte offset, word).
-    let pick_word = |rng: &mut Prng, ok: &dyn Fn(&str) -> bool| {
+    let pick_word = |rng: &mut Rng, ok: &dyn Fn(&str) -> bool| {
         let ws: Vec<(usize, &str)> = s
             .split(' ')
             .scan(0, |at, w| {
@@ -651,13 +721,13 @@ fn inject(s: &str, kind: usize, rng: &mut Prng) -> Option<String> {
             })
             .filter(|(_, w)| w.len() > 2 && w.chars().all(char::is_alphabetic) && ok(w))
             .collect();
-        (!ws.is_empty()).then(|| ws[rng.below(ws.len())])
+        (!ws.is_empty()).then(|| ws[index(rng, ws.len())])
     };
     let any = |_: &str| true;
     match kind {
         0 => {
             let found: Vec<_> = MISPLACED.iter().filter(|(ok, _)| s.contains(ok)).collect();
-            let (ok, bad) = found.get(rng.below(found.len().max(1)))?;
+            let (ok, bad) = found.get(index(rng, found.len().max(1)))?;
             Some(s.replacen(ok, bad, 1))
         }
         1 => ["hòa", "hóa", "thủy", "khỏe", "Ủy"]
@@ -722,7 +792,7 @@ fn inject(s: &str, kind: usize, rng: &mut Prng) -> Option<String> {
                     Some((i, c, tone))
                 })
                 .collect();
-            let (i, c, tone) = *toned.get(rng.below(toned.len().max(1)))?;
+            let (i, c, tone) = *toned.get(index(rng, toned.len().max(1)))?;
             let end = i + c.len_utf8();
             Some(format!("{}{tone}{}", &s[..end], &s[end..]))
         }
@@ -738,18 +808,18 @@ fn lint_corpus(n: usize) -> Vec<(String, Option<usize>)> {
         .map(|s| s.trim().to_string())
         .filter(|s| s.chars().count() > 20)
         .collect();
-    let mut rng = Prng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     (0..n)
         .map(|_| {
-            let k = 1 + rng.below(3);
+            let k = 1 + index(&mut rng, 3);
             let caption = (0..k)
-                .map(|_| sentences[rng.below(sentences.len())].as_str())
+                .map(|_| sentences[index(&mut rng, sentences.len())].as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if rng.below(2) == 0 {
+            if index(&mut rng, 2) == 0 {
                 return (caption, None);
             }
-            let kind = rng.below(INJECTED.len());
+            let kind = index(&mut rng, INJECTED.len());
             match inject(&caption, kind, &mut rng) {
                 Some(c) if c != caption => (c, Some(kind)),
                 _ => (caption, None),

@@ -45,15 +45,27 @@ const TARGET_P95_MS: f64 = 200.0;
 /// Posts registered per transaction while seeding.
 const SEED_BATCH: usize = 2_000;
 
-/// What the benchmark runs with.
-#[derive(Debug, Clone)]
+/// What the benchmark runs with (the `insights` command's options).
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
+    /// Snapshots to generate (two years of posts on 10 agencies' channels).
+    #[arg(long, default_value_t = 10_000_000)]
     pub snapshots: u64,
-    /// PostgreSQL (a fresh database); SQLite in `data_dir` when absent.
+    /// A fresh PostgreSQL database (the baseline gets `<name>_bench_raw`
+    /// beside it); SQLite in the data folder when absent.
+    #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where the SQLite files and keys go (default: a temporary folder).
+    #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Snapshots per transaction.
+    #[arg(long, default_value_t = 20_000)]
     pub batch: usize,
+    /// Runs of each dashboard query.
+    #[arg(long, default_value_t = 20)]
     pub runs: usize,
+    /// Keep the databases and the data folder afterwards.
+    #[arg(long)]
     pub keep: bool,
 }
 
@@ -422,7 +434,7 @@ fn snapshot(p: &mut Plan, t: i64) -> Snapshot {
 
 // ---- Running it ---------------------------------------------------------------------
 
-async fn open(dir: &std::path::Path, url: Option<&str>) -> anyhow::Result<AppState> {
+pub(crate) async fn open(dir: &std::path::Path, url: Option<&str>) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(dir)?;
     let mut env: BTreeMap<String, String> = [
         ("LANTOA_DATA_DIR", dir.display().to_string()),

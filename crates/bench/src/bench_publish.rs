@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use lantoa::config::Config;
-use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
+use lantoa::db::clips;
 use lantoa::db::publishing::{self as pdb, NewChannel};
 use lantoa::domain::workflow::ClipAction;
 use lantoa::domain::{ClipId, Role};
@@ -26,9 +26,8 @@ use lantoa::platforms::connector::{Connector, Connectors, Handle, Next, Post};
 use lantoa::platforms::with_connector;
 use lantoa::platforms::{Platform, text};
 use lantoa::server::prepare;
-use lantoa::service::Caller;
 use lantoa::service::channels::{StoredTokens, seal};
-use lantoa::service::{Actor, members, orgs, publish, review};
+use lantoa::service::{Actor, orgs, publish, review};
 use lantoa::state::AppState;
 use lantoa_sandbox::{Mocks, router};
 
@@ -52,14 +51,24 @@ const PROBE: &str = r#"{"format_names":"mov,mp4","container":"mp4","duration_s":
  "r_fps":25.0,"variable_frame_rate":false,"pix_fmt":null,"bit_rate":null,"frames":null},
  "audio":null,"moov_at_front":true,"truncated":false,"probe_error":null}"#;
 
-/// What the benchmark runs with.
-#[derive(Debug, Clone)]
+/// What the benchmark runs with (the `publish` command's options).
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
+    /// Approved clips to publish at once (each to 4 channels).
+    #[arg(long, default_value_t = 1000)]
     pub clips: usize,
+    /// How long each mock platform's processing takes, in milliseconds.
+    #[arg(long, default_value_t = 500)]
     pub processing_ms: u64,
+    /// How often a job polls a platform's processing, in milliseconds
+    /// (`LANTOA_PUBLISH_POLL_MS`; production default 3000).
+    #[arg(long, default_value_t = 100)]
     pub poll_ms: u64,
+    /// Worker slots of the job runner (and concurrency of the baseline).
+    #[arg(long, default_value_t = 256)]
     pub slots: usize,
-    /// Clips approved per second ("publish now" spread evenly); 0: all at once.
+    /// Clips per second asked for "publish now", spread evenly (0: all at once).
+    #[arg(long, default_value_t = 0.0)]
     pub rate: f64,
 }
 
@@ -115,26 +124,11 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
         None,
     )
     .await?;
-    let pw = "bench-password-1";
-    let user = |name: &str, role: Role| {
-        let st = st.clone();
-        let username = format!("bench.{name}.{sfx}");
-        async move {
-            members::create_account_cli(
-                &st,
-                &username,
-                "Bench",
-                pw,
-                false,
-                false,
-                Some((agency, vec![role])),
-            )
-            .await
-        }
-    };
-    let reporter = user("reporter", Role::Reporter).await?;
-    let editor = user("editor", Role::Editor).await?;
-    let admin = user("admin", Role::AgencyAdmin).await?;
+    let user = |name: &str| format!("bench.{name}.{sfx}");
+    let (reporter, editor, admin) = (user("reporter"), user("editor"), user("admin"));
+    let reporter = crate::bench::account(&st, (&reporter, "Bench"), agency, Role::Reporter).await?;
+    let editor = crate::bench::account(&st, (&editor, "Bench"), agency, Role::Editor).await?;
+    let admin = crate::bench::account(&st, (&admin, "Bench"), agency, Role::AgencyAdmin).await?;
     for (platform, ext, token) in CHANNELS {
         let t = StoredTokens {
             access_token: token.into(),
@@ -160,18 +154,9 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
         .await?;
         tx.commit().await?;
     }
-    let org = {
-        let mut tx = st.db.read().await?;
-        lantoa::db::orgs::get(&mut tx, agency)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("agency"))?
-    };
-    let rc = Caller::for_user(&st, reporter, agency, "bench")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("reporter"))?;
-    let ec = Caller::for_user(&st, editor, agency, "bench")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("editor"))?;
+    let org = crate::bench::org(&st, agency).await?;
+    let rc = crate::bench::caller(&st, reporter, agency, "reporter").await?;
+    let ec = crate::bench::caller(&st, editor, agency, "editor").await?;
     let checklist = review::Settings::default().checklist;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -186,43 +171,15 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
         let now = st.now();
         let c = {
             let mut tx = st.db.write().await?;
-            let c = clips::insert(
-                &mut tx,
-                NewClip {
-                    agency_id: agency,
-                    author_id: reporter,
-                    title: &title,
-                    caption: &caption,
-                    category: "good_deeds",
-                    political: false,
-                    now,
-                },
-            )
-            .await?;
-            let (v, _) = clips::insert_version(
-                &mut tx,
-                NewVersion {
-                    clip_id: c,
-                    sha256: &sha,
-                    size_bytes: bytes.len() as i64,
-                    original_key: &key,
-                    original_name: "clip.mp4",
-                    uploaded_by: reporter,
-                    now,
-                },
-            )
-            .await?;
-            clips::set_checked(
-                &mut tx,
-                v,
-                Checked {
-                    probe: Some(PROBE),
-                    ..Checked::status("ready")
-                },
-                now,
-            )
-            .await?;
-            clips::set_current_version(&mut tx, c, v, now).await?;
+            let text = (title.as_str(), caption.as_str(), "good_deeds");
+            let c = crate::bench::new_clip(&mut tx, (agency, reporter), text, now).await?;
+            let original = crate::bench::Original {
+                sha256: &sha,
+                key: &key,
+                name: "clip.mp4",
+                size: bytes.len() as i64,
+            };
+            crate::bench::new_ready_version(&mut tx, (c, reporter), original, PROBE, now).await?;
             tx.commit().await?;
             c
         };
@@ -368,9 +325,7 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::R
         opts,
         stop_rx,
     ));
-    let caller = Caller::for_user(st, s.editor, s.agency, "bench")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("editor"))?;
+    let caller = crate::bench::caller(st, s.editor, s.agency, "editor").await?;
     let t0 = st.now();
     let mut calls = tokio::task::JoinSet::new();
     let began = Instant::now();

@@ -4,15 +4,11 @@
 //! and `/healthz`, on one in-process server over loopback. Prints figures and
 //! ratios; asserts nothing.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use lantoa::config::Config;
-use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
 use lantoa::domain::{ClipId, OrgId, Role, UserId};
-use lantoa::server::{Application, prepare};
-use lantoa::service::Caller;
-use lantoa::service::{Actor, members, orgs, review};
+use lantoa::server::Application;
+use lantoa::service::{Actor, orgs, review};
 use lantoa::state::AppState;
 
 const PROBE: &str = r#"{"format_names":"mov,mp4","container":"mp4","duration_s":60.0,"size_bytes":1000,
@@ -30,45 +26,21 @@ async fn clip_with(
 ) -> anyhow::Result<ClipId> {
     let now = st.now();
     let mut tx = st.db.write().await?;
-    let c = clips::insert(
-        &mut tx,
-        NewClip {
-            agency_id: agency,
-            author_id: author,
-            title: "Lễ khai mạc Tuần Văn hóa – Du lịch tỉnh",
-            caption: "Tối nay, Ủy ban nhân dân tỉnh tổ chức lễ khai mạc Tuần Văn hóa – Du lịch.",
-            category: "current_affairs",
-            political: false,
-            now,
-        },
-    )
-    .await?;
+    let text = (
+        "Lễ khai mạc Tuần Văn hóa – Du lịch tỉnh",
+        "Tối nay, Ủy ban nhân dân tỉnh tổ chức lễ khai mạc Tuần Văn hóa – Du lịch.",
+        "current_affairs",
+    );
+    let c = crate::bench::new_clip(&mut tx, (agency, author), text, now).await?;
     for i in 0..versions {
         let sha = format!("{seed:02x}{i:02x}").repeat(16);
-        let (v, _) = clips::insert_version(
-            &mut tx,
-            NewVersion {
-                clip_id: c,
-                sha256: &sha,
-                size_bytes: 50_000_000,
-                original_key: "originals/bench",
-                original_name: &format!("v{i}.mp4"),
-                uploaded_by: author,
-                now,
-            },
-        )
-        .await?;
-        clips::set_checked(
-            &mut tx,
-            v,
-            Checked {
-                probe: Some(PROBE),
-                ..Checked::status("ready")
-            },
-            now,
-        )
-        .await?;
-        clips::set_current_version(&mut tx, c, v, now).await?;
+        let original = crate::bench::Original {
+            sha256: &sha,
+            key: "originals/bench",
+            name: &format!("v{i}.mp4"),
+            size: 50_000_000,
+        };
+        crate::bench::new_ready_version(&mut tx, (c, author), original, PROBE, now).await?;
     }
     tx.commit().await?;
     Ok(c)
@@ -84,49 +56,23 @@ pub async fn review(requests: usize) -> anyhow::Result<()> {
         "lantoa-bench-review-{}",
         hex::encode(lantoa::crypto::random_bytes::<6>())
     ));
-    std::fs::create_dir_all(&dir)?;
-    let env: BTreeMap<String, String> = [
-        ("LANTOA_DATA_DIR", dir.display().to_string()),
-        ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
-        ("LANTOA_LOG", "warn".to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let config = Config::from_sources(None, &env)?;
-    let st = prepare(config).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let st = crate::bench_insights::open(&dir, None).await?;
     let cli = Actor::cli();
     let body = orgs::create(&st, &cli, "body", None, "body", "Ban Tuyên giáo", None).await?;
     let agency = orgs::create(&st, &cli, "agency", Some(body), "bao", "Báo Tỉnh", None).await?;
-    let pw = "bench-password-1";
-    let reporter = members::create_account_cli(
+    let reporter = crate::bench::account(
         &st,
-        "bench.reporter",
-        "Phóng viên",
-        pw,
-        false,
-        false,
-        Some((agency, vec![Role::Reporter])),
+        ("bench.reporter", "Phóng viên"),
+        agency,
+        Role::Reporter,
     )
     .await?;
-    let editor = members::create_account_cli(
-        &st,
-        "bench.editor",
-        "Biên tập viên",
-        pw,
-        false,
-        false,
-        Some((agency, vec![Role::Editor])),
-    )
-    .await?;
+    let editor =
+        crate::bench::account(&st, ("bench.editor", "Biên tập viên"), agency, Role::Editor).await?;
     let heavy = clip_with(&st, agency, reporter, 5, 1).await?;
     let light = clip_with(&st, agency, reporter, 1, 2).await?;
-    let ec = Caller::for_user(&st, editor, agency, "bench")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("editor"))?;
-    let rc = Caller::for_user(&st, reporter, agency, "bench")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("reporter"))?;
+    let ec = crate::bench::caller(&st, editor, agency, "editor").await?;
+    let rc = crate::bench::caller(&st, reporter, agency, "reporter").await?;
     // 50 comments: 30 pinned threads, 20 replies.
     let mut roots = Vec::new();
     for i in 0..30 {

@@ -44,47 +44,10 @@ enum BenchCmd {
     },
     /// Publishing fan-out: N approved clips × 4 channels against in-process mock
     /// platforms; posts/s and per-clip overhead vs the raw connectors.
-    Publish {
-        /// Approved clips to publish at once (each to 4 channels).
-        #[arg(long, default_value_t = 1000)]
-        clips: usize,
-        /// How long each mock platform's processing takes, in milliseconds.
-        #[arg(long, default_value_t = 500)]
-        processing_ms: u64,
-        /// How often a job polls a platform's processing, in milliseconds
-        /// (`LANTOA_PUBLISH_POLL_MS`; production default 3000).
-        #[arg(long, default_value_t = 100)]
-        poll_ms: u64,
-        /// Worker slots of the job runner (and concurrency of the baseline).
-        #[arg(long, default_value_t = 256)]
-        slots: usize,
-        /// Clips per second asked for "publish now", spread evenly (0: all at once).
-        #[arg(long, default_value_t = 0.0)]
-        rate: f64,
-    },
+    Publish(bench_publish::Options),
     /// Metric snapshots/s through the rollups vs raw inserts, and the dashboard
     /// reports' median and p95 vs one computed from raw snapshots.
-    Insights {
-        /// Snapshots to generate (two years of posts on 10 agencies' channels).
-        #[arg(long, default_value_t = 10_000_000)]
-        snapshots: u64,
-        /// A fresh PostgreSQL database (the baseline gets `<name>_bench_raw`
-        /// beside it); SQLite in the data folder when absent.
-        #[arg(long, value_name = "URL")]
-        database_url: Option<String>,
-        /// Where the SQLite files and keys go (default: a temporary folder).
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-        /// Snapshots per transaction.
-        #[arg(long, default_value_t = 20_000)]
-        batch: usize,
-        /// Runs of each dashboard query.
-        #[arg(long, default_value_t = 20)]
-        runs: usize,
-        /// Keep the databases and the data folder afterwards.
-        #[arg(long)]
-        keep: bool,
-    },
+    Insights(bench_insights::Options),
     /// Captions per second of the text lint on one core vs NFC + word split, and
     /// false positives on the correct-text corpus.
     Lint {
@@ -121,40 +84,8 @@ async fn main() -> ExitCode {
             bench::lint(captions);
             ExitCode::SUCCESS
         }
-        BenchCmd::Publish {
-            clips,
-            processing_ms,
-            poll_ms,
-            slots,
-            rate,
-        } => done(
-            bench_publish::publish(bench_publish::Options {
-                clips,
-                processing_ms,
-                poll_ms,
-                slots,
-                rate,
-            })
-            .await,
-        ),
-        BenchCmd::Insights {
-            snapshots,
-            database_url,
-            data_dir,
-            batch,
-            runs,
-            keep,
-        } => done(
-            bench_insights::insights(bench_insights::Options {
-                snapshots,
-                database_url,
-                data_dir,
-                batch,
-                runs,
-                keep,
-            })
-            .await,
-        ),
+        BenchCmd::Publish(options) => done(bench_publish::publish(options).await),
+        BenchCmd::Insights(options) => done(bench_insights::insights(options).await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

@@ -1,6 +1,6 @@
 //! The hash-chained audit trail: written by every change, and any tampering found.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_network};
 use lantoa::audit::ChainError;
 use lantoa::db::audit::{Verdict, verify};
 
@@ -85,8 +85,7 @@ async fn removing_the_newest_entries_is_caught() {
 
 #[tokio::test]
 async fn concurrent_changes_keep_one_unbroken_chain() {
-    let app = spawn_app().await;
-    app.network().await;
+    let (app, _) = spawn_network().await;
     let mut handles = Vec::new();
     for i in 0..12 {
         let st = app.st.clone();

@@ -1,12 +1,11 @@
 //! Signing in and out, sessions, CSRF, throttling, forced password changes.
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, assert_says, header, send_expect, spawn_network, spawn_signed_in};
 use lantoa::domain::Role;
 
 #[tokio::test]
 async fn login_sets_a_safe_session_cookie_and_lands_on_the_agency_dashboard() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let b = app.browser();
     let r = b.login("a.editor", PASSWORD).await;
     assert_eq!(r.status(), 303);
@@ -17,10 +16,9 @@ async fn login_sets_a_safe_session_cookie_and_lands_on_the_agency_dashboard() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("lantoa_session="))
         .expect("session cookie");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    for flag in ["HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
     assert!(
         !cookie.contains("Secure"),
         "no Secure without an https public_url"
@@ -34,8 +32,7 @@ async fn login_sets_a_safe_session_cookie_and_lands_on_the_agency_dashboard() {
 
 #[tokio::test]
 async fn wrong_password_and_unknown_user_get_the_same_message() {
-    let app = spawn_app().await;
-    app.network().await;
+    let (app, _) = spawn_network().await;
     let b = app.browser();
     let wrong = b.login("a.editor", "not the password").await;
     assert_eq!(wrong.status(), 401);
@@ -58,15 +55,13 @@ async fn wrong_password_and_unknown_user_get_the_same_message() {
 
 #[tokio::test]
 async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
-    let app = spawn_app().await;
-    app.network().await;
+    let (app, _) = spawn_network().await;
     let b = app.browser();
     for _ in 0..5 {
         assert_eq!(b.login("a.editor", "wrong-password").await.status(), 401);
     }
     let r = b.login("a.editor", PASSWORD).await;
-    assert_eq!(r.status(), 429);
-    assert!(r.text().await.unwrap().contains("15 phút"));
+    assert_says(r, 429, "15 phút").await;
     // Another account from the same address is not locked by these five.
     assert_eq!(b.login("a.head", PASSWORD).await.status(), 303);
     // After the window, the account opens again.
@@ -79,8 +74,7 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
 
 #[tokio::test]
 async fn many_failures_from_one_address_throttle_every_account() {
-    let app = spawn_app().await;
-    app.network().await;
+    let (app, _) = spawn_network().await;
     let b = app.browser();
     for i in 0..30 {
         assert_eq!(
@@ -95,25 +89,17 @@ async fn many_failures_from_one_address_throttle_every_account() {
 
 #[tokio::test]
 async fn logout_ends_the_session_server_side() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.editor").await;
-    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
+    let (_app, n, b) = spawn_signed_in("a.editor").await;
+    b.expect_get(&format!("/a/{}", n.a), 200).await;
     assert_eq!(b.post_form("/logout", &[]).await.status(), 303);
     let r = b.get(&format!("/a/{}", n.a)).await;
     assert_eq!(r.status(), 303);
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/login")
-    );
+    assert!(header(&r, "location").starts_with("/login"));
 }
 
 #[tokio::test]
 async fn stolen_cookie_stops_working_after_logout() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let b = app.browser();
     let r = b.login("a.editor", PASSWORD).await;
     let session = r
@@ -141,9 +127,7 @@ async fn stolen_cookie_stops_working_after_logout() {
 
 #[tokio::test]
 async fn state_changing_requests_without_csrf_token_are_refused_and_change_nothing() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (app, n, b) = spawn_signed_in("a.admin").await;
     let before = app.audit_count().await;
     let path = format!("/a/{}/members", n.a);
     let fields = [
@@ -152,61 +136,53 @@ async fn state_changing_requests_without_csrf_token_are_refused_and_change_nothi
         ("roles", "editor"),
     ];
     let r = b.post_form_without_csrf(&path, &fields).await;
-    assert_eq!(r.status(), 403);
-    assert!(r.text().await.unwrap().contains("Biểu mẫu đã hết hạn"));
+    assert_says(r, 403, "Biểu mẫu đã hết hạn").await;
     // A wrong token is refused too.
-    let r = b
-        .client
-        .post(b.url(&path))
-        .form(&[
+    send_expect(
+        b.client.post(b.url(&path)).form(&[
             ("_csrf", "0".repeat(64).as_str()),
             ("username", "forged.user"),
             ("display_name", "F"),
             ("roles", "editor"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+        ]),
+        403,
+    )
+    .await;
     // The API with a session cookie needs the header as well.
-    let r = b
-        .client
-        .put(b.url("/api/v1/me/locale"))
-        .json(&serde_json::json!({"locale": "en"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let r = send_expect(
+        b.client
+            .put(b.url("/api/v1/me/locale"))
+            .json(&serde_json::json!({"locale": "en"})),
+        403,
+    )
+    .await;
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["code"],
         "csrf_failed"
     );
     assert_eq!(app.audit_count().await, before);
     // With the header it works.
-    let r = b
-        .client
-        .put(b.url("/api/v1/me/locale"))
-        .header("x-csrf-token", b.csrf())
-        .json(&serde_json::json!({"locale": "en"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    send_expect(
+        b.client
+            .put(b.url("/api/v1/me/locale"))
+            .header("x-csrf-token", b.csrf())
+            .json(&serde_json::json!({"locale": "en"})),
+        204,
+    )
+    .await;
     // The login form itself is protected: no pre-session cookie, no login.
-    let r = app
-        .client()
-        .post(app.url("/login"))
-        .form(&[("username", "a.admin"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    send_expect(
+        app.client()
+            .post(app.url("/login"))
+            .form(&[("username", "a.admin"), ("password", PASSWORD)]),
+        403,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_temporary_password_must_be_changed_before_anything_else() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     app.user_with("new.reporter", false, true, &[(n.a, Role::Reporter)])
         .await;
     let b = app.login("new.reporter").await;
@@ -216,17 +192,10 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     let profile = b.get_text("/profile?force=1").await;
     assert!(profile.contains("id=\"must-change\""));
     let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "a brand new secret"),
-                ("confirm_password", "a brand new secret"),
-            ],
-        )
+        .change_password(PASSWORD, "a brand new secret", "a brand new secret")
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
+    b.expect_get(&format!("/a/{}", n.a), 200).await;
     // The old password no longer works; the new one does.
     assert_eq!(
         app.browser().login("new.reporter", PASSWORD).await.status(),
@@ -243,28 +212,18 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
 
 #[tokio::test]
 async fn disabled_accounts_cannot_sign_in_and_get_the_generic_message() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let admin = app.login("a.admin").await;
+    let (app, n, admin) = spawn_signed_in("a.admin").await;
     let r = admin
         .post_form(&format!("/a/{}/members/{}/disable", n.a, n.a_editor), &[])
         .await;
     assert_eq!(r.status(), 303);
     let r = app.browser().login("a.editor", PASSWORD).await;
-    assert_eq!(r.status(), 401);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Tên đăng nhập hoặc mật khẩu không đúng.")
-    );
+    assert_says(r, 401, "Tên đăng nhập hoặc mật khẩu không đúng.").await;
 }
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.editor").await;
+    let (app, n, b) = spawn_signed_in("a.editor").await;
     app.clock.advance_ms(9 * 3600 * 1000);
     let r = b.get(&format!("/a/{}", n.a)).await;
     assert_eq!(r.status(), 303, "an 8-hour idle session must have expired");

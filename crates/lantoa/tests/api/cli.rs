@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::{engine, fresh_database};
+use crate::helpers::{add_body_btg, engine, fresh_database, wait_ready};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lantoa");
 
@@ -32,6 +32,13 @@ impl Cli {
             .env("LANTOA_DATABASE_URL", &self.db_url)
             .env("LANTOA_LOG", "warn");
         c
+    }
+
+    /// `migrate` with one setting changed, which must fail; its output.
+    fn migrate_fails_with(&self, name: &str, value: &str) -> String {
+        let o = self.cmd(&["migrate"]).env(name, value).output().unwrap();
+        assert!(!o.status.success());
+        text(&o)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -89,22 +96,11 @@ async fn help_lists_every_subcommand() {
 #[tokio::test]
 async fn a_wrong_setting_stops_startup_with_one_sentence_naming_it() {
     let cli = Cli::new().await;
-    let o = cli
-        .cmd(&["migrate"])
-        .env("LANTOA_LISTEN", "not-an-address")
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let t = text(&o);
+    let t = cli.migrate_fails_with("LANTOA_LISTEN", "not-an-address");
     assert!(t.contains("`listen`") && t.contains("LANTOA_LISTEN"), "{t}");
     assert_eq!(t.trim().lines().count(), 1, "one sentence: {t}");
-    let o = cli
-        .cmd(&["migrate"])
-        .env("LANTOA_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    assert!(text(&o).contains("cannot be reached"), "{}", text(&o));
+    let t = cli.migrate_fails_with("LANTOA_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none");
+    assert!(t.contains("cannot be reached"), "{t}");
 }
 
 #[tokio::test]
@@ -129,19 +125,7 @@ async fn config_show_masks_secrets() {
 #[tokio::test]
 async fn operators_set_up_an_agency_users_and_a_token_from_the_shell() {
     let cli = Cli::new().await;
-    assert!(
-        cli.run(&[
-            "agency",
-            "add",
-            "--body-only",
-            "--slug",
-            "btg",
-            "--name",
-            "Ban Tuyên giáo"
-        ])
-        .status
-        .success()
-    );
+    assert!(cli.run(&add_body_btg("Ban Tuyên giáo")).status.success());
     let o = cli.run(&[
         "agency",
         "add",
@@ -279,20 +263,7 @@ async fn serve_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let up = wait_ready(port, 100, std::time::Duration::from_millis(100)).await;
     assert!(up, "server did not become ready");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

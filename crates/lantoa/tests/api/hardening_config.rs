@@ -130,11 +130,9 @@ fn config_file(dir: &std::path::Path, pairs: &[(&str, &str)]) -> std::path::Path
 }
 
 fn value_of(c: &Config, name: &str) -> String {
-    c.values()
-        .into_iter()
-        .find(|(s, _)| s.name == name)
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| panic!("{name} has a value"))
+    let values = c.values();
+    let found = values.into_iter().find(|(s, _)| s.name == name);
+    found.unwrap_or_else(|| panic!("{name} has a value")).1
 }
 
 /// Each declared setting, set through the file and through its variable,

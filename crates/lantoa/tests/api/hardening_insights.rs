@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::helpers::{Network, TestApp, spawn_app};
+use crate::helpers::{Network, TestApp, spawn_network, spawn_signed_in, text_of};
 use lantoa::clock::Clock as _;
 use lantoa::db::insights::{self as idb, ClipTiming, Counters, Post, Snapshot};
 use lantoa::domain::{ChannelId, ClipId, OrgId, PublicationId, Role, UserId};
@@ -118,8 +118,7 @@ fn counters(views: f64, watch_s: f64, reactions: f64) -> Counters {
 
 #[tokio::test]
 async fn p16_a_channels_figures_line_agrees_with_the_figures_it_has() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let with = channel(&app, n.a, n.a_admin, "Kênh có số liệu").await;
     channel(&app, n.a, n.a_admin, "Kênh chưa có số liệu").await;
     // Figures written through the rollups without the collector, as the
@@ -210,8 +209,7 @@ fn html_rows(html: &str, id: &str) -> Rows {
 
 #[tokio::test]
 async fn p09_a_clips_watch_time_is_shown_in_the_hours_its_label_says() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let ch = channel(&app, n.a, n.a_admin, "Kênh A").await;
     // 426 views of 29.7 s on average: 12,652.2 s, that is 3.51 hours.
     let clip = published(
@@ -549,8 +547,7 @@ async fn api(app: &TestApp, token: &str, path: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn p07_the_overseer_sees_exactly_their_bodies_agencies_in_every_output() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let seed = two_bodies(&app, &n).await;
     let want = hand_sums(&seed, &[(n.a, "Báo A"), (n.b, "Đài B")]);
     // The hand sum, spelled out: 100 + 300 + 50 views, 3.5 hours, whole
@@ -665,9 +662,7 @@ async fn p07_the_overseer_sees_exactly_their_bodies_agencies_in_every_output() {
 
 #[tokio::test]
 async fn p16_a_bad_insights_period_is_answered_on_the_form_with_the_navigation() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let head = app.login("a.head").await;
+    let (app, n, head) = spawn_signed_in("a.head").await;
     let base = format!("/a/{}/insights", n.a.0);
     let page = |html: &str, what: &str| {
         assert!(html.contains("<nav class=\"nav\""), "{what}: navigation");
@@ -679,11 +674,8 @@ async fn p16_a_bad_insights_period_is_answered_on_the_form_with_the_navigation()
     };
 
     // The end before the start.
-    let r = head
-        .get(&format!("{base}?from=2026-11-10&to=2026-11-01"))
-        .await;
-    assert_eq!(r.status(), 400);
-    let html = r.text().await.unwrap();
+    let reversed = format!("{base}?from=2026-11-10&to=2026-11-01");
+    let html = text_of(head.get(&reversed).await, 400).await;
     page(&html, "reversed");
     assert!(
         html.contains(&format!("href=\"{base}\"")),
@@ -722,11 +714,7 @@ async fn p16_a_bad_insights_period_is_answered_on_the_form_with_the_navigation()
         .post_form("/lang", &[("lang", "en"), ("back", "/")])
         .await;
     assert_eq!(r.status(), 303);
-    let r = head
-        .get(&format!("{base}?from=2026-11-10&to=2026-11-01"))
-        .await;
-    assert_eq!(r.status(), 400);
-    let html = r.text().await.unwrap();
+    let html = text_of(head.get(&reversed).await, 400).await;
     page(&html, "English");
     assert!(html.contains("Invalid period: the start must be before the end"));
 

@@ -5,25 +5,18 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::helpers::{H264, extract, ffmpeg, spawn_app};
-use crate::ingest::{upload_checked, wide_clip};
+use crate::helpers::{H264, extract, ffmpeg, spawn_network};
+use crate::ingest::{json, spawn_with_ready_clip, upload_checked, upload_ready, wide_clip};
 
 /// What an iPhone records: HEVC (libx265, tagged hvc1 as Apple does) in a
 /// QuickTime file, 1080×1920 at 30 fps, AAC at 44.1 kHz, the index at the end.
 async fn iphone_mov(dir: &Path) -> PathBuf {
     let out = dir.join("IMG_0001.MOV");
-    ffmpeg(
+    test_clip(
         &out,
+        "1080x1920:r=30",
+        44100,
         &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=1080x1920:r=30:d=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=44100:duration=2",
-            "-shortest",
             "-c:v",
             "libx265",
             "-preset",
@@ -46,8 +39,20 @@ async fn iphone_mov(dir: &Path) -> PathBuf {
     out
 }
 
-fn json(s: &Option<String>) -> serde_json::Value {
-    serde_json::from_str(s.as_deref().expect("stored")).expect("json")
+/// Makes `out` from two seconds of ffmpeg's test picture (`picture`: size and
+/// rate) and a 440 Hz tone at `sample_rate`, encoded with `codecs`.
+async fn test_clip(out: &Path, picture: &str, sample_rate: u32, codecs: &[&str]) {
+    let video = format!("testsrc2=s={picture}:d=2");
+    let audio = format!("sine=frequency=440:sample_rate={sample_rate}:duration=2");
+    let inputs = ["-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", &audio];
+    ffmpeg(out, &[&inputs[..], &["-shortest"], codecs].concat()).await;
+}
+
+/// Checks that `text` says each of `needles`.
+fn says_all(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
 }
 
 /// The `<tr>` of one platform in the compliance table.
@@ -58,12 +63,7 @@ fn platform_row(page: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice_and_gets_no_youtube_rendition() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = iphone_mov(dir.path()).await;
-    let (clip, row) = upload_checked(&app, n.a.0, &file).await;
-    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let (app, n, clip, row) = spawn_with_ready_clip(iphone_mov).await;
 
     // No rendition for YouTube (nor for anyone who takes a MOV): the only copy
     // is a repackaged MP4 for Zalo OA, which takes MP4 and AVI only.
@@ -97,11 +97,13 @@ async fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice_and_gets_no_y
     let b = app.login("a.editor").await;
     let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let yt_row = platform_row(&page, "youtube_shorts");
-    assert!(
-        yt_row.contains("Nền tảng nhận")
-            && yt_row.contains("Khuyến nghị của nền tảng")
-            && yt_row.contains("Nền tảng khuyên dùng chuẩn nén hình h264; video này dùng hevc."),
-        "{yt_row}"
+    says_all(
+        &yt_row,
+        &[
+            "Nền tảng nhận",
+            "Khuyến nghị của nền tảng",
+            "Nền tảng khuyên dùng chuẩn nén hình h264; video này dùng hevc.",
+        ],
     );
     assert!(
         !yt_row.contains("chỉ nhận") && !yt_row.contains("không nhận"),
@@ -125,12 +127,9 @@ async fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice_and_gets_no_y
 
 #[tokio::test]
 async fn p16_a_rendition_says_what_it_was_made_for() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let dir = tempfile::tempdir().unwrap();
-    let wide = wide_clip(dir.path()).await;
-    let (clip, row) = upload_checked(&app, n.a.0, &wide).await;
-    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let (clip, _) = upload_ready(&app, n.a.0, &wide_clip(dir.path()).await).await;
     let b = app.login("a.editor").await;
     let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
@@ -144,29 +143,14 @@ async fn p16_a_rendition_says_what_it_was_made_for() {
     // A VP8 WebM: Zalo OA takes MP4 only, and VP8 cannot be copied into one, so
     // Zalo's copy is a new encode in the original's own shape, and says so.
     let webm = dir.path().join("vp8.webm");
-    ffmpeg(
+    test_clip(
         &webm,
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=180x320:r=25:d=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=2",
-            "-shortest",
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-c:a",
-            "libopus",
-        ],
+        "180x320:r=25",
+        48000,
+        &["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"],
     )
     .await;
-    let (clip, row) = upload_checked(&app, n.a.0, &webm).await;
-    assert_eq!(row.status, "ready", "error: {:?}", row.error);
+    let (clip, _) = upload_ready(&app, n.a.0, &webm).await;
     let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     let item = extract(&page, "<ul id=\"renditions\">", "</ul>").expect("renditions");
     assert!(
@@ -179,20 +163,8 @@ async fn p16_a_rendition_says_what_it_was_made_for() {
 
 #[tokio::test]
 async fn p16_originals_are_served_with_the_media_type_of_their_container() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let dir = tempfile::tempdir().unwrap();
-    let lavfi = [
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=s=180x320:r=25:d=2",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=440:sample_rate=48000:duration=2",
-        "-shortest",
-    ];
     let mut files: Vec<(PathBuf, &str)> = Vec::new();
     for (name, codecs, want) in [
         ("clip.mov", &H264[..], "video/quicktime"),
@@ -211,9 +183,7 @@ async fn p16_originals_are_served_with_the_media_type_of_their_container() {
         ),
     ] {
         let out = dir.path().join(name);
-        let mut args = lavfi.to_vec();
-        args.extend_from_slice(codecs);
-        ffmpeg(&out, &args).await;
+        test_clip(&out, "180x320:r=25", 48000, codecs).await;
         files.push((out, want));
     }
     // Named like a video, it is not one: served as plain bytes, never as video.

@@ -427,23 +427,16 @@ async fn attempt(w: &Walk, p: &Persona, a: &Arranged, op: Op) -> bool {
             }
             Ok(r)
         }
-        Op::Retry => {
-            p.api(
-                w,
-                M::POST,
-                &format!("/api/v1/agencies/{aid}/publications/{}/retry", a.failed.0),
-            )
-            .send()
-            .await
-        }
-        Op::ConfirmRemoved => {
-            p.api(
-                w,
-                M::POST,
-                &format!("/api/v1/agencies/{aid}/publications/{}/removed", a.manual.0),
-            )
-            .send()
-            .await
+        Op::Retry | Op::ConfirmRemoved => {
+            let (publication, what) = match op {
+                Op::Retry => (a.failed, "retry"),
+                _ => (a.manual, "removed"),
+            };
+            let path = format!(
+                "/api/v1/agencies/{aid}/publications/{}/{what}",
+                publication.0
+            );
+            p.api(w, M::POST, &path).send().await
         }
         Op::ManageVersions => Ok(p
             .browser

@@ -7,27 +7,15 @@ use base64::Engine as _;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Browser, Network, PASSWORD, TestApp, b64, send_expect, spawn_app, spawn_app_with,
+    spawn_network, spawn_signed_in, spawn_with_token, upload_meta,
+};
+use crate::rng::Rng;
 use lantoa::clock::Clock;
 use lantoa::domain::{ClipId, OrgId, UserId};
 
 // ---- helpers ---------------------------------------------------------------------
-
-/// A small seeded generator: the same strings on every run, so a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Strings made mostly of what confuses URL parsers: slashes both ways,
 /// controls a browser drops, schemes, hosts, percent signs, spaces, non-ASCII.
@@ -74,7 +62,7 @@ fn hostile_string(rng: &mut Rng) -> String {
         s.push('/');
     }
     for _ in 0..len {
-        s.push_str(PIECES[rng.below(PIECES.len())]);
+        s.push_str(rng.pick(PIECES));
     }
     s
 }
@@ -119,9 +107,8 @@ async fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
 
 #[tokio::test]
 async fn p01_login_and_language_redirects_never_leave_the_site_nor_fail() {
-    let app = spawn_app().await;
-    app.network().await;
-    let mut rng = Rng(0x1a2b_3c4d_5e6f_7081);
+    let (app, _) = spawn_network().await;
+    let mut rng = Rng::new(0x1a2b_3c4d_5e6f_7081);
     let fixed = [
         "/%09/evil.example/",
         "/\t/evil.example/",
@@ -182,9 +169,7 @@ async fn p01_login_and_language_redirects_never_leave_the_site_nor_fail() {
 
 #[tokio::test]
 async fn p02_wrong_current_passwords_count_against_the_sign_in_limit() {
-    let app = spawn_app().await;
-    app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, _, token) = spawn_with_token("a.editor").await;
     // Failures count from after the last success (the sign-in just made).
     app.clock.advance_ms(1);
     let change = |current: &str| {
@@ -196,8 +181,7 @@ async fn p02_wrong_current_passwords_count_against_the_sign_in_limit() {
         assert_eq!(r.status(), 400, "guess {i}");
     }
     // The limit is reached: even the right password is not checked now.
-    let r = change(PASSWORD).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let r = send_expect(change(PASSWORD), StatusCode::TOO_MANY_REQUESTS.as_u16()).await;
     assert_eq!(code_of(r).await, "too_many_attempts");
     // ...and the same limit stops sign-in.
     let r = app.browser().login("a.editor", PASSWORD).await;
@@ -208,26 +192,16 @@ async fn p02_wrong_current_passwords_count_against_the_sign_in_limit() {
     app.clock.advance_ms(1);
     for i in 0..5 {
         let r = b
-            .post_form(
-                "/profile/password",
-                &[
-                    ("current_password", &format!("guess {i}")),
-                    ("new_password", "a brand new passphrase"),
-                    ("confirm_password", "a brand new passphrase"),
-                ],
+            .change_password(
+                &format!("guess {i}"),
+                "a brand new passphrase",
+                "a brand new passphrase",
             )
             .await;
         assert_eq!(r.status(), 400);
     }
     let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "a brand new passphrase"),
-                ("confirm_password", "a brand new passphrase"),
-            ],
-        )
+        .change_password(PASSWORD, "a brand new passphrase", "a brand new passphrase")
         .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
@@ -238,8 +212,7 @@ async fn p02_wrong_current_passwords_count_against_the_sign_in_limit() {
     );
     // Waiting out the window lets the owner in again.
     app.clock.advance_ms(16 * 60_000);
-    let r = change(PASSWORD).send().await.unwrap();
-    assert_eq!(r.status(), 204);
+    send_expect(change(PASSWORD), 204).await;
 }
 
 // ---- 3. Bounded PDF printing -----------------------------------------------------
@@ -298,17 +271,41 @@ fn spawn_get(b: &Browser, path: &str) -> tokio::task::JoinHandle<reqwest::Respon
     tokio::spawn(async move { client.get(url).send().await.unwrap() })
 }
 
-#[tokio::test]
-async fn p03_prints_go_through_a_bounded_pool_with_a_per_user_limit() {
+/// A folder with a fake browser, and an application printing with it with the
+/// `extra` settings.
+async fn printing_app(extra: &[(&str, &str)]) -> (tempfile::TempDir, TestApp, Network) {
     let dir = tempfile::tempdir().unwrap();
     let browser = fake_browser(dir.path());
-    let app = spawn_app_with(&[
-        ("LANTOA_PDF_BROWSER", browser.to_str().unwrap()),
+    let mut settings = vec![("LANTOA_PDF_BROWSER", browser.to_str().unwrap())];
+    settings.extend_from_slice(extra);
+    let app = spawn_app_with(&settings).await;
+    let n = app.network().await;
+    (dir, app, n)
+}
+
+/// Starts a print as `b` in the background and waits until `running` prints
+/// have started (`which` names this one).
+async fn print_started(
+    b: &Browser,
+    path: &str,
+    dir: &std::path::Path,
+    (which, running): (&str, usize),
+) -> tokio::task::JoinHandle<reqwest::Response> {
+    let h = spawn_get(b, path);
+    wait_for(&format!("{which} print to start"), || {
+        pids(dir, "started.").len() == running
+    })
+    .await;
+    h
+}
+
+#[tokio::test]
+async fn p03_prints_go_through_a_bounded_pool_with_a_per_user_limit() {
+    let (dir, app, n) = printing_app(&[
         ("LANTOA_PDF_PRINTERS", "2"),
         ("LANTOA_PDF_PRINTS_PER_USER", "1"),
     ])
     .await;
-    let n = app.network().await;
     let path = format!("/a/{}/insights/report.pdf?month=2026-01", n.a.0);
     let (editor, head, admin) = (
         app.login("a.editor").await,
@@ -316,21 +313,13 @@ async fn p03_prints_go_through_a_bounded_pool_with_a_per_user_limit() {
         app.login("a.admin").await,
     );
 
-    let first = spawn_get(&editor, &path);
-    wait_for("the first print to start", || {
-        pids(dir.path(), "started.").len() == 1
-    })
-    .await;
+    let first = print_started(&editor, &path, dir.path(), ("the first", 1)).await;
     // The same person again while theirs prints: their own limit.
     let r = editor.get(&path).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.text().await.unwrap().contains("vẫn đang được in"));
 
-    let second = spawn_get(&head, &path);
-    wait_for("the second print to start", || {
-        pids(dir.path(), "started.").len() == 2
-    })
-    .await;
+    let second = print_started(&head, &path, dir.path(), ("the second", 2)).await;
     // The pool is full: told to come back, with when.
     let r = admin.get(&path).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -357,14 +346,7 @@ async fn p03_prints_go_through_a_bounded_pool_with_a_per_user_limit() {
 
 #[tokio::test]
 async fn p03_a_hung_browser_and_its_helpers_are_killed_at_the_deadline() {
-    let dir = tempfile::tempdir().unwrap();
-    let browser = fake_browser(dir.path());
-    let app = spawn_app_with(&[
-        ("LANTOA_PDF_BROWSER", browser.to_str().unwrap()),
-        ("LANTOA_PDF_TIMEOUT_SECONDS", "1"),
-    ])
-    .await;
-    let n = app.network().await;
+    let (dir, app, n) = printing_app(&[("LANTOA_PDF_TIMEOUT_SECONDS", "1")]).await;
     let b = app.login("a.editor").await;
     let path = format!("/a/{}/insights/report.pdf?month=2026-01", n.a.0);
     // Never released: the browser hangs until the deadline.
@@ -384,20 +366,6 @@ async fn p03_a_hung_browser_and_its_helpers_are_killed_at_the_deadline() {
 }
 
 // ---- 4. Refused uploads leave nothing --------------------------------------------
-
-fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
-
-fn upload_meta(agency: OrgId) -> String {
-    format!(
-        "filename {},title {},category {},agency_id {}",
-        b64("clip.mp4"),
-        b64("Lễ hội đền Hùng"),
-        b64("current_affairs"),
-        b64(&agency.0.to_string())
-    )
-}
 
 fn tus(app: &TestApp, m: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
     api(app, m, path, token).header("tus-resumable", "1.0.0")
@@ -420,12 +388,10 @@ fn staging_files(app: &TestApp) -> Vec<String> {
 
 #[tokio::test]
 async fn p04_refused_creates_leave_no_row_and_no_staging_file() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, n, token) = spawn_with_token("a.editor").await;
     let post = || {
         tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
-            .header("upload-metadata", upload_meta(n.a))
+            .header("upload-metadata", upload_meta(n.a.0))
             .header("content-type", "application/offset+octet-stream")
     };
     for i in 0..12 {
@@ -464,13 +430,11 @@ async fn p04_refused_creates_leave_no_row_and_no_staging_file() {
         "no staging file is left"
     );
     // The owner is not locked out: a good create still works (the limit is 10).
-    let r = post()
-        .header("upload-length", "100")
-        .body(vec![7u8; 50])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let r = send_expect(
+        post().header("upload-length", "100").body(vec![7u8; 50]),
+        201,
+    )
+    .await;
     assert_eq!(r.headers()["upload-offset"], "50");
     assert_eq!(upload_rows(&app).await, 1);
     assert_eq!(staging_files(&app).len(), 1);
@@ -478,16 +442,14 @@ async fn p04_refused_creates_leave_no_row_and_no_staging_file() {
 
 #[tokio::test]
 async fn p04_the_expiry_sweep_removes_staging_files_no_upload_owns() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.editor").await;
-    let r = tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
-        .header("upload-metadata", upload_meta(n.a))
-        .header("upload-length", "100")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let (app, n, token) = spawn_with_token("a.editor").await;
+    send_expect(
+        tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
+            .header("upload-metadata", upload_meta(n.a.0))
+            .header("upload-length", "100"),
+        201,
+    )
+    .await;
     let kept = staging_files(&app);
     assert_eq!(kept.len(), 1);
     let orphan = format!("{}.part", "ab".repeat(16));
@@ -504,9 +466,7 @@ async fn p04_the_expiry_sweep_removes_staging_files_no_upload_owns() {
 
 #[tokio::test]
 async fn p04_upload_metadata_is_limited_to_known_keys_and_sizes() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, n, token) = spawn_with_token("a.editor").await;
     let create = |meta: String| {
         tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
             .header("upload-length", "100")
@@ -515,18 +475,18 @@ async fn p04_upload_metadata_is_limited_to_known_keys_and_sizes() {
     };
     let huge = format!(
         "{},filename {}",
-        upload_meta(n.a),
+        upload_meta(n.a.0),
         b64(&"v".repeat(150_000))
     );
     let r = create(huge).await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(code_of(r).await, "malformed_request");
-    let unknown = format!("{},colour {}", upload_meta(n.a), b64("red"));
+    let unknown = format!("{},colour {}", upload_meta(n.a.0), b64("red"));
     let r = create(unknown).await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(upload_rows(&app).await, 0);
     // What tus-js-client sends is accepted and comes back on HEAD.
-    let ok = format!("{},filetype {}", upload_meta(n.a), b64("video/mp4"));
+    let ok = format!("{},filetype {}", upload_meta(n.a.0), b64("video/mp4"));
     let r = create(ok).await.unwrap();
     assert_eq!(r.status(), 201);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
@@ -559,9 +519,7 @@ async fn roles_in(app: &TestApp, user: UserId, org: OrgId) -> Vec<&'static str> 
 
 #[tokio::test]
 async fn p05_only_the_system_administrator_gives_or_removes_head_and_deputy() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let admin = app.token_for("a.admin").await;
+    let (app, n, admin) = spawn_with_token("a.admin").await;
     let put_roles = |token: &str, uid: UserId, roles: &[&str]| {
         api(
             &app,
@@ -587,17 +545,17 @@ async fn p05_only_the_system_administrator_gives_or_removes_head_and_deputy() {
     let r = put_roles(&admin, n.a_head, &["editor"]).await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(roles_in(&app, n.a_head, n.a).await, vec!["head"]);
-    let r = api(
-        &app,
-        reqwest::Method::POST,
-        &format!("/api/v1/agencies/{}/members", n.a.0),
-        &admin,
+    send_expect(
+        api(
+            &app,
+            reqwest::Method::POST,
+            &format!("/api/v1/agencies/{}/members", n.a.0),
+            &admin,
+        )
+        .json(&json!({"username": "new.head", "display_name": "Trưởng mới", "roles": ["head"]})),
+        StatusCode::FORBIDDEN.as_u16(),
     )
-    .json(&json!({"username": "new.head", "display_name": "Trưởng mới", "roles": ["head"]}))
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    .await;
     // Other roles of a head stay the admin's to manage.
     let r = put_roles(&admin, n.a_head, &["head", "editor"])
         .await
@@ -626,9 +584,7 @@ async fn p05_only_the_system_administrator_gives_or_removes_head_and_deputy() {
 
 #[tokio::test]
 async fn p05_the_members_page_shows_head_and_deputy_as_set_by_the_system_administrator() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (app, n, b) = spawn_signed_in("a.admin").await;
     let page = format!("/a/{}/members/{}", n.a.0, n.a_head.0);
     let html = b.get_text(&page).await;
     assert!(html.contains("id=\"signing-roles-hint\""), "{html}");
@@ -678,46 +634,24 @@ async fn p06_an_unauthenticated_api_write_is_401_not_a_csrf_failure() {
 
 #[tokio::test]
 async fn p06_an_agency_admin_reads_the_review_settings_it_may_change() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let path = format!("/api/v1/agencies/{}/review-settings", n.a.0);
     let admin = app.token_for("a.admin").await;
-    let r = api(&app, reqwest::Method::GET, &path, &admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    send_expect(api(&app, reqwest::Method::GET, &path, &admin), 200).await;
     let other = app.token_for("b.admin").await;
-    let r = api(&app, reqwest::Method::GET, &path, &other)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    send_expect(
+        api(&app, reqwest::Method::GET, &path, &other),
+        StatusCode::FORBIDDEN.as_u16(),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn p06_publications_of_a_foreign_or_missing_clip_are_not_found() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let foreign = {
-        let mut tx = app.st.db.write().await.unwrap();
-        let c = lantoa::db::clips::insert(
-            &mut tx,
-            lantoa::db::clips::NewClip {
-                agency_id: n.b,
-                author_id: n.b_reporter,
-                title: "Tin của Đài B",
-                caption: "",
-                category: "other",
-                political: false,
-                now: app.clock.now_ms(),
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        c
-    };
+    let (app, n) = spawn_network().await;
+    let foreign = app
+        .insert_clip((n.b, n.b_reporter), "Tin của Đài B", "", "other", false)
+        .await;
     let token = app.token_for("a.editor").await;
     for cid in [foreign, ClipId(987_654)] {
         let r = api(
@@ -735,19 +669,17 @@ async fn p06_publications_of_a_foreign_or_missing_clip_are_not_found() {
 
 #[tokio::test]
 async fn p06_range_headers_the_server_does_not_understand_are_ignored() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, n, token) = spawn_with_token("a.editor").await;
     let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
-    let r = tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
-        .header("upload-metadata", upload_meta(n.a))
-        .header("upload-length", bytes.len().to_string())
-        .header("content-type", "application/offset+octet-stream")
-        .body(bytes.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let r = send_expect(
+        tus(&app, reqwest::Method::POST, "/api/v1/uploads", &token)
+            .header("upload-metadata", upload_meta(n.a.0))
+            .header("upload-length", bytes.len().to_string())
+            .header("content-type", "application/offset+octet-stream")
+            .body(bytes.clone()),
+        201,
+    )
+    .await;
     let cid = r.headers()["lantoa-clip-id"].to_str().unwrap().to_string();
     let vid = r.headers()["lantoa-version-id"]
         .to_str()
@@ -774,16 +706,13 @@ async fn p06_range_headers_the_server_does_not_understand_are_ignored() {
 
 #[tokio::test]
 async fn p06_a_body_over_the_limit_is_413() {
-    let app = spawn_app().await;
-    app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, _, token) = spawn_with_token("a.editor").await;
     let big = json!({"locale": "x".repeat(2 * 1024 * 1024)});
-    let r = api(&app, reqwest::Method::PUT, "/api/v1/me/locale", &token)
-        .json(&big)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = send_expect(
+        api(&app, reqwest::Method::PUT, "/api/v1/me/locale", &token).json(&big),
+        StatusCode::PAYLOAD_TOO_LARGE.as_u16(),
+    )
+    .await;
     assert_eq!(code_of(r).await, "payload_too_large");
     // A form far over what any form needs.
     let b = app.login("a.editor").await;
@@ -795,9 +724,7 @@ async fn p06_a_body_over_the_limit_is_413() {
 
 #[tokio::test]
 async fn p06_the_channels_page_shows_only_known_errors() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (_app, n, b) = spawn_signed_in("a.admin").await;
     let page = |q: &str| format!("/a/{}/channels?{q}", n.a.0);
     let html = b
         .get_text(&page("error=Your+account+is+suspended%2C+call+0900"))
@@ -810,8 +737,7 @@ async fn p06_the_channels_page_shows_only_known_errors() {
 
 #[tokio::test]
 async fn p06_no_op_actions_write_no_audit_entry() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let channel = {
         let mut tx = app.st.db.write().await.unwrap();
         let (id, _) = lantoa::db::publishing::upsert_channel(
@@ -862,20 +788,18 @@ async fn p06_no_op_actions_write_no_audit_entry() {
         n.a.0, n.a_editor.0
     );
     let before = app.audit_count().await;
-    let r = api(&app, reqwest::Method::PUT, &roles, &admin)
-        .json(&json!({"roles": ["editor"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    send_expect(
+        api(&app, reqwest::Method::PUT, &roles, &admin).json(&json!({"roles": ["editor"]})),
+        200,
+    )
+    .await;
     assert_eq!(app.audit_count().await, before, "roles unchanged");
     for _ in 0..2 {
-        let r = api(&app, reqwest::Method::PUT, &disabled, &admin)
-            .json(&json!({"disabled": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 204);
+        send_expect(
+            api(&app, reqwest::Method::PUT, &disabled, &admin).json(&json!({"disabled": true})),
+            204,
+        )
+        .await;
     }
     assert_eq!(
         app.audit_count().await,

@@ -5,10 +5,8 @@
 
 use crate::helpers::extract;
 use crate::publish::{approved_clip_with, env, publish_now, settle, stored_video};
-use crate::review::{act, add_version_with, save, tick_all};
-use lantoa::clock::Clock;
-use lantoa::db::clips::{self, NewClip};
-use lantoa::domain::workflow::{ClipAction, ClipState};
+use crate::review::{act, act_to, add_version_with, save, tick_all};
+use lantoa::domain::workflow::{ClipAction, ClipAction as Do, ClipState as Is};
 use lantoa::error::Error;
 use serde_json::json;
 
@@ -47,25 +45,11 @@ async fn p12_a_youtube_title_with_angle_brackets_cannot_be_approved_and_once_fix
     let e = env().await;
     let (app, n) = (&e.app, &e.n);
     let video = stored_video(app, 12).await;
-    let c = {
-        let mut tx = app.st.db.write().await.unwrap();
-        let c = clips::insert(
-            &mut tx,
-            NewClip {
-                agency_id: n.a,
-                author_id: n.a_reporter,
-                title: "Lễ ra quân <trực tiếp>",
-                caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
-                category: "good_deeds",
-                political: false,
-                now: app.clock.now_ms(),
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        c
-    };
+    let title = "Lễ ra quân <trực tiếp>";
+    let caption = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
+    let c = app
+        .insert_clip((n.a, n.a_reporter), title, caption, "good_deeds", false)
+        .await;
     add_version_with(app, c, n.a_reporter, &video.0, &video.1).await;
     // Saved with YouTube as a target: the save reports the rule at once.
     let saved = save(app, n.a_reporter, n.a, c, |ed| {
@@ -148,12 +132,7 @@ async fn p12_a_youtube_title_with_angle_brackets_cannot_be_approved_and_once_fix
     })
     .await
     .unwrap();
-    assert_eq!(
-        act(app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
     publish_now(&e, c).await;
     let done = settle(app, n.a, c, &["published", "failed"]).await;
     assert!(done.iter().all(|p| p.state == "published"), "{done:#?}");

@@ -8,8 +8,8 @@ use std::sync::{Arc, LazyLock};
 use lantoa::clock::{Clock, ManualClock};
 use lantoa::config::Config;
 use lantoa::crypto::hash_password;
-use lantoa::db::{Db, orgs, users};
-use lantoa::domain::{OrgId, Role, UserId};
+use lantoa::db::{Db, clips, orgs, users};
+use lantoa::domain::{ClipId, OrgId, Role, UserId};
 use lantoa::keys::Keys;
 use lantoa::server::{Application, open_database};
 use lantoa::state::AppState;
@@ -114,6 +114,20 @@ pub struct TestApp {
     _pg: Option<PgDatabase>,
 }
 
+/// [`spawn_network`], with `username` signed in through the login form.
+pub async fn spawn_signed_in(username: &str) -> (TestApp, Network, Browser) {
+    let (app, n) = spawn_network().await;
+    let b = app.login(username).await;
+    (app, n, b)
+}
+
+/// [`spawn_network`], with an access token for `username`.
+pub async fn spawn_with_token(username: &str) -> (TestApp, Network, String) {
+    let (app, n) = spawn_network().await;
+    let token = app.token_for(username).await;
+    (app, n, token)
+}
+
 /// Settings for a test instance with extra `LANTOA_*` variables.
 pub fn test_config_with(
     data_dir: &std::path::Path,
@@ -186,6 +200,13 @@ pub async fn fresh_database(data_dir: &std::path::Path) -> (String, Option<PgDat
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
+}
+
+/// An application with the usual organisations and people ([`TestApp::network`]).
+pub async fn spawn_network() -> (TestApp, Network) {
+    let app = spawn_app().await;
+    let n = app.network().await;
+    (app, n)
 }
 
 /// An application with extra settings (`LANTOA_*` name, value).
@@ -360,6 +381,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A POST of a JSON body to the API with a bearer token; checks the
+    /// answer's status and returns its JSON body.
+    pub async fn post_json_expect(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+        status: u16,
+    ) -> serde_json::Value {
+        json_of(self.post_json(path, token, body).await, status).await
+    }
+
     /// Creates an organisation directly in the database.
     pub async fn org(&self, kind: &str, parent: Option<OrgId>, slug: &str, name: &str) -> OrgId {
         let mut tx = self.st.db.write().await.unwrap();
@@ -376,6 +409,30 @@ impl TestApp {
         )
         .await
         .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Creates a clip directly in the database, now, with no version yet.
+    pub async fn insert_clip(
+        &self,
+        (agency, author): (OrgId, UserId),
+        title: &str,
+        caption: &str,
+        category: &str,
+        political: bool,
+    ) -> ClipId {
+        let mut tx = self.st.db.write().await.unwrap();
+        let new = clips::NewClip {
+            agency_id: agency,
+            author_id: author,
+            title,
+            caption,
+            category,
+            political,
+            now: self.clock.now_ms(),
+        };
+        let id = clips::insert(&mut tx, new).await.unwrap();
         tx.commit().await.unwrap();
         id
     }
@@ -519,6 +576,55 @@ pub struct Network {
     pub sysadmin: UserId,
 }
 
+/// Sends a request, checks that it answers `status`, and returns the response.
+pub async fn send_expect(req: reqwest::RequestBuilder, status: u16) -> reqwest::Response {
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), status, "{}", r.url());
+    r
+}
+
+/// Sends a request and reads the answer as JSON, whatever its status.
+pub async fn send_json(req: reqwest::RequestBuilder) -> serde_json::Value {
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+/// Checks that a response has `status` and returns its body as text.
+pub async fn text_of(r: reqwest::Response, status: u16) -> String {
+    assert_eq!(r.status(), status, "{}", r.url());
+    r.text().await.unwrap()
+}
+
+/// Checks that a response has `status` and that its body says `needle`.
+pub async fn assert_says(r: reqwest::Response, status: u16, needle: &str) {
+    let body = text_of(r, status).await;
+    assert!(body.contains(needle), "{needle:?} not in {body}");
+}
+
+/// Checks that a JSON response has `status` and returns its body.
+pub async fn json_of(r: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(r.status(), status, "{}", r.url());
+    r.json().await.unwrap()
+}
+
+/// Whether any item of a JSON array satisfies `f`.
+pub fn any_item(v: &serde_json::Value, f: impl FnMut(&serde_json::Value) -> bool) -> bool {
+    v.as_array().unwrap().iter().any(f)
+}
+
+/// A response header as text.
+pub fn header<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
+    r.headers()[name].to_str().unwrap()
+}
+
+/// Form fields written as `name=value&name=value` (as typed, not encoded; a
+/// name or value never holds `&` or `=`).
+pub fn form(fields: &str) -> Vec<(&str, &str)> {
+    fields
+        .split('&')
+        .map(|f| f.split_once('=').expect("name=value"))
+        .collect()
+}
+
 /// Text between `start` and the next `end`.
 pub fn extract(html: &str, start: &str, end: &str) -> Option<String> {
     let i = html.find(start)? + start.len();
@@ -542,6 +648,11 @@ impl Browser {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Checks the status a GET of `path` answers.
+    pub async fn expect_get(&self, path: &str, status: u16) {
+        assert_eq!(self.get(path).await.status(), status, "GET {path}");
+    }
+
     /// A page's body as text.
     pub async fn get_text(&self, path: &str) -> String {
         self.get(path).await.text().await.unwrap()
@@ -553,6 +664,14 @@ impl Browser {
         if let Some(t) = extract(&html, "name=\"_csrf\" value=\"", "\"") {
             *self.csrf.lock().unwrap() = t;
         }
+    }
+
+    /// Opens a page, checks that it shows `needle` (`why` it should), and takes
+    /// the CSRF token of its forms.
+    pub async fn open_showing(&self, path: &str, needle: &str, why: &str) {
+        let html = self.get_text(path).await;
+        assert!(html.contains(needle), "{why}");
+        self.refresh_csrf(path).await;
     }
 
     pub fn csrf(&self) -> String {
@@ -578,6 +697,33 @@ impl Browser {
             .unwrap()
     }
 
+    /// Posts the password change form.
+    pub async fn change_password(
+        &self,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> reqwest::Response {
+        let fields = [
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ];
+        self.post_form("/profile/password", &fields).await
+    }
+
+    /// Posts a form and checks the answer's status.
+    pub async fn post_expect(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        status: u16,
+    ) -> reqwest::Response {
+        let r = self.post_form(path, fields).await;
+        assert_eq!(r.status(), status, "POST {path}");
+        r
+    }
+
     /// Posts a form without any CSRF token (as a forged cross-site request would).
     pub async fn post_form_without_csrf(
         &self,
@@ -593,15 +739,54 @@ impl Browser {
     }
 }
 
+/// Whether a server on `port` answers `/readyz` with 200 within `tries` tries,
+/// `pause` apart.
+pub async fn wait_ready(port: u16, tries: usize, pause: std::time::Duration) -> bool {
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    for _ in 0..tries {
+        let r = client.get(&url).send().await;
+        if r.is_ok_and(|r| r.status() == 200) {
+            return true;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    false
+}
+
+/// The `lantoa` command line that adds the body `btg` (with no parent) named `name`.
+pub fn add_body_btg(name: &str) -> [&str; 7] {
+    [
+        "agency",
+        "add",
+        "--body-only",
+        "--slug",
+        "btg",
+        "--name",
+        name,
+    ]
+}
+
+/// Base64 of `s`, as tus metadata values are written.
+pub fn b64(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// The tus `Upload-Metadata` of a clip for `agency`.
+pub fn upload_meta(agency: i64) -> String {
+    format!(
+        "filename {},title {},category {},agency_id {}",
+        b64("clip.mp4"),
+        b64("Lễ hội đền Hùng"),
+        b64("current_affairs"),
+        b64(&agency.to_string())
+    )
+}
+
 /// ffmpeg's output options for a quick H.264 video stream that every player takes.
-pub const H264: [&str; 6] = [
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-];
+#[rustfmt::skip]
+pub const H264: [&str; 6] = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
 
 /// Runs ffmpeg with `args` (inputs, codecs) writing `out`.
 pub async fn ffmpeg(out: &std::path::Path, args: &[&str]) {

@@ -3,15 +3,11 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
-
-use crate::helpers::{H264, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{
+    H264, Network, TestApp, b64, send_expect, spawn_app_with, spawn_network, spawn_with_token,
+};
 use lantoa::db::clips;
 use lantoa::domain::VersionId;
-
-fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
 
 /// A short portrait clip with a black stretch, made by ffmpeg's lavfi sources.
 async fn make_clip(dir: &std::path::Path) -> std::path::PathBuf {
@@ -56,19 +52,18 @@ pub async fn upload(
         b64("good_deeds"),
         b64(&agency.to_string())
     );
-    let r = app
-        .client()
-        .post(app.url("/api/v1/uploads"))
-        .bearer_auth(token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-length", bytes.len().to_string())
-        .header("upload-metadata", meta)
-        .header("content-type", "application/offset+octet-stream")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let r = send_expect(
+        app.client()
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", bytes.len().to_string())
+            .header("upload-metadata", meta)
+            .header("content-type", "application/offset+octet-stream")
+            .body(bytes),
+        201,
+    )
+    .await;
     let clip = r.headers()["lantoa-clip-id"]
         .to_str()
         .unwrap()
@@ -97,10 +92,30 @@ pub async fn upload_checked(
 }
 
 /// Uploads a file as `a.reporter` and waits until its check passed.
-async fn upload_ready(app: &TestApp, agency: i64, file: &std::path::Path) -> (i64, clips::Version) {
+pub(crate) async fn upload_ready(
+    app: &TestApp,
+    agency: i64,
+    file: &std::path::Path,
+) -> (i64, clips::Version) {
     let (clip, row) = upload_checked(app, agency, file).await;
     assert_eq!(row.status, "ready", "error: {:?}", row.error);
     (clip, row)
+}
+
+/// A network, and a clip `make` writes in a temporary folder, uploaded by
+/// `a.reporter` and checked ready: (app, network, clip, its version).
+pub(crate) async fn spawn_with_ready_clip(
+    make: impl AsyncFnOnce(&std::path::Path) -> std::path::PathBuf,
+) -> (TestApp, Network, i64, clips::Version) {
+    let (app, n) = spawn_network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (clip, row) = upload_ready(&app, n.a.0, &make(dir.path()).await).await;
+    (app, n, clip, row)
+}
+
+/// A stored JSON column, parsed.
+pub(crate) fn json(s: &Option<String>) -> serde_json::Value {
+    serde_json::from_str(s.as_deref().expect("stored")).expect("json")
 }
 
 /// A 3 s landscape (16:9) clip with stereo sound, `wide.mp4` in `dir`.
@@ -131,13 +146,9 @@ pub async fn wait_checked(app: &TestApp, v: VersionId) -> clips::Version {
 
 #[tokio::test]
 async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = make_clip(dir.path()).await;
-    let (clip, row) = upload_ready(&app, n.a.0, &file).await;
+    let (app, n, clip, row) = spawn_with_ready_clip(make_clip).await;
     let v = row.id;
-    let qc: serde_json::Value = serde_json::from_str(row.qc.as_deref().unwrap()).unwrap();
+    let qc = json(&row.qc);
     let black = qc["black"].as_array().unwrap();
     assert_eq!(black.len(), 1, "{qc}");
     let start = black[0]["start_s"].as_f64().unwrap();
@@ -162,14 +173,7 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     assert!(list.contains("Phóng sự thử") && list.contains("đã kiểm tra"));
     // Playback streams with Range support.
     let url = format!("/a/{}/clips/{clip}/versions/{}/media/playback", n.a, v.0);
-    let r = b
-        .client
-        .get(b.url(&url))
-        .header("range", "bytes=0-99")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 206);
+    let r = send_expect(b.client.get(b.url(&url)).header("range", "bytes=0-99"), 206).await;
     assert_eq!(
         r.headers()["content-range"]
             .to_str()
@@ -180,14 +184,13 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
         "bytes 0-99"
     );
     assert_eq!(r.bytes().await.unwrap().len(), 100);
-    let r = b
-        .client
-        .get(b.url(&url))
-        .header("range", "bytes=999999999-")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 416);
+    send_expect(
+        b.client
+            .get(b.url(&url))
+            .header("range", "bytes=999999999-"),
+        416,
+    )
+    .await;
     let r = b
         .get(&format!(
             "/a/{}/clips/{clip}/versions/{}/media/poster-1",
@@ -208,21 +211,15 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     assert_eq!(status, 409, "{body}");
     // Another agency sees none of it.
     let other = app.login("b.reporter").await;
-    assert_eq!(other.get(&url).await.status(), 403);
-    assert_eq!(
-        other
-            .get(&format!("/a/{}/clips/{clip}", n.b))
-            .await
-            .status(),
-        404
-    );
+    other.expect_get(&url, 403).await;
+    other
+        .expect_get(&format!("/a/{}/clips/{clip}", n.b), 404)
+        .await;
 }
 
 #[tokio::test]
 async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.reporter").await;
+    let (app, n, token) = spawn_with_token("a.reporter").await;
     let (clip, v) = upload(
         &app,
         &token,
@@ -268,10 +265,7 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
         None,
         "the original went with it"
     );
-    assert_eq!(
-        b.get(&format!("/a/{}/clips/{clip}", n.a)).await.status(),
-        404
-    );
+    b.expect_get(&format!("/a/{}/clips/{clip}", n.a), 404).await;
     let audit = app
         .login("a.admin")
         .await
@@ -282,13 +276,8 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
 
 #[tokio::test]
 async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = wide_clip(dir.path()).await;
-    let (clip, row) = upload_ready(&app, n.a.0, &out).await;
-    let v = row.id;
-    let outputs: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap()).unwrap();
+    let (app, n, clip, row) = spawn_with_ready_clip(wide_clip).await;
+    let outputs = json(&row.outputs);
     let labels: Vec<&str> = outputs["renditions"]
         .as_array()
         .unwrap()
@@ -305,7 +294,7 @@ async fn a_landscape_clip_gets_a_vertical_rendition_and_nothing_else() {
     let r = b
         .get(&format!(
             "/a/{}/clips/{clip}/versions/{}/media/rendition-9x16",
-            n.a, v.0
+            n.a, row.id.0
         ))
         .await;
     assert_eq!(r.status(), 200);

@@ -8,26 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::helpers::{TestApp, state_with};
+use crate::helpers::{TestApp, assert_says, send_json, state_with};
+use crate::rng::Rng;
 use lantoa::clock::Clock as _;
 use lantoa::db::insights::{self as idb, Counters, Post, Snapshot};
 use lantoa::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 use lantoa::insights::rollup::{self, Zones};
-
-/// A small deterministic generator (tests must be reproducible).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const HOUR: i64 = 3_600_000;
 
@@ -59,7 +45,7 @@ async fn rollups_match_a_brute_force_recomputation_on_random_data() {
     let app = state_with(&[]).await;
     let ag = agency(&app).await;
     let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
-    let mut rng = Lcg(7);
+    let mut rng = Rng::new(7);
     let t0 = 1_790_000_000_000i64;
     let posts: Vec<Post> = (1..=24)
         .map(|i| post(i, ag, 1 + i % 3, t0 + (i * 5) * HOUR))
@@ -291,17 +277,11 @@ async fn raw_snapshots_past_retention_are_purged_and_rollups_stay() {
 /// schedule, then read back through the pages and exports.
 #[tokio::test]
 async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
-    use crate::publish::{approved_clip, env, publish_now, settle};
+    use crate::publish::{ALL_FOUR, approved_clip, env, publish_now, settle};
     use lantoa::insights::collect;
     let e = env().await;
     e.mock.set_post_age_s(Some(36 * 3600));
-    let (c, _) = approved_clip(
-        &e,
-        "Số liệu",
-        &["facebook", "youtube", "tiktok", "zalo"],
-        40,
-    )
-    .await;
+    let (c, _) = approved_clip(&e, "Số liệu", &ALL_FOUR, 40).await;
     publish_now(&e, c).await;
     let done = settle(&e.app, e.n.a, c, &["published"]).await;
     assert_eq!(done.len(), 4);
@@ -392,8 +372,7 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
     let page = b
         .get(&format!("/a/{}/clips/{}/insights", e.n.a.0, c.0))
         .await;
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("<svg"));
+    assert_says(page, 200, "<svg").await;
     let csv = b
         .get(&format!(
             "/a/{}/insights/export.csv?table=channels",
@@ -430,18 +409,15 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
     // The same tables as JSON, absent figures as null.
     let token = e.app.token_for("a.head").await;
-    let j: serde_json::Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/agencies/{}/insights",
-            e.app.addr, e.n.a.0
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let j = send_json(
+        reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/agencies/{}/insights",
+                e.app.addr, e.n.a.0
+            ))
+            .bearer_auth(&token),
+    )
+    .await;
     let ch = j["tables"]
         .as_array()
         .unwrap()
@@ -456,9 +432,6 @@ async fn figures_are_collected_on_schedule_and_the_dashboards_show_them() {
     let html = o.get_text("/insights").await;
     assert!(html.contains("id=\"sec-agencies\"") && !html.contains("id=\"sec-authors\""));
     let r = e.app.login("a.reporter").await;
-    assert_eq!(
-        r.get(&format!("/a/{}/insights", e.n.a.0)).await.status(),
-        403
-    );
-    assert_eq!(r.get("/insights").await.status(), 403);
+    r.expect_get(&format!("/a/{}/insights", e.n.a.0), 403).await;
+    r.expect_get("/insights", 403).await;
 }

@@ -3,7 +3,7 @@
 //! an agency admin, every user route that names an object by another user. A new
 //! route is covered automatically; one with an unknown path parameter fails here.
 
-use crate::helpers::{Network, PASSWORD, TestApp, spawn_app};
+use crate::helpers::{Network, PASSWORD, TestApp, send_expect, spawn_signed_in, spawn_with_token};
 use lantoa::clock::Clock;
 use lantoa::db::{tokens, users};
 use lantoa::web::{RouteInfo, Scope, route_table};
@@ -132,9 +132,7 @@ async fn snapshot(app: &TestApp, n: &Network, token_id: i64) -> String {
 
 #[tokio::test]
 async fn no_route_lets_another_agency_see_or_change_agency_data() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let a_token = app.token_for("a.editor").await;
+    let (app, n, a_token) = spawn_with_token("a.editor").await;
     let token_id = {
         let mut tx = app.st.db.read().await.unwrap();
         tokens::list_for_user(&mut tx, n.a_editor).await.unwrap()[0]
@@ -145,25 +143,24 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
     let upload_id = {
         use base64::Engine as _;
         let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let r = app
-            .client()
-            .post(app.url("/api/v1/uploads"))
-            .bearer_auth(&a_token)
-            .header("tus-resumable", "1.0.0")
-            .header("upload-length", "100")
-            .header(
-                "upload-metadata",
-                format!(
-                    "title {},category {},agency_id {}",
-                    enc("T"),
-                    enc("other"),
-                    enc(&n.a.0.to_string())
+        let r = send_expect(
+            app.client()
+                .post(app.url("/api/v1/uploads"))
+                .bearer_auth(&a_token)
+                .header("tus-resumable", "1.0.0")
+                .header("upload-length", "100")
+                .header(
+                    "upload-metadata",
+                    format!(
+                        "title {},category {},agency_id {}",
+                        enc("T"),
+                        enc("other"),
+                        enc(&n.a.0.to_string())
+                    ),
                 ),
-            )
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+            201,
+        )
+        .await;
         r.headers()["location"]
             .to_str()
             .unwrap()
@@ -275,12 +272,10 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
 
 #[tokio::test]
 async fn agency_of_another_body_is_out_of_the_overseers_reach() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("overseer").await;
-    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
-    assert_eq!(b.get(&format!("/a/{}", n.b)).await.status(), 200);
-    assert_eq!(b.get(&format!("/a/{}", n.c)).await.status(), 403);
+    let (_app, n, b) = spawn_signed_in("overseer").await;
+    b.expect_get(&format!("/a/{}", n.a), 200).await;
+    b.expect_get(&format!("/a/{}", n.b), 200).await;
+    b.expect_get(&format!("/a/{}", n.c), 403).await;
     let overview = b.get_text("/overview").await;
     assert!(
         overview.contains("Báo A") && overview.contains("Đài B") && !overview.contains("Báo C")
@@ -289,9 +284,7 @@ async fn agency_of_another_body_is_out_of_the_overseers_reach() {
 
 #[tokio::test]
 async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("overseer").await;
+    let (app, n, token) = spawn_with_token("overseer").await;
     let reporter = app.token_for("a.reporter").await;
     let (clip, version) =
         crate::ingest::upload(&app, &reporter, n.a.0, vec![7u8; 64], "x.mp4").await;
@@ -346,10 +339,8 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
 
 #[tokio::test]
 async fn a_reporter_cannot_open_the_admin_pages() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.reporter").await;
-    assert_eq!(b.get(&format!("/a/{}", n.a)).await.status(), 200);
+    let (_app, n, b) = spawn_signed_in("a.reporter").await;
+    b.expect_get(&format!("/a/{}", n.a), 200).await;
     for path in [
         format!("/a/{}/members", n.a),
         format!("/a/{}/audit", n.a),
@@ -370,18 +361,12 @@ async fn a_reporter_cannot_open_the_admin_pages() {
 
 #[tokio::test]
 async fn an_agency_admin_cannot_list_another_agencys_users() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (_app, n, b) = spawn_signed_in("a.admin").await;
     let own = b.get_text(&format!("/a/{}/members", n.a)).await;
     assert!(own.contains("a.reporter") && !own.contains("b.reporter"));
-    assert_eq!(b.get(&format!("/a/{}/members", n.b)).await.status(), 403);
+    b.expect_get(&format!("/a/{}/members", n.b), 403).await;
     // A member of B addressed through A's URL is not found.
-    assert_eq!(
-        b.get(&format!("/a/{}/members/{}", n.a, n.b_reporter))
-            .await
-            .status(),
-        404
-    );
+    b.expect_get(&format!("/a/{}/members/{}", n.a, n.b_reporter), 404)
+        .await;
     let _ = PASSWORD;
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, assert_says, spawn_app, spawn_network};
 use lantoa::db::jobs::{self, JobId, JobRow};
 use lantoa::jobs::{Enqueue, JobError, Registry, WorkerOptions, enqueue};
 use tokio::sync::watch;
@@ -94,16 +94,7 @@ async fn jobs_succeed_and_failures_retry_until_they_die() {
     let ok = add(&app, "test.ok", Enqueue::default()).await.0;
     let flaky = add(&app, "test.flaky", Enqueue::default()).await.0;
     let bad = add(&app, "test.bad", Enqueue::default()).await.0;
-    let always = add(
-        &app,
-        "test.always",
-        Enqueue {
-            max_attempts: 2,
-            ..Default::default()
-        },
-    )
-    .await
-    .0;
+    let always = add(&app, "test.always", attempts(2)).await.0;
 
     let j = wait_for(&app, ok, &["succeeded"]).await;
     assert_eq!(j.attempts, 1);
@@ -126,6 +117,14 @@ async fn jobs_succeed_and_failures_retry_until_they_die() {
     h.await.unwrap();
 }
 
+/// A job tried at most `n` times.
+fn attempts(n: i64) -> Enqueue {
+    Enqueue {
+        max_attempts: n,
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn a_panicking_job_does_not_stop_the_worker() {
     let app = spawn_app().await;
@@ -135,16 +134,7 @@ async fn a_panicking_job_does_not_stop_the_worker() {
         })
         .with("test.ok", |_, _| async { Ok(()) });
     let (stop, h) = start(&app, reg, fast());
-    let p = add(
-        &app,
-        "test.panic",
-        Enqueue {
-            max_attempts: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .0;
+    let p = add(&app, "test.panic", attempts(1)).await.0;
     let j = wait_for(&app, p, &["dead"]).await;
     assert!(j.last_error.unwrap().contains("ffmpeg parser exploded"));
     let ok = add(&app, "test.ok", Enqueue::default()).await.0;
@@ -339,8 +329,7 @@ async fn a_cancelled_running_job_stops() {
 
 #[tokio::test]
 async fn a_system_admin_sees_dead_jobs_and_retries_them_from_the_page() {
-    let app = spawn_app().await;
-    app.network().await;
+    let (app, _) = spawn_network().await;
     let reg = Registry::default().with("test.bad", |_, _| async {
         Err(JobError::Permanent("ffprobe: moov atom not found".into()))
     });
@@ -359,9 +348,8 @@ async fn a_system_admin_sees_dead_jobs_and_retries_them_from_the_page() {
     assert!(audit.contains("job.retry"));
     // Retrying a queued job is refused with a reason.
     let r = b.post_form(&format!("/admin/jobs/{id}/retry"), &[]).await;
-    assert_eq!(r.status(), 409);
-    assert!(r.text().await.unwrap().contains("Chỉ chạy lại được"));
+    assert_says(r, 409, "Chỉ chạy lại được").await;
     // An agency admin cannot.
     let a = app.login("a.admin").await;
-    assert_eq!(a.get("/admin/jobs").await.status(), 403);
+    a.expect_get("/admin/jobs", 403).await;
 }

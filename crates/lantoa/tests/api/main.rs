@@ -26,4 +26,5 @@ mod profile;
 mod publish;
 mod recovery;
 mod review;
+mod rng;
 mod uploads;

@@ -1,23 +1,18 @@
 //! An agency admin manages the agency's people; every change is audited.
 
-use crate::helpers::{PASSWORD, extract, spawn_app};
+use crate::helpers::{
+    PASSWORD, any_item, assert_says, extract, form, send_expect, spawn_signed_in, spawn_with_token,
+};
 use lantoa::db::users;
 use lantoa::domain::Role;
 
 #[tokio::test]
 async fn admin_creates_a_member_who_must_change_the_temporary_password() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (app, n, b) = spawn_signed_in("a.admin").await;
     let r = b
         .post_form(
             &format!("/a/{}/members", n.a),
-            &[
-                ("username", "Nguyen.Hoa"),
-                ("display_name", "Nguyễn Thị Hoa"),
-                ("roles", "reporter"),
-                ("roles", "editor"),
-            ],
+            &form("username=Nguyen.Hoa&display_name=Nguyễn Thị Hoa&roles=reporter&roles=editor"),
         )
         .await;
     assert_eq!(r.status(), 200);
@@ -53,18 +48,12 @@ async fn admin_creates_a_member_who_must_change_the_temporary_password() {
 
 #[tokio::test]
 async fn bad_member_input_is_explained_and_the_form_kept() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (_app, n, b) = spawn_signed_in("a.admin").await;
     let path = format!("/a/{}/members", n.a);
     let r = b
         .post_form(
             &path,
-            &[
-                ("username", "có dấu"),
-                ("display_name", "Hoa"),
-                ("roles", "editor"),
-            ],
+            &form("username=có dấu&display_name=Hoa&roles=editor"),
         )
         .await;
     assert_eq!(r.status(), 400);
@@ -77,41 +66,22 @@ async fn bad_member_input_is_explained_and_the_form_kept() {
     let r = b
         .post_form(&path, &[("username", "hoa.n"), ("display_name", "Hoa")])
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Hãy chọn ít nhất một vai trò.")
-    );
+    assert_says(r, 400, "Hãy chọn ít nhất một vai trò.").await;
     let r = b
         .post_form(
             &path,
-            &[
-                ("username", "a.editor"),
-                ("display_name", "Dup"),
-                ("roles", "editor"),
-            ],
+            &form("username=a.editor&display_name=Dup&roles=editor"),
         )
         .await;
-    assert_eq!(r.status(), 409);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Tên đăng nhập này đã có người dùng.")
-    );
+    assert_says(r, 409, "Tên đăng nhập này đã có người dùng.").await;
     // A missing field is named.
     let r = b.post_form(&path, &[("display_name", "Hoa")]).await;
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("username"));
+    assert_says(r, 400, "username").await;
 }
 
 #[tokio::test]
 async fn roles_change_and_the_last_agency_admin_is_protected() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.admin").await;
+    let (app, n, b) = spawn_signed_in("a.admin").await;
     let r = b
         .post_form(
             &format!("/a/{}/members/{}/roles", n.a, n.a_editor),
@@ -132,40 +102,23 @@ async fn roles_change_and_the_last_agency_admin_is_protected() {
             &[("roles", "editor")],
         )
         .await;
-    assert_eq!(r.status(), 409);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("ít nhất một quản trị cơ quan")
-    );
+    assert_says(r, 409, "ít nhất một quản trị cơ quan").await;
     // Removing every role removes the person from the agency.
     let r = b
         .post_form(&format!("/a/{}/members/{}/roles", n.a, n.a_reporter), &[])
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(
-        b.get(&format!("/a/{}/members/{}", n.a, n.a_reporter))
-            .await
-            .status(),
-        404
-    );
+    b.expect_get(&format!("/a/{}/members/{}", n.a, n.a_reporter), 404)
+        .await;
 }
 
 #[tokio::test]
 async fn password_reset_signs_the_user_out_everywhere() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let editor = app.login("a.editor").await;
+    let (app, n, editor) = spawn_signed_in("a.editor").await;
     let token = app.token_for("a.editor").await;
     let admin = app.login("a.admin").await;
-    let r = admin
-        .post_form(
-            &format!("/a/{}/members/{}/password-reset", n.a, n.a_editor),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    let reset = |u| format!("/a/{}/members/{u}/password-reset", n.a);
+    let r = admin.post_expect(&reset(n.a_editor), &[], 200).await;
     let pw = extract(&r.text().await.unwrap(), "id=\"temp-password\">", "<").unwrap();
     assert_eq!(
         editor.get(&format!("/a/{}", n.a)).await.status(),
@@ -180,20 +133,12 @@ async fn password_reset_signs_the_user_out_everywhere() {
     );
     assert_eq!(app.browser().login("a.editor", &pw).await.status(), 303);
     // Nobody resets their own password this way.
-    let r = admin
-        .post_form(
-            &format!("/a/{}/members/{}/password-reset", n.a, n.a_admin),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status(), 409);
+    admin.post_expect(&reset(n.a_admin), &[], 409).await;
 }
 
 #[tokio::test]
 async fn the_api_manages_members_with_a_token_and_names_bad_fields() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let token = app.token_for("a.admin").await;
+    let (app, n, token) = spawn_with_token("a.admin").await;
     let c = app.client();
     let path = format!("/api/v1/agencies/{}/members", n.a);
     let url = app.url(&path);
@@ -221,15 +166,14 @@ async fn the_api_manages_members_with_a_token_and_names_bad_fields() {
         .await;
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["field"], "username");
-    let r = c
-        .post(&url)
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    send_expect(
+        c.post(&url)
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{not json"),
+        400,
+    )
+    .await;
     // Invalid value: stable code, message in the caller's language.
     let r = c
         .post(&url)
@@ -243,11 +187,5 @@ async fn the_api_manages_members_with_a_token_and_names_bad_fields() {
     assert_eq!(v["code"], "invalid_input");
     assert_eq!(v["field"], "username");
     let listed = app.get_json(&path, &token).await;
-    assert!(
-        listed
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["username"] == "api.made")
-    );
+    assert!(any_item(&listed, |m| m["username"] == "api.made"));
 }

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, error pages, the API document, embedded assets.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_says, header, send_expect, spawn_app};
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
@@ -30,13 +30,7 @@ async fn health_readiness_and_metrics() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 503);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Cơ sở dữ liệu tạm thời không truy cập được")
-    );
+    assert_says(r, 503, "Cơ sở dữ liệu tạm thời không truy cập được").await;
     app.stop().await;
 }
 
@@ -46,25 +40,18 @@ async fn unknown_pages_and_api_paths_get_clear_404s() {
     let c = app.client();
     let r = app.get("/khong-co-trang-nay").await;
     assert_eq!(r.status(), 404);
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(header(&r, "content-type").starts_with("text/html"));
     assert!(r.text().await.unwrap().contains("Không tìm thấy trang"));
-    let r = c
-        .get(app.url("/api/v1/nope"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    let r = send_expect(
+        c.get(app.url("/api/v1/nope"))
+            .header("accept-language", "en"),
+        404,
+    )
+    .await;
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["code"], "not_found");
     assert_eq!(v["message"], "What you asked for was not found.");
-    let r = c.delete(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(r.status(), 405);
+    send_expect(c.delete(app.url("/healthz")), 405).await;
     // Unauthenticated API calls: 401 JSON; pages: redirect to the login.
     let r = app.get("/api/v1/me").await;
     assert_eq!(r.status(), 401);
@@ -110,8 +97,7 @@ async fn pages_load_nothing_from_the_internet() {
         );
     }
     let js = app.get("/static/htmx.min.js").await;
-    assert_eq!(js.status(), 200);
-    assert!(js.text().await.unwrap().contains("version:\"2.0"));
+    assert_says(js, 200, "version:\"2.0").await;
     let r = app.get("/login").await;
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'"));

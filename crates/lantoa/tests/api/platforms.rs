@@ -3,18 +3,31 @@
 
 use std::sync::Arc;
 
+use crate::helpers::{header, send_expect, send_json};
+use crate::publish::mock;
+use crate::rng::Rng;
 use lantoa::platforms::ErrorClass;
 use lantoa::platforms::youtube::{Session, VideoMeta, YouTube};
-use lantoa_sandbox::{Fault, Mocks, Record, router};
+use lantoa_sandbox::{Fault, Mocks, Record};
 use sha2::{Digest, Sha256};
 
-async fn mock() -> (String, Arc<Mocks>) {
-    let m = Arc::new(Mocks::default());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", l.local_addr().unwrap());
-    let app = router(m.clone());
-    tokio::spawn(async move { axum::serve(l, app).await });
-    (base, m)
+/// The mock platforms, a client `new` makes for them, and their address.
+async fn mock_with<C>(new: impl FnOnce(&str) -> C) -> (C, Arc<Mocks>, String) {
+    let (base, m) = mock().await;
+    (new(&base), m, base)
+}
+
+/// Uploads `file` (`size` bytes) to a YouTube session in `chunk`-byte pieces,
+/// not watching the progress.
+async fn upload(
+    yt: &YouTube,
+    token: &str,
+    session: &str,
+    file: &std::path::Path,
+    size: u64,
+    chunk: u64,
+) -> Result<String, lantoa::platforms::PlatformError> {
+    yt.upload(token, session, file, size, chunk, |_| {}).await
 }
 
 fn arm(m: &Mocks, f: Fault) {
@@ -32,15 +45,7 @@ fn meta() -> VideoMeta {
 
 /// A file of `n` pseudo-random bytes and its SHA-256.
 fn file(n: usize) -> (tempfile::NamedTempFile, String) {
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let bytes: Vec<u8> = (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let bytes = Rng::new(0x2545_f491_4f6c_dd1d).bytes(n);
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), &bytes).unwrap();
     (f, hex::encode(Sha256::digest(&bytes)))
@@ -54,8 +59,7 @@ const TOKEN: &str = "ya29.test-token";
 
 #[tokio::test]
 async fn a_chunked_upload_creates_one_video_with_the_exact_bytes() {
-    let (base, m) = mock().await;
-    let yt = YouTube::new(&base);
+    let (yt, m, _) = mock_with(YouTube::new).await;
     let (f, sha) = file(1_000_000);
     let session = yt.start(TOKEN, &meta(), 1_000_000).await.unwrap();
     assert_eq!(
@@ -84,7 +88,7 @@ async fn a_chunked_upload_creates_one_video_with_the_exact_bytes() {
         }
     );
     assert_eq!(
-        yt.upload(TOKEN, &session, f.path(), 1_000_000, 256 * 1024, |_| {})
+        upload(&yt, TOKEN, &session, f.path(), 1_000_000, 256 * 1024)
             .await
             .unwrap(),
         id
@@ -104,13 +108,11 @@ async fn a_chunked_upload_creates_one_video_with_the_exact_bytes() {
 
 #[tokio::test]
 async fn a_connection_dropped_at_half_way_resumes_from_the_servers_offset() {
-    let (base, m) = mock().await;
-    let yt = YouTube::new(&base);
+    let (yt, m, _) = mock_with(YouTube::new).await;
     let (f, sha) = file(2 * 262_144);
     let session = yt.start(TOKEN, &meta(), 524_288).await.unwrap();
     arm(&m, Fault::DropMidUpload);
-    let e = yt
-        .upload(TOKEN, &session, f.path(), 524_288, 524_288, |_| {})
+    let e = upload(&yt, TOKEN, &session, f.path(), 524_288, 524_288)
         .await
         .unwrap_err();
     assert!(matches!(e.class, ErrorClass::Retry { .. }), "{e}");
@@ -131,8 +133,7 @@ async fn a_connection_dropped_at_half_way_resumes_from_the_servers_offset() {
 
 #[tokio::test]
 async fn faults_are_classified_and_the_platforms_message_is_kept() {
-    let (base, m) = mock().await;
-    let yt = YouTube::new(&base);
+    let (yt, m, _) = mock_with(YouTube::new).await;
     let (f, _) = file(300_000);
     for (fault, class, code) in [
         (Fault::Quota, ErrorClass::Permanent, "quotaExceeded"),
@@ -171,27 +172,17 @@ async fn faults_are_classified_and_the_platforms_message_is_kept() {
     let first = yt.probe(TOKEN, &session, 300_000).await.unwrap();
     assert_eq!(first, Session::Incomplete { next: 0 });
     arm(&m, Fault::TokenExpired);
-    let e = yt
-        .upload(TOKEN, &session, f.path(), 300_000, 262_144, |_| {})
+    let e = upload(&yt, TOKEN, &session, f.path(), 300_000, 262_144)
         .await
         .unwrap_err();
     assert_eq!(e.class, ErrorClass::Reconnect);
-    let id = yt
-        .upload(
-            "ya29.refreshed",
-            &session,
-            f.path(),
-            300_000,
-            262_144,
-            |_| {},
-        )
+    let id = upload(&yt, "ya29.refreshed", &session, f.path(), 300_000, 262_144)
         .await
         .unwrap();
     // A duplicate is created but rejected by the platform.
     let s2 = yt.start(TOKEN, &meta(), 300_000).await.unwrap();
     arm(&m, Fault::Duplicate);
-    let dup = yt
-        .upload(TOKEN, &s2, f.path(), 300_000, 524_288, |_| {})
+    let dup = upload(&yt, TOKEN, &s2, f.path(), 300_000, 524_288)
         .await
         .unwrap();
     let st = yt.status(TOKEN, &dup).await.unwrap();
@@ -213,49 +204,31 @@ mod facebook {
         Facebook::new(base, base, "v25.0")
     }
 
+    /// Checks a reel's upload status and bytes transferred.
+    async fn assert_transfer(fb: &Facebook, video: &str, want: (&str, u64)) {
+        let st = fb.status(video, PAGE_TOKEN).await.unwrap();
+        assert_eq!((st.video_status.as_str(), st.bytes_transferred), want);
+    }
+
     #[tokio::test]
     async fn a_reel_is_started_uploaded_finished_and_deleted() {
-        let (base, m) = mock().await;
-        let fb = fb(&base);
+        let (fb, m, _) = mock_with(fb).await;
         let (f, sha) = file(700_000);
         let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
         assert!(url.ends_with(&format!("/video-upload/v25.0/{video}")));
-        let st = fb.status(&video, PAGE_TOKEN).await.unwrap();
-        assert_eq!(
-            (st.video_status.as_str(), st.bytes_transferred),
-            ("uploading", 0)
-        );
-        fb.upload(&video, PAGE_TOKEN, f.path(), 700_000)
-            .await
-            .unwrap();
-        let st = fb.status(&video, PAGE_TOKEN).await.unwrap();
-        assert_eq!(
-            (st.video_status.as_str(), st.bytes_transferred),
-            ("upload_complete", 700_000)
-        );
-        // Uploading again sends nothing: the status says everything arrived.
-        fb.upload(&video, PAGE_TOKEN, f.path(), 700_000)
-            .await
-            .unwrap();
-        fb.finish(
-            PAGE,
-            PAGE_TOKEN,
-            &video,
-            "Lễ ra quân #tinhnha",
-            "Lễ ra quân",
-        )
-        .await
-        .unwrap();
+        assert_transfer(&fb, &video, ("uploading", 0)).await;
+        // The second upload sends nothing: the status says everything arrived.
+        for _ in 0..2 {
+            let sent = fb.upload(&video, PAGE_TOKEN, f.path(), 700_000).await;
+            sent.unwrap();
+            assert_transfer(&fb, &video, ("upload_complete", 700_000)).await;
+        }
         // Finish repeated after a timeout publishes nothing twice.
-        fb.finish(
-            PAGE,
-            PAGE_TOKEN,
-            &video,
-            "Lễ ra quân #tinhnha",
-            "Lễ ra quân",
-        )
-        .await
-        .unwrap();
+        for _ in 0..2 {
+            let title = "Lễ ra quân";
+            let done = fb.finish(PAGE, PAGE_TOKEN, &video, "Lễ ra quân #tinhnha", title);
+            done.await.unwrap();
+        }
         let r = records(&m);
         assert_eq!(r.len(), 1);
         assert_eq!(
@@ -273,8 +246,7 @@ mod facebook {
 
     #[tokio::test]
     async fn a_dropped_upload_resumes_from_the_reported_offset() {
-        let (base, m) = mock().await;
-        let fb = fb(&base);
+        let (fb, m, _) = mock_with(fb).await;
         let (f, sha) = file(600_000);
         let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
         arm(&m, Fault::DropMidUpload);
@@ -299,8 +271,7 @@ mod facebook {
 
     #[tokio::test]
     async fn graph_errors_are_classified_and_the_daily_reel_limit_holds() {
-        let (base, m) = mock().await;
-        let fb = fb(&base);
+        let (fb, m, _) = mock_with(fb).await;
         arm(&m, Fault::TokenExpired);
         let e = fb.start(PAGE, PAGE_TOKEN).await.unwrap_err();
         assert_eq!((e.class, e.code.as_str()), (ErrorClass::Reconnect, "190"));
@@ -358,8 +329,7 @@ mod tiktok {
 
     #[tokio::test]
     async fn a_post_goes_creator_info_init_chunks_status() {
-        let (base, m) = mock().await;
-        let tt = TikTok::new(&base);
+        let (tt, m, _) = mock_with(TikTok::new).await;
         let info = tt.creator_info(ACT).await.unwrap();
         assert!(
             info.privacy_level_options
@@ -385,20 +355,19 @@ mod tiktok {
 
     #[tokio::test]
     async fn a_chunk_dropped_half_way_is_sent_again_from_the_reported_progress() {
-        let (base, m) = mock().await;
-        let tt = TikTok::new(&base);
+        let (tt, m, _) = mock_with(TikTok::new).await;
         let (f, sha) = file(20_000_000);
         let (publish, url) = tt.init(ACT, "x", "SELF_ONLY", 20_000_000).await.unwrap();
         // The first of two chunks goes through by hand; the second breaks half-way.
         let first = std::fs::read(f.path()).unwrap()[..10_000_000].to_vec();
-        let r = reqwest::Client::new()
-            .put(&url)
-            .header("Content-Range", "bytes 0-9999999/20000000")
-            .body(first)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 206);
+        let r = send_expect(
+            reqwest::Client::new()
+                .put(&url)
+                .header("Content-Range", "bytes 0-9999999/20000000")
+                .body(first),
+            206,
+        )
+        .await;
         assert_eq!(r.headers()["content-range"], "bytes 0-9999999/20000000");
         arm(&m, Fault::DropMidUpload);
         let e = tt
@@ -409,14 +378,14 @@ mod tiktok {
         let st = tt.status(ACT, &publish).await.unwrap();
         assert_eq!(st.uploaded_bytes, 10_000_000, "resume point: 50 %");
         // Sending from the wrong place is refused with the progress.
-        let r = reqwest::Client::new()
-            .put(&url)
-            .header("Content-Range", "bytes 0-9999999/20000000")
-            .body(vec![0u8; 10_000_000])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 416);
+        send_expect(
+            reqwest::Client::new()
+                .put(&url)
+                .header("Content-Range", "bytes 0-9999999/20000000")
+                .body(vec![0u8; 10_000_000]),
+            416,
+        )
+        .await;
         tt.upload(&url, f.path(), 20_000_000, st.uploaded_bytes)
             .await
             .unwrap();
@@ -430,8 +399,7 @@ mod tiktok {
 
     #[tokio::test]
     async fn errors_come_in_the_envelope_even_with_http_200_and_inits_are_limited() {
-        let (base, m) = mock().await;
-        let tt = TikTok::new(&base);
+        let (tt, m, _) = mock_with(TikTok::new).await;
         arm(&m, Fault::Quota);
         let e = tt.creator_info(ACT).await.unwrap_err();
         assert_eq!(
@@ -480,8 +448,7 @@ mod zalo {
 
     #[tokio::test]
     async fn a_video_article_goes_through_both_verifications_and_is_removed() {
-        let (base, m) = mock().await;
-        let z = Zalo::new(&base);
+        let (z, m, _) = mock_with(Zalo::new).await;
         let (f, sha) = file(400_000);
         let up = z.upload_video(OA, f.path(), "clip.mp4").await.unwrap();
         // Conversion is asynchronous: processing first, then the video id.
@@ -521,8 +488,7 @@ mod zalo {
     #[tokio::test]
     async fn a_lost_create_answer_never_makes_a_second_article() {
         use lantoa::platforms::connector::{Connector, Handle, Next, Post};
-        let (base, m) = mock().await;
-        let z = Zalo::new(&base);
+        let (z, m, base) = mock_with(Zalo::new).await;
         let mut cfg = lantoa::config::Platforms::default();
         cfg.point_at_sandbox(&base).unwrap();
         cfg.publish_poll_ms = 5;
@@ -588,8 +554,7 @@ mod zalo {
 
     #[tokio::test]
     async fn errors_arrive_with_http_200_and_are_classified() {
-        let (base, m) = mock().await;
-        let z = Zalo::new(&base);
+        let (z, m, _) = mock_with(Zalo::new).await;
         let (f, _) = file(1000);
         arm(&m, Fault::TokenExpired);
         let e = z.upload_video(OA, f.path(), "a.mp4").await.unwrap_err();
@@ -597,22 +562,15 @@ mod zalo {
             (e.class, e.status, e.code.as_str()),
             (ErrorClass::Reconnect, Some(200), "-216")
         );
-        arm(&m, Fault::RateLimited);
-        assert!(matches!(
-            z.upload_video(OA, f.path(), "a.mp4")
-                .await
-                .unwrap_err()
-                .class,
-            ErrorClass::Retry { after: Some(_) }
-        ));
-        arm(&m, Fault::ServerError);
-        assert!(matches!(
-            z.upload_video(OA, f.path(), "a.mp4")
-                .await
-                .unwrap_err()
-                .class,
-            ErrorClass::Retry { after: None }
-        ));
+        // Retried: after the delay Zalo asks for when rate-limited, at once otherwise.
+        for (fault, delay_given) in [(Fault::RateLimited, true), (Fault::ServerError, false)] {
+            arm(&m, fault);
+            let e = z.upload_video(OA, f.path(), "a.mp4").await.unwrap_err();
+            assert!(
+                matches!(e.class, ErrorClass::Retry { after } if after.is_some() == delay_given),
+                "{fault:?}: {e}"
+            );
+        }
         // Over 50 MB is refused before sending.
         let (big, _) = file(50 * 1024 * 1024 + 1);
         assert_eq!(
@@ -650,24 +608,20 @@ mod zalo_listing {
 
     #[tokio::test]
     async fn find_article_pages_through_getslice_to_the_video() {
-        let (base, m) = mock().await;
-        let z = Zalo::new(&base);
+        let (z, m, base) = mock_with(Zalo::new).await;
         let mut made = Vec::new();
         for i in 0..12 {
             made.push(article(&z, &format!("Bài {i}")).await);
         }
         // At most ten a call, as on Zalo.
-        let r: serde_json::Value = reqwest::Client::new()
-            .get(format!(
-                "{base}/v2.0/article/getslice?offset=0&limit=11&type=video"
-            ))
-            .header("access_token", OA)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let r = send_json(
+            reqwest::Client::new()
+                .get(format!(
+                    "{base}/v2.0/article/getslice?offset=0&limit=11&type=video"
+                ))
+                .header("access_token", OA),
+        )
+        .await;
         assert_eq!(r["error"], -201);
         let first = z.list_articles(OA, 0, 10).await.unwrap();
         assert_eq!(first.len(), 10);
@@ -715,13 +669,13 @@ mod processing {
     #[tokio::test]
     async fn every_platform_processes_for_the_configured_delay() {
         let (base, _m) = mock().await;
-        let r = reqwest::Client::new()
-            .post(format!("{base}/__admin/config"))
-            .json(&serde_json::json!({"processing_ms": DELAY.as_millis() as u64}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 204);
+        send_expect(
+            reqwest::Client::new()
+                .post(format!("{base}/__admin/config"))
+                .json(&serde_json::json!({"processing_ms": DELAY.as_millis() as u64})),
+            204,
+        )
+        .await;
         let cfg: serde_json::Value = reqwest::get(format!("{base}/__admin/config"))
             .await
             .unwrap()
@@ -734,8 +688,7 @@ mod processing {
         // YouTube: uploaded, then processed.
         let yt = YouTube::new(&base);
         let s = yt.start(TOKEN, &meta(), 1000).await.unwrap();
-        let id = yt
-            .upload(TOKEN, &s, f.path(), 1000, 262_144, |_| {})
+        let id = upload(&yt, TOKEN, &s, f.path(), 1000, 262_144)
             .await
             .unwrap();
         let t0 = Instant::now();
@@ -848,18 +801,12 @@ mod sandbox {
         let yt = YouTube::new(&base);
         let (f, sha) = file(5000);
         let s = yt.start(TOKEN, &meta(), 5000).await.unwrap();
-        let id = yt
-            .upload(TOKEN, &s, f.path(), 5000, 262_144, |_| {})
+        let id = upload(&yt, TOKEN, &s, f.path(), 5000, 262_144)
             .await
             .unwrap();
         let r = reqwest::get(format!("{base}/")).await.unwrap();
         assert_eq!(r.status(), 200);
-        assert!(
-            r.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
+        assert!(header(&r, "content-type").starts_with("text/html"));
         let html = r.text().await.unwrap();
         for needle in [
             id.as_str(),
@@ -938,8 +885,7 @@ mod oauth {
 
     #[tokio::test]
     async fn each_platforms_code_flow_gives_tokens_and_accounts_that_can_post() {
-        let (base, _m) = mock().await;
-        let a = app(&base);
+        let (a, _m, base) = mock_with(app).await;
         for p in Platform::ALL {
             // The consent page is labelled as a sandbox and offers both answers.
             let (verifier, challenge) = oauth::pkce();
@@ -1049,8 +995,7 @@ mod oauth {
 
     #[tokio::test]
     async fn refresh_tokens_rotate_and_the_old_one_is_refused() {
-        let (base, _m) = mock().await;
-        let a = app(&base);
+        let (a, _m, _) = mock_with(app).await;
         for p in [Platform::TikTok, Platform::Zalo] {
             let user = connect(p, &a).await;
             let old = user.refresh_token.clone().unwrap();
@@ -1105,8 +1050,7 @@ mod oauth {
 
     #[tokio::test]
     async fn revoke_all_means_reconnect_and_server_errors_mean_retry() {
-        let (base, m) = mock().await;
-        let a = app(&base);
+        let (a, m, base) = mock_with(app).await;
         let mut granted = Vec::new();
         for p in [Platform::YouTube, Platform::TikTok, Platform::Zalo] {
             granted.push((p, connect(p, &a).await));
@@ -1120,13 +1064,13 @@ mod oauth {
                 .unwrap_err();
             assert!(matches!(e.class, ErrorClass::Retry { .. }), "{p:?}: {e}");
         }
-        let r = reqwest::Client::new()
-            .post(format!("{base}/__admin/oauth"))
-            .json(&serde_json::json!({"revoke_all": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 204);
+        send_expect(
+            reqwest::Client::new()
+                .post(format!("{base}/__admin/oauth"))
+                .json(&serde_json::json!({"revoke_all": true})),
+            204,
+        )
+        .await;
         for (p, t) in &granted {
             let e = oauth::refresh(*p, &a, t.refresh_token.as_deref().unwrap(), now())
                 .await
@@ -1145,8 +1089,7 @@ mod oauth {
 
     #[tokio::test]
     async fn access_tokens_live_as_long_as_configured() {
-        let (base, _m) = mock().await;
-        let a = app(&base);
+        let (a, _m, base) = mock_with(app).await;
         reqwest::Client::new()
             .post(format!("{base}/__admin/oauth"))
             .json(&serde_json::json!({"access_ttl_s": 1}))
@@ -1183,8 +1126,7 @@ mod oauth {
 
     #[tokio::test]
     async fn zalo_refuses_a_code_verifier_that_does_not_match() {
-        let (base, _m) = mock().await;
-        let a = app(&base);
+        let (a, _m, _) = mock_with(app).await;
         let (_, challenge) = oauth::pkce();
         let url = oauth::authorize_url(Platform::Zalo, &a, REDIRECT, "s", Some(&challenge));
         let q = consent(&url, "1").await;
@@ -1232,6 +1174,7 @@ mod oauth {
 /// platform does not give stays absent.
 mod metrics {
     use super::*;
+    use lantoa::platforms::Platform;
     use lantoa::platforms::connector::{Connector, Connectors, PostMetrics};
     use lantoa::platforms::facebook::Facebook;
     use lantoa::platforms::tiktok::TikTok;
@@ -1272,7 +1215,7 @@ mod metrics {
         let yt = YouTube::new(base);
         let (f, _) = file(300_000);
         let session = yt.start(TOKEN, &meta(), 300_000).await.unwrap();
-        yt.upload(TOKEN, &session, f.path(), 300_000, 256 * 1024, |_| {})
+        upload(&yt, TOKEN, &session, f.path(), 300_000, 256 * 1024)
             .await
             .unwrap()
     }
@@ -1302,6 +1245,32 @@ mod metrics {
         Ok(got[0].1.clone())
     }
 
+    /// A post's metrics, which must come.
+    async fn fetched(
+        cs: &Connectors,
+        platform: Platform,
+        token: &str,
+        account: &str,
+        id: &str,
+    ) -> PostMetrics {
+        fetch(cs, platform, token, account, id).await.unwrap()
+    }
+
+    /// The mock's counters for `s` as they are read (no rounding), keeping only
+    /// the named figures: the others stay absent.
+    fn only(s: &Synthetic, keep: &[&str]) -> PostMetrics {
+        let all = facebook_expected(s);
+        let kept = |name: &str, v: Option<u64>| v.filter(|_| keep.contains(&name));
+        PostMetrics {
+            views: kept("views", all.views),
+            reach: kept("reach", all.reach),
+            reactions: kept("reactions", all.reactions),
+            comments: kept("comments", all.comments),
+            shares: kept("shares", all.shares),
+            ..PostMetrics::default()
+        }
+    }
+
     /// What the Facebook mock answers for a reel, normalised.
     fn facebook_expected(s: &Synthetic) -> PostMetrics {
         PostMetrics {
@@ -1318,16 +1287,12 @@ mod metrics {
 
     #[tokio::test]
     async fn youtube_reads_the_data_apis_strings_and_the_analytics_figures() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
-        let cs = connectors(&base, &[]);
+        let (cs, m, base) = mock_with(|b| connectors(b, &[])).await;
         let id = youtube_video(&base).await;
         // Just out: the Data API says 0 views; Analytics has no row yet, so
         // its figures are absent rather than zero.
         m.set_post_age_s(Some(0));
-        let fresh = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
-            .await
-            .unwrap();
+        let fresh = fetched(&cs, Platform::YouTube, TOKEN, "UC1", &id).await;
         assert_eq!(
             fresh,
             PostMetrics {
@@ -1339,61 +1304,40 @@ mod metrics {
         );
         m.set_post_age_s(Some(AGE));
         // The Data API's counters are strings, as on YouTube.
-        let raw: serde_json::Value = reqwest::Client::new()
-            .get(format!("{base}/youtube/v3/videos?part=statistics&id={id}"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let raw = send_json(
+            reqwest::Client::new()
+                .get(format!("{base}/youtube/v3/videos?part=statistics&id={id}"))
+                .bearer_auth(TOKEN),
+        )
+        .await;
         assert!(raw["items"][0]["statistics"]["viewCount"].is_string());
         let s = synthetic(&id, AGE);
         assert!(s.views > 0);
-        let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
-            .await
-            .unwrap();
+        let got = fetched(&cs, Platform::YouTube, TOKEN, "UC1", &id).await;
         // Analytics reports whole minutes and whole seconds.
         let minutes = (s.views * s.avg_watch_ms + 30_000) / 60_000;
         assert_eq!(
             got,
             PostMetrics {
-                views: Some(s.views),
                 reach: None,
                 watch_time_s: Some((minutes * 60) as f64),
                 avg_view_s: Some(((s.avg_watch_ms + 500) / 1000) as f64),
-                reactions: Some(s.likes),
-                comments: Some(s.comments),
-                shares: Some(s.shares),
-                followers_gained: Some(s.follows),
+                ..facebook_expected(&s)
             }
         );
     }
 
     #[tokio::test]
     async fn youtube_keeps_the_data_api_figures_when_analytics_is_refused() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
-        let cs = connectors(&base, &[]);
+        let (cs, m, base) = mock_with(|b| connectors(b, &[])).await;
         let id = youtube_video(&base).await;
         m.set_post_age_s(Some(AGE));
         // The channel did not grant yt-analytics.readonly: 403 on Analytics.
         admin(&base, serde_json::json!({"youtube_analytics_denied": true})).await;
         let s = synthetic(&id, AGE);
         for _ in 0..2 {
-            let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
-                .await
-                .unwrap();
-            assert_eq!(
-                got,
-                PostMetrics {
-                    views: Some(s.views),
-                    reactions: Some(s.likes),
-                    comments: Some(s.comments),
-                    ..PostMetrics::default()
-                }
-            );
+            let got = fetched(&cs, Platform::YouTube, TOKEN, "UC1", &id).await;
+            assert_eq!(got, only(&s, &["views", "reactions", "comments"]));
         }
         // A dead token on the Data API itself still asks for reconnection.
         arm(&m, Fault::TokenExpired);
@@ -1407,24 +1351,18 @@ mod metrics {
             serde_json::json!({"youtube_analytics_denied": false}),
         )
         .await;
-        let got = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
-            .await
-            .unwrap();
+        let got = fetched(&cs, Platform::YouTube, TOKEN, "UC1", &id).await;
         assert_eq!(got.shares, Some(s.shares));
     }
 
     #[tokio::test]
     async fn facebook_sums_reactions_reads_social_actions_and_converts_milliseconds() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
-        let cs = connectors(&base, &[]);
+        let (cs, m, base) = mock_with(|b| connectors(b, &[])).await;
         let id = facebook_reel(&base).await;
         m.set_post_age_s(Some(AGE));
         let s = synthetic(&id, AGE);
         assert!(s.likes > 0);
-        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
-            .await
-            .unwrap();
+        let got = fetched(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id).await;
         assert_eq!(got, facebook_expected(&s));
         // One request, for the default list (reach under its current name).
         let asked = m.facebook.insights_requests();
@@ -1435,9 +1373,7 @@ mod metrics {
 
     #[tokio::test]
     async fn a_withdrawn_facebook_metric_is_dropped_once_and_the_rest_still_come() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
-        let cs = connectors(&base, &[]);
+        let (cs, m, base) = mock_with(|b| connectors(b, &[])).await;
         let id = facebook_reel(&base).await;
         m.set_post_age_s(Some(AGE));
         // Meta withdraws the follows metric.
@@ -1451,9 +1387,7 @@ mod metrics {
             followers_gained: None,
             ..facebook_expected(&s)
         };
-        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
-            .await
-            .unwrap();
+        let got = fetched(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id).await;
         assert_eq!(got, expected);
         let with_it = |asked: &[Vec<String>]| {
             asked
@@ -1467,9 +1401,7 @@ mod metrics {
         // Later fetches (new connectors, as each job builds its own) never
         // ask for it again: one request each.
         let cs = connectors(&base, &[]);
-        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
-            .await
-            .unwrap();
+        let got = fetched(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id).await;
         assert_eq!(got, expected);
         let all = m.facebook.insights_requests();
         assert_eq!(all.len(), 3, "{all:?}");
@@ -1478,7 +1410,6 @@ mod metrics {
 
     #[tokio::test]
     async fn reach_comes_under_its_new_name_when_the_old_one_is_refused() {
-        use lantoa::platforms::Platform;
         let (base, m) = mock().await;
         // An install that still lists the withdrawn name first.
         let cs = connectors(
@@ -1491,25 +1422,14 @@ mod metrics {
         let id = facebook_reel(&base).await;
         m.set_post_age_s(Some(AGE));
         let s = synthetic(&id, AGE);
-        let got = fetch(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id)
-            .await
-            .unwrap();
-        assert_eq!(
-            got,
-            PostMetrics {
-                views: Some(s.views),
-                reach: Some(s.reach),
-                ..PostMetrics::default()
-            }
-        );
+        let got = fetched(&cs, Platform::Facebook, PAGE_TOKEN, PAGE, &id).await;
+        assert_eq!(got, only(&s, &["views", "reach"]));
         assert_eq!(m.facebook.insights_requests().len(), 2);
     }
 
     #[tokio::test]
     async fn tiktok_reads_its_numbers_and_gives_no_watch_time_or_reach() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
-        let cs = connectors(&base, &[]);
+        let (cs, m, base) = mock_with(|b| connectors(b, &[])).await;
         let tt = TikTok::new(&base);
         let act = "act.test-token";
         let (f, _) = file(100_000);
@@ -1521,41 +1441,25 @@ mod metrics {
         let id = tt.status(act, &publish).await.unwrap().post_ids[0].to_string();
         m.set_post_age_s(Some(AGE));
         // Counts are JSON numbers, as on TikTok.
-        let raw: serde_json::Value = reqwest::Client::new()
-            .post(format!(
-                "{base}/v2/video/query/?fields=id,view_count,like_count"
-            ))
-            .bearer_auth(act)
-            .json(&serde_json::json!({"filters": {"video_ids": [id]}}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let raw = send_json(
+            reqwest::Client::new()
+                .post(format!(
+                    "{base}/v2/video/query/?fields=id,view_count,like_count"
+                ))
+                .bearer_auth(act)
+                .json(&serde_json::json!({"filters": {"video_ids": [id]}})),
+        )
+        .await;
         assert!(raw["data"]["videos"][0]["view_count"].is_u64(), "{raw}");
         let s = synthetic(&id, AGE);
-        let got = fetch(&cs, Platform::TikTok, act, "open-1", &id)
-            .await
-            .unwrap();
-        assert_eq!(
-            got,
-            PostMetrics {
-                views: Some(s.views),
-                reactions: Some(s.likes),
-                comments: Some(s.comments),
-                shares: Some(s.shares),
-                ..PostMetrics::default()
-            }
-        );
+        let got = fetched(&cs, Platform::TikTok, act, "open-1", &id).await;
+        assert_eq!(got, only(&s, &["views", "reactions", "comments", "shares"]));
     }
 
     #[tokio::test]
     async fn zalo_gives_views_and_shares_and_nothing_else() {
-        use lantoa::platforms::Platform;
-        let (base, m) = mock().await;
+        let (z, m, base) = mock_with(Zalo::new).await;
         let cs = connectors(&base, &[]);
-        let z = Zalo::new(&base);
         let oa = "zalo-oa-token";
         let (f, _) = file(1000);
         let up = z.upload_video(oa, f.path(), "clip.mp4").await.unwrap();
@@ -1568,14 +1472,7 @@ mod metrics {
         let id = z.verify_article(oa, &t).await.unwrap().expect("article id");
         m.set_post_age_s(Some(AGE));
         let s = synthetic(&id, AGE);
-        let got = fetch(&cs, Platform::Zalo, oa, "oa-1", &id).await.unwrap();
-        assert_eq!(
-            got,
-            PostMetrics {
-                views: Some(s.views),
-                shares: Some(s.shares),
-                ..PostMetrics::default()
-            }
-        );
+        let got = fetched(&cs, Platform::Zalo, oa, "oa-1", &id).await;
+        assert_eq!(got, only(&s, &["views", "shares"]));
     }
 }

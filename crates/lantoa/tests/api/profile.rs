@@ -1,12 +1,12 @@
 //! The user's own settings: language, password, access tokens.
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{
+    PASSWORD, assert_says, send_expect, spawn_signed_in, spawn_with_token, text_of,
+};
 
 #[tokio::test]
 async fn language_switch_is_remembered_for_the_account() {
-    let app = spawn_app().await;
-    let n = app.network().await;
-    let b = app.login("a.editor").await;
+    let (app, n, b) = spawn_signed_in("a.editor").await;
     let r = b
         .post_form("/lang", &[("lang", "en"), ("back", &format!("/a/{}", n.a))])
         .await;
@@ -19,8 +19,7 @@ async fn language_switch_is_remembered_for_the_account() {
     assert!(page.contains("<html lang=\"en\">"));
     // Errors follow the language.
     let r = other.get("/no/such/page").await;
-    assert_eq!(r.status(), 404);
-    assert!(r.text().await.unwrap().contains("Page not found"));
+    assert_says(r, 404, "Page not found").await;
     // An open redirect through `back` is refused.
     let r = b
         .post_form(
@@ -33,58 +32,20 @@ async fn language_switch_is_remembered_for_the_account() {
 
 #[tokio::test]
 async fn password_change_checks_the_current_password_and_the_confirmation() {
-    let app = spawn_app().await;
-    app.network().await;
-    let b = app.login("a.editor").await;
+    let (app, _, b) = spawn_signed_in("a.editor").await;
     let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", "wrong one!!"),
-                ("new_password", "new secret 123"),
-                ("confirm_password", "new secret 123"),
-            ],
-        )
+        .change_password("wrong one!!", "new secret 123", "new secret 123")
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Mật khẩu hiện tại không đúng.")
-    );
+    assert_says(r, 400, "Mật khẩu hiện tại không đúng.").await;
     let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "new secret 123"),
-                ("confirm_password", "new secret 124"),
-            ],
-        )
+        .change_password(PASSWORD, "new secret 123", "new secret 124")
         .await;
     assert!(r.text().await.unwrap().contains("không khớp"));
-    let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "short"),
-                ("confirm_password", "short"),
-            ],
-        )
-        .await;
+    let r = b.change_password(PASSWORD, "short", "short").await;
     assert!(r.text().await.unwrap().contains("ít nhất 10 ký tự"));
     let other_session = app.login("a.editor").await;
     let r = b
-        .post_form(
-            "/profile/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "new secret 123"),
-                ("confirm_password", "new secret 123"),
-            ],
-        )
+        .change_password(PASSWORD, "new secret 123", "new secret 123")
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
@@ -101,9 +62,7 @@ async fn password_change_checks_the_current_password_and_the_confirmation() {
 
 #[tokio::test]
 async fn access_tokens_are_shown_once_stored_hashed_and_revocable() {
-    let app = spawn_app().await;
-    app.network().await;
-    let token = app.token_for("a.editor").await;
+    let (app, _, token) = spawn_with_token("a.editor").await;
     assert!(token.starts_with("lt_") && token.len() == 67);
     let c = app.client();
     let me = app.get_json("/api/v1/me", &token).await;
@@ -118,23 +77,17 @@ async fn access_tokens_are_shown_once_stored_hashed_and_revocable() {
             .all(|h| h != &token && !h.contains(&token[3..]))
     );
     // Listing never shows it again.
-    let list = app
-        .get_api("/api/v1/me/tokens", &token)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = text_of(app.get_api("/api/v1/me/tokens", &token).await, 200).await;
     assert!(!list.contains(&token[3..]));
     let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()[0]["id"]
         .as_i64()
         .unwrap();
-    let r = c
-        .delete(app.url(&format!("/api/v1/me/tokens/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    send_expect(
+        c.delete(app.url(&format!("/api/v1/me/tokens/{id}")))
+            .bearer_auth(&token),
+        204,
+    )
+    .await;
     let r = app.get_api("/api/v1/me", &token).await;
     assert_eq!(r.status(), 401);
     assert_eq!(

@@ -7,12 +7,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::helpers::{Network, TestApp, caller_of, lavfi, spawn_app_with};
-use crate::review::{act, add_version_with, agency, clip, save, tick_all, who};
+use crate::helpers::{Network, TestApp, caller_of, header, lavfi, send_expect, spawn_app_with};
+use crate::review::{
+    act, act_to, add_version_with, agency, clip, save, tick_all, tick_and_approve, who,
+};
 use lantoa::clock::Clock;
-use lantoa::db::clips::{self, NewClip};
 use lantoa::db::publishing::{self as pdb, NewChannel, Publication};
-use lantoa::domain::workflow::{ClipAction, ClipState};
+use lantoa::domain::workflow::{ClipAction, ClipAction as Do, ClipState as Is};
 use lantoa::domain::{ChannelId, ClipId, OrgId, UserId};
 use lantoa::service::channels::{self, StoredTokens};
 use lantoa::service::publish;
@@ -166,6 +167,9 @@ pub(crate) async fn approved_clip(
     approved_clip_with(e, title, CAPTION, platforms, video).await
 }
 
+/// The four platforms, in the order the tests use.
+pub(crate) const ALL_FOUR: [&str; 4] = ["facebook", "youtube", "tiktok", "zalo"];
+
 const CAPTION: &str = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
 
 /// A clip approved by the editor, targeting `platforms`, whose version is the
@@ -178,23 +182,10 @@ pub(crate) async fn approved_clip_with(
     (sha, key): (String, String),
 ) -> (ClipId, String) {
     let (app, n) = (&e.app, &e.n);
-    let now = app.clock.now_ms();
-    let mut tx = app.st.db.write().await.unwrap();
-    let c = clips::insert(
-        &mut tx,
-        NewClip {
-            agency_id: n.a,
-            author_id: n.a_reporter,
-            title,
-            caption,
-            category: "good_deeds",
-            political: false,
-            now,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let author = (n.a, n.a_reporter);
+    let c = app
+        .insert_clip(author, title, caption, "good_deeds", false)
+        .await;
     add_version_with(app, c, n.a_reporter, &sha, &key).await;
     save(app, n.a_reporter, n.a, c, |ed| {
         ed.channels = platforms.iter().map(|p| p.to_string()).collect();
@@ -206,12 +197,7 @@ pub(crate) async fn approved_clip_with(
         .await
         .unwrap();
     tick_all(app, n.a_editor, n.a, c).await;
-    assert_eq!(
-        act(app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
     (c, sha)
 }
 
@@ -260,13 +246,7 @@ fn records(m: &Mocks) -> Vec<Record> {
 #[tokio::test]
 async fn an_approved_clip_goes_out_to_all_four_platforms_with_the_exact_bytes() {
     let e = env().await;
-    let (c, sha) = approved_clip(
-        &e,
-        "Lễ ra quân",
-        &["facebook", "youtube", "tiktok", "zalo"],
-        1,
-    )
-    .await;
+    let (c, sha) = approved_clip(&e, "Lễ ra quân", &ALL_FOUR, 1).await;
     let ids = publish_now(&e, c).await;
     assert_eq!(ids.len(), 4);
     let done = settle(&e.app, e.n.a, c, &["published"]).await;
@@ -374,16 +354,8 @@ async fn schedule_at(e: &Env, c: ClipId, at: i64) {
     })
     .await
     .unwrap();
-    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
-        .await
-        .unwrap();
-    assert_eq!(
-        act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Schedule)
-            .await
-            .unwrap(),
-        ClipState::Scheduled
-    );
+    tick_and_approve(&e.app, e.n.a_editor, e.n.a, c).await;
+    act_to(&e.app, e.n.a_editor, e.n.a, c, Do::Schedule, Is::Scheduled).await;
 }
 
 #[tokio::test]
@@ -555,7 +527,7 @@ async fn rate_limits_are_respected_by_waiting() {
 #[tokio::test]
 async fn takedown_removes_everywhere_lists_tiktok_for_a_person_and_opens_an_incident() {
     let e = env().await;
-    let (c, _) = approved_clip(&e, "Gỡ bỏ", &["facebook", "youtube", "tiktok", "zalo"], 8).await;
+    let (c, _) = approved_clip(&e, "Gỡ bỏ", &ALL_FOUR, 8).await;
     publish_now(&e, c).await;
     settle(&e.app, e.n.a, c, &["published"]).await;
     // The editor may not (the agency allows only the head by default).
@@ -641,10 +613,7 @@ async fn a_correction_replaces_each_post_after_a_new_approval() {
     act(&e.app, e.n.a_reporter, e.n.a, c, ClipAction::Submit)
         .await
         .unwrap();
-    tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
-    act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve)
-        .await
-        .unwrap();
+    tick_and_approve(&e.app, e.n.a_editor, e.n.a, c).await;
     publish_now(&e, c).await;
     let second = settle(&e.app, e.n.a, c, &["published"]).await;
     assert!(
@@ -717,13 +686,10 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     let mut e = bare_env().await;
     let admin = e.app.login("a.admin").await;
     let list = format!("/a/{}/channels", e.n.a);
-    let html = admin.get_text(&list).await;
-    assert!(
-        html.contains("id=\"sandbox-banner\""),
-        "the sandbox is labelled"
-    );
-    admin.refresh_csrf(&list).await;
-    for p in ["facebook", "youtube", "tiktok", "zalo"] {
+    admin
+        .open_showing(&list, "id=\"sandbox-banner\"", "the sandbox is labelled")
+        .await;
+    for p in ALL_FOUR {
         let r = consent(&admin, e.n.a, p, "1").await;
         assert_eq!(r.status(), 303, "{p}");
         let loc = r.headers()["location"].to_str().unwrap().to_string();
@@ -731,7 +697,7 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     }
     // A refusal on the platform's side comes back as a message.
     let r = consent(&admin, e.n.a, "zalo", "deny").await;
-    assert!(r.headers()["location"].to_str().unwrap().contains("error="));
+    assert!(header(&r, "location").contains("error="));
     let chans = channel_list(&e.app, e.n.a).await;
     let platforms: std::collections::BTreeSet<&str> =
         chans.iter().map(|c| c.platform.as_str()).collect();
@@ -801,12 +767,13 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
     let (c, _) = approved_clip(&e, "Trên trang", &["facebook", "tiktok"], 50).await;
     let editor = e.app.login("a.editor").await;
     let page = format!("/a/{}/clips/{c}", e.n.a);
-    let html = editor.get_text(&page).await;
-    assert!(
-        html.contains("id=\"publish-now\""),
-        "an approved clip offers publish now"
-    );
-    editor.refresh_csrf(&page).await;
+    editor
+        .open_showing(
+            &page,
+            "id=\"publish-now\"",
+            "an approved clip offers publish now",
+        )
+        .await;
     let r = editor
         .post_form(&format!("/a/{}/clips/{c}/publish", e.n.a), &[])
         .await;
@@ -824,29 +791,14 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
         "nothing in flight: no polling"
     );
     // The editor may not take it down; the head may, with a reason.
-    let r = editor
-        .post_form(
-            &format!("/a/{}/clips/{c}/takedown", e.n.a),
-            &[("reason", "Sai số liệu")],
-        )
-        .await;
-    assert_eq!(r.status(), 409);
+    let takedown = format!("/a/{}/clips/{c}/takedown", e.n.a);
+    let reason = [("reason", "Sai số liệu")];
+    editor.post_expect(&takedown, &reason, 409).await;
     let head = e.app.login("a.head").await;
     head.refresh_csrf(&page).await;
-    let r = head
-        .post_form(
-            &format!("/a/{}/clips/{c}/takedown", e.n.a),
-            &[("reason", "")],
-        )
-        .await;
+    let r = head.post_form(&takedown, &[("reason", "")]).await;
     assert_eq!(r.status(), 400, "a reason is required");
-    let r = head
-        .post_form(
-            &format!("/a/{}/clips/{c}/takedown", e.n.a),
-            &[("reason", "Sai số liệu")],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
+    head.post_expect(&takedown, &reason, 303).await;
     let mut html = String::new();
     for _ in 0..200 {
         html = head.get_text(&page).await;
@@ -867,29 +819,27 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
     // The overseer reads the incident too.
     let overseer = e.app.token_for("overseer").await;
     let api = reqwest::Client::new();
-    let r = api
-        .get(e.app.url(&format!("/api/v1/agencies/{}/incidents", e.n.a)))
-        .bearer_auth(&overseer)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let r = send_expect(
+        api.get(e.app.url(&format!("/api/v1/agencies/{}/incidents", e.n.a)))
+            .bearer_auth(&overseer),
+        200,
+    )
+    .await;
     let list: Vec<serde_json::Value> = r.json().await.unwrap();
     assert_eq!(list.len(), 1);
 
     // The same over the API: publish, list, take down.
     let (c2, _) = approved_clip(&e, "Qua API", &["youtube", "zalo"], 51).await;
     let tok = e.app.token_for("a.editor").await;
-    let r = api
-        .post(
+    send_expect(
+        api.post(
             e.app
                 .url(&format!("/api/v1/agencies/{}/clips/{c2}/publish", e.n.a)),
         )
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
+        .bearer_auth(&tok),
+        202,
+    )
+    .await;
     settle(&e.app, e.n.a, c2, &["published"]).await;
     let r = api
         .get(e.app.url(&format!(
@@ -908,26 +858,24 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
             && p.get("handle").is_none())
     );
     let htok = e.app.token_for("a.head").await;
-    let r = api
-        .post(
+    send_expect(
+        api.post(
             e.app
                 .url(&format!("/api/v1/agencies/{}/clips/{c2}/takedown", e.n.a)),
         )
         .bearer_auth(&htok)
-        .json(&serde_json::json!({"reason": "Đăng nhầm"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
+        .json(&serde_json::json!({"reason": "Đăng nhầm"})),
+        202,
+    )
+    .await;
     // Another agency sees none of it.
     let b = e.app.token_for("b.admin").await;
-    let r = api
-        .get(e.app.url(&format!("/api/v1/agencies/{}/channels", e.n.a)))
-        .bearer_auth(&b)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    send_expect(
+        api.get(e.app.url(&format!("/api/v1/agencies/{}/channels", e.n.a)))
+            .bearer_auth(&b),
+        403,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -935,12 +883,7 @@ async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
     let e = env().await;
     let (c, _) = approved_clip(&e, "Hủy hẹn", &["facebook", "zalo"], 60).await;
     schedule_at(&e, c, e.app.clock.now_ms() + 600_000).await;
-    assert_eq!(
-        act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Unschedule)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(&e.app, e.n.a_editor, e.n.a, c, Do::Unschedule, Is::Approved).await;
     let ps = pubs(&e.app, e.n.a, c).await;
     assert!(ps.iter().all(|p| p.state == "cancelled"), "{ps:#?}");
     e.app.clock.advance_ms(700_000);
@@ -1078,13 +1021,7 @@ async fn each_connector_fetches_a_posts_metrics_and_absent_figures_stay_absent()
     use lantoa::platforms::Platform;
     use lantoa::platforms::connector::Connector;
     let e = env().await;
-    let (c, _) = approved_clip(
-        &e,
-        "Số liệu",
-        &["facebook", "youtube", "tiktok", "zalo"],
-        70,
-    )
-    .await;
+    let (c, _) = approved_clip(&e, "Số liệu", &ALL_FOUR, 70).await;
     publish_now(&e, c).await;
     let done = settle(&e.app, e.n.a, c, &["published"]).await;
     // Counters as they stand a day after posting (they start at 0).

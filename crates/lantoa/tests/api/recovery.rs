@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::helpers::fresh_database;
+use crate::helpers::{add_body_btg, fresh_database, send_expect, wait_ready};
 use lantoa::db::Db;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lantoa");
@@ -36,19 +36,9 @@ async fn serve(dir: &std::path::Path, db: &str, port: u16) -> tokio::process::Ch
         .stderr(Stdio::null())
         .kill_on_drop(true);
     let child = c.spawn().unwrap();
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not start");
+    let up = wait_ready(port, 200, Duration::from_millis(50)).await;
+    assert!(up, "server did not start");
+    child
 }
 
 fn free_port() -> u16 {
@@ -96,19 +86,7 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
         &[],
     )
     .await;
-    ok(lantoa(
-        d,
-        &db_url,
-        &[
-            "agency",
-            "add",
-            "--body-only",
-            "--slug",
-            "btg",
-            "--name",
-            "Ban",
-        ],
-    ));
+    ok(lantoa(d, &db_url, &add_body_btg("Ban")));
     ok(lantoa(
         d,
         &db_url,
@@ -165,26 +143,26 @@ async fn a_worker_killed_mid_check_leaves_no_double_work_and_no_orphans() {
     let mut first = serve(d, &db_url, port).await;
     let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let bytes = std::fs::read(&clip).unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/api/v1/uploads"))
-        .bearer_auth(&token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-length", bytes.len().to_string())
-        .header(
-            "upload-metadata",
-            format!(
-                "title {},category {},agency_id {}",
-                enc("Dài"),
-                enc("other"),
-                enc(&agency)
-            ),
-        )
-        .header("content-type", "application/offset+octet-stream")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let r = send_expect(
+        reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/api/v1/uploads"))
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", bytes.len().to_string())
+            .header(
+                "upload-metadata",
+                format!(
+                    "title {},category {},agency_id {}",
+                    enc("Dài"),
+                    enc("other"),
+                    enc(&agency)
+                ),
+            )
+            .header("content-type", "application/offset+octet-stream")
+            .body(bytes),
+        201,
+    )
+    .await;
     let version: i64 = r.headers()["lantoa-version-id"]
         .to_str()
         .unwrap()

@@ -5,11 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::helpers::{Network, TestApp, caller_of, spawn_app};
+use crate::helpers::{
+    Network, TestApp, any_item, assert_says, caller_of, form, send_expect, spawn_network,
+};
+use crate::rng::Rng;
 use lantoa::clock::Clock;
-use lantoa::db::clips::{self, Checked, NewClip, NewVersion};
+use lantoa::db::clips::{self, Checked, NewVersion};
 use lantoa::db::review as rdb;
-use lantoa::domain::workflow::{ClipAction, ClipState};
+use lantoa::domain::workflow::{ClipAction, ClipAction as Do, ClipState, ClipState as Is};
 use lantoa::domain::{ClipId, OrgId, Role, UserId, VersionId};
 use lantoa::error::Error;
 use lantoa::service::accounts::{Principal, principal_of};
@@ -65,25 +68,13 @@ pub(crate) async fn ready_clip(
     author: UserId,
     category: &str,
 ) -> ClipId {
-    let now = app.clock.now_ms();
-    let mut tx = app.st.db.write().await.unwrap();
-    let c = clips::insert(
-        &mut tx,
-        NewClip {
-            agency_id: agency,
-            author_id: author,
-            title: "Lễ ra quân",
-            caption: "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.",
-            category,
-            political: lantoa::domain::Category::parse(category)
-                .unwrap()
-                .is_political(),
-            now,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let political = lantoa::domain::Category::parse(category)
+        .unwrap()
+        .is_political();
+    let caption = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
+    let c = app
+        .insert_clip((agency, author), "Lễ ra quân", caption, category, political)
+        .await;
     add_version(app, c, author, "aa").await;
     c
 }
@@ -101,21 +92,17 @@ pub(crate) async fn add_version_with(
     key: &str,
 ) -> VersionId {
     let now = app.clock.now_ms();
+    let new = NewVersion {
+        clip_id: c,
+        sha256,
+        size_bytes: 1000,
+        original_key: key,
+        original_name: "x.mp4",
+        uploaded_by: by,
+        now,
+    };
     let mut tx = app.st.db.write().await.unwrap();
-    let (v, number) = clips::insert_version(
-        &mut tx,
-        NewVersion {
-            clip_id: c,
-            sha256,
-            size_bytes: 1000,
-            original_key: key,
-            original_name: "x.mp4",
-            uploaded_by: by,
-            now,
-        },
-    )
-    .await
-    .unwrap();
+    let (v, number) = clips::insert_version(&mut tx, new).await.unwrap();
     clips::set_checked(
         &mut tx,
         v,
@@ -258,6 +245,44 @@ async fn refused(
     refusal(act(app, u, ag, c, action).await.unwrap_err())
 }
 
+/// `u` ticks the whole checklist and approves.
+pub(crate) async fn tick_and_approve(app: &TestApp, u: UserId, ag: OrgId, c: ClipId) -> ClipState {
+    tick_all(app, u, ag, c).await;
+    act(app, u, ag, c, ClipAction::Approve).await.unwrap()
+}
+
+/// Checks that an action is refused with a message that says `needle`.
+async fn refused_saying(
+    app: &TestApp,
+    u: UserId,
+    ag: OrgId,
+    c: ClipId,
+    action: ClipAction,
+    needle: &str,
+) {
+    let (_, msg) = refused(app, u, ag, c, action).await;
+    assert!(msg.contains(needle), "{msg}");
+}
+
+/// Acts and checks the state the clip lands in.
+pub(crate) async fn act_to(
+    app: &TestApp,
+    u: UserId,
+    ag: OrgId,
+    c: ClipId,
+    action: ClipAction,
+    want: ClipState,
+) {
+    assert_eq!(act(app, u, ag, c, action).await.unwrap(), want);
+}
+
+/// How many entries of the clip's history are `action`.
+async fn history_count(app: &TestApp, ag: OrgId, c: ClipId, action: &str) -> usize {
+    let mut tx = app.st.db.read().await.unwrap();
+    let h = rdb::clip_history(&mut tx, ag, c).await.unwrap();
+    h.iter().filter(|e| e.action == action).count()
+}
+
 async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
     let mut tx = app.st.db.read().await.unwrap();
     rdb::live_approvals(&mut tx, c).await.unwrap()
@@ -265,12 +290,7 @@ async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
 
 async fn in_review(app: &TestApp, n: &Network, category: &str) -> ClipId {
     let c = ready_clip(app, n.a, n.a_reporter, category).await;
-    assert_eq!(
-        act(app, n.a_reporter, n.a, c, ClipAction::Submit)
-            .await
-            .unwrap(),
-        ClipState::InReview
-    );
+    act_to(app, n.a_reporter, n.a, c, Do::Submit, Is::InReview).await;
     c
 }
 
@@ -280,8 +300,7 @@ async fn deputy(app: &TestApp, n: &Network) -> UserId {
 
 #[tokio::test]
 async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
     // Nobody but the system or the author moves a draft on; the message says who.
     let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::RequestChanges).await;
@@ -290,14 +309,8 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
         msg.contains("“Draft”") && msg.contains("In review"),
         "{msg}"
     );
-    let (_, msg) = refused(&app, n.b_reporter, n.a, c, ClipAction::Submit).await;
-    assert!(msg.contains("the clip's author"), "{msg}");
-    assert_eq!(
-        act(&app, n.a_reporter, n.a, c, ClipAction::Submit)
-            .await
-            .unwrap(),
-        ClipState::InReview
-    );
+    refused_saying(&app, n.b_reporter, n.a, c, Do::Submit, "the clip's author").await;
+    act_to(&app, n.a_reporter, n.a, c, Do::Submit, Is::InReview).await;
     // Submitting notifies reviewers and asks the first signers.
     let mut tx = app.st.db.read().await.unwrap();
     let inbox = rdb::inbox(&mut tx, n.a_editor, 10).await.unwrap();
@@ -315,12 +328,7 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
     assert_eq!(code, "approval_refused");
     assert!(msg.contains("4 checklist items"), "{msg}");
     tick_all(&app, n.a_editor, n.a, c).await;
-    assert_eq!(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(&app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
     let d = publishable(&app, n.a, c).await.unwrap();
     let k = clip(&app, n.a, c).await;
     let mut tx = app.st.db.read().await.unwrap();
@@ -353,8 +361,7 @@ async fn a_clip_goes_from_draft_to_approved_and_refusals_say_why() {
 
 #[tokio::test]
 async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     type Change = Box<dyn Fn(&mut Edit)>;
     let changes: Vec<(&str, Change)> = vec![
         ("title", Box::new(|e| e.title.push_str(" (cập nhật)"))),
@@ -379,12 +386,7 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
     for (field, change) in changes {
         let c = in_review(&app, &n, "good_deeds").await;
         tick_all(&app, n.a_editor, n.a, c).await;
-        assert_eq!(
-            act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-                .await
-                .unwrap(),
-            ClipState::Approved
-        );
+        act_to(&app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
         // Unrelated changes keep the approval: a comment, resolving it, a tick.
         let (p, a) = who(&app, n.a_editor).await;
         let org = agency(&app, n.a).await;
@@ -425,10 +427,7 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
     }
     // A new version voids too.
     let c = in_review(&app, &n, "good_deeds").await;
-    tick_all(&app, n.a_editor, n.a, c).await;
-    act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-        .await
-        .unwrap();
+    tick_and_approve(&app, n.a_editor, n.a, c).await;
     add_version(&app, c, n.a_reporter, "bb").await;
     assert_eq!(state(&app, n.a, c).await, ClipState::Submitted);
     assert!(live(&app, c).await.is_empty());
@@ -436,16 +435,14 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
 
 #[tokio::test]
 async fn political_clips_need_the_head_or_a_delegated_deputy() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let dep = deputy(&app, &n).await;
     let c = in_review(&app, &n, "leadership_message").await;
     tick_all(&app, n.a_editor, n.a, c).await;
     let (code, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
     assert_eq!(code, "approval_refused");
     assert!(msg.contains("needs Head of agency"), "{msg}");
-    let (_, msg) = refused(&app, dep, n.a, c, ClipAction::Approve).await;
-    assert!(msg.contains("needs Head of agency"), "{msg}");
+    refused_saying(&app, dep, n.a, c, Do::Approve, "needs Head of agency").await;
     // The head delegates for two hours.
     let (hp, ha) = who(&app, n.a_head).await;
     let org = agency(&app, n.a).await;
@@ -474,10 +471,7 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     svc::delegate(&caller_of(&app.st, &ha, &hp, &org), &req)
         .await
         .unwrap();
-    assert_eq!(
-        act(&app, dep, n.a, c, ClipAction::Approve).await.unwrap(),
-        ClipState::Approved
-    );
+    act_to(&app, dep, n.a, c, Do::Approve, Is::Approved).await;
     let a = &live(&app, c).await[0];
     assert_eq!(
         (a.role.as_str(), a.on_behalf_of),
@@ -487,14 +481,8 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
     let c2 = in_review(&app, &n, "official_event").await;
     tick_all(&app, n.a_editor, n.a, c2).await;
     app.clock.advance_ms(3 * 3_600_000);
-    let (_, msg) = refused(&app, dep, n.a, c2, ClipAction::Approve).await;
-    assert!(msg.contains("ended at"), "{msg}");
-    assert_eq!(
-        act(&app, n.a_head, n.a, c2, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    refused_saying(&app, dep, n.a, c2, Do::Approve, "ended at").await;
+    act_to(&app, n.a_head, n.a, c2, Do::Approve, Is::Approved).await;
     // A revoked delegation ends at once.
     let now = app.clock.now_ms();
     let id = svc::delegate(
@@ -512,14 +500,12 @@ async fn political_clips_need_the_head_or_a_delegated_deputy() {
         .unwrap();
     let c3 = in_review(&app, &n, "official_event").await;
     tick_all(&app, n.a_editor, n.a, c3).await;
-    let (_, msg) = refused(&app, dep, n.a, c3, ClipAction::Approve).await;
-    assert!(msg.contains("ended at"), "{msg}");
+    refused_saying(&app, dep, n.a, c3, Do::Approve, "ended at").await;
 }
 
 #[tokio::test]
 async fn multi_step_policies_collect_signatures_in_order_from_different_people() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let (ap, aa) = who(&app, n.a_admin).await;
     let org = agency(&app, n.a).await;
     let mut s = Settings::default();
@@ -539,14 +525,8 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
     let c = in_review(&app, &n, "good_deeds").await;
     tick_all(&app, n.a_editor, n.a, c).await;
     // The head cannot skip the editor.
-    let (_, msg) = refused(&app, n.a_head, n.a, c, ClipAction::Approve).await;
-    assert!(msg.contains("step 1 needs Editor"), "{msg}");
-    assert_eq!(
-        act(&app, n.a_editor, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::InReview
-    );
+    refused_saying(&app, n.a_head, n.a, c, Do::Approve, "step 1 needs Editor").await;
+    act_to(&app, n.a_editor, n.a, c, Do::Approve, Is::InReview).await;
     // The head was told it is their turn.
     let mut tx = app.st.db.read().await.unwrap();
     assert_eq!(
@@ -563,16 +543,10 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
         )
         .await;
     let _ = both;
-    let (_, msg) = refused(&app, n.a_editor, n.a, c, ClipAction::Approve).await;
-    assert!(msg.contains("already signed"), "{msg}");
+    refused_saying(&app, n.a_editor, n.a, c, Do::Approve, "already signed").await;
     // Nothing is publishable yet.
     assert!(publishable(&app, n.a, c).await.is_err());
-    assert_eq!(
-        act(&app, n.a_head, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(&app, n.a_head, n.a, c, Do::Approve, Is::Approved).await;
     let l = live(&app, c).await;
     assert_eq!(
         l.iter().map(|a| (a.step, a.signer_id)).collect::<Vec<_>>(),
@@ -592,8 +566,7 @@ async fn multi_step_policies_collect_signatures_in_order_from_different_people()
 
 #[tokio::test]
 async fn approvals_expire_and_changed_clips_cannot_be_approved_blind() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = in_review(&app, &n, "good_deeds").await;
     tick_all(&app, n.a_editor, n.a, c).await;
     // The approver saw an older digest: refused.
@@ -619,8 +592,7 @@ async fn approvals_expire_and_changed_clips_cannot_be_approved_blind() {
 
 #[tokio::test]
 async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
     let k = clip(&app, n.a, c).await;
     // Two people start from the same revision; the second save is refused.
@@ -670,29 +642,13 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     assert_eq!(code, "edit_conflict");
     assert!(msg.contains("kept in the form"), "{msg}");
     assert_eq!(clip(&app, n.a, c).await.title, "Tiêu đề của phóng viên");
-    let mut tx = app.st.db.read().await.unwrap();
-    let h = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
-    assert_eq!(
-        h.iter()
-            .filter(|e| e.action == "clip.lock_takeover")
-            .count(),
-        1
-    );
-    drop(tx);
+    assert_eq!(history_count(&app, n.a, c, "clip.lock_takeover").await, 1);
     // Taking over by saving is recorded too.
     app.clock.advance_ms(3 * 60_000);
     save(&app, n.a_head, n.a, c, |e| e.caption.push_str(" Cập nhật."))
         .await
         .unwrap();
-    let mut tx = app.st.db.read().await.unwrap();
-    let h = rdb::clip_history(&mut tx, n.a, c).await.unwrap();
-    assert_eq!(
-        h.iter()
-            .filter(|e| e.action == "clip.lock_takeover")
-            .count(),
-        2
-    );
-    drop(tx);
+    assert_eq!(history_count(&app, n.a, c, "clip.lock_takeover").await, 2);
     // A reporter cannot take over someone's stale lock (the head's).
     let (hp, ha) = who(&app, n.a_head).await;
     svc::lock(&caller_of(&app.st, &ha, &hp, &org), c)
@@ -744,43 +700,32 @@ async fn saves_are_optimistic_locks_are_soft_and_the_political_flag_is_guarded()
     assert_eq!(v["title"]["after"], "Tiêu đề của phóng viên");
 }
 
-/// A tiny deterministic generator for the randomised run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-}
-
 #[tokio::test]
 async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let dep = deputy(&app, &n).await;
     let (hp, ha) = who(&app, n.a_head).await;
     let org = agency(&app, n.a).await;
     delegate_for_30_days(&app, &ha, &hp, &org, dep).await;
     let people = [n.a_reporter, n.a_editor, n.a_head, dep, n.a_admin];
-    let actions = [
-        ClipAction::Submit,
-        ClipAction::Withdraw,
-        ClipAction::RequestChanges,
-        ClipAction::Approve,
-        ClipAction::Approve,
-        ClipAction::Schedule,
-        ClipAction::Unschedule,
-        ClipAction::Spike,
-        ClipAction::Unspike,
-        ClipAction::StartCorrection,
-        ClipAction::Publish,
-    ];
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // Every action but the system's own and take-down (publishing included, to
+    // be refused); approval twice as likely as the others.
+    let mut actions: Vec<ClipAction> = ClipAction::ALL
+        .into_iter()
+        .filter(|a| {
+            !matches!(
+                a,
+                Do::ChecksPassed
+                    | Do::ChecksFailed
+                    | Do::NewVersion
+                    | Do::Void
+                    | Do::Expire
+                    | Do::TakeDown
+            )
+        })
+        .collect();
+    actions.push(Do::Approve);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let mut reached_approved = 0;
     let sequences = 60;
     for s in 0..sequences {
@@ -858,8 +803,7 @@ async fn no_sequence_of_actions_makes_a_clip_publishable_without_valid_approvals
 
 #[tokio::test]
 async fn the_api_drives_review_with_timecoded_comments() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
     let rep = app.token_for("a.reporter").await;
     let ed = app.token_for("a.editor").await;
@@ -873,42 +817,18 @@ async fn the_api_drives_review_with_timecoded_comments() {
         "in_review"
     );
     // A comment at 00:05 and a range comment; a reply inherits the time.
-    let r = app
-        .post_json(
-            &format!("{base}/comments"),
-            &ed,
-            &json!({"body": "Giật hình ở đây", "at": "00:05"}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let mid = r.json::<serde_json::Value>().await.unwrap()["id"]
+    let comments = format!("{base}/comments");
+    let first = json!({"body": "Giật hình ở đây", "at": "00:05"});
+    let mid = app.post_json_expect(&comments, &ed, &first, 201).await["id"]
         .as_i64()
         .unwrap();
-    let r = app
-        .post_json(
-            &format!("{base}/comments"),
-            &ed,
-            &json!({"body": "Âm thanh nhỏ", "at": "00:00:01:12", "until": "00:00:02:00"}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let r = app
-        .post_json(
-            &format!("{base}/comments"),
-            &rep,
-            &json!({"body": "Đã sửa", "parent_id": mid}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let r = app
-        .post_json(
-            &format!("{base}/comments"),
-            &ed,
-            &json!({"body": "Quá độ dài", "at": "00:30"}),
-        )
-        .await;
-    assert_eq!(r.status(), 400);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "at");
+    let range = json!({"body": "Âm thanh nhỏ", "at": "00:00:01:12", "until": "00:00:02:00"});
+    app.post_json_expect(&comments, &ed, &range, 201).await;
+    let reply = json!({"body": "Đã sửa", "parent_id": mid});
+    app.post_json_expect(&comments, &rep, &reply, 201).await;
+    let too_late = json!({"body": "Quá độ dài", "at": "00:30"});
+    let refused = app.post_json_expect(&comments, &ed, &too_late, 400).await;
+    assert_eq!(refused["field"], "at");
     let d: serde_json::Value = app.get_json(&base, &ed).await;
     let comments = d["comments"].as_array().unwrap();
     assert_eq!(comments[0]["start_frame"], 125);
@@ -942,38 +862,27 @@ async fn the_api_drives_review_with_timecoded_comments() {
     );
     // The reporter was told, with the note.
     let inbox: serde_json::Value = app.get_json("/api/v1/me/notifications", &rep).await;
-    assert!(
-        inbox
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["kind"] == "changes_requested")
-    );
+    assert!(any_item(&inbox, |x| x["kind"] == "changes_requested"));
     // A refused action is 409 with a sentence naming the state.
-    let r = app
-        .client()
-        .post(app.url(&format!("{base}/actions/approve")))
-        .bearer_auth(&ed)
-        .header("accept-language", "en")
-        .json(&json!({"digest": d["digest"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 409);
+    let r = send_expect(
+        app.client()
+            .post(app.url(&format!("{base}/actions/approve")))
+            .bearer_auth(&ed)
+            .header("accept-language", "en")
+            .json(&json!({"digest": d["digest"]})),
+        409,
+    )
+    .await;
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["code"], "action_not_allowed");
     // Saving with a stale revision is a 409 edit_conflict.
     let mut e = serde_json::to_value(edit_json(&d)).unwrap();
     e["revision"] = json!(0);
-    let r = app
-        .client()
-        .put(app.url(&base))
-        .bearer_auth(&rep)
-        .json(&e)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 409);
+    let r = send_expect(
+        app.client().put(app.url(&base)).bearer_auth(&rep).json(&e),
+        409,
+    )
+    .await;
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["code"],
         "edit_conflict"
@@ -1008,8 +917,7 @@ fn edit_json(d: &serde_json::Value) -> BTreeMap<&'static str, serde_json::Value>
 #[tokio::test]
 async fn spiked_clips_take_no_new_version_until_restored() {
     use base64::Engine as _;
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
     act(&app, n.a_reporter, n.a, c, ClipAction::Spike)
         .await
@@ -1045,12 +953,7 @@ async fn spiked_clips_take_no_new_version_until_restored() {
             .await
             .is_err()
     );
-    assert_eq!(
-        act(&app, n.a_editor, n.a, c, ClipAction::Unspike)
-            .await
-            .unwrap(),
-        ClipState::Draft
-    );
+    act_to(&app, n.a_editor, n.a, c, Do::Unspike, Is::Draft).await;
     assert_eq!(create().await.unwrap().status(), 201);
 }
 
@@ -1158,25 +1061,16 @@ async fn notifications_are_emailed_when_a_relay_is_configured() {
 
 #[tokio::test]
 async fn the_review_pages_render_and_their_forms_work() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let dep = deputy(&app, &n).await;
     let c = in_review(&app, &n, "good_deeds").await;
     add_version(&app, c, n.a_reporter, "cc").await;
     let clip_path = format!("/a/{}/clips/{}", n.a.0, c.0);
     // The editor: clip page with comments, queue, compare, inbox.
     let ed = app.login("a.editor").await;
-    let r = ed
-        .post_form(
-            &format!("{clip_path}/comments"),
-            &[
-                ("body", "Kiểm tra tên nhân vật"),
-                ("at", "00:03:10"),
-                ("until", "00:04:00"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
+    let comments = format!("{clip_path}/comments");
+    let ranged = form("body=Kiểm tra tên nhân vật&at=00:03:10&until=00:04:00");
+    ed.post_expect(&comments, &ranged, 303).await;
     let html = ed.get_text(&clip_path).await;
     for needle in [
         "id=\"comments\"",
@@ -1189,37 +1083,20 @@ async fn the_review_pages_render_and_their_forms_work() {
     }
     // A bad timecode is refused on the page, in Vietnamese, keeping the page.
     let r = ed
-        .post_form(
-            &format!("{clip_path}/comments"),
-            &[("body", "x"), ("at", "9:99:99")],
-        )
+        .post_form(&comments, &[("body", "x"), ("at", "9:99:99")])
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Mốc thời gian không hợp lệ")
-    );
+    assert_says(r, 400, "Mốc thời gian không hợp lệ").await;
     let r = ed.get(&format!("/a/{}/queue?q=review", n.a.0)).await;
-    assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains(&clip_path));
+    assert_says(r, 200, &clip_path).await;
     let r = ed.get(&format!("{clip_path}/compare")).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap().matches("class=\"sync\"").count(), 2);
-    assert_eq!(ed.get("/inbox").await.status(), 200);
+    ed.expect_get("/inbox", 200).await;
     // A save from an old revision keeps what was typed.
+    let typed = form("revision=0&title=Tiêu đề mới gõ&category=good_deeds");
     let r = ed
-        .post_form(
-            &format!("{clip_path}/edit"),
-            &[
-                ("revision", "0"),
-                ("title", "Tiêu đề mới gõ"),
-                ("category", "good_deeds"),
-            ],
-        )
+        .post_expect(&format!("{clip_path}/edit"), &typed, 409)
         .await;
-    assert_eq!(r.status(), 409);
     let body = r.text().await.unwrap();
     assert!(
         body.contains("value=\"Tiêu đề mới gõ\""),
@@ -1267,43 +1144,20 @@ async fn the_review_pages_render_and_their_forms_work() {
     assert!(html.contains("Đang hiệu lực"), "active delegation listed");
     // The admin edits the policy through the page; a bad one is explained.
     let admin = app.login("a.admin").await;
-    assert_eq!(
-        admin
-            .get(&format!("/a/{}/review-settings", n.a.0))
-            .await
-            .status(),
-        200
-    );
+    admin
+        .expect_get(&format!("/a/{}/review-settings", n.a.0), 200)
+        .await;
     let r = admin
         .post_form(
             &format!("/a/{}/review-settings", n.a.0),
-            &[
-                ("political_1", "editor"),
-                ("other_1", "editor"),
-                ("approval_ttl_hours", "48"),
-                ("tone_style", "new"),
-                ("checklist", "Đã xác minh nguồn tin"),
-                ("official_names", "Ủy ban nhân dân tỉnh"),
-                ("watch_list", "biển Đông"),
-            ],
+            &form("political_1=editor&other_1=editor&approval_ttl_hours=48&tone_style=new&checklist=Đã xác minh nguồn tin&official_names=Ủy ban nhân dân tỉnh&watch_list=biển Đông"),
         )
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("người đứng đầu"));
+    assert_says(r, 400, "người đứng đầu").await;
     let r = admin
         .post_form(
             &format!("/a/{}/review-settings", n.a.0),
-            &[
-                ("political_1", "head"),
-                ("political_1_kt", "1"),
-                ("other_1", "editor"),
-                ("other_2", "head"),
-                ("approval_ttl_hours", "48"),
-                ("tone_style", "new"),
-                ("checklist", "Đã xác minh nguồn tin\nĐã kiểm tra phụ đề"),
-                ("official_names", "Ủy ban nhân dân tỉnh"),
-                ("watch_list", "biển Đông"),
-            ],
+            &form("political_1=head&political_1_kt=1&other_1=editor&other_2=head&approval_ttl_hours=48&tone_style=new&checklist=Đã xác minh nguồn tin\nĐã kiểm tra phụ đề&official_names=Ủy ban nhân dân tỉnh&watch_list=biển Đông"),
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -1316,16 +1170,10 @@ async fn the_review_pages_render_and_their_forms_work() {
     drop(tx);
     // The reporter cannot open the settings or give delegations.
     let rep = app.login("a.reporter").await;
-    assert_eq!(
-        rep.get(&format!("/a/{}/review-settings", n.a.0))
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        rep.get(&format!("/a/{}/delegations", n.a.0)).await.status(),
-        403
-    );
+    rep.expect_get(&format!("/a/{}/review-settings", n.a.0), 403)
+        .await;
+    rep.expect_get(&format!("/a/{}/delegations", n.a.0), 403)
+        .await;
     // A watch-list term in the text raises the political flag on save.
     let s = save(&app, n.a_reporter, n.a, c, |e| {
         e.caption = "Khẳng định chủ quyền trên biển Đông.".into()
@@ -1338,8 +1186,7 @@ async fn the_review_pages_render_and_their_forms_work() {
 
 #[tokio::test]
 async fn lint_findings_block_approval_until_fixed_with_one_click() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let c = in_review(&app, &n, "good_deeds").await;
     // An eth for Đ and a misplaced tone mark: errors.
     let s = save(&app, n.a_reporter, n.a, c, |e| {
@@ -1394,10 +1241,5 @@ async fn lint_findings_block_approval_until_fixed_with_one_click() {
     let (ep, _) = who(&app, n.a_editor).await;
     svc::unlock(&app.st, &ep, &org, c).await.unwrap();
     // The text changed, so the ticks still stand (they are per version) and approval goes through.
-    assert_eq!(
-        act(&app, n.a_head, n.a, c, ClipAction::Approve)
-            .await
-            .unwrap(),
-        ClipState::Approved
-    );
+    act_to(&app, n.a_head, n.a, c, Do::Approve, Is::Approved).await;
 }

@@ -4,21 +4,15 @@
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, b64, send_expect, spawn_app, spawn_network, upload_meta};
 use lantoa::db::{clips, jobs};
 use lantoa::domain::VersionId;
 
-fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
-
-fn meta(agency: i64) -> String {
+/// An `Upload-Checksum` value: the algorithm and the digest in base64.
+fn checksum(algorithm: &str, digest: &[u8]) -> String {
     format!(
-        "filename {},title {},category {},agency_id {}",
-        b64("clip.mp4"),
-        b64("Lễ hội đền Hùng"),
-        b64("current_affairs"),
-        b64(&agency.to_string())
+        "{algorithm} {}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
     )
 }
 
@@ -55,14 +49,14 @@ impl<'a> Tus<'a> {
             .await
             .unwrap()
     }
-    async fn patch(&self, loc: &str, offset: usize, body: Vec<u8>) -> reqwest::Response {
+    /// A PATCH of bytes at `offset`, still to be given its body.
+    fn patch_at(&self, loc: &str, offset: usize) -> reqwest::RequestBuilder {
         self.req(reqwest::Method::PATCH, loc)
             .header("upload-offset", offset.to_string())
             .header("content-type", "application/offset+octet-stream")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
+    }
+    async fn patch(&self, loc: &str, offset: usize, body: Vec<u8>) -> reqwest::Response {
+        self.patch_at(loc, offset).body(body).send().await.unwrap()
     }
     async fn head(&self, loc: &str) -> reqwest::Response {
         self.req(reqwest::Method::HEAD, loc).send().await.unwrap()
@@ -79,13 +73,12 @@ fn hv(r: &reqwest::Response, name: &str) -> String {
 #[tokio::test]
 async fn options_advertise_the_protocol() {
     let app = spawn_app().await;
-    let r = app
-        .client()
-        .request(reqwest::Method::OPTIONS, app.url("/api/v1/uploads"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    let r = send_expect(
+        app.client()
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/uploads")),
+        204,
+    )
+    .await;
     assert_eq!(hv(&r, "tus-version"), "1.0.0");
     let ext = hv(&r, "tus-extension");
     for e in [
@@ -106,11 +99,10 @@ async fn options_advertise_the_protocol() {
 
 #[tokio::test]
 async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_check() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let t = Tus::signed_in(&app, "a.reporter").await;
     let bytes = data(700_000);
-    let r = t.create(bytes.len(), &meta(n.a.0)).await;
+    let r = t.create(bytes.len(), &upload_meta(n.a.0)).await;
     assert_eq!(r.status(), 201);
     assert_eq!(hv(&r, "tus-resumable"), "1.0.0");
     assert!(!hv(&r, "upload-expires").is_empty());
@@ -171,42 +163,29 @@ async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_c
 
 #[tokio::test]
 async fn creation_with_upload_and_checksums() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let t = Tus::signed_in(&app, "a.editor").await;
     let bytes = data(200_000);
-    let r = t
-        .req(reqwest::Method::POST, "/api/v1/uploads")
-        .header("upload-length", bytes.len().to_string())
-        .header("upload-metadata", meta(n.a.0))
-        .header("content-type", "application/offset+octet-stream")
-        .header(
-            "upload-checksum",
-            format!(
-                "sha256 {}",
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes[..50_000]))
-            ),
-        )
-        .body(bytes[..50_000].to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let r = send_expect(
+        t.req(reqwest::Method::POST, "/api/v1/uploads")
+            .header("upload-length", bytes.len().to_string())
+            .header("upload-metadata", upload_meta(n.a.0))
+            .header("content-type", "application/offset+octet-stream")
+            .header(
+                "upload-checksum",
+                checksum("sha256", &Sha256::digest(&bytes[..50_000])),
+            )
+            .body(bytes[..50_000].to_vec()),
+        201,
+    )
+    .await;
     assert_eq!(hv(&r, "upload-offset"), "50000");
     let loc = hv(&r, "location");
     // A corrupted chunk: 460, discarded whole.
+    let wrong = checksum("sha1", &sha1::Sha1::digest(b"something else"));
     let r = t
-        .req(reqwest::Method::PATCH, &loc)
-        .header("upload-offset", "50000")
-        .header("content-type", "application/offset+octet-stream")
-        .header(
-            "upload-checksum",
-            format!(
-                "sha1 {}",
-                base64::engine::general_purpose::STANDARD
-                    .encode(sha1::Sha1::digest(b"something else"))
-            ),
-        )
+        .patch_at(&loc, 50_000)
+        .header("upload-checksum", wrong)
         .body(bytes[50_000..100_000].to_vec())
         .send()
         .await
@@ -214,69 +193,56 @@ async fn creation_with_upload_and_checksums() {
     assert_eq!(r.status().as_u16(), 460);
     assert_eq!(hv(&r, "tus-resumable"), "1.0.0");
     assert_eq!(hv(&t.head(&loc).await, "upload-offset"), "50000");
-    let r = t
-        .req(reqwest::Method::PATCH, &loc)
-        .header("upload-offset", "50000")
-        .header("content-type", "application/offset+octet-stream")
-        .header(
-            "upload-checksum",
-            format!(
-                "sha1 {}",
-                base64::engine::general_purpose::STANDARD
-                    .encode(sha1::Sha1::digest(&bytes[50_000..]))
-            ),
-        )
-        .body(bytes[50_000..].to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    let r = send_expect(
+        t.patch_at(&loc, 50_000)
+            .header(
+                "upload-checksum",
+                checksum("sha1", &sha1::Sha1::digest(&bytes[50_000..])),
+            )
+            .body(bytes[50_000..].to_vec()),
+        204,
+    )
+    .await;
     assert!(!hv(&r, "lantoa-clip-id").is_empty());
     // Unknown algorithm: 400.
-    let r = t.create(10, &meta(n.a.0)).await;
+    let r = t.create(10, &upload_meta(n.a.0)).await;
     let loc = hv(&r, "location");
-    let r = t
-        .req(reqwest::Method::PATCH, &loc)
-        .header("upload-offset", "0")
-        .header("content-type", "application/offset+octet-stream")
-        .header("upload-checksum", "md5 AAAA")
-        .body(vec![0u8; 10])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    send_expect(
+        t.patch_at(&loc, 0)
+            .header("upload-checksum", "md5 AAAA")
+            .body(vec![0u8; 10]),
+        400,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn protocol_errors_use_the_protocols_status_codes() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let t = Tus::signed_in(&app, "a.reporter").await;
     // No Tus-Resumable: 412 with the supported version.
-    let r = app
-        .client()
-        .post(app.url("/api/v1/uploads"))
-        .bearer_auth(&t.token)
-        .header("upload-length", "10")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 412);
+    let r = send_expect(
+        app.client()
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(&t.token)
+            .header("upload-length", "10"),
+        412,
+    )
+    .await;
     assert_eq!(hv(&r, "tus-version"), "1.0.0");
     // No length: 400 naming the header.
-    let r = t
-        .req(reqwest::Method::POST, "/api/v1/uploads")
-        .header("upload-metadata", meta(n.a.0))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    let r = send_expect(
+        t.req(reqwest::Method::POST, "/api/v1/uploads")
+            .header("upload-metadata", upload_meta(n.a.0)),
+        400,
+    )
+    .await;
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["field"],
         "Upload-Length"
     );
     // Too large: 413.
-    let r = t.create(5 * 1024 * 1024 * 1024, &meta(n.a.0)).await;
+    let r = t.create(5 * 1024 * 1024 * 1024, &upload_meta(n.a.0)).await;
     assert_eq!(r.status(), 413);
     // Missing title/category for a new clip: 400 naming the field, before any byte is sent.
     let r = t
@@ -288,27 +254,25 @@ async fn protocol_errors_use_the_protocols_status_codes() {
         "category"
     );
     // Wrong content type on PATCH: 415.
-    let loc = hv(&t.create(10, &meta(n.a.0)).await, "location");
-    let r = t
-        .req(reqwest::Method::PATCH, &loc)
-        .header("upload-offset", "0")
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 415);
+    let loc = hv(&t.create(10, &upload_meta(n.a.0)).await, "location");
+    send_expect(
+        t.req(reqwest::Method::PATCH, &loc)
+            .header("upload-offset", "0")
+            .header("content-type", "application/json")
+            .body("{}"),
+        415,
+    )
+    .await;
     // More bytes than announced: 413, nothing kept.
     let r = t.patch(&loc, 0, vec![1u8; 11]).await;
     assert_eq!(r.status(), 413);
     assert_eq!(hv(&t.head(&loc).await, "upload-offset"), "0");
     // Termination: 204, then gone.
-    let r = t.req(reqwest::Method::DELETE, &loc).send().await.unwrap();
-    assert_eq!(r.status(), 204);
+    send_expect(t.req(reqwest::Method::DELETE, &loc), 204).await;
     assert_eq!(t.head(&loc).await.status(), 410);
     assert_eq!(t.patch(&loc, 0, vec![1u8; 10]).await.status(), 410);
     // Expiration: an untouched upload is gone after its expiry.
-    let loc = hv(&t.create(10, &meta(n.a.0)).await, "location");
+    let loc = hv(&t.create(10, &upload_meta(n.a.0)).await, "location");
     app.clock.advance_ms(73 * 3600 * 1000);
     assert_eq!(t.head(&loc).await.status(), 410);
     let staged = app
@@ -326,11 +290,10 @@ async fn protocol_errors_use_the_protocols_status_codes() {
 
 #[tokio::test]
 async fn uploads_belong_to_their_user_and_agency() {
-    let app = spawn_app().await;
-    let n = app.network().await;
+    let (app, n) = spawn_network().await;
     let a = Tus::signed_in(&app, "a.reporter").await;
     let b = Tus::signed_in(&app, "b.reporter").await;
-    let loc = hv(&a.create(100, &meta(n.a.0)).await, "location");
+    let loc = hv(&a.create(100, &upload_meta(n.a.0)).await, "location");
     // Someone else cannot see, feed or cancel it.
     assert_eq!(b.head(&loc).await.status(), 404);
     assert_eq!(b.patch(&loc, 0, vec![0u8; 100]).await.status(), 404);
@@ -343,15 +306,15 @@ async fn uploads_belong_to_their_user_and_agency() {
         404
     );
     // Nobody uploads into another agency.
-    assert_eq!(b.create(100, &meta(n.a.0)).await.status(), 403);
+    assert_eq!(b.create(100, &upload_meta(n.a.0)).await.status(), 403);
     // An analyst does not upload clips.
     let admin = Tus::signed_in(&app, "a.admin").await;
-    assert_eq!(admin.create(100, &meta(n.a.0)).await.status(), 403);
+    assert_eq!(admin.create(100, &upload_meta(n.a.0)).await.status(), 403);
     // Open uploads per user are limited: 429.
     for _ in 0..9 {
-        assert_eq!(a.create(100, &meta(n.a.0)).await.status(), 201);
+        assert_eq!(a.create(100, &upload_meta(n.a.0)).await.status(), 201);
     }
-    let r = a.create(100, &meta(n.a.0)).await;
+    let r = a.create(100, &upload_meta(n.a.0)).await;
     assert_eq!(r.status(), 429);
 }
 

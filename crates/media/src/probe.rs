@@ -605,6 +605,13 @@ fn parse_u64(s: Option<&str>) -> Option<u64> {
 mod tests {
     use super::*;
 
+    /// Probes a fixture; a file that is not media still probes (no `MediaError`).
+    async fn probe_fixture(dir: &Path, fx: Fixture) -> Probe {
+        probe(&testutil::make(dir, fx), T)
+            .await
+            .expect("probe: not a MediaError")
+    }
+
     /// Originals are served as what they are, decided by the probed container.
     #[test]
     fn p16_content_type_follows_the_container() {
@@ -758,9 +765,7 @@ mod tests {
     #[tokio::test]
     async fn rotation_swaps_display_dimensions() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = probe(&testutil::make(dir.path(), Fixture::Rotated90), T)
-            .await
-            .expect("probe");
+        let p = probe_fixture(dir.path(), Fixture::Rotated90).await;
         let v = p.video.expect("video");
         assert_eq!((v.width, v.height), (320, 180));
         assert_eq!(v.rotation_deg % 180, 90, "{}", v.rotation_deg);
@@ -771,15 +776,11 @@ mod tests {
     #[tokio::test]
     async fn vfr_no_audio_hevc_mkv_and_webm_are_described() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let vfr = probe(&testutil::make(dir.path(), Fixture::Vfr), T)
-            .await
-            .expect("probe");
+        let vfr = probe_fixture(dir.path(), Fixture::Vfr).await;
         let v = vfr.video.expect("video");
         assert!(v.variable_frame_rate, "avg {} vs r {}", v.avg_fps, v.r_fps);
 
-        let mute = probe(&testutil::make(dir.path(), Fixture::NoAudio), T)
-            .await
-            .expect("probe");
+        let mute = probe_fixture(dir.path(), Fixture::NoAudio).await;
         assert!(mute.video.is_some() && mute.audio.is_none());
 
         if let Some(hevc) = testutil::try_make(dir.path(), Fixture::Hevc) {
@@ -789,38 +790,26 @@ mod tests {
             eprintln!("SKIPPED: this ffmpeg has no libx265; HEVC probe not tested");
         }
 
-        let mkv = probe(&testutil::make(dir.path(), Fixture::Mkv), T)
-            .await
-            .expect("probe");
+        let mkv = probe_fixture(dir.path(), Fixture::Mkv).await;
         assert_eq!(mkv.container, "mkv");
         assert_eq!(mkv.moov_at_front, None);
-        let webm = probe(&testutil::make(dir.path(), Fixture::Webm), T)
-            .await
-            .expect("probe");
+        let webm = probe_fixture(dir.path(), Fixture::Webm).await;
         assert_eq!(webm.container, "webm");
         assert_eq!(webm.video.expect("video").codec, "vp9");
         assert_eq!(webm.audio.expect("audio").codec, "opus");
 
-        let mov = probe(&testutil::make(dir.path(), Fixture::Mov), T)
-            .await
-            .expect("probe");
+        let mov = probe_fixture(dir.path(), Fixture::Mov).await;
         assert_eq!(mov.container, "mov");
     }
 
     #[tokio::test]
     async fn moov_position_is_read_from_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let at_end = probe(&testutil::make(dir.path(), Fixture::MoovAtEnd), T)
-            .await
-            .expect("probe");
+        let at_end = probe_fixture(dir.path(), Fixture::MoovAtEnd).await;
         assert_eq!(at_end.moov_at_front, Some(false));
-        let front = probe(&testutil::make(dir.path(), Fixture::Faststart), T)
-            .await
-            .expect("probe");
+        let front = probe_fixture(dir.path(), Fixture::Faststart).await;
         assert_eq!(front.moov_at_front, Some(true));
-        let frag = probe(&testutil::make(dir.path(), Fixture::Fragmented), T)
-            .await
-            .expect("probe");
+        let frag = probe_fixture(dir.path(), Fixture::Fragmented).await;
         assert_eq!(frag.moov_at_front, Some(true));
         assert!(!frag.truncated);
     }
@@ -828,22 +817,16 @@ mod tests {
     #[tokio::test]
     async fn unreadable_files_come_back_ok_with_the_error_recorded() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let text = probe(&testutil::make(dir.path(), Fixture::TextAsMp4), T)
-            .await
-            .expect("not a MediaError");
+        let text = probe_fixture(dir.path(), Fixture::TextAsMp4).await;
         assert!(!text.readable());
         assert!(text.video.is_none());
         assert!(!text.truncated);
 
-        let cut = probe(&testutil::make(dir.path(), Fixture::TruncatedMoovAtEnd), T)
-            .await
-            .expect("not a MediaError");
+        let cut = probe_fixture(dir.path(), Fixture::TruncatedMoovAtEnd).await;
         assert!(!cut.readable(), "the index is gone");
         assert!(cut.truncated);
 
-        let cut = probe(&testutil::make(dir.path(), Fixture::TruncatedFaststart), T)
-            .await
-            .expect("not a MediaError");
+        let cut = probe_fixture(dir.path(), Fixture::TruncatedFaststart).await;
         assert!(cut.readable(), "the index survives at the front");
         assert!(cut.truncated, "but mdat runs past the end");
         assert!(cut.video.is_some());

@@ -859,21 +859,13 @@ mod tests {
         // 1280×720 landscape and 800×1000 portrait: the short side ends at 720.
         for (size, want) in [("1280x720", (1280, 720)), ("800x1000", (720, 900))] {
             let file = dir.path().join(format!("{size}.mp4"));
-            let out = std::process::Command::new("ffmpeg")
-                .args(["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-                .arg(format!("testsrc2=s={size}:r=10:d=1"))
-                .args([
-                    "-c:v",
-                    "libx264",
-                    "-preset",
-                    "ultrafast",
-                    "-pix_fmt",
-                    "yuv420p",
-                ])
-                .arg(&file)
-                .output()
-                .expect("ffmpeg");
-            assert!(out.status.success());
+            // Asserts that ffmpeg succeeded.
+            testutil::clip(
+                &file,
+                &format!("testsrc2=s={size}:r=10:d=1"),
+                None,
+                &testutil::X264,
+            );
             let plan = QcPlan {
                 posters: 0,
                 storyboard: None,

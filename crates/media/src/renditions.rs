@@ -407,6 +407,24 @@ fn push(args: &mut Vec<OsString>, words: &str) {
     args.extend(words.split_whitespace().map(OsString::from));
 }
 
+/// ffmpeg's arguments up to the input `file`: quiet, overwriting its outputs.
+fn ffmpeg_input(file: &Path) -> Vec<OsString> {
+    let mut args = Vec::new();
+    push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
+    args.push(file.as_os_str().to_owned());
+    args
+}
+
+/// Runs ffmpeg; `what` names the run in errors.
+async fn ffmpeg(what: &str, args: Vec<OsString>, timeout: Duration) -> Result<(), MediaError> {
+    Subprocess::new("ffmpeg", timeout)
+        .what(what)
+        .args(args)
+        .output()
+        .await?;
+    Ok(())
+}
+
 /// Where each shape goes and its frame size.
 fn targets(p: &Probe, shapes: &[Shape], out_dir: &Path) -> Vec<(PathBuf, Shape, (u32, u32))> {
     let long = long_side(p);
@@ -442,19 +460,13 @@ pub async fn render(
     let mut made = Vec::new();
     if plan.remux() {
         let out = out_dir.join("rendition_remux.mp4");
-        let mut args: Vec<OsString> = Vec::new();
-        push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
-        args.push(file.as_os_str().to_owned());
+        let mut args = ffmpeg_input(file);
         push(
             &mut args,
             "-map 0:v:0 -map 0:a:0? -c copy -movflags +faststart",
         );
         args.push(out.clone().into_os_string());
-        Subprocess::new("ffmpeg", timeout)
-            .what("ffmpeg remux")
-            .args(args)
-            .output()
-            .await?;
+        ffmpeg("ffmpeg remux", args, timeout).await?;
         let (w, h) = p
             .video
             .as_ref()
@@ -497,9 +509,7 @@ pub async fn render(
         ));
     }
     let fps = encode_fps(p);
-    let mut args: Vec<OsString> = Vec::new();
-    push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
-    args.push(file.as_os_str().to_owned());
+    let mut args = ffmpeg_input(file);
     push(&mut args, "-filter_complex");
     args.push(graph.join(";").into());
     for (i, (path, _, _)) in outputs.iter().enumerate() {
@@ -517,11 +527,7 @@ pub async fn render(
         );
         args.push(path.clone().into_os_string());
     }
-    Subprocess::new("ffmpeg", timeout)
-        .what("ffmpeg renditions")
-        .args(args)
-        .output()
-        .await?;
+    ffmpeg("ffmpeg renditions", args, timeout).await?;
     for (path, shape, (w, h)) in outputs {
         let (made_for, fixes) = purpose(Output::Encode(shape));
         made.push(Rendition {
@@ -558,9 +564,7 @@ pub async fn normalize_loudness(
     let gain = TARGET_LUFS - integrated;
     // alimiter's limit is linear; a little headroom for AAC's own overshoot.
     let limit = 10f64.powf((TARGET_TRUE_PEAK - 0.5) / 20.0);
-    let mut args: Vec<OsString> = Vec::new();
-    push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
-    args.push(file.as_os_str().to_owned());
+    let mut args = ffmpeg_input(file);
     push(
         &mut args,
         "-map 0:v:0 -map 0:a:0 -c:v copy -c:a aac -b:a 160k -ar 48000 -af",
@@ -568,11 +572,7 @@ pub async fn normalize_loudness(
     args.push(format!("volume={gain:.2}dB,alimiter=limit={limit:.4}:level=false").into());
     push(&mut args, "-movflags +faststart");
     args.push(out.as_os_str().to_owned());
-    Subprocess::new("ffmpeg", timeout)
-        .what("ffmpeg loudness")
-        .args(args)
-        .output()
-        .await?;
+    ffmpeg("ffmpeg loudness", args, timeout).await?;
     Ok(Rendition {
         label: "loudness".into(),
         path: out.to_path_buf(),
@@ -590,14 +590,48 @@ mod tests {
     use crate::specs::{builtin, compliance};
     use crate::testutil::{self, Fixture, dimensions, make};
 
+    async fn probed(file: &Path) -> Probe {
+        crate::probe::probe(file, Duration::from_secs(30))
+            .await
+            .unwrap()
+    }
+
+    /// Renders the plan into `dir`/out, allowing `secs` seconds.
+    async fn render_into(
+        dir: &Path,
+        f: &Path,
+        p: &Probe,
+        plan: &Plan,
+        secs: u64,
+    ) -> Vec<Rendition> {
+        render(f, p, plan, &dir.join("out"), Duration::from_secs(secs))
+            .await
+            .unwrap()
+    }
+
+    /// The video stream of `b` is `a`'s, copied: same codec, profile and frames.
+    fn assert_video_copied(a: &Probe, b: &Probe) {
+        let (a, b) = (a.video.as_ref().unwrap(), b.video.as_ref().unwrap());
+        assert_eq!(
+            (&a.codec, &a.profile, a.frames),
+            (&b.codec, &b.profile, b.frames)
+        );
+    }
+
+    fn planned(output: Output, made_for: &[&str], fixes: &[Fix]) -> Planned {
+        Planned {
+            output,
+            made_for: made_for.iter().map(|x| x.to_string()).collect(),
+            fixes: fixes.to_vec(),
+        }
+    }
+
     #[tokio::test]
     async fn loudness_is_corrected_without_touching_the_video() {
         use crate::qc::{QcPlan, analyze};
         let dir = tempfile::tempdir().unwrap();
         let f = make(dir.path(), Fixture::Loud);
-        let p = crate::probe::probe(&f, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let p = probed(&f).await;
         let measure = |file: PathBuf, p: Probe, sub: &'static str| {
             let out = dir.path().join(sub);
             async move {
@@ -623,9 +657,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let np = crate::probe::probe(&out, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let np = probed(&out).await;
         let after = measure(out.clone(), np.clone(), "m2").await;
         let i = after.integrated_lufs.unwrap();
         assert!((i - TARGET_LUFS).abs() <= 1.5, "integrated {i} LUFS");
@@ -634,11 +666,7 @@ mod tests {
             "{after:?}"
         );
         // The video stream is the original's, copied.
-        let (a, b) = (p.video.unwrap(), np.video.unwrap());
-        assert_eq!(
-            (a.codec, a.profile, a.frames),
-            (b.codec, b.profile, b.frames)
-        );
+        assert_video_copied(&p, &np);
     }
 
     #[test]
@@ -656,9 +684,7 @@ mod tests {
     async fn a_compliant_original_gets_no_rendition() {
         let dir = tempfile::tempdir().unwrap();
         let f = make(dir.path(), Fixture::Faststart);
-        let p = crate::probe::probe(&f, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let p = probed(&f).await;
         // Small and short: Reels and TikTok refuse its size and length, which no
         // rendition is made for; nothing else is refused.
         let plan = plan(&p, builtin());
@@ -669,30 +695,18 @@ mod tests {
     async fn a_landscape_original_gets_a_vertical_rendition_with_blurred_fill() {
         let dir = tempfile::tempdir().unwrap();
         let f = make(dir.path(), Fixture::Landscape);
-        let p = crate::probe::probe(&f, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let p = probed(&f).await;
         let specs = builtin();
         let plan = plan(&p, specs);
         assert_eq!(plan.shapes(), [Shape::Portrait9x16], "{plan:?}");
-        let made = render(
-            &f,
-            &p,
-            &plan,
-            &dir.path().join("out"),
-            Duration::from_secs(120),
-        )
-        .await
-        .unwrap();
+        let made = render_into(dir.path(), &f, &p, &plan, 120).await;
         let r = made.iter().find(|r| r.label == "9x16").unwrap();
         // Made for the Shorts channel, for its shape; Reels would still refuse a
         // 2 s clip of 360×640, so it is not made for Reels.
         assert_eq!(r.made_for, ["youtube_shorts"]);
         assert_eq!(r.fixes, [Fix::Shape]);
         assert_eq!(dimensions(&r.path), (360, 640));
-        let rp = crate::probe::probe(&r.path, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let rp = probed(&r.path).await;
         assert_eq!(rp.video.as_ref().unwrap().codec, "h264");
         assert_eq!(rp.audio.as_ref().unwrap().codec, "aac");
         assert_eq!(rp.moov_at_front, Some(true));
@@ -710,9 +724,7 @@ mod tests {
     async fn an_index_at_the_end_is_fixed_by_a_remux_without_re_encoding() {
         let dir = tempfile::tempdir().unwrap();
         let f = make(dir.path(), Fixture::MoovAtEnd);
-        let p = crate::probe::probe(&f, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let p = probed(&f).await;
         // A platform that refuses an index at the end: a remux, not a transcode.
         let specs = spec(
             "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\nmoov_at_front = true\n",
@@ -721,36 +733,18 @@ mod tests {
         assert_eq!(
             plan,
             Plan {
-                outputs: vec![Planned {
-                    output: Output::Remux,
-                    made_for: vec!["x".into()],
-                    fixes: vec![Fix::Index],
-                }]
+                outputs: vec![planned(Output::Remux, &["x"], &[Fix::Index])]
             }
         );
-        let made = render(
-            &f,
-            &p,
-            &plan,
-            &dir.path().join("out"),
-            Duration::from_secs(60),
-        )
-        .await
-        .unwrap();
+        let made = render_into(dir.path(), &f, &p, &plan, 60).await;
         assert_eq!(
             (made[0].made_for.as_slice(), made[0].fixes.as_slice()),
             (["x".to_string()].as_slice(), [Fix::Index].as_slice())
         );
-        let rp = crate::probe::probe(&made[0].path, Duration::from_secs(30))
-            .await
-            .unwrap();
+        let rp = probed(&made[0].path).await;
         assert_eq!(rp.moov_at_front, Some(true));
         // Streams copied: same frame count and codec profile.
-        let (a, b) = (p.video.unwrap(), rp.video.unwrap());
-        assert_eq!(
-            (a.codec, a.profile, a.frames),
-            (b.codec, b.profile, b.frames)
-        );
+        assert_video_copied(&p, &rp);
     }
 
     /// What an iPhone records (HEVC in a QuickTime file, AAC at 44.1 kHz, the
@@ -758,19 +752,11 @@ mod tests {
     /// is made for them; Zalo takes only MP4 and AVI, so it gets a remux.
     #[test]
     fn p16_what_a_platform_only_recommends_makes_no_rendition() {
-        let mut p = testutil::good_probe();
-        p.container = "mov".into();
-        p.moov_at_front = Some(false);
-        p.video.as_mut().expect("v").codec = "hevc".into();
-        p.audio.as_mut().expect("a").sample_rate = Some(44_100);
+        let p = testutil::iphone_probe();
         let plan = plan(&p, builtin());
         assert_eq!(
             plan.outputs,
-            [Planned {
-                output: Output::Remux,
-                made_for: vec!["zalo_oa".into()],
-                fixes: vec![Fix::Container],
-            }]
+            [planned(Output::Remux, &["zalo_oa"], &[Fix::Container])]
         );
     }
 
@@ -804,11 +790,11 @@ mod tests {
         let plan = plan(&p, &specs);
         assert_eq!(
             plan.outputs,
-            [Planned {
-                output: Output::Encode(Shape::Portrait9x16),
-                made_for: vec!["x".into()],
-                fixes: vec![Fix::Audio],
-            }]
+            [planned(
+                Output::Encode(Shape::Portrait9x16),
+                &["x"],
+                &[Fix::Audio]
+            )]
         );
     }
 
@@ -826,11 +812,11 @@ mod tests {
         );
         assert_eq!(
             plan(&p, &specs).outputs,
-            [Planned {
-                output: Output::Encode(Shape::Portrait9x16),
-                made_for: vec!["b".into(), "a".into()],
-                fixes: vec![Fix::VideoCodec, Fix::Container],
-            }]
+            [planned(
+                Output::Encode(Shape::Portrait9x16),
+                &["b", "a"],
+                &[Fix::VideoCodec, Fix::Container]
+            )]
         );
         let only_a = &specs[..1];
         assert_eq!(plan(&p, only_a).outputs[0].output, Output::Remux);

@@ -306,26 +306,37 @@ fn unmet_audio(a: &AudioStream, s: &Rules, out: &mut Vec<Problem>) {
     }
 }
 
+/// A measure below `min` (problem `codes[0]`) or above `max` (`codes[1]`),
+/// each with the limit and the measure.
+fn unmet_range(
+    actual: f64,
+    (min, max): (Option<f64>, Option<f64>),
+    codes: [&str; 2],
+    out: &mut Vec<Problem>,
+) {
+    let mut refuse = |code: &str, limit: f64| {
+        out.push(
+            Problem::new(code)
+                .with("limit", num(limit))
+                .with("actual", num(actual)),
+        );
+    };
+    if let Some(min) = min
+        && actual < min
+    {
+        refuse(codes[0], min);
+    }
+    if let Some(max) = max
+        && actual > max
+    {
+        refuse(codes[1], max);
+    }
+}
+
 /// Shortest and longest length.
 fn unmet_duration(d: f64, s: &Rules, out: &mut Vec<Problem>) {
-    if let Some(min) = s.min_duration_s
-        && d < min
-    {
-        out.push(
-            Problem::new("spec-duration-too-short")
-                .with("limit", num(min))
-                .with("actual", num(d)),
-        );
-    }
-    if let Some(max) = s.max_duration_s
-        && d > max
-    {
-        out.push(
-            Problem::new("spec-duration-too-long")
-                .with("limit", num(max))
-                .with("actual", num(d)),
-        );
-    }
+    let codes = ["spec-duration-too-short", "spec-duration-too-long"];
+    unmet_range(d, (s.min_duration_s, s.max_duration_s), codes, out);
 }
 
 /// Resolution, sides, aspect and orientation.
@@ -391,25 +402,10 @@ fn unmet_geometry(v: &VideoStream, s: &Rules, out: &mut Vec<Problem>) {
 /// Frame rate, file size and where the index sits.
 fn unmet_rate_and_file(p: &Probe, v: &VideoStream, s: &Rules, out: &mut Vec<Problem>) {
     let fps = v.fps();
-    if let Some(min) = s.min_fps
-        && fps > 0.0
-        && fps < min
-    {
-        out.push(
-            Problem::new("spec-fps-too-low")
-                .with("limit", num(min))
-                .with("actual", num(fps)),
-        );
-    }
-    if let Some(max) = s.max_fps
-        && fps > max
-    {
-        out.push(
-            Problem::new("spec-fps-too-high")
-                .with("limit", num(max))
-                .with("actual", num(fps)),
-        );
-    }
+    // An unknown rate (0) is never too low.
+    let min = s.min_fps.filter(|_| fps > 0.0);
+    let codes = ["spec-fps-too-low", "spec-fps-too-high"];
+    unmet_range(fps, (min, s.max_fps), codes, out);
     if s.constant_fps && v.variable_frame_rate {
         out.push(Problem::new("spec-fps-variable").with("actual", num(fps)));
     }
@@ -532,11 +528,7 @@ mod tests {
     /// H.264, 48 kHz and an index in front are only what it recommends.
     #[test]
     fn p16_an_iphone_hevc_mov_is_accepted_by_youtube_with_advice() {
-        let mut p = testutil::good_probe();
-        p.container = "mov".into();
-        p.moov_at_front = Some(false);
-        p.video.as_mut().expect("v").codec = "hevc".into();
-        p.audio.as_mut().expect("a").sample_rate = Some(44_100);
+        let p = testutil::iphone_probe();
         let checks = compliance(&p, builtin());
         let yt = by_id(&checks, "youtube_shorts");
         assert!(yt.ok, "{:?}", yt.refusals);

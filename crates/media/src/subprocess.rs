@@ -310,6 +310,24 @@ fn own_group_and_die_with_parent(_cmd: &mut tokio::process::Command) {}
 mod tests {
     use super::*;
 
+    /// `sh -c script`.
+    fn sh(script: &str, timeout: Duration) -> Subprocess {
+        Subprocess::new("sh", timeout).args(["-c", script])
+    }
+
+    /// Asserts that the process whose pid is in `pidfile` is gone within
+    /// five seconds.
+    async fn assert_gone_soon(pidfile: &std::path::Path, what: &str) {
+        let pid = std::fs::read_to_string(pidfile).expect("pid written");
+        for _ in 0..100 {
+            if !alive(&pid) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{what} (pid {}) outlived its deadline", pid.trim());
+    }
+
     fn alive(pid: &str) -> bool {
         // A zombie still has /proc/<pid>; its state is Z.
         std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|s| {
@@ -325,9 +343,8 @@ mod tests {
         let pidfile = dir.path().join("pid");
         let script = format!("echo $$ > '{}'; exec sleep 30", pidfile.display());
         let started = std::time::Instant::now();
-        let res = Subprocess::new("sh", Duration::from_millis(300))
+        let res = sh(&script, Duration::from_millis(300))
             .what("sleeper")
-            .args(["-c", &script])
             .output()
             .await;
         match res {
@@ -355,23 +372,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let pidfile = dir.path().join("grandchild");
         let script = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
-        let res = Subprocess::new("sh", Duration::from_millis(500))
-            .args(["-c", &script])
-            .output()
-            .await;
+        let res = sh(&script, Duration::from_millis(500)).output().await;
         assert!(
             matches!(res, Err(SubprocessError::Timeout { .. })),
             "{res:?}"
         );
-        let pid = std::fs::read_to_string(&pidfile).expect("pid written");
         // The grandchild was killed; its parent is gone, so init reaps it.
-        for _ in 0..100 {
-            if !alive(&pid) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the grandchild {} outlived the deadline", pid.trim());
+        assert_gone_soon(&pidfile, "the grandchild, past the deadline,").await;
     }
 
     #[tokio::test]
@@ -379,30 +386,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let pidfile = dir.path().join("pid");
         let script = format!("echo $$ > '{}'; exec sleep 30", pidfile.display());
-        let run = Subprocess::new("sh", Duration::from_secs(60))
-            .args(["-c", &script])
-            .output();
+        let run = sh(&script, Duration::from_secs(60)).output();
         // Let it start, then give up on it as a cancelled request does.
         let _ = tokio::time::timeout(Duration::from_millis(500), run).await;
-        let pid = std::fs::read_to_string(&pidfile).expect("pid written");
-        for _ in 0..100 {
-            if !alive(&pid) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("process {} outlived its dropped run", pid.trim());
+        assert_gone_soon(&pidfile, "the process of a dropped run").await;
     }
 
     #[tokio::test]
     async fn a_failing_process_reports_its_exit_code_and_a_bounded_stderr_tail() {
-        let res = Subprocess::new("sh", Duration::from_secs(10))
-            .args([
-                "-c",
-                "echo first >&2; head -c 5000 /dev/zero | tr '\\0' x >&2; echo >&2; echo last words >&2; exit 3",
-            ])
-            .output()
-            .await;
+        let script = "echo first >&2; head -c 5000 /dev/zero | tr '\\0' x >&2; echo >&2; echo last words >&2; exit 3";
+        let res = sh(script, Duration::from_secs(10)).output().await;
         match res {
             Err(SubprocessError::Failed {
                 code, stderr_tail, ..
@@ -419,17 +412,18 @@ mod tests {
 
     #[tokio::test]
     async fn stdout_is_captured_and_lines_are_streamed() {
-        let out = Subprocess::new("sh", Duration::from_secs(10))
-            .args(["-c", "printf 'a\\r\\nb\\n'; echo oops >&2"])
-            .output()
-            .await
-            .expect("runs");
+        let out = sh(
+            "printf 'a\\r\\nb\\n'; echo oops >&2",
+            Duration::from_secs(10),
+        )
+        .output()
+        .await
+        .expect("runs");
         assert_eq!(out.stdout, "a\nb\n");
         assert_eq!(out.stderr_tail, "oops");
 
         let mut seen = vec![];
-        Subprocess::new("sh", Duration::from_secs(10))
-            .args(["-c", "echo one; echo two"])
+        sh("echo one; echo two", Duration::from_secs(10))
             .stream(|l| seen.push(l.to_string()), |_| {})
             .await
             .expect("runs");

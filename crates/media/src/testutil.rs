@@ -63,7 +63,7 @@ pub enum Fixture {
     Long1080,
 }
 
-const X264: [&str; 6] = [
+pub const X264: [&str; 6] = [
     "-c:v",
     "libx264",
     "-preset",
@@ -93,7 +93,7 @@ fn ffmpeg(args: &[&str]) {
 
 /// A/V clip from lavfi sources `video` and `audio` (None: no audio), encoded with
 /// `codec_args` into `out`.
-fn clip(out: &Path, video: &str, audio: Option<&str>, codec_args: &[&str]) {
+pub fn clip(out: &Path, video: &str, audio: Option<&str>, codec_args: &[&str]) {
     let out_s = out.to_string_lossy().into_owned();
     let mut args: Vec<&str> = vec!["-f", "lavfi", "-i", video];
     if let Some(a) = audio {
@@ -102,6 +102,12 @@ fn clip(out: &Path, video: &str, audio: Option<&str>, codec_args: &[&str]) {
     args.extend(codec_args);
     args.push(&out_s);
     ffmpeg(&args);
+}
+
+/// Copies `src`'s streams into `dst`, laid out by `movflags`.
+fn remux(src: &Path, dst: &Path, movflags: &str) {
+    let (src_s, dst_s) = (src.to_string_lossy(), dst.to_string_lossy());
+    ffmpeg(&["-i", &src_s, "-c", "copy", "-movflags", movflags, &dst_s]);
 }
 
 fn half(src: &Path, dst: &Path) {
@@ -287,32 +293,12 @@ pub fn try_make(dir: &Path, fx: Fixture) -> Option<PathBuf> {
             Some(&normal),
             &[&X264[..], &AAC[..]].concat(),
         ),
-        Faststart => {
-            let src = make(dir, MoovAtEnd);
-            let (src_s, out_s) = (src.to_string_lossy(), out.to_string_lossy());
-            ffmpeg(&[
-                "-i",
-                &src_s,
-                "-c",
-                "copy",
-                "-movflags",
-                "+faststart",
-                &out_s,
-            ]);
-        }
-        Fragmented => {
-            let src = make(dir, MoovAtEnd);
-            let (src_s, out_s) = (src.to_string_lossy(), out.to_string_lossy());
-            ffmpeg(&[
-                "-i",
-                &src_s,
-                "-c",
-                "copy",
-                "-movflags",
-                "frag_keyframe+empty_moov+default_base_moof",
-                &out_s,
-            ]);
-        }
+        Faststart => remux(&make(dir, MoovAtEnd), &out, "+faststart"),
+        Fragmented => remux(
+            &make(dir, MoovAtEnd),
+            &out,
+            "frag_keyframe+empty_moov+default_base_moof",
+        ),
         TruncatedMoovAtEnd => half(&make(dir, MoovAtEnd), &out),
         TruncatedFaststart => half(&make(dir, Faststart), &out),
         TextAsMp4 => {
@@ -425,4 +411,15 @@ pub fn good_probe() -> Probe {
         truncated: false,
         probe_error: None,
     }
+}
+
+/// What an iPhone records: HEVC in a QuickTime file, AAC at 44.1 kHz, the
+/// index at the end.
+pub fn iphone_probe() -> Probe {
+    let mut p = good_probe();
+    p.container = "mov".into();
+    p.moov_at_front = Some(false);
+    p.video.as_mut().expect("v").codec = "hevc".into();
+    p.audio.as_mut().expect("a").sample_rate = Some(44_100);
+    p
 }

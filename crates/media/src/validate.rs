@@ -315,44 +315,42 @@ mod tests {
 
     #[test]
     fn decompression_bombs_are_rejected_and_honest_static_clips_are_not() {
+        // The good probe (1080×1920, 30 fps) at this length, size and stated
+        // frame count.
+        let sized = |duration_s: f64, size_bytes: u64, frames: u64| {
+            let mut p = testutil::good_probe();
+            p.duration_s = Some(duration_s);
+            p.size_bytes = size_bytes;
+            video(&mut p).frames = Some(frames);
+            p
+        };
+        // Ten minutes of `w`×`h` at `fps` in 3 GB.
+        let ten_minutes = |(w, h): (u32, u32), fps: f64, frames: u64| {
+            let mut p = sized(600.0, 3_000_000_000, frames);
+            let v = video(&mut p);
+            (v.width, v.height, v.display_width, v.display_height) = (w, h, w, h);
+            v.avg_fps = fps;
+            p
+        };
+
         // Every limit at its maximum together: 4096² × 120 fps × 600 s.
-        let mut p = testutil::good_probe();
-        p.duration_s = Some(600.0);
-        p.size_bytes = 3_000_000_000;
-        let v = video(&mut p);
-        (v.width, v.height, v.display_width, v.display_height) = (4096, 4096, 4096, 4096);
-        v.avg_fps = 120.0;
-        v.frames = Some(72_000);
+        let p = ten_minutes((4096, 4096), 120.0, 72_000);
         assert_eq!(codes(&check(&p).problems), ["media-decompression-bomb"]);
 
         // A header promising a minute of 1080p in one kilobyte.
-        let mut p = testutil::good_probe();
-        p.duration_s = Some(60.0);
-        p.size_bytes = 1_000;
-        video(&mut p).frames = Some(1_800);
+        let p = sized(60.0, 1_000, 1_800);
         assert_eq!(codes(&check(&p).problems), ["media-decompression-bomb"]);
 
-        // A stated frame count far beyond fps × duration counts too.
-        let mut p = testutil::good_probe();
-        p.size_bytes = 10_000;
-        video(&mut p).frames = Some(10_000_000);
+        // A stated frame count far beyond fps × duration (30 s) counts too.
+        let p = sized(30.0, 10_000, 10_000_000);
         assert_eq!(codes(&check(&p).problems), ["media-decompression-bomb"]);
 
         // The measured all-black 1080×1920 minute (151 kB) is fine.
-        let mut p = testutil::good_probe();
-        p.duration_s = Some(60.0);
-        p.size_bytes = 151_169;
-        video(&mut p).frames = Some(1_800);
+        let p = sized(60.0, 151_169, 1_800);
         assert!(check(&p).accepted(), "{:?}", check(&p));
 
         // A real 4K60 ten-minute clip is fine.
-        let mut p = testutil::good_probe();
-        p.duration_s = Some(600.0);
-        p.size_bytes = 3_000_000_000;
-        let v = video(&mut p);
-        (v.width, v.height, v.display_width, v.display_height) = (3840, 2160, 3840, 2160);
-        v.avg_fps = 60.0;
-        v.frames = Some(36_000);
+        let p = ten_minutes((3840, 2160), 60.0, 36_000);
         assert!(check(&p).accepted(), "{:?}", check(&p));
     }
 
@@ -410,12 +408,14 @@ mod tests {
             assert!(v.accepted(), "{fx:?}: {v:?}");
         }
 
-        let v = validate_fixture(d, Fixture::TextAsMp4).await;
-        assert_eq!(codes(&v.problems), ["media-unreadable"]);
-        let v = validate_fixture(d, Fixture::TruncatedMoovAtEnd).await;
-        assert_eq!(codes(&v.problems), ["media-truncated"]);
-        let v = validate_fixture(d, Fixture::TruncatedFaststart).await;
-        assert_eq!(codes(&v.problems), ["media-truncated"]);
+        for (fx, problem) in [
+            (Fixture::TextAsMp4, "media-unreadable"),
+            (Fixture::TruncatedMoovAtEnd, "media-truncated"),
+            (Fixture::TruncatedFaststart, "media-truncated"),
+        ] {
+            let v = validate_fixture(d, fx).await;
+            assert_eq!(codes(&v.problems), [problem], "{fx:?}");
+        }
 
         let v = validate_fixture(d, Fixture::Avi).await;
         assert_eq!(
@@ -436,12 +436,14 @@ mod tests {
         let v = validate_fixture(d, Fixture::NoAudio).await;
         assert!(v.accepted());
         assert_eq!(codes(&v.notes), ["media-note-no-audio"]);
-        let v = validate_fixture(d, Fixture::Vfr).await;
-        assert_eq!(codes(&v.notes), ["media-note-variable-frame-rate"]);
-        let v = validate_fixture(d, Fixture::Rotated90).await;
-        assert_eq!(codes(&v.notes), ["media-note-rotated"]);
-        let v = validate_fixture(d, Fixture::MoovAtEnd).await;
-        assert_eq!(codes(&v.notes), ["media-note-moov-at-end"]);
+        for (fx, note) in [
+            (Fixture::Vfr, "media-note-variable-frame-rate"),
+            (Fixture::Rotated90, "media-note-rotated"),
+            (Fixture::MoovAtEnd, "media-note-moov-at-end"),
+        ] {
+            let v = validate_fixture(d, fx).await;
+            assert_eq!(codes(&v.notes), [note], "{fx:?}");
+        }
 
         let tight = MediaLimits {
             max_duration_s: 1.5,

@@ -147,6 +147,11 @@ pub trait Connector: Send + Sync {
     ) -> impl Future<Output = Result<(), PlatformError>> + Send;
 }
 
+/// Save this handle, with the publication now in `state`, then step again.
+fn save(handle: Handle, state: &'static str) -> Result<Next, PlatformError> {
+    Ok(Next::Save { handle, state })
+}
+
 fn gone(platform: &str) -> PlatformError {
     PlatformError {
         class: ErrorClass::Retry { after: None },
@@ -187,10 +192,7 @@ impl Connector for YouTubeConnector {
                 privacy: "public".into(),
             };
             h.session = Some(self.api.start(p.token, &meta, p.size).await?);
-            return Ok(Next::Save {
-                handle: h,
-                state: "uploading",
-            });
+            return save(h, "uploading");
         };
         let Some(id) = h.video_id.clone() else {
             let size = p.size.max(1) as f64;
@@ -209,18 +211,12 @@ impl Connector for YouTubeConnector {
                 Ok(id) => {
                     h.video_id = Some(id);
                     h.uploaded = true;
-                    return Ok(Next::Save {
-                        handle: h,
-                        state: "processing",
-                    });
+                    return save(h, "processing");
                 }
                 // The session expired before completion: nothing was created,
                 // so a new session is safe.
                 Err(e) if e.code == "sessionExpired" => {
-                    return Ok(Next::Save {
-                        handle: Handle::default(),
-                        state: "queued",
-                    });
+                    return save(Handle::default(), "queued");
                 }
                 Err(e) => return Err(e),
             }
@@ -329,27 +325,18 @@ impl Connector for FacebookConnector {
             let (id, url) = self.api.start(p.account, p.token).await?;
             h.video_id = Some(id);
             h.upload_url = Some(url);
-            return Ok(Next::Save {
-                handle: h,
-                state: "uploading",
-            });
+            return save(h, "uploading");
         };
         if !h.uploaded {
             // Sends from the offset Facebook reports, so a resume repeats nothing.
             self.api.upload(&video, p.token, p.file, p.size).await?;
             (p.progress)(1.0);
             h.uploaded = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         }
         if !h.finishing {
             h.finishing = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         }
         let s = self.api.status(&video, p.token).await?;
         if s.video_status == "error" || s.processing == "error" || s.video_status == "upload_failed"
@@ -372,10 +359,7 @@ impl Connector for FacebookConnector {
                     .await?;
             }
             h.finished = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         }
         match s.publishing.as_str() {
             "complete" | "completed" => Ok(Next::Done {
@@ -482,10 +466,7 @@ impl Connector for TikTokConnector {
                 .await?;
             h.publish_id = Some(id);
             h.upload_url = Some(url);
-            return Ok(Next::Save {
-                handle: h,
-                state: "uploading",
-            });
+            return save(h, "uploading");
         };
         let s = self.api.status(p.token, &publish_id).await?;
         if s.status == "FAILED" {
@@ -504,10 +485,7 @@ impl Connector for TikTokConnector {
                 (p.progress)(1.0);
             }
             h.uploaded = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         }
         match (s.status.as_str(), s.post_ids.first()) {
             ("PUBLISH_COMPLETE", Some(post)) => Ok(Next::Done {
@@ -579,20 +557,14 @@ impl Connector for ZaloConnector {
             h.upload_token = Some(self.api.upload_video(p.token, p.file, name).await?);
             (p.progress)(1.0);
             h.uploaded = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         };
         let Some(video_id) = h.video_id.clone() else {
             let v = self.api.verify_video(p.token, &upload).await?;
             return match (v.status, v.video_id) {
                 (1, Some(id)) => {
                     h.video_id = Some(id);
-                    Ok(Next::Save {
-                        handle: h,
-                        state: "processing",
-                    })
+                    save(h, "processing")
                 }
                 (4 | 5, _) => Err(failed(
                     "video_failed",
@@ -616,17 +588,11 @@ impl Connector for ZaloConnector {
                 if h.lookups < ZALO_LOOKUPS {
                     tokio::time::sleep(self.poll).await;
                     h.lookups += 1;
-                    return Ok(Next::Save {
-                        handle: h,
-                        state: "processing",
-                    });
+                    return save(h, "processing");
                 }
             } else {
                 h.finishing = true;
-                return Ok(Next::Save {
-                    handle: h,
-                    state: "processing",
-                });
+                return save(h, "processing");
             }
             let token = self
                 .api
@@ -634,10 +600,7 @@ impl Connector for ZaloConnector {
                 .await?;
             h.article_token = Some(token);
             h.finished = true;
-            return Ok(Next::Save {
-                handle: h,
-                state: "processing",
-            });
+            return save(h, "processing");
         };
         match self.api.verify_article(p.token, &article).await? {
             Some(id) => Ok(Next::Done {

@@ -148,9 +148,12 @@ impl Facebook {
         Ok((status, u, v))
     }
 
-    /// Starts a reel on the Page; returns the video id (persist it before
-    /// sending bytes) and the upload URL.
-    pub async fn start(&self, page: &str, token: &str) -> Result<(String, String), PlatformError> {
+    /// A phase of the Page's `video_reels` endpoint, the fields sent as a form.
+    async fn video_reels(
+        &self,
+        page: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<serde_json::Value, PlatformError> {
         let (_, _, v) = self
             .exchange(
                 self.http
@@ -159,11 +162,17 @@ impl Facebook {
                         self.graph, self.version
                     ))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .body(encode(&[
-                        ("upload_phase", "start"),
-                        ("access_token", token),
-                    ])),
+                    .body(encode(fields)),
             )
+            .await?;
+        Ok(v)
+    }
+
+    /// Starts a reel on the Page; returns the video id (persist it before
+    /// sending bytes) and the upload URL.
+    pub async fn start(&self, page: &str, token: &str) -> Result<(String, String), PlatformError> {
+        let v = self
+            .video_reels(page, &[("upload_phase", "start"), ("access_token", token)])
             .await?;
         match (v["video_id"].as_str(), v["upload_url"].as_str()) {
             (Some(id), Some(url)) => Ok((id.to_string(), url.to_string())),
@@ -249,21 +258,16 @@ impl Facebook {
         description: &str,
         title: &str,
     ) -> Result<(), PlatformError> {
-        self.exchange(
-            self.http
-                .post(format!(
-                    "{}/{}/{page}/video_reels",
-                    self.graph, self.version
-                ))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(encode(&[
-                    ("upload_phase", "finish"),
-                    ("access_token", token),
-                    ("video_id", video),
-                    ("video_state", "PUBLISHED"),
-                    ("description", description),
-                    ("title", title),
-                ])),
+        self.video_reels(
+            page,
+            &[
+                ("upload_phase", "finish"),
+                ("access_token", token),
+                ("video_id", video),
+                ("video_state", "PUBLISHED"),
+                ("description", description),
+                ("title", title),
+            ],
         )
         .await?;
         Ok(())

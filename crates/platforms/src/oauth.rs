@@ -326,9 +326,7 @@ pub async fn exchange_code(
                 ("redirect_uri", redirect_uri),
                 ("grant_type", "authorization_code"),
             ];
-            if let Some(v) = code_verifier {
-                form.push(("code_verifier", v));
-            }
+            form.extend(code_verifier.map(|v| ("code_verifier", v)));
             form_token(&http, format!("{t}/token"), &form, now_ms).await
         }
         Platform::TikTok => {
@@ -339,9 +337,7 @@ pub async fn exchange_code(
                 ("grant_type", "authorization_code"),
                 ("redirect_uri", redirect_uri),
             ];
-            if let Some(v) = code_verifier {
-                form.push(("code_verifier", v));
-            }
+            form.extend(code_verifier.map(|v| ("code_verifier", v)));
             form_token(&http, format!("{t}/v2/oauth/token/"), &form, now_ms).await
         }
         Platform::Zalo => {
@@ -350,9 +346,7 @@ pub async fn exchange_code(
                 ("grant_type", "authorization_code"),
                 ("code", code),
             ];
-            if let Some(v) = code_verifier {
-                form.push(("code_verifier", v));
-            }
+            form.extend(code_verifier.map(|v| ("code_verifier", v)));
             zalo_token(&http, app, &form, now_ms).await
         }
         Platform::Facebook => {
@@ -457,9 +451,21 @@ pub async fn accounts(
     let a = base(&app.api_base);
     match p {
         Platform::Facebook => facebook_pages(&http, a, app, user).await,
-        Platform::YouTube => youtube_channels(&http, a, user).await,
-        Platform::TikTok => tiktok_user(&http, a, user).await,
-        Platform::Zalo => zalo_oa(&http, a, user).await,
+        Platform::YouTube => {
+            let req = http.get(format!("{a}/youtube/v3/channels?part=snippet&mine=true"));
+            youtube_channels(fetch(req.bearer_auth(&user.access_token)).await?, user)
+        }
+        Platform::TikTok => {
+            let req = http.get(format!("{a}/v2/user/info/?fields=open_id,display_name"));
+            tiktok_user(fetch(req.bearer_auth(&user.access_token)).await?, user)
+        }
+        Platform::Zalo => {
+            let req = http.get(format!("{a}/v2.0/oa/getoa"));
+            zalo_oa(
+                fetch(req.header("access_token", &user.access_token)).await?,
+                user,
+            )
+        }
     }
 }
 
@@ -512,17 +518,20 @@ async fn facebook_pages(
     Ok(out)
 }
 
-/// The user's YouTube channels (`channels?mine=true`).
-async fn youtube_channels(
-    http: &reqwest::Client,
-    a: &str,
+/// An account the user's own token posts as.
+fn account(id: String, name: &serde_json::Value, user: &Tokens) -> Account {
+    Account {
+        external_id: id,
+        name: name.as_str().unwrap_or("").to_string(),
+        tokens: user.clone(),
+    }
+}
+
+/// The user's YouTube channels, from the answer to `channels?mine=true`.
+fn youtube_channels(
+    (status, v): (u16, serde_json::Value),
     user: &Tokens,
 ) -> Result<Vec<Account>, PlatformError> {
-    let (status, v) = fetch(
-        http.get(format!("{a}/youtube/v3/channels?part=snippet&mine=true"))
-            .bearer_auth(&user.access_token),
-    )
-    .await?;
     if !(200..300).contains(&status) {
         let body = v.to_string();
         return Err(super::youtube::classify(status, body.as_bytes(), None));
@@ -531,27 +540,15 @@ async fn youtube_channels(
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|c| {
-            Some(Account {
-                external_id: string(&c["id"])?,
-                name: c["snippet"]["title"].as_str().unwrap_or("").to_string(),
-                tokens: user.clone(),
-            })
-        })
+        .filter_map(|c| Some(account(string(&c["id"])?, &c["snippet"]["title"], user)))
         .collect())
 }
 
-/// The TikTok account itself (`user/info`).
-async fn tiktok_user(
-    http: &reqwest::Client,
-    a: &str,
+/// The TikTok account itself, from the answer to `user/info`.
+fn tiktok_user(
+    (status, v): (u16, serde_json::Value),
     user: &Tokens,
 ) -> Result<Vec<Account>, PlatformError> {
-    let (status, v) = fetch(
-        http.get(format!("{a}/v2/user/info/?fields=open_id,display_name"))
-            .bearer_auth(&user.access_token),
-    )
-    .await?;
     let code = v["error"]["code"].as_str().unwrap_or("");
     if code != "ok" || !(200..300).contains(&status) {
         let code = match code {
@@ -567,24 +564,14 @@ async fn tiktok_user(
     }
     let u = &v["data"]["user"];
     let id = string(&u["open_id"]).ok_or_else(|| malformed(status, "an open_id"))?;
-    Ok(vec![Account {
-        external_id: id,
-        name: u["display_name"].as_str().unwrap_or("").to_string(),
-        tokens: user.clone(),
-    }])
+    Ok(vec![account(id, &u["display_name"], user)])
 }
 
-/// The Zalo Official Account the token belongs to (`oa/getoa`).
-async fn zalo_oa(
-    http: &reqwest::Client,
-    a: &str,
+/// The Zalo Official Account the token belongs to, from the answer to `oa/getoa`.
+fn zalo_oa(
+    (status, v): (u16, serde_json::Value),
     user: &Tokens,
 ) -> Result<Vec<Account>, PlatformError> {
-    let (status, v) = fetch(
-        http.get(format!("{a}/v2.0/oa/getoa"))
-            .header("access_token", &user.access_token),
-    )
-    .await?;
     let code = v["error"]
         .as_i64()
         .unwrap_or(if status >= 500 { 0 } else { -1 });
@@ -597,11 +584,7 @@ async fn zalo_oa(
     }
     let d = &v["data"];
     let id = string(&d["oa_id"]).ok_or_else(|| malformed(status, "an oa_id"))?;
-    Ok(vec![Account {
-        external_id: id,
-        name: d["name"].as_str().unwrap_or("").to_string(),
-        tokens: user.clone(),
-    }])
+    Ok(vec![account(id, &d["name"], user)])
 }
 
 /// Refreshes the tokens. TikTok and Zalo rotate the refresh token (store the

@@ -158,6 +158,16 @@ impl YouTube {
         Ok((status, headers, body.to_vec()))
     }
 
+    /// A GET with the token that must succeed: the JSON it answers (`Null`
+    /// when the body is not JSON).
+    async fn get_json(&self, url: String, token: &str) -> Result<serde_json::Value, PlatformError> {
+        let (status, headers, body) = self.exchange(self.http.get(url).bearer_auth(token)).await?;
+        if !status.is_success() {
+            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+        }
+        Ok(serde_json::from_slice(&body).unwrap_or_default())
+    }
+
     /// Starts a resumable session for `size` bytes; returns the session URI.
     pub async fn start(
         &self,
@@ -295,20 +305,12 @@ impl YouTube {
 
     /// The video's processing state.
     pub async fn status(&self, token: &str, id: &str) -> Result<VideoStatus, PlatformError> {
-        let (status, headers, body) = self
-            .exchange(
-                self.http
-                    .get(format!(
-                        "{}/youtube/v3/videos?part=status&id={id}",
-                        self.base
-                    ))
-                    .bearer_auth(token),
+        let v = self
+            .get_json(
+                format!("{}/youtube/v3/videos?part=status&id={id}", self.base),
+                token,
             )
             .await?;
-        if !status.is_success() {
-            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let Some(item) = v["items"].get(0) else {
             return Ok(VideoStatus {
                 upload_status: "deleted".into(),
@@ -334,21 +336,16 @@ impl YouTube {
         token: &str,
         ids: &[String],
     ) -> Result<Vec<(String, Option<u64>, Option<u64>, Option<u64>)>, PlatformError> {
-        let (status, headers, body) = self
-            .exchange(
-                self.http
-                    .get(format!(
-                        "{}/youtube/v3/videos?part=statistics&id={}",
-                        self.base,
-                        ids.join(",")
-                    ))
-                    .bearer_auth(token),
+        let v = self
+            .get_json(
+                format!(
+                    "{}/youtube/v3/videos?part=statistics&id={}",
+                    self.base,
+                    ids.join(",")
+                ),
+                token,
             )
             .await?;
-        if !status.is_success() {
-            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let count = super::count;
         Ok(v["items"]
             .as_array()
@@ -389,17 +386,9 @@ impl YouTube {
                 ("filters", &format!("video=={}", ids.join(","))),
             ])
             .finish();
-        let (status, headers, body) = self
-            .exchange(
-                self.http
-                    .get(format!("{}/v2/reports?{query}", self.analytics))
-                    .bearer_auth(token),
-            )
+        let v = self
+            .get_json(format!("{}/v2/reports?{query}", self.analytics), token)
             .await?;
-        if !status.is_success() {
-            return Err(classify(status.as_u16(), &body, retry_after(&headers)));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         Ok(result_table(&v))
     }
 

@@ -83,6 +83,14 @@ pub fn classify(http: u16, code: i64, message: &str) -> PlatformError {
     }
 }
 
+/// The `token` an upload or a create answers with.
+fn token_in(d: &serde_json::Value, what: &str) -> Result<String, PlatformError> {
+    d["token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| classify(200, -1, &format!("{what} answered without a token")))
+}
+
 impl Zalo {
     pub fn new(api: &str) -> Zalo {
         Zalo {
@@ -103,6 +111,33 @@ impl Zalo {
             return Ok(v["data"].clone());
         }
         Err(classify(status, code, v["message"].as_str().unwrap_or("")))
+    }
+
+    /// A GET of `path` (with its query) with the OA token.
+    async fn get(&self, path: &str, token: &str) -> Result<serde_json::Value, PlatformError> {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.api))
+                .header("access_token", token),
+        )
+        .await
+    }
+
+    /// A POST of a JSON body to `path` with the OA token.
+    async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, PlatformError> {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.api))
+                .header("access_token", token)
+                .header("Content-Type", "application/json")
+                .body(body.to_string()),
+        )
+        .await
     }
 
     /// Uploads the video (multipart field `file`); returns the upload token.
@@ -142,10 +177,7 @@ impl Zalo {
                     .body(body),
             )
             .await?;
-        d["token"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| classify(200, -1, "upload answered without a token"))
+        token_in(&d, "upload")
     }
 
     /// Where the uploaded video's conversion stands.
@@ -155,14 +187,12 @@ impl Zalo {
         upload: &str,
     ) -> Result<VideoState, PlatformError> {
         let d = self
-            .send(
-                self.http
-                    .get(format!(
-                        "{}/v2.0/article/upload_video/verify?token={}",
-                        self.api,
-                        form_urlencoded::byte_serialize(upload.as_bytes()).collect::<String>()
-                    ))
-                    .header("access_token", token),
+            .get(
+                &format!(
+                    "/v2.0/article/upload_video/verify?token={}",
+                    form_urlencoded::byte_serialize(upload.as_bytes()).collect::<String>()
+                ),
+                token,
             )
             .await?;
         Ok(VideoState {
@@ -185,23 +215,15 @@ impl Zalo {
         avatar: &str,
     ) -> Result<String, PlatformError> {
         let d = self
-            .send(
-                self.http
-                    .post(format!("{}/v2.0/article/create", self.api))
-                    .header("access_token", token)
-                    .header("Content-Type", "application/json")
-                    .body(
-                        serde_json::json!({"type": "video", "title": title,
-                            "description": description, "video_id": video_id,
-                            "avatar": avatar, "status": "show", "comment": "show"})
-                        .to_string(),
-                    ),
+            .post_json(
+                "/v2.0/article/create",
+                token,
+                serde_json::json!({"type": "video", "title": title,
+                    "description": description, "video_id": video_id,
+                    "avatar": avatar, "status": "show", "comment": "show"}),
             )
             .await?;
-        d["token"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| classify(200, -1, "create answered without a token"))
+        token_in(&d, "create")
     }
 
     /// The article's id once Zalo has made it (`None` while it is still working).
@@ -211,12 +233,10 @@ impl Zalo {
         article: &str,
     ) -> Result<Option<String>, PlatformError> {
         let d = self
-            .send(
-                self.http
-                    .post(format!("{}/v2.0/article/verify", self.api))
-                    .header("access_token", token)
-                    .header("Content-Type", "application/json")
-                    .body(serde_json::json!({"token": article}).to_string()),
+            .post_json(
+                "/v2.0/article/verify",
+                token,
+                serde_json::json!({"token": article}),
             )
             .await?;
         Ok(d["id"]
@@ -233,14 +253,12 @@ impl Zalo {
         limit: u32,
     ) -> Result<Vec<ArticleSummary>, PlatformError> {
         let d = self
-            .send(
-                self.http
-                    .get(format!(
-                        "{}/v2.0/article/getslice?offset={offset}&limit={}&type=video",
-                        self.api,
-                        limit.clamp(1, SLICE_MAX)
-                    ))
-                    .header("access_token", token),
+            .get(
+                &format!(
+                    "/v2.0/article/getslice?offset={offset}&limit={}&type=video",
+                    limit.clamp(1, SLICE_MAX)
+                ),
+                token,
             )
             .await?;
         Ok(d["medias"]
@@ -291,14 +309,8 @@ impl Zalo {
 
     /// Removes an article (takedown).
     pub async fn remove(&self, token: &str, id: &str) -> Result<(), PlatformError> {
-        self.send(
-            self.http
-                .post(format!("{}/v2.0/article/remove", self.api))
-                .header("access_token", token)
-                .header("Content-Type", "application/json")
-                .body(serde_json::json!({"id": id}).to_string()),
-        )
-        .await?;
+        self.post_json("/v2.0/article/remove", token, serde_json::json!({"id": id}))
+            .await?;
         Ok(())
     }
 }

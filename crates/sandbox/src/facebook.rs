@@ -182,14 +182,7 @@ async fn video_reels(
             {
                 let mut starts = m.facebook.starts.lock().expect("starts");
                 let day = starts.entry(page.clone()).or_default();
-                let now = Instant::now();
-                while day
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(86_400))
-                {
-                    day.pop_front();
-                }
-                if m.limited() && day.len() >= REELS_PER_DAY {
+                if !m.take_slot(day, Duration::from_secs(86_400), REELS_PER_DAY) {
                     return with_usage(error(
                         StatusCode::BAD_REQUEST,
                         4,
@@ -197,7 +190,6 @@ async fn video_reels(
                         false,
                     ));
                 }
-                day.push_back(now);
             }
             let id = format!(
                 "{}",

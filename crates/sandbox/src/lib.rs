@@ -222,6 +222,30 @@ impl Mocks {
         !self.unlimited.load(Ordering::Relaxed)
     }
 
+    /// Counts one more request in a sliding `window` (`times`: the earlier
+    /// ones, oldest first; those older than the window are forgotten), unless
+    /// the limits are on and `max` already fall inside it: then false, and
+    /// nothing is counted.
+    pub(crate) fn take_slot(
+        &self,
+        times: &mut VecDeque<Instant>,
+        window: Duration,
+        max: usize,
+    ) -> bool {
+        let now = Instant::now();
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > window)
+        {
+            times.pop_front();
+        }
+        if self.limited() && times.len() >= max {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
+
     /// When something whose processing starts now will be ready.
     pub(crate) fn ready_at(&self) -> Instant {
         Instant::now() + Duration::from_millis(self.processing_ms.load(Ordering::Relaxed))

@@ -248,7 +248,12 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-async fn consent(p: Platform, m: Shared, q: HashMap<String, String>) -> Response {
+/// The consent page of platform `p` (each route names its platform).
+async fn consent(
+    p: Platform,
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let a = match ask(p, &q) {
         Ok(a) => a,
         Err(e) => {
@@ -316,35 +321,6 @@ async fn consent(p: Platform, m: Shared, q: HashMap<String, String>) -> Response
     .into_response()
 }
 
-async fn consent_google(
-    State(m): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    consent(Platform::YouTube, m, q).await
-}
-
-async fn consent_facebook(
-    State(m): State<Shared>,
-    Path(_version): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    consent(Platform::Facebook, m, q).await
-}
-
-async fn consent_tiktok(
-    State(m): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    consent(Platform::TikTok, m, q).await
-}
-
-async fn consent_zalo(
-    State(m): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    consent(Platform::Zalo, m, q).await
-}
-
 /// Takes a code (single use) and checks it was given to this client, for
 /// this platform, with this redirect URI.
 fn take_code(m: &Shared, p: Platform, code: &str) -> Option<Grant> {
@@ -352,6 +328,77 @@ fn take_code(m: &Shared, p: Platform, code: &str) -> Option<Grant> {
     let g = s.codes.remove(code)?;
     s.used.insert(code.to_string());
     (g.platform == p).then_some(g)
+}
+
+/// What a token request redeemed.
+enum Redeemed {
+    /// An authorization code: the grant it carried.
+    Code(Grant),
+    /// A refresh token: the grant it was issued for.
+    Refresh(Grant),
+}
+
+/// Why a token request was refused (each platform words it its own way).
+enum Refusal {
+    /// The code is unknown, already used, or another platform's.
+    Code,
+    /// The code was given to another client.
+    Client,
+    /// The code was given for another redirect URI.
+    Redirect,
+    /// The PKCE verifier does not match the code's challenge.
+    Verifier,
+    /// The refresh token is unknown, revoked, or another platform's or client's.
+    Refresh,
+    /// Neither `authorization_code` nor `refresh_token`.
+    GrantType,
+}
+
+/// Redeems a Google- or TikTok-style token request (the `form`, with the
+/// client named in `client_field`): a code given to this client with this
+/// redirect URI (and, when the code carries a challenge, the matching PKCE
+/// verifier), or a refresh token of this platform and client, which dies now
+/// when `rotating` (even when refused, as the token was presented).
+fn redeem(
+    m: &Shared,
+    p: Platform,
+    form: &HashMap<String, String>,
+    client_field: &str,
+    rotating: bool,
+) -> Result<Redeemed, Refusal> {
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let client = get(client_field);
+    match get("grant_type") {
+        "authorization_code" => {
+            let g = take_code(m, p, get("code")).ok_or(Refusal::Code)?;
+            if g.client_id != client {
+                return Err(Refusal::Client);
+            }
+            if g.redirect_uri != get("redirect_uri") {
+                return Err(Refusal::Redirect);
+            }
+            if let Some(c) = &g.challenge
+                && !pkce_ok(c, get("code_verifier"))
+            {
+                return Err(Refusal::Verifier);
+            }
+            Ok(Redeemed::Code(g))
+        }
+        "refresh_token" => {
+            let token = get("refresh_token");
+            let mut s = m.oauth.lock();
+            let g = if rotating {
+                s.refresh.remove(token)
+            } else {
+                s.refresh.get(token).cloned()
+            };
+            match g {
+                Some(g) if g.platform == p && g.client_id == client => Ok(Redeemed::Refresh(g)),
+                _ => Err(Refusal::Refresh),
+            }
+        }
+        _ => Err(Refusal::GrantType),
+    }
 }
 
 /// Whether a PKCE verifier matches the challenge (S256, base64url; TikTok's
@@ -400,53 +447,34 @@ async fn google_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     if get("client_id").is_empty() || get("client_secret").is_empty() {
         return google_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized");
     }
-    let grant = match get("grant_type") {
-        "authorization_code" => {
-            let Some(g) = take_code(&m, Platform::YouTube, get("code")) else {
-                return google_error(StatusCode::BAD_REQUEST, "invalid_grant", "Bad Request");
-            };
-            if g.client_id != get("client_id") {
-                return google_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized");
-            }
-            if g.redirect_uri != get("redirect_uri") {
-                return google_error(
+    let redeemed = match redeem(&m, Platform::YouTube, &f, "client_id", false) {
+        Ok(r) => r,
+        Err(refusal) => {
+            let (status, error, description) = match refusal {
+                Refusal::Code => (StatusCode::BAD_REQUEST, "invalid_grant", "Bad Request"),
+                Refusal::Client => (StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized"),
+                Refusal::Redirect => (
                     StatusCode::BAD_REQUEST,
                     "redirect_uri_mismatch",
                     "Bad Request",
-                );
-            }
-            if let Some(c) = &g.challenge
-                && !pkce_ok(c, get("code_verifier"))
-            {
-                return google_error(
+                ),
+                Refusal::Verifier => (
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
                     "Invalid code verifier.",
-                );
-            }
-            Some(g)
-        }
-        "refresh_token" => {
-            let g = m.oauth.lock().refresh.get(get("refresh_token")).cloned();
-            match g {
-                Some(g) if g.platform == Platform::YouTube && g.client_id == get("client_id") => {
-                    None
-                }
-                _ => {
-                    return google_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_grant",
-                        "Token has been expired or revoked.",
-                    );
-                }
-            }
-        }
-        _ => {
-            return google_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "Invalid grant_type: ",
-            );
+                ),
+                Refusal::Refresh => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Token has been expired or revoked.",
+                ),
+                Refusal::GrantType => (
+                    StatusCode::BAD_REQUEST,
+                    "unsupported_grant_type",
+                    "Invalid grant_type: ",
+                ),
+            };
+            return google_error(status, error, description);
         }
     };
     let ttl = m.oauth.ttl(3599);
@@ -454,25 +482,16 @@ async fn google_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     m.oauth.issue_access(&access, get("client_id"), ttl);
     let mut out = serde_json::json!({"access_token": access, "expires_in": ttl,
         "token_type": "Bearer"});
-    match grant {
+    match redeemed {
         // The first grant carries the refresh token (access_type=offline);
         // Google keeps it on refresh and does not send it again.
-        Some(g) => {
+        Redeemed::Code(g) => {
             let refresh = format!("1//0{}", random(60));
             out["scope"] = g.scope.clone().into();
             out["refresh_token"] = refresh.clone().into();
             m.oauth.lock().refresh.insert(refresh, g);
         }
-        None => {
-            let scope = m
-                .oauth
-                .lock()
-                .refresh
-                .get(get("refresh_token"))
-                .map(|g| g.scope.clone())
-                .unwrap_or_default();
-            out["scope"] = scope.into();
-        }
+        Redeemed::Refresh(g) => out["scope"] = g.scope.into(),
     }
     axum::Json(out).into_response()
 }
@@ -539,6 +558,19 @@ fn facebook_code_error(message: &str, subcode: i64) -> Response {
         .into_response()
 }
 
+/// Issues a Facebook user token to `client`, living `usual_ttl_s` unless the
+/// admin set another lifetime.
+fn facebook_token(m: &Shared, client: &str, usual_ttl_s: u64) -> Response {
+    let ttl = m.oauth.ttl(usual_ttl_s);
+    let token = format!("EAA{}", random(100));
+    m.oauth.issue_access(&token, client, ttl);
+    axum::Json(
+        serde_json::json!({"access_token": token, "token_type": "bearer",
+        "expires_in": ttl}),
+    )
+    .into_response()
+}
+
 async fn facebook_access_token(
     State(m): State<Shared>,
     Path(_version): Path<String>,
@@ -572,12 +604,7 @@ async fn facebook_access_token(
         let short = get("fb_exchange_token");
         return match m.oauth.check(short) {
             Ok(Some(client)) if client == get("client_id") => {
-                let ttl = m.oauth.ttl(5_183_944);
-                let long = format!("EAA{}", random(100));
-                m.oauth.issue_access(&long, get("client_id"), ttl);
-                axum::Json(serde_json::json!({"access_token": long,
-                    "token_type": "bearer", "expires_in": ttl}))
-                .into_response()
+                facebook_token(&m, &client, 5_183_944)
             }
             _ => facebook::error(
                 StatusCode::BAD_REQUEST,
@@ -601,14 +628,7 @@ async fn facebook_access_token(
             36008,
         );
     }
-    let ttl = m.oauth.ttl(5_400);
-    let short = format!("EAA{}", random(100));
-    m.oauth.issue_access(&short, &g.client_id, ttl);
-    axum::Json(
-        serde_json::json!({"access_token": short, "token_type": "bearer",
-        "expires_in": ttl}),
-    )
-    .into_response()
+    facebook_token(&m, &g.client_id, 5_400)
 }
 
 async fn facebook_accounts(
@@ -703,53 +723,24 @@ async fn tiktok_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
             "Client key or secret is invalid.",
         );
     }
-    let grant = match get("grant_type") {
-        "authorization_code" => {
-            let Some(g) = take_code(&m, Platform::TikTok, get("code")) else {
-                return tiktok_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "Authorization code is expired.",
-                );
-            };
-            if g.client_id != get("client_key") || g.redirect_uri != get("redirect_uri") {
-                return tiktok_error(
-                    StatusCode::BAD_REQUEST,
+    // Rotating: a refresh token dies when used.
+    let grant = match redeem(&m, Platform::TikTok, &f, "client_key", true) {
+        Ok(Redeemed::Code(g) | Redeemed::Refresh(g)) => g,
+        Err(refusal) => {
+            let (error, description) = match refusal {
+                Refusal::Code => ("invalid_grant", "Authorization code is expired."),
+                Refusal::Client | Refusal::Redirect => (
                     "invalid_grant",
                     "The redirect_uri or client_key does not match the authorization request.",
-                );
-            }
-            if let Some(c) = &g.challenge
-                && !pkce_ok(c, get("code_verifier"))
-            {
-                return tiktok_error(
-                    StatusCode::BAD_REQUEST,
+                ),
+                Refusal::Verifier => (
                     "invalid_grant",
                     "Code verifier does not match the code challenge.",
-                );
-            }
-            g
-        }
-        "refresh_token" => {
-            // Rotating: the old refresh token dies now.
-            let g = m.oauth.lock().refresh.remove(get("refresh_token"));
-            match g {
-                Some(g) if g.platform == Platform::TikTok && g.client_id == get("client_key") => g,
-                _ => {
-                    return tiktok_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_grant",
-                        "Refresh token is invalid or expired.",
-                    );
-                }
-            }
-        }
-        _ => {
-            return tiktok_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "The request parameters are malformed.",
-            );
+                ),
+                Refusal::Refresh => ("invalid_grant", "Refresh token is invalid or expired."),
+                Refusal::GrantType => ("invalid_request", "The request parameters are malformed."),
+            };
+            return tiktok_error(StatusCode::BAD_REQUEST, error, description);
         }
     };
     let ttl = m.oauth.ttl(86_400);
@@ -939,19 +930,31 @@ pub async fn admin(State(m): State<Shared>, axum::Json(a): axum::Json<Admin>) ->
 pub fn routes() -> Router<Shared> {
     Router::new()
         // Google
-        .route("/o/oauth2/auth", get(consent_google))
+        .route(
+            "/o/oauth2/auth",
+            get(|s, q| consent(Platform::YouTube, s, q)),
+        )
         .route("/token", post(google_token))
         .route("/youtube/v3/channels", get(youtube_channels))
         // Facebook (static segments win over the Graph routes' parameters)
-        .route("/{version}/dialog/oauth", get(consent_facebook))
+        .route(
+            "/{version}/dialog/oauth",
+            get(|s, _: Path<String>, q| consent(Platform::Facebook, s, q)),
+        )
         .route("/{version}/oauth/access_token", get(facebook_access_token))
         .route("/{version}/me/accounts", get(facebook_accounts))
         // TikTok
-        .route("/v2/auth/authorize/", get(consent_tiktok))
+        .route(
+            "/v2/auth/authorize/",
+            get(|s, q| consent(Platform::TikTok, s, q)),
+        )
         .route("/v2/oauth/token/", post(tiktok_token))
         .route("/v2/user/info/", get(tiktok_user_info))
         // Zalo
-        .route("/v4/oa/permission", get(consent_zalo))
+        .route(
+            "/v4/oa/permission",
+            get(|s, q| consent(Platform::Zalo, s, q)),
+        )
         .route("/v4/oa/access_token", post(zalo_token))
         .route("/v2.0/oa/getoa", get(zalo_getoa))
 }

@@ -138,34 +138,31 @@ async fn creator_info(State(m): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(token) = token_of(&headers) else {
-        return no_token();
-    };
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
+/// What a request without bytes gets instead of an answer: 401 without a
+/// token, else the fault armed for it.
+fn refuse(m: &Shared, headers: &HeaderMap) -> Option<Response> {
+    if token_of(headers).is_none() {
+        return Some(no_token());
+    }
+    m.fault(headers, |f| !f.needs_bytes())
         .and_then(fault_response)
-    {
+}
+
+async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
+    let token = token_of(&headers).unwrap_or_default();
     {
         let mut inits = m.tiktok.inits.lock().expect("inits");
         let q = inits.entry(token.clone()).or_default();
-        let now = Instant::now();
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
-        {
-            q.pop_front();
-        }
-        if m.limited() && q.len() >= INITS_PER_MINUTE {
+        if !m.take_slot(q, Duration::from_secs(60), INITS_PER_MINUTE) {
             return fail(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limit_exceeded",
                 "API rate limit was exceeded.",
             );
         }
-        q.push_back(now);
     }
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let (p, s) = (&v["post_info"], &v["source_info"]);
@@ -340,15 +337,10 @@ async fn upload(
 }
 
 async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(token) = token_of(&headers) else {
-        return no_token();
-    };
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
+    let token = token_of(&headers).unwrap_or_default();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let publish_id = v["publish_id"].as_str().unwrap_or("");
     let upload_id = publish_id.rsplit('.').next().unwrap_or("");
@@ -384,13 +376,7 @@ async fn query(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if token_of(&headers).is_none() {
-        return no_token();
-    }
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();

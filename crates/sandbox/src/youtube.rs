@@ -133,6 +133,16 @@ fn unauthorized() -> Response {
     )
 }
 
+/// What a request without bytes gets instead of an answer: 401 without a
+/// Google token, else the fault armed for it.
+fn refuse(m: &Shared, headers: &HeaderMap) -> Option<Response> {
+    if !authorized(headers) {
+        return Some(unauthorized());
+    }
+    m.fault(headers, |f| !f.needs_bytes())
+        .and_then(fault_response)
+}
+
 #[derive(Deserialize)]
 struct StartQuery {
     #[serde(rename = "uploadType")]
@@ -145,13 +155,7 @@ async fn start(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
     if q.upload_type.as_deref() != Some("resumable") {
@@ -404,13 +408,7 @@ async fn videos_get(
     Query(q): Query<VideoQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
     let ids = q.id.unwrap_or_default();
@@ -452,13 +450,7 @@ async fn videos_delete(
     Query(q): Query<VideoQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
     let id = q.id.unwrap_or_default();
@@ -506,13 +498,7 @@ async fn reports(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    if let Some(r) = m
-        .fault(&headers, |f| !f.needs_bytes())
-        .and_then(fault_response)
-    {
+    if let Some(r) = refuse(&m, &headers) {
         return r;
     }
     if m.youtube.analytics_denied() {

@@ -13,47 +13,26 @@ pub struct Migration {
     sql: &'static str,
 }
 
+/// A migration from its version, name and file under `migrations/`.
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../../migrations/", $file)),
+        }
+    };
+}
+
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../../migrations/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "jobs",
-        sql: include_str!("../../migrations/0002_jobs.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "clips",
-        sql: include_str!("../../migrations/0003_clips.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "review",
-        sql: include_str!("../../migrations/0004_review.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "publishing",
-        sql: include_str!("../../migrations/0005_publishing.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "insights",
-        sql: include_str!("../../migrations/0006_insights.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "channel_endpoint",
-        sql: include_str!("../../migrations/0007_channel_endpoint.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "channel_metrics_time",
-        sql: include_str!("../../migrations/0008_channel_metrics_time.sql"),
-    },
+    migration!(1, "foundation", "0001_foundation.sql"),
+    migration!(2, "jobs", "0002_jobs.sql"),
+    migration!(3, "clips", "0003_clips.sql"),
+    migration!(4, "review", "0004_review.sql"),
+    migration!(5, "publishing", "0005_publishing.sql"),
+    migration!(6, "insights", "0006_insights.sql"),
+    migration!(7, "channel_endpoint", "0007_channel_endpoint.sql"),
+    migration!(8, "channel_metrics_time", "0008_channel_metrics_time.sql"),
 ];
 
 /// A migration's script for an engine.

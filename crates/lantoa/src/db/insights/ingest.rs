@@ -29,6 +29,15 @@ macro_rules! bind_counters {
 /// Registers a post that has just been published: its row in
 /// `post_metrics`, one more post on its channel's day, and its first
 /// metrics fetch at `first_fetch_at`.
+/// `col = source.col, …` for each column: an update's assignments from the
+/// row source `source` (`excluded` in an upsert).
+fn assign<'a>(cols: impl IntoIterator<Item = &'a &'a str>, source: &str) -> String {
+    cols.into_iter()
+        .map(|m| format!("{m} = {source}.{m}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn add_post(tx: &mut Tx, p: &Post, day: i64, first_fetch_at: i64) -> DbResult<bool> {
     let sql = format!(
         "INSERT INTO post_metrics (publication_id, agency_id, channel_id, clip_id, platform,
@@ -142,11 +151,7 @@ pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)])
             days.push(*d);
             a.push(c);
         }
-        let set = METRICS
-            .iter()
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(&METRICS, "excluded");
         let sql = format!(
             "INSERT INTO post_daily (publication_id, day, {COLS})
              SELECT * FROM UNNEST($1::int8[], $2::int8[], {})
@@ -158,11 +163,7 @@ pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)])
         return Ok(());
     }
     for chunk in rows.chunks(CHUNK) {
-        let set = METRICS
-            .iter()
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(&METRICS, "excluded");
         let sql = format!(
             "INSERT INTO post_daily (publication_id, day, {COLS}) VALUES {}
              ON CONFLICT (publication_id, day) DO UPDATE SET {set}",
@@ -236,12 +237,7 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
             v48.push(p.views_48h);
             a.push(&p.latest);
         }
-        let set = METRICS
-            .iter()
-            .chain(&["taken_at", "views_48h"])
-            .map(|m| format!("{m} = u.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(METRICS.iter().chain(&["taken_at", "views_48h"]), "u");
         let sql = format!(
             "UPDATE post_metrics SET {set}
                FROM UNNEST($1::int8[], $2::int8[], $3::int8[], {})
@@ -257,12 +253,7 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
         return Ok(());
     }
     for chunk in posts.chunks(CHUNK / 2) {
-        let set = METRICS
-            .iter()
-            .chain(&["taken_at", "views_48h"])
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(METRICS.iter().chain(&["taken_at", "views_48h"]), "excluded");
         let sql = format!(
             "INSERT INTO post_metrics (publication_id, agency_id, channel_id, clip_id, platform,
                 author_id, category, duration_s, published_at, local_dow, local_hour, taken_at,

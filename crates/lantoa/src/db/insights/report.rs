@@ -213,20 +213,10 @@ struct RawChannelDay {
     followers_gained: Option<i64>,
 }
 
-/// Channel days in `[from, to)` of these agencies.
-pub async fn channel_days(
-    tx: &mut Tx,
-    agencies: &[OrgId],
-    from: i64,
-    to: i64,
-) -> DbResult<Vec<ChannelDay>> {
-    const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
-        reactions, comments, shares, followers_gained FROM channel_daily ";
-    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
-    let f = |v: Option<i64>| v.map(|x| x as f64);
-    Ok(rows
-        .into_iter()
-        .map(|r| ChannelDay {
+impl From<RawChannelDay> for ChannelDay {
+    fn from(r: RawChannelDay) -> ChannelDay {
+        let f = |v: Option<i64>| v.map(|x| x as f64);
+        ChannelDay {
             channel_id: r.channel_id,
             agency_id: r.agency_id,
             day: r.day,
@@ -241,8 +231,21 @@ pub async fn channel_days(
                 f(r.shares),
                 f(r.followers_gained),
             ],
-        })
-        .collect())
+        }
+    }
+}
+
+/// Channel days in `[from, to)` of these agencies.
+pub async fn channel_days(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<ChannelDay>> {
+    const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
+        reactions, comments, shares, followers_gained FROM channel_daily ";
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
+    Ok(rows.into_iter().map(ChannelDay::from).collect())
 }
 
 /// What each of an agency's channels gained per local day in `[from, to)`,
@@ -283,26 +286,7 @@ pub async fn channel_days_from_raw(
        GROUP BY channel_id, agency_id, (taken_at + $5) / 86400000";
     let rows: Vec<RawChannelDay> = sql!(tx, fetch_all sql,
         agency, start - 190 * DAY_MS, start, end, offset_ms)?;
-    let f = |v: Option<i64>| v.map(|x| x as f64);
-    Ok(rows
-        .into_iter()
-        .map(|r| ChannelDay {
-            channel_id: r.channel_id,
-            agency_id: r.agency_id,
-            day: r.day,
-            posts: r.posts,
-            gained: [
-                f(r.views),
-                f(r.reach),
-                r.watch_time_s,
-                None,
-                f(r.reactions),
-                f(r.comments),
-                f(r.shares),
-                f(r.followers_gained),
-            ],
-        })
-        .collect())
+    Ok(rows.into_iter().map(ChannelDay::from).collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -38,13 +38,7 @@ impl Clock for ManualClock {
 
 /// Formats a UTC time for people in the given zone: `26/11/2026 13:45`.
 pub fn format_local(ms: i64, tz: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
-        return String::new();
-    };
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned_datetime(zone)
-        .strftime("%d/%m/%Y %H:%M")
-        .to_string()
+    strftime_local(ms, tz, "%d/%m/%Y %H:%M")
 }
 
 /// Parses a local date `YYYY-MM-DD` in the zone to the UTC millisecond of its start.
@@ -65,13 +59,17 @@ pub fn local_datetime_ms(s: &str, tz: &str) -> Option<i64> {
 
 /// A UTC time as an HTML datetime-local value in the zone.
 pub fn datetime_input(ms: i64, tz: &str) -> String {
+    strftime_local(ms, tz, "%Y-%m-%dT%H:%M")
+}
+
+/// A UTC time in the zone (UTC when the zone is unknown) by a `strftime`
+/// format; empty when the time is out of range.
+fn strftime_local(ms: i64, tz: &str, format: &str) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
         return String::new();
     };
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned_datetime(zone)
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string()
+    ts.to_zoned_datetime(zone).strftime(format).to_string()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! Entries are only ever inserted, inside the transaction of the change they record.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::audit::{ChainError, Entry, Verifier, entry_hash};
 use crate::domain::{OrgId, UserId};
 
@@ -27,9 +27,8 @@ const MAX_SUMMARY: usize = 2000;
 /// of the change it records, so both land or neither does.
 pub async fn append(tx: &mut Tx, e: &NewEntry<'_>, now: i64) -> DbResult<i64> {
     // Updating the head first takes the lock that orders concurrent appends.
-    let (seq, prev): (i64, String) = on_tx!(tx, c => sqlx::query_as(
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(c).await)?;
+    let (seq, prev): (i64, String) = sql!(tx, fetch_one
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")?;
     let mut summary = e.summary.to_string();
     if summary.len() > MAX_SUMMARY {
         let mut cut = MAX_SUMMARY;
@@ -53,17 +52,14 @@ pub async fn append(tx: &mut Tx, e: &NewEntry<'_>, now: i64) -> DbResult<i64> {
         hash: String::new(),
     };
     entry.hash = entry_hash(&entry);
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "INSERT INTO audit_log (seq, at, actor_id, actor_name, agency_id, action, object_type,
                                 object_id, summary, client_addr, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-        .bind(entry.seq).bind(entry.at).bind(entry.actor_id).bind(&entry.actor_name)
-        .bind(entry.agency_id).bind(&entry.action).bind(&entry.object_type)
-        .bind(&entry.object_id).bind(&entry.summary).bind(&entry.client_addr)
-        .bind(&entry.prev_hash).bind(&entry.hash)
-        .execute(c).await.map(|r| r.rows_affected()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&entry.hash).execute(c).await.map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        entry.seq, entry.at, entry.actor_id, &entry.actor_name, entry.agency_id, &entry.action,
+        &entry.object_type, &entry.object_id, &entry.summary, &entry.client_addr, &entry.prev_hash,
+        &entry.hash)?;
+    sql!(tx, execute "UPDATE audit_head SET hash = $1 WHERE id = 1", &entry.hash)?;
     Ok(seq)
 }
 
@@ -93,7 +89,7 @@ pub struct Filter {
 
 /// Entries matching the filter, newest first.
 pub async fn list(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Entry>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_entry!(
+    Ok(sql!(tx, fetch_all select_entry!(
         "WHERE ($1 IS NULL OR agency_id = $1)
            AND ($2 IS NULL OR actor_name = $2)
            AND ($3 IS NULL OR object_type = $3)
@@ -101,18 +97,16 @@ pub async fn list(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Entry>> {
            AND ($5 IS NULL OR at >= $5)
            AND ($6 IS NULL OR at < $6)
            AND ($7 IS NULL OR seq < $7)
-         ORDER BY seq DESC LIMIT $8"))
-        .bind(f.agency_id).bind(f.actor_name.as_deref()).bind(f.object_type.as_deref())
-        .bind(f.object_id.as_deref()).bind(f.from).bind(f.until).bind(f.before_seq)
-        .bind(f.limit)
-        .fetch_all(c).await)?)
+         ORDER BY seq DESC LIMIT $8"),
+        f.agency_id, f.actor_name.as_deref(), f.object_type.as_deref(), f.object_id.as_deref(),
+        f.from, f.until, f.before_seq, f.limit)?)
 }
 
 /// Number of entries for an agency since a time.
 pub async fn count_since(tx: &mut Tx, agency: OrgId, since: i64) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE agency_id = $1 AND at >= $2")
-        .bind(agency).bind(since).fetch_one(c).await)?)
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM audit_log WHERE agency_id = $1 AND at >= $2",
+        agency, since)?)
 }
 
 /// Outcome of walking the whole chain.
@@ -128,9 +122,9 @@ pub async fn verify(db: &super::Db) -> DbResult<Verdict> {
     let mut v = Verifier::default();
     let mut after = 0i64;
     loop {
-        let page: Vec<Entry> = on_tx!(&mut tx, c => sqlx::query_as(select_entry!(
-            "WHERE seq > $1 ORDER BY seq LIMIT 1000"))
-            .bind(after).fetch_all(c).await)?;
+        let page: Vec<Entry> = sql!(&mut tx, fetch_all select_entry!(
+            "WHERE seq > $1 ORDER BY seq LIMIT 1000"),
+            after)?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for e in &page {
@@ -139,8 +133,8 @@ pub async fn verify(db: &super::Db) -> DbResult<Verdict> {
             }
         }
     }
-    let (head_seq, head_hash): (i64, String) = on_tx!(&mut tx, c => sqlx::query_as(
-        "SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await)?;
+    let (head_seq, head_hash): (i64, String) = sql!(&mut tx, fetch_one
+        "SELECT seq, hash FROM audit_head WHERE id = 1")?;
     Ok(match v.finish(head_seq, &head_hash) {
         Ok(n) => Verdict::Intact { entries: n },
         Err(e) => Verdict::Broken(e),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{DbError, DbResult, Tx, on_tx};
+use super::{DbError, DbResult, Tx, sql};
 use crate::domain::{ClipId, ClipState, FieldFinding, OrgId, UserId, VersionId, VersionStatus};
 use serde::Serialize;
 
@@ -136,27 +136,25 @@ pub struct NewClip<'a> {
 
 pub async fn insert(tx: &mut Tx, c: NewClip<'_>) -> DbResult<ClipId> {
     let source = if c.political { "category" } else { "" };
-    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+    let id: i64 = sql!(tx, scalar fetch_one
         "INSERT INTO clips (agency_id, author_id, title, caption, category, state, political,
                             political_source, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $8) RETURNING id")
-        .bind(c.agency_id).bind(c.author_id).bind(c.title).bind(c.caption).bind(c.category)
-        .bind(c.political as i64).bind(source).bind(c.now)
-        .fetch_one(conn).await)?;
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $8) RETURNING id",
+        c.agency_id, c.author_id, c.title, c.caption, c.category, c.political as i64, source,
+        c.now)?;
     Ok(ClipId(id))
 }
 
 /// A clip of the given agency (never another agency's).
 pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip>> {
-    let row: Option<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1 AND agency_id = $2"))
-        .bind(id).bind(agency).fetch_optional(c).await)?;
+    let row: Option<ClipRow> = sql!(tx, fetch_optional select_clip!("WHERE id = $1 AND agency_id = $2"),
+        id, agency)?;
     row.map(Clip::try_from).transpose()
 }
 
 /// A clip by id alone, for background work that has no agency in hand.
 pub async fn get_any(tx: &mut Tx, id: ClipId) -> DbResult<Option<Clip>> {
-    let row: Option<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?;
+    let row: Option<ClipRow> = sql!(tx, fetch_optional select_clip!("WHERE id = $1"), id)?;
     row.map(Clip::try_from).transpose()
 }
 
@@ -173,11 +171,11 @@ pub struct Listed {
 
 /// The agency's clips, most recently changed first, in one query.
 pub async fn list(tx: &mut Tx, agency: OrgId, limit: i64) -> DbResult<Vec<Listed>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT c.id, c.title, c.category, c.updated_at, v.status
          FROM clips c LEFT JOIN clip_versions v ON v.id = c.current_version_id
-         WHERE c.agency_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2")
-        .bind(agency).bind(limit).fetch_all(c).await)?)
+         WHERE c.agency_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2",
+        agency, limit)?)
 }
 
 pub async fn set_current_version(
@@ -186,9 +184,9 @@ pub async fn set_current_version(
     version: VersionId,
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE clips SET current_version_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(version).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE clips SET current_version_id = $1, updated_at = $2 WHERE id = $3",
+        version, now, id)?;
     Ok(())
 }
 
@@ -237,23 +235,18 @@ pub struct NewVersion<'a> {
 
 /// Adds the next version of a clip, in `processing`.
 pub async fn insert_version(tx: &mut Tx, v: NewVersion<'_>) -> DbResult<(VersionId, i64)> {
-    let (id, number): (i64, i64) = on_tx!(tx, c => sqlx::query_as(
+    let (id, number): (i64, i64) = sql!(tx, fetch_one
         "INSERT INTO clip_versions (clip_id, number, sha256, size_bytes, original_key, original_name,
                                     uploaded_by, status, created_at, updated_at)
          VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM clip_versions WHERE clip_id = $1),
                  $2, $3, $4, $5, $6, 'processing', $7, $7)
-         RETURNING id, number")
-        .bind(v.clip_id).bind(v.sha256).bind(v.size_bytes).bind(v.original_key).bind(v.original_name)
-        .bind(v.uploaded_by).bind(v.now)
-        .fetch_one(c).await)?;
+         RETURNING id, number",
+        v.clip_id, v.sha256, v.size_bytes, v.original_key, v.original_name, v.uploaded_by, v.now)?;
     Ok((VersionId(id), number))
 }
 
 pub async fn get_version(tx: &mut Tx, id: VersionId) -> DbResult<Option<Version>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_version!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_version!("WHERE id = $1"), id)?)
 }
 
 /// A version of one of the agency's clips, in one query (never another
@@ -264,17 +257,14 @@ pub async fn version_of(
     clip: ClipId,
     id: VersionId,
 ) -> DbResult<Option<Version>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_version!(
+    Ok(sql!(tx, fetch_optional select_version!(
         "WHERE id = $1 AND clip_id = $2
-           AND clip_id IN (SELECT id FROM clips WHERE agency_id = $3)"))
-        .bind(id).bind(clip).bind(agency).fetch_optional(c).await)?)
+           AND clip_id IN (SELECT id FROM clips WHERE agency_id = $3)"),
+        id, clip, agency)?)
 }
 
 pub async fn versions_of(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Version>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_version!("WHERE clip_id = $1 ORDER BY number DESC"))
-        .bind(clip).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_version!("WHERE clip_id = $1 ORDER BY number DESC"), clip)?)
 }
 
 /// The results of checking a version.
@@ -304,57 +294,47 @@ impl<'a> Checked<'a> {
 }
 
 pub async fn set_checked(tx: &mut Tx, id: VersionId, r: Checked<'_>, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "UPDATE clip_versions SET status = $1, probe = COALESCE($2, probe),
                 validation = COALESCE($3, validation), qc = COALESCE($4, qc),
                 compliance = COALESCE($5, compliance), outputs = COALESCE($6, outputs),
                 error = $7, updated_at = $8
-         WHERE id = $9")
-        .bind(r.status).bind(r.probe).bind(r.validation).bind(r.qc).bind(r.compliance)
-        .bind(r.outputs).bind(r.error).bind(now).bind(id)
-        .execute(c).await.map(|_| ()))?;
+         WHERE id = $9",
+        r.status, r.probe, r.validation, r.qc, r.compliance, r.outputs, r.error, now, id)?;
     Ok(())
 }
 
 /// Removes a version (only ever an invalid or failed one).
 pub async fn delete_version(tx: &mut Tx, id: VersionId) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "DELETE FROM clip_comments WHERE version_id = $1 AND parent_id IS NOT NULL")
-        .bind(id).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM clip_comments WHERE version_id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM checklist_ticks WHERE version_id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE uploads SET version_id = NULL WHERE version_id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM clip_versions WHERE id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "DELETE FROM clip_comments WHERE version_id = $1 AND parent_id IS NOT NULL",
+        id)?;
+    sql!(tx, execute "DELETE FROM clip_comments WHERE version_id = $1", id)?;
+    sql!(tx, execute "DELETE FROM checklist_ticks WHERE version_id = $1", id)?;
+    sql!(tx, execute "UPDATE uploads SET version_id = NULL WHERE version_id = $1", id)?;
+    sql!(tx, execute "DELETE FROM clip_versions WHERE id = $1", id)?;
     Ok(())
 }
 
 /// How many versions (of any clip) keep this original.
 pub async fn versions_with_sha(tx: &mut Tx, sha256: &str) -> DbResult<i64> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clip_versions WHERE sha256 = $1")
-        .bind(sha256).fetch_one(c).await)?,
-    )
+    Ok(sql!(tx, scalar fetch_one "SELECT COUNT(*) FROM clip_versions WHERE sha256 = $1", sha256)?)
 }
 
 /// Removes a clip that has no versions left.
 pub async fn delete_empty_clip(tx: &mut Tx, id: ClipId) -> DbResult<bool> {
-    on_tx!(tx, c => sqlx::query("UPDATE uploads SET clip_id = NULL WHERE clip_id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
-    let n = on_tx!(tx, c => sqlx::query(
-        "DELETE FROM clips WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM clip_versions WHERE clip_id = $1)")
-        .bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute "UPDATE uploads SET clip_id = NULL WHERE clip_id = $1", id)?;
+    let n = sql!(tx, execute
+        "DELETE FROM clips WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM clip_versions WHERE clip_id = $1)",
+        id)?;
     Ok(n == 1)
 }
 
 /// The newest remaining version of a clip.
 pub async fn latest_version(tx: &mut Tx, clip: ClipId) -> DbResult<Option<VersionId>> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT id FROM clip_versions WHERE clip_id = $1 ORDER BY number DESC LIMIT 1")
-        .bind(clip).fetch_optional(c).await)?)
+    Ok(sql!(tx, scalar fetch_optional
+        "SELECT id FROM clip_versions WHERE clip_id = $1 ORDER BY number DESC LIMIT 1",
+        clip)?)
 }
 
 /// A clip's editable content, as saved.
@@ -376,8 +356,7 @@ pub struct Content<'a> {
 /// saved in between (nothing is written then).
 /// Sets a fresh clip's target platforms (a JSON list), before any review.
 pub async fn set_targets(tx: &mut Tx, id: ClipId, targets: &str) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE clips SET target_channels = $1 WHERE id = $2")
-        .bind(targets).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "UPDATE clips SET target_channels = $1 WHERE id = $2", targets, id)?;
     Ok(())
 }
 
@@ -388,25 +367,23 @@ pub async fn save_content(
     c: &Content<'_>,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, conn => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE clips SET title = $1, caption = $2, category = $3, caption_variants = $4,
                 hashtags = $5, political = $6, political_source = $7, target_channels = $8,
                 publish_at = $9, publish_until = $10, lint = $11, revision = revision + 1,
                 updated_at = $12
-         WHERE id = $13 AND revision = $14")
-        .bind(c.title).bind(c.caption).bind(c.category).bind(c.caption_variants).bind(c.hashtags)
-        .bind(c.political as i64).bind(c.political_source).bind(c.target_channels)
-        .bind(c.publish_at).bind(c.publish_until).bind(c.lint).bind(now).bind(id).bind(revision)
-        .execute(conn).await.map(|r| r.rows_affected()))?;
+         WHERE id = $13 AND revision = $14",
+        c.title, c.caption, c.category, c.caption_variants, c.hashtags, c.political as i64,
+        c.political_source, c.target_channels, c.publish_at, c.publish_until, c.lint, now, id,
+        revision)?;
     Ok(n == 1)
 }
 
 /// Moves a clip from `from` to `to`; false when it was no longer in `from`.
 pub async fn set_state(tx: &mut Tx, id: ClipId, from: &str, to: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE clips SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-        .bind(to).bind(now).bind(id).bind(from)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute
+        "UPDATE clips SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+        to, now, id, from)?;
     Ok(n == 1)
 }
 
@@ -417,8 +394,8 @@ pub async fn set_lock(
     user: Option<UserId>,
     at: Option<i64>,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE clips SET lock_user_id = $1, lock_at = $2 WHERE id = $3")
-        .bind(user).bind(at).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "UPDATE clips SET lock_user_id = $1, lock_at = $2 WHERE id = $3",
+        user, at, id)?;
     Ok(())
 }
 
@@ -437,11 +414,9 @@ pub async fn in_states(
     while s.len() < 10 {
         s.push(states[0]);
     }
-    let rows: Vec<ClipRow> = on_tx!(tx, c => sqlx::query_as(select_clip!(
+    let rows: Vec<ClipRow> = sql!(tx, fetch_all select_clip!(
         "WHERE agency_id = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ORDER BY updated_at DESC, id DESC LIMIT $12"))
-        .bind(agency).bind(s[0]).bind(s[1]).bind(s[2]).bind(s[3]).bind(s[4]).bind(s[5])
-        .bind(s[6]).bind(s[7]).bind(s[8]).bind(s[9]).bind(limit)
-        .fetch_all(c).await)?;
+         ORDER BY updated_at DESC, id DESC LIMIT $12"),
+        agency, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], limit)?;
     rows.into_iter().map(Clip::try_from).collect()
 }

@@ -6,7 +6,7 @@
 //! whose lease expired (its worker died) is claimed again. Every update of a
 //! running job names its lease token; a worker that lost the lease changes nothing.
 
-use super::{DbResult, Engine, Tx, on_tx};
+use super::{DbResult, Engine, Tx, on_tx, sql};
 use crate::domain::{JobState, OrgId};
 use serde::Serialize;
 
@@ -79,20 +79,18 @@ pub struct NewJob<'a> {
 /// and the live job's id is returned with `false`.
 pub async fn enqueue(tx: &mut Tx, j: NewJob<'_>, now: i64) -> DbResult<(JobId, bool)> {
     let payload = j.payload.to_string();
-    let inserted: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+    let inserted: Option<i64> = sql!(tx, scalar fetch_optional
         "INSERT INTO jobs (kind, payload, state, priority, run_at, max_attempts, unique_key,
                            agency_id, created_at, updated_at)
          VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $8)
-         ON CONFLICT DO NOTHING RETURNING id")
-        .bind(j.kind).bind(&payload).bind(j.priority).bind(j.run_at).bind(j.max_attempts)
-        .bind(j.unique_key).bind(j.agency_id).bind(now)
-        .fetch_optional(c).await)?;
+         ON CONFLICT DO NOTHING RETURNING id",
+        j.kind, &payload, j.priority, j.run_at, j.max_attempts, j.unique_key, j.agency_id, now)?;
     if let Some(id) = inserted {
         return Ok((JobId(id), true));
     }
-    let existing: i64 = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT id FROM jobs WHERE unique_key = $1 AND state IN ('queued', 'running', 'failed')")
-        .bind(j.unique_key).fetch_one(c).await)?;
+    let existing: i64 = sql!(tx, scalar fetch_one
+        "SELECT id FROM jobs WHERE unique_key = $1 AND state IN ('queued', 'running', 'failed')",
+        j.unique_key)?;
     Ok((JobId(existing), false))
 }
 
@@ -161,20 +159,19 @@ pub async fn heartbeat(
     progress: Option<f64>,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET lease_until = $1, progress = COALESCE($2, progress), updated_at = $3
-         WHERE id = $4 AND lease_token = $5 AND state = 'running'")
-        .bind(lease_until).bind(progress).bind(now).bind(id).bind(token)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND lease_token = $5 AND state = 'running'",
+        lease_until, progress, now, id, token)?;
     Ok(n == 1)
 }
 
 pub async fn succeed(tx: &mut Tx, id: JobId, token: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'succeeded', lease_token = NULL, lease_until = NULL,
                          progress = 1.0, finished_at = $1, updated_at = $1, last_error = NULL
-         WHERE id = $2 AND lease_token = $3 AND state = 'running'")
-        .bind(now).bind(id).bind(token).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $2 AND lease_token = $3 AND state = 'running'",
+        now, id, token)?;
     Ok(n == 1)
 }
 
@@ -189,18 +186,16 @@ pub async fn fail(
 ) -> DbResult<bool> {
     let error: String = error.chars().take(4000).collect();
     let n = match retry_at {
-        Some(at) => on_tx!(tx, c => sqlx::query(
+        Some(at) => sql!(tx, execute
             "UPDATE jobs SET state = 'failed', run_at = $1, last_error = $2, lease_token = NULL,
                              lease_until = NULL, updated_at = $3
-             WHERE id = $4 AND lease_token = $5 AND state = 'running'")
-            .bind(at).bind(&error).bind(now).bind(id).bind(token)
-            .execute(c).await.map(|r| r.rows_affected()))?,
-        None => on_tx!(tx, c => sqlx::query(
+             WHERE id = $4 AND lease_token = $5 AND state = 'running'",
+            at, &error, now, id, token)?,
+        None => sql!(tx, execute
             "UPDATE jobs SET state = 'dead', last_error = $1, lease_token = NULL, lease_until = NULL,
                              finished_at = $2, updated_at = $2
-             WHERE id = $3 AND lease_token = $4 AND state = 'running'")
-            .bind(&error).bind(now).bind(id).bind(token)
-            .execute(c).await.map(|r| r.rows_affected()))?,
+             WHERE id = $3 AND lease_token = $4 AND state = 'running'",
+            &error, now, id, token)?,
     };
     Ok(n == 1)
 }
@@ -215,85 +210,82 @@ pub async fn postpone(
     now: i64,
 ) -> DbResult<bool> {
     let reason: String = reason.chars().take(4000).collect();
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL,
                          lease_until = NULL, run_at = $1, last_error = $2, updated_at = $3
-         WHERE id = $4 AND lease_token = $5 AND state = 'running'")
-        .bind(at).bind(&reason).bind(now).bind(id).bind(token)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND lease_token = $5 AND state = 'running'",
+        at, &reason, now, id, token)?;
     Ok(n == 1)
 }
 
 /// Runs a queued or waiting job now (a reconnected channel wakes its work).
 pub async fn wake(tx: &mut Tx, key: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET run_at = $1, updated_at = $1
-         WHERE unique_key = $2 AND state IN ('queued', 'failed') AND run_at > $1")
-        .bind(now).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE unique_key = $2 AND state IN ('queued', 'failed') AND run_at > $1",
+        now, key)?;
     Ok(n == 1)
 }
 
 /// Cancels the live job with this key, unless it is running.
 pub async fn cancel_key(tx: &mut Tx, key: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'cancelled', finished_at = $1, updated_at = $1
-         WHERE unique_key = $2 AND state IN ('queued', 'failed')")
-        .bind(now).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE unique_key = $2 AND state IN ('queued', 'failed')",
+        now, key)?;
     Ok(n == 1)
 }
 
 /// Gives a running job back to the queue without counting the attempt (shutdown).
 pub async fn hand_back(tx: &mut Tx, id: JobId, token: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL,
                          lease_until = NULL, run_at = $1, updated_at = $1
-         WHERE id = $2 AND lease_token = $3 AND state = 'running'")
-        .bind(now).bind(id).bind(token).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $2 AND lease_token = $3 AND state = 'running'",
+        now, id, token)?;
     Ok(n == 1)
 }
 
 pub async fn get(tx: &mut Tx, id: JobId) -> DbResult<Option<JobRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_job!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?)
+    Ok(sql!(tx, fetch_optional select_job!("WHERE id = $1"), id)?)
 }
 
 /// Jobs, newest first, optionally of one state.
 pub async fn list(tx: &mut Tx, state: Option<&str>, limit: i64) -> DbResult<Vec<JobRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_job!(
-        "WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"))
-        .bind(state).bind(limit).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_job!(
+        "WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"),
+        state, limit)?)
 }
 
 /// Number of jobs per state.
 pub async fn counts(tx: &mut Tx) -> DbResult<Vec<(String, i64)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state").fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all
+        "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")?)
 }
 
 /// Puts a dead, failed or cancelled job back in the queue with fresh attempts.
 pub async fn retry(tx: &mut Tx, id: JobId, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, updated_at = $1,
                          finished_at = NULL
-         WHERE id = $2 AND state IN ('dead', 'failed', 'cancelled')")
-        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $2 AND state IN ('dead', 'failed', 'cancelled')",
+        now, id)?;
     Ok(n == 1)
 }
 
 /// Cancels a job that has not finished; a running one stops at its next heartbeat.
 pub async fn cancel(tx: &mut Tx, id: JobId, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_until = NULL,
                          finished_at = $1, updated_at = $1
-         WHERE id = $2 AND state IN ('queued', 'failed', 'running')")
-        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $2 AND state IN ('queued', 'failed', 'running')",
+        now, id)?;
     Ok(n == 1)
 }
 
 /// The newest job with this unique key, whatever its state.
 pub async fn latest_with_key(tx: &mut Tx, key: &str) -> DbResult<Option<JobRow>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_job!("WHERE unique_key = $1 ORDER BY id DESC LIMIT 1"))
-        .bind(key).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_job!(
+        "WHERE unique_key = $1 ORDER BY id DESC LIMIT 1"),
+        key)?)
 }

@@ -5,7 +5,7 @@
 //! for PostgreSQL by [`for_engine`]. Applied versions are recorded in
 //! `schema_migrations`.
 
-use super::{Db, DbResult, Engine, Tx, on_tx};
+use super::{Db, DbResult, Engine, Tx, on_tx, sql};
 
 pub struct Migration {
     pub version: i64,
@@ -13,47 +13,26 @@ pub struct Migration {
     sql: &'static str,
 }
 
+/// A migration from its version, name and file under `migrations/`.
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../../migrations/", $file)),
+        }
+    };
+}
+
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../../migrations/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "jobs",
-        sql: include_str!("../../migrations/0002_jobs.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "clips",
-        sql: include_str!("../../migrations/0003_clips.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "review",
-        sql: include_str!("../../migrations/0004_review.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "publishing",
-        sql: include_str!("../../migrations/0005_publishing.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "insights",
-        sql: include_str!("../../migrations/0006_insights.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "channel_endpoint",
-        sql: include_str!("../../migrations/0007_channel_endpoint.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "channel_metrics_time",
-        sql: include_str!("../../migrations/0008_channel_metrics_time.sql"),
-    },
+    migration!(1, "foundation", "0001_foundation.sql"),
+    migration!(2, "jobs", "0002_jobs.sql"),
+    migration!(3, "clips", "0003_clips.sql"),
+    migration!(4, "review", "0004_review.sql"),
+    migration!(5, "publishing", "0005_publishing.sql"),
+    migration!(6, "insights", "0006_insights.sql"),
+    migration!(7, "channel_endpoint", "0007_channel_endpoint.sql"),
+    migration!(8, "channel_metrics_time", "0008_channel_metrics_time.sql"),
 ];
 
 /// A migration's script for an engine.
@@ -81,7 +60,7 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 pub async fn run(db: &Db, now_ms: i64) -> DbResult<Vec<i64>> {
     {
         let mut tx = db.write().await?;
-        on_tx!(&mut tx, c => sqlx::query(CREATE_TABLE).execute(c).await.map(|r| r.rows_affected()))?;
+        sql!(&mut tx, execute CREATE_TABLE)?;
         tx.commit().await?;
     }
     let mut applied = Vec::new();
@@ -89,20 +68,19 @@ pub async fn run(db: &Db, now_ms: i64) -> DbResult<Vec<i64>> {
         let mut tx = db.write().await?;
         if tx.engine() == Engine::Postgres {
             // Two processes starting at once: the second waits here, then sees the row.
-            on_tx!(&mut tx, c => sqlx::query("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
-                .execute(c).await.map(|r| r.rows_affected()))?;
+            sql!(&mut tx, execute "LOCK TABLE schema_migrations IN EXCLUSIVE MODE")?;
         }
-        let done: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(m.version).fetch_optional(c).await)?;
+        let done: Option<i64> = sql!(&mut tx, scalar fetch_optional
+            "SELECT version FROM schema_migrations WHERE version = $1",
+            m.version)?;
         if done.is_some() {
             continue;
         }
         let script = for_engine(m.sql, tx.engine()).into_owned();
         on_tx!(&mut tx, c => sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(c).await.map(|r| r.rows_affected()))?;
-        on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version).bind(m.name).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+        sql!(&mut tx, execute
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            m.version, m.name, now_ms)?;
         tx.commit().await?;
         applied.push(m.version);
     }
@@ -112,19 +90,17 @@ pub async fn run(db: &Db, now_ms: i64) -> DbResult<Vec<i64>> {
 /// The highest applied version, or 0 on a fresh database.
 pub async fn current_version(tx: &mut Tx) -> DbResult<i64> {
     let exists: Option<i64> = match tx.engine() {
-        Engine::Sqlite => on_tx!(tx, c => sqlx::query_scalar(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-            .fetch_optional(c).await)?,
-        Engine::Postgres => on_tx!(tx, c => sqlx::query_scalar(
+        Engine::Sqlite => sql!(tx, scalar fetch_optional
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")?,
+        Engine::Postgres => sql!(tx, scalar fetch_optional
             "SELECT 1::BIGINT FROM information_schema.tables
-             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
-            .fetch_optional(c).await)?,
+             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")?,
     };
     if exists.is_none() {
         return Ok(0);
     }
-    let v: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT MAX(version) FROM schema_migrations").fetch_one(c).await)?;
+    let v: Option<i64> = sql!(tx, scalar fetch_one
+        "SELECT MAX(version) FROM schema_migrations")?;
     Ok(v.unwrap_or(0))
 }
 

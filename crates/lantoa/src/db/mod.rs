@@ -99,6 +99,29 @@ macro_rules! on_tx {
 }
 pub use on_tx;
 
+/// One statement on whichever engine the transaction is on, with `$arg`s
+/// bound to `$1`, `$2`, … in order. The second word says what comes back:
+/// `execute` the number of rows changed; `fetch_all`, `fetch_optional` or
+/// `fetch_one` rows decoded with `FromRow` (sqlx's `query_as`); `scalar`
+/// and one of those, single values (`query_scalar`). The result is sqlx's,
+/// as from [`on_tx!`]:
+///
+/// `sql!(tx, fetch_optional "SELECT … WHERE id = $1", id)?`
+#[macro_export]
+macro_rules! sql {
+    ($tx:expr, execute $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db::on_tx!($tx, c => sqlx::query($sql)$(.bind($arg))*
+            .execute(c).await.map(|r| r.rows_affected()))
+    };
+    ($tx:expr, scalar $fetch:ident $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db::on_tx!($tx, c => sqlx::query_scalar($sql)$(.bind($arg))*.$fetch(c).await)
+    };
+    ($tx:expr, $fetch:ident $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db::on_tx!($tx, c => sqlx::query_as($sql)$(.bind($arg))*.$fetch(c).await)
+    };
+}
+pub use sql;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("the database is unreachable: {0}")]

@@ -1,6 +1,6 @@
 //! Organisations: the overseeing body and its member agencies.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::OrgId;
 use serde::Serialize;
 
@@ -41,47 +41,36 @@ pub struct NewOrg<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, o: NewOrg<'_>) -> DbResult<OrgId> {
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+    let id: i64 = sql!(tx, scalar fetch_one
         "INSERT INTO orgs (kind, parent_id, slug, name, time_zone, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(o.kind).bind(o.parent_id).bind(o.slug).bind(o.name).bind(o.time_zone).bind(o.now)
-        .fetch_one(c).await)?;
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        o.kind, o.parent_id, o.slug, o.name, o.time_zone, o.now)?;
     Ok(OrgId(id))
 }
 
 pub async fn get(tx: &mut Tx, id: OrgId) -> DbResult<Option<Org>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_org!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?)
+    Ok(sql!(tx, fetch_optional select_org!("WHERE id = $1"), id)?)
 }
 
 pub async fn by_slug(tx: &mut Tx, slug: &str) -> DbResult<Option<Org>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE slug = $1"))
-        .bind(slug).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_org!("WHERE slug = $1"), slug)?)
 }
 
 /// Every agency, by name.
 pub async fn all_agencies(tx: &mut Tx) -> DbResult<Vec<Org>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE kind = 'agency' ORDER BY name"))
-        .fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_org!("WHERE kind = 'agency' ORDER BY name"))?)
 }
 
 /// Every organisation of a kind, by name.
 pub async fn all_of_kind(tx: &mut Tx, kind: &str) -> DbResult<Vec<Org>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_org!("WHERE kind = $1 ORDER BY name"))
-        .bind(kind).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_org!("WHERE kind = $1 ORDER BY name"), kind)?)
 }
 
 /// The agencies of one overseeing body, by name.
 pub async fn agencies_of_body(tx: &mut Tx, body: OrgId) -> DbResult<Vec<Org>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        select_org!("WHERE kind = 'agency' AND parent_id = $1 ORDER BY name"))
-        .bind(body).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all
+        select_org!("WHERE kind = 'agency' AND parent_id = $1 ORDER BY name"),
+        body)?)
 }
 
 /// The organisations with these ids, by name.

@@ -1,7 +1,7 @@
 //! Publishing data: channels, consents in progress, publications, rate windows
 //! and incidents.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, PublicationState, UserId, VersionId};
 use crate::platforms::Endpoint;
 use serde::Serialize;
@@ -31,42 +31,38 @@ pub struct Channel {
     pub updated_at: i64,
 }
 
-const CHANNEL: &str = "SELECT id, agency_id, platform, external_id, name, tokens, token_expires_at,
-        status, status_reason, connected_by, endpoint, created_at, updated_at FROM channels ";
+macro_rules! select_channel {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, agency_id, platform, external_id, name, tokens, token_expires_at,
+                    status, status_reason, connected_by, endpoint, created_at, updated_at
+             FROM channels ",
+            $rest
+        )
+    };
+}
 
 pub async fn channels(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<Channel>> {
-    let sql = format!(
-        "{CHANNEL} WHERE agency_id = $1 AND status <> 'disconnected' ORDER BY platform, name"
-    );
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(agency).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_channel!(
+        "WHERE agency_id = $1 AND status <> 'disconnected' ORDER BY platform, name"),
+        agency)?)
 }
 
 /// Every channel of the agency, disconnected ones included (history).
 pub async fn channels_any(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<Channel>> {
-    let sql = format!("{CHANNEL} WHERE agency_id = $1 ORDER BY platform, name");
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(agency).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_channel!("WHERE agency_id = $1 ORDER BY platform, name"), agency)?)
 }
 
 pub async fn channel(tx: &mut Tx, agency: OrgId, id: ChannelId) -> DbResult<Option<Channel>> {
-    let sql = format!("{CHANNEL} WHERE agency_id = $1 AND id = $2");
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(agency).bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_channel!("WHERE agency_id = $1 AND id = $2"), agency, id)?)
 }
 
 /// Channels whose access token expires before `before` and can be refreshed.
 pub async fn expiring(tx: &mut Tx, before: i64, limit: i64) -> DbResult<Vec<Channel>> {
-    let sql = format!(
-        "{CHANNEL} WHERE status = 'active' AND token_expires_at IS NOT NULL
-           AND token_expires_at < $1 ORDER BY token_expires_at LIMIT $2"
-    );
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(before).bind(limit).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_channel!(
+        "WHERE status = 'active' AND token_expires_at IS NOT NULL
+           AND token_expires_at < $1 ORDER BY token_expires_at LIMIT $2"),
+        before, limit)?)
 }
 
 pub struct NewChannel<'a> {
@@ -89,24 +85,22 @@ pub async fn upsert_channel(
     n: NewChannel<'_>,
     now: i64,
 ) -> DbResult<(ChannelId, bool)> {
-    let existing: Option<(ChannelId,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id FROM channels WHERE agency_id = $1 AND platform = $2 AND external_id = $3")
-        .bind(n.agency).bind(n.platform).bind(n.external_id).fetch_optional(c).await)?;
+    let existing: Option<(ChannelId,)> = sql!(tx, fetch_optional
+        "SELECT id FROM channels WHERE agency_id = $1 AND platform = $2 AND external_id = $3",
+        n.agency, n.platform, n.external_id)?;
     if let Some((id,)) = existing {
-        on_tx!(tx, c => sqlx::query(
+        sql!(tx, execute
             "UPDATE channels SET name = $1, tokens = $2, token_expires_at = $3, status = 'active',
-                    status_reason = NULL, connected_by = $4, updated_at = $5, endpoint = $6 WHERE id = $7")
-            .bind(n.name).bind(n.tokens).bind(n.token_expires_at).bind(n.by).bind(now)
-            .bind(n.endpoint.as_str()).bind(id)
-            .execute(c).await.map(|_| ()))?;
+                    status_reason = NULL, connected_by = $4, updated_at = $5, endpoint = $6 WHERE id = $7",
+            n.name, n.tokens, n.token_expires_at, n.by, now, n.endpoint.as_str(), id)?;
         return Ok((id, false));
     }
-    let (id,): (ChannelId,) = on_tx!(tx, c => sqlx::query_as(
+    let (id,): (ChannelId,) = sql!(tx, fetch_one
         "INSERT INTO channels (agency_id, platform, external_id, name, tokens, token_expires_at,
                                status, connected_by, endpoint, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9, $9) RETURNING id")
-        .bind(n.agency).bind(n.platform).bind(n.external_id).bind(n.name).bind(n.tokens)
-        .bind(n.token_expires_at).bind(n.by).bind(n.endpoint.as_str()).bind(now).fetch_one(c).await)?;
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9, $9) RETURNING id",
+        n.agency, n.platform, n.external_id, n.name, n.tokens, n.token_expires_at, n.by,
+        n.endpoint.as_str(), now)?;
     Ok((id, true))
 }
 
@@ -117,9 +111,9 @@ pub async fn set_tokens(
     expires: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE channels SET tokens = $1, token_expires_at = $2, updated_at = $3 WHERE id = $4")
-        .bind(tokens).bind(expires).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE channels SET tokens = $1, token_expires_at = $2, updated_at = $3 WHERE id = $4",
+        tokens, expires, now, id)?;
     Ok(())
 }
 
@@ -131,10 +125,10 @@ pub async fn set_status(
     reason: Option<&str>,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE channels SET status = $1, status_reason = $2, updated_at = $3
-         WHERE id = $4 AND status <> $1")
-        .bind(status).bind(reason).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND status <> $1",
+        status, reason, now, id)?;
     Ok(n == 1)
 }
 
@@ -149,13 +143,11 @@ pub async fn put_oauth_state(
     verifier: &str,
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM oauth_states WHERE created_at < $1")
-        .bind(now - 3_600_000).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute "DELETE FROM oauth_states WHERE created_at < $1", now - 3_600_000)?;
+    sql!(tx, execute
         "INSERT INTO oauth_states (state, agency_id, user_id, platform, verifier, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(state).bind(agency).bind(user).bind(platform).bind(verifier).bind(now)
-        .execute(c).await.map(|_| ()))?;
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        state, agency, user, platform, verifier, now)?;
     Ok(())
 }
 
@@ -164,11 +156,10 @@ pub async fn take_oauth_state(
     tx: &mut Tx,
     state: &str,
 ) -> DbResult<Option<(OrgId, UserId, String, String, i64)>> {
-    let row = on_tx!(tx, c => sqlx::query_as(
-        "SELECT agency_id, user_id, platform, verifier, created_at FROM oauth_states WHERE state = $1")
-        .bind(state).fetch_optional(c).await)?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM oauth_states WHERE state = $1")
-        .bind(state).execute(c).await.map(|_| ()))?;
+    let row = sql!(tx, fetch_optional
+        "SELECT agency_id, user_id, platform, verifier, created_at FROM oauth_states WHERE state = $1",
+        state)?;
+    sql!(tx, execute "DELETE FROM oauth_states WHERE state = $1", state)?;
     Ok(row)
 }
 
@@ -210,27 +201,28 @@ pub struct Publication {
     pub updated_at: i64,
 }
 
-const PUBLICATION: &str =
-    "SELECT id, agency_id, clip_id, channel_id, round, version_id, digest, state,
-        run_at, late_ms, handle, progress, external_id, url, error_class, error_code, error_message,
-        replaces_id, requested_by, published_at, removal, removal_error, removed_by, removed_at,
-        created_at, updated_at FROM publications ";
+macro_rules! select_publication {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, agency_id, clip_id, channel_id, round, version_id, digest, state, run_at,
+                    late_ms, handle, progress, external_id, url, error_class, error_code,
+                    error_message, replaces_id, requested_by, published_at, removal,
+                    removal_error, removed_by, removed_at, created_at, updated_at
+             FROM publications ",
+            $rest
+        )
+    };
+}
 
 pub async fn publication(tx: &mut Tx, id: PublicationId) -> DbResult<Option<Publication>> {
-    let sql = format!("{PUBLICATION} WHERE id = $1");
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_publication!("WHERE id = $1"), id)?)
 }
 
 /// A clip's publications, newest round first.
 pub async fn of_clip(tx: &mut Tx, agency: OrgId, clip: ClipId) -> DbResult<Vec<Publication>> {
-    let sql = format!(
-        "{PUBLICATION} WHERE agency_id = $1 AND clip_id = $2 ORDER BY round DESC, channel_id"
-    );
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(agency).bind(clip).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all select_publication!(
+        "WHERE agency_id = $1 AND clip_id = $2 ORDER BY round DESC, channel_id"),
+        agency, clip)?)
 }
 
 pub struct NewPublication<'a> {
@@ -247,12 +239,12 @@ pub struct NewPublication<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, n: NewPublication<'_>, now: i64) -> DbResult<PublicationId> {
-    let (id,): (PublicationId,) = on_tx!(tx, c => sqlx::query_as(
+    let (id,): (PublicationId,) = sql!(tx, fetch_one
         "INSERT INTO publications (agency_id, clip_id, channel_id, round, version_id, digest, state,
                                    run_at, replaces_id, requested_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id")
-        .bind(n.agency).bind(n.clip).bind(n.channel).bind(n.round).bind(n.version).bind(n.digest)
-        .bind(n.state).bind(n.run_at).bind(n.replaces).bind(n.by).bind(now).fetch_one(c).await)?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        n.agency, n.clip, n.channel, n.round, n.version, n.digest, n.state, n.run_at, n.replaces,
+        n.by, now)?;
     Ok(id)
 }
 
@@ -269,17 +261,17 @@ pub async fn save_handle(
     new: &str,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE publications SET state = $1, handle = $2, updated_at = $3
-         WHERE id = $4 AND handle = $5 AND state IN ('queued', 'uploading', 'processing')")
-        .bind(state).bind(new).bind(now).bind(id).bind(old).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND handle = $5 AND state IN ('queued', 'uploading', 'processing')",
+        state, new, now, id, old)?;
     Ok(n == 1)
 }
 
 pub async fn set_progress(tx: &mut Tx, id: PublicationId, progress: f64, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE publications SET progress = $1, updated_at = $2 WHERE id = $3 AND state = 'uploading'")
-        .bind(progress).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE publications SET progress = $1, updated_at = $2 WHERE id = $3 AND state = 'uploading'",
+        progress, now, id)?;
     Ok(())
 }
 
@@ -292,13 +284,12 @@ pub async fn set_published(
     late_ms: Option<i64>,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE publications SET state = 'published', external_id = $1, url = $2, late_ms = $3,
                 progress = 1.0, published_at = $4, error_class = NULL, error_code = NULL,
                 error_message = NULL, updated_at = $4
-         WHERE id = $5 AND state IN ('queued', 'uploading', 'processing')")
-        .bind(external_id).bind(url).bind(late_ms).bind(now).bind(id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $5 AND state IN ('queued', 'uploading', 'processing')",
+        external_id, url, late_ms, now, id)?;
     Ok(n == 1)
 }
 
@@ -314,12 +305,11 @@ pub async fn set_error(
     now: i64,
 ) -> DbResult<()> {
     let message: String = message.chars().take(2000).collect();
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "UPDATE publications SET state = CASE WHEN $1 = '' THEN state ELSE $1 END,
                 error_class = $2, error_code = $3, error_message = $4, updated_at = $5
-         WHERE id = $6 AND state NOT IN ('published', 'cancelled', 'superseded')")
-        .bind(state).bind(class).bind(code).bind(&message).bind(now).bind(id)
-        .execute(c).await.map(|_| ()))?;
+         WHERE id = $6 AND state NOT IN ('published', 'cancelled', 'superseded')",
+        state, class, code, &message, now, id)?;
     Ok(())
 }
 
@@ -339,8 +329,7 @@ pub async fn set_state(
     let sql = format!(
         "UPDATE publications SET state = $1, updated_at = $2 WHERE id = $3 AND state IN ({list})"
     );
-    let n = on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(to).bind(now).bind(id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute sqlx::AssertSqlSafe(sql.clone()), to, now, id)?;
     Ok(n == 1)
 }
 
@@ -353,31 +342,27 @@ pub async fn set_removal(
     now: i64,
 ) -> DbResult<()> {
     let done = matches!(removal, "removed" | "manual_done").then_some(now);
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "UPDATE publications SET removal = $1, removal_error = $2, removed_by = COALESCE($3, removed_by),
-                removed_at = $4, updated_at = $5 WHERE id = $6")
-        .bind(removal).bind(error).bind(by).bind(done).bind(now).bind(id)
-        .execute(c).await.map(|_| ()))?;
+                removed_at = $4, updated_at = $5 WHERE id = $6",
+        removal, error, by, done, now, id)?;
     Ok(())
 }
 
 /// The next round number for a clip.
 pub async fn next_round(tx: &mut Tx, clip: ClipId) -> DbResult<i64> {
-    let (r,): (Option<i64>,) = on_tx!(tx, c => sqlx::query_as(
-        "SELECT MAX(round) FROM publications WHERE clip_id = $1")
-        .bind(clip).fetch_one(c).await)?;
+    let (r,): (Option<i64>,) = sql!(tx, fetch_one
+        "SELECT MAX(round) FROM publications WHERE clip_id = $1",
+        clip)?;
     Ok(r.unwrap_or(0) + 1)
 }
 
 /// Publications waiting on a channel (woken when it is reconnected).
 pub async fn waiting_on(tx: &mut Tx, channel: ChannelId) -> DbResult<Vec<PublicationId>> {
-    Ok(on_tx!(tx, c => sqlx::query_as::<_, (PublicationId,)>(
+    Ok(sql!(tx, scalar fetch_all
         "SELECT id FROM publications WHERE channel_id = $1
-           AND state IN ('scheduled', 'queued', 'uploading', 'processing')")
-        .bind(channel).fetch_all(c).await)?
-    .into_iter()
-    .map(|(id,)| id)
-    .collect())
+           AND state IN ('scheduled', 'queued', 'uploading', 'processing')",
+        channel)?)
 }
 
 // ---- Rate windows ----------------------------------------------------------------
@@ -397,25 +382,18 @@ pub async fn lock_bucket(tx: &mut Tx, bucket: &str) -> DbResult<()> {
 
 /// The times of the calls in `bucket` since `since`, oldest first.
 pub async fn rate_window(tx: &mut Tx, bucket: &str, since: i64) -> DbResult<Vec<i64>> {
-    Ok(on_tx!(tx, c => sqlx::query_as::<_, (i64,)>(
-        "SELECT at FROM rate_events WHERE bucket = $1 AND at > $2 ORDER BY at")
-        .bind(bucket).bind(since).fetch_all(c).await)?
-    .into_iter()
-    .map(|(t,)| t)
-    .collect())
+    Ok(sql!(tx, scalar fetch_all
+        "SELECT at FROM rate_events WHERE bucket = $1 AND at > $2 ORDER BY at",
+        bucket, since)?)
 }
 
 pub async fn rate_event(tx: &mut Tx, bucket: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
-        .bind(bucket).bind(now).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "INSERT INTO rate_events (bucket, at) VALUES ($1, $2)", bucket, now)?;
     Ok(())
 }
 
 pub async fn purge_rate_events(tx: &mut Tx, before: i64) -> DbResult<u64> {
-    Ok(
-        on_tx!(tx, c => sqlx::query("DELETE FROM rate_events WHERE at < $1")
-        .bind(before).execute(c).await.map(|r| r.rows_affected()))?,
-    )
+    Ok(sql!(tx, execute "DELETE FROM rate_events WHERE at < $1", before)?)
 }
 
 // ---- Incidents -------------------------------------------------------------------
@@ -447,18 +425,17 @@ pub async fn open_incident(
     by: UserId,
     now: i64,
 ) -> DbResult<i64> {
-    let (id,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+    let (id,): (i64,) = sql!(tx, fetch_one
         "INSERT INTO incidents (agency_id, clip_id, kind, reason, state, details, opened_by,
                                 created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7) RETURNING id")
-        .bind(agency).bind(clip).bind(kind).bind(reason).bind(details).bind(by).bind(now)
-        .fetch_one(c).await)?;
+         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7) RETURNING id",
+        agency, clip, kind, reason, details, by, now)?;
     Ok(id)
 }
 
 pub async fn update_incident(tx: &mut Tx, id: i64, details: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE incidents SET details = $1, updated_at = $2 WHERE id = $3")
-        .bind(details).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "UPDATE incidents SET details = $1, updated_at = $2 WHERE id = $3",
+        details, now, id)?;
     Ok(())
 }
 
@@ -476,14 +453,12 @@ pub async fn incidents(tx: &mut Tx, agencies: &[OrgId], limit: i64) -> DbResult<
         "SELECT id, agency_id, clip_id, kind, reason, state, details, opened_by, created_at, updated_at
          FROM incidents WHERE agency_id IN ({list}) ORDER BY created_at DESC LIMIT $1"
     );
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(limit).fetch_all(c).await)?,
-    )
+    Ok(sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), limit)?)
 }
 
 pub async fn incident_of_clip(tx: &mut Tx, clip: ClipId) -> DbResult<Option<Incident>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_optional
         "SELECT id, agency_id, clip_id, kind, reason, state, details, opened_by, created_at, updated_at
-         FROM incidents WHERE clip_id = $1 ORDER BY id DESC LIMIT 1")
-        .bind(clip).fetch_optional(c).await)?)
+         FROM incidents WHERE clip_id = $1 ORDER BY id DESC LIMIT 1",
+        clip)?)
 }

@@ -1,7 +1,7 @@
 //! Review data: agency review settings, comments, checklist ticks, delegations,
 //! approvals and the in-app inbox.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::{ClipId, OrgId, UserId, VersionId};
 use serde::Serialize;
 
@@ -20,25 +20,22 @@ pub struct SettingsRow {
 }
 
 pub async fn settings(tx: &mut Tx, agency: OrgId) -> DbResult<Option<SettingsRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_optional
         "SELECT tone_style, approval_ttl_hours, approval_policy, checklist, official_names,
                 watch_list, takedown_roles, updated_at
-         FROM agency_settings WHERE agency_id = $1")
-        .bind(agency).fetch_optional(c).await)?)
+         FROM agency_settings WHERE agency_id = $1",
+        agency)?)
 }
 
 pub async fn put_settings(tx: &mut Tx, agency: OrgId, s: &SettingsRow) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM agency_settings WHERE agency_id = $1")
-        .bind(agency).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute "DELETE FROM agency_settings WHERE agency_id = $1", agency)?;
+    sql!(tx, execute
         "INSERT INTO agency_settings (agency_id, tone_style, approval_ttl_hours, approval_policy,
                                       checklist, official_names, watch_list, takedown_roles,
                                       updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(agency).bind(&s.tone_style).bind(s.approval_ttl_hours).bind(&s.approval_policy)
-        .bind(&s.checklist).bind(&s.official_names).bind(&s.watch_list).bind(&s.takedown_roles)
-        .bind(s.updated_at)
-        .execute(c).await.map(|_| ()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        agency, &s.tone_style, s.approval_ttl_hours, &s.approval_policy, &s.checklist,
+        &s.official_names, &s.watch_list, &s.takedown_roles, s.updated_at)?;
     Ok(())
 }
 
@@ -75,13 +72,12 @@ pub struct NewComment<'a> {
 }
 
 pub async fn insert_comment(tx: &mut Tx, n: &NewComment<'_>) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    Ok(sql!(tx, scalar fetch_one
         "INSERT INTO clip_comments (clip_id, version_id, parent_id, author_id, body, fps,
                                     start_frame, end_frame, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
-        .bind(n.clip_id).bind(n.version_id).bind(n.parent_id).bind(n.author_id).bind(n.body)
-        .bind(n.fps).bind(n.start_frame).bind(n.end_frame).bind(n.now)
-        .fetch_one(c).await)?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        n.clip_id, n.version_id, n.parent_id, n.author_id, n.body, n.fps, n.start_frame,
+        n.end_frame, n.now)?)
 }
 
 macro_rules! select_comment {
@@ -98,15 +94,15 @@ macro_rules! select_comment {
 
 /// A clip's comments, oldest first.
 pub async fn comments(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Comment>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_comment!(
-        "WHERE m.clip_id = $1 ORDER BY m.created_at, m.id"))
-        .bind(clip).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_comment!(
+        "WHERE m.clip_id = $1 ORDER BY m.created_at, m.id"),
+        clip)?)
 }
 
 pub async fn comment(tx: &mut Tx, clip: ClipId, id: i64) -> DbResult<Option<Comment>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_comment!(
-        "WHERE m.clip_id = $1 AND m.id = $2"))
-        .bind(clip).bind(id).fetch_optional(c).await)?)
+    Ok(sql!(tx, fetch_optional select_comment!(
+        "WHERE m.clip_id = $1 AND m.id = $2"),
+        clip, id)?)
 }
 
 pub async fn set_resolved(
@@ -115,9 +111,9 @@ pub async fn set_resolved(
     by: Option<UserId>,
     at: Option<i64>,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE clip_comments SET resolved_by = $1, resolved_at = $2 WHERE id = $3")
-        .bind(by).bind(at).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE clip_comments SET resolved_by = $1, resolved_at = $2 WHERE id = $3",
+        by, at, id)?;
     Ok(())
 }
 
@@ -132,11 +128,11 @@ pub struct Tick {
 }
 
 pub async fn ticks(tx: &mut Tx, clip: ClipId, version: VersionId) -> DbResult<Vec<Tick>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT t.item, t.user_id, u.display_name AS user_name, t.at
          FROM checklist_ticks t JOIN users u ON u.id = t.user_id
-         WHERE t.clip_id = $1 AND t.version_id = $2 ORDER BY t.at")
-        .bind(clip).bind(version).fetch_all(c).await)?)
+         WHERE t.clip_id = $1 AND t.version_id = $2 ORDER BY t.at",
+        clip, version)?)
 }
 
 pub async fn set_tick(
@@ -146,15 +142,14 @@ pub async fn set_tick(
     item: &str,
     user: Option<(UserId, i64)>,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "DELETE FROM checklist_ticks WHERE clip_id = $1 AND version_id = $2 AND item = $3")
-        .bind(clip).bind(version).bind(item).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute
+        "DELETE FROM checklist_ticks WHERE clip_id = $1 AND version_id = $2 AND item = $3",
+        clip, version, item)?;
     if let Some((u, at)) = user {
-        on_tx!(tx, c => sqlx::query(
+        sql!(tx, execute
             "INSERT INTO checklist_ticks (clip_id, version_id, item, user_id, at)
-             VALUES ($1, $2, $3, $4, $5)")
-            .bind(clip).bind(version).bind(item).bind(u).bind(at)
-            .execute(c).await.map(|_| ()))?;
+             VALUES ($1, $2, $3, $4, $5)",
+            clip, version, item, u, at)?;
         return Ok(n == 0);
     }
     Ok(n == 1)
@@ -200,18 +195,17 @@ pub struct NewDelegation<'a> {
 }
 
 pub async fn insert_delegation(tx: &mut Tx, d: &NewDelegation<'_>) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    Ok(sql!(tx, scalar fetch_one
         "INSERT INTO delegations (agency_id, from_user, to_user, starts_at, ends_at, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-        .bind(d.agency_id).bind(d.from_user).bind(d.to_user).bind(d.starts_at).bind(d.ends_at)
-        .bind(d.note).bind(d.now).fetch_one(c).await)?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        d.agency_id, d.from_user, d.to_user, d.starts_at, d.ends_at, d.note, d.now)?)
 }
 
 /// The agency's delegations, newest first.
 pub async fn delegations(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<DelegationRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_delegation!(
-        "WHERE d.agency_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 200"))
-        .bind(agency).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_delegation!(
+        "WHERE d.agency_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 200"),
+        agency)?)
 }
 
 /// Delegations given to `user` in the agency (any time), newest first.
@@ -220,21 +214,21 @@ pub async fn delegations_to(
     agency: OrgId,
     user: UserId,
 ) -> DbResult<Vec<DelegationRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_delegation!(
-        "WHERE d.agency_id = $1 AND d.to_user = $2 ORDER BY d.ends_at DESC, d.id DESC"))
-        .bind(agency).bind(user).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_delegation!(
+        "WHERE d.agency_id = $1 AND d.to_user = $2 ORDER BY d.ends_at DESC, d.id DESC"),
+        agency, user)?)
 }
 
 pub async fn delegation(tx: &mut Tx, agency: OrgId, id: i64) -> DbResult<Option<DelegationRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_delegation!(
-        "WHERE d.agency_id = $1 AND d.id = $2"))
-        .bind(agency).bind(id).fetch_optional(c).await)?)
+    Ok(sql!(tx, fetch_optional select_delegation!(
+        "WHERE d.agency_id = $1 AND d.id = $2"),
+        agency, id)?)
 }
 
 pub async fn revoke_delegation(tx: &mut Tx, id: i64, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE delegations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute
+        "UPDATE delegations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        now, id)?;
     Ok(n == 1)
 }
 
@@ -295,43 +289,42 @@ pub struct NewApproval<'a> {
 }
 
 pub async fn insert_approval(tx: &mut Tx, a: &NewApproval<'_>) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    Ok(sql!(tx, scalar fetch_one
         "INSERT INTO approvals (clip_id, version_id, step, signer_id, role, on_behalf_of,
                                 delegation_id, digest, content, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
-        .bind(a.clip_id).bind(a.version_id).bind(a.step).bind(a.signer_id).bind(a.role)
-        .bind(a.on_behalf_of).bind(a.delegation_id).bind(a.digest).bind(a.content).bind(a.now)
-        .bind(a.expires_at).fetch_one(c).await)?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        a.clip_id, a.version_id, a.step, a.signer_id, a.role, a.on_behalf_of, a.delegation_id,
+        a.digest, a.content, a.now, a.expires_at)?)
 }
 
 /// The clip's approvals of the current round (not voided, not used), by step.
 pub async fn live_approvals(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Approval>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_approval!(
-        "WHERE a.clip_id = $1 AND a.voided_at IS NULL AND a.used_at IS NULL ORDER BY a.step, a.id"))
-        .bind(clip).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_approval!(
+        "WHERE a.clip_id = $1 AND a.voided_at IS NULL AND a.used_at IS NULL ORDER BY a.step, a.id"),
+        clip)?)
 }
 
 /// Marks the clip's live approvals as used (its first post went out).
 pub async fn use_approvals(tx: &mut Tx, clip: ClipId, now: i64) -> DbResult<u64> {
-    Ok(on_tx!(tx, c => sqlx::query(
-        "UPDATE approvals SET used_at = $1 WHERE clip_id = $2 AND voided_at IS NULL AND used_at IS NULL")
-        .bind(now).bind(clip).execute(c).await.map(|r| r.rows_affected()))?)
+    Ok(sql!(tx, execute
+        "UPDATE approvals SET used_at = $1 WHERE clip_id = $2 AND voided_at IS NULL AND used_at IS NULL",
+        now, clip)?)
 }
 
 /// The approvals that may carry a publication asked for at `since`: not
 /// voided, and unused or used by that publication's own round.
 pub async fn approvals_for(tx: &mut Tx, clip: ClipId, since: i64) -> DbResult<Vec<Approval>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_approval!(
+    Ok(sql!(tx, fetch_all select_approval!(
         "WHERE a.clip_id = $1 AND a.voided_at IS NULL AND (a.used_at IS NULL OR a.used_at >= $2)
-         ORDER BY a.step, a.id"))
-        .bind(clip).bind(since).fetch_all(c).await)?)
+         ORDER BY a.step, a.id"),
+        clip, since)?)
 }
 
 /// Every approval the clip ever had, newest first.
 pub async fn all_approvals(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Approval>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_approval!(
-        "WHERE a.clip_id = $1 ORDER BY a.created_at DESC, a.id DESC"))
-        .bind(clip).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_approval!(
+        "WHERE a.clip_id = $1 ORDER BY a.created_at DESC, a.id DESC"),
+        clip)?)
 }
 
 /// Voids the clip's live approvals; returns the ones voided.
@@ -343,20 +336,20 @@ pub async fn void_approvals(
 ) -> DbResult<Vec<Approval>> {
     let live = live_approvals(tx, clip).await?;
     if !live.is_empty() {
-        on_tx!(tx, c => sqlx::query(
+        sql!(tx, execute
             "UPDATE approvals SET voided_at = $1, void_reason = $2
-             WHERE clip_id = $3 AND voided_at IS NULL AND used_at IS NULL")
-            .bind(now).bind(reason).bind(clip).execute(c).await.map(|_| ()))?;
+             WHERE clip_id = $3 AND voided_at IS NULL AND used_at IS NULL",
+            now, reason, clip)?;
     }
     Ok(live)
 }
 
 /// Clips (with their agency) holding a live approval that expired by `now`.
 pub async fn expired(tx: &mut Tx, now: i64, limit: i64) -> DbResult<Vec<(ClipId, OrgId)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT DISTINCT a.clip_id, k.agency_id FROM approvals a JOIN clips k ON k.id = a.clip_id
-         WHERE a.voided_at IS NULL AND a.used_at IS NULL AND a.expires_at <= $1 LIMIT $2")
-        .bind(now).bind(limit).fetch_all(c).await)?)
+         WHERE a.voided_at IS NULL AND a.used_at IS NULL AND a.expires_at <= $1 LIMIT $2",
+        now, limit)?)
 }
 
 // ---- Inbox -------------------------------------------------------------------
@@ -385,11 +378,10 @@ pub async fn notify(
     args: &str,
     now: i64,
 ) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    Ok(sql!(tx, scalar fetch_one
         "INSERT INTO notifications (user_id, agency_id, clip_id, kind, args, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(user).bind(agency).bind(clip).bind(kind).bind(args).bind(now)
-        .fetch_one(c).await)?)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        user, agency, clip, kind, args, now)?)
 }
 
 macro_rules! select_notification {
@@ -404,33 +396,33 @@ macro_rules! select_notification {
 }
 
 pub async fn inbox(tx: &mut Tx, user: UserId, limit: i64) -> DbResult<Vec<Notification>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_notification!(
-        "WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2"))
-        .bind(user).bind(limit).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all select_notification!(
+        "WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2"),
+        user, limit)?)
 }
 
 /// One of the user's notifications (never another user's).
 pub async fn notification(tx: &mut Tx, user: UserId, id: i64) -> DbResult<Option<Notification>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(select_notification!(
-        "WHERE n.user_id = $1 AND n.id = $2"))
-        .bind(user).bind(id).fetch_optional(c).await)?)
+    Ok(sql!(tx, fetch_optional select_notification!(
+        "WHERE n.user_id = $1 AND n.id = $2"),
+        user, id)?)
 }
 
 pub async fn unread_count(tx: &mut Tx, user: UserId) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user).fetch_one(c).await)?)
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        user)?)
 }
 
 /// Marks one notification (or all, with `None`) of the user as read.
 pub async fn mark_read(tx: &mut Tx, user: UserId, id: Option<i64>, now: i64) -> DbResult<u64> {
     Ok(match id {
-        Some(id) => on_tx!(tx, c => sqlx::query(
-            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL")
-            .bind(now).bind(user).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
-        None => on_tx!(tx, c => sqlx::query(
-            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-            .bind(now).bind(user).execute(c).await.map(|r| r.rows_affected()))?,
+        Some(id) => sql!(tx, execute
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL",
+            now, user, id)?,
+        None => sql!(tx, execute
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+            now, user)?,
     })
 }
 
@@ -450,28 +442,27 @@ pub struct PendingMail {
 
 /// Notifications since `since` not yet e-mailed, of users who gave an address.
 pub async fn pending_mail(tx: &mut Tx, since: i64, limit: i64) -> DbResult<Vec<PendingMail>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT n.id, u.email, u.locale, n.agency_id, n.clip_id, k.title AS clip_title, n.kind,
                 n.args, n.created_at
          FROM notifications n JOIN users u ON u.id = n.user_id
          LEFT JOIN clips k ON k.id = n.clip_id
          WHERE n.emailed_at IS NULL AND n.created_at >= $1 AND u.email <> '' AND NOT u.disabled
-         ORDER BY n.id LIMIT $2")
-        .bind(since).bind(limit).fetch_all(c).await)?)
+         ORDER BY n.id LIMIT $2",
+        since, limit)?)
 }
 
 /// Claims a notification for e-mailing; false when another sender has it.
 pub async fn claim_mail(tx: &mut Tx, id: i64, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
-        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute
+        "UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL",
+        now, id)?;
     Ok(n == 1)
 }
 
 /// Gives a claimed notification back after its e-mail failed, for a retry.
 pub async fn release_mail(tx: &mut Tx, id: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE notifications SET emailed_at = NULL WHERE id = $1")
-        .bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "UPDATE notifications SET emailed_at = NULL WHERE id = $1", id)?;
     Ok(())
 }
 
@@ -482,13 +473,13 @@ pub async fn clip_history(
     clip: ClipId,
 ) -> DbResult<Vec<crate::audit::Entry>> {
     let id = clip.0.to_string();
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT seq, at, actor_id, actor_name, agency_id, action, object_type, object_id, summary,
                 client_addr, prev_hash, hash
          FROM audit_log
          WHERE agency_id = $1 AND ((object_type = 'clip' AND object_id = $2)
             OR (object_type = 'clip_version' AND object_id IN
                 (SELECT CAST(id AS TEXT) FROM clip_versions WHERE clip_id = $3)))
-         ORDER BY seq")
-        .bind(agency).bind(id).bind(clip).fetch_all(c).await)?)
+         ORDER BY seq",
+        agency, id, clip)?)
 }

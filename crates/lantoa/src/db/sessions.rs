@@ -1,6 +1,6 @@
 //! Server-side login sessions. Only a hash of the cookie's token is stored.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::UserId;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,47 +22,44 @@ pub struct NewSession<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, s: NewSession<'_>) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,
                                client_addr, user_agent)
-         VALUES ($1, $2, $3, $3, $4, $5, $6)")
-        .bind(s.token_hash).bind(s.user_id).bind(s.now).bind(s.expires_at)
-        .bind(s.client_addr).bind(s.user_agent).execute(c).await.map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+        s.token_hash, s.user_id, s.now, s.expires_at, s.client_addr, s.user_agent)?;
     Ok(())
 }
 
 /// The session for a token hash, if it has not expired.
 pub async fn get_live(tx: &mut Tx, token_hash: &str, now: i64) -> DbResult<Option<Session>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_optional
         "SELECT token_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
-         WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash).bind(now).fetch_optional(c).await)?)
+         WHERE token_hash = $1 AND expires_at > $2",
+        token_hash, now)?)
 }
 
 pub async fn touch(tx: &mut Tx, token_hash: &str, now: i64, expires_at: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
-        .bind(now).bind(expires_at).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute
+        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+        now, expires_at, token_hash)?;
     Ok(())
 }
 
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute "DELETE FROM sessions WHERE token_hash = $1", token_hash)?;
     Ok(())
 }
 
 /// Ends every session of a user except, optionally, the one in use.
 pub async fn delete_for_user(tx: &mut Tx, user: UserId, keep: Option<&str>) -> DbResult<u64> {
     let keep = keep.unwrap_or("");
-    let r = on_tx!(tx, c => sqlx::query(
-        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user).bind(keep).execute(c).await.map(|r| r.rows_affected()))?;
+    let r = sql!(tx, execute
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+        user, keep)?;
     Ok(r)
 }
 
 pub async fn purge_expired(tx: &mut Tx, now: i64) -> DbResult<u64> {
-    let r = on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    let r = sql!(tx, execute "DELETE FROM sessions WHERE expires_at <= $1", now)?;
     Ok(r)
 }

@@ -1,7 +1,7 @@
 //! Resumable uploads (tus): what was announced and how far the bytes have come.
 //! The offset is written only after the bytes are on disk, so it never runs ahead.
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::{ClipId, OrgId, UserId, VersionId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -41,26 +41,22 @@ pub struct NewUpload<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, u: NewUpload<'_>) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "INSERT INTO uploads (id, agency_id, user_id, clip_id, length, offset_bytes, metadata, state,
                               expires_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 0, $6, 'open', $7, $8, $8)")
-        .bind(u.id).bind(u.agency_id).bind(u.user_id).bind(u.clip_id).bind(u.length).bind(u.metadata)
-        .bind(u.expires_at).bind(u.now).execute(c).await.map(|_| ()))?;
+         VALUES ($1, $2, $3, $4, $5, 0, $6, 'open', $7, $8, $8)",
+        u.id, u.agency_id, u.user_id, u.clip_id, u.length, u.metadata, u.expires_at, u.now)?;
     Ok(())
 }
 
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Upload>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_upload!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_upload!("WHERE id = $1"), id)?)
 }
 
 pub async fn open_count(tx: &mut Tx, user: UserId, now: i64) -> DbResult<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM uploads WHERE user_id = $1 AND state = 'open' AND expires_at > $2")
-        .bind(user).bind(now).fetch_one(c).await)?)
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM uploads WHERE user_id = $1 AND state = 'open' AND expires_at > $2",
+        user, now)?)
 }
 
 pub async fn set_offset(
@@ -70,9 +66,9 @@ pub async fn set_offset(
     expires_at: i64,
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE uploads SET offset_bytes = $1, expires_at = $2, updated_at = $3 WHERE id = $4 AND state = 'open'")
-        .bind(offset).bind(expires_at).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE uploads SET offset_bytes = $1, expires_at = $2, updated_at = $3 WHERE id = $4 AND state = 'open'",
+        offset, expires_at, now, id)?;
     Ok(())
 }
 
@@ -84,30 +80,30 @@ pub async fn complete(
     version: VersionId,
     now: i64,
 ) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let n = sql!(tx, execute
         "UPDATE uploads SET state = 'complete', clip_id = $1, version_id = $2, updated_at = $3
-         WHERE id = $4 AND state = 'open'")
-        .bind(clip).bind(version).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND state = 'open'",
+        clip, version, now, id)?;
     Ok(n == 1)
 }
 
 pub async fn terminate(tx: &mut Tx, id: &str, now: i64) -> DbResult<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE uploads SET state = 'terminated', updated_at = $1 WHERE id = $2 AND state = 'open'")
-        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute
+        "UPDATE uploads SET state = 'terminated', updated_at = $1 WHERE id = $2 AND state = 'open'",
+        now, id)?;
     Ok(n == 1)
 }
 
 /// Open uploads past their expiry (their staged bytes can go).
 pub async fn expired(tx: &mut Tx, now: i64) -> DbResult<Vec<String>> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT id FROM uploads WHERE state = 'open' AND expires_at <= $1")
-        .bind(now).fetch_all(c).await)?)
+    Ok(sql!(tx, scalar fetch_all
+        "SELECT id FROM uploads WHERE state = 'open' AND expires_at <= $1",
+        now)?)
 }
 
 pub async fn mark_expired(tx: &mut Tx, id: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE uploads SET state = 'terminated', updated_at = $1 WHERE id = $2 AND state = 'open'")
-        .bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute
+        "UPDATE uploads SET state = 'terminated', updated_at = $1 WHERE id = $2 AND state = 'open'",
+        now, id)?;
     Ok(())
 }

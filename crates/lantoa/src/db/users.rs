@@ -1,6 +1,6 @@
 //! User accounts and their memberships (a role in an organisation).
 
-use super::{DbResult, Tx, on_tx};
+use super::{DbResult, Tx, sql};
 use crate::domain::{OrgId, Role, UserId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -38,28 +38,21 @@ pub struct NewUser<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, u: NewUser<'_>) -> DbResult<UserId> {
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+    let id: i64 = sql!(tx, scalar fetch_one
         "INSERT INTO users (username, display_name, password_hash, must_change_password,
                             is_system_admin, locale, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
-        .bind(u.username).bind(u.display_name).bind(u.password_hash)
-        .bind(u.must_change_password).bind(u.is_system_admin).bind(u.locale).bind(u.now)
-        .fetch_one(c).await)?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        u.username, u.display_name, u.password_hash, u.must_change_password, u.is_system_admin,
+        u.locale, u.now)?;
     Ok(UserId(id))
 }
 
 pub async fn get(tx: &mut Tx, id: UserId) -> DbResult<Option<User>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_user!("WHERE id = $1"))
-        .bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_user!("WHERE id = $1"), id)?)
 }
 
 pub async fn by_username(tx: &mut Tx, username: &str) -> DbResult<Option<User>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(select_user!("WHERE username = $1"))
-        .bind(username).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, fetch_optional select_user!("WHERE username = $1"), username)?)
 }
 
 pub async fn set_password(
@@ -69,30 +62,30 @@ pub async fn set_password(
     must_change: bool,
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3
-         WHERE id = $4")
-        .bind(password_hash).bind(must_change).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE id = $4",
+        password_hash, must_change, now, id)?;
     Ok(())
 }
 
 pub async fn set_locale(tx: &mut Tx, id: UserId, locale: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
-        .bind(locale).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute "UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3",
+        locale, now, id)?;
     Ok(())
 }
 
 pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-        .bind(disabled).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+        disabled, now, id)?;
     Ok(())
 }
 
 /// Every (organisation, role) the user holds. Unknown role codes are skipped.
 pub async fn memberships(tx: &mut Tx, user: UserId) -> DbResult<Vec<(OrgId, Role)>> {
-    let rows: Vec<(OrgId, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id, role")
-        .bind(user).fetch_all(c).await)?;
+    let rows: Vec<(OrgId, String)> = sql!(tx, fetch_all
+        "SELECT org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id, role",
+        user)?;
     Ok(rows
         .into_iter()
         .filter_map(|(org, role)| Role::parse(&role).map(|r| (org, r)))
@@ -108,12 +101,12 @@ pub struct Member {
 
 /// The members of one organisation, by username.
 pub async fn members_of(tx: &mut Tx, org: OrgId) -> DbResult<Vec<Member>> {
-    let users: Vec<User> = on_tx!(tx, c => sqlx::query_as(select_user!(
-        "WHERE id IN (SELECT user_id FROM memberships WHERE org_id = $1) ORDER BY username"))
-        .bind(org).fetch_all(c).await)?;
-    let roles: Vec<(UserId, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT user_id, role FROM memberships WHERE org_id = $1")
-        .bind(org).fetch_all(c).await)?;
+    let users: Vec<User> = sql!(tx, fetch_all select_user!(
+        "WHERE id IN (SELECT user_id FROM memberships WHERE org_id = $1) ORDER BY username"),
+        org)?;
+    let roles: Vec<(UserId, String)> = sql!(tx, fetch_all
+        "SELECT user_id, role FROM memberships WHERE org_id = $1",
+        org)?;
     Ok(users
         .into_iter()
         .map(|user| {
@@ -146,41 +139,36 @@ pub async fn set_roles(
     roles: &[Role],
     now: i64,
 ) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
-        .bind(user).bind(org).execute(c).await.map(|r| r.rows_affected()))?;
+    sql!(tx, execute "DELETE FROM memberships WHERE user_id = $1 AND org_id = $2", user, org)?;
     for role in roles {
-        on_tx!(tx, c => sqlx::query(
-            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user).bind(org).bind(role.code()).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        sql!(tx, execute
+            "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)",
+            user, org, role.code(), now)?;
     }
     Ok(())
 }
 
 /// Number of members of an organisation per role.
 pub async fn role_counts(tx: &mut Tx, org: OrgId) -> DbResult<Vec<(String, i64)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT role, COUNT(*) FROM memberships WHERE org_id = $1 GROUP BY role ORDER BY role")
-        .bind(org).fetch_all(c).await)?)
+    Ok(sql!(tx, fetch_all
+        "SELECT role, COUNT(*) FROM memberships WHERE org_id = $1 GROUP BY role ORDER BY role",
+        org)?)
 }
 
 /// Number of distinct people who are members of an organisation, and how many are active.
 pub async fn member_counts(tx: &mut Tx, org: OrgId) -> DbResult<(i64, i64)> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_one
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.disabled THEN 0 ELSE 1 END), 0)
-         FROM users u WHERE u.id IN (SELECT user_id FROM memberships WHERE org_id = $1)")
-        .bind(org).fetch_one(c).await)?)
+         FROM users u WHERE u.id IN (SELECT user_id FROM memberships WHERE org_id = $1)",
+        org)?)
 }
 
 /// The address a user receives notification e-mails at ("" for none).
 pub async fn email_of(tx: &mut Tx, id: UserId) -> DbResult<String> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(id).fetch_one(c).await)?,
-    )
+    Ok(sql!(tx, scalar fetch_one "SELECT email FROM users WHERE id = $1", id)?)
 }
 
 pub async fn set_email(tx: &mut Tx, id: UserId, email: &str, now: i64) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
-        .bind(email).bind(now).bind(id).execute(c).await.map(|_| ()))?;
+    sql!(tx, execute "UPDATE users SET email = $1, updated_at = $2 WHERE id = $3", email, now, id)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Account and organisation values, parsed from user input.
 
-use super::Invalid;
+use super::{Invalid, one_line, str_values};
 use serde::{Deserialize, Serialize};
 
 /// A login name: 3–40 characters of `a-z 0-9 . _ -`, stored lower-case.
@@ -20,9 +20,6 @@ impl Username {
             Err(Invalid::new("username", "invalid-username"))
         }
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 /// A person's name as shown on screen: 1–100 characters, trimmed.
@@ -31,14 +28,7 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(s: &str) -> Result<DisplayName, Invalid> {
-        let s = s.trim();
-        if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
-            return Err(Invalid::new("display_name", "invalid-display-name"));
-        }
-        Ok(DisplayName(s.to_string()))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
+        one_line(s, 1..=100, "display_name", "invalid-display-name").map(DisplayName)
     }
 }
 
@@ -128,9 +118,6 @@ impl Slug {
             Err(Invalid::new("slug", "invalid-slug"))
         }
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 /// An organisation's full name: 2–200 characters.
@@ -139,17 +126,11 @@ pub struct OrgName(String);
 
 impl OrgName {
     pub fn parse(s: &str) -> Result<OrgName, Invalid> {
-        let s = s.trim();
-        let n = s.chars().count();
-        if !(2..=200).contains(&n) || s.chars().any(char::is_control) {
-            return Err(Invalid::new("name", "invalid-org-name"));
-        }
-        Ok(OrgName(s.to_string()))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
+        one_line(s, 2..=200, "name", "invalid-org-name").map(OrgName)
     }
 }
+
+str_values!(Username, DisplayName, Slug, OrgName);
 
 #[cfg(test)]
 mod tests {

@@ -101,32 +101,23 @@ pub fn verify(o: &Outgoing, expected: &str) -> bool {
 
 /// The fields that differ between two outgoing values (ids for messages).
 pub fn changed_fields(before: &Outgoing, after: &Outgoing) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if before.version_sha256 != after.version_sha256 {
-        out.push("version");
-    }
-    if before.title != after.title {
-        out.push("title");
-    }
-    if before.caption != after.caption {
-        out.push("caption");
-    }
-    if before.variants != after.variants {
-        out.push("variants");
-    }
-    if before.hashtags != after.hashtags {
-        out.push("hashtags");
-    }
-    if before.channels != after.channels {
-        out.push("channels");
-    }
-    if before.publish_at != after.publish_at || before.publish_until != after.publish_until {
-        out.push("publish_window");
-    }
-    if before.political != after.political {
-        out.push("political");
-    }
-    out
+    [
+        ("version", before.version_sha256 != after.version_sha256),
+        ("title", before.title != after.title),
+        ("caption", before.caption != after.caption),
+        ("variants", before.variants != after.variants),
+        ("hashtags", before.hashtags != after.hashtags),
+        ("channels", before.channels != after.channels),
+        (
+            "publish_window",
+            before.publish_at != after.publish_at || before.publish_until != after.publish_until,
+        ),
+        ("political", before.political != after.political),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(field, _)| field)
+    .collect()
 }
 
 /// Hashtags as typed ("#a #b, c") → `["#a", "#b", "#c"]`, without repeats.

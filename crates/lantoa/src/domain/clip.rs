@@ -1,6 +1,6 @@
 //! Clips: one story for social video, with versions (one per upload).
 
-use super::Invalid;
+use super::{Invalid, one_line, str_values};
 use serde::{Deserialize, Serialize};
 
 /// Topic categories from the directive. The first two always follow the strict
@@ -67,14 +67,7 @@ pub struct ClipTitle(String);
 
 impl ClipTitle {
     pub fn parse(s: &str) -> Result<ClipTitle, Invalid> {
-        let t = s.trim();
-        if t.is_empty() || t.chars().count() > 200 || t.chars().any(char::is_control) {
-            return Err(Invalid::new("title", "invalid-clip-title"));
-        }
-        Ok(ClipTitle(t.to_string()))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
+        one_line(s, 1..=200, "title", "invalid-clip-title").map(ClipTitle)
     }
 }
 
@@ -93,10 +86,9 @@ impl Caption {
         }
         Ok(Caption(t.to_string()))
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+str_values!(ClipTitle, Caption);
 
 #[cfg(test)]
 mod tests {

@@ -30,3 +30,30 @@ impl Invalid {
         Invalid { field, message_id }
     }
 }
+
+/// `s` trimmed, when it has `chars` characters and no control character;
+/// otherwise refused for `field` with `message_id`.
+fn one_line(
+    s: &str,
+    chars: std::ops::RangeInclusive<usize>,
+    field: &'static str,
+    message_id: &'static str,
+) -> Result<String, Invalid> {
+    let s = s.trim();
+    if !chars.contains(&s.chars().count()) || s.chars().any(char::is_control) {
+        return Err(Invalid::new(field, message_id));
+    }
+    Ok(s.to_string())
+}
+
+/// `as_str` for values that wrap a checked `String`.
+macro_rules! str_values {
+    ($($t:ident),+) => {
+        $(impl $t {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        })+
+    };
+}
+use str_values;

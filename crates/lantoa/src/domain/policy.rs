@@ -551,6 +551,14 @@ mod tests {
         Action::ViewInsights,
     ];
 
+    /// Someone who is not a system admin, with these memberships.
+    fn member_of(memberships: &[(OrgId, Role)]) -> Subject<'_> {
+        Subject {
+            is_system_admin: false,
+            memberships,
+        }
+    }
+
     fn target(agency: OrgId) -> Target {
         Target {
             agency,
@@ -562,10 +570,7 @@ mod tests {
     fn a_role_in_one_agency_grants_nothing_in_another() {
         for role in Role::AGENCY_ROLES {
             let m = [(A, role)];
-            let s = Subject {
-                is_system_admin: false,
-                memberships: &m,
-            };
+            let s = member_of(&m);
             for action in ACTIONS {
                 assert!(
                     !allows(&s, target(B), action),
@@ -578,10 +583,7 @@ mod tests {
     #[test]
     fn reporter_cannot_administer() {
         let m = [(A, Role::Reporter)];
-        let s = Subject {
-            is_system_admin: false,
-            memberships: &m,
-        };
+        let s = member_of(&m);
         assert!(allows(&s, target(A), Action::ViewDashboard));
         assert!(!allows(&s, target(A), Action::ManageMembers));
         assert!(!allows(&s, target(A), Action::ViewMembers));
@@ -591,10 +593,7 @@ mod tests {
     #[test]
     fn overseer_reads_but_never_writes() {
         let m = [(BODY, Role::Overseer)];
-        let s = Subject {
-            is_system_admin: false,
-            memberships: &m,
-        };
+        let s = member_of(&m);
         for action in ACTIONS {
             assert_eq!(
                 allows(&s, target(A), action),
@@ -613,10 +612,7 @@ mod tests {
     #[test]
     fn agency_admin_manages_members_of_own_agency_only() {
         let m = [(A, Role::AgencyAdmin)];
-        let s = Subject {
-            is_system_admin: false,
-            memberships: &m,
-        };
+        let s = member_of(&m);
         assert!(allows(&s, target(A), Action::ManageMembers));
         assert!(!allows(&s, target(B), Action::ManageMembers));
     }

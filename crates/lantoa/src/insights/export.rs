@@ -6,6 +6,7 @@
 //! metric (`Cell::Empty`) stays missing in both: an empty CSV field, an
 //! absent spreadsheet cell, never a zero.
 
+use crate::insights::xml_entity;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -392,12 +393,11 @@ fn xml_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in xml_chars(s) {
+        if let Some(entity) = xml_entity(ch) {
+            out.push_str(entity);
+            continue;
+        }
         match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             // Attribute normalisation would turn raw CR/LF/tab into spaces.
             '\r' => out.push_str("&#13;"),
             c => out.push(c),

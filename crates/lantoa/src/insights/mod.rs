@@ -9,3 +9,15 @@ pub mod export;
 pub mod pdf;
 pub mod report;
 pub mod rollup;
+
+/// The entity that stands for one of XML's five special characters.
+pub(crate) fn xml_entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&apos;",
+        _ => return None,
+    })
+}

@@ -5,7 +5,7 @@
 use super::{
     AVG_VIEW, CHUNK, COLS, ClipTiming, Counters, METRICS, Post, Snapshot, integral, values,
 };
-use crate::db::{DbResult, Tx, on_tx};
+use crate::db::{DbResult, Tx, on_tx, sql};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId};
 
 /// Binds a figure with the column's type.
@@ -29,6 +29,15 @@ macro_rules! bind_counters {
 /// Registers a post that has just been published: its row in
 /// `post_metrics`, one more post on its channel's day, and its first
 /// metrics fetch at `first_fetch_at`.
+/// `col = source.col, …` for each column: an update's assignments from the
+/// row source `source` (`excluded` in an upsert).
+fn assign<'a>(cols: impl IntoIterator<Item = &'a &'a str>, source: &str) -> String {
+    cols.into_iter()
+        .map(|m| format!("{m} = {source}.{m}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn add_post(tx: &mut Tx, p: &Post, day: i64, first_fetch_at: i64) -> DbResult<bool> {
     let sql = format!(
         "INSERT INTO post_metrics (publication_id, agency_id, channel_id, clip_id, platform,
@@ -36,22 +45,18 @@ pub async fn add_post(tx: &mut Tx, p: &Post, day: i64, first_fetch_at: i64) -> D
          VALUES {} ON CONFLICT (publication_id) DO NOTHING",
         values(tx.engine(), 1, 11)
     );
-    let n = on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(p.publication_id).bind(p.agency_id).bind(p.channel_id).bind(p.clip_id)
-        .bind(&p.platform).bind(p.author_id).bind(&p.category).bind(p.duration_s)
-        .bind(p.published_at).bind(p.local_dow).bind(p.local_hour)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let n = sql!(tx, execute sqlx::AssertSqlSafe(sql.clone()),
+        p.publication_id, p.agency_id, p.channel_id, p.clip_id, &p.platform, p.author_id,
+        &p.category, p.duration_s, p.published_at, p.local_dow, p.local_hour)?;
     if n == 0 {
         return Ok(false);
     }
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "INSERT INTO channel_daily (channel_id, day, agency_id, posts) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (channel_id, day) DO UPDATE SET posts = channel_daily.posts + 1")
-        .bind(p.channel_id).bind(day).bind(p.agency_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE publications SET metrics_next_at = $1 WHERE id = $2")
-        .bind(first_fetch_at).bind(p.publication_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         ON CONFLICT (channel_id, day) DO UPDATE SET posts = channel_daily.posts + 1",
+        p.channel_id, day, p.agency_id)?;
+    sql!(tx, execute "UPDATE publications SET metrics_next_at = $1 WHERE id = $2",
+        first_fetch_at, p.publication_id)?;
     Ok(true)
 }
 
@@ -146,11 +151,7 @@ pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)])
             days.push(*d);
             a.push(c);
         }
-        let set = METRICS
-            .iter()
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(&METRICS, "excluded");
         let sql = format!(
             "INSERT INTO post_daily (publication_id, day, {COLS})
              SELECT * FROM UNNEST($1::int8[], $2::int8[], {})
@@ -162,11 +163,7 @@ pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)])
         return Ok(());
     }
     for chunk in rows.chunks(CHUNK) {
-        let set = METRICS
-            .iter()
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(&METRICS, "excluded");
         let sql = format!(
             "INSERT INTO post_daily (publication_id, day, {COLS}) VALUES {}
              ON CONFLICT (publication_id, day) DO UPDATE SET {set}",
@@ -240,12 +237,7 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
             v48.push(p.views_48h);
             a.push(&p.latest);
         }
-        let set = METRICS
-            .iter()
-            .chain(&["taken_at", "views_48h"])
-            .map(|m| format!("{m} = u.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(METRICS.iter().chain(&["taken_at", "views_48h"]), "u");
         let sql = format!(
             "UPDATE post_metrics SET {set}
                FROM UNNEST($1::int8[], $2::int8[], $3::int8[], {})
@@ -261,12 +253,7 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
         return Ok(());
     }
     for chunk in posts.chunks(CHUNK / 2) {
-        let set = METRICS
-            .iter()
-            .chain(&["taken_at", "views_48h"])
-            .map(|m| format!("{m} = excluded.{m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let set = assign(METRICS.iter().chain(&["taken_at", "views_48h"]), "excluded");
         let sql = format!(
             "INSERT INTO post_metrics (publication_id, agency_id, channel_id, clip_id, platform,
                 author_id, category, duration_s, published_at, local_dow, local_hour, taken_at,
@@ -293,28 +280,24 @@ pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
 /// Sets when each post's figures are next fetched (`None`: never again).
 pub async fn set_next(tx: &mut Tx, rows: &[(PublicationId, Option<i64>)]) -> DbResult<()> {
     for (id, at) in rows {
-        on_tx!(tx, c => sqlx::query("UPDATE publications SET metrics_next_at = $1 WHERE id = $2")
-            .bind(*at).bind(*id).execute(c).await.map(|r| r.rows_affected()))?;
+        sql!(tx, execute "UPDATE publications SET metrics_next_at = $1 WHERE id = $2", *at, *id)?;
     }
     Ok(())
 }
 
 /// Channels with posts whose figures are due and that are not backing off.
 pub async fn due_channels(tx: &mut Tx, now: i64, limit: i64) -> DbResult<Vec<ChannelId>> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    Ok(sql!(tx, scalar fetch_all
         "SELECT DISTINCT p.channel_id FROM publications p JOIN channels ch ON ch.id = p.channel_id
           WHERE p.metrics_next_at <= $1 AND ch.status = 'active'
             AND (ch.metrics_retry_at IS NULL OR ch.metrics_retry_at <= $1)
-          LIMIT $2")
-        .bind(now).bind(limit).fetch_all(c).await)?)
+          LIMIT $2",
+        now, limit)?)
 }
 
 /// The agency a channel belongs to (jobs know only the channel).
 pub async fn channel_agency(tx: &mut Tx, id: ChannelId) -> DbResult<Option<OrgId>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT agency_id FROM channels WHERE id = $1")
-        .bind(id).fetch_optional(c).await)?,
-    )
+    Ok(sql!(tx, scalar fetch_optional "SELECT agency_id FROM channels WHERE id = $1", id)?)
 }
 
 /// A channel's posts whose figures are due: `(publication, post id on the
@@ -325,12 +308,12 @@ pub async fn due_posts(
     now: i64,
     limit: i64,
 ) -> DbResult<Vec<(PublicationId, String, i64)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_all
         "SELECT id, external_id, published_at FROM publications
           WHERE channel_id = $1 AND metrics_next_at <= $2 AND external_id IS NOT NULL
             AND published_at IS NOT NULL
-          ORDER BY metrics_next_at LIMIT $3")
-        .bind(channel).bind(now).bind(limit).fetch_all(c).await)?)
+          ORDER BY metrics_next_at LIMIT $3",
+        channel, now, limit)?)
 }
 
 /// Records how a channel's last metrics fetch went: `Ok` clears the failure
@@ -343,35 +326,31 @@ pub async fn set_channel_health(
     outcome: Result<(), (&str, i64)>,
 ) -> DbResult<()> {
     match outcome {
-        Ok(()) => on_tx!(tx, c => sqlx::query(
+        Ok(()) => sql!(tx, execute
             "UPDATE channels SET metrics_failures = 0, metrics_error = NULL,
-                    metrics_retry_at = NULL WHERE id = $1")
-            .bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
-        Err((why, retry_at)) => on_tx!(tx, c => sqlx::query(
+                    metrics_retry_at = NULL WHERE id = $1",
+            channel)?,
+        Err((why, retry_at)) => sql!(tx, execute
             "UPDATE channels SET metrics_failures = metrics_failures + 1, metrics_error = $1,
-                    metrics_retry_at = $2 WHERE id = $3")
-            .bind(why).bind(retry_at).bind(channel).execute(c).await.map(|r| r.rows_affected()))?,
+                    metrics_retry_at = $2 WHERE id = $3",
+            why, retry_at, channel)?,
     };
     Ok(())
 }
 
 /// Deletes raw snapshots taken before `before` (rollups keep their figures).
 pub async fn purge_snapshots(tx: &mut Tx, before: i64) -> DbResult<u64> {
-    Ok(
-        on_tx!(tx, c => sqlx::query("DELETE FROM metric_snapshots WHERE taken_at < $1")
-        .bind(before).execute(c).await.map(|r| r.rows_affected()))?,
-    )
+    Ok(sql!(tx, execute "DELETE FROM metric_snapshots WHERE taken_at < $1", before)?)
 }
 
 /// Records a clip's timing once (its first publication).
 pub async fn add_clip_timing(tx: &mut Tx, t: &ClipTiming) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
+    sql!(tx, execute
         "INSERT INTO clip_timings (clip_id, agency_id, author_id, category, duration_s,
             uploaded_at, submitted_at, approved_at, published_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (clip_id) DO NOTHING")
-        .bind(t.clip_id).bind(t.agency_id).bind(t.author_id).bind(&t.category).bind(t.duration_s)
-        .bind(t.uploaded_at).bind(t.submitted_at).bind(t.approved_at).bind(t.published_at)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (clip_id) DO NOTHING",
+        t.clip_id, t.agency_id, t.author_id, &t.category, t.duration_s, t.uploaded_at,
+        t.submitted_at, t.approved_at, t.published_at)?;
     Ok(())
 }
 
@@ -382,12 +361,12 @@ pub async fn submit_and_approve_times(
     clip: ClipId,
 ) -> DbResult<(Option<i64>, Option<i64>)> {
     let id = clip.to_string();
-    let submitted: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+    let submitted: Option<i64> = sql!(tx, scalar fetch_one
         "SELECT MIN(at) FROM audit_log WHERE object_type = 'clip' AND object_id = $1
-            AND action = 'clip.submit'")
-        .bind(&id).fetch_one(c).await)?;
-    let approved: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT MAX(created_at) FROM approvals WHERE clip_id = $1 AND voided_at IS NULL")
-        .bind(clip).fetch_one(c).await)?;
+            AND action = 'clip.submit'",
+        &id)?;
+    let approved: Option<i64> = sql!(tx, scalar fetch_one
+        "SELECT MAX(created_at) FROM approvals WHERE clip_id = $1 AND voided_at IS NULL",
+        clip)?;
     Ok((submitted, approved))
 }

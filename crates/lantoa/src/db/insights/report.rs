@@ -3,7 +3,7 @@
 //! health. Every range query is confined to a set of agencies in the SQL itself.
 
 use super::{CHUNK, COLS, ClipTiming, Counters, Post, Snapshot, values};
-use crate::db::{DbResult, Tx, on_tx};
+use crate::db::{DbResult, Tx, on_tx, sql};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 
 const POST: &str = "SELECT publication_id, agency_id, channel_id, clip_id, platform, author_id,
@@ -142,8 +142,7 @@ fn numbered(first: usize, n: usize) -> String {
 /// Every post of a clip.
 pub async fn clip_posts(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Post>> {
     let sql = format!("{POST} WHERE clip_id = $1 ORDER BY published_at");
-    let rows: Vec<RawPost> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(clip).fetch_all(c).await)?;
+    let rows: Vec<RawPost> = sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), clip)?;
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
@@ -156,12 +155,12 @@ pub type Health = (Option<i64>, i64, Option<String>, Option<i64>);
 /// (figures written by the demo's history or by a benchmark count as well as
 /// the collector's).
 pub async fn channel_health(tx: &mut Tx, channel: ChannelId) -> DbResult<Option<Health>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    Ok(sql!(tx, fetch_optional
         "SELECT (SELECT MAX(m.taken_at) FROM post_metrics m
                   WHERE m.agency_id = ch.agency_id AND m.channel_id = ch.id),
                 ch.metrics_failures, ch.metrics_error, ch.metrics_retry_at
-           FROM channels ch WHERE ch.id = $1")
-        .bind(channel).fetch_optional(c).await)?)
+           FROM channels ch WHERE ch.id = $1",
+        channel)?)
 }
 
 /// A post's raw snapshots, oldest first.
@@ -169,8 +168,7 @@ pub async fn snapshots(tx: &mut Tx, post: PublicationId) -> DbResult<Vec<Snapsho
     let sql = format!(
         "SELECT taken_at AS k, {COLS} FROM metric_snapshots WHERE publication_id = $1 ORDER BY taken_at"
     );
-    let rows: Vec<RawCounters> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(post).fetch_all(c).await)?;
+    let rows: Vec<RawCounters> = sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), post)?;
     Ok(rows
         .into_iter()
         .map(|r| Snapshot {
@@ -185,8 +183,7 @@ pub async fn snapshots(tx: &mut Tx, post: PublicationId) -> DbResult<Vec<Snapsho
 pub async fn post_days(tx: &mut Tx, post: PublicationId) -> DbResult<Vec<(i64, Counters)>> {
     let sql =
         format!("SELECT day AS k, {COLS} FROM post_daily WHERE publication_id = $1 ORDER BY day");
-    let rows: Vec<RawCounters> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(post).fetch_all(c).await)?;
+    let rows: Vec<RawCounters> = sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), post)?;
     Ok(rows.into_iter().map(|r| (r.k, r.counters())).collect())
 }
 
@@ -216,20 +213,10 @@ struct RawChannelDay {
     followers_gained: Option<i64>,
 }
 
-/// Channel days in `[from, to)` of these agencies.
-pub async fn channel_days(
-    tx: &mut Tx,
-    agencies: &[OrgId],
-    from: i64,
-    to: i64,
-) -> DbResult<Vec<ChannelDay>> {
-    const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
-        reactions, comments, shares, followers_gained FROM channel_daily ";
-    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
-    let f = |v: Option<i64>| v.map(|x| x as f64);
-    Ok(rows
-        .into_iter()
-        .map(|r| ChannelDay {
+impl From<RawChannelDay> for ChannelDay {
+    fn from(r: RawChannelDay) -> ChannelDay {
+        let f = |v: Option<i64>| v.map(|x| x as f64);
+        ChannelDay {
             channel_id: r.channel_id,
             agency_id: r.agency_id,
             day: r.day,
@@ -244,8 +231,21 @@ pub async fn channel_days(
                 f(r.shares),
                 f(r.followers_gained),
             ],
-        })
-        .collect())
+        }
+    }
+}
+
+/// Channel days in `[from, to)` of these agencies.
+pub async fn channel_days(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<ChannelDay>> {
+    const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
+        reactions, comments, shares, followers_gained FROM channel_daily ";
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
+    Ok(rows.into_iter().map(ChannelDay::from).collect())
 }
 
 /// What each of an agency's channels gained per local day in `[from, to)`,
@@ -284,29 +284,9 @@ pub async fn channel_days_from_raw(
              CAST(SUM(followers_gained) AS BIGINT) AS followers_gained
         FROM s WHERE taken_at >= $3
        GROUP BY channel_id, agency_id, (taken_at + $5) / 86400000";
-    let rows: Vec<RawChannelDay> = on_tx!(tx, c => sqlx::query_as(sql)
-        .bind(agency).bind(start - 190 * DAY_MS).bind(start).bind(end).bind(offset_ms)
-        .fetch_all(c).await)?;
-    let f = |v: Option<i64>| v.map(|x| x as f64);
-    Ok(rows
-        .into_iter()
-        .map(|r| ChannelDay {
-            channel_id: r.channel_id,
-            agency_id: r.agency_id,
-            day: r.day,
-            posts: r.posts,
-            gained: [
-                f(r.views),
-                f(r.reach),
-                r.watch_time_s,
-                None,
-                f(r.reactions),
-                f(r.comments),
-                f(r.shares),
-                f(r.followers_gained),
-            ],
-        })
-        .collect())
+    let rows: Vec<RawChannelDay> = sql!(tx, fetch_all sql,
+        agency, start - 190 * DAY_MS, start, end, offset_ms)?;
+    Ok(rows.into_iter().map(ChannelDay::from).collect())
 }
 
 #[derive(sqlx::FromRow)]

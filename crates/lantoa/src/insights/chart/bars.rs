@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use super::format::{compact, fmt_num};
 use super::frame::{
-    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, x_labels, y_axis,
+    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, series_hash, x_labels,
+    y_axis,
 };
 use super::scale::{Axis, clean, min_max};
 use super::svg::{
@@ -24,13 +25,7 @@ pub(super) fn bar_chart(
     y_label: &str,
 ) -> String {
     let (values, n) = prepare(labels, series);
-    let mut hash = Fnv::new("bar");
-    hash.str(title);
-    labels.iter().for_each(|l| hash.str(l));
-    for s in series {
-        hash.str(&s.name);
-        s.points.iter().for_each(|v| hash.num(*v));
-    }
+    let hash = series_hash("bar", title, labels, series);
     let id = hash.id();
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     let (legend_svg, legend_h) = legend(&id, &names, Swatch::Bar, PLOT_BOTTOM + 24.0);

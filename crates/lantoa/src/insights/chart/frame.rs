@@ -7,7 +7,8 @@ use super::Series;
 use super::format::{Units, tick_label};
 use super::scale::{Axis, clean};
 use super::svg::{
-    GRID, MUTED, Svg, TEXT, WIDTH, bar_pattern_fill, c, color, dash_attr, esc, text_width, truncate,
+    Fnv, GRID, MUTED, Svg, TEXT, WIDTH, bar_pattern_fill, c, color, dash_attr, esc, text_width,
+    truncate,
 };
 
 pub(super) const PLOT_TOP: f64 = 52.0;
@@ -99,21 +100,24 @@ pub(super) fn prepare(labels: &[String], series: &[Series]) -> (Vec<Vec<Option<f
 
 /// Gridlines, y tick labels, the y caption and the zero line.
 pub(super) fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str, units: &Units) {
-    for &t in &axis.ticks {
-        let y = axis.map(t, PLOT_BOTTOM, PLOT_TOP);
-        svg.line(PLOT_LEFT, y, PLOT_RIGHT, y, GRID, 1.0);
-        svg.text(
-            PLOT_LEFT - 6.0,
-            y + 4.0,
-            "end",
-            11.0,
-            MUTED,
-            "",
-            &tick_label(t, axis.step, units),
-        );
-    }
+    y_gridlines(svg, axis, PLOT_BOTTOM, |t| tick_label(t, axis.step, units));
     let zero = axis.map(0.0, PLOT_BOTTOM, PLOT_TOP);
     svg.line(PLOT_LEFT, zero, PLOT_RIGHT, zero, "#999", 1.0);
+    y_caption(svg, y_label);
+}
+
+/// A gridline across the plot and its label left of it at each of the
+/// axis's ticks, the axis running from `bottom` up to [`PLOT_TOP`].
+pub(super) fn y_gridlines(svg: &mut Svg, axis: &Axis, bottom: f64, label: impl Fn(f64) -> String) {
+    for &t in &axis.ticks {
+        let y = axis.map(t, bottom, PLOT_TOP);
+        svg.line(PLOT_LEFT, y, PLOT_RIGHT, y, GRID, 1.0);
+        svg.text(PLOT_LEFT - 6.0, y + 4.0, "end", 11.0, MUTED, "", &label(t));
+    }
+}
+
+/// The y axis's caption above the plot (none when empty).
+pub(super) fn y_caption(svg: &mut Svg, y_label: &str) {
     if !y_label.is_empty() {
         svg.text(
             PLOT_LEFT - 6.0,
@@ -125,6 +129,18 @@ pub(super) fn y_axis(svg: &mut Svg, axis: &Axis, y_label: &str, units: &Units) {
             &truncate(y_label, 80),
         );
     }
+}
+
+/// The id hash of a chart of `kind` over these labels and series.
+pub(super) fn series_hash(kind: &str, title: &str, labels: &[String], series: &[Series]) -> Fnv {
+    let mut hash = Fnv::new(kind);
+    hash.str(title);
+    labels.iter().for_each(|l| hash.str(l));
+    for s in series {
+        hash.str(&s.name);
+        s.points.iter().for_each(|v| hash.num(*v));
+    }
+    hash
 }
 
 /// Indices whose x label is shown: at most [`MAX_X_LABELS`], evenly spaced.

@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 
 use super::frame::{
-    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, x_labels, y_axis,
+    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, series_hash, x_labels,
+    y_axis,
 };
 use super::scale::{Axis, min_max};
-use super::svg::{Fnv, Svg, c, color, dash_attr};
+use super::svg::{Svg, c, color, dash_attr};
 use super::{Charts, Series};
 
 /// Lines over time; `labels` are the x-axis labels (e.g. "01/11"), one per
@@ -19,13 +20,7 @@ pub(super) fn line_chart(
     y_label: &str,
 ) -> String {
     let (values, n) = prepare(labels, series);
-    let mut hash = Fnv::new("line");
-    hash.str(title);
-    labels.iter().for_each(|l| hash.str(l));
-    for s in series {
-        hash.str(&s.name);
-        s.points.iter().for_each(|v| hash.num(*v));
-    }
+    let hash = series_hash("line", title, labels, series);
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     let (legend_svg, legend_h) = legend(&hash.id(), &names, Swatch::Line, PLOT_BOTTOM + 24.0);
     let mut svg = Svg::new(hash.id(), PLOT_BOTTOM + 32.0 + legend_h);

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::Charts;
 use super::format::{percent_tick_label, tick_label};
-use super::frame::{PLOT_LEFT, PLOT_RIGHT, PLOT_TOP};
+use super::frame::{PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, y_caption, y_gridlines};
 use super::scale::{Axis, clean, min_max};
 use super::svg::{Fnv, GRID, MUTED, Svg, c, color, truncate};
 
@@ -40,19 +40,9 @@ pub(super) fn scatter(
     let x_axis = Axis::new(x_lo, x_hi);
     let y_axis = Axis::new(y_lo, y_hi.max(1.0));
 
-    for &t in &y_axis.ticks {
-        let y = y_axis.map(t, BOTTOM, PLOT_TOP);
-        svg.line(PLOT_LEFT, y, PLOT_RIGHT, y, GRID, 1.0);
-        svg.text(
-            PLOT_LEFT - 6.0,
-            y + 4.0,
-            "end",
-            11.0,
-            MUTED,
-            "",
-            &percent_tick_label(t, y_axis.step),
-        );
-    }
+    y_gridlines(&mut svg, &y_axis, BOTTOM, |t| {
+        percent_tick_label(t, y_axis.step)
+    });
     for &t in &x_axis.ticks {
         let x = x_axis.map(t, PLOT_LEFT, PLOT_RIGHT);
         svg.line(x, PLOT_TOP, x, BOTTOM, GRID, 1.0);
@@ -67,17 +57,7 @@ pub(super) fn scatter(
         );
     }
     svg.line(PLOT_LEFT, BOTTOM, PLOT_RIGHT, BOTTOM, "#999", 1.0);
-    if !y_label.is_empty() {
-        svg.text(
-            PLOT_LEFT - 6.0,
-            PLOT_TOP - 12.0,
-            "start",
-            11.0,
-            MUTED,
-            "",
-            &truncate(y_label, 80),
-        );
-    }
+    y_caption(&mut svg, y_label);
     if !x_label.is_empty() {
         svg.text(
             PLOT_RIGHT,

@@ -1,6 +1,7 @@
 //! Writing SVG: coordinates, escaping, the chart's frame and title, stable
 //! ids, the palette, dash and hatch patterns.
 
+use crate::insights::xml_entity;
 use std::fmt::Write as _;
 
 pub(super) const FONT: &str = "system-ui, 'Noto Sans', 'DejaVu Sans', sans-serif";
@@ -30,12 +31,11 @@ pub(super) fn c(v: f64) -> String {
 pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
+        if let Some(entity) = xml_entity(ch) {
+            out.push_str(entity);
+            continue;
+        }
         match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(' '),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),

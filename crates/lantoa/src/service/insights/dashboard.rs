@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::cells::{cell, change, date_text, day_label, headers, hours, int, pct, round1};
+use super::cells::{cell, change, date_text, day_label, hours, int, pct, round1};
 use super::names::{Names, titles};
 use super::{Chart, ClipFigure, Coverage, ReportSection, View};
 use crate::db::insights as idb;
@@ -97,21 +97,16 @@ fn summary(tr: &Tr, wide: &Wide, pubd: &Published, days: Days) -> ReportSection 
         pct(prev.median_completion),
         change(cur.median_completion, prev.median_completion),
     ]);
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         "summary",
-        Table {
-            title: tr.t("insights-summary"),
-            headers: headers(
-                tr,
-                &[
-                    "insights-figure",
-                    "insights-this-period",
-                    "insights-previous-period",
-                    "insights-change-pct",
-                ],
-            ),
-            rows,
-        },
+        &[
+            "insights-figure",
+            "insights-this-period",
+            "insights-previous-period",
+            "insights-change-pct",
+        ],
+        rows,
     );
     s.notes.push(tr.t_args(
         "insights-period-line",
@@ -212,21 +207,16 @@ fn speed_section(tr: &Tr, speed: &Speed, clip_titles: &Titles) -> ReportSection 
             ]
         })
         .collect();
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         "speed",
-        Table {
-            title: tr.t("insights-speed"),
-            headers: headers(
-                tr,
-                &[
-                    "insights-step",
-                    "insights-median-hours",
-                    "insights-p90-hours",
-                    "insights-prev-median-hours",
-                ],
-            ),
-            rows,
-        },
+        &[
+            "insights-step",
+            "insights-median-hours",
+            "insights-p90-hours",
+            "insights-prev-median-hours",
+        ],
+        rows,
     );
     s.charts.push(Chart::Bars {
         title: tr.t("insights-speed-chart"),
@@ -304,24 +294,19 @@ fn breakdown(tr: &Tr, names: &Names, pubd: &Published, id: &'static str, by: By)
         .iter()
         .map(|(k, g, _)| (names.of(by, k, tr), g.sum[idb::VIEWS]))
         .collect();
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         id,
-        Table {
-            title: tr.t(&format!("insights-{id}")),
-            headers: headers(
-                tr,
-                &[
-                    &format!("insights-col-{id}"),
-                    "insights-posts",
-                    "metric-views",
-                    "insights-change-pct",
-                    "insights-median-views",
-                    "insights-completion-pct",
-                    "insights-engagement",
-                ],
-            ),
-            rows,
-        },
+        &[
+            &format!("insights-col-{id}"),
+            "insights-posts",
+            "metric-views",
+            "insights-change-pct",
+            "insights-median-views",
+            "insights-completion-pct",
+            "insights-engagement",
+        ],
+        rows,
     );
     s.charts.push(Chart::HBars {
         title: tr.t(&format!("insights-{id}-chart")),
@@ -346,21 +331,16 @@ fn length(tr: &Tr, pubd: &Published) -> ReportSection {
             ]
         })
         .collect();
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         "length",
-        Table {
-            title: tr.t("insights-length"),
-            headers: headers(
-                tr,
-                &[
-                    "insights-length-bucket",
-                    "insights-posts",
-                    "insights-median-views",
-                    "insights-completion-pct",
-                ],
-            ),
-            rows,
-        },
+        &[
+            "insights-length-bucket",
+            "insights-posts",
+            "insights-median-views",
+            "insights-completion-pct",
+        ],
+        rows,
     );
     s.charts.push(Chart::Bars {
         title: tr.t("insights-length-chart"),
@@ -423,21 +403,16 @@ fn best_time(tr: &Tr, names: &Names, pubd: &Published) -> ReportSection {
             h.best.map_or(Cell::Empty, |(d, hr)| int(h.cells[d][hr])),
         ]);
     }
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         "besttime",
-        Table {
-            title: tr.t("insights-besttime"),
-            headers: headers(
-                tr,
-                &[
-                    "insights-col-channels",
-                    "insights-recommendation",
-                    "insights-posts-behind",
-                    "insights-median-48h",
-                ],
-            ),
-            rows,
-        },
+        &[
+            "insights-col-channels",
+            "insights-recommendation",
+            "insights-posts-behind",
+            "insights-median-48h",
+        ],
+        rows,
     );
     s.charts = charts;
     s.notes = notes;
@@ -473,24 +448,19 @@ fn clip_list(
             ]
         })
         .collect();
-    let mut s = ReportSection::new(
+    let mut s = ReportSection::titled(
+        tr,
         id,
-        Table {
-            title: tr.t(&format!("insights-{id}")),
-            headers: headers(
-                tr,
-                &[
-                    "insights-clip",
-                    "insights-agency",
-                    "insights-topic",
-                    "insights-length-s",
-                    "insights-channels-n",
-                    "metric-views",
-                    "insights-engagement",
-                ],
-            ),
-            rows,
-        },
+        &[
+            "insights-clip",
+            "insights-agency",
+            "insights-topic",
+            "insights-length-s",
+            "insights-channels-n",
+            "metric-views",
+            "insights-engagement",
+        ],
+        rows,
     );
     s.clips = list
         .iter()

@@ -20,8 +20,9 @@ use jiff::tz::TimeZone;
 use crate::db::orgs::Org;
 use crate::domain::{ClipId, OrgId, Role};
 use crate::error::{Error, Result};
+use crate::i18n::Tr;
 use crate::insights::chart::Series;
-use crate::insights::export::Table;
+use crate::insights::export::{Cell, Table};
 use crate::service::accounts::Principal;
 use crate::state::AppState;
 
@@ -104,6 +105,19 @@ impl ReportSection {
             notes: Vec::new(),
             clips: Vec::new(),
         }
+    }
+
+    /// A section whose table is titled by `insights-{id}`, with a column for
+    /// each header message id.
+    fn titled(tr: &Tr, id: &'static str, columns: &[&str], rows: Vec<Vec<Cell>>) -> ReportSection {
+        ReportSection::new(
+            id,
+            Table {
+                title: tr.t(&format!("insights-{id}")),
+                headers: cells::headers(tr, columns),
+                rows,
+            },
+        )
     }
 }
 

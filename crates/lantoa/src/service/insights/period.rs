@@ -34,17 +34,8 @@ pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
             .map_err(|_| bad(field, "insights-bad-date"))
     };
     if let Some(m) = q.month.as_deref().filter(|s| !s.is_empty()) {
-        let bad_month = || bad("month", "insights-bad-month");
-        let d = format!("{}-01", m.trim())
-            .parse::<Date>()
-            .map_err(|_| bad_month())?;
-        let next = d
-            .checked_add(jiff::Span::new().months(1))
-            .map_err(|_| bad_month())?;
-        return Ok(Days {
-            from: report::day_of(d),
-            to: report::day_of(next),
-        });
+        let first = format!("{}-01", m.trim());
+        return months_from(&first, 1).ok_or_else(|| bad("month", "insights-bad-month"));
     }
     if let Some(qr) = q.quarter.as_deref().filter(|s| !s.is_empty()) {
         let bad_quarter = || bad("quarter", "insights-bad-quarter");
@@ -53,16 +44,8 @@ pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
         if !(1..=4).contains(&n) {
             return Err(bad_quarter());
         }
-        let d = format!("{y}-{:02}-01", (n - 1) * 3 + 1)
-            .parse::<Date>()
-            .map_err(|_| bad_quarter())?;
-        let next = d
-            .checked_add(jiff::Span::new().months(3))
-            .map_err(|_| bad_quarter())?;
-        return Ok(Days {
-            from: report::day_of(d),
-            to: report::day_of(next),
-        });
+        let first = format!("{y}-{:02}-01", (n - 1) * 3 + 1);
+        return months_from(&first, 3).ok_or_else(bad_quarter);
     }
     let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => report::day_of(date(s, "to")?) + 1,
@@ -76,6 +59,17 @@ pub fn period(q: &PeriodQuery, today: Date) -> Result<Days> {
         return Err(bad("from", "insights-bad-period"));
     }
     Ok(Days { from, to })
+}
+
+/// The `months` months from the date `first`; `None` when it does not read
+/// or the end is out of range.
+fn months_from(first: &str, months: i32) -> Option<Days> {
+    let d = first.parse::<Date>().ok()?;
+    let next = d.checked_add(jiff::Span::new().months(months)).ok()?;
+    Some(Days {
+        from: report::day_of(d),
+        to: report::day_of(next),
+    })
 }
 
 /// Today in that time zone.

@@ -1,27 +1,17 @@
 //! Operations on clips beyond uploading (which is `uploads`).
 
-use super::accounts::Principal;
-use super::review;
+use serde_json::json;
+
+use super::{Caller, review};
 use crate::db::clips;
 use crate::domain::VersionStatus;
 use crate::domain::policy::ClipOp;
-use crate::domain::{ClipId, OrgId, VersionId};
+use crate::domain::{ClipId, VersionId};
 use crate::error::{Error, Result};
-use crate::service::Caller;
-use serde_json::json;
 
 /// Queues the media check of a version again (after it failed).
 pub async fn retry_check(caller: &Caller, clip: ClipId, version: VersionId) -> Result<()> {
-    let (mut tx, now) = caller.write().await?;
-    let v = version_to_manage(
-        &mut tx,
-        &caller.principal,
-        caller.agency.id,
-        clip,
-        version,
-        now,
-    )
-    .await?;
+    let (mut tx, now, v) = version_to_manage(caller, clip, version).await?;
     if v.status != VersionStatus::Failed {
         return Err(Error::Conflict("check-not-failed"));
     }
@@ -51,16 +41,7 @@ pub enum Deleted {
 /// original goes too unless another version has the same bytes. A clip left
 /// without versions is deleted.
 pub async fn delete_version(caller: &Caller, clip: ClipId, version: VersionId) -> Result<Deleted> {
-    let (mut tx, now) = caller.write().await?;
-    let v = version_to_manage(
-        &mut tx,
-        &caller.principal,
-        caller.agency.id,
-        clip,
-        version,
-        now,
-    )
-    .await?;
+    let (mut tx, now, v) = version_to_manage(caller, clip, version).await?;
     if v.status != VersionStatus::Invalid && v.status != VersionStatus::Failed {
         return Err(Error::Conflict("version-not-deletable"));
     }
@@ -104,19 +85,26 @@ pub async fn delete_version(caller: &Caller, clip: ClipId, version: VersionId) -
     Ok(outcome)
 }
 
-/// A version of the agency's clip that `p` may recheck or delete now.
+/// Opens a write and loads a version of the agency's clip that the caller
+/// may recheck or delete now.
 async fn version_to_manage(
-    tx: &mut crate::db::Tx,
-    p: &Principal,
-    agency: OrgId,
+    caller: &Caller,
     clip: ClipId,
     version: VersionId,
-    now: i64,
-) -> Result<clips::Version> {
-    let v = clips::version_of(tx, agency, clip, version)
+) -> Result<(crate::db::Tx, i64, clips::Version)> {
+    let (mut tx, now) = caller.write().await?;
+    let v = clips::version_of(&mut tx, caller.agency.id, clip, version)
         .await?
         .ok_or(Error::NotFound)?;
-    let c = review::load(tx, agency, clip).await?;
-    review::enforce_now(tx, p, &c, ClipOp::ManageVersions, "", now).await?;
-    Ok(v)
+    let c = review::load(&mut tx, caller.agency.id, clip).await?;
+    review::enforce_now(
+        &mut tx,
+        &caller.principal,
+        &c,
+        ClipOp::ManageVersions,
+        "",
+        now,
+    )
+    .await?;
+    Ok((tx, now, v))
 }

@@ -444,6 +444,29 @@ async fn check_action(
     Ok(())
 }
 
+/// Tells the clip's reviewers (its authors apart) that it was submitted.
+async fn tell_reviewers(
+    tx: &mut Tx,
+    p: &Principal,
+    clip: &Clip,
+    authors: &[UserId],
+    now: i64,
+) -> Result<()> {
+    let reviewers = reviewers(tx, clip.agency_id, authors).await?;
+    let by = json!({"by": p.display_name});
+    notify_users(
+        tx,
+        &reviewers,
+        clip.agency_id,
+        clip.id,
+        "submitted",
+        by,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// After a submission: tells the reviewers, and moves a clip whose version
 /// is already checked on at once. Returns the clip's state.
 async fn submitted(
@@ -455,17 +478,7 @@ async fn submitted(
     to: ClipState,
     now: i64,
 ) -> Result<ClipState> {
-    let reviewers = reviewers(tx, clip.agency_id, authors).await?;
-    notify_users(
-        tx,
-        &reviewers,
-        clip.agency_id,
-        clip.id,
-        "submitted",
-        json!({"by": p.display_name}),
-        now,
-    )
-    .await?;
+    tell_reviewers(tx, p, clip, authors, now).await?;
     if version.is_some_and(|v| v.status == VersionStatus::Ready) {
         let moved = Clip {
             state: to,
@@ -616,17 +629,7 @@ pub async fn on_new_version(
         )
         .await?;
         let authors = authors_of(tx, &clip).await?;
-        let reviewers = reviewers(tx, clip.agency_id, &authors).await?;
-        notify_users(
-            tx,
-            &reviewers,
-            clip.agency_id,
-            clip.id,
-            "submitted",
-            json!({"by": p.display_name}),
-            now,
-        )
-        .await?;
+        tell_reviewers(tx, p, &clip, &authors, now).await?;
     }
     Ok(())
 }

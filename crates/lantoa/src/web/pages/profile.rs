@@ -46,6 +46,31 @@ struct Extras {
     email_error: Option<String>,
 }
 
+/// Which form on the page a message answers.
+#[derive(Clone, Copy)]
+enum Form {
+    Password,
+    Token,
+    Email,
+}
+
+impl Extras {
+    /// The page again, answering `status` with `msg` beside `form`.
+    fn refused(status: StatusCode, form: Form, msg: String) -> Extras {
+        let mut e = Extras {
+            status,
+            ..Default::default()
+        };
+        let field = match form {
+            Form::Password => &mut e.password_error,
+            Form::Token => &mut e.token_error,
+            Form::Email => &mut e.email_error,
+        };
+        *field = Some(msg);
+        e
+    }
+}
+
 impl Default for Extras {
     fn default() -> Self {
         Extras {
@@ -126,11 +151,7 @@ pub async fn change_password(
             show(
                 &st,
                 &u,
-                Extras {
-                    status: StatusCode::BAD_REQUEST,
-                    password_error: Some(msg),
-                    ..Default::default()
-                },
+                Extras::refused(StatusCode::BAD_REQUEST, Form::Password, msg),
             )
             .await
         }
@@ -143,11 +164,7 @@ pub async fn change_password(
             show(
                 &st,
                 &u,
-                Extras {
-                    status: StatusCode::TOO_MANY_REQUESTS,
-                    password_error: Some(msg),
-                    ..Default::default()
-                },
+                Extras::refused(StatusCode::TOO_MANY_REQUESTS, Form::Password, msg),
             )
             .await
         }
@@ -182,11 +199,7 @@ pub async fn create_token(
             show(
                 &st,
                 &u,
-                Extras {
-                    status: StatusCode::BAD_REQUEST,
-                    token_error: Some(msg),
-                    ..Default::default()
-                },
+                Extras::refused(StatusCode::BAD_REQUEST, Form::Token, msg),
             )
             .await
         }
@@ -222,11 +235,7 @@ pub async fn set_email(
             show(
                 &st,
                 &u,
-                Extras {
-                    status: StatusCode::BAD_REQUEST,
-                    email_error: Some(tr.t(i.message_id)),
-                    ..Default::default()
-                },
+                Extras::refused(StatusCode::BAD_REQUEST, Form::Email, tr.t(i.message_id)),
             )
             .await
         }

@@ -37,9 +37,21 @@ pub enum Scope {
 #[derive(Debug, Clone)]
 pub struct RouteInfo {
     pub method: &'static str,
-    pub path: &'static str,
+    pub path: String,
     pub scope: Scope,
 }
+
+/// An API area's documented operations, by scope:
+/// `api_routes!(r, User: get_me; Agency: list, get_one)`; each handler's
+/// method and path come from its `#[utoipa::path]` attribute.
+macro_rules! api_routes {
+    ($r:expr, $($scope:ident: $($handler:ident),+);+ $(;)?) => {
+        paste::paste! {
+            $r $($(.op::<[<__path_ $handler>], _, _>(Scope::$scope, $handler))+)+
+        }
+    };
+}
+pub(crate) use api_routes;
 
 /// The route table being built: the router and, beside it, every route's
 /// method, path and scope. Each area (a page module, an API module, `ops`)
@@ -58,7 +70,7 @@ macro_rules! method_helpers {
                 H: Handler<T, AppState>,
                 T: 'static,
             {
-                self.add($method, path, scope, routing::$name(handler))
+                self.add($method, path.to_owned(), scope, routing::$name(handler))
             }
         )*
     };
@@ -75,17 +87,43 @@ impl Routes {
     fn add(
         mut self,
         method: &'static str,
-        path: &'static str,
+        path: String,
         scope: Scope,
         handler: MethodRouter<AppState>,
     ) -> Self {
+        self.router = self.router.route(&path, handler);
         self.table.push(RouteInfo {
             method,
             path,
             scope,
         });
-        self.router = self.router.route(path, handler);
         self
+    }
+
+    /// Adds a documented API operation: its method and path are read from
+    /// the handler's `#[utoipa::path]` attribute (the operation type `P`), so
+    /// they are written once. Areas call it through [`api_routes!`].
+    pub(crate) fn op<P: utoipa::Path, H, T>(self, scope: Scope, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        use utoipa::openapi::path::HttpMethod as M;
+        let methods = P::methods();
+        let [method] = methods.as_slice() else {
+            panic!("{}: one method per documented operation", P::path());
+        };
+        let (name, route) = match method {
+            M::Get => ("GET", routing::get(handler)),
+            M::Post => ("POST", routing::post(handler)),
+            M::Put => ("PUT", routing::put(handler)),
+            M::Patch => ("PATCH", routing::patch(handler)),
+            M::Delete => ("DELETE", routing::delete(handler)),
+            M::Head => ("HEAD", routing::head(handler)),
+            M::Options => ("OPTIONS", routing::options(handler)),
+            M::Trace => ("TRACE", routing::trace(handler)),
+        };
+        self.add(name, P::path(), scope, route)
     }
 
     /// Adds an area's routes.
@@ -93,14 +131,10 @@ impl Routes {
         routes(self)
     }
 
+    // Pages and operations; the API's routes come from its documentation (`op`).
     method_helpers! {
         get => "GET",
         post => "POST",
-        put => "PUT",
-        patch => "PATCH",
-        delete => "DELETE",
-        head => "HEAD",
-        options => "OPTIONS",
     }
 }
 

@@ -15,7 +15,7 @@ async fn p14_the_openapi_document_lists_every_route_with_its_answers_and_types()
         .iter()
         .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
     {
-        let op = &doc["paths"][r.path][r.method.to_lowercase()];
+        let op = &doc["paths"][r.path.as_str()][r.method.to_lowercase()];
         assert!(op.is_object(), "{} {} is not documented", r.method, r.path);
         let codes: Vec<&str> = op["responses"]
             .as_object()

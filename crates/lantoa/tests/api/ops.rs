@@ -75,7 +75,7 @@ async fn the_openapi_document_lists_every_api_route() {
         .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
     {
         let ops = paths
-            .get(r.path)
+            .get(&r.path)
             .unwrap_or_else(|| panic!("{} missing from the OpenAPI document", r.path));
         assert!(
             ops.get(r.method.to_lowercase()).is_some(),

@@ -13,7 +13,7 @@ use crate::service::dashboard::{DashboardCounts, counts};
 use crate::service::orgs;
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, JsonBody, SystemAdmin, act};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies",
     responses((status = 200, body = Vec<Org>)))]
@@ -73,9 +73,5 @@ pub async fn dashboard(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies", User, list)
-        .post("/api/v1/agencies", System, create)
-        .get("/api/v1/agencies/{aid}", Agency, get_one)
-        .get("/api/v1/agencies/{aid}/dashboard", Agency, dashboard)
+    api_routes!(r, User: list; System: create; Agency: get_one, dashboard)
 }

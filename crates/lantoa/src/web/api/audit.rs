@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::web::extract::{Authz, SystemAdmin, act};
 use crate::web::pages::audit::AuditQuery;
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/audit", tag = "audit",
     params(("aid" = i64, Path), ("user" = Option<String>, Query), ("object_type" = Option<String>, Query),
@@ -47,7 +47,5 @@ pub async fn system_audit(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies/{aid}/audit", Agency, agency_audit)
-        .get("/api/v1/audit", System, system_audit)
+    api_routes!(r, Agency: agency_audit; System: system_audit)
 }

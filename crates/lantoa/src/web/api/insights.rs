@@ -12,7 +12,7 @@ use crate::insights::report;
 use crate::service::insights::{self as svc, Coverage, PeriodQuery, period, today};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, act};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 /// One table of a report; absent figures are `null`, never 0.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -113,7 +113,5 @@ pub async fn province(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies/{aid}/insights", Agency, agency)
-        .get("/api/v1/insights", User, province)
+    api_routes!(r, Agency: agency; User: province)
 }

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::service::jobs;
 use crate::state::AppState;
 use crate::web::extract::SystemAdmin;
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct JobsQuery {
@@ -57,8 +57,5 @@ pub async fn cancel(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/jobs", System, list)
-        .post("/api/v1/jobs/{jid}/retry", System, retry)
-        .post("/api/v1/jobs/{jid}/cancel", System, cancel)
+    api_routes!(r, System: list, retry, cancel)
 }

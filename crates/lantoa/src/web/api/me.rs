@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::service::profile;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, JsonBody};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Membership {
@@ -155,11 +155,5 @@ pub async fn revoke_token(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/me", User, get_me)
-        .put("/api/v1/me/locale", User, put_locale)
-        .put("/api/v1/me/password", User, put_password)
-        .get("/api/v1/me/tokens", User, list_tokens)
-        .post("/api/v1/me/tokens", User, create_token)
-        .delete("/api/v1/me/tokens/{tid}", User, revoke_token)
+    api_routes!(r, User: get_me, put_locale, put_password, list_tokens, create_token, revoke_token)
 }

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::service::members::{self, NewMember};
 use crate::state::AppState;
 use crate::web::extract::{Authz, JsonBody, act};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MemberView {
@@ -152,23 +152,5 @@ pub async fn put_disabled(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies/{aid}/members", Agency, list)
-        .post("/api/v1/agencies/{aid}/members", Agency, create)
-        .get("/api/v1/agencies/{aid}/members/{uid}", Agency, get_one)
-        .put(
-            "/api/v1/agencies/{aid}/members/{uid}/roles",
-            Agency,
-            put_roles,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/members/{uid}/password-reset",
-            Agency,
-            reset_password,
-        )
-        .put(
-            "/api/v1/agencies/{aid}/members/{uid}/disabled",
-            Agency,
-            put_disabled,
-        )
+    api_routes!(r, Agency: list, create, get_one, put_roles, reset_password, put_disabled)
 }

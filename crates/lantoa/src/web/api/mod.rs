@@ -145,7 +145,7 @@ impl utoipa::Modify for CommonAnswers {
                 let Some(op) = op else { continue };
                 let scope = routes
                     .iter()
-                    .find(|r| r.method == method && r.path == path)
+                    .find(|r| r.method == method && &r.path == path)
                     .map_or(super::Scope::Public, |r| r.scope);
                 let r = &mut op.responses.responses;
                 let mut add = |code: &str, why: &str| {

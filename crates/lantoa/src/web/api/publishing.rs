@@ -14,7 +14,7 @@ use crate::platforms::Platform;
 use crate::service::{channels, publish};
 use crate::state::AppState;
 use crate::web::extract::{Authz, JsonBody, act};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ConnectRequest {
@@ -179,38 +179,8 @@ pub async fn incidents(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/agencies/{aid}/channels", Agency, list_channels)
-        .post("/api/v1/agencies/{aid}/channels/connect", Agency, connect)
-        .post(
-            "/api/v1/agencies/{aid}/channels/{chid}/disconnect",
-            Agency,
-            disconnect,
-        )
-        .get(
-            "/api/v1/agencies/{aid}/clips/{cid}/publications",
-            Agency,
-            publications,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/clips/{cid}/publish",
-            Agency,
-            publish_now,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/clips/{cid}/takedown",
-            Agency,
-            take_down,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/publications/{pid}/retry",
-            Agency,
-            retry,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/publications/{pid}/removed",
-            Agency,
-            removed_by_hand,
-        )
-        .get("/api/v1/agencies/{aid}/incidents", Agency, incidents)
+    api_routes!(r,
+        Agency: list_channels, connect, disconnect, publications, publish_now, take_down, retry,
+            removed_by_hand, incidents;
+    )
 }

@@ -20,7 +20,7 @@ use crate::service::review::{
 };
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, JsonBody, act};
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct VersionBrief {
@@ -513,67 +513,10 @@ pub async fn lint(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.get("/api/v1/me/notifications", User, notifications)
-        .post("/api/v1/me/notifications/read", User, mark_read)
-        .post("/api/v1/lint", User, lint)
-        .get("/api/v1/agencies/{aid}/clips", Agency, list)
-        .get("/api/v1/agencies/{aid}/clips/{cid}", Agency, get_one)
-        .put("/api/v1/agencies/{aid}/clips/{cid}", Agency, put_one)
-        .post(
-            "/api/v1/agencies/{aid}/clips/{cid}/actions/{action}",
-            Agency,
-            post_action,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/clips/{cid}/comments",
-            Agency,
-            post_comment,
-        )
-        .put(
-            "/api/v1/agencies/{aid}/clips/{cid}/comments/{mid}/resolved",
-            Agency,
-            put_resolved,
-        )
-        .put(
-            "/api/v1/agencies/{aid}/clips/{cid}/checklist",
-            Agency,
-            put_tick,
-        )
-        .post("/api/v1/agencies/{aid}/clips/{cid}/lock", Agency, post_lock)
-        .delete(
-            "/api/v1/agencies/{aid}/clips/{cid}/lock",
-            Agency,
-            delete_lock,
-        )
-        .get(
-            "/api/v1/agencies/{aid}/clips/{cid}/history",
-            Agency,
-            history,
-        )
-        .get(
-            "/api/v1/agencies/{aid}/review-settings",
-            Agency,
-            get_settings,
-        )
-        .put(
-            "/api/v1/agencies/{aid}/review-settings",
-            Agency,
-            put_settings,
-        )
-        .get(
-            "/api/v1/agencies/{aid}/delegations",
-            Agency,
-            list_delegations,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/delegations",
-            Agency,
-            post_delegation,
-        )
-        .post(
-            "/api/v1/agencies/{aid}/delegations/{did}/revoke",
-            Agency,
-            revoke_delegation,
-        )
+    api_routes!(r,
+        User: notifications, mark_read, lint;
+        Agency: list, get_one, put_one, post_action, post_comment, put_resolved, put_tick,
+            post_lock, delete_lock, history, get_settings, put_settings, list_delegations,
+            post_delegation, revoke_delegation;
+    )
 }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::service::uploads::{self, ChunkChecksum, Status};
 use crate::state::AppState;
 use crate::web::extract::CurrentUser;
-use crate::web::{Routes, Scope};
+use crate::web::{Routes, Scope, api_routes};
 
 pub const VERSION: &str = "1.0.0";
 pub const EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration,checksum";
@@ -288,10 +288,5 @@ pub async fn delete(
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::*;
-    r.options("/api/v1/uploads", Public, options)
-        .post("/api/v1/uploads", User, create)
-        .head("/api/v1/uploads/{upload_id}", User, head)
-        .patch("/api/v1/uploads/{upload_id}", User, patch)
-        .delete("/api/v1/uploads/{upload_id}", User, delete)
+    api_routes!(r, Public: options; User: create, head, patch, delete)
 }

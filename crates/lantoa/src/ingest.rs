@@ -182,8 +182,8 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
     let compliance = specs::compliance(&probed, specs::builtin());
     make_renditions(ctx, &original, &probed, work, &prefix, &mut outputs).await?;
     if st.config.normalize_loudness
-        && let Some(i) = report.integrated_lufs
-        && renditions::needs_loudness_fix(Some(i), report.true_peak_dbtp)
+        && let Some(i) = report.found.integrated_lufs
+        && renditions::needs_loudness_fix(Some(i), report.found.true_peak_dbtp)
         && probed.audio.is_some()
     {
         let made = loudness_rendition(st, &original, &probed, i, work, &prefix).await?;

@@ -129,14 +129,10 @@ pub struct Storyboard {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QcReport {
-    /// None without audio, or when nothing is above the −70 LUFS gate (silence).
-    pub integrated_lufs: Option<f64>,
-    pub loudness_range_lu: Option<f64>,
-    /// None without audio or for digital silence (−∞).
-    pub true_peak_dbtp: Option<f64>,
-    pub black: Vec<Span>,
-    pub frozen: Vec<Span>,
-    pub silent: Vec<Span>,
+    /// Loudness and the black, frozen and silent stretches (stored flat, as
+    /// the report's own fields).
+    #[serde(flatten)]
+    pub found: Detections,
     pub posters: Vec<PathBuf>,
     pub storyboard: Option<Storyboard>,
     pub proxy: Option<PathBuf>,
@@ -412,12 +408,7 @@ pub async fn analyze(
     };
     let proxy = Some(proxy_path(&plan.out_dir)).filter(|p| plan.proxy && p.is_file());
     Ok(QcReport {
-        integrated_lufs: found.integrated_lufs,
-        loudness_range_lu: found.loudness_range_lu,
-        true_peak_dbtp: found.true_peak_dbtp,
-        black: found.black,
-        frozen: found.frozen,
-        silent: found.silent,
+        found,
         posters,
         storyboard,
         proxy,
@@ -436,10 +427,12 @@ async fn remove_outputs(plan: &QcPlan) {
 }
 
 /// What the log said.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Detections {
+    /// None without audio, or when nothing is above the −70 LUFS gate (silence).
     pub integrated_lufs: Option<f64>,
     pub loudness_range_lu: Option<f64>,
+    /// None without audio or for digital silence (−∞).
     pub true_peak_dbtp: Option<f64>,
     pub black: Vec<Span>,
     pub frozen: Vec<Span>,
@@ -738,13 +731,13 @@ mod tests {
         let plan = plan(dir.path(), true);
         let (p, r, seen) = run(&file, &plan).await;
 
-        assert_eq!(r.black.len(), 1, "{:?}", r.black);
-        assert!(near(&r.black[0], 1.0, 2.5), "{:?}", r.black);
-        assert!(r.silent.is_empty(), "{:?}", r.silent);
-        let lufs = r.integrated_lufs.expect("loudness");
+        assert_eq!(r.found.black.len(), 1, "{:?}", r.found.black);
+        assert!(near(&r.found.black[0], 1.0, 2.5), "{:?}", r.found.black);
+        assert!(r.found.silent.is_empty(), "{:?}", r.found.silent);
+        let lufs = r.found.integrated_lufs.expect("loudness");
         assert!((-30.0..-15.0).contains(&lufs), "{lufs}");
-        assert!(r.true_peak_dbtp.expect("peak") < -10.0);
-        assert!(r.loudness_range_lu.is_some());
+        assert!(r.found.true_peak_dbtp.expect("peak") < -10.0);
+        assert!(r.found.loudness_range_lu.is_some());
 
         assert_eq!(r.posters.len(), 4, "{:?}", r.posters);
         for poster in &r.posters {
@@ -785,11 +778,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = testutil::make(dir.path(), Fixture::FrozenSilent);
         let (_, r, _) = run(&file, &plan(dir.path(), false)).await;
-        assert_eq!(r.frozen.len(), 1, "{:?}", r.frozen);
-        assert!(near(&r.frozen[0], 1.5, 3.0), "{:?}", r.frozen);
-        assert_eq!(r.silent.len(), 1, "{:?}", r.silent);
-        assert!(near(&r.silent[0], 1.0, 2.5), "{:?}", r.silent);
-        assert!(r.black.is_empty(), "{:?}", r.black);
+        assert_eq!(r.found.frozen.len(), 1, "{:?}", r.found.frozen);
+        assert!(near(&r.found.frozen[0], 1.5, 3.0), "{:?}", r.found.frozen);
+        assert_eq!(r.found.silent.len(), 1, "{:?}", r.found.silent);
+        assert!(near(&r.found.silent[0], 1.0, 2.5), "{:?}", r.found.silent);
+        assert!(r.found.black.is_empty(), "{:?}", r.found.black);
         assert!(r.proxy.is_none());
         assert!(!plan(dir.path(), false).out_dir.join("proxy.mp4").exists());
     }
@@ -805,12 +798,12 @@ mod tests {
         let (_, normal, _) = run(&testutil::make(dir.path(), Fixture::Portrait), &quiet_plan).await;
         let (_, loud, _) = run(&testutil::make(dir.path(), Fixture::Loud), &quiet_plan).await;
         let (n, l) = (
-            normal.integrated_lufs.expect("normal"),
-            loud.integrated_lufs.expect("loud"),
+            normal.found.integrated_lufs.expect("normal"),
+            loud.found.integrated_lufs.expect("loud"),
         );
         assert!(l > n + 15.0, "loud {l} vs normal {n}");
         assert!(l > -6.0, "{l}");
-        assert!(loud.true_peak_dbtp.expect("peak") > -1.0);
+        assert!(loud.found.true_peak_dbtp.expect("peak") > -1.0);
         assert!(normal.posters.is_empty() && normal.storyboard.is_none());
 
         let (p, silent, _) = run(
@@ -818,13 +811,13 @@ mod tests {
             &quiet_plan,
         )
         .await;
-        assert_eq!(silent.integrated_lufs, None);
-        assert_eq!(silent.true_peak_dbtp, None);
-        assert_eq!(silent.silent.len(), 1, "{:?}", silent.silent);
+        assert_eq!(silent.found.integrated_lufs, None);
+        assert_eq!(silent.found.true_peak_dbtp, None);
+        assert_eq!(silent.found.silent.len(), 1, "{:?}", silent.found.silent);
         assert!(
-            near(&silent.silent[0], 0.0, p.duration().expect("d")),
+            near(&silent.found.silent[0], 0.0, p.duration().expect("d")),
             "{:?}",
-            silent.silent
+            silent.found.silent
         );
     }
 
@@ -849,8 +842,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mute = testutil::make(dir.path(), Fixture::NoAudio);
         let (_, r, _) = run(&mute, &plan(&dir.path().join("mute"), true)).await;
-        assert_eq!(r.integrated_lufs, None);
-        assert!(r.silent.is_empty());
+        assert_eq!(r.found.integrated_lufs, None);
+        assert!(r.found.silent.is_empty());
         let pp = probe(r.proxy.as_ref().expect("proxy"), T)
             .await
             .expect("probe");
@@ -884,7 +877,7 @@ mod tests {
             let file = testutil::make(dir.path(), fx);
             let (_, r, _) = run(&file, &plan(&dir.path().join(format!("{fx:?}")), false)).await;
             assert_eq!(r.posters.len(), 4, "{fx:?}");
-            assert!(r.integrated_lufs.is_some(), "{fx:?}");
+            assert!(r.found.integrated_lufs.is_some(), "{fx:?}");
         }
         // AVI is not an accepted container: the demuxer whitelist refuses it even
         // if a caller skipped validation.

@@ -645,13 +645,13 @@ mod tests {
         };
         let before = measure(f.clone(), p.clone(), "m1").await;
         assert!(
-            needs_loudness_fix(before.integrated_lufs, before.true_peak_dbtp),
+            needs_loudness_fix(before.found.integrated_lufs, before.found.true_peak_dbtp),
             "{before:?}"
         );
         let out = dir.path().join("norm.mp4");
         normalize_loudness(
             &f,
-            before.integrated_lufs.unwrap(),
+            before.found.integrated_lufs.unwrap(),
             &out,
             Duration::from_secs(60),
         )
@@ -659,10 +659,10 @@ mod tests {
         .unwrap();
         let np = probed(&out).await;
         let after = measure(out.clone(), np.clone(), "m2").await;
-        let i = after.integrated_lufs.unwrap();
+        let i = after.found.integrated_lufs.unwrap();
         assert!((i - TARGET_LUFS).abs() <= 1.5, "integrated {i} LUFS");
         assert!(
-            after.true_peak_dbtp.unwrap() <= TARGET_TRUE_PEAK + 0.3,
+            after.found.true_peak_dbtp.unwrap() <= TARGET_TRUE_PEAK + 0.3,
             "{after:?}"
         );
         // The video stream is the original's, copied.

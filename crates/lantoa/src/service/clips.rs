@@ -17,13 +17,14 @@ pub async fn retry_check(caller: &Caller, clip: ClipId, version: VersionId) -> R
     }
     clips::set_checked(&mut tx, version, clips::Checked::status("processing"), now).await?;
     crate::ingest::queue(&mut tx, version, caller.agency.id, now).await?;
+    let summary = json!({"before": {"status": "failed"}, "after": {"status": "processing"}});
     caller
         .audit_and_commit(
             tx,
             now,
             "version.recheck",
             ("clip_version", version),
-            json!({"before": {"status": "failed"}, "after": {"status": "processing"}}),
+            summary,
         )
         .await?;
     Ok(())
@@ -59,13 +60,14 @@ pub async fn delete_version(caller: &Caller, clip: ClipId, version: VersionId) -
     };
     let before = json!({"clip": clip, "number": v.number, "status": v.status, "sha256": v.sha256});
     let after = json!({"clip_deleted": matches!(outcome, Deleted::Clip)});
+    let summary = json!({"before": before, "after": after});
     caller
         .audit_and_commit(
             tx,
             now,
             "version.delete",
             ("clip_version", version),
-            json!({"before": before, "after": after}),
+            summary,
         )
         .await?;
     // Files go after the rows: a crash in between leaves unreferenced files, never a

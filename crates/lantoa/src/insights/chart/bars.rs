@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 
 use super::format::{compact, fmt_num};
 use super::frame::{
-    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, series_hash, x_labels,
-    y_axis,
+    Opening, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, open, x_labels, y_axis,
 };
 use super::scale::{Axis, clean, min_max};
 use super::svg::{
@@ -24,13 +23,14 @@ pub(super) fn bar_chart(
     series: &[Series],
     y_label: &str,
 ) -> String {
-    let (values, n) = prepare(labels, series);
-    let hash = series_hash("bar", title, labels, series);
-    let id = hash.id();
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    let (legend_svg, legend_h) = legend(&id, &names, Swatch::Bar, PLOT_BOTTOM + 24.0);
-    let mut svg = Svg::new(id.clone(), PLOT_BOTTOM + 32.0 + legend_h);
-    svg.heading(title);
+    let Opening {
+        values,
+        n,
+        names,
+        id,
+        legend_svg,
+        mut svg,
+    } = open("bar", Swatch::Bar, title, labels, series);
 
     let Some((lo, hi)) = min_max(values.iter().flatten().flatten().copied()) else {
         svg.empty_message(PLOT_TOP, PLOT_BOTTOM, &text.empty);

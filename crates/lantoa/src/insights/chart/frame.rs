@@ -131,8 +131,44 @@ pub(super) fn y_caption(svg: &mut Svg, y_label: &str) {
     }
 }
 
+/// What a line or bar chart starts with: the cleaned values per series and
+/// the number of points, the series' names, the chart's id, its legend (drawn
+/// last) and the SVG, headed by the title and tall enough for the legend.
+pub(super) struct Opening<'a> {
+    pub values: Vec<Vec<Option<f64>>>,
+    pub n: usize,
+    pub names: Vec<&'a str>,
+    pub id: String,
+    pub legend_svg: String,
+    pub svg: Svg,
+}
+
+/// Opens a chart of `kind` (its id hash) with this legend swatch.
+pub(super) fn open<'a>(
+    kind: &str,
+    swatch: Swatch,
+    title: &str,
+    labels: &[String],
+    series: &'a [Series],
+) -> Opening<'a> {
+    let (values, n) = prepare(labels, series);
+    let id = series_hash(kind, title, labels, series).id();
+    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    let (legend_svg, legend_h) = legend(&id, &names, swatch, PLOT_BOTTOM + 24.0);
+    let mut svg = Svg::new(id.clone(), PLOT_BOTTOM + 32.0 + legend_h);
+    svg.heading(title);
+    Opening {
+        values,
+        n,
+        names,
+        id,
+        legend_svg,
+        svg,
+    }
+}
+
 /// The id hash of a chart of `kind` over these labels and series.
-pub(super) fn series_hash(kind: &str, title: &str, labels: &[String], series: &[Series]) -> Fnv {
+fn series_hash(kind: &str, title: &str, labels: &[String], series: &[Series]) -> Fnv {
     let mut hash = Fnv::new(kind);
     hash.str(title);
     labels.iter().for_each(|l| hash.str(l));

@@ -3,11 +3,10 @@
 use std::fmt::Write as _;
 
 use super::frame::{
-    PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, legend, prepare, series_hash, x_labels,
-    y_axis,
+    Opening, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, open, x_labels, y_axis,
 };
 use super::scale::{Axis, min_max};
-use super::svg::{Svg, c, color, dash_attr};
+use super::svg::{c, color, dash_attr};
 use super::{Charts, Series};
 
 /// Lines over time; `labels` are the x-axis labels (e.g. "01/11"), one per
@@ -19,12 +18,13 @@ pub(super) fn line_chart(
     series: &[Series],
     y_label: &str,
 ) -> String {
-    let (values, n) = prepare(labels, series);
-    let hash = series_hash("line", title, labels, series);
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    let (legend_svg, legend_h) = legend(&hash.id(), &names, Swatch::Line, PLOT_BOTTOM + 24.0);
-    let mut svg = Svg::new(hash.id(), PLOT_BOTTOM + 32.0 + legend_h);
-    svg.heading(title);
+    let Opening {
+        values,
+        n,
+        legend_svg,
+        mut svg,
+        ..
+    } = open("line", Swatch::Line, title, labels, series);
 
     let Some((lo, hi)) = min_max(values.iter().flatten().flatten().copied()) else {
         svg.empty_message(PLOT_TOP, PLOT_BOTTOM, &text.empty);

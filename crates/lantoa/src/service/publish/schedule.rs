@@ -161,14 +161,9 @@ pub async fn publish_now(caller: &Caller, id: ClipId) -> Result<Vec<PublicationI
     )
     .await?;
     let ids = create_publications(&mut tx, &clip, caller.principal.user_id, now, now).await?;
+    let summary = json!({"publications": ids});
     caller
-        .audit_and_commit(
-            tx,
-            now,
-            "clip.publish_now",
-            ("clip", clip.id),
-            json!({"publications": ids}),
-        )
+        .audit_and_commit(tx, now, "clip.publish_now", ("clip", clip.id), summary)
         .await?;
     Ok(ids)
 }
@@ -217,14 +212,9 @@ pub async fn retry(caller: &Caller, pid: PublicationId) -> Result<()> {
         crate::db::jobs::wake(&mut tx, &job_key(pid), now).await?;
     }
     let before = json!({"state": "failed", "error": pb.error_message});
+    let summary = json!({"before": before, "after": {"state": "queued"}});
     caller
-        .audit_and_commit(
-            tx,
-            now,
-            "publication.retry",
-            ("publication", pid),
-            json!({"before": before, "after": {"state": "queued"}}),
-        )
+        .audit_and_commit(tx, now, "publication.retry", ("publication", pid), summary)
         .await?;
     Ok(())
 }

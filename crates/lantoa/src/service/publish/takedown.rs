@@ -203,14 +203,9 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
         now,
     )
     .await?;
+    let summary = json!({"reason": reason, "incident": incident, "channels": outcome});
     caller
-        .audit(
-            &mut tx,
-            now,
-            "clip.takedown",
-            ("clip", id),
-            json!({"reason": reason, "incident": incident, "channels": outcome}),
-        )
+        .audit(&mut tx, now, "clip.takedown", ("clip", id), summary)
         .await?;
     tell_heads_and_author(
         &mut tx,
@@ -241,13 +236,14 @@ pub async fn tick_removed(caller: &Caller, pid: PublicationId) -> Result<()> {
         now,
     )
     .await?;
+    let summary = json!({"before": {"removal": "manual"}, "after": {"removal": "manual_done"}, "url": pb.url});
     caller
         .audit(
             &mut tx,
             now,
             "publication.removed_by_hand",
             ("publication", pid),
-            json!({"before": {"removal": "manual"}, "after": {"removal": "manual_done"}, "url": pb.url}),
+            summary,
         )
         .await?;
     update_incident(&mut tx, pb.clip_id, now).await?;

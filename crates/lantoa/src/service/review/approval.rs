@@ -173,13 +173,14 @@ pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<C
             now,
         )
         .await?;
+        let detail = json!({"by": caller.principal.display_name});
         notify_users(
             &mut tx,
             &authors,
             caller.agency.id,
             clip.id,
             "approved",
-            json!({"by": caller.principal.display_name}),
+            detail,
             now,
         )
         .await?;
@@ -190,13 +191,14 @@ pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<C
             .into_iter()
             .filter(|u| *u != caller.principal.user_id && !live.iter().any(|a| a.signer_id == *u))
             .collect();
+        let detail = json!({"step": step + 2});
         notify_users(
             &mut tx,
             &next,
             caller.agency.id,
             clip.id,
             "approval_needed",
-            json!({"step": step + 2}),
+            detail,
             now,
         )
         .await?;

@@ -167,13 +167,14 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
         to.push(pc.author_id);
     }
     to.retain(|u| *u != caller.principal.user_id);
+    let detail = json!({"by": caller.principal.display_name});
     notify_users(
         &mut tx,
         &to,
         caller.agency.id,
         clip.id,
         "comment",
-        json!({"by": caller.principal.display_name}),
+        detail,
         now,
     )
     .await?;

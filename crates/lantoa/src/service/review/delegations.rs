@@ -97,13 +97,14 @@ pub async fn delegate(caller: &Caller, r: &DelegationRequest) -> Result<i64> {
     .await?;
     let after = json!({"from": caller.principal.user_id, "to": to, "starts_at": starts_at,
         "ends_at": ends_at, "note": note});
+    let summary = json!({"after": after});
     caller
         .audit(
             &mut tx,
             now,
             "delegation.create",
             ("delegation", id),
-            json!({"after": after}),
+            summary,
         )
         .await?;
     rdb::notify(
@@ -133,13 +134,14 @@ pub async fn revoke_delegation(caller: &Caller, id: i64) -> Result<()> {
         return Err(Refusal::new("action_not_allowed", "delegation-head-only").into());
     }
     if rdb::revoke_delegation(&mut tx, id, now).await? {
+        let summary = json!({"before": {"ends_at": d.ends_at}, "after": {"revoked_at": now}});
         caller
             .audit(
                 &mut tx,
                 now,
                 "delegation.revoke",
                 ("delegation", id),
-                json!({"before": {"ends_at": d.ends_at}, "after": {"revoked_at": now}}),
+                summary,
             )
             .await?;
     }

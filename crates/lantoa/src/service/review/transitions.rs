@@ -281,13 +281,14 @@ pub(super) async fn void(
     )
     .await?;
     let signers: Vec<UserId> = voided.iter().map(|a| a.signer_id).collect();
+    let detail = json!({"reason": reason, "changed": changed});
     notify_users(
         tx,
         &signers,
         clip.agency_id,
         clip.id,
         "approval_voided",
-        json!({"reason": reason, "changed": changed}),
+        detail,
         now,
     )
     .await?;
@@ -453,14 +454,14 @@ async fn tell_reviewers(
     now: i64,
 ) -> Result<()> {
     let reviewers = reviewers(tx, clip.agency_id, authors).await?;
-    let by = json!({"by": p.display_name});
+    let detail = json!({"by": p.display_name});
     notify_users(
         tx,
         &reviewers,
         clip.agency_id,
         clip.id,
         "submitted",
-        by,
+        detail,
         now,
     )
     .await?;
@@ -552,25 +553,27 @@ async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<Cli
         let s = settings(tx, clip.agency_id).await?;
         if let Some(step) = s.policy.steps(clip.political).first() {
             let who = signers_of(tx, clip.agency_id, step, &authors, now).await?;
+            let detail = json!({"step": 1});
             notify_users(
                 tx,
                 &who,
                 clip.agency_id,
                 clip.id,
                 "approval_needed",
-                json!({"step": 1}),
+                detail,
                 now,
             )
             .await?;
         }
     } else {
+        let detail = json!({});
         notify_users(
             tx,
             &authors,
             clip.agency_id,
             clip.id,
             "checks_failed",
-            json!({}),
+            detail,
             now,
         )
         .await?;

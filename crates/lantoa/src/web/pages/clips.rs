@@ -326,11 +326,12 @@ pub(crate) struct ClipPage {
 
 impl ClipPage {
     fn spans<'a>(&self, q: &'a QcReport) -> Vec<(&'static str, &'a Span)> {
-        q.black
+        q.found
+            .black
             .iter()
             .map(|s| ("qc-black", s))
-            .chain(q.frozen.iter().map(|s| ("qc-frozen", s)))
-            .chain(q.silent.iter().map(|s| ("qc-silent", s)))
+            .chain(q.found.frozen.iter().map(|s| ("qc-frozen", s)))
+            .chain(q.found.silent.iter().map(|s| ("qc-silent", s)))
             .collect()
     }
     fn tc(&self, s: &f64) -> String {
@@ -343,9 +344,10 @@ impl ClipPage {
         format!("{:.0}", self.progress.unwrap_or(0.0) * 100.0)
     }
     fn loud_warning(&self, q: &QcReport) -> bool {
-        q.integrated_lufs
+        q.found
+            .integrated_lufs
             .is_some_and(|i| !(-16.0..=-12.0).contains(&i))
-            || q.true_peak_dbtp.is_some_and(|p| p > -1.0)
+            || q.found.true_peak_dbtp.is_some_and(|p| p > -1.0)
     }
 }
 

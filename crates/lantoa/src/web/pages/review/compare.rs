@@ -51,7 +51,7 @@ impl ComparePage {
     }
     fn lufs(&self, v: &VersionView) -> String {
         v.qc.as_ref()
-            .and_then(|q| q.integrated_lufs)
+            .and_then(|q| q.found.integrated_lufs)
             .map(|x| format!("{x:.1} LUFS"))
             .unwrap_or_else(|| "—".into())
     }

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod bench_insights;
+mod bench_lint;
 mod bench_publish;
 mod bench_review;
 
@@ -81,7 +82,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         BenchCmd::Lint { captions } => {
-            bench::lint(captions);
+            bench_lint::lint(captions);
             ExitCode::SUCCESS
         }
         BenchCmd::Publish(options) => done(bench_publish::publish(options).await),

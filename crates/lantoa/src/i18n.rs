@@ -113,18 +113,6 @@ mod tests {
         out
     }
 
-    /// Every file under `dir`, in every subfolder.
-    fn collect_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                collect_files(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-
     fn keys(dir: &str) -> BTreeSet<String> {
         all_keys(dir).into_iter().collect()
     }
@@ -166,7 +154,7 @@ mod tests {
             "../media/src",
             "../platforms/src",
         ] {
-            collect_files(std::path::Path::new(dir), &mut files);
+            crate::i18n_coverage::collect_files(std::path::Path::new(dir), &mut files);
         }
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();

@@ -67,6 +67,18 @@ fn ftl_keys(dir: &str) -> BTreeSet<String> {
     keys
 }
 
+/// Every file under `dir`, in every subfolder.
+pub(crate) fn collect_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
 /// Every `"media-…"` / `"spec-…"` code written in this module's sources must be a
 /// message in both languages, or users would see a bare code; so must the
 /// `"advice-…"` twin of every `spec-…` code (any rule may be a recommendation).
@@ -75,11 +87,11 @@ fn every_problem_code_has_a_message_in_both_languages() {
     let vi = ftl_keys("locales/vi");
     let en = ftl_keys("locales/en");
     let mut codes = BTreeSet::new();
-    for entry in std::fs::read_dir("../media/src").expect("../media/src") {
-        let path = entry.expect("dir entry").path();
-        if path.file_name().is_some_and(|n| n == "testutil.rs") {
-            continue;
-        }
+    // Every source file below media/src, modules' own folders included.
+    let mut files = Vec::new();
+    collect_files(std::path::Path::new("../media/src"), &mut files);
+    files.retain(|p| p.file_name().is_some_and(|n| n != "testutil.rs"));
+    for path in files {
         let text = std::fs::read_to_string(&path).expect("source");
         for prefix in ["\"media-", "\"spec-"] {
             for part in text.split(prefix).skip(1) {

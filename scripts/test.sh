@@ -54,6 +54,9 @@ LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group
 log "API against its OpenAPI document (schemathesis: no 5xx, no undocumented status, no body outside its schema)"
 bash scripts/api-conformance.sh --max-time 90
 
+log "the sandbox driven by the platforms' own client libraries"
+bash scripts/platform-clients.sh
+
 log "browser test on SQLite"
 node --test tests/browser/
 

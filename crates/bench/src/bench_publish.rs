@@ -280,6 +280,10 @@ async fn raw(
                     title: &sent.title,
                     description: &sent.description,
                     tags: &sent.tags,
+                    privacy: "public",
+                    category: None,
+                    content_type: "video/mp4",
+                    poster_url: None,
                     progress: &report,
                 };
                 let mut h = Handle::default();

@@ -535,6 +535,10 @@ mod zalo {
                 title,
                 description: "",
                 tags: &[],
+                privacy: "public",
+                category: None,
+                content_type: "video/mp4",
+                poster_url: None,
                 progress: &quiet,
             };
             let done = loop {

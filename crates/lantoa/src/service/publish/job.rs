@@ -442,6 +442,10 @@ async fn upload(
             title: &sent.title,
             description: &sent.description,
             tags: &sent.tags,
+            privacy: "public",
+            category: None,
+            content_type: "video/mp4",
+            poster_url: None,
             progress: &report,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);
@@ -472,7 +476,7 @@ async fn upload(
                 }
                 tokio::time::sleep(d).await;
             }
-            Ok(Next::Done { id, url }) => return done(st, pb, clip, &id, &url).await,
+            Ok(Next::Done { id, url, .. }) => return done(st, pb, clip, &id, &url).await,
             Err(e) if e.class == ErrorClass::Reconnect && !refreshed => {
                 // An access token that died mid-upload: refresh once and go on.
                 refreshed = true;

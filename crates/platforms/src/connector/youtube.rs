@@ -1,0 +1,136 @@
+//! YouTube's resumable upload, processing status, deletion and figures.
+
+use std::time::Duration;
+
+use super::{Connector, Handle, Limit, Next, Post, PostMetrics, Visibility, failed, save};
+use crate::youtube::{self, YouTube};
+use crate::{ErrorClass, PlatformError};
+
+pub struct YouTubeConnector {
+    pub(super) api: YouTube,
+    pub(super) poll: Duration,
+}
+
+impl Connector for YouTubeConnector {
+    fn limit(&self, h: &Handle) -> Option<Limit> {
+        h.session.is_none().then_some(Limit::YouTubeUpload)
+    }
+
+    async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
+        let mut h = h.clone();
+        let Some(session) = h.session.clone() else {
+            let meta = youtube::VideoMeta {
+                title: p.title.to_string(),
+                description: p.description.to_string(),
+                tags: p.tags.to_vec(),
+                privacy: "public".into(),
+            };
+            h.session = Some(self.api.start(p.token, &meta, p.size).await?);
+            return save(h, "uploading");
+        };
+        let Some(id) = h.video_id.clone() else {
+            let size = p.size.max(1) as f64;
+            let r = self
+                .api
+                .upload(
+                    p.token,
+                    &session,
+                    p.file,
+                    p.size,
+                    8 * youtube::CHUNK_UNIT,
+                    |n| (p.progress)(n as f64 / size),
+                )
+                .await;
+            match r {
+                Ok(id) => {
+                    h.video_id = Some(id);
+                    h.uploaded = true;
+                    return save(h, "processing");
+                }
+                // The session expired before completion: nothing was created,
+                // so a new session is safe.
+                Err(e) if e.code == "sessionExpired" => {
+                    return save(Handle::default(), "queued");
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let s = self.api.status(p.token, &id).await?;
+        match s.upload_status.as_str() {
+            "processed" => Ok(Next::Done {
+                url: format!("https://www.youtube.com/shorts/{id}"),
+                id,
+                visibility: Visibility {
+                    public: s.privacy == "public",
+                    level: s.privacy,
+                    reason: None,
+                },
+            }),
+            "failed" | "rejected" => Err(failed(&s.upload_status, s.reason.unwrap_or_default())),
+            "deleted" => Err(PlatformError {
+                class: ErrorClass::Permanent,
+                status: None,
+                code: "deleted".into(),
+                message: "the video was deleted on YouTube before it was processed".into(),
+            }),
+            _ => Ok(Next::Wait(self.poll)),
+        }
+    }
+
+    async fn delete(&self, token: &str, _account: &str, id: &str) -> Result<(), PlatformError> {
+        self.api.delete(token, id).await
+    }
+
+    async fn metrics(
+        &self,
+        token: &str,
+        _account: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, PostMetrics)>, PlatformError> {
+        let mut out = Vec::new();
+        for batch in ids.chunks(50) {
+            for (id, views, likes, comments) in self.api.statistics(token, batch).await? {
+                out.push((
+                    id,
+                    PostMetrics {
+                        views,
+                        reactions: likes,
+                        comments,
+                        ..PostMetrics::default()
+                    },
+                ));
+            }
+        }
+        // Watch time, shares and subscribers are the Analytics API's. Its
+        // failure (scope not granted, quota, outage) keeps the Data API's
+        // figures and leaves those absent; YouTube gives no reach.
+        let listed: Vec<String> = out.iter().map(|(id, _)| id.clone()).collect();
+        let today = jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date();
+        for batch in listed.chunks(youtube::ANALYTICS_BATCH) {
+            let table = match self.api.analytics(token, batch, today).await {
+                Ok(t) => t,
+                Err(e) => {
+                    crate::warn_once(
+                        &format!("youtube-analytics|{}|{}", e.status.unwrap_or(0), e.code),
+                        &format!(
+                            "YouTube Analytics failed ({e}); watch time, average view, shares \
+                             and subscribers gained stay empty, the Data API's figures are kept"
+                        ),
+                    );
+                    break;
+                }
+            };
+            for (id, m) in &mut out {
+                if let Some(a) = table.get(id.as_str()) {
+                    m.watch_time_s = a.minutes_watched.map(|min| min * 60.0);
+                    m.avg_view_s = a.average_view_duration;
+                    m.shares = a.shares;
+                    m.followers_gained = a.subscribers_gained;
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -256,6 +256,7 @@ async fn video_reels(
                     received_at_ms: 0,
                     text: r.description.clone(),
                     tags: Vec::new(),
+                    fields: Default::default(),
                 });
             }
             with_usage(axum::Json(serde_json::json!({"success": true})).into_response())

@@ -147,6 +147,13 @@ pub struct Record {
     /// YouTube's keyword tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Every field the platform received for the post, as it received them
+    /// (YouTube's `snippet` and `status`, the reel's finish parameters,
+    /// TikTok's `post_info`, the Zalo article's body), plus the upload's
+    /// `content_type`: so a test checks what a platform got, not only its
+    /// title.
+    #[serde(default)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Milliseconds since the Unix epoch.

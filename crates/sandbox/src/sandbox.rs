@@ -121,6 +121,7 @@ mod tests {
             received_at_ms: 1_800_000_000_000,
             text: String::new(),
             tags: Vec::new(),
+            fields: Default::default(),
         };
         let html = render(&[rec("vid-old", "Cũ"), rec("vid-new", "<b>Mới</b>")]);
         assert!(html.contains("Sandbox — nền tảng giả lập"));

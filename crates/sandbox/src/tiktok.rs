@@ -332,6 +332,7 @@ async fn upload(
         received_at_ms: 0,
         text: p.title.clone(),
         tags: Vec::new(),
+        fields: Default::default(),
     });
     progress(StatusCode::CREATED, p.uploaded, p.size)
 }

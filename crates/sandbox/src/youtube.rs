@@ -393,6 +393,7 @@ async fn put(
         received_at_ms: 0,
         text: s.description.clone(),
         tags: s.tags.clone(),
+        fields: Default::default(),
     });
     final_response(201, &body)
 }

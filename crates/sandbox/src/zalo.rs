@@ -233,6 +233,7 @@ async fn create(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         received_at_ms: 0,
         text: description.to_string(),
         tags: Vec::new(),
+        fields: Default::default(),
     });
     m.zalo.articles.lock().expect("articles").insert(
         t.clone(),

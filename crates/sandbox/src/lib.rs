@@ -278,15 +278,67 @@ impl Mocks {
             .get("x-mock-fault")
             .and_then(|v| v.to_str().ok())
             .and_then(Fault::parse);
-        if asked.is_some() {
-            return asked;
+        let f = match asked {
+            Some(f) => Some(f),
+            None => {
+                let mut q = self.faults.lock().ok()?;
+                match q.front() {
+                    Some(f) if applies(*f) => q.pop_front(),
+                    _ => None,
+                }
+            }
+        };
+        // An expired token stays expired: every later call with it is
+        // refused too, until the client refreshes and uses the new one.
+        if f == Some(Fault::TokenExpired) {
+            self.oauth.expire(bearer_of(headers));
         }
-        let mut q = self.faults.lock().ok()?;
-        match q.front() {
-            Some(f) if applies(*f) => q.pop_front(),
-            _ => None,
-        }
+        f
     }
+}
+
+/// The access token a request carries in a header: `Authorization: Bearer`
+/// (Google, TikTok), `Authorization: OAuth` (Facebook's SDKs) or Zalo's
+/// `access_token` header; empty when none.
+pub(crate) fn bearer_of(h: &axum::http::HeaderMap) -> &str {
+    let auth = h
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    auth.strip_prefix("Bearer ")
+        .or_else(|| auth.strip_prefix("OAuth "))
+        .or_else(|| h.get("access_token").and_then(|v| v.to_str().ok()))
+        .unwrap_or("")
+        .trim()
+}
+
+/// Refuses a call made with a dead token (expired or revoked) the way the
+/// platform refuses one: the request goes on marked with the
+/// `token_expired` fault, so each platform's handler answers in its own
+/// error format. Tokens in a header or in an `access_token` query parameter
+/// are seen; the token endpoints (which take refresh tokens in their
+/// bodies) are left alone.
+async fn dead_tokens(
+    State(m): State<Shared>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let query_token = req.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
+    });
+    let token = match &query_token {
+        Some(t) => t.as_str(),
+        None => bearer_of(req.headers()),
+    };
+    if !token.is_empty() && m.oauth.dead(token).is_some() {
+        req.headers_mut().insert(
+            "x-mock-fault",
+            axum::http::HeaderValue::from_static("token_expired"),
+        );
+    }
+    next.run(req).await
 }
 
 impl Fault {
@@ -431,6 +483,7 @@ pub fn router(m: Shared) -> Router {
         .merge(facebook::routes())
         .merge(tiktok::routes())
         .merge(zalo::routes())
+        .layer(axum::middleware::from_fn_with_state(m.clone(), dead_tokens))
         .with_state(m)
 }
 

@@ -59,6 +59,9 @@ struct Grant {
 
 struct Issued {
     client_id: String,
+    /// The scopes granted with it (space or comma separated, as the
+    /// platform writes them).
+    scope: String,
     expires: Instant,
 }
 
@@ -70,6 +73,9 @@ struct State_ {
     refresh: HashMap<String, Grant>,
     access: HashMap<String, Issued>,
     revoked: HashSet<String>,
+    /// Tokens this mock did not issue (tests' fixed ones) that a
+    /// `token_expired` fault killed: they stay dead, as a real one would.
+    expired: HashSet<String>,
     access_ttl_s: Option<u64>,
 }
 
@@ -79,7 +85,8 @@ pub struct OAuthMock {
 }
 
 /// Why an issued token is refused.
-enum Dead {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dead {
     Expired,
     Revoked,
 }
@@ -94,14 +101,42 @@ impl OAuthMock {
         self.lock().access_ttl_s.unwrap_or(usual)
     }
 
-    fn issue_access(&self, token: &str, client_id: &str, ttl_s: u64) {
+    fn issue_access(&self, token: &str, client_id: &str, scope: &str, ttl_s: u64) {
         self.lock().access.insert(
             token.to_string(),
             Issued {
                 client_id: client_id.to_string(),
+                scope: scope.to_string(),
                 expires: Instant::now() + Duration::from_secs(ttl_s),
             },
         );
+    }
+
+    /// Ends an access token's life now (the `token_expired` fault): every
+    /// later call with it is refused as expired, as on the platform.
+    pub fn expire(&self, token: &str) {
+        if token.is_empty() {
+            return;
+        }
+        let mut s = self.lock();
+        match s.access.get_mut(token) {
+            Some(i) => i.expires = Instant::now(),
+            None => {
+                s.expired.insert(token.to_string());
+            }
+        }
+    }
+
+    /// The scopes an access token issued here was granted (`None`: not
+    /// issued here).
+    pub fn scopes_of(&self, token: &str) -> Option<String> {
+        self.lock().access.get(token).map(|i| i.scope.clone())
+    }
+
+    /// Whether an access token is dead (expired or revoked); a token this
+    /// mock did not issue lives unless a fault killed it.
+    pub fn dead(&self, token: &str) -> Option<Dead> {
+        self.check(token).err()
     }
 
     /// Checks an access token the mock may have issued: the client it was
@@ -110,6 +145,9 @@ impl OAuthMock {
         let s = self.lock();
         if s.revoked.contains(token) {
             return Err(Dead::Revoked);
+        }
+        if s.expired.contains(token) {
+            return Err(Dead::Expired);
         }
         match s.access.get(token) {
             Some(i) if Instant::now() >= i.expires => Err(Dead::Expired),
@@ -237,7 +275,11 @@ async fn google_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     };
     let ttl = m.oauth.ttl(3599);
     let access = format!("ya29.a0{}", random(60));
-    m.oauth.issue_access(&access, get("client_id"), ttl);
+    let granted = match &redeemed {
+        Redeemed::Code(g) | Redeemed::Refresh(g) => g.scope.clone(),
+    };
+    m.oauth
+        .issue_access(&access, get("client_id"), &granted, ttl);
     let mut out = serde_json::json!({"access_token": access, "expires_in": ttl,
         "token_type": "Bearer"});
     match redeemed {
@@ -321,7 +363,7 @@ fn facebook_code_error(message: &str, subcode: i64) -> Response {
 fn facebook_token(m: &Shared, client: &str, usual_ttl_s: u64) -> Response {
     let ttl = m.oauth.ttl(usual_ttl_s);
     let token = format!("EAA{}", random(100));
-    m.oauth.issue_access(&token, client, ttl);
+    m.oauth.issue_access(&token, client, "", ttl);
     axum::Json(
         serde_json::json!({"access_token": token, "token_type": "bearer",
         "expires_in": ttl}),
@@ -504,7 +546,8 @@ async fn tiktok_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
     let ttl = m.oauth.ttl(86_400);
     let access = format!("act.{}", random(60));
     let refresh = format!("rft.{}", random(60));
-    m.oauth.issue_access(&access, &grant.client_id, ttl);
+    m.oauth
+        .issue_access(&access, &grant.client_id, &grant.scope, ttl);
     let out = serde_json::json!({"access_token": access, "expires_in": ttl,
         "open_id": tiktok_open_id(&grant.client_id), "refresh_expires_in": 31_536_000,
         "refresh_token": refresh, "scope": grant.scope, "token_type": "Bearer"});
@@ -630,7 +673,8 @@ async fn zalo_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) ->
     let ttl = m.oauth.ttl(90_000);
     let access = random(64);
     let refresh = random(64);
-    m.oauth.issue_access(&access, &grant.client_id, ttl);
+    m.oauth
+        .issue_access(&access, &grant.client_id, &grant.scope, ttl);
     m.oauth.lock().refresh.insert(refresh.clone(), grant);
     // Some clients report `expires_in` as a string: the mock sends one.
     axum::Json(

@@ -27,4 +27,5 @@ mod publish;
 mod recovery;
 mod review;
 mod rng;
+mod tokens;
 mod uploads;

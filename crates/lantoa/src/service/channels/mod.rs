@@ -19,8 +19,8 @@ use crate::platforms::{Endpoint, ErrorClass, Platform, PlatformError};
 use crate::service::Caller;
 use crate::state::AppState;
 
-/// Refresh access tokens this long before they expire.
-pub const REFRESH_AHEAD_MS: i64 = 10 * 60 * 1000;
+mod tokens;
+pub use tokens::{REFRESH_AHEAD_MS, access_token, refresh_due};
 
 /// A channel's token set, as sealed in the database.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -249,6 +249,8 @@ pub async fn connect_finish(
     )
     .await
     .map_err(refused)?;
+    // What the platform granted (a YouTube channel needs `youtube` for takedowns).
+    let granted = tokens.scope.clone();
     let accounts = oauth::accounts(platform, &app, &tokens, now)
         .await
         .map_err(refused)?;
@@ -277,6 +279,7 @@ pub async fn connect_finish(
             now,
         )
         .await?;
+        pdb::set_grant(&mut tx, id, granted.as_deref(), None).await?;
         audit(
             &mut tx,
             actor,
@@ -301,6 +304,39 @@ pub async fn connect_finish(
     }
     tx.commit().await?;
     Ok((agency, ids))
+}
+
+/// Sets who may see the channel's posts, as a person chooses it: one of the
+/// levels the platform (TikTok: the creator's account) offers.
+pub async fn set_visibility(caller: &Caller, id: ChannelId, level: &str) -> Result<()> {
+    let (mut tx, now) = caller.write().await?;
+    let ch = pdb::channel(&mut tx, caller.agency.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let platform = Platform::parse(&ch.platform).ok_or(Error::NotFound)?;
+    let offered = super::publish::offered(&ch);
+    let level = level.trim();
+    if !super::publish::sending::levels(platform, offered.as_deref())
+        .iter()
+        .any(|l| l == level)
+    {
+        return Err(Invalid::new("visibility", "invalid-visibility").into());
+    }
+    if ch.visibility.as_deref() == Some(level) {
+        return Ok(());
+    }
+    pdb::set_visibility(&mut tx, id, level, now).await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "channel.visibility",
+            ("channel", id),
+            json!({"before": {"visibility": ch.visibility}, "after": {"visibility": level},
+               "platform": ch.platform, "name": ch.name}),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Disconnects a channel (its tokens are erased; its history stays).
@@ -328,66 +364,17 @@ pub async fn disconnect(caller: &Caller, id: ChannelId) -> Result<()> {
     Ok(())
 }
 
-/// A usable access token for the channel, refreshed first when it expires
-/// soon (or when `force`). Errors keep the platform's class: `Reconnect`
-/// means the channel's authorisation is dead.
-pub async fn access_token(
-    st: &AppState,
-    ch: &Channel,
-    force: bool,
-) -> std::result::Result<String, PlatformError> {
-    let internal = |m: String| PlatformError {
-        class: ErrorClass::Retry { after: None },
-        status: None,
-        code: "internal".into(),
-        message: m,
-    };
-    // Every call with the channel's tokens asks for them here first: no
-    // token leaves for an API the channel was not connected through.
-    binding(st, ch).map_err(Unbound::error)?;
-    let t = open(st, ch).map_err(|e| internal(e.to_string()))?;
-    let now = st.now();
-    let due = t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS);
-    if !(force || due) {
-        return Ok(t.access_token);
-    }
-    let platform =
-        Platform::parse(&ch.platform).ok_or_else(|| internal("unknown platform".into()))?;
-    let Some(rt) = t.refresh_token.clone() else {
-        // Facebook Page tokens from a long-lived user token do not expire and
-        // have no refresh grant: use the token until the platform refuses it.
-        if force || t.expires_at_ms.is_some_and(|e| e <= now) {
-            return Err(PlatformError {
-                class: ErrorClass::Reconnect,
-                status: None,
-                code: "no_refresh".into(),
-                message:
-                    "the token expired and the platform offers no refresh: reconnect the channel"
-                        .into(),
-            });
-        }
-        return Ok(t.access_token);
-    };
-    let fresh = oauth::refresh(platform, &app(st, platform), &rt, now).await?;
-    let mut stored = StoredTokens::from(fresh);
-    // Platforms that do not rotate keep the old refresh token valid.
-    if stored.refresh_token.is_none() {
-        stored.refresh_token = Some(rt);
-        stored.refresh_expires_at_ms = t.refresh_expires_at_ms;
-    }
-    let sealed = seal(st, ch.agency_id, &ch.platform, &ch.external_id, &stored);
-    let saved = async {
-        let mut tx = st.db.write().await?;
-        pdb::set_tokens(&mut tx, ch.id, &sealed, stored.expires_at_ms, now).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(e) = saved {
-        // The platform may already have retired the old refresh token.
-        tracing::error!(channel = %ch.id, error = %e, "a refreshed token could not be saved");
-        return Err(internal(e.to_string()));
-    }
-    Ok(stored.access_token)
+/// Whether Lantoa can remove the channel's posts through the platform's API:
+/// not on TikTok (a person does it), and on YouTube only with a delete scope
+/// (channels connected before Lantoa asked for it must reconnect).
+pub fn can_delete(ch: &Channel) -> bool {
+    Platform::parse(&ch.platform).is_some_and(|p| oauth::can_delete_with(p, ch.scopes.as_deref()))
+}
+
+/// Whether the channel must be reconnected before its posts can be removed
+/// through the API (a YouTube channel connected without a delete scope).
+pub fn needs_reconnect_for_takedown(ch: &Channel) -> bool {
+    ch.platform == Platform::YouTube.as_str() && !can_delete(ch)
 }
 
 /// Marks a channel as needing reconnection and tells the agency's admins and
@@ -416,28 +403,4 @@ pub async fn mark_needs_reconnect(tx: &mut Tx, ch: &Channel, why: &str, now: i64
 /// The agency's admins and heads (they connect channels).
 async fn managers(tx: &mut Tx, agency: OrgId) -> Result<Vec<UserId>> {
     super::review::members_with(tx, agency, &[Role::AgencyAdmin, Role::Head], &[]).await
-}
-
-/// Housekeeping: refreshes tokens that expire soon; a dead refresh marks the
-/// channel. Returns how many were refreshed.
-pub async fn refresh_due(st: &AppState) -> Result<usize> {
-    let now = st.now();
-    let due = {
-        let mut tx = st.db.read().await?;
-        pdb::expiring(&mut tx, now + REFRESH_AHEAD_MS, 100).await?
-    };
-    let mut n = 0;
-    // A channel bound elsewhere waits for its API; its pages say why.
-    for ch in due.into_iter().filter(|c| binding(st, c).is_ok()) {
-        match access_token(st, &ch, false).await {
-            Ok(_) => n += 1,
-            Err(e) if e.class == ErrorClass::Reconnect => {
-                needs_reconnect(st, &ch, &e.to_string()).await?
-            }
-            Err(e) => {
-                tracing::warn!(channel = %ch.id, error = %e, "token refresh failed; will retry")
-            }
-        }
-    }
-    Ok(n)
 }

@@ -181,14 +181,65 @@ impl WorkerOptions {
 /// At most this many jobs are claimed in one transaction.
 const CLAIM_BATCH: usize = 32;
 
-fn worker_name() -> String {
+/// Worker slots one machine and data folder may hold (processes at once).
+const IDENTITIES: usize = 64;
+
+/// This worker's name, and the lock that makes it its own. A name is a slot
+/// of the machine and data folder (`host:folder:slot`), held by an advisory
+/// lock on `<data>/workers/slot-N.lock` for the life of the process: a
+/// worker killed with SIGKILL lets go of it with its last breath, and the
+/// worker started after it takes the same slot, so it knows which running
+/// jobs were its own and takes them back at once rather than waiting for
+/// their leases to run out. Without a usable folder: a name of its own.
+fn worker_identity(data_dir: &std::path::Path) -> (String, Option<std::fs::File>) {
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-    format!(
-        "{}-{}-{}",
-        host.trim(),
+    let host = host.trim();
+    let dir = data_dir.join("workers");
+    let folder = &crate::crypto::sha256_hex(data_dir.to_string_lossy().as_bytes())[..8];
+    if std::fs::create_dir_all(&dir).is_ok() {
+        for k in 0..IDENTITIES {
+            let Ok(f) = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(dir.join(format!("slot-{k}.lock")))
+            else {
+                break;
+            };
+            if f.try_lock().is_ok() {
+                return (format!("{host}:{folder}:{k}"), Some(f));
+            }
+        }
+    }
+    let name = format!(
+        "{host}-{}-{}",
         std::process::id(),
         hex::encode(random_bytes::<3>())
-    )
+    );
+    (name, None)
+}
+
+/// Takes back the jobs a previous holder of this worker's name was running
+/// when it died: their leases end now, so they are claimed at once.
+async fn reclaim(st: &AppState, name: &str) {
+    let r = async {
+        let mut tx = st.db.write().await?;
+        let n = jobs::expire_leases_of(&mut tx, name, st.now()).await?;
+        tx.commit().await?;
+        Ok::<_, crate::db::DbError>(n)
+    }
+    .await;
+    match r {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            worker = name,
+            jobs = n,
+            "took back the jobs this worker ran before it stopped"
+        ),
+        Err(e) => {
+            tracing::warn!(worker = name, error = %e, "could not take back earlier jobs; their leases will run out")
+        }
+    }
 }
 
 /// Runs jobs until `stop` turns true, then lets running jobs finish within the grace
@@ -199,7 +250,8 @@ pub async fn run(
     opts: WorkerOptions,
     mut stop: watch::Receiver<bool>,
 ) {
-    let name = worker_name();
+    let (name, _identity) = worker_identity(&st.config.data_dir);
+    reclaim(&st, &name).await;
     let kinds: Vec<String> = registry.handlers.keys().cloned().collect();
     let claim_sql = jobs::claim_sql(st.db.engine(), kinds.len());
     let slots = Arc::new(Semaphore::new(opts.slots.max(1)));

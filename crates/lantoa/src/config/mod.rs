@@ -185,8 +185,9 @@ settings! {
         trust_proxy: bool = "LANTOA_TRUST_PROXY", default "false", example "true";
         /// Jobs one process runs at once.
         worker_slots: i64 = "LANTOA_WORKER_SLOTS", default "2", example "4", check rules::between(1, 64);
-        /// How long a job's lease lasts without a heartbeat before another worker takes it.
-        job_lease_seconds: i64 = "LANTOA_JOB_LEASE_SECONDS", default "60", example "120",
+        /// How long a job's lease lasts without a heartbeat before another worker takes it
+        /// (heartbeats come every third of it; a restarted worker takes its own jobs back at once).
+        job_lease_seconds: i64 = "LANTOA_JOB_LEASE_SECONDS", default "12", example "30",
             check rules::between(1, 3600);
         /// How long running jobs may take to finish after SIGTERM before they are handed back.
         shutdown_grace_seconds: i64 = "LANTOA_SHUTDOWN_GRACE_SECONDS", default "25",

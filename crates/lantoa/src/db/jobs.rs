@@ -149,6 +149,15 @@ pub async fn claim(
     })?)
 }
 
+/// Ends the leases of the running jobs held by `worker` (a restarted worker
+/// taking back what it ran before it died); returns how many.
+pub async fn expire_leases_of(tx: &mut Tx, worker: &str, now: i64) -> DbResult<u64> {
+    let n = sql!(tx, execute
+        "UPDATE jobs SET lease_until = $1 WHERE state = 'running' AND worker = $2 AND lease_until >= $1",
+        now - 1, worker)?;
+    Ok(n)
+}
+
 /// Extends the lease and records progress; false when the lease was lost
 /// (taken over, or the job cancelled).
 pub async fn heartbeat(

@@ -32,7 +32,7 @@ use lantoa::state::AppState;
 use lantoa_sandbox::{Mocks, router};
 
 /// The four channels: platform, account id, a token the mock accepts.
-const CHANNELS: [(&str, &str, &str); 4] = [
+pub(crate) const CHANNELS: [(&str, &str, &str); 4] = [
     ("facebook", "1029384756", "EAAbenchpagetoken"),
     ("youtube", "UCbench", "ya29.bench"),
     ("tiktok", "open-bench", "act.bench"),
@@ -81,12 +81,12 @@ fn start_of(i: usize, rate: f64) -> Duration {
     }
 }
 
-struct Seeded {
-    st: AppState,
-    editor: lantoa::domain::UserId,
-    agency: lantoa::domain::OrgId,
+pub(crate) struct Seeded {
+    pub st: AppState,
+    pub editor: lantoa::domain::UserId,
+    pub agency: lantoa::domain::OrgId,
     /// Each clip with its file, title and caption.
-    clips: Vec<(ClipId, PathBuf, String, String)>,
+    pub clips: Vec<(ClipId, PathBuf, String, String)>,
 }
 
 /// A clip's bytes: distinct per clip, the rest a fixed pattern.
@@ -100,7 +100,7 @@ fn bytes_of(i: usize) -> Vec<u8> {
     b
 }
 
-async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
+pub(crate) async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
     let cli = Actor::cli();
     // Unique names: a PostgreSQL database given to the benchmark may be reused.
     let sfx = hex::encode(lantoa::crypto::random_bytes::<3>());
@@ -136,7 +136,7 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
         };
         let sealed = seal(&st, agency, platform, ext, &t);
         let mut tx = st.db.write().await?;
-        pdb::upsert_channel(
+        let (id, _) = pdb::upsert_channel(
             &mut tx,
             NewChannel {
                 agency,
@@ -152,6 +152,10 @@ async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<Seeded> {
             st.now(),
         )
         .await?;
+        // TikTok has no default: the agency's admin chose for the channel.
+        if platform == "tiktok" {
+            pdb::set_visibility(&mut tx, id, "PUBLIC_TO_EVERYONE", st.now()).await?;
+        }
         tx.commit().await?;
     }
     let org = crate::bench::org(&st, agency).await?;
@@ -339,7 +343,7 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::R
         calls.spawn(async move {
             tokio::time::sleep_until((began + start).into()).await;
             let at = st.now();
-            publish::publish_now(&caller, c)
+            publish::publish_now(&caller, c, &Default::default())
                 .await
                 .map(|ids| (c, at, ids.len()))
         });
@@ -394,9 +398,25 @@ async fn lantoa(s: &Seeded, slots: usize, floor_ms: f64, rate: f64) -> anyhow::R
     })
 }
 
-pub async fn publish(o: Options) -> anyhow::Result<()> {
-    anyhow::ensure!(o.clips > 0, "--clips must be at least 1");
-    let mocks = Arc::new(Mocks::with_processing_ms(o.processing_ms));
+/// What a publishing run works on: the mock platforms in-process on
+/// loopback, a throw-away data folder, the settings every process of the run
+/// is given, and the application's state.
+pub(crate) struct Run {
+    pub mocks: Arc<Mocks>,
+    pub dir: PathBuf,
+    pub env: BTreeMap<String, String>,
+    pub st: AppState,
+}
+
+/// Starts the mocks (limits lifted, processing `processing_ms`) and prepares
+/// the application on `LANTOA_BENCH_DATABASE_URL` (else SQLite in the data
+/// folder), with `extra` settings.
+pub(crate) async fn start_run(
+    processing_ms: u64,
+    poll_ms: u64,
+    extra: &[(&str, String)],
+) -> anyhow::Result<Run> {
+    let mocks = Arc::new(Mocks::with_processing_ms(processing_ms));
     mocks.set_unlimited(true);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -416,12 +436,13 @@ pub async fn publish(o: Options) -> anyhow::Result<()> {
         ("LANTOA_LISTEN", "127.0.0.1:0".to_string()),
         ("LANTOA_LOG", "warn".to_string()),
         ("LANTOA_SANDBOX_URL", base.clone()),
-        ("LANTOA_PUBLISH_POLL_MS", o.poll_ms.max(1).to_string()),
+        ("LANTOA_PUBLISH_POLL_MS", poll_ms.max(1).to_string()),
         ("LANTOA_TIKTOK_INITS_PER_MINUTE", RAISED_LIMIT.to_string()),
         ("LANTOA_FACEBOOK_REELS_PER_DAY", RAISED_LIMIT.to_string()),
         ("LANTOA_YOUTUBE_UPLOADS_PER_DAY", RAISED_LIMIT.to_string()),
     ]
     .into_iter()
+    .chain(extra.iter().map(|(k, v)| (*k, v.clone())))
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     if let Some(url) = &database {
@@ -429,6 +450,17 @@ pub async fn publish(o: Options) -> anyhow::Result<()> {
     }
     let config = Config::from_sources(None, &env)?;
     let st = prepare(config).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Run {
+        mocks,
+        dir,
+        env,
+        st,
+    })
+}
+
+pub async fn publish(o: Options) -> anyhow::Result<()> {
+    anyhow::ensure!(o.clips > 0, "--clips must be at least 1");
+    let Run { mocks, dir, st, .. } = start_run(o.processing_ms, o.poll_ms, &[]).await?;
     let engine = st.db.engine().name();
     let t = Instant::now();
     let seeded = seed(st.clone(), &dir.join("files"), o.clips).await?;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_crash;
 mod bench_insights;
 mod bench_lint;
 mod bench_publish;
@@ -46,6 +47,13 @@ enum BenchCmd {
     /// Publishing fan-out: N approved clips × 4 channels against in-process mock
     /// platforms; posts/s and per-clip overhead vs the raw connectors.
     Publish(bench_publish::Options),
+    /// Publishing after kill -9 of the worker: time to resume and to settle,
+    /// against the same posts with the worker never killed.
+    Crash(bench_crash::Options),
+    /// The job runner alone on the settings in the environment (the process
+    /// `crash` kills).
+    #[command(hide = true)]
+    Worker,
     /// Metric snapshots/s through the rollups vs raw inserts, and the dashboard
     /// reports' median and p95 vs one computed from raw snapshots.
     Insights(bench_insights::Options),
@@ -86,6 +94,8 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         BenchCmd::Publish(options) => done(bench_publish::publish(options).await),
+        BenchCmd::Crash(options) => done(bench_crash::crash(options).await),
+        BenchCmd::Worker => done(bench_crash::worker().await),
         BenchCmd::Insights(options) => done(bench_insights::insights(options).await),
         BenchCmd::Ingest {
             seconds,

@@ -164,6 +164,13 @@ async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
             crate::service::channels::connect_finish(st, &caller.actor, state, code).await?;
         }
     }
+    // TikTok has no default visibility: the demo's admin chooses "everyone"
+    // for the sandbox channel, as an agency's admin would on the channels page.
+    for ch in crate::service::channels::list(st, agency).await? {
+        if ch.platform == crate::platforms::Platform::TikTok.as_str() && ch.visibility.is_none() {
+            crate::service::channels::set_visibility(&caller, ch.id, "PUBLIC_TO_EVERYONE").await?;
+        }
+    }
     Ok(())
 }
 
@@ -652,12 +659,15 @@ async fn write_history_clip(
                 run_at: h.published_at,
                 replaces: None,
                 by: author,
+                privacy: None,
             },
             h.published_at,
         )
         .await?;
         let ext = format!("demo-{}-{}", clip.0, ch.0);
-        crate::db::publishing::set_published(&mut tx, pid, &ext, "", None, h.published_at).await?;
+        let public = crate::platforms::connector::Visibility::public("public");
+        crate::db::publishing::set_published(&mut tx, pid, &ext, "", None, &public, h.published_at)
+            .await?;
         let post = idb::Post {
             publication_id: pid,
             agency_id: agency.id,

@@ -65,11 +65,33 @@ pub struct Account {
     pub tokens: Tokens,
 }
 
-pub const GOOGLE_SCOPES: [&str; 3] = [
-    "https://www.googleapis.com/auth/youtube.upload",
-    "https://www.googleapis.com/auth/youtube.readonly",
+/// What Lantoa asks Google for: `youtube` (upload, read, and delete:
+/// `videos.delete` accepts only `youtube`, `youtube.force-ssl` or
+/// `youtubepartner`, never `youtube.upload`) and the Analytics API's
+/// read-only scope.
+pub const GOOGLE_SCOPES: [&str; 2] = [
+    "https://www.googleapis.com/auth/youtube",
     "https://www.googleapis.com/auth/yt-analytics.readonly",
 ];
+
+/// The scopes under which YouTube's `videos.delete` works.
+pub const YOUTUBE_DELETE_SCOPES: [&str; 3] = [
+    "https://www.googleapis.com/auth/youtube",
+    "https://www.googleapis.com/auth/youtube.force-ssl",
+    "https://www.googleapis.com/auth/youtubepartner",
+];
+
+/// Whether a channel's granted scopes (as the platform wrote them, space or
+/// comma separated; `None`: not kept) let Lantoa remove its posts.
+pub fn can_delete_with(platform: Platform, granted: Option<&str>) -> bool {
+    match platform {
+        Platform::YouTube => granted.is_some_and(|g| {
+            g.split([' ', ','])
+                .any(|s| YOUTUBE_DELETE_SCOPES.contains(&s.trim()))
+        }),
+        p => p.can_delete(),
+    }
+}
 pub const FACEBOOK_SCOPES: &str =
     "pages_show_list,pages_read_engagement,pages_manage_posts,read_insights";
 pub const TIKTOK_SCOPES: &str = "video.publish,video.upload,video.list,user.info.basic";

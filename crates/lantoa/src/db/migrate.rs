@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "insights", "0006_insights.sql"),
     migration!(7, "channel_endpoint", "0007_channel_endpoint.sql"),
     migration!(8, "channel_metrics_time", "0008_channel_metrics_time.sql"),
+    migration!(9, "platform_fidelity", "0009_platform_fidelity.sql"),
 ];
 
 /// A migration's script for an engine.

@@ -27,6 +27,16 @@ pub struct Channel {
     /// platform or sandbox: the API it was connected through, the only one
     /// its calls may go to.
     pub endpoint: String,
+    /// Who may see its posts, as a person chose it, in the platform's word
+    /// (`None`: not chosen yet).
+    pub visibility: Option<String>,
+    /// YouTube: categoryId per topic category (JSON object; `None`: defaults).
+    pub categories: Option<String>,
+    /// The scopes the platform granted (`None`: connected before they were kept).
+    pub scopes: Option<String>,
+    /// TikTok's creator info as last read (JSON).
+    #[serde(skip)]
+    pub creator: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -35,7 +45,8 @@ macro_rules! select_channel {
     ($rest:literal) => {
         concat!(
             "SELECT id, agency_id, platform, external_id, name, tokens, token_expires_at,
-                    status, status_reason, connected_by, endpoint, created_at, updated_at
+                    status, status_reason, connected_by, endpoint, visibility, categories,
+                    scopes, creator, created_at, updated_at
              FROM channels ",
             $rest
         )
@@ -55,6 +66,63 @@ pub async fn channels_any(tx: &mut Tx, agency: OrgId) -> DbResult<Vec<Channel>> 
 
 pub async fn channel(tx: &mut Tx, agency: OrgId, id: ChannelId) -> DbResult<Option<Channel>> {
     Ok(sql!(tx, fetch_optional select_channel!("WHERE agency_id = $1 AND id = $2"), agency, id)?)
+}
+
+/// A channel as it is now (its tokens may have been refreshed since it was read).
+pub async fn channel_now(tx: &mut Tx, id: ChannelId) -> DbResult<Option<Channel>> {
+    Ok(sql!(tx, fetch_optional select_channel!("WHERE id = $1"), id)?)
+}
+
+/// Takes the channel's refresh lock for `token` until `until`, if no one
+/// holds it (or the holder's time ran out); false when someone does.
+pub async fn lock_refresh(
+    tx: &mut Tx,
+    id: ChannelId,
+    token: &str,
+    until: i64,
+    now: i64,
+) -> DbResult<bool> {
+    let n = sql!(tx, execute
+        "UPDATE channels SET refresh_lock = $1, refresh_lock_until = $2
+         WHERE id = $3 AND (refresh_lock_until IS NULL OR refresh_lock_until < $4)",
+        token, until, id, now)?;
+    Ok(n == 1)
+}
+
+/// Lets go of the refresh lock, if `token` still holds it.
+pub async fn unlock_refresh(tx: &mut Tx, id: ChannelId, token: &str) -> DbResult<()> {
+    sql!(tx, execute
+        "UPDATE channels SET refresh_lock = NULL, refresh_lock_until = NULL
+         WHERE id = $1 AND refresh_lock = $2",
+        id, token)?;
+    Ok(())
+}
+
+/// Sets who may see the channel's posts (the platform's word).
+pub async fn set_visibility(
+    tx: &mut Tx,
+    id: ChannelId,
+    visibility: &str,
+    now: i64,
+) -> DbResult<()> {
+    sql!(tx, execute
+        "UPDATE channels SET visibility = $1, updated_at = $2 WHERE id = $3",
+        visibility, now, id)?;
+    Ok(())
+}
+
+/// Keeps the scopes granted at connection, or TikTok's creator info.
+pub async fn set_grant(
+    tx: &mut Tx,
+    id: ChannelId,
+    scopes: Option<&str>,
+    creator: Option<&str>,
+) -> DbResult<()> {
+    sql!(tx, execute
+        "UPDATE channels SET scopes = COALESCE($1, scopes), creator = COALESCE($2, creator)
+         WHERE id = $3",
+        scopes, creator, id)?;
+    Ok(())
 }
 
 /// Channels whose access token expires before `before` and can be refreshed.
@@ -197,6 +265,14 @@ pub struct Publication {
     pub removal_error: Option<String>,
     pub removed_by: Option<UserId>,
     pub removed_at: Option<i64>,
+    /// The visibility asked for (the platform's word).
+    pub privacy: Option<String>,
+    /// The visibility the platform reported after publishing (its word).
+    pub visibility: Option<String>,
+    /// Whether anyone may see the post, as the platform reported it.
+    pub visible_to_all: Option<bool>,
+    /// The platform's reason when it made the post less visible than asked.
+    pub visibility_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -207,7 +283,8 @@ macro_rules! select_publication {
             "SELECT id, agency_id, clip_id, channel_id, round, version_id, digest, state, run_at,
                     late_ms, handle, progress, external_id, url, error_class, error_code,
                     error_message, replaces_id, requested_by, published_at, removal,
-                    removal_error, removed_by, removed_at, created_at, updated_at
+                    removal_error, removed_by, removed_at, privacy, visibility, visible_to_all,
+                    visibility_reason, created_at, updated_at
              FROM publications ",
             $rest
         )
@@ -236,15 +313,17 @@ pub struct NewPublication<'a> {
     pub run_at: i64,
     pub replaces: Option<PublicationId>,
     pub by: UserId,
+    /// The visibility asked for (`None`: the channel's when it goes out).
+    pub privacy: Option<&'a str>,
 }
 
 pub async fn insert(tx: &mut Tx, n: NewPublication<'_>, now: i64) -> DbResult<PublicationId> {
     let (id,): (PublicationId,) = sql!(tx, fetch_one
         "INSERT INTO publications (agency_id, clip_id, channel_id, round, version_id, digest, state,
-                                   run_at, replaces_id, requested_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                                   run_at, replaces_id, requested_by, privacy, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
         n.agency, n.clip, n.channel, n.round, n.version, n.digest, n.state, n.run_at, n.replaces,
-        n.by, now)?;
+        n.by, n.privacy, now)?;
     Ok(id)
 }
 
@@ -282,14 +361,16 @@ pub async fn set_published(
     external_id: &str,
     url: &str,
     late_ms: Option<i64>,
+    seen: &crate::platforms::connector::Visibility,
     now: i64,
 ) -> DbResult<bool> {
     let n = sql!(tx, execute
         "UPDATE publications SET state = 'published', external_id = $1, url = $2, late_ms = $3,
                 progress = 1.0, published_at = $4, error_class = NULL, error_code = NULL,
-                error_message = NULL, updated_at = $4
+                error_message = NULL, updated_at = $4, visibility = $6, visible_to_all = $7,
+                visibility_reason = $8
          WHERE id = $5 AND state IN ('queued', 'uploading', 'processing')",
-        external_id, url, late_ms, now, id)?;
+        external_id, url, late_ms, now, id, &seen.level, seen.public, seen.reason.as_deref())?;
     Ok(n == 1)
 }
 

@@ -244,7 +244,7 @@ async fn fetch(
     ids: &[String],
 ) -> std::result::Result<Vec<(String, PostMetrics)>, crate::platforms::PlatformError> {
     let cs = st.config.platforms.connectors();
-    let token = crate::service::channels::access_token(st, ch, false).await?;
+    let token = crate::service::channels::access_token(st, ch, None).await?;
     with_connector!(cs, platform, c => c.metrics(&token, &ch.external_id, ids).await)
 }
 

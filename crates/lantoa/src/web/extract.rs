@@ -176,6 +176,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON body that may be left out: no body (or an empty one) is the
+/// type's default; a body there is read as [`JsonBody`] reads it.
+pub struct MaybeJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
+    type Rejection = Error;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Error> {
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0")
+            && !req.headers().contains_key(header::CONTENT_TYPE);
+        if empty {
+            return Ok(MaybeJson(T::default()));
+        }
+        JsonBody::<T>::from_request(req, s)
+            .await
+            .map(|JsonBody(t)| MaybeJson(t))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::field_from_message;

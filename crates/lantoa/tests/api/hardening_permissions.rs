@@ -190,6 +190,7 @@ impl Walk {
             run_at: now,
             replaces: None,
             by: n.a_editor,
+            privacy: None,
         };
         let failed = pdb::insert(&mut tx, publication("failed", self.facebook), now)
             .await

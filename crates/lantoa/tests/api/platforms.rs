@@ -152,7 +152,12 @@ async fn faults_are_classified_and_the_platforms_message_is_kept() {
         ),
     ] {
         arm(&m, fault);
-        let e = yt.start(TOKEN, &meta(), 300_000).await.unwrap_err();
+        // An expired token stays expired: that case spends a token of its own.
+        let token = match fault {
+            Fault::TokenExpired => "ya29.expires-now",
+            _ => TOKEN,
+        };
+        let e = yt.start(token, &meta(), 300_000).await.unwrap_err();
         assert_eq!((e.class, e.code.as_str()), (class, code), "{fault:?}");
         assert!(!e.message.is_empty());
     }
@@ -172,9 +177,16 @@ async fn faults_are_classified_and_the_platforms_message_is_kept() {
     let first = yt.probe(TOKEN, &session, 300_000).await.unwrap();
     assert_eq!(first, Session::Incomplete { next: 0 });
     arm(&m, Fault::TokenExpired);
-    let e = upload(&yt, TOKEN, &session, f.path(), 300_000, 262_144)
-        .await
-        .unwrap_err();
+    let e = upload(
+        &yt,
+        "ya29.expires-mid-upload",
+        &session,
+        f.path(),
+        300_000,
+        262_144,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.class, ErrorClass::Reconnect);
     let id = upload(&yt, "ya29.refreshed", &session, f.path(), 300_000, 262_144)
         .await
@@ -273,7 +285,7 @@ mod facebook {
     async fn graph_errors_are_classified_and_the_daily_reel_limit_holds() {
         let (fb, m, _) = mock_with(fb).await;
         arm(&m, Fault::TokenExpired);
-        let e = fb.start(PAGE, PAGE_TOKEN).await.unwrap_err();
+        let e = fb.start(PAGE, "EAAexpires-now").await.unwrap_err();
         assert_eq!((e.class, e.code.as_str()), (ErrorClass::Reconnect, "190"));
         assert!(e.message.contains("Session has expired"));
         arm(&m, Fault::RateLimited);
@@ -408,7 +420,7 @@ mod tiktok {
         );
         arm(&m, Fault::TokenExpired);
         assert_eq!(
-            tt.init(ACT, "x", "SELF_ONLY", 1000)
+            tt.init("act.expires-now", "x", "SELF_ONLY", 1000)
                 .await
                 .unwrap_err()
                 .class,
@@ -561,7 +573,10 @@ mod zalo {
         let (z, m, _) = mock_with(Zalo::new).await;
         let (f, _) = file(1000);
         arm(&m, Fault::TokenExpired);
-        let e = z.upload_video(OA, f.path(), "a.mp4").await.unwrap_err();
+        let e = z
+            .upload_video("zalo-expires-now", f.path(), "a.mp4")
+            .await
+            .unwrap_err();
         assert_eq!(
             (e.class, e.status, e.code.as_str()),
             (ErrorClass::Reconnect, Some(200), "-216")
@@ -932,7 +947,14 @@ mod oauth {
                 Platform::YouTube => {
                     assert!(user.access_token.starts_with("ya29."));
                     assert!(user.refresh_token.is_some());
-                    assert!(user.scope.as_deref().unwrap().contains("youtube.upload"));
+                    assert!(
+                        user.scope
+                            .as_deref()
+                            .unwrap()
+                            .split(' ')
+                            .any(|s| s == "https://www.googleapis.com/auth/youtube"),
+                        "the scope videos.delete needs"
+                    );
                     assert!(accounts[0].external_id.starts_with("UC"));
                     YouTube::new(&base)
                         .start(&token, &meta(), 10)
@@ -1345,7 +1367,7 @@ mod metrics {
         }
         // A dead token on the Data API itself still asks for reconnection.
         arm(&m, Fault::TokenExpired);
-        let e = fetch(&cs, Platform::YouTube, TOKEN, "UC1", &id)
+        let e = fetch(&cs, Platform::YouTube, "ya29.expires-now", "UC1", &id)
             .await
             .unwrap_err();
         assert_eq!(e.class, ErrorClass::Reconnect, "{e}");

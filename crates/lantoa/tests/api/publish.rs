@@ -89,6 +89,19 @@ pub(crate) async fn add_channel(
     )
     .await
     .unwrap();
+    if platform == "tiktok" {
+        // TikTok has no default: the agency's admin chose for the channel.
+        pdb::set_visibility(&mut tx, id, "PUBLIC_TO_EVERYONE", app.clock.now_ms())
+            .await
+            .unwrap();
+    }
+    if platform == "youtube" {
+        // Connected with the scopes Lantoa asks for now (delete included).
+        let granted = lantoa::platforms::oauth::GOOGLE_SCOPES.join(" ");
+        pdb::set_grant(&mut tx, id, Some(&granted), None)
+            .await
+            .unwrap();
+    }
     tx.commit().await.unwrap();
     id
 }
@@ -206,6 +219,7 @@ pub(crate) async fn publish_now(e: &Env, c: ClipId) -> Vec<lantoa::domain::Publi
     publish::publish_now(
         &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
         c,
+        &Default::default(),
     )
     .await
     .unwrap()
@@ -286,7 +300,8 @@ async fn an_approved_clip_goes_out_to_all_four_platforms_with_the_exact_bytes() 
     assert!(
         publish::publish_now(
             &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
-            c
+            c,
+            &Default::default(),
         )
         .await
         .is_err()
@@ -675,7 +690,7 @@ pub(crate) async fn consent(
     b.get(path).await
 }
 
-async fn channel_list(app: &TestApp, ag: OrgId) -> Vec<pdb::Channel> {
+pub(crate) async fn channel_list(app: &TestApp, ag: OrgId) -> Vec<pdb::Channel> {
     let mut tx = app.st.db.read().await.unwrap();
     pdb::channels(&mut tx, ag).await.unwrap()
 }
@@ -710,6 +725,52 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     let html = admin.get_text(&list).await;
     assert!(html.contains("id=\"channels\"") && html.contains("ch-active"));
     e.channels = chans.iter().map(|c| (c.platform.clone(), c.id)).collect();
+    // YouTube granted what takedowns need: nothing tells it to reconnect.
+    let yt = chans.iter().find(|c| c.platform == "youtube").unwrap();
+    assert!(channels::can_delete(yt), "{:?}", yt.scopes);
+    assert!(!html.contains("reconnect-takedown"));
+
+    // TikTok has no default visibility: publishing waits for a person's
+    // choice, and says so before anything is queued.
+    let tt = chans.iter().find(|c| c.platform == "tiktok").unwrap();
+    assert_eq!(tt.visibility, None);
+    let choose = format!("/a/{}/channels/{}/visibility", e.n.a, tt.id);
+    assert!(
+        html.contains(&choose),
+        "the channels page offers the choice"
+    );
+    let (ct, _) = approved_clip(&e, "Chưa chọn ai xem", &["tiktok"], 39).await;
+    let (p, a) = who(&e.app, e.n.a_editor).await;
+    let editor_caller = caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await);
+    let err = publish::publish_now(&editor_caller, ct, &Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, lantoa::error::Error::Refused(r) if r.message_id == "publish-privacy-not-chosen"),
+        "{err:?}"
+    );
+    assert!(pubs(&e.app, e.n.a, ct).await.is_empty(), "nothing queued");
+    // A level the channel does not offer is refused; one it offers is kept.
+    let r = admin.post_form(&choose, &[("visibility", "FRIENDS")]).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = admin
+        .post_form(&choose, &[("visibility", "SELF_ONLY")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let tt_now = channel_list(&e.app, e.n.a)
+        .await
+        .into_iter()
+        .find(|x| x.id == tt.id)
+        .unwrap();
+    assert_eq!(tt_now.visibility.as_deref(), Some("SELF_ONLY"));
+    // Confirmed at publishing: everyone may see this one.
+    let confirmed = std::collections::BTreeMap::from([(tt.id, "PUBLIC_TO_EVERYONE".to_string())]);
+    publish::publish_now(&editor_caller, ct, &confirmed)
+        .await
+        .unwrap();
+    let got = pubs(&e.app, e.n.a, ct).await;
+    assert_eq!(got[0].privacy.as_deref(), Some("PUBLIC_TO_EVERYONE"));
+    settle(&e.app, e.n.a, ct, &["published"]).await;
 
     // The access token dies during a publication: refreshed and carried on, once.
     let yt = chans.iter().find(|c| c.platform == "youtube").unwrap();
@@ -719,6 +780,14 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     let (c, sha) = approved_clip(&e, "Làm mới mã", &["youtube"], 40).await;
     publish_now(&e, c).await;
     settle(&e.app, e.n.a, c, &["published"]).await;
+    // The refused token stays dead on the platform: the post went out with the
+    // new one, which the publish loop used at once.
+    assert!(
+        !pubs(&e.app, e.n.a, c)
+            .await
+            .iter()
+            .any(|p| p.error_class.as_deref() == Some("reconnect"))
+    );
     let yt_now = channel_list(&e.app, e.n.a)
         .await
         .into_iter()
@@ -897,6 +966,7 @@ async fn unscheduling_cancels_what_has_not_left_and_nothing_goes_out() {
     publish::publish_now(
         &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
         c,
+        &Default::default(),
     )
     .await
     .unwrap();
@@ -1063,4 +1133,67 @@ async fn each_connector_fetches_a_posts_metrics_and_absent_figures_stay_absent()
             ),
         }
     }
+}
+
+#[tokio::test]
+async fn a_youtube_channel_connected_without_the_delete_scope_is_told_to_reconnect_before_a_takedown()
+ {
+    let e = env().await;
+    let yt = e.channels.iter().find(|c| c.0 == "youtube").unwrap().1;
+    // Connected before Lantoa asked for `youtube`: only upload and read.
+    {
+        let mut tx = e.app.st.db.write().await.unwrap();
+        let old = "https://www.googleapis.com/auth/youtube.upload \
+                   https://www.googleapis.com/auth/youtube.readonly";
+        pdb::set_grant(&mut tx, yt, Some(old), None).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let (c, sha) = approved_clip(&e, "Kênh cũ", &["youtube", "facebook"], 70).await;
+    publish_now(&e, c).await;
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    // The channels page and the takedown form say so before anyone relies on it.
+    let head = e.app.login("a.head").await;
+    let chans = head.get_text(&format!("/a/{}/channels", e.n.a)).await;
+    assert!(chans.contains("reconnect-takedown"), "{chans}");
+    let page = head.get_text(&format!("/a/{}/clips/{c}", e.n.a)).await;
+    assert!(page.contains("id=\"takedown-reconnect\""), "{page}");
+    // The takedown removes what it can and leaves YouTube to a person, with why.
+    let (p, a) = who(&e.app, e.n.a_head).await;
+    publish::take_down(
+        &caller_of(&e.app.st, &a, &p, &agency(&e.app, e.n.a).await),
+        c,
+        "Sai tên người phát biểu",
+    )
+    .await
+    .unwrap();
+    let mut ps = Vec::new();
+    for _ in 0..400 {
+        ps = pubs(&e.app, e.n.a, c).await;
+        if ps
+            .iter()
+            .all(|p| p.removal.is_some() && p.removal.as_deref() != Some("removing"))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let on_yt = ps.iter().find(|p| p.channel_id == yt).unwrap();
+    assert_eq!(on_yt.removal.as_deref(), Some("manual"), "{on_yt:?}");
+    assert!(
+        on_yt
+            .removal_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("reconnect"),
+        "{on_yt:?}"
+    );
+    let on_fb = ps.iter().find(|p| p.channel_id != yt).unwrap();
+    assert_eq!(on_fb.removal.as_deref(), Some("removed"));
+    // Nothing was sent to YouTube's delete: the video is still there.
+    let r = records(&e.mock);
+    assert!(
+        r.iter()
+            .any(|x| x.platform == "youtube" && x.sha256 == sha && !x.deleted),
+        "{r:#?}"
+    );
 }

@@ -20,7 +20,7 @@ use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{PublicationId, Role, UserId};
 use crate::error::{Error, Refusal, Result};
 use crate::jobs::{JobCtx, JobError};
-use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post};
+use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post, Visibility};
 use crate::platforms::{ErrorClass, Platform, PlatformError, text, with_connector};
 use crate::service::{audit, review};
 use crate::state::AppState;
@@ -270,7 +270,22 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         };
         return fail(&st, &ctx, &pb, &ch, &clip, &pb.handle, e).await;
     }
-    upload(&ctx, &cs, platform, &pb, &ch, &clip, &staged, &sent).await
+    let (privacy, extra) = super::sending::sending(&st, platform, &pb, &ch, &clip, &version);
+    if privacy.is_none() {
+        // TikTok's rules forbid a default: a person chooses on the channel
+        // or when publishing; nothing goes out before.
+        return give_up(
+            &st,
+            &pb,
+            &clip,
+            &ch,
+            "fix_content",
+            "privacy_not_chosen",
+            "no one chose who may see this channel's posts: choose it on the channel, then retry",
+        )
+        .await;
+    }
+    upload(&ctx, &cs, platform, &pb, &ch, &clip, &staged, &sent, &extra).await
 }
 
 /// The publication and the channel it goes to; a job whose rows are gone
@@ -397,6 +412,7 @@ async fn upload(
     clip: &Clip,
     staged: &Staged,
     sent: &text::PlatformText,
+    extra: &super::sending::Sending,
 ) -> std::result::Result<(), JobError> {
     let st = &ctx.st;
     let pid = pb.id;
@@ -406,6 +422,9 @@ async fn upload(
     let mut handle: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
     // The handle as saved: the next save must find it unchanged.
     let mut saved_json = pb.handle.clone();
+    // The token the platform refused, to be refreshed before the next step
+    // (once per run: a second refusal means the authorisation is dead).
+    let mut refused: Option<String> = None;
     let mut refreshed = false;
     let mut waited = Duration::ZERO;
     loop {
@@ -429,10 +448,13 @@ async fn upload(
                 reason: format!("{} limit: waiting", platform.as_str()),
             });
         }
-        let token = match crate::service::channels::access_token(st, ch, false).await {
-            Ok(t) => t,
-            Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
-        };
+        // Read fresh at every step: a refresh (here, by another job or by
+        // housekeeping) replaces the token, and the old one is dead.
+        let token =
+            match crate::service::channels::access_token(st, ch, refused.take().as_deref()).await {
+                Ok(t) => t,
+                Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
+            };
         let post = Post {
             account: &ch.external_id,
             account_name: &ch.name,
@@ -442,10 +464,10 @@ async fn upload(
             title: &sent.title,
             description: &sent.description,
             tags: &sent.tags,
-            privacy: "public",
-            category: None,
-            content_type: "video/mp4",
-            poster_url: None,
+            privacy: &extra.privacy,
+            category: extra.category.as_deref(),
+            content_type: extra.content_type,
+            poster_url: extra.poster_url.as_deref(),
             progress: &report,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);
@@ -476,13 +498,19 @@ async fn upload(
                 }
                 tokio::time::sleep(d).await;
             }
-            Ok(Next::Done { id, url, .. }) => return done(st, pb, clip, &id, &url).await,
+            Ok(Next::Done {
+                id,
+                url,
+                visibility,
+            }) => {
+                return done(st, pb, clip, &id, &url, &visibility).await;
+            }
             Err(e) if e.class == ErrorClass::Reconnect && !refreshed => {
-                // An access token that died mid-upload: refresh once and go on.
+                // An access token that died mid-upload: the next step
+                // refreshes it (unless someone already did) and goes on with
+                // the new one.
                 refreshed = true;
-                if let Err(e) = crate::service::channels::access_token(st, ch, true).await {
-                    return fail(st, ctx, pb, ch, clip, &saved_json, e).await;
-                }
+                refused = Some(token);
             }
             Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
         }
@@ -524,16 +552,30 @@ async fn done(
     clip: &Clip,
     id: &str,
     url: &str,
+    seen: &Visibility,
 ) -> std::result::Result<(), JobError> {
     let now = st.now();
     let late =
         (now - pb.run_at > LATE_AFTER_MS && pb.run_at > pb.created_at).then_some(now - pb.run_at);
     let mut tx = st.db.write().await?;
-    if !pdb::set_published(&mut tx, pb.id, id, url, late, now).await? {
+    if !pdb::set_published(&mut tx, pb.id, id, url, late, seen, now).await? {
         return Ok(());
     }
     audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.published", "publication", pb.id,
-        json!({"clip": clip.id, "after": {"state": "published", "external_id": id, "url": url, "late_ms": late}}), now).await?;
+        json!({"clip": clip.id, "after": {"state": "published", "external_id": id, "url": url, "late_ms": late,
+               "visibility": seen.level, "public": seen.public, "reason": seen.reason}}), now).await?;
+    if !seen.public {
+        // Out, but not for everyone: the heads and the author are told why.
+        tell_heads_and_author(
+            &mut tx,
+            clip,
+            None,
+            "published_private",
+            json!({"note": seen.reason.clone().unwrap_or_else(|| seen.level.clone())}),
+            now,
+        )
+        .await?;
+    }
     crate::insights::collect::on_published(&mut tx, pb, clip, now).await?;
     let fresh = clips::get_any(&mut tx, clip.id)
         .await?

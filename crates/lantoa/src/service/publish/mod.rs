@@ -8,11 +8,12 @@
 
 mod job;
 mod schedule;
+pub mod sending;
 mod takedown;
 
 pub use job::{purge_staged, run};
 pub(crate) use schedule::{cancel_pending, create_publications};
-pub use schedule::{publish_now, retry, status};
+pub use schedule::{offered, publish_now, retry, status};
 pub use takedown::{incidents, run_removal, take_down, tick_removed};
 
 use crate::domain::PublicationId;

@@ -2,16 +2,18 @@
 //! for the approved time; publishing at once, retrying a failed one, cancelling
 //! what has not started, and a clip's publications as they stand.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
-use super::{PUBLISH_JOB, job_key};
+use super::{PUBLISH_JOB, job_key, sending};
 use crate::db::Tx;
 use crate::db::clips::Clip;
 use crate::db::publishing::{self as pdb, Channel, NewPublication, Publication};
 use crate::domain::PublicationState;
 use crate::domain::policy::ClipOp;
 use crate::domain::workflow::ClipAction;
-use crate::domain::{ClipId, OrgId, PublicationId, UserId};
+use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 use crate::error::{Arg, Error, Refusal, Result};
 use crate::jobs::Enqueue;
 use crate::platforms::Platform;
@@ -52,12 +54,14 @@ pub(crate) async fn create_publications(
     by: UserId,
     run_at: i64,
     now: i64,
+    privacy: &BTreeMap<ChannelId, String>,
 ) -> Result<Vec<PublicationId>> {
     let version = review::current_version(tx, clip)
         .await?
         .ok_or_else(|| Refusal::new("action_not_allowed", "submit-needs-usable-version"))?;
     let (_, digest) = review::current_digest(tx, clip).await?;
     let channels = targets(tx, clip).await?;
+    check_privacy(&channels, privacy)?;
     let round = pdb::next_round(tx, clip.id).await?;
     let previous = if round > 1 {
         pdb::of_clip(tx, clip.agency_id, clip.id).await?
@@ -88,6 +92,7 @@ pub(crate) async fn create_publications(
                 run_at,
                 replaces,
                 by,
+                privacy: privacy.get(&ch.id).map(String::as_str),
             },
             now,
         )
@@ -111,6 +116,53 @@ pub(crate) async fn create_publications(
     Ok(ids)
 }
 
+/// Refuses before anything is queued when a channel has no one's choice of
+/// who may see its posts (TikTok: no default allowed), or when the level
+/// asked for is not one the channel offers.
+fn check_privacy(channels: &[Channel], asked: &BTreeMap<ChannelId, String>) -> Result<()> {
+    let mut unchosen = Vec::new();
+    for ch in channels {
+        let Some(platform) = Platform::parse(&ch.platform) else {
+            continue;
+        };
+        let level = sending::privacy_of(platform, asked.get(&ch.id).map(String::as_str), ch);
+        match level {
+            None => unchosen.push(ch.name.clone()),
+            Some(l) if !sending::levels(platform, offered(ch).as_deref()).contains(&l) => {
+                return Err(
+                    Refusal::new("action_not_allowed", "publish-privacy-not-offered")
+                        .text("level", l)
+                        .text("channel", ch.name.clone())
+                        .into(),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if !unchosen.is_empty() {
+        return Err(
+            Refusal::new("action_not_allowed", "publish-privacy-not-chosen")
+                .text("channels", unchosen.join(", "))
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// TikTok: the privacy levels the creator's account offered when last read.
+pub fn offered(ch: &Channel) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Creator {
+        #[serde(default)]
+        privacy_level_options: Vec<String>,
+    }
+    ch.creator
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<Creator>(c).ok())
+        .map(|c| c.privacy_level_options)
+        .filter(|o| !o.is_empty())
+}
+
 /// Whether nothing of a publication has reached its platform yet.
 pub(super) fn untouched(p: &Publication) -> bool {
     let h: Handle = serde_json::from_str(&p.handle).unwrap_or_default();
@@ -132,8 +184,14 @@ pub(crate) async fn cancel_pending(tx: &mut Tx, clip: &Clip, now: i64) -> Result
     Ok(n)
 }
 
-/// "Publish now": an approved clip goes out to every target channel at once.
-pub async fn publish_now(caller: &Caller, id: ClipId) -> Result<Vec<PublicationId>> {
+/// "Publish now": an approved clip goes out to every target channel at once,
+/// each with the visibility confirmed for it (`privacy`; a channel left out
+/// goes with its own choice).
+pub async fn publish_now(
+    caller: &Caller,
+    id: ClipId,
+    privacy: &BTreeMap<ChannelId, String>,
+) -> Result<Vec<PublicationId>> {
     let (mut tx, now, clip, f) = caller.write_clip(id, ClipOp::PublishNow).await?;
     let tz = &caller.agency.time_zone;
     if let Some(t) = clip.publish_at
@@ -160,7 +218,8 @@ pub async fn publish_now(caller: &Caller, id: ClipId) -> Result<Vec<PublicationI
         now,
     )
     .await?;
-    let ids = create_publications(&mut tx, &clip, caller.principal.user_id, now, now).await?;
+    let ids =
+        create_publications(&mut tx, &clip, caller.principal.user_id, now, now, privacy).await?;
     let summary = json!({"publications": ids});
     caller
         .audit_and_commit(tx, now, "clip.publish_now", ("clip", clip.id), summary)

@@ -70,9 +70,15 @@ async fn remove_one(
     let platform = Platform::parse(&ch.platform)
         .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
     let now = st.now();
-    if !platform.can_delete() {
+    if !crate::service::channels::can_delete(&ch) {
+        // TikTok's API cannot delete; a YouTube channel connected without
+        // YouTube's delete scope cannot either until it is reconnected.
+        let why = crate::service::channels::needs_reconnect_for_takedown(&ch).then_some(
+            "the YouTube channel was connected without the permission to delete videos: \
+             remove the post on YouTube, and reconnect the channel so that Lantoa can next time",
+        );
         let mut tx = st.db.write().await?;
-        pdb::set_removal(&mut tx, pid, "manual", None, None, now).await?;
+        pdb::set_removal(&mut tx, pid, "manual", why, None, now).await?;
         audit(
             &mut tx,
             &review::system_actor(),
@@ -87,7 +93,7 @@ async fn remove_one(
         tx.commit().await?;
         return Ok(false);
     }
-    let token = crate::service::channels::access_token(st, &ch, false).await;
+    let token = crate::service::channels::access_token(st, &ch, None).await;
     let r = match token {
         Ok(t) => with_connector!(cs, platform, c => c.delete(&t, &ch.external_id, &ext).await),
         Err(e) => Err(e),

@@ -357,6 +357,7 @@ pub async fn act(
             caller.principal.user_id,
             at,
             now,
+            &Default::default(),
         )
         .await?;
     }

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::platforms::Platform;
 use crate::service::{channels, publish};
 use crate::state::AppState;
-use crate::web::extract::{Authz, JsonBody, act};
+use crate::web::extract::{Authz, JsonBody, MaybeJson, act};
 use crate::web::{Routes, Scope, api_routes};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -103,15 +103,28 @@ pub struct Queued {
     pub publications: Vec<PublicationId>,
 }
 
+/// What "publish now" may confirm: who may see the post on each channel, in
+/// the platform's word (TikTok: one of the creator's options). A channel left
+/// out goes with the visibility chosen for it.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    #[serde(default)]
+    #[schema(value_type = Object, additional_properties = true)]
+    pub privacy: std::collections::BTreeMap<ChannelId, String>,
+}
+
 #[utoipa::path(post, path = "/api/v1/agencies/{aid}/clips/{cid}/publish", tag = "publishing",
     params(("aid" = i64, Path), ("cid" = i64, Path)),
-    responses((status = 202, body = Queued), (status = 409, body = ApiError)))]
+    request_body(content = Option<PublishRequest>, description = "Optional: the visibility confirmed per channel id"),
+    responses((status = 202, body = Queued), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
 pub async fn publish_now(
     State(_st): State<AppState>,
     a: Authz<act::Publish>,
     Path((_, cid)): Path<(i64, i64)>,
+    MaybeJson(body): MaybeJson<PublishRequest>,
 ) -> Result<(axum::http::StatusCode, Json<Queued>)> {
-    let ids = publish::publish_now(&a.caller, ClipId(cid)).await?;
+    let ids = publish::publish_now(&a.caller, ClipId(cid), &body.privacy).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
         Json(Queued { publications: ids }),

@@ -52,6 +52,30 @@ pub struct PublishView {
     pub can_retry: bool,
     pub can_tick: bool,
     pub taken_down: bool,
+    /// Channels whose visibility is confirmed when publishing now (TikTok's
+    /// rules: the person chooses, from the creator's own options).
+    pub confirm: Vec<PrivacyChoice>,
+    /// Channels whose posts a takedown cannot remove until they are
+    /// reconnected (YouTube without the delete scope).
+    pub reconnect_first: Vec<String>,
+}
+
+/// One channel's visibility choice on the publish form.
+pub struct PrivacyChoice {
+    pub channel_id: i64,
+    pub channel: String,
+    /// (value, label), in the platform's order.
+    pub options: Vec<(String, String)>,
+    /// The channel's own choice, offered first (none: the person must choose).
+    pub chosen: Option<String>,
+}
+
+/// The label of a visibility level, in the reader's language.
+pub(crate) fn level_label(l: &Layout, level: &str) -> String {
+    l.tr.t(&format!(
+        "visibility-{}",
+        level.to_ascii_lowercase().replace('_', "-")
+    ))
 }
 
 pub(crate) async fn publish_view<A>(
@@ -77,6 +101,12 @@ pub(crate) async fn publish_view<A>(
             },
             state_label: match p.removal.as_deref() {
                 Some(r) => l.tr.t(&format!("pub-removal-{r}")),
+                // Out, but the platform reports it is not public.
+                None if p.state == PublicationState::Published
+                    && p.visible_to_all == Some(false) =>
+                {
+                    l.tr.t("pub-state-published-private")
+                }
                 None => l.tr.t(&format!("pub-state-{}", p.state)),
             },
             progress: (p.state == PublicationState::Uploading)
@@ -97,6 +127,18 @@ pub(crate) async fn publish_view<A>(
                 (Some(c), Some(m)) if p.state != PublicationState::Published => {
                     Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
                 }
+                // Why the platform made it less visible than asked, in its words.
+                _ if p.visible_to_all == Some(false) => Some(
+                    l.tr.t_args(
+                        "pub-visibility-reason",
+                        &[(
+                            "reason",
+                            p.visibility_reason
+                                .clone()
+                                .unwrap_or_else(|| p.visibility.clone().unwrap_or_default()),
+                        )],
+                    ),
+                ),
                 _ => None,
             },
             late: p.late_ms.map(|ms| {
@@ -117,8 +159,36 @@ pub(crate) async fn publish_view<A>(
         crate::service::review::rights(&mut tx, &a.principal, clip, current.as_ref(), st.now())
             .await?
     };
+    let chans = {
+        let mut tx = st.db.read().await?;
+        crate::db::publishing::channels(&mut tx, a.agency.id).await?
+    };
+    let targets: Vec<&crate::db::publishing::Channel> = chans
+        .iter()
+        .filter(|c| clip.target_channels.contains(&c.platform))
+        .collect();
+    let confirm = targets
+        .iter()
+        .filter(|c| c.platform == Platform::TikTok.as_str())
+        .map(|c| PrivacyChoice {
+            channel_id: c.id.0,
+            channel: c.name.clone(),
+            options: publish::sending::levels(Platform::TikTok, publish::offered(c).as_deref())
+                .into_iter()
+                .map(|v| (v.clone(), level_label(l, &v)))
+                .collect(),
+            chosen: c.visibility.clone(),
+        })
+        .collect();
+    let reconnect_first = targets
+        .iter()
+        .filter(|c| channels::needs_reconnect_for_takedown(c))
+        .map(|c| c.name.clone())
+        .collect();
     Ok(PublishView {
         cid: clip.id.0,
+        confirm,
+        reconnect_first,
         live,
         can_publish_now: may.actions.contains(&ClipAction::Publish),
         can_take_down: may.actions.contains(&ClipAction::TakeDown),
@@ -158,8 +228,17 @@ pub async fn publish_now(
     State(st): State<AppState>,
     a: Authz<act::Publish>,
     Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<std::collections::HashMap<String, String>>,
 ) -> Result<Response> {
-    match publish::publish_now(&a.caller, ClipId(cid)).await {
+    // `privacy_<channel id>`: the visibility confirmed for that channel.
+    let privacy = f
+        .iter()
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("privacy_")?.parse::<i64>().ok()?;
+            (!v.trim().is_empty()).then(|| (crate::domain::ChannelId(id), v.trim().to_string()))
+        })
+        .collect();
+    match publish::publish_now(&a.caller, ClipId(cid), &privacy).await {
         Ok(_) => Ok(back(aid, cid, "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
@@ -233,6 +312,11 @@ pub struct ChannelRow {
     /// Why the channel cannot be used with these settings (bound to the
     /// sandbox or to the platform).
     pub binding: Option<String>,
+    /// Who may see its posts: (value, label) choices and the one chosen.
+    pub levels: Vec<(String, String)>,
+    pub visibility: Option<String>,
+    /// A YouTube channel connected without the delete scope.
+    pub reconnect_for_takedown: bool,
 }
 
 pub struct ConnectButton {
@@ -259,6 +343,8 @@ pub struct NoticeQuery {
     pub connected: Option<usize>,
     #[serde(default)]
     pub error: Option<String>,
+    #[serde(default)]
+    pub saved: Option<u8>,
 }
 
 pub async fn channels_page(
@@ -294,6 +380,17 @@ pub async fn channels_page(
                 _ => l.tr.t("channels-metrics-none"),
             },
             metrics_failing: health.get(&c.id).is_some_and(|h| h.1 > 0),
+            levels: Platform::parse(&c.platform)
+                .map(|p| publish::sending::levels(p, publish::offered(&c).as_deref()))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| (v.clone(), level_label(&l, &v)))
+                .collect(),
+            // What goes out now: the choice made, else the platform's only
+            // or first level (TikTok: none until someone chooses).
+            visibility: Platform::parse(&c.platform)
+                .and_then(|p| publish::sending::privacy_of(p, None, &c)),
+            reconnect_for_takedown: channels::needs_reconnect_for_takedown(&c),
             binding: channels::binding(&st, &c)
                 .err()
                 .map(|u| l.tr.t(u.message_id())),
@@ -311,6 +408,7 @@ pub async fn channels_page(
         })
         .collect();
     let notice = match (q.connected, q.error) {
+        _ if q.saved.is_some() => Some(l.tr.t("channel-visibility-saved")),
         (Some(n), _) => Some(l.tr.t_args("channels-connected", &[("count", n.to_string())])),
         // Only a known case is shown; any other text in the address is not.
         (_, Some(e)) => ConsentError::parse(&e).map(|e| l.tr.t(e.message_id())),
@@ -461,6 +559,22 @@ impl ConsentError {
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct VisibilityForm {
+    #[serde(default)]
+    pub visibility: String,
+}
+
+pub async fn set_visibility(
+    State(_st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((aid, chid)): Path<(i64, i64)>,
+    FormData(f): FormData<VisibilityForm>,
+) -> Result<Response> {
+    channels::set_visibility(&a.caller, ChannelId(chid), &f.visibility).await?;
+    Ok(Redirect::to(&format!("/a/{aid}/channels?saved=1#channels")).into_response())
+}
+
 pub async fn disconnect(
     State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
@@ -542,6 +656,11 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
     r.get("/a/{aid}/channels", Agency, channels_page)
         .post("/a/{aid}/channels/connect/{platform}", Agency, connect)
         .post("/a/{aid}/channels/{chid}/disconnect", Agency, disconnect)
+        .post(
+            "/a/{aid}/channels/{chid}/visibility",
+            Agency,
+            set_visibility,
+        )
         .get("/channels/callback", User, callback)
         .get("/a/{aid}/clips/{cid}/publications", Agency, panel)
         .post("/a/{aid}/clips/{cid}/publish", Agency, publish_now)

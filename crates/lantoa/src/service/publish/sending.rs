@@ -1,0 +1,143 @@
+//! What a publication sends beside its bytes and text, each read from one
+//! place: who may see the post (asked for at publishing, else the channel's
+//! choice), YouTube's category (the channel's mapping, else the default),
+//! the file's MIME type and length (from its probe), and a public address of
+//! its poster (Zalo's thumbnail).
+
+use std::collections::BTreeMap;
+
+use crate::crypto::hmac_hex;
+use crate::db::clips::{Clip, Version};
+use crate::db::publishing::{Channel, Publication};
+use crate::domain::PublicationId;
+use crate::domain::clip::Category;
+use crate::platforms::Platform;
+use crate::state::AppState;
+
+/// The parts of a post that are not its bytes or its text.
+pub struct Sending {
+    pub privacy: String,
+    pub category: Option<String>,
+    pub content_type: &'static str,
+    pub duration_ms: Option<u64>,
+    pub poster_url: Option<String>,
+}
+
+/// The visibility levels a person may choose for a channel, in the
+/// platform's words: YouTube's three; TikTok's as the creator's account
+/// offers them (`offered`, from its creator info) or, before that is known,
+/// the four TikTok documents; Facebook Reels and Zalo articles are public
+/// through these APIs.
+pub fn levels(platform: Platform, offered: Option<&[String]>) -> Vec<String> {
+    let words: &[&str] = match platform {
+        Platform::YouTube => &["public", "unlisted", "private"],
+        Platform::TikTok => {
+            if let Some(o) = offered.filter(|o| !o.is_empty()) {
+                return o.to_vec();
+            }
+            &[
+                "PUBLIC_TO_EVERYONE",
+                "MUTUAL_FOLLOW_FRIENDS",
+                "FOLLOWER_OF_CREATOR",
+                "SELF_ONLY",
+            ]
+        }
+        Platform::Facebook | Platform::Zalo => &["public"],
+    };
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+/// Whether a level lets everyone see the post.
+pub fn is_public(level: &str) -> bool {
+    matches!(level, "public" | "PUBLIC_TO_EVERYONE" | "show")
+}
+
+/// The level a publication goes out with: the one asked for when it was
+/// created, else the channel's; a platform with a single level has it. TikTok
+/// has no default (its content-sharing rules): `None` until a person chose.
+pub fn privacy_of(platform: Platform, asked: Option<&str>, ch: &Channel) -> Option<String> {
+    let chosen = asked
+        .or(ch.visibility.as_deref())
+        .filter(|v| !v.trim().is_empty());
+    match (platform, chosen) {
+        (_, Some(v)) => Some(v.to_string()),
+        (Platform::TikTok, None) => None,
+        // YouTube: public unless the channel's admin chose otherwise.
+        (p, None) => levels(p, None).into_iter().next(),
+    }
+}
+
+/// YouTube's categoryId for a topic category: the channel's mapping, else
+/// News & Politics for the directive's news categories and People & Blogs
+/// for the rest (YouTube's ids, the same in every region that lists them).
+pub fn youtube_category(ch: &Channel, category: Category) -> String {
+    let mapped: Option<BTreeMap<String, String>> = ch
+        .categories
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    if let Some(id) = mapped.and_then(|m| m.get(category.code()).cloned()) {
+        return id;
+    }
+    match category {
+        Category::LeadershipMessage | Category::OfficialEvent | Category::CurrentAffairs => "25",
+        Category::GoodDeeds | Category::Other => "22",
+    }
+    .to_string()
+}
+
+/// The publication's signature for its public poster address.
+pub fn poster_signature(st: &AppState, pid: PublicationId) -> String {
+    let mut s = hmac_hex(&st.keys.session, format!("poster:{pid}").as_bytes());
+    s.truncate(32);
+    s
+}
+
+/// The public address of a publication's poster: under the install's
+/// public address (`LANTOA_PUBLIC_URL`), else the address it listens on.
+fn poster_url(st: &AppState, pid: PublicationId) -> String {
+    let base = st
+        .config
+        .public_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+    format!("{base}/posters/{pid}/{}.jpg", poster_signature(st, pid))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Probed {
+    #[serde(default)]
+    container: String,
+    #[serde(default)]
+    duration_s: Option<f64>,
+}
+
+/// What the publication sends beside its bytes and text. `None` privacy
+/// (TikTok with nothing chosen) is for the caller to refuse.
+pub fn sending(
+    st: &AppState,
+    platform: Platform,
+    pb: &Publication,
+    ch: &Channel,
+    clip: &Clip,
+    version: &Version,
+) -> (Option<String>, Sending) {
+    let probed: Probed = version
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let privacy = privacy_of(platform, pb.privacy.as_deref(), ch);
+    let category = (platform == Platform::YouTube)
+        .then(|| Category::parse(&clip.category).ok())
+        .flatten()
+        .map(|c| youtube_category(ch, c));
+    let out = Sending {
+        privacy: privacy.clone().unwrap_or_default(),
+        category,
+        content_type: crate::media::probe::content_type(&probed.container),
+        duration_ms: probed.duration_s.map(|s| (s * 1000.0).round() as u64),
+        poster_url: Some(poster_url(st, pb.id)),
+    };
+    (privacy, out)
+}

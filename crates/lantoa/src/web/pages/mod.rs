@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod insights;
 pub mod jobs;
 pub mod members;
+mod posters;
 pub mod profile;
 pub mod publishing;
 pub mod review;
@@ -218,6 +219,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(clips::routes)
         .area(review::routes)
         .area(publishing::routes)
+        .area(posters::routes)
         .area(insights::routes)
         .area(admin::routes)
         .area(jobs::routes)

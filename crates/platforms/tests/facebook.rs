@@ -535,6 +535,9 @@ mod graph_rules {
         let (s, v) =
             answer(http().get(format!("{base}/v26.0/{id}?fields=status&access_token=bad"))).await;
         assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(190)));
+        let (s, v) = answer(http().get(format!("{base}/v26.0/{id}?fields=status"))).await;
+        assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(104)));
+        assert_eq!(v["error"]["type"], "OAuthException");
         // Only the fields asked for, and the id.
         let (_, v) = node(&base, &id, "published").await;
         let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();

@@ -213,6 +213,22 @@ fn graph_error(
     with_usage((status, axum::Json(serde_json::json!({"error": e}))).into_response())
 }
 
+/// Graph's answer to a request without a token (code 104) or with one it
+/// cannot read (code 190); `None`: the token is fine.
+fn token_error(token: Option<&String>) -> Option<Response> {
+    match token.map(String::as_str) {
+        None | Some("") => Some(graph_error(
+            StatusCode::BAD_REQUEST,
+            104,
+            None,
+            "OAuthException",
+            "An access token is required to request this resource.",
+        )),
+        t if !valid(t) => Some(with_usage(bad_token())),
+        _ => None,
+    }
+}
+
 /// Code 100, an invalid parameter.
 fn invalid(message: &str) -> Response {
     graph_error(
@@ -271,8 +287,8 @@ async fn video_reels(
         Ok(p) => p,
         Err(why) => return invalid(&format!("(#100) {why}")),
     };
-    if !valid(p.get("access_token").map(String::as_str)) {
-        return bad_token();
+    if let Some(r) = token_error(p.get("access_token")) {
+        return r;
     }
     let phase = p.get("upload_phase").map(String::as_str).unwrap_or("");
     let fault = m.fault(&headers, |f| {
@@ -574,8 +590,8 @@ async fn video(
     headers: HeaderMap,
     method: axum::http::Method,
 ) -> Response {
-    if !valid(q.get("access_token").map(String::as_str)) {
-        return bad_token();
+    if let Some(r) = token_error(q.get("access_token")) {
+        return r;
     }
     if let Some(r) = m
         .fault(&headers, |f| !f.needs_bytes())
@@ -642,8 +658,8 @@ async fn insights(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if !valid(q.get("access_token").map(String::as_str)) {
-        return bad_token();
+    if let Some(r) = token_error(q.get("access_token")) {
+        return r;
     }
     let names = match params::list(q.get("metric").map(String::as_str).unwrap_or("")) {
         Ok(n) => n,

@@ -1,7 +1,9 @@
 //! Facebook Pages, Reels publishing through the Graph API: start (the
 //! `video_id` is the handle to persist), upload the bytes to rupload from an
-//! offset, read the status (which says how many bytes arrived), finish to
-//! publish, delete. Usage headers are read so callers can slow down before
+//! offset (streamed from the file, never held in memory) at the
+//! `upload_url` the start phase returned, read the status (which says how
+//! many bytes arrived, and whether and to whom the reel is published),
+//! finish to publish, delete. Usage headers are read so callers can slow down before
 //! the platform throttles.
 //!
 //! Reel insights ask for a configured list of metrics. Meta withdraws
@@ -16,7 +18,7 @@ use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncSeekExt;
 
 use super::{ErrorClass, PlatformError};
 
@@ -24,7 +26,8 @@ pub struct Facebook {
     http: reqwest::Client,
     /// `https://graph.facebook.com` or a mock.
     graph: String,
-    /// `https://rupload.facebook.com` or a mock.
+    /// `https://rupload.facebook.com` or a mock: only for a reel whose
+    /// saved handle has no `upload_url` (the start phase always gives one).
     rupload: String,
     /// Graph API version, e.g. `v25.0`.
     version: String,
@@ -41,7 +44,15 @@ pub struct ReelStatus {
     /// not_started, in_progress, complete(d) or error, per phase.
     pub processing: String,
     pub publishing: String,
+    /// `publishing_phase.publish_status`: draft, published, scheduled, error.
+    pub publish_status: String,
     pub error: Option<String>,
+    /// The video's `published` flag, when Graph gives it.
+    pub published: Option<bool>,
+    /// The video's `privacy.value` (`EVERYONE`, `SELF`…) and
+    /// `privacy.description` (`Public`, `Only me`…), when Graph gives them.
+    pub privacy: Option<String>,
+    pub privacy_description: Option<String>,
 }
 
 /// The highest usage percentage the platform reported, and how long until
@@ -185,14 +196,18 @@ impl Facebook {
         }
     }
 
-    /// The reel's state, including how many bytes arrived.
+    /// The reel's state, including how many bytes arrived, whether it is
+    /// published and its privacy.
     pub async fn status(&self, video: &str, token: &str) -> Result<ReelStatus, PlatformError> {
         let (_, _, v) = self
             .exchange(self.http.get(format!(
                 "{}/{}/{video}?{}",
                 self.graph,
                 self.version,
-                encode(&[("fields", "status"), ("access_token", token)])
+                encode(&[
+                    ("fields", "status,published,privacy"),
+                    ("access_token", token)
+                ])
             )))
             .await?;
         let s = &v["status"];
@@ -209,16 +224,32 @@ impl Facebook {
                 .unwrap_or(0),
             processing: phase("processing_phase"),
             publishing: phase("publishing_phase"),
+            publish_status: s["publishing_phase"]["publish_status"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
             error: s["processing_phase"]["error"]["message"]
                 .as_str()
+                .or_else(|| s["publishing_phase"]["error"]["message"].as_str())
                 .map(str::to_string),
+            published: v["published"].as_bool(),
+            privacy: v["privacy"]["value"].as_str().map(str::to_string),
+            privacy_description: v["privacy"]["description"].as_str().map(str::to_string),
         })
     }
 
-    /// Sends the file from the offset the status reports (so a resumed call
-    /// never sends bytes twice).
+    /// Where a reel's bytes go when no `upload_url` was kept: rupload's
+    /// documented address.
+    pub fn default_upload_url(&self, video: &str) -> String {
+        format!("{}/video-upload/{}/{video}", self.rupload, self.version)
+    }
+
+    /// Sends the file to `url` (the start phase's `upload_url`) from the
+    /// offset the status reports, so a resumed call never sends bytes twice.
+    /// The bytes are streamed from the file, never read into memory.
     pub async fn upload(
         &self,
+        url: &str,
         video: &str,
         token: &str,
         file: &Path,
@@ -230,20 +261,23 @@ impl Facebook {
         }
         let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
+        let len = f.metadata().await.map_err(io)?.len();
+        if len != size {
+            return Err(io(std::io::Error::other(format!(
+                "{} has {len} bytes, {size} expected",
+                file.display()
+            ))));
+        }
         f.seek(std::io::SeekFrom::Start(from)).await.map_err(io)?;
-        let mut buf = Vec::with_capacity((size - from) as usize);
-        f.read_to_end(&mut buf).await.map_err(io)?;
         self.exchange(
             self.http
-                .post(format!(
-                    "{}/video-upload/{}/{video}",
-                    self.rupload, self.version
-                ))
+                .post(url)
                 .header("Authorization", format!("OAuth {token}"))
                 .header("offset", from.to_string())
                 .header("file_size", size.to_string())
                 .header("Content-Type", "application/octet-stream")
-                .body(buf),
+                .header(reqwest::header::CONTENT_LENGTH, size - from)
+                .body(reqwest::Body::from(f)),
         )
         .await?;
         Ok(())

@@ -1,14 +1,25 @@
 //! The Facebook Graph API stand-in for Page Reels: start → rupload (from an
-//! offset, `Authorization: OAuth`) → status phases → finish → delete; Page
-//! tokens (`EAA…`); Graph error objects with an `fbtrace_id`; usage headers; the
-//! 30 reels per Page per 24 hours limit (the error code for that limit is not
-//! documented; the mock answers code 4).
+//! offset, `Authorization: OAuth`, only at the `upload_url` the start phase
+//! returned) → status phases → finish (`video_state` required and honoured)
+//! → delete; Page tokens (`EAA…`); Graph error objects with an `fbtrace_id`;
+//! usage headers; the 30 reels per Page per 24 hours limit (the error code
+//! for that limit is not documented; the mock answers code 4).
+//!
+//! Written from Meta's documentation and held to Meta's own clients (the
+//! `facebook-business` Python SDK and the fbsamples reels samples, see
+//! docs/platforms-facebook.md): parameters come in the query string, a form,
+//! a multipart form or a JSON body (`params`); node paths may end in `/`, as
+//! the SDK writes them; a node answers the `fields` asked for and refuses a
+//! field it does not have. Processing starts as soon as the last byte is in,
+//! before finish, as Facebook does; publishing starts at finish.
 //!
 //! Reel insights (`video_insights`) answer the metrics of an allow-list and
 //! refuse any other with code 100, as Graph does for a deprecated metric; a
 //! metric can be taken off the list at runtime (`disable_insights`, or
 //! `facebook_insights_disabled` in `POST /__admin/config`) to play a
 //! deprecation, and every insights request's metric list is kept for tests.
+
+mod params;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -27,17 +38,53 @@ use super::{Fault, Record, Shared, dropped, read_body};
 /// Reels one Page may publish through the API in 24 hours.
 pub const REELS_PER_DAY: usize = 30;
 
+/// Parameters never recorded: credentials.
+const SECRET_PARAMS: &[&str] = &["access_token", "appsecret_proof"];
+
+/// What finish asked for (`video_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VideoState {
+    Published,
+    Draft,
+    /// Published by Facebook at this Unix time.
+    Scheduled(i64),
+}
+
 struct Reel {
     page: String,
+    /// The last segment of the `upload_url` the start phase returned: bytes
+    /// are taken there and nowhere else.
+    upload_key: String,
     total: u64,
     received: u64,
     hasher: Sha256,
     sha256: Option<String>,
-    published: bool,
+    /// The rupload request's `Content-Type`, as received.
+    content_type: String,
     deleted: bool,
-    description: String,
-    /// Processing (after finish) is over at this time.
-    ready_at: Option<Instant>,
+    /// Processing (which starts with the last byte) is over at this time.
+    processed_at: Option<Instant>,
+    /// Set by finish.
+    state: Option<VideoState>,
+    /// What the reel reports once published (set at finish).
+    privacy: Privacy,
+}
+
+/// The privacy the mock gives published reels: Graph's `privacy` object
+/// (`value`, `description`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Privacy {
+    pub value: String,
+    pub description: String,
+}
+
+impl Default for Privacy {
+    fn default() -> Privacy {
+        Privacy {
+            value: "EVERYONE".into(),
+            description: "Public".into(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -48,6 +95,8 @@ pub struct FacebookMock {
     disabled: Mutex<Vec<String>>,
     /// The metrics each insights request asked for, in order.
     insights_asked: Mutex<Vec<Vec<String>>>,
+    /// The privacy reels finished from now on report.
+    privacy: Mutex<Privacy>,
 }
 
 impl FacebookMock {
@@ -67,6 +116,14 @@ impl FacebookMock {
 
     pub fn disabled_insights(&self) -> Vec<String> {
         self.disabled.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+
+    /// Reels finished from now on report this `privacy` (as when Facebook
+    /// restricts a Page's content); `Privacy::default()` is public.
+    pub fn set_privacy(&self, p: Privacy) {
+        if let Ok(mut x) = self.privacy.lock() {
+            *x = p;
+        }
     }
 
     /// The metrics each insights request asked for, oldest first.
@@ -140,13 +197,73 @@ pub(super) fn bad_token() -> Response {
     )
 }
 
-/// Query string and form body together, as Graph accepts both.
-fn params(q: &HashMap<String, String>, body: &[u8]) -> HashMap<String, String> {
-    let mut p = q.clone();
-    for (k, v) in form_urlencoded::parse(body) {
-        p.insert(k.into_owned(), v.into_owned());
+/// A Graph error with its `type` and, when Graph gives one, a subcode.
+fn graph_error(
+    status: StatusCode,
+    code: i64,
+    subcode: Option<i64>,
+    kind: &str,
+    message: &str,
+) -> Response {
+    let mut e = serde_json::json!({"message": message, "type": kind, "code": code,
+        "fbtrace_id": fbtrace()});
+    if let Some(sub) = subcode {
+        e["error_subcode"] = sub.into();
     }
-    p
+    with_usage((status, axum::Json(serde_json::json!({"error": e}))).into_response())
+}
+
+/// Graph's answer to a request without a token (code 104) or with one it
+/// cannot read (code 190); `None`: the token is fine.
+fn token_error(token: Option<&String>) -> Option<Response> {
+    match token.map(String::as_str) {
+        None | Some("") => Some(graph_error(
+            StatusCode::BAD_REQUEST,
+            104,
+            None,
+            "OAuthException",
+            "An access token is required to request this resource.",
+        )),
+        t if !valid(t) => Some(with_usage(bad_token())),
+        _ => None,
+    }
+}
+
+/// Code 100, an invalid parameter.
+fn invalid(message: &str) -> Response {
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        100,
+        None,
+        "OAuthException",
+        message,
+    )
+}
+
+/// What Graph answers for an id it cannot read (code 100, subcode 33).
+fn no_object(id: &str) -> Response {
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        100,
+        Some(33),
+        "GraphMethodException",
+        &format!(
+            "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded \
+             due to missing permissions, or does not support this operation."
+        ),
+    )
+}
+
+/// A rupload error (rupload answers `debug_info`, not Graph's `error`).
+fn rupload_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(
+            serde_json::json!({"debug_info": {"retriable": false, "type": kind,
+            "message": message}}),
+        ),
+    )
+        .into_response()
 }
 
 pub(super) fn with_usage(mut r: Response) -> Response {
@@ -161,14 +278,17 @@ pub(super) fn with_usage(mut r: Response) -> Response {
 
 async fn video_reels(
     State(m): State<Shared>,
-    Path((_version, page)): Path<(String, String)>,
+    Path((version, page)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let p = params(&q, &body);
-    if !valid(p.get("access_token").map(String::as_str)) {
-        return bad_token();
+    let p = match params::params(&q, &headers, &body) {
+        Ok(p) => p,
+        Err(why) => return invalid(&format!("(#100) {why}")),
+    };
+    if let Some(r) = token_error(p.get("access_token")) {
+        return r;
     }
     let phase = p.get("upload_phase").map(String::as_str).unwrap_or("");
     let fault = m.fault(&headers, |f| {
@@ -178,96 +298,159 @@ async fn video_reels(
         return with_usage(r);
     }
     match phase {
-        "start" => {
-            {
-                let mut starts = m.facebook.starts.lock().expect("starts");
-                let day = starts.entry(page.clone()).or_default();
-                if !m.take_slot(day, Duration::from_secs(86_400), REELS_PER_DAY) {
-                    return with_usage(error(
-                        StatusCode::BAD_REQUEST,
-                        4,
-                        "(#4) Reels publishing limit reached: 30 per Page in 24 hours",
-                        false,
-                    ));
-                }
-            }
-            let id = format!(
-                "{}",
-                1_000_000_000_000u64
-                    + u64::from_le_bytes(crate::random_bytes::<8>()) % 1_000_000_000_000
-            );
-            m.facebook.reels.lock().expect("reels").insert(
-                id.clone(),
-                Reel {
-                    page,
-                    total: 0,
-                    received: 0,
-                    hasher: Sha256::new(),
-                    sha256: None,
-                    published: false,
-                    deleted: false,
-                    description: String::new(),
-                    ready_at: None,
-                },
-            );
-            let host = headers
-                .get("host")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("127.0.0.1");
-            with_usage(
-                axum::Json(serde_json::json!({"video_id": id,
-                    "upload_url": format!("http://{host}/video-upload/v25.0/{id}")}))
-                .into_response(),
-            )
-        }
-        "finish" => {
-            let id = p.get("video_id").cloned().unwrap_or_default();
-            let mut reels = m.facebook.reels.lock().expect("reels");
-            let Some(r) = reels.get_mut(&id).filter(|r| r.page == page) else {
-                return error(StatusCode::BAD_REQUEST, 100, "Invalid video_id", false);
-            };
-            let Some(sha) = r.sha256.clone() else {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    6000,
-                    "Video Upload Is Missing",
-                    false,
-                );
-            };
-            if fault == Some(Fault::Duplicate) {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    506,
-                    "Duplicate status message",
-                    false,
-                );
-            }
-            if !r.published {
-                r.published = true;
-                r.ready_at = Some(m.ready_at());
-                r.description = p.get("description").cloned().unwrap_or_default();
-                m.record(Record {
-                    platform: "facebook".into(),
-                    id: id.clone(),
-                    title: r.description.clone(),
-                    bytes: r.received,
-                    sha256: sha,
-                    deleted: false,
-                    received_at_ms: 0,
-                    text: r.description.clone(),
-                    tags: Vec::new(),
-                    fields: Default::default(),
-                });
-            }
-            with_usage(axum::Json(serde_json::json!({"success": true})).into_response())
-        }
-        _ => error(StatusCode::BAD_REQUEST, 100, "Invalid upload_phase", false),
+        "start" => start(&m, &version, page, &headers),
+        "finish" => finish(&m, &page, &p, fault == Some(Fault::Duplicate)),
+        "" => invalid("(#100) The parameter upload_phase is required"),
+        other => invalid(&format!(
+            "(#100) Param upload_phase must be one of {{start, finish}}; got {other}"
+        )),
     }
+}
+
+/// A new reel and where its bytes go: a per-reel address, not the default
+/// rupload path, so a client that builds the address itself is caught.
+fn start(m: &Shared, version: &str, page: String, headers: &HeaderMap) -> Response {
+    {
+        let mut starts = m.facebook.starts.lock().expect("starts");
+        let day = starts.entry(page.clone()).or_default();
+        if !m.take_slot(day, Duration::from_secs(86_400), REELS_PER_DAY) {
+            return with_usage(error(
+                StatusCode::BAD_REQUEST,
+                4,
+                "(#4) Reels publishing limit reached: 30 per Page in 24 hours",
+                false,
+            ));
+        }
+    }
+    let id = format!(
+        "{}",
+        1_000_000_000_000u64 + u64::from_le_bytes(crate::random_bytes::<8>()) % 1_000_000_000_000
+    );
+    let upload_key = format!("{id}-{}", hex::encode(crate::random_bytes::<8>()));
+    m.facebook.reels.lock().expect("reels").insert(
+        id.clone(),
+        Reel {
+            page,
+            upload_key: upload_key.clone(),
+            total: 0,
+            received: 0,
+            hasher: Sha256::new(),
+            sha256: None,
+            content_type: String::new(),
+            deleted: false,
+            processed_at: None,
+            state: None,
+            privacy: Privacy::default(),
+        },
+    );
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    with_usage(
+        axum::Json(serde_json::json!({"video_id": id,
+            "upload_url": format!("http://{host}/video-upload/{version}/{upload_key}")}))
+        .into_response(),
+    )
+}
+
+/// `video_state` (required) and, for SCHEDULED, `scheduled_publish_time`
+/// (Unix seconds, 10 minutes to 30 days ahead).
+fn video_state(p: &HashMap<String, String>) -> Result<VideoState, String> {
+    let when = p.get("scheduled_publish_time");
+    let state = match p.get("video_state").map(String::as_str) {
+        None | Some("") => {
+            return Err("(#100) The parameter video_state is required".into());
+        }
+        Some("PUBLISHED") => VideoState::Published,
+        Some("DRAFT") => VideoState::Draft,
+        Some("SCHEDULED") => {
+            let Some(t) = when.and_then(|t| t.trim().parse::<i64>().ok()) else {
+                return Err("(#100) scheduled_publish_time (a Unix time) is required when video_state is SCHEDULED".into());
+            };
+            let ahead = t - crate::now_ms() / 1000;
+            if !(600..=30 * 86_400).contains(&ahead) {
+                return Err("(#100) The specified scheduled publish time is invalid: it must be between 10 minutes and 30 days from now".into());
+            }
+            return Ok(VideoState::Scheduled(t));
+        }
+        Some(other) => {
+            return Err(format!(
+                "(#100) Param video_state must be one of {{DRAFT, PUBLISHED, SCHEDULED}}; got {other}"
+            ));
+        }
+    };
+    if when.is_some() {
+        return Err(
+            "(#100) scheduled_publish_time can only be set when video_state is SCHEDULED".into(),
+        );
+    }
+    Ok(state)
+}
+
+/// Publishes (or drafts, or schedules) the uploaded reel; a repeated finish
+/// changes nothing and records nothing twice.
+fn finish(m: &Shared, page: &str, p: &HashMap<String, String>, duplicate: bool) -> Response {
+    let state = match video_state(p) {
+        Ok(s) => s,
+        Err(why) => return invalid(&why),
+    };
+    let id = p.get("video_id").cloned().unwrap_or_default();
+    let mut reels = m.facebook.reels.lock().expect("reels");
+    let Some(r) = reels.get_mut(&id).filter(|r| r.page == page && !r.deleted) else {
+        return invalid("(#100) Invalid video_id");
+    };
+    let Some(sha) = r.sha256.clone() else {
+        return with_usage(error(
+            StatusCode::BAD_REQUEST,
+            6000,
+            "Video Upload Is Missing",
+            false,
+        ));
+    };
+    if duplicate {
+        return with_usage(error(
+            StatusCode::BAD_REQUEST,
+            506,
+            "Duplicate status message",
+            false,
+        ));
+    }
+    if r.state.is_none() {
+        r.state = Some(state);
+        r.privacy = m
+            .facebook
+            .privacy
+            .lock()
+            .map(|x| x.clone())
+            .unwrap_or_default();
+        let mut fields: serde_json::Map<String, serde_json::Value> = p
+            .iter()
+            .filter(|(k, _)| !SECRET_PARAMS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        fields.insert("content_type".into(), r.content_type.clone().into());
+        let text = p.get("description").cloned().unwrap_or_default();
+        let title = p.get("title").filter(|t| !t.is_empty()).unwrap_or(&text);
+        m.record(Record {
+            platform: "facebook".into(),
+            id: id.clone(),
+            title: title.clone(),
+            bytes: r.received,
+            sha256: sha,
+            deleted: false,
+            received_at_ms: 0,
+            text,
+            tags: Vec::new(),
+            fields,
+        });
+    }
+    with_usage(axum::Json(serde_json::json!({"success": true})).into_response())
 }
 
 async fn rupload(
     State(m): State<Shared>,
-    Path((_version, id)): Path<(String, String)>,
+    Path((_version, key)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -283,30 +466,30 @@ async fn rupload(
         h("offset").and_then(|v| v.parse::<u64>().ok()),
         h("file_size").and_then(|v| v.parse::<u64>().ok()),
     ) else {
-        return (
+        return rupload_error(
             StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"debug_info": {"type": "ParameterValidationError",
-                "message": "HeaderValuePredicate: Header Offset not convertable to unsigned long"}})),
-        )
-            .into_response();
+            "ParameterValidationError",
+            "HeaderValuePredicate: Header Offset not convertable to unsigned long",
+        );
     };
-    {
+    let id = {
         let reels = m.facebook.reels.lock().expect("reels");
-        match reels.get(&id) {
-            None => return error(StatusCode::BAD_REQUEST, 100, "Invalid video id", false),
-            Some(r) if r.received != offset => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    axum::Json(
-                        serde_json::json!({"debug_info": {"type": "OffsetInvalidError",
-                        "message": format!("Offset should be {}", r.received)}}),
-                    ),
-                )
-                    .into_response();
-            }
-            _ => {}
+        let Some((id, r)) = reels.iter().find(|(_, r)| r.upload_key == key) else {
+            return rupload_error(
+                StatusCode::NOT_FOUND,
+                "NotFoundError",
+                "No upload session at this address: send the bytes to the upload_url the start phase returned",
+            );
+        };
+        if r.received != offset {
+            return rupload_error(
+                StatusCode::BAD_REQUEST,
+                "OffsetInvalidError",
+                &format!("Offset should be {}", r.received),
+            );
         }
-    }
+        id.clone()
+    };
     let limit = (fault == Some(Fault::DropMidUpload)).then(|| {
         h("content-length")
             .and_then(|v| v.parse::<u64>().ok())
@@ -316,23 +499,88 @@ async fn rupload(
     let (parts, got) = read_body(body, limit).await;
     let mut reels = m.facebook.reels.lock().expect("reels");
     let Some(r) = reels.get_mut(&id) else {
-        return error(StatusCode::BAD_REQUEST, 100, "Invalid video id", false);
+        return no_object(&id);
     };
-    if r.received != offset || offset + got > size {
-        return error(StatusCode::BAD_REQUEST, 100, "PartialRequestError", false);
+    if r.received != offset || offset + got > size || (r.total != 0 && r.total != size) {
+        return rupload_error(
+            StatusCode::BAD_REQUEST,
+            "PartialRequestError",
+            "The bytes sent do not match the offset and file_size given",
+        );
     }
     r.total = size;
     for p in &parts {
         r.hasher.update(p);
     }
     r.received += got;
+    if let Some(ct) = h("content-type") {
+        r.content_type = ct.to_string();
+    }
     if limit.is_some() {
         return dropped();
     }
     if r.received == r.total {
         r.sha256 = Some(hex::encode(std::mem::take(&mut r.hasher).finalize()));
+        // Facebook starts processing as soon as the bytes are in.
+        r.processed_at = Some(m.ready_at());
     }
     axum::Json(serde_json::json!({"success": true})).into_response()
+}
+
+/// Whether the reel is published, as Graph's `published` says.
+fn is_live(r: &Reel, now: Instant) -> bool {
+    let processed = r.processed_at.is_some_and(|t| now >= t);
+    match r.state {
+        Some(VideoState::Published) => processed,
+        Some(VideoState::Scheduled(t)) => processed && crate::now_ms() / 1000 >= t,
+        _ => false,
+    }
+}
+
+/// `status`: the video's status and its three phases.
+fn status(r: &Reel, now: Instant) -> serde_json::Value {
+    let done = r.sha256.is_some();
+    let processing = r.processed_at.is_some_and(|t| now < t);
+    let processed = r.processed_at.is_some_and(|t| now >= t);
+    let state = |on: bool, busy: bool| match (on, busy) {
+        (false, _) => "not_started",
+        (true, true) => "in_progress",
+        (true, false) => "complete",
+    };
+    let mut publishing = serde_json::json!({"status": "not_started"});
+    if let Some(s) = r.state {
+        let (busy, word) = match s {
+            VideoState::Published => (!processed, "published"),
+            VideoState::Draft => (false, "draft"),
+            VideoState::Scheduled(_) if is_live(r, now) => (false, "published"),
+            VideoState::Scheduled(_) => (false, "scheduled"),
+        };
+        publishing = serde_json::json!({"status": state(true, busy), "publish_status": word});
+        if let VideoState::Scheduled(t) = s {
+            publishing["publish_time"] = t.into();
+        }
+    }
+    serde_json::json!({
+        "video_status": if processing { "processing" } else if is_live(r, now) { "ready" }
+                        else if done { "upload_complete" } else { "uploading" },
+        "uploading_phase": {"status": if done { "complete" } else { "in_progress" },
+                            "bytes_transfered": r.received, "source_file_size": r.total},
+        "processing_phase": {"status": state(done, processing)},
+        "publishing_phase": publishing,
+    })
+}
+
+/// One field of a reel's node, or `None` for a field a Video does not have.
+fn field(id: &str, r: &Reel, name: &str, now: Instant) -> Option<serde_json::Value> {
+    Some(match name {
+        "id" => id.into(),
+        "status" => status(r, now),
+        "published" => is_live(r, now).into(),
+        "privacy" => serde_json::json!({"value": r.privacy.value,
+            "description": r.privacy.description, "friends": "", "allow": "", "deny": ""}),
+        "permalink_url" => format!("/reel/{id}").into(),
+        _ => return None,
+    })
 }
 
 async fn video(
@@ -342,8 +590,8 @@ async fn video(
     headers: HeaderMap,
     method: axum::http::Method,
 ) -> Response {
-    if !valid(q.get("access_token").map(String::as_str)) {
-        return bad_token();
+    if let Some(r) = token_error(q.get("access_token")) {
+        return r;
     }
     if let Some(r) = m
         .fault(&headers, |f| !f.needs_bytes())
@@ -353,12 +601,7 @@ async fn video(
     }
     let mut reels = m.facebook.reels.lock().expect("reels");
     let Some(r) = reels.get_mut(&id).filter(|r| !r.deleted) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            100,
-            "Unsupported get request. Object does not exist",
-            false,
-        );
+        return no_object(&id);
     };
     if method == axum::http::Method::DELETE {
         r.deleted = true;
@@ -372,20 +615,24 @@ async fn video(
         }
         return with_usage(axum::Json(serde_json::json!({"success": true})).into_response());
     }
-    let done = r.sha256.is_some();
-    // Finished: processing until `ready_at`, then published.
-    let processing = r.published && r.ready_at.is_some_and(|t| Instant::now() < t);
-    let live = r.published && !processing;
-    let phase = |s: bool| if s { "complete" } else { "not_started" };
-    let body = serde_json::json!({"id": id, "status": {
-        "video_status": if live { "ready" } else if processing { "processing" }
-                        else if done { "upload_complete" } else { "uploading" },
-        "uploading_phase": {"status": if done { "complete" } else { "in_progress" },
-                            "bytes_transfered": r.received, "source_file_size": r.total},
-        "processing_phase": {"status": if processing { "in_progress" } else { phase(live) }},
-        "publishing_phase": {"status": if processing { "in_progress" } else { phase(live) },
-                             "publish_status": if live { "published" } else { "draft" }},
-    }});
+    let wanted = match q.get("fields").map(|f| params::list(f)) {
+        None => Ok(vec!["id".to_string()]),
+        Some(x) => x,
+    };
+    let wanted = match wanted {
+        Ok(w) => w,
+        Err(why) => return invalid(&format!("(#100) {why}")),
+    };
+    let now = Instant::now();
+    let mut body = serde_json::Map::new();
+    for name in wanted.iter().chain(std::iter::once(&"id".to_string())) {
+        let Some(v) = field(&id, r, name, now) else {
+            return invalid(&format!(
+                "(#100) Tried accessing nonexisting field ({name}) on node type (Video)"
+            ));
+        };
+        body.insert(name.clone(), v);
+    }
     with_usage(axum::Json(body).into_response())
 }
 
@@ -411,17 +658,13 @@ async fn insights(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if !valid(q.get("access_token").map(String::as_str)) {
-        return bad_token();
+    if let Some(r) = token_error(q.get("access_token")) {
+        return r;
     }
-    let names: Vec<String> = q
-        .get("metric")
-        .map(String::as_str)
-        .unwrap_or("")
-        .split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect();
+    let names = match params::list(q.get("metric").map(String::as_str).unwrap_or("")) {
+        Ok(n) => n,
+        Err(why) => return invalid(&format!("(#100) {why}")),
+    };
     if let Ok(mut a) = m.facebook.insights_asked.lock() {
         a.push(names.clone());
     }
@@ -433,16 +676,9 @@ async fn insights(
     }
     let age = {
         let reels = m.facebook.reels.lock().expect("reels");
-        match reels.get(&id).filter(|r| !r.deleted && r.published) {
-            Some(r) => r.ready_at.map_or(0, |t| m.age_s(t)),
-            None => {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    100,
-                    "Unsupported get request. Object does not exist",
-                    false,
-                );
-            }
+        match reels.get(&id).filter(|r| !r.deleted && r.state.is_some()) {
+            Some(r) => r.processed_at.map_or(0, |t| m.age_s(t)),
+            None => return no_object(&id),
         }
     };
     let s = super::synthetic(&id, age);
@@ -483,8 +719,11 @@ async fn insights(
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/{version}/{page}/video_reels", post(video_reels))
+        .route("/{version}/{page}/video_reels/", post(video_reels))
         .route("/{version}/{page}/video_insights", get(insights))
-        .route("/video-upload/{version}/{id}", post(rupload))
+        .route("/{version}/{page}/video_insights/", get(insights))
+        .route("/video-upload/{version}/{key}", post(rupload))
         .route("/{version}/{id}", get(video).delete(video))
+        .route("/{version}/{id}/", get(video).delete(video))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }

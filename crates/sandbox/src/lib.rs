@@ -487,6 +487,15 @@ pub fn router(m: Shared) -> Router {
         .with_state(m)
 }
 
+/// Serves `m` on a free local port in the background (tests); returns its
+/// base URL.
+pub async fn spawn(m: Shared) -> std::io::Result<String> {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", l.local_addr()?);
+    tokio::spawn(async move { axum::serve(l, router(m)).await });
+    Ok(base)
+}
+
 /// Serves the mocks on `listen` until the process ends, with processing
 /// taking `processing_ms`.
 pub async fn serve(listen: std::net::SocketAddr, processing_ms: u64) -> std::io::Result<()> {

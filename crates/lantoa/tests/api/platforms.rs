@@ -227,11 +227,12 @@ mod facebook {
         let (fb, m, _) = mock_with(fb).await;
         let (f, sha) = file(700_000);
         let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
-        assert!(url.ends_with(&format!("/video-upload/v25.0/{video}")));
+        // Bytes go where the start phase says, not to an address built from the id.
+        assert!(url.contains("/video-upload/v25.0/") && !url.ends_with(&format!("/{video}")));
         assert_transfer(&fb, &video, ("uploading", 0)).await;
         // The second upload sends nothing: the status says everything arrived.
         for _ in 0..2 {
-            let sent = fb.upload(&video, PAGE_TOKEN, f.path(), 700_000).await;
+            let sent = fb.upload(&url, &video, PAGE_TOKEN, f.path(), 700_000).await;
             sent.unwrap();
             assert_transfer(&fb, &video, ("upload_complete", 700_000)).await;
         }
@@ -260,10 +261,10 @@ mod facebook {
     async fn a_dropped_upload_resumes_from_the_reported_offset() {
         let (fb, m, _) = mock_with(fb).await;
         let (f, sha) = file(600_000);
-        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
         arm(&m, Fault::DropMidUpload);
         let e = fb
-            .upload(&video, PAGE_TOKEN, f.path(), 600_000)
+            .upload(&url, &video, PAGE_TOKEN, f.path(), 600_000)
             .await
             .unwrap_err();
         assert!(matches!(e.class, ErrorClass::Retry { .. }), "{e}");
@@ -274,7 +275,7 @@ mod facebook {
                 .bytes_transferred,
             300_000
         );
-        fb.upload(&video, PAGE_TOKEN, f.path(), 600_000)
+        fb.upload(&url, &video, PAGE_TOKEN, f.path(), 600_000)
             .await
             .unwrap();
         fb.finish(PAGE, PAGE_TOKEN, &video, "x", "x").await.unwrap();
@@ -307,14 +308,16 @@ mod facebook {
             ErrorClass::Reconnect
         );
         // Finishing without bytes, and a duplicate.
-        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
         let e = fb
             .finish(PAGE, PAGE_TOKEN, &video, "x", "x")
             .await
             .unwrap_err();
         assert_eq!((e.class, e.code.as_str()), (ErrorClass::FixContent, "6000"));
         let (f, _) = file(1000);
-        fb.upload(&video, PAGE_TOKEN, f.path(), 1000).await.unwrap();
+        fb.upload(&url, &video, PAGE_TOKEN, f.path(), 1000)
+            .await
+            .unwrap();
         arm(&m, Fault::Duplicate);
         let e = fb
             .finish(PAGE, PAGE_TOKEN, &video, "x", "x")
@@ -720,10 +723,12 @@ mod processing {
                 .await;
         assert!(t - t0 >= DELAY - Duration::from_millis(100));
 
-        // Facebook: processing after finish, then ready and published.
+        // Facebook: processing from the last byte (before finish), then ready and published.
         let fb = Facebook::new(&base, &base, "v25.0");
-        let (video, _) = fb.start("104857600", "EAAGtest").await.unwrap();
-        fb.upload(&video, "EAAGtest", f.path(), 1000).await.unwrap();
+        let (video, url) = fb.start("104857600", "EAAGtest").await.unwrap();
+        fb.upload(&url, &video, "EAAGtest", f.path(), 1000)
+            .await
+            .unwrap();
         fb.finish("104857600", "EAAGtest", &video, "x", "x")
             .await
             .unwrap();
@@ -1249,8 +1254,8 @@ mod metrics {
     async fn facebook_reel(base: &str) -> String {
         let fb = Facebook::new(base, base, "v25.0");
         let (f, _) = file(200_000);
-        let (video, _) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
-        fb.upload(&video, PAGE_TOKEN, f.path(), 200_000)
+        let (video, url) = fb.start(PAGE, PAGE_TOKEN).await.unwrap();
+        fb.upload(&url, &video, PAGE_TOKEN, f.path(), 200_000)
             .await
             .unwrap();
         fb.finish(PAGE, PAGE_TOKEN, &video, "x", "x").await.unwrap();

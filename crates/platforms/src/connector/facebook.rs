@@ -30,14 +30,19 @@ impl Connector for FacebookConnector {
         }
         let mut h = h.clone();
         let Some(video) = h.video_id.clone() else {
+            // Before the reel counts against the Page's daily 30.
+            accepted(p.content_type)?;
             let (id, url) = self.api.start(p.account, p.token).await?;
             h.video_id = Some(id);
             h.upload_url = Some(url);
             return save(h, "uploading");
         };
         if !h.uploaded {
+            let url = (h.upload_url.clone()).unwrap_or_else(|| self.api.default_upload_url(&video));
             // Sends from the offset Facebook reports, so a resume repeats nothing.
-            self.api.upload(&video, p.token, p.file, p.size).await?;
+            self.api
+                .upload(&url, &video, p.token, p.file, p.size)
+                .await?;
             (p.progress)(1.0);
             h.uploaded = true;
             return save(h, "processing");
@@ -55,12 +60,11 @@ impl Connector for FacebookConnector {
             ));
         }
         if !h.finished {
-            // Finish only when Facebook says publishing has not started: a
-            // finish that timed out but arrived is never sent twice.
-            let untouched = (s.publishing == "not_started" || s.publishing.is_empty())
-                && !matches!(s.video_status.as_str(), "processing" | "ready")
-                && s.processing != "in_progress";
-            if untouched {
+            // Finish unless Facebook says publishing has started: a finish
+            // that timed out but arrived is never sent twice. Processing
+            // says nothing here: Facebook starts it as soon as the bytes are
+            // in, before finish.
+            if !publishing_started(&s.publishing) {
                 let caption = p.description;
                 self.api
                     .finish(p.account, p.token, &video, caption, p.title)
@@ -71,7 +75,7 @@ impl Connector for FacebookConnector {
         }
         match s.publishing.as_str() {
             "complete" | "completed" => Ok(Next::Done {
-                visibility: Visibility::public("public"),
+                visibility: visibility(&s),
                 url: Facebook::url(&video),
                 id: video,
             }),
@@ -102,6 +106,101 @@ impl Connector for FacebookConnector {
             out.push((id.clone(), reel_metrics(&m)));
         }
         Ok(out)
+    }
+}
+
+/// Whether the publishing phase has begun (anything but `not_started` or
+/// absent).
+fn publishing_started(phase: &str) -> bool {
+    !(phase.is_empty() || phase == "not_started")
+}
+
+/// Containers Facebook takes for video, by MIME type: the formats Meta's
+/// own Reels sample lets through (3GP, ASF, AVI, DV, FLV, M2TS/TS, M4V,
+/// MKV, MOV, MP4, MPEG, OGG, WMV); Meta recommends MP4. WebM and anything
+/// else is refused before a reel is started.
+const REEL_CONTAINERS: &[&str] = &[
+    "video/mp4",
+    "video/quicktime",
+    "video/x-m4v",
+    "video/3gpp",
+    "video/3gpp2",
+    "video/x-matroska",
+    "video/mpeg",
+    "video/mp2t",
+    "video/x-msvideo",
+    "video/avi",
+    "video/x-ms-asf",
+    "video/x-ms-wmv",
+    "video/x-flv",
+    "video/x-f4v",
+    "video/ogg",
+    "video/dv",
+];
+
+/// Refuses a container the Reels API does not take (FixContent: the clip
+/// must be exported again), before anything is sent.
+fn accepted(content_type: &str) -> Result<(), PlatformError> {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if REEL_CONTAINERS.contains(&mime.as_str()) {
+        return Ok(());
+    }
+    Err(failed(
+        "unsupported_container",
+        format!(
+            "Facebook Reels do not take {}: export the clip as MP4 (H.264, AAC)",
+            if mime.is_empty() {
+                "a file of unknown type"
+            } else {
+                &mime
+            }
+        ),
+    ))
+}
+
+/// Who may see the reel, from what Graph reports once publishing is over:
+/// public only when it says published (`published`, or `publish_status`
+/// when the flag is absent) and its privacy is `EVERYONE` (or absent: a
+/// Page's reels are public by nature). Otherwise not public, with Graph's
+/// words as the reason.
+fn visibility(s: &crate::facebook::ReelStatus) -> Visibility {
+    let published = s
+        .published
+        .unwrap_or(s.publish_status.is_empty() || s.publish_status == "published");
+    if !published {
+        let level = if s.publish_status.is_empty() {
+            "unpublished"
+        } else {
+            &s.publish_status
+        };
+        return Visibility {
+            public: false,
+            level: level.to_string(),
+            reason: Some(format!(
+                "Facebook reports the reel as not published (publish_status: {})",
+                if s.publish_status.is_empty() {
+                    "none"
+                } else {
+                    &s.publish_status
+                }
+            )),
+        };
+    }
+    match s.privacy.as_deref() {
+        None | Some("EVERYONE") => Visibility::public(s.privacy.as_deref().unwrap_or("EVERYONE")),
+        Some(other) => Visibility {
+            public: false,
+            level: other.to_string(),
+            reason: Some(format!(
+                "Facebook reports the reel's audience as {}",
+                s.privacy_description.as_deref().unwrap_or(other)
+            )),
+        },
     }
 }
 
@@ -143,7 +242,58 @@ fn reel_metrics(m: &std::collections::HashMap<String, serde_json::Value>) -> Pos
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facebook::ReelStatus;
     use serde_json::json;
+
+    fn published(privacy: Option<&str>, flag: Option<bool>, publish_status: &str) -> ReelStatus {
+        ReelStatus {
+            video_status: "ready".into(),
+            bytes_transferred: 1,
+            processing: "complete".into(),
+            publishing: "complete".into(),
+            publish_status: publish_status.into(),
+            error: None,
+            published: flag,
+            privacy: privacy.map(str::to_string),
+            privacy_description: privacy.map(|p| format!("{p} (described)")),
+        }
+    }
+
+    #[test]
+    fn visibility_is_what_graph_reports_after_publishing() {
+        let v = visibility(&published(Some("EVERYONE"), Some(true), "published"));
+        assert_eq!(v, Visibility::public("EVERYONE"));
+        let v = visibility(&published(None, None, "published"));
+        assert_eq!(v, Visibility::public("EVERYONE"));
+        let v = visibility(&published(Some("EVERYONE"), Some(false), "draft"));
+        assert_eq!((v.public, v.level.as_str()), (false, "draft"));
+        assert!(v.reason.unwrap().contains("not published"));
+        let v = visibility(&published(Some("SELF"), Some(true), "published"));
+        assert_eq!((v.public, v.level.as_str()), (false, "SELF"));
+        assert!(v.reason.unwrap().contains("SELF (described)"));
+    }
+
+    #[test]
+    fn only_containers_the_reels_api_takes_are_accepted() {
+        for ok in ["video/mp4", "video/quicktime", "VIDEO/MP4; codecs=avc1"] {
+            assert!(accepted(ok).is_ok(), "{ok}");
+        }
+        for refused in ["video/webm", "image/gif", "audio/mp4", ""] {
+            let e = accepted(refused).unwrap_err();
+            assert_eq!(
+                (e.class, e.code.as_str()),
+                (ErrorClass::FixContent, "unsupported_container")
+            );
+        }
+    }
+
+    #[test]
+    fn publishing_counts_as_started_from_any_status_but_not_started() {
+        assert!(!publishing_started(""));
+        assert!(!publishing_started("not_started"));
+        assert!(publishing_started("in_progress"));
+        assert!(publishing_started("complete"));
+    }
 
     #[test]
     fn reel_insights_are_normalised_and_unknown_names_ignored() {

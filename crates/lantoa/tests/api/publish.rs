@@ -1197,3 +1197,33 @@ async fn a_youtube_channel_connected_without_the_delete_scope_is_told_to_reconne
         "{r:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_posts_poster_is_public_at_its_signed_address_only() {
+    let e = env().await;
+    let (c, _) = approved_clip(&e, "Ảnh đại diện", &["zalo"], 71).await;
+    publish_now(&e, c).await;
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    let pid = pubs(&e.app, e.n.a, c).await[0].id;
+    let sig = publish::sending::poster_signature(&e.app.st, pid);
+    // A stranger (the platform) opens it with no session.
+    let r = e.app.get(&format!("/posters/{pid}/{sig}.jpg")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "content-type"), "image/jpeg");
+    let body = r.bytes().await.unwrap();
+    assert_eq!(&body[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
+    // Any other signature, or another publication's, opens nothing.
+    let other =
+        publish::sending::poster_signature(&e.app.st, lantoa::domain::PublicationId(pid.0 + 1));
+    for bad in [
+        format!("{pid}/{other}.jpg"),
+        format!("{pid}/{}.jpg", "0".repeat(32)),
+        format!("{pid}/{sig}"),
+    ] {
+        assert_eq!(
+            e.app.get(&format!("/posters/{bad}")).await.status(),
+            404,
+            "{bad}"
+        );
+    }
+}

@@ -284,6 +284,7 @@ async fn raw(
                     category: None,
                     content_type: "video/mp4",
                     poster_url: None,
+                    duration_ms: None,
                     progress: &report,
                 };
                 let mut h = Handle::default();

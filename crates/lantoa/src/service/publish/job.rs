@@ -446,6 +446,7 @@ async fn upload(
             category: None,
             content_type: "video/mp4",
             poster_url: None,
+            duration_ms: None,
             progress: &report,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);

@@ -547,9 +547,9 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     })
 }
 
-/// The Display API's requested `fields` (required, as documented: no
-/// default set), or the refusal.
-fn fields_of(q: &HashMap<String, String>) -> Result<Vec<String>, Response> {
+/// The Display API's requested `fields`; `None` when there are none (they
+/// are required, as documented: there is no default set).
+fn fields_of(q: &HashMap<String, String>) -> Option<Vec<String>> {
     let fields: Vec<String> = q
         .get("fields")
         .map(String::as_str)
@@ -559,14 +559,15 @@ fn fields_of(q: &HashMap<String, String>) -> Result<Vec<String>, Response> {
         .filter(|f| !f.is_empty())
         .map(str::to_string)
         .collect();
-    if fields.is_empty() {
-        return Err(fail(
-            StatusCode::BAD_REQUEST,
-            "invalid_params",
-            "fields is required",
-        ));
-    }
-    Ok(fields)
+    (!fields.is_empty()).then_some(fields)
+}
+
+fn no_fields() -> Response {
+    fail(
+        StatusCode::BAD_REQUEST,
+        "invalid_params",
+        "fields is required",
+    )
 }
 
 /// A published post as the Display API's video object, with only `fields`.
@@ -602,9 +603,8 @@ async fn query(
     if let Some(r) = refuse(&m, &headers) {
         return r;
     }
-    let fields = match fields_of(&q) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let Some(fields) = fields_of(&q) else {
+        return no_fields();
     };
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let ids: Vec<String> = v["filters"]["video_ids"]
@@ -643,9 +643,8 @@ async fn list(
     if let Some(r) = refuse(&m, &headers) {
         return r;
     }
-    let fields = match fields_of(&q) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let Some(fields) = fields_of(&q) else {
+        return no_fields();
     };
     let token = token_of(&headers).unwrap_or_default();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();

@@ -284,10 +284,18 @@ async fn raw(
                     title: &sent.title,
                     description: &sent.description,
                     tags: &sent.tags,
-                    privacy: "public",
-                    category: None,
+                    // What Lantoa sends too: the channel's level, YouTube's
+                    // category for good deeds, the file's type and length,
+                    // a poster's address.
+                    privacy: if platform == Platform::TikTok {
+                        "PUBLIC_TO_EVERYONE"
+                    } else {
+                        "public"
+                    },
+                    category: (platform == Platform::YouTube).then_some("22"),
                     content_type: "video/mp4",
-                    poster_url: None,
+                    poster_url: Some("http://127.0.0.1:8080/posters/1/x.jpg"),
+                    duration_ms: Some(10_000),
                     progress: &report,
                 };
                 let mut h = Handle::default();

@@ -3,9 +3,15 @@
 //! TikTok's size rules, and status polling. Failures may arrive inside HTTP 200
 //! bodies, so every response's `error.code` is checked. TikTok has no API to
 //! delete a post: takedown there is a person's task.
+//!
+//! Status polls are paced per token at TikTok's documented limit (30
+//! `status/fetch` a minute per access token): every call of one client
+//! shares the pacer, whatever publication it polls for.
 
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -15,16 +21,77 @@ use super::{ErrorClass, PlatformError};
 pub const MIN_CHUNK: u64 = 5_000_000;
 pub const CHUNK: u64 = 10_000_000;
 
+/// `status/fetch` calls TikTok allows per access token per minute.
+pub const STATUS_PER_MINUTE: usize = 30;
+
 pub struct TikTok {
     http: reqwest::Client,
     /// `https://open.tiktokapis.com` or a mock.
     api: String,
+    /// Paces `status/fetch` per token.
+    status_pace: Arc<Pacer>,
 }
 
+/// What TikTok says about the creator a token posts as, from
+/// `creator_info/query`. TikTok's content-sharing guidelines require the
+/// product to show this before posting: the nickname, the privacy levels to
+/// choose from (no default: a person picks one), and the longest video the
+/// creator may post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatorInfo {
+    /// The levels this creator may post at now (`PUBLIC_TO_EVERYONE`,
+    /// `MUTUAL_FOLLOW_FRIENDS`, `FOLLOWER_OF_CREATOR`, `SELF_ONLY`); an
+    /// unaudited client gets `SELF_ONLY` only.
     pub privacy_level_options: Vec<String>,
+    /// The longest video this creator may post, in seconds (0: not given).
     pub max_video_post_duration_sec: u64,
+    /// The creator's display name, to show with the choice.
+    pub creator_nickname: String,
+    /// The creator's @handle.
+    pub creator_username: String,
+}
+
+/// At most `max` calls per `window` for each token: a sliding window, so a
+/// burst up to the limit goes at once and later calls wait for the oldest to
+/// leave the window.
+#[derive(Debug)]
+pub struct Pacer {
+    max: usize,
+    window: Duration,
+    sent: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Pacer {
+    pub fn new(max: usize, window: Duration) -> Pacer {
+        Pacer {
+            max: max.max(1),
+            window,
+            sent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits until `token` may make one more call, and counts it.
+    pub async fn wait(&self, token: &str) {
+        loop {
+            let until = {
+                let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                sent.retain(|_, q| q.back().is_some_and(|t| now - *t < self.window));
+                let q = sent.entry(token.to_string()).or_default();
+                while q.front().is_some_and(|t| now - *t >= self.window) {
+                    q.pop_front();
+                }
+                if q.len() < self.max {
+                    q.push_back(now);
+                    return;
+                }
+                q.front().map(|t| *t + self.window)
+            };
+            if let Some(t) = until {
+                tokio::time::sleep(t.saturating_duration_since(Instant::now())).await;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +124,9 @@ pub fn classify(status: u16, code: &str, message: &str) -> PlatformError {
         "rate_limit_exceeded" => ErrorClass::Retry {
             after: Some(Duration::from_secs(60)),
         },
-        "internal_error" | "internal" | "video_pull_failed" => ErrorClass::Retry { after: None },
+        "internal_error" | "internal" | "video_pull_failed" | "upload_url_expired" => {
+            ErrorClass::Retry { after: None }
+        }
         "invalid_param"
         | "invalid_params"
         | "invalid_file_upload"
@@ -82,7 +151,16 @@ impl TikTok {
         TikTok {
             http: super::client(),
             api: api.trim_end_matches('/').to_string(),
+            // A second of margin: TikTok counts calls when they arrive.
+            status_pace: Arc::new(Pacer::new(STATUS_PER_MINUTE, Duration::from_secs(61))),
         }
+    }
+
+    /// The same client with `status/fetch` paced at `max` calls per `window`
+    /// per token (tests; TikTok's limit is the default).
+    pub fn with_status_pace(mut self, max: usize, window: Duration) -> TikTok {
+        self.status_pace = Arc::new(Pacer::new(max, window));
+        self
     }
 
     /// A JSON call to the v2 API; the envelope's `error.code` decides success.
@@ -124,6 +202,9 @@ impl TikTok {
         ))
     }
 
+    /// The creator's nickname, privacy options and longest video
+    /// (`creator_info/query`): for the product to show before a person
+    /// chooses, and for the connector to check that choice against.
     pub async fn creator_info(&self, token: &str) -> Result<CreatorInfo, PlatformError> {
         let d = self
             .call(
@@ -142,6 +223,8 @@ impl TikTok {
                 })
                 .unwrap_or_default(),
             max_video_post_duration_sec: d["max_video_post_duration_sec"].as_u64().unwrap_or(0),
+            creator_nickname: d["creator_nickname"].as_str().unwrap_or("").to_string(),
+            creator_username: d["creator_username"].as_str().unwrap_or("").to_string(),
         })
     }
 
@@ -180,7 +263,7 @@ impl TikTok {
     }
 
     /// Sends the chunks in order, starting with the chunk at byte `from` (a
-    /// chunk boundary: what status reports as uploaded).
+    /// chunk boundary: what status reports as uploaded), as `video/mp4`.
     pub async fn upload(
         &self,
         upload_url: &str,
@@ -188,11 +271,29 @@ impl TikTok {
         size: u64,
         from: u64,
     ) -> Result<(), PlatformError> {
+        self.upload_as(upload_url, file, size, from, "video/mp4")
+            .await
+    }
+
+    /// [`upload`](Self::upload) with the file's MIME type. A 416 carries the
+    /// bytes TikTok has (`Content-Range: bytes 0-{last}/{total}`): the upload
+    /// goes on from there, a few times at most. A 403 means the upload URL
+    /// expired (code `upload_url_expired`): nothing was posted, so a new init
+    /// is safe.
+    pub async fn upload_as(
+        &self,
+        upload_url: &str,
+        file: &Path,
+        size: u64,
+        from: u64,
+        content_type: &str,
+    ) -> Result<(), PlatformError> {
         let (chunk, count) = chunking(size);
         let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
-        let first = from / chunk.max(1);
-        for i in first..count {
+        let mut i = from / chunk.max(1);
+        let mut resumes = 0;
+        while i < count {
             let start = i * chunk;
             let end = if i + 1 == count { size } else { start + chunk };
             let mut buf = vec![0u8; (end - start) as usize];
@@ -201,7 +302,7 @@ impl TikTok {
             let r = self
                 .http
                 .put(upload_url)
-                .header("Content-Type", "video/mp4")
+                .header("Content-Type", content_type)
                 .header(
                     "Content-Range",
                     format!("bytes {start}-{}/{size}", end.saturating_sub(1)),
@@ -211,24 +312,30 @@ impl TikTok {
                 .await
                 .map_err(|e| PlatformError::network(&e))?;
             let status = r.status().as_u16();
+            let has = uploaded_of(r.headers());
             r.bytes().await.map_err(|e| PlatformError::network(&e))?;
-            match status {
-                201 | 206 => {}
-                403 => {
+            match (status, has) {
+                (201 | 206, _) => i += 1,
+                (403, _) => {
                     return Err(classify(
                         403,
                         "upload_url_expired",
                         "the upload URL expired",
                     ));
                 }
-                416 => {
+                (416, Some(has)) if resumes < 3 => {
+                    // Go on from the last whole chunk TikTok has.
+                    resumes += 1;
+                    i = has.min(size) / chunk.max(1);
+                }
+                (416, _) => {
                     return Err(classify(
                         416,
                         "range_mismatch",
                         "Content-Range does not match the upload's progress",
                     ));
                 }
-                s => {
+                (s, _) => {
                     return Err(classify(
                         s,
                         if s >= 500 {
@@ -279,11 +386,14 @@ impl TikTok {
             .collect())
     }
 
+    /// Where a post stands. Waits its turn first: TikTok allows 30 calls a
+    /// minute per token.
     pub async fn status(
         &self,
         token: &str,
         publish_id: &str,
     ) -> Result<PublishStatus, PlatformError> {
+        self.status_pace.wait(token).await;
         let d = self
             .call(
                 token,
@@ -304,6 +414,15 @@ impl TikTok {
             uploaded_bytes: d["uploaded_bytes"].as_u64().unwrap_or(0),
         })
     }
+}
+
+/// The bytes TikTok says it has, from a chunk answer's `Content-Range: bytes
+/// 0-{last}/{total}` (`last + 1`; the caller rounds down to a chunk).
+fn uploaded_of(h: &reqwest::header::HeaderMap) -> Option<u64> {
+    let v = h.get("content-range")?.to_str().ok()?;
+    let span = v.trim().strip_prefix("bytes ")?.split('/').next()?;
+    let (_, last) = span.split_once('-')?;
+    last.trim().parse::<u64>().ok().map(|l| l + 1)
 }
 
 #[cfg(test)]

@@ -13,6 +13,19 @@ use super::{ErrorClass, PlatformError};
 /// Zalo accepts videos of at most 50 MB.
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 
+/// The containers Zalo's video upload takes (mp4 and avi), by MIME type.
+pub const ACCEPTED_TYPES: [&str; 4] =
+    ["video/mp4", "video/avi", "video/x-msvideo", "video/msvideo"];
+
+/// An article as `article/getdetail` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDetail {
+    pub id: String,
+    /// `show` (published) or `hide` (a draft), as Zalo says.
+    pub status: Option<String>,
+    pub title: String,
+}
+
 pub struct Zalo {
     http: reqwest::Client,
     /// `https://openapi.zalo.me` or a mock.
@@ -140,12 +153,23 @@ impl Zalo {
         .await
     }
 
-    /// Uploads the video (multipart field `file`); returns the upload token.
+    /// Uploads an mp4 video (multipart field `file`); returns the upload token.
     pub async fn upload_video(
         &self,
         token: &str,
         file: &Path,
         name: &str,
+    ) -> Result<String, PlatformError> {
+        self.upload_video_as(token, file, name, "video/mp4").await
+    }
+
+    /// Uploads the video, declared as `content_type`; returns the upload token.
+    pub async fn upload_video_as(
+        &self,
+        token: &str,
+        file: &Path,
+        name: &str,
+        content_type: &str,
     ) -> Result<String, PlatformError> {
         let bytes = tokio::fs::read(file).await.map_err(PlatformError::io)?;
         if bytes.len() as u64 > MAX_BYTES {
@@ -157,7 +181,7 @@ impl Zalo {
             .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
             .collect();
         let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{safe_name}\"\r\nContent-Type: video/mp4\r\n\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{safe_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
         )
         .into_bytes();
         body.extend_from_slice(&bytes);
@@ -205,7 +229,9 @@ impl Zalo {
         })
     }
 
-    /// Creates the video article; returns its token (verify it for the id).
+    /// Creates the video article, published (`status: show`), with `avatar`
+    /// as its thumbnail (left out when empty); returns its token (verify it
+    /// for the id).
     pub async fn create_article(
         &self,
         token: &str,
@@ -214,15 +240,13 @@ impl Zalo {
         video_id: &str,
         avatar: &str,
     ) -> Result<String, PlatformError> {
-        let d = self
-            .post_json(
-                "/v2.0/article/create",
-                token,
-                serde_json::json!({"type": "video", "title": title,
-                    "description": description, "video_id": video_id,
-                    "avatar": avatar, "status": "show", "comment": "show"}),
-            )
-            .await?;
+        let mut body = serde_json::json!({"type": "video", "title": title,
+            "description": description, "video_id": video_id,
+            "status": "show", "comment": "show"});
+        if !avatar.is_empty() {
+            body["avatar"] = avatar.into();
+        }
+        let d = self.post_json("/v2.0/article/create", token, body).await?;
         token_in(&d, "create")
     }
 
@@ -243,6 +267,29 @@ impl Zalo {
             .as_str()
             .filter(|s| !s.is_empty())
             .map(str::to_string))
+    }
+
+    /// The article as Zalo has it now (`article/getdetail`): whether it is
+    /// shown or hidden.
+    pub async fn article_detail(
+        &self,
+        token: &str,
+        id: &str,
+    ) -> Result<ArticleDetail, PlatformError> {
+        let d = self
+            .get(
+                &format!(
+                    "/v2.0/article/getdetail?id={}",
+                    form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+                ),
+                token,
+            )
+            .await?;
+        Ok(ArticleDetail {
+            id: text(&d["id"]).unwrap_or_else(|| id.to_string()),
+            status: d["status"].as_str().map(str::to_string),
+            title: d["title"].as_str().unwrap_or("").to_string(),
+        })
     }
 
     /// One page of the OA's video articles (`offset`, at most 10).

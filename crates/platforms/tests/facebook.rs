@@ -66,6 +66,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, content_type: &'a str) ->
         category: None,
         content_type,
         poster_url: None,
+        duration_ms: None,
         progress: &|_| {},
     }
 }

@@ -21,7 +21,9 @@
 //! Admin endpoints: `POST /__admin/faults {"fault", "count"}`, `GET
 //! /__admin/records`, `GET|POST /__admin/config {"processing_ms", "unlimited",
 //! "post_age_s", "facebook_insights_disabled": [metric…],
-//! "youtube_analytics_denied"}`, `POST /__admin/oauth {"revoke_all",
+//! "youtube_analytics_denied", "tiktok_upload_url_ttl_ms", "tiktok_unaudited",
+//! "tiktok_creators": {token: {"privacy_level_options", "max_video_post_duration_sec",
+//! "creator_nickname", "creator_username"}}}`, `POST /__admin/oauth {"revoke_all",
 //! "access_ttl_s"}`.
 
 pub mod facebook;
@@ -420,6 +422,13 @@ struct Config {
     facebook_insights_disabled: Option<Vec<String>>,
     /// YouTube Analytics refuses every token (the scope was not granted).
     youtube_analytics_denied: Option<bool>,
+    /// TikTok upload URLs issued from now on live this long (0: the
+    /// documented hour again).
+    tiktok_upload_url_ttl_ms: Option<u64>,
+    /// The TikTok API client is unaudited: SELF_ONLY only.
+    tiktok_unaudited: Option<bool>,
+    /// What TikTok's `creator_info` says, by access token.
+    tiktok_creators: Option<std::collections::HashMap<String, tiktok::Creator>>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
@@ -429,6 +438,8 @@ async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
         "post_age_s": m.post_age_s.lock().ok().and_then(|a| *a),
         "facebook_insights_disabled": m.facebook.disabled_insights(),
         "youtube_analytics_denied": m.youtube.analytics_denied(),
+        "tiktok_upload_url_ttl_ms": m.tiktok.upload_url_ttl().as_millis() as u64,
+        "tiktok_unaudited": m.tiktok.unaudited(),
     }))
 }
 
@@ -450,6 +461,16 @@ async fn config_set(
     }
     if let Some(on) = c.youtube_analytics_denied {
         m.youtube.deny_analytics(on);
+    }
+    if let Some(ms) = c.tiktok_upload_url_ttl_ms {
+        m.tiktok
+            .set_upload_url_ttl((ms > 0).then(|| Duration::from_millis(ms)));
+    }
+    if let Some(on) = c.tiktok_unaudited {
+        m.tiktok.set_unaudited(on);
+    }
+    for (token, creator) in c.tiktok_creators.unwrap_or_default() {
+        m.tiktok.set_creator(&token, creator);
     }
     axum::http::StatusCode::NO_CONTENT
 }
@@ -487,8 +508,8 @@ pub fn router(m: Shared) -> Router {
         .with_state(m)
 }
 
-/// Serves `m` on a free local port in the background (tests); returns its
-/// base URL.
+/// Serves the mocks `m` on a free loopback port in the background (tests);
+/// returns their base URL.
 pub async fn spawn(m: Shared) -> std::io::Result<String> {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", l.local_addr()?);

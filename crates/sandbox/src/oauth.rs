@@ -101,7 +101,10 @@ impl OAuthMock {
         self.lock().access_ttl_s.unwrap_or(usual)
     }
 
-    fn issue_access(&self, token: &str, client_id: &str, scope: &str, ttl_s: u64) {
+    /// Issues `token` to `client_id` with the `scope` granted, for `ttl_s`
+    /// seconds, as a code exchange would (also for tests that need an
+    /// issued token).
+    pub fn issue_access(&self, token: &str, client_id: &str, scope: &str, ttl_s: u64) {
         self.lock().access.insert(
             token.to_string(),
             Issued {
@@ -141,7 +144,7 @@ impl OAuthMock {
 
     /// Checks an access token the mock may have issued: the client it was
     /// issued to (`None`: not issued here).
-    fn check(&self, token: &str) -> Result<Option<String>, Dead> {
+    pub(crate) fn check(&self, token: &str) -> Result<Option<String>, Dead> {
         let s = self.lock();
         if s.revoked.contains(token) {
             return Err(Dead::Revoked);

@@ -2,6 +2,19 @@
 //! per minute per token), ordered chunk PUTs checked against the declared chunk
 //! layout (206 / 201 / 416, `Content-Range` progress header), and status
 //! fetch. Errors come in TikTok's envelope, some inside HTTP 200.
+//!
+//! As strict as TikTok's documentation [TT-DP, TT-MT, TT-STATUS, TT-CI,
+//! TT-RL]: upload URLs expire after an hour (403; shorter with the admin
+//! config `tiktok_upload_url_ttl_ms`); `status/fetch` takes 30 calls a
+//! minute per token (429 `rate_limit_exceeded`); each creator has its own
+//! privacy options and longest video (`tiktok_creators`, by access token),
+//! and an unaudited client (`tiktok_unaudited`) is offered `SELF_ONLY` only;
+//! an init whose `privacy_level` is not offered is refused (403
+//! `privacy_level_option_mismatch`, or
+//! `unaudited_client_can_only_post_to_private_accounts`); the Display API's
+//! video query and list require `fields` and give only those. Every field
+//! of `post_info` and `source_info`, and the chunks' `Content-Type`, land in
+//! the record.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -21,9 +34,48 @@ use super::{Fault, Record, Shared, dropped};
 /// Inits one token may make per minute.
 pub const INITS_PER_MINUTE: usize = 6;
 
+/// Status fetches one token may make per minute.
+pub const STATUS_PER_MINUTE: usize = 30;
+
+/// How long an upload URL lives ("valid for one hour").
+pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(3600);
+
+/// What `creator_info/query` says about one creator.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Creator {
+    pub privacy_level_options: Vec<String>,
+    pub max_video_post_duration_sec: u64,
+    pub creator_nickname: String,
+    pub creator_username: String,
+}
+
+impl Default for Creator {
+    /// A public account, as in TikTok's example answer.
+    fn default() -> Creator {
+        Creator {
+            privacy_level_options: vec![
+                "PUBLIC_TO_EVERYONE".into(),
+                "MUTUAL_FOLLOW_FRIENDS".into(),
+                "SELF_ONLY".into(),
+            ],
+            max_video_post_duration_sec: 300,
+            creator_nickname: "Báo Tỉnh".into(),
+            creator_username: "baotinh".into(),
+        }
+    }
+}
+
 struct Post {
     token: String,
     title: String,
+    /// `post_info` and `source_info` as received.
+    fields: serde_json::Map<String, serde_json::Value>,
+    /// The chunks' declared `Content-Type`.
+    content_type: Option<String>,
+    /// The upload URL is refused (403) from then on.
+    expires: Instant,
+    /// When init came (Unix seconds): the video's `create_time`.
+    created_s: i64,
     size: u64,
     chunk: u64,
     count: u64,
@@ -38,13 +90,73 @@ struct Post {
 pub struct TikTokMock {
     posts: Mutex<HashMap<String, Post>>,
     inits: Mutex<HashMap<String, VecDeque<Instant>>>,
+    statuses: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Creators by access token; others are [`Creator::default`].
+    creators: Mutex<HashMap<String, Creator>>,
+    /// The API client is not audited: creators are offered SELF_ONLY only.
+    unaudited: std::sync::atomic::AtomicBool,
+    /// Upload URL lifetime, when shorter than the hour (tests).
+    upload_url_ttl: Mutex<Option<Duration>>,
 }
 
 impl TikTokMock {
     pub(crate) fn reset_limits(&self) {
-        if let Ok(mut i) = self.inits.lock() {
-            i.clear();
+        for m in [&self.inits, &self.statuses] {
+            if let Ok(mut i) = m.lock() {
+                i.clear();
+            }
         }
+    }
+
+    /// How many posts were initialised (each init makes one).
+    pub fn inits_received(&self) -> usize {
+        self.posts.lock().map(|p| p.len()).unwrap_or(0)
+    }
+
+    /// What `creator_info` says for the creator posting with `token`.
+    pub fn set_creator(&self, token: &str, c: Creator) {
+        if let Ok(mut m) = self.creators.lock() {
+            m.insert(token.to_string(), c);
+        }
+    }
+
+    /// Whether the API client is unaudited (SELF_ONLY only, as TikTok does).
+    pub fn set_unaudited(&self, on: bool) {
+        self.unaudited
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn unaudited(&self) -> bool {
+        self.unaudited.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Upload URLs issued from now on live `ttl` (`None`: the hour).
+    pub fn set_upload_url_ttl(&self, ttl: Option<Duration>) {
+        if let Ok(mut t) = self.upload_url_ttl.lock() {
+            *t = ttl;
+        }
+    }
+
+    pub fn upload_url_ttl(&self) -> Duration {
+        self.upload_url_ttl
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .unwrap_or(UPLOAD_URL_TTL)
+    }
+
+    /// The creator `token` posts as, as this client sees it.
+    pub fn creator(&self, token: &str) -> Creator {
+        let mut c = self
+            .creators
+            .lock()
+            .ok()
+            .and_then(|m| m.get(token).cloned())
+            .unwrap_or_default();
+        if self.unaudited() {
+            c.privacy_level_options = vec!["SELF_ONLY".into()];
+        }
+        c
     }
 }
 
@@ -117,9 +229,9 @@ pub(super) fn no_token() -> Response {
 }
 
 async fn creator_info(State(m): State<Shared>, headers: HeaderMap) -> Response {
-    if token_of(&headers).is_none() {
+    let Some(token) = token_of(&headers) else {
         return no_token();
-    }
+    };
     match m.fault(&headers, |f| !f.needs_bytes()) {
         // The posting cap arrives inside HTTP 200, as TikTok documents.
         Some(Fault::Quota) => envelope(
@@ -129,12 +241,15 @@ async fn creator_info(State(m): State<Shared>, headers: HeaderMap) -> Response {
             serde_json::json!({}),
         ),
         Some(f) => fault_response(f).unwrap_or_else(|| ok(serde_json::json!({}))),
-        None => ok(serde_json::json!({
-            "creator_avatar_url": "https://example.invalid/a.jpg", "creator_username": "baotinh",
-            "creator_nickname": "Báo Tỉnh",
-            "privacy_level_options": ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"],
+        None => {
+            let c = m.tiktok.creator(&token);
+            ok(serde_json::json!({
+            "creator_avatar_url": "https://example.invalid/a.jpg",
+            "creator_username": c.creator_username, "creator_nickname": c.creator_nickname,
+            "privacy_level_options": c.privacy_level_options,
             "comment_disabled": false, "duet_disabled": false, "stitch_disabled": true,
-            "max_video_post_duration_sec": 300})),
+            "max_video_post_duration_sec": c.max_video_post_duration_sec}))
+        }
     }
 }
 
@@ -166,13 +281,8 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
     }
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let (p, s) = (&v["post_info"], &v["source_info"]);
-    let privacy = p["privacy_level"].as_str().unwrap_or("");
-    if !["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"].contains(&privacy) {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "privacy_level_option_mismatch",
-            "privacy_level is not one of the creator's options",
-        );
+    if let Some(r) = privacy_refusal(&m, &token, p["privacy_level"].as_str().unwrap_or("")) {
+        return r;
     }
     let title = p["title"].as_str().unwrap_or("");
     let (size, chunk, count) = (
@@ -206,6 +316,15 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
         Post {
             token,
             title: title.to_string(),
+            fields: [
+                ("post_info".to_string(), p.clone()),
+                ("source_info".to_string(), s.clone()),
+            ]
+            .into_iter()
+            .collect(),
+            content_type: None,
+            expires: Instant::now() + m.tiktok.upload_url_ttl(),
+            created_s: super::now_ms() / 1000,
             size,
             chunk,
             count,
@@ -224,6 +343,26 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
         "publish_id": format!("{publish_id}.{upload_id}"),
         "upload_url": format!("http://{host}/video/?upload_id={upload_id}&upload_token={upload_token}"),
     }))
+}
+
+/// The refusal of an init whose privacy level the creator is not offered:
+/// an unaudited client may post SELF_ONLY only.
+fn privacy_refusal(m: &Shared, token: &str, privacy: &str) -> Option<Response> {
+    if m.tiktok.unaudited() && privacy != "SELF_ONLY" {
+        return Some(fail(
+            StatusCode::FORBIDDEN,
+            "unaudited_client_can_only_post_to_private_accounts",
+            "Unaudited clients can only post to private accounts.",
+        ));
+    }
+    let options = m.tiktok.creator(token).privacy_level_options;
+    (!options.iter().any(|o| o == privacy)).then(|| {
+        fail(
+            StatusCode::FORBIDDEN,
+            "privacy_level_option_mismatch",
+            "privacy_level is not one of the creator's privacy_level_options",
+        )
+    })
 }
 
 fn progress(status: StatusCode, uploaded: u64, total: u64) -> Response {
@@ -271,8 +410,11 @@ async fn upload(
         let Some(p) = posts.get(&id) else {
             return StatusCode::NOT_FOUND.into_response();
         };
-        if q.get("upload_token") != Some(&p.upload_token) {
+        if q.get("upload_token") != Some(&p.upload_token) || Instant::now() >= p.expires {
             return StatusCode::FORBIDDEN.into_response();
+        }
+        if !content_type_ok(&headers) {
+            return StatusCode::BAD_REQUEST.into_response();
         }
         let Some((a, b, total)) = range else {
             return StatusCode::BAD_REQUEST.into_response();
@@ -315,6 +457,12 @@ async fn upload(
     for c in &parts {
         p.hasher.update(c);
     }
+    if p.content_type.is_none() {
+        p.content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+    }
     p.uploaded += got;
     if p.uploaded < p.size {
         return progress(StatusCode::PARTIAL_CONTENT, p.uploaded, p.size);
@@ -332,9 +480,27 @@ async fn upload(
         received_at_ms: 0,
         text: p.title.clone(),
         tags: Vec::new(),
-        fields: Default::default(),
+        fields: {
+            let mut f = p.fields.clone();
+            f.insert(
+                "content_type".into(),
+                p.content_type.clone().unwrap_or_default().into(),
+            );
+            f
+        },
     });
     progress(StatusCode::CREATED, p.uploaded, p.size)
+}
+
+/// A chunk's `Content-Type`, when given, is one of the video types TikTok
+/// takes (mp4, quicktime, webm).
+fn content_type_ok(h: &HeaderMap) -> bool {
+    match h.get("content-type").map(|v| v.to_str()) {
+        None => true,
+        Some(Ok(v)) => ["video/mp4", "video/quicktime", "video/webm"]
+            .contains(&v.split(';').next().unwrap_or("").trim()),
+        Some(Err(_)) => false,
+    }
 }
 
 async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
@@ -342,6 +508,17 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         return r;
     }
     let token = token_of(&headers).unwrap_or_default();
+    {
+        let mut seen = m.tiktok.statuses.lock().expect("statuses");
+        let q = seen.entry(token.clone()).or_default();
+        if !m.take_slot(q, Duration::from_secs(60), STATUS_PER_MINUTE) {
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_exceeded",
+                "API rate limit was exceeded.",
+            );
+        }
+    }
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let publish_id = v["publish_id"].as_str().unwrap_or("");
     let upload_id = publish_id.rsplit('.').next().unwrap_or("");
@@ -370,6 +547,52 @@ async fn status(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     })
 }
 
+/// The Display API's requested `fields`; `None` when there are none (they
+/// are required, as documented: there is no default set).
+fn fields_of(q: &HashMap<String, String>) -> Option<Vec<String>> {
+    let fields: Vec<String> = q
+        .get("fields")
+        .map(String::as_str)
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!fields.is_empty()).then_some(fields)
+}
+
+fn no_fields() -> Response {
+    fail(
+        StatusCode::BAD_REQUEST,
+        "invalid_params",
+        "fields is required",
+    )
+}
+
+/// A published post as the Display API's video object, with only `fields`.
+/// `duration` is 0: the sandbox does not decode the video.
+fn video_object(
+    m: &Shared,
+    id: i64,
+    ready: Instant,
+    p: &Post,
+    fields: &[String],
+) -> serde_json::Value {
+    let s = super::synthetic(&id.to_string(), m.age_s(ready));
+    let all = serde_json::json!({"id": id.to_string(), "title": p.title,
+        "video_description": p.title, "create_time": p.created_s, "duration": 0,
+        "share_url": format!("https://www.tiktok.com/@baotinh/video/{id}"),
+        "cover_image_url": "https://example.invalid/cover.jpg",
+        "view_count": s.views, "like_count": s.likes, "comment_count": s.comments,
+        "share_count": s.shares});
+    let out: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .filter_map(|f| all.get(f).map(|x| (f.clone(), x.clone())))
+        .collect();
+    serde_json::Value::Object(out)
+}
+
 /// The Display API's video query: up to 20 ids, counters as numbers.
 async fn query(
     State(m): State<Shared>,
@@ -380,6 +603,9 @@ async fn query(
     if let Some(r) = refuse(&m, &headers) {
         return r;
     }
+    let Some(fields) = fields_of(&q) else {
+        return no_fields();
+    };
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let ids: Vec<String> = v["filters"]["video_ids"]
         .as_array()
@@ -396,31 +622,56 @@ async fn query(
             "video_ids must hold 1 to 20 ids",
         );
     }
-    let fields: Vec<&str> = q
-        .get("fields")
-        .map(String::as_str)
-        .unwrap_or("id")
-        .split(',')
-        .collect();
     let posts = m.tiktok.posts.lock().expect("posts");
     let videos: Vec<serde_json::Value> = posts
         .values()
         .filter_map(|p| p.done.map(|(id, ready)| (id, ready, p)))
         .filter(|(id, ..)| ids.contains(&id.to_string()))
-        .map(|(id, ready, p)| {
-            let s = super::synthetic(&id.to_string(), m.age_s(ready));
-            let all = serde_json::json!({"id": id.to_string(), "title": p.title, "view_count": s.views,
-                "like_count": s.likes, "comment_count": s.comments, "share_count": s.shares});
-            let mut out = serde_json::Map::new();
-            for f in &fields {
-                if let Some(x) = all.get(*f) {
-                    out.insert((*f).to_string(), x.clone());
-                }
-            }
-            serde_json::Value::Object(out)
-        })
+        .map(|(id, ready, p)| video_object(&m, id, ready, p, &fields))
         .collect();
     ok(serde_json::json!({"videos": videos, "cursor": 0, "has_more": false}))
+}
+
+/// The Display API's video list: the token's published posts, newest first,
+/// `max_count` (at most 20) from `cursor`.
+async fn list(
+    State(m): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refuse(&m, &headers) {
+        return r;
+    }
+    let Some(fields) = fields_of(&q) else {
+        return no_fields();
+    };
+    let token = token_of(&headers).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let max = v["max_count"].as_u64().unwrap_or(10);
+    if !(1..=20).contains(&max) {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+            "max_count must be 1 to 20",
+        );
+    }
+    let cursor = v["cursor"].as_u64().unwrap_or(0) as usize;
+    let posts = m.tiktok.posts.lock().expect("posts");
+    let mut mine: Vec<(i64, Instant, &Post)> = posts
+        .values()
+        .filter(|p| p.token == token)
+        .filter_map(|p| p.done.map(|(id, ready)| (id, ready, p)))
+        .collect();
+    mine.sort_by_key(|(_, ready, _)| std::cmp::Reverse(*ready));
+    let page: Vec<serde_json::Value> = mine
+        .iter()
+        .skip(cursor)
+        .take(max as usize)
+        .map(|(id, ready, p)| video_object(&m, *id, *ready, p, &fields))
+        .collect();
+    let next = cursor + page.len();
+    ok(serde_json::json!({"videos": page, "cursor": next, "has_more": next < mine.len()}))
 }
 
 pub fn routes() -> Router<Shared> {
@@ -429,6 +680,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v2/post/publish/video/init/", post(init))
         .route("/v2/post/publish/status/fetch/", post(status))
         .route("/v2/video/query/", post(query))
+        .route("/v2/video/list/", post(list))
         .route("/video/", put(upload))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }

@@ -554,6 +554,7 @@ mod zalo {
                 category: None,
                 content_type: "video/mp4",
                 poster_url: None,
+                duration_ms: None,
                 progress: &quiet,
             };
             let done = loop {

@@ -98,6 +98,10 @@ pub struct Post<'a> {
     pub content_type: &'a str,
     /// A public address of the clip's poster (Zalo's article thumbnail).
     pub poster_url: Option<&'a str>,
+    /// The clip's duration in milliseconds, when known: TikTok refuses a
+    /// clip longer than the creator's `max_video_post_duration_sec`, so the
+    /// connector checks it before sending anything.
+    pub duration_ms: Option<u64>,
     /// Upload progress, 0.0–1.0.
     pub progress: &'a (dyn Fn(f64) + Send + Sync),
 }

@@ -3,8 +3,43 @@
 use std::time::Duration;
 
 use super::{Connector, Handle, Limit, Next, Post, PostMetrics, Visibility, failed, gone, save};
-use crate::tiktok::TikTok;
+use crate::tiktok::{CreatorInfo, TikTok};
 use crate::{ErrorClass, PlatformError};
+
+/// Refuses, before anything is sent, a privacy level the creator is not
+/// offered now (TikTok's guidelines: the person chooses among the creator's
+/// current options, never a default) and a clip longer than the creator may
+/// post, when its duration is known.
+fn check_choice(
+    info: &CreatorInfo,
+    privacy: &str,
+    duration_ms: Option<u64>,
+) -> Result<(), PlatformError> {
+    if !info.privacy_level_options.iter().any(|o| o == privacy) {
+        return Err(failed(
+            "privacy_level_not_offered",
+            format!(
+                "TikTok does not offer this account the privacy level {privacy:?} now; \
+                 choose one of: {}",
+                info.privacy_level_options.join(", ")
+            ),
+        ));
+    }
+    let max_s = info.max_video_post_duration_sec;
+    if let Some(ms) = duration_ms
+        && max_s > 0
+        && ms > max_s * 1000
+    {
+        return Err(failed(
+            "video_too_long_for_creator",
+            format!(
+                "the clip lasts {:.1} s; this TikTok account may post at most {max_s} s",
+                ms as f64 / 1000.0
+            ),
+        ));
+    }
+    Ok(())
+}
 
 pub struct TikTokConnector {
     pub(super) api: TikTok,
@@ -18,19 +53,12 @@ impl Connector for TikTokConnector {
 
     async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
         let mut h = h.clone();
+        // The level a person chose, in TikTok's own words; nothing is picked
+        // for them.
+        let privacy = p.privacy;
         let Some(publish_id) = h.publish_id.clone() else {
             let info = self.api.creator_info(p.token).await?;
-            // Public when the account may post publicly; otherwise the most
-            // open level offered (unaudited apps only get SELF_ONLY).
-            let privacy = [
-                "PUBLIC_TO_EVERYONE",
-                "MUTUAL_FOLLOW_FRIENDS",
-                "FOLLOWER_OF_CREATOR",
-                "SELF_ONLY",
-            ]
-            .into_iter()
-            .find(|l| info.privacy_level_options.iter().any(|o| o == l))
-            .unwrap_or("SELF_ONLY");
+            check_choice(&info, privacy, p.duration_ms)?;
             // TikTok's caption is the description (the title when there is
             // nothing else, as `text::build` decided).
             let (id, url) = self
@@ -52,22 +80,36 @@ impl Connector for TikTokConnector {
         if !h.uploaded {
             if s.status == "PROCESSING_UPLOAD" && s.uploaded_bytes < p.size {
                 let url = h.upload_url.clone().unwrap_or_default();
-                self.api
-                    .upload(&url, p.file, p.size, s.uploaded_bytes)
-                    .await?;
+                let sent = self
+                    .api
+                    .upload_as(&url, p.file, p.size, s.uploaded_bytes, p.content_type)
+                    .await;
+                match sent {
+                    Err(e) if e.code == "upload_url_expired" => {
+                        // The URL lives an hour; nothing was posted (TikTok
+                        // posts once the last chunk is in): start again.
+                        return save(Handle::default(), "uploading");
+                    }
+                    r => r?,
+                }
                 (p.progress)(1.0);
             }
             h.uploaded = true;
             return save(h, "processing");
         }
+        let visibility = Visibility {
+            public: privacy == "PUBLIC_TO_EVERYONE",
+            level: privacy.to_string(),
+            reason: None,
+        };
         match (s.status.as_str(), s.post_ids.first()) {
             ("PUBLISH_COMPLETE", Some(post)) => Ok(Next::Done {
-                visibility: Visibility::public(p.privacy),
+                visibility,
                 id: post.to_string(),
                 url: format!("https://www.tiktok.com/@{}/video/{post}", p.account_name),
             }),
             ("PUBLISH_COMPLETE", None) => Ok(Next::Done {
-                visibility: Visibility::public(p.privacy),
+                visibility,
                 id: publish_id,
                 url: format!("https://www.tiktok.com/@{}", p.account_name),
             }),

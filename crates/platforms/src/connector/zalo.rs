@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::{Connector, Handle, Limit, Next, Post, PostMetrics, Visibility, failed, save};
 use crate::PlatformError;
-use crate::zalo::Zalo;
+use crate::zalo::{ACCEPTED_TYPES, MAX_BYTES, Zalo};
 
 /// Listing searches before a Zalo article whose create answer was lost is
 /// created again.
@@ -15,6 +15,58 @@ pub struct ZaloConnector {
     pub(super) poll: Duration,
 }
 
+impl ZaloConnector {
+    /// The article is made: who may see it is read back from Zalo
+    /// (`getdetail`'s `status`), never assumed.
+    async fn done(&self, p: &Post<'_>, id: String) -> Result<Next, PlatformError> {
+        let d = self.api.article_detail(p.token, &id).await?;
+        let visibility = match d.status.as_deref() {
+            Some("show") => Visibility::public("show"),
+            Some(other) => Visibility {
+                public: false,
+                level: other.to_string(),
+                reason: (other == "hide")
+                    .then(|| "Zalo keeps the article hidden (a draft)".to_string()),
+            },
+            None => Visibility {
+                public: false,
+                level: "unknown".into(),
+                reason: Some("Zalo's article detail gave no status".into()),
+            },
+        };
+        Ok(Next::Done {
+            url: zalo_url(p.account, &id),
+            id,
+            visibility,
+        })
+    }
+}
+
+/// Refuses, before any byte is sent, a file Zalo's upload does not take:
+/// another container than mp4/avi, or more than 50 MB.
+fn check_file(p: &Post<'_>) -> Result<(), PlatformError> {
+    let kind = p.content_type.trim().to_ascii_lowercase();
+    if !ACCEPTED_TYPES.contains(&kind.as_str()) {
+        return Err(failed(
+            "zalo_container_not_accepted",
+            format!(
+                "Zalo takes mp4 or avi videos only; this file is {}",
+                p.content_type
+            ),
+        ));
+    }
+    if p.size > MAX_BYTES {
+        return Err(failed(
+            "zalo_file_too_large",
+            format!(
+                "Zalo takes videos of at most 50 MB; this file has {:.1} MB",
+                p.size as f64 / (1024.0 * 1024.0)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Connector for ZaloConnector {
     fn limit(&self, _h: &Handle) -> Option<Limit> {
         None
@@ -23,12 +75,17 @@ impl Connector for ZaloConnector {
     async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
         let mut h = h.clone();
         let Some(upload) = h.upload_token.clone() else {
+            check_file(p)?;
             let name = p
                 .file
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("clip.mp4");
-            h.upload_token = Some(self.api.upload_video(p.token, p.file, name).await?);
+            h.upload_token = Some(
+                self.api
+                    .upload_video_as(p.token, p.file, name, p.content_type)
+                    .await?,
+            );
             (p.progress)(1.0);
             h.uploaded = true;
             return save(h, "processing");
@@ -52,11 +109,7 @@ impl Connector for ZaloConnector {
                 // A create was sent and its answer lost: look for the article
                 // before ever creating a second one.
                 if let Some(id) = self.api.find_article(p.token, &video_id, p.title).await? {
-                    return Ok(Next::Done {
-                        visibility: Visibility::public("show"),
-                        url: zalo_url(p.account, &id),
-                        id,
-                    });
+                    return self.done(p, id).await;
                 }
                 // Not listed (yet: the listing may lag behind a create that
                 // did arrive): look again a few times before creating.
@@ -71,18 +124,20 @@ impl Connector for ZaloConnector {
             }
             let token = self
                 .api
-                .create_article(p.token, p.title, p.description, &video_id, "")
+                .create_article(
+                    p.token,
+                    p.title,
+                    p.description,
+                    &video_id,
+                    p.poster_url.unwrap_or(""),
+                )
                 .await?;
             h.article_token = Some(token);
             h.finished = true;
             return save(h, "processing");
         };
         match self.api.verify_article(p.token, &article).await? {
-            Some(id) => Ok(Next::Done {
-                visibility: Visibility::public("show"),
-                url: zalo_url(p.account, &id),
-                id,
-            }),
+            Some(id) => self.done(p, id).await,
             None => Ok(Next::Wait(self.poll)),
         }
     }

@@ -468,6 +468,7 @@ async fn upload(
             category: extra.category.as_deref(),
             content_type: extra.content_type,
             poster_url: extra.poster_url.as_deref(),
+            duration_ms: extra.duration_ms,
             progress: &report,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);

@@ -21,7 +21,8 @@
 //! Admin endpoints: `POST /__admin/faults {"fault", "count"}`, `GET
 //! /__admin/records`, `GET|POST /__admin/config {"processing_ms", "unlimited",
 //! "post_age_s", "facebook_insights_disabled": [metric…],
-//! "youtube_analytics_denied"}`, `POST /__admin/oauth {"revoke_all",
+//! "youtube_analytics_denied", "youtube_unaudited", "youtube_session_ttl_s",
+//! "youtube_daily_uploads"}`, `POST /__admin/oauth {"revoke_all",
 //! "access_ttl_s"}`.
 
 pub mod facebook;
@@ -368,6 +369,14 @@ struct Config {
     facebook_insights_disabled: Option<Vec<String>>,
     /// YouTube Analytics refuses every token (the scope was not granted).
     youtube_analytics_denied: Option<bool>,
+    /// YouTube makes every upload private (an unaudited API project).
+    youtube_unaudited: Option<bool>,
+    /// YouTube upload sessions' lifetime in seconds (fractions allowed); a
+    /// negative number goes back to the default week.
+    youtube_session_ttl_s: Option<f64>,
+    /// The YouTube channel's uploads per 24 hours; a negative number lifts
+    /// the cap.
+    youtube_daily_uploads: Option<i64>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
@@ -377,6 +386,9 @@ async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
         "post_age_s": m.post_age_s.lock().ok().and_then(|a| *a),
         "facebook_insights_disabled": m.facebook.disabled_insights(),
         "youtube_analytics_denied": m.youtube.analytics_denied(),
+        "youtube_unaudited": m.youtube.unaudited(),
+        "youtube_session_ttl_s": m.youtube.session_ttl().as_secs_f64(),
+        "youtube_daily_uploads": m.youtube.daily_uploads(),
     }))
 }
 
@@ -398,6 +410,16 @@ async fn config_set(
     }
     if let Some(on) = c.youtube_analytics_denied {
         m.youtube.deny_analytics(on);
+    }
+    if let Some(on) = c.youtube_unaudited {
+        m.youtube.set_unaudited(on);
+    }
+    if let Some(ttl) = c.youtube_session_ttl_s {
+        m.youtube
+            .set_session_ttl((ttl >= 0.0).then(|| Duration::from_secs_f64(ttl.min(1e9))));
+    }
+    if let Some(cap) = c.youtube_daily_uploads {
+        m.youtube.set_daily_uploads(usize::try_from(cap).ok());
     }
     axum::http::StatusCode::NO_CONTENT
 }

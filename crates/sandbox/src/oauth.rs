@@ -60,6 +60,8 @@ struct Grant {
 struct Issued {
     client_id: String,
     expires: Instant,
+    /// The scopes granted with it (Google's tokens; `None` elsewhere).
+    scope: Option<String>,
 }
 
 #[derive(Default)]
@@ -100,8 +102,15 @@ impl OAuthMock {
             Issued {
                 client_id: client_id.to_string(),
                 expires: Instant::now() + Duration::from_secs(ttl_s),
+                scope: None,
             },
         );
+    }
+
+    /// The scopes granted with an access token this mock issued (`None`: not
+    /// issued here, or issued without a scope), space-separated.
+    pub fn granted_scope(&self, token: &str) -> Option<String> {
+        self.lock().access.get(token).and_then(|i| i.scope.clone())
     }
 
     /// Checks an access token the mock may have issued: the client it was
@@ -250,6 +259,9 @@ async fn google_token(State(m): State<Shared>, headers: HeaderMap, body: Bytes) 
             m.oauth.lock().refresh.insert(refresh, g);
         }
         Redeemed::Refresh(g) => out["scope"] = g.scope.into(),
+    }
+    if let Some(i) = m.oauth.lock().access.get_mut(&access) {
+        i.scope = out["scope"].as_str().map(str::to_string);
     }
     axum::Json(out).into_response()
 }

@@ -237,14 +237,14 @@ fn refuse_scoped(m: &Shared, headers: &HeaderMap, scopes: &[&str]) -> Option<Res
     refuse(m, headers)
 }
 
-/// A video resource with only the parts asked for. `uploaded`: its status
-/// until processing ends.
+/// A video resource with only the parts asked for. `inserted`: the answer
+/// to the upload itself, when processing has not begun.
 fn resource(
     m: &Shared,
     id: &str,
     v: &Video,
     parts: &[String],
-    uploaded: &str,
+    inserted: bool,
 ) -> serde_json::Value {
     let asked = |p: &str| parts.iter().any(|x| x == p);
     let mut item = serde_json::json!({"kind": "youtube#video", "etag": random_id(27), "id": id});
@@ -259,9 +259,9 @@ fn resource(
         item["snippet"] = serde_json::Value::Object(s);
     }
     if asked("status") {
-        let ready = Instant::now() >= v.ready_at;
+        let ready = !inserted && Instant::now() >= v.ready_at;
         let upload_status = if v.upload_status == "processed" && !ready {
-            uploaded
+            "uploaded"
         } else {
             v.upload_status.as_str()
         };
@@ -340,11 +340,7 @@ async fn videos_get(
     let videos = m.youtube.videos.lock().expect("videos");
     let items: Vec<serde_json::Value> = ids
         .split(',')
-        .filter_map(|id| {
-            videos
-                .get(id)
-                .map(|v| resource(&m, id, v, &parts, "uploaded"))
-        })
+        .filter_map(|id| videos.get(id).map(|v| resource(&m, id, v, &parts, false)))
         .collect();
     axum::Json(serde_json::json!({"kind": "youtube#videoListResponse",
         "pageInfo": {"totalResults": items.len(), "resultsPerPage": items.len()},

@@ -287,7 +287,7 @@ fn finish(m: &Shared, d: &Draft, (hasher, bytes): (Sha256, u64), duplicate: bool
         ready_at: m.ready_at(),
         published_at: jiff::Timestamp::now().to_string(),
     };
-    let body = super::resource(m, &video_id, &video, &d.parts, "uploaded").to_string();
+    let body = super::resource(m, &video_id, &video, &d.parts, true).to_string();
     let mut fields = serde_json::Map::new();
     fields.insert("snippet".into(), Value::Object(d.meta.snippet.clone()));
     fields.insert("status".into(), Value::Object(d.meta.status.clone()));

@@ -420,6 +420,9 @@ pub(super) async fn put(
     let probe = range.starts_with("bytes */");
     let fault = m.fault(&headers, |f| !(probe && f.needs_bytes()));
     if let Some(r) = fault.and_then(fault_response) {
+        // The request is read before the answer, so the client sees the
+        // answer rather than a connection closed under its upload.
+        read_body(body, None).await;
         return r;
     }
     let (start, end) = match place(&m, &id, &range, probe) {

@@ -248,7 +248,7 @@ async fn every_snippet_and_status_field_is_checked() {
         ),
         (
             with(json!({"title": "t"}), json!({"privacyStatus": "friends"})),
-            "invalidPrivacyStatus",
+            "badRequest",
         ),
         (
             with(

@@ -270,10 +270,7 @@ fn check_status(s: &Map<String, Value>) -> Result<(), Response> {
     if let Some(p) = privacy
         && !matches!(p.as_str(), Some("public" | "unlisted" | "private"))
     {
-        return Err(bad(
-            "invalidPrivacyStatus",
-            &format!("Invalid value at 'resource.status.privacy_status', {p}"),
-        ));
+        return Err(wrong_type("resource.status.privacyStatus", p));
     }
     if let Some(l) = s.get("license")
         && !matches!(l.as_str(), Some("youtube" | "creativeCommon"))

@@ -26,9 +26,32 @@ pub const CHUNK_UNIT: u64 = 256 * 1024;
 pub struct VideoMeta {
     pub title: String,
     pub description: String,
+    /// Keyword tags, without "#".
     pub tags: Vec<String>,
     /// public, unlisted or private.
     pub privacy: String,
+    /// `snippet.categoryId`; `None` sends none (YouTube then uses the
+    /// channel's default).
+    pub category: Option<String>,
+    /// The file's MIME type (`video/*` or `application/octet-stream`).
+    pub content_type: String,
+}
+
+/// The file an upload sends.
+#[derive(Debug, Clone, Copy)]
+pub struct Media<'a> {
+    pub file: &'a Path,
+    pub size: u64,
+    /// Its MIME type, as announced when the session started.
+    pub content_type: &'a str,
+}
+
+/// A finished upload: the video's id and, when the answer carried it, the
+/// privacy YouTube gave it (`status.privacyStatus`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub id: String,
+    pub privacy: Option<String>,
 }
 
 /// Where a resumable session stands.
@@ -84,10 +107,31 @@ pub struct VideoAnalytics {
 }
 
 fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
-    h.get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+    retry_after_at(h, jiff::Timestamp::now())
+}
+
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110 section 10.2.3:
+/// IMF-fixdate, e.g. `Wed, 21 Oct 2026 07:28:00 GMT`), as a wait from `now`;
+/// a date already past is no wait.
+fn retry_after_at(h: &reqwest::header::HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
+    let v = h.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let at = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let ms = at.as_millisecond().saturating_sub(now.as_millisecond());
+    Some(Duration::from_millis(ms.max(0) as u64))
+}
+
+/// An upload session that expired before its last byte: nothing was created,
+/// and the session cannot be asked anything; a new one must be started.
+fn session_expired(status: u16) -> PlatformError {
+    PlatformError {
+        class: ErrorClass::Retry { after: None },
+        status: Some(status),
+        code: "sessionExpired".into(),
+        message: "the upload session expired before completion".into(),
+    }
 }
 
 /// Sorts a YouTube error response into what to do about it.
@@ -104,8 +148,17 @@ pub fn classify(status: u16, body: &[u8], after: Option<Duration>) -> PlatformEr
         .map(str::to_string)
         .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
     let class = match (status, reason.as_str()) {
-        (401, _) | (_, "authError" | "invalid_grant" | "forbidden") => ErrorClass::Reconnect,
-        (403 | 400, "quotaExceeded" | "uploadLimitExceeded") => ErrorClass::Permanent,
+        // A token without the method's scope (videos.delete needs `youtube`,
+        // not `youtube.upload`): connecting again grants it.
+        (401, _) | (_, "authError" | "invalid_grant" | "forbidden" | "insufficientPermissions") => {
+            ErrorClass::Reconnect
+        }
+        // The project's quota (403) or the channel's daily uploads (400):
+        // Permanent with this code is what the publisher paces until the
+        // next midnight Pacific time, whatever the status says.
+        (_, "quotaExceeded" | "uploadLimitExceeded" | "dailyLimitExceeded") => {
+            ErrorClass::Permanent
+        }
         (403 | 429, "rateLimitExceeded" | "userRateLimitExceeded") | (429, _) => {
             ErrorClass::Retry { after }
         }
@@ -175,10 +228,13 @@ impl YouTube {
         meta: &VideoMeta,
         size: u64,
     ) -> Result<String, PlatformError> {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "snippet": {"title": meta.title, "description": meta.description, "tags": meta.tags},
             "status": {"privacyStatus": meta.privacy, "selfDeclaredMadeForKids": false},
         });
+        if let Some(c) = &meta.category {
+            body["snippet"]["categoryId"] = c.as_str().into();
+        }
         let (status, headers, bytes) = self
             .exchange(
                 self.http
@@ -189,7 +245,7 @@ impl YouTube {
                     .bearer_auth(token)
                     .header(CONTENT_TYPE, "application/json; charset=UTF-8")
                     .header("X-Upload-Content-Length", size.to_string())
-                    .header("X-Upload-Content-Type", "video/mp4")
+                    .header("X-Upload-Content-Type", &meta.content_type)
                     .body(body.to_string()),
             )
             .await?;
@@ -208,10 +264,13 @@ impl YouTube {
             })
     }
 
-    fn finished(status: StatusCode, body: &[u8]) -> Option<String> {
+    fn finished(status: StatusCode, body: &[u8]) -> Option<Uploaded> {
         if status == StatusCode::CREATED || status == StatusCode::OK {
             let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-            return v["id"].as_str().map(str::to_string);
+            return Some(Uploaded {
+                id: v["id"].as_str()?.to_string(),
+                privacy: v["status"]["privacyStatus"].as_str().map(str::to_string),
+            });
         }
         None
     }
@@ -232,8 +291,8 @@ impl YouTube {
                     .header(CONTENT_RANGE, format!("bytes */{size}")),
             )
             .await?;
-        if let Some(id) = Self::finished(status, &body) {
-            return Ok(Session::Done { video_id: id });
+        if let Some(up) = Self::finished(status, &body) {
+            return Ok(Session::Done { video_id: up.id });
         }
         match status.as_u16() {
             308 => Ok(Session::Incomplete {
@@ -245,30 +304,34 @@ impl YouTube {
     }
 
     /// Sends the file from wherever the session stands, in chunks, and returns
-    /// the video id. Always probes first, so a resumed call never repeats bytes.
+    /// the video. Always probes first, so a resumed call never repeats bytes.
+    /// A session that expired (404 or 410, to the probe or to a chunk) is
+    /// `sessionExpired`: nothing was created, start a new one.
     pub async fn upload(
         &self,
         token: &str,
         session: &str,
-        file: &Path,
-        size: u64,
+        media: &Media<'_>,
         chunk: u64,
         mut progress: impl FnMut(u64),
-    ) -> Result<String, PlatformError> {
+    ) -> Result<Uploaded, PlatformError> {
+        let Media {
+            file,
+            size,
+            content_type,
+        } = *media;
         let chunk = (chunk / CHUNK_UNIT).max(1) * CHUNK_UNIT;
         let io = PlatformError::io;
         let mut f = tokio::fs::File::open(file).await.map_err(io)?;
         let mut next = match self.probe(token, session, size).await? {
-            Session::Done { video_id } => return Ok(video_id),
-            Session::Incomplete { next } => next,
-            Session::Gone => {
-                return Err(PlatformError {
-                    class: ErrorClass::Retry { after: None },
-                    status: Some(404),
-                    code: "sessionExpired".into(),
-                    message: "the upload session expired before completion".into(),
+            Session::Done { video_id } => {
+                return Ok(Uploaded {
+                    id: video_id,
+                    privacy: None,
                 });
             }
+            Session::Incomplete { next } => next,
+            Session::Gone => return Err(session_expired(404)),
         };
         loop {
             progress(next);
@@ -286,20 +349,21 @@ impl YouTube {
                     self.http
                         .put(session)
                         .bearer_auth(token)
-                        .header(CONTENT_TYPE, "video/mp4")
+                        .header(CONTENT_TYPE, content_type)
                         .header(CONTENT_RANGE, range)
                         .body(buf),
                 )
                 .await?;
-            if let Some(id) = Self::finished(status, &body) {
+            if let Some(up) = Self::finished(status, &body) {
                 progress(size);
-                return Ok(id);
+                return Ok(up);
             }
-            if status.as_u16() != 308 {
-                return Err(classify(status.as_u16(), &body, retry_after(&headers)));
+            match status.as_u16() {
+                // Never assume the whole chunk arrived: go by the server's Range.
+                308 => next = next_from_range(&headers),
+                s @ (404 | 410) => return Err(session_expired(s)),
+                s => return Err(classify(s, &body, retry_after(&headers))),
             }
-            // Never assume the whole chunk arrived: go by the server's Range.
-            next = next_from_range(&headers);
         }
     }
 
@@ -513,5 +577,39 @@ mod tests {
             classify(400, br#"{"error":"invalid_grant"}"#, None).class,
             ErrorClass::Reconnect
         );
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        let now: jiff::Timestamp = "2026-10-21T07:27:00Z".parse().unwrap();
+        let with = |v: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(RETRY_AFTER, v.parse().unwrap());
+            retry_after_at(&h, now)
+        };
+        assert_eq!(with("120"), Some(Duration::from_secs(120)));
+        assert_eq!(
+            with("Wed, 21 Oct 2026 07:28:00 GMT"),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            with("Wed, 21 Oct 2026 07:00:00 GMT"),
+            Some(Duration::ZERO),
+            "a date already past is no wait"
+        );
+        assert_eq!(with("soon"), None);
+    }
+
+    #[test]
+    fn the_channels_upload_limit_is_paced_like_the_quota_whatever_its_status() {
+        for status in [400, 403, 429] {
+            let body = br#"{"error":{"code":400,"message":"The user has exceeded the number of videos they may upload.","errors":[{"reason":"uploadLimitExceeded"}]}}"#;
+            let e = classify(status, body, None);
+            assert_eq!(
+                (e.class, e.code.as_str()),
+                (ErrorClass::Permanent, "uploadLimitExceeded"),
+                "{status}"
+            );
+        }
     }
 }

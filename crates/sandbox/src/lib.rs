@@ -23,7 +23,8 @@
 //! "post_age_s", "facebook_insights_disabled": [metric…],
 //! "youtube_analytics_denied", "tiktok_upload_url_ttl_ms", "tiktok_unaudited",
 //! "tiktok_creators": {token: {"privacy_level_options", "max_video_post_duration_sec",
-//! "creator_nickname", "creator_username"}}}`, `POST /__admin/oauth {"revoke_all",
+//! "creator_nickname", "creator_username"}}, "youtube_unaudited",
+//! "youtube_session_ttl_s", "youtube_daily_uploads"}`, `POST /__admin/oauth {"revoke_all",
 //! "access_ttl_s"}`.
 
 pub mod facebook;
@@ -429,6 +430,14 @@ struct Config {
     tiktok_unaudited: Option<bool>,
     /// What TikTok's `creator_info` says, by access token.
     tiktok_creators: Option<std::collections::HashMap<String, tiktok::Creator>>,
+    /// YouTube makes every upload private (an unaudited API project).
+    youtube_unaudited: Option<bool>,
+    /// YouTube upload sessions' lifetime in seconds (fractions allowed); a
+    /// negative number goes back to the default week.
+    youtube_session_ttl_s: Option<f64>,
+    /// The YouTube channel's uploads per 24 hours; a negative number lifts
+    /// the cap.
+    youtube_daily_uploads: Option<i64>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
@@ -440,6 +449,9 @@ async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
         "youtube_analytics_denied": m.youtube.analytics_denied(),
         "tiktok_upload_url_ttl_ms": m.tiktok.upload_url_ttl().as_millis() as u64,
         "tiktok_unaudited": m.tiktok.unaudited(),
+        "youtube_unaudited": m.youtube.unaudited(),
+        "youtube_session_ttl_s": m.youtube.session_ttl().as_secs_f64(),
+        "youtube_daily_uploads": m.youtube.daily_uploads(),
     }))
 }
 
@@ -471,6 +483,16 @@ async fn config_set(
     }
     for (token, creator) in c.tiktok_creators.unwrap_or_default() {
         m.tiktok.set_creator(&token, creator);
+    }
+    if let Some(on) = c.youtube_unaudited {
+        m.youtube.set_unaudited(on);
+    }
+    if let Some(ttl) = c.youtube_session_ttl_s {
+        m.youtube
+            .set_session_ttl((ttl >= 0.0).then(|| Duration::from_secs_f64(ttl.min(1e9))));
+    }
+    if let Some(cap) = c.youtube_daily_uploads {
+        m.youtube.set_daily_uploads(usize::try_from(cap).ok());
     }
     axum::http::StatusCode::NO_CONTENT
 }

@@ -142,6 +142,12 @@ impl OAuthMock {
         self.check(token).err()
     }
 
+    /// The scopes granted with an access token this mock issued (`None`: not
+    /// issued here, or issued without a scope), space-separated.
+    pub fn granted_scope(&self, token: &str) -> Option<String> {
+        self.scopes_of(token).filter(|s| !s.is_empty())
+    }
+
     /// Checks an access token the mock may have issued: the client it was
     /// issued to (`None`: not issued here).
     pub(crate) fn check(&self, token: &str) -> Result<Option<String>, Dead> {

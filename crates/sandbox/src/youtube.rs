@@ -1,7 +1,12 @@
-//! The YouTube Data API v3 stand-in: resumable upload sessions (start →
-//! PUT bytes in contiguous ranges → 308 with `Range` or 201 with the video;
-//! `bytes */N` probes answer the final response again once done), video status
-//! and delete, Bearer tokens (`ya29.…`), Google's error bodies.
+//! The YouTube Data API v3 stand-in, written from Google's documentation and
+//! held to Google's own client (tests/platform-clients/test_youtube.py):
+//! `videos.insert` by resumable, media and multipart upload (`upload`), its
+//! metadata checked field by field (`meta`), `videos.list` answering only the
+//! parts asked for, `videos.delete`, Bearer tokens (`ya29.…`) whose granted
+//! scopes are checked when the OAuth mock issued them, Google's error bodies.
+//! Admin switches: `youtube_unaudited` (every upload private, as for an
+//! unaudited API project), `youtube_session_ttl_s` (upload session lifetime),
+//! `youtube_daily_uploads` (the channel's cap, then `uploadLimitExceeded`).
 //!
 //! Also the Analytics API's `GET /v2/reports` for per-video totals
 //! (`dimensions=video`, `filters=video==ID,…`): a resultTable whose columns
@@ -11,49 +16,56 @@
 //! `insufficientPermissions`, as when the channel did not grant the
 //! `yt-analytics.readonly` scope.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use super::{Fault, Record, Shared, dropped, read_body};
+use super::{Fault, Shared};
 
-struct UploadSession {
-    total: u64,
-    received: u64,
-    hasher: Sha256,
-    title: String,
-    description: String,
-    tags: Vec<String>,
-    privacy: String,
-    /// The final answer, repeated to every later probe.
-    done: Option<(u16, String)>,
-}
+mod meta;
+mod upload;
 
+/// An uploaded video.
 struct Video {
+    /// What the upload set.
+    meta: meta::Meta,
+    /// The privacy YouTube gave it (private for an unaudited project).
     privacy: String,
+    content_type: String,
     /// What the status becomes once processing is over (`processed`, `rejected`).
     upload_status: String,
     rejection: Option<String>,
     /// Until then the status is `uploaded`.
     ready_at: Instant,
+    published_at: String,
 }
+
+/// How long an upload session lives unless configured: a week, the lifetime
+/// Google documents for its resumable session URIs (Cloud Storage, Street
+/// View Publish; the YouTube guide only says sessions expire).
+pub const SESSION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
 #[derive(Default)]
 pub struct YouTubeMock {
-    sessions: Mutex<HashMap<String, UploadSession>>,
+    sessions: Mutex<HashMap<String, upload::UploadSession>>,
     videos: Mutex<HashMap<String, Video>>,
     /// Analytics refuses every token (scope not granted).
     analytics_denied: AtomicBool,
+    /// The API project is not audited: every upload is made private.
+    unaudited: AtomicBool,
+    /// Upload sessions' lifetime when not [`SESSION_TTL`].
+    session_ttl: Mutex<Option<Duration>>,
+    /// The channel's uploads per 24 hours, when capped, and when the
+    /// window's uploads started.
+    daily_uploads: Mutex<(Option<usize>, VecDeque<Instant>)>,
 }
 
 impl YouTubeMock {
@@ -65,6 +77,63 @@ impl YouTubeMock {
 
     pub fn analytics_denied(&self) -> bool {
         self.analytics_denied.load(Ordering::Relaxed)
+    }
+
+    /// Makes every upload private, as YouTube does for an unaudited API
+    /// project created after 28 July 2020 (or lifts it).
+    pub fn set_unaudited(&self, on: bool) {
+        self.unaudited.store(on, Ordering::Relaxed);
+    }
+
+    pub fn unaudited(&self) -> bool {
+        self.unaudited.load(Ordering::Relaxed)
+    }
+
+    /// Sets how long upload sessions live (`None`: [`SESSION_TTL`]).
+    pub fn set_session_ttl(&self, ttl: Option<Duration>) {
+        if let Ok(mut t) = self.session_ttl.lock() {
+            *t = ttl;
+        }
+    }
+
+    pub fn session_ttl(&self) -> Duration {
+        self.session_ttl
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .unwrap_or(SESSION_TTL)
+    }
+
+    /// Caps the channel's uploads per 24 hours (`None`: no cap).
+    pub fn set_daily_uploads(&self, cap: Option<usize>) {
+        if let Ok(mut d) = self.daily_uploads.lock() {
+            *d = (cap, VecDeque::new());
+        }
+    }
+
+    pub fn daily_uploads(&self) -> Option<usize> {
+        self.daily_uploads.lock().ok().and_then(|d| d.0)
+    }
+
+    /// Counts one more upload against the channel's cap; false when it is
+    /// reached.
+    fn take_daily_upload(&self) -> bool {
+        let Ok(mut d) = self.daily_uploads.lock() else {
+            return true;
+        };
+        let (cap, times) = &mut *d;
+        let Some(cap) = *cap else {
+            return true;
+        };
+        let day = Duration::from_secs(24 * 3600);
+        while times.front().is_some_and(|t| t.elapsed() > day) {
+            times.pop_front();
+        }
+        if times.len() >= cap {
+            return false;
+        }
+        times.push_back(Instant::now());
+        true
     }
 }
 
@@ -117,12 +186,108 @@ pub(super) fn fault_response(f: Fault) -> Option<Response> {
     })
 }
 
-/// The bearer token, if it looks like a Google access token.
-fn authorized(h: &HeaderMap) -> bool {
+fn bearer(h: &HeaderMap) -> &str {
     h.get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| t.starts_with("ya29.") && t.len() > 8)
+        .unwrap_or("")
+}
+
+/// The bearer token, if it looks like a Google access token.
+fn authorized(h: &HeaderMap) -> bool {
+    let t = bearer(h);
+    t.starts_with("ya29.") && t.len() > 8
+}
+
+/// Google's answer to a missing required query parameter.
+pub(super) fn required(name: &str) -> Response {
+    let message = format!("Required parameter: {name}");
+    let body = serde_json::json!({"error": {"code": 400, "message": message,
+        "errors": [{"message": message, "domain": "global", "reason": "required",
+                    "location": name, "locationType": "parameter"}]}});
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+/// Google's answer to a token without any of a method's scopes.
+fn insufficient_scopes() -> Response {
+    let body = serde_json::json!({"error": {"code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [{"message": "Insufficient Permission", "domain": "global",
+                    "reason": "insufficientPermissions"}],
+        "status": "PERMISSION_DENIED"}});
+    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+}
+
+/// Like [`refuse`], and 403 when the OAuth mock issued the token without any
+/// of `scopes` (short names under `https://www.googleapis.com/auth/`). A
+/// token it did not issue is the sandbox user's, with every scope.
+fn refuse_scoped(m: &Shared, headers: &HeaderMap, scopes: &[&str]) -> Option<Response> {
+    if !authorized(headers) {
+        return Some(unauthorized());
+    }
+    if let Some(granted) = m.oauth.granted_scope(bearer(headers)) {
+        let ok = granted.split_whitespace().any(|g| {
+            g.strip_prefix("https://www.googleapis.com/auth/")
+                .is_some_and(|short| scopes.contains(&short))
+        });
+        if !ok {
+            return Some(insufficient_scopes());
+        }
+    }
+    refuse(m, headers)
+}
+
+/// A video resource with only the parts asked for. `inserted`: the answer
+/// to the upload itself, when processing has not begun.
+fn resource(
+    m: &Shared,
+    id: &str,
+    v: &Video,
+    parts: &[String],
+    inserted: bool,
+) -> serde_json::Value {
+    let asked = |p: &str| parts.iter().any(|x| x == p);
+    let mut item = serde_json::json!({"kind": "youtube#video", "etag": random_id(27), "id": id});
+    if asked("snippet") {
+        let mut s = v.meta.snippet.clone();
+        s.insert("publishedAt".into(), v.published_at.clone().into());
+        s.insert("channelId".into(), "UCsandbox0000000000000000".into());
+        s.insert("channelTitle".into(), "Báo Tỉnh — Sandbox".into());
+        s.insert("liveBroadcastContent".into(), "none".into());
+        s.entry("description").or_insert_with(|| "".into());
+        s.entry("categoryId").or_insert_with(|| "22".into());
+        item["snippet"] = serde_json::Value::Object(s);
+    }
+    if asked("status") {
+        let ready = !inserted && Instant::now() >= v.ready_at;
+        let upload_status = if v.upload_status == "processed" && !ready {
+            "uploaded"
+        } else {
+            v.upload_status.as_str()
+        };
+        let mut s = v.meta.status.clone();
+        s.insert("uploadStatus".into(), upload_status.into());
+        s.insert("privacyStatus".into(), v.privacy.clone().into());
+        s.entry("license").or_insert_with(|| "youtube".into());
+        for k in ["embeddable", "publicStatsViewable"] {
+            s.entry(k).or_insert(true.into());
+        }
+        if let Some(r) = &v.rejection {
+            s.insert("rejectionReason".into(), r.clone().into());
+        }
+        item["status"] = serde_json::Value::Object(s);
+    }
+    if asked("statistics") {
+        // Counters are strings, as YouTube sends them.
+        let s = super::synthetic(id, m.age_s(v.ready_at));
+        item["statistics"] = serde_json::json!({"viewCount": s.views.to_string(),
+            "likeCount": s.likes.to_string(), "favoriteCount": "0",
+            "commentCount": s.comments.to_string()});
+    }
+    if asked("fileDetails") {
+        item["fileDetails"] = serde_json::json!({"fileType": "video", "container": v.content_type});
+    }
+    item
 }
 
 fn unauthorized() -> Response {
@@ -144,306 +309,43 @@ fn refuse(m: &Shared, headers: &HeaderMap) -> Option<Response> {
 }
 
 #[derive(Deserialize)]
-struct StartQuery {
-    #[serde(rename = "uploadType")]
-    upload_type: Option<String>,
-}
-
-async fn start(
-    State(m): State<Shared>,
-    Query(q): Query<StartQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(r) = refuse(&m, &headers) {
-        return r;
-    }
-    if q.upload_type.as_deref() != Some("resumable") {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalidParameter",
-            "uploadType must be resumable",
-        );
-    }
-    let Some(total) = headers
-        .get("x-upload-content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-    else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "missingRequiredParameter",
-            "X-Upload-Content-Length is required",
-        );
-    };
-    let meta: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let title = meta["snippet"]["title"].as_str().unwrap_or("").to_string();
-    if title.is_empty() || title.chars().count() > 100 || title.contains(['<', '>']) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalidTitle",
-            "The request metadata specifies an invalid video title.",
-        );
-    }
-    // The videos resource's limits: a description of at most 5,000 bytes
-    // without < or >, tags of at most 500 characters joined by commas (a tag
-    // with a space counted as quoted).
-    let description = meta["snippet"]["description"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    if description.len() > 5000 || description.contains(['<', '>']) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalidDescription",
-            "The request metadata specifies an invalid video description.",
-        );
-    }
-    let tags: Vec<String> = meta["snippet"]["tags"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let tags_len: usize = tags
-        .iter()
-        .map(|t| t.chars().count() + if t.contains(' ') { 2 } else { 0 })
-        .sum::<usize>()
-        + tags.len().saturating_sub(1);
-    if tags_len > 500 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalidTags",
-            "The request metadata specifies invalid video keywords.",
-        );
-    }
-    let id = random_id(24);
-    if let Ok(mut s) = m.youtube.sessions.lock() {
-        s.insert(
-            id.clone(),
-            UploadSession {
-                total,
-                received: 0,
-                hasher: Sha256::new(),
-                title,
-                description,
-                tags,
-                privacy: meta["status"]["privacyStatus"]
-                    .as_str()
-                    .unwrap_or("private")
-                    .to_string(),
-                done: None,
-            },
-        );
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let location = format!(
-        "http://{host}/upload/youtube/v3/videos?uploadType=resumable&upload_id={id}&part=snippet,status"
-    );
-    let mut r = StatusCode::OK.into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
-#[derive(Deserialize)]
-struct PutQuery {
-    upload_id: Option<String>,
-}
-
-fn incomplete(received: u64) -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
-    if received > 0
-        && let Ok(v) = HeaderValue::from_str(&format!("bytes=0-{}", received - 1))
-    {
-        r.headers_mut().insert("range", v);
-    }
-    r
-}
-
-fn final_response(status: u16, body: &str) -> Response {
-    (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-        [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-async fn put(
-    State(m): State<Shared>,
-    Query(q): Query<PutQuery>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    let Some(id) = q.upload_id else {
-        return error(StatusCode::BAD_REQUEST, "invalidParameter", "upload_id");
-    };
-    let range = headers
-        .get(header::CONTENT_RANGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    // A dropped connection and a duplicate need bytes: probes leave them armed.
-    let probe = range.starts_with("bytes */");
-    let fault = m.fault(&headers, |f| !(probe && f.needs_bytes()));
-    if let Some(r) = fault.and_then(fault_response) {
-        return r;
-    }
-    let (start, total) = {
-        let sessions = m.youtube.sessions.lock().expect("sessions");
-        let Some(s) = sessions.get(&id) else {
-            return error(
-                StatusCode::NOT_FOUND,
-                "notFound",
-                "Upload session not found.",
-            );
-        };
-        if let Some((status, body)) = &s.done {
-            return final_response(*status, body);
-        }
-        if probe {
-            return incomplete(s.received);
-        }
-        let parsed = range
-            .strip_prefix("bytes ")
-            .and_then(|r| r.split_once('/'))
-            .and_then(|(span, total)| {
-                let (a, _) = span.split_once('-')?;
-                Some((a.parse::<u64>().ok()?, total.parse::<u64>().ok()?))
-            });
-        match parsed {
-            // Ranges must be contiguous; otherwise none of this request is kept.
-            Some((a, t)) if a == s.received && t == s.total => (a, t),
-            _ => return incomplete(s.received),
-        }
-    };
-    let limit = if fault == Some(Fault::DropMidUpload) {
-        let len = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0);
-        Some(len / 2)
-    } else {
-        None
-    };
-    let (chunks, got) = read_body(body, limit).await;
-    let mut sessions = m.youtube.sessions.lock().expect("sessions");
-    let Some(s) = sessions.get_mut(&id) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "notFound",
-            "Upload session not found.",
-        );
-    };
-    if s.received != start || start + got > total {
-        return incomplete(s.received);
-    }
-    for c in &chunks {
-        s.hasher.update(c);
-    }
-    s.received += got;
-    if limit.is_some() {
-        return dropped();
-    }
-    if s.received < s.total {
-        return incomplete(s.received);
-    }
-    let video_id = random_id(11);
-    let sha = hex::encode(std::mem::take(&mut s.hasher).finalize());
-    let duplicate = fault == Some(Fault::Duplicate);
-    let body = serde_json::json!({
-        "kind": "youtube#video", "id": video_id,
-        "snippet": {"title": s.title},
-        "status": {"uploadStatus": if duplicate {"rejected"} else {"uploaded"},
-                   "privacyStatus": s.privacy,
-                   "rejectionReason": if duplicate {Some("duplicate")} else {None}},
-    })
-    .to_string();
-    s.done = Some((201, body.clone()));
-    if let Ok(mut v) = m.youtube.videos.lock() {
-        v.insert(
-            video_id.clone(),
-            Video {
-                privacy: s.privacy.clone(),
-                upload_status: if duplicate { "rejected" } else { "processed" }.into(),
-                rejection: duplicate.then(|| "duplicate".to_string()),
-                ready_at: m.ready_at(),
-            },
-        );
-    }
-    m.record(Record {
-        platform: "youtube".into(),
-        id: video_id,
-        title: s.title.clone(),
-        bytes: s.received,
-        sha256: sha,
-        deleted: false,
-        received_at_ms: 0,
-        text: s.description.clone(),
-        tags: s.tags.clone(),
-        fields: Default::default(),
-    });
-    final_response(201, &body)
-}
-
-#[derive(Deserialize)]
 struct VideoQuery {
     id: Option<String>,
     part: Option<String>,
 }
+
+/// Scopes `videos.list` accepts (discovery document youtube.v3).
+const LIST_SCOPES: &[&str] = &[
+    "youtube",
+    "youtube.force-ssl",
+    "youtube.readonly",
+    "youtubepartner",
+];
+/// Scopes `videos.delete` accepts: `youtube.upload` is not among them.
+const DELETE_SCOPES: &[&str] = &["youtube", "youtube.force-ssl", "youtubepartner"];
 
 async fn videos_get(
     State(m): State<Shared>,
     Query(q): Query<VideoQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = refuse(&m, &headers) {
+    if let Some(r) = refuse_scoped(&m, &headers, LIST_SCOPES) {
         return r;
     }
+    let parts = match meta::parts(q.part.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let ids = q.id.unwrap_or_default();
-    let statistics = q
-        .part
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .any(|p| p == "statistics");
     let videos = m.youtube.videos.lock().expect("videos");
     let items: Vec<serde_json::Value> = ids
         .split(',')
-        .filter_map(|id| videos.get(id).map(|v| (id, v)))
-        .map(|(id, v)| {
-            let status = if v.upload_status == "processed" && Instant::now() < v.ready_at {
-                "uploaded"
-            } else {
-                v.upload_status.as_str()
-            };
-            let mut item = serde_json::json!({"kind": "youtube#video", "id": id,
-                "status": {"uploadStatus": status, "privacyStatus": v.privacy,
-                           "rejectionReason": v.rejection}});
-            if statistics {
-                // Counters are strings, as YouTube sends them.
-                let s = super::synthetic(id, m.age_s(v.ready_at));
-                item["statistics"] = serde_json::json!({"viewCount": s.views.to_string(),
-                    "likeCount": s.likes.to_string(), "favoriteCount": "0",
-                    "commentCount": s.comments.to_string()});
-            }
-            item
-        })
+        .filter_map(|id| videos.get(id).map(|v| resource(&m, id, v, &parts, false)))
         .collect();
-    axum::Json(serde_json::json!({"kind": "youtube#videoListResponse", "items": items}))
-        .into_response()
+    axum::Json(serde_json::json!({"kind": "youtube#videoListResponse",
+        "pageInfo": {"totalResults": items.len(), "resultsPerPage": items.len()},
+        "items": items}))
+    .into_response()
 }
 
 async fn videos_delete(
@@ -451,10 +353,12 @@ async fn videos_delete(
     Query(q): Query<VideoQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = refuse(&m, &headers) {
+    if let Some(r) = refuse_scoped(&m, &headers, DELETE_SCOPES) {
         return r;
     }
-    let id = q.id.unwrap_or_default();
+    let Some(id) = q.id.filter(|i| !i.is_empty()) else {
+        return required("id");
+    };
     let removed = m
         .youtube
         .videos
@@ -585,8 +489,14 @@ async fn reports(
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/upload/youtube/v3/videos", post(start).put(put))
-        .route("/resumable/upload/youtube/v3/videos", post(start).put(put))
+        .route(
+            "/upload/youtube/v3/videos",
+            post(upload::start).put(upload::put),
+        )
+        .route(
+            "/resumable/upload/youtube/v3/videos",
+            post(upload::start).put(upload::put),
+        )
         .route(
             "/youtube/v3/videos",
             axum::routing::get(videos_get).delete(videos_delete),

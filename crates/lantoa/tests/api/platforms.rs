@@ -7,7 +7,7 @@ use crate::helpers::{header, send_expect, send_json};
 use crate::publish::mock;
 use crate::rng::Rng;
 use lantoa::platforms::ErrorClass;
-use lantoa::platforms::youtube::{Session, VideoMeta, YouTube};
+use lantoa::platforms::youtube::{Media, Session, VideoMeta, YouTube};
 use lantoa_sandbox::{Fault, Mocks, Record};
 use sha2::{Digest, Sha256};
 
@@ -27,7 +27,18 @@ async fn upload(
     size: u64,
     chunk: u64,
 ) -> Result<String, lantoa::platforms::PlatformError> {
-    yt.upload(token, session, file, size, chunk, |_| {}).await
+    yt.upload(token, session, &mp4(file, size), chunk, |_| {})
+        .await
+        .map(|u| u.id)
+}
+
+/// An MP4 file of `size` bytes to upload.
+fn mp4(file: &std::path::Path, size: u64) -> Media<'_> {
+    Media {
+        file,
+        size,
+        content_type: "video/mp4",
+    }
 }
 
 fn arm(m: &Mocks, f: Fault) {
@@ -40,6 +51,8 @@ fn meta() -> VideoMeta {
         description: "Sáng nay… #tinhnha".into(),
         tags: vec!["tinhnha".into()],
         privacy: "public".into(),
+        category: None,
+        content_type: "video/mp4".into(),
     }
 }
 
@@ -68,11 +81,16 @@ async fn a_chunked_upload_creates_one_video_with_the_exact_bytes() {
     );
     let mut seen = Vec::new();
     let id = yt
-        .upload(TOKEN, &session, f.path(), 1_000_000, 256 * 1024, |o| {
-            seen.push(o)
-        })
+        .upload(
+            TOKEN,
+            &session,
+            &mp4(f.path(), 1_000_000),
+            256 * 1024,
+            |o| seen.push(o),
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert_eq!(seen, vec![0, 262_144, 524_288, 786_432, 1_000_000]);
     let r = records(&m);
     assert_eq!(r.len(), 1);
@@ -121,7 +139,7 @@ async fn a_connection_dropped_at_half_way_resumes_from_the_servers_offset() {
         Session::Incomplete { next: 262_144 }
     );
     let mut from = Vec::new();
-    yt.upload(TOKEN, &session, f.path(), 524_288, 524_288, |o| {
+    yt.upload(TOKEN, &session, &mp4(f.path(), 524_288), 524_288, |o| {
         from.push(o)
     })
     .await

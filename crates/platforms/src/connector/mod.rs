@@ -64,6 +64,14 @@ pub struct Handle {
     /// create answer, before creating again (the listing may lag).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub lookups: u32,
+    /// YouTube: how many upload sessions of this publication expired before
+    /// their last byte and were started again. Only the first session counts
+    /// against the daily upload pacing: a restart is the same upload.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub restarts: u32,
+    /// YouTube: the privacy `videos.insert` answered the upload with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -11,9 +11,29 @@ pub struct YouTubeConnector {
     pub(super) poll: Duration,
 }
 
+/// Why YouTube made a video private, in its own words: the API says nothing
+/// beyond `status.privacyStatus` (no failure or rejection reason for this),
+/// so this is the `videos.insert` reference's notice, which names the usual
+/// cause. A channel's own upload defaults can do it too (YouTube Help 157177).
+pub const UNAUDITED_PRIVATE: &str = "YouTube made the video private. \"All videos uploaded via \
+the videos.insert endpoint from unverified API projects created after 28 July 2020 will be \
+restricted to private viewing mode. To lift this restriction, each API project must undergo an \
+audit to verify compliance with the Terms of Service.\" (YouTube Data API, videos.insert)";
+
+/// Who may see the video, as YouTube reports it (`level`), against what the
+/// channel asked for.
+fn visibility(asked: &str, level: String) -> Visibility {
+    let reason = (level == "private" && asked != "private").then(|| UNAUDITED_PRIVATE.to_string());
+    Visibility {
+        public: level == "public",
+        level,
+        reason,
+    }
+}
+
 impl Connector for YouTubeConnector {
     fn limit(&self, h: &Handle) -> Option<Limit> {
-        h.session.is_none().then_some(Limit::YouTubeUpload)
+        (h.session.is_none() && h.restarts == 0).then_some(Limit::YouTubeUpload)
     }
 
     async fn step(&self, p: &Post<'_>, h: &Handle) -> Result<Next, PlatformError> {
@@ -23,49 +43,58 @@ impl Connector for YouTubeConnector {
                 title: p.title.to_string(),
                 description: p.description.to_string(),
                 tags: p.tags.to_vec(),
-                privacy: "public".into(),
+                privacy: p.privacy.to_string(),
+                category: p.category.map(str::to_string),
+                content_type: p.content_type.to_string(),
             };
             h.session = Some(self.api.start(p.token, &meta, p.size).await?);
             return save(h, "uploading");
         };
         let Some(id) = h.video_id.clone() else {
             let size = p.size.max(1) as f64;
+            let media = youtube::Media {
+                file: p.file,
+                size: p.size,
+                content_type: p.content_type,
+            };
             let r = self
                 .api
-                .upload(
-                    p.token,
-                    &session,
-                    p.file,
-                    p.size,
-                    8 * youtube::CHUNK_UNIT,
-                    |n| (p.progress)(n as f64 / size),
-                )
+                .upload(p.token, &session, &media, 8 * youtube::CHUNK_UNIT, |n| {
+                    (p.progress)(n as f64 / size)
+                })
                 .await;
             match r {
-                Ok(id) => {
-                    h.video_id = Some(id);
+                Ok(up) => {
+                    h.video_id = Some(up.id);
+                    h.privacy = up.privacy;
                     h.uploaded = true;
                     return save(h, "processing");
                 }
                 // The session expired before completion: nothing was created,
-                // so a new session is safe.
+                // so a new session is safe, and it is the same upload.
                 Err(e) if e.code == "sessionExpired" => {
-                    return save(Handle::default(), "queued");
+                    let restarted = Handle {
+                        restarts: h.restarts + 1,
+                        ..Handle::default()
+                    };
+                    return save(restarted, "queued");
                 }
                 Err(e) => return Err(e),
             }
         };
         let s = self.api.status(p.token, &id).await?;
         match s.upload_status.as_str() {
-            "processed" => Ok(Next::Done {
-                url: format!("https://www.youtube.com/shorts/{id}"),
-                id,
-                visibility: Visibility {
-                    public: s.privacy == "public",
-                    level: s.privacy,
-                    reason: None,
-                },
-            }),
+            "processed" => {
+                let level = Some(s.privacy)
+                    .filter(|l| !l.is_empty())
+                    .or(h.privacy)
+                    .unwrap_or_default();
+                Ok(Next::Done {
+                    url: format!("https://www.youtube.com/shorts/{id}"),
+                    id,
+                    visibility: visibility(p.privacy, level),
+                })
+            }
             "failed" | "rejected" => Err(failed(&s.upload_status, s.reason.unwrap_or_default())),
             "deleted" => Err(PlatformError {
                 class: ErrorClass::Permanent,

@@ -37,7 +37,7 @@ pub struct TikTok {
 /// product to show this before posting: the nickname, the privacy levels to
 /// choose from (no default: a person picks one), and the longest video the
 /// creator may post.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreatorInfo {
     /// The levels this creator may post at now (`PUBLIC_TO_EVERYONE`,
     /// `MUTUAL_FOLLOW_FRIENDS`, `FOLLOWER_OF_CREATOR`, `SELF_ONLY`); an

@@ -155,10 +155,14 @@ async fn the_chosen_level_is_the_one_posted_and_reported() {
         r[0].fields["post_info"]["privacy_level"],
         "MUTUAL_FOLLOW_FRIENDS"
     );
-    // A public account, and the product's generic "public": TikTok's
-    // PUBLIC_TO_EVERYONE, reported public.
+    // A public account: PUBLIC_TO_EVERYONE, reported public. A word that is
+    // not TikTok's (the other platforms' "public") is refused, never mapped.
     m.tiktok.set_creator(ACT, Creator::default());
-    for chosen in ["PUBLIC_TO_EVERYONE", "public"] {
+    let e = run(&cs, &post(&f, 1000, "public"), Handle::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "privacy_level_not_offered", "{e}");
+    for chosen in ["PUBLIC_TO_EVERYONE"] {
         let Next::Done { visibility, .. } = run(&cs, &post(&f, 1000, chosen), Handle::default())
             .await
             .unwrap()

@@ -7,7 +7,7 @@
 //!
 //! Written from Meta's documentation and held to Meta's own clients (the
 //! `facebook-business` Python SDK and the fbsamples reels samples, see
-//! docs/platforms-facebook.md): parameters come in the query string, a form,
+//! docs/platforms.md): parameters come in the query string, a form,
 //! a multipart form or a JSON body (`params`); node paths may end in `/`, as
 //! the SDK writes them; a node answers the `fields` asked for and refuses a
 //! field it does not have. Processing starts as soon as the last byte is in,

@@ -7,7 +7,7 @@
 //! token-expiry (-216) and rate-limit (-32) codes are this mock's assumptions,
 //! like the connector's.
 //!
-//! As strict as the documentation read (see docs/platforms-tiktok-zalo.md):
+//! As strict as the documentation read (see docs/platforms.md):
 //! the token must come in the `access_token` header (not `Authorization`,
 //! not the query), made of URL-safe characters, and not expired or revoked
 //! if the sandbox issued it; the upload takes one multipart `file` part,

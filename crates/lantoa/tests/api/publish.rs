@@ -734,6 +734,9 @@ async fn channels_connect_through_the_platforms_consent_and_an_expired_token_is_
     // choice, and says so before anything is queued.
     let tt = chans.iter().find(|c| c.platform == "tiktok").unwrap();
     assert_eq!(tt.visibility, None);
+    // Its creator's own options were read at connection, for the choice.
+    let offered = publish::offered(tt).expect("creator info kept");
+    assert!(offered.iter().any(|o| o == "SELF_ONLY"), "{offered:?}");
     let choose = format!("/a/{}/channels/{}/visibility", e.n.a, tt.id);
     assert!(
         html.contains(&choose),
@@ -843,14 +846,41 @@ async fn the_clip_page_and_the_api_publish_take_down_and_show_incidents() {
             "an approved clip offers publish now",
         )
         .await;
+    // TikTok's visibility is confirmed on the form: the channel's choice is
+    // offered first; this time only the creator may see it.
+    let tt = e.channels.iter().find(|x| x.0 == "tiktok").unwrap().1;
+    let page_html = editor.get_text(&page).await;
+    assert!(
+        page_html.contains(&format!("name=\"privacy_{tt}\"")),
+        "the TikTok choice is on the publish form"
+    );
+    let field = format!("privacy_{tt}");
     let r = editor
-        .post_form(&format!("/a/{}/clips/{c}/publish", e.n.a), &[])
+        .post_form(
+            &format!("/a/{}/clips/{c}/publish", e.n.a),
+            &[(field.as_str(), "SELF_ONLY")],
+        )
         .await;
     assert_eq!(r.status(), 303);
     settle(&e.app, e.n.a, c, &["published"]).await;
+    let on_tt = pubs(&e.app, e.n.a, c)
+        .await
+        .into_iter()
+        .find(|p| p.channel_id == tt)
+        .unwrap();
+    assert_eq!(
+        (
+            on_tt.privacy.as_deref(),
+            on_tt.visibility.as_deref(),
+            on_tt.visible_to_all
+        ),
+        (Some("SELF_ONLY"), Some("SELF_ONLY"), Some(false)),
+        "asked, and read back from TikTok"
+    );
     let frag = editor
         .get_text(&format!("/a/{}/clips/{c}/publications", e.n.a))
         .await;
+    assert!(frag.contains("Đã đăng (riêng tư)"), "{frag}");
     assert!(
         frag.contains("s-published") && frag.contains("https://www.facebook.com/reel/"),
         "{frag}"
@@ -1202,6 +1232,40 @@ async fn a_youtube_channel_connected_without_the_delete_scope_is_told_to_reconne
 async fn a_posts_poster_is_public_at_its_signed_address_only() {
     let e = env().await;
     let (c, _) = approved_clip(&e, "Ảnh đại diện", &["zalo"], 71).await;
+    // The check's poster of the version (the test clips skip the check).
+    let jpg = e.app.data_dir.path().join("poster.jpg");
+    let ok = tokio::process::Command::new("ffmpeg")
+        .args([
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=red:s=32x32",
+            "-frames:v",
+            "1",
+        ])
+        .arg(&jpg)
+        .status()
+        .await
+        .unwrap();
+    assert!(ok.success());
+    let key = "posters/test-poster.jpg";
+    e.app.st.store.put_file(key, &jpg).await.unwrap();
+    let outputs =
+        serde_json::json!({"posters": [key], "storyboard": null, "proxy": null, "playback": ""})
+            .to_string();
+    {
+        let mut tx = e.app.st.db.write().await.unwrap();
+        let v = lantoa::db::clips::versions_of(&mut tx, c).await.unwrap()[0].id;
+        let mut checked = lantoa::db::clips::Checked::status("ready");
+        checked.outputs = Some(&outputs);
+        lantoa::db::clips::set_checked(&mut tx, v, checked, e.app.clock.now_ms())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
     publish_now(&e, c).await;
     settle(&e.app, e.n.a, c, &["published"]).await;
     let pid = pubs(&e.app, e.n.a, c).await[0].id;

@@ -262,6 +262,9 @@ pub async fn connect_finish(
     let mut tx = st.db.write().await?;
     let mut ids = Vec::new();
     for a in accounts {
+        // TikTok: the creator's privacy options and longest post, shown when
+        // a person chooses who may see the posts and checked before approval.
+        let creator = creator_info(st, platform, &a.tokens.access_token).await;
         let t = StoredTokens::from(a.tokens);
         let sealed = seal(st, agency, platform.as_str(), &a.external_id, &t);
         let (id, new) = pdb::upsert_channel(
@@ -279,7 +282,7 @@ pub async fn connect_finish(
             now,
         )
         .await?;
-        pdb::set_grant(&mut tx, id, granted.as_deref(), None).await?;
+        pdb::set_grant(&mut tx, id, granted.as_deref(), creator.as_deref()).await?;
         audit(
             &mut tx,
             actor,
@@ -362,6 +365,22 @@ pub async fn disconnect(caller: &Caller, id: ChannelId) -> Result<()> {
         )
         .await?;
     Ok(())
+}
+
+/// TikTok's creator info for an account (JSON), or `None` elsewhere or
+/// when TikTok does not answer (the choice then offers TikTok's four levels).
+async fn creator_info(st: &AppState, platform: Platform, token: &str) -> Option<String> {
+    if platform != Platform::TikTok {
+        return None;
+    }
+    let api = crate::platforms::tiktok::TikTok::new(st.config.platforms.tiktok_api_url.as_str());
+    match api.creator_info(token).await {
+        Ok(info) => serde_json::to_string(&info).ok(),
+        Err(e) => {
+            tracing::warn!(error = %e, "TikTok's creator info could not be read at connection");
+            None
+        }
+    }
 }
 
 /// Whether Lantoa can remove the channel's posts through the platform's API:

@@ -85,6 +85,47 @@ pub fn youtube_category(ch: &Channel, category: Category) -> String {
     .to_string()
 }
 
+/// The first of the agency's TikTok channels (among the clip's targets)
+/// whose creator may not post a clip this long: its name and the longest it
+/// takes, in seconds (TikTok's `max_video_post_duration_sec`, as last read
+/// from its creator info). Checked before submission and approval, so no one
+/// signs a clip TikTok will refuse.
+pub async fn too_long_for_tiktok(
+    tx: &mut crate::db::Tx,
+    clip: &Clip,
+    version: Option<&Version>,
+) -> crate::error::Result<Option<(String, u64)>> {
+    if !clip
+        .target_channels
+        .iter()
+        .any(|t| t == Platform::TikTok.as_str())
+    {
+        return Ok(None);
+    }
+    let Some(duration) = version
+        .and_then(|v| v.probe.as_deref())
+        .and_then(|p| serde_json::from_str::<Probed>(p).ok())
+        .and_then(|p| p.duration_s)
+    else {
+        return Ok(None);
+    };
+    for ch in crate::db::publishing::channels(tx, clip.agency_id).await? {
+        let max = ch
+            .creator
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<crate::platforms::tiktok::CreatorInfo>(c).ok())
+            .map(|c| c.max_video_post_duration_sec)
+            .filter(|m| *m > 0);
+        if ch.platform == Platform::TikTok.as_str()
+            && let Some(max) = max
+            && duration > max as f64
+        {
+            return Ok(Some((ch.name, max)));
+        }
+    }
+    Ok(None)
+}
+
 /// The publication's signature for its public poster address.
 pub fn poster_signature(st: &AppState, pid: PublicationId) -> String {
     let mut s = hmac_hex(&st.keys.session, format!("poster:{pid}").as_bytes());
@@ -137,7 +178,13 @@ pub fn sending(
         category,
         content_type: crate::media::probe::content_type(&probed.container),
         duration_ms: probed.duration_s.map(|s| (s * 1000.0).round() as u64),
-        poster_url: Some(poster_url(st, pb.id)),
+        // Only a version whose check made posters has one to show.
+        poster_url: version
+            .outputs
+            .as_deref()
+            .and_then(|o| serde_json::from_str::<crate::ingest::Outputs>(o).ok())
+            .filter(|o| !o.posters.is_empty())
+            .map(|_| poster_url(st, pb.id)),
     };
     (privacy, out)
 }

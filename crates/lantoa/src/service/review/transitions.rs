@@ -423,6 +423,16 @@ async fn check_action(
         ClipAction::RequestChanges if note.is_empty() => {
             return Err(Invalid::new("note", "request-changes-needs-note").into());
         }
+        ClipAction::Submit | ClipAction::Approve => {
+            if let Some((channel, max)) =
+                crate::service::publish::sending::too_long_for_tiktok(tx, clip, version).await?
+            {
+                return Err(Refusal::new("action_not_allowed", "tiktok-too-long")
+                    .text("channel", channel)
+                    .text("max", max.to_string())
+                    .into());
+            }
+        }
         ClipAction::Schedule => match clip.publish_at {
             None => return Err(Refusal::new("action_not_allowed", "schedule-needs-time").into()),
             Some(t) if t <= now => {

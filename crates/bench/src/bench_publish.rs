@@ -44,6 +44,8 @@ const FILE_BYTES: usize = 128 * 1024;
 const RAISED_LIMIT: &str = "100000000";
 const TARGET_POSTS_PER_S: f64 = 100.0;
 const TARGET_MEDIAN_OVERHEAD_MS: f64 = 1000.0;
+/// At a burst: the median overhead against the raw connectors'.
+const TARGET_BURST_RATIO: f64 = 1.3;
 
 const PROBE: &str = r#"{"format_names":"mov,mp4","container":"mp4","duration_s":10.0,"size_bytes":131072,
  "bit_rate":null,"video":{"index":0,"codec":"h264","profile":null,"width":1080,"height":1920,
@@ -547,19 +549,25 @@ pub async fn publish(o: Options) -> anyhow::Result<()> {
         ),
     );
     let (lm, bm) = (pct(&lan.overhead_ms, 0.5), pct(&base_fig.overhead_ms, 0.5));
+    // At a burst the median is mostly queueing, the raw connectors' too: held
+    // to them. At a steady rate it is the publisher's own latency: absolute.
+    let (target, met) = if o.rate > 0.0 {
+        (
+            format!("< {TARGET_MEDIAN_OVERHEAD_MS:.0} ms"),
+            lm < TARGET_MEDIAN_OVERHEAD_MS,
+        )
+    } else {
+        (
+            format!("≤ {TARGET_BURST_RATIO}× raw"),
+            lm <= TARGET_BURST_RATIO * bm,
+        )
+    };
     row(
         "overhead per clip, median",
         lm,
         bm,
         "ms",
-        &format!(
-            "< {TARGET_MEDIAN_OVERHEAD_MS:.0} ms {}",
-            if lm < TARGET_MEDIAN_OVERHEAD_MS {
-                "met"
-            } else {
-                "MISSED"
-            }
-        ),
+        &format!("{target} {}", if met { "met" } else { "MISSED" }),
     );
     row(
         "overhead per clip, p99",

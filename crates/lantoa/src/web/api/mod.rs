@@ -80,7 +80,7 @@ pub struct ApiError {
         review::history, review::get_settings, review::put_settings, review::list_delegations,
         review::post_delegation, review::revoke_delegation, review::notifications,
         review::mark_read, review::lint,
-        publishing::list_channels, publishing::connect, publishing::disconnect,
+        publishing::list_channels, publishing::connect, publishing::disconnect, publishing::set_visibility,
         publishing::publications, publishing::publish_now, publishing::retry,
         publishing::take_down, publishing::removed_by_hand, publishing::incidents,
         insights::agency, insights::province,

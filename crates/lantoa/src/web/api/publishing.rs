@@ -68,6 +68,29 @@ pub async fn disconnect(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisibilityRequest {
+    /// Who may see the channel's posts, in the platform's word: YouTube
+    /// `public|unlisted|private`; TikTok one of the creator's options
+    /// (`PUBLIC_TO_EVERYONE`, `MUTUAL_FOLLOW_FRIENDS`, `FOLLOWER_OF_CREATOR`,
+    /// `SELF_ONLY`); Facebook and Zalo `public`.
+    pub visibility: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/channels/{chid}/visibility", tag = "publishing",
+    params(("aid" = i64, Path), ("chid" = i64, Path)), request_body = VisibilityRequest,
+    responses((status = 204), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn set_visibility(
+    State(_st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((_, chid)): Path<(i64, i64)>,
+    JsonBody(body): JsonBody<VisibilityRequest>,
+) -> Result<axum::http::StatusCode> {
+    channels::set_visibility(&a.caller, ChannelId(chid), &body.visibility).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicationView {
     #[serde(flatten)]
@@ -193,7 +216,7 @@ pub async fn incidents(
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     api_routes!(r,
-        Agency: list_channels, connect, disconnect, publications, publish_now, take_down, retry,
+        Agency: list_channels, connect, disconnect, set_visibility, publications, publish_now, take_down, retry,
             removed_by_hand, incidents;
     )
 }

@@ -106,3 +106,4 @@ channel-visibility-saved = Who can see the channel's posts is saved.
 channel-reconnect-takedown = Reconnect so that Lantoa can delete videos (connected before it had the permission).
 invalid-visibility = That visibility is not one this channel offers.
 tiktok-too-long = The clip is longer than the TikTok channel { $channel } may post ({ $max } seconds). Shorten it or remove TikTok from the platforms.
+pub-seen-by = Who can see it: { $level }

@@ -106,3 +106,4 @@ channel-visibility-saved = Đã lưu lựa chọn ai được xem bài của kê
 channel-reconnect-takedown = Cần kết nối lại để Lantoa gỡ được video (kênh được kết nối khi chưa có quyền xoá).
 invalid-visibility = Mức hiển thị không hợp lệ cho kênh này.
 tiktok-too-long = Clip dài hơn mức kênh TikTok { $channel } được đăng ({ $max } giây). Hãy cắt ngắn hoặc bỏ TikTok khỏi các nền tảng đăng.
+pub-seen-by = Ai được xem: { $level }

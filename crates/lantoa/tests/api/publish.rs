@@ -1291,3 +1291,43 @@ async fn a_posts_poster_is_public_at_its_signed_address_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_video_youtube_makes_private_is_shown_as_published_private_with_youtubes_reason() {
+    let e = env().await;
+    // An unaudited API project: YouTube locks every upload private.
+    e.mock.youtube.set_unaudited(true);
+    let (c, _) = approved_clip(&e, "Dự án chưa kiểm định", &["youtube"], 72).await;
+    publish_now(&e, c).await;
+    settle(&e.app, e.n.a, c, &["published"]).await;
+    let p = pubs(&e.app, e.n.a, c).await.remove(0);
+    assert_eq!(
+        (p.visibility.as_deref(), p.visible_to_all),
+        (Some("private"), Some(false)),
+        "read back, not assumed: {p:?}"
+    );
+    assert!(
+        p.visibility_reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("unverified API projects"),
+        "{p:?}"
+    );
+    let editor = e.app.login("a.editor").await;
+    let frag = editor
+        .get_text(&format!("/a/{}/clips/{c}/publications", e.n.a))
+        .await;
+    assert!(
+        frag.contains("Đã đăng (riêng tư)") && frag.contains("unverified API projects"),
+        "{frag}"
+    );
+    // The head and the author are told.
+    let (n,): (i64,) = {
+        let mut tx = e.app.st.db.read().await.unwrap();
+        lantoa::on_tx!(&mut tx, c => sqlx::query_as(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'published_private'")
+            .fetch_one(c).await)
+        .unwrap()
+    };
+    assert!(n >= 1, "told");
+}

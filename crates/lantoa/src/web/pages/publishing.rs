@@ -39,6 +39,8 @@ pub struct PubRow {
     pub late: Option<String>,
     pub at: String,
     pub removal: Option<String>,
+    /// Who may see the post, when not everyone (as the platform reports it).
+    pub seen_by: Option<String>,
 }
 
 /// The publishing panel of a clip page.
@@ -128,17 +130,12 @@ pub(crate) async fn publish_view<A>(
                     Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
                 }
                 // Why the platform made it less visible than asked, in its words.
-                _ if p.visible_to_all == Some(false) => Some(
-                    l.tr.t_args(
+                _ if p.visible_to_all == Some(false) && p.visibility_reason.is_some() => {
+                    Some(l.tr.t_args(
                         "pub-visibility-reason",
-                        &[(
-                            "reason",
-                            p.visibility_reason
-                                .clone()
-                                .unwrap_or_else(|| p.visibility.clone().unwrap_or_default()),
-                        )],
-                    ),
-                ),
+                        &[("reason", p.visibility_reason.clone().unwrap_or_default())],
+                    ))
+                }
                 _ => None,
             },
             late: p.late_ms.map(|ms| {
@@ -146,6 +143,10 @@ pub(crate) async fn publish_view<A>(
             }),
             at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
             removal: p.removal.clone(),
+            seen_by: (p.visible_to_all == Some(false))
+                .then(|| p.visibility.as_deref().map(|v| level_label(l, v)))
+                .flatten()
+                .map(|v| l.tr.t1("pub-seen-by", "level", &v)),
             state: p.state.to_string(),
         })
         .collect();

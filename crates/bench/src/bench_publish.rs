@@ -448,6 +448,7 @@ pub(crate) async fn start_run(
         ("LANTOA_SANDBOX_URL", base.clone()),
         ("LANTOA_PUBLISH_POLL_MS", poll_ms.max(1).to_string()),
         ("LANTOA_TIKTOK_INITS_PER_MINUTE", RAISED_LIMIT.to_string()),
+        ("LANTOA_TIKTOK_STATUS_PER_MINUTE", RAISED_LIMIT.to_string()),
         ("LANTOA_FACEBOOK_REELS_PER_DAY", RAISED_LIMIT.to_string()),
         ("LANTOA_YOUTUBE_UPLOADS_PER_DAY", RAISED_LIMIT.to_string()),
     ]
@@ -493,7 +494,8 @@ pub async fn publish(o: Options) -> anyhow::Result<()> {
     );
     println!(
         "  pacing limits raised to {RAISED_LIMIT} for the run (real: TikTok 6 inits/min, \
-         Facebook 30 reels/day, YouTube 6 uploads/day) and the mocks' own limits lifted;"
+         Facebook 30 reels/day, YouTube 6 uploads/day, TikTok 30 status polls/min) and the mocks' own \
+         limits lifted;"
     );
     println!(
         "  {} clips approved through the review service in {:.1} s (not measured).",

@@ -156,6 +156,20 @@ impl TikTok {
         }
     }
 
+    /// The same client with `status/fetch` paced at `max` calls a minute per
+    /// token, counted with every other client of this process paced so: each
+    /// publish job builds its own connectors, and TikTok counts per token.
+    pub fn with_shared_status_pace(mut self, max: usize) -> TikTok {
+        static SHARED: std::sync::LazyLock<Mutex<HashMap<usize, Arc<Pacer>>>> =
+            std::sync::LazyLock::new(Default::default);
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        self.status_pace = shared
+            .entry(max)
+            .or_insert_with(|| Arc::new(Pacer::new(max, Duration::from_secs(61))))
+            .clone();
+        self
+    }
+
     /// The same client with `status/fetch` paced at `max` calls per `window`
     /// per token (tests; TikTok's limit is the default).
     pub fn with_status_pace(mut self, max: usize, window: Duration) -> TikTok {

@@ -31,6 +31,7 @@ async fn sandbox(processing_ms: u64, rupload: Option<&str>) -> (Connectors, Arc<
         facebook_reel_metrics: &[],
         tiktok_api_url: &base,
         zalo_api_url: &base,
+        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
         poll: Duration::from_millis(5),
     });
     (cs, m, base)

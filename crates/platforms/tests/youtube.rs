@@ -37,6 +37,7 @@ fn connectors(base: &str) -> Connectors {
         facebook_reel_metrics: &[],
         tiktok_api_url: base,
         zalo_api_url: base,
+        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
         poll: Duration::from_millis(5),
     })
 }

@@ -314,6 +314,9 @@ settings! {
             example "https://zalo-api.example.org";
         tiktok_inits_per_minute: i64 = "LANTOA_TIKTOK_INITS_PER_MINUTE", default "6",
             example "3", check rules::between(1, 1_000_000_000);
+        /// TikTok status polls per minute per access token (TikTok's limit).
+        tiktok_status_per_minute: i64 = "LANTOA_TIKTOK_STATUS_PER_MINUTE", default "30",
+            example "20", check rules::between(1, 1_000_000_000);
         facebook_reels_per_day: i64 = "LANTOA_FACEBOOK_REELS_PER_DAY", default "30",
             example "10", check rules::between(1, 1_000_000_000);
         youtube_uploads_per_day: i64 = "LANTOA_YOUTUBE_UPLOADS_PER_DAY", default "6",
@@ -621,6 +624,7 @@ impl Platforms {
             facebook_graph_version: &self.facebook_graph_version,
             facebook_reel_metrics: &self.facebook_reel_metrics,
             tiktok_api_url: self.tiktok_api_url.as_str(),
+            tiktok_status_per_minute: self.tiktok_status_per_minute as usize,
             zalo_api_url: self.zalo_api_url.as_str(),
             poll: std::time::Duration::from_millis(self.publish_poll_ms.max(1) as u64),
         })

@@ -82,6 +82,7 @@ async fn killing_the_worker_at_random_never_posts_twice_nor_loses_a_post() {
     let mut extra = sandbox(&url);
     extra.extend([
         ("LANTOA_TIKTOK_INITS_PER_MINUTE", "100000".to_string()),
+        ("LANTOA_TIKTOK_STATUS_PER_MINUTE", "100000".to_string()),
         ("LANTOA_FACEBOOK_REELS_PER_DAY", "100000".to_string()),
         ("LANTOA_YOUTUBE_UPLOADS_PER_DAY", "100000".to_string()),
         // The shortest lease: a killed worker's jobs are claimed again within a second.

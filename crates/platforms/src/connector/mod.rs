@@ -253,6 +253,8 @@ pub struct Endpoints<'a> {
     /// The Reels insights metrics asked for.
     pub facebook_reel_metrics: &'a [String],
     pub tiktok_api_url: &'a str,
+    /// TikTok `status/fetch` calls per minute per token (TikTok's limit: 30).
+    pub tiktok_status_per_minute: usize,
     pub zalo_api_url: &'a str,
     pub poll: Duration,
 }
@@ -275,7 +277,8 @@ impl Connectors {
                 metrics: e.facebook_reel_metrics.to_vec(),
             },
             tiktok: TikTokConnector {
-                api: TikTok::new(e.tiktok_api_url),
+                api: TikTok::new(e.tiktok_api_url)
+                    .with_shared_status_pace(e.tiktok_status_per_minute),
                 poll,
             },
             zalo: ZaloConnector {

@@ -3,6 +3,8 @@
 //! sandbox's Graph rules (which follow Meta's documentation and its Python
 //! SDK, never the connector) checked with raw requests.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,19 +22,10 @@ const TOKEN: &str = "EAAGtest";
 /// The sandbox (processing taking `processing_ms`) and connectors pointed at
 /// it; rupload's configured address is `rupload`, or the sandbox's.
 async fn sandbox(processing_ms: u64, rupload: Option<&str>) -> (Connectors, Arc<Mocks>, String) {
-    let m = Arc::new(Mocks::with_processing_ms(processing_ms));
-    let base = lantoa_sandbox::spawn(m.clone()).await.unwrap();
+    let (m, base) = common::spawn(Mocks::with_processing_ms(processing_ms)).await;
     let cs = Connectors::new(&Endpoints {
-        youtube_api_url: &base,
-        youtube_analytics_url: &base,
-        facebook_graph_url: &base,
         facebook_rupload_url: rupload.unwrap_or(&base),
-        facebook_graph_version: "v25.0",
-        facebook_reel_metrics: &[],
-        tiktok_api_url: &base,
-        zalo_api_url: &base,
-        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
-        poll: Duration::from_millis(5),
+        ..common::endpoints(&base)
     });
     (cs, m, base)
 }

@@ -3,38 +3,19 @@
 //! URL, a 416 that carries TikTok's progress, and status polls paced at
 //! TikTok's limit; and the sandbox's own rules, each as TikTok documents it.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{connectors, run, sandbox};
 use lantoa_platforms::ErrorClass;
-use lantoa_platforms::connector::{Connector, Connectors, Endpoints, Handle, Next, Post};
+use lantoa_platforms::connector::{Connector, Handle, Next, Post};
 use lantoa_platforms::tiktok::TikTok;
 use lantoa_sandbox::tiktok::Creator;
 use lantoa_sandbox::{Mocks, Record};
 use sha2::{Digest, Sha256};
 
 const ACT: &str = "act.creator-token";
-
-async fn sandbox() -> (Arc<Mocks>, String) {
-    let m = Arc::new(Mocks::default());
-    let base = lantoa_sandbox::spawn(m.clone()).await.unwrap();
-    (m, base)
-}
-
-fn connectors(base: &str) -> Connectors {
-    Connectors::new(&Endpoints {
-        youtube_api_url: base,
-        youtube_analytics_url: base,
-        facebook_graph_url: base,
-        facebook_rupload_url: base,
-        facebook_graph_version: "v25.0",
-        facebook_reel_metrics: &[],
-        tiktok_api_url: base,
-        zalo_api_url: base,
-        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
-        poll: Duration::from_millis(5),
-    })
-}
 
 /// A file of `n` bytes (a pattern, not a real video) and its SHA-256.
 fn file(n: usize) -> (tempfile::NamedTempFile, String) {
@@ -61,22 +42,6 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, privacy: &'a str) -> Post
         duration_ms: None,
         progress: &|_| {},
     }
-}
-
-/// Steps until done (or the first error), saving every handle.
-async fn run(
-    cs: &Connectors,
-    p: &Post<'_>,
-    mut h: Handle,
-) -> Result<Next, lantoa_platforms::PlatformError> {
-    for _ in 0..50 {
-        match cs.tiktok.step(p, &h).await? {
-            Next::Save { handle, .. } => h = handle,
-            Next::Wait(d) => tokio::time::sleep(d).await,
-            done @ Next::Done { .. } => return Ok(done),
-        }
-    }
-    panic!("never finished");
 }
 
 async fn json(r: reqwest::Response) -> serde_json::Value {
@@ -109,7 +74,7 @@ async fn a_privacy_level_the_creator_is_not_offered_is_refused_and_nothing_is_po
     let cs = connectors(&base);
     let (f, _) = file(1000);
     let e = run(
-        &cs,
+        &cs.tiktok,
         &post(&f, 1000, "PUBLIC_TO_EVERYONE"),
         Handle::default(),
     )
@@ -124,7 +89,7 @@ async fn a_privacy_level_the_creator_is_not_offered_is_refused_and_nothing_is_po
     }
     assert_eq!(m.tiktok.inits_received(), 0, "no init was sent");
     // No level at all is no choice either: never a default.
-    let e = run(&cs, &post(&f, 1000, ""), Handle::default())
+    let e = run(&cs.tiktok, &post(&f, 1000, ""), Handle::default())
         .await
         .unwrap_err();
     assert_eq!(e.code, "privacy_level_not_offered");
@@ -138,7 +103,7 @@ async fn the_chosen_level_is_the_one_posted_and_reported() {
     let cs = connectors(&base);
     let (f, sha) = file(1000);
     let Next::Done { visibility, .. } = run(
-        &cs,
+        &cs.tiktok,
         &post(&f, 1000, "MUTUAL_FOLLOW_FRIENDS"),
         Handle::default(),
     )
@@ -159,14 +124,15 @@ async fn the_chosen_level_is_the_one_posted_and_reported() {
     // A public account: PUBLIC_TO_EVERYONE, reported public. A word that is
     // not TikTok's (the other platforms' "public") is refused, never mapped.
     m.tiktok.set_creator(ACT, Creator::default());
-    let e = run(&cs, &post(&f, 1000, "public"), Handle::default())
+    let e = run(&cs.tiktok, &post(&f, 1000, "public"), Handle::default())
         .await
         .unwrap_err();
     assert_eq!(e.code, "privacy_level_not_offered", "{e}");
     for chosen in ["PUBLIC_TO_EVERYONE"] {
-        let Next::Done { visibility, .. } = run(&cs, &post(&f, 1000, chosen), Handle::default())
-            .await
-            .unwrap()
+        let Next::Done { visibility, .. } =
+            run(&cs.tiktok, &post(&f, 1000, chosen), Handle::default())
+                .await
+                .unwrap()
         else {
             unreachable!()
         };
@@ -223,7 +189,7 @@ async fn an_unaudited_client_is_offered_self_only_and_refused_anything_else() {
     let cs = connectors(&base);
     let (f, _) = file(1000);
     let e = run(
-        &cs,
+        &cs.tiktok,
         &post(&f, 1000, "PUBLIC_TO_EVERYONE"),
         Handle::default(),
     )
@@ -265,7 +231,7 @@ async fn a_clip_longer_than_the_creator_may_post_is_refused_before_init() {
     let (f, _) = file(1000);
     let mut p = post(&f, 1000, "SELF_ONLY");
     p.duration_ms = Some(60_001);
-    let e = run(&cs, &p, Handle::default()).await.unwrap_err();
+    let e = run(&cs.tiktok, &p, Handle::default()).await.unwrap_err();
     assert_eq!(
         (e.class, e.code.as_str()),
         (ErrorClass::FixContent, "video_too_long_for_creator")
@@ -273,7 +239,7 @@ async fn a_clip_longer_than_the_creator_may_post_is_refused_before_init() {
     assert!(e.message.contains("60 s"), "{}", e.message);
     assert_eq!(m.tiktok.inits_received(), 0);
     p.duration_ms = Some(60_000);
-    run(&cs, &p, Handle::default()).await.unwrap();
+    run(&cs.tiktok, &p, Handle::default()).await.unwrap();
     assert_eq!(records(&m).len(), 1);
 }
 
@@ -298,7 +264,7 @@ async fn an_expired_upload_url_starts_a_new_post_and_only_one_is_made() {
     assert_eq!((handle, state), (Handle::default(), "uploading"));
     assert!(records(&m).is_empty());
     m.tiktok.set_upload_url_ttl(None);
-    run(&cs, &p, Handle::default()).await.unwrap();
+    run(&cs.tiktok, &p, Handle::default()).await.unwrap();
     let r = records(&m);
     assert_eq!((r.len(), r[0].sha256.as_str()), (1, sha.as_str()));
     assert_eq!(m.tiktok.inits_received(), 2);
@@ -429,7 +395,7 @@ async fn every_field_of_a_post_is_recorded() {
     let (m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, _) = file(1000);
-    run(&cs, &post(&f, 1000, "SELF_ONLY"), Handle::default())
+    run(&cs.tiktok, &post(&f, 1000, "SELF_ONLY"), Handle::default())
         .await
         .unwrap();
     let r = &records(&m)[0];

@@ -3,44 +3,19 @@
 //! the one YouTube reports, the metadata sent, the channel's daily cap, and
 //! the scopes `videos.delete` needs.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use lantoa_platforms::connector::{
-    Connector, Connectors, Endpoints, Handle, Limit, Next, Post, Visibility,
-};
+use common::{connectors, sandbox};
+use lantoa_platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post, Visibility};
 use lantoa_platforms::text::{self, Content};
 use lantoa_platforms::youtube::YouTube;
 use lantoa_platforms::{ErrorClass, Platform};
-use lantoa_sandbox::{Mocks, Record, router};
+use lantoa_sandbox::{Mocks, Record};
 use sha2::{Digest, Sha256};
 
 const TOKEN: &str = "ya29.test-token";
-
-/// The sandbox on a free port: its address and its state.
-async fn sandbox() -> (String, Arc<Mocks>) {
-    let m = Arc::new(Mocks::default());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", l.local_addr().unwrap());
-    let app = router(m.clone());
-    tokio::spawn(async move { axum::serve(l, app).await });
-    (base, m)
-}
-
-fn connectors(base: &str) -> Connectors {
-    Connectors::new(&Endpoints {
-        youtube_api_url: base,
-        youtube_analytics_url: base,
-        facebook_graph_url: base,
-        facebook_rupload_url: base,
-        facebook_graph_version: "v25.0",
-        facebook_reel_metrics: &[],
-        tiktok_api_url: base,
-        zalo_api_url: base,
-        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
-        poll: Duration::from_millis(5),
-    })
-}
 
 /// A file of `n` bytes and its SHA-256.
 fn clip(n: usize) -> (tempfile::NamedTempFile, String) {
@@ -135,7 +110,7 @@ async fn admin(base: &str, config: serde_json::Value) {
 
 #[tokio::test]
 async fn a_session_expired_mid_upload_starts_a_new_one_counted_as_the_same_upload() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, sha) = clip(600_000);
     // The session expires once the first chunk is about to go (after the
@@ -195,7 +170,7 @@ async fn a_session_expired_mid_upload_starts_a_new_one_counted_as_the_same_uploa
 
 #[tokio::test]
 async fn the_privacy_asked_is_sent_and_the_one_youtube_gives_is_read_back() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, _) = clip(300_000);
     let quiet = |_: f64| {};
@@ -255,7 +230,7 @@ async fn the_privacy_asked_is_sent_and_the_one_youtube_gives_is_read_back() {
 
 #[tokio::test]
 async fn category_tags_and_the_real_mime_type_arrive() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, _) = clip(300_000);
     let quiet = |_: f64| {};
@@ -306,7 +281,7 @@ async fn category_tags_and_the_real_mime_type_arrive() {
 
 #[tokio::test]
 async fn the_channels_daily_cap_is_paced_until_the_quota_resets() {
-    let (base, _m) = sandbox().await;
+    let (_m, base) = sandbox().await;
     let cs = connectors(&base);
     admin(&base, serde_json::json!({"youtube_daily_uploads": 1})).await;
     let (f, _) = clip(1000);
@@ -376,7 +351,7 @@ async fn token_with(base: &str, scope: &str) -> String {
 
 #[tokio::test]
 async fn deleting_needs_the_youtube_scope_not_only_upload() {
-    let (base, _m) = sandbox().await;
+    let (_m, base) = sandbox().await;
     let yt = YouTube::new(&base);
     let (f, _) = clip(1000);
     let upload_only = token_with(

@@ -4,23 +4,16 @@
 //! every snippet and status field checked and echoed, sessions that expire,
 //! and every field recorded.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use lantoa_sandbox::{Mocks, Record, router};
+use common::sandbox;
+use lantoa_sandbox::{Mocks, Record};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const AUTH: &str = "Bearer ya29.test-token";
-
-async fn sandbox() -> (String, Arc<Mocks>) {
-    let m = Arc::new(Mocks::default());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", l.local_addr().unwrap());
-    let app = router(m.clone());
-    tokio::spawn(async move { axum::serve(l, app).await });
-    (base, m)
-}
 
 fn http() -> reqwest::Client {
     reqwest::Client::new()
@@ -90,7 +83,7 @@ async fn put(
 
 #[tokio::test]
 async fn chunks_other_than_the_last_are_multiples_of_256_kib() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let bytes: Vec<u8> = (0..600_000u32).map(|i| (i % 253) as u8).collect();
     let (_, _, session) = start(&base, "snippet,status", &ok_meta(), 600_000).await;
     let session = session.unwrap();
@@ -114,7 +107,7 @@ async fn chunks_other_than_the_last_are_multiples_of_256_kib() {
 
 #[tokio::test]
 async fn single_request_uploads_create_the_video_at_once() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let bytes = b"not really a video, but bytes".to_vec();
     // uploadType=media: only the bytes.
     let (status, _, v) = answer(
@@ -174,7 +167,7 @@ async fn single_request_uploads_create_the_video_at_once() {
 
 #[tokio::test]
 async fn part_is_required_and_only_the_parts_asked_for_come_back() {
-    let (base, _m) = sandbox().await;
+    let (_m, base) = sandbox().await;
     let (status, v, _) = start(&base, "", &ok_meta(), 10).await;
     assert_eq!((status, reason(&v)), (400, "required"));
     let (status, v, _) = start(&base, "snippet,nonsense", &ok_meta(), 10).await;
@@ -203,7 +196,7 @@ async fn part_is_required_and_only_the_parts_asked_for_come_back() {
 
 #[tokio::test]
 async fn every_snippet_and_status_field_is_checked() {
-    let (base, _m) = sandbox().await;
+    let (_m, base) = sandbox().await;
     let with = |snippet: Value, status: Value| json!({"snippet": snippet, "status": status});
     let title = |t: String| with(json!({"title": t}), json!({}));
     let cases = [
@@ -303,7 +296,7 @@ async fn every_snippet_and_status_field_is_checked() {
 
 #[tokio::test]
 async fn every_field_is_echoed_and_recorded_as_received() {
-    let (base, m) = sandbox().await;
+    let (m, base) = sandbox().await;
     let snippet = json!({"title": "Lễ ra quân", "description": "Sáng nay #tinhnha",
         "tags": ["tinhnha", "lễ hội"], "categoryId": "25", "defaultLanguage": "vi",
         "defaultAudioLanguage": "vi"});
@@ -335,7 +328,7 @@ async fn every_field_is_echoed_and_recorded_as_received() {
 
 #[tokio::test]
 async fn upload_sessions_expire_and_then_answer_404() {
-    let (base, _m) = sandbox().await;
+    let (_m, base) = sandbox().await;
     let (_, _, session) = start(&base, "snippet,status", &ok_meta(), 10).await;
     let session = session.unwrap();
     let (status, _, _) = put(&session, "bytes */10", vec![]).await;

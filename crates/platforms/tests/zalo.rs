@@ -3,38 +3,17 @@
 //! any byte is sent, visibility read back from `article/getdetail`; and the
 //! sandbox's own rules (upload type and size, token format, getdetail).
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
+use common::{connectors, run, sandbox};
 use lantoa_platforms::ErrorClass;
-use lantoa_platforms::connector::{Connector, Connectors, Endpoints, Handle, Next, Post};
+use lantoa_platforms::connector::{Handle, Next, Post};
 use lantoa_platforms::zalo::Zalo;
 use lantoa_sandbox::{Mocks, Record};
 use sha2::{Digest, Sha256};
 
 const OA: &str = "zalo-oa-token";
 const POSTER: &str = "https://cdn.example.vn/poster/123.jpg";
-
-async fn sandbox() -> (Arc<Mocks>, String) {
-    let m = Arc::new(Mocks::default());
-    let base = lantoa_sandbox::spawn(m.clone()).await.unwrap();
-    (m, base)
-}
-
-fn connectors(base: &str) -> Connectors {
-    Connectors::new(&Endpoints {
-        youtube_api_url: base,
-        youtube_analytics_url: base,
-        facebook_graph_url: base,
-        facebook_rupload_url: base,
-        facebook_graph_version: "v25.0",
-        facebook_reel_metrics: &[],
-        tiktok_api_url: base,
-        zalo_api_url: base,
-        tiktok_status_per_minute: lantoa_platforms::tiktok::STATUS_PER_MINUTE,
-        poll: Duration::from_millis(5),
-    })
-}
 
 fn file(n: usize) -> (tempfile::NamedTempFile, String) {
     let bytes: Vec<u8> = (0..n).map(|i| (i * 13 % 251) as u8).collect();
@@ -60,21 +39,6 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, poster: Option<&'a str>) 
         duration_ms: None,
         progress: &|_| {},
     }
-}
-
-async fn run(
-    cs: &Connectors,
-    p: &Post<'_>,
-    mut h: Handle,
-) -> Result<Next, lantoa_platforms::PlatformError> {
-    for _ in 0..50 {
-        match cs.zalo.step(p, &h).await? {
-            Next::Save { handle, .. } => h = handle,
-            Next::Wait(d) => tokio::time::sleep(d).await,
-            done @ Next::Done { .. } => return Ok(done),
-        }
-    }
-    panic!("never finished");
 }
 
 fn records(m: &Mocks) -> Vec<Record> {
@@ -119,7 +83,7 @@ async fn the_poster_is_the_articles_avatar_and_shown_is_read_back() {
     let cs = connectors(&base);
     let (f, sha) = file(2000);
     let Next::Done { id, visibility, .. } =
-        run(&cs, &post(&f, 2000, Some(POSTER)), Handle::default())
+        run(&cs.zalo, &post(&f, 2000, Some(POSTER)), Handle::default())
             .await
             .unwrap()
     else {
@@ -150,7 +114,7 @@ async fn without_a_poster_no_empty_avatar_is_sent() {
     let (m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, _) = file(1000);
-    run(&cs, &post(&f, 1000, None), Handle::default())
+    run(&cs.zalo, &post(&f, 1000, None), Handle::default())
         .await
         .unwrap();
     let fields = &records(&m)[0].fields;
@@ -177,7 +141,7 @@ async fn a_container_or_size_zalo_does_not_take_is_refused_before_upload() {
     let (f, _) = file(1000);
     let mut p = post(&f, 1000, Some(POSTER));
     p.content_type = "video/quicktime";
-    let e = run(&cs, &p, Handle::default()).await.unwrap_err();
+    let e = run(&cs.zalo, &p, Handle::default()).await.unwrap_err();
     assert_eq!(
         (e.class, e.code.as_str()),
         (ErrorClass::FixContent, "zalo_container_not_accepted")
@@ -185,7 +149,7 @@ async fn a_container_or_size_zalo_does_not_take_is_refused_before_upload() {
     assert!(e.message.contains("mp4 or avi"), "{}", e.message);
     let mut p = post(&f, 50 * 1024 * 1024 + 1, Some(POSTER));
     p.content_type = "video/x-msvideo";
-    let e = run(&cs, &p, Handle::default()).await.unwrap_err();
+    let e = run(&cs.zalo, &p, Handle::default()).await.unwrap_err();
     assert_eq!(
         (e.class, e.code.as_str()),
         (ErrorClass::FixContent, "zalo_file_too_large")
@@ -227,7 +191,9 @@ async fn a_hidden_article_is_reported_hidden_not_assumed_shown() {
         finishing: true,
         ..Handle::default()
     };
-    let Next::Done { visibility, .. } = run(&cs, &post(&f, 1000, Some(POSTER)), h).await.unwrap()
+    let Next::Done { visibility, .. } = run(&cs.zalo, &post(&f, 1000, Some(POSTER)), h)
+        .await
+        .unwrap()
     else {
         unreachable!()
     };
@@ -321,7 +287,7 @@ async fn getdetail_gives_the_article_as_created_and_refuses_an_unknown_id() {
     let (_m, base) = sandbox().await;
     let cs = connectors(&base);
     let (f, _) = file(1000);
-    let Next::Done { id, .. } = run(&cs, &post(&f, 1000, Some(POSTER)), Handle::default())
+    let Next::Done { id, .. } = run(&cs.zalo, &post(&f, 1000, Some(POSTER)), Handle::default())
         .await
         .unwrap()
     else {

@@ -562,12 +562,9 @@ fn fields_of(q: &HashMap<String, String>) -> Option<Vec<String>> {
     (!fields.is_empty()).then_some(fields)
 }
 
-fn no_fields() -> Response {
-    fail(
-        StatusCode::BAD_REQUEST,
-        "invalid_params",
-        "fields is required",
-    )
+/// A 400 `invalid_params` in TikTok's error envelope.
+fn invalid_params(message: &str) -> Response {
+    fail(StatusCode::BAD_REQUEST, "invalid_params", message)
 }
 
 /// A published post as the Display API's video object, with only `fields`.
@@ -604,7 +601,7 @@ async fn query(
         return r;
     }
     let Some(fields) = fields_of(&q) else {
-        return no_fields();
+        return invalid_params("fields is required");
     };
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let ids: Vec<String> = v["filters"]["video_ids"]
@@ -616,11 +613,7 @@ async fn query(
         })
         .unwrap_or_default();
     if ids.is_empty() || ids.len() > 20 {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "invalid_params",
-            "video_ids must hold 1 to 20 ids",
-        );
+        return invalid_params("video_ids must hold 1 to 20 ids");
     }
     let posts = m.tiktok.posts.lock().expect("posts");
     let videos: Vec<serde_json::Value> = posts
@@ -644,17 +637,13 @@ async fn list(
         return r;
     }
     let Some(fields) = fields_of(&q) else {
-        return no_fields();
+        return invalid_params("fields is required");
     };
     let token = token_of(&headers).unwrap_or_default();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let max = v["max_count"].as_u64().unwrap_or(10);
     if !(1..=20).contains(&max) {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "invalid_params",
-            "max_count must be 1 to 20",
-        );
+        return invalid_params("max_count must be 1 to 20");
     }
     let cursor = v["cursor"].as_u64().unwrap_or(0) as usize;
     let posts = m.tiktok.posts.lock().expect("posts");

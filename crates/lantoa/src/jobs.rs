@@ -242,6 +242,110 @@ async fn reclaim(st: &AppState, name: &str) {
     }
 }
 
+/// The leases of the jobs this worker runs, renewed together: one write
+/// transaction a beat for the whole worker, not one per running job (with
+/// hundreds running, those took turns in the database's write queue with
+/// the jobs' own work).
+#[derive(Default)]
+struct Leases {
+    held: std::sync::Mutex<HashMap<JobId, Held>>,
+}
+
+struct Held {
+    token: String,
+    progress: Arc<AtomicU64>,
+    /// Told when the lease is found lost (cancelled or taken over).
+    lost: Arc<tokio::sync::Notify>,
+}
+
+impl Leases {
+    fn hold(&self, id: JobId, token: &str, progress: Arc<AtomicU64>) -> Arc<tokio::sync::Notify> {
+        let lost = Arc::new(tokio::sync::Notify::new());
+        let held = Held {
+            token: token.to_string(),
+            progress,
+            lost: lost.clone(),
+        };
+        self.lock().insert(id, held);
+        lost
+    }
+
+    fn release(&self, id: JobId) {
+        self.lock().remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, Held>> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Extends every lease held, with each job's progress; a lease found
+    /// lost is let go and its job told. A failed beat changes nothing: the
+    /// next one tries again well before the leases run out.
+    async fn renew(&self, st: &AppState, lease_ms: i64) {
+        let now_held: Vec<(JobId, String, Option<f64>)> = self
+            .lock()
+            .iter()
+            .map(|(id, h)| {
+                let p = f64::from_bits(h.progress.load(Ordering::Relaxed));
+                (*id, h.token.clone(), (!p.is_nan()).then_some(p))
+            })
+            .collect();
+        if now_held.is_empty() {
+            return;
+        }
+        let beat = async {
+            let mut tx = st.db.write().await?;
+            // Extended from when the write lock is held, not from before
+            // waiting for it.
+            let now = st.now();
+            let mut lost = Vec::new();
+            for (id, token, p) in &now_held {
+                if !jobs::heartbeat(&mut tx, *id, token, now + lease_ms, *p, now).await? {
+                    lost.push((*id, token));
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, crate::db::DbError>(lost)
+        }
+        .await;
+        match beat {
+            Ok(lost) => {
+                let mut held = self.lock();
+                for (id, token) in lost {
+                    // Only the lease renewed: the job may have ended and been
+                    // claimed again since, under a new token.
+                    if held.get(&id).is_some_and(|h| &h.token == token)
+                        && let Some(h) = held.remove(&id)
+                    {
+                        h.lost.notify_one();
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "renewing the job leases failed; retrying at the next beat")
+            }
+        }
+    }
+}
+
+/// Renews the worker's leases every `heartbeat` until `stop` turns true.
+async fn beat(
+    st: AppState,
+    leases: Arc<Leases>,
+    opts: WorkerOptions,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(opts.heartbeat);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => leases.renew(&st, opts.lease_ms).await,
+            r = stop.changed() => if r.is_err() { break },
+        }
+    }
+}
+
 /// Runs jobs until `stop` turns true, then lets running jobs finish within the grace
 /// period and hands back the rest.
 pub async fn run(
@@ -255,6 +359,11 @@ pub async fn run(
     let kinds: Vec<String> = registry.handlers.keys().cloned().collect();
     let claim_sql = jobs::claim_sql(st.db.engine(), kinds.len());
     let slots = Arc::new(Semaphore::new(opts.slots.max(1)));
+    let leases = Arc::new(Leases::default());
+    // Beats go on through the grace period after `stop`: the jobs still
+    // finishing keep their leases. They end with the last job.
+    let (beats_done, beats_stop) = watch::channel(false);
+    let beats = tokio::spawn(beat(st.clone(), leases.clone(), opts.clone(), beats_stop));
     let mut running = JoinSet::new();
     loop {
         while running.try_join_next().is_some() {}
@@ -315,8 +424,9 @@ pub async fn run(
                 for ((job, token), permit) in got.into_iter().zip(permits) {
                     let (st, registry, opts, stop) =
                         (st.clone(), registry.clone(), opts.clone(), stop.clone());
+                    let leases = leases.clone();
                     running.spawn(async move {
-                        run_one(st, registry, opts, job, token, stop).await;
+                        run_one(st, registry, &leases, opts, job, token, stop).await;
                         drop(permit);
                     });
                 }
@@ -336,6 +446,8 @@ pub async fn run(
         }
     }
     while running.join_next().await.is_some() {}
+    drop(beats_done);
+    let _ = beats.await;
 }
 
 enum Outcome {
@@ -347,6 +459,7 @@ enum Outcome {
 async fn run_one(
     st: AppState,
     registry: Registry,
+    leases: &Leases,
     opts: WorkerOptions,
     job: Claimed,
     token: String,
@@ -379,8 +492,7 @@ async fn run_one(
     };
     // The handler runs in its own task: a panic there is caught here.
     let mut task = tokio::spawn(handler(ctx, payload));
-    let mut beat = tokio::time::interval(opts.heartbeat);
-    beat.tick().await;
+    let lost = leases.hold(job.id, &token, progress);
     let mut deadline: Option<Pin<Box<tokio::time::Sleep>>> = None;
     let outcome = loop {
         tokio::select! {
@@ -389,21 +501,9 @@ async fn run_one(
                 Err(e) if e.is_panic() => Err(JobError::Retry(format!("the job panicked: {}", panic_message(e)))),
                 Err(e) => Err(JobError::Retry(format!("the job was stopped: {e}"))),
             }),
-            _ = beat.tick() => {
-                let p = f64::from_bits(progress.load(Ordering::Relaxed));
-                let alive = async {
-                    let mut tx = st.db.write().await?;
-                    // Extended from when the write lock is held, not from
-                    // before waiting for it.
-                    let now = st.now();
-                    let ok = jobs::heartbeat(&mut tx, job.id, &token, now + opts.lease_ms, (!p.is_nan()).then_some(p), now).await?;
-                    tx.commit().await?;
-                    Ok::<_, crate::db::DbError>(ok)
-                }.await;
-                if let Ok(false) = alive {
-                    task.abort();
-                    break Outcome::LeaseLost;
-                }
+            _ = lost.notified() => {
+                task.abort();
+                break Outcome::LeaseLost;
             },
             _ = stop.changed(), if deadline.is_none() => {
                 if *stop.borrow() {
@@ -416,6 +516,7 @@ async fn run_one(
             },
         }
     };
+    leases.release(job.id);
     match outcome {
         Outcome::Finished(r) => record(&st, &job, &token, r).await,
         Outcome::LeaseLost => {

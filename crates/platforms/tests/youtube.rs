@@ -66,6 +66,7 @@ fn post<'a>(
         poster_url: None,
         duration_ms: None,
         progress,
+        resumed: false,
     }
 }
 

@@ -7,7 +7,7 @@ mod common;
 
 use common::{connectors, run, sandbox};
 use lantoa_platforms::ErrorClass;
-use lantoa_platforms::connector::{Handle, Next, Post};
+use lantoa_platforms::connector::{Connector, Handle, Next, Post};
 use lantoa_platforms::zalo::Zalo;
 use lantoa_sandbox::{Mocks, Record};
 use sha2::{Digest, Sha256};
@@ -38,6 +38,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, poster: Option<&'a str>) 
         poster_url: poster,
         duration_ms: None,
         progress: &|_| {},
+        resumed: false,
     }
 }
 
@@ -107,6 +108,33 @@ async fn the_poster_is_the_articles_avatar_and_shown_is_read_back() {
     assert_eq!(fields["title"], "Lễ ra quân");
     assert_eq!(fields["description"], "Sáng nay…");
     assert_eq!(fields["content_type"], "video/mp4");
+}
+
+#[tokio::test]
+async fn a_run_that_marked_the_create_itself_creates_at_once_without_searching() {
+    let (m, base) = sandbox().await;
+    let cs = connectors(&base);
+    let (f, _) = file(1000);
+    let p = post(&f, 1000, None);
+    let mut h = Handle::default();
+    let mut saved = Vec::new();
+    loop {
+        match cs.zalo.step(&p, &h).await.unwrap() {
+            Next::Save { handle, .. } => {
+                saved.push(handle.clone());
+                h = handle;
+            }
+            Next::Wait(d) => tokio::time::sleep(d).await,
+            Next::Done { .. } => break,
+        }
+    }
+    // The mark before the create, then the create itself: no listing
+    // searched in between (it cost a poll interval and a scan each time).
+    let marked = saved.iter().position(|h| h.finishing).unwrap();
+    assert!(saved[marked].article_token.is_none());
+    assert!(saved[marked + 1].article_token.is_some(), "{saved:#?}");
+    assert!(saved.iter().all(|h| h.lookups == 0), "{saved:#?}");
+    assert_eq!(records(&m).len(), 1);
 }
 
 #[tokio::test]
@@ -191,10 +219,12 @@ async fn a_hidden_article_is_reported_hidden_not_assumed_shown() {
         finishing: true,
         ..Handle::default()
     };
-    let Next::Done { visibility, .. } = run(&cs.zalo, &post(&f, 1000, Some(POSTER)), h)
-        .await
-        .unwrap()
-    else {
+    // A later run picks the post up where the earlier one left it.
+    let later = Post {
+        resumed: true,
+        ..post(&f, 1000, Some(POSTER))
+    };
+    let Next::Done { visibility, .. } = run(&cs.zalo, &later, h).await.unwrap() else {
         unreachable!()
     };
     assert_eq!(

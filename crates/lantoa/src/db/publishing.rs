@@ -461,11 +461,25 @@ pub async fn lock_bucket(tx: &mut Tx, bucket: &str) -> DbResult<()> {
     Ok(())
 }
 
-/// The times of the calls in `bucket` since `since`, oldest first.
-pub async fn rate_window(tx: &mut Tx, bucket: &str, since: i64) -> DbResult<Vec<i64>> {
-    Ok(sql!(tx, scalar fetch_all
-        "SELECT at FROM rate_events WHERE bucket = $1 AND at > $2 ORDER BY at",
-        bucket, since)?)
+/// Whether `bucket` has had fewer than `max` calls since `since`: `None`
+/// when there is room; else the time of the call whose leaving the window
+/// makes room. Counted, not fetched: a day's window of a busy install holds
+/// thousands of calls, and this runs in the write queue.
+pub async fn rate_full_until(
+    tx: &mut Tx,
+    bucket: &str,
+    since: i64,
+    max: i64,
+) -> DbResult<Option<i64>> {
+    let seen: i64 = sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM rate_events WHERE bucket = $1 AND at > $2",
+        bucket, since)?;
+    if seen < max {
+        return Ok(None);
+    }
+    Ok(sql!(tx, scalar fetch_optional
+        "SELECT at FROM rate_events WHERE bucket = $1 AND at > $2 ORDER BY at LIMIT 1 OFFSET $3",
+        bucket, since, seen - max)?)
 }
 
 pub async fn rate_event(tx: &mut Tx, bucket: &str, now: i64) -> DbResult<()> {

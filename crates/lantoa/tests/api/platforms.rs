@@ -574,6 +574,8 @@ mod zalo {
                 poster_url: None,
                 duration_ms: None,
                 progress: &quiet,
+                // A later run: the earlier one sent the create.
+                resumed: true,
             };
             let done = loop {
                 match cs.zalo.step(&post, &h).await.unwrap() {

@@ -112,6 +112,10 @@ pub struct Post<'a> {
     pub duration_ms: Option<u64>,
     /// Upload progress, 0.0–1.0.
     pub progress: &'a (dyn Fn(f64) + Send + Sync),
+    /// The handle is what an earlier run left, not what this run's previous
+    /// step saved: a call that run sent may have arrived with its answer
+    /// lost, so a connector looks before sending it again.
+    pub resumed: bool,
 }
 
 /// What to do after a step.

@@ -105,9 +105,11 @@ impl Connector for ZaloConnector {
             };
         };
         let Some(article) = h.article_token.clone() else {
-            if h.finishing {
-                // A create was sent and its answer lost: look for the article
-                // before ever creating a second one.
+            // Marked before the create is sent: an earlier run that died or
+            // failed after marking may have created the article, its answer
+            // lost. Look for it before ever creating a second one; a run
+            // that marked it itself just sent nothing yet.
+            if h.finishing && (p.resumed || h.lookups > 0) {
                 if let Some(id) = self.api.find_article(p.token, &video_id, p.title).await? {
                     return self.done(p, id).await;
                 }
@@ -118,7 +120,7 @@ impl Connector for ZaloConnector {
                     h.lookups += 1;
                     return save(h, "processing");
                 }
-            } else {
+            } else if !h.finishing {
                 h.finishing = true;
                 return save(h, "processing");
             }

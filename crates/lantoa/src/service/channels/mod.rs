@@ -20,7 +20,7 @@ use crate::service::Caller;
 use crate::state::AppState;
 
 mod tokens;
-pub use tokens::{REFRESH_AHEAD_MS, access_token, refresh_due};
+pub use tokens::{REFRESH_AHEAD_MS, Token, access_token, refresh_due, token};
 
 /// A channel's token set, as sealed in the database.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

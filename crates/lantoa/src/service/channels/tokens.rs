@@ -1,8 +1,9 @@
-//! A channel's access token for a call: read fresh from the database every
-//! time (another job or process may have refreshed it since the channel was
-//! read), refreshed ahead of expiry or after the platform refused it, and
-//! refreshed by one holder at a time across processes, so a rotating refresh
-//! token (TikTok, Zalo) is never spent twice.
+//! A channel's access token for a call: read fresh from the database (another
+//! job or process may have refreshed it since the channel was read),
+//! refreshed ahead of expiry or after the platform refused it, and refreshed
+//! by one holder at a time across processes, so a rotating refresh token
+//! (TikTok, Zalo) is never spent twice. A job making many calls keeps the
+//! [`Token`] it got until it nears expiry or the platform refuses it.
 
 use std::time::Duration;
 
@@ -53,6 +54,29 @@ fn stale(t: &StoredTokens, refused: Option<&str>, now: i64) -> bool {
         || t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS)
 }
 
+/// An access token and when it expires, as the database had it.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub value: String,
+    expires_at_ms: Option<i64>,
+}
+
+impl Token {
+    fn of(t: StoredTokens) -> Token {
+        Token {
+            value: t.access_token,
+            expires_at_ms: t.expires_at_ms,
+        }
+    }
+
+    /// Whether it may still be used without asking the database again: it
+    /// is not within [`REFRESH_AHEAD_MS`] of expiring.
+    pub fn usable(&self, now: i64) -> bool {
+        self.expires_at_ms
+            .is_none_or(|e| e - now >= REFRESH_AHEAD_MS)
+    }
+}
+
 /// A usable access token for the channel. `refused`: the token the platform
 /// just refused (it is refreshed unless someone already did). Errors keep
 /// the platform's class: `Reconnect` means the channel's authorisation is dead.
@@ -61,12 +85,21 @@ pub async fn access_token(
     ch: &Channel,
     refused: Option<&str>,
 ) -> std::result::Result<String, PlatformError> {
+    Ok(token(st, ch, refused).await?.value)
+}
+
+/// [`access_token`] with its expiry, for a caller that keeps it.
+pub async fn token(
+    st: &AppState,
+    ch: &Channel,
+    refused: Option<&str>,
+) -> std::result::Result<Token, PlatformError> {
     // Every call with the channel's tokens asks for them here first: no
     // token leaves for an API the channel was not connected through.
     binding(st, ch).map_err(super::Unbound::error)?;
     let (_, t) = current(st, ch).await?;
     if !stale(&t, refused, st.now()) {
-        return Ok(t.access_token);
+        return Ok(Token::of(t));
     }
     let holder = crate::crypto::random_token();
     let waited_since = std::time::Instant::now();
@@ -92,7 +125,7 @@ pub async fn access_token(
         tokio::time::sleep(Duration::from_millis(100)).await;
         let (_, t) = current(st, ch).await?;
         if !stale(&t, refused, st.now()) {
-            return Ok(t.access_token);
+            return Ok(Token::of(t));
         }
     }
     let out = refresh_held(st, ch, refused).await;
@@ -115,11 +148,11 @@ async fn refresh_held(
     st: &AppState,
     ch: &Channel,
     refused: Option<&str>,
-) -> std::result::Result<String, PlatformError> {
+) -> std::result::Result<Token, PlatformError> {
     let (fresh, t) = current(st, ch).await?;
     let now = st.now();
     if !stale(&t, refused, now) {
-        return Ok(t.access_token);
+        return Ok(Token::of(t));
     }
     let platform =
         Platform::parse(&fresh.platform).ok_or_else(|| internal("unknown platform".into()))?;
@@ -136,7 +169,7 @@ async fn refresh_held(
                         .into(),
             });
         }
-        return Ok(t.access_token);
+        return Ok(Token::of(t));
     };
     let got = oauth::refresh(platform, &app(st, platform), &rt, now).await?;
     let mut stored = StoredTokens::from(got);
@@ -163,7 +196,7 @@ async fn refresh_held(
         tracing::error!(channel = %fresh.id, error = %e, "a refreshed token could not be saved");
         return Err(internal(e.to_string()));
     }
-    Ok(stored.access_token)
+    Ok(Token::of(stored))
 }
 
 /// Housekeeping: refreshes tokens that expire soon; a dead refresh marks the

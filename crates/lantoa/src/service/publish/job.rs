@@ -22,6 +22,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::jobs::{JobCtx, JobError};
 use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post, Visibility};
 use crate::platforms::{ErrorClass, Platform, PlatformError, text, with_connector};
+use crate::service::channels::Token;
 use crate::service::{audit, review};
 use crate::state::AppState;
 
@@ -193,14 +194,38 @@ async fn pace(
     let now = st.now();
     let mut tx = st.db.write().await?;
     pdb::lock_bucket(&mut tx, &bucket).await?;
-    let seen = pdb::rate_window(&mut tx, &bucket, now - window).await?;
-    if seen.len() as i64 >= max.max(1) {
-        let idx = seen.len() - max.max(1) as usize;
-        return Ok(Some(seen[idx] + window + 1));
+    if let Some(oldest) = pdb::rate_full_until(&mut tx, &bucket, now - window, max.max(1)).await? {
+        return Ok(Some(oldest + window + 1));
     }
     pdb::rate_event(&mut tx, &bucket, now).await?;
     tx.commit().await?;
     Ok(None)
+}
+
+/// Records that the publication waits for a platform's limit, and hands the
+/// job back until `at`.
+async fn paced(
+    st: &AppState,
+    pid: PublicationId,
+    platform: Platform,
+    at: i64,
+) -> std::result::Result<(), JobError> {
+    let mut tx = st.db.write().await?;
+    pdb::set_error(
+        &mut tx,
+        pid,
+        "",
+        "paced",
+        "rate_limit",
+        "waiting for the platform's limit",
+        st.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Err(JobError::Later {
+        at,
+        reason: format!("{} limit: waiting", platform.as_str()),
+    })
 }
 
 /// Runs one publication to its end (or hands it back to wait).
@@ -422,43 +447,40 @@ async fn upload(
     let mut handle: Handle = serde_json::from_str(&pb.handle).unwrap_or_default();
     // The handle as saved: the next save must find it unchanged.
     let mut saved_json = pb.handle.clone();
+    // Until this run saves a handle of its own, the one it has is what an
+    // earlier run left.
+    let mut resumed = handle != Handle::default();
     // The token the platform refused, to be refreshed before the next step
     // (once per run: a second refusal means the authorisation is dead).
     let mut refused: Option<String> = None;
     let mut refreshed = false;
+    let mut kept: Option<Token> = None;
     let mut waited = Duration::ZERO;
     loop {
         if let Some(limit) = with_connector!(cs, platform, c => c.limit(&handle))
             && let Some(at) = pace(st, ch, limit).await?
         {
-            let mut tx = st.db.write().await?;
-            pdb::set_error(
-                &mut tx,
-                pid,
-                "",
-                "paced",
-                "rate_limit",
-                "waiting for the platform's limit",
-                st.now(),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(JobError::Later {
-                at,
-                reason: format!("{} limit: waiting", platform.as_str()),
-            });
+            return paced(st, pid, platform, at).await;
         }
-        // Read fresh at every step: a refresh (here, by another job or by
-        // housekeeping) replaces the token, and the old one is dead.
-        let token =
-            match crate::service::channels::access_token(st, ch, refused.take().as_deref()).await {
-                Ok(t) => t,
-                Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
-            };
+        // The token is kept from step to step until it nears expiry; one the
+        // platform refused is read again (another job or housekeeping may
+        // have refreshed it) or refreshed here.
+        let usable = kept
+            .take()
+            .filter(|t: &Token| refused.is_none() && t.usable(st.now()));
+        let token = match usable {
+            Some(t) => t,
+            None => {
+                match crate::service::channels::token(st, ch, refused.take().as_deref()).await {
+                    Ok(t) => t,
+                    Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
+                }
+            }
+        };
         let post = Post {
             account: &ch.external_id,
             account_name: &ch.name,
-            token: &token,
+            token: &token.value,
             file: &staged.path,
             size: staged.size,
             title: &sent.title,
@@ -470,6 +492,7 @@ async fn upload(
             poster_url: extra.poster_url.as_deref(),
             duration_ms: extra.duration_ms,
             progress: &report,
+            resumed,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);
         match step {
@@ -488,6 +511,8 @@ async fn upload(
                 }
                 saved_json = json;
                 handle = h;
+                resumed = false;
+                kept = Some(token);
             }
             Ok(Next::Wait(d)) => {
                 waited += d;
@@ -498,6 +523,7 @@ async fn upload(
                     });
                 }
                 tokio::time::sleep(d).await;
+                kept = Some(token);
             }
             Ok(Next::Done {
                 id,
@@ -511,7 +537,7 @@ async fn upload(
                 // refreshes it (unless someone already did) and goes on with
                 // the new one.
                 refreshed = true;
-                refused = Some(token);
+                refused = Some(token.value);
             }
             Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
         }

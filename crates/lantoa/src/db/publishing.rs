@@ -111,6 +111,20 @@ pub async fn set_visibility(
     Ok(())
 }
 
+/// Sets a YouTube channel's categoryId per topic category (a JSON object;
+/// `None`: the defaults).
+pub async fn set_categories(
+    tx: &mut Tx,
+    id: ChannelId,
+    categories: Option<&str>,
+    now: i64,
+) -> DbResult<()> {
+    sql!(tx, execute
+        "UPDATE channels SET categories = $1, updated_at = $2 WHERE id = $3",
+        categories, now, id)?;
+    Ok(())
+}
+
 /// Keeps the scopes granted at connection, or TikTok's creator info.
 pub async fn set_grant(
     tx: &mut Tx,

@@ -29,3 +29,4 @@ mod review;
 mod rng;
 mod tokens;
 mod uploads;
+mod youtube_categories;

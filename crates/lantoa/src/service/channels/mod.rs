@@ -5,6 +5,8 @@
 //! agency's admins told, its scheduled work kept waiting. Each channel stays
 //! bound to the API it was connected through (the platform or the sandbox).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -12,7 +14,7 @@ use super::{Actor, audit};
 use crate::db::Tx;
 use crate::db::publishing::{self as pdb, Channel, NewChannel};
 use crate::domain::Invalid;
-use crate::domain::{ChannelId, OrgId, Role, UserId};
+use crate::domain::{Category, ChannelId, OrgId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::platforms::oauth::{self, OAuthApp};
 use crate::platforms::{Endpoint, ErrorClass, Platform, PlatformError};
@@ -336,6 +338,59 @@ pub async fn set_visibility(caller: &Caller, id: ChannelId, level: &str) -> Resu
             "channel.visibility",
             ("channel", id),
             json!({"before": {"visibility": ch.visibility}, "after": {"visibility": level},
+               "platform": ch.platform, "name": ch.name}),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Sets a YouTube channel's categoryId per topic category, as a person
+/// chooses it. The map replaces the channel's whole mapping: every key must be
+/// a topic category's code and every value one of YouTube's assignable ids; a
+/// category left out, or mapped to its default, takes the default. Only what
+/// differs from the defaults is stored, so a mapping of only defaults stores
+/// nothing (`NULL`), and the channel follows the defaults as they are.
+pub async fn set_categories(
+    caller: &Caller,
+    id: ChannelId,
+    categories: &BTreeMap<String, String>,
+) -> Result<()> {
+    use super::publish::sending::{default_youtube_category, is_youtube_category, youtube_mapping};
+    let (mut tx, now) = caller.write().await?;
+    let ch = pdb::channel(&mut tx, caller.agency.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if ch.platform != Platform::YouTube.as_str() {
+        return Err(Invalid::new("categories", "channel-categories-youtube-only").into());
+    }
+    let mut own = BTreeMap::new();
+    for (code, yt) in categories {
+        let category = Category::parse(code.trim())
+            .map_err(|_| Invalid::new("categories", "invalid-topic-category"))?;
+        let yt = yt.trim();
+        if !is_youtube_category(yt) {
+            return Err(Invalid::new("categories", "invalid-youtube-category").into());
+        }
+        if yt != default_youtube_category(category) {
+            own.insert(category.code().to_string(), yt.to_string());
+        }
+    }
+    let before = youtube_mapping(&ch);
+    if before == own {
+        return Ok(());
+    }
+    let stored = (!own.is_empty())
+        .then(|| serde_json::to_string(&own))
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    pdb::set_categories(&mut tx, id, stored.as_deref(), now).await?;
+    caller
+        .audit_and_commit(
+            tx,
+            now,
+            "channel.categories",
+            ("channel", id),
+            json!({"before": {"categories": before}, "after": {"categories": own},
                "platform": ch.platform, "name": ch.name}),
         )
         .await?;

@@ -67,22 +67,57 @@ pub fn privacy_of(platform: Platform, asked: Option<&str>, ch: &Channel) -> Opti
     }
 }
 
-/// YouTube's categoryId for a topic category: the channel's mapping, else
-/// News & Politics for the directive's news categories and People & Blogs
-/// for the rest (YouTube's ids, the same in every region that lists them).
-pub fn youtube_category(ch: &Channel, category: Category) -> String {
-    let mapped: Option<BTreeMap<String, String>> = ch
-        .categories
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok());
-    if let Some(id) = mapped.and_then(|m| m.get(category.code()).cloned()) {
-        return id;
-    }
+/// YouTube's assignable video categories (`videoCategories.list`, the ids
+/// with `assignable: true`): the only ids a channel's mapping may hold, each
+/// with the message id of its name. The one list of them in Lantoa.
+pub const YOUTUBE_CATEGORIES: [(&str, &str); 15] = [
+    ("1", "yt-category-1"),
+    ("2", "yt-category-2"),
+    ("10", "yt-category-10"),
+    ("15", "yt-category-15"),
+    ("17", "yt-category-17"),
+    ("19", "yt-category-19"),
+    ("20", "yt-category-20"),
+    ("22", "yt-category-22"),
+    ("23", "yt-category-23"),
+    ("24", "yt-category-24"),
+    ("25", "yt-category-25"),
+    ("26", "yt-category-26"),
+    ("27", "yt-category-27"),
+    ("28", "yt-category-28"),
+    ("29", "yt-category-29"),
+];
+
+/// Whether `id` is one of YouTube's assignable category ids.
+pub fn is_youtube_category(id: &str) -> bool {
+    YOUTUBE_CATEGORIES.iter().any(|(c, _)| *c == id)
+}
+
+/// YouTube's categoryId when the channel maps nothing for a topic category:
+/// News & Politics for the directive's news categories, People & Blogs for
+/// the rest (YouTube's ids, the same in every region that lists them).
+pub fn default_youtube_category(category: Category) -> &'static str {
     match category {
         Category::LeadershipMessage | Category::OfficialEvent | Category::CurrentAffairs => "25",
         Category::GoodDeeds | Category::Other => "22",
     }
-    .to_string()
+}
+
+/// The channel's own mapping as stored (topic category code → categoryId;
+/// empty when it keeps the defaults).
+pub fn youtube_mapping(ch: &Channel) -> BTreeMap<String, String> {
+    ch.categories
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+/// YouTube's categoryId for a topic category: the channel's mapping, else
+/// the default.
+pub fn youtube_category(ch: &Channel, category: Category) -> String {
+    youtube_mapping(ch)
+        .remove(category.code())
+        .unwrap_or_else(|| default_youtube_category(category).to_string())
 }
 
 /// The first of the agency's TikTok channels (among the clip's targets)

@@ -81,6 +81,7 @@ pub struct ApiError {
         review::post_delegation, review::revoke_delegation, review::notifications,
         review::mark_read, review::lint,
         publishing::list_channels, publishing::connect, publishing::disconnect, publishing::set_visibility,
+        publishing::set_categories,
         publishing::publications, publishing::publish_now, publishing::retry,
         publishing::take_down, publishing::removed_by_hand, publishing::incidents,
         insights::agency, insights::province,

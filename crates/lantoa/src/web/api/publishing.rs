@@ -91,6 +91,33 @@ pub async fn set_visibility(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoriesRequest {
+    /// A YouTube channel's categoryId per topic category: each key a topic
+    /// category's code (`leadership_message`, `official_event`,
+    /// `current_affairs`, `good_deeds`, `other`), each value one of YouTube's
+    /// assignable ids (`1`, `2`, `10`, `15`, `17`, `19`, `20`, `22`–`29`). It
+    /// replaces the channel's mapping: a category left out takes the default
+    /// (`25` News & Politics for the first three, `22` People & Blogs for the
+    /// others). Other platforms are refused.
+    #[schema(example = json!({"current_affairs": "25", "good_deeds": "29"}))]
+    pub categories: std::collections::BTreeMap<String, String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies/{aid}/channels/{chid}/categories", tag = "publishing",
+    params(("aid" = i64, Path), ("chid" = i64, Path)), request_body = CategoriesRequest,
+    responses((status = 204), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn set_categories(
+    State(_st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((_, chid)): Path<(i64, i64)>,
+    JsonBody(body): JsonBody<CategoriesRequest>,
+) -> Result<axum::http::StatusCode> {
+    channels::set_categories(&a.caller, ChannelId(chid), &body.categories).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicationView {
     #[serde(flatten)]
@@ -216,7 +243,7 @@ pub async fn incidents(
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     api_routes!(r,
-        Agency: list_channels, connect, disconnect, set_visibility, publications, publish_now, take_down, retry,
-            removed_by_hand, incidents;
+        Agency: list_channels, connect, disconnect, set_visibility, set_categories, publications,
+            publish_now, take_down, retry, removed_by_hand, incidents;
     )
 }

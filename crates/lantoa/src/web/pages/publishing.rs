@@ -318,6 +318,41 @@ pub struct ChannelRow {
     pub visibility: Option<String>,
     /// A YouTube channel connected without the delete scope.
     pub reconnect_for_takedown: bool,
+    /// YouTube: the categoryId each topic category goes out with (empty on
+    /// other platforms).
+    pub categories: Vec<CategoryRow>,
+}
+
+/// A topic category and the YouTube category its posts go out in.
+pub struct CategoryRow {
+    pub code: &'static str,
+    pub label: String,
+    pub youtube: String,
+    pub youtube_label: String,
+}
+
+/// A YouTube channel's mapping as it applies now (the channel's, else the
+/// defaults), one row per topic category.
+fn category_rows(l: &Layout, c: &pdb::Channel) -> Vec<CategoryRow> {
+    if c.platform != Platform::YouTube.as_str() {
+        return Vec::new();
+    }
+    crate::domain::Category::ALL
+        .into_iter()
+        .map(|cat| {
+            let youtube = publish::sending::youtube_category(c, cat);
+            CategoryRow {
+                code: cat.code(),
+                label: l.tr.t(cat.message_id()),
+                // An id outside YouTube's list (set by hand) shows as it is.
+                youtube_label: publish::sending::YOUTUBE_CATEGORIES
+                    .iter()
+                    .find(|(id, _)| *id == youtube)
+                    .map_or_else(|| youtube.clone(), |(_, key)| l.tr.t(key)),
+                youtube,
+            }
+        })
+        .collect()
 }
 
 pub struct ConnectButton {
@@ -334,6 +369,8 @@ struct ChannelsPage {
     rows: Vec<ChannelRow>,
     connect: Vec<ConnectButton>,
     can_manage: bool,
+    /// YouTube's assignable categories: (id, name).
+    youtube_categories: Vec<(String, String)>,
     sandbox: Option<String>,
     notice: Option<String>,
 }
@@ -392,6 +429,7 @@ pub async fn channels_page(
             visibility: Platform::parse(&c.platform)
                 .and_then(|p| publish::sending::privacy_of(p, None, &c)),
             reconnect_for_takedown: channels::needs_reconnect_for_takedown(&c),
+            categories: category_rows(&l, &c),
             binding: channels::binding(&st, &c)
                 .err()
                 .map(|u| l.tr.t(u.message_id())),
@@ -409,6 +447,7 @@ pub async fn channels_page(
         })
         .collect();
     let notice = match (q.connected, q.error) {
+        _ if q.saved == Some(SAVED_CATEGORIES) => Some(l.tr.t("channel-categories-saved")),
         _ if q.saved.is_some() => Some(l.tr.t("channel-visibility-saved")),
         (Some(n), _) => Some(l.tr.t_args("channels-connected", &[("count", n.to_string())])),
         // Only a known case is shown; any other text in the address is not.
@@ -433,6 +472,10 @@ pub async fn channels_page(
             })
             .collect(),
         can_manage: a.may(Action::ManageChannels),
+        youtube_categories: publish::sending::YOUTUBE_CATEGORIES
+            .iter()
+            .map(|(id, key)| (id.to_string(), l.tr.t(key)))
+            .collect(),
         sandbox,
         notice,
         l,
@@ -576,6 +619,25 @@ pub async fn set_visibility(
     Ok(Redirect::to(&format!("/a/{aid}/channels?saved=1#channels")).into_response())
 }
 
+/// `?saved=` after a YouTube channel's categories were saved (visibility: 1).
+const SAVED_CATEGORIES: u8 = 2;
+
+/// Saves a YouTube channel's categories: one field per topic category (its
+/// code), each YouTube's categoryId.
+pub async fn set_categories(
+    State(_st): State<AppState>,
+    a: Authz<act::ManageChannels>,
+    Path((aid, chid)): Path<(i64, i64)>,
+    FormData(mut f): FormData<std::collections::BTreeMap<String, String>>,
+) -> Result<Response> {
+    f.remove(crate::web::middleware::CSRF_FIELD);
+    channels::set_categories(&a.caller, ChannelId(chid), &f).await?;
+    Ok(Redirect::to(&format!(
+        "/a/{aid}/channels?saved={SAVED_CATEGORIES}#channels"
+    ))
+    .into_response())
+}
+
 pub async fn disconnect(
     State(_st): State<AppState>,
     a: Authz<act::ManageChannels>,
@@ -661,6 +723,11 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
             "/a/{aid}/channels/{chid}/visibility",
             Agency,
             set_visibility,
+        )
+        .post(
+            "/a/{aid}/channels/{chid}/categories",
+            Agency,
+            set_categories,
         )
         .get("/channels/callback", User, callback)
         .get("/a/{aid}/clips/{cid}/publications", Agency, panel)

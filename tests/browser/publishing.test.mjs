@@ -71,10 +71,12 @@ describe('publishing in a browser', { timeout: 300_000 }, () => {
         null,
         { timeout: 120_000, polling: 500 },
       );
+      // Once everything is out the page reloads by itself with the new state:
+      // the links are counted on the page it reloads to, not on one going away.
+      await page.waitForFunction(() => document.querySelector('#clip-state')?.dataset.state === 'published', null, { timeout: 30_000, polling: 500 });
+      await page.waitForLoadState('load');
       const links = await page.locator('#publications a[target=_blank]').count();
       assert.equal(links, await rows.count(), 'every channel has its link');
-      // Once everything is out the page reloads by itself with the new state.
-      await page.waitForFunction(() => document.querySelector('#clip-state')?.dataset.state === 'published', null, { timeout: 30_000, polling: 500 });
       await screenshot(page, 'publishing-published.png');
 
       // 3. The sandbox lists what it received.

@@ -202,30 +202,19 @@ async fn pace(
     Ok(None)
 }
 
-/// Records that the publication waits for a platform's limit, and hands the
-/// job back until `at`.
-async fn paced(
+/// Records why the publication waits (its error code, class and message)
+/// and hands the job back until `at`, without counting the attempt.
+async fn wait_until(
     st: &AppState,
     pid: PublicationId,
-    platform: Platform,
+    (code, class, message): (&str, &str, &str),
     at: i64,
+    reason: String,
 ) -> std::result::Result<(), JobError> {
     let mut tx = st.db.write().await?;
-    pdb::set_error(
-        &mut tx,
-        pid,
-        "",
-        "paced",
-        "rate_limit",
-        "waiting for the platform's limit",
-        st.now(),
-    )
-    .await?;
+    pdb::set_error(&mut tx, pid, "", code, class, message, st.now()).await?;
     tx.commit().await?;
-    Err(JobError::Later {
-        at,
-        reason: format!("{} limit: waiting", platform.as_str()),
-    })
+    Err(JobError::Later { at, reason })
 }
 
 /// Runs one publication to its end (or hands it back to wait).
@@ -245,7 +234,11 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
     let now = st.now();
     if ch.status != "active" {
-        return wait_for_reconnect(&st, pid, &ch, now).await;
+        // Looked at again later: someone may reconnect it meanwhile.
+        let why = ch.status_reason.as_deref().unwrap_or("needs reconnecting");
+        let reason = format!("channel {} needs reconnecting", ch.id);
+        let at = now + RECONNECT_WAIT_MS;
+        return wait_until(&st, pid, ("reconnect", "channel", why), at, reason).await;
     }
     // A channel bound to an API these settings do not reach (a sandbox
     // channel served without the sandbox) fails here, before any call.
@@ -343,32 +336,6 @@ async fn load(
     Ok((pb, ch, clip))
 }
 
-/// Records that the channel needs reconnecting and hands the job back to
-/// look again later.
-async fn wait_for_reconnect(
-    st: &AppState,
-    pid: PublicationId,
-    ch: &Channel,
-    now: i64,
-) -> std::result::Result<(), JobError> {
-    let mut tx = st.db.write().await?;
-    pdb::set_error(
-        &mut tx,
-        pid,
-        "",
-        "reconnect",
-        "channel",
-        ch.status_reason.as_deref().unwrap_or("needs reconnecting"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Err(JobError::Later {
-        at: now + RECONNECT_WAIT_MS,
-        reason: format!("channel {} needs reconnecting", ch.id),
-    })
-}
-
 /// What a resumed upload sends. The approval was checked before the platform
 /// got anything. The bytes are checked again; the text is what was approved,
 /// whatever happened since (a takedown removes the post as soon as it is out).
@@ -460,7 +427,9 @@ async fn upload(
         if let Some(limit) = with_connector!(cs, platform, c => c.limit(&handle))
             && let Some(at) = pace(st, ch, limit).await?
         {
-            return paced(st, pid, platform, at).await;
+            let why = ("paced", "rate_limit", "waiting for the platform's limit");
+            let reason = format!("{} limit: waiting", platform.as_str());
+            return wait_until(st, pid, why, at, reason).await;
         }
         // The token is kept from step to step until it nears expiry; one the
         // platform refused is read again (another job or housekeeping may

@@ -50,8 +50,13 @@ async fn current(
 /// Whether this token set needs a refresh now: it expires soon, or it is the
 /// one the platform just refused.
 fn stale(t: &StoredTokens, refused: Option<&str>, now: i64) -> bool {
-    refused == Some(t.access_token.as_str())
-        || t.expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS)
+    refused == Some(t.access_token.as_str()) || expiring(t.expires_at_ms, now)
+}
+
+/// Whether a token expiring at `expires_at_ms` is within
+/// [`REFRESH_AHEAD_MS`] of it: the one rule for refreshing ahead.
+fn expiring(expires_at_ms: Option<i64>, now: i64) -> bool {
+    expires_at_ms.is_some_and(|e| e - now < REFRESH_AHEAD_MS)
 }
 
 /// An access token and when it expires, as the database had it.
@@ -72,8 +77,7 @@ impl Token {
     /// Whether it may still be used without asking the database again: it
     /// is not within [`REFRESH_AHEAD_MS`] of expiring.
     pub fn usable(&self, now: i64) -> bool {
-        self.expires_at_ms
-            .is_none_or(|e| e - now >= REFRESH_AHEAD_MS)
+        !expiring(self.expires_at_ms, now)
     }
 }
 

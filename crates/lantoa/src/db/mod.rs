@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod clips;
+mod group;
 pub mod insights;
 pub mod jobs;
 pub mod migrate;
@@ -62,9 +63,13 @@ pub enum Db {
 }
 
 /// This process's SQLite writers, one at a time in arrival order (a fair
-/// queue); other processes are still kept out by SQLite's own lock.
+/// queue); other processes are still kept out by SQLite's own lock. With it,
+/// the small writes waiting to share a transaction ([`Db::write_shared`]).
 #[derive(Clone, Debug, Default)]
-pub struct WriteGate(Arc<tokio::sync::Mutex<()>>);
+pub struct WriteGate {
+    turn: Arc<tokio::sync::Mutex<()>>,
+    forming: Arc<std::sync::Mutex<group::Forming>>,
+}
 
 /// How long a writer waits for its turn (as long as SQLite's busy timeout).
 const WRITE_WAIT: Duration = Duration::from_secs(10);
@@ -168,6 +173,10 @@ impl Db {
                 .pragma("cache_size", "-65536");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A file of this process cannot go away under a connection:
+                // no ping before each use (a round trip to the connection's
+                // thread on every transaction).
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
@@ -204,13 +213,47 @@ impl Db {
         Ok(match self {
             Db::Sqlite(p, gate) => {
                 // The turn first, then a connection: waiting writers hold none.
-                let turn = tokio::time::timeout(WRITE_WAIT, gate.0.clone().lock_owned())
+                let turn = tokio::time::timeout(WRITE_WAIT, gate.turn.clone().lock_owned())
                     .await
                     .map_err(|_| DbError::Unavailable("the database is busy".into()))?;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
+    }
+
+    /// Runs `f` in a write transaction and commits, like [`Db::write`]
+    /// followed by a commit. On SQLite the transaction is shared with the
+    /// other small writes waiting at the same moment (group commit: one turn
+    /// of the write lock for all of them); `f` may run a second time, alone,
+    /// if another write of its batch failed. For short writes that read
+    /// little and never wait on anything but the database.
+    pub async fn write_shared<T, F>(&self, mut f: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnMut(&'t mut Tx) -> futures_util::future::BoxFuture<'t, DbResult<T>>
+            + Send
+            + 'static,
+    {
+        match self {
+            Db::Postgres(_) => {
+                let mut tx = self.write().await?;
+                let out = f(&mut tx).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+            Db::Sqlite(_, gate) => {
+                let (done, result) = tokio::sync::oneshot::channel();
+                let op = group::Typed { f, out: None, done };
+                if group::join(&gate.forming, Box::new(op)) {
+                    let (db, forming) = (self.clone(), gate.forming.clone());
+                    group::spawn(async move { group::run(db, &forming).await });
+                }
+                result
+                    .await
+                    .map_err(|_| DbError::Other("the shared write was dropped".into()))?
+            }
+        }
     }
 
     pub async fn close(&self) {

@@ -27,6 +27,7 @@ mod publish;
 mod recovery;
 mod review;
 mod rng;
+mod shared_writes;
 mod tokens;
 mod uploads;
 mod youtube_categories;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, watch};
@@ -64,12 +64,44 @@ pub struct JobCtx {
     pub max_attempts: i64,
     pub agency: Option<OrgId>,
     progress: Arc<AtomicU64>,
+    /// The lease the job runs under.
+    token: String,
+    /// Whether the handler recorded its own success ([`JobCtx::succeed_in`]).
+    recorded: Arc<AtomicU8>,
 }
+
+/// [`JobCtx::recorded`]'s states: nothing written; success written in the
+/// handler's transaction; that transaction committed.
+const WRITTEN: u8 = 1;
+const COMMITTED: u8 = 2;
 
 impl JobCtx {
     /// Whether a failure now is final (no attempts left).
     pub fn last_attempt(&self) -> bool {
         self.attempt >= self.max_attempts
+    }
+
+    /// Marks the job succeeded in the handler's own transaction, so that the
+    /// outcome commits with the work it records: one write transaction fewer
+    /// per job. Call [`JobCtx::recorded`] once that transaction has
+    /// committed; the runner then writes nothing more. A lost lease changes
+    /// nothing here, and the runner reports it as usual.
+    pub async fn succeed_in(&self, tx: &mut crate::db::Tx) -> crate::db::DbResult<bool> {
+        let ok = jobs::succeed(tx, self.id, &self.token, self.st.now()).await?;
+        if ok {
+            self.recorded.store(WRITTEN, Ordering::Relaxed);
+        }
+        Ok(ok)
+    }
+
+    /// The transaction given to [`JobCtx::succeed_in`] has committed.
+    pub fn recorded(&self) {
+        let _ = self.recorded.compare_exchange(
+            WRITTEN,
+            COMMITTED,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 
     /// Reports progress (0.0–1.0); saved with the next heartbeat.
@@ -468,6 +500,7 @@ async fn run_one(
     let payload: serde_json::Value =
         serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
     let progress = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
+    let recorded = Arc::new(AtomicU8::new(0));
     let ctx = JobCtx {
         st: st.clone(),
         id: job.id,
@@ -475,6 +508,8 @@ async fn run_one(
         max_attempts: job.max_attempts,
         agency: job.agency_id,
         progress: progress.clone(),
+        token: token.clone(),
+        recorded: recorded.clone(),
     };
     tracing::info!(job = %job.id, kind = %job.kind, attempt = job.attempts, "job started");
     let Some(handler) = registry.handlers.get(&job.kind).cloned() else {
@@ -518,6 +553,9 @@ async fn run_one(
     };
     leases.release(job.id);
     match outcome {
+        Outcome::Finished(Ok(())) if recorded.load(Ordering::Relaxed) == COMMITTED => {
+            tracing::info!(job = %job.id, kind = %job.kind, "job succeeded")
+        }
         Outcome::Finished(r) => record(&st, &job, &token, r).await,
         Outcome::LeaseLost => {
             tracing::warn!(job = %job.id, "job lease lost (cancelled or taken over); stopped")

@@ -69,29 +69,61 @@ pub fn counters(m: &PostMetrics) -> Counters {
     ]
 }
 
+/// What registering a post needs beyond the publication and its clip: read
+/// before the publisher's write transaction, which then holds the write
+/// lock only to write.
+#[derive(Clone)]
+pub struct Facts {
+    platform: String,
+    zone: jiff::tz::TimeZone,
+    duration_s: Option<f64>,
+    submitted_at: Option<i64>,
+    approved_at: Option<i64>,
+}
+
+/// Reads the [`Facts`] for a post of `version` on a `platform` channel.
+pub async fn facts(
+    tx: &mut Tx,
+    clip: &Clip,
+    platform: &str,
+    version: &crate::db::clips::Version,
+) -> Result<Facts> {
+    let zone = Zones::default().get(tx, clip.agency_id).await?;
+    let duration_s = version
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .and_then(|p| p["duration_s"].as_f64());
+    let (submitted_at, approved_at) = idb::submit_and_approve_times(tx, clip.id).await?;
+    Ok(Facts {
+        platform: platform.to_string(),
+        zone,
+        duration_s,
+        submitted_at,
+        approved_at,
+    })
+}
+
 /// Registers a publication that has just gone out: its row in the rollups,
 /// its clip's timing (first post only) and its first fetch, in the
 /// publisher's transaction.
-pub async fn on_published(tx: &mut Tx, pb: &Publication, clip: &Clip, now: i64) -> Result<()> {
-    let Some(ch) = pdb::channel(tx, pb.agency_id, pb.channel_id).await? else {
-        return Ok(());
-    };
-    let tz = Zones::default().get(tx, pb.agency_id).await?;
-    let duration_s = crate::db::clips::get_version(tx, pb.version_id)
-        .await?
-        .and_then(|v| v.probe)
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
-        .and_then(|p| p["duration_s"].as_f64());
-    let (dow, hour) = rollup::local_dow_hour(&tz, now);
+pub async fn on_published(
+    tx: &mut Tx,
+    pb: &Publication,
+    clip: &Clip,
+    f: &Facts,
+    now: i64,
+) -> Result<()> {
+    let (dow, hour) = rollup::local_dow_hour(&f.zone, now);
     let post = Post {
         publication_id: pb.id,
         agency_id: pb.agency_id,
         channel_id: pb.channel_id,
         clip_id: clip.id,
-        platform: ch.platform,
+        platform: f.platform.clone(),
         author_id: clip.author_id,
         category: clip.category.clone(),
-        duration_s,
+        duration_s: f.duration_s,
         published_at: now,
         local_dow: dow,
         local_hour: hour,
@@ -99,8 +131,7 @@ pub async fn on_published(tx: &mut Tx, pb: &Publication, clip: &Clip, now: i64) 
         latest: [None; 8],
         views_48h: None,
     };
-    idb::add_post(tx, &post, rollup::local_day(&tz, now), now + HOUR).await?;
-    let (submitted_at, approved_at) = idb::submit_and_approve_times(tx, clip.id).await?;
+    idb::add_post(tx, &post, rollup::local_day(&f.zone, now), now + HOUR).await?;
     idb::add_clip_timing(
         tx,
         &ClipTiming {
@@ -108,10 +139,10 @@ pub async fn on_published(tx: &mut Tx, pb: &Publication, clip: &Clip, now: i64) 
             agency_id: clip.agency_id,
             author_id: clip.author_id,
             category: clip.category.clone(),
-            duration_s,
+            duration_s: f.duration_s,
             uploaded_at: clip.created_at,
-            submitted_at,
-            approved_at,
+            submitted_at: f.submitted_at,
+            approved_at: f.approved_at,
             published_at: now,
         },
     )

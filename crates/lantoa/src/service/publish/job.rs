@@ -2,7 +2,6 @@
 //! paces itself by the platforms' limits, saves every handle before the bytes
 //! it announces, and records the outcome.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -10,6 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::LATE_AFTER_MS;
+use super::staging::{Staged, stage};
 use super::takedown::{queue_removal, replace_old};
 use crate::db::Tx;
 use crate::db::clips::{self, Clip, Version};
@@ -43,64 +43,6 @@ async fn approved_content(
         .find(|a| a.digest == pb.digest)
         .and_then(|a| serde_json::from_str(&a.content).ok())
         .ok_or_else(|| JobError::Permanent("the approved content is gone".into()))
-}
-
-/// A private copy of the version's bytes, with their SHA-256: what is hashed
-/// is exactly what is sent.
-struct Staged {
-    path: PathBuf,
-    size: u64,
-    sha256: String,
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-async fn stage(
-    st: &AppState,
-    key: &str,
-    pid: PublicationId,
-) -> std::result::Result<Staged, JobError> {
-    let dir = st.config.data_dir.join("tmp").join("publish");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| JobError::Retry(e.to_string()))?;
-    let path = dir.join(format!(
-        "{pid}-{}.mp4",
-        crate::crypto::random_token().get(..12).unwrap_or("x")
-    ));
-    let (size, sha256) = st
-        .store
-        .download_hashed(key, &path)
-        .await
-        .map_err(|e| JobError::Retry(format!("reading the clip's bytes: {e}")))?;
-    Ok(Staged { path, size, sha256 })
-}
-
-/// Removes staged copies a killed worker left behind (older than a day; a
-/// running job's copy is minutes old). Returns how many.
-pub async fn purge_staged(st: &AppState) -> usize {
-    let dir = st.config.data_dir.join("tmp").join("publish");
-    let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
-        return 0;
-    };
-    let mut n = 0;
-    while let Ok(Some(e)) = rd.next_entry().await {
-        let old = e
-            .metadata()
-            .await
-            .ok()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > Duration::from_secs(86_400));
-        if old && tokio::fs::remove_file(e.path()).await.is_ok() {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// Why a publication was refused at the moment of upload.
@@ -192,14 +134,22 @@ async fn pace(
         ),
     };
     let now = st.now();
-    let mut tx = st.db.write().await?;
-    pdb::lock_bucket(&mut tx, &bucket).await?;
-    if let Some(oldest) = pdb::rate_full_until(&mut tx, &bucket, now - window, max.max(1)).await? {
-        return Ok(Some(oldest + window + 1));
-    }
-    pdb::rate_event(&mut tx, &bucket, now).await?;
-    tx.commit().await?;
-    Ok(None)
+    // A turn of the write lock shared with the other jobs' small writes.
+    let full_until = st
+        .db
+        .write_shared(move |tx| {
+            let bucket = bucket.clone();
+            Box::pin(async move {
+                pdb::lock_bucket(tx, &bucket).await?;
+                let full = pdb::rate_full_until(tx, &bucket, now - window, max.max(1)).await?;
+                if full.is_none() {
+                    pdb::rate_event(tx, &bucket, now).await?;
+                }
+                Ok(full)
+            })
+        })
+        .await?;
+    Ok(full_until.map(|oldest| oldest + window + 1))
 }
 
 /// Records why the publication waits (its error code, class and message)
@@ -303,7 +253,22 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         )
         .await;
     }
-    upload(&ctx, &cs, platform, &pb, &ch, &clip, &staged, &sent, &extra).await
+    let work = Work {
+        pb: &pb,
+        ch: &ch,
+        clip: &clip,
+        version: &version,
+    };
+    upload(&ctx, &cs, platform, work, &staged, &sent, &extra).await
+}
+
+/// What one run of a publication works on, as loaded when it started.
+#[derive(Clone, Copy)]
+struct Work<'a> {
+    pb: &'a Publication,
+    ch: &'a Channel,
+    clip: &'a Clip,
+    version: &'a Version,
 }
 
 /// The publication and the channel it goes to; a job whose rows are gone
@@ -394,19 +359,17 @@ async fn verified_content(
 /// Takes the staged bytes and the checked text to the platform step by step,
 /// saving each handle before the next step, until the post is out or the job
 /// must wait or fail.
-#[allow(clippy::too_many_arguments)]
 async fn upload(
     ctx: &JobCtx,
     cs: &Connectors,
     platform: Platform,
-    pb: &Publication,
-    ch: &Channel,
-    clip: &Clip,
+    work: Work<'_>,
     staged: &Staged,
     sent: &text::PlatformText,
     extra: &super::sending::Sending,
 ) -> std::result::Result<(), JobError> {
     let st = &ctx.st;
+    let Work { pb, ch, clip, .. } = work;
     let pid = pb.id;
     let progress = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
     let pr = progress.clone();
@@ -467,11 +430,7 @@ async fn upload(
         match step {
             Ok(Next::Save { handle: h, state }) => {
                 let json = serde_json::to_string(&h).unwrap_or_default();
-                let mut tx = st.db.write().await?;
-                let saved =
-                    pdb::save_handle(&mut tx, pid, state, &saved_json, &json, st.now()).await?;
-                tx.commit().await?;
-                if !saved {
+                if !save_handle(st, pid, state, &saved_json, &json).await? {
                     // Cancelled (unscheduled, spiked, taken down), or another
                     // runner of this publication got there first: stop before
                     // anything more reaches the platform.
@@ -499,7 +458,7 @@ async fn upload(
                 url,
                 visibility,
             }) => {
-                return done(st, pb, clip, &id, &url, &visibility).await;
+                return done(ctx, work, &id, &url, &visibility).await;
             }
             Err(e) if e.class == ErrorClass::Reconnect && !refreshed => {
                 // An access token that died mid-upload: the next step
@@ -511,6 +470,26 @@ async fn upload(
             Err(e) => return fail(st, ctx, pb, ch, clip, &saved_json, e).await,
         }
     }
+}
+
+/// Saves a step's handle if the one saved before is still there, in a turn
+/// of the write lock shared with the other jobs' writes; false when the
+/// publication moved on without this run.
+async fn save_handle(
+    st: &AppState,
+    pid: PublicationId,
+    state: &'static str,
+    old: &str,
+    new: &str,
+) -> std::result::Result<bool, JobError> {
+    let (old, new, now) = (old.to_string(), new.to_string(), st.now());
+    Ok(st
+        .db
+        .write_shared(move |tx| {
+            let (old, new) = (old.clone(), new.clone());
+            Box::pin(async move { pdb::save_handle(tx, pid, state, &old, &new, now).await })
+        })
+        .await?)
 }
 
 /// Runs a step while saving its upload progress every second.
@@ -542,28 +521,80 @@ async fn with_progress<F: std::future::Future>(
     }
 }
 
+/// A post that is out, as the job records it.
+struct Out {
+    ctx: JobCtx,
+    pb: Publication,
+    clip: Clip,
+    id: String,
+    url: String,
+    seen: Visibility,
+    facts: crate::insights::collect::Facts,
+    late: Option<i64>,
+    now: i64,
+}
+
+/// Records the post as out, in one write transaction with the job's own
+/// success. What it needs to read is read before, and the transaction is
+/// shared with the other jobs' writes of the moment: the write lock is held
+/// only to write.
 async fn done(
-    st: &AppState,
-    pb: &Publication,
-    clip: &Clip,
+    ctx: &JobCtx,
+    work: Work<'_>,
     id: &str,
     url: &str,
     seen: &Visibility,
 ) -> std::result::Result<(), JobError> {
+    let (st, pb) = (&ctx.st, work.pb);
+    let facts = {
+        let mut tx = st.db.read().await?;
+        crate::insights::collect::facts(&mut tx, work.clip, &work.ch.platform, work.version).await?
+    };
     let now = st.now();
     let late =
         (now - pb.run_at > LATE_AFTER_MS && pb.run_at > pb.created_at).then_some(now - pb.run_at);
-    let mut tx = st.db.write().await?;
-    if !pdb::set_published(&mut tx, pb.id, id, url, late, seen, now).await? {
-        return Ok(());
+    let out = Arc::new(Out {
+        ctx: ctx.clone(),
+        pb: pb.clone(),
+        clip: work.clip.clone(),
+        id: id.to_string(),
+        url: url.to_string(),
+        seen: seen.clone(),
+        facts,
+        late,
+        now,
+    });
+    let recorded = st
+        .db
+        .write_shared(move |tx| {
+            let out = out.clone();
+            Box::pin(async move {
+                record_out(tx, &out)
+                    .await
+                    .map_err(|e| crate::db::DbError::Other(e.to_string()))
+            })
+        })
+        .await?;
+    if recorded {
+        ctx.recorded();
     }
-    audit(&mut tx, &review::system_actor(), Some(pb.agency_id), "publication.published", "publication", pb.id,
-        json!({"clip": clip.id, "after": {"state": "published", "external_id": id, "url": url, "late_ms": late,
-               "visibility": seen.level, "public": seen.public, "reason": seen.reason}}), now).await?;
+    Ok(())
+}
+
+/// [`done`]'s writes; whether the job's success was written with them.
+async fn record_out(tx: &mut Tx, o: &Out) -> Result<bool> {
+    let (pb, clip, seen, now) = (&o.pb, &o.clip, &o.seen, o.now);
+    if !pdb::set_published(tx, pb.id, &o.id, &o.url, o.late, seen, now).await? {
+        return Ok(false);
+    }
+    audit(tx, &review::system_actor(), Some(pb.agency_id), "publication.published", "publication", pb.id,
+        json!({"clip": clip.id, "after": {"state": "published", "external_id": o.id, "url": o.url,
+               "late_ms": o.late, "visibility": seen.level, "public": seen.public, "reason": seen.reason}}),
+        now).await?;
     if !seen.public {
         // Out, but not for everyone: the heads and the author are told why.
         tell_heads_and_author(
-            &mut tx,
+            tx,
             clip,
             None,
             "published_private",
@@ -572,14 +603,12 @@ async fn done(
         )
         .await?;
     }
-    crate::insights::collect::on_published(&mut tx, pb, clip, now).await?;
-    let fresh = clips::get_any(&mut tx, clip.id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    crate::insights::collect::on_published(tx, pb, clip, &o.facts, now).await?;
+    let fresh = clips::get_any(tx, clip.id).await?.ok_or(Error::NotFound)?;
     match fresh.state {
         ClipState::Approved | ClipState::Scheduled => {
             review::transition(
-                &mut tx,
+                tx,
                 &review::system_actor(),
                 &fresh,
                 ClipAction::Publish,
@@ -588,9 +617,9 @@ async fn done(
                 now,
             )
             .await?;
-            crate::db::review::use_approvals(&mut tx, clip.id, now).await?;
+            crate::db::review::use_approvals(tx, clip.id, now).await?;
             review::notify_users(
-                &mut tx,
+                tx,
                 &[clip.author_id],
                 pb.agency_id,
                 clip.id,
@@ -602,12 +631,11 @@ async fn done(
         }
         ClipState::TakenDown => {
             // Taken down while this post was on its way: take it down too.
-            queue_removal(&mut tx, pb.agency_id, pb.id, now).await?;
+            queue_removal(tx, pb.agency_id, pb.id, now).await?;
         }
         _ => {}
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(o.ctx.succeed_in(tx).await?)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -9,11 +9,13 @@
 mod job;
 mod schedule;
 pub mod sending;
+mod staging;
 mod takedown;
 
-pub use job::{purge_staged, run};
+pub use job::run;
 pub(crate) use schedule::{cancel_pending, create_publications};
 pub use schedule::{offered, publish_now, retry, status};
+pub use staging::purge_staged;
 pub use takedown::{incidents, run_removal, take_down, tick_removed};
 
 use crate::domain::PublicationId;

@@ -280,10 +280,8 @@ pub(super) async fn publication_and_channel(
     let pb = pdb::publication(tx, pid)
         .await?
         .ok_or_else(|| JobError::Permanent("publication gone".into()))?;
-    let ch = pdb::channels_any(tx, pb.agency_id)
+    let ch = pdb::channel(tx, pb.agency_id, pb.channel_id)
         .await?
-        .into_iter()
-        .find(|c| c.id == pb.channel_id)
         .ok_or_else(|| JobError::Permanent("channel gone".into()))?;
     Ok((pb, ch))
 }

@@ -88,9 +88,18 @@ pub const YOUTUBE_CATEGORIES: [(&str, &str); 15] = [
     ("29", "yt-category-29"),
 ];
 
+/// The message id of a YouTube category's name; `None` when `id` is not
+/// one of YouTube's assignable ids.
+pub fn youtube_category_name(id: &str) -> Option<&'static str> {
+    YOUTUBE_CATEGORIES
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map(|(_, name)| *name)
+}
+
 /// Whether `id` is one of YouTube's assignable category ids.
 pub fn is_youtube_category(id: &str) -> bool {
-    YOUTUBE_CATEGORIES.iter().any(|(c, _)| *c == id)
+    youtube_category_name(id).is_some()
 }
 
 /// YouTube's categoryId when the channel maps nothing for a topic category:

@@ -22,12 +22,17 @@ impl Drop for Staged {
     }
 }
 
+/// Where staged copies are kept.
+fn staging_dir(st: &AppState) -> PathBuf {
+    st.config.data_dir.join("tmp").join("publish")
+}
+
 pub(super) async fn stage(
     st: &AppState,
     key: &str,
     pid: PublicationId,
 ) -> std::result::Result<Staged, JobError> {
-    let dir = st.config.data_dir.join("tmp").join("publish");
+    let dir = staging_dir(st);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;
@@ -46,7 +51,7 @@ pub(super) async fn stage(
 /// Removes staged copies a killed worker left behind (older than a day; a
 /// running job's copy is minutes old). Returns how many.
 pub async fn purge_staged(st: &AppState) -> usize {
-    let dir = st.config.data_dir.join("tmp").join("publish");
+    let dir = staging_dir(st);
     let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
         return 0;
     };

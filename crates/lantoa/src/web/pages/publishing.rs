@@ -345,10 +345,8 @@ fn category_rows(l: &Layout, c: &pdb::Channel) -> Vec<CategoryRow> {
                 code: cat.code(),
                 label: l.tr.t(cat.message_id()),
                 // An id outside YouTube's list (set by hand) shows as it is.
-                youtube_label: publish::sending::YOUTUBE_CATEGORIES
-                    .iter()
-                    .find(|(id, _)| *id == youtube)
-                    .map_or_else(|| youtube.clone(), |(_, key)| l.tr.t(key)),
+                youtube_label: publish::sending::youtube_category_name(&youtube)
+                    .map_or_else(|| youtube.clone(), |key| l.tr.t(key)),
                 youtube,
             }
         })

@@ -462,10 +462,12 @@ pub async fn run(
                         drop(permit);
                     });
                 }
-                // The queue has nothing ready: look again in a while.
+                // The queue has nothing ready: look again in a while, or
+                // as soon as this process queues a job.
                 if drained {
                     tokio::select! {
                         _ = tokio::time::sleep(opts.idle_poll) => {},
+                        _ = st.db.job_bell().rung() => {},
                         _ = stop.changed() => {},
                     }
                 }

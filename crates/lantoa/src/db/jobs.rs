@@ -86,6 +86,9 @@ pub async fn enqueue(tx: &mut Tx, j: NewJob<'_>, now: i64) -> DbResult<(JobId, b
          ON CONFLICT DO NOTHING RETURNING id",
         j.kind, &payload, j.priority, j.run_at, j.max_attempts, j.unique_key, j.agency_id, now)?;
     if let Some(id) = inserted {
+        if j.run_at <= now {
+            tx.job_queued();
+        }
         return Ok((JobId(id), true));
     }
     let existing: i64 = sql!(tx, scalar fetch_one

@@ -58,8 +58,21 @@ impl Engine {
 /// A connection pool on one of the two engines.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(Pool<Sqlite>, WriteGate),
-    Postgres(Pool<Postgres>),
+    Sqlite(Pool<Sqlite>, WriteGate, JobBell),
+    Postgres(Pool<Postgres>, JobBell),
+}
+
+/// Rung when a transaction that queued a job commits: this process's job
+/// runner wakes at once instead of at its next look at the queue. Other
+/// processes still find the job at their next look.
+#[derive(Clone, Debug, Default)]
+pub struct JobBell(Arc<tokio::sync::Notify>);
+
+impl JobBell {
+    /// Waits for the next ring (or one that came while nobody waited).
+    pub async fn rung(&self) {
+        self.0.notified().await
+    }
 }
 
 /// This process's SQLite writers, one at a time in arrival order (a fair
@@ -76,12 +89,27 @@ const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    /// With its turn at the [`WriteGate`] when it writes.
-    Sqlite(
-        Transaction<'static, Sqlite>,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ),
-    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Transaction<'static, Sqlite>, TxState),
+    Postgres(Transaction<'static, Postgres>, TxState),
+}
+
+/// What a transaction carries besides its connection.
+pub struct TxState {
+    /// On SQLite, its turn at the [`WriteGate`] when it writes.
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    bell: JobBell,
+    /// A job was queued: ring the bell once committed.
+    queued: bool,
+}
+
+impl TxState {
+    fn new(bell: &JobBell, turn: Option<tokio::sync::OwnedMutexGuard<()>>) -> TxState {
+        TxState {
+            turn,
+            bell: bell.clone(),
+            queued: false,
+        }
+    }
 }
 
 /// Runs `$body` with `$c` bound to the transaction's connection, whichever
@@ -95,7 +123,7 @@ macro_rules! on_tx {
                 let $c = &mut **t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::Tx::Postgres(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -181,7 +209,7 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
-            Ok(Db::Sqlite(pool, WriteGate::default()))
+            Ok(Db::Sqlite(pool, WriteGate::default(), JobBell::default()))
         } else {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -189,36 +217,37 @@ impl Db {
                 .connect(url)
                 .await
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::Postgres(pool, JobBell::default()))
         }
     }
 
     pub fn engine(&self) -> Engine {
         match self {
             Db::Sqlite(..) => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+            Db::Postgres(..) => Engine::Postgres,
         }
     }
 
     /// A transaction for reading: a consistent snapshot for a page's queries.
     pub async fn read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p, _) => Tx::Sqlite(p.begin().await?, None),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Sqlite(p, _, bell) => Tx::Sqlite(p.begin().await?, TxState::new(bell, None)),
+            Db::Postgres(p, bell) => Tx::Postgres(p.begin().await?, TxState::new(bell, None)),
         })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once.
     pub async fn write(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p, gate) => {
+            Db::Sqlite(p, gate, bell) => {
                 // The turn first, then a connection: waiting writers hold none.
                 let turn = tokio::time::timeout(WRITE_WAIT, gate.turn.clone().lock_owned())
                     .await
                     .map_err(|_| DbError::Unavailable("the database is busy".into()))?;
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+                let state = TxState::new(bell, Some(turn));
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, state)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p, bell) => Tx::Postgres(p.begin().await?, TxState::new(bell, None)),
         })
     }
 
@@ -236,13 +265,13 @@ impl Db {
             + 'static,
     {
         match self {
-            Db::Postgres(_) => {
+            Db::Postgres(..) => {
                 let mut tx = self.write().await?;
                 let out = f(&mut tx).await?;
                 tx.commit().await?;
                 Ok(out)
             }
-            Db::Sqlite(_, gate) => {
+            Db::Sqlite(_, gate, _) => {
                 let (done, result) = tokio::sync::oneshot::channel();
                 let op = group::Typed { f, out: None, done };
                 if group::join(&gate.forming, Box::new(op)) {
@@ -258,17 +287,35 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, _) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+            Db::Sqlite(p, ..) => p.close().await,
+            Db::Postgres(p, _) => p.close().await,
+        }
+    }
+
+    /// The bell rung when a job is queued in this process.
+    pub fn job_bell(&self) -> &JobBell {
+        match self {
+            Db::Sqlite(_, _, bell) | Db::Postgres(_, bell) => bell,
         }
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
-        match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        let state = match self {
+            Tx::Sqlite(t, state) => {
+                t.commit().await?;
+                state
+            }
+            Tx::Postgres(t, state) => {
+                t.commit().await?;
+                state
+            }
+        };
+        // Its turn at the write gate passes on before the runner wakes.
+        drop(state.turn);
+        if state.queued {
+            state.bell.0.notify_one();
         }
         Ok(())
     }
@@ -276,7 +323,14 @@ impl Tx {
     pub fn engine(&self) -> Engine {
         match self {
             Tx::Sqlite(..) => Engine::Sqlite,
-            Tx::Postgres(_) => Engine::Postgres,
+            Tx::Postgres(..) => Engine::Postgres,
+        }
+    }
+
+    /// Marks that a job was queued in this transaction (see [`JobBell`]).
+    pub(crate) fn job_queued(&mut self) {
+        match self {
+            Tx::Sqlite(_, s) | Tx::Postgres(_, s) => s.queued = true,
         }
     }
 }
@@ -286,7 +340,7 @@ impl Tx {
 /// SQLite, whose databases are files.
 pub async fn recreate_database(db: &Db, name: &str) -> DbResult<()> {
     drop_database(db, name).await?;
-    if let Db::Postgres(p) = db {
+    if let Db::Postgres(p, _) = db {
         let sql = format!("CREATE DATABASE \"{}\"", name.replace('"', ""));
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
     }
@@ -295,7 +349,7 @@ pub async fn recreate_database(db: &Db, name: &str) -> DbResult<()> {
 
 /// Drops a PostgreSQL database on the server `db` is connected to, if it exists.
 pub async fn drop_database(db: &Db, name: &str) -> DbResult<()> {
-    if let Db::Postgres(p) = db {
+    if let Db::Postgres(p, _) = db {
         let sql = format!(
             "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
             name.replace('"', "")

@@ -466,7 +466,7 @@ pub async fn waiting_on(tx: &mut Tx, channel: ChannelId) -> DbResult<Vec<Publica
 /// both see room for the last call (PostgreSQL; SQLite's write transaction
 /// already excludes every other writer).
 pub async fn lock_bucket(tx: &mut Tx, bucket: &str) -> DbResult<()> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
             .bind(bucket)
             .execute(&mut **t)

@@ -87,7 +87,7 @@ impl Drop for PgDatabase {
                 .unwrap();
             rt.block_on(async {
                 if let Ok(db) = Db::connect(&pg_admin_url()).await
-                    && let Db::Postgres(p) = &db
+                    && let Db::Postgres(p, _) = &db
                 {
                     let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await;
@@ -183,7 +183,7 @@ pub async fn fresh_database(data_dir: &std::path::Path) -> (String, Option<PgDat
         let admin = Db::connect(&pg_admin_url())
             .await
             .expect("PostgreSQL reachable for tests");
-        if let Db::Postgres(p) = &admin {
+        if let Db::Postgres(p, _) = &admin {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
                 .execute(p)
                 .await

@@ -353,3 +353,52 @@ async fn a_system_admin_sees_dead_jobs_and_retries_them_from_the_page() {
     let a = app.login("a.admin").await;
     a.expect_get("/admin/jobs", 403).await;
 }
+
+#[tokio::test]
+async fn an_idle_worker_starts_a_job_as_soon_as_its_transaction_commits() {
+    let app = spawn_app().await;
+    let ran = Arc::new(AtomicUsize::new(0));
+    let r = ran.clone();
+    let reg = Registry::default().with("test.ok", move |_, _| {
+        let r = r.clone();
+        async move {
+            r.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    });
+    // The worker would not look at the queue again for a minute by itself.
+    let opts = WorkerOptions {
+        idle_poll: Duration::from_secs(60),
+        ..fast()
+    };
+    let (stop, h) = start(&app, reg, opts);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Queued for later: no reason to wake, and nothing runs.
+    let later = add(
+        &app,
+        "test.ok",
+        Enqueue {
+            delay_ms: 3_600_000,
+            ..Enqueue::default()
+        },
+    )
+    .await
+    .0;
+    // Queued and rolled back: nothing to run either.
+    {
+        let mut tx = app.st.db.write().await.unwrap();
+        let payload = serde_json::json!({"n": 2});
+        enqueue(&mut tx, "test.ok", &payload, &Enqueue::default(), app.st.now())
+            .await
+            .unwrap();
+    }
+    let now = add(&app, "test.ok", Enqueue::default()).await.0;
+    // Well inside the minute the worker would otherwise sleep.
+    let started = std::time::Instant::now();
+    wait_for(&app, now, &["succeeded"]).await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    assert_eq!(job(&app, later).await.state, "queued");
+    stop.send(true).unwrap();
+    h.await.unwrap();
+}

@@ -105,7 +105,7 @@ impl Arrays {
 /// Stores raw snapshots; one already stored for the same post and time is
 /// left as it was.
 pub async fn insert_snapshots(tx: &mut Tx, snaps: &[Snapshot]) -> DbResult<()> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         let mut a = Arrays::default();
         let (mut ids, mut at) = (Vec::new(), Vec::new());
         for x in snaps {
@@ -143,7 +143,7 @@ pub async fn insert_snapshots(tx: &mut Tx, snaps: &[Snapshot]) -> DbResult<()> {
 
 /// Sets the end-of-day figures of posts: `(post, day, figures)`.
 pub async fn put_post_days(tx: &mut Tx, rows: &[(PublicationId, i64, Counters)]) -> DbResult<()> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         let mut a = Arrays::default();
         let (mut ids, mut days) = (Vec::new(), Vec::new());
         for (p, d, c) in rows {
@@ -227,7 +227,7 @@ pub async fn add_channel_days(
 
 /// Saves posts' latest figures (rows already in `post_metrics`).
 pub async fn put_latest(tx: &mut Tx, posts: &[&Post]) -> DbResult<()> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         // Every post here already has its row: only the figures change.
         let mut a = Arrays::default();
         let (mut ids, mut at, mut v48) = (Vec::new(), Vec::new(), Vec::new());

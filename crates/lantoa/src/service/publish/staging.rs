@@ -32,11 +32,8 @@ pub(super) async fn stage(
     key: &str,
     pid: PublicationId,
 ) -> std::result::Result<Staged, JobError> {
-    let dir = staging_dir(st);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| JobError::Retry(e.to_string()))?;
-    let path = dir.join(format!(
+    // The folder is made by the copy when missing.
+    let path = staging_dir(st).join(format!(
         "{pid}-{}.mp4",
         crate::crypto::random_token().get(..12).unwrap_or("x")
     ));

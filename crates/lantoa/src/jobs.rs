@@ -390,6 +390,7 @@ pub async fn run(
     reclaim(&st, &name).await;
     let kinds: Vec<String> = registry.handlers.keys().cloned().collect();
     let claim_sql = jobs::claim_sql(st.db.engine(), kinds.len());
+    let mut bell = st.db.job_bell().listen();
     let slots = Arc::new(Semaphore::new(opts.slots.max(1)));
     let leases = Arc::new(Leases::default());
     // Beats go on through the grace period after `stop`: the jobs still
@@ -467,7 +468,7 @@ pub async fn run(
                 if drained {
                     tokio::select! {
                         _ = tokio::time::sleep(opts.idle_poll) => {},
-                        _ = st.db.job_bell().rung() => {},
+                        _ = bell.rung() => {},
                         _ = stop.changed() => {},
                     }
                 }

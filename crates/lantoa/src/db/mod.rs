@@ -63,15 +63,38 @@ pub enum Db {
 }
 
 /// Rung when a transaction that queued a job commits: this process's job
-/// runner wakes at once instead of at its next look at the queue. Other
+/// runners wake at once instead of at their next look at the queue. Other
 /// processes still find the job at their next look.
-#[derive(Clone, Debug, Default)]
-pub struct JobBell(Arc<tokio::sync::Notify>);
+#[derive(Clone, Debug)]
+pub struct JobBell(Arc<tokio::sync::watch::Sender<u64>>);
+
+impl Default for JobBell {
+    fn default() -> Self {
+        JobBell(Arc::new(tokio::sync::watch::channel(0).0))
+    }
+}
 
 impl JobBell {
-    /// Waits for the next ring (or one that came while nobody waited).
-    pub async fn rung(&self) {
-        self.0.notified().await
+    fn ring(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A runner's ear: each hears every ring, including one that came
+    /// while it was busy.
+    pub fn listen(&self) -> JobEar {
+        JobEar(self.0.subscribe())
+    }
+}
+
+/// One listener of a [`JobBell`].
+pub struct JobEar(tokio::sync::watch::Receiver<u64>);
+
+impl JobEar {
+    /// Waits for a ring not yet heard.
+    pub async fn rung(&mut self) {
+        if self.0.changed().await.is_err() {
+            std::future::pending::<()>().await
+        }
     }
 }
 
@@ -315,7 +338,7 @@ impl Tx {
         // Its turn at the write gate passes on before the runner wakes.
         drop(state.turn);
         if state.queued {
-            state.bell.0.notify_one();
+            state.bell.ring();
         }
         Ok(())
     }

@@ -388,9 +388,15 @@ async fn an_idle_worker_starts_a_job_as_soon_as_its_transaction_commits() {
     {
         let mut tx = app.st.db.write().await.unwrap();
         let payload = serde_json::json!({"n": 2});
-        enqueue(&mut tx, "test.ok", &payload, &Enqueue::default(), app.st.now())
-            .await
-            .unwrap();
+        enqueue(
+            &mut tx,
+            "test.ok",
+            &payload,
+            &Enqueue::default(),
+            app.st.now(),
+        )
+        .await
+        .unwrap();
     }
     let now = add(&app, "test.ok", Enqueue::default()).await.0;
     // Well inside the minute the worker would otherwise sleep.

@@ -210,6 +210,9 @@ impl WorkerOptions {
     }
 }
 
+/// How long a worker woken by a queued job waits for more before claiming.
+const GATHER: Duration = Duration::from_millis(20);
+
 /// At most this many jobs are claimed in one transaction.
 const CLAIM_BATCH: usize = 32;
 
@@ -468,7 +471,10 @@ pub async fn run(
                 if drained {
                     tokio::select! {
                         _ = tokio::time::sleep(opts.idle_poll) => {},
-                        _ = bell.rung() => {},
+                        // A moment for the jobs queued just after this one,
+                        // so that a burst is claimed in a few turns, not one
+                        // turn of the write lock per job.
+                        _ = bell.rung() => tokio::time::sleep(GATHER).await,
                         _ = stop.changed() => {},
                     }
                 }

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::error::ErrorBody;
-use crate::crypto::{constant_time_eq, hmac_hex, random_token};
+use crate::crypto::{constant_time_eq, hmac_hex, random_bytes, random_token};
 use crate::domain::Locale;
 use crate::error::Error;
 use crate::i18n::Tr;
@@ -94,6 +94,39 @@ fn allowed_before_password_change(path: &str) -> bool {
 
 pub fn csrf_for_session(st: &AppState, token_hash: &str) -> String {
     hmac_hex(&st.keys.session, format!("csrf:{token_hash}").as_bytes())
+}
+
+/// The CSRF token as a page carries it: XORed with a fresh random pad, the
+/// pad in front, so the secret never appears twice alike in compressed
+/// responses (the BREACH attack reads a repeated secret from their lengths).
+pub fn masked_csrf(token: &str) -> String {
+    if token.is_empty() {
+        return String::new();
+    }
+    let pad: Vec<u8> = token.bytes().map(|_| random_bytes::<1>()[0]).collect();
+    let masked: Vec<u8> = token.bytes().zip(&pad).map(|(t, p)| t ^ p).collect();
+    format!("m{}{}", hex::encode(&pad), hex::encode(masked))
+}
+
+/// Whether `given` is the token `expected`, masked ([`masked_csrf`]) or not
+/// (API clients and older pages send it as it is).
+fn csrf_matches(given: &[u8], expected: &[u8]) -> bool {
+    let unmasked = given
+        .strip_prefix(b"m")
+        .filter(|rest| rest.len() == expected.len() * 4)
+        .and_then(|rest| hex::decode(rest).ok())
+        .map(|raw| {
+            let (pad, masked) = raw.split_at(expected.len());
+            masked
+                .iter()
+                .zip(pad)
+                .map(|(m, p)| m ^ p)
+                .collect::<Vec<u8>>()
+        });
+    match unmasked {
+        Some(u) => constant_time_eq(&u, expected),
+        None => constant_time_eq(given, expected),
+    }
 }
 
 fn is_unsafe(m: &Method) -> bool {
@@ -261,7 +294,7 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
     }
     let expected = ctx.csrf.as_bytes();
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return (constant_time_eq(h.as_bytes(), expected), Ok(req));
+        return (csrf_matches(h.as_bytes(), expected), Ok(req));
     }
     let is_form = req
         .headers()
@@ -278,7 +311,7 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
     };
     let ok = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == CSRF_FIELD)
-        .is_some_and(|(_, v)| constant_time_eq(v.as_bytes(), expected));
+        .is_some_and(|(_, v)| csrf_matches(v.as_bytes(), expected));
     (ok, Ok(Request::from_parts(parts, Body::from(bytes))))
 }
 

@@ -157,10 +157,78 @@ pub fn app(state: AppState) -> Router {
         .router
         .fallback(|| async { crate::error::Error::NotFound })
         .layer(CatchPanicLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::context,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)
+}
+
+/// Which responses are sent compressed (gzip or brotli, as the browser
+/// accepts): pages, styles, scripts, JSON, SVG, CSV and feeds of some size.
+/// Never media (already compressed, and served in byte ranges) nor a stream.
+fn compressible(
+    _: axum::http::StatusCode,
+    _: axum::http::Version,
+    h: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    use axum::http::header;
+    const TEXT: &[&str] = &[
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "text/plain",
+        "text/csv",
+        "application/json",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ];
+    let kind = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let small = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n < 256);
+    TEXT.iter().any(|t| kind.starts_with(t)) && !small && !h.contains_key(header::CONTENT_RANGE)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
+
+    fn compressed(headers: &[(header::HeaderName, &'static str)]) -> bool {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(k, HeaderValue::from_static(v));
+        }
+        super::compressible(StatusCode::OK, Version::HTTP_11, &h, &Extensions::new())
+    }
+
+    #[test]
+    fn text_is_compressed_media_and_ranges_never() {
+        assert!(compressed(&[(
+            header::CONTENT_TYPE,
+            "text/html; charset=utf-8"
+        )]));
+        assert!(compressed(&[(header::CONTENT_TYPE, "application/json")]));
+        assert!(!compressed(&[(header::CONTENT_TYPE, "video/mp4")]));
+        assert!(!compressed(&[(header::CONTENT_TYPE, "image/jpeg")]));
+        assert!(!compressed(&[(header::CONTENT_TYPE, "text/event-stream")]));
+        assert!(!compressed(&[
+            (header::CONTENT_TYPE, "text/plain"),
+            (header::CONTENT_RANGE, "bytes 0-9/100"),
+        ]));
+        assert!(!compressed(&[
+            (header::CONTENT_TYPE, "text/html"),
+            (header::CONTENT_LENGTH, "120"),
+        ]));
+    }
 }

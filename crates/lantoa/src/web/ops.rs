@@ -56,23 +56,66 @@ const CLIP: &[u8] = include_bytes!("../../static/clip.js");
 const PRINT: &[u8] = include_bytes!("../../static/print.js");
 
 /// Files shipped inside the binary: nothing is fetched from the internet.
-pub async fn static_file(Path(file): Path<String>) -> Result<Response, Error> {
-    let (body, mime) = match file.as_str() {
-        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
-        "app.css" => (CSS, "text/css; charset=utf-8"),
-        "favicon.svg" => (FAVICON, "image/svg+xml"),
-        "tus.min.js" => (TUS, "text/javascript; charset=utf-8"),
-        "upload.js" => (UPLOAD, "text/javascript; charset=utf-8"),
-        "clip.js" => (CLIP, "text/javascript; charset=utf-8"),
-        "print.js" => (PRINT, "text/javascript; charset=utf-8"),
-        _ => return Err(Error::NotFound),
+const FILES: &[(&str, &[u8], &str)] = &[
+    ("htmx.min.js", HTMX, "text/javascript; charset=utf-8"),
+    ("app.css", CSS, "text/css; charset=utf-8"),
+    ("favicon.svg", FAVICON, "image/svg+xml"),
+    ("tus.min.js", TUS, "text/javascript; charset=utf-8"),
+    ("upload.js", UPLOAD, "text/javascript; charset=utf-8"),
+    ("clip.js", CLIP, "text/javascript; charset=utf-8"),
+    ("print.js", PRINT, "text/javascript; charset=utf-8"),
+];
+
+/// Each shipped file's fingerprint: the start of its SHA-256.
+fn fingerprints() -> &'static std::collections::HashMap<&'static str, String> {
+    static PRINTS: std::sync::OnceLock<std::collections::HashMap<&'static str, String>> =
+        std::sync::OnceLock::new();
+    PRINTS.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(name, body, _)| {
+                let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
+                (*name, sha[..12].to_string())
+            })
+            .collect()
+    })
+}
+
+/// A shipped file's address with its fingerprint, for pages: it can be kept
+/// for a year, since a new build that changes it changes the address.
+pub fn asset(name: &str) -> String {
+    match fingerprints().get(name) {
+        Some(v) => format!("/static/{name}?v={v}"),
+        None => format!("/static/{name}"),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Fingerprint {
+    v: Option<String>,
+}
+
+pub async fn static_file(
+    Path(file): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Fingerprint>,
+) -> Result<Response, Error> {
+    let Some((name, body, mime)) = FILES.iter().find(|(n, ..)| *n == file) else {
+        return Err(Error::NotFound);
+    };
+    // The address of this very build's file is kept for good; any other
+    // (no fingerprint, or an older one) for an hour.
+    let current = q.v.as_deref() == fingerprints().get(name).map(String::as_str);
+    let cache = if current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
     };
     Ok((
         [
-            (header::CONTENT_TYPE, mime),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, *mime),
+            (header::CACHE_CONTROL, cache),
         ],
-        body,
+        *body,
     )
         .into_response())
 }

@@ -102,3 +102,92 @@ async fn pages_load_nothing_from_the_internet() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'"));
 }
+
+#[tokio::test]
+async fn pages_go_compressed_and_shipped_files_are_kept_for_a_year() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let c = app.client();
+    // Compressed for a browser that takes gzip or brotli; as it is otherwise.
+    let plain = app.get_page("/login").await;
+    let r = c
+        .get(app.url("/login"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "content-encoding"), "gzip");
+    assert!(
+        header(&r, "vary")
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    let packed = r.bytes().await.unwrap();
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_string(&mut page)
+        .unwrap();
+    assert!(page.contains("login-form"), "{page}");
+    assert!(
+        packed.len() * 2 < page.len(),
+        "{} of {}",
+        packed.len(),
+        page.len()
+    );
+    let r = c
+        .get(app.url("/static/app.css"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "content-encoding"), "br");
+
+    // The page names each file with its fingerprint: that address is kept
+    // for good, any other for an hour.
+    let start = plain
+        .find("/static/app.css?v=")
+        .expect("a fingerprinted stylesheet");
+    let css = &plain[start..];
+    let css = &css[..css.find('"').unwrap()];
+    let r = app.get(css).await;
+    assert_eq!(
+        header(&r, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&r, "content-type").starts_with("text/css"));
+    for other in ["/static/app.css", "/static/app.css?v=0123456789ab"] {
+        assert_eq!(
+            header(&app.get(other).await, "cache-control"),
+            "public, max-age=3600"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_csrf_token_differs_on_every_page_and_each_is_accepted() {
+    let app = spawn_app().await;
+    app.user("ana", false, &[]).await;
+    let b = app.login("ana").await;
+    let token = |html: &str| {
+        let at = html.find("name=\"_csrf\" value=\"").expect("a form") + 20;
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    let (one, two) = (
+        token(&b.get_text("/profile").await),
+        token(&b.get_text("/profile").await),
+    );
+    assert_ne!(one, two, "the same token twice");
+    let switch = |t: String| {
+        let req = b.client.post(format!("{}/lang", b.base));
+        async move {
+            let form = [("lang", "en"), ("_csrf", t.as_str())];
+            req.form(&form).send().await.unwrap().status()
+        }
+    };
+    assert_eq!(switch(one).await, 303);
+    assert_eq!(switch(two).await, 303);
+    // Another session's token is refused.
+    let other = app.login("ana").await;
+    let theirs = token(&other.get_text("/profile").await);
+    assert_eq!(switch(theirs).await, 403);
+}

@@ -62,7 +62,7 @@ impl Layout {
     pub fn anonymous(ctx: &ReqCtx) -> Layout {
         Layout {
             tr: ctx.tr(),
-            csrf: ctx.csrf.clone(),
+            csrf: crate::web::middleware::masked_csrf(&ctx.csrf),
             path: ctx.path.clone(),
             user_name: None,
             agency: None,

@@ -157,12 +157,14 @@ pub fn app(state: AppState) -> Router {
         .router
         .fallback(|| async { crate::error::Error::NotFound })
         .layer(CatchPanicLayer::new())
-        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::context,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        // Outermost: what goes out is compressed as it finally is (the
+        // context rewrites error bodies after the handler).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
         .with_state(state)
 }
 

@@ -141,6 +141,28 @@ async fn pages_go_compressed_and_shipped_files_are_kept_for_a_year() {
         .await
         .unwrap();
     assert_eq!(header(&r, "content-encoding"), "br");
+    // An error's body is rewritten after the handler: what is compressed is
+    // the body that goes out.
+    for (path, needle) in [("/api/v1/me", "\"code\""), ("/no-such-page", "<html")] {
+        let r = c
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error() || r.status().is_redirection());
+        let gz = header(&r, "content-encoding") == "gzip";
+        let packed = r.bytes().await.unwrap();
+        let mut body = String::new();
+        if gz {
+            flate2::read::GzDecoder::new(&packed[..])
+                .read_to_string(&mut body)
+                .unwrap();
+        } else {
+            body = String::from_utf8(packed.to_vec()).unwrap();
+        }
+        assert!(body.is_empty() || body.contains(needle), "{path}: {body}");
+    }
 
     // The page names each file with its fingerprint: that address is kept
     // for good, any other for an hour.

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::error::ErrorBody;
-use crate::crypto::{constant_time_eq, hmac_hex, random_bytes, random_token};
+use crate::crypto::{constant_time_eq, hmac_hex, random_token};
 use crate::domain::Locale;
 use crate::error::Error;
 use crate::i18n::Tr;
@@ -103,7 +103,8 @@ pub fn masked_csrf(token: &str) -> String {
     if token.is_empty() {
         return String::new();
     }
-    let pad: Vec<u8> = token.bytes().map(|_| random_bytes::<1>()[0]).collect();
+    let mut pad = vec![0u8; token.len()];
+    getrandom::fill(&mut pad).expect("the operating system's random source failed");
     let masked: Vec<u8> = token.bytes().zip(&pad).map(|(t, p)| t ^ p).collect();
     format!("m{}{}", hex::encode(&pad), hex::encode(masked))
 }

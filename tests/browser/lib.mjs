@@ -210,6 +210,13 @@ export async function withPage(browser, appLog, contextOptions, fn, { failureScr
   };
   page.on('console', (m) => consoleLines.push(`[console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+  // A form that asks before it acts (`data-confirm`) is answered yes, and the
+  // question is kept for the test to check (`page.dialogs`).
+  page.dialogs = [];
+  page.on('dialog', (d) => {
+    page.dialogs.push(d.message());
+    d.accept().catch(() => {});
+  });
   try {
     await fn(page, context, diag);
   } catch (err) {

@@ -61,6 +61,8 @@ describe('publishing in a browser', { timeout: 300_000 }, () => {
 
       // 2. Publish now; the panel updates itself until every channel is out.
       await submit(page, page.locator('#publish-now button[type=submit]'));
+      assert.match(page.dialogs.at(-1) || '', /^Đăng ngay lên .+, .+, .+, .+\?$/, 'publishing now asks first, naming the channels');
+      assert.match(await page.locator('#done').innerText(), /Đang đăng/, 'and says what it did');
       const rows = page.locator('#publications tbody tr');
       assert.ok((await rows.count()) >= 4, 'one row per channel');
       await page.waitForFunction(

@@ -187,8 +187,14 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       await page.goto(`${h.baseUrl}/a/${aid}/queue?q=approve`, { waitUntil: 'load' });
       await page.locator(`#queue a[href="${clipPath}"]`).click();
       await page.waitForURL((u) => u.pathname === clipPath);
+      // The head sees what they sign: the window and the channels (the
+      // agency's connected ones, ticked from the upload on).
+      const signing = await page.locator('#approve-window').innerText();
+      assert.match(signing, /Khung giờ đăng: từ khi được duyệt đến trước \d/);
+      assert.match(signing, /Facebook.*YouTube.*TikTok.*Zalo/);
       await submit(page, page.locator('#approve-form button[type=submit]'));
       assert.equal(await clipState(page), 'approved');
+      assert.match(await page.locator('#done').innerText(), /Đã ký duyệt/);
       assert.equal((await page.locator('#clip-state').innerText()).trim(), 'Đã duyệt');
       const signatures = await page.locator('#approval .signature').allInnerTexts();
       assert.equal(signatures.length, 2);
@@ -220,6 +226,31 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       });
       assert.ok(a > 2.5 && Math.abs(a - b) < 0.35, `players in sync: ${a} vs ${b}`);
       await page.locator('#sync-pause').click();
+
+      // 6. The publish window: a time outside the signed window is refused
+      // (the browser's own check is bypassed to reach the server's), one
+      // inside is scheduled on the same signatures; then it goes out now.
+      await page.goto(`${h.baseUrl}${clipPath}`, { waitUntil: 'load' });
+      await page.locator('#actions details summary', { hasText: 'Hẹn giờ đăng' }).click();
+      const at = page.locator('#act-schedule input[name=at]');
+      assert.ok(await at.getAttribute('max'), 'the schedule stops at the window');
+      await at.evaluate((el) => el.removeAttribute('max'));
+      await at.fill('2099-01-01T10:00');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#act-schedule button').click()]);
+      assert.match(await page.locator('#notice').innerText(), /trong khung giờ đã ký duyệt/);
+      assert.equal(await clipState(page), 'approved');
+      await page.locator('#actions details summary', { hasText: 'Hẹn giờ đăng' }).click();
+      await submit(page, page.locator('#act-schedule button'));
+      assert.equal(await clipState(page), 'scheduled');
+      assert.match(await page.locator('#scheduled-at').innerText(), /hẹn đăng lúc/);
+      assert.equal(await page.locator('#approval .signature').count(), 2, 'no new signature needed');
+      await submit(page, page.locator('#act-unschedule button'));
+      assert.equal(await clipState(page), 'approved');
+      await submit(page, page.locator('#publish-now button[type=submit]'));
+      assert.match(page.dialogs.at(-1) || '', /^Đăng ngay lên /);
+      await page.waitForFunction(() => document.querySelector('#clip-state')?.dataset.state === 'published',
+        null, { timeout: 120_000, polling: 500 });
+      await screenshot(page, 'review-published.png');
     }, { failureScreenshot: 'review-head.png' });
   });
 });

@@ -93,7 +93,8 @@ pub(crate) async fn caller(
     c.ok_or_else(|| anyhow::anyhow!("{who}"))
 }
 
-/// Writes a clip by `author` in `agency`, not political, with no version yet.
+/// Writes a clip by `author` in `agency`, not political, with no version yet,
+/// readied as an upload readies it (the agency's platforms and window).
 pub(crate) async fn new_clip(
     tx: &mut lantoa::db::Tx,
     (agency, author): (lantoa::domain::OrgId, lantoa::domain::UserId),
@@ -109,7 +110,9 @@ pub(crate) async fn new_clip(
         political: false,
         now,
     };
-    Ok(lantoa::db::clips::insert(tx, new).await?)
+    let c = lantoa::db::clips::insert(tx, new).await?;
+    lantoa::service::review::prepare_new_clip(tx, c, now).await?;
+    Ok(c)
 }
 
 /// The stored original of a version: SHA-256, storage key, file name, size.

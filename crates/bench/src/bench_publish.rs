@@ -227,8 +227,8 @@ pub(crate) async fn seed(st: AppState, dir: &Path, n: usize) -> anyhow::Result<S
             c,
             ClipAction::Approve,
             review::ActInput {
-                note: None,
                 digest: Some(digest),
+                ..Default::default()
             },
         )
         .await?;

@@ -219,9 +219,7 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
             });
         }
     }
-    if let Err(e) = seed_clips(st).await {
-        tracing::warn!(error = %e, "demo clips not created");
-    }
+    // Channels first: a clip is submitted with somewhere to go.
     let bao_tinh = {
         let mut tx = st.db.read().await?;
         orgs::by_slug(&mut tx, AGENCIES[0].0).await?
@@ -230,6 +228,9 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
         && let Err(e) = seed_channels(st, o.id).await
     {
         tracing::warn!(error = %e, "demo channels not connected");
+    }
+    if let Err(e) = seed_clips(st).await {
+        tracing::warn!(error = %e, "demo clips not created");
     }
     if let Err(e) = seed_history(st).await {
         tracing::warn!(error = %e, "demo insights history not created");
@@ -300,14 +301,17 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         };
         let clip = store_demo_clip(st, &demo, &file).await?;
         let _ = tokio::fs::remove_file(&file).await;
-        if *submit {
-            crate::service::review::act(
+        if *submit
+            && let Err(e) = crate::service::review::act(
                 &caller,
                 clip,
                 crate::domain::ClipAction::Submit,
                 Default::default(),
             )
-            .await?;
+            .await
+        {
+            // Without channels (no sandbox) the clip stays a draft.
+            tracing::warn!(error = %e, clip = %clip, "demo clip not submitted");
         }
     }
     Ok(())
@@ -407,7 +411,7 @@ async fn store_demo_clip(
     let every: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
     let every = serde_json::to_string(&every).unwrap_or_default();
     crate::db::clips::set_targets(&mut tx, clip, &every).await?;
-    crate::service::review::lint_new_clip(&mut tx, clip).await?;
+    crate::service::review::prepare_new_clip(&mut tx, clip, now).await?;
     crate::ingest::queue(&mut tx, version, d.agency.id, now).await?;
     crate::service::audit(
         &mut tx,

@@ -124,3 +124,12 @@ document.addEventListener('htmx:afterSwap', (e) => {
   const now = document.getElementById('publishing');
   if (now && !now.hasAttribute('hx-trigger')) window.location.reload();
 });
+
+// A form that cannot be undone with one click (publishing to every channel,
+// spiking, taking down) asks first, in the page's words (`data-confirm`).
+// Delegated, so forms swapped in by the publishing panel ask too.
+document.addEventListener('submit', (e) => {
+  const form = e.target;
+  const ask = form && form.getAttribute && form.getAttribute('data-confirm');
+  if (ask && !window.confirm(ask)) e.preventDefault();
+});

@@ -32,6 +32,9 @@ pub struct Clip {
     pub target_channels: Vec<String>,
     pub publish_at: Option<i64>,
     pub publish_until: Option<i64>,
+    /// The time chosen inside the signed window when the clip was scheduled
+    /// (not part of the approval).
+    pub scheduled_at: Option<i64>,
     /// Bumped by every content save, for optimistic concurrency.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -61,6 +64,7 @@ struct ClipRow {
     target_channels: String,
     publish_at: Option<i64>,
     publish_until: Option<i64>,
+    scheduled_at: Option<i64>,
     revision: i64,
     lock_user_id: Option<UserId>,
     lock_at: Option<i64>,
@@ -105,6 +109,7 @@ impl TryFrom<ClipRow> for Clip {
             political_source: r.political_source,
             publish_at: r.publish_at,
             publish_until: r.publish_until,
+            scheduled_at: r.scheduled_at,
             revision: r.revision,
             lock_user_id: r.lock_user_id,
             lock_at: r.lock_at,
@@ -117,7 +122,8 @@ macro_rules! select_clip {
         concat!(
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
                     created_at, updated_at, caption_variants, hashtags, political, political_source,
-                    target_channels, publish_at, publish_until, revision, lock_user_id, lock_at, lint
+                    target_channels, publish_at, publish_until, scheduled_at, revision, lock_user_id,
+                    lock_at, lint
              FROM clips ",
             $rest
         )
@@ -377,6 +383,12 @@ pub async fn save_content(
         c.political_source, c.target_channels, c.publish_at, c.publish_until, c.lint, now, id,
         revision)?;
     Ok(n == 1)
+}
+
+/// Records the time chosen inside the signed window (`None`: unscheduled).
+pub async fn set_scheduled(tx: &mut Tx, id: ClipId, at: Option<i64>) -> DbResult<()> {
+    sql!(tx, execute "UPDATE clips SET scheduled_at = $1 WHERE id = $2", at, id)?;
+    Ok(())
 }
 
 /// Moves a clip from `from` to `to`; false when it was no longer in `from`.

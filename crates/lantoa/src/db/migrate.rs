@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "channel_endpoint", "0007_channel_endpoint.sql"),
     migration!(8, "channel_metrics_time", "0008_channel_metrics_time.sql"),
     migration!(9, "platform_fidelity", "0009_platform_fidelity.sql"),
+    migration!(10, "publish_window", "0010_publish_window.sql"),
 ];
 
 /// A migration's script for an engine.

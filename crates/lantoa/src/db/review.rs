@@ -16,13 +16,16 @@ pub struct SettingsRow {
     pub official_names: String,
     pub watch_list: String,
     pub takedown_roles: String,
+    /// JSON list of platform codes; `None`: every connected platform.
+    pub default_platforms: Option<String>,
+    pub window_hours: i64,
     pub updated_at: i64,
 }
 
 pub async fn settings(tx: &mut Tx, agency: OrgId) -> DbResult<Option<SettingsRow>> {
     Ok(sql!(tx, fetch_optional
         "SELECT tone_style, approval_ttl_hours, approval_policy, checklist, official_names,
-                watch_list, takedown_roles, updated_at
+                watch_list, takedown_roles, default_platforms, window_hours, updated_at
          FROM agency_settings WHERE agency_id = $1",
         agency)?)
 }
@@ -32,10 +35,11 @@ pub async fn put_settings(tx: &mut Tx, agency: OrgId, s: &SettingsRow) -> DbResu
     sql!(tx, execute
         "INSERT INTO agency_settings (agency_id, tone_style, approval_ttl_hours, approval_policy,
                                       checklist, official_names, watch_list, takedown_roles,
-                                      updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                      default_platforms, window_hours, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         agency, &s.tone_style, s.approval_ttl_hours, &s.approval_policy, &s.checklist,
-        &s.official_names, &s.watch_list, &s.takedown_roles, s.updated_at)?;
+        &s.official_names, &s.watch_list, &s.takedown_roles, &s.default_platforms,
+        s.window_hours, s.updated_at)?;
     Ok(())
 }
 

@@ -147,7 +147,8 @@ impl Walk {
                     political_source: if political { "manual" } else { "" },
                     target_channels: r#"["facebook"]"#,
                     publish_at: tomorrow,
-                    publish_until: None,
+                    // A window, as every new clip has one.
+                    publish_until: Some(now + 72 * 3_600_000),
                     lint: "[]",
                 },
                 now,

@@ -433,6 +433,11 @@ impl TestApp {
             now: self.clock.now_ms(),
         };
         let id = clips::insert(&mut tx, new).await.unwrap();
+        // As an upload readies a new clip: the agency's default platforms and
+        // publish window.
+        lantoa::service::review::prepare_new_clip(&mut tx, id, self.clock.now_ms())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         id
     }

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cli;
 mod crash_publish;
+mod desk;
 mod hardening_config;
 mod hardening_insights;
 mod hardening_media;

@@ -72,11 +72,21 @@ pub(crate) async fn ready_clip(
         .unwrap()
         .is_political();
     let caption = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức lễ ra quân.";
+    with_a_channel(app, agency, author).await;
     let c = app
         .insert_clip((agency, author), "Lễ ra quân", caption, category, political)
         .await;
     add_version(app, c, author, "aa").await;
     c
+}
+
+/// Gives the agency a connected Facebook channel unless it has a channel, so
+/// that its new clips have somewhere to go.
+pub(crate) async fn with_a_channel(app: &TestApp, agency: OrgId, by: UserId) {
+    if crate::publish::channel_list(app, agency).await.is_empty() {
+        let page = format!("page-{}", agency.0);
+        crate::publish::add_channel(app, agency, by, "facebook", &page, "token").await;
+    }
 }
 
 pub(crate) async fn add_version(app: &TestApp, c: ClipId, by: UserId, seed: &str) -> VersionId {
@@ -168,6 +178,7 @@ pub(crate) async fn act(
         ActInput {
             note: Some("Sửa đoạn 00:05".into()),
             digest,
+            at: None,
         },
     )
     .await
@@ -379,7 +390,7 @@ async fn every_outgoing_field_voids_the_approval_and_other_changes_do_not() {
         ),
         (
             "publish_window",
-            Box::new(|e| e.publish_at = "2031-01-02T08:00".into()),
+            Box::new(|e| e.publish_until = "2031-01-02T08:00".into()),
         ),
         ("political", Box::new(|e| e.political = true)),
     ];

@@ -46,6 +46,45 @@ async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
     Ok(out)
 }
 
+/// What a clip needs before it is submitted or signed, so that an approved
+/// clip can go out as it stands: a target platform, each with a connected
+/// channel, and a publish window that has not ended.
+pub(crate) async fn check_sendable(tx: &mut Tx, clip: &Clip, now: i64, tz: &str) -> Result<()> {
+    targets(tx, clip).await?;
+    match clip.publish_until {
+        None => Err(Refusal::new("action_not_allowed", "window-needed").into()),
+        Some(u) if u <= now => Err(Refusal::new("action_not_allowed", "window-ended")
+            .arg("at", Arg::Time(u, tz.into()))
+            .into()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Where `at` stands against the clip's signed window: `None` when inside
+/// (from its start, or from now when it has none, up to its end), else the
+/// refusal to give.
+pub(crate) fn outside_window(clip: &Clip, at: i64, now: i64, tz: &str) -> Option<Error> {
+    let from = clip.publish_at.unwrap_or(now);
+    let inside = at > now && at >= from && clip.publish_until.is_none_or(|u| at < u);
+    if inside {
+        return None;
+    }
+    if at <= now {
+        return Some(
+            Refusal::new("action_not_allowed", "schedule-in-past")
+                .arg("at", Arg::Time(at, tz.into()))
+                .into(),
+        );
+    }
+    let until = clip.publish_until.unwrap_or(at);
+    Some(
+        Refusal::new("action_not_allowed", "schedule-outside-window")
+            .arg("from", Arg::Time(from, tz.into()))
+            .arg("until", Arg::Time(until, tz.into()))
+            .into(),
+    )
+}
+
 /// Creates the publications of a clip moving to `scheduled` (inside the
 /// caller's transaction) and queues one job each.
 pub(crate) async fn create_publications(
@@ -218,6 +257,7 @@ pub async fn publish_now(
         now,
     )
     .await?;
+    crate::db::clips::set_scheduled(&mut tx, clip.id, Some(now)).await?;
     let ids =
         create_publications(&mut tx, &clip, caller.principal.user_id, now, now, privacy).await?;
     let summary = json!({"publications": ids});

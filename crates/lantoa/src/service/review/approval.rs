@@ -129,6 +129,7 @@ pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<C
             ))
         })?;
     check_text(&clip, &o)?;
+    crate::service::publish::check_sendable(&mut tx, &clip, now, tz).await?;
     let s = settings(&mut tx, caller.agency.id).await?;
     check_ticked(&mut tx, &s, clip.id, version.id).await?;
     let steps = s.policy.steps(o.political);

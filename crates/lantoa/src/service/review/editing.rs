@@ -118,9 +118,12 @@ pub fn lint_fields(
     out
 }
 
-/// Lints a clip's text as it arrived (a new clip from an upload) and raises the
-/// political flag when the watch list finds a term. In the caller's transaction.
-pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
+/// Readies a clip as it arrived (a new clip from an upload), in the caller's
+/// transaction: lints its text and raises the political flag when the watch
+/// list finds a term; gives it the agency's default platforms when it has
+/// none, and a publish window of the agency's length from `now` when it has
+/// none, so that it can be submitted as it is.
+pub async fn prepare_new_clip(tx: &mut Tx, clip_id: ClipId, now: i64) -> Result<()> {
     let Some(clip) = clips::get_any(tx, clip_id).await? else {
         return Ok(());
     };
@@ -139,6 +142,20 @@ pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
     } else {
         (false, "")
     };
+    let targets = if clip.target_channels.is_empty() {
+        default_platforms(tx, clip.agency_id, &s).await?
+    } else {
+        clip.target_channels.clone()
+    };
+    let (publish_at, publish_until) = match (clip.publish_at, clip.publish_until) {
+        // To the minute, as the form shows it: saving the form unchanged
+        // must not change the window.
+        (None, None) => {
+            let until = now + s.window_hours * 3_600_000;
+            (None, Some(until - until.rem_euclid(60_000)))
+        }
+        window => window,
+    };
     clips::save_content(
         tx,
         clip.id,
@@ -151,15 +168,36 @@ pub async fn lint_new_clip(tx: &mut Tx, clip_id: ClipId) -> Result<()> {
             hashtags: &json_text(&clip.hashtags),
             political,
             political_source: source,
-            target_channels: &json_text(&clip.target_channels),
-            publish_at: clip.publish_at,
-            publish_until: clip.publish_until,
+            target_channels: &json_text(&targets),
+            publish_at,
+            publish_until,
             lint: &serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
         },
         clip.updated_at,
     )
     .await?;
     Ok(())
+}
+
+/// The platforms a new clip of the agency targets: the agency's choice, or
+/// every platform on which it has a connected channel.
+async fn default_platforms(
+    tx: &mut Tx,
+    agency: crate::domain::OrgId,
+    s: &super::settings::Settings,
+) -> Result<Vec<String>> {
+    if let Some(p) = &s.default_platforms {
+        return Ok(p.clone());
+    }
+    let mut out: Vec<String> = crate::db::publishing::channels(tx, agency)
+        .await?
+        .into_iter()
+        .filter(|c| c.status == "active")
+        .map(|c| c.platform)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Saves the clip's content (optimistic: refused when someone saved since

@@ -25,7 +25,7 @@ pub use comments::{
     NewComment, checklist, comment, format_frame, parse_timecode, resolve_comment, tick,
 };
 pub use delegations::{DelegationRequest, delegate, delegation_of, revoke_delegation};
-pub use editing::{Edit, Saved, edit_of_clip, lint_fields, lint_new_clip, save};
+pub use editing::{Edit, Saved, edit_of_clip, lint_fields, prepare_new_clip, save};
 pub use inbox::{field_label, mark_read, notification_text, send_mail};
 pub use locks::{LockView, lock, lock_view, unlock};
 pub use outgoing::{

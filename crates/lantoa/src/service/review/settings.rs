@@ -34,6 +34,18 @@ pub struct Settings {
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub takedown_roles: Vec<Role>,
+    /// The platforms a new clip targets; `None`: every platform on which the
+    /// agency has a connected channel.
+    #[serde(default)]
+    pub default_platforms: Option<Vec<String>>,
+    /// Hours the publish window a new clip starts with lasts.
+    #[serde(default = "default_window_hours")]
+    #[schema(minimum = 1, maximum = 720)]
+    pub window_hours: i64,
+}
+
+fn default_window_hours() -> i64 {
+    48
 }
 
 impl Default for Settings {
@@ -53,6 +65,8 @@ impl Default for Settings {
             official_names: lint::default_official_names(),
             watch_list: lint::default_watch_list(),
             takedown_roles: Vec::new(),
+            default_platforms: None,
+            window_hours: default_window_hours(),
         }
     }
 }
@@ -74,6 +88,15 @@ impl Settings {
             .any(|r| !policy::TAKEDOWN_OPTIONAL.contains(r))
         {
             return Err(Invalid::new("takedown_roles", "invalid-takedown-roles").into());
+        }
+        if !(1..=24 * 30).contains(&self.window_hours) {
+            return Err(Invalid::new("window_hours", "invalid-window-hours").into());
+        }
+        if let Some(p) = &self.default_platforms
+            && p.iter()
+                .any(|x| crate::platforms::Platform::parse(x).is_none())
+        {
+            return Err(Invalid::new("default_platforms", "invalid-platform").into());
         }
         if !(1..=24 * 30).contains(&self.approval_ttl_hours) {
             return Err(Invalid::new("approval_ttl_hours", "invalid-approval-ttl").into());
@@ -110,6 +133,11 @@ pub async fn settings(tx: &mut Tx, agency: OrgId) -> Result<Settings> {
         official_names: lines(&r.official_names),
         watch_list: lines(&r.watch_list),
         takedown_roles: serde_json::from_str(&r.takedown_roles).unwrap_or_default(),
+        default_platforms: r
+            .default_platforms
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()),
+        window_hours: r.window_hours,
     })
 }
 
@@ -122,6 +150,10 @@ pub async fn save_settings(caller: &Caller, s: Settings) -> Result<()> {
             .map(|x| x.trim().to_string())
             .filter(|x| !x.is_empty())
             .collect();
+    }
+    // No platform chosen: the connected ones.
+    if s.default_platforms.as_ref().is_some_and(Vec::is_empty) {
+        s.default_platforms = None;
     }
     s.validate()?;
     let (mut tx, now) = caller.write().await?;
@@ -141,6 +173,11 @@ pub async fn save_settings(caller: &Caller, s: Settings) -> Result<()> {
             watch_list: s.watch_list.join("\n"),
             takedown_roles: serde_json::to_string(&s.takedown_roles)
                 .unwrap_or_else(|_| "[]".into()),
+            default_platforms: s
+                .default_platforms
+                .as_ref()
+                .map(|p| serde_json::to_string(p).unwrap_or_else(|_| "[]".into())),
+            window_hours: s.window_hours,
             updated_at: now,
         },
     )

@@ -218,6 +218,7 @@ pub(crate) async fn transition(
     // that have not started.
     if from == ClipState::Scheduled && to != ClipState::Published {
         crate::service::publish::cancel_pending(tx, clip, now).await?;
+        clips::set_scheduled(tx, clip.id, None).await?;
     }
     audit(
         tx,
@@ -311,6 +312,12 @@ pub struct ActInput {
     #[serde(default)]
     #[schema(min_length = 64, max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub digest: Option<String>,
+    /// When to publish (`schedule`): a local date-time `YYYY-MM-DDTHH:MM` in
+    /// the agency's zone, inside the signed publish window. Empty: the
+    /// window's start.
+    #[serde(default)]
+    #[schema(max_length = 40)]
+    pub at: Option<String>,
 }
 
 /// Performs a person's action on a clip. Approval goes through [`approve`].
@@ -337,7 +344,20 @@ pub async fn act(
     let version = current_version(&mut tx, &clip).await?;
     let f = facts(&mut tx, &caller.principal, &clip, version.as_ref(), now).await?;
     enforce(&f, ClipOp::Act(action), tz)?;
-    check_action(&mut tx, &clip, version.as_ref(), action, note, now, tz).await?;
+    let at = match action {
+        ClipAction::Schedule => Some(schedule_time(&clip, input.at.as_deref(), now, tz)?),
+        _ => None,
+    };
+    check_action(
+        &mut tx,
+        &clip,
+        version.as_ref(),
+        (action, at),
+        note,
+        now,
+        tz,
+    )
+    .await?;
     let mut to = transition(
         &mut tx,
         &caller.actor,
@@ -349,8 +369,9 @@ pub async fn act(
     )
     .await?;
     if action == ClipAction::Schedule {
-        // One publication per target channel, each queued for the approved time.
-        let at = clip.publish_at.unwrap_or(now);
+        // One publication per target channel, each queued for the chosen time.
+        let at = at.unwrap_or(now);
+        crate::db::clips::set_scheduled(&mut tx, clip.id, Some(at)).await?;
         crate::service::publish::create_publications(
             &mut tx,
             &clip,
@@ -400,14 +421,30 @@ pub async fn act(
     Ok(to)
 }
 
-/// What an action needs beyond the table: a usable version to submit, a note
-/// to request changes, and a publication time to schedule that is still ahead
-/// and before any approval expires.
+/// The time a clip is scheduled for: the one asked for (local, in the zone
+/// `tz`) or else the signed window's start, inside the signed window.
+fn schedule_time(clip: &Clip, asked: Option<&str>, now: i64, tz: &str) -> Result<i64> {
+    let at = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => crate::clock::local_datetime_ms(s, tz)
+            .ok_or_else(|| Error::from(Invalid::new("at", "invalid-datetime")))?,
+        None => clip.publish_at.ok_or_else(|| {
+            Error::from(Refusal::new("action_not_allowed", "schedule-needs-time"))
+        })?,
+    };
+    match crate::service::publish::outside_window(clip, at, now, tz) {
+        Some(e) => Err(e),
+        None => Ok(at),
+    }
+}
+
+/// What an action needs beyond the table: a usable version, a target channel
+/// and a window to submit or sign, a note to request changes, and a
+/// publication time to schedule before any approval expires.
 async fn check_action(
     tx: &mut Tx,
     clip: &Clip,
     version: Option<&Version>,
-    action: ClipAction,
+    (action, at): (ClipAction, Option<i64>),
     note: &str,
     now: i64,
     tz: &str,
@@ -432,25 +469,19 @@ async fn check_action(
                     .text("max", max.to_string())
                     .into());
             }
+            crate::service::publish::check_sendable(tx, clip, now, tz).await?;
         }
-        ClipAction::Schedule => match clip.publish_at {
-            None => return Err(Refusal::new("action_not_allowed", "schedule-needs-time").into()),
-            Some(t) if t <= now => {
-                return Err(Refusal::new("action_not_allowed", "schedule-in-past")
-                    .arg("at", Arg::Time(t, tz.into()))
+        ClipAction::Schedule => {
+            let t = at.unwrap_or(now);
+            let live = rdb::live_approvals(tx, clip.id).await?;
+            if let Some(exp) = live.iter().map(|a| a.expires_at).min()
+                && exp < t
+            {
+                return Err(Refusal::new("action_not_allowed", "schedule-after-expiry")
+                    .arg("expires", Arg::Time(exp, tz.into()))
                     .into());
             }
-            Some(t) => {
-                let live = rdb::live_approvals(tx, clip.id).await?;
-                if let Some(exp) = live.iter().map(|a| a.expires_at).min()
-                    && exp < t
-                {
-                    return Err(Refusal::new("action_not_allowed", "schedule-after-expiry")
-                        .arg("expires", Arg::Time(exp, tz.into()))
-                        .into());
-                }
-            }
-        },
+        }
         _ => {}
     }
     Ok(())

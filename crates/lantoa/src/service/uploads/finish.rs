@@ -157,6 +157,6 @@ async fn new_clip(
         now,
     )
     .await?;
-    crate::service::review::lint_new_clip(tx, c).await?;
+    crate::service::review::prepare_new_clip(tx, c, now).await?;
     Ok(c)
 }

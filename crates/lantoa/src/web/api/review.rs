@@ -73,8 +73,12 @@ pub struct ClipDto {
     pub political_source: String,
     /// Target platforms.
     pub target_channels: Vec<String>,
+    /// The signed publish window: from (none: from approval) …
     pub publish_at: Option<i64>,
+    /// … to before (required to submit).
     pub publish_until: Option<i64>,
+    /// The time chosen inside the window when scheduled (not signed).
+    pub scheduled_at: Option<i64>,
     /// Bumped by every content save; send it back with an edit.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -103,6 +107,7 @@ impl From<Clip> for ClipDto {
             target_channels: c.target_channels,
             publish_at: c.publish_at,
             publish_until: c.publish_until,
+            scheduled_at: c.scheduled_at,
             revision: c.revision,
             lock_user_id: c.lock_user_id,
             lock_at: c.lock_at,

@@ -408,12 +408,43 @@ async fn job_for(tx: &mut crate::db::Tx, v: VersionId) -> Result<Option<jobs::Jo
     Ok(jobs::latest_with_key(tx, &format!("ingest:{}", v.0)).await?)
 }
 
+/// `?done=` after an action on the clip page: what it did, said on the page
+/// the browser is sent back to (redirect-after-post).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+/// The actions whose success the clip page says in words.
+pub(crate) const DONE: [&str; 12] = [
+    "save",
+    "submit",
+    "withdraw",
+    "request_changes",
+    "approve",
+    "schedule",
+    "unschedule",
+    "spike",
+    "unspike",
+    "start_correction",
+    "publish",
+    "takedown",
+];
+
 pub async fn detail(
     State(st): State<AppState>,
     a: Authz<act::ViewClips>,
     Path((_, cid)): Path<(i64, i64)>,
+    axum::extract::Query(d): axum::extract::Query<Done>,
 ) -> Result<Response> {
-    render(&clip_page(&st, &a, ClipId(cid)).await?)
+    let mut page = clip_page(&st, &a, ClipId(cid)).await?;
+    if let Some(r) = page.r.as_mut()
+        && let Some(code) = DONE.iter().find(|c| **c == d.done)
+    {
+        r.done = Some(page.l.tr.t(&format!("done-{code}")));
+    }
+    render(&page)
 }
 
 #[derive(Template)]

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::review::{back, refused};
+use super::review::{back, back_done, refused};
 use super::{Layout, render};
 use crate::db::clips::Clip;
 use crate::db::publishing as pdb;
@@ -54,6 +54,8 @@ pub struct PublishView {
     pub can_retry: bool,
     pub can_tick: bool,
     pub taken_down: bool,
+    /// The question "publish now" asks first, naming the channels.
+    pub confirm_publish: String,
     /// Channels whose visibility is confirmed when publishing now (TikTok's
     /// rules: the person chooses, from the creator's own options).
     pub confirm: Vec<PrivacyChoice>,
@@ -186,8 +188,11 @@ pub(crate) async fn publish_view<A>(
         .filter(|c| channels::needs_reconnect_for_takedown(c))
         .map(|c| c.name.clone())
         .collect();
+    let names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
+    let confirm_publish = l.tr.t1("confirm-publish", "channels", &names.join(", "));
     Ok(PublishView {
         cid: clip.id.0,
+        confirm_publish,
         confirm,
         reconnect_first,
         live,
@@ -240,7 +245,7 @@ pub async fn publish_now(
         })
         .collect();
     match publish::publish_now(&a.caller, ClipId(cid), &privacy).await {
-        Ok(_) => Ok(back(aid, cid, "#publishing")),
+        Ok(_) => Ok(back_done(aid, cid, "publish", "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
 }
@@ -279,7 +284,7 @@ pub async fn take_down(
     FormData(f): FormData<TakedownForm>,
 ) -> Result<Response> {
     match publish::take_down(&a.caller, ClipId(cid), &f.reason).await {
-        Ok(_) => Ok(back(aid, cid, "#publishing")),
+        Ok(_) => Ok(back_done(aid, cid, "takedown", "#publishing")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
 }

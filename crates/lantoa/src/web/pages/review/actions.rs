@@ -21,6 +21,12 @@ pub(crate) fn back(aid: i64, cid: i64, anchor: &str) -> Response {
     Redirect::to(&format!("/a/{aid}/clips/{cid}{anchor}")).into_response()
 }
 
+/// Back to the clip page, saying what `done` did (one of
+/// [`crate::web::pages::clips::DONE`]).
+pub(crate) fn back_done(aid: i64, cid: i64, done: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("/a/{aid}/clips/{cid}?done={done}{anchor}")).into_response()
+}
+
 /// Shows the clip page again with a refusal's message (status 409), and the
 /// user's typed values when a save was refused.
 pub(crate) async fn refused<A>(
@@ -111,7 +117,7 @@ pub async fn save(
 ) -> Result<Response> {
     let edit: Edit = f.into();
     match svc::save(&a.caller, ClipId(cid), edit.clone()).await {
-        Ok(_) => Ok(back(aid, cid, "#edit")),
+        Ok(_) => Ok(back_done(aid, cid, "save", "#edit")),
         Err(e) => refused(&st, &a, cid, e, Some(&edit)).await,
     }
 }
@@ -175,6 +181,8 @@ pub struct ActForm {
     pub note: String,
     #[serde(default)]
     pub digest: String,
+    #[serde(default)]
+    pub at: String,
 }
 
 pub async fn act_on(
@@ -187,9 +195,10 @@ pub async fn act_on(
     let input = svc::ActInput {
         note: Some(f.note),
         digest: Some(f.digest),
+        at: Some(f.at),
     };
     match svc::act(&a.caller, ClipId(cid), action, input).await {
-        Ok(_) => Ok(back(aid, cid, "")),
+        Ok(_) => Ok(back_done(aid, cid, action.code(), "")),
         Err(e) => refused(&st, &a, cid, e, None).await,
     }
 }

@@ -178,8 +178,39 @@ pub async fn review_view(
         fps: current.and_then(fps_of).unwrap_or(30.0),
         history,
         notice: None,
+        done: None,
         compare,
+        window: window_view(l, clip, !live.is_empty(), now, tz),
     })
+}
+
+/// The clip's publish window as the page shows it: in words, and the bounds
+/// of a time chosen inside it (a minute ahead of now at the earliest).
+fn window_view(l: &Layout, clip: &Clip, signed: bool, now: i64, tz: &str) -> super::WindowView {
+    let input = |ms: i64| crate::clock::datetime_input(ms, tz);
+    let earliest = clip.publish_at.unwrap_or(now).max(now + 60_000);
+    let text = match (clip.publish_at, clip.publish_until) {
+        (_, None) => l.tr.t("window-none"),
+        (None, Some(u)) => l.tr.t1("window-until", "until", &l.time(&u, tz)),
+        (Some(a), Some(u)) => l.tr.t_args(
+            "window-from-until",
+            &[("from", l.time(&a, tz)), ("until", l.time(&u, tz))],
+        ),
+    };
+    super::WindowView {
+        text,
+        min: input(earliest),
+        max: clip
+            .publish_until
+            .map(|u| input(u - 60_000))
+            .unwrap_or_default(),
+        pick: input(clip.scheduled_at.unwrap_or(earliest)),
+        signed,
+        scheduled: clip
+            .scheduled_at
+            .filter(|_| clip.state == crate::domain::ClipState::Scheduled)
+            .map(|t| l.time(&t, tz)),
+    }
 }
 
 /// The approval steps of the clip's policy, each with its live signature.

@@ -17,7 +17,7 @@ pub use actions::{
     ActForm, ApplyForm, CommentForm, EditForm, ResolveForm, TickForm, act_on, apply_fix, comment,
     lock, resolve, save, tick, unlock,
 };
-pub(crate) use actions::{back, refused};
+pub(crate) use actions::{back, back_done, refused};
 pub use clip::review_view;
 pub use compare::{CompareQuery, compare};
 pub use delegations::{DelegationForm, DelegationView, delegate, delegations, revoke};
@@ -26,7 +26,7 @@ pub use queue::{QueueQuery, QueueRow, QueueTab, queue};
 pub use settings::{PolicyRow, settings_page, settings_save};
 pub use view::{
     ActionButton, CheckView, Choice, CommentView, EditView, FindingView, HistoryRow, LockLine,
-    ReviewView, Signature, StepView, Thread,
+    ReviewView, Signature, StepView, Thread, WindowView,
 };
 
 use super::Layout;

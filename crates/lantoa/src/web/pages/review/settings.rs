@@ -35,6 +35,20 @@ impl SettingsPage {
     fn is_new(&self) -> bool {
         self.s.tone_style == crate::lint::ToneStyle::New
     }
+    /// The platforms a new clip may target by default: (code, name, chosen).
+    fn platform_choices(&self) -> Vec<(&'static str, &'static str, bool)> {
+        let chosen = self.s.default_platforms.as_deref().unwrap_or_default();
+        crate::platforms::Platform::ALL
+            .iter()
+            .map(|p| {
+                (
+                    p.as_str(),
+                    p.label(),
+                    chosen.iter().any(|c| c == p.as_str()),
+                )
+            })
+            .collect()
+    }
     /// The roles the agency may let take clips down: (code, name, chosen).
     fn takedown_choices(&self) -> Vec<(&'static str, String, bool)> {
         policy::TAKEDOWN_OPTIONAL
@@ -149,6 +163,21 @@ pub async fn settings_save(
             .filter_map(|(_, v)| Role::parse(v))
             .filter(|r| policy::TAKEDOWN_OPTIONAL.contains(r))
             .collect(),
+        default_platforms: if get("default_connected").is_empty() {
+            Some(
+                pairs
+                    .iter()
+                    .filter(|(k, _)| *k == "default_platform")
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+            )
+        } else {
+            None
+        },
+        window_hours: match get("window_hours").trim() {
+            "" => svc::Settings::default().window_hours,
+            h => h.parse().unwrap_or(0),
+        },
     };
     match svc::save_settings(&a.caller, s.clone()).await {
         Ok(()) => {

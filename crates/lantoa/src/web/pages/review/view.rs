@@ -96,6 +96,21 @@ pub struct EditView {
     pub publish_until: String,
 }
 
+/// The publish window the approver signs, and the time chosen inside it.
+pub struct WindowView {
+    /// The window in words ("from … to before …").
+    pub text: String,
+    /// The earliest and latest times a schedule may pick (date-time inputs).
+    pub min: String,
+    pub max: String,
+    /// What the schedule form starts with.
+    pub pick: String,
+    /// Whether signatures stand on the window now (moving it voids them).
+    pub signed: bool,
+    /// The time chosen, once scheduled.
+    pub scheduled: Option<String>,
+}
+
 pub struct LockLine {
     pub name: String,
     pub since: String,
@@ -128,7 +143,10 @@ pub struct ReviewView {
     pub fps: f64,
     pub history: Vec<HistoryRow>,
     pub notice: Option<String>,
+    /// What the last action did (after a redirect), in words.
+    pub done: Option<String>,
     pub compare: Option<(i64, i64)>,
+    pub window: WindowView,
 }
 
 impl EditView {

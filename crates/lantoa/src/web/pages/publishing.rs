@@ -82,6 +82,66 @@ pub(crate) fn level_label(l: &Layout, level: &str) -> String {
     ))
 }
 
+/// One publication's line, in the reader's language and the agency's time.
+fn pub_row(l: &Layout, tz: &str, p: pdb::Publication, ch: &pdb::Channel) -> PubRow {
+    PubRow {
+        id: p.id.0,
+        round: p.round,
+        platform: Platform::parse(&ch.platform)
+            .map_or(ch.platform.clone(), |x| x.label().to_string()),
+        channel: ch.name.clone(),
+        tag: match p.removal.as_deref() {
+            Some(r) => format!("removal-{r}"),
+            None => p.state.to_string(),
+        },
+        state_label: match p.removal.as_deref() {
+            Some(r) => l.tr.t(&format!("pub-removal-{r}")),
+            // Out, but the platform reports it is not public.
+            None if p.state == PublicationState::Published && p.visible_to_all == Some(false) => {
+                l.tr.t("pub-state-published-private")
+            }
+            None => l.tr.t(&format!("pub-state-{}", p.state)),
+        },
+        progress: (p.state == PublicationState::Uploading)
+            .then(|| format!("{:.0}", p.progress.unwrap_or(0.0) * 100.0)),
+        // A removed post has no address left to open.
+        url: p
+            .url
+            .clone()
+            .filter(|_| !matches!(p.removal.as_deref(), Some("removed" | "manual_done"))),
+        error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
+            // The channel's binding: our own sentence, in the reader's language.
+            (Some("binding"), _) if p.state != PublicationState::Published => {
+                Some(l.tr.t(&format!(
+            "channel-{}",
+            p.error_code.as_deref().unwrap_or_default().replace('_', "-")
+        )))
+            }
+            (Some(c), Some(m)) if p.state != PublicationState::Published => {
+                Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
+            }
+            // Why the platform made it less visible than asked, in its words.
+            _ if p.visible_to_all == Some(false) && p.visibility_reason.is_some() => {
+                Some(l.tr.t_args(
+                    "pub-visibility-reason",
+                    &[("reason", p.visibility_reason.clone().unwrap_or_default())],
+                ))
+            }
+            _ => None,
+        },
+        late: p.late_ms.map(|ms| {
+            l.tr.t_args("pub-late", &[("minutes", (ms / 60_000).to_string())])
+        }),
+        at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
+        removal: p.removal.clone(),
+        seen_by: (p.visible_to_all == Some(false))
+            .then(|| p.visibility.as_deref().map(|v| level_label(l, v)))
+            .flatten()
+            .map(|v| l.tr.t1("pub-seen-by", "level", &v)),
+        state: p.state.to_string(),
+    }
+}
+
 pub(crate) async fn publish_view<A>(
     st: &AppState,
     a: &Authz<A>,
@@ -93,64 +153,7 @@ pub(crate) async fn publish_view<A>(
     let state = clip.state;
     let rows: Vec<PubRow> = list
         .into_iter()
-        .map(|(p, ch)| PubRow {
-            id: p.id.0,
-            round: p.round,
-            platform: Platform::parse(&ch.platform)
-                .map_or(ch.platform.clone(), |x| x.label().to_string()),
-            channel: ch.name.clone(),
-            tag: match p.removal.as_deref() {
-                Some(r) => format!("removal-{r}"),
-                None => p.state.to_string(),
-            },
-            state_label: match p.removal.as_deref() {
-                Some(r) => l.tr.t(&format!("pub-removal-{r}")),
-                // Out, but the platform reports it is not public.
-                None if p.state == PublicationState::Published
-                    && p.visible_to_all == Some(false) =>
-                {
-                    l.tr.t("pub-state-published-private")
-                }
-                None => l.tr.t(&format!("pub-state-{}", p.state)),
-            },
-            progress: (p.state == PublicationState::Uploading)
-                .then(|| format!("{:.0}", p.progress.unwrap_or(0.0) * 100.0)),
-            // A removed post has no address left to open.
-            url: p
-                .url
-                .clone()
-                .filter(|_| !matches!(p.removal.as_deref(), Some("removed" | "manual_done"))),
-            error: match (p.error_class.as_deref(), p.error_message.as_deref()) {
-                // The channel's binding: our own sentence, in the reader's language.
-                (Some("binding"), _) if p.state != PublicationState::Published => {
-                    Some(l.tr.t(&format!(
-                    "channel-{}",
-                    p.error_code.as_deref().unwrap_or_default().replace('_', "-")
-                )))
-                }
-                (Some(c), Some(m)) if p.state != PublicationState::Published => {
-                    Some(format!("{} — {m}", l.tr.t(&format!("pub-error-{c}"))))
-                }
-                // Why the platform made it less visible than asked, in its words.
-                _ if p.visible_to_all == Some(false) && p.visibility_reason.is_some() => {
-                    Some(l.tr.t_args(
-                        "pub-visibility-reason",
-                        &[("reason", p.visibility_reason.clone().unwrap_or_default())],
-                    ))
-                }
-                _ => None,
-            },
-            late: p.late_ms.map(|ms| {
-                l.tr.t_args("pub-late", &[("minutes", (ms / 60_000).to_string())])
-            }),
-            at: l.time(&p.published_at.unwrap_or(p.run_at), tz),
-            removal: p.removal.clone(),
-            seen_by: (p.visible_to_all == Some(false))
-                .then(|| p.visibility.as_deref().map(|v| level_label(l, v)))
-                .flatten()
-                .map(|v| l.tr.t1("pub-seen-by", "level", &v)),
-            state: p.state.to_string(),
-        })
+        .map(|(p, ch)| pub_row(l, tz, p, &ch))
         .collect();
     let live = rows.iter().any(|r| {
         matches!(r.state.as_str(), "queued" | "uploading" | "processing")

@@ -151,9 +151,9 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       await pinned.click();
       const t = await page.evaluate(() => document.getElementById('player').currentTime);
       assert.ok(t >= 5 && t < 5.1, `player at ${t} after clicking the comment's time`);
-      await page.locator('#actions details summary').click();
-      await page.locator('#act-request_changes textarea[name=note]').fill('Thay cảnh rung ở 00:05.');
-      await submit(page, page.locator('#act-request_changes button[type=submit]'));
+      // Asking for changes is in the decision form, beside the signature.
+      await page.locator('#decision-note').fill('Thay cảnh rung ở 00:05.');
+      await submit(page, page.locator('#decide-request-changes'));
       assert.equal(await clipState(page), 'changes_requested');
     }, { failureScreenshot: 'review-editor-1.png' });
 
@@ -171,12 +171,10 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
     await withPage(h.browser, h.appLog, {}, async (page) => {
       await logIn(page, h.baseUrl, EDITOR);
       await page.goto(`${h.baseUrl}${clipPath}`, { waitUntil: 'load' });
-      for (;;) {
-        const open = page.locator('.checklist button.check:not(.done)');
-        if ((await open.count()) === 0) break;
-        await submit(page, open.first());
-      }
-      await submit(page, page.locator('#approve-form button[type=submit]'));
+      // The checklist's ticks and the signature go in one form.
+      const boxes = page.locator('#approve-form input[name=tick]');
+      for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+      await submit(page, page.locator('#decide-approve'));
       assert.equal(await clipState(page), 'in_review', 'one of two steps signed');
       assert.equal(await page.locator('#approval .step.signed').count(), 1);
     }, { failureScreenshot: 'review-editor-2.png' });
@@ -192,7 +190,7 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       const signing = await page.locator('#approve-window').innerText();
       assert.match(signing, /Khung giờ đăng: từ khi được duyệt đến trước \d/);
       assert.match(signing, /Facebook.*YouTube.*TikTok.*Zalo/);
-      await submit(page, page.locator('#approve-form button[type=submit]'));
+      await submit(page, page.locator('#decide-approve'));
       assert.equal(await clipState(page), 'approved');
       assert.match(await page.locator('#done').innerText(), /Đã ký duyệt/);
       assert.equal((await page.locator('#clip-state').innerText()).trim(), 'Đã duyệt');

@@ -133,3 +133,16 @@ document.addEventListener('submit', (e) => {
   const ask = form && form.getAttribute && form.getAttribute('data-confirm');
   if (ask && !window.confirm(ask)) e.preventDefault();
 });
+
+// A refused form is answered with the clip page at the form's address: put the
+// clip's own address back (a reload must not post again) and bring the
+// refusal into view where it was shown.
+(function () {
+  const title = document.getElementById('clip-title');
+  const home = title && title.getAttribute('data-canonical');
+  if (home && window.location.pathname !== home) {
+    window.history.replaceState(null, '', home);
+  }
+  const err = document.getElementById('comment-error') || document.getElementById('notice');
+  if (err && home) err.scrollIntoView({ block: 'center' });
+})();

@@ -16,11 +16,14 @@ pub mod legacy;
 mod chars;
 mod names;
 mod punct;
+mod search;
 mod syllable;
 mod words;
 
 #[cfg(test)]
 mod tests;
+
+pub use search::search_key;
 
 /// Where the tone mark of open oa, oe, uy goes: old "hòa/thủy", new "hoà/thuỷ".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -118,7 +118,7 @@ impl TryFrom<ClipRow> for Clip {
 }
 
 macro_rules! select_clip {
-    ($rest:literal) => {
+    ($rest:expr) => {
         concat!(
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
                     created_at, updated_at, caption_variants, hashtags, political, political_source,
@@ -148,6 +148,7 @@ pub async fn insert(tx: &mut Tx, c: NewClip<'_>) -> DbResult<ClipId> {
          VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $8) RETURNING id",
         c.agency_id, c.author_id, c.title, c.caption, c.category, c.political as i64, source,
         c.now)?;
+    reindex(tx, ClipId(id)).await?;
     Ok(ClipId(id))
 }
 
@@ -182,6 +183,173 @@ pub async fn list(tx: &mut Tx, agency: OrgId, limit: i64) -> DbResult<Vec<Listed
          FROM clips c LEFT JOIN clip_versions v ON v.id = c.current_version_id
          WHERE c.agency_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2",
         agency, limit)?)
+}
+
+/// How the clip list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Most recently changed first.
+    Updated,
+    /// Newest first.
+    Created,
+    /// By title.
+    Title,
+}
+
+/// The search words a clip list asks for at most; more are ignored.
+pub const MAX_TERMS: usize = 5;
+
+/// What the clip list asks for: empty text, zero and `None` filter nothing.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub agency: OrgId,
+    /// Search words, already as `lint::search_key` makes them.
+    pub terms: Vec<String>,
+    pub state: String,
+    pub category: String,
+    pub author: i64,
+    pub platform: String,
+    /// Changed from (inclusive) and before, in ms.
+    pub from: i64,
+    pub to: i64,
+    pub political: Option<bool>,
+    pub sort: Sort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A line of the searched clip list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Found {
+    pub id: ClipId,
+    pub title: String,
+    pub category: String,
+    pub state: String,
+    pub political: i64,
+    pub author_id: UserId,
+    pub author_name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub current_version_id: Option<VersionId>,
+    /// The current version's check status; `None` without a version.
+    pub status: Option<String>,
+    /// The current version's outputs (posters), JSON.
+    pub outputs: Option<String>,
+}
+
+/// The clip list's conditions on `clips c`; `$1` is the agency.
+macro_rules! clip_where {
+    () => {
+        " WHERE c.agency_id = $1 AND ($2 = '' OR c.state = $2) AND ($3 = '' OR c.category = $3)
+            AND ($4 = 0 OR c.author_id = $4) AND ($5 = '' OR c.target_channels LIKE $5)
+            AND ($6 = 0 OR c.updated_at >= $6) AND ($7 = 0 OR c.updated_at < $7)
+            AND ($8 < 0 OR c.political = $8)
+            AND c.search_text LIKE $9 AND c.search_text LIKE $10 AND c.search_text LIKE $11
+            AND c.search_text LIKE $12 AND c.search_text LIKE $13 "
+    };
+}
+
+/// Runs `$q!(order)` with the ORDER BY and paging `$sort` asks for.
+macro_rules! sorted {
+    ($sort:expr, $q:ident) => {
+        match $sort {
+            Sort::Updated => $q!("ORDER BY c.updated_at DESC, c.id DESC LIMIT $14 OFFSET $15"),
+            Sort::Created => $q!("ORDER BY c.created_at DESC, c.id DESC LIMIT $14 OFFSET $15"),
+            Sort::Title => $q!("ORDER BY c.title_key, c.title, c.id LIMIT $14 OFFSET $15"),
+        }
+    };
+}
+
+/// A filter's values in bind order (`$2`..`$13`).
+struct Binds {
+    platform: String,
+    political: i64,
+    like: Vec<String>,
+}
+
+impl Binds {
+    fn of(f: &Filter) -> Binds {
+        Binds {
+            platform: if f.platform.is_empty() {
+                String::new()
+            } else {
+                format!("%\"{}\"%", f.platform)
+            },
+            political: f.political.map_or(-1, i64::from),
+            like: (0..MAX_TERMS)
+                .map(|i| f.terms.get(i).map_or("%".into(), |t| format!("%{t}%")))
+                .collect(),
+        }
+    }
+}
+
+/// Runs `$sql` bound to the filter's values, then `$extra` ones.
+macro_rules! with_filter {
+    ($tx:expr, $how:ident $fetch:ident, $sql:expr, $f:expr, $b:expr $(, $extra:expr)*) => {
+        sql!($tx, $how $fetch $sql, $f.agency, &$f.state, &$f.category, $f.author, &$b.platform,
+            $f.from, $f.to, $b.political, &$b.like[0], &$b.like[1], &$b.like[2], &$b.like[3],
+            &$b.like[4] $(, $extra)*)
+    };
+    ($tx:expr, $fetch:ident, $sql:expr, $f:expr, $b:expr $(, $extra:expr)*) => {
+        sql!($tx, $fetch $sql, $f.agency, &$f.state, &$f.category, $f.author, &$b.platform,
+            $f.from, $f.to, $b.political, &$b.like[0], &$b.like[1], &$b.like[2], &$b.like[3],
+            &$b.like[4] $(, $extra)*)
+    };
+}
+
+/// One page of the agency's clips that match `f`, as the list shows them.
+pub async fn search(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Found>> {
+    let b = Binds::of(f);
+    macro_rules! q {
+        ($order:literal) => {
+            with_filter!(
+                tx,
+                fetch_all,
+                concat!(
+                    "SELECT c.id, c.title, c.category, c.state, c.political, c.author_id,
+                        u.display_name AS author_name, c.created_at, c.updated_at,
+                        c.current_version_id, v.status, v.outputs
+                 FROM clips c JOIN users u ON u.id = c.author_id
+                 LEFT JOIN clip_versions v ON v.id = c.current_version_id",
+                    clip_where!(),
+                    $order
+                ),
+                f,
+                b,
+                f.limit,
+                f.offset
+            )?
+        };
+    }
+    Ok(sorted!(f.sort, q))
+}
+
+/// One page of the agency's clips that match `f`, whole (for the API).
+pub async fn search_whole(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Clip>> {
+    let b = Binds::of(f);
+    macro_rules! q {
+        ($order:literal) => {{
+            let rows: Vec<ClipRow> = with_filter!(
+                tx,
+                fetch_all,
+                select_clip!(concat!("c", clip_where!(), $order)),
+                f,
+                b,
+                f.limit,
+                f.offset
+            )?;
+            rows
+        }};
+    }
+    sorted!(f.sort, q).into_iter().map(Clip::try_from).collect()
+}
+
+/// How many of the agency's clips match `f`, all pages together.
+pub async fn count(tx: &mut Tx, f: &Filter) -> DbResult<i64> {
+    let b = Binds::of(f);
+    let n: i64 = with_filter!(tx, scalar fetch_one,
+        concat!("SELECT COUNT(*) FROM clips c", clip_where!()), f, b)?;
+    Ok(n)
 }
 
 pub async fn set_current_version(
@@ -382,7 +550,55 @@ pub async fn save_content(
         c.title, c.caption, c.category, c.caption_variants, c.hashtags, c.political as i64,
         c.political_source, c.target_channels, c.publish_at, c.publish_until, c.lint, now, id,
         revision)?;
+    if n == 1 {
+        reindex(tx, id).await?;
+    }
     Ok(n == 1)
+}
+
+/// How many of the agency's clips wait for a review or a signature, and how
+/// many of those are political.
+pub async fn waiting_counts(tx: &mut Tx, agency: OrgId) -> DbResult<(i64, i64)> {
+    let all: i64 = sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM clips WHERE agency_id = $1 AND state IN ('submitted', 'in_review')",
+        agency)?;
+    let political: i64 = sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM clips
+         WHERE agency_id = $1 AND state IN ('submitted', 'in_review') AND political = 1",
+        agency)?;
+    Ok((all, political))
+}
+
+/// Refreshes a clip's search words from its text and comments (after every
+/// save and comment; see `lint::search_key`).
+pub async fn reindex(tx: &mut Tx, id: ClipId) -> DbResult<()> {
+    let row: Option<(String, String, String, String)> = sql!(tx, fetch_optional
+        "SELECT title, caption, caption_variants, hashtags FROM clips WHERE id = $1", id)?;
+    let Some((title, caption, variants, hashtags)) = row else {
+        return Ok(());
+    };
+    let comments: Vec<String> = sql!(tx, scalar fetch_all
+        "SELECT body FROM clip_comments WHERE clip_id = $1 ORDER BY id", id)?;
+    let title_len = title.len();
+    let mut text = [title, caption, variants, hashtags].join(" ");
+    for c in comments {
+        text.push(' ');
+        text.push_str(&c);
+    }
+    let key = crate::lint::search_key(&text);
+    let title_key = crate::lint::search_key(&text[..title_len]);
+    sql!(tx, execute "UPDATE clips SET search_text = $1, title_key = $2 WHERE id = $3",
+        key, title_key, id)?;
+    Ok(())
+}
+
+/// [`reindex`] for every clip (once, when search arrived).
+pub async fn reindex_all(tx: &mut Tx) -> DbResult<()> {
+    let ids: Vec<ClipId> = sql!(tx, scalar fetch_all "SELECT id FROM clips ORDER BY id")?;
+    for id in ids {
+        reindex(tx, id).await?;
+    }
+    Ok(())
 }
 
 /// Records the time chosen inside the signed window (`None`: unscheduled).

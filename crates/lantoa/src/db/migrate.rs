@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "channel_metrics_time", "0008_channel_metrics_time.sql"),
     migration!(9, "platform_fidelity", "0009_platform_fidelity.sql"),
     migration!(10, "publish_window", "0010_publish_window.sql"),
+    migration!(11, "clip_search", "0011_clip_search.sql"),
 ];
 
 /// A migration's script for an engine.
@@ -80,6 +81,10 @@ pub async fn run(db: &Db, now_ms: i64) -> DbResult<Vec<i64>> {
         }
         let script = for_engine(m.sql, tx.engine()).into_owned();
         on_tx!(&mut tx, c => sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(c).await.map(|r| r.rows_affected()))?;
+        if m.version == 11 {
+            // The words of the clips already there (the rest is kept on save).
+            super::clips::reindex_all(&mut tx).await?;
+        }
         sql!(&mut tx, execute
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             m.version, m.name, now_ms)?;

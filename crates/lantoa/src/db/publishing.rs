@@ -542,6 +542,20 @@ pub async fn open_incident(
     Ok(id)
 }
 
+/// The agency's takedown incidents still open.
+pub async fn open_incident_count(tx: &mut Tx, agency: OrgId) -> DbResult<i64> {
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM incidents WHERE agency_id = $1 AND state = 'open'", agency)?)
+}
+
+/// The agency's posts that went out since `since` (ms), and on how many clips.
+pub async fn published_since(tx: &mut Tx, agency: OrgId, since: i64) -> DbResult<(i64, i64)> {
+    Ok(sql!(tx, fetch_one
+        "SELECT COUNT(*), COUNT(DISTINCT clip_id) FROM publications
+         WHERE agency_id = $1 AND published_at IS NOT NULL AND published_at >= $2",
+        agency, since)?)
+}
+
 pub async fn update_incident(tx: &mut Tx, id: i64, details: &str, now: i64) -> DbResult<()> {
     sql!(tx, execute "UPDATE incidents SET details = $1, updated_at = $2 WHERE id = $3",
         details, now, id)?;

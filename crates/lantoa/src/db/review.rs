@@ -76,12 +76,15 @@ pub struct NewComment<'a> {
 }
 
 pub async fn insert_comment(tx: &mut Tx, n: &NewComment<'_>) -> DbResult<i64> {
-    Ok(sql!(tx, scalar fetch_one
+    let id = sql!(tx, scalar fetch_one
         "INSERT INTO clip_comments (clip_id, version_id, parent_id, author_id, body, fps,
                                     start_frame, end_frame, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         n.clip_id, n.version_id, n.parent_id, n.author_id, n.body, n.fps, n.start_frame,
-        n.end_frame, n.now)?)
+        n.end_frame, n.now)?;
+    // Comments are searched with the clip.
+    super::clips::reindex(tx, n.clip_id).await?;
+    Ok(id)
 }
 
 macro_rules! select_comment {

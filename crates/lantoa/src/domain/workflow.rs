@@ -264,7 +264,7 @@ table! {
     ChangesRequested     Spike            Spiked               Who::AuthorOr(REVIEWERS);
     Approved             Spike            Spiked               Who::Roles(REVIEWERS);
     Scheduled            Spike            Spiked               Who::Roles(REVIEWERS);
-    Spiked               Unspike          Draft                Who::Roles(REVIEWERS);
+    Spiked               Unspike          Draft                Who::AuthorOr(REVIEWERS);
     Published            StartCorrection  CorrectionInProgress Who::Roles(REVIEWERS);
     // Takedown is asked for by a person, but who may ask is the agency's
     // policy (`service::publish::take_down`), which then moves the clip.

@@ -110,3 +110,157 @@ async fn version_to_manage(
     .await?;
     Ok((tx, now, v))
 }
+
+/// The clip list's question, as the page's form and the API send it: every
+/// field optional, an empty one filters nothing.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ClipQuery {
+    /// Words of the title, caption, hashtags or comments, with or without
+    /// tone marks ("thai nguyen" finds "Thái Nguyên").
+    pub q: Option<String>,
+    /// A workflow state, e.g. `in_review`, `spiked`.
+    pub state: Option<String>,
+    /// A topic category code.
+    pub category: Option<String>,
+    /// The author's user id.
+    pub author: Option<String>,
+    /// A target platform code.
+    pub platform: Option<String>,
+    /// `yes` or `no`.
+    pub political: Option<String>,
+    /// Changed on or after this day (`YYYY-MM-DD`, the agency's time zone).
+    pub from: Option<String>,
+    /// Changed on or before this day (`YYYY-MM-DD`, the agency's time zone).
+    pub to: Option<String>,
+    /// `updated` (default), `created` or `title`.
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<String>,
+    /// Clips per page, 1 to 500 (the API's; default 500). The page shows 50.
+    pub per_page: Option<String>,
+}
+
+/// A clip list's answer: one page of clips and how many match in all.
+pub struct Page<T> {
+    pub clips: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    /// The number of the last page (1 when nothing matches).
+    pub fn last(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// `q` as the database's filter for `agency`, `per_page` clips a page. A
+/// value that is not one of its field's is refused naming the field.
+fn filter(
+    q: &ClipQuery,
+    agency: &crate::db::orgs::Org,
+    per_page: i64,
+) -> Result<(clips::Filter, i64)> {
+    use crate::domain::{Category, ClipState, Invalid};
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+    let bad = |field: &'static str| Error::from(Invalid::new(field, "invalid-clip-filter"));
+    let state = given(&q.state);
+    if !state.is_empty() && ClipState::parse(&state).is_none() {
+        return Err(bad("state"));
+    }
+    let category = given(&q.category);
+    if !category.is_empty() && Category::parse(&category).is_err() {
+        return Err(bad("category"));
+    }
+    let platform = given(&q.platform);
+    if !platform.is_empty() && crate::platforms::Platform::parse(&platform).is_none() {
+        return Err(bad("platform"));
+    }
+    let number = |field: &'static str, max: i64| -> Result<i64> {
+        match given(match field {
+            "author" => &q.author,
+            _ => &q.page,
+        })
+        .as_str()
+        {
+            "" => Ok(0),
+            v => v
+                .parse::<i64>()
+                .ok()
+                .filter(|v| (1..=max).contains(v))
+                .ok_or_else(|| bad(field)),
+        }
+    };
+    let author = number("author", i64::MAX)?;
+    let page = number("page", 100_000)?.max(1);
+    let day = |field: &'static str, v: &Option<String>, next: bool| -> Result<i64> {
+        match given(v).as_str() {
+            "" => Ok(0),
+            d => crate::clock::local_date_start_ms(d, &agency.time_zone)
+                .map(|ms| if next { ms + 86_400_000 } else { ms })
+                .ok_or_else(|| bad(field)),
+        }
+    };
+    let political = match given(&q.political).as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err(bad("political")),
+    };
+    let sort = match given(&q.sort).as_str() {
+        "" | "updated" => clips::Sort::Updated,
+        "created" => clips::Sort::Created,
+        "title" => clips::Sort::Title,
+        _ => return Err(bad("sort")),
+    };
+    let key = crate::lint::search_key(&given(&q.q));
+    let f = clips::Filter {
+        agency: agency.id,
+        terms: key
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .take(clips::MAX_TERMS)
+            .map(String::from)
+            .collect(),
+        state,
+        category,
+        author,
+        platform,
+        from: day("from", &q.from, false)?,
+        to: day("to", &q.to, true)?,
+        political,
+        sort,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+    };
+    Ok((f, page))
+}
+
+/// The agency's clips that answer `q`, one page as the list shows them.
+pub async fn search(caller: &Caller, q: &ClipQuery, per_page: i64) -> Result<Page<clips::Found>> {
+    let (f, page) = filter(q, &caller.agency, per_page)?;
+    let mut tx = caller.st.db.read().await?;
+    Ok(Page {
+        clips: clips::search(&mut tx, &f).await?,
+        total: clips::count(&mut tx, &f).await?,
+        page,
+        per_page,
+    })
+}
+
+/// The agency's clips that answer `q`, one page of whole clips (the API).
+pub async fn search_whole(
+    caller: &Caller,
+    q: &ClipQuery,
+    per_page: i64,
+) -> Result<Page<clips::Clip>> {
+    let (f, page) = filter(q, &caller.agency, per_page)?;
+    let mut tx = caller.st.db.read().await?;
+    Ok(Page {
+        clips: clips::search_whole(&mut tx, &f).await?,
+        total: clips::count(&mut tx, &f).await?,
+        page,
+        per_page,
+    })
+}

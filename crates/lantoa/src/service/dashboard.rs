@@ -50,3 +50,32 @@ pub async fn counts(st: &AppState, agency: OrgId, time_zone: &str) -> Result<Das
             .await?,
     })
 }
+
+/// What an overseer watches per agency: clips waiting for a decision (the
+/// political ones apart), takedown incidents still open, and the week's
+/// posts.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct AgencyWeek {
+    pub waiting: i64,
+    pub waiting_political: i64,
+    pub open_incidents: i64,
+    /// Posts that went out on a channel in the last 7 days.
+    pub posts_week: i64,
+    /// Clips with at least one such post.
+    pub clips_week: i64,
+}
+
+pub async fn agency_week(st: &AppState, agency: OrgId) -> Result<AgencyWeek> {
+    let since = st.now() - 7 * 24 * 3600 * 1000;
+    let mut tx = st.db.read().await?;
+    let (waiting, waiting_political) = crate::db::clips::waiting_counts(&mut tx, agency).await?;
+    let (posts_week, clips_week) =
+        crate::db::publishing::published_since(&mut tx, agency, since).await?;
+    Ok(AgencyWeek {
+        waiting,
+        waiting_political,
+        open_incidents: crate::db::publishing::open_incident_count(&mut tx, agency).await?,
+        posts_week,
+        clips_week,
+    })
+}

@@ -211,3 +211,224 @@ async fn a_time_inside_the_signed_window_needs_no_new_signature_and_one_outside_
     assert_eq!(clip(&app, n.a, c).await.scheduled_at, Some(later));
     assert_eq!(live(&app, c).await, signed);
 }
+
+/// The items ticked on the clip's current version.
+async fn ticked(app: &TestApp, ag: OrgId, c: ClipId) -> Vec<String> {
+    let k = clip(app, ag, c).await;
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = k.current_version_id.unwrap();
+    let mut t: Vec<String> = rdb::ticks(&mut tx, c, v)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.item)
+        .collect();
+    t.sort();
+    t
+}
+
+#[tokio::test]
+async fn ticks_and_the_decision_go_in_one_form_and_marked_ticks_carry_to_a_new_version() {
+    let (app, n) = spawn_network().await;
+    const SOURCES: &str = "+ Đã xác minh nguồn tin";
+    const SUBTITLES: &str = "Phụ đề đúng chính tả";
+    let (ap, aa) = who(&app, n.a_admin).await;
+    let org = agency(&app, n.a).await;
+    let s = Settings {
+        checklist: vec![SOURCES.into(), SUBTITLES.into()],
+        ..Settings::default()
+    };
+    svc::save_settings(&caller_of(&app.st, &aa, &ap, &org), s)
+        .await
+        .unwrap();
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    act(&app, n.a_reporter, n.a, c, Do::Submit).await.unwrap();
+
+    // The editor's page: one form with the ticks, the signature and the
+    // request for changes; the top bar no longer repeats the request.
+    let b = app.login("a.editor").await;
+    let path = format!("/a/{}/clips/{}", n.a.0, c.0);
+    let page = b.get_text(&path).await;
+    assert!(
+        page.contains(&format!("action=\"{path}/decide\"")),
+        "{page}"
+    );
+    assert!(page.contains("name=\"decision\" value=\"approve\""));
+    assert!(page.contains("name=\"decision\" value=\"request_changes\""));
+    assert!(!page.contains(&format!("{path}/act/request_changes\"")));
+    assert!(
+        page.contains("Đã xác minh nguồn tin <span class=\"hint\""),
+        "the mark is not shown"
+    );
+    let digest = crate::helpers::extract(&page, "name=\"digest\" value=\"", "\"").unwrap();
+
+    // Asking for changes without a reason is refused; the tick given with it is kept.
+    let decide = format!("{path}/decide");
+    let r = b
+        .post_form(
+            &decide,
+            &[("tick", SOURCES), ("decision", "request_changes")],
+        )
+        .await;
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("id=\"notice\""), "{refused}");
+    assert_eq!(ticked(&app, n.a, c).await, [SOURCES]);
+    assert_eq!(crate::review::state(&app, n.a, c).await, Is::InReview);
+
+    // Signing with one item unticked is refused naming it; then both and the
+    // signature in a single post.
+    let r = b
+        .post_form(
+            &decide,
+            &[
+                ("tick", SOURCES),
+                ("was", SOURCES),
+                ("digest", &digest),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains(SUBTITLES));
+    let r = b
+        .post_form(
+            &decide,
+            &[
+                ("tick", SOURCES),
+                ("tick", SUBTITLES),
+                ("was", SOURCES),
+                ("digest", &digest),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("?done=approve")
+    );
+    assert_eq!(crate::review::state(&app, n.a, c).await, Is::Approved);
+
+    // Another reviewer's tick is not undone by a form drawn before it: only
+    // the person's own changes (ticked now against ticked then) are written.
+    let c2 = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    act(&app, n.a_reporter, n.a, c2, Do::Submit).await.unwrap();
+    let path2 = format!("/a/{}/clips/{}/decide", n.a.0, c2.0);
+    let head = app.login("a.head").await;
+    head.post_form(&path2, &[("tick", SUBTITLES), ("decision", "ticks")])
+        .await;
+    let r = b
+        .post_form(&path2, &[("tick", SOURCES), ("decision", "ticks")])
+        .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("done=ticks")
+    );
+    assert_eq!(ticked(&app, n.a, c2).await, [SOURCES, SUBTITLES]);
+    b.post_form(&path2, &[("was", SOURCES), ("decision", "ticks")])
+        .await;
+    assert_eq!(
+        ticked(&app, n.a, c2).await,
+        [SUBTITLES],
+        "unticked by its own change"
+    );
+
+    // Changes asked with a reason; a new version keeps the marked tick only.
+    b.post_form(&path2, &[("tick", SOURCES), ("decision", "ticks")])
+        .await;
+    let r = b
+        .post_form(
+            &path2,
+            &[
+                ("note", "Sửa phụ đề ở giây 3"),
+                ("decision", "request_changes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        crate::review::state(&app, n.a, c2).await,
+        Is::ChangesRequested
+    );
+    crate::review::add_version(&app, c2, n.a_reporter, "bb").await;
+    assert_eq!(ticked(&app, n.a, c2).await, [SOURCES]);
+    let carried = app
+        .audit_entries()
+        .await
+        .into_iter()
+        .filter(|e| e.action == "clip.check_carry")
+        .count();
+    assert_eq!(carried, 1);
+}
+
+/// The part of `page` inside the element with id `id` (to its section's end).
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let Some(start) = page.find(&format!("id=\"{id}\"")) else {
+        return "";
+    };
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn each_role_lands_on_its_own_work() {
+    let (app, n) = spawn_network().await;
+    let draft = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    let plain = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    act(&app, n.a_reporter, n.a, plain, Do::Submit)
+        .await
+        .unwrap();
+    let political = ready_clip(&app, n.a, n.a_reporter, "leadership_message").await;
+    act(&app, n.a_reporter, n.a, political, Do::Submit)
+        .await
+        .unwrap();
+    app.clock.advance_ms(3 * HOUR);
+    let home = format!("/a/{}", n.a.0);
+    let link = |c: ClipId| format!("href=\"/a/{}/clips/{}\"", n.a.0, c.0);
+
+    // The reporter: their draft; nothing to sign or review; no member counts.
+    let page = app.login("a.reporter").await.get_text(&home).await;
+    assert!(section(&page, "mine").contains(&link(draft)), "{page}");
+    assert!(section(&page, "to-sign").is_empty() && section(&page, "to-review").is_empty());
+    assert!(!page.contains("id=\"agency-numbers\""));
+
+    // The editor signs the plain clip; the political one waits for the head.
+    let page = app.login("a.editor").await.get_text(&home).await;
+    let sign = section(&page, "to-sign");
+    assert!(
+        sign.contains(&link(plain)) && !sign.contains(&link(political)),
+        "{page}"
+    );
+    assert!(
+        sign.contains("chờ 3 giờ"),
+        "with how long it has waited: {sign}"
+    );
+    assert!(section(&page, "to-review").contains(&link(political)));
+
+    // The head signs both.
+    let page = app.login("a.head").await.get_text(&home).await;
+    let sign = section(&page, "to-sign");
+    assert!(
+        sign.contains(&link(plain)) && sign.contains(&link(political)),
+        "{page}"
+    );
+    assert!(sign.contains("class=\"tag political\""));
+
+    // The agency admin sees the agency's numbers.
+    let page = app.login("a.admin").await.get_text(&home).await;
+    assert!(page.contains("id=\"agency-numbers\""), "{page}");
+
+    // The overseer: per agency, political clips waiting and all waiting.
+    let page = app.login("overseer").await.get_text("/overview").await;
+    let row = section(&page, "overview");
+    let a_row = &page[page.find(&format!("data-agency=\"{}\"", n.a.0)).unwrap()..];
+    let a_row = &a_row[..a_row.find("</tr>").unwrap()];
+    assert!(
+        a_row.contains("state=in_review&amp;political=yes\" class=\"tag political\">1</a>"),
+        "{a_row} {row}"
+    );
+    assert!(a_row.contains("<td class=\"num\">2</td>"), "{a_row}");
+}

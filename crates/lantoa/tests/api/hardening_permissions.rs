@@ -252,8 +252,15 @@ async fn on_page(w: &Walk, p: &Persona, a: &Arranged, political: bool) -> BTreeM
     let has = |s: &str| status == 200 && html.contains(s);
     let clip = format!("action=\"/a/{aid}/clips/{cid}");
     let mut out = BTreeMap::new();
+    // Approving and asking for changes sit in the decision form with the ticks.
+    let decides = |act: &str| {
+        has(&format!("{clip}/decide\"")) && has(&format!("name=\"decision\" value=\"{act}\""))
+    };
     for act in ACTS {
-        out.insert(Op::Act(act), has(&format!("{clip}/act/{act}\"")));
+        out.insert(
+            Op::Act(act),
+            has(&format!("{clip}/act/{act}\"")) || decides(act),
+        );
     }
     out.insert(Op::PublishNow, has(&format!("{clip}/publish\"")));
     out.insert(Op::TakeDown, has(&format!("{clip}/takedown\"")));
@@ -265,7 +272,10 @@ async fn on_page(w: &Walk, p: &Persona, a: &Arranged, political: bool) -> BTreeM
         political && has("<input type=\"checkbox\" name=\"political\""),
     );
     out.insert(Op::Comment, has("id=\"comment-form\""));
-    out.insert(Op::Tick, has(&format!("{clip}/checklist\"")));
+    out.insert(
+        Op::Tick,
+        has(&format!("{clip}/decide\"")) && has("name=\"tick\""),
+    );
     out.insert(
         Op::UploadVersion,
         has(&format!("/clips/{cid}/new-version\"")),

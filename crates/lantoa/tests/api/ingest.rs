@@ -168,9 +168,11 @@ async fn an_uploaded_clip_is_checked_and_reported_on_its_page() {
     );
     assert!(page.contains("YouTube") && page.contains("TikTok") && page.contains("Zalo"));
     assert!(page.contains("id=\"player\""));
-    // The list shows it as checked.
+    // The list shows it with the poster its check made, and its state.
     let list = b.get_text(&format!("/a/{}/clips", n.a)).await;
-    assert!(list.contains("Phóng sự thử") && list.contains("đã kiểm tra"));
+    assert!(list.contains("Phóng sự thử") && list.contains("class=\"tag state-draft\""));
+    let poster = format!("/a/{}/clips/{clip}/versions/{}/media/poster-1", n.a, v.0);
+    assert!(list.contains(&poster), "{list}");
     // Playback streams with Range support.
     let url = format!("/a/{}/clips/{clip}/versions/{}/media/playback", n.a, v.0);
     let r = send_expect(b.client.get(b.url(&url)).header("range", "bytes=0-99"), 206).await;

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod cli;
+mod clip_list;
 mod crash_publish;
 mod desk;
 mod hardening_config;

@@ -129,15 +129,11 @@ pub(crate) async fn add_version_with(
     )
     .await
     .unwrap();
-    clips::set_current_version(&mut tx, c, v, now)
+    // As an upload's last byte does.
+    let (p, a) = who_tx(app, by).await;
+    review::version_arrived(&mut tx, &a, &p, c, (v, number), now)
         .await
         .unwrap();
-    if number > 1 {
-        let (p, a) = who_tx(app, by).await;
-        review::on_new_version(&mut tx, &a, &p, c, now)
-            .await
-            .unwrap();
-    }
     tx.commit().await.unwrap();
     v
 }
@@ -958,13 +954,13 @@ async fn spiked_clips_take_no_new_version_until_restored() {
         body["message"].as_str().unwrap().contains("Đã gác lại"),
         "{body}"
     );
-    // Only a reviewer restores it, as a draft; then versions are welcome again.
-    assert!(
-        act(&app, n.a_reporter, n.a, c, ClipAction::Unspike)
-            .await
-            .is_err()
-    );
-    act_to(&app, n.a_editor, n.a, c, Do::Unspike, Is::Draft).await;
+    // Another reporter cannot restore it; its author can (or a reviewer), as
+    // a draft; then versions are welcome again.
+    let other = app
+        .user("a.reporter2", false, &[(n.a, Role::Reporter)])
+        .await;
+    assert!(act(&app, other, n.a, c, ClipAction::Unspike).await.is_err());
+    act_to(&app, n.a_reporter, n.a, c, Do::Unspike, Is::Draft).await;
     assert_eq!(create().await.unwrap().status(), 201);
 }
 

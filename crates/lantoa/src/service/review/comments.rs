@@ -227,12 +227,34 @@ pub fn checklist<'a>(
         .collect()
 }
 
+/// Whether a checklist item's tick carries over to a new version: its line
+/// in the settings starts with `+` (a fact checked that recutting the picture
+/// does not change, such as the sources).
+pub fn carries_over(item: &str) -> bool {
+    item.starts_with('+')
+}
+
+/// A checklist item as people read it (without the carry-over mark).
+pub fn item_label(item: &str) -> &str {
+    item.strip_prefix('+').map_or(item, str::trim_start)
+}
+
 /// Ticks or unticks a checklist item for the clip's current version.
 pub async fn tick(caller: &Caller, id: ClipId, item: &str, done: bool) -> Result<()> {
+    set_ticks(caller, id, &[(item, done)]).await
+}
+
+/// Ticks or unticks several checklist items at once (the decision form), in
+/// one transaction; only the items whose tick changes are written and audited.
+pub async fn set_ticks(caller: &Caller, id: ClipId, items: &[(&str, bool)]) -> Result<()> {
     let (mut tx, now) = caller.write().await?;
     let clip = load(&mut tx, caller.agency.id, id).await?;
     let s = settings(&mut tx, caller.agency.id).await?;
-    if !s.checklist.iter().any(|i| i == item) {
+    if let Some((bad, _)) = items
+        .iter()
+        .find(|(i, _)| !s.checklist.iter().any(|c| c == i))
+    {
+        tracing::debug!(item = *bad, "not a checklist item");
         return Err(Invalid::new("item", "invalid-checklist-item").into());
     }
     let current = current_version(&mut tx, &clip).await?;
@@ -250,30 +272,58 @@ pub async fn tick(caller: &Caller, id: ClipId, item: &str, done: bool) -> Result
     .await?;
     enforce(&f, ClipOp::Tick, &caller.agency.time_zone)?;
     let v = clip.current_version_id.ok_or(Error::NotFound)?;
-    let changed = rdb::set_tick(
-        &mut tx,
-        clip.id,
-        v,
-        item,
-        done.then_some((caller.principal.user_id, now)),
-    )
-    .await?;
-    if changed {
-        caller
-            .audit(
-                &mut tx,
-                now,
-                if done {
-                    "clip.check_tick"
-                } else {
-                    "clip.check_untick"
-                },
-                ("clip", clip.id),
-                json!({"item": item, "version": v}),
-            )
-            .await?;
+    for (item, done) in items {
+        let by = done.then_some((caller.principal.user_id, now));
+        if rdb::set_tick(&mut tx, clip.id, v, item, by).await? {
+            let action = if *done {
+                "clip.check_tick"
+            } else {
+                "clip.check_untick"
+            };
+            let summary = json!({"item": item, "version": v});
+            caller
+                .audit(&mut tx, now, action, ("clip", clip.id), summary)
+                .await?;
+        }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Copies to the new version `to` the ticks of `from` whose checklist item
+/// carries over, with who ticked them and when (audited as one change).
+pub async fn carry_ticks(
+    tx: &mut crate::db::Tx,
+    actor: &crate::service::Actor,
+    clip: &clips::Clip,
+    from: crate::domain::VersionId,
+    to: crate::domain::VersionId,
+    now: i64,
+) -> Result<()> {
+    let s = settings(tx, clip.agency_id).await?;
+    let carried: Vec<rdb::Tick> = rdb::ticks(tx, clip.id, from)
+        .await?
+        .into_iter()
+        .filter(|t| carries_over(&t.item) && s.checklist.contains(&t.item))
+        .collect();
+    if carried.is_empty() {
+        return Ok(());
+    }
+    for t in &carried {
+        rdb::set_tick(tx, clip.id, to, &t.item, Some((t.user_id, t.at))).await?;
+    }
+    let items: Vec<&str> = carried.iter().map(|t| t.item.as_str()).collect();
+    crate::service::audit(
+        tx,
+        actor,
+        Some(clip.agency_id),
+        "clip.check_carry",
+        "clip",
+        clip.id,
+        json!({"from": from, "to": to, "items": items}),
+        now,
+    )
+    .await?;
     Ok(())
 }
 

@@ -22,7 +22,8 @@ pub use approval::{
     stored_findings,
 };
 pub use comments::{
-    NewComment, checklist, comment, format_frame, parse_timecode, resolve_comment, tick,
+    NewComment, carries_over, carry_ticks, checklist, comment, format_frame, item_label,
+    parse_timecode, resolve_comment, set_ticks, tick,
 };
 pub use delegations::{DelegationRequest, delegate, delegation_of, revoke_delegation};
 pub use editing::{Edit, Saved, edit_of_clip, lint_fields, prepare_new_clip, save};
@@ -32,7 +33,7 @@ pub use outgoing::{
     content, current_digest, current_version, outgoing, verify_for_channel, verify_publishable,
 };
 pub use settings::{Settings, save_settings, settings};
-pub use transitions::{ActInput, act, authors, facts, on_new_version, on_version_checked, rights};
+pub use transitions::{ActInput, act, authors, facts, on_version_checked, rights, version_arrived};
 
 pub(crate) use notify::{members_with, notify_users};
 pub(crate) use transitions::{enforce, enforce_now, facts_with, load, system_actor, transition};

@@ -644,6 +644,37 @@ pub async fn on_version_checked(
 /// Called in the transaction that adds a version to an existing clip: voids
 /// approvals (the bytes changed) and sends a clip under review back through the
 /// checks.
+/// A new version of a clip is stored: it becomes the current one, unless the
+/// clip was published or spiked while the bytes were arriving (then it is
+/// recorded beside the current one). From the second version on, approvals
+/// are voided, the clip goes back to review, and the checklist ticks that
+/// carry over are copied to it.
+pub async fn version_arrived(
+    tx: &mut Tx,
+    actor: &Actor,
+    p: &Principal,
+    clip: ClipId,
+    (version, number): (crate::domain::VersionId, i64),
+    now: i64,
+) -> Result<()> {
+    let before = clips::get_any(tx, clip).await?;
+    if number > 1
+        && before
+            .as_ref()
+            .is_some_and(|c| !c.state.takes_new_versions())
+    {
+        return Ok(());
+    }
+    clips::set_current_version(tx, clip, version, now).await?;
+    if let Some(c) = before.as_ref().filter(|_| number > 1) {
+        on_new_version(tx, actor, p, clip, now).await?;
+        if let Some(old) = c.current_version_id {
+            super::carry_ticks(tx, actor, c, old, version, now).await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn on_new_version(
     tx: &mut Tx,
     actor: &Actor,

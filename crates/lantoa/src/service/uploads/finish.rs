@@ -56,15 +56,8 @@ pub(super) async fn finish(
         },
     )
     .await?;
-    // A clip published or spiked while the bytes were arriving keeps its current
-    // version; the new one is recorded beside it.
-    let state = clips::get_any(&mut tx, clip).await?.map(|c| c.state);
-    if number == 1 || state.is_none_or(|s| s.takes_new_versions()) {
-        clips::set_current_version(&mut tx, clip, version, now).await?;
-        if number > 1 {
-            crate::service::review::on_new_version(&mut tx, &actor, p, clip, now).await?;
-        }
-    }
+    crate::service::review::version_arrived(&mut tx, &actor, p, clip, (version, number), now)
+        .await?;
     uploads::complete(&mut tx, id, clip, version, now).await?;
     crate::ingest::queue(&mut tx, version, u.agency_id, now).await?;
     audit(

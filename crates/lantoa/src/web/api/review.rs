@@ -139,31 +139,40 @@ pub struct ClipDetail {
     pub versions: Vec<VersionBrief>,
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ListQuery {
-    /// Only clips in this state (e.g. `in_review`).
-    pub state: Option<String>,
-}
+/// The largest page the API gives.
+const MAX_PER_PAGE: i64 = 500;
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips", tag = "review",
-    params(("aid" = i64, Path), ListQuery),
-    responses((status = 200, body = Vec<ClipDto>), (status = 403, body = ApiError)))]
+    params(("aid" = i64, Path), crate::service::clips::ClipQuery),
+    responses((status = 200, body = Vec<ClipDto>, headers(
+        ("X-Total-Count" = i64, description = "How many clips match, all pages together"))),
+        (status = 400, body = ApiError), (status = 403, body = ApiError)))]
 pub async fn list(
-    State(st): State<AppState>,
+    State(_st): State<AppState>,
     a: Authz<act::ViewClips>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<ClipDto>>> {
-    let states: Vec<&str> = match q.state.as_deref() {
-        Some(s) => vec![
-            ClipState::parse(s)
-                .ok_or(crate::domain::Invalid::new("state", "invalid-state"))?
-                .code(),
-        ],
-        None => ClipState::ALL.iter().map(|s| s.code()).collect(),
+    Query(q): Query<crate::service::clips::ClipQuery>,
+) -> Result<impl axum::response::IntoResponse> {
+    let per_page = match q.per_page.as_deref().map(str::trim) {
+        None | Some("") => MAX_PER_PAGE,
+        Some(n) => n
+            .parse()
+            .ok()
+            .filter(|n| (1..=MAX_PER_PAGE).contains(n))
+            .ok_or(crate::domain::Invalid::new(
+                "per_page",
+                "invalid-clip-filter",
+            ))?,
     };
-    let mut tx = st.db.read().await?;
-    let found = clips::in_states(&mut tx, a.agency.id, &states, 500).await?;
-    Ok(Json(found.into_iter().map(ClipDto::from).collect()))
+    let page = crate::service::clips::search_whole(&a.caller, &q, per_page).await?;
+    Ok((
+        [("x-total-count", page.total.to_string())],
+        Json(
+            page.clips
+                .into_iter()
+                .map(ClipDto::from)
+                .collect::<Vec<_>>(),
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{aid}/clips/{cid}", tag = "review",

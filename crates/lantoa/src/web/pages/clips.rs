@@ -1,4 +1,4 @@
-//! Clips: the agency's list, the upload page (tus in the browser), the clip page
+//! Clips: the upload page (tus in the browser), the clip page
 //! with its check report and live processing progress, and media streaming with
 //! HTTP Range support.
 
@@ -12,7 +12,7 @@ use super::{Layout, render};
 use crate::db::clips::{self, Clip, Version};
 use crate::db::jobs;
 use crate::domain::VersionStatus;
-use crate::domain::{Action, Category, ClipId, VersionId};
+use crate::domain::{Category, ClipId, VersionId};
 use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::ingest::{Outputs, RenditionOut};
@@ -30,7 +30,7 @@ pub struct CategoryOption {
     pub label: String,
 }
 
-fn categories(l: &Layout) -> Vec<CategoryOption> {
+pub(super) fn categories(l: &Layout) -> Vec<CategoryOption> {
     Category::ALL
         .iter()
         .map(|c| CategoryOption {
@@ -40,50 +40,10 @@ fn categories(l: &Layout) -> Vec<CategoryOption> {
         .collect()
 }
 
-fn category_label(l: &Layout, code: &str) -> String {
+pub(super) fn category_label(l: &Layout, code: &str) -> String {
     Category::parse(code)
         .map(|c| l.tr.t(c.message_id()))
         .unwrap_or_else(|_| code.to_string())
-}
-
-pub struct ClipRow {
-    pub id: i64,
-    pub title: String,
-    pub category: String,
-    pub status: String,
-    pub updated: String,
-}
-
-#[derive(Template)]
-#[template(path = "clips.html")]
-struct ClipsPage {
-    l: Layout,
-    aid: i64,
-    rows: Vec<ClipRow>,
-    can_upload: bool,
-}
-
-pub async fn list(State(st): State<AppState>, a: Authz<act::ViewClips>) -> Result<Response> {
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let mut tx = st.db.read().await?;
-    let rows = clips::list(&mut tx, a.agency.id, 200)
-        .await?
-        .into_iter()
-        .map(|c| ClipRow {
-            id: c.id.0,
-            category: category_label(&l, &c.category),
-            updated: l.time(&c.updated_at, &a.agency.time_zone),
-            title: c.title,
-            status: c.status.unwrap_or_else(|| "none".into()),
-        })
-        .collect();
-    drop(tx);
-    render(&ClipsPage {
-        aid: a.agency.id.0,
-        can_upload: a.may(Action::UploadClip),
-        rows,
-        l,
-    })
 }
 
 #[derive(Template)]
@@ -185,7 +145,7 @@ pub struct RenditionView {
     pub height: u32,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
     s.as_deref().and_then(|j| serde_json::from_str(j).ok())
 }
 
@@ -417,8 +377,9 @@ pub struct Done {
 }
 
 /// The actions whose success the clip page says in words.
-pub(crate) const DONE: [&str; 12] = [
+pub(crate) const DONE: [&str; 13] = [
     "save",
+    "ticks",
     "submit",
     "withdraw",
     "request_changes",
@@ -680,7 +641,7 @@ pub fn parse_range(h: &str, size: u64) -> RangeAsk {
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     use Scope::*;
-    r.get("/a/{aid}/clips", Agency, list)
+    r.get("/a/{aid}/clips", Agency, super::clip_list::list)
         .get("/a/{aid}/clips/new", Agency, new_clip)
         .get("/a/{aid}/clips/{cid}", Agency, detail)
         .get("/a/{aid}/clips/{cid}/status", Agency, status)

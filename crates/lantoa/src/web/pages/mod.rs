@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod clip_list;
 pub mod clips;
 pub mod dashboard;
 pub mod insights;

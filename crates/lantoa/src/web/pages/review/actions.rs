@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::EditView;
+use super::{CommentDraft, EditView};
 use crate::db::clips;
 use crate::domain::ClipId;
 use crate::domain::workflow::ClipAction;
@@ -27,14 +27,21 @@ pub(crate) fn back_done(aid: i64, cid: i64, done: &str, anchor: &str) -> Respons
     Redirect::to(&format!("/a/{aid}/clips/{cid}?done={done}{anchor}")).into_response()
 }
 
+/// What the person typed into the form that was refused, shown again.
+pub(crate) enum Typed<'a> {
+    Edit(&'a Edit),
+    Comment(&'a CommentForm),
+}
+
 /// Shows the clip page again with a refusal's message (status 409), and the
-/// user's typed values when a save was refused.
+/// user's typed values when a save or a comment was refused. A refused
+/// comment's message is shown at its form, not at the top of the page.
 pub(crate) async fn refused<A>(
     st: &AppState,
     a: &Authz<A>,
     cid: i64,
     e: Error,
-    typed: Option<&Edit>,
+    typed: Option<Typed<'_>>,
 ) -> Result<Response> {
     let message = match &e {
         Error::Refused(r) => r.message(&a.ctx.tr()),
@@ -47,9 +54,20 @@ pub(crate) async fn refused<A>(
     };
     let mut page = clip_page(st, a, ClipId(cid)).await?;
     if let Some(r) = page.r.as_mut() {
-        r.notice = Some(message);
-        if let Some(t) = typed {
-            r.form = EditView::of_edit(&page.l, t);
+        match typed {
+            Some(Typed::Comment(c)) => {
+                r.comment_draft = Some(CommentDraft {
+                    body: c.body.clone(),
+                    at: c.at.clone(),
+                    until: c.until.clone(),
+                    error: message,
+                });
+            }
+            Some(Typed::Edit(t)) => {
+                r.notice = Some(message);
+                r.form = EditView::of_edit(&page.l, t);
+            }
+            None => r.notice = Some(message),
         }
     }
     render_status(status, &page)
@@ -118,7 +136,7 @@ pub async fn save(
     let edit: Edit = f.into();
     match svc::save(&a.caller, ClipId(cid), edit.clone()).await {
         Ok(_) => Ok(back_done(aid, cid, "save", "#edit")),
-        Err(e) => refused(&st, &a, cid, e, Some(&edit)).await,
+        Err(e) => refused(&st, &a, cid, e, Some(Typed::Edit(&edit))).await,
     }
 }
 
@@ -248,15 +266,16 @@ pub async fn comment(
     FormData(f): FormData<CommentForm>,
 ) -> Result<Response> {
     let c = svc::NewComment {
-        body: f.body,
+        body: f.body.clone(),
         version_id: f.version_id,
         parent_id: f.parent_id,
-        at: Some(f.at),
-        until: Some(f.until),
+        at: Some(f.at.clone()),
+        until: Some(f.until.clone()),
     };
     match svc::comment(&a.caller, ClipId(cid), c).await {
         Ok(id) => Ok(back(aid, cid, &format!("#c{id}"))),
-        Err(e) => refused(&st, &a, cid, e, None).await,
+        // A reply's refusal is shown at the new-comment form too, with its text.
+        Err(e) => refused(&st, &a, cid, e, Some(Typed::Comment(&f))).await,
     }
 }
 
@@ -274,6 +293,69 @@ pub async fn resolve(
 ) -> Result<Response> {
     svc::resolve_comment(&a.caller, ClipId(cid), mid, f.resolved == "1").await?;
     Ok(back(aid, cid, &format!("#c{mid}")))
+}
+
+/// The decision form: the checklist's ticks (`tick`: ticked now, `was`:
+/// ticked when the page was drawn, so that only the person's own changes are
+/// written) and the decision itself.
+#[derive(Debug, Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    pub tick: Vec<String>,
+    #[serde(default)]
+    pub was: Vec<String>,
+    #[serde(default)]
+    pub digest: String,
+    #[serde(default)]
+    pub note: String,
+    /// `approve`, `request_changes`, or `ticks` (only the ticks).
+    #[serde(default)]
+    pub decision: String,
+}
+
+/// Ticks and decision in one form: the ticks are saved first (kept even when
+/// the decision is then refused), then the clip is approved or sent back.
+pub async fn decide(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<DecideForm>,
+) -> Result<Response> {
+    let action = match f.decision.as_str() {
+        "approve" => Some(ClipAction::Approve),
+        "request_changes" => Some(ClipAction::RequestChanges),
+        "ticks" | "" => None,
+        _ => return Err(Error::NotFound),
+    };
+    let mut changes: Vec<(&str, bool)> = f
+        .tick
+        .iter()
+        .filter(|t| !f.was.contains(t))
+        .map(|t| (t.as_str(), true))
+        .collect();
+    changes.extend(
+        f.was
+            .iter()
+            .filter(|t| !f.tick.contains(t))
+            .map(|t| (t.as_str(), false)),
+    );
+    if !changes.is_empty()
+        && let Err(e) = svc::set_ticks(&a.caller, ClipId(cid), &changes).await
+    {
+        return refused(&st, &a, cid, e, None).await;
+    }
+    let Some(action) = action else {
+        return Ok(back_done(aid, cid, "ticks", "#decision"));
+    };
+    let input = svc::ActInput {
+        note: Some(f.note),
+        digest: Some(f.digest),
+        at: None,
+    };
+    match svc::act(&a.caller, ClipId(cid), action, input).await {
+        Ok(_) => Ok(back_done(aid, cid, action.code(), "")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
 }
 
 #[derive(Debug, Deserialize)]

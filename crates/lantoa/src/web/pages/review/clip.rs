@@ -132,7 +132,11 @@ pub async fn review_view(
     let live = rdb::live_approvals(tx, clip.id).await?;
     let (_, digest) = svc::content(clip, current);
     let steps = step_views(l, steps_def, &live, tz);
-    let actions = action_buttons(l, &may.actions);
+    let mut actions = action_buttons(l, &may.actions);
+    if may.actions.contains(&ClipAction::Approve) {
+        // The decision form asks for changes beside the signature.
+        actions.retain(|b| b.code != ClipAction::RequestChanges.code());
+    }
     let lock = svc::lock_view(tx, clip, p.user_id, now).await?;
     let lock_line = lock.holder.map(|_| LockLine {
         name: lock.holder_name.clone().unwrap_or_default(),
@@ -159,6 +163,7 @@ pub async fn review_view(
         state_label: l.tr.t(&state.message_id()),
         actions,
         can_approve: may.actions.contains(&ClipAction::Approve),
+        can_request_changes: may.actions.contains(&ClipAction::RequestChanges),
         digest,
         steps,
         political_note,
@@ -178,6 +183,7 @@ pub async fn review_view(
         fps: current.and_then(fps_of).unwrap_or(30.0),
         history,
         notice: None,
+        comment_draft: None,
         done: None,
         compare,
         window: window_view(l, clip, !live.is_empty(), now, tz),
@@ -295,6 +301,8 @@ async fn checklist_views(
         .into_iter()
         .map(|(item, t)| CheckView {
             item: item.to_string(),
+            label: svc::item_label(item).to_string(),
+            carries: svc::carries_over(item),
             by: t.map(|t| t.user_name.clone()),
             at: t.map(|t| l.time(&t.at, tz)).unwrap_or_default(),
         })

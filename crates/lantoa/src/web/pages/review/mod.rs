@@ -14,19 +14,20 @@ mod settings;
 mod view;
 
 pub use actions::{
-    ActForm, ApplyForm, CommentForm, EditForm, ResolveForm, TickForm, act_on, apply_fix, comment,
-    lock, resolve, save, tick, unlock,
+    ActForm, ApplyForm, CommentForm, DecideForm, EditForm, ResolveForm, TickForm, act_on,
+    apply_fix, comment, decide, lock, resolve, save, tick, unlock,
 };
 pub(crate) use actions::{back, back_done, refused};
 pub use clip::review_view;
 pub use compare::{CompareQuery, compare};
 pub use delegations::{DelegationForm, DelegationView, delegate, delegations, revoke};
 pub use inbox::{InboxRow, inbox, open_notification, read_all};
+pub(crate) use queue::queue_clips;
 pub use queue::{QueueQuery, QueueRow, QueueTab, queue};
 pub use settings::{PolicyRow, settings_page, settings_save};
 pub use view::{
-    ActionButton, CheckView, Choice, CommentView, EditView, FindingView, HistoryRow, LockLine,
-    ReviewView, Signature, StepView, Thread, WindowView,
+    ActionButton, CheckView, Choice, CommentDraft, CommentView, EditView, FindingView, HistoryRow,
+    LockLine, ReviewView, Signature, StepView, Thread, WindowView,
 };
 
 use super::Layout;
@@ -64,6 +65,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
             resolve,
         )
         .post("/a/{aid}/clips/{cid}/checklist", Agency, tick)
+        .post("/a/{aid}/clips/{cid}/decide", Agency, decide)
         .post("/a/{aid}/clips/{cid}/lint/apply", Agency, apply_fix)
         .get("/a/{aid}/clips/{cid}/compare", Agency, compare)
         .get("/a/{aid}/queue", Agency, queue)

@@ -52,7 +52,7 @@ pub struct QueueQuery {
 const TABS: [&str; 5] = ["mine", "review", "approve", "approved", "published"];
 
 /// The clips of each queue for this person.
-async fn queue_clips(
+pub(crate) async fn queue_clips(
     st: &AppState,
     tx: &mut Tx,
     p: &Principal,

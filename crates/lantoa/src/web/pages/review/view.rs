@@ -45,7 +45,12 @@ pub struct FindingView {
 }
 
 pub struct CheckView {
+    /// The item as written in the settings (what a tick names).
     pub item: String,
+    /// The item as people read it.
+    pub label: String,
+    /// Its tick carries over to a new version.
+    pub carries: bool,
     pub by: Option<String>,
     pub at: String,
 }
@@ -111,6 +116,14 @@ pub struct WindowView {
     pub scheduled: Option<String>,
 }
 
+/// A refused comment: what was typed, and why it was refused.
+pub struct CommentDraft {
+    pub body: String,
+    pub at: String,
+    pub until: String,
+    pub error: String,
+}
+
 pub struct LockLine {
     pub name: String,
     pub since: String,
@@ -123,6 +136,8 @@ pub struct ReviewView {
     pub state_label: String,
     pub actions: Vec<ActionButton>,
     pub can_approve: bool,
+    /// The person may ask for changes (shown with the decision).
+    pub can_request_changes: bool,
     pub digest: String,
     pub steps: Vec<StepView>,
     pub political_note: String,
@@ -143,6 +158,8 @@ pub struct ReviewView {
     pub fps: f64,
     pub history: Vec<HistoryRow>,
     pub notice: Option<String>,
+    /// A refused comment, shown again at its form.
+    pub comment_draft: Option<CommentDraft>,
     /// What the last action did (after a redirect), in words.
     pub done: Option<String>,
     pub compare: Option<(i64, i64)>,

@@ -1,0 +1,136 @@
+// Browser test of the desk's clip list, in the demo agency "bao-tinh":
+//
+//  1. an editor searches without tone marks ("cho phien vung cao") and finds
+//     the demo clip "Chợ phiên cuối tuần ở vùng cao", with its poster and state;
+//  2. a state filter keeps the words and narrows the list; clearing shows all;
+//  3. on a 390 px phone the list and its search fit without sideways scrolling;
+//  4. the head, on a phone, lands on the clips waiting for their signature,
+//     the menu folded behind one button; on the clip, the decision (checklist
+//     and signature in one form) comes right after the player and signs it.
+//
+// Run with node's built-in runner after `cargo build`: node --test tests/browser/
+// Environment: see lib.mjs.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, logIn, screenshot, shutDown, startApp, withPage } from './lib.mjs';
+
+const EDITOR = 'baotinh.bientap';
+const PHONE = { width: 390, height: 844 };
+const MARKET = 'Chợ phiên cuối tuần ở vùng cao';
+
+/** The titles the list shows, in order. */
+async function titles(page) {
+  return (await page.locator('#clip-list .t').allInnerTexts()).map((t) => t.normalize('NFC').trim());
+}
+
+async function openClips(page, baseUrl) {
+  await logIn(page, baseUrl, EDITOR);
+  const aid = new URL(page.url()).pathname.match(/^\/a\/(\d+)/)[1];
+  await page.goto(`${baseUrl}/a/${aid}/clips`, { waitUntil: 'load' });
+  await page.locator('#clip-search').waitFor();
+  return aid;
+}
+
+describe('the clip list in a browser', { timeout: 240_000 }, () => {
+  const h = {};
+
+  before(async () => {
+    await startApp(h);
+    h.browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await shutDown(h);
+  });
+
+  test('search finds a clip without tone marks; a filter narrows it; clearing shows all', async () => {
+    await withPage(h.browser, h.appLog, { viewport: { width: 1366, height: 800 } }, async (page) => {
+      await openClips(page, h.baseUrl);
+      const all = await titles(page);
+      assert.ok(all.length >= 3, `the demo clips are listed: ${all}`);
+
+      await page.locator('#clip-q').fill('cho phien vung cao');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#clip-q').press('Enter')]);
+      assert.deepEqual(await titles(page), [MARKET]);
+      assert.match(await page.locator('#clips-found').innerText(), /^1 clip/);
+      const card = page.locator('#clip-list li').first();
+      assert.equal(await card.locator('.tag[class*="state-"]').count(), 1, 'the workflow state is shown');
+      await screenshot(page, 'clips-search.png');
+
+      // A state the market clip is not in: nothing matches, and the words stay.
+      await page.locator('#clip-filters summary').click();
+      await page.locator('select[name=state]').selectOption('in_review');
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('#clip-search button[type=submit]').click(),
+      ]);
+      assert.equal(await page.locator('#clip-q').inputValue(), 'cho phien vung cao');
+      assert.equal(await page.locator('#clip-list li').count(), 0);
+      assert.ok(await page.locator('#clips-none').isVisible(), 'says nothing matches');
+      assert.ok(await page.locator('#clip-filters').evaluate((d) => d.open), 'filters stay open');
+
+      // Every clip again (their order follows the demo's checks still finishing).
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#clip-filters-clear').click()]);
+      assert.deepEqual((await titles(page)).sort(), [...all].sort());
+    });
+  });
+
+  test('the list fits a 390 px phone', async () => {
+    await withPage(h.browser, h.appLog, { viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
+      await openClips(page, h.baseUrl);
+      await page.locator('#clip-list').waitFor();
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      assert.ok(scrollWidth <= clientWidth + 1, `no sideways scroll (${scrollWidth} > ${clientWidth})`);
+      assert.ok(await page.locator('#clip-q').isVisible(), 'the search box is on screen');
+      await screenshot(page, 'clips-phone.png');
+    });
+  });
+
+  test('the head signs from a phone: home lists it, the decision follows the player', async () => {
+    await withPage(h.browser, h.appLog, { viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
+      await logIn(page, h.baseUrl, 'baotinh.lanhdao');
+      // The menu is folded: one button, and the page's content right under it.
+      assert.ok(await page.locator('#menu-toggle').isVisible(), 'the menu button');
+      assert.ok(!(await page.locator('header nav').isVisible()), 'the links are folded');
+      // The demo's two submitted clips, once their checks are done.
+      const sign = page.locator('#to-sign li a');
+      for (let i = 0; i < 60 && (await sign.count()) < 2; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        await page.reload({ waitUntil: 'load' });
+      }
+      const box = await page.locator('#to-sign').boundingBox();
+      assert.ok(box.y < 400, `what waits for the head starts near the top (${box.y}px)`);
+      await page.locator('#menu-toggle').click();
+      assert.ok(await page.locator('header nav').isVisible(), 'the menu opens');
+
+      const waiting = await sign.count();
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sign.first().click()]);
+      // Player, then the decision; the media report is folded.
+      const player = await page.locator('#player').boundingBox();
+      const decision = await page.locator('#decision').boundingBox();
+      assert.ok(decision.y > player.y, 'the decision follows the player');
+      assert.ok(decision.y - (player.y + player.height) < 700, 'and comes right after it');
+      assert.equal(await page.locator('#qc-report details').evaluate((d) => d.open), false);
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      assert.ok(scrollWidth <= clientWidth + 1, `no sideways scroll (${scrollWidth} > ${clientWidth})`);
+      await page.locator('#decision').scrollIntoViewIfNeeded();
+      await screenshot(page, 'decision-phone.png');
+
+      // Ticks and signature: one tap each, one post.
+      const boxes = page.locator('#approve-form input[name=tick]');
+      for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#decide-approve').click()]);
+      assert.equal(await page.locator('#clip-state').getAttribute('data-state'), 'approved');
+      assert.match(await page.locator('#done').innerText(), /Đã ký duyệt/);
+
+      await page.goto(new URL(page.url()).origin + new URL(page.url()).pathname.replace(/\/clips\/\d+$/, ''), { waitUntil: 'load' });
+      assert.equal(await page.locator('#to-sign li').count(), waiting - 1, 'one fewer to sign');
+    });
+  });
+});

@@ -6,7 +6,10 @@
 //  3. on a 390 px phone the list and its search fit without sideways scrolling;
 //  4. the head, on a phone, lands on the clips waiting for their signature,
 //     the menu folded behind one button; on the clip, the decision (checklist
-//     and signature in one form) comes right after the player and signs it.
+//     and signature in one form) comes right after the player and signs it;
+//  5. the head schedules a clip and drags it on the calendar to the next day
+//     (inside the signed window: it moves) and then three days on (outside:
+//     refused with the reason, and it stays).
 //
 // Run with node's built-in runner after `cargo build`: node --test tests/browser/
 // Environment: see lib.mjs.
@@ -131,6 +134,56 @@ describe('the clip list in a browser', { timeout: 240_000 }, () => {
 
       await page.goto(new URL(page.url()).origin + new URL(page.url()).pathname.replace(/\/clips\/\d+$/, ''), { waitUntil: 'load' });
       assert.equal(await page.locator('#to-sign li').count(), waiting - 1, 'one fewer to sign');
+    });
+  });
+
+  test('the calendar moves a scheduled clip inside its window and refuses outside', async () => {
+    await withPage(h.browser, h.appLog, { viewport: { width: 1366, height: 900 } }, async (page) => {
+      await logIn(page, h.baseUrl, 'baotinh.lanhdao');
+      const aid = new URL(page.url()).pathname.match(/^\/a\/(\d+)/)[1];
+      const sign = page.locator('#to-sign li a');
+      for (let i = 0; i < 60 && (await sign.count()) < 1; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        await page.reload({ waitUntil: 'load' });
+      }
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sign.first().click()]);
+      const clipPath = new URL(page.url()).pathname;
+      const boxes = page.locator('#approve-form input[name=tick]');
+      for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#decide-approve').click()]);
+      await page.locator('#actions details summary', { hasText: 'Hẹn giờ đăng' }).click();
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#act-schedule button').click()]);
+      assert.equal(await page.locator('#clip-state').getAttribute('data-state'), 'scheduled');
+
+      await page.goto(`${h.baseUrl}/a/${aid}/calendar?view=month`, { waitUntil: 'load' });
+      const item = page.locator(`.cal-item[data-move="${clipPath}/reschedule"]`);
+      await item.waitFor();
+      const day = await item.evaluate((el) => el.closest('.cal-day').dataset.date);
+      const plus = (d, n) => {
+        const t = new Date(`${d}T00:00:00Z`);
+        t.setUTCDate(t.getUTCDate() + n);
+        return t.toISOString().slice(0, 10);
+      };
+      const next = page.locator(`.cal-day[data-date="${plus(day, 1)}"]`);
+      assert.equal(await next.count(), 1, 'the next day is on the month view');
+      await screenshot(page, 'calendar-month.png');
+
+      // Inside the window: it moves, and the page shows it on its new day.
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), item.dragTo(next)]);
+      const moved = page.locator(`.cal-day[data-date="${plus(day, 1)}"] .cal-item[data-move="${clipPath}/reschedule"]`);
+      assert.equal(await moved.count(), 1, 'on the next day');
+      assert.ok(await page.locator('#cal-error').isHidden());
+
+      // Three days on, past the 48 h window: refused as the server says, and it stays.
+      const far = page.locator(`.cal-day[data-date="${plus(day, 3)}"]`);
+      if (await far.count()) {
+        await moved.dragTo(far);
+        await page.locator('#cal-error').waitFor({ state: 'visible' });
+        assert.match(await page.locator('#cal-error').innerText(), /khung giờ đã ký duyệt/);
+        await page.reload({ waitUntil: 'load' });
+        assert.equal(await moved.count(), 1, 'still on the day it was moved to');
+      }
+      await screenshot(page, 'calendar-moved.png');
     });
   });
 });

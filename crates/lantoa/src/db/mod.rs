@@ -15,6 +15,7 @@
 //! for seconds behind newer writers.
 
 pub mod audit;
+pub mod calendar;
 pub mod clips;
 mod group;
 pub mod insights;

@@ -7,6 +7,7 @@
 //! the agency they were called for.
 
 pub mod accounts;
+pub mod calendar;
 mod caller;
 pub mod channels;
 pub mod clips;

@@ -55,6 +55,7 @@ const UPLOAD: &[u8] = include_bytes!("../../static/upload.js");
 const CLIP: &[u8] = include_bytes!("../../static/clip.js");
 const PRINT: &[u8] = include_bytes!("../../static/print.js");
 const SHELL: &[u8] = include_bytes!("../../static/shell.js");
+const CALENDAR: &[u8] = include_bytes!("../../static/calendar.js");
 
 /// Files shipped inside the binary: nothing is fetched from the internet.
 const FILES: &[(&str, &[u8], &str)] = &[
@@ -66,6 +67,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("clip.js", CLIP, "text/javascript; charset=utf-8"),
     ("print.js", PRINT, "text/javascript; charset=utf-8"),
     ("shell.js", SHELL, "text/javascript; charset=utf-8"),
+    ("calendar.js", CALENDAR, "text/javascript; charset=utf-8"),
 ];
 
 /// Each shipped file's fingerprint: the start of its SHA-256.

@@ -33,7 +33,9 @@ pub use outgoing::{
     content, current_digest, current_version, outgoing, verify_for_channel, verify_publishable,
 };
 pub use settings::{Settings, save_settings, settings};
-pub use transitions::{ActInput, act, authors, facts, on_version_checked, rights, version_arrived};
+pub use transitions::{
+    ActInput, act, authors, facts, on_version_checked, reschedule, rights, version_arrived,
+};
 
 pub(crate) use notify::{members_with, notify_users};
 pub(crate) use transitions::{enforce, enforce_now, facts_with, load, system_actor, transition};

@@ -369,18 +369,7 @@ pub async fn act(
     )
     .await?;
     if action == ClipAction::Schedule {
-        // One publication per target channel, each queued for the chosen time.
-        let at = at.unwrap_or(now);
-        crate::db::clips::set_scheduled(&mut tx, clip.id, Some(at)).await?;
-        crate::service::publish::create_publications(
-            &mut tx,
-            &clip,
-            caller.principal.user_id,
-            at,
-            now,
-            &Default::default(),
-        )
-        .await?;
+        queue_at(&mut tx, caller, &clip, at.unwrap_or(now), now).await?;
     }
     let authors = authors(&clip, version.as_ref());
     match action {
@@ -417,6 +406,71 @@ pub async fn act(
         }
         _ => {}
     }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// One publication per target channel, each queued for the time `at`.
+async fn queue_at(tx: &mut Tx, caller: &Caller, clip: &Clip, at: i64, now: i64) -> Result<()> {
+    clips::set_scheduled(tx, clip.id, Some(at)).await?;
+    crate::service::publish::create_publications(
+        tx,
+        clip,
+        caller.principal.user_id,
+        at,
+        now,
+        &Default::default(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a scheduled clip to another time (`at`, local) inside its signed
+/// window: unscheduled and scheduled again in one transaction, so the posts
+/// not yet started are cancelled and queued for the new time. A time outside
+/// the window, or after the signatures expire, is refused and nothing moves.
+pub async fn reschedule(caller: &Caller, id: ClipId, at: &str) -> Result<ClipState> {
+    let now = caller.st.now();
+    let tz = caller.agency.time_zone.as_str();
+    let mut tx = caller.st.db.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    let version = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, &caller.principal, &clip, version.as_ref(), now).await?;
+    enforce(&f, ClipOp::Act(ClipAction::Unschedule), tz)?;
+    let t = schedule_time(&clip, Some(at), now, tz)?;
+    let schedule = (ClipAction::Schedule, Some(t));
+    check_action(&mut tx, &clip, version.as_ref(), schedule, "", now, tz).await?;
+    let detail = json!({"moved_to": t});
+    let unschedule = ClipAction::Unschedule;
+    let mid = transition(
+        &mut tx,
+        &caller.actor,
+        &clip,
+        unschedule,
+        f.requester(),
+        detail,
+        now,
+    )
+    .await?;
+    let moved = Clip {
+        state: mid,
+        scheduled_at: None,
+        ..clip.clone()
+    };
+    let f = facts(&mut tx, &caller.principal, &moved, version.as_ref(), now).await?;
+    enforce(&f, ClipOp::Act(ClipAction::Schedule), tz)?;
+    let detail = json!({"moved_from": clip.scheduled_at});
+    let to = transition(
+        &mut tx,
+        &caller.actor,
+        &moved,
+        ClipAction::Schedule,
+        f.requester(),
+        detail,
+        now,
+    )
+    .await?;
+    queue_at(&mut tx, caller, &moved, t, now).await?;
     tx.commit().await?;
     Ok(to)
 }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clip_list;
 pub mod clips;
 pub mod dashboard;
@@ -218,6 +219,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(members::routes)
         .area(audit::routes)
         .area(clips::routes)
+        .area(calendar::routes)
         .area(review::routes)
         .area(publishing::routes)
         .area(posters::routes)

@@ -92,6 +92,52 @@ describe('the clip list in a browser', { timeout: 240_000 }, () => {
     });
   });
 
+  test('the review player: keys step and comment at the frame, markers seek, comments export', async () => {
+    await withPage(h.browser, h.appLog, { viewport: { width: 1366, height: 900 } }, async (page) => {
+      await logIn(page, h.baseUrl, EDITOR);
+      const waiting = page.locator('#to-sign li a, #to-review li a');
+      for (let i = 0; i < 60 && (await waiting.count()) < 1; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        await page.reload({ waitUntil: 'load' });
+      }
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), waiting.first().click()]);
+      const clipPath = new URL(page.url()).pathname;
+      await page.waitForFunction(() => document.getElementById('player').readyState >= 1);
+      const time = () => page.evaluate(() => document.getElementById('player').currentTime);
+      await page.locator('h1').click();
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('.');
+      const t = await time();
+      assert.ok(t > 2 && t < 2.1, `two seconds and a frame: ${t}`);
+      await page.keyboard.press(',');
+      assert.ok(Math.abs((await time()) - 2) < 0.01, 'a frame back');
+      // C: the comment's time is the frame shown and the text box is ready.
+      await page.keyboard.press('c');
+      assert.equal(await page.locator('#comment-at').inputValue(), '00:02:00');
+      assert.ok(await page.locator('#comment-form textarea[name=body]').evaluate((el) => el === document.activeElement));
+      await page.keyboard.type('Chữ trên hình, sai dấu');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('#comment-form button[type=submit]').click()]);
+      // The marker sits on the timeline and seeks there.
+      const marker = page.locator('#markers .marker');
+      await marker.first().waitFor();
+      await page.evaluate(() => { document.getElementById('player').currentTime = 0; });
+      await marker.first().click();
+      assert.ok(Math.abs((await time()) - 2) < 0.05, 'the marker seeks to its comment');
+      // Typing in a field never moves the player.
+      await page.locator('#comment-form textarea[name=body]').fill('');
+      await page.locator('#comment-form textarea[name=body]').type('k . ,');
+      assert.ok(Math.abs((await time()) - 2) < 0.05);
+      // Exported as CSV, Vietnamese intact.
+      const csv = await page.request.get(`${h.baseUrl}${clipPath}/comments.csv`);
+      assert.equal(csv.status(), 200);
+      const text = await csv.text();
+      assert.match(text, /Phiên bản,Thời điểm,Người góp ý,Góp ý,Đã xử lý/);
+      assert.match(text, /00:02:00,.*,Chữ trên hình\, sai dấu|"Chữ trên hình, sai dấu"/);
+      await screenshot(page, 'player-markers.png');
+    });
+  });
+
   test('the head signs from a phone: home lists it, the decision follows the player', async () => {
     await withPage(h.browser, h.appLog, { viewport: PHONE, isMobile: true, hasTouch: true }, async (page) => {
       await logIn(page, h.baseUrl, 'baotinh.lanhdao');

@@ -1,5 +1,6 @@
 // Lantoa clip page: jump the player to a timecode, scrub with the storyboard,
-// pin comments to the player's frame, keep the edit lock alive, and play two
+// keyboard shortcuts, comment markers on the timeline, pin comments to the
+// player's frame, keep the edit lock alive, and play two
 // versions in sync on the compare page.
 (function () {
   "use strict";
@@ -90,6 +91,71 @@
       if (!at.value) at.value = frameCode(player.currentTime, fps);
     });
   }
+
+  // Keyboard, as in the editing tools: Space/K play or pause, J back 5 s,
+  // L forward (again: 2x, 4x), arrows and , . one frame, Shift+arrows one
+  // second, C comments at the frame shown. Never while typing.
+  var stepFps = (at && Number(at.dataset.fps)) || 30;
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var el = document.activeElement;
+    var tag = el && el.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (el && el.isContentEditable)) return;
+    var step = function (by) {
+      player.pause();
+      player.currentTime = Math.max(0, Math.min(player.duration || Infinity, player.currentTime + by));
+    };
+    var k = e.key;
+    if (k === " " || k === "k" || k === "K") {
+      if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY") return;
+      if (player.paused) { player.playbackRate = 1; player.play().catch(function () {}); } else { player.pause(); }
+    } else if (k === "j" || k === "J") {
+      player.currentTime = Math.max(0, player.currentTime - 5);
+    } else if (k === "l" || k === "L") {
+      if (player.paused) { player.playbackRate = 1; player.play().catch(function () {}); }
+      else { player.playbackRate = Math.min(4, player.playbackRate * 2); }
+    } else if (k === "ArrowLeft" || k === ",") {
+      step(e.shiftKey ? -1 : -1 / stepFps);
+    } else if (k === "ArrowRight" || k === ".") {
+      step(e.shiftKey ? 1 : 1 / stepFps);
+    } else if ((k === "c" || k === "C") && at) {
+      player.pause();
+      at.value = frameCode(player.currentTime, stepFps);
+      var body = document.querySelector("#comment-form textarea[name=body]");
+      if (body) { body.focus(); body.scrollIntoView({ block: "center" }); }
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+
+  // Comment markers on a bar under the player, at each pinned comment's time.
+  var markers = document.getElementById("markers");
+  var drawMarkers = function () {
+    if (!markers || !player.duration || !isFinite(player.duration)) return;
+    markers.textContent = "";
+    var pinned = document.querySelectorAll("#comments .thread .tc[data-t]");
+    pinned.forEach(function (b) {
+      var t = Number(b.dataset.t);
+      var thread = b.closest(".thread");
+      var m = document.createElement("button");
+      m.type = "button";
+      m.className = "marker" + (thread && thread.classList.contains("resolved") ? " resolved" : "");
+      m.style.left = Math.min(100, (t / player.duration) * 100) + "%";
+      var text = thread && thread.querySelector(".comment p");
+      m.title = b.textContent.trim() + (text ? " — " + text.textContent.trim().slice(0, 80) : "");
+      m.setAttribute("aria-label", m.title);
+      m.addEventListener("click", function () {
+        player.currentTime = t;
+        player.pause();
+        if (thread) thread.scrollIntoView({ block: "nearest" });
+      });
+      markers.appendChild(m);
+    });
+    markers.hidden = pinned.length === 0;
+  };
+  if (player.readyState >= 1) drawMarkers();
+  player.addEventListener("loadedmetadata", drawMarkers);
 
   var sb = document.getElementById("storyboard");
   if (!sb) return;

@@ -432,3 +432,42 @@ async fn each_role_lands_on_its_own_work() {
     );
     assert!(a_row.contains("<td class=\"num\">2</td>"), "{a_row}");
 }
+
+#[tokio::test]
+async fn comments_export_as_csv_and_text_for_the_agency_only() {
+    let (app, n) = spawn_network().await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    let ed = app.token_for("a.editor").await;
+    let base = format!("/api/v1/agencies/{}/clips/{}", n.a.0, c.0);
+    let first = serde_json::json!({"body": "Sai dấu, ở đây", "at": "00:02"});
+    let id = app
+        .post_json_expect(&format!("{base}/comments"), &ed, &first, 201)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let reply = serde_json::json!({"body": "=HYPERLINK(\"x\")", "parent_id": id});
+    app.post_json_expect(&format!("{base}/comments"), &ed, &reply, 201)
+        .await;
+
+    let b = app.login("a.editor").await;
+    let page = format!("/a/{}/clips/{}", n.a.0, c.0);
+    let r = b.get(&format!("{page}/comments.csv")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}Phiên bản,Thời điểm,Người góp ý,Góp ý,Đã xử lý"
+    );
+    assert!(lines.next().unwrap().starts_with("1,00:02:00,Người dùng a.editor,\"Sai dấu, ở đây\","));
+    assert!(lines.next().unwrap().contains("\"↳ =HYPERLINK(\"\"x\"\")\""), "{csv}");
+    let text = b.get_text(&format!("{page}/comments.txt")).await;
+    assert!(text.contains("v1 [00:02:00] Người dùng a.editor: Sai dấu, ở đây"), "{text}");
+
+    // Another agency's people get nothing.
+    let other = app.login("b.admin").await;
+    let r = other.get(&format!("{page}/comments.csv")).await;
+    assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
+}

@@ -374,15 +374,28 @@ async fn comment_threads(
     Ok(threads)
 }
 
-/// The clip's audit history, newest first.
+/// The clip's audit history, newest first, each by the person's name as
+/// the agency knows them (the system's own steps named as such).
 async fn history_rows(tx: &mut Tx, l: &Layout, clip: &Clip, tz: &str) -> Result<Vec<HistoryRow>> {
+    let members = crate::db::users::members_of(tx, clip.agency_id).await?;
+    let name = |e: &crate::audit::Entry| {
+        let member = e
+            .actor_id
+            .and_then(|id| members.iter().find(|m| m.user.id.0 == id));
+        match (member, e.actor_name.as_str()) {
+            (Some(m), _) => m.user.display_name.clone(),
+            (None, "system") => l.tr.t("history-by-system"),
+            (None, n) if n.starts_with("system:") => l.tr.t("history-by-system-check"),
+            (None, n) => n.to_string(),
+        }
+    };
     Ok(rdb::clip_history(tx, clip.agency_id, clip.id)
         .await?
         .iter()
         .rev()
         .map(|e| HistoryRow {
             at: l.time(&e.at, tz),
-            actor: e.actor_name.clone(),
+            actor: name(e),
             label: l.tr.t(&format!("history-{}", e.action.replace('.', "-"))),
             details: history_details(l, e),
         })

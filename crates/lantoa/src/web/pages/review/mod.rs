@@ -8,6 +8,7 @@ mod actions;
 mod clip;
 mod compare;
 mod delegations;
+mod export;
 mod inbox;
 mod queue;
 mod settings;
@@ -59,6 +60,16 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .post("/a/{aid}/clips/{cid}/unlock", Agency, unlock)
         .post("/a/{aid}/clips/{cid}/act/{action}", Agency, act_on)
         .post("/a/{aid}/clips/{cid}/comments", Agency, comment)
+        .get(
+            "/a/{aid}/clips/{cid}/comments.csv",
+            Agency,
+            export::comments_csv,
+        )
+        .get(
+            "/a/{aid}/clips/{cid}/comments.txt",
+            Agency,
+            export::comments_text,
+        )
         .post(
             "/a/{aid}/clips/{cid}/comments/{mid}/resolve",
             Agency,

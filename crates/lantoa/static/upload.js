@@ -32,6 +32,8 @@
       m.title = value("title");
       m.category = value("category");
       m.caption = value("caption");
+      var submit = document.getElementById("submit-after");
+      if (submit && submit.checked) m.submit = "1";
     }
     return m;
   }

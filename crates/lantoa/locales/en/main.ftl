@@ -377,3 +377,4 @@ weekday-4 = Thu
 weekday-5 = Fri
 weekday-6 = Sat
 weekday-7 = Sun
+upload-submit-after = Submit for review as soon as it is uploaded

@@ -377,3 +377,4 @@ weekday-4 = T5
 weekday-5 = T6
 weekday-6 = T7
 weekday-7 = CN
+upload-submit-after = Gửi duyệt ngay khi tải lên xong

@@ -453,18 +453,42 @@ async fn comments_export_as_csv_and_text_for_the_agency_only() {
     let page = format!("/a/{}/clips/{}", n.a.0, c.0);
     let r = b.get(&format!("{page}/comments.csv")).await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     let csv = r.text().await.unwrap();
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
         "\u{feff}Phiên bản,Thời điểm,Người góp ý,Góp ý,Đã xử lý"
     );
-    assert!(lines.next().unwrap().starts_with("1,00:02:00,Người dùng a.editor,\"Sai dấu, ở đây\","));
-    assert!(lines.next().unwrap().contains("\"↳ =HYPERLINK(\"\"x\"\")\""), "{csv}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("1,00:02:00,Người dùng a.editor,\"Sai dấu, ở đây\",")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains("\"↳ =HYPERLINK(\"\"x\"\")\""),
+        "{csv}"
+    );
     let text = b.get_text(&format!("{page}/comments.txt")).await;
-    assert!(text.contains("v1 [00:02:00] Người dùng a.editor: Sai dấu, ở đây"), "{text}");
+    assert!(
+        text.contains("v1 [00:02:00] Người dùng a.editor: Sai dấu, ở đây"),
+        "{text}"
+    );
 
     // Another agency's people get nothing.
     let other = app.login("b.admin").await;

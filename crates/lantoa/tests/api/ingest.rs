@@ -330,3 +330,74 @@ async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
     let page = b.get_text(&format!("/a/{}/clips/{clip}", n.a)).await;
     assert!(page.contains("Âm lượng đã chuẩn hóa"));
 }
+
+/// Uploads `file` as `a.reporter` asking for it to be submitted once stored.
+async fn upload_and_submit(app: &TestApp, agency: i64, file: &std::path::Path) -> (i64, VersionId) {
+    let token = app.token_for("a.reporter").await;
+    let meta = format!(
+        "filename {},title {},category {},agency_id {},submit {}",
+        b64("gui-ngay.mp4"),
+        b64("Gửi duyệt ngay"),
+        b64("good_deeds"),
+        b64(&agency.to_string()),
+        b64("1")
+    );
+    let bytes = std::fs::read(file).unwrap();
+    let r = send_expect(
+        app.client()
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", bytes.len().to_string())
+            .header("upload-metadata", meta)
+            .header("content-type", "application/offset+octet-stream")
+            .body(bytes),
+        201,
+    )
+    .await;
+    let clip = r.headers()["lantoa-clip-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let v = r.headers()["lantoa-version-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (clip, VersionId(v))
+}
+
+#[tokio::test]
+async fn an_upload_asked_to_submit_goes_to_review_once_checked_or_else_stays_a_draft() {
+    let (app, n) = spawn_network().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = make_clip(dir.path()).await;
+    // No channel connected: the upload succeeds, the clip stays a draft.
+    let (c, v) = upload_and_submit(&app, n.a.0, &file).await;
+    wait_checked(&app, v).await;
+    let state = crate::review::state(&app, n.a, lantoa::domain::ClipId(c)).await;
+    assert_eq!(state, lantoa::domain::workflow::ClipState::Draft);
+    // With one: submitted at once, in review once its check passes.
+    crate::review::with_a_channel(&app, n.a, n.a_admin).await;
+    let (c, v) = upload_and_submit(&app, n.a.0, &file).await;
+    wait_checked(&app, v).await;
+    let c = lantoa::domain::ClipId(c);
+    for _ in 0..50 {
+        if crate::review::state(&app, n.a, c).await == lantoa::domain::workflow::ClipState::InReview
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        crate::review::state(&app, n.a, c).await,
+        lantoa::domain::workflow::ClipState::InReview
+    );
+    let submitted = app
+        .audit_entries()
+        .await
+        .into_iter()
+        .any(|e| e.action == "clip.submit" && e.object_id == c.0.to_string());
+    assert!(submitted, "audited as the reporter's submission");
+}

@@ -72,6 +72,9 @@ pub(super) async fn finish(
     )
     .await?;
     tx.commit().await?;
+    if i.submit && number == 1 {
+        submit_new(st, p, clip, u.agency_id, client).await;
+    }
     let _ = tokio::fs::remove_file(&path).await;
     st.uploads.forget(id);
     let mut s = status_of(&u);
@@ -152,4 +155,25 @@ async fn new_clip(
     .await?;
     crate::service::review::prepare_new_clip(tx, c, now).await?;
     Ok(c)
+}
+
+/// "Upload and submit": the new clip goes to review as its author would send
+/// it. A refusal (no channel connected, say) leaves it a draft, which its
+/// page shows; the upload itself has succeeded either way.
+async fn submit_new(
+    st: &AppState,
+    p: &Principal,
+    clip: ClipId,
+    agency: crate::domain::OrgId,
+    client: &str,
+) {
+    let caller = match crate::service::Caller::for_user(st, p.user_id, agency, client).await {
+        Ok(Some(c)) => c,
+        _ => return,
+    };
+    let action = crate::domain::workflow::ClipAction::Submit;
+    let input = crate::service::review::ActInput::default();
+    if let Err(e) = crate::service::review::act(&caller, clip, action, input).await {
+        tracing::info!(clip = %clip, error = %e, "a new clip was uploaded but not submitted");
+    }
 }

@@ -101,6 +101,8 @@ struct Intent {
     caption: String,
     category: Option<String>,
     filename: String,
+    /// Submit the new clip for review as soon as it is stored (`submit=1`).
+    submit: bool,
 }
 
 fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
@@ -146,6 +148,7 @@ fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
         caption: caption.as_str().to_string(),
         category,
         filename,
+        submit: clip.is_none() && meta.get("submit").is_some_and(|v| v == "1"),
     })
 }
 

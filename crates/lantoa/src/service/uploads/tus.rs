@@ -69,6 +69,8 @@ const METADATA_KEYS: &[(&str, usize)] = &[
     ("caption", 20_000),
     ("filename", 255),
     ("filetype", 100),
+    // "1": submit the new clip for review as soon as it is stored.
+    ("submit", 1),
 ];
 
 /// The longest `Upload-Metadata` header accepted. Every known key at its

@@ -357,14 +357,15 @@ pub fn published_totals(p: &Published) -> (Group, Group) {
 
 // ---- Short: length ---------------------------------------------------------------
 
-/// Length buckets, upper bounds in seconds (the last is open).
+/// Length buckets, upper bounds in seconds (the last is open), each with
+/// the message that names it.
 pub const BUCKETS: [(f64, &str); 6] = [
-    (15.0, "≤ 15 s"),
-    (30.0, "15–30 s"),
-    (60.0, "30–60 s"),
-    (90.0, "60–90 s"),
-    (180.0, "90 s–3 phút"),
-    (f64::INFINITY, "> 3 phút"),
+    (15.0, "length-to-15s"),
+    (30.0, "length-15-30s"),
+    (60.0, "length-30-60s"),
+    (90.0, "length-60-90s"),
+    (180.0, "length-90s-3min"),
+    (f64::INFINITY, "length-over-3min"),
 ];
 
 /// The bucket a length falls in.

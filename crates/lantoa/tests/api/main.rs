@@ -8,6 +8,7 @@ mod cli;
 mod clip_list;
 mod crash_publish;
 mod desk;
+mod english;
 mod hardening_config;
 mod hardening_insights;
 mod hardening_media;

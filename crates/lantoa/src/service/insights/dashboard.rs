@@ -324,7 +324,7 @@ fn length(tr: &Tr, pubd: &Published) -> ReportSection {
         .zip(&len.buckets)
         .map(|((_, label), g)| {
             vec![
-                Cell::Text((*label).to_string()),
+                Cell::Text(tr.t(label)),
                 Cell::Int(g.posts as i64),
                 int(g.median_views),
                 pct(g.median_completion),
@@ -344,7 +344,7 @@ fn length(tr: &Tr, pubd: &Published) -> ReportSection {
     );
     s.charts.push(Chart::Bars {
         title: tr.t("insights-length-chart"),
-        labels: report::BUCKETS.iter().map(|b| b.1.to_string()).collect(),
+        labels: report::BUCKETS.iter().map(|b| tr.t(b.1)).collect(),
         series: vec![Series {
             name: tr.t("insights-median-views"),
             points: len.buckets.iter().map(|g| g.median_views).collect(),

@@ -275,7 +275,12 @@ async fn record(
     Ok(())
 }
 
-/// The one-decode QC pass, its progress reported on the job.
+/// Where the check's progress bar stands when the analysis is done and
+/// renditions are to be made (encoding them is about as long as the check).
+const ANALYSIS_SHARE_WITH_RENDITIONS: f64 = 0.5;
+
+/// The one-decode QC pass, its progress reported on the job: up to 95 %, or
+/// to half way when renditions are to follow.
 async fn run_qc(
     ctx: &JobCtx,
     original: &Path,
@@ -284,13 +289,18 @@ async fn run_qc(
 ) -> Result<QcReport, JobError> {
     let mut plan = QcPlan::new(work.join("out"));
     plan.proxy = needs_proxy(probed);
+    let end = if renditions::plan(probed, specs::builtin()).is_empty() {
+        0.95
+    } else {
+        ANALYSIS_SHARE_WITH_RENDITIONS
+    };
     let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
     let reporter = {
         let ctx = ctx.clone();
         tokio::spawn(async move {
             while rx_p.changed().await.is_ok() {
                 let f = *rx_p.borrow();
-                ctx.set_progress(0.02 + f * 0.9);
+                ctx.set_progress(0.02 + f * (end - 0.02));
             }
         })
     };
@@ -356,19 +366,36 @@ async fn make_renditions(
     if rplan.is_empty() {
         return Ok(());
     }
-    ctx.set_progress(0.93);
+    // The encode is about as much work as the check: the second half.
+    ctx.set_progress(ANALYSIS_SHARE_WITH_RENDITIONS);
+    let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
+    let reporter = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            while rx_p.changed().await.is_ok() {
+                let f = *rx_p.borrow();
+                ctx.set_progress(
+                    ANALYSIS_SHARE_WITH_RENDITIONS + f * (0.97 - ANALYSIS_SHARE_WITH_RENDITIONS),
+                );
+            }
+        })
+    };
     let made = {
         let _slot = ffmpeg_slot(st).await?;
-        renditions::render(
+        renditions::render_with_progress(
             original,
             probed,
             &rplan,
             &work.join("renditions"),
             Duration::from_secs(1800),
+            &tx_p,
         )
         .await
-        .map_err(media_err)?
+        .map_err(media_err)
     };
+    drop(tx_p);
+    let _ = reporter.await;
+    let made = made?;
     for r in made {
         let key = format!("{prefix}/rendition_{}.mp4", r.label);
         put(st, &key, &r.path).await?;

@@ -63,8 +63,14 @@
         say(msg, true);
         show(pauseBtn, false);
         show(resumeBtn, true);
+        // A lost connection is not the person's doing: try again by itself
+        // when the network is back (and every 15 s meanwhile). A refusal
+        // from the server is final until they act.
+        failed = !res;
       },
       onSuccess: function () {
+        failed = false;
+        done = true;
         bar.value = 100;
         say(d.msgDone);
         show(pauseBtn, false);
@@ -88,6 +94,18 @@
     });
   }
 
+  var failed = false, pausedByHand = false, done = false;
+  function again() {
+    if (!upload || done || pausedByHand || !failed || !navigator.onLine) return;
+    failed = false;
+    say(d.msgBack);
+    upload.start();
+    show(resumeBtn, false);
+    show(pauseBtn, true);
+  }
+  window.addEventListener("online", again);
+  setInterval(again, 15000);
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var file = fileInput.files && fileInput.files[0];
@@ -97,12 +115,15 @@
   });
   pauseBtn.addEventListener("click", function () {
     if (!upload) return;
+    pausedByHand = true;
     upload.abort();
     show(pauseBtn, false);
     show(resumeBtn, true);
   });
   resumeBtn.addEventListener("click", function () {
     if (!upload) return;
+    pausedByHand = false;
+    failed = false;
     upload.start();
     show(resumeBtn, false);
     show(pauseBtn, true);

@@ -449,6 +449,20 @@ pub async fn render(
     out_dir: &Path,
     timeout: Duration,
 ) -> Result<Vec<Rendition>, MediaError> {
+    let (progress, _) = tokio::sync::watch::channel(0.0);
+    render_with_progress(file, p, plan, out_dir, timeout, &progress).await
+}
+
+/// [`render`], telling how far the encode is in 0.0..=1.0 on `progress` (from
+/// the frames ffmpeg reports against the frames the clip has).
+pub async fn render_with_progress(
+    file: &Path,
+    p: &Probe,
+    plan: &Plan,
+    out_dir: &Path,
+    timeout: Duration,
+    progress: &tokio::sync::watch::Sender<f64>,
+) -> Result<Vec<Rendition>, MediaError> {
     tokio::fs::create_dir_all(out_dir).await?;
     let purpose = |o: Output| {
         plan.outputs
@@ -527,7 +541,41 @@ pub async fn render(
         );
         args.push(path.clone().into_os_string());
     }
-    ffmpeg("ffmpeg renditions", args, timeout).await?;
+    let total_frames = p
+        .video
+        .as_ref()
+        .map(|v| {
+            v.frames
+                .map(|f| f as f64)
+                .unwrap_or(v.avg_fps * p.duration().unwrap_or(0.0))
+        })
+        .filter(|f| *f > 0.0);
+    let mut with_progress = vec![
+        OsString::from("-progress"),
+        OsString::from("pipe:1"),
+        "-nostats".into(),
+    ];
+    with_progress.extend(args);
+    let mut last = 0.0f64;
+    Subprocess::new("ffmpeg", timeout)
+        .what("ffmpeg renditions")
+        .args(with_progress)
+        .stream(
+            |line| {
+                if let (Some(("frame", n)), Some(total)) = (line.split_once('='), total_frames)
+                    && let Ok(n) = n.trim().parse::<f64>()
+                {
+                    let f = (n / total).clamp(0.0, 1.0);
+                    if f > last {
+                        last = f;
+                        progress.send_replace(f);
+                    }
+                }
+            },
+            |_| {},
+        )
+        .await?;
+    progress.send_replace(1.0);
     for (path, shape, (w, h)) in outputs {
         let (made_for, fixes) = purpose(Output::Encode(shape));
         made.push(Rendition {

@@ -295,6 +295,15 @@ pub async fn cancel(tx: &mut Tx, id: JobId, now: i64) -> DbResult<bool> {
     Ok(n == 1)
 }
 
+/// How many jobs of the same kind wait or run before a queued `job` (its
+/// place in the line, the first being 0).
+pub async fn ahead_of(tx: &mut Tx, job: &JobRow) -> DbResult<i64> {
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM jobs
+         WHERE kind = $1 AND state IN ('queued', 'running') AND id < $2",
+        &job.kind, job.id)?)
+}
+
 /// The newest job with this unique key, whatever its state.
 pub async fn latest_with_key(tx: &mut Tx, key: &str) -> DbResult<Option<JobRow>> {
     Ok(sql!(tx, fetch_optional select_job!(

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::helpers::{
     H264, Network, TestApp, b64, send_expect, spawn_app_with, spawn_network, spawn_with_token,
 };
+use lantoa::clock::Clock;
 use lantoa::db::clips;
 use lantoa::domain::VersionId;
 
@@ -400,4 +401,52 @@ async fn an_upload_asked_to_submit_goes_to_review_once_checked_or_else_stays_a_d
         .into_iter()
         .any(|e| e.action == "clip.submit" && e.object_id == c.0.to_string());
     assert!(submitted, "audited as the reporter's submission");
+}
+
+#[tokio::test]
+async fn a_check_waiting_its_turn_says_its_place_in_the_line() {
+    let (app, n) = spawn_network().await;
+    let mut clips_waiting = Vec::new();
+    for i in 0..2 {
+        let c = app
+            .insert_clip((n.a, n.a_reporter), &format!("Chờ {i}"), "", "other", false)
+            .await;
+        let mut tx = app.st.db.write().await.unwrap();
+        let sha = format!("{i}").repeat(64);
+        let (v, _) = clips::insert_version(
+            &mut tx,
+            clips::NewVersion {
+                clip_id: c,
+                sha256: &sha,
+                size_bytes: 10,
+                original_key: "originals/x",
+                original_name: "x.mp4",
+                uploaded_by: n.a_reporter,
+                now: app.clock.now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+        clips::set_current_version(&mut tx, c, v, app.clock.now_ms())
+            .await
+            .unwrap();
+        // Due in an hour: the worker leaves them queued.
+        lantoa::ingest::queue(&mut tx, v, n.a, app.clock.now_ms() + 3_600_000)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        clips_waiting.push(c);
+    }
+    let b = app.login("a.reporter").await;
+    let first = b
+        .get_text(&format!("/a/{}/clips/{}", n.a.0, clips_waiting[0].0))
+        .await;
+    assert!(
+        first.contains("this clip is next") || first.contains("clip này là clip kế tiếp"),
+        "{first}"
+    );
+    let second = b
+        .get_text(&format!("/a/{}/clips/{}/status", n.a.0, clips_waiting[1].0))
+        .await;
+    assert!(second.contains("còn 1 clip phía trước"), "{second}");
 }

@@ -122,6 +122,31 @@ async fn a_landscape_original_gets_a_vertical_rendition_with_blurred_fill() {
     assert!(yt.ok, "{:?}", yt.refusals);
 }
 
+#[tokio::test]
+async fn the_encode_reports_its_progress_up_to_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = make(dir.path(), Fixture::Landscape);
+    let p = probed(&f).await;
+    let plan = plan(&p, builtin());
+    let (tx, mut rx) = tokio::sync::watch::channel(0.0f64);
+    let seen = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while rx.changed().await.is_ok() {
+            seen.push(*rx.borrow());
+        }
+        seen
+    });
+    let out = dir.path().join("out");
+    let made = render_with_progress(&f, &p, &plan, &out, Duration::from_secs(120), &tx)
+        .await
+        .unwrap();
+    drop(tx);
+    let seen = seen.await.unwrap();
+    assert!(!made.is_empty());
+    assert_eq!(seen.last(), Some(&1.0), "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "never goes back: {seen:?}");
+}
+
 fn spec(toml: &str) -> Vec<PlatformSpec> {
     crate::specs::parse(toml).expect("spec")
 }

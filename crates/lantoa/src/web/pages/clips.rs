@@ -275,6 +275,8 @@ pub(crate) struct ClipPage {
     versions: Vec<VersionView>,
     progress: Option<f64>,
     job_error: Option<String>,
+    /// Checks before this one, while it waits its turn.
+    ahead: Option<i64>,
     /// Upload a new version; check again or delete an unusable one.
     can_new_version: bool,
     can_manage_versions: bool,
@@ -321,15 +323,17 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         .iter()
         .find(|v| Some(v.id) == clip.current_version_id)
         .cloned();
-    let (progress, job_error) = match &current {
+    let (progress, job_error, ahead) = match &current {
         Some(v) if v.status == VersionStatus::Processing => {
             let j = job_for(&mut tx, v.id).await?;
+            let ahead = waiting_place(&mut tx, j.as_ref()).await?;
             (
                 j.as_ref().and_then(|j| j.progress).or(Some(0.0)),
                 j.and_then(|j| j.last_error),
+                ahead,
             )
         }
-        _ => (None, None),
+        _ => (None, None, None),
     };
     let r = super::review::review_view(
         st,
@@ -356,11 +360,22 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         versions: versions.iter().map(|v| view(&l, &tz, v)).collect(),
         progress,
         job_error,
+        ahead,
         can_new_version,
         can_manage_versions,
         clip,
         l,
     })
+}
+
+/// A queued check's place in the line (`None` once it runs).
+async fn waiting_place(tx: &mut crate::db::Tx, job: Option<&jobs::JobRow>) -> Result<Option<i64>> {
+    match job {
+        Some(j) if j.state == crate::domain::JobState::Queued => {
+            Ok(Some(jobs::ahead_of(tx, j).await?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The newest ingest job of a version.
@@ -416,6 +431,8 @@ struct StatusFragment {
     cid: i64,
     progress: Option<f64>,
     job_error: Option<String>,
+    /// Checks before this one, while it waits its turn.
+    ahead: Option<i64>,
 }
 
 impl StatusFragment {
@@ -443,6 +460,7 @@ pub async fn status(
         Some(v) if v.status == VersionStatus::Processing => Some(job_for(&mut tx, v.id).await?),
         _ => None,
     };
+    let ahead = waiting_place(&mut tx, job.as_ref().and_then(|j| j.as_ref())).await?;
     drop(tx);
     let Some(job) = job else {
         let mut r = StatusCode::OK.into_response();
@@ -456,6 +474,7 @@ pub async fn status(
         cid,
         progress: job.as_ref().and_then(|j| j.progress).or(Some(0.0)),
         job_error: job.and_then(|j| j.last_error),
+        ahead,
     })
 }
 

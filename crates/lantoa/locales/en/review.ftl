@@ -208,7 +208,6 @@ notify-approval-needed = “{ $clip }” needs your approval (step { $step }).
 notify-approval-voided = Your approval of “{ $clip }” was voided: { $changed }.
 notify-approved = { $by } completed the approval of “{ $clip }”.
 notify-checks-failed = “{ $clip }” failed the media checks and went back to draft.
-notify-comment = { $by } commented on “{ $clip }”.
 notify-delegated = { $from } delegated signing to you until { $until }.
 
 settings-policy = Who must approve
@@ -307,3 +306,6 @@ export-resolved = Resolved
 export-yes = yes
 history-by-system = System
 history-by-system-check = System (media check)
+notify-signed-for-you = { $by } signed step { $step } of “{ $clip }” on your behalf (K/T).
+notify-comment = { $by } commented on “{ $clip }”: { $note }
+notify-comment-at = { $by } commented on “{ $clip }” at { $at }: { $note }

@@ -208,7 +208,6 @@ notify-approval-needed = Clip “{ $clip }” chờ bạn duyệt (bước { $st
 notify-approval-voided = Phê duyệt của bạn cho clip “{ $clip }” đã bị hủy: { $changed }.
 notify-approved = { $by } đã duyệt xong clip “{ $clip }”.
 notify-checks-failed = Clip “{ $clip }” không qua kiểm tra kỹ thuật và đã trả về nháp.
-notify-comment = { $by } góp ý clip “{ $clip }”.
 notify-delegated = { $from } giao bạn ký thay đến { $until }.
 
 settings-policy = Ai phải duyệt
@@ -307,3 +306,6 @@ export-resolved = Đã xử lý
 export-yes = có
 history-by-system = Hệ thống
 history-by-system-check = Hệ thống (kiểm tra tệp)
+notify-signed-for-you = { $by } đã ký thay bạn (K/T) bước { $step } của clip “{ $clip }”.
+notify-comment = { $by } góp ý clip “{ $clip }”: { $note }
+notify-comment-at = { $by } góp ý clip “{ $clip }” lúc { $at }: { $note }

@@ -495,3 +495,69 @@ async fn comments_export_as_csv_and_text_for_the_agency_only() {
     let r = other.get(&format!("{page}/comments.csv")).await;
     assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
 }
+
+/// The kinds of `u`'s notifications about clip `c`, oldest first.
+async fn notices(app: &TestApp, u: UserId, c: ClipId) -> Vec<String> {
+    let mut tx = app.st.db.read().await.unwrap();
+    let mut all: Vec<String> = rdb::inbox(&mut tx, u, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.clip_id == Some(c))
+        .map(|x| x.kind)
+        .collect();
+    all.reverse();
+    all
+}
+
+#[tokio::test]
+async fn notices_come_once_per_event_per_person_and_say_what_happened() {
+    let (app, n) = spawn_network().await;
+    // A clip the editor signs: they are asked once, not told twice.
+    let plain = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    act(&app, n.a_reporter, n.a, plain, Do::Submit)
+        .await
+        .unwrap();
+    assert_eq!(notices(&app, n.a_editor, plain).await, ["approval_needed"]);
+    assert_eq!(notices(&app, n.a_head, plain).await, ["approval_needed"]);
+    // A political one: the head is asked; the editor, who does not sign it,
+    // is told it was submitted.
+    let political = ready_clip(&app, n.a, n.a_reporter, "leadership_message").await;
+    act(&app, n.a_reporter, n.a, political, Do::Submit)
+        .await
+        .unwrap();
+    assert_eq!(
+        notices(&app, n.a_head, political).await,
+        ["approval_needed"]
+    );
+    assert_eq!(notices(&app, n.a_editor, political).await, ["submitted"]);
+
+    // A comment's notice has its text and its time.
+    let ed = app.token_for("a.editor").await;
+    let comment = serde_json::json!({"body": "Chữ trên hình sai dấu", "at": "00:01"});
+    let path = format!("/api/v1/agencies/{}/clips/{}/comments", n.a.0, plain.0);
+    app.post_json_expect(&path, &ed, &comment, 201).await;
+    let inbox = app.login("a.reporter").await.get_text("/inbox").await;
+    assert!(
+        inbox.contains("góp ý clip “Lễ ra quân” lúc 00:01:00: Chữ trên hình sai dấu"),
+        "{inbox}"
+    );
+
+    // A deputy signing for the head: the head hears of it.
+    let dep = app
+        .user("a.deputy", false, &[(n.a, lantoa::domain::Role::Deputy)])
+        .await;
+    let (hp, ha) = who(&app, n.a_head).await;
+    let org = agency(&app, n.a).await;
+    crate::review::delegate_for_30_days(&app, &ha, &hp, &org, dep).await;
+    assert_eq!(
+        tick_and_approve(&app, dep, n.a, political).await,
+        Is::Approved
+    );
+    assert_eq!(
+        notices(&app, n.a_head, political).await,
+        ["approval_needed", "signed_for_you"]
+    );
+    let page = app.login("a.head").await.get_text("/inbox").await;
+    assert!(page.contains("đã ký thay bạn (K/T) bước 1"), "{page}");
+}

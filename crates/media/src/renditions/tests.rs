@@ -144,7 +144,10 @@ async fn the_encode_reports_its_progress_up_to_done() {
     let seen = seen.await.unwrap();
     assert!(!made.is_empty());
     assert_eq!(seen.last(), Some(&1.0), "{seen:?}");
-    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "never goes back: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "never goes back: {seen:?}"
+    );
 }
 
 fn spec(toml: &str) -> Vec<PlatformSpec> {

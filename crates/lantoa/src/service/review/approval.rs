@@ -162,6 +162,20 @@ pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<C
     caller
         .audit(&mut tx, now, "clip.sign", ("clip", clip.id), summary)
         .await?;
+    // A deputy signing for the head (K/T): the head hears of it at once.
+    if let Some(head) = on_behalf_of {
+        let detail = json!({"by": caller.principal.display_name, "step": step + 1});
+        notify_users(
+            &mut tx,
+            &[head],
+            caller.agency.id,
+            clip.id,
+            "signed_for_you",
+            detail,
+            now,
+        )
+        .await?;
+    }
 
     let to = if step + 1 == steps.len() {
         let to = transition(

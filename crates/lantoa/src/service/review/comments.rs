@@ -167,7 +167,13 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
         to.push(pc.author_id);
     }
     to.retain(|u| *u != caller.principal.user_id);
-    let detail = json!({"by": caller.principal.display_name});
+    // The notice says what was written and where, so it can be read there.
+    let at = start
+        .zip(fps)
+        .map(|(f, fps)| format_frame(f, fps))
+        .unwrap_or_default();
+    let excerpt: String = body.chars().take(200).collect();
+    let detail = json!({"by": caller.principal.display_name, "at": at, "note": excerpt});
     notify_users(
         &mut tx,
         &to,

@@ -38,6 +38,7 @@ pub fn notification_text(
         ("step", s("step")),
         ("note", s("note")),
         ("from", s("from")),
+        ("at", s("at")),
     ];
     let changed = match args["changed"].as_array().filter(|c| !c.is_empty()) {
         Some(ch) => ch
@@ -60,6 +61,12 @@ pub fn notification_text(
     if let Some(u) = args["until"].as_i64() {
         a.push(("until", crate::clock::format_local(u, tz)));
     }
+    // A comment pinned to a time says where.
+    let kind = if kind == "comment" && !s("at").is_empty() {
+        "comment-at"
+    } else {
+        kind
+    };
     tr.t_args(&format!("notify-{}", kind.replace('_', "-")), &a)
 }
 

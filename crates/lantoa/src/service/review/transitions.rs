@@ -374,16 +374,7 @@ pub async fn act(
     let authors = authors(&clip, version.as_ref());
     match action {
         ClipAction::Submit => {
-            to = submitted(
-                &mut tx,
-                &caller.principal,
-                &clip,
-                version.as_ref(),
-                &authors,
-                to,
-                now,
-            )
-            .await?;
+            to = submitted(&mut tx, &clip, version.as_ref(), to, now).await?;
         }
         ClipAction::RequestChanges | ClipAction::Withdraw | ClipAction::Spike => {
             let moved = Clip {
@@ -541,41 +532,16 @@ async fn check_action(
     Ok(())
 }
 
-/// Tells the clip's reviewers (its authors apart) that it was submitted.
-async fn tell_reviewers(
-    tx: &mut Tx,
-    p: &Principal,
-    clip: &Clip,
-    authors: &[UserId],
-    now: i64,
-) -> Result<()> {
-    let reviewers = reviewers(tx, clip.agency_id, authors).await?;
-    let detail = json!({"by": p.display_name});
-    notify_users(
-        tx,
-        &reviewers,
-        clip.agency_id,
-        clip.id,
-        "submitted",
-        detail,
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// After a submission: tells the reviewers, and moves a clip whose version
-/// is already checked on at once. Returns the clip's state.
+/// After a submission: a clip whose version is already checked moves on at
+/// once (and its reviewers are told then, see [`checks_done`]). Returns the
+/// clip's state.
 async fn submitted(
     tx: &mut Tx,
-    p: &Principal,
     clip: &Clip,
     version: Option<&Version>,
-    authors: &[UserId],
     to: ClipState,
     now: i64,
 ) -> Result<ClipState> {
-    tell_reviewers(tx, p, clip, authors, now).await?;
     if version.is_some_and(|v| v.status == VersionStatus::Ready) {
         let moved = Clip {
             state: to,
@@ -626,8 +592,10 @@ async fn changes_requested(
     .await
 }
 
-/// After a submitted clip's checks: to review (and ask the first signers), or
-/// back to draft (and tell the authors).
+/// After a submitted clip's checks: to review, or back to draft (and tell the
+/// authors). Reviewers hear of it once, when there is something to see: the
+/// first step's signers that it awaits their signature, the other reviewers
+/// that it was submitted.
 async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<ClipState> {
     let action = if ok {
         ClipAction::ChecksPassed
@@ -660,6 +628,20 @@ async fn checks_done(tx: &mut Tx, clip: &Clip, ok: bool, now: i64) -> Result<Cli
                 now,
             )
             .await?;
+            let rest: Vec<UserId> = reviewers(tx, clip.agency_id, &authors)
+                .await?
+                .into_iter()
+                .filter(|u| !who.contains(u))
+                .collect();
+            let by = match authors.first() {
+                Some(a) => crate::db::users::get(tx, *a)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let detail = json!({"by": by});
+            notify_users(tx, &rest, clip.agency_id, clip.id, "submitted", detail, now).await?;
         }
     } else {
         let detail = json!({});
@@ -758,8 +740,6 @@ pub async fn on_new_version(
             now,
         )
         .await?;
-        let authors = authors_of(tx, &clip).await?;
-        tell_reviewers(tx, p, &clip, &authors, now).await?;
     }
     Ok(())
 }

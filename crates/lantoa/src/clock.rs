@@ -41,6 +41,16 @@ pub fn format_local(ms: i64, tz: &str) -> String {
     strftime_local(ms, tz, "%d/%m/%Y %H:%M")
 }
 
+/// A UTC time for people in the zone, the way their language writes it:
+/// Vietnamese `26/11/2026 13:45`, English `26 Nov 2026 13:45` (a numeric
+/// day/month would read as a month first to many English readers).
+pub fn format_local_in(ms: i64, tz: &str, locale: crate::domain::Locale) -> String {
+    match locale {
+        crate::domain::Locale::Vi => format_local(ms, tz),
+        crate::domain::Locale::En => strftime_local(ms, tz, "%-d %b %Y %H:%M"),
+    }
+}
+
 /// Parses a local date `YYYY-MM-DD` in the zone to the UTC millisecond of its start.
 pub fn local_date_start_ms(date: &str, tz: &str) -> Option<i64> {
     let d: jiff::civil::Date = date.trim().parse().ok()?;
@@ -82,6 +92,20 @@ mod tests {
         let ms = 1_795_674_600_000;
         assert_eq!(format_local(ms, "Asia/Ho_Chi_Minh"), "26/11/2026 13:30");
         assert_eq!(format_local(ms, "UTC"), "26/11/2026 06:30");
+        use crate::domain::Locale;
+        assert_eq!(
+            format_local_in(ms, "Asia/Ho_Chi_Minh", Locale::En),
+            "26 Nov 2026 13:30"
+        );
+        let first = 1_796_083_200_000; // 2026-12-01 00:00 UTC
+        assert_eq!(
+            format_local_in(first, "UTC", Locale::En),
+            "1 Dec 2026 00:00"
+        );
+        assert_eq!(
+            format_local_in(first, "UTC", Locale::Vi),
+            "01/12/2026 00:00"
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl Refusal {
                     Arg::Text(s) => s.clone(),
                     Arg::Msg(id) => tr.t(id),
                     Arg::Msgs(ids) => ids.iter().map(|i| tr.t(i)).collect::<Vec<_>>().join(", "),
-                    Arg::Time(ms, tz) => crate::clock::format_local(*ms, tz),
+                    Arg::Time(ms, tz) => crate::clock::format_local_in(*ms, tz, tr.locale),
                 };
                 (*k, v)
             })

@@ -59,7 +59,7 @@ pub fn notification_text(
         a.push(("note", tr.t(&s("note"))));
     }
     if let Some(u) = args["until"].as_i64() {
-        a.push(("until", crate::clock::format_local(u, tz)));
+        a.push(("until", crate::clock::format_local_in(u, tz, tr.locale)));
     }
     // A comment pinned to a time says where.
     let kind = if kind == "comment" && !s("at").is_empty() {

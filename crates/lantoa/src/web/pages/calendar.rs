@@ -111,7 +111,7 @@ async fn page(
         .iter()
         .map(|d| Day {
             date: d.to_string(),
-            label: format!("{:02}/{:02}", d.day(), d.month()),
+            label: short_day(&l, *d),
             today: Some(*d) == today,
             outside: view == View::Month && d.month() != date.month(),
             items: Vec::new(),
@@ -135,7 +135,7 @@ async fn page(
         .count();
     let weekdays = (1..=7).map(|i| l.tr.t(&format!("weekday-{i}"))).collect();
     let period = match view {
-        View::Week => format!("{} – {}", fmt_day(first), fmt_day(last)),
+        View::Week => format!("{} – {}", fmt_day(&l, first), fmt_day(&l, last)),
         View::Month => l.tr.t_args(
             "calendar-month",
             &[
@@ -169,8 +169,20 @@ fn weeks_of(days: Vec<Day>) -> Vec<Vec<Day>> {
     weeks
 }
 
-fn fmt_day(d: Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+/// A day the reader's way: `04/12/2026`, or `4 Dec 2026` in English.
+fn fmt_day(l: &Layout, d: Date) -> String {
+    match l.tr.locale {
+        crate::domain::Locale::Vi => d.strftime("%d/%m/%Y").to_string(),
+        crate::domain::Locale::En => d.strftime("%-d %b %Y").to_string(),
+    }
+}
+
+/// A day in its cell: `04/12`, or `4 Dec` in English.
+fn short_day(l: &Layout, d: Date) -> String {
+    match l.tr.locale {
+        crate::domain::Locale::Vi => d.strftime("%d/%m").to_string(),
+        crate::domain::Locale::En => d.strftime("%-d %b").to_string(),
+    }
 }
 
 fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) -> Item {

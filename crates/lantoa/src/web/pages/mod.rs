@@ -128,8 +128,9 @@ impl Layout {
         }
     }
 
+    /// A time in the agency's zone, written the reader's way.
     pub fn time(&self, ms: &i64, tz: &str) -> String {
-        crate::clock::format_local(*ms, tz)
+        crate::clock::format_local_in(*ms, tz, self.tr.locale)
     }
 }
 

@@ -146,7 +146,7 @@ pub(super) async fn printable(
             date_text(days.from),
             date_text(days.to - 1)
         ),
-        generated: crate::clock::format_local(st.now(), &c.tz_name),
+        generated: crate::clock::format_local_in(st.now(), &c.tz_name, l.tr.locale),
         sandbox: sandbox(st),
         sections,
         l,

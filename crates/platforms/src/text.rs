@@ -326,26 +326,64 @@ fn replacement(forbidden: &str) -> Option<String> {
     }
 }
 
+/// How much of one limited part a text uses, in the part's unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    pub part: Part,
+    pub used: u64,
+    pub max: u64,
+    pub unit: Unit,
+}
+
+/// YouTube's tags as the API measures them: joined by commas, a tag with a
+/// space quoted.
+fn tag_list(t: &PlatformText) -> String {
+    t.tags
+        .iter()
+        .map(|g| {
+            if g.contains(' ') {
+                format!("\"{g}\"")
+            } else {
+                g.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl Rules {
+    /// For each part of `platform` with a length limit, how much `t` uses
+    /// (the counters of the per-platform preview).
+    pub fn counts(&self, platform: Platform, t: &PlatformText) -> Vec<Count> {
+        let Some(parts) = self.0.get(&platform) else {
+            return Vec::new();
+        };
+        parts
+            .iter()
+            .filter_map(|(&part, rule)| {
+                let max = rule.max?;
+                let used = match part {
+                    Part::Title => rule.unit.measure(&t.title),
+                    Part::Description => rule.unit.measure(&t.description),
+                    Part::Tags => rule.unit.measure(&tag_list(t)),
+                };
+                Some(Count {
+                    part,
+                    used,
+                    max,
+                    unit: rule.unit,
+                })
+            })
+            .collect()
+    }
+
     /// Every rule of `platform` that `t` breaks.
     pub fn check(&self, platform: Platform, t: &PlatformText) -> Vec<Found> {
         let mut out = Vec::new();
         let Some(parts) = self.0.get(&platform) else {
             return out;
         };
-        let tag_list = || {
-            t.tags
-                .iter()
-                .map(|g| {
-                    if g.contains(' ') {
-                        format!("\"{g}\"")
-                    } else {
-                        g.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let tag_list = || tag_list(t);
         for (&part, rule) in parts {
             // The text measured, and where its first bytes come from.
             let (text, field, source) = match part {

@@ -561,3 +561,54 @@ async fn notices_come_once_per_event_per_person_and_say_what_happened() {
     let page = app.login("a.head").await.get_text("/inbox").await;
     assert!(page.contains("đã ký thay bạn (K/T) bước 1"), "{page}");
 }
+
+#[tokio::test]
+async fn the_clip_page_previews_each_platforms_exact_text_with_its_counts() {
+    let (app, n) = spawn_network().await;
+    crate::review::with_a_channel(&app, n.a, n.a_admin).await;
+    add_channel(&app, n.a, n.a_admin, "youtube", "chan-1", "t").await;
+    add_channel(&app, n.a, n.a_admin, "tiktok", "tt-1", "t").await;
+    let c = ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    save(&app, n.a_reporter, n.a, c, |e| {
+        e.caption = "Khai mạc lễ hội #ThaiNguyen".into();
+        e.hashtags = "#thainguyen #lehoi".into();
+        e.variants.insert("tiktok".into(), "Bản cho TikTok".into());
+    })
+    .await
+    .unwrap();
+    let page = app
+        .login("a.editor")
+        .await
+        .get_text(&format!("/a/{}/clips/{}", n.a.0, c.0))
+        .await;
+    let card = |p: &str| {
+        let start = page
+            .find(&format!(
+                "<article class=\"preview\" data-platform=\"{p}\">"
+            ))
+            .unwrap_or_else(|| panic!("no {p} preview"));
+        let rest = &page[start..];
+        rest[..rest.find("</article>").unwrap()].to_string()
+    };
+    // YouTube: the caption, the hashtag it lacks added once after a blank
+    // line, the tags, the description in bytes.
+    let yt = card("youtube");
+    let sent = "Khai mạc lễ hội #ThaiNguyen\n\n#lehoi";
+    assert!(yt.contains(&format!(">{sent}</p>")), "{yt}");
+    assert!(yt.contains("thainguyen, lehoi"), "{yt}");
+    assert!(yt.contains(&format!("{} / 5000 byte", sent.len())), "{yt}");
+    // TikTok: its own variant with both hashtags, no title, UTF-16 units.
+    let tt = card("tiktok");
+    assert!(
+        tt.contains(">Bản cho TikTok\n\n#thainguyen #lehoi</p>"),
+        "{tt}"
+    );
+    assert!(!tt.contains("post-title"), "{tt}");
+    assert!(tt.contains("/ 2200 ký tự (UTF-16)"), "{tt}");
+    // Facebook: the title and the caption.
+    let fb = card("facebook");
+    assert!(
+        fb.contains("class=\"post-title\" data-content>Lễ ra quân</p>"),
+        "{fb}"
+    );
+}

@@ -303,3 +303,35 @@ fn p12_youtube_tags_count_commas_and_quote_a_tag_with_a_space() {
         ("hashtags", Part::Tags, 501)
     );
 }
+
+#[test]
+fn counts_measure_each_limited_part_in_its_own_unit() {
+    let variants = BTreeMap::new();
+    let hashtags = tags(&["#Thái Nguyên", "#tin"]);
+    let c = content("Đẹp 😀", &variants, &hashtags);
+    let yt = rules().counts(Platform::YouTube, &build(&c, Platform::YouTube));
+    let get = |cs: &[Count], p: Part| cs.iter().find(|x| x.part == p).cloned().unwrap();
+    // The title in UTF-16 units; the description in bytes ("Đ" and "ẹ" are
+    // 2 and 3 bytes, the emoji 4); the tags as the API joins them, quoted.
+    assert_eq!(
+        get(&yt, Part::Title).used,
+        "Lễ ra quân".encode_utf16().count() as u64
+    );
+    let d = build(&c, Platform::YouTube).description;
+    assert_eq!(get(&yt, Part::Description).used, d.len() as u64);
+    assert_eq!(
+        (
+            get(&yt, Part::Description).max,
+            get(&yt, Part::Description).unit
+        ),
+        (5000, Unit::Bytes)
+    );
+    assert_eq!(
+        get(&yt, Part::Tags).used,
+        "\"Thái Nguyên\",tin".encode_utf16().count() as u64
+    );
+    // TikTok has no title; its caption counts an emoji as 2.
+    let tt = rules().counts(Platform::TikTok, &build(&c, Platform::TikTok));
+    assert!(tt.iter().all(|x| x.part == Part::Description));
+    assert_eq!(tt[0].max, 2200);
+}

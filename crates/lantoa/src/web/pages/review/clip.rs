@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    ActionButton, CheckView, CommentView, EditView, FindingView, HistoryRow, LockLine, ReviewView,
-    Signature, StepView, Thread, field_label, platform_label, roles_label,
+    ActionButton, CheckView, CommentView, EditView, FindingView, HistoryRow, LockLine, PreviewView,
+    ReviewView, Signature, StepView, Thread, field_label, platform_label, roles_label,
 };
 use crate::db::clips::{Clip, Version};
 use crate::db::review as rdb;
@@ -130,7 +130,8 @@ pub async fn review_view(
     let may = policy::rights(&f);
     let steps_def: &[Step] = s.policy.steps(clip.political);
     let live = rdb::live_approvals(tx, clip.id).await?;
-    let (_, digest) = svc::content(clip, current);
+    let (outgoing, digest) = svc::content(clip, current);
+    let previews = preview_views(l, &outgoing);
     let steps = step_views(l, steps_def, &live, tz);
     let mut actions = action_buttons(l, &may.actions);
     if may.actions.contains(&ClipAction::Approve) {
@@ -163,6 +164,7 @@ pub async fn review_view(
         state_label: l.tr.t(&state.message_id()),
         actions,
         can_approve: may.actions.contains(&ClipAction::Approve),
+        previews,
         can_request_changes: may.actions.contains(&ClipAction::RequestChanges),
         digest,
         steps,
@@ -237,6 +239,48 @@ fn step_views(l: &Layout, steps_def: &[Step], live: &[rdb::Approval], tz: &str) 
                 at: l.time(&a.created_at, tz),
                 expires: l.time(&a.expires_at, tz),
             }),
+        })
+        .collect()
+}
+
+/// The post on each platform the clip targets, built by the one text
+/// builder the publisher uses, with the counters of each limited part.
+fn preview_views(l: &Layout, o: &crate::domain::approval::Outgoing) -> Vec<PreviewView> {
+    use crate::platforms::text::{self, Part, Unit};
+    let content = o.content();
+    o.channels
+        .iter()
+        .filter_map(|c| crate::platforms::Platform::parse(c))
+        .map(|p| {
+            let t = text::build(&content, p);
+            let counts = text::rules()
+                .counts(p, &t)
+                .into_iter()
+                .map(|c| {
+                    let part = match c.part {
+                        Part::Title => "preview-title",
+                        Part::Description => "preview-description",
+                        Part::Tags => "preview-tags",
+                    };
+                    let unit = match c.unit {
+                        Unit::Chars => "preview-unit-chars",
+                        Unit::Utf16 => "preview-unit-utf16",
+                        Unit::Bytes => "preview-unit-bytes",
+                    };
+                    let share = (c.used * 100).checked_div(c.max).unwrap_or(0);
+                    let text = format!("{} / {} {}", c.used, c.max, l.tr.t(unit));
+                    (l.tr.t(part), text, share.min(100), c.used > c.max)
+                })
+                .collect();
+            PreviewView {
+                platform: p.as_str().to_string(),
+                label: p.label().to_string(),
+                title: (p != crate::platforms::Platform::TikTok).then(|| t.title.clone()),
+                description: t.description.clone(),
+                tags: t.tags.clone(),
+                counts,
+                poster_sent: p == crate::platforms::Platform::Zalo,
+            }
         })
         .collect()
 }

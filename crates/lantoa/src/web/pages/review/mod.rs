@@ -28,7 +28,7 @@ pub use queue::{QueueQuery, QueueRow, QueueTab, queue};
 pub use settings::{PolicyRow, settings_page, settings_save};
 pub use view::{
     ActionButton, CheckView, Choice, CommentDraft, CommentView, EditView, FindingView, HistoryRow,
-    LockLine, ReviewView, Signature, StepView, Thread, WindowView,
+    LockLine, PreviewView, ReviewView, Signature, StepView, Thread, WindowView,
 };
 
 use super::Layout;

@@ -131,11 +131,29 @@ pub struct LockLine {
     pub mine: bool,
 }
 
+/// How a post will read on one platform: the exact text it receives, with
+/// each limited part's count against its limit.
+pub struct PreviewView {
+    pub platform: String,
+    pub label: String,
+    /// The post's title, where the platform takes one.
+    pub title: Option<String>,
+    pub description: String,
+    /// YouTube's keyword tags.
+    pub tags: Vec<String>,
+    /// (part label, "used / max unit", share used 0–100, over the limit)
+    pub counts: Vec<(String, String, u64, bool)>,
+    /// Whether the poster goes with the post (Zalo's article cover).
+    pub poster_sent: bool,
+}
+
 pub struct ReviewView {
     pub state: String,
     pub state_label: String,
     pub actions: Vec<ActionButton>,
     pub can_approve: bool,
+    /// The post on each target platform, as it will read.
+    pub previews: Vec<PreviewView>,
     /// The person may ask for changes (shown with the decision).
     pub can_request_changes: bool,
     pub digest: String,

@@ -309,3 +309,16 @@ export async function submit(page, locator) {
   const notice = page.locator('#notice');
   if (await notice.count()) assert.fail(`refused: ${(await notice.innerText()).trim()}`);
 }
+
+/** Runs ffmpeg quietly (test media are generated, never stored). */
+export function ffmpeg(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${err}`))));
+  });
+}

@@ -15,11 +15,10 @@
 // Needs ffmpeg on PATH. Environment: see lib.mjs.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, logIn, screenshot, shutDown, startApp, submit, withPage } from './lib.mjs';
+import { ffmpeg, launchBrowser, logIn, screenshot, shutDown, startApp, submit, withPage } from './lib.mjs';
 
 const REPORTER = 'baotinh.phongvien';
 const EDITOR = 'baotinh.bientap';
@@ -27,17 +26,6 @@ const HEAD = 'baotinh.lanhdao';
 const ADMIN = 'baotinh.quantri';
 const CHECK_TIMEOUT_MS = 90_000;
 
-function ffmpeg(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${err}`))));
-  });
-}
 
 /** An 8 s portrait test clip with a tone (the frequency makes versions differ). */
 async function makeClip(dir, name, freq) {

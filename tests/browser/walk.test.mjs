@@ -13,25 +13,13 @@
 // Run with node's built-in runner after `cargo build`: node --test tests/browser/
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, logIn, shutDown, startApp, withPage } from './lib.mjs';
+import { ffmpeg, launchBrowser, logIn, shutDown, startApp, withPage } from './lib.mjs';
 
 const CHECK_TIMEOUT_MS = 90_000;
 
-function ffmpeg(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${err}`))));
-  });
-}
 
 /** A person's hand on the page: every click, tick and file choice counted. */
 function hand(page) {

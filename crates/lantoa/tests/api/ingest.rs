@@ -46,8 +46,20 @@ pub async fn upload(
     bytes: Vec<u8>,
     name: &str,
 ) -> (i64, VersionId) {
+    upload_with(app, token, agency, bytes, name, "").await
+}
+
+/// [`upload`] with more `Upload-Metadata` pairs (`,key base64`…).
+async fn upload_with(
+    app: &TestApp,
+    token: &str,
+    agency: i64,
+    bytes: Vec<u8>,
+    name: &str,
+    more: &str,
+) -> (i64, VersionId) {
     let meta = format!(
-        "filename {},title {},category {},agency_id {}",
+        "filename {},title {},category {},agency_id {}{more}",
         b64(name),
         b64("Phóng sự thử"),
         b64("good_deeds"),
@@ -335,38 +347,9 @@ async fn with_normalisation_on_a_loud_clip_gets_a_corrected_copy() {
 /// Uploads `file` as `a.reporter` asking for it to be submitted once stored.
 async fn upload_and_submit(app: &TestApp, agency: i64, file: &std::path::Path) -> (i64, VersionId) {
     let token = app.token_for("a.reporter").await;
-    let meta = format!(
-        "filename {},title {},category {},agency_id {},submit {}",
-        b64("gui-ngay.mp4"),
-        b64("Gửi duyệt ngay"),
-        b64("good_deeds"),
-        b64(&agency.to_string()),
-        b64("1")
-    );
     let bytes = std::fs::read(file).unwrap();
-    let r = send_expect(
-        app.client()
-            .post(app.url("/api/v1/uploads"))
-            .bearer_auth(&token)
-            .header("tus-resumable", "1.0.0")
-            .header("upload-length", bytes.len().to_string())
-            .header("upload-metadata", meta)
-            .header("content-type", "application/offset+octet-stream")
-            .body(bytes),
-        201,
-    )
-    .await;
-    let clip = r.headers()["lantoa-clip-id"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let v = r.headers()["lantoa-version-id"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    (clip, VersionId(v))
+    let submit = format!(",submit {}", b64("1"));
+    upload_with(app, &token, agency, bytes, "gui-ngay.mp4", &submit).await
 }
 
 #[tokio::test]

@@ -275,6 +275,24 @@ async fn record(
     Ok(())
 }
 
+/// A stage's own progress (0 to 1, sent on the channel) shown on the job's
+/// bar between `from` and `to`; the task ends when the sender is dropped.
+fn stage_progress(
+    ctx: &JobCtx,
+    from: f64,
+    to: f64,
+) -> (tokio::sync::watch::Sender<f64>, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = tokio::sync::watch::channel(0.0f64);
+    let ctx = ctx.clone();
+    let task = tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let f = *rx.borrow();
+            ctx.set_progress(from + f * (to - from));
+        }
+    });
+    (tx, task)
+}
+
 /// Where the check's progress bar stands when the analysis is done and
 /// renditions are to be made (encoding them is about as long as the check).
 const ANALYSIS_SHARE_WITH_RENDITIONS: f64 = 0.5;
@@ -294,16 +312,7 @@ async fn run_qc(
     } else {
         ANALYSIS_SHARE_WITH_RENDITIONS
     };
-    let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
-    let reporter = {
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            while rx_p.changed().await.is_ok() {
-                let f = *rx_p.borrow();
-                ctx.set_progress(0.02 + f * (end - 0.02));
-            }
-        })
-    };
+    let (tx_p, reporter) = stage_progress(ctx, 0.02, end);
     let report = {
         let _slot = ffmpeg_slot(&ctx.st).await?;
         analyze(original, probed, &plan, tx_p)
@@ -368,18 +377,7 @@ async fn make_renditions(
     }
     // The encode is about as much work as the check: the second half.
     ctx.set_progress(ANALYSIS_SHARE_WITH_RENDITIONS);
-    let (tx_p, mut rx_p) = tokio::sync::watch::channel(0.0f64);
-    let reporter = {
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            while rx_p.changed().await.is_ok() {
-                let f = *rx_p.borrow();
-                ctx.set_progress(
-                    ANALYSIS_SHARE_WITH_RENDITIONS + f * (0.97 - ANALYSIS_SHARE_WITH_RENDITIONS),
-                );
-            }
-        })
-    };
+    let (tx_p, reporter) = stage_progress(ctx, ANALYSIS_SHARE_WITH_RENDITIONS, 0.97);
     let made = {
         let _slot = ffmpeg_slot(st).await?;
         renditions::render_with_progress(

@@ -584,6 +584,15 @@ impl Config {
         Ok(c)
     }
 
+    /// The address people and platforms reach this install at, without a
+    /// trailing `/`: the public URL, else the address it listens on.
+    pub fn public_base(&self) -> String {
+        self.public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
     /// Whether session cookies get the `Secure` attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url

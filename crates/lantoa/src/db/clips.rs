@@ -283,15 +283,11 @@ impl Binds {
     }
 }
 
-/// Runs `$sql` bound to the filter's values, then `$extra` ones.
+/// Runs `$sql` (`sql!`'s fetch words first, e.g. `[scalar fetch_one]`)
+/// bound to the filter's values, then `$extra` ones.
 macro_rules! with_filter {
-    ($tx:expr, $how:ident $fetch:ident, $sql:expr, $f:expr, $b:expr $(, $extra:expr)*) => {
-        sql!($tx, $how $fetch $sql, $f.agency, &$f.state, &$f.category, $f.author, &$b.platform,
-            $f.from, $f.to, $b.political, &$b.like[0], &$b.like[1], &$b.like[2], &$b.like[3],
-            &$b.like[4] $(, $extra)*)
-    };
-    ($tx:expr, $fetch:ident, $sql:expr, $f:expr, $b:expr $(, $extra:expr)*) => {
-        sql!($tx, $fetch $sql, $f.agency, &$f.state, &$f.category, $f.author, &$b.platform,
+    ($tx:expr, [$($how:ident)+], $sql:expr, $f:expr, $b:expr $(, $extra:expr)*) => {
+        sql!($tx, $($how)+ $sql, $f.agency, &$f.state, &$f.category, $f.author, &$b.platform,
             $f.from, $f.to, $b.political, &$b.like[0], &$b.like[1], &$b.like[2], &$b.like[3],
             &$b.like[4] $(, $extra)*)
     };
@@ -304,7 +300,7 @@ pub async fn search(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Found>> {
         ($order:literal) => {
             with_filter!(
                 tx,
-                fetch_all,
+                [fetch_all],
                 concat!(
                     "SELECT c.id, c.title, c.category, c.state, c.political, c.author_id,
                         u.display_name AS author_name, c.created_at, c.updated_at,
@@ -331,7 +327,7 @@ pub async fn search_whole(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Clip>> {
         ($order:literal) => {{
             let rows: Vec<ClipRow> = with_filter!(
                 tx,
-                fetch_all,
+                [fetch_all],
                 select_clip!(concat!("c", clip_where!(), $order)),
                 f,
                 b,
@@ -347,7 +343,7 @@ pub async fn search_whole(tx: &mut Tx, f: &Filter) -> DbResult<Vec<Clip>> {
 /// How many of the agency's clips match `f`, all pages together.
 pub async fn count(tx: &mut Tx, f: &Filter) -> DbResult<i64> {
     let b = Binds::of(f);
-    let n: i64 = with_filter!(tx, scalar fetch_one,
+    let n: i64 = with_filter!(tx, [scalar fetch_one],
         concat!("SELECT COUNT(*) FROM clips c", clip_where!()), f, b)?;
     Ok(n)
 }

@@ -177,13 +177,8 @@ fn filter(
     if !platform.is_empty() && crate::platforms::Platform::parse(&platform).is_none() {
         return Err(bad("platform"));
     }
-    let number = |field: &'static str, max: i64| -> Result<i64> {
-        match given(match field {
-            "author" => &q.author,
-            _ => &q.page,
-        })
-        .as_str()
-        {
+    let number = |v: &Option<String>, field: &'static str, max: i64| -> Result<i64> {
+        match given(v).as_str() {
             "" => Ok(0),
             v => v
                 .parse::<i64>()
@@ -192,8 +187,8 @@ fn filter(
                 .ok_or_else(|| bad(field)),
         }
     };
-    let author = number("author", i64::MAX)?;
-    let page = number("page", 100_000)?.max(1);
+    let author = number(&q.author, "author", i64::MAX)?;
+    let page = number(&q.page, "page", 100_000)?.max(1);
     let day = |field: &'static str, v: &Option<String>, next: bool| -> Result<i64> {
         match given(v).as_str() {
             "" => Ok(0),

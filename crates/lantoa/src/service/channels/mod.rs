@@ -159,12 +159,7 @@ pub fn configured(st: &AppState, p: Platform) -> bool {
 
 /// Where the platforms send the browser back after consent.
 pub fn redirect_uri(st: &AppState) -> String {
-    let base = st
-        .config
-        .public_url
-        .as_ref()
-        .map_or_else(|| format!("http://{}", st.config.listen), |u| u.to_string());
-    format!("{}/channels/callback", base.trim_end_matches('/'))
+    format!("{}/channels/callback", st.config.public_base())
 }
 
 pub async fn list(st: &AppState, agency: OrgId) -> Result<Vec<Channel>> {

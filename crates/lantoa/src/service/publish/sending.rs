@@ -180,12 +180,7 @@ pub fn poster_signature(st: &AppState, pid: PublicationId) -> String {
 /// The public address of a publication's poster: under the install's
 /// public address (`LANTOA_PUBLIC_URL`), else the address it listens on.
 fn poster_url(st: &AppState, pid: PublicationId) -> String {
-    let base = st
-        .config
-        .public_url
-        .as_deref()
-        .map(|u| u.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+    let base = st.config.public_base();
     format!("{base}/posters/{pid}/{}.jpg", poster_signature(st, pid))
 }
 

@@ -354,12 +354,7 @@ pub async fn feed(
     let now = st.now();
     let day = 24 * 3600 * 1000;
     let entries = cal::entries(&st, &[agency], now - 30 * day, now + 90 * day).await?;
-    let base = st
-        .config
-        .public_url
-        .as_deref()
-        .map(|u| u.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("http://{}", st.config.listen));
+    let base = st.config.public_base();
     let body = cal::ics(&org.name, &entries, now, |e| {
         format!("{base}/a/{}/clips/{}", e.agency, e.clip)
     });

@@ -79,17 +79,7 @@ impl ClipsPage {
     /// The query string of page `page` of the same question.
     fn page_query(&self, page: i64) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for f in [
-            "q",
-            "state",
-            "category",
-            "author",
-            "platform",
-            "political",
-            "from",
-            "to",
-            "sort",
-        ] {
+        for f in std::iter::once("q").chain(FILTERS).chain(["sort"]) {
             let v = self.val(f);
             if !v.is_empty() {
                 s.append_pair(f, &v);
@@ -101,6 +91,17 @@ impl ClipsPage {
         s.finish()
     }
 }
+
+/// The list's filters beyond the words (set: the filters start open).
+const FILTERS: [&str; 7] = [
+    "state",
+    "category",
+    "author",
+    "platform",
+    "political",
+    "from",
+    "to",
+];
 
 /// The clips a list page shows.
 const PER_PAGE: i64 = 50;
@@ -152,17 +153,7 @@ pub async fn list(
         rows,
         l,
     };
-    page.filtered = [
-        "state",
-        "category",
-        "author",
-        "platform",
-        "political",
-        "from",
-        "to",
-    ]
-    .iter()
-    .any(|f| !page.val(f).is_empty());
+    page.filtered = FILTERS.iter().any(|f| !page.val(f).is_empty());
     if let Some(p) = &found {
         page.prev = (p.page > 1).then(|| page.page_query(p.page - 1));
         page.next = (p.page < p.last()).then(|| page.page_query(p.page + 1));

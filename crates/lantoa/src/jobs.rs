@@ -428,7 +428,7 @@ pub async fn run(
         }
         let wanted = permits.len();
         let claimed = async {
-            let mut tx = st.db.write().await?;
+            let mut tx = st.db.write_first().await?;
             // The time once the write lock is held: waiting for it must not
             // eat into the lease.
             let now = st.now();

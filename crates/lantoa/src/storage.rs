@@ -173,8 +173,9 @@ impl Store {
         Ok(total)
     }
 
-    /// Copies an object to a local file and returns its size and the SHA-256
-    /// of the bytes written (what a publisher then sends from that file).
+    /// Gives an object a private local name (a hard link to a local object,
+    /// else a copy) and returns its size and the SHA-256 of the bytes there
+    /// (what a publisher then sends from that file).
     pub async fn download_hashed(
         &self,
         key: &str,
@@ -281,26 +282,40 @@ pub fn outputs_prefix(version: i64) -> String {
 
 /// Copies `from` to `to` with the SHA-256 of the bytes copied; a missing
 /// source is [`StorageError::NotFound`] under `key`.
+/// A private name for a local object's bytes, hashed as they are read: a hard
+/// link where the file system allows (objects are written once, under a new
+/// name, never in place, so the linked bytes cannot change), else a copy.
 fn copy_hashed(from: &Path, to: &Path, key: String) -> Result<(u64, String), StorageError> {
     use sha2::Digest;
     use std::io::{Read, Write};
-    let mut src = match std::fs::File::open(from) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(StorageError::NotFound(key));
-        }
-        Err(e) => return Err(e.into()),
+    let not_found = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => StorageError::NotFound(key.clone()),
+        _ => e.into(),
     };
-    let file = match std::fs::File::create(to) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let linked = match std::fs::hard_link(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && from.exists() => {
             if let Some(dir) = to.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            std::fs::File::create(to)?
+            std::fs::hard_link(from, to).is_ok()
         }
-        other => other?,
+        r => r.is_ok(),
     };
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut src = std::fs::File::open(if linked { to } else { from }).map_err(not_found)?;
+    let mut out = if linked {
+        None
+    } else {
+        let file = match std::fs::File::create(to) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::File::create(to)?
+            }
+            other => other?,
+        };
+        Some(std::io::BufWriter::with_capacity(256 * 1024, file))
+    };
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
@@ -310,10 +325,14 @@ fn copy_hashed(from: &Path, to: &Path, key: String) -> Result<(u64, String), Sto
             break;
         }
         hasher.update(&buf[..n]);
-        out.write_all(&buf[..n])?;
+        if let Some(out) = out.as_mut() {
+            out.write_all(&buf[..n])?;
+        }
         total += n as u64;
     }
-    out.flush()?;
+    if let Some(mut out) = out {
+        out.flush()?;
+    }
     Ok((total, hex::encode(hasher.finalize())))
 }
 

@@ -80,8 +80,11 @@ pub(super) fn join(forming: &Mutex<Forming>, op: Box<dyn Op>) -> bool {
 }
 
 /// The batch's task: the write lock first, then every write that is waiting.
+/// A batch carries the running jobs' steps (publishing's handles, a post
+/// recorded as out), so it waits in the first lane, turn about with people's
+/// writes.
 pub(super) async fn run(db: Db, forming: &Mutex<Forming>) {
-    let tx = db.write().await;
+    let tx = db.write_first().await;
     let mut ops = {
         let mut q = forming.lock().unwrap_or_else(|p| p.into_inner());
         // Writes arriving from now on form the next batch.

@@ -12,11 +12,12 @@
 //! failing with a stale snapshot. Within one process they first queue in
 //! arrival order on a [`WriteGate`]: SQLite's busy handler lets the writer
 //! that has waited longest sleep longest, so under load a heartbeat could wait
-//! for seconds behind newer writers.
+//! for seconds behind newer writers. The job runner's claims go first.
 
 pub mod audit;
 pub mod calendar;
 pub mod clips;
+mod gate;
 mod group;
 pub mod insights;
 pub mod jobs;
@@ -100,11 +101,12 @@ impl JobEar {
 }
 
 /// This process's SQLite writers, one at a time in arrival order (a fair
-/// queue); other processes are still kept out by SQLite's own lock. With it,
-/// the small writes waiting to share a transaction ([`Db::write_shared`]).
+/// queue, claims first); other processes are still kept out by SQLite's own
+/// lock. With it, the small writes waiting to share a transaction
+/// ([`Db::write_shared`]).
 #[derive(Clone, Debug, Default)]
 pub struct WriteGate {
-    turn: Arc<tokio::sync::Mutex<()>>,
+    turn: gate::Gate,
     forming: Arc<std::sync::Mutex<group::Forming>>,
 }
 
@@ -120,14 +122,14 @@ pub enum Tx {
 /// What a transaction carries besides its connection.
 pub struct TxState {
     /// On SQLite, its turn at the [`WriteGate`] when it writes.
-    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    turn: Option<gate::Turn>,
     bell: JobBell,
     /// A job was queued: ring the bell once committed.
     queued: bool,
 }
 
 impl TxState {
-    fn new(bell: &JobBell, turn: Option<tokio::sync::OwnedMutexGuard<()>>) -> TxState {
+    fn new(bell: &JobBell, turn: Option<gate::Turn>) -> TxState {
         TxState {
             turn,
             bell: bell.clone(),
@@ -262,10 +264,22 @@ impl Db {
 
     /// A transaction that will write. On SQLite it takes the write lock at once.
     pub async fn write(&self) -> DbResult<Tx> {
+        self.write_in(gate::Lane::Normal).await
+    }
+
+    /// A write transaction that goes ahead of the other writers waiting in
+    /// this process, turn about with them: for the job runner's claims and
+    /// the batches of shared writes, which keep worker slots at work. Never
+    /// for anything slow.
+    pub async fn write_first(&self) -> DbResult<Tx> {
+        self.write_in(gate::Lane::First).await
+    }
+
+    async fn write_in(&self, lane: gate::Lane) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite(p, gate, bell) => {
                 // The turn first, then a connection: waiting writers hold none.
-                let turn = tokio::time::timeout(WRITE_WAIT, gate.turn.clone().lock_owned())
+                let turn = tokio::time::timeout(WRITE_WAIT, gate.turn.turn(lane))
                     .await
                     .map_err(|_| DbError::Unavailable("the database is busy".into()))?;
                 let state = TxState::new(bell, Some(turn));

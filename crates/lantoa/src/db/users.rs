@@ -121,6 +121,34 @@ pub async fn members_of(tx: &mut Tx, org: OrgId) -> DbResult<Vec<Member>> {
         .collect())
 }
 
+/// The display names of the given users, by id (for naming people in the
+/// audit trail; ids not found are left out).
+pub async fn display_names(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, String>> {
+    let mut out = std::collections::HashMap::new();
+    // In pages of a few hundred: one statement each, within every engine's
+    // limit on parameters.
+    for part in ids.chunks(500) {
+        let list = (1..=part.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Only placeholders are put into the text; the ids are bound.
+        let q = format!("SELECT id, display_name FROM users WHERE id IN ({list})");
+        let rows: Vec<(i64, String)> = crate::on_tx!(tx, c => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q.clone()));
+            for id in part {
+                query = query.bind(*id);
+            }
+            query.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The roles `user` holds in `org` (empty when not a member).
 pub async fn roles_in(tx: &mut Tx, user: UserId, org: OrgId) -> DbResult<Vec<Role>> {
     Ok(memberships(tx, user)

@@ -286,7 +286,8 @@ async fn a_file_that_is_not_a_video_is_kept_and_marked_invalid_with_the_reason()
         .await
         .get_text(&format!("/a/{}/audit?object_type=clip_version", n.a))
         .await;
-    assert!(audit.contains("version.delete"));
+    // In words, the action's code beside them.
+    assert!(audit.contains("Xóa phiên bản") && audit.contains("version.delete"));
 }
 
 #[tokio::test]

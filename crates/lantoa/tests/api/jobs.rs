@@ -345,7 +345,7 @@ async fn a_system_admin_sees_dead_jobs_and_retries_them_from_the_page() {
     assert_eq!(r.status(), 303);
     assert_eq!(job(&app, id).await.state, "queued");
     let audit = b.get_text("/admin/audit?object_type=job").await;
-    assert!(audit.contains("job.retry"));
+    assert!(audit.contains("Chạy lại tác vụ") && audit.contains("job.retry"));
     // Retrying a queued job is refused with a reason.
     let r = b.post_form(&format!("/admin/jobs/{id}/retry"), &[]).await;
     assert_says(r, 409, "Chỉ chạy lại được").await;

@@ -37,12 +37,20 @@ async fn admin_creates_a_member_who_must_change_the_temporary_password() {
         nb.get(&format!("/a/{}", n.a)).await.headers()["location"],
         "/profile?force=1"
     );
-    // The audit trail names who did it.
+    // The audit trail says it in words and names who did it (the login
+    // beside the name, for the filter).
     let audit = b
         .get_text(&format!("/a/{}/audit?object_type=user", n.a))
         .await;
     assert!(
-        audit.contains("user.create") && audit.contains("a.admin") && audit.contains("nguyen.hoa")
+        audit.contains("Tạo tài khoản")
+            && audit.contains("user.create")
+            && audit.contains("a.admin")
+            && audit.contains("nguyen.hoa")
+    );
+    assert!(
+        !audit.contains("audit-object-"),
+        "an object type without a name"
     );
 }
 

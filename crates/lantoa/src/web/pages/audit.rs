@@ -6,7 +6,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Layout, render};
+use std::collections::HashMap;
+
+use super::{Layout, history, render};
 use crate::audit::Entry;
 use crate::clock::local_date_start_ms;
 use crate::db::audit::{Filter, list};
@@ -71,15 +73,66 @@ impl AuditQuery {
     }
 }
 
+/// One entry as people read it; the record itself stays a click away.
+struct Row {
+    seq: i64,
+    at: String,
+    actor: String,
+    /// The account's login, for the filter.
+    login: String,
+    label: String,
+    /// The action's code, as recorded (and filtered on).
+    action: String,
+    object: String,
+    /// The clip the entry is about, when there is one to open.
+    href: Option<String>,
+    details: Vec<String>,
+    record: String,
+    addr: String,
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     l: Layout,
     base: String,
     q: AuditQuery,
-    entries: Vec<Entry>,
-    tz: String,
+    rows: Vec<Row>,
     older: Option<String>,
+}
+
+/// The clip an entry concerns: the object itself, or the clip named in the
+/// summary (a post, a version).
+fn clip_of(e: &Entry, summary: &serde_json::Value) -> Option<(i64, i64)> {
+    let agency = e.agency_id?;
+    let clip = match e.object_type.as_str() {
+        "clip" => e.object_id.parse().ok(),
+        _ => summary["clip"].as_i64(),
+    }?;
+    Some((agency, clip))
+}
+
+fn rows(l: &Layout, entries: &[Entry], names: &HashMap<i64, String>, tz: &str) -> Vec<Row> {
+    entries
+        .iter()
+        .map(|e| {
+            let summary: serde_json::Value = serde_json::from_str(&e.summary).unwrap_or_default();
+            let kind = l.tr.t(&format!("audit-object-{}", e.object_type));
+            Row {
+                seq: e.seq,
+                at: l.time(&e.at, tz),
+                actor: history::actor(l, e, names),
+                login: e.actor_name.clone(),
+                label: history::label(l, e),
+                action: e.action.clone(),
+                object: format!("{kind} {}", e.object_id),
+                href: clip_of(e, &summary).map(|(a, c)| format!("/a/{a}/clips/{c}")),
+                details: history::details(l, e),
+                record: e.summary.clone(),
+                addr: e.client_addr.clone(),
+            }
+        })
+        .collect()
 }
 
 fn q_str(v: &Option<String>) -> String {
@@ -109,14 +162,15 @@ async fn page(
 ) -> Result<Response> {
     let mut tx = st.db.read().await?;
     let entries = list(&mut tx, &q.to_filter(agency, &tz)).await?;
+    let names = history::names(&mut tx, &entries).await?;
     let older =
         (entries.len() as i64 == PAGE).then(|| q.older(entries.last().map(|e| e.seq).unwrap_or(0)));
+    let rows = rows(&l, &entries, &names, &tz);
     render(&AuditPage {
         l,
         base,
         q,
-        entries,
-        tz,
+        rows,
         older,
     })
 }

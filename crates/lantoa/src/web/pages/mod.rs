@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod clip_list;
 pub mod clips;
 pub mod dashboard;
+pub mod history;
 pub mod insights;
 pub mod jobs;
 pub mod members;

@@ -21,7 +21,7 @@ use crate::lint::Severity;
 use crate::service::accounts::Principal;
 use crate::service::review as svc;
 use crate::state::AppState;
-use crate::web::pages::Layout;
+use crate::web::pages::{Layout, history};
 
 fn fps_of(v: &Version) -> Option<f64> {
     v.probe
@@ -29,81 +29,6 @@ fn fps_of(v: &Version) -> Option<f64> {
         .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
         .and_then(|p| p.video.map(|v| v.avg_fps))
         .filter(|f| *f > 0.0)
-}
-
-fn history_details(l: &Layout, e: &crate::audit::Entry) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(&e.summary).unwrap_or_default();
-    let short = |x: &serde_json::Value| {
-        let s = match x {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => "—".into(),
-            other => other.to_string(),
-        };
-        if s.chars().count() > 120 {
-            format!("{}…", s.chars().take(120).collect::<String>())
-        } else {
-            s
-        }
-    };
-    let mut out = Vec::new();
-    match e.action.as_str() {
-        "clip.edit" => {
-            if let Some(o) = v.as_object() {
-                for (k, ch) in o {
-                    out.push(format!(
-                        "{}: {} → {}",
-                        field_label(l, k),
-                        short(&ch["before"]),
-                        short(&ch["after"])
-                    ));
-                }
-            }
-        }
-        "clip.approvals_void" => {
-            if let Some(ch) = v["changed"].as_array().filter(|a| !a.is_empty()) {
-                out.push(format!(
-                    "{}: {}",
-                    l.tr.t("history-changed"),
-                    ch.iter()
-                        .filter_map(|x| x.as_str())
-                        .map(|f| field_label(l, f))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            } else if let Some(r) = v["reason"].as_str() {
-                out.push(l.tr.t(&format!("void-reason-{r}")));
-            }
-        }
-        "clip.sign" => {
-            out.push(format!(
-                "{} {}/{} · {}",
-                l.tr.t("history-step"),
-                short(&v["step"]),
-                short(&v["of"]),
-                l.tr.t(&format!("role-{}", v["role"].as_str().unwrap_or("")))
-            ));
-            if !v["on_behalf_of"].is_null() {
-                out.push("K/T".into());
-            }
-            out.push(format!(
-                "digest {}…",
-                &v["digest"]
-                    .as_str()
-                    .unwrap_or("")
-                    .chars()
-                    .take(12)
-                    .collect::<String>()
-            ));
-        }
-        "clip.comment" => out.push(short(&v["body"])),
-        "clip.check_tick" | "clip.check_untick" => out.push(short(&v["item"])),
-        _ => {
-            if let Some(n) = v["detail"]["note"].as_str().filter(|n| !n.is_empty()) {
-                out.push(n.to_string());
-            }
-        }
-    }
-    out
 }
 
 fn needs_note(a: ClipAction) -> bool {
@@ -421,27 +346,16 @@ async fn comment_threads(
 /// The clip's audit history, newest first, each by the person's name as
 /// the agency knows them (the system's own steps named as such).
 async fn history_rows(tx: &mut Tx, l: &Layout, clip: &Clip, tz: &str) -> Result<Vec<HistoryRow>> {
-    let members = crate::db::users::members_of(tx, clip.agency_id).await?;
-    let name = |e: &crate::audit::Entry| {
-        let member = e
-            .actor_id
-            .and_then(|id| members.iter().find(|m| m.user.id.0 == id));
-        match (member, e.actor_name.as_str()) {
-            (Some(m), _) => m.user.display_name.clone(),
-            (None, "system") => l.tr.t("history-by-system"),
-            (None, n) if n.starts_with("system:") => l.tr.t("history-by-system-check"),
-            (None, n) => n.to_string(),
-        }
-    };
-    Ok(rdb::clip_history(tx, clip.agency_id, clip.id)
-        .await?
+    let entries = rdb::clip_history(tx, clip.agency_id, clip.id).await?;
+    let names = history::names(tx, &entries).await?;
+    Ok(entries
         .iter()
         .rev()
         .map(|e| HistoryRow {
             at: l.time(&e.at, tz),
-            actor: name(e),
-            label: l.tr.t(&format!("history-{}", e.action.replace('.', "-"))),
-            details: history_details(l, e),
+            actor: history::actor(l, e, &names),
+            label: history::label(l, e),
+            details: history::details(l, e),
         })
         .collect())
 }

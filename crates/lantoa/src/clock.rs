@@ -51,6 +51,35 @@ pub fn format_local_in(ms: i64, tz: &str, locale: crate::domain::Locale) -> Stri
     }
 }
 
+/// A calendar day the way the reader's language writes it: Vietnamese
+/// `04/12/2026` (`04/12` without the year), English `4 Dec 2026` (`4 Dec`).
+pub fn date_in(d: jiff::civil::Date, locale: crate::domain::Locale, year: bool) -> String {
+    let format = match (locale, year) {
+        (crate::domain::Locale::Vi, true) => "%d/%m/%Y",
+        (crate::domain::Locale::Vi, false) => "%d/%m",
+        (crate::domain::Locale::En, true) => "%-d %b %Y",
+        (crate::domain::Locale::En, false) => "%-d %b",
+    };
+    d.strftime(format).to_string()
+}
+
+/// A month the reader's way: `12/2026`, or `Dec 2026` in English.
+pub fn month_in(d: jiff::civil::Date, locale: crate::domain::Locale) -> String {
+    match locale {
+        crate::domain::Locale::Vi => d.strftime("%m/%Y").to_string(),
+        crate::domain::Locale::En => d.strftime("%b %Y").to_string(),
+    }
+}
+
+/// A local time without the year, the reader's way: `04/12 13:45`, or
+/// `4 Dec 13:45` in English.
+pub fn short_time_in(z: &jiff::ZonedDateTime, locale: crate::domain::Locale) -> String {
+    match locale {
+        crate::domain::Locale::Vi => z.strftime("%d/%m %H:%M").to_string(),
+        crate::domain::Locale::En => z.strftime("%-d %b %H:%M").to_string(),
+    }
+}
+
 /// Parses a local date `YYYY-MM-DD` in the zone to the UTC millisecond of its start.
 pub fn local_date_start_ms(date: &str, tz: &str) -> Option<i64> {
     let d: jiff::civil::Date = date.trim().parse().ok()?;

@@ -194,6 +194,24 @@ async fn one_id(app: &TestApp, sql: &'static str) -> Option<String> {
         .map(|v| v.to_string())
 }
 
+#[test]
+fn vietnamese_numbers_are_told_from_english_ones() {
+    assert_eq!(vietnamese_number("views 12,5 today"), Some("12,5".into()));
+    assert_eq!(vietnamese_number("12.345 views"), Some("12.345".into()));
+    assert_eq!(vietnamese_number("1.234.567"), Some("1.234.567".into()));
+    assert_eq!(vietnamese_number("1.234,5."), Some("1.234,5".into()));
+    for english in [
+        "12,345 views",
+        "1,234.5",
+        "12.5%",
+        "127.0.0.1",
+        "v1.2.3",
+        "0.13",
+    ] {
+        assert_eq!(vietnamese_number(english), None, "{english}");
+    }
+}
+
 /// A `dd/mm/yyyy` date in `text`, if any.
 fn numeric_date(text: &str) -> Option<String> {
     let b = text.as_bytes();
@@ -203,6 +221,33 @@ fn numeric_date(text: &str) -> Option<String> {
         (digits(0..2) && w[2] == b'/' && digits(3..5) && w[5] == b'/' && digits(6..10))
             .then(|| String::from_utf8_lossy(w).into_owned())
     })
+}
+
+/// A number written the Vietnamese way in `text`, if any: a decimal comma
+/// (`12,5`: a comma and one or two digits, where English groups three) or
+/// dots between groups of thousands (`12.345`).
+fn vietnamese_number(text: &str) -> Option<String> {
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|c| c.is_ascii_digit());
+    // `1.234` or `1.234.567`: groups of three after dots (four groups is an
+    // IPv4 address, which the audit page shows).
+    let dotted = |t: &str| {
+        let g: Vec<&str> = t.split('.').collect();
+        g.len() >= 2
+            && g.len() != 4
+            && digits(g[0])
+            && g[0].len() <= 3
+            && g[1..].iter().all(|x| x.len() == 3 && digits(x))
+    };
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|t| t.trim_matches(|c| c == '.' || c == ','))
+        .find(|t| match t.split_once(',') {
+            // `12,5` or `1.234,56`: a decimal comma.
+            Some((int, frac)) => {
+                (1..=2).contains(&frac.len()) && digits(frac) && (digits(int) || dotted(int))
+            }
+            None => dotted(t),
+        })
+        .map(str::to_string)
 }
 
 /// The concrete address of a page route, with ids of the demo's first
@@ -328,12 +373,13 @@ async fn every_page_in_english_leaves_no_vietnamese_outside_peoples_content() {
                 }
             }
             let mut words = vietnamese_words(&text);
-            // Dates the English way (a numeric day/month reads month first);
-            // the insights' own period labels apart, not yet done.
-            if !path.contains("insights")
-                && let Some(d) = numeric_date(&text)
-            {
+            // Dates the English way (a numeric day/month reads month first),
+            // numbers too (`12,345.6`, not `12.345,6`).
+            if let Some(d) = numeric_date(&text) {
                 words.push(format!("(date {d})"));
+            }
+            if let Some(n) = vietnamese_number(&text) {
+                words.push(format!("(number {n})"));
             }
             if !words.is_empty() {
                 let e = found.entry(format!("{who} {path}")).or_default();

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::{compact, fmt_num};
+use super::format::compact;
 use super::frame::{
     Opening, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, Swatch, open, x_labels, y_axis,
 };
@@ -61,7 +61,7 @@ pub(super) fn bar_chart(
                 } else {
                     format!(" · {}", names[si])
                 },
-                fmt_num(*v)
+                text.units.num(*v)
             );
             let _ = write!(
                 svg.body,
@@ -172,7 +172,7 @@ pub(super) fn hbar_chart(
                     color(0)
                 );
                 let value = if v.abs() < 100_000.0 {
-                    fmt_num(*v)
+                    text.units.num(*v)
                 } else {
                     compact(*v, &text.units)
                 };

@@ -1,5 +1,6 @@
-//! Numbers as the charts and tables write them, Vietnamese style: `1.234,5`,
-//! and on axes `1,2 N` / `3,4 Tr` (the units in the reader's language).
+//! Numbers as the charts and tables write them, the reader's way: Vietnamese
+//! `1.234,5` and on axes `1,2 N` / `3,4 Tr`; English `1,234.5` and `1.2 K` /
+//! `3.4 M` (the units from the language's messages).
 
 use crate::domain::Locale;
 use crate::i18n::Tr;
@@ -11,6 +12,7 @@ pub(super) struct Units {
     thousand: String,
     million: String,
     billion: String,
+    pub(super) sep: Separators,
 }
 
 impl Units {
@@ -19,6 +21,35 @@ impl Units {
             thousand: tr.t("chart-thousand"),
             million: tr.t("chart-million"),
             billion: tr.t("chart-billion"),
+            sep: Separators::of(tr.locale),
+        }
+    }
+
+    /// A number in full with this language's separators.
+    pub(super) fn num(&self, v: f64) -> String {
+        decimal(v, 2, self.sep)
+    }
+}
+
+/// How a language writes a number: the mark between groups of thousands
+/// and the decimal mark.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Separators {
+    group: char,
+    decimal: char,
+}
+
+impl Separators {
+    pub(super) fn of(locale: Locale) -> Separators {
+        match locale {
+            Locale::Vi => Separators {
+                group: '.',
+                decimal: ',',
+            },
+            Locale::En => Separators {
+                group: ',',
+                decimal: '.',
+            },
         }
     }
 }
@@ -27,6 +58,11 @@ impl Units {
 /// (at most two decimals, trailing zeros dropped). Not finite → `–`.
 pub fn fmt_num(v: f64) -> String {
     fmt_decimal(v, 2)
+}
+
+/// [`fmt_num`] the way `locale` writes numbers: English `12,345.6`.
+pub fn fmt_num_in(v: f64, locale: Locale) -> String {
+    decimal(v, 2, Separators::of(locale))
 }
 
 /// A short number for axes and crowded tables: `999`, `12,5`, `1,2 N`
@@ -49,10 +85,10 @@ pub(super) fn compact(v: f64, units: &Units) -> String {
         // Decide on the value as the smaller unit would show it, so 999.960
         // reads "1 Tr", not "1.000 N".
         if round_to(v.abs() / lower, 1) >= unit / lower {
-            return format!("{} {suffix}", fmt_decimal(v / unit, 1));
+            return format!("{} {suffix}", decimal(v / unit, 1, units.sep));
         }
     }
-    fmt_decimal(v, 1)
+    decimal(v, 1, units.sep)
 }
 
 /// A share 0..1 as a percentage: `0,125` → `12,5%`.
@@ -69,6 +105,10 @@ pub(super) fn round_to(v: f64, decimals: usize) -> f64 {
 }
 
 pub(super) fn fmt_decimal(v: f64, max_decimals: usize) -> String {
+    decimal(v, max_decimals, Separators::of(Locale::Vi))
+}
+
+fn decimal(v: f64, max_decimals: usize, sep: Separators) -> String {
     if !v.is_finite() {
         return "–".to_owned();
     }
@@ -85,12 +125,12 @@ pub(super) fn fmt_decimal(v: f64, max_decimals: usize) -> String {
     let len = int_part.len();
     for (i, ch) in int_part.chars().enumerate() {
         if i > 0 && (len - i) % 3 == 0 {
-            out.push('.');
+            out.push(sep.group);
         }
         out.push(ch);
     }
     if !frac.is_empty() {
-        out.push(',');
+        out.push(sep.decimal);
         out.push_str(frac);
     }
     out
@@ -102,10 +142,10 @@ pub(super) fn tick_label(v: f64, step: f64, units: &Units) -> String {
         return compact(v, units);
     }
     let decimals = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
-    fmt_decimal(v, decimals)
+    decimal(v, decimals, units.sep)
 }
 
-pub(super) fn percent_tick_label(v: f64, step: f64) -> String {
+pub(super) fn percent_tick_label(v: f64, step: f64, units: &Units) -> String {
     let decimals = (-(step * 100.0).log10().floor()).clamp(0.0, 4.0) as usize;
-    format!("{}%", fmt_decimal(v * 100.0, decimals))
+    format!("{}%", decimal(v * 100.0, decimals, units.sep))
 }

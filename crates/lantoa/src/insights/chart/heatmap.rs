@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Charts;
-use super::format::{compact, fmt_num};
+use super::format::compact;
 use super::scale::{clean, min_max};
 use super::svg::{Fnv, MUTED, Svg, TEXT, WIDTH, c, esc, text_width};
 
@@ -59,7 +59,7 @@ pub(super) fn heatmap(
             let (fill, value) = match clean(*v) {
                 Some(v) => {
                     let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-                    (ramp(t), fmt_num(v))
+                    (ramp(t), text.units.num(v))
                 }
                 None => (format!("url(#{id}-na)"), text.no_value.clone()),
             };

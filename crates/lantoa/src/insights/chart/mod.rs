@@ -22,7 +22,7 @@ mod scale;
 mod scatter;
 mod svg;
 
-pub use format::{fmt_compact, fmt_num, fmt_percent};
+pub use format::{fmt_compact, fmt_num, fmt_num_in, fmt_percent};
 
 use crate::domain::Locale;
 use crate::i18n::Tr;
@@ -337,6 +337,21 @@ mod tests {
         assert_eq!(fmt_num(-0.001), "0");
         assert_eq!(fmt_num(f64::NAN), "–");
         assert_eq!(fmt_num(f64::INFINITY), "–");
+    }
+
+    #[test]
+    fn english_numbers_group_with_commas_and_use_a_decimal_point() {
+        use crate::domain::Locale;
+        assert_eq!(fmt_num_in(12_345.6, Locale::En), "12,345.6");
+        assert_eq!(fmt_num_in(-1_234_567.0, Locale::En), "-1,234,567");
+        assert_eq!(fmt_num_in(0.126, Locale::En), "0.13");
+        assert_eq!(fmt_num_in(12_345.6, Locale::Vi), fmt_num(12_345.6));
+        let units = format::Units::new(&Tr::new(Locale::En));
+        assert_eq!(
+            format::compact(1_200.0, &units),
+            format!("1.2 {}", Tr::new(Locale::En).t("chart-thousand"))
+        );
+        assert_eq!(format::percent_tick_label(0.125, 0.005, &units), "12.5%");
     }
 
     #[test]

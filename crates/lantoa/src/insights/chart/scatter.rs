@@ -41,7 +41,7 @@ pub(super) fn scatter(
     let y_axis = Axis::new(y_lo, y_hi.max(1.0));
 
     y_gridlines(&mut svg, &y_axis, BOTTOM, |t| {
-        percent_tick_label(t, y_axis.step)
+        percent_tick_label(t, y_axis.step, &text.units)
     });
     for &t in &x_axis.ticks {
         let x = x_axis.map(t, PLOT_LEFT, PLOT_RIGHT);

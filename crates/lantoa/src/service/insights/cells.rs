@@ -2,6 +2,7 @@
 //! percentages and changes against the previous period (absent stays
 //! absent, never 0), and the dates and headers the tables use.
 
+use crate::domain::Locale;
 use crate::i18n::Tr;
 use crate::insights::export::Cell;
 use crate::insights::report;
@@ -25,13 +26,15 @@ pub(super) fn change(cur: Option<f64>, prev: Option<f64>) -> Cell {
     }
 }
 
-pub(super) fn day_label(day: i64) -> String {
-    report::date_of(day).strftime("%d/%m").to_string()
+/// A day on a chart's axis: `04/12`, or `4 Dec` in English.
+pub(super) fn day_label(day: i64, locale: Locale) -> String {
+    crate::clock::date_in(report::date_of(day), locale, false)
 }
 
-/// A day as the tables and the report's period write it: `dd/mm/yyyy`.
-pub fn date_text(day: i64) -> String {
-    report::date_of(day).strftime("%d/%m/%Y").to_string()
+/// A day as the tables and the report's period write it: `04/12/2026`, or
+/// `4 Dec 2026` in English.
+pub fn date_text(day: i64, locale: Locale) -> String {
+    crate::clock::date_in(report::date_of(day), locale, true)
 }
 
 pub(super) fn round1(v: f64) -> f64 {

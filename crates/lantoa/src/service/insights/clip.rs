@@ -60,11 +60,7 @@ fn over_time(tr: &Tr, names: &Names, curves: &[Curve], tz: &TimeZone) -> Vec<Rep
         .iter()
         .map(|t| {
             jiff::Timestamp::from_millisecond(*t)
-                .map(|x| {
-                    x.to_zoned_datetime(tz.clone())
-                        .strftime("%d/%m %H:%M")
-                        .to_string()
-                })
+                .map(|x| crate::clock::short_time_in(&x.to_zoned_datetime(tz.clone()), tr.locale))
                 .unwrap_or_default()
         })
         .collect();

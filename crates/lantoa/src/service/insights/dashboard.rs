@@ -11,7 +11,7 @@ use crate::db::insights as idb;
 use crate::domain::{ClipId, OrgId};
 use crate::error::Result;
 use crate::i18n::Tr;
-use crate::insights::chart::{Series, WEEKDAY_IDS, fmt_num};
+use crate::insights::chart::{Series, WEEKDAY_IDS, fmt_num_in};
 use crate::insights::export::{Cell, Table};
 use crate::insights::report::{self, By, ClipRow, Days, Published, Speed, Step, Wide};
 use crate::state::AppState;
@@ -111,10 +111,10 @@ fn summary(tr: &Tr, wide: &Wide, pubd: &Published, days: Days) -> ReportSection 
     s.notes.push(tr.t_args(
         "insights-period-line",
         &[
-            ("from", date_text(days.from)),
-            ("to", date_text(days.to - 1)),
-            ("pfrom", date_text(days.previous().from)),
-            ("pto", date_text(days.previous().to - 1)),
+            ("from", date_text(days.from, tr.locale)),
+            ("to", date_text(days.to - 1, tr.locale)),
+            ("pfrom", date_text(days.previous().from, tr.locale)),
+            ("pto", date_text(days.previous().to - 1, tr.locale)),
         ],
     ));
     s
@@ -122,7 +122,9 @@ fn summary(tr: &Tr, wide: &Wide, pubd: &Published, days: Days) -> ReportSection 
 
 /// Wide: views gained per day, per channel and in total.
 fn views_by_day(tr: &Tr, names: &Names, wide: &Wide, days: Days) -> ReportSection {
-    let labels: Vec<String> = (days.from..days.to).map(day_label).collect();
+    let labels: Vec<String> = (days.from..days.to)
+        .map(|d| day_label(d, tr.locale))
+        .collect();
     let mut series: Vec<Series> = wide
         .per_channel
         .iter()
@@ -146,7 +148,7 @@ fn views_by_day(tr: &Tr, names: &Names, wide: &Wide, days: Days) -> ReportSectio
     let rows = (0..labels.len())
         .map(|i| {
             let mut r = vec![
-                Cell::Text(date_text(days.from + i as i64)),
+                Cell::Text(date_text(days.from + i as i64, tr.locale)),
                 int(posts_per_day[i]),
             ];
             r.extend(series.iter().map(|s| int(s.points[i])));
@@ -251,7 +253,7 @@ fn speed_section(tr: &Tr, speed: &Speed, clip_titles: &Titles) -> ReportSection 
                             .map(|x| x.0.clone())
                             .unwrap_or_default(),
                     ),
-                    ("hours", fmt_num(round1(hours))),
+                    ("hours", fmt_num_in(round1(hours), tr.locale)),
                     ("step", step_name(tr, Some(*step))),
                 ],
             ),

@@ -171,18 +171,12 @@ fn weeks_of(days: Vec<Day>) -> Vec<Vec<Day>> {
 
 /// A day the reader's way: `04/12/2026`, or `4 Dec 2026` in English.
 fn fmt_day(l: &Layout, d: Date) -> String {
-    match l.tr.locale {
-        crate::domain::Locale::Vi => d.strftime("%d/%m/%Y").to_string(),
-        crate::domain::Locale::En => d.strftime("%-d %b %Y").to_string(),
-    }
+    crate::clock::date_in(d, l.tr.locale, true)
 }
 
 /// A day in its cell: `04/12`, or `4 Dec` in English.
 fn short_day(l: &Layout, d: Date) -> String {
-    match l.tr.locale {
-        crate::domain::Locale::Vi => d.strftime("%d/%m").to_string(),
-        crate::domain::Locale::En => d.strftime("%-d %b").to_string(),
-    }
+    crate::clock::date_in(d, l.tr.locale, false)
 }
 
 fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) -> Item {

@@ -117,7 +117,7 @@ pub(super) async fn printable(
             l.tr.t1(
                 "insights-month",
                 "m",
-                &report::date_of(days.from).strftime("%m/%Y").to_string(),
+                &crate::clock::month_in(report::date_of(days.from), l.tr.locale),
             ),
             m.clone(),
         ),
@@ -143,8 +143,8 @@ pub(super) async fn printable(
         heading: c.heading,
         period: format!(
             "{period} ({} – {})",
-            date_text(days.from),
-            date_text(days.to - 1)
+            date_text(days.from, l.tr.locale),
+            date_text(days.to - 1, l.tr.locale)
         ),
         generated: crate::clock::format_local_in(st.now(), &c.tz_name, l.tr.locale),
         sandbox: sandbox(st),

@@ -3,7 +3,7 @@
 //! it names as cards with their posters.
 
 use crate::i18n::Tr;
-use crate::insights::chart::{Charts, fmt_num};
+use crate::insights::chart::{Charts, fmt_num_in};
 use crate::insights::export::{Cell, Table};
 use crate::service::insights::{Chart, ClipFigure, ReportSection};
 
@@ -39,8 +39,8 @@ impl Section {
                 r.iter()
                     .map(|c| match c {
                         Cell::Text(s) => s.clone(),
-                        Cell::Num(v) => fmt_num(*v),
-                        Cell::Int(v) => fmt_num(*v as f64),
+                        Cell::Num(v) => fmt_num_in(*v, tr.locale),
+                        Cell::Int(v) => fmt_num_in(*v as f64, tr.locale),
                         Cell::Empty => none.clone(),
                     })
                     .collect()
@@ -82,7 +82,7 @@ impl ClipCard {
             title: c.title.clone(),
             figure: format!(
                 "{} {}",
-                c.views.map_or("–".into(), fmt_num),
+                c.views.map_or("–".into(), |v| fmt_num_in(v, tr.locale)),
                 tr.t("metric-views").to_lowercase()
             ),
         }

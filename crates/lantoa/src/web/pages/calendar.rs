@@ -201,8 +201,16 @@ fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) ->
             .chans
             .iter()
             .map(|c| {
-                let label = Platform::parse(&c.platform)
+                let platform = Platform::parse(&c.platform)
                     .map_or(c.platform.clone(), |p| p.label().to_string());
+                // Two channels of one platform (two Facebook pages) are told
+                // apart by their names; every tip names the channel.
+                let twins = e.chans.iter().filter(|o| o.platform == c.platform).count() > 1;
+                let label = if twins {
+                    format!("{platform} · {}", c.channel)
+                } else {
+                    platform.clone()
+                };
                 let s = c
                     .removal
                     .clone()
@@ -211,6 +219,7 @@ fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) ->
                     Some(r) => l.tr.t(&format!("pub-removal-{r}")),
                     None => l.tr.t(&format!("pub-state-{}", c.state)),
                 };
+                let text = format!("{}: {text}", c.channel);
                 (label, s, text)
             })
             .collect(),

@@ -543,6 +543,45 @@ async fn notices_come_once_per_event_per_person_and_say_what_happened() {
         "{inbox}"
     );
 
+    // Named with @: told once, by a notice saying so (the author's replaces
+    // the plain one); the writer, a login of another agency, an unknown one
+    // and an e-mail address name no one.
+    let before_head = notices(&app, n.a_head, plain).await.len();
+    let body = "@A.Head xem giúp, @a.reporter sửa. @a.editor @b.reporter @nobody thu@baotinh.vn";
+    let comment = serde_json::json!({"body": body});
+    app.post_json_expect(&path, &ed, &comment, 201).await;
+    assert_eq!(
+        notices(&app, n.a_head, plain).await[before_head..],
+        ["mention"]
+    );
+    assert_eq!(
+        notices(&app, n.a_reporter, plain)
+            .await
+            .last()
+            .map(String::as_str),
+        Some("mention")
+    );
+    assert_eq!(
+        notices(&app, n.a_reporter, plain)
+            .await
+            .iter()
+            .filter(|k| *k == "comment")
+            .count(),
+        1,
+        "the author is not told twice of the second comment"
+    );
+    assert!(notices(&app, n.b_reporter, plain).await.is_empty());
+    assert!(
+        !notices(&app, n.a_editor, plain)
+            .await
+            .contains(&"mention".to_string())
+    );
+    let inbox = app.login("a.head").await.get_text("/inbox").await;
+    assert!(
+        inbox.contains("nhắc đến bạn ở clip “Lễ ra quân”"),
+        "{inbox}"
+    );
+
     // A deputy signing for the head: the head hears of it.
     let dep = app
         .user("a.deputy", false, &[(n.a, lantoa::domain::Role::Deputy)])

@@ -12,7 +12,7 @@ use super::transitions::{authors_of, enforce, facts_with, load};
 use crate::db::clips;
 use crate::db::review as rdb;
 use crate::domain::policy::ClipOp;
-use crate::domain::{ClipId, Invalid};
+use crate::domain::{ClipId, Invalid, UserId};
 use crate::error::{Error, Result};
 use crate::service::Caller;
 
@@ -161,31 +161,102 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
                "reply_to": c.parent_id, "body": body}),
         )
         .await?;
-    // Tell the authors (and the thread's starter) about it.
-    let mut to = authors_of(&mut tx, &clip).await?;
-    if let Some(pc) = &parent {
-        to.push(pc.author_id);
-    }
-    to.retain(|u| *u != caller.principal.user_id);
-    // The notice says what was written and where, so it can be read there.
     let at = start
         .zip(fps)
         .map(|(f, fps)| format_frame(f, fps))
         .unwrap_or_default();
-    let excerpt: String = body.chars().take(200).collect();
-    let detail = json!({"by": caller.principal.display_name, "at": at, "note": excerpt});
-    notify_users(
+    tell_readers(
         &mut tx,
-        &to,
-        caller.agency.id,
-        clip.id,
-        "comment",
-        detail,
+        caller,
+        &clip,
+        parent.as_ref().map(|p| p.author_id),
+        body,
+        &at,
         now,
     )
     .await?;
     tx.commit().await?;
     Ok(cid)
+}
+
+/// Tells the clip's authors and the thread's starter of a new comment, and
+/// the people it names with `@`, each once.
+async fn tell_readers(
+    tx: &mut crate::db::Tx,
+    caller: &Caller,
+    clip: &clips::Clip,
+    thread_starter: Option<UserId>,
+    body: &str,
+    at: &str,
+    now: i64,
+) -> Result<()> {
+    // Tell the authors (and the thread's starter) about it.
+    let mut to = authors_of(tx, clip).await?;
+    to.extend(thread_starter);
+    to.retain(|u| *u != caller.principal.user_id);
+    // People named with @login are told they were: one notice each, which
+    // for the clip's author replaces the plain one.
+    let members = crate::db::users::members_of(tx, caller.agency.id).await?;
+    let mentioned: Vec<UserId> = mentions(body)
+        .iter()
+        .filter_map(|login| {
+            members
+                .iter()
+                .find(|m| m.user.username == *login && !m.user.disabled)
+        })
+        .map(|m| m.user.id)
+        .filter(|u| *u != caller.principal.user_id)
+        .collect();
+    to.retain(|u| !mentioned.contains(u));
+    // The notice says what was written and where, so it can be read there.
+    let excerpt: String = body.chars().take(200).collect();
+    let detail = json!({"by": caller.principal.display_name, "at": at, "note": excerpt});
+    notify_users(
+        tx,
+        &to,
+        caller.agency.id,
+        clip.id,
+        "comment",
+        detail.clone(),
+        now,
+    )
+    .await?;
+    notify_users(
+        tx,
+        &mentioned,
+        caller.agency.id,
+        clip.id,
+        "mention",
+        detail,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The logins named in a comment with `@` (`@a.editor`, lower case as
+/// logins are), each once, in order; a sentence's full stop after one is not
+/// part of it.
+pub fn mentions(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find('@') {
+        // An e-mail address (`x@y`) names no one.
+        let after_word = rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric());
+        rest = &rest[i + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .unwrap_or(rest.len());
+        let login = rest[..end].trim_end_matches(['.', '_', '-']).to_lowercase();
+        if !after_word && !login.is_empty() && !out.contains(&login) {
+            out.push(login);
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 pub async fn resolve_comment(
@@ -331,6 +402,20 @@ pub async fn carry_ticks(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod mention_tests {
+    use super::mentions;
+
+    #[test]
+    fn logins_after_an_at_sign_are_mentions_once_each() {
+        assert_eq!(
+            mentions("@A.Head xem giúp, @a.reporter sửa. @a.head again (thu@baotinh.vn) @ alone"),
+            ["a.head", "a.reporter"]
+        );
+        assert!(mentions("no one here, thu@baotinh.vn").is_empty());
+    }
 }
 
 #[cfg(test)]

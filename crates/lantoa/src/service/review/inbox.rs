@@ -62,10 +62,10 @@ pub fn notification_text(
         a.push(("until", crate::clock::format_local_in(u, tz, tr.locale)));
     }
     // A comment pinned to a time says where.
-    let kind = if kind == "comment" && !s("at").is_empty() {
-        "comment-at"
-    } else {
-        kind
+    let kind = match kind {
+        "comment" if !s("at").is_empty() => "comment-at",
+        "mention" if !s("at").is_empty() => "mention-at",
+        k => k,
     };
     tr.t_args(&format!("notify-{}", kind.replace('_', "-")), &a)
 }

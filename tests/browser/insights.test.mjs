@@ -48,9 +48,20 @@ describe('insights in a browser', { timeout: 300_000 }, () => {
       assert.ok((await page.locator('td', { hasText: 'không có' }).count()) >= 1);
       // The best-time section recommends a slot with the data behind it.
       assert.match(await page.locator('#sec-besttime').innerText(), /nên đăng vào|chưa đủ dữ liệu/);
+      // The sections are tabs: the first until another is chosen, then that
+      // one alone; "all" shows every one.
+      assert.ok(await page.locator('#sec-summary').isVisible());
+      assert.ok(!(await page.locator('#sec-wide').isVisible()), 'one section at a time');
+      await page.locator('nav.toc a[href="#sec-wide"]').click();
+      await page.locator('#sec-wide').waitFor({ state: 'visible' });
+      assert.ok(!(await page.locator('#sec-summary').isVisible()), 'the chosen section alone');
+      assert.equal(await page.locator('nav.toc a[aria-current]').getAttribute('href'), '#sec-wide');
       const box = await page.locator('#sec-wide figure.chart svg').first().boundingBox();
       assert.ok(box && box.width > 200 && box.height > 100, 'the chart is drawn at a readable size');
       await screenshot(page, 'insights-agency.png');
+      await page.locator('nav.toc a[href="#sec-all"]').click();
+      await page.locator('#sec-besttime').waitFor({ state: 'visible' });
+      assert.ok(await page.locator('#sec-summary').isVisible(), 'all sections');
 
       // Excel export.
       const [download] = await Promise.all([
@@ -71,7 +82,8 @@ describe('insights in a browser', { timeout: 300_000 }, () => {
   test('overseer: province-wide view compares agencies', async () => {
     await withPage(h.browser, h.appLog, {}, async (page) => {
       await logIn(page, h.baseUrl, 'btg.giamsat');
-      await page.goto(`${h.baseUrl}/insights`, { waitUntil: 'load' });
+      // A section's address opens its tab.
+      await page.goto(`${h.baseUrl}/insights#sec-agencies`, { waitUntil: 'load' });
       await page.locator('#sec-agencies').waitFor();
       const rows = await page.locator('#sec-agencies tbody tr').count();
       assert.ok(rows >= 2, `agencies compared: ${rows}`);

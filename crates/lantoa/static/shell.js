@@ -8,6 +8,20 @@
   if (window.matchMedia && window.matchMedia('(max-width: 47.99rem)').matches) {
     document.querySelectorAll('details.fold').forEach(function (d) { d.open = false; });
   }
+  // The insights' section tabs (shown by CSS from the address's #): the open
+  // one is marked for the eye and for screen readers.
+  var tabs = document.querySelectorAll('nav.toc.tabs a');
+  function markTab() {
+    var open = location.hash || (tabs[0] && tabs[0].getAttribute('href'));
+    tabs.forEach(function (a) {
+      if (a.getAttribute('href') === open) a.setAttribute('aria-current', 'true');
+      else a.removeAttribute('aria-current');
+    });
+  }
+  if (tabs.length) {
+    markTab();
+    window.addEventListener('hashchange', markTab);
+  }
   var top = document.querySelector('header.top');
   var toggle = document.getElementById('menu-toggle');
   if (!top || !toggle) return;

@@ -130,3 +130,5 @@ weekday-thu = Thu
 weekday-fri = Fri
 weekday-sat = Sat
 weekday-sun = Sun
+insights-sections = Sections
+insights-all-sections = All sections

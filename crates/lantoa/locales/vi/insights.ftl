@@ -130,3 +130,5 @@ weekday-thu = T5
 weekday-fri = T6
 weekday-sat = T7
 weekday-sun = CN
+insights-sections = Các mục
+insights-all-sections = Tất cả các mục

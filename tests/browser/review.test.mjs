@@ -216,6 +216,20 @@ describe('review and approval in a browser', { timeout: 480_000 }, () => {
       });
       assert.ok(a > 2.5 && Math.abs(a - b) < 0.35, `players in sync: ${a} vs ${b}`);
       await page.locator('#sync-pause').click();
+      // On a phone: one version at a time, the button flips to the other.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const visible = () => page.evaluate(() =>
+        [...document.querySelectorAll('#compare > section')].map((s) => s.offsetParent !== null));
+      await page.locator('#ab-flip').waitFor({ state: 'visible' });
+      assert.deepEqual(await visible(), [true, false]);
+      await page.locator('#ab-flip').click();
+      assert.deepEqual(await visible(), [false, true]);
+      assert.equal(await page.locator('#ab-flip').getAttribute('aria-pressed'), 'true');
+      await screenshot(page, 'compare-phone.png');
+      await page.setViewportSize({ width: 1366, height: 800 });
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('#compare > section')].every((s) => s.offsetParent !== null));
+      assert.ok(await page.locator('#ab-flip').isHidden(), 'side by side again on a desk, no flip');
 
       // 6. The publish window: a time outside the signed window is refused
       // (the browser's own check is bypassed to reach the server's), one

@@ -41,6 +41,22 @@
       sync.forEach(function (v) { v.pause(); });
       setTimeout(function () { busy = false; }, 0);
     });
+    // On a phone the two do not fit side by side: one at a time, and a
+    // button flips to the other at the same instant (they stay in sync).
+    var box = document.getElementById("compare"), flip = document.getElementById("ab-flip");
+    if (box && flip && window.matchMedia) {
+      var phone = window.matchMedia("(max-width: 47.99rem)");
+      var fit = function () {
+        box.classList.toggle("ab", phone.matches);
+        flip.hidden = !phone.matches;
+      };
+      fit();
+      phone.addEventListener("change", fit);
+      flip.addEventListener("click", function () {
+        var other = box.classList.toggle("show-b");
+        flip.setAttribute("aria-pressed", other ? "true" : "false");
+      });
+    }
   }
 
   // Edit lock: taken on the first change, refreshed every minute while the page is open.

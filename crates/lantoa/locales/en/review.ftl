@@ -149,6 +149,7 @@ compare-left = Left
 compare-right = Right
 compare-show = Show
 compare-play = Play both
+compare-flip = Show the other version (A/B)
 compare-pause = Pause both
 
 history-title = History

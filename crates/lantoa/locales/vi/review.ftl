@@ -149,6 +149,7 @@ compare-left = Bên trái
 compare-right = Bên phải
 compare-show = Xem
 compare-play = Phát cả hai
+compare-flip = Xem bản còn lại (A/B)
 compare-pause = Dừng cả hai
 
 history-title = Lịch sử

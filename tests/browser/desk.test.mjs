@@ -168,6 +168,25 @@ describe('the clip list in a browser', { timeout: 240_000 }, () => {
         clientWidth: document.documentElement.clientWidth,
       }));
       assert.ok(scrollWidth <= clientWidth + 1, `no sideways scroll (${scrollWidth} > ${clientWidth})`);
+      // A finger dragged along the storyboard scrubs the player.
+      const sb = page.locator('#storyboard');
+      await sb.scrollIntoViewIfNeeded();
+      const strip = await sb.boundingBox();
+      const y = strip.y + strip.height / 2;
+      const cdp = await page.context().newCDPSession(page);
+      const touch = (type, x) => cdp.send('Input.dispatchTouchEvent', {
+        type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }],
+      });
+      await touch('touchStart', strip.x + 2);
+      const times = [];
+      for (const f of [0.3, 0.6, 0.95]) {
+        await touch('touchMove', strip.x + strip.width * f);
+        // Touch moves reach the page at the next frame.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        times.push(await page.evaluate(() => document.getElementById('player').currentTime));
+      }
+      await touch('touchEnd');
+      assert.ok(times[0] < times[1] && times[1] < times[2], `the finger scrubs forward: ${times}`);
       await page.locator('#decision').scrollIntoViewIfNeeded();
       await screenshot(page, 'decision-phone.png');
 

@@ -186,14 +186,25 @@
     return i;
   }
   tile(0);
-  sb.addEventListener("mousemove", function (e) {
+  // A pointer over it shows the frame under it; pressing (a click, a
+  // finger) seeks there, and dragging goes on seeking: scrubbing with a
+  // finger on a phone as with a mouse on a desk.
+  function under(e) {
     var r = sb.getBoundingClientRect();
-    tile(Math.floor(((e.clientX - r.left) / r.width) * tiles));
+    return tile(Math.floor(((e.clientX - r.left) / r.width) * tiles));
+  }
+  var pressed = false;
+  sb.addEventListener("pointerdown", function (e) {
+    pressed = true;
+    if (sb.setPointerCapture) sb.setPointerCapture(e.pointerId);
+    player.currentTime = under(e) * interval;
   });
-  sb.addEventListener("click", function (e) {
-    var r = sb.getBoundingClientRect();
-    var i = tile(Math.floor(((e.clientX - r.left) / r.width) * tiles));
-    player.currentTime = i * interval;
+  sb.addEventListener("pointermove", function (e) {
+    var i = under(e);
+    if (pressed) player.currentTime = i * interval;
+  });
+  ["pointerup", "pointercancel"].forEach(function (ev) {
+    sb.addEventListener(ev, function () { pressed = false; });
   });
   player.addEventListener("timeupdate", function () { tile(Math.floor(player.currentTime / interval)); });
 })();

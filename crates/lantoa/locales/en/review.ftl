@@ -203,6 +203,7 @@ queue-state = State
 
 inbox-read-all = Mark all read
 inbox-empty = No notifications.
+notify-submit-refused = “{ $clip }” was uploaded but not submitted for review: { $note }
 notify-submitted = { $by } submitted “{ $clip }” for review.
 notify-changes-requested = { $by } requested changes to “{ $clip }”: { $note }
 notify-approval-needed = “{ $clip }” needs your approval (step { $step }).

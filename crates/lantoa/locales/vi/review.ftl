@@ -203,6 +203,7 @@ queue-state = Trạng thái
 
 inbox-read-all = Đánh dấu tất cả đã đọc
 inbox-empty = Không có thông báo.
+notify-submit-refused = Clip “{ $clip }” đã tải lên nhưng chưa gửi duyệt được: { $note }
 notify-submitted = { $by } gửi duyệt clip “{ $clip }”.
 notify-changes-requested = { $by } yêu cầu sửa clip “{ $clip }”: { $note }
 notify-approval-needed = Clip “{ $clip }” chờ bạn duyệt (bước { $step }).

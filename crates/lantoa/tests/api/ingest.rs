@@ -363,6 +363,24 @@ async fn an_upload_asked_to_submit_goes_to_review_once_checked_or_else_stays_a_d
     wait_checked(&app, v).await;
     let state = crate::review::state(&app, n.a, lantoa::domain::ClipId(c)).await;
     assert_eq!(state, lantoa::domain::workflow::ClipState::Draft);
+    // And the reporter is told why, in their inbox.
+    let inbox = app.login("a.reporter").await.get_text("/inbox").await;
+    assert!(
+        inbox.contains("đã tải lên nhưng chưa gửi duyệt được"),
+        "{inbox}"
+    );
+    let told = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::db::review::inbox(&mut tx, n.a_reporter, 10)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        told.iter()
+            .filter(|x| x.kind == "submit_refused" && x.clip_id == Some(lantoa::domain::ClipId(c)))
+            .count(),
+        1
+    );
     // With one: submitted at once, in review once its check passes.
     crate::review::with_a_channel(&app, n.a, n.a_admin).await;
     let (c, v) = upload_and_submit(&app, n.a.0, &file).await;

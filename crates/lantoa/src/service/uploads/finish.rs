@@ -173,7 +173,34 @@ async fn submit_new(
     };
     let action = crate::domain::workflow::ClipAction::Submit;
     let input = crate::service::review::ActInput::default();
-    if let Err(e) = crate::service::review::act(&caller, clip, action, input).await {
-        tracing::info!(clip = %clip, error = %e, "a new clip was uploaded but not submitted");
+    let Err(e) = crate::service::review::act(&caller, clip, action, input).await else {
+        return;
+    };
+    tracing::info!(clip = %clip, error = %e, "a new clip was uploaded but not submitted");
+    // The person left the upload to go on by itself: they are told why it
+    // stayed a draft, in their language, where they look (the inbox).
+    let tr = crate::i18n::Tr::new(p.locale);
+    let why = match &e {
+        Error::Refused(r) => r.message(&tr),
+        Error::Invalid(i) => tr.t(i.message_id),
+        _ => return,
+    };
+    let told = async {
+        let mut tx = st.db.write().await?;
+        crate::service::review::notify_users(
+            &mut tx,
+            &[p.user_id],
+            agency,
+            clip,
+            "submit_refused",
+            json!({"note": why}),
+            st.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, Error>(())
+    };
+    if let Err(e) = told.await {
+        tracing::warn!(clip = %clip, error = %e, "the author could not be told");
     }
 }

@@ -63,6 +63,7 @@ incident-state-open = Open
 publish-no-targets = The clip has no target platform.
 publish-no-channel = The agency has no channel connected on: { $platforms }.
 publish-before-window = The approved publishing time ({ $at }) has not come yet. Schedule it instead.
+publish-window-ended = The approved publishing window has ended: to publish, set a new window and have it signed again.
 publish-after-window = The approved publishing window ended ({ $at }).
 publish-retry-not-failed = Only a failed channel can be retried.
 publish-refused = Publishing was blocked.

@@ -63,6 +63,7 @@ incident-state-open = Đang mở
 publish-no-targets = Clip chưa chọn nền tảng đăng.
 publish-no-channel = Cơ quan chưa kết nối kênh trên: { $platforms }.
 publish-before-window = Chưa đến giờ đăng đã duyệt ({ $at }). Hãy hẹn giờ.
+publish-window-ended = Đã hết khung giờ đăng đã duyệt: muốn đăng, hãy đặt khung giờ mới và trình ký lại.
 publish-after-window = Đã quá hạn đăng đã duyệt ({ $at }).
 publish-retry-not-failed = Chỉ thử lại được kênh đăng thất bại.
 publish-refused = Việc đăng bị chặn.

@@ -310,6 +310,9 @@ pub struct ClipFacts {
     /// Roles the agency adds to those who take clips down.
     pub takedown_roles: Vec<Role>,
     pub lock: LockState,
+    /// The signed publishing window has ended: nothing more goes out without
+    /// a new signature.
+    pub window_ended: bool,
 }
 
 impl ClipFacts {
@@ -350,6 +353,8 @@ pub enum Denied {
     /// Taking down is for the head, a deputy holding a delegation, and the
     /// roles the agency chose.
     TakedownNotAllowed,
+    /// The signed publishing window has ended.
+    WindowEnded,
 }
 
 /// What was granted: for a signature, which step and in what capacity.
@@ -432,7 +437,10 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
             )
         }
         ClipOp::ManageVersions => yes(edit_who, Denied::EditNotYours),
-        ClipOp::Retry => yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher),
+        ClipOp::Retry => {
+            yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher)?;
+            yes(!f.window_ended, Denied::WindowEnded)
+        }
         ClipOp::ConfirmRemoved => yes(
             holds(&f.roles, PUBLISHERS) || may_take_down(f),
             Denied::NotPublisher,

@@ -410,6 +410,95 @@ async fn a_schedule_fires_on_time_with_the_injected_clock() {
     assert_eq!(records(&e.mock).len(), 1);
 }
 
+/// A clip approved for Facebook with a signed window ending at `until`, its
+/// video made from `seed`.
+async fn windowed_clip(e: &Env, until: i64, seed: u32) -> ClipId {
+    let (app, n) = (&e.app, &e.n);
+    let tz = agency(app, n.a).await.time_zone;
+    let c = app
+        .insert_clip(
+            (n.a, n.a_reporter),
+            "Hết khung giờ",
+            CAPTION,
+            "good_deeds",
+            false,
+        )
+        .await;
+    let (sha, key) = stored_video(app, seed).await;
+    add_version_with(app, c, n.a_reporter, &sha, &key).await;
+    save(app, n.a_reporter, n.a, c, |ed| {
+        ed.channels = vec!["facebook".into()];
+        ed.publish_until = lantoa::clock::datetime_input(until, &tz);
+    })
+    .await
+    .unwrap();
+    act(app, n.a_reporter, n.a, c, ClipAction::Submit)
+        .await
+        .unwrap();
+    tick_all(app, n.a_editor, n.a, c).await;
+    act_to(app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
+    c
+}
+
+#[tokio::test]
+async fn a_post_not_out_when_its_signed_window_ends_waits_for_a_new_signature() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let c = windowed_clip(&e, app.clock.now_ms() + 3_600_000, 8).await;
+    // Refused by Facebook inside the window; retried after it ended.
+    e.mock.faults.lock().unwrap().extend([Fault::Duplicate]);
+    publish_now(&e, c).await;
+    let failed = settle(app, n.a, c, &["failed"]).await;
+    let sent = records(&e.mock).len();
+    let editor = app.login("a.editor").await;
+    let panel = format!("/a/{}/clips/{c}/publications", n.a);
+    let retry_button = format!("/publications/{}/retry", failed[0].id);
+    assert!(editor.get_text(&panel).await.contains(&retry_button));
+    app.clock.advance_ms(2 * 3_600_000);
+    assert!(
+        !editor.get_text(&panel).await.contains(&retry_button),
+        "no retry button once the window has ended"
+    );
+    let (p, a) = who(app, n.a_editor).await;
+    let caller = caller_of(&app.st, &a, &p, &agency(app, n.a).await);
+    match publish::retry(&caller, failed[0].id).await {
+        Err(lantoa::error::Error::Refused(r)) => {
+            assert_eq!(r.message_id, "publish-window-ended")
+        }
+        other => panic!("a retry after the window: {other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(pubs(app, n.a, c).await[0].state, "failed");
+    assert_eq!(
+        records(&e.mock).len(),
+        sent,
+        "nothing more reached Facebook"
+    );
+
+    // A post that had not started when the window ended (its channel was
+    // waiting for a reconnection) is refused when it comes to run.
+    let c2 = windowed_clip(&e, app.clock.now_ms() + 3_600_000, 9).await;
+    let set_status = |status: &'static str| async move {
+        let mut tx = app.st.db.write().await.unwrap();
+        lantoa::on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE channels SET status = $1 WHERE agency_id = $2 AND platform = 'facebook'")
+            .bind(status).bind(n.a).execute(c).await.map(|r| r.rows_affected()))
+        .unwrap();
+        tx.commit().await.unwrap();
+    };
+    set_status("needs_reconnect").await;
+    publish_now(&e, c2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    set_status("active").await;
+    app.clock.advance_ms(2 * 3_600_000);
+    let refused = settle(app, n.a, c2, &["failed"]).await;
+    assert_eq!(
+        refused[0].error_code.as_deref(),
+        Some("publish-window-ended")
+    );
+    assert_eq!(records(&e.mock).len(), sent, "nothing reached Facebook");
+}
+
 #[tokio::test]
 async fn faults_are_waited_out_retried_or_reported_with_the_platforms_words() {
     let e = env().await;

@@ -329,6 +329,22 @@ async fn verified_content(
     staged: &Staged,
     now: i64,
 ) -> std::result::Result<Outgoing, JobError> {
+    // The signed window's end: a post that has not started by then (a retry,
+    // a wait for a platform's limit or a reconnection) goes out only on a new
+    // signature. A minute's grace for a queue's delay past a time at the end.
+    if clip
+        .publish_until
+        .is_some_and(|until| now > until + LATE_AFTER_MS)
+    {
+        let e = Error::Refused(Box::new(Refusal::new(
+            "approval_refused",
+            "publish-window-ended",
+        )));
+        refuse(st, pb, clip, &e).await?;
+        return Err(JobError::Permanent(
+            "refused: the signed publishing window has ended".into(),
+        ));
+    }
     // The check only reads: it needs no place in the write queue.
     let mut tx = st.db.read().await?;
     let checked = review::verify_for_channel(

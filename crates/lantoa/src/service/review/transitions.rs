@@ -60,6 +60,7 @@ pub(crate) async fn facts_with(
         signed_by_me: live.iter().any(|a| a.signer_id == p.user_id),
         takedown_roles: s.takedown_roles.clone(),
         lock,
+        window_ended: clip.publish_until.is_some_and(|until| until <= now),
     })
 }
 
@@ -152,6 +153,7 @@ fn denied(d: Denied, tz: &str) -> Error {
         }
         Denied::NotPublisher => Error::Forbidden,
         Denied::TakedownNotAllowed => refuse("takedown-not-allowed"),
+        Denied::WindowEnded => refuse("publish-window-ended"),
     }
 }
 

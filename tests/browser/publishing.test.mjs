@@ -51,6 +51,25 @@ describe('publishing in a browser', { timeout: 300_000 }, () => {
       }
       assert.ok(clipPath, 'the demo clip is waiting for the head');
       await page.goto(`${h.baseUrl}${clipPath}`, { waitUntil: 'load' });
+      // The cover: the second poster, then the frame on the player.
+      const picks = page.locator('#cover form.cover-pick button');
+      assert.equal(await picks.count(), 4, 'the four posters are choices');
+      await submit(page, picks.nth(1));
+      assert.equal(await page.locator('#cover form.cover-pick button').nth(1).getAttribute('aria-pressed'), 'true');
+      assert.match(await page.locator('#cover-now').innerText(), /Ảnh bìa: khung hình tại/);
+      assert.match(await page.locator('#preview [data-platform=tiktok] figcaption').innerText(), /Gửi kèm ảnh bìa/);
+      assert.match(await page.locator('#preview [data-platform=youtube] figcaption').innerText(), /không được gửi/);
+      await page.evaluate(() => {
+        const v = document.getElementById('player');
+        v.currentTime = Math.min(1.0, v.duration / 3);
+      });
+      await page.waitForFunction(() => document.getElementById('player').readyState >= 2);
+      await submit(page, page.locator('#cover-frame-form button'));
+      const frame = page.locator('#cover-frame');
+      await frame.waitFor();
+      await page.waitForFunction(() => document.getElementById('cover-frame').naturalWidth > 0);
+      assert.equal(await page.locator('#cover form.cover-pick button[aria-pressed=true]').count(), 0);
+      await screenshot(page, 'cover-desk.png');
       // The checklist's ticks and the signature go in one form.
       const boxes = page.locator('#approve-form input[name=tick]');
       for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();

@@ -316,6 +316,7 @@ async fn raw(
                     category: (platform == Platform::YouTube).then_some("22"),
                     content_type: "video/mp4",
                     poster_url: Some("http://127.0.0.1:8080/posters/1/x.jpg"),
+                    cover_ms: None,
                     duration_ms: Some(10_000),
                     progress: &report,
                     resumed: false,

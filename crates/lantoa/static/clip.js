@@ -87,6 +87,16 @@
     });
   });
 
+  // The cover: the frame on the player, in milliseconds, when the form goes.
+  var coverForm = document.getElementById("cover-frame-form");
+  var coverMs = document.getElementById("cover-frame-ms");
+  if (coverForm && coverMs) {
+    coverForm.hidden = false;
+    coverForm.addEventListener("submit", function () {
+      coverMs.value = String(Math.round(player.currentTime * 1000));
+    });
+  }
+
   // Comments: the player's current frame as mm:ss:ff.
   var at = document.getElementById("comment-at");
   var useTime = document.getElementById("use-time");

@@ -201,6 +201,45 @@ fn tile_height(w: u32, h: u32, tile_width: u32) -> u32 {
     ((th / 2.0).round() as u32 * 2).max(2)
 }
 
+/// Where the posters of a clip `duration` seconds long are taken: the first at
+/// half a step, then one every step, `n` in all (each is the first frame at or
+/// after its time).
+fn poster_spacing(duration: f64, n: u32) -> (f64, f64) {
+    let step = duration / f64::from(n.max(1));
+    (step / 2.0, step)
+}
+
+/// The times (milliseconds) of the `n` posters of a clip `duration` seconds
+/// long: what a person picks as the cover when choosing a poster.
+pub fn poster_times_ms(duration: f64, n: u32) -> Vec<u64> {
+    let (first, step) = poster_spacing(duration, n);
+    (0..n)
+        .map(|i| ((first + f64::from(i) * step) * 1000.0).round() as u64)
+        .collect()
+}
+
+/// Writes the frame at `ms` of `file` as a JPEG to `out`: a clip's cover.
+pub async fn frame_at(
+    file: &Path,
+    ms: u64,
+    out: &Path,
+    timeout: Duration,
+) -> Result<(), MediaError> {
+    let at = format!("{}.{:03}", ms / 1000, ms % 1000);
+    Subprocess::new("ffmpeg", timeout)
+        .what("ffmpeg cover")
+        .args(["-nostdin", "-v", "error", "-y", "-ss", &at, "-i"])
+        .arg(file_url(file))
+        .args(["-frames:v", "1", "-q:v", "2", "-update", "1"])
+        .arg(out)
+        .output()
+        .await?;
+    match tokio::fs::metadata(out).await {
+        Ok(m) if m.len() > 0 => Ok(()),
+        _ => Err(MediaError::Parse(format!("no frame at {at} s"))),
+    }
+}
+
 /// The ffmpeg arguments for one pass. Pure, so the graph can be checked in tests.
 pub fn build_args(file: &Path, probe: &Probe, plan: &QcPlan) -> Result<Vec<OsString>, MediaError> {
     let v = probe
@@ -229,10 +268,9 @@ pub fn build_args(file: &Path, probe: &Probe, plan: &QcPlan) -> Result<Vec<OsStr
         "[vq]blackdetect=d={BLACK_MIN_S}:pic_th=0.98:pix_th=0.10,freezedetect=n=-60dB:d={FREEZE_MIN_S}[mv]"
     ));
     if plan.posters > 0 {
-        let step = duration / f64::from(plan.posters);
+        let (first, step) = poster_spacing(duration, plan.posters);
         graph.push(format!(
-            "[vp]select='gte(t,{:.4}+selected_n*{step:.4})'[posters]",
-            step / 2.0
+            "[vp]select='gte(t,{first:.4}+selected_n*{step:.4})'[posters]"
         ));
     }
     if let Some(sb) = plan.storyboard.map(StoryboardPlan::normalised) {

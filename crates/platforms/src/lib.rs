@@ -40,6 +40,15 @@ impl Platform {
         Platform::Zalo,
     ];
 
+    /// Whether its connector sends a chosen cover with the post: TikTok's
+    /// `video_cover_timestamp_ms`, Zalo's article thumbnail. Facebook's
+    /// thumbnails edge needs Page permissions Lantoa does not ask for
+    /// (`pages_manage_engagement`, `pages_read_user_content`), and YouTube's
+    /// `thumbnails.set` a verified channel; on both the platform picks.
+    pub fn takes_cover(self) -> bool {
+        matches!(self, Platform::TikTok | Platform::Zalo)
+    }
+
     /// The name stored in the database and used in URLs.
     pub fn as_str(self) -> &'static str {
         match self {

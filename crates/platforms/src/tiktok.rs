@@ -251,16 +251,33 @@ impl TikTok {
         privacy: &str,
         size: u64,
     ) -> Result<(String, String), PlatformError> {
+        self.init_with(token, title, privacy, size, None).await
+    }
+
+    /// [`TikTok::init`] with the cover: `video_cover_timestamp_ms`, the frame
+    /// TikTok shows as the post's cover (its own pick when absent).
+    pub async fn init_with(
+        &self,
+        token: &str,
+        title: &str,
+        privacy: &str,
+        size: u64,
+        cover_ms: Option<u64>,
+    ) -> Result<(String, String), PlatformError> {
         let (chunk, count) = chunking(size);
+        let mut post_info = serde_json::json!({"title": title, "privacy_level": privacy,
+                          "disable_duet": false, "disable_comment": false,
+                          "disable_stitch": false, "brand_content_toggle": false,
+                          "brand_organic_toggle": false, "is_aigc": false});
+        if let Some(ms) = cover_ms {
+            post_info["video_cover_timestamp_ms"] = ms.into();
+        }
         let d = self
             .call(
                 token,
                 "/v2/post/publish/video/init/",
                 serde_json::json!({
-                    "post_info": {"title": title, "privacy_level": privacy,
-                                  "disable_duet": false, "disable_comment": false,
-                                  "disable_stitch": false, "brand_content_toggle": false,
-                                  "brand_organic_toggle": false, "is_aigc": false},
+                    "post_info": post_info,
                     "source_info": {"source": "FILE_UPLOAD", "video_size": size,
                                     "chunk_size": chunk, "total_chunk_count": count},
                 }),

@@ -60,6 +60,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, content_type: &'a str) ->
         category: None,
         content_type,
         poster_url: None,
+        cover_ms: None,
         duration_ms: None,
         progress: &|_| {},
         resumed: false,

@@ -39,6 +39,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, privacy: &'a str) -> Post
         category: None,
         content_type: "video/mp4",
         poster_url: None,
+        cover_ms: None,
         duration_ms: None,
         progress: &|_| {},
         resumed: false,

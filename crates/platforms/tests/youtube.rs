@@ -64,6 +64,7 @@ fn post<'a>(
         category: ask.category,
         content_type: ask.content_type,
         poster_url: None,
+        cover_ms: None,
         duration_ms: None,
         progress,
         resumed: false,

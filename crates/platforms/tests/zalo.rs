@@ -36,6 +36,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, poster: Option<&'a str>) 
         category: None,
         content_type: "video/mp4",
         poster_url: poster,
+        cover_ms: None,
         duration_ms: None,
         progress: &|_| {},
         resumed: false,

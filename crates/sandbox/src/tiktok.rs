@@ -284,6 +284,15 @@ async fn init(State(m): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
     if let Some(r) = privacy_refusal(&m, &token, p["privacy_level"].as_str().unwrap_or("")) {
         return r;
     }
+    // The cover frame's time: an int32 of milliseconds when given.
+    let cover = &p["video_cover_timestamp_ms"];
+    if !cover.is_null() && cover.as_u64().is_none_or(|ms| ms > i32::MAX as u64) {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+            "video_cover_timestamp_ms must be a non-negative int32",
+        );
+    }
     let title = p["title"].as_str().unwrap_or("");
     let (size, chunk, count) = (
         s["video_size"].as_u64().unwrap_or(0),

@@ -35,6 +35,8 @@ pub struct Clip {
     /// The time chosen inside the signed window when the clip was scheduled
     /// (not part of the approval).
     pub scheduled_at: Option<i64>,
+    /// The chosen cover: a frame's time in the current version, milliseconds.
+    pub cover_ms: Option<i64>,
     /// Bumped by every content save, for optimistic concurrency.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -65,6 +67,7 @@ struct ClipRow {
     publish_at: Option<i64>,
     publish_until: Option<i64>,
     scheduled_at: Option<i64>,
+    cover_ms: Option<i64>,
     revision: i64,
     lock_user_id: Option<UserId>,
     lock_at: Option<i64>,
@@ -110,6 +113,7 @@ impl TryFrom<ClipRow> for Clip {
             publish_at: r.publish_at,
             publish_until: r.publish_until,
             scheduled_at: r.scheduled_at,
+            cover_ms: r.cover_ms,
             revision: r.revision,
             lock_user_id: r.lock_user_id,
             lock_at: r.lock_at,
@@ -123,7 +127,7 @@ macro_rules! select_clip {
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
                     created_at, updated_at, caption_variants, hashtags, political, political_source,
                     target_channels, publish_at, publish_until, scheduled_at, revision, lock_user_id,
-                    lock_at, lint
+                    lock_at, lint, cover_ms
              FROM clips ",
             $rest
         )
@@ -355,7 +359,8 @@ pub async fn set_current_version(
     now: i64,
 ) -> DbResult<()> {
     sql!(tx, execute
-        "UPDATE clips SET current_version_id = $1, updated_at = $2 WHERE id = $3",
+        // A cover is a frame of one version: the next is chosen afresh.
+        "UPDATE clips SET current_version_id = $1, cover_ms = NULL, updated_at = $2 WHERE id = $3",
         version, now, id)?;
     Ok(())
 }
@@ -380,6 +385,20 @@ pub struct Version {
     pub error: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl Version {
+    /// The duration its probe measured, in seconds.
+    pub fn duration_s(&self) -> Option<f64> {
+        #[derive(serde::Deserialize)]
+        struct Probed {
+            duration_s: Option<f64>,
+        }
+        self.probe
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<Probed>(p).ok())
+            .and_then(|p| p.duration_s)
+    }
 }
 
 macro_rules! select_version {
@@ -522,14 +541,30 @@ pub struct Content<'a> {
     pub lint: &'a str,
 }
 
-/// Saves content if the clip is still at `revision`; false when someone else
-/// saved in between (nothing is written then).
 /// Sets a fresh clip's target platforms (a JSON list), before any review.
 pub async fn set_targets(tx: &mut Tx, id: ClipId, targets: &str) -> DbResult<()> {
     sql!(tx, execute "UPDATE clips SET target_channels = $1 WHERE id = $2", targets, id)?;
     Ok(())
 }
 
+/// Sets the clip's cover if the clip is still at `revision`; false when
+/// someone saved in between.
+pub async fn set_cover(
+    tx: &mut Tx,
+    id: ClipId,
+    revision: i64,
+    cover_ms: Option<i64>,
+    now: i64,
+) -> DbResult<bool> {
+    let n = sql!(tx, execute
+        "UPDATE clips SET cover_ms = $1, revision = revision + 1, updated_at = $2
+         WHERE id = $3 AND revision = $4",
+        cover_ms, now, id, revision)?;
+    Ok(n == 1)
+}
+
+/// Saves content if the clip is still at `revision`; false when someone else
+/// saved in between (nothing is written then).
 pub async fn save_content(
     tx: &mut Tx,
     id: ClipId,

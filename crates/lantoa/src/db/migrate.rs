@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "platform_fidelity", "0009_platform_fidelity.sql"),
     migration!(10, "publish_window", "0010_publish_window.sql"),
     migration!(11, "clip_search", "0011_clip_search.sql"),
+    migration!(12, "clip_cover", "0012_clip_cover.sql"),
 ];
 
 /// A migration's script for an engine.

@@ -29,6 +29,11 @@ pub struct Outgoing {
     pub publish_until: Option<i64>,
     /// The strictness of the path it was approved on.
     pub political: bool,
+    /// The chosen cover's time in the version, milliseconds. Absent from the
+    /// digest when none is chosen, so approvals signed before covers existed
+    /// still verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_ms: Option<i64>,
 }
 
 impl Outgoing {
@@ -113,6 +118,7 @@ pub fn changed_fields(before: &Outgoing, after: &Outgoing) -> Vec<&'static str> 
             before.publish_at != after.publish_at || before.publish_until != after.publish_until,
         ),
         ("political", before.political != after.political),
+        ("cover", before.cover_ms != after.cover_ms),
     ]
     .into_iter()
     .filter(|(_, changed)| *changed)
@@ -324,6 +330,7 @@ mod tests {
             publish_at: Some(1_800_000_000_000),
             publish_until: None,
             political: true,
+            cover_ms: None,
         }
     }
 
@@ -333,7 +340,7 @@ mod tests {
         let d = digest(&base);
         assert!(verify(&base, &d));
         type Edit = fn(&mut Outgoing);
-        let edits: [(&str, Edit); 10] = [
+        let edits: [(&str, Edit); 12] = [
             ("version", |o| o.version_sha256 = "cd".repeat(32)),
             ("title", |o| o.title.push('!')),
             ("caption", |o| o.caption = o.caption.replace('…', "...")),
@@ -350,6 +357,8 @@ mod tests {
                 o.publish_until = Some(1_900_000_000_000)
             }),
             ("political", |o| o.political = false),
+            ("cover", |o| o.cover_ms = Some(0)),
+            ("cover", |o| o.cover_ms = Some(1_250)),
         ];
         for (field, edit) in edits {
             let mut o = base.clone();
@@ -357,6 +366,9 @@ mod tests {
             assert!(!verify(&o, &d), "{field} did not change the digest");
             assert_eq!(changed_fields(&base, &o), vec![field]);
         }
+        // No cover chosen writes nothing: approvals signed before covers
+        // existed still verify.
+        assert!(!serde_json::to_string(&base).unwrap().contains("cover"));
         // Unicode normal forms are different bytes, so a different digest.
         let mut nfd = base.clone();
         nfd.title = "Le\u{0302}\u{0303} khai ma\u{0323}c".into();
@@ -531,6 +543,7 @@ mod tests {
             publish_at: None,
             publish_until: None,
             political: false,
+            cover_ms: None,
         };
         assert!(o.text_breaches().is_empty());
         o.channels.push("youtube".into());

@@ -572,6 +572,7 @@ mod zalo {
                 category: None,
                 content_type: "video/mp4",
                 poster_url: None,
+                cover_ms: None,
                 duration_ms: None,
                 progress: &quiet,
                 // A later run: the earlier one sent the create.

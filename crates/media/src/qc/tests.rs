@@ -457,3 +457,32 @@ async fn bench_qc_pass_against_bare_decode() {
         );
     }
 }
+
+#[test]
+fn poster_times_are_half_a_step_in_then_a_step_apart() {
+    assert_eq!(poster_times_ms(10.0, 4), vec![1250, 3750, 6250, 8750]);
+    assert_eq!(poster_times_ms(3.0, 1), vec![1500]);
+}
+
+#[tokio::test]
+async fn a_cover_is_the_frame_at_its_time_and_none_past_the_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = testutil::make(dir.path(), Fixture::Black);
+    let (lit, dark) = (dir.path().join("lit.jpg"), dir.path().join("dark.jpg"));
+    frame_at(&file, 300, &lit, T)
+        .await
+        .expect("a frame before the black");
+    frame_at(&file, 1_800, &dark, T)
+        .await
+        .expect("a frame in the black");
+    assert_eq!(testutil::dimensions(&lit), testutil::dimensions(&file));
+    let size = |p: &Path| std::fs::metadata(p).expect("jpeg").len();
+    assert!(
+        size(&dark) * 3 < size(&lit),
+        "a black frame is a small JPEG: {} against {}",
+        size(&dark),
+        size(&lit)
+    );
+    let past = dir.path().join("past.jpg");
+    assert!(frame_at(&file, 60_000, &past, T).await.is_err());
+}

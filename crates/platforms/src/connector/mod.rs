@@ -104,8 +104,12 @@ pub struct Post<'a> {
     /// The file's MIME type, from its container (`video/mp4`,
     /// `video/quicktime`, `video/webm`…).
     pub content_type: &'a str,
-    /// A public address of the clip's poster (Zalo's article thumbnail).
+    /// A public address of the clip's poster (Zalo's article thumbnail):
+    /// the chosen cover's frame, or the first poster.
     pub poster_url: Option<&'a str>,
+    /// The chosen cover's time in the clip, milliseconds (TikTok's
+    /// `video_cover_timestamp_ms`); `None`: the platform picks.
+    pub cover_ms: Option<u64>,
     /// The clip's duration in milliseconds, when known: TikTok refuses a
     /// clip longer than the creator's `max_video_post_duration_sec`, so the
     /// connector checks it before sending anything.

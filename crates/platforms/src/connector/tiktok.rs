@@ -63,7 +63,7 @@ impl Connector for TikTokConnector {
             // nothing else, as `text::build` decided).
             let (id, url) = self
                 .api
-                .init(p.token, p.description, privacy, p.size)
+                .init_with(p.token, p.description, privacy, p.size, p.cover_ms)
                 .await?;
             h.publish_id = Some(id);
             h.upload_url = Some(url);

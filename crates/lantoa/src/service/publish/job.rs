@@ -436,6 +436,7 @@ async fn upload(
             category: extra.category.as_deref(),
             content_type: extra.content_type,
             poster_url: extra.poster_url.as_deref(),
+            cover_ms: extra.cover_ms,
             duration_ms: extra.duration_ms,
             progress: &report,
             resumed,

@@ -21,6 +21,7 @@ pub struct Sending {
     pub content_type: &'static str,
     pub duration_ms: Option<u64>,
     pub poster_url: Option<String>,
+    pub cover_ms: Option<u64>,
 }
 
 /// The visibility levels a person may choose for a channel, in the
@@ -224,6 +225,11 @@ pub fn sending(
             .and_then(|o| serde_json::from_str::<crate::ingest::Outputs>(o).ok())
             .filter(|o| !o.posters.is_empty())
             .map(|_| poster_url(st, pb.id)),
+        // A cover is a frame of the version it was chosen on.
+        cover_ms: clip
+            .cover_ms
+            .filter(|_| clip.current_version_id == Some(version.id))
+            .and_then(|ms| u64::try_from(ms).ok()),
     };
     (privacy, out)
 }

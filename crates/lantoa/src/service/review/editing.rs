@@ -329,7 +329,7 @@ impl Parsed {
 }
 
 /// The refusal of a save when someone saved the clip since (at `at`).
-fn edit_conflict(at: i64, tz: &str) -> Error {
+pub(super) fn edit_conflict(at: i64, tz: &str) -> Error {
     Refusal::new("edit_conflict", "edit-conflict")
         .arg("at", Arg::Time(at, tz.into()))
         .into()

@@ -25,6 +25,7 @@ pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
         publish_at: clip.publish_at,
         publish_until: clip.publish_until,
         political: clip.political,
+        cover_ms: clip.cover_ms,
     }
 }
 

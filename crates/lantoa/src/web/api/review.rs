@@ -15,8 +15,8 @@ use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{Action, ClipId, OrgId, Role, UserId, VersionId};
 use crate::error::{Error, Result};
 use crate::service::review::{
-    self as svc, ActInput, DelegationRequest, Edit, FieldFinding, LockView, NewComment, Saved,
-    Settings,
+    self as svc, ActInput, CoverChoice, DelegationRequest, Edit, FieldFinding, LockView,
+    NewComment, Saved, Settings,
 };
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, JsonBody, act};
@@ -79,6 +79,8 @@ pub struct ClipDto {
     pub publish_until: Option<i64>,
     /// The time chosen inside the window when scheduled (not signed).
     pub scheduled_at: Option<i64>,
+    /// The chosen cover: a frame's time in the current version, ms.
+    pub cover_ms: Option<i64>,
     /// Bumped by every content save; send it back with an edit.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -108,6 +110,7 @@ impl From<Clip> for ClipDto {
             publish_at: c.publish_at,
             publish_until: c.publish_until,
             scheduled_at: c.scheduled_at,
+            cover_ms: c.cover_ms,
             revision: c.revision,
             lock_user_id: c.lock_user_id,
             lock_at: c.lock_at,
@@ -262,6 +265,20 @@ pub async fn put_one(
     JsonBody(e): JsonBody<Edit>,
 ) -> Result<Json<Saved>> {
     Ok(Json(svc::save(&a.caller, ClipId(cid), e).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/cover", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = CoverChoice,
+    responses((status = 200, body = Saved), (status = 409, body = ApiError, description = "edit_conflict, clip_locked or action_not_allowed")))]
+/// Chooses the clip's cover (a frame's time in its current version) or clears
+/// it (`cover_ms` null). Part of what is approved.
+pub async fn put_cover(
+    State(_st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(c): JsonBody<CoverChoice>,
+) -> Result<Json<Saved>> {
+    Ok(Json(svc::set_cover(&a.caller, ClipId(cid), c).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -529,7 +546,7 @@ pub async fn lint(
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     api_routes!(r,
         User: notifications, mark_read, lint;
-        Agency: list, get_one, put_one, post_action, post_comment, put_resolved, put_tick,
+        Agency: list, get_one, put_one, put_cover, post_action, post_comment, put_resolved, put_tick,
             post_lock, delete_lock, history, get_settings, put_settings, list_delegations,
             post_delegation, revoke_delegation;
     )

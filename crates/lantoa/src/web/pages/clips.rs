@@ -392,7 +392,7 @@ pub struct Done {
 }
 
 /// The actions whose success the clip page says in words.
-pub(crate) const DONE: [&str; 13] = [
+pub(crate) const DONE: [&str; 14] = [
     "save",
     "ticks",
     "submit",
@@ -406,6 +406,7 @@ pub(crate) const DONE: [&str; 13] = [
     "start_correction",
     "publish",
     "takedown",
+    "cover",
 ];
 
 pub async fn detail(
@@ -516,7 +517,13 @@ pub async fn media(
     }
     .ok_or(Error::NotFound)?;
     let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
+    let cover = match name.strip_prefix("cover-").map(str::parse::<i64>) {
+        Some(Ok(ms)) => Some(super::posters::chosen_cover(&st, a.agency.id, &v, ms).await?),
+        Some(Err(_)) => return Err(Error::NotFound),
+        None => None,
+    };
     let (key, mime) = match name.as_str() {
+        _ if cover.is_some() => (cover, "image/jpeg"),
         "original" => (Some(v.original_key.clone()), original_type(&v)),
         // The original itself when it needs no proxy (or before the check made one).
         "playback" if outputs.playback.is_empty() || outputs.playback == v.original_key => {

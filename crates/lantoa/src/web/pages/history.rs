@@ -55,11 +55,16 @@ pub fn details(l: &Layout, e: &Entry) -> Vec<String> {
         "clip.edit" => {
             if let Some(o) = v.as_object() {
                 for (k, ch) in o {
+                    // A cover is a frame's time: shown as the player shows it.
+                    let value = |x: &serde_json::Value| match x.as_f64() {
+                        Some(ms) if k == "cover" => crate::web::pages::clips::timecode(ms / 1000.0),
+                        _ => short(x),
+                    };
                     out.push(format!(
                         "{}: {} → {}",
                         crate::service::review::field_label(&l.tr, k),
-                        short(&ch["before"]),
-                        short(&ch["after"])
+                        value(&ch["before"]),
+                        value(&ch["after"])
                     ));
                 }
             }

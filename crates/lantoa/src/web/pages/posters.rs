@@ -1,7 +1,9 @@
 //! A publication's poster at a public, signed address: what a platform that
-//! takes a thumbnail by URL (Zalo's article `avatar`) fetches. Only the
-//! address Lantoa gave the platform opens it: the signature is the session
-//! key's HMAC of the publication's id, so no other poster can be guessed.
+//! takes a thumbnail by URL (Zalo's article `avatar`) fetches: the chosen
+//! cover's frame, or the first poster. Only the address Lantoa gave the
+//! platform opens it: the signature is the session key's HMAC of the
+//! publication's id, so no other poster can be guessed. The clip page's
+//! cover is read here too.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -25,7 +27,7 @@ pub async fn poster(
     if !constant_time_eq(sig.as_bytes(), poster_signature(&st, pid).as_bytes()) {
         return Err(Error::NotFound);
     }
-    let key = {
+    let (v, cover) = {
         let mut tx = st.db.read().await?;
         let pb = crate::db::publishing::publication(&mut tx, pid)
             .await?
@@ -33,12 +35,25 @@ pub async fn poster(
         let v = crate::db::clips::version_of(&mut tx, pb.agency_id, pb.clip_id, pb.version_id)
             .await?
             .ok_or(Error::NotFound)?;
-        let outputs: Outputs = v
-            .outputs
-            .as_deref()
-            .and_then(|o| serde_json::from_str(o).ok())
-            .unwrap_or_default();
-        outputs.posters.first().cloned().ok_or(Error::NotFound)?
+        let clip = crate::db::clips::get(&mut tx, pb.agency_id, pb.clip_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        // The chosen cover is a frame of the version it was chosen on.
+        let cover = clip
+            .cover_ms
+            .filter(|_| clip.current_version_id == Some(v.id));
+        (v, cover)
+    };
+    let key = match cover {
+        Some(ms) => crate::service::review::cover_frame(&st, &v, ms).await?,
+        None => {
+            let outputs: Outputs = v
+                .outputs
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok())
+                .unwrap_or_default();
+            outputs.posters.first().cloned().ok_or(Error::NotFound)?
+        }
     };
     let (stream, _, _) = st
         .store
@@ -53,6 +68,26 @@ pub async fn poster(
         HeaderValue::from_static("public, max-age=86400"),
     );
     Ok(r)
+}
+
+/// The storage key of the clip's chosen cover (the frame at `ms` of its
+/// current version `v`) for the clip page; only the chosen one is made and
+/// shown.
+pub(super) async fn chosen_cover(
+    st: &AppState,
+    agency: crate::domain::OrgId,
+    v: &crate::db::clips::Version,
+    ms: i64,
+) -> Result<String> {
+    let clip = {
+        let mut tx = st.db.read().await?;
+        crate::db::clips::get(&mut tx, agency, v.clip_id).await?
+    }
+    .ok_or(Error::NotFound)?;
+    if clip.cover_ms != Some(ms) || clip.current_version_id != Some(v.id) {
+        return Err(Error::NotFound);
+    }
+    crate::service::review::cover_frame(st, v, ms).await
 }
 
 pub(in crate::web) fn routes(r: Routes) -> Routes {

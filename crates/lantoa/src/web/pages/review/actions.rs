@@ -141,6 +141,41 @@ pub async fn save(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct CoverForm {
+    pub revision: i64,
+    /// Milliseconds into the clip; empty: no cover.
+    #[serde(default)]
+    pub cover_ms: String,
+}
+
+/// Chooses the clip's cover (a poster or the player's frame) or clears it.
+pub async fn cover(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<CoverForm>,
+) -> Result<Response> {
+    let cover_ms = match f.cover_ms.trim() {
+        "" => None,
+        t => match t.parse::<f64>() {
+            Ok(ms) if ms.is_finite() => Some(ms.round() as i64),
+            _ => {
+                let e = crate::domain::Invalid::new("cover_ms", "cover-out-of-range").into();
+                return refused(&st, &a, cid, e, None).await;
+            }
+        },
+    };
+    let choice = svc::CoverChoice {
+        revision: f.revision,
+        cover_ms,
+    };
+    match svc::set_cover(&a.caller, ClipId(cid), choice).await {
+        Ok(_) => Ok(back_done(aid, cid, "cover", "#cover")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
 pub struct ApplyForm {
     pub revision: i64,
     pub field: String,

@@ -57,6 +57,7 @@ pub async fn review_view(
     let live = rdb::live_approvals(tx, clip.id).await?;
     let (outgoing, digest) = svc::content(clip, current);
     let previews = preview_views(l, &outgoing);
+    let cover = cover_view(clip, current, may.edit);
     let steps = step_views(l, steps_def, &live, tz);
     let mut actions = action_buttons(l, &may.actions);
     if may.actions.contains(&ClipAction::Approve) {
@@ -114,7 +115,41 @@ pub async fn review_view(
         done: None,
         compare,
         window: window_view(l, clip, !live.is_empty(), now, tz),
+        cover,
     })
+}
+
+/// The cover chooser: the current version's posters at their times, and the
+/// chosen frame.
+fn cover_view(clip: &Clip, current: Option<&Version>, can_edit: bool) -> super::CoverView {
+    let posters = current
+        .and_then(|v| v.outputs.as_deref())
+        .and_then(|o| serde_json::from_str::<crate::ingest::Outputs>(o).ok())
+        .map_or(0, |o| o.posters.len());
+    let times = current
+        .and_then(Version::duration_s)
+        .map(|d| crate::media::qc::poster_times_ms(d, posters as u32))
+        .unwrap_or_default();
+    let options: Vec<super::CoverOption> = times
+        .into_iter()
+        .enumerate()
+        .map(|(i, ms)| super::CoverOption {
+            index: i + 1,
+            ms: ms as i64,
+            chosen: clip.cover_ms == Some(ms as i64),
+        })
+        .collect();
+    super::CoverView {
+        chosen_ms: clip.cover_ms,
+        chosen_at: clip
+            .cover_ms
+            .map(|ms| crate::web::pages::clips::timecode(ms as f64 / 1000.0))
+            .unwrap_or_default(),
+        from_player: clip.cover_ms.is_some() && !options.iter().any(|o| o.chosen),
+        options,
+        can_choose: can_edit && current.is_some(),
+        revision: clip.revision,
+    }
 }
 
 /// The clip's publish window as the page shows it: in words, and the bounds
@@ -173,6 +208,7 @@ fn step_views(l: &Layout, steps_def: &[Step], live: &[rdb::Approval], tz: &str) 
 fn preview_views(l: &Layout, o: &crate::domain::approval::Outgoing) -> Vec<PreviewView> {
     use crate::platforms::text::{self, Part, Unit};
     let content = o.content();
+    let cover_chosen = o.cover_ms.is_some();
     o.channels
         .iter()
         .filter_map(|c| crate::platforms::Platform::parse(c))
@@ -204,7 +240,13 @@ fn preview_views(l: &Layout, o: &crate::domain::approval::Outgoing) -> Vec<Previ
                 description: t.description.clone(),
                 tags: t.tags.clone(),
                 counts,
-                poster_sent: p == crate::platforms::Platform::Zalo,
+                cover_note: l.tr.t(match (p.takes_cover(), cover_chosen) {
+                    (true, true) => "preview-cover-sent",
+                    (true, false) if p == crate::platforms::Platform::Zalo => "preview-cover-first",
+                    (true, false) => "preview-cover-platform",
+                    (false, true) => "preview-cover-not-sent",
+                    (false, false) => "preview-cover-platform",
+                }),
             }
         })
         .collect()

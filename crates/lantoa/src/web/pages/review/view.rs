@@ -143,8 +143,35 @@ pub struct PreviewView {
     pub tags: Vec<String>,
     /// (part label, "used / max unit", share used 0–100, over the limit)
     pub counts: Vec<(String, String, u64, bool)>,
-    /// Whether the poster goes with the post (Zalo's article cover).
-    pub poster_sent: bool,
+    /// What becomes of the cover on this platform, in words.
+    pub cover_note: String,
+}
+
+/// One poster offered as the cover.
+pub struct CoverOption {
+    /// 1-based, as the poster's address numbers it.
+    pub index: usize,
+    pub ms: i64,
+    pub chosen: bool,
+}
+
+/// The cover: what is chosen and what may be.
+pub struct CoverView {
+    pub chosen_ms: Option<i64>,
+    /// The chosen frame's time, as the player shows it.
+    pub chosen_at: String,
+    pub options: Vec<CoverOption>,
+    /// The chosen frame is none of the posters (taken from the player).
+    pub from_player: bool,
+    pub can_choose: bool,
+    pub revision: i64,
+}
+
+impl CoverView {
+    /// The poster at 0-based `i` as a choice.
+    pub fn option(&self, i: &usize) -> Option<&CoverOption> {
+        self.options.get(*i)
+    }
 }
 
 pub struct ReviewView {
@@ -182,6 +209,7 @@ pub struct ReviewView {
     pub done: Option<String>,
     pub compare: Option<(i64, i64)>,
     pub window: WindowView,
+    pub cover: CoverView,
 }
 
 impl EditView {

@@ -1,0 +1,148 @@
+//! The clip's cover: a frame of its current version that a person chose (one
+//! of the posters or the frame on the player), or none (the platforms pick).
+//! It goes out with the post where a platform takes one, so it is part of what
+//! the approvers sign: choosing another voids their signatures.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::editing::{Saved, edit_conflict};
+use super::locks::{audit_takeover, check_lock};
+use super::outgoing::{content, current_version};
+use super::transitions::{enforce, facts, load, void};
+use crate::db::clips::{self, Version};
+use crate::domain::approval;
+use crate::domain::policy::ClipOp;
+use crate::domain::{ClipId, Invalid};
+use crate::error::{Error, Result};
+use crate::service::Caller;
+use crate::state::AppState;
+
+/// A cover choice, as sent by the page or the API.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CoverChoice {
+    /// The revision the person saw.
+    pub revision: i64,
+    /// The frame's time in the current version, milliseconds; absent or
+    /// null: no cover (the platforms pick their own).
+    #[serde(default)]
+    pub cover_ms: Option<i64>,
+}
+
+/// Sets or clears the clip's cover (optimistic, like a save of its content).
+pub async fn set_cover(caller: &Caller, id: ClipId, choice: CoverChoice) -> Result<Saved> {
+    let tz = caller.agency.time_zone.as_str();
+    let (mut tx, now) = caller.write().await?;
+    let clip = load(&mut tx, caller.agency.id, id).await?;
+    let current = current_version(&mut tx, &clip).await?;
+    let f = facts(&mut tx, &caller.principal, &clip, current.as_ref(), now).await?;
+    enforce(&f, ClipOp::Edit, tz)?;
+    let version = current.as_ref().ok_or(Error::NotFound)?;
+    if let Some(ms) = choice.cover_ms {
+        // A frame of the clip: from its start to before its end.
+        let within = version
+            .duration_s()
+            .is_some_and(|d| ms >= 0 && (ms as f64) < d * 1000.0);
+        if !within {
+            return Err(Invalid::new("cover_ms", "cover-out-of-range").into());
+        }
+    }
+    let taken_over = check_lock(&mut tx, &clip, &caller.principal, &f, now, tz).await?;
+    if clip.revision != choice.revision {
+        return Err(edit_conflict(clip.updated_at, tz));
+    }
+    if !clips::set_cover(&mut tx, clip.id, choice.revision, choice.cover_ms, now).await? {
+        return Err(edit_conflict(now, tz));
+    }
+    if let Some(before) = taken_over {
+        clips::set_lock(&mut tx, clip.id, None, None).await?;
+        audit_takeover(caller, &mut tx, &clip, &before, now).await?;
+    }
+    let (before, _) = content(&clip, current.as_ref());
+    let after = approval::Outgoing {
+        cover_ms: choice.cover_ms,
+        ..before.clone()
+    };
+    let changed = approval::changed_fields(&before, &after);
+    let mut voided = false;
+    if !changed.is_empty() {
+        caller
+            .audit(
+                &mut tx,
+                now,
+                "clip.edit",
+                ("clip", clip.id),
+                json!({"cover": {"before": before.cover_ms, "after": after.cover_ms}}),
+            )
+            .await?;
+        if f.state.holds_approvals() {
+            voided = void(&mut tx, &clip, "changed:cover", &changed, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Saved {
+        revision: clip.revision + 1,
+        changed: changed.iter().map(|s| s.to_string()).collect(),
+        voided,
+        political: clip.political,
+        findings: Vec::new(),
+    })
+}
+
+/// Where a version's frame at `ms` is kept once made.
+fn frame_key(v: &Version, ms: i64) -> String {
+    format!("{}/cover_{ms}.jpg", crate::storage::outputs_prefix(v.id.0))
+}
+
+/// The storage key of the version's frame at `ms` as a JPEG, made on first
+/// use with ffmpeg from the original (the cover shown on the page and sent to
+/// the platforms that take an image). Only a chosen cover is ever asked for.
+pub async fn frame(st: &AppState, v: &Version, ms: i64) -> Result<String> {
+    let key = frame_key(v, ms);
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
+    if st
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_some()
+    {
+        return Ok(key);
+    }
+    let work = st.config.data_dir.join("work").join(format!(
+        "cover-{}-{ms}-{}",
+        v.id,
+        hex::encode(crate::crypto::random_bytes::<4>())
+    ));
+    tokio::fs::create_dir_all(&work)
+        .await
+        .map_err(|e| internal(&e))?;
+    let made = async {
+        let original = match st.store.local_path(&v.original_key) {
+            Some(p) => p,
+            None => {
+                let to = work.join("original");
+                st.store
+                    .download(&v.original_key, &to)
+                    .await
+                    .map_err(|e| internal(&e))?;
+                to
+            }
+        };
+        let out = work.join("cover.jpg");
+        let ms = u64::try_from(ms).map_err(|e| internal(&e))?;
+        crate::media::qc::frame_at(&original, ms, &out, Duration::from_secs(60))
+            .await
+            .map_err(|e| internal(&e))?;
+        st.store
+            .put_file(&key, &out)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok::<_, Error>(key)
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&work).await;
+    made
+}

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod keys;
 pub mod lint_cli;
 pub mod mail;
+pub mod push;
 pub mod server;
 pub mod service;
 pub mod state;

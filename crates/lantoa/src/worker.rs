@@ -49,10 +49,31 @@ pub async fn run(st: AppState, registry: crate::jobs::Registry, stop: watch::Rec
         .smtp_url
         .is_some()
         .then(|| tokio::spawn(mail_loop(st.clone(), stop.clone())));
+    let push = tokio::spawn(push_loop(st.clone(), stop.clone()));
     housekeeping_loop(st, stop).await;
     let _ = jobs.await;
     if let Some(m) = mail {
         let _ = m.await;
+    }
+    let _ = push.await;
+}
+
+/// Hands new notifications to the push services of the browsers people
+/// turned push notices on in, every two seconds (a notice that waits for
+/// nobody costs one small query).
+async fn push_loop(st: AppState, mut stop: watch::Receiver<bool>) {
+    let http = reqwest::Client::new();
+    loop {
+        if let Err(e) = crate::service::push::send_pending(&st, &http).await {
+            tracing::warn!(error = %e, "push round failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {},
+            _ = stop.changed() => break,
+        }
+        if *stop.borrow() {
+            break;
+        }
     }
 }
 

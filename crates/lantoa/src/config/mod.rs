@@ -242,9 +242,18 @@ settings! {
         /// The sender address of notification e-mails.
         smtp_from: String = "LANTOA_SMTP_FROM", default "lantoa@localhost",
             example "desk@baotinh.example", check rules::email;
+        /// The push services browsers may subscribe with (Web Push): hosts,
+        /// `*.` for any subdomain, `http://host` to allow plain HTTP to it.
+        /// No other address is ever sent to.
+        push_hosts: Vec<String> = "LANTOA_PUSH_HOSTS", default PUSH_HOSTS,
+            example "fcm.googleapis.com,push.example.org";
         [platforms: Platforms, "Platform apps, base URLs and pacing (`[platforms]` in the file)."]
     }
 }
+
+/// The push services of Chrome and Edge, Firefox, Safari and Windows.
+const PUSH_HOSTS: &str = "fcm.googleapis.com,updates.push.services.mozilla.com,\
+web.push.apple.com,*.push.apple.com,*.notify.windows.com";
 
 /// The reel insights asked for by default: plays, average and total watch
 /// time, reactions, comments and shares, follows, and reach under its

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "publish_window", "0010_publish_window.sql"),
     migration!(11, "clip_search", "0011_clip_search.sql"),
     migration!(12, "clip_cover", "0012_clip_cover.sql"),
+    migration!(14, "web_push", "0014_web_push.sql"),
 ];
 
 /// A migration's script for an engine.

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod orgs;
 pub mod publishing;
+pub mod push;
 pub mod review;
 pub mod sessions;
 pub mod throttle;

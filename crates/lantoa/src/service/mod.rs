@@ -18,6 +18,7 @@ pub mod members;
 pub mod orgs;
 pub mod profile;
 pub mod publish;
+pub mod push;
 pub mod review;
 pub mod uploads;
 

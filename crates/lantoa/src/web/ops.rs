@@ -56,6 +56,8 @@ const CLIP: &[u8] = include_bytes!("../../static/clip.js");
 const PRINT: &[u8] = include_bytes!("../../static/print.js");
 const SHELL: &[u8] = include_bytes!("../../static/shell.js");
 const CALENDAR: &[u8] = include_bytes!("../../static/calendar.js");
+const PUSH: &[u8] = include_bytes!("../../static/push.js");
+const SERVICE_WORKER: &[u8] = include_bytes!("../../static/sw.js");
 
 /// Files shipped inside the binary: nothing is fetched from the internet.
 const FILES: &[(&str, &[u8], &str)] = &[
@@ -68,6 +70,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("print.js", PRINT, "text/javascript; charset=utf-8"),
     ("shell.js", SHELL, "text/javascript; charset=utf-8"),
     ("calendar.js", CALENDAR, "text/javascript; charset=utf-8"),
+    ("push.js", PUSH, "text/javascript; charset=utf-8"),
 ];
 
 /// Each shipped file's fingerprint: the start of its SHA-256.
@@ -124,10 +127,24 @@ pub async fn static_file(
         .into_response())
 }
 
+/// The service worker, at the root so that it may serve the whole site's
+/// notices; always checked for a newer copy.
+pub async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SERVICE_WORKER,
+    )
+        .into_response()
+}
+
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     use Scope::*;
     r.get("/healthz", Public, healthz)
+        .get("/sw.js", Public, service_worker)
         .get("/readyz", Public, readyz)
         .get("/metrics", Public, metrics)
         .get("/static/{file}", Public, static_file)

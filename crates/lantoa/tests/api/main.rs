@@ -29,6 +29,7 @@ mod ops;
 mod platforms;
 mod profile;
 mod publish;
+mod push;
 mod recovery;
 mod review;
 mod rng;

@@ -295,7 +295,7 @@ async fn live(app: &TestApp, c: ClipId) -> Vec<rdb::Approval> {
     rdb::live_approvals(&mut tx, c).await.unwrap()
 }
 
-async fn in_review(app: &TestApp, n: &Network, category: &str) -> ClipId {
+pub(crate) async fn in_review(app: &TestApp, n: &Network, category: &str) -> ClipId {
     let c = ready_clip(app, n.a, n.a_reporter, category).await;
     act_to(app, n.a_reporter, n.a, c, Do::Submit, Is::InReview).await;
     c

@@ -30,6 +30,9 @@ struct ProfilePage {
     email: String,
     email_error: Option<String>,
     mail_enabled: bool,
+    /// The install's VAPID public key, for this browser's subscription.
+    push_key: String,
+    push_devices: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -103,6 +106,8 @@ async fn show(st: &AppState, u: &CurrentUser, x: Extras) -> Result<Response> {
             email,
             email_error: x.email_error,
             mail_enabled: st.config.smtp_url.is_some(),
+            push_key: crate::service::push::vapid(st)?.public_key(),
+            push_devices: crate::service::push::devices(st, &u.p).await?,
         },
     )
 }
@@ -251,4 +256,44 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .post("/profile/email", User, set_email)
         .post("/profile/tokens", User, create_token)
         .post("/profile/tokens/{tid}/revoke", User, revoke_token)
+        .post("/profile/push", User, push_on)
+        .post("/profile/push/off", User, push_off)
+}
+
+#[derive(Deserialize)]
+pub struct PushForm {
+    endpoint: String,
+    #[serde(default)]
+    p256dh: String,
+    #[serde(default)]
+    auth: String,
+}
+
+/// This browser's subscription (sent by the page's script): 204, or 400
+/// with the reason.
+pub async fn push_on(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    FormData(f): FormData<PushForm>,
+) -> Result<Response> {
+    crate::service::push::subscribe(
+        &st,
+        &u.p,
+        &u.ctx.client_addr,
+        &f.endpoint,
+        &f.p256dh,
+        &f.auth,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Forgets this browser's subscription: 204.
+pub async fn push_off(
+    State(st): State<AppState>,
+    u: CurrentUser,
+    FormData(f): FormData<PushForm>,
+) -> Result<Response> {
+    crate::service::push::unsubscribe(&st, &u.p, &u.ctx.client_addr, &f.endpoint).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

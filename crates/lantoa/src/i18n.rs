@@ -68,6 +68,16 @@ impl Tr {
             .unwrap_or_else(|| p.code.clone())
     }
 
+    /// The message `id` with a count `n`, as a number, so that the message
+    /// can choose its plural form (`{ $n -> [one] … *[other] … }`).
+    pub fn count(&self, id: &str, n: impl std::borrow::Borrow<usize>) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            HashMap::from([(Cow::Borrowed("n"), FluentValue::from(*n.borrow()))]);
+        LOCALES
+            .try_lookup_with_args(self.lang(), id, &map)
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// One-argument shorthand for templates.
     pub fn t1(&self, id: &str, name: &'static str, value: &str) -> String {
         self.t_args(id, &[(name, value.to_string())])

@@ -1,7 +1,7 @@
 // Lantoa clip page: jump the player to a timecode, scrub with the storyboard,
 // keyboard shortcuts, comment markers on the timeline, pin comments to the
 // player's frame, keep the edit lock alive, and play two
-// versions in sync on the compare page.
+// versions in sync on the compare page. Drawing on the frame: draw.js.
 (function () {
   "use strict";
   var csrf = (function () {
@@ -167,6 +167,11 @@
       var m = document.createElement("button");
       m.type = "button";
       m.className = "marker" + (thread && thread.classList.contains("resolved") ? " resolved" : "");
+      // A drawing goes with its marker (draw.js shows it on the frame).
+      if (b.dataset.drawing) {
+        m.dataset.drawing = b.dataset.drawing;
+        m.className += " drawn";
+      }
       m.style.left = Math.min(100, (t / player.duration) * 100) + "%";
       var text = thread && thread.querySelector(".comment p");
       m.title = b.textContent.trim() + (text ? " — " + text.textContent.trim().slice(0, 80) : "");

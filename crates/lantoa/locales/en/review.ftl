@@ -347,3 +347,27 @@ cover-out-of-range = The cover must be a frame of the clip (from its start to be
 edit-cover = Cover
 done-cover = Cover saved.
 comments-mention-hint = Write @login to tell a colleague (e.g. @baotinh.lanhdao)
+draw-legend = Draw on the frame
+draw-rect = Rectangle
+draw-rect-label = Draw a rectangle
+draw-arrow = Arrow
+draw-arrow-label = Draw an arrow
+draw-clear = Clear drawing
+draw-clear-label = Clear drawing of this comment
+draw-done = Done
+draw-done-label = Done, back to the comment
+draw-shapes = Drawn
+draw-hint = Choose a tool, then drag with the mouse or a finger on the picture: the video pauses at the frame shown, and the comment's time becomes that frame. The drawing is sent with the comment.
+comments-drawing-shapes = { $n ->
+    [one] A drawing on the frame (1 shape), press to see it
+   *[other] A drawing on the frame ({ $n } shapes), press to see it
+}
+export-drawing = Drawing
+invalid-drawing = The drawing could not be read: it is a list of shapes, each a rectangle (rect) or an arrow with coordinates x1, y1, x2, y2.
+drawing-out-of-frame = Part of the drawing lies outside the frame: every coordinate must be between 0 and 1.
+drawing-too-many = A comment holds at most 20 shapes.
+drawing-needs-time = A drawing marks a frame: give a comment with a drawing a time (At).
+export-drawing-shapes = { $n ->
+    [one] drawing: 1 shape
+   *[other] drawing: { $n } shapes
+}

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "publish_window", "0010_publish_window.sql"),
     migration!(11, "clip_search", "0011_clip_search.sql"),
     migration!(12, "clip_cover", "0012_clip_cover.sql"),
+    migration!(13, "comment_drawing", "0013_comment_drawing.sql"),
     migration!(14, "web_push", "0014_web_push.sql"),
 ];
 
@@ -124,5 +125,16 @@ mod tests {
             assert!(!pg.contains("AUTOINCREMENT"), "migration {}", m.version);
             assert_eq!(for_engine(m.sql, Engine::Sqlite), m.sql);
         }
+    }
+
+    /// Versions only grow (the latest is the last), but may skip a number
+    /// kept for a change that lands later.
+    #[test]
+    fn versions_increase() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+        assert_eq!(
+            latest_version(),
+            MIGRATIONS.iter().map(|m| m.version).max().unwrap()
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! approvals and the in-app inbox.
 
 use super::{DbResult, Tx, sql};
-use crate::domain::{ClipId, OrgId, UserId, VersionId};
+use crate::domain::{ClipId, Drawing, OrgId, UserId, VersionId};
 use serde::Serialize;
 
 // ---- Agency review settings ------------------------------------------------
@@ -58,9 +58,25 @@ pub struct Comment {
     pub fps: Option<f64>,
     pub start_frame: Option<i64>,
     pub end_frame: Option<i64>,
+    /// Shapes drawn on the frame at `start_frame`: rectangles and arrows,
+    /// each point a fraction 0..1 of the picture.
+    #[serde(serialize_with = "drawing_as_list")]
+    #[schema(value_type = Option<Vec<crate::domain::Shape>>)]
+    pub drawing: Option<String>,
     pub resolved_by: Option<UserId>,
     pub resolved_at: Option<i64>,
     pub created_at: i64,
+}
+
+impl Comment {
+    pub fn drawing(&self) -> Option<Drawing> {
+        self.drawing.as_deref().and_then(Drawing::from_stored)
+    }
+}
+
+/// A stored drawing as the JSON list it holds, not as text.
+fn drawing_as_list<S: serde::Serializer>(d: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    d.as_deref().and_then(Drawing::from_stored).serialize(s)
 }
 
 pub struct NewComment<'a> {
@@ -72,16 +88,17 @@ pub struct NewComment<'a> {
     pub fps: Option<f64>,
     pub start_frame: Option<i64>,
     pub end_frame: Option<i64>,
+    pub drawing: Option<&'a Drawing>,
     pub now: i64,
 }
 
 pub async fn insert_comment(tx: &mut Tx, n: &NewComment<'_>) -> DbResult<i64> {
     let id = sql!(tx, scalar fetch_one
         "INSERT INTO clip_comments (clip_id, version_id, parent_id, author_id, body, fps,
-                                    start_frame, end_frame, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                    start_frame, end_frame, drawing, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         n.clip_id, n.version_id, n.parent_id, n.author_id, n.body, n.fps, n.start_frame,
-        n.end_frame, n.now)?;
+        n.end_frame, n.drawing.map(Drawing::to_json), n.now)?;
     // Comments are searched with the clip.
     super::clips::reindex(tx, n.clip_id).await?;
     Ok(id)
@@ -92,7 +109,7 @@ macro_rules! select_comment {
         concat!(
             "SELECT m.id, m.clip_id, m.version_id, m.parent_id, m.author_id,
                     u.display_name AS author_name, m.body, m.fps, m.start_frame, m.end_frame,
-                    m.resolved_by, m.resolved_at, m.created_at
+                    m.drawing, m.resolved_by, m.resolved_at, m.created_at
              FROM clip_comments m JOIN users u ON u.id = m.author_id ",
             $rest
         )

@@ -469,7 +469,7 @@ async fn comments_export_as_csv_and_text_for_the_agency_only() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "\u{feff}Phiên bản,Thời điểm,Người góp ý,Góp ý,Đã xử lý"
+        "\u{feff}Phiên bản,Thời điểm,Người góp ý,Góp ý,Đã xử lý,Hình vẽ"
     );
     assert!(
         lines

@@ -59,6 +59,22 @@ async fn p14_the_openapi_document_lists_every_route_with_its_answers_and_types()
         schemas["NewComment"]["properties"]["body"]["maxLength"],
         5000
     );
+    // A comment's drawing is a list of shapes inside the picture, both ways.
+    for drawing in [
+        &schemas["NewComment"]["properties"]["drawing"],
+        &schemas["Comment"]["properties"]["drawing"],
+    ] {
+        assert_eq!(drawing["items"]["$ref"], "#/components/schemas/Shape");
+    }
+    assert_eq!(
+        schemas["NewComment"]["properties"]["drawing"]["maxItems"],
+        20
+    );
+    assert_eq!(schemas["Shape"]["properties"]["x1"]["maximum"], 1);
+    assert_eq!(
+        schemas["ShapeKind"]["enum"],
+        serde_json::json!(["rect", "arrow"])
+    );
     assert_eq!(
         schemas["ConnectRequest"]["properties"]["platform"]["$ref"],
         "#/components/schemas/PlatformCode"

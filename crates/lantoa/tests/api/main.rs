@@ -6,6 +6,7 @@ mod auth;
 mod calendar;
 mod cli;
 mod clip_list;
+mod comment_drawing;
 mod cover;
 mod crash_publish;
 mod desk;

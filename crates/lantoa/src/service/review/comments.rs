@@ -12,7 +12,7 @@ use super::transitions::{authors_of, enforce, facts_with, load};
 use crate::db::clips;
 use crate::db::review as rdb;
 use crate::domain::policy::ClipOp;
-use crate::domain::{ClipId, Invalid, UserId};
+use crate::domain::{ClipId, Drawing, Invalid, UserId};
 use crate::error::{Error, Result};
 use crate::service::Caller;
 
@@ -35,6 +35,12 @@ pub struct NewComment {
     #[serde(default)]
     #[schema(max_length = 20)]
     pub until: Option<String>,
+    /// Shapes drawn on the frame at `at` (which it needs): rectangles and
+    /// arrows, each point a fraction 0..1 of the picture; at most 20. The
+    /// same list as JSON text is read too (what the page's form posts).
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<crate::domain::Shape>>, max_items = 20)]
+    pub drawing: Option<serde_json::Value>,
 }
 
 /// Parses a timecode into a frame number at `fps`.
@@ -79,11 +85,32 @@ pub fn format_frame(frame: i64, fps: f64) -> String {
     }
 }
 
+/// The frame rate of a version and its length in frames, from its probe.
+fn frames_of(v: &clips::Version) -> (Option<f64>, Option<i64>) {
+    let probe = v
+        .probe
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok());
+    let fps = probe
+        .as_ref()
+        .and_then(|p| p.video.as_ref().map(|v| v.avg_fps))
+        .filter(|f| *f > 0.0);
+    let duration_frames = probe
+        .and_then(|p| p.duration_s)
+        .zip(fps)
+        .map(|(d, f)| (d * f).ceil() as i64);
+    (fps, duration_frames)
+}
+
 pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> {
     let body = c.body.trim();
     if body.is_empty() || body.chars().count() > 5000 {
         return Err(Invalid::new("body", "invalid-comment").into());
     }
+    let drawing = match &c.drawing {
+        Some(d) => Drawing::parse(d)?,
+        None => None,
+    };
     let (mut tx, now, clip, _) = caller.write_clip(id, ClipOp::Comment).await?;
     let vid = c
         .version_id
@@ -101,19 +128,7 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
         ),
         None => None,
     };
-    let fps = v
-        .probe
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
-        .and_then(|p| p.video.map(|v| v.avg_fps))
-        .filter(|f| *f > 0.0);
-    let duration_frames = v
-        .probe
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<crate::media::probe::Probe>(p).ok())
-        .and_then(|p| p.duration_s)
-        .zip(fps)
-        .map(|(d, f)| (d * f).ceil() as i64);
+    let (fps, duration_frames) = frames_of(&v);
     let frame = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -136,6 +151,10 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
     {
         return Err(Invalid::new("until", "invalid-timecode").into());
     }
+    // A drawing marks one frame: without a time it would mark nothing.
+    if drawing.is_some() && start.is_none() {
+        return Err(Invalid::new("drawing", "drawing-needs-time").into());
+    }
     let cid = rdb::insert_comment(
         &mut tx,
         &rdb::NewComment {
@@ -147,6 +166,7 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
             fps,
             start_frame: start,
             end_frame: end,
+            drawing: drawing.as_ref(),
             now,
         },
     )
@@ -158,7 +178,8 @@ pub async fn comment(caller: &Caller, id: ClipId, c: NewComment) -> Result<i64> 
             "clip.comment",
             ("clip", clip.id),
             json!({"comment": cid, "version": v.number, "start_frame": start, "end_frame": end,
-               "reply_to": c.parent_id, "body": body}),
+               "reply_to": c.parent_id, "body": body,
+               "shapes": drawing.as_ref().map(|d| d.shapes().len())}),
         )
         .await?;
     let at = start

@@ -577,6 +577,7 @@ async fn changes_requested(
                 fps: None,
                 start_frame: None,
                 end_frame: None,
+                drawing: None,
                 now,
             },
         )

@@ -60,6 +60,7 @@ pub(crate) async fn refused<A>(
                     body: c.body.clone(),
                     at: c.at.clone(),
                     until: c.until.clone(),
+                    drawing: c.drawing.clone(),
                     error: message,
                 });
             }
@@ -292,6 +293,9 @@ pub struct CommentForm {
     pub parent_id: Option<i64>,
     #[serde(default)]
     pub version_id: Option<i64>,
+    /// The shapes drawn on the frame, as JSON text (empty: none).
+    #[serde(default)]
+    pub drawing: String,
 }
 
 pub async fn comment(
@@ -306,6 +310,7 @@ pub async fn comment(
         parent_id: f.parent_id,
         at: Some(f.at.clone()),
         until: Some(f.until.clone()),
+        drawing: Some(serde_json::Value::String(f.drawing.clone())),
     };
     match svc::comment(&a.caller, ClipId(cid), c).await {
         Ok(id) => Ok(back(aid, cid, &format!("#c{id}"))),

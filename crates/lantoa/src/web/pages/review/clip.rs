@@ -361,6 +361,7 @@ async fn comment_threads(
             .end_frame
             .zip(c.fps)
             .map(|(f, fps)| svc::format_frame(f, fps)),
+        drawing: c.drawing().map(|d| (d.to_json(), d.shapes().len())),
         version: number_of(c.version_id),
         resolved: c.resolved_at.is_some(),
         resolved_by: c.resolved_by.and_then(|u| names.get(&u).cloned()),

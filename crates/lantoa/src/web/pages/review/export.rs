@@ -1,7 +1,8 @@
 //! A clip's comments to take away: CSV for a spreadsheet (UTF-8 with a byte
 //! order mark, so that Excel shows Vietnamese as written) or plain text for
-//! a message; each with its version, time code, author, text and whether it
-//! is resolved, replies under their comment.
+//! a message; each with its version, time code, author, text, whether it
+//! is resolved and how many shapes were drawn on its frame (the drawing
+//! itself is seen on the clip page), replies under their comment.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -23,6 +24,8 @@ struct Line {
     body: String,
     resolved: bool,
     reply: bool,
+    /// Shapes drawn on the frame (0: no drawing).
+    shapes: usize,
 }
 
 async fn lines(st: &AppState, a: &Authz<act::ViewClips>, cid: i64) -> Result<(String, Vec<Line>)> {
@@ -48,6 +51,7 @@ async fn lines(st: &AppState, a: &Authz<act::ViewClips>, cid: i64) -> Result<(St
         body: c.body.clone(),
         resolved: c.resolved_at.is_some(),
         reply,
+        shapes: c.drawing().map_or(0, |d| d.shapes().len()),
     };
     let mut out = Vec::new();
     for root in all.iter().filter(|c| c.parent_id.is_none()) {
@@ -96,6 +100,7 @@ pub async fn comments_csv(
         "export-author",
         "export-comment",
         "export-resolved",
+        "export-drawing",
     ]
     .map(|k| cell(&tr.t(k)))
     .join(",");
@@ -111,7 +116,18 @@ pub async fn comments_csv(
         } else {
             String::new()
         };
-        let row = [l.version.to_string(), l.time, l.author, body, resolved];
+        let shapes = match l.shapes {
+            0 => String::new(),
+            n => n.to_string(),
+        };
+        let row = [
+            l.version.to_string(),
+            l.time,
+            l.author,
+            body,
+            resolved,
+            shapes,
+        ];
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
@@ -142,8 +158,12 @@ pub async fn comments_text(
         } else {
             String::new()
         };
+        let drawn = match l.shapes {
+            0 => String::new(),
+            n => format!(" [{}]", tr.count("export-drawing-shapes", n)),
+        };
         out.push_str(&format!(
-            "{indent}v{} {time}{}: {}{done}\n",
+            "{indent}v{} {time}{}: {}{drawn}{done}\n",
             l.version, l.author, l.body
         ));
     }

@@ -63,6 +63,8 @@ pub struct CommentView {
     /// `mm:ss:ff` and the second to seek to, if pinned to a time.
     pub tc: Option<(String, f64)>,
     pub tc_end: Option<String>,
+    /// The shapes drawn on the frame (compact JSON) and how many.
+    pub drawing: Option<(String, usize)>,
     pub version: i64,
     pub resolved: bool,
     pub resolved_by: Option<String>,
@@ -121,6 +123,8 @@ pub struct CommentDraft {
     pub body: String,
     pub at: String,
     pub until: String,
+    /// The shapes drawn, as posted (JSON text), to draw them again.
+    pub drawing: String,
     pub error: String,
 }
 

@@ -83,4 +83,25 @@ describe('page shell in a browser', { timeout: 240_000 }, () => {
       await screenshot(page, 'dashboard-phone.png');
     });
   });
+
+  test('tables become one card per row on a phone: members and the province overview', async () => {
+    for (const [user, path] of [['baotinh.quantri', null], ['btg.giamsat', '/overview']]) {
+      await withPage(h.browser, h.appLog, { viewport: PHONE }, async (page) => {
+        await logIn(page, h.baseUrl, user);
+        const aid = path ? null : new URL(page.url()).pathname.match(/^\/a\/(\d+)/)[1];
+        await page.goto(`${h.baseUrl}${path || `/a/${aid}/members`}`, { waitUntil: 'load' });
+        const table = page.locator('table.stack');
+        await table.waitFor();
+        assert.equal(await table.locator('thead').isVisible(), false, 'no header row on a phone');
+        const box = await page.evaluate(() => {
+          const s = document.querySelector('table.stack').closest('.scroll');
+          const cell = document.querySelector('table.stack td[data-label]');
+          return { scroll: s.scrollWidth - s.clientWidth, label: getComputedStyle(cell, '::before').content };
+        });
+        assert.ok(box.scroll <= 1, `nothing scrolls sideways in ${path || 'members'} (${box.scroll} px)`);
+        assert.notEqual(box.label, 'none', 'each cell names itself');
+        await screenshot(page, `stack-${path ? 'overview' : 'members'}-phone.png`);
+      });
+    }
+  });
 });

@@ -430,7 +430,10 @@ async fn each_role_lands_on_its_own_work() {
         a_row.contains("state=in_review&amp;political=yes\" class=\"tag political\">1</a>"),
         "{a_row} {row}"
     );
-    assert!(a_row.contains("<td class=\"num\">2</td>"), "{a_row}");
+    assert!(
+        a_row.contains("<td class=\"num\" data-label=\"Tất cả chờ duyệt\">2</td>"),
+        "{a_row}"
+    );
 }
 
 #[tokio::test]

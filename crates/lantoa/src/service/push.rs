@@ -62,17 +62,7 @@ pub async fn subscribe(
     let now = st.now();
     let mut tx = st.db.write().await?;
     pdb::subscribe(&mut tx, p.user_id, endpoint, p256dh, auth, now).await?;
-    audit(
-        &mut tx,
-        &p.actor(client),
-        None,
-        "user.push_subscribe",
-        "user",
-        p.user_id,
-        json!({"service": host_of(endpoint)}),
-        now,
-    )
-    .await?;
+    audit_device(&mut tx, p, client, "user.push_subscribe", endpoint, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -83,19 +73,33 @@ pub async fn unsubscribe(st: &AppState, p: &Principal, client: &str, endpoint: &
     let now = st.now();
     let mut tx = st.db.write().await?;
     if pdb::unsubscribe(&mut tx, p.user_id, endpoint).await? > 0 {
-        audit(
-            &mut tx,
-            &p.actor(client),
-            None,
-            "user.push_unsubscribe",
-            "user",
-            p.user_id,
-            json!({"service": host_of(endpoint)}),
-            now,
-        )
-        .await?;
+        audit_device(&mut tx, p, client, "user.push_unsubscribe", endpoint, now).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// The audit entry of a device turned on or off: the push service's host
+/// (the endpoint itself is a bearer address, kept out of the log).
+async fn audit_device(
+    tx: &mut crate::db::Tx,
+    p: &Principal,
+    client: &str,
+    action: &str,
+    endpoint: &str,
+    now: i64,
+) -> Result<()> {
+    audit(
+        tx,
+        &p.actor(client),
+        None,
+        action,
+        "user",
+        p.user_id,
+        json!({"service": host_of(endpoint)}),
+        now,
+    )
+    .await?;
     Ok(())
 }
 

@@ -36,6 +36,16 @@ pub async fn subscribe(
     Ok(())
 }
 
+/// Keeps the person's `keep` newest subscriptions and forgets the others.
+pub async fn keep_newest(tx: &mut Tx, user: UserId, keep: i64) -> DbResult<()> {
+    sql!(tx, execute
+        "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN (
+             SELECT id FROM push_subscriptions WHERE user_id = $1
+             ORDER BY created_at DESC, id DESC LIMIT $2)",
+        user, keep)?;
+    Ok(())
+}
+
 /// Forgets the person's subscription at `endpoint`; how many went.
 pub async fn unsubscribe(tx: &mut Tx, user: UserId, endpoint: &str) -> DbResult<u64> {
     Ok(sql!(tx, execute

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::push::{Keys, Message, Sent, Vapid};
 use crate::state::AppState;
 
+/// The most browsers one person receives push notices in.
+pub const MAX_DEVICES: i64 = 10;
+
 /// The install's VAPID identity (from its session secret).
 pub fn vapid(st: &AppState) -> Result<Vapid> {
     Vapid::from_secret(&st.keys.session).map_err(|e| Error::Internal(e.to_string()))
@@ -62,6 +65,9 @@ pub async fn subscribe(
     let now = st.now();
     let mut tx = st.db.write().await?;
     pdb::subscribe(&mut tx, p.user_id, endpoint, p256dh, auth, now).await?;
+    // A phone, a desk, a laptop…: a person's newest devices, a few, so that
+    // one notice never fans out without bound.
+    pdb::keep_newest(&mut tx, p.user_id, MAX_DEVICES).await?;
     audit_device(&mut tx, p, client, "user.push_subscribe", endpoint, now).await?;
     tx.commit().await?;
     Ok(())

@@ -236,6 +236,37 @@ async fn a_notification_reaches_each_subscribed_browser_encrypted_and_signed() {
     // The laptop's service said gone: it is forgotten, the phone kept.
     assert_eq!(devices_of(&app, n.a_editor).await, 1);
 
+    // A person's newest ten browsers are kept, the oldest forgotten.
+    for i in 0..11 {
+        let d = Device::new();
+        assert_eq!(post(d.form(&format!("{base}/wpush/more-{i}"))).await, 204);
+    }
+    assert_eq!(
+        devices_of(&app, n.a_editor).await,
+        lantoa::service::push::MAX_DEVICES as usize
+    );
+    {
+        let mut tx = app.st.db.write().await.unwrap();
+        lantoa::db::push::keep_newest(&mut tx, n.a_editor, 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let kept = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::db::push::subscriptions_of(&mut tx, n.a_editor)
+            .await
+            .unwrap()
+    };
+    assert!(kept[0].endpoint.ends_with("/wpush/more-10"), "{kept:?}");
+    {
+        // The phone again, as it was, for what follows.
+        let mut tx = app.st.db.write().await.unwrap();
+        lantoa::db::push::forget(&mut tx, kept[0].id).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(post(phone.form(&format!("{base}/wpush/phone"))).await, 204);
+
     // Turned off on the phone: nothing more is pushed there.
     let f = [("endpoint", format!("{base}/wpush/phone"))];
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -24,6 +24,8 @@ pub struct AppState {
     pub printing: Arc<crate::insights::pdf::PrintPool>,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
+    /// The install's Web Push identity, derived once on first use.
+    pub vapid: Arc<std::sync::OnceLock<crate::push::Vapid>>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             uploads: Arc::new(Default::default()),
             metrics: Arc::new(Metrics::default()),
             started: Instant::now(),
+            vapid: Arc::default(),
         }
     }
 

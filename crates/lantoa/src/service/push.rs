@@ -17,9 +17,14 @@ use crate::state::AppState;
 /// The most browsers one person receives push notices in.
 pub const MAX_DEVICES: i64 = 10;
 
-/// The install's VAPID identity (from its session secret).
-pub fn vapid(st: &AppState) -> Result<Vapid> {
-    Vapid::from_secret(&st.keys.session).map_err(|e| Error::Internal(e.to_string()))
+/// The install's VAPID identity (from its session secret), derived once per
+/// process.
+pub fn vapid(st: &AppState) -> Result<&Vapid> {
+    if let Some(v) = st.vapid.get() {
+        return Ok(v);
+    }
+    let v = Vapid::from_secret(&st.keys.session).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(st.vapid.get_or_init(|| v))
 }
 
 /// Whether an endpoint is at a push service this install sends to: HTTPS to
@@ -192,7 +197,7 @@ pub async fn send_pending(st: &AppState, http: &reqwest::Client) -> Result<usize
                 urgency: "high",
                 topic: None,
             };
-            let sent = crate::push::send(http, &vapid, &subject, &m, st.now() / 1000).await;
+            let sent = crate::push::send(http, vapid, &subject, &m, st.now() / 1000).await;
             let mut tx = st.db.write().await?;
             match sent {
                 Sent::Delivered => delivered += 1,

@@ -147,11 +147,7 @@ pub async fn too_long_for_tiktok(
     {
         return Ok(None);
     }
-    let Some(duration) = version
-        .and_then(|v| v.probe.as_deref())
-        .and_then(|p| serde_json::from_str::<Probed>(p).ok())
-        .and_then(|p| p.duration_s)
-    else {
+    let Some(duration) = version.and_then(Version::duration_s) else {
         return Ok(None);
     };
     for ch in crate::db::publishing::channels(tx, clip.agency_id).await? {
@@ -189,8 +185,6 @@ fn poster_url(st: &AppState, pid: PublicationId) -> String {
 struct Probed {
     #[serde(default)]
     container: String,
-    #[serde(default)]
-    duration_s: Option<f64>,
 }
 
 /// What the publication sends beside its bytes and text. `None` privacy
@@ -217,7 +211,7 @@ pub fn sending(
         privacy: privacy.clone().unwrap_or_default(),
         category,
         content_type: crate::media::probe::content_type(&probed.container),
-        duration_ms: probed.duration_s.map(|s| (s * 1000.0).round() as u64),
+        duration_ms: version.duration_s().map(|s| (s * 1000.0).round() as u64),
         // Only a version whose check made posters has one to show.
         poster_url: version
             .outputs

@@ -6,12 +6,11 @@
 use std::time::Duration;
 
 use serde::Deserialize;
-use serde_json::json;
 
-use super::editing::{Saved, edit_conflict};
+use super::editing::{Saved, edit_conflict, record_edit};
 use super::locks::{audit_takeover, check_lock};
 use super::outgoing::{content, current_version};
-use super::transitions::{enforce, facts, load, void};
+use super::transitions::{enforce, facts, load};
 use crate::db::clips::{self, Version};
 use crate::domain::approval;
 use crate::domain::policy::ClipOp;
@@ -65,22 +64,16 @@ pub async fn set_cover(caller: &Caller, id: ClipId, choice: CoverChoice) -> Resu
         cover_ms: choice.cover_ms,
         ..before.clone()
     };
-    let changed = approval::changed_fields(&before, &after);
-    let mut voided = false;
-    if !changed.is_empty() {
-        caller
-            .audit(
-                &mut tx,
-                now,
-                "clip.edit",
-                ("clip", clip.id),
-                json!({"cover": {"before": before.cover_ms, "after": after.cover_ms}}),
-            )
-            .await?;
-        if f.state.holds_approvals() {
-            voided = void(&mut tx, &clip, "changed:cover", &changed, now).await?;
-        }
-    }
+    let (changed, voided) = record_edit(
+        caller,
+        &mut tx,
+        &clip,
+        &before,
+        &after,
+        Default::default(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Saved {
         revision: clip.revision + 1,

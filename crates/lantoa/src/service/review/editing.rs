@@ -211,7 +211,6 @@ pub async fn save(caller: &Caller, id: ClipId, edit: Edit) -> Result<Saved> {
     let clip = load(&mut tx, caller.agency.id, id).await?;
     let current = current_version(&mut tx, &clip).await?;
     let f = facts(&mut tx, &caller.principal, &clip, current.as_ref(), now).await?;
-    let state = f.state;
     enforce(&f, ClipOp::Edit, tz)?;
     let taken_over = check_lock(&mut tx, &clip, &caller.principal, &f, now, tz).await?;
     if clip.revision != edit.revision {
@@ -248,7 +247,6 @@ pub async fn save(caller: &Caller, id: ClipId, edit: Edit) -> Result<Saved> {
         political,
         ..before.clone()
     };
-    let changed = approval::changed_fields(&before, &after);
     let lint_json = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
     let saved = clips::save_content(
         &mut tx,
@@ -278,23 +276,15 @@ pub async fn save(caller: &Caller, id: ClipId, edit: Edit) -> Result<Saved> {
     if let Some(before) = taken_over {
         audit_takeover(caller, &mut tx, &clip, &before, now).await?;
     }
-    let diff = edit_diff(&before, &after, &clip, e.category);
-    if !diff.is_empty() {
-        caller
-            .audit(
-                &mut tx,
-                now,
-                "clip.edit",
-                ("clip", clip.id),
-                serde_json::Value::Object(diff),
-            )
-            .await?;
+    let mut category = serde_json::Map::new();
+    if clip.category != e.category.code() {
+        category.insert(
+            "category".into(),
+            json!({"before": clip.category, "after": e.category.code()}),
+        );
     }
-    let mut voided = false;
-    if !changed.is_empty() && state.holds_approvals() {
-        let reason = format!("changed:{}", changed.join(","));
-        voided = void(&mut tx, &clip, &reason, &changed, now).await?;
-    }
+    let (changed, voided) =
+        record_edit(caller, &mut tx, &clip, &before, &after, category, now).await?;
     tx.commit().await?;
     let mut shown = platform_findings(&after);
     shown.extend(findings);
@@ -407,14 +397,44 @@ fn political_flag<'a>(
     })
 }
 
-/// What the audit entry of an edit records: each field that goes out and
-/// changed, and the category, before and after.
-fn edit_diff(
+/// Records what an edit of `clip` changed, in the caller's transaction: the
+/// audit entry of each field that goes out and changed (with `more`, other
+/// changes to note), and the approvals voided when anything that goes out
+/// changed. Returns the fields that changed and whether approvals went.
+pub(super) async fn record_edit(
+    caller: &Caller,
+    tx: &mut Tx,
+    clip: &Clip,
     before: &Outgoing,
     after: &Outgoing,
-    clip: &Clip,
-    category: Category,
-) -> serde_json::Map<String, serde_json::Value> {
+    more: serde_json::Map<String, serde_json::Value>,
+    now: i64,
+) -> Result<(Vec<&'static str>, bool)> {
+    let changed = approval::changed_fields(before, after);
+    let mut diff = edit_diff(before, after);
+    diff.extend(more);
+    if !diff.is_empty() {
+        caller
+            .audit(
+                tx,
+                now,
+                "clip.edit",
+                ("clip", clip.id),
+                serde_json::Value::Object(diff),
+            )
+            .await?;
+    }
+    let mut voided = false;
+    if !changed.is_empty() && clip.state.holds_approvals() {
+        let reason = format!("changed:{}", changed.join(","));
+        voided = void(tx, clip, &reason, &changed, now).await?;
+    }
+    Ok((changed, voided))
+}
+
+/// Each field that goes out and changed, before and after (what the audit
+/// entry of an edit records).
+fn edit_diff(before: &Outgoing, after: &Outgoing) -> serde_json::Map<String, serde_json::Value> {
     let mut diff = serde_json::Map::new();
     let bj = serde_json::to_value(before).unwrap_or_default();
     let aj = serde_json::to_value(after).unwrap_or_default();
@@ -427,16 +447,11 @@ fn edit_diff(
         "publish_at",
         "publish_until",
         "political",
+        "cover_ms",
     ] {
         if bj.get(f) != aj.get(f) {
             diff.insert(f.into(), json!({"before": bj.get(f), "after": aj.get(f)}));
         }
-    }
-    if clip.category != category.code() {
-        diff.insert(
-            "category".into(),
-            json!({"before": clip.category, "after": category.code()}),
-        );
     }
     diff
 }

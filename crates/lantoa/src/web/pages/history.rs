@@ -57,7 +57,9 @@ pub fn details(l: &Layout, e: &Entry) -> Vec<String> {
                 for (k, ch) in o {
                     // A cover is a frame's time: shown as the player shows it.
                     let value = |x: &serde_json::Value| match x.as_f64() {
-                        Some(ms) if k == "cover" => crate::web::pages::clips::timecode(ms / 1000.0),
+                        Some(ms) if k == "cover_ms" => {
+                            crate::web::pages::clips::timecode(ms / 1000.0)
+                        }
                         _ => short(x),
                     };
                     out.push(format!(

@@ -105,6 +105,17 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    #[test]
+    fn counts_choose_the_plural_in_english() {
+        let en = Tr::new(Locale::En);
+        assert_eq!(en.count("overview-clips", 1usize), "1 clip");
+        assert_eq!(en.count("overview-clips", 3usize), "3 clips");
+        assert_eq!(
+            Tr::new(Locale::Vi).count("overview-clips", 3usize),
+            "3 clip"
+        );
+    }
+
     /// Every message id defined in a language's files, with repeats.
     fn all_keys(dir: &str) -> Vec<String> {
         let mut out = Vec::new();

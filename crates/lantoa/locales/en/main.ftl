@@ -341,7 +341,10 @@ overview-political-waiting = Political clips waiting
 overview-waiting = All waiting
 overview-open-incidents = Open incidents
 overview-posts-week = Posts in 7 days
-overview-clips = { $n } clips
+overview-clips = { $n ->
+    [one] { $n } clip
+   *[other] { $n } clips
+}
 home-to-sign = Waiting for your signature
 home-to-review = Waiting for review
 home-mine = Your work

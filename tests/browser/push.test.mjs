@@ -74,4 +74,27 @@ describe('push notices in a browser', { timeout: 180_000 }, () => {
       assert.deepEqual(shown[0], { title: 'Lantoa', body: notice.body, tag: 'n1', url: '/a/2/clips/1' });
     });
   });
+  test('an iPhone is told to add the site to its home screen, which the manifest makes an app', async () => {
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    await withPage(h.browser, h.appLog, { viewport: { width: 390, height: 844 }, userAgent: iphone }, async (page) => {
+      // Safari outside a home-screen app has no PushManager.
+      await page.addInitScript(() => { delete window.PushManager; });
+      await logIn(page, h.baseUrl, HEAD);
+      await page.goto(`${h.baseUrl}/profile`, { waitUntil: 'load' });
+      await page.locator('#push').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#push-state').innerText(), /Thêm vào Màn hình chính/);
+      assert.equal(await page.locator('#push-on').isVisible(), false, 'no button that cannot work');
+      await screenshot(page, 'push-profile-iphone.png');
+
+      const href = await page.locator('link[rel=manifest]').getAttribute('href');
+      const res = await page.request.get(`${h.baseUrl}${href}`);
+      assert.equal(res.status(), 200);
+      assert.match(res.headers()['content-type'], /application\/manifest\+json/);
+      const m = await res.json();
+      assert.equal(m.display, 'standalone', 'opens as an app, where Safari takes pushes');
+      assert.equal(m.start_url, '/');
+      const icon = await page.request.get(`${h.baseUrl}${m.icons[0].src}`);
+      assert.equal(icon.status(), 200);
+    });
+  });
 });

@@ -4,7 +4,16 @@
 (function () {
   const box = document.getElementById('push');
   if (!box) return;
-  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return;
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+    // Safari on an iPhone or iPad takes pushes only for a site added to
+    // the home screen (it then opens with the web app manifest).
+    const apple = /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+    if (apple && !navigator.standalone) {
+      box.hidden = false;
+      document.getElementById('push-state').textContent = box.getAttribute('data-home-screen') || '';
+    }
+    return;
+  }
   box.hidden = false;
   const on = document.getElementById('push-on');
   const off = document.getElementById('push-off');

@@ -256,6 +256,7 @@ push-turn-off = Turn off on this device
 push-state-on = On for this device.
 push-state-off = Not on for this device.
 push-state-blocked = The browser blocks this site's notifications: allow them in the browser's settings.
+push-state-home-screen = On an iPhone or iPad: open this page in Safari, choose Share → Add to Home Screen, then open Lantoa from that icon to turn notices on.
 push-state-failed = Push notices could not be turned on in this browser; notices are still in the Inbox.
 push-devices = Devices turned on: { $n }
 push-endpoint-not-allowed = This browser's push service is not among the allowed servers.

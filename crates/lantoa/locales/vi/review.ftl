@@ -256,6 +256,7 @@ push-turn-off = Tắt trên thiết bị này
 push-state-on = Đang bật trên thiết bị này.
 push-state-off = Chưa bật trên thiết bị này.
 push-state-blocked = Trình duyệt đang chặn thông báo của trang này: hãy cho phép trong cài đặt của trình duyệt.
+push-state-home-screen = Trên iPhone và iPad: mở trang này trong Safari, chọn Chia sẻ → Thêm vào Màn hình chính, rồi mở Lantoa từ biểu tượng đó để bật thông báo.
 push-state-failed = Không bật được thông báo đẩy trên trình duyệt này; thông báo vẫn có trong mục Thông báo.
 push-devices = Số thiết bị đã bật: { $n }
 push-endpoint-not-allowed = Dịch vụ đẩy của trình duyệt này không nằm trong danh sách máy chủ cho phép.

@@ -96,6 +96,12 @@ pub fn local_datetime_ms(s: &str, tz: &str) -> Option<i64> {
     Some(d.to_zoned_datetime(zone).ok()?.timestamp().as_millisecond())
 }
 
+/// The UTC millisecond the local year of `ms` began in the zone.
+pub fn year_start_ms(ms: i64, tz: &str) -> i64 {
+    let year = strftime_local(ms, tz, "%Y");
+    local_date_start_ms(&format!("{year}-01-01"), tz).unwrap_or(0)
+}
+
 /// A UTC time as an HTML datetime-local value in the zone.
 pub fn datetime_input(ms: i64, tz: &str) -> String {
     strftime_local(ms, tz, "%Y-%m-%dT%H:%M")

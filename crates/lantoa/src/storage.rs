@@ -140,6 +140,15 @@ impl Store {
         Ok(total)
     }
 
+    /// Stores a small object held in memory (an attachment) under `key`.
+    pub async fn put_bytes(&self, key: &str, bytes: bytes::Bytes) -> Result<(), StorageError> {
+        self.inner
+            .put(&self.path(key), bytes.into())
+            .await
+            .map_err(|e| StorageError::Backend(e.to_string()))?;
+        Ok(())
+    }
+
     /// Stores a finished local file under `key`: a hard link when the store is a
     /// local folder on the same file system (no copy, no buffering), else a
     /// streamed upload. The source file stays, so a caller that crashes before

@@ -247,6 +247,11 @@ settings! {
         /// No other address is ever sent to.
         push_hosts: Vec<String> = "LANTOA_PUSH_HOSTS", default PUSH_HOSTS,
             example "fcm.googleapis.com,push.example.org";
+        /// Hours within which the coordinating body must acknowledge an
+        /// incident, per severity; later ones are shown overdue.
+        incident_response_hours: String = "LANTOA_INCIDENT_RESPONSE_HOURS",
+            default "critical=2,high=8,medium=24,low=72", example "critical=1,high=4,medium=24,low=72",
+            check rules::response_hours;
         [platforms: Platforms, "Platform apps, base URLs and pacing (`[platforms]` in the file)."]
     }
 }
@@ -421,6 +426,10 @@ mod rules {
         }
     }
 
+    pub fn response_hours(s: &String) -> Result<(), String> {
+        crate::domain::incident::ResponseHours::parse(s).map(|_| ())
+    }
+
     pub fn email(a: &String) -> Result<(), String> {
         if a.contains('@') && !a.contains(['<', '>', '\r', '\n', ' ']) {
             Ok(())
@@ -553,6 +562,12 @@ fn toml_text(v: &toml::Value) -> Result<String, &'static str> {
 }
 
 impl Config {
+    /// The incident response targets (checked when the settings were read).
+    pub fn response_hours(&self) -> crate::domain::incident::ResponseHours {
+        crate::domain::incident::ResponseHours::parse(&self.incident_response_hours)
+            .expect("checked when the settings were loaded")
+    }
+
     /// Loads settings from the optional file and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
         let env: BTreeMap<String, String> = std::env::vars().collect();

@@ -37,6 +37,8 @@ pub struct Clip {
     pub scheduled_at: Option<i64>,
     /// The chosen cover: a frame's time in the current version, milliseconds.
     pub cover_ms: Option<i64>,
+    /// The campaign of the coordinating body the clip is made for.
+    pub campaign_id: Option<i64>,
     /// Bumped by every content save, for optimistic concurrency.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -68,6 +70,7 @@ struct ClipRow {
     publish_until: Option<i64>,
     scheduled_at: Option<i64>,
     cover_ms: Option<i64>,
+    campaign_id: Option<i64>,
     revision: i64,
     lock_user_id: Option<UserId>,
     lock_at: Option<i64>,
@@ -114,6 +117,7 @@ impl TryFrom<ClipRow> for Clip {
             publish_until: r.publish_until,
             scheduled_at: r.scheduled_at,
             cover_ms: r.cover_ms,
+            campaign_id: r.campaign_id,
             revision: r.revision,
             lock_user_id: r.lock_user_id,
             lock_at: r.lock_at,
@@ -127,11 +131,19 @@ macro_rules! select_clip {
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
                     created_at, updated_at, caption_variants, hashtags, political, political_source,
                     target_channels, publish_at, publish_until, scheduled_at, revision, lock_user_id,
-                    lock_at, lint, cover_ms
+                    lock_at, lint, cover_ms, campaign_id
              FROM clips ",
             $rest
         )
     };
+}
+
+/// The agency's latest clips (id, title), newest first: what a form offers
+/// to pick from.
+pub async fn recent_titles(tx: &mut Tx, agency: OrgId, n: i64) -> DbResult<Vec<(ClipId, String)>> {
+    Ok(sql!(tx, fetch_all
+        "SELECT id, title FROM clips WHERE agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        agency, n)?)
 }
 
 pub struct NewClip<'a> {

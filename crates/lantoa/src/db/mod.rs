@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod clips;
 mod gate;
 mod group;
+pub mod incidents;
 pub mod insights;
 pub mod jobs;
 pub mod migrate;

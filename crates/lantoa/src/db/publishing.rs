@@ -1,5 +1,5 @@
-//! Publishing data: channels, consents in progress, publications, rate windows
-//! and incidents.
+//! Publishing data: channels, consents in progress, publications and rate
+//! windows (incidents are in [`super::incidents`]).
 
 use super::{DbResult, Tx, sql};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, PublicationState, UserId, VersionId};
@@ -505,83 +505,10 @@ pub async fn purge_rate_events(tx: &mut Tx, before: i64) -> DbResult<u64> {
     Ok(sql!(tx, execute "DELETE FROM rate_events WHERE at < $1", before)?)
 }
 
-// ---- Incidents -------------------------------------------------------------------
-
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
-pub struct Incident {
-    pub id: i64,
-    pub agency_id: OrgId,
-    pub clip_id: Option<ClipId>,
-    pub kind: String,
-    pub reason: String,
-    /// open (its workflow comes later).
-    pub state: String,
-    /// JSON: per-channel outcome and the clip's title.
-    pub details: String,
-    pub opened_by: Option<UserId>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-#[allow(clippy::too_many_arguments)]
-pub async fn open_incident(
-    tx: &mut Tx,
-    agency: OrgId,
-    clip: ClipId,
-    kind: &str,
-    reason: &str,
-    details: &str,
-    by: UserId,
-    now: i64,
-) -> DbResult<i64> {
-    let (id,): (i64,) = sql!(tx, fetch_one
-        "INSERT INTO incidents (agency_id, clip_id, kind, reason, state, details, opened_by,
-                                created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7) RETURNING id",
-        agency, clip, kind, reason, details, by, now)?;
-    Ok(id)
-}
-
-/// The agency's takedown incidents still open.
-pub async fn open_incident_count(tx: &mut Tx, agency: OrgId) -> DbResult<i64> {
-    Ok(sql!(tx, scalar fetch_one
-        "SELECT COUNT(*) FROM incidents WHERE agency_id = $1 AND state = 'open'", agency)?)
-}
-
 /// The agency's posts that went out since `since` (ms), and on how many clips.
 pub async fn published_since(tx: &mut Tx, agency: OrgId, since: i64) -> DbResult<(i64, i64)> {
     Ok(sql!(tx, fetch_one
         "SELECT COUNT(*), COUNT(DISTINCT clip_id) FROM publications
          WHERE agency_id = $1 AND published_at IS NOT NULL AND published_at >= $2",
         agency, since)?)
-}
-
-pub async fn update_incident(tx: &mut Tx, id: i64, details: &str, now: i64) -> DbResult<()> {
-    sql!(tx, execute "UPDATE incidents SET details = $1, updated_at = $2 WHERE id = $3",
-        details, now, id)?;
-    Ok(())
-}
-
-/// Incidents visible to the given agencies, newest first.
-pub async fn incidents(tx: &mut Tx, agencies: &[OrgId], limit: i64) -> DbResult<Vec<Incident>> {
-    if agencies.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = agencies
-        .iter()
-        .map(|a| a.0.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT id, agency_id, clip_id, kind, reason, state, details, opened_by, created_at, updated_at
-         FROM incidents WHERE agency_id IN ({list}) ORDER BY created_at DESC LIMIT $1"
-    );
-    Ok(sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), limit)?)
-}
-
-pub async fn incident_of_clip(tx: &mut Tx, clip: ClipId) -> DbResult<Option<Incident>> {
-    Ok(sql!(tx, fetch_optional
-        "SELECT id, agency_id, clip_id, kind, reason, state, details, opened_by, created_at, updated_at
-         FROM incidents WHERE clip_id = $1 ORDER BY id DESC LIMIT 1",
-        clip)?)
 }

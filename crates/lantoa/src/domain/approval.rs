@@ -34,6 +34,9 @@ pub struct Outgoing {
     /// still verify.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_ms: Option<i64>,
+    /// The campaign the clip is made for; absent when none, as the cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<i64>,
 }
 
 impl Outgoing {
@@ -119,6 +122,7 @@ pub fn changed_fields(before: &Outgoing, after: &Outgoing) -> Vec<&'static str> 
         ),
         ("political", before.political != after.political),
         ("cover", before.cover_ms != after.cover_ms),
+        ("campaign", before.campaign != after.campaign),
     ]
     .into_iter()
     .filter(|(_, changed)| *changed)
@@ -331,6 +335,7 @@ mod tests {
             publish_until: None,
             political: true,
             cover_ms: None,
+            campaign: None,
         }
     }
 
@@ -544,6 +549,7 @@ mod tests {
             publish_until: None,
             political: false,
             cover_ms: None,
+            campaign: None,
         };
         assert!(o.text_breaches().is_empty());
         o.channels.push("youtube".into());

@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod approval;
+pub mod campaign;
 pub mod clip;
 mod codes;
 pub mod drawing;
 pub mod ids;
+pub mod incident;
 pub mod policy;
 pub mod publication;
 pub mod workflow;

@@ -166,6 +166,10 @@ actions! {
     ViewIncidents,
     /// See the agency's insights: reach, speed, length, topics, best times.
     ViewInsights,
+    /// Report an incident to the body, add to its timeline, answer the body.
+    ReportIncident,
+    /// See the body's campaigns the agency takes part in, and tag clips to them.
+    ViewCampaigns,
 }
 
 impl Action {
@@ -190,6 +194,8 @@ impl Action {
             Action::TakeDown => PUBLISHERS,
             Action::ViewIncidents => &[Head, Deputy, AgencyAdmin],
             Action::ViewInsights => &[Editor, Head, Deputy, Analyst, AgencyAdmin],
+            Action::ReportIncident => &[Head, Deputy, AgencyAdmin],
+            Action::ViewCampaigns => &[Reporter, Editor, Head, Deputy, Analyst, AgencyAdmin],
         }
     }
 
@@ -204,8 +210,65 @@ impl Action {
                 | Action::ViewChannels
                 | Action::ViewIncidents
                 | Action::ViewInsights
+                | Action::ViewCampaigns
         )
     }
+}
+
+/// Declares [`BodyAction`] and its types in [`body_act`], as [`actions!`]
+/// does for an agency's.
+macro_rules! body_actions {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Something the coordinating body does across its agencies.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum BodyAction {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// The body's actions, as types.
+        pub mod body_act {
+            $(
+                pub struct $name;
+                impl super::BodyActionMarker for $name {
+                    const ACTION: super::BodyAction = super::BodyAction::$name;
+                }
+            )*
+        }
+    };
+}
+
+/// Names a [`BodyAction`] at the type level.
+pub trait BodyActionMarker: Send + Sync + 'static {
+    const ACTION: BodyAction;
+}
+
+body_actions! {
+    /// The body's own pages: its campaigns, incidents and scorecard.
+    ViewBody,
+    /// Create, change and close campaigns; remind agencies.
+    ManageCampaigns,
+    /// Acknowledge an agency's incident, ask for more, close it.
+    HandleIncidents,
+}
+
+impl BodyAction {
+    /// The roles in the body that may perform the action.
+    pub fn allowed_roles(self) -> &'static [Role] {
+        match self {
+            BodyAction::ViewBody | BodyAction::ManageCampaigns | BodyAction::HandleIncidents => {
+                &[Role::Overseer]
+            }
+        }
+    }
+}
+
+/// Decides whether `subject` may perform `action` for the body `body`.
+pub fn allows_in_body(subject: &Subject<'_>, body: super::OrgId, action: BodyAction) -> bool {
+    subject.is_system_admin
+        || subject
+            .memberships
+            .iter()
+            .any(|(org, role)| *org == body && action.allowed_roles().contains(role))
 }
 
 /// What the policy needs to know about the person asking.

@@ -74,7 +74,7 @@ pub async fn agency_week(st: &AppState, agency: OrgId) -> Result<AgencyWeek> {
     Ok(AgencyWeek {
         waiting,
         waiting_political,
-        open_incidents: crate::db::publishing::open_incident_count(&mut tx, agency).await?,
+        open_incidents: crate::db::incidents::open_count(&mut tx, agency).await?,
         posts_week,
         clips_week,
     })

@@ -12,6 +12,8 @@ mod caller;
 pub mod channels;
 pub mod clips;
 pub mod dashboard;
+pub mod files;
+pub mod incidents;
 pub mod insights;
 pub mod jobs;
 pub mod members;

@@ -134,3 +134,12 @@ pub async fn agency_target(st: &AppState, id: OrgId) -> Result<(Org, policy::Tar
     };
     Ok((org, target))
 }
+
+/// The coordinating body `id`, or not found when it is not one.
+pub async fn body(st: &AppState, id: OrgId) -> Result<Org> {
+    let mut tx = st.db.read().await?;
+    orgs::get(&mut tx, id)
+        .await?
+        .filter(|o| o.kind == "body")
+        .ok_or(Error::NotFound)
+}

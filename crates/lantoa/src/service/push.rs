@@ -173,10 +173,7 @@ pub async fn send_pending(st: &AppState, http: &reqwest::Client) -> Result<usize
             &n.args,
             &st.config.time_zone,
         );
-        let url = match n.clip_id {
-            Some(c) => format!("/a/{}/clips/{c}", n.agency_id),
-            None => "/inbox".to_string(),
-        };
+        let url = super::review::notification_link(n.agency_id, n.clip_id, &n.args);
         let payload = json!({
             "title": "Lantoa",
             "body": text.chars().take(600).collect::<String>(),

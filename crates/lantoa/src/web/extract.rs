@@ -64,7 +64,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SystemAdmin {
     }
 }
 
-pub use crate::domain::policy::{ActionMarker, act};
+pub use crate::domain::policy::{ActionMarker, BodyActionMarker, act, body_act};
 
 /// Proof that the signed-in user may perform `A` in the agency `{aid}`, with
 /// the [`Caller`] every service of the agency takes (`&a.caller`); its fields
@@ -82,18 +82,26 @@ impl<A> std::ops::Deref for Authz<A> {
     }
 }
 
+impl<A: ActionMarker> Authz<A> {
+    /// The same caller's proof for `A`, checked again by the policy (a
+    /// page that shows the result of another action).
+    pub fn checked(caller: Caller, ctx: ReqCtx) -> Result<Authz<A>, Error> {
+        if !caller.may(A::ACTION) {
+            return Err(Error::Forbidden);
+        }
+        Ok(Authz {
+            caller,
+            ctx,
+            _action: PhantomData,
+        })
+    }
+}
+
 impl<A: ActionMarker> FromRequestParts<AppState> for Authz<A> {
     type Rejection = Error;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Error> {
         let CurrentUser { p, ctx } = CurrentUser::from_request_parts(parts, st).await?;
-        let params = RawPathParams::from_request_parts(parts, st)
-            .await
-            .map_err(|_| Error::NotFound)?;
-        let aid = params
-            .iter()
-            .find(|(k, _)| *k == "aid")
-            .and_then(|(_, v)| v.parse::<i64>().ok())
-            .ok_or(Error::NotFound)?;
+        let aid = path_id(parts, st, "aid").await?;
         let (agency, target) = agency_target(st, OrgId(aid)).await?;
         let subject = p.subject();
         if !policy::can_enter(&subject, target) || !policy::allows(&subject, target, A::ACTION) {
@@ -101,6 +109,51 @@ impl<A: ActionMarker> FromRequestParts<AppState> for Authz<A> {
         }
         Ok(Authz {
             caller: Caller::new(st, p, agency, &ctx.client_addr),
+            ctx,
+            _action: PhantomData,
+        })
+    }
+}
+
+/// The id in the path parameter `name`, or not found.
+async fn path_id(parts: &mut Parts, st: &AppState, name: &str) -> Result<i64, Error> {
+    let params = RawPathParams::from_request_parts(parts, st)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    params
+        .iter()
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .ok_or(Error::NotFound)
+}
+
+/// Proof that the signed-in user may perform `A` for the coordinating body
+/// `{bid}`, with a [`Caller`] whose organisation is the body (the audit
+/// trail files its operations there).
+pub struct BodyAuthz<A> {
+    pub caller: Caller,
+    pub ctx: ReqCtx,
+    _action: PhantomData<A>,
+}
+
+impl<A> std::ops::Deref for BodyAuthz<A> {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl<A: BodyActionMarker> FromRequestParts<AppState> for BodyAuthz<A> {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Error> {
+        let CurrentUser { p, ctx } = CurrentUser::from_request_parts(parts, st).await?;
+        let bid = path_id(parts, st, "bid").await?;
+        let body = crate::service::orgs::body(st, OrgId(bid)).await?;
+        if !policy::allows_in_body(&p.subject(), body.id, A::ACTION) {
+            return Err(Error::Forbidden);
+        }
+        Ok(BodyAuthz {
+            caller: Caller::new(st, p, body, &ctx.client_addr),
             ctx,
             _action: PhantomData,
         })
@@ -150,6 +203,80 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormData<T> {
                     detail,
                 }
             })
+    }
+}
+
+/// A form that may carry a file (`multipart/form-data`): its text fields in
+/// order, and the file of its `file` field when one was chosen. The route
+/// sets how large its body may be ([`crate::web::Routes::post_file`]).
+pub struct FileForm {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<crate::service::files::Incoming>,
+}
+
+impl FileForm {
+    /// The first value of a field; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated field.
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FileForm {
+    type Rejection = Error;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Error> {
+        let broken = |detail: String| Error::Malformed {
+            field: "body".into(),
+            detail,
+        };
+        let too_large = |e: &axum::extract::multipart::MultipartError| {
+            e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        };
+        let mut m = axum::extract::Multipart::from_request(req, s)
+            .await
+            .map_err(|e| broken(e.body_text()))?;
+        let mut out = FileForm {
+            fields: Vec::new(),
+            file: None,
+        };
+        loop {
+            let field = match m.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if too_large(&e) => return Err(Error::TooLarge),
+                Err(e) => return Err(broken(e.body_text())),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) if too_large(&e) => return Err(Error::TooLarge),
+                Err(e) => return Err(broken(e.body_text())),
+            };
+            match file_name {
+                // A file input left empty sends a part with no name and no bytes.
+                Some(n) if name == "file" && !(n.is_empty() && bytes.is_empty()) => {
+                    out.file = Some(crate::service::files::Incoming { name: n, bytes });
+                }
+                Some(_) => {}
+                None => {
+                    let text = String::from_utf8(bytes.to_vec())
+                        .map_err(|_| broken(format!("field {name} is not UTF-8")))?;
+                    out.fields.push((name, text));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

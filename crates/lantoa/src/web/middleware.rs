@@ -297,12 +297,16 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return (csrf_matches(h.as_bytes(), expected), Ok(req));
     }
-    let is_form = req
+    let kind = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_string();
+    if let Some(boundary) = multipart_boundary(&kind) {
+        return multipart_csrf(req, &boundary, expected).await;
+    }
+    if !kind.starts_with("application/x-www-form-urlencoded") {
         return (false, Ok(req));
     }
     let (parts, body) = req.into_parts();
@@ -314,6 +318,77 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
         .find(|(k, _)| k == CSRF_FIELD)
         .is_some_and(|(_, v)| csrf_matches(v.as_bytes(), expected));
     (ok, Ok(Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The boundary of a `multipart/form-data` body (a form with a file).
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        let v = v.trim().trim_matches('"');
+        (k.trim().eq_ignore_ascii_case("boundary") && !v.is_empty() && v.len() <= 200)
+            .then(|| v.to_string())
+    })
+}
+
+/// Largest start of a file form read to find its token.
+const MULTIPART_HEAD_BYTES: usize = 8 * 1024;
+
+/// A form with a file carries its token as its first field (pages put the
+/// hidden `_csrf` input first; browsers send fields in order): only the start
+/// of the body is read, and the whole body is handed on, still streaming.
+async fn multipart_csrf(
+    req: Request,
+    boundary: &str,
+    expected: &[u8],
+) -> (bool, Result<Request, Error>) {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    while head.len() < MULTIPART_HEAD_BYTES && first_field(&head, boundary).is_none() {
+        match stream.next().await {
+            Some(Ok(b)) => head.extend_from_slice(&b),
+            Some(Err(e)) => return (false, Err(body_error(e))),
+            None => break,
+        }
+    }
+    let ok = first_field(&head, boundary)
+        .is_some_and(|(name, value)| name == CSRF_FIELD && csrf_matches(value, expected));
+    let first =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(head)) },
+        );
+    let body = Body::from_stream(first.chain(stream));
+    (ok, Ok(Request::from_parts(parts, body)))
+}
+
+/// The first field of a multipart body, once its value has fully arrived.
+fn first_field<'a>(head: &'a [u8], boundary: &str) -> Option<(String, &'a [u8])> {
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    let rest = head.strip_prefix(format!("--{boundary}\r\n").as_bytes())?;
+    let headers_end = find(rest, b"\r\n\r\n")?;
+    let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
+    let name = headers.split("\r\n").find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        if !k.trim().eq_ignore_ascii_case("content-disposition") {
+            return None;
+        }
+        v.split(';').find_map(|p| {
+            p.trim()
+                .strip_prefix("name=\"")
+                .and_then(|n| n.strip_suffix('"'))
+                .map(str::to_string)
+        })
+    })?;
+    let value = &rest[headers_end + 4..];
+    let end = find(value, format!("\r\n--{boundary}").as_bytes())?;
+    Some((name, &value[..end]))
 }
 
 /// A body that could not be read: too long (413), or cut off or broken (400).

@@ -30,6 +30,8 @@ pub enum Scope {
     User,
     /// A user with a role in the agency `{aid}` (or its overseer).
     Agency,
+    /// An overseer of the coordinating body `{bid}`.
+    Body,
     /// System administrators only.
     System,
 }
@@ -124,6 +126,23 @@ impl Routes {
             M::Trace => ("TRACE", routing::trace(handler)),
         };
         self.add(name, P::path(), scope, route)
+    }
+
+    /// A POST of a form with a file (`multipart/form-data`), whose body may
+    /// be up to `limit` bytes (other bodies stay at the default 1 MiB).
+    pub(crate) fn post_file<H, T>(
+        self,
+        path: &'static str,
+        scope: Scope,
+        handler: H,
+        limit: usize,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit));
+        self.add("POST", path.to_owned(), scope, route)
     }
 
     /// Adds an area's routes.

@@ -301,6 +301,14 @@ async fn every_page_in_english_leaves_no_vietnamese_outside_peoples_content() {
     if let Some(d) = one_id(&app, "SELECT id FROM incidents ORDER BY id LIMIT 1").await {
         ids.insert("{iid}", d);
     }
+    if let Some(b) = one_id(
+        &app,
+        "SELECT id FROM orgs WHERE kind = 'body' ORDER BY id LIMIT 1",
+    )
+    .await
+    {
+        ids.insert("{bid}", b);
+    }
     if let Some(u) = one_id(
         &app,
         "SELECT id FROM users WHERE username = 'baotinh.bientap'",

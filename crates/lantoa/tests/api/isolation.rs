@@ -36,6 +36,9 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{mid}" | "{did}" | "{chid}" | "{pid}" => out.push('1'),
             "{platform}" => out.push_str("youtube"),
             "{nid}" => out.push_str(&ids.notification.to_string()),
+            "{bid}" => out.push_str(&n.body.to_string()),
+            "{iid}" | "{eid}" | "{campid}" => out.push('1'),
+            "{step}" => out.push_str("acknowledge"),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path
@@ -216,6 +219,8 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
             }
             Scope::User => continue,
             Scope::Agency => ("b.admin", &b_token, &[403, 404]),
+            // An agency's admin is no overseer of its body.
+            Scope::Body => ("b.admin", &b_token, &[403]),
             Scope::System => ("a.admin", &a_admin_token, &[403]),
         };
         let r = send(&app, who, token, route, &path, &n).await;
@@ -302,9 +307,11 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
         let path = concrete(route, &n, &ids);
         let r = send(&app, "overseer", &token, route, &path, &n).await;
         let status = r.status().as_u16();
-        // Reading pages open (200), writing ones and upload forms are refused (403).
+        // Reading pages open (200), writing ones and upload forms are refused
+        // (403); an incident or a campaign this test did not make is not found.
+        let unmade = route.path.contains("{iid}") || route.path.contains("{campid}");
         let ok = if route.method == "GET" {
-            status == 200 || status == 403
+            status == 200 || status == 403 || (unmade && status == 404)
         } else {
             status == 403
         };

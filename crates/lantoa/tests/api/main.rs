@@ -20,6 +20,7 @@ mod hardening_review;
 mod hardening_security;
 mod hardening_text;
 mod helpers;
+mod incidents;
 mod ingest;
 mod insights;
 mod isolation;

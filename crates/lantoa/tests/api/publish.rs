@@ -694,7 +694,9 @@ async fn takedown_removes_everywhere_lists_tiktok_for_a_person_and_opens_an_inci
     .await
     .unwrap();
     let mut tx = e.app.st.db.read().await.unwrap();
-    let inc = pdb::incidents(&mut tx, &[e.n.a], 10).await.unwrap();
+    let inc = lantoa::db::incidents::of_agencies(&mut tx, &[e.n.a], 10)
+        .await
+        .unwrap();
     assert_eq!(inc.len(), 1);
     assert_eq!(inc[0].id, incident);
     assert_eq!(inc[0].reason, "Sai tên người phát biểu");

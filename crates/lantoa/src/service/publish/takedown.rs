@@ -9,9 +9,10 @@ use super::{REMOVE_JOB, job_key};
 use crate::db::Tx;
 use crate::db::publishing as pdb;
 use crate::domain::PublicationState;
+use crate::domain::incident::{IncidentKind, Severity};
 use crate::domain::policy::ClipOp;
 use crate::domain::workflow::{ClipAction, Requester};
-use crate::domain::{ClipId, Invalid, OrgId, PublicationId};
+use crate::domain::{ChannelId, ClipId, Invalid, OrgId, PublicationId};
 use crate::error::{Refusal, Result};
 use crate::jobs::{Enqueue, JobCtx, JobError};
 use crate::platforms::connector::{Connector, Connectors};
@@ -198,14 +199,22 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
             _ => {}
         }
     }
-    let incident = pdb::open_incident(
+    let channels: Vec<ChannelId> = pubs
+        .iter()
+        .filter(|p| p.state == PublicationState::Published)
+        .map(|p| p.channel_id)
+        .collect();
+    let incident = crate::service::incidents::open_in(
         &mut tx,
-        caller.agency.id,
-        id,
-        "takedown",
+        &caller.st,
+        &caller.agency,
+        caller.principal.user_id,
+        &caller.principal.display_name,
+        IncidentKind::Takedown,
+        Severity::High,
         reason,
         &json!({"title": clip.title, "channels": outcome}).to_string(),
-        caller.principal.user_id,
+        (&[id], &channels),
         now,
     )
     .await?;
@@ -259,7 +268,7 @@ pub async fn tick_removed(caller: &Caller, pid: PublicationId) -> Result<()> {
 
 /// Keeps the incident's per-channel outcome current.
 async fn update_incident(tx: &mut Tx, clip: ClipId, now: i64) -> Result<()> {
-    let Some(inc) = pdb::incident_of_clip(tx, clip).await? else {
+    let Some(inc) = crate::db::incidents::of_clip(tx, clip).await? else {
         return Ok(());
     };
     let pubs = pdb::of_clip(tx, inc.agency_id, clip).await?;
@@ -269,12 +278,6 @@ async fn update_incident(tx: &mut Tx, clip: ClipId, now: i64) -> Result<()> {
         .filter(|p| p.removal.is_some())
         .map(|p| json!({"publication": p.id, "channel": p.channel_id, "removal": p.removal, "url": p.url}))
         .collect();
-    pdb::update_incident(tx, inc.id, &d.to_string(), now).await?;
+    crate::db::incidents::set_details(tx, inc.id, &d.to_string(), now).await?;
     Ok(())
-}
-
-/// Incidents the person may see (their agencies; the overseer's agencies).
-pub async fn incidents(st: &AppState, agencies: &[OrgId]) -> Result<Vec<pdb::Incident>> {
-    let mut tx = st.db.read().await?;
-    Ok(pdb::incidents(&mut tx, agencies, 200).await?)
 }

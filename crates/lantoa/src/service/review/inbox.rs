@@ -18,6 +18,24 @@ pub fn field_label(tr: &crate::i18n::Tr, field: &str) -> String {
     }
 }
 
+/// Where a notification leads, on this site: the page its notice names
+/// (an incident, a campaign), else its clip, else the agency's delegations.
+pub fn notification_link(
+    agency: crate::domain::OrgId,
+    clip: Option<crate::domain::ClipId>,
+    args: &str,
+) -> String {
+    let named = serde_json::from_str::<serde_json::Value>(args)
+        .ok()
+        .and_then(|a| a["link"].as_str().map(str::to_string))
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"));
+    match (named, clip) {
+        (Some(l), _) => l,
+        (None, Some(c)) => format!("/a/{agency}/clips/{c}"),
+        (None, None) => format!("/a/{agency}/delegations"),
+    }
+}
+
 /// A notification's sentence in a language.
 pub fn notification_text(
     tr: &crate::i18n::Tr,
@@ -112,14 +130,13 @@ pub async fn send_mail(st: &AppState) -> Result<usize> {
             &m.args,
             &st.config.time_zone,
         );
-        let link = match (&st.config.public_url, m.clip_id) {
-            (Some(base), Some(c)) => format!(
-                "\n\n{}/a/{}/clips/{}",
+        let link = match &st.config.public_url {
+            Some(base) => format!(
+                "\n\n{}{}",
                 base.trim_end_matches('/'),
-                m.agency_id,
-                c
+                notification_link(m.agency_id, m.clip_id, &m.args)
             ),
-            _ => String::new(),
+            None => String::new(),
         };
         let body = format!("{text}{link}\n\n-- \nLantoa · {}", tr.t("mail-footer"));
         let subject = format!("[Lantoa] {text}");

@@ -29,7 +29,7 @@ pub use comments::{
 pub use cover::{CoverChoice, frame as cover_frame, set_cover};
 pub use delegations::{DelegationRequest, delegate, delegation_of, revoke_delegation};
 pub use editing::{Edit, Saved, edit_of_clip, lint_fields, prepare_new_clip, save};
-pub use inbox::{field_label, mark_read, notification_text, send_mail};
+pub use inbox::{field_label, mark_read, notification_link, notification_text, send_mail};
 pub use locks::{LockView, lock, lock_view, unlock};
 pub use outgoing::{
     content, current_digest, current_version, outgoing, verify_for_channel, verify_publishable,

@@ -26,6 +26,7 @@ pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
         publish_until: clip.publish_until,
         political: clip.political,
         cover_ms: clip.cover_ms,
+        campaign: clip.campaign_id,
     }
 }
 

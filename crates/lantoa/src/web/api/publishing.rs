@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::db::publishing::{Channel, Incident, Publication};
+use crate::db::incidents::Incident;
+use crate::db::publishing::{Channel, Publication};
 use crate::domain::{ChannelId, ClipId, PublicationId};
 use crate::error::{Error, Result};
 use crate::platforms::Platform;
@@ -237,7 +238,9 @@ pub async fn incidents(
     State(st): State<AppState>,
     a: Authz<act::ViewIncidents>,
 ) -> Result<Json<Vec<Incident>>> {
-    Ok(Json(publish::incidents(&st, &[a.agency.id]).await?))
+    Ok(Json(
+        crate::service::incidents::list(&st, &[a.agency.id]).await?,
+    ))
 }
 
 /// This area's routes, each with who may reach it.

@@ -81,6 +81,8 @@ pub struct ClipDto {
     pub scheduled_at: Option<i64>,
     /// The chosen cover: a frame's time in the current version, ms.
     pub cover_ms: Option<i64>,
+    /// The campaign of the coordinating body the clip is made for.
+    pub campaign_id: Option<i64>,
     /// Bumped by every content save; send it back with an edit.
     pub revision: i64,
     pub lock_user_id: Option<UserId>,
@@ -111,6 +113,7 @@ impl From<Clip> for ClipDto {
             publish_until: c.publish_until,
             scheduled_at: c.scheduled_at,
             cover_ms: c.cover_ms,
+            campaign_id: c.campaign_id,
             revision: c.revision,
             lock_user_id: c.lock_user_id,
             lock_at: c.lock_at,

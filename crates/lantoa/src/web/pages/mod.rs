@@ -9,6 +9,7 @@ pub mod clip_list;
 pub mod clips;
 pub mod dashboard;
 pub mod history;
+pub mod incidents;
 pub mod insights;
 pub mod jobs;
 pub mod members;
@@ -56,6 +57,8 @@ pub struct Layout {
     pub agencies: Vec<NavAgency>,
     pub is_system_admin: bool,
     pub is_overseer: bool,
+    /// The body the person oversees (its pages in the menu).
+    pub body: Option<i64>,
     /// Unread notifications in the inbox.
     pub unread: i64,
 }
@@ -72,6 +75,7 @@ impl Layout {
             agencies: vec![],
             is_system_admin: false,
             is_overseer: false,
+            body: None,
             unread: 0,
         }
     }
@@ -84,7 +88,12 @@ impl Layout {
         };
         l.user_name = Some(p.display_name.clone());
         l.is_system_admin = p.is_system_admin;
-        l.is_overseer = p.memberships.iter().any(|(_, r)| *r == Role::Overseer);
+        l.body = p
+            .memberships
+            .iter()
+            .find(|(_, r)| *r == Role::Overseer)
+            .map(|(b, _)| b.0);
+        l.is_overseer = l.body.is_some();
         let nav = |o: &Org| {
             let t = policy::Target {
                 agency: o.id,
@@ -144,6 +153,50 @@ pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response>
     let mut r = (status, Html(html)).into_response();
     r.extensions_mut().insert(Rendered);
     Ok(r)
+}
+
+/// A refusal a form page shows beside the form (bad input, a step not
+/// allowed now), with its status and message; any other error passes on.
+pub fn shown_on_form(e: Error, tr: &Tr) -> Result<(StatusCode, String)> {
+    match e {
+        Error::Invalid(i) => Ok((StatusCode::BAD_REQUEST, tr.t(i.message_id))),
+        Error::Refused(r) => Ok((StatusCode::CONFLICT, r.message(tr))),
+        Error::Conflict(id) => Ok((StatusCode::CONFLICT, tr.t(id))),
+        Error::NotPermitted(id) => Ok((StatusCode::FORBIDDEN, tr.t(id))),
+        e => Err(e),
+    }
+}
+
+/// The style sheet, inlined into pages printed to PDF (the printer reads
+/// no other address).
+pub(crate) const APP_CSS: &str = include_str!("../../../static/app.css");
+
+/// A printable page as a PDF download named `lantoa-{stem}.pdf`, printed
+/// for `user` through the bounded printer pool.
+pub(crate) async fn as_pdf<T: Template>(
+    st: &AppState,
+    user: crate::domain::UserId,
+    page: &T,
+    stem: &str,
+) -> Result<Response> {
+    let html = page
+        .render()
+        .map_err(|e| Error::Internal(format!("template: {e}")))?;
+    let bytes = crate::insights::pdf::print(&st.printing, &st.config, user, &html).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"lantoa-{stem}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub fn render<T: Template>(t: &T) -> Result<Response> {
@@ -224,6 +277,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(calendar::routes)
         .area(review::routes)
         .area(publishing::routes)
+        .area(incidents::routes)
         .area(posters::routes)
         .area(insights::routes)
         .area(admin::routes)

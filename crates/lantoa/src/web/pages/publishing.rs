@@ -653,72 +653,6 @@ pub async fn disconnect(
     Ok(Redirect::to(&format!("/a/{aid}/channels")).into_response())
 }
 
-// ---- Incidents ---------------------------------------------------------------------
-
-pub struct IncidentRow {
-    pub id: i64,
-    pub clip_id: Option<i64>,
-    pub title: String,
-    pub reason: String,
-    pub state: String,
-    pub at: String,
-    pub channels: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "incidents.html")]
-struct IncidentsPage {
-    l: Layout,
-    aid: i64,
-    rows: Vec<IncidentRow>,
-}
-
-pub async fn incidents(
-    State(st): State<AppState>,
-    a: Authz<act::ViewIncidents>,
-) -> Result<Response> {
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    let tz = &a.agency.time_zone;
-    let list = publish::incidents(&st, &[a.agency.id]).await?;
-    let rows = list
-        .into_iter()
-        .map(|i| {
-            let d: serde_json::Value = serde_json::from_str(&i.details).unwrap_or_default();
-            IncidentRow {
-                id: i.id,
-                clip_id: i.clip_id.map(|c| c.0),
-                title: d["title"].as_str().unwrap_or("").to_string(),
-                reason: i.reason,
-                state: l.tr.t(&format!("incident-state-{}", i.state)),
-                at: l.time(&i.created_at, tz),
-                channels: d["channels"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|c| {
-                                let label = match (c["removal"].as_str(), c["state"].as_str()) {
-                                    (Some(r), _) => l.tr.t(&format!("pub-removal-{r}")),
-                                    (None, Some(s)) => l.tr.t(&format!("pub-state-{s}")),
-                                    _ => String::new(),
-                                };
-                                match c["url"].as_str() {
-                                    Some(u) => format!("{label} · {u}"),
-                                    None => label,
-                                }
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    render(&IncidentsPage {
-        aid: a.agency.id.0,
-        rows,
-        l,
-    })
-}
-
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     use Scope::*;
@@ -745,5 +679,4 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
             Agency,
             removed_by_hand,
         )
-        .get("/a/{aid}/incidents", Agency, incidents)
 }

@@ -130,7 +130,7 @@ pub(super) async fn printable(
         }
     }
     let page = ReportPage {
-        inline_css: pdf.then_some(APP_CSS),
+        inline_css: pdf.then_some(crate::web::pages::APP_CSS),
         pdf_href: format!(
             "{}/report.pdf?{}",
             c.base,
@@ -154,21 +154,5 @@ pub(super) async fn printable(
     let Some(user) = print_for else {
         return render(&page);
     };
-    let html = page
-        .render()
-        .map_err(|e| Error::Internal(format!("template: {e}")))?;
-    let bytes = crate::insights::pdf::print(&st.printing, &st.config, user, &html).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lantoa-report-{stem}.pdf\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::web::pages::as_pdf(st, user, &page, &format!("report-{stem}")).await
 }
-
-const APP_CSS: &str = include_str!("../../../../static/app.css");

@@ -26,12 +26,9 @@ struct InboxPage {
     rows: Vec<InboxRow>,
 }
 
-/// Where a notification leads: its clip, or the agency's delegations.
+/// Where a notification leads.
 fn notification_href(n: &rdb::Notification) -> String {
-    match n.clip_id {
-        Some(c) => format!("/a/{}/clips/{}", n.agency_id, c),
-        None => format!("/a/{}/delegations", n.agency_id),
-    }
+    crate::service::review::notification_link(n.agency_id, n.clip_id, &n.args)
 }
 
 pub async fn inbox(State(st): State<AppState>, u: CurrentUser) -> Result<Response> {

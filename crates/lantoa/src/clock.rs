@@ -102,6 +102,16 @@ pub fn year_start_ms(ms: i64, tz: &str) -> i64 {
     local_date_start_ms(&format!("{year}-01-01"), tz).unwrap_or(0)
 }
 
+/// The local calendar day of `ms` in the zone, the reader's way (see
+/// [`date_in`]).
+pub fn day_in(ms: i64, tz: &str, locale: crate::domain::Locale) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    date_in(ts.to_zoned_datetime(zone).date(), locale, true)
+}
+
 /// A UTC time as an HTML datetime-local value in the zone.
 pub fn datetime_input(ms: i64, tz: &str) -> String {
     strftime_local(ms, tz, "%Y-%m-%dT%H:%M")

@@ -17,6 +17,8 @@ pub struct DemoLogin {
     pub org: String,
 }
 
+mod directive;
+
 const AGENCIES: [(&str, &str, &str); 3] = [
     ("bao-tinh", "Báo Tỉnh", "baotinh"),
     (
@@ -235,11 +237,14 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
     if let Err(e) = seed_history(st).await {
         tracing::warn!(error = %e, "demo insights history not created");
     }
+    if let Err(e) = directive::seed_directive(st, body).await {
+        tracing::warn!(error = %e, "demo campaign and incident not created");
+    }
     Ok(logins)
 }
 
 /// Demo clips of the provincial newspaper: (title, caption, category, submitted).
-const CLIPS: [(&str, &str, &str, bool); 3] = [
+pub(crate) const CLIPS: [(&str, &str, &str, bool); 3] = [
     (
         "Thông điệp của Bí thư Tỉnh ủy nhân dịp năm mới",
         "Bí thư Tỉnh ủy gửi lời chúc mừng năm mới tới cán bộ, đảng viên và Nhân dân trong tỉnh.",

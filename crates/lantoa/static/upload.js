@@ -32,6 +32,7 @@
       m.title = value("title");
       m.category = value("category");
       m.caption = value("caption");
+      if (value("campaign")) m.campaign_id = value("campaign");
       var submit = document.getElementById("submit-after");
       if (submit && submit.checked) m.submit = "1";
     }

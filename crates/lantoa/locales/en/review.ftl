@@ -346,6 +346,7 @@ cover-clear = Remove the cover
 cover-hint = The cover is sent to TikTok and Zalo and is part of what is approved: changing it after approval needs a new signature.
 cover-out-of-range = The cover must be a frame of the clip (from its start to before its end).
 edit-cover = Cover
+edit-campaign = Campaign
 edit-cover_ms = Cover
 done-cover = Cover saved.
 comments-mention-hint = Write @login to tell a colleague (e.g. @baotinh.lanhdao)

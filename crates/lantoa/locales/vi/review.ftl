@@ -346,6 +346,7 @@ cover-clear = Bỏ ảnh bìa
 cover-hint = Ảnh bìa được gửi lên TikTok và Zalo và nằm trong nội dung được duyệt: đổi ảnh bìa sau khi duyệt phải trình ký lại.
 cover-out-of-range = Ảnh bìa phải là một khung hình trong clip (từ đầu đến trước khi hết clip).
 edit-cover = Ảnh bìa
+edit-campaign = Chiến dịch
 edit-cover_ms = Ảnh bìa
 done-cover = Đã lưu ảnh bìa.
 comments-mention-hint = Gõ @tên đăng nhập để báo cho đồng nghiệp (ví dụ @baotinh.lanhdao)

@@ -559,19 +559,26 @@ pub async fn set_targets(tx: &mut Tx, id: ClipId, targets: &str) -> DbResult<()>
     Ok(())
 }
 
-/// Sets the clip's cover if the clip is still at `revision`; false when
-/// someone saved in between.
-pub async fn set_cover(
+/// Tags a clip just made from an upload (before any review) to a campaign.
+pub async fn set_campaign_of_new(tx: &mut Tx, id: ClipId, campaign: i64) -> DbResult<()> {
+    sql!(tx, execute "UPDATE clips SET campaign_id = $1 WHERE id = $2", campaign, id)?;
+    Ok(())
+}
+
+/// Sets the clip's cover and campaign if the clip is still at `revision`;
+/// false when someone saved in between.
+pub async fn set_choices(
     tx: &mut Tx,
     id: ClipId,
     revision: i64,
     cover_ms: Option<i64>,
+    campaign: Option<i64>,
     now: i64,
 ) -> DbResult<bool> {
     let n = sql!(tx, execute
-        "UPDATE clips SET cover_ms = $1, revision = revision + 1, updated_at = $2
-         WHERE id = $3 AND revision = $4",
-        cover_ms, now, id, revision)?;
+        "UPDATE clips SET cover_ms = $1, campaign_id = $2, revision = revision + 1, updated_at = $3
+         WHERE id = $4 AND revision = $5",
+        cover_ms, campaign, now, id, revision)?;
     Ok(n == 1)
 }
 

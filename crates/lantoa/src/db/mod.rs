@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod campaigns;
 pub mod clips;
 mod gate;
 mod group;

@@ -99,6 +99,16 @@ pub struct Member {
     pub roles: Vec<Role>,
 }
 
+/// The members of an organisation not disabled who hold one of `roles`.
+pub async fn holding(tx: &mut Tx, org: OrgId, roles: &[Role]) -> DbResult<Vec<UserId>> {
+    Ok(members_of(tx, org)
+        .await?
+        .into_iter()
+        .filter(|m| !m.user.disabled && m.roles.iter().any(|r| roles.contains(r)))
+        .map(|m| m.user.id)
+        .collect())
+}
+
 /// The members of one organisation, by username.
 pub async fn members_of(tx: &mut Tx, org: OrgId) -> DbResult<Vec<Member>> {
     let users: Vec<User> = sql!(tx, fetch_all select_user!(

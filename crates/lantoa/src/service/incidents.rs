@@ -107,27 +107,12 @@ pub(crate) async fn open_in(
 
 /// The overseers of a body.
 async fn overseers(tx: &mut Tx, body: OrgId) -> Result<Vec<UserId>> {
-    Ok(users::members_of(tx, body)
-        .await?
-        .into_iter()
-        .filter(|m| m.roles.contains(&Role::Overseer) && !m.user.disabled)
-        .map(|m| m.user.id)
-        .collect())
+    Ok(users::holding(tx, body, &[Role::Overseer]).await?)
 }
 
 /// The agency's people who report and answer incidents, and who opened it.
 async fn reporters(tx: &mut Tx, i: &Incident) -> Result<Vec<UserId>> {
-    let mut out: Vec<UserId> = users::members_of(tx, i.agency_id)
-        .await?
-        .into_iter()
-        .filter(|m| {
-            !m.user.disabled
-                && m.roles
-                    .iter()
-                    .any(|r| Action::ReportIncident.allowed_roles().contains(r))
-        })
-        .map(|m| m.user.id)
-        .collect();
+    let mut out = users::holding(tx, i.agency_id, Action::ReportIncident.allowed_roles()).await?;
     out.extend(i.opened_by);
     out.sort();
     out.dedup();

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod calendar;
 mod caller;
+pub mod campaigns;
 pub mod channels;
 pub mod clips;
 pub mod dashboard;

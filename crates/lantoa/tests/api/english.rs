@@ -29,6 +29,12 @@ async fn content(app: &TestApp) -> Vec<String> {
         "SELECT body FROM clip_comments",
         "SELECT name FROM channels",
         "SELECT reason FROM incidents",
+        "SELECT conclusion FROM incidents",
+        "SELECT body FROM incident_events",
+        "SELECT name FROM campaigns",
+        "SELECT theme FROM campaigns",
+        "SELECT brief FROM campaigns",
+        "SELECT hashtags FROM campaigns",
         "SELECT checklist FROM agency_settings",
         "SELECT official_names FROM agency_settings",
         "SELECT watch_list FROM agency_settings",
@@ -47,6 +53,9 @@ async fn content(app: &TestApp) -> Vec<String> {
             }
         }
     }
+    // Names as a printed report heads them, in capitals.
+    let upper: Vec<String> = out.iter().map(|s| s.to_uppercase()).collect();
+    out.extend(upper);
     // The default checklist and lists, as a new agency has them.
     let s = lantoa::service::review::Settings::default();
     out.extend(s.checklist.iter().cloned());

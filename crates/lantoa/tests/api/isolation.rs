@@ -37,7 +37,7 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{platform}" => out.push_str("youtube"),
             "{nid}" => out.push_str(&ids.notification.to_string()),
             "{bid}" => out.push_str(&n.body.to_string()),
-            "{iid}" | "{eid}" | "{campid}" => out.push('1'),
+            "{iid}" | "{eid}" | "{campid}" | "{fid}" => out.push('1'),
             "{step}" => out.push_str("acknowledge"),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",

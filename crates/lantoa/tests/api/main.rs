@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod calendar;
+mod campaigns;
 mod cli;
 mod clip_list;
 mod comment_drawing;

@@ -139,6 +139,15 @@ fn numbered(first: usize, n: usize) -> String {
     format!("({})", list.join(", "))
 }
 
+/// Every post of the clips tagged to a campaign.
+pub async fn campaign_posts(tx: &mut Tx, campaign: i64) -> DbResult<Vec<Post>> {
+    let sql = format!(
+        "{POST} WHERE clip_id IN (SELECT id FROM clips WHERE campaign_id = $1) ORDER BY published_at"
+    );
+    let rows: Vec<RawPost> = sql!(tx, fetch_all sqlx::AssertSqlSafe(sql.clone()), campaign)?;
+    Ok(rows.into_iter().map(Post::from).collect())
+}
+
 /// Every post of a clip.
 pub async fn clip_posts(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Post>> {
     let sql = format!("{POST} WHERE clip_id = $1 ORDER BY published_at");

@@ -1,7 +1,8 @@
-//! The clip's cover: a frame of its current version that a person chose (one
-//! of the posters or the frame on the player), or none (the platforms pick).
-//! It goes out with the post where a platform takes one, so it is part of what
-//! the approvers sign: choosing another voids their signatures.
+//! Choices made beside the content's form: the clip's cover (a frame of its
+//! current version, one of the posters or the frame on the player, or none:
+//! the platforms pick; it goes out where a platform takes one) and the
+//! campaign it is made for. Both are part of what the approvers sign:
+//! choosing another voids their signatures.
 
 use std::time::Duration;
 
@@ -32,38 +33,94 @@ pub struct CoverChoice {
 
 /// Sets or clears the clip's cover (optimistic, like a save of its content).
 pub async fn set_cover(caller: &Caller, id: ClipId, choice: CoverChoice) -> Result<Saved> {
+    set_choice(caller, id, choice.revision, Choice::Cover(choice.cover_ms)).await
+}
+
+/// A campaign choice, as sent by the page or the API.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CampaignChoice {
+    /// The revision the person saw.
+    pub revision: i64,
+    /// The campaign of the body the clip is made for; absent or null: none.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
+}
+
+/// Tags the clip to a campaign its agency takes part in, or untags it
+/// (optimistic, like a save; the tag is part of what approvers sign).
+pub async fn set_campaign(caller: &Caller, id: ClipId, choice: CampaignChoice) -> Result<Saved> {
+    set_choice(
+        caller,
+        id,
+        choice.revision,
+        Choice::Campaign(choice.campaign_id),
+    )
+    .await
+}
+
+/// An outgoing field a person sets on its own, beside the content's form.
+enum Choice {
+    Cover(Option<i64>),
+    Campaign(Option<i64>),
+}
+
+/// Checks a choice, writes it if the clip is still at `revision`, and
+/// records the edit (audit, approvals voided) as a save does.
+async fn set_choice(caller: &Caller, id: ClipId, revision: i64, choice: Choice) -> Result<Saved> {
     let tz = caller.agency.time_zone.as_str();
     let (mut tx, now) = caller.write().await?;
     let clip = load(&mut tx, caller.agency.id, id).await?;
     let current = current_version(&mut tx, &clip).await?;
     let f = facts(&mut tx, &caller.principal, &clip, current.as_ref(), now).await?;
     enforce(&f, ClipOp::Edit, tz)?;
-    let version = current.as_ref().ok_or(Error::NotFound)?;
-    if let Some(ms) = choice.cover_ms {
-        // A frame of the clip: from its start to before its end.
-        let within = version
-            .duration_s()
-            .is_some_and(|d| ms >= 0 && (ms as f64) < d * 1000.0);
-        if !within {
-            return Err(Invalid::new("cover_ms", "cover-out-of-range").into());
+    let (before, _) = content(&clip, current.as_ref());
+    let after = match choice {
+        Choice::Cover(cover_ms) => {
+            let version = current.as_ref().ok_or(Error::NotFound)?;
+            // A frame of the clip: from its start to before its end.
+            let within = |ms: i64| {
+                version
+                    .duration_s()
+                    .is_some_and(|d| ms >= 0 && (ms as f64) < d * 1000.0)
+            };
+            if cover_ms.is_some_and(|ms| !within(ms)) {
+                return Err(Invalid::new("cover_ms", "cover-out-of-range").into());
+            }
+            approval::Outgoing {
+                cover_ms,
+                ..before.clone()
+            }
         }
-    }
+        Choice::Campaign(campaign) => {
+            if let Some(c) = campaign {
+                crate::service::campaigns::check_tag(&mut tx, caller.agency.id, c, now).await?;
+            }
+            approval::Outgoing {
+                campaign,
+                ..before.clone()
+            }
+        }
+    };
     let taken_over = check_lock(&mut tx, &clip, &caller.principal, &f, now, tz).await?;
-    if clip.revision != choice.revision {
+    if clip.revision != revision {
         return Err(edit_conflict(clip.updated_at, tz));
     }
-    if !clips::set_cover(&mut tx, clip.id, choice.revision, choice.cover_ms, now).await? {
+    let written = clips::set_choices(
+        &mut tx,
+        clip.id,
+        revision,
+        after.cover_ms,
+        after.campaign,
+        now,
+    )
+    .await?;
+    if !written {
         return Err(edit_conflict(now, tz));
     }
-    if let Some(before) = taken_over {
+    if let Some(was) = taken_over {
         clips::set_lock(&mut tx, clip.id, None, None).await?;
-        audit_takeover(caller, &mut tx, &clip, &before, now).await?;
+        audit_takeover(caller, &mut tx, &clip, &was, now).await?;
     }
-    let (before, _) = content(&clip, current.as_ref());
-    let after = approval::Outgoing {
-        cover_ms: choice.cover_ms,
-        ..before.clone()
-    };
     let (changed, voided) = record_edit(
         caller,
         &mut tx,

@@ -448,6 +448,7 @@ fn edit_diff(before: &Outgoing, after: &Outgoing) -> serde_json::Map<String, ser
         "publish_until",
         "political",
         "cover_ms",
+        "campaign",
     ] {
         if bj.get(f) != aj.get(f) {
             diff.insert(f.into(), json!({"before": bj.get(f), "after": aj.get(f)}));

@@ -26,7 +26,7 @@ pub use comments::{
     NewComment, carries_over, carry_ticks, checklist, comment, format_frame, item_label,
     parse_timecode, resolve_comment, set_ticks, tick,
 };
-pub use cover::{CoverChoice, frame as cover_frame, set_cover};
+pub use cover::{CampaignChoice, CoverChoice, frame as cover_frame, set_campaign, set_cover};
 pub use delegations::{DelegationRequest, delegate, delegation_of, revoke_delegation};
 pub use editing::{Edit, Saved, edit_of_clip, lint_fields, prepare_new_clip, save};
 pub use inbox::{field_label, mark_read, notification_link, notification_text, send_mail};

@@ -153,6 +153,15 @@ async fn new_clip(
         now,
     )
     .await?;
+    // Tagged as asked when the campaign still takes the agency's clips (it
+    // was checked when the upload began; it may have ended since).
+    if let Some(campaign) = i.campaign
+        && crate::service::campaigns::check_tag(tx, u.agency_id, campaign, now)
+            .await
+            .is_ok()
+    {
+        clips::set_campaign_of_new(tx, c, campaign).await?;
+    }
     crate::service::review::prepare_new_clip(tx, c, now).await?;
     Ok(c)
 }

@@ -103,6 +103,8 @@ struct Intent {
     filename: String,
     /// Submit the new clip for review as soon as it is stored (`submit=1`).
     submit: bool,
+    /// The campaign the new clip is made for.
+    campaign: Option<i64>,
 }
 
 fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
@@ -149,6 +151,16 @@ fn intent(meta: &HashMap<String, String>) -> Result<Intent> {
         category,
         filename,
         submit: clip.is_none() && meta.get("submit").is_some_and(|v| v == "1"),
+        campaign: match meta
+            .get("campaign_id")
+            .filter(|v| !v.is_empty() && clip.is_none())
+        {
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|_| Invalid::new("campaign_id", "campaign-not-open"))?,
+            ),
+            None => None,
+        },
     })
 }
 

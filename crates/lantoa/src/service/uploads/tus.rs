@@ -67,6 +67,8 @@ const METADATA_KEYS: &[(&str, usize)] = &[
     ("title", 800),
     ("category", 40),
     ("caption", 20_000),
+    // A campaign of the body the new clip is made for.
+    ("campaign_id", 20),
     ("filename", 255),
     ("filetype", 100),
     // "1": submit the new clip for review as soon as it is stored.
@@ -245,6 +247,9 @@ async fn admissible(
         let clip = clips::get(tx, i.agency, c).await?.ok_or(Error::NotFound)?;
         let op = crate::domain::policy::ClipOp::UploadVersion;
         crate::service::review::enforce_now(tx, p, &clip, op, "", st.now()).await?;
+    }
+    if let Some(c) = i.campaign {
+        crate::service::campaigns::check_tag(tx, i.agency, c, st.now()).await?;
     }
     if uploads::open_count(tx, p.user_id, st.now()).await? >= st.config.max_open_uploads_per_user {
         return Err(Error::TooMany("upload-too-many-open"));

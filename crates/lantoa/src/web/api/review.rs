@@ -15,8 +15,8 @@ use crate::domain::workflow::{ClipAction, ClipState};
 use crate::domain::{Action, ClipId, OrgId, Role, UserId, VersionId};
 use crate::error::{Error, Result};
 use crate::service::review::{
-    self as svc, ActInput, CoverChoice, DelegationRequest, Edit, FieldFinding, LockView,
-    NewComment, Saved, Settings,
+    self as svc, ActInput, CampaignChoice, CoverChoice, DelegationRequest, Edit, FieldFinding,
+    LockView, NewComment, Saved, Settings,
 };
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, JsonBody, act};
@@ -284,6 +284,21 @@ pub async fn put_cover(
     Ok(Json(svc::set_cover(&a.caller, ClipId(cid), c).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/agencies/{aid}/clips/{cid}/campaign", tag = "review",
+    params(("aid" = i64, Path), ("cid" = i64, Path)), request_body = CampaignChoice,
+    responses((status = 200, body = Saved), (status = 400, body = ApiError, description = "campaign_id: not a campaign the agency takes part in, or ended"),
+        (status = 409, body = ApiError, description = "edit_conflict, clip_locked or action_not_allowed")))]
+/// Tags the clip to a campaign of its body (`campaign_id`) or untags it
+/// (null). Part of what is approved.
+pub async fn put_campaign(
+    State(_st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((_, cid)): Path<(i64, i64)>,
+    JsonBody(c): JsonBody<CampaignChoice>,
+) -> Result<Json<Saved>> {
+    Ok(Json(svc::set_campaign(&a.caller, ClipId(cid), c).await?))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct StateView {
     pub state: ClipState,
@@ -549,7 +564,7 @@ pub async fn lint(
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     api_routes!(r,
         User: notifications, mark_read, lint;
-        Agency: list, get_one, put_one, put_cover, post_action, post_comment, put_resolved, put_tick,
+        Agency: list, get_one, put_one, put_cover, put_campaign, post_action, post_comment, put_resolved, put_tick,
             post_lock, delete_lock, history, get_settings, put_settings, list_delegations,
             post_delegation, revoke_delegation;
     )

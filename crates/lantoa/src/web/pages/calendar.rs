@@ -54,6 +54,8 @@ pub struct Day {
     /// Outside the month shown (a month view's first and last weeks).
     pub outside: bool,
     pub items: Vec<Item>,
+    /// The body's campaigns running that day: (link, name).
+    pub campaigns: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -115,8 +117,37 @@ async fn page(
             today: Some(*d) == today,
             outside: view == View::Month && d.month() != date.month(),
             items: Vec::new(),
+            campaigns: Vec::new(),
         })
         .collect();
+    // Campaigns of the agencies shown, on each day they run.
+    let mut campaigns: Vec<(String, crate::db::campaigns::Campaign)> = Vec::new();
+    {
+        let mut tx = st.db.read().await?;
+        for a in agencies {
+            for c in crate::db::campaigns::of_agency(&mut tx, a.id).await? {
+                if !campaigns.iter().any(|(_, x)| x.id == c.id) {
+                    let link = if many {
+                        format!("/b/{}/campaigns/{}", c.body_id, c.id)
+                    } else {
+                        format!("/a/{}/campaigns/{}", a.id, c.id)
+                    };
+                    campaigns.push((link, c));
+                }
+            }
+        }
+    }
+    for (d, day) in days.iter().zip(out.iter_mut()) {
+        let (start, end) = (
+            cal::day_start(*d, &tz),
+            cal::day_start(d.saturating_add(jiff::Span::new().days(1)), &tz),
+        );
+        day.campaigns = campaigns
+            .iter()
+            .filter(|(_, c)| c.starts_at < end && start < c.ends_at)
+            .map(|(link, c)| (link.clone(), c.name.clone()))
+            .collect();
+    }
     let posts = entries.len();
     for e in &entries {
         let Some(d) = cal::local_day(e.at, &tz) else {

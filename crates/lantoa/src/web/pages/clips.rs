@@ -46,61 +46,7 @@ pub(super) fn category_label(l: &Layout, code: &str) -> String {
         .unwrap_or_else(|_| code.to_string())
 }
 
-#[derive(Template)]
-#[template(path = "clip_new.html")]
-struct NewClipPage {
-    l: Layout,
-    aid: i64,
-    categories: Vec<CategoryOption>,
-    max_bytes: i64,
-    /// Set when uploading a new version of an existing clip.
-    clip: Option<(i64, String)>,
-}
-
-pub async fn new_clip(State(st): State<AppState>, a: Authz<act::UploadClip>) -> Result<Response> {
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    render(&NewClipPage {
-        aid: a.agency.id.0,
-        categories: categories(&l),
-        max_bytes: st.config.max_upload_bytes,
-        clip: None,
-        l,
-    })
-}
-
-pub async fn new_version(
-    State(st): State<AppState>,
-    a: Authz<act::UploadClip>,
-    Path((_, cid)): Path<(i64, i64)>,
-) -> Result<Response> {
-    let clip = load_clip(&st, &a, ClipId(cid)).await?;
-    {
-        // Refused before the person picks a file, with the reason.
-        let mut tx = st.db.read().await?;
-        let current = crate::service::review::current_version(&mut tx, &clip).await?;
-        let f =
-            crate::service::review::facts(&mut tx, &a.principal, &clip, current.as_ref(), st.now())
-                .await?;
-        drop(tx);
-        if let Err(e) = crate::service::review::enforce(
-            &f,
-            crate::domain::policy::ClipOp::UploadVersion,
-            &a.agency.time_zone,
-        ) {
-            return super::review::refused(&st, &a, cid, e, None).await;
-        }
-    }
-    let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
-    render(&NewClipPage {
-        aid: a.agency.id.0,
-        categories: categories(&l),
-        max_bytes: st.config.max_upload_bytes,
-        clip: Some((clip.id.0, clip.title)),
-        l,
-    })
-}
-
-async fn load_clip<A>(st: &AppState, a: &Authz<A>, id: ClipId) -> Result<Clip> {
+pub(super) async fn load_clip<A>(st: &AppState, a: &Authz<A>, id: ClipId) -> Result<Clip> {
     let mut tx = st.db.read().await?;
     clips::get(&mut tx, a.agency.id, id)
         .await?
@@ -392,7 +338,7 @@ pub struct Done {
 }
 
 /// The actions whose success the clip page says in words.
-pub(crate) const DONE: [&str; 14] = [
+pub(crate) const DONE: [&str; 15] = [
     "save",
     "ticks",
     "submit",
@@ -407,6 +353,7 @@ pub(crate) const DONE: [&str; 14] = [
     "publish",
     "takedown",
     "cover",
+    "campaign",
 ];
 
 pub async fn detail(
@@ -668,10 +615,14 @@ pub fn parse_range(h: &str, size: u64) -> RangeAsk {
 pub(in crate::web) fn routes(r: Routes) -> Routes {
     use Scope::*;
     r.get("/a/{aid}/clips", Agency, super::clip_list::list)
-        .get("/a/{aid}/clips/new", Agency, new_clip)
+        .get("/a/{aid}/clips/new", Agency, super::clip_new::new_clip)
         .get("/a/{aid}/clips/{cid}", Agency, detail)
         .get("/a/{aid}/clips/{cid}/status", Agency, status)
-        .get("/a/{aid}/clips/{cid}/new-version", Agency, new_version)
+        .get(
+            "/a/{aid}/clips/{cid}/new-version",
+            Agency,
+            super::clip_new::new_version,
+        )
         .post(
             "/a/{aid}/clips/{cid}/versions/{vid}/recheck",
             Agency,

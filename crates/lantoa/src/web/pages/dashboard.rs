@@ -66,6 +66,9 @@ struct DashboardPage {
     admin: Option<DashboardCounts>,
     read_only: bool,
     can_upload: bool,
+    /// The body's campaigns running now that the agency takes part in:
+    /// (id, name, dates, published, expected).
+    campaigns: Vec<(i64, String, String, i64, i64)>,
 }
 
 impl DashboardPage {
@@ -161,7 +164,25 @@ pub async fn dashboard(
         None
     };
     let member_here = a.principal.memberships.iter().any(|(o, _)| *o == agency);
+    let campaigns = if a.may(Action::ViewCampaigns) {
+        crate::service::campaigns::for_agency(&st, &a.agency)
+            .await?
+            .into_iter()
+            .filter(|(c, _)| c.running(now))
+            .map(|(c, p)| {
+                let dates = format!(
+                    "{} – {}",
+                    crate::clock::day_in(c.starts_at, &tz, l.tr.locale),
+                    crate::clock::day_in(c.ends_at - 1, &tz, l.tr.locale)
+                );
+                (c.id, c.name, dates, p.stages.published, p.expected)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(&DashboardPage {
+        campaigns,
         aid: agency.0,
         agency_name: a.agency.name.clone(),
         read_only: !member_here,

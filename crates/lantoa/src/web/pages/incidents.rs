@@ -210,10 +210,7 @@ async fn new_page(
             ),
         })
         .collect();
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = super::form_status(error);
     render_status(
         status,
         &NewPage {
@@ -388,10 +385,7 @@ async fn detail_page(
         .chain(["reported"])
         .find(|w| *w == done)
         .map(|w| l.tr.t(&format!("incident-done-{w}")));
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = super::form_status(error);
     let now = st.now();
     render_status(
         status,
@@ -591,6 +585,10 @@ pub async fn report(
             ("day", local.get(0..2).unwrap_or("").to_string()),
             ("month", local.get(3..5).unwrap_or("").to_string()),
             ("year", local.get(6..10).unwrap_or("").to_string()),
+            (
+                "date",
+                crate::clock::day_in(d.incident.created_at, tz, l.tr.locale),
+            ),
         ],
     );
     let now = st.now();

@@ -5,7 +5,9 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod campaigns;
 pub mod clip_list;
+pub mod clip_new;
 pub mod clips;
 pub mod dashboard;
 pub mod history;
@@ -44,6 +46,7 @@ pub struct NavAgency {
     pub can_channels: bool,
     pub can_incidents: bool,
     pub can_insights: bool,
+    pub can_campaigns: bool,
 }
 
 /// What every page's frame needs.
@@ -110,6 +113,7 @@ impl Layout {
                 can_channels: policy::allows(&p.subject(), t, Action::ViewChannels),
                 can_incidents: policy::allows(&p.subject(), t, Action::ViewIncidents),
                 can_insights: policy::allows(&p.subject(), t, Action::ViewInsights),
+                can_campaigns: policy::allows(&p.subject(), t, Action::ViewCampaigns),
             }
         };
         if !p.must_change_password {
@@ -199,6 +203,14 @@ pub(crate) async fn as_pdf<T: Template>(
         .into_response())
 }
 
+/// A form page's status and the message shown beside its form, if any.
+pub fn form_status(error: Option<(StatusCode, String)>) -> (StatusCode, Option<String>) {
+    match error {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    }
+}
+
 pub fn render<T: Template>(t: &T) -> Result<Response> {
     render_status(StatusCode::OK, t)
 }
@@ -278,6 +290,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(review::routes)
         .area(publishing::routes)
         .area(incidents::routes)
+        .area(campaigns::routes)
         .area(posters::routes)
         .area(insights::routes)
         .area(admin::routes)

@@ -177,6 +177,41 @@ pub async fn cover(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct CampaignForm {
+    pub revision: i64,
+    /// The campaign's id; empty: none.
+    #[serde(default)]
+    pub campaign_id: String,
+}
+
+/// Tags the clip to a campaign of its agency, or untags it.
+pub async fn campaign(
+    State(st): State<AppState>,
+    a: Authz<act::WorkOnClip>,
+    Path((aid, cid)): Path<(i64, i64)>,
+    FormData(f): FormData<CampaignForm>,
+) -> Result<Response> {
+    let campaign_id = match f.campaign_id.trim() {
+        "" => None,
+        t => match t.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let e = crate::domain::Invalid::new("campaign_id", "campaign-not-open").into();
+                return refused(&st, &a, cid, e, None).await;
+            }
+        },
+    };
+    let choice = svc::CampaignChoice {
+        revision: f.revision,
+        campaign_id,
+    };
+    match svc::set_campaign(&a.caller, ClipId(cid), choice).await {
+        Ok(_) => Ok(back_done(aid, cid, "campaign", "#campaign")),
+        Err(e) => refused(&st, &a, cid, e, None).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
 pub struct ApplyForm {
     pub revision: i64,
     pub field: String,

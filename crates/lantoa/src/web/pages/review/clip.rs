@@ -58,6 +58,7 @@ pub async fn review_view(
     let (outgoing, digest) = svc::content(clip, current);
     let previews = preview_views(l, &outgoing);
     let cover = cover_view(clip, current, may.edit);
+    let campaign = campaign_view(tx, clip, may.edit, now).await?;
     let steps = step_views(l, steps_def, &live, tz);
     let mut actions = action_buttons(l, &may.actions);
     if may.actions.contains(&ClipAction::Approve) {
@@ -116,6 +117,32 @@ pub async fn review_view(
         compare,
         window: window_view(l, clip, !live.is_empty(), now, tz),
         cover,
+        campaign,
+    })
+}
+
+/// The campaign chooser: the agency's campaigns not yet ended, and the one
+/// the clip is tagged to.
+async fn campaign_view(
+    tx: &mut Tx,
+    clip: &Clip,
+    can_edit: bool,
+    now: i64,
+) -> Result<super::CampaignView> {
+    let all = crate::db::campaigns::of_agency(tx, clip.agency_id).await?;
+    let current = clip
+        .campaign_id
+        .and_then(|id| all.iter().find(|c| c.id == id))
+        .map(|c| (c.id, c.name.clone()));
+    let options: Vec<(i64, String, bool)> = all
+        .iter()
+        .filter(|c| now < c.ends_at || clip.campaign_id == Some(c.id))
+        .map(|c| (c.id, c.name.clone(), clip.campaign_id == Some(c.id)))
+        .collect();
+    Ok(super::CampaignView {
+        current,
+        can_choose: can_edit && !options.is_empty(),
+        options,
     })
 }
 

@@ -16,7 +16,7 @@ mod view;
 
 pub use actions::{
     ActForm, ApplyForm, CommentForm, CoverForm, DecideForm, EditForm, ResolveForm, TickForm,
-    act_on, apply_fix, comment, cover, decide, lock, resolve, save, tick, unlock,
+    act_on, apply_fix, campaign, comment, cover, decide, lock, resolve, save, tick, unlock,
 };
 pub(crate) use actions::{back, back_done, refused};
 pub use clip::review_view;
@@ -27,9 +27,9 @@ pub(crate) use queue::queue_clips;
 pub use queue::{QueueQuery, QueueRow, QueueTab, queue};
 pub use settings::{PolicyRow, settings_page, settings_save};
 pub use view::{
-    ActionButton, CheckView, Choice, CommentDraft, CommentView, CoverOption, CoverView, EditView,
-    FindingView, HistoryRow, LockLine, PreviewView, ReviewView, Signature, StepView, Thread,
-    WindowView,
+    ActionButton, CampaignView, CheckView, Choice, CommentDraft, CommentView, CoverOption,
+    CoverView, EditView, FindingView, HistoryRow, LockLine, PreviewView, ReviewView, Signature,
+    StepView, Thread, WindowView,
 };
 
 use super::Layout;
@@ -58,6 +58,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
     use Scope::*;
     r.post("/a/{aid}/clips/{cid}/edit", Agency, save)
         .post("/a/{aid}/clips/{cid}/cover", Agency, cover)
+        .post("/a/{aid}/clips/{cid}/campaign", Agency, campaign)
         .post("/a/{aid}/clips/{cid}/lock", Agency, lock)
         .post("/a/{aid}/clips/{cid}/unlock", Agency, unlock)
         .post("/a/{aid}/clips/{cid}/act/{action}", Agency, act_on)

@@ -178,6 +178,15 @@ impl CoverView {
     }
 }
 
+/// The campaign the clip is made for, and those it may be tagged to.
+pub struct CampaignView {
+    pub current: Option<(i64, String)>,
+    /// (id, name, chosen): the agency's campaigns not yet ended, and the
+    /// current one.
+    pub options: Vec<(i64, String, bool)>,
+    pub can_choose: bool,
+}
+
 pub struct ReviewView {
     pub state: String,
     pub state_label: String,
@@ -214,6 +223,7 @@ pub struct ReviewView {
     pub compare: Option<(i64, i64)>,
     pub window: WindowView,
     pub cover: CoverView,
+    pub campaign: CampaignView,
 }
 
 impl EditView {

@@ -1,0 +1,64 @@
+## Campaigns of the coordinating body
+
+nav-campaigns = Campaigns
+nav-body-campaigns = Province campaigns
+campaigns-hint = Campaigns the coordinating body launches around major events: theme, dates, hashtags, the clips expected of each agency, and each agency's progress.
+campaigns-none = No campaigns yet.
+campaign-new = Launch a campaign
+campaign-edit = Edit the campaign
+campaign-name = Campaign name
+campaign-theme = Theme
+campaign-dates = Dates
+campaign-starts = From
+campaign-ends = To
+campaign-hashtags = Hashtags
+campaign-brief = Brief
+campaign-files = Reference material
+campaign-file = Add reference material
+campaign-agencies = Agencies taking part
+campaign-agencies-hint = Tick the agencies taking part and the clips each is expected to publish.
+campaign-agency = Agency
+campaign-expected = Expected
+campaign-planned = Planned
+campaign-submitted = Submitted
+campaign-approved = Approved
+campaign-published = Published
+campaign-channels = Channels
+campaign-views = Views
+campaign-reach = Reach
+campaign-completion = Completion (median)
+campaign-total = Whole campaign
+campaign-coverage = Each agency's progress
+campaign-running = Running
+campaign-ended-tag = Ended
+campaign-remind = Remind agencies behind their target
+campaign-remind-confirm = Send a reminder to the heads and editors of the agencies that have not published their expected clips?
+campaign-reminded-at = Reminded at { $at }
+campaign-upload = Upload a clip for the campaign
+campaign-our-clips = Our clips in the campaign
+campaign-no-clips = No clip is tagged to the campaign yet.
+campaign-of-clip = Campaign
+campaign-of-clip-hint = Tag the clip to a campaign of the coordinating body; it is part of what is approved.
+campaign-none = No campaign
+campaign-done-saved = The campaign is saved; the agencies taking part were told when it was launched.
+campaign-done-reminded = A reminder was sent to the agencies behind their target.
+done-campaign = The clip's campaign is saved.
+
+campaign-name-invalid = The campaign's name takes 1 to 150 characters, on one line.
+campaign-theme-invalid = The theme takes at most 300 characters, on one line.
+campaign-brief-invalid = The brief takes at most 20,000 characters.
+campaign-dates-invalid = Choose the first and last day (not before the first).
+campaign-expected-invalid = Each agency may be asked for 0 to 500 clips.
+campaign-agency-unknown = A chosen agency does not belong to this coordinating body.
+campaign-no-agency = Choose at least one agency taking part.
+campaign-not-open = This campaign has ended or the agency does not take part.
+campaign-ended = The campaign has ended; no more reminders.
+
+notify-campaign-started = { $by } launched the campaign “{ $note }”: the agency is expected to publish { $step } clips.
+notify-campaign-reminder = { $by } sent a reminder about the campaign “{ $note }”: { $step } clips published.
+
+history-campaign-create = Campaign launched
+history-campaign-update = Campaign changed
+history-campaign-remind = Agencies reminded of a campaign
+home-campaigns = Campaigns running
+home-campaign-progress = { $done } of { $of } clips published

@@ -1,0 +1,64 @@
+## Campaigns of the coordinating body
+
+nav-campaigns = Chiến dịch
+nav-body-campaigns = Chiến dịch toàn tỉnh
+campaigns-hint = Chiến dịch tuyên truyền do cơ quan chỉ đạo phát động quanh sự kiện lớn: chủ đề, thời gian, hashtag, số clip mỗi cơ quan cần đăng và tiến độ của từng cơ quan.
+campaigns-none = Chưa có chiến dịch nào.
+campaign-new = Phát động chiến dịch
+campaign-edit = Sửa chiến dịch
+campaign-name = Tên chiến dịch
+campaign-theme = Chủ đề
+campaign-dates = Thời gian
+campaign-starts = Từ ngày
+campaign-ends = Đến ngày
+campaign-hashtags = Hashtag
+campaign-brief = Định hướng tuyên truyền
+campaign-files = Tài liệu tham khảo
+campaign-file = Thêm tài liệu tham khảo
+campaign-agencies = Cơ quan tham gia
+campaign-agencies-hint = Đánh dấu cơ quan tham gia và số clip mỗi cơ quan cần đăng.
+campaign-agency = Cơ quan
+campaign-expected = Chỉ tiêu
+campaign-planned = Đã lên kế hoạch
+campaign-submitted = Đã gửi duyệt
+campaign-approved = Đã duyệt
+campaign-published = Đã đăng
+campaign-channels = Kênh
+campaign-views = Lượt xem
+campaign-reach = Tiếp cận
+campaign-completion = Xem hết (trung vị)
+campaign-total = Toàn chiến dịch
+campaign-coverage = Tiến độ các cơ quan
+campaign-running = Đang diễn ra
+campaign-ended-tag = Đã kết thúc
+campaign-remind = Nhắc cơ quan chưa đạt chỉ tiêu
+campaign-remind-confirm = Gửi thông báo nhắc tới lãnh đạo và biên tập viên các cơ quan chưa đăng đủ chỉ tiêu?
+campaign-reminded-at = Đã nhắc lúc { $at }
+campaign-upload = Tải clip cho chiến dịch
+campaign-our-clips = Clip của cơ quan trong chiến dịch
+campaign-no-clips = Chưa có clip nào được gắn với chiến dịch.
+campaign-of-clip = Chiến dịch
+campaign-of-clip-hint = Gắn clip với chiến dịch của cơ quan chỉ đạo; đây là một phần nội dung được phê duyệt.
+campaign-none = Không thuộc chiến dịch nào
+campaign-done-saved = Đã lưu chiến dịch; các cơ quan tham gia đã được thông báo khi phát động.
+campaign-done-reminded = Đã gửi nhắc tới các cơ quan chưa đạt chỉ tiêu.
+done-campaign = Đã lưu chiến dịch của clip.
+
+campaign-name-invalid = Tên chiến dịch cần từ 1 đến 150 ký tự, trên một dòng.
+campaign-theme-invalid = Chủ đề tối đa 300 ký tự, trên một dòng.
+campaign-brief-invalid = Định hướng tối đa 20.000 ký tự.
+campaign-dates-invalid = Hãy chọn ngày bắt đầu và ngày kết thúc (không trước ngày bắt đầu).
+campaign-expected-invalid = Chỉ tiêu mỗi cơ quan từ 0 đến 500 clip.
+campaign-agency-unknown = Cơ quan đã chọn không thuộc cơ quan chỉ đạo này.
+campaign-no-agency = Hãy chọn ít nhất một cơ quan tham gia.
+campaign-not-open = Chiến dịch này đã kết thúc hoặc cơ quan không tham gia.
+campaign-ended = Chiến dịch đã kết thúc; không gửi nhắc nữa.
+
+notify-campaign-started = { $by } phát động chiến dịch “{ $note }”: cơ quan cần đăng { $step } clip.
+notify-campaign-reminder = { $by } nhắc chiến dịch “{ $note }”: đã đăng { $step } clip.
+
+history-campaign-create = Phát động chiến dịch
+history-campaign-update = Sửa chiến dịch
+history-campaign-remind = Nhắc các cơ quan về chiến dịch
+home-campaigns = Chiến dịch đang diễn ra
+home-campaign-progress = đã đăng { $done }/{ $of } clip

@@ -166,6 +166,10 @@ actions! {
     ViewIncidents,
     /// See the agency's insights: reach, speed, length, topics, best times.
     ViewInsights,
+    /// Build, publish and close the agency's audience surveys.
+    ManageSurveys,
+    /// See the agency's surveys and their results (the overseer too).
+    ViewSurveys,
 }
 
 impl Action {
@@ -190,6 +194,9 @@ impl Action {
             Action::TakeDown => PUBLISHERS,
             Action::ViewIncidents => &[Head, Deputy, AgencyAdmin],
             Action::ViewInsights => &[Editor, Head, Deputy, Analyst, AgencyAdmin],
+            Action::ManageSurveys | Action::ViewSurveys => {
+                &[Analyst, Head, Deputy, AgencyAdmin, Editor]
+            }
         }
     }
 
@@ -204,6 +211,7 @@ impl Action {
                 | Action::ViewChannels
                 | Action::ViewIncidents
                 | Action::ViewInsights
+                | Action::ViewSurveys
         )
     }
 }
@@ -541,7 +549,7 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 15] = [
+    const ACTIONS: [Action; 17] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -557,6 +565,8 @@ mod tests {
         Action::TakeDown,
         Action::ViewIncidents,
         Action::ViewInsights,
+        Action::ManageSurveys,
+        Action::ViewSurveys,
     ];
 
     /// Someone who is not a system admin, with these memberships.

@@ -16,6 +16,9 @@ mod posters;
 pub mod profile;
 pub mod publishing;
 pub mod review;
+mod survey_public;
+mod survey_results;
+pub mod surveys;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -43,6 +46,7 @@ pub struct NavAgency {
     pub can_channels: bool,
     pub can_incidents: bool,
     pub can_insights: bool,
+    pub can_surveys: bool,
 }
 
 /// What every page's frame needs.
@@ -101,6 +105,7 @@ impl Layout {
                 can_channels: policy::allows(&p.subject(), t, Action::ViewChannels),
                 can_incidents: policy::allows(&p.subject(), t, Action::ViewIncidents),
                 can_insights: policy::allows(&p.subject(), t, Action::ViewInsights),
+                can_surveys: policy::allows(&p.subject(), t, Action::ViewSurveys),
             }
         };
         if !p.must_change_password {
@@ -226,6 +231,8 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(publishing::routes)
         .area(posters::routes)
         .area(insights::routes)
+        .area(surveys::routes)
+        .area(survey_public::routes)
         .area(admin::routes)
         .area(jobs::routes)
 }

@@ -35,6 +35,7 @@ mod recovery;
 mod review;
 mod rng;
 mod shared_writes;
+mod surveys;
 mod tokens;
 mod uploads;
 mod youtube_categories;

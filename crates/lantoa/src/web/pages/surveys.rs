@@ -138,6 +138,13 @@ struct BuilderPage {
     add: QView,
 }
 
+impl BuilderPage {
+    /// Whether two codes are the same (for the template's selects).
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
 /// A local day as the date input takes it.
 fn day_input(ms: Option<i64>, tz: &str) -> String {
     ms.map(|m| {

@@ -24,6 +24,7 @@ pub mod keys;
 pub mod lint_cli;
 pub mod mail;
 pub mod push;
+pub mod qr;
 pub mod server;
 pub mod service;
 pub mod state;

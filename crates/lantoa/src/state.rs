@@ -26,6 +26,9 @@ pub struct AppState {
     pub started: Instant,
     /// The install's Web Push identity, derived once on first use.
     pub vapid: Arc<std::sync::OnceLock<crate::push::Vapid>>,
+    /// The public surveys' budgets per address, challenges taken and the
+    /// day's salt (memory of fixed size; see `service::surveys::respond`).
+    pub surveys: Arc<crate::service::surveys::Guard>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             started: Instant::now(),
             vapid: Arc::default(),
+            surveys: Arc::default(),
         }
     }
 

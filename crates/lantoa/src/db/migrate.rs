@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "comment_drawing", "0013_comment_drawing.sql"),
     migration!(14, "web_push", "0014_web_push.sql"),
     migration!(15, "incidents_campaigns", "0015_incidents_campaigns.sql"),
+    migration!(16, "surveys", "0016_surveys.sql"),
 ];
 
 /// A migration's script for an engine.

@@ -29,6 +29,7 @@ pub mod publishing;
 pub mod push;
 pub mod review;
 pub mod sessions;
+pub mod surveys;
 pub mod throttle;
 pub mod tokens;
 pub mod uploads;

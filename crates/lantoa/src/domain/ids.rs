@@ -49,3 +49,7 @@ id_type!(
     /// One clip's post on one channel (per round: corrections add rounds).
     PublicationId
 );
+id_type!(
+    /// An agency's audience survey.
+    SurveyId
+);

@@ -10,13 +10,15 @@ pub mod ids;
 pub mod incident;
 pub mod policy;
 pub mod publication;
+pub mod survey;
+pub mod survey_words;
 pub mod workflow;
 
 pub use account::{DisplayName, Locale, OrgName, Password, Slug, Username};
 pub use approval::FieldFinding;
 pub use clip::{Caption, Category, ClipTitle};
 pub use drawing::{Drawing, Shape, ShapeKind};
-pub use ids::{ChannelId, ClipId, OrgId, PublicationId, TokenId, UserId, VersionId};
+pub use ids::{ChannelId, ClipId, OrgId, PublicationId, SurveyId, TokenId, UserId, VersionId};
 pub use policy::{Action, Role};
 pub use publication::{JobState, PublicationState, VersionStatus};
 pub use workflow::{ClipAction, ClipState};

@@ -170,6 +170,10 @@ actions! {
     ReportIncident,
     /// See the body's campaigns the agency takes part in, and tag clips to them.
     ViewCampaigns,
+    /// Build, publish and close the agency's audience surveys.
+    ManageSurveys,
+    /// See the agency's surveys and their results (the overseer too).
+    ViewSurveys,
 }
 
 impl Action {
@@ -196,6 +200,9 @@ impl Action {
             Action::ViewInsights => &[Editor, Head, Deputy, Analyst, AgencyAdmin],
             Action::ReportIncident => &[Head, Deputy, AgencyAdmin],
             Action::ViewCampaigns => &[Reporter, Editor, Head, Deputy, Analyst, AgencyAdmin],
+            Action::ManageSurveys | Action::ViewSurveys => {
+                &[Analyst, Head, Deputy, AgencyAdmin, Editor]
+            }
         }
     }
 
@@ -211,6 +218,7 @@ impl Action {
                 | Action::ViewIncidents
                 | Action::ViewInsights
                 | Action::ViewCampaigns
+                | Action::ViewSurveys
         )
     }
 }
@@ -604,7 +612,7 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 15] = [
+    const ACTIONS: [Action; 19] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -620,6 +628,10 @@ mod tests {
         Action::TakeDown,
         Action::ViewIncidents,
         Action::ViewInsights,
+        Action::ReportIncident,
+        Action::ViewCampaigns,
+        Action::ManageSurveys,
+        Action::ViewSurveys,
     ];
 
     /// Someone who is not a system admin, with these memberships.

@@ -164,7 +164,13 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     };
     let mut new_pre_cookie = None;
 
-    let outcome = if ops {
+    // A survey's public address is answered by anyone, anonymously: no
+    // session is looked up, no cookie is set (not even the pre-session CSRF
+    // token), nothing about the request is logged. Its form carries a
+    // challenge signed by the server instead (`service::surveys::respond`),
+    // which a page of another site cannot read.
+    let anonymous = path.starts_with("/s/");
+    let outcome = if ops || anonymous {
         Ok(req)
     } else {
         prepare(&st, &mut ctx, &cookies, &mut new_pre_cookie, req).await

@@ -58,6 +58,7 @@ const PRINT: &[u8] = include_bytes!("../../static/print.js");
 const SHELL: &[u8] = include_bytes!("../../static/shell.js");
 const CALENDAR: &[u8] = include_bytes!("../../static/calendar.js");
 const PUSH: &[u8] = include_bytes!("../../static/push.js");
+const SURVEY: &[u8] = include_bytes!("../../static/survey.js");
 const MANIFEST: &[u8] = include_bytes!("../../static/manifest.webmanifest");
 const SERVICE_WORKER: &[u8] = include_bytes!("../../static/sw.js");
 
@@ -74,6 +75,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("shell.js", SHELL, "text/javascript; charset=utf-8"),
     ("calendar.js", CALENDAR, "text/javascript; charset=utf-8"),
     ("push.js", PUSH, "text/javascript; charset=utf-8"),
+    ("survey.js", SURVEY, "text/javascript; charset=utf-8"),
     (
         "manifest.webmanifest",
         MANIFEST,

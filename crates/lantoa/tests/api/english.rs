@@ -39,6 +39,10 @@ async fn content(app: &TestApp) -> Vec<String> {
         "SELECT official_names FROM agency_settings",
         "SELECT watch_list FROM agency_settings",
         "SELECT original_name FROM clip_versions",
+        "SELECT title FROM surveys",
+        "SELECT intro FROM surveys",
+        "SELECT form FROM surveys",
+        "SELECT answers FROM survey_responses",
     ] {
         let rows: Vec<String> =
             lantoa::on_tx!(&mut tx, c => sqlx::query_scalar::<_, String>(sql).fetch_all(c).await)
@@ -64,7 +68,9 @@ async fn content(app: &TestApp) -> Vec<String> {
     let mut out: Vec<String> = out
         .into_iter()
         .map(|s| s.trim().nfc().collect::<String>())
-        .filter(|s| !s.is_empty())
+        // A number alone ("15", "4") is no one's words: taken out of a page
+        // it would cut its figures into odd shapes.
+        .filter(|s| s.chars().any(char::is_alphabetic))
         .collect();
     // Longest first, so that a name inside a longer text goes with it.
     out.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -325,6 +331,33 @@ async fn every_page_in_english_leaves_no_vietnamese_outside_peoples_content() {
     .await
     {
         ids.insert("{uid}", u);
+    }
+    // A survey of the agency made in Vietnamese from the template, with an answer.
+    {
+        let head = one_id(
+            &app,
+            "SELECT id FROM users WHERE username = 'baotinh.lanhdao'",
+        )
+        .await
+        .unwrap();
+        let c = lantoa::service::Caller::for_user(
+            &app.st,
+            lantoa::domain::UserId(head.parse().unwrap()),
+            lantoa::domain::OrgId(aid.parse().unwrap()),
+            "test",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let id = lantoa::service::surveys::create(&c, true).await.unwrap();
+        lantoa::service::surveys::publish(&c, id).await.unwrap();
+        let mut tx = app.st.db.write().await.unwrap();
+        let answer = r#"{"q1":["o1"],"q2":"o2","q9":4,"q10":"Thêm video du lịch"}"#;
+        lantoa::db::surveys::insert_response(&mut tx, id, 0, answer)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        ids.insert("{sid}", id.0.to_string());
     }
     let content = content(&app).await;
 

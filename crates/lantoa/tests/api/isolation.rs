@@ -16,6 +16,20 @@ struct Ids<'a> {
     clip: i64,
     version: i64,
     notification: i64,
+    survey: i64,
+    survey_token: String,
+}
+
+/// A published survey of agency A (made through the service).
+async fn survey_of_a(app: &TestApp, n: &Network) -> (i64, String) {
+    let c = lantoa::service::Caller::for_user(&app.st, n.a_editor, n.a, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = lantoa::service::surveys::create(&c, true).await.unwrap();
+    lantoa::service::surveys::publish(&c, id).await.unwrap();
+    let (s, _) = lantoa::service::surveys::get(&c, id).await.unwrap();
+    (id.0, s.token)
 }
 
 fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
@@ -39,6 +53,8 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{bid}" => out.push_str(&n.body.to_string()),
             "{iid}" | "{eid}" | "{campid}" | "{fid}" => out.push('1'),
             "{step}" => out.push_str("acknowledge"),
+            "{sid}" => out.push_str(&ids.survey.to_string()),
+            "{token}" => out.push_str(&ids.survey_token),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path
@@ -192,12 +208,15 @@ async fn no_route_lets_another_agency_see_or_change_agency_data() {
         tx.commit().await.unwrap();
         id
     };
+    let (survey, survey_token) = survey_of_a(&app, &n).await;
     let ids = Ids {
         token: token_id,
         upload: &upload_id,
         clip,
         version: version.0,
         notification,
+        survey,
+        survey_token,
     };
     let before = snapshot(&app, &n, token_id).await;
     let audit_before = app.audit_count().await;
@@ -294,6 +313,7 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
     let (clip, version) =
         crate::ingest::upload(&app, &reporter, n.a.0, vec![7u8; 64], "x.mp4").await;
     crate::ingest::wait_checked(&app, version).await;
+    let (survey, survey_token) = survey_of_a(&app, &n).await;
     let before = app.audit_count().await;
     let mut failures = Vec::new();
     let ids = Ids {
@@ -302,6 +322,8 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
         clip,
         version: version.0,
         notification: 0,
+        survey,
+        survey_token,
     };
     for route in route_table().iter().filter(|r| r.scope == Scope::Agency) {
         let path = concrete(route, &n, &ids);

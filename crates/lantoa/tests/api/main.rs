@@ -37,6 +37,7 @@ mod recovery;
 mod review;
 mod rng;
 mod shared_writes;
+mod surveys;
 mod tokens;
 mod uploads;
 mod youtube_categories;

@@ -75,7 +75,7 @@ pub struct ApiError {
         audit::agency_audit, audit::system_audit,
         jobs::list, jobs::retry, jobs::cancel,
         tus::options, tus::create, tus::head, tus::patch, tus::delete,
-        review::list, review::get_one, review::put_one, review::put_cover, review::post_action, review::post_comment,
+        review::list, review::get_one, review::put_one, review::put_cover, review::put_campaign, review::post_action, review::post_comment,
         review::put_resolved, review::put_tick, review::post_lock, review::delete_lock,
         review::history, review::get_settings, review::put_settings, review::list_delegations,
         review::post_delegation, review::revoke_delegation, review::notifications,

@@ -19,6 +19,9 @@ mod posters;
 pub mod profile;
 pub mod publishing;
 pub mod review;
+mod survey_public;
+mod survey_results;
+pub mod surveys;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -47,6 +50,7 @@ pub struct NavAgency {
     pub can_incidents: bool,
     pub can_insights: bool,
     pub can_campaigns: bool,
+    pub can_surveys: bool,
 }
 
 /// What every page's frame needs.
@@ -114,6 +118,7 @@ impl Layout {
                 can_incidents: policy::allows(&p.subject(), t, Action::ViewIncidents),
                 can_insights: policy::allows(&p.subject(), t, Action::ViewInsights),
                 can_campaigns: policy::allows(&p.subject(), t, Action::ViewCampaigns),
+                can_surveys: policy::allows(&p.subject(), t, Action::ViewSurveys),
             }
         };
         if !p.must_change_password {
@@ -293,6 +298,8 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(campaigns::routes)
         .area(posters::routes)
         .area(insights::routes)
+        .area(surveys::routes)
+        .area(survey_public::routes)
         .area(admin::routes)
         .area(jobs::routes)
 }

@@ -49,6 +49,17 @@ impl Platform {
         matches!(self, Platform::TikTok | Platform::Zalo)
     }
 
+    /// Its entry in the media specs (`platform-specs.toml`): the short-video
+    /// product Lantoa posts to.
+    pub fn spec_id(self) -> &'static str {
+        match self {
+            Platform::Facebook => "facebook_reels",
+            Platform::YouTube => "youtube_shorts",
+            Platform::TikTok => "tiktok",
+            Platform::Zalo => "zalo_oa",
+        }
+    }
+
     /// The name stored in the database and used in URLs.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -28,6 +28,7 @@ pub mod orgs;
 pub mod publishing;
 pub mod push;
 pub mod review;
+pub mod scorecard;
 pub mod sessions;
 pub mod surveys;
 pub mod throttle;

@@ -23,6 +23,7 @@ pub mod profile;
 pub mod publish;
 pub mod push;
 pub mod review;
+pub mod scorecard;
 pub mod surveys;
 pub mod uploads;
 

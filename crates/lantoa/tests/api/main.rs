@@ -36,6 +36,7 @@ mod push;
 mod recovery;
 mod review;
 mod rng;
+mod scorecard;
 mod shared_writes;
 mod surveys;
 mod tokens;

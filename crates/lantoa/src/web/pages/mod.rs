@@ -19,6 +19,7 @@ mod posters;
 pub mod profile;
 pub mod publishing;
 pub mod review;
+pub mod scorecard;
 mod survey_public;
 mod survey_results;
 pub mod surveys;
@@ -296,6 +297,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(publishing::routes)
         .area(incidents::routes)
         .area(campaigns::routes)
+        .area(scorecard::routes)
         .area(posters::routes)
         .area(insights::routes)
         .area(surveys::routes)

@@ -210,3 +210,4 @@ survey-tpl-area-city = City or town centre
 survey-tpl-area-town = Township
 survey-tpl-area-rural = Countryside
 survey-tpl-area-highland = Highlands, remote areas
+nav-body-surveys = Province surveys

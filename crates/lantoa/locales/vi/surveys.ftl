@@ -204,3 +204,4 @@ survey-tpl-area-city = Thành phố, thị xã
 survey-tpl-area-town = Thị trấn
 survey-tpl-area-rural = Nông thôn
 survey-tpl-area-highland = Vùng cao, vùng sâu
+nav-body-surveys = Khảo sát toàn tỉnh

@@ -20,6 +20,15 @@ impl Org {
     pub fn is_agency(&self) -> bool {
         self.kind == "agency"
     }
+
+    /// Where its pages live: `/a/{id}` for an agency, `/b/{id}` for a body.
+    pub fn base_path(&self) -> String {
+        if self.is_agency() {
+            format!("/a/{}", self.id)
+        } else {
+            format!("/b/{}", self.id)
+        }
+    }
 }
 
 macro_rules! select_org {

@@ -257,15 +257,18 @@ body_actions! {
     ManageCampaigns,
     /// Acknowledge an agency's incident, ask for more, close it.
     HandleIncidents,
+    /// Build, publish and close the body's province-wide surveys.
+    ManageSurveys,
 }
 
 impl BodyAction {
     /// The roles in the body that may perform the action.
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {
-            BodyAction::ViewBody | BodyAction::ManageCampaigns | BodyAction::HandleIncidents => {
-                &[Role::Overseer]
-            }
+            BodyAction::ViewBody
+            | BodyAction::ManageCampaigns
+            | BodyAction::HandleIncidents
+            | BodyAction::ManageSurveys => &[Role::Overseer],
         }
     }
 }

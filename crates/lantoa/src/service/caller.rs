@@ -69,6 +69,16 @@ impl Caller {
         )
     }
 
+    /// Whether the caller may perform `action` in this agency, or
+    /// `for_body` when the caller acts for a body.
+    pub fn may_here(&self, action: Action, for_body: policy::BodyAction) -> bool {
+        if self.agency.is_agency() {
+            self.may(action)
+        } else {
+            policy::allows_in_body(&self.principal.subject(), self.agency.id, for_body)
+        }
+    }
+
     /// The clock's time and a write transaction: how every operation opens.
     pub async fn write(&self) -> Result<(Tx, i64)> {
         let now = self.st.now();

@@ -160,6 +160,40 @@ impl<A: BodyActionMarker> FromRequestParts<AppState> for BodyAuthz<A> {
     }
 }
 
+/// Proof that the signed-in user may perform `A` in the agency `{aid}`, or
+/// `B` for the body `{bid}`: for pages an agency and its body both have
+/// (surveys). The caller's organisation is the agency or the body.
+pub struct OrgAuthz<A, B> {
+    pub caller: Caller,
+    pub ctx: ReqCtx,
+    _action: PhantomData<(A, B)>,
+}
+
+impl<A, B> std::ops::Deref for OrgAuthz<A, B> {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl<A: ActionMarker, B: BodyActionMarker> FromRequestParts<AppState> for OrgAuthz<A, B> {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Error> {
+        let (caller, ctx) = if path_id(parts, st, "bid").await.is_ok() {
+            let b = BodyAuthz::<B>::from_request_parts(parts, st).await?;
+            (b.caller, b.ctx)
+        } else {
+            let a = Authz::<A>::from_request_parts(parts, st).await?;
+            (a.caller, a.ctx)
+        };
+        Ok(OrgAuthz {
+            caller,
+            ctx,
+            _action: PhantomData,
+        })
+    }
+}
+
 /// Takes the field name out of a serde message such as "missing field `username`".
 fn field_from_message(msg: &str) -> Option<String> {
     let start = msg.find('`')? + 1;

@@ -423,3 +423,49 @@ async fn the_qr_code_is_served_as_png_and_svg() {
     let svg = app.get(&format!("/s/{token}/qr.svg")).await;
     assert!(svg.text().await.unwrap().starts_with("<svg"));
 }
+
+#[tokio::test]
+async fn the_body_runs_a_province_wide_survey_that_agencies_cannot_change() {
+    let (app, n) = spawn_network().await;
+    let overseer = app.login("overseer").await;
+    let list = format!("/b/{}/surveys", n.body);
+    overseer.refresh_csrf(&list).await;
+    let r = overseer
+        .post_form(&list, &[("template", "short_video")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with(&format!("/b/{}/surveys/", n.body)), "{loc}");
+    let sid: i64 = extract(&loc, "/surveys/", "?").unwrap().parse().unwrap();
+    let page = format!("/b/{}/surveys/{sid}", n.body);
+    overseer
+        .post_expect(&format!("{page}/publish"), &[], 303)
+        .await;
+    let html = overseer.get_text(&page).await;
+    let token = extract(&html, "href=\"/s/", "\"").expect("public address on the page");
+    // Anyone answers it at its public address.
+    let c = respondent("ProvinceProbe/1.0");
+    let r = send(
+        &app,
+        &c,
+        &token,
+        answers("Muốn xem thêm tin huyện"),
+        Some("solve"),
+    )
+    .await;
+    assert_eq!(r.status(), 303, "counted, then thanked");
+    let results = overseer.get_text(&format!("{page}/results")).await;
+    assert!(results.contains("Muốn xem thêm tin huyện"));
+    // The body's survey is the body's: no agency reaches it.
+    let admin = app.login("a.admin").await;
+    admin.expect_get(&page, 403).await;
+    admin.expect_get(&list, 403).await;
+    assert_eq!(
+        admin
+            .get(&format!("/a/{}/surveys/{sid}", n.a))
+            .await
+            .status(),
+        404,
+        "not an agency's survey"
+    );
+}

@@ -73,7 +73,10 @@ fn json_of(f: &Form) -> String {
 }
 
 fn must_manage(c: &Caller) -> Result<()> {
-    if c.may(Action::ManageSurveys) {
+    if c.may_here(
+        Action::ManageSurveys,
+        crate::domain::policy::BodyAction::ManageSurveys,
+    ) {
         Ok(())
     } else {
         Err(Error::Forbidden)

@@ -147,13 +147,17 @@ pub async fn compare(c: &Caller, l: &Loaded) -> Result<Vec<Comparison>> {
     let now = c.st.now();
     let posts = {
         let mut tx = c.st.db.read().await?;
-        idb::posts_published(
-            &mut tx,
-            &[c.agency_id()],
-            now - COMPARE_DAYS * 86_400_000,
-            now,
-        )
-        .await?
+        // A body's survey is compared with all its agencies' posts.
+        let agencies = if c.agency.is_agency() {
+            vec![c.agency_id()]
+        } else {
+            crate::db::orgs::agencies_of_body(&mut tx, c.agency_id())
+                .await?
+                .iter()
+                .map(|a| a.id)
+                .collect()
+        };
+        idb::posts_published(&mut tx, &agencies, now - COMPARE_DAYS * 86_400_000, now).await?
     };
     Ok(measured
         .into_iter()

@@ -132,7 +132,7 @@ impl Layout {
                 .collect();
             l.unread = crate::db::review::unread_count(&mut tx, p.user_id).await?;
         }
-        l.agency = current.map(nav);
+        l.agency = current.filter(|o| o.is_agency()).map(nav);
         Ok(l)
     }
 

@@ -19,7 +19,7 @@ use crate::insights::export;
 use crate::service::surveys::results::{self as res, Comparison, Loaded};
 use crate::service::surveys::{Status, results::COMPARE_DAYS};
 use crate::state::AppState;
-use crate::web::extract::{Authz, act};
+use crate::web::extract::{OrgAuthz, act, body_act};
 
 pub struct QResult {
     pub key: String,
@@ -193,7 +193,7 @@ fn comp_view(l: &Layout, c: Comparison) -> CompView {
 
 pub async fn results(
     State(st): State<AppState>,
-    a: Authz<act::ViewSurveys>,
+    a: OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
     Path((_, sid)): Path<(i64, i64)>,
     Query(q): Query<ResultsQuery>,
 ) -> Result<Response> {
@@ -222,7 +222,7 @@ pub async fn results(
     let target = data.survey.target;
     let responses = data.responses.len();
     render(&ResultsPage {
-        base: format!("/a/{}/surveys/{sid}", a.agency.id),
+        base: format!("{}/surveys/{sid}", a.agency.base_path()),
         title: data.survey.title.clone(),
         status: status.code(),
         status_label: l.tr.t(&format!("survey-status-{}", status.code())),
@@ -255,13 +255,16 @@ pub async fn results(
     })
 }
 
-async fn tables(a: &Authz<act::ViewSurveys>, sid: i64) -> Result<Vec<export::Table>> {
+async fn tables(
+    a: &OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
+    sid: i64,
+) -> Result<Vec<export::Table>> {
     let data = res::load(&a.caller, SurveyId(sid)).await?;
     Ok(res::tables(&a.ctx.tr(), &data))
 }
 
 pub async fn export_csv(
-    a: Authz<act::ViewSurveys>,
+    a: OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
     Path((_, sid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let t = tables(&a, sid).await?;
@@ -274,7 +277,7 @@ pub async fn export_csv(
 }
 
 pub async fn export_xlsx(
-    a: Authz<act::ViewSurveys>,
+    a: OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
     Path((_, sid)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let t = tables(&a, sid).await?;

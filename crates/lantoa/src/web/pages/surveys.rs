@@ -11,13 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, render, render_status};
+use crate::domain::policy::BodyAction;
 use crate::domain::survey::{FormOp, Kind, QuestionEdit};
 use crate::domain::{Action, SurveyId};
 use crate::error::{Error, Result};
 use crate::service::Caller;
 use crate::service::surveys::{self as svc, SettingsForm, Status, form_of};
 use crate::state::AppState;
-use crate::web::extract::{Authz, FormData, act};
+use crate::web::extract::{FormData, OrgAuthz, act, body_act};
 use crate::web::middleware::ReqCtx;
 use crate::web::{Routes, Scope};
 
@@ -45,7 +46,8 @@ pub struct Row {
 #[template(path = "surveys.html")]
 struct ListPage {
     l: Layout,
-    aid: i64,
+    /// `/a/{aid}` or `/b/{bid}`.
+    base: String,
     rows: Vec<Row>,
     can_manage: bool,
 }
@@ -54,17 +56,20 @@ fn status_label(l: &Layout, s: Status) -> String {
     l.tr.t(&format!("survey-status-{}", s.code()))
 }
 
-pub async fn list(State(st): State<AppState>, a: Authz<act::ViewSurveys>) -> Result<Response> {
+pub async fn list(
+    State(st): State<AppState>,
+    a: OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
+) -> Result<Response> {
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let now = st.now();
-    let aid = a.agency.id.0;
+    let base = a.agency.base_path();
     let rows = svc::list(&a.caller)
         .await?
         .into_iter()
         .map(|s| {
             let status = Status::of_parts(&s.state, s.opens_at, s.closes_at, now);
             Row {
-                href: format!("/a/{aid}/surveys/{}", s.id),
+                href: format!("{base}/surveys/{}", s.id),
                 title: s.title,
                 status: status.code(),
                 status_label: status_label(&l, status),
@@ -74,9 +79,9 @@ pub async fn list(State(st): State<AppState>, a: Authz<act::ViewSurveys>) -> Res
         })
         .collect();
     render(&ListPage {
-        can_manage: a.may(Action::ManageSurveys),
+        can_manage: a.may_here(Action::ManageSurveys, BodyAction::ManageSurveys),
         l,
-        aid,
+        base,
         rows,
     })
 }
@@ -88,11 +93,11 @@ pub struct CreateForm {
 }
 
 pub async fn create(
-    a: Authz<act::ManageSurveys>,
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
     FormData(f): FormData<CreateForm>,
 ) -> Result<Response> {
     let id = svc::create(&a.caller, f.template != "blank").await?;
-    let to = format!("/a/{}/surveys/{id}?done=created", a.agency.id);
+    let to = format!("{}/surveys/{id}?done=created", a.agency.base_path());
     Ok(Redirect::to(&to).into_response())
 }
 
@@ -229,15 +234,15 @@ async fn builder(
     }
     let path = format!("/s/{}", s.token);
     Ok(BuilderPage {
-        base: format!("/a/{}/surveys/{id}", a.agency.id),
-        list: format!("/a/{}/surveys", a.agency.id),
+        base: format!("{}/surveys/{id}", a.agency.base_path()),
+        list: format!("{}/surveys", a.agency.base_path()),
         title: s.title.clone(),
         intro: s.intro.clone(),
         status: status.code(),
         status_label: status_label(&l, status),
         public_url: format!("{}{path}", st.config.public_base()),
         public_path: path,
-        can_manage: a.may(Action::ManageSurveys),
+        can_manage: a.may_here(Action::ManageSurveys, BodyAction::ManageSurveys),
         locked: responses > 0,
         closed: status == Status::Closed,
         responses,
@@ -265,7 +270,7 @@ fn done_text(l_tr: &crate::i18n::Tr, d: &Done) -> Option<String> {
 
 pub async fn detail(
     State(st): State<AppState>,
-    a: Authz<act::ViewSurveys>,
+    a: OrgAuthz<act::ViewSurveys, body_act::ViewBody>,
     Path((_, sid)): Path<(i64, i64)>,
     Query(d): Query<Done>,
 ) -> Result<Response> {
@@ -273,18 +278,19 @@ pub async fn detail(
     render(&builder(&st, (&a.caller, &a.ctx), SurveyId(sid), done, None, None).await?)
 }
 
-fn back(a_id: i64, sid: i64, done: &str) -> Response {
-    Redirect::to(&format!("/a/{a_id}/surveys/{sid}?done={done}")).into_response()
+fn back(a: &Caller, sid: i64, done: &str) -> Response {
+    let base = a.agency.base_path();
+    Redirect::to(&format!("{base}/surveys/{sid}?done={done}")).into_response()
 }
 
 pub async fn settings(
     State(st): State<AppState>,
-    a: Authz<act::ManageSurveys>,
-    Path((aid, sid)): Path<(i64, i64)>,
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
+    Path((_, sid)): Path<(i64, i64)>,
     FormData(f): FormData<SettingsForm>,
 ) -> Result<Response> {
     match svc::save_settings(&a.caller, SurveyId(sid), &f).await {
-        Ok(()) => Ok(back(aid, sid, "settings")),
+        Ok(()) => Ok(back(&a.caller, sid, "settings")),
         Err(Error::Invalid(i)) => {
             let msg = a.ctx.tr().t(i.message_id);
             let p = builder(
@@ -324,8 +330,8 @@ pub struct QuestionForm {
 
 pub async fn question(
     State(st): State<AppState>,
-    a: Authz<act::ManageSurveys>,
-    Path((aid, sid)): Path<(i64, i64)>,
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
+    Path((_, sid)): Path<(i64, i64)>,
     FormData(f): FormData<QuestionForm>,
 ) -> Result<Response> {
     let edit = QuestionEdit {
@@ -347,7 +353,7 @@ pub async fn question(
     };
     let adding = f.op == "add";
     match svc::edit_form(&a.caller, SurveyId(sid), op).await {
-        Ok(()) => Ok(back(aid, sid, "question")),
+        Ok(()) => Ok(back(&a.caller, sid, "question")),
         Err(Error::Invalid(i)) => {
             let msg = a.ctx.tr().t(i.message_id);
             let failed = ((!adding).then_some(key), edit, msg);
@@ -361,8 +367,8 @@ pub async fn question(
 
 async fn change_state(
     st: &AppState,
-    a: Authz<act::ManageSurveys>,
-    (aid, sid): (i64, i64),
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
+    sid: i64,
     publish: bool,
 ) -> Result<Response> {
     let r = if publish {
@@ -371,7 +377,11 @@ async fn change_state(
         svc::close(&a.caller, SurveyId(sid)).await
     };
     match r {
-        Ok(()) => Ok(back(aid, sid, if publish { "published" } else { "closed" })),
+        Ok(()) => Ok(back(
+            &a.caller,
+            sid,
+            if publish { "published" } else { "closed" },
+        )),
         Err(Error::Invalid(i)) => {
             let msg = a.ctx.tr().t(i.message_id);
             let p = builder(
@@ -391,18 +401,18 @@ async fn change_state(
 
 pub async fn publish(
     State(st): State<AppState>,
-    a: Authz<act::ManageSurveys>,
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
     Path(ids): Path<(i64, i64)>,
 ) -> Result<Response> {
-    change_state(&st, a, ids, true).await
+    change_state(&st, a, ids.1, true).await
 }
 
 pub async fn close(
     State(st): State<AppState>,
-    a: Authz<act::ManageSurveys>,
+    a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
     Path(ids): Path<(i64, i64)>,
 ) -> Result<Response> {
-    change_state(&st, a, ids, false).await
+    change_state(&st, a, ids.1, false).await
 }
 
 /// A file download with its name.
@@ -418,8 +428,10 @@ pub fn download(body: Vec<u8>, mime: &'static str, name: &str) -> Response {
         .into_response()
 }
 
+/// This area's routes: an agency's surveys, and the same pages for the
+/// body's province-wide surveys.
 pub(in crate::web) fn routes(r: Routes) -> Routes {
-    use Scope::Agency;
+    use Scope::{Agency, Body};
     r.get("/a/{aid}/surveys", Agency, list)
         .post("/a/{aid}/surveys", Agency, create)
         .get("/a/{aid}/surveys/{sid}", Agency, detail)
@@ -430,4 +442,14 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .get("/a/{aid}/surveys/{sid}/results", Agency, results)
         .get("/a/{aid}/surveys/{sid}/results.csv", Agency, export_csv)
         .get("/a/{aid}/surveys/{sid}/results.xlsx", Agency, export_xlsx)
+        .get("/b/{bid}/surveys", Body, list)
+        .post("/b/{bid}/surveys", Body, create)
+        .get("/b/{bid}/surveys/{sid}", Body, detail)
+        .post("/b/{bid}/surveys/{sid}/settings", Body, settings)
+        .post("/b/{bid}/surveys/{sid}/questions", Body, question)
+        .post("/b/{bid}/surveys/{sid}/publish", Body, publish)
+        .post("/b/{bid}/surveys/{sid}/close", Body, close)
+        .get("/b/{bid}/surveys/{sid}/results", Body, results)
+        .get("/b/{bid}/surveys/{sid}/results.csv", Body, export_csv)
+        .get("/b/{bid}/surveys/{sid}/results.xlsx", Body, export_xlsx)
 }

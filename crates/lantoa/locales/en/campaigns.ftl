@@ -62,3 +62,4 @@ history-campaign-update = Campaign changed
 history-campaign-remind = Agencies reminded of a campaign
 home-campaigns = Campaigns running
 home-campaign-progress = { $done } of { $of } clips published
+campaign-print = Print the campaign report

@@ -62,3 +62,4 @@ history-campaign-update = Sửa chiến dịch
 history-campaign-remind = Nhắc các cơ quan về chiến dịch
 home-campaigns = Chiến dịch đang diễn ra
 home-campaign-progress = đã đăng { $done }/{ $of } clip
+campaign-print = In báo cáo chiến dịch

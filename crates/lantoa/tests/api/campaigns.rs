@@ -197,6 +197,10 @@ async fn the_overseer_launches_a_campaign_an_agency_tags_and_publishes_and_its_p
     assert!(csv.contains("Báo A") && csv.contains("3000"), "{csv}");
     let x = overseer.get(&format!("{view}/export.xlsx")).await;
     assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    let report = overseer.get_text(&format!("{view}/report")).await;
+    assert!(report.contains("Kỷ niệm 80 năm Quốc khánh") && report.contains("1 / 2"));
+    let pdf = overseer.get(&format!("{view}/report?pdf=true")).await;
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
 
     // Both are behind: both are reminded, and told.
     overseer.refresh_csrf(&view).await;

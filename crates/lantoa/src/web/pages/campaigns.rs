@@ -485,6 +485,54 @@ pub async fn remind(
     }
 }
 
+#[derive(Template)]
+#[template(path = "campaign_report.html")]
+struct ReportPage {
+    l: Layout,
+    inline_css: Option<&'static str>,
+    base: String,
+    body: String,
+    c: CampaignRow,
+    brief: String,
+    parts: Vec<PartRow>,
+    totals: PartRow,
+    generated: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct PrintQuery {
+    #[serde(default)]
+    pdf: bool,
+}
+
+/// The campaign's report, printed (or as a PDF): its facts and each
+/// agency's coverage, as the insights report prints.
+pub async fn report(
+    State(st): State<AppState>,
+    b: BodyAuthz<body_act::ViewBody>,
+    Path((_, id)): Path<(i64, i64)>,
+    axum::extract::Query(q): axum::extract::Query<PrintQuery>,
+) -> Result<Response> {
+    let l = Layout::build(&st, &b.ctx, None).await?;
+    let p = svc::progress(&st, b.agency.id, id, None).await?;
+    let tz = b.agency.time_zone.as_str();
+    let page = ReportPage {
+        inline_css: q.pdf.then_some(super::APP_CSS),
+        base: format!("/b/{}/campaigns/{id}", b.agency.id),
+        body: b.agency.name.clone(),
+        c: campaign_row(&l, &p.campaign, tz, st.now()),
+        brief: p.campaign.brief.clone(),
+        parts: p.parts.iter().map(|x| part_row(&l, x, tz)).collect(),
+        totals: totals(&l, &p, tz),
+        generated: l.time(&st.now(), tz),
+        l,
+    };
+    if !q.pdf {
+        return render(&page);
+    }
+    super::as_pdf(&st, b.principal.user_id, &page, &format!("campaign-{id}")).await
+}
+
 /// The campaign's table: one row per agency and the total.
 fn table(l: &Layout, p: &Progress) -> Table {
     let heads = [
@@ -603,6 +651,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .get("/b/{bid}/campaigns/{campid}/edit", Body, edit_form)
         .post_file("/b/{bid}/campaigns/{campid}", Body, update, FORM_LIMIT)
         .post("/b/{bid}/campaigns/{campid}/remind", Body, remind)
+        .get("/b/{bid}/campaigns/{campid}/report", Body, report)
         .get("/b/{bid}/campaigns/{campid}/export.csv", Body, export_csv)
         .get("/b/{bid}/campaigns/{campid}/export.xlsx", Body, export_xlsx)
         .get("/b/{bid}/campaigns/{campid}/files/{fid}", Body, body_file)

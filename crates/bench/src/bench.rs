@@ -379,13 +379,15 @@ pub async fn renditions(dir: &Path, seconds: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// The process's peak resident memory so far (VmHWM), in KiB.
+pub(crate) fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn rss_kib(pid: u32) -> Option<u64> {
+/// The process's resident memory now (VmRSS), in KiB.
+pub(crate) fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -4,10 +4,10 @@
 use std::time::Instant;
 
 /// The tests' seeded generator (xorshift64*), shared: every run lints the same
-/// corpus.
+/// corpus (and `survey` answers the same way).
 #[allow(dead_code)]
 #[path = "../../lantoa/tests/api/rng.rs"]
-mod rng;
+pub(crate) mod rng;
 use rng::Rng;
 
 /// An index below `len` (0 when there is nothing to pick from).

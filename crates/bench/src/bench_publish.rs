@@ -706,8 +706,13 @@ async fn publish_once(o: &Options) -> anyhow::Result<(f64, f64)> {
 
 /// This process's CPU time so far, user and system, in seconds (Linux's
 /// `/proc/self/stat`, in clock ticks of 1/100 s; 0 elsewhere).
-fn cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+pub(crate) fn cpu() -> f64 {
+    cpu_of("self")
+}
+
+/// The CPU time so far of process `pid` (`self`, or a number), as [`cpu`].
+pub(crate) fn cpu_of(pid: &str) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The fields after the command name, which may hold spaces: utime and
     // stime are the 14th and 15th of the line.
     let f: Vec<&str> = s

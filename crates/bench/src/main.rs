@@ -2,7 +2,7 @@
 //! side in the same run, printed as ratios. Kept out of the product so that
 //! nothing here is compiled into what agencies run.
 //!
-//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|insights|lint> [options]
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey> [options]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +15,7 @@ mod bench_insights;
 mod bench_lint;
 mod bench_publish;
 mod bench_review;
+mod bench_survey;
 
 /// Measure performance against baselines run side by side (prints ratios).
 #[derive(Parser, Debug)]
@@ -64,6 +65,14 @@ enum BenchCmd {
         #[arg(long, default_value_t = 10_000)]
         captions: usize,
     },
+    /// Survey answers accepted per second against a static file of the same
+    /// server, and the server's memory under 10,000 answers a minute from
+    /// 1,000 addresses.
+    Survey(bench_survey::Options),
+    /// The web server alone on the settings in the environment (the process
+    /// `survey` measures).
+    #[command(hide = true)]
+    Serve,
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -97,6 +106,8 @@ async fn main() -> ExitCode {
         BenchCmd::Crash(options) => done(bench_crash::crash(options).await),
         BenchCmd::Worker => done(bench_crash::worker().await),
         BenchCmd::Insights(options) => done(bench_insights::insights(options).await),
+        BenchCmd::Survey(options) => done(bench_survey::survey(options).await),
+        BenchCmd::Serve => done(bench_survey::serve().await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

@@ -77,7 +77,7 @@ impl Guard {
         let h = self.hasher.hash_one(addr) | 1;
         let minute = now / 60_000;
         let mut b = self.budgets.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = &mut b[(h as usize) % LIMIT_SLOTS];
+        let slot = &mut b[slot_of(h, LIMIT_SLOTS)];
         if slot.0 != h || slot.1 != minute {
             *slot = (h, minute, 0);
         }
@@ -91,13 +91,20 @@ impl Guard {
     /// Marks a challenge's nonce taken; false when it already was.
     fn take(&self, nonce: u64) -> bool {
         let mut u = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = &mut u[(nonce as usize) % USED_SLOTS];
+        let slot = &mut u[slot_of(nonce, USED_SLOTS)];
         if *slot == nonce {
             return false;
         }
         *slot = nonce;
         true
     }
+}
+
+/// The slot of a key in a table of `slots`: keys are odd (0 marks an empty
+/// slot), so the slot is read from the other bits, or every key would land
+/// in an odd slot and half the table would stay empty.
+fn slot_of(key: u64, slots: usize) -> usize {
+    ((key >> 1) % slots as u64) as usize
 }
 
 /// A fresh challenge for a form of `survey` given out at `now`:
@@ -319,6 +326,32 @@ mod tests {
             g.spend(&format!("addr-{i}"), 1, 0);
         }
         assert_eq!(g.budgets.lock().unwrap().len(), LIMIT_SLOTS);
+    }
+
+    #[test]
+    fn odd_keys_fill_the_whole_of_both_tables_not_only_their_odd_slots() {
+        let g = Guard::default();
+        for i in 0..4 * LIMIT_SLOTS {
+            g.spend(
+                &format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255),
+                1,
+                0,
+            );
+        }
+        let filled = g
+            .budgets
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.0 != 0)
+            .count();
+        assert!(filled > LIMIT_SLOTS * 9 / 10, "{filled} of {LIMIT_SLOTS}");
+        for _ in 0..4 * USED_SLOTS {
+            // Odd, as `challenge` makes them.
+            g.take(u64::from_le_bytes(crate::crypto::random_bytes::<8>()) | 1);
+        }
+        let filled = g.used.lock().unwrap().iter().filter(|n| **n != 0).count();
+        assert!(filled > USED_SLOTS * 9 / 10, "{filled} of {USED_SLOTS}");
     }
 
     #[test]

@@ -89,6 +89,14 @@ describe('audience surveys in a browser', { timeout: 300_000 }, () => {
       await screenshot(page, 'survey-phone-js.png');
       await Promise.all([page.waitForNavigation(), page.click('#send')]);
       await expectText(page, 'Your answers have been recorded');
+      // The same phone again: told kindly, not counted (the results below
+      // still show two answers).
+      await page.goto(h.baseUrl + publicPath + '?lang=en');
+      await answer(page, 'Counted twice?');
+      await page.waitForFunction(() => document.querySelector('input[name=pow]').value !== '');
+      await Promise.all([page.waitForNavigation(), page.click('#send')]);
+      await expectText(page, 'already answered the survey today');
+      await screenshot(page, 'survey-phone-again.png');
     });
   });
 

@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::incidents::download;
-use super::{Layout, render, render_status, shown_on_form};
+use super::{DoneQuery, Layout, PrintQuery, render, render_status, shown_on_form};
 use crate::db::campaigns::Campaign;
 use crate::db::orgs::Org;
 use crate::error::Result;
@@ -355,12 +355,6 @@ struct CampaignPage {
     can_manage: bool,
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
-
 /// The campaign's figures over every agency shown.
 fn totals(l: &Layout, p: &Progress, tz: &str) -> PartRow {
     let mut t = AgencyPart {
@@ -497,12 +491,6 @@ struct ReportPage {
     parts: Vec<PartRow>,
     totals: PartRow,
     generated: String,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct PrintQuery {
-    #[serde(default)]
-    pdf: bool,
 }
 
 /// The campaign's report, printed (or as a PDF): its facts and each

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Layout, render, render_status, shown_on_form};
+use super::{DoneQuery, Layout, PrintQuery, render, render_status, shown_on_form};
 use crate::db::incidents::Incident;
 use crate::domain::incident::{IncidentKind, IncidentState, Severity, Step};
 use crate::domain::{Action, OrgId};
@@ -342,12 +342,6 @@ struct DetailPage {
     max_mb: usize,
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
-
 /// The steps' path words, and which step each is.
 const STEPS: [(&str, Step); 6] = [
     ("note", Step::Note),
@@ -549,12 +543,6 @@ struct ReportPage {
     channels: Vec<String>,
     events: Vec<EventRow>,
     signer: String,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct PrintQuery {
-    #[serde(default)]
-    pdf: bool,
 }
 
 /// The incident as an official report: the national motto, the agency, its

@@ -209,6 +209,20 @@ pub(crate) async fn as_pdf<T: Template>(
         .into_response())
 }
 
+/// `?pdf=true`: a printable page as a PDF file.
+#[derive(serde::Deserialize, Default)]
+pub struct PrintQuery {
+    #[serde(default)]
+    pub pdf: bool,
+}
+
+/// `?done=`: what the action before the redirect did (said on the page).
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: String,
+}
+
 /// A form page's status and the message shown beside its form, if any.
 pub fn form_status(error: Option<(StatusCode, String)>) -> (StatusCode, Option<String>) {
     match error {

@@ -3,10 +3,9 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::incidents::download;
 use super::{DoneQuery, Layout, PrintQuery, render, render_status, shown_on_form};
 use crate::db::campaigns::Campaign;
 use crate::db::orgs::Org;
@@ -581,17 +580,11 @@ async fn export_of(
     } else {
         (export::csv(&t), "text/csv; charset=utf-8", "csv")
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lantoa-campaign-{id}.{ext}\""),
-            ),
-        ],
+    Ok(super::attachment(
         body,
-    )
-        .into_response())
+        kind,
+        &format!("lantoa-campaign-{id}.{ext}"),
+    ))
 }
 
 pub async fn export_csv(
@@ -616,7 +609,7 @@ pub async fn body_file(
     Path((_, id, fid)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
     let f = svc::file(&st, b.agency.id, id, None, fid).await?;
-    download(&st, &f.file_key, &f.file_name, &f.file_type).await
+    super::stored_file(&st, &f.file_key, &f.file_name, &f.file_type).await
 }
 
 pub async fn agency_file(
@@ -626,7 +619,7 @@ pub async fn agency_file(
 ) -> Result<Response> {
     let body = a.agency.parent_id.ok_or(crate::error::Error::NotFound)?;
     let f = svc::file(&st, body, id, Some(a.agency.id), fid).await?;
-    download(&st, &f.file_key, &f.file_name, &f.file_type).await
+    super::stored_file(&st, &f.file_key, &f.file_name, &f.file_type).await
 }
 
 /// This area's routes, each with who may reach it.

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{DoneQuery, Layout, PrintQuery, render, render_status, shown_on_form};
@@ -491,41 +491,7 @@ pub async fn file(
     Path((_, iid, eid)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
     let (key, name, mime) = svc::file(&st, a.agency.id, iid, eid).await?;
-    download(&st, &key, &name, &mime).await
-}
-
-/// An attachment sent back as a download under its own name.
-pub(crate) async fn download(st: &AppState, key: &str, name: &str, mime: &str) -> Result<Response> {
-    let (stream, size, _) = st
-        .store
-        .read_range(key, None)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_LENGTH, size.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        axum::body::Body::from_stream(stream),
-    )
-        .into_response())
+    super::stored_file(&st, &key, &name, &mime).await
 }
 
 #[derive(Template)]

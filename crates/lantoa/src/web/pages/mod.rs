@@ -193,18 +193,68 @@ pub(crate) async fn as_pdf<T: Template>(
         .render()
         .map_err(|e| Error::Internal(format!("template: {e}")))?;
     let bytes = crate::insights::pdf::print(&st.printing, &st.config, user, &html).await?;
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("lantoa-{stem}.pdf"),
+    ))
+}
+
+/// A file made for the person (an export) sent as a download named `name`.
+pub(crate) fn attachment(body: impl Into<axum::body::Body>, mime: &str, name: &str) -> Response {
+    let mut r = axum::response::Response::new(body.into());
+    let h = r.headers_mut();
+    if let Ok(v) = axum::http::HeaderValue::from_str(mime) {
+        h.insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// A file people attached (kept in the store) sent back as a download under
+/// its own name, never shown inline.
+pub(crate) async fn stored_file(
+    st: &AppState,
+    key: &str,
+    name: &str,
+    mime: &str,
+) -> Result<Response> {
+    let (stream, size, _) = st
+        .store
+        .read_range(key, None)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     Ok((
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_string(),
-            ),
+            (axum::http::header::CONTENT_TYPE, mime.to_string()),
+            (axum::http::header::CONTENT_LENGTH, size.to_string()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lantoa-{stem}.pdf\""),
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
             ),
         ],
-        bytes,
+        axum::body::Body::from_stream(stream),
     )
         .into_response())
 }

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{Json, Response};
 
 use super::{Layout, render};
 use crate::error::Result;
@@ -312,20 +311,11 @@ pub async fn xlsx(
             })
             .collect(),
     };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lantoa-scorecard-{}.xlsx\"", s.month),
-            ),
-        ],
+    Ok(super::attachment(
         export::xlsx(&[score, trend]),
-    )
-        .into_response())
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("lantoa-scorecard-{}.xlsx", s.month),
+    ))
 }
 
 /// This area's routes, each with who may reach it.

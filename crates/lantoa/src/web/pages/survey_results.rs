@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::surveys::download;
 use super::{Layout, render};
 use crate::domain::SurveyId;
 use crate::domain::survey::{self as dom, Kind, Measure, QTally};
@@ -269,7 +268,7 @@ pub async fn export_csv(
 ) -> Result<Response> {
     let t = tables(&a, sid).await?;
     let body = t.first().map(export::csv).unwrap_or_default();
-    Ok(download(
+    Ok(super::attachment(
         body,
         "text/csv; charset=utf-8",
         &format!("survey-{sid}.csv"),
@@ -282,7 +281,7 @@ pub async fn export_xlsx(
 ) -> Result<Response> {
     let t = tables(&a, sid).await?;
     let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(
+    Ok(super::attachment(
         export::xlsx(&t),
         mime,
         &format!("survey-{sid}.xlsx"),

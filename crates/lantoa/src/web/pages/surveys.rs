@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -413,19 +413,6 @@ pub async fn close(
     Path(ids): Path<(i64, i64)>,
 ) -> Result<Response> {
     change_state(&st, a, ids.1, false).await
-}
-
-/// A file download with its name.
-pub fn download(body: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// This area's routes: an agency's surveys, and the same pages for the

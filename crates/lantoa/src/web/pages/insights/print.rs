@@ -2,8 +2,7 @@
 //! and the printable periodic report, as a page or a PDF file.
 
 use askama::Template;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::civil::Date;
 
 use super::{PeriodQuery, ReportFor, Section, page_sections, sandbox};
@@ -69,17 +68,7 @@ pub(super) async fn export_of(
             format!("{stem}-{want}.csv"),
         )
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::web::pages::attachment(body, kind, &name))
 }
 
 /// What a printable report covers: a month or a quarter, the previous month

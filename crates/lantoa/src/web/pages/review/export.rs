@@ -5,8 +5,7 @@
 //! itself is seen on the clip page), replies under their comment.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::db::clips;
 use crate::db::review as rdb;
@@ -77,16 +76,6 @@ fn cell(s: &str) -> String {
     }
 }
 
-fn download(body: String, mime: &'static str, name: &str) -> Response {
-    let mut r = body.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 pub async fn comments_csv(
     State(st): State<AppState>,
     a: Authz<act::ViewClips>,
@@ -131,7 +120,7 @@ pub async fn comments_csv(
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
-    Ok(download(
+    Ok(crate::web::pages::attachment(
         out,
         "text/csv; charset=utf-8",
         &format!("clip-{cid}-comments.csv"),
@@ -167,7 +156,7 @@ pub async fn comments_text(
             l.version, l.author, l.body
         ));
     }
-    Ok(download(
+    Ok(crate::web::pages::attachment(
         out,
         "text/plain; charset=utf-8",
         &format!("clip-{cid}-comments.txt"),

@@ -96,20 +96,39 @@ pub fn local_datetime_ms(s: &str, tz: &str) -> Option<i64> {
     Some(d.to_zoned_datetime(zone).ok()?.timestamp().as_millisecond())
 }
 
+/// The calendar day of the UTC time `ms` in the zone (UTC when the zone is
+/// unknown).
+pub fn local_date(ms: i64, tz: &str) -> jiff::civil::Date {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_millisecond(ms)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(zone)
+        .date()
+}
+
 /// The UTC millisecond the local year of `ms` began in the zone.
 pub fn year_start_ms(ms: i64, tz: &str) -> i64 {
-    let year = strftime_local(ms, tz, "%Y");
-    local_date_start_ms(&format!("{year}-01-01"), tz).unwrap_or(0)
+    let first = local_date(ms, tz).first_of_year();
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    first
+        .to_zoned_datetime(zone)
+        .map_or(0, |z| z.timestamp().as_millisecond())
 }
 
 /// The local calendar day of `ms` in the zone, the reader's way (see
 /// [`date_in`]).
 pub fn day_in(ms: i64, tz: &str, locale: crate::domain::Locale) -> String {
-    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
-        return String::new();
-    };
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    date_in(ts.to_zoned_datetime(zone).date(), locale, true)
+    date_in(local_date(ms, tz), locale, true)
+}
+
+/// The local days from `from` to before `until` (UTC ms), the reader's way:
+/// `04/12/2026 – 24/12/2026`.
+pub fn days_in(from: i64, until: i64, tz: &str, locale: crate::domain::Locale) -> String {
+    format!(
+        "{} – {}",
+        day_in(from, tz, locale),
+        day_in(until - 1, tz, locale)
+    )
 }
 
 /// A UTC time as an HTML datetime-local value in the zone.

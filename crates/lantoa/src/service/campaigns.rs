@@ -377,9 +377,14 @@ pub async fn clips_of(st: &AppState, id: i64, agency: OrgId) -> Result<Vec<(i64,
     Ok(cdb::clips_of(&mut tx, id, agency).await?)
 }
 
-/// The campaigns the agency takes part in, with its expected clips and
-/// progress: what its home and campaign list show.
-pub async fn for_agency(st: &AppState, agency: &orgs::Org) -> Result<Vec<(Campaign, AgencyPart)>> {
+/// The campaigns the agency takes part in that `keep` keeps, with its
+/// expected clips and progress: what its home (the running ones) and its
+/// campaign list (all) show.
+pub async fn for_agency(
+    st: &AppState,
+    agency: &orgs::Org,
+    keep: impl Fn(&Campaign) -> bool,
+) -> Result<Vec<(Campaign, AgencyPart)>> {
     let Some(body) = agency.parent_id else {
         return Ok(Vec::new());
     };
@@ -388,7 +393,7 @@ pub async fn for_agency(st: &AppState, agency: &orgs::Org) -> Result<Vec<(Campai
         cdb::of_agency(&mut tx, agency.id).await?
     };
     let mut out = Vec::new();
-    for c in list {
+    for c in list.into_iter().filter(|c| keep(c)) {
         let p = progress(st, body, c.id, Some(agency.id)).await?;
         if let Some(part) = p.parts.into_iter().next() {
             out.push((c, part));

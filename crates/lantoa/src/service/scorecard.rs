@@ -58,16 +58,12 @@ pub struct Scorecard {
 }
 
 /// The month asked for (`YYYY-MM`), or the current one in the zone.
-pub fn month_of(asked: Option<&str>, now: i64, tz: &TimeZone) -> Result<Date> {
+pub fn month_of(asked: Option<&str>, now: i64, tz: &str) -> Result<Date> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
         Some(m) => Ok(format!("{m}-01")
             .parse::<Date>()
             .map_err(|_| Invalid::new("month", "insights-bad-month"))?),
-        None => Ok(jiff::Timestamp::from_millisecond(now)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_zoned_datetime(tz.clone())
-            .date()
-            .first_of_month()),
+        None => Ok(crate::clock::local_date(now, tz).first_of_month()),
     }
 }
 
@@ -92,14 +88,47 @@ fn within(platform: &str, duration_s: f64) -> Option<bool> {
     Some(lo.is_none_or(|l| duration_s >= l) && hi.is_none_or(|h| duration_s <= h))
 }
 
-/// One agency's month.
+/// A campaign running in the month: who takes part, expecting how many
+/// clips, and how many each has published (read once for every agency).
+struct Running {
+    expected: Vec<(crate::domain::OrgId, i64)>,
+    published: Vec<(crate::domain::OrgId, i64)>,
+}
+
+async fn running(
+    tx: &mut Tx,
+    campaigns: &[cdb::Campaign],
+    (from, to): (i64, i64),
+) -> Result<Vec<Running>> {
+    let mut out = Vec::new();
+    for c in campaigns
+        .iter()
+        .filter(|c| c.starts_at < to && from < c.ends_at)
+    {
+        out.push(Running {
+            expected: cdb::agencies(tx, c.id)
+                .await?
+                .into_iter()
+                .map(|(a, n, _)| (a, n))
+                .collect(),
+            published: cdb::stages(tx, c.id)
+                .await?
+                .iter()
+                .map(|s| (s.agency_id, s.published))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// One agency's month, from its clips' timings in the month.
 async fn line(
     tx: &mut Tx,
     a: &Org,
-    campaigns: &[cdb::Campaign],
+    timings: &[(i64, i64)],
+    campaigns: &[Running],
     (from, to): (i64, i64),
 ) -> Result<Line> {
-    let timings = sdb::timings(tx, a.id, from, to).await?;
     let mut hours: Vec<f64> = timings
         .iter()
         .map(|(u, p)| (p - u).max(0) as f64 / 3_600_000.0)
@@ -116,25 +145,18 @@ async fn line(
         .filter_map(|p| p.latest[crate::db::insights::REACH])
         .collect();
     let mut done: Vec<f64> = posts.iter().filter_map(completion).collect();
-    // Campaigns running in the month that the agency takes part in.
+    // Each campaign capped at what it expects of the agency.
     let (mut got, mut asked) = (0i64, 0i64);
-    for c in campaigns
-        .iter()
-        .filter(|c| c.starts_at < to && from < c.ends_at)
-    {
-        let Some((_, expected, _)) = cdb::agencies(tx, c.id)
-            .await?
-            .into_iter()
-            .find(|(x, ..)| *x == a.id)
-        else {
+    for c in campaigns {
+        let Some((_, expected)) = c.expected.iter().find(|(x, _)| *x == a.id) else {
             continue;
         };
-        let out = cdb::stages(tx, c.id)
-            .await?
+        let out = c
+            .published
             .iter()
-            .find(|s| s.agency_id == a.id)
-            .map_or(0, |s| s.published);
-        got += out.min(expected);
+            .find(|(x, _)| *x == a.id)
+            .map_or(0, |(_, n)| *n);
+        got += out.min(*expected);
         asked += expected;
     }
     Ok(Line {
@@ -184,25 +206,40 @@ pub async fn build(
     median_label: String,
 ) -> Result<Scorecard> {
     let tz = TimeZone::get(&body.time_zone).unwrap_or(TimeZone::UTC);
+    let months: Vec<Date> = (0..TREND_MONTHS)
+        .rev()
+        .map(|back| {
+            first
+                .checked_sub(jiff::Span::new().months(back))
+                .unwrap_or(first)
+        })
+        .collect();
+    let spans: Vec<(i64, i64)> = months.iter().map(|m| bounds(*m, &tz)).collect();
+    let (shown, since) = (bounds(first, &tz), spans[0].0);
     let mut tx = st.db.read().await?;
     let agencies = orgs::agencies_of_body(&mut tx, body.id).await?;
-    let campaigns = cdb::of_body(&mut tx, body.id).await?;
+    let all_campaigns = cdb::of_body(&mut tx, body.id).await?;
+    let campaigns = running(&mut tx, &all_campaigns, shown).await?;
     let mut lines = Vec::with_capacity(agencies.len());
+    let mut counts = vec![Vec::with_capacity(agencies.len()); spans.len()];
     for a in &agencies {
-        lines.push(line(&mut tx, a, &campaigns, bounds(first, &tz)).await?);
-    }
-    let mut trend = Vec::new();
-    for back in (0..TREND_MONTHS).rev() {
-        let m = first
-            .checked_sub(jiff::Span::new().months(back))
-            .unwrap_or(first);
-        let (from, to) = bounds(m, &tz);
-        let mut counts = Vec::with_capacity(agencies.len());
-        for a in &agencies {
-            counts.push(sdb::timings(&mut tx, a.id, from, to).await?.len() as f64);
+        // The six months' clips at once: the trend and the month shown.
+        let all = sdb::timings(&mut tx, a.id, since, shown.1).await?;
+        for (i, (from, to)) in spans.iter().enumerate() {
+            let n = all.iter().filter(|(_, p)| from <= p && p < to).count();
+            counts[i].push(n as f64);
         }
-        trend.push((m.strftime("%Y-%m").to_string(), counts));
+        let month: Vec<(i64, i64)> = all
+            .into_iter()
+            .filter(|(_, p)| shown.0 <= *p && *p < shown.1)
+            .collect();
+        lines.push(line(&mut tx, a, &month, &campaigns, shown).await?);
     }
+    let trend = months
+        .iter()
+        .zip(counts)
+        .map(|(m, c)| (m.strftime("%Y-%m").to_string(), c))
+        .collect();
     Ok(Scorecard {
         month: first.strftime("%Y-%m").to_string(),
         median: medians(&lines, median_label),

@@ -31,12 +31,11 @@ pub struct CampaignRow {
 }
 
 fn campaign_row(l: &Layout, c: &Campaign, tz: &str, now: i64) -> CampaignRow {
-    let day = |ms: i64| crate::clock::day_in(ms, tz, l.tr.locale);
     CampaignRow {
         id: c.id,
         name: c.name.clone(),
         theme: c.theme.clone(),
-        dates: format!("{} – {}", day(c.starts_at), day(c.ends_at - 1)),
+        dates: crate::clock::days_in(c.starts_at, c.ends_at, tz, l.tr.locale),
         hashtags: c.hashtag_list().join(" "),
         running: c.running(now),
         ended: now >= c.ends_at,
@@ -135,7 +134,7 @@ pub async fn agency_list(
     let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
     let now = st.now();
     let tz = &a.agency.time_zone;
-    let rows = svc::for_agency(&st, &a.agency)
+    let rows = svc::for_agency(&st, &a.agency, |_| true)
         .await?
         .iter()
         .map(|(c, p)| (campaign_row(&l, c, tz, now), Some(part_row(&l, p, tz))))

@@ -165,16 +165,11 @@ pub async fn dashboard(
     };
     let member_here = a.principal.memberships.iter().any(|(o, _)| *o == agency);
     let campaigns = if a.may(Action::ViewCampaigns) {
-        crate::service::campaigns::for_agency(&st, &a.agency)
+        crate::service::campaigns::for_agency(&st, &a.agency, |c| c.running(now))
             .await?
             .into_iter()
-            .filter(|(c, _)| c.running(now))
             .map(|(c, p)| {
-                let dates = format!(
-                    "{} – {}",
-                    crate::clock::day_in(c.starts_at, &tz, l.tr.locale),
-                    crate::clock::day_in(c.ends_at - 1, &tz, l.tr.locale)
-                );
+                let dates = crate::clock::days_in(c.starts_at, c.ends_at, &tz, l.tr.locale);
                 (c.id, c.name, dates, p.stages.published, p.expected)
             })
             .collect()

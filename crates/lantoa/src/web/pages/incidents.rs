@@ -58,8 +58,7 @@ fn row(l: &Layout, i: &Incident, agency: &str, tz: &str, now: i64) -> Row {
 
 /// The incident's number as its report gives it: `3/2026`.
 fn number(i: &Incident, tz: &str) -> String {
-    let year = crate::clock::format_local(i.created_at, tz);
-    let year = year.get(6..10).unwrap_or("");
+    let year = crate::clock::local_date(i.created_at, tz).year();
     format!("{}/{year}", i.number.max(1))
 }
 
@@ -532,13 +531,13 @@ pub async fn report(
         }
         None => String::new(),
     };
-    let local = crate::clock::format_local(d.incident.created_at, tz);
+    let day = crate::clock::local_date(d.incident.created_at, tz);
     let place_date = l.tr.t_args(
         "incident-report-date",
         &[
-            ("day", local.get(0..2).unwrap_or("").to_string()),
-            ("month", local.get(3..5).unwrap_or("").to_string()),
-            ("year", local.get(6..10).unwrap_or("").to_string()),
+            ("day", format!("{:02}", day.day())),
+            ("month", format!("{:02}", day.month())),
+            ("year", day.year().to_string()),
             (
                 "date",
                 crate::clock::day_in(d.incident.created_at, tz, l.tr.locale),

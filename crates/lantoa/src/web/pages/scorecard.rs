@@ -215,8 +215,7 @@ async fn scorecard_of(
     b: &BodyAuthz<body_act::ViewBody>,
     q: &MonthQuery,
 ) -> Result<Scorecard> {
-    let tz = jiff::tz::TimeZone::get(&b.agency.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let first = svc::month_of(q.month.as_deref(), st.now(), &tz)?;
+    let first = svc::month_of(q.month.as_deref(), st.now(), &b.agency.time_zone)?;
     svc::build(st, &b.agency, first, b.ctx.tr().t("score-median")).await
 }
 

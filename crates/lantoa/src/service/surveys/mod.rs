@@ -83,6 +83,16 @@ fn must_manage(c: &Caller) -> Result<()> {
     }
 }
 
+/// A write transaction, the time, and the caller's survey `id` (not found
+/// when it is another organisation's).
+async fn write_survey(c: &Caller, id: SurveyId) -> Result<(crate::db::Tx, i64, sdb::Survey)> {
+    let (mut tx, now) = c.write().await?;
+    let s = sdb::get(&mut tx, c.agency_id(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok((tx, now, s))
+}
+
 /// An unguessable address: 128 random bits, URL-safe.
 fn new_token() -> String {
     use base64::Engine as _;
@@ -200,10 +210,7 @@ pub async fn save_settings(c: &Caller, id: SurveyId, f: &SettingsForm) -> Result
             "survey-invalid-dates",
         )));
     }
-    let (mut tx, now) = c.write().await?;
-    let s = sdb::get(&mut tx, c.agency_id(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (mut tx, now, s) = write_survey(c, id).await?;
     let settings = sdb::Settings {
         title,
         intro: &intro,
@@ -237,10 +244,7 @@ pub async fn save_settings(c: &Caller, id: SurveyId, f: &SettingsForm) -> Result
 /// answers and the change is more than words, or when it is closed.
 pub async fn edit_form(c: &Caller, id: SurveyId, op: FormOp) -> Result<()> {
     must_manage(c)?;
-    let (mut tx, now) = c.write().await?;
-    let s = sdb::get(&mut tx, c.agency_id(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (mut tx, now, s) = write_survey(c, id).await?;
     if s.state == "closed" {
         return Err(Error::Invalid(Invalid::new(
             "question",
@@ -276,10 +280,7 @@ pub async fn edit_form(c: &Caller, id: SurveyId, op: FormOp) -> Result<()> {
 /// opened again).
 pub async fn publish(c: &Caller, id: SurveyId) -> Result<()> {
     must_manage(c)?;
-    let (mut tx, now) = c.write().await?;
-    let s = sdb::get(&mut tx, c.agency_id(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (mut tx, now, s) = write_survey(c, id).await?;
     if s.state == "open" {
         return Ok(());
     }
@@ -298,10 +299,7 @@ pub async fn publish(c: &Caller, id: SurveyId) -> Result<()> {
 /// Stops answers; the answers and results are kept.
 pub async fn close(c: &Caller, id: SurveyId) -> Result<()> {
     must_manage(c)?;
-    let (mut tx, now) = c.write().await?;
-    let s = sdb::get(&mut tx, c.agency_id(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (mut tx, now, s) = write_survey(c, id).await?;
     if s.state == "closed" {
         return Ok(());
     }

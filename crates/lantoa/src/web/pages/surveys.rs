@@ -283,6 +283,30 @@ fn back(a: &Caller, sid: i64, done: &str) -> Response {
     Redirect::to(&format!("{base}/surveys/{sid}?done={done}")).into_response()
 }
 
+/// The builder again with the refusal beside the survey's settings (bad
+/// dates, a survey that cannot open); any other error passes on.
+async fn refused_settings(
+    st: &AppState,
+    a: &OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
+    sid: i64,
+    e: Error,
+) -> Result<Response> {
+    let Error::Invalid(i) = e else {
+        return Err(e);
+    };
+    let msg = a.ctx.tr().t(i.message_id);
+    let p = builder(
+        st,
+        (&a.caller, &a.ctx),
+        SurveyId(sid),
+        None,
+        None,
+        Some(msg),
+    )
+    .await?;
+    render_status(StatusCode::BAD_REQUEST, &p)
+}
+
 pub async fn settings(
     State(st): State<AppState>,
     a: OrgAuthz<act::ManageSurveys, body_act::ManageSurveys>,
@@ -291,20 +315,7 @@ pub async fn settings(
 ) -> Result<Response> {
     match svc::save_settings(&a.caller, SurveyId(sid), &f).await {
         Ok(()) => Ok(back(&a.caller, sid, "settings")),
-        Err(Error::Invalid(i)) => {
-            let msg = a.ctx.tr().t(i.message_id);
-            let p = builder(
-                &st,
-                (&a.caller, &a.ctx),
-                SurveyId(sid),
-                None,
-                None,
-                Some(msg),
-            )
-            .await?;
-            render_status(StatusCode::BAD_REQUEST, &p)
-        }
-        Err(e) => Err(e),
+        Err(e) => refused_settings(&st, &a, sid, e).await,
     }
 }
 
@@ -382,20 +393,7 @@ async fn change_state(
             sid,
             if publish { "published" } else { "closed" },
         )),
-        Err(Error::Invalid(i)) => {
-            let msg = a.ctx.tr().t(i.message_id);
-            let p = builder(
-                st,
-                (&a.caller, &a.ctx),
-                SurveyId(sid),
-                None,
-                None,
-                Some(msg),
-            )
-            .await?;
-            render_status(StatusCode::BAD_REQUEST, &p)
-        }
-        Err(e) => Err(e),
+        Err(e) => refused_settings(st, &a, sid, e).await,
     }
 }
 

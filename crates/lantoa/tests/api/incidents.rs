@@ -16,6 +16,28 @@ fn incident_id(location: &str) -> i64 {
         .unwrap_or_else(|| panic!("no incident in {location}"))
 }
 
+/// The head (`b`, signed in) reports an incident of `kind` from the form;
+/// its id.
+pub(crate) async fn report(
+    b: &crate::helpers::Browser,
+    agency: lantoa::domain::OrgId,
+    kind: &str,
+    title: &str,
+) -> i64 {
+    b.refresh_csrf(&format!("/a/{agency}/incidents/new")).await;
+    let fields = [
+        ("kind", kind),
+        ("severity", "medium"),
+        ("title", title),
+        ("description", "Đã liên hệ nền tảng."),
+    ];
+    let r = b
+        .post_multipart(&format!("/a/{agency}/incidents"), &fields, None, true)
+        .await;
+    assert_eq!(r.status(), 303);
+    incident_id(header(&r, "location"))
+}
+
 async fn state_of(app: &crate::helpers::TestApp, id: i64) -> String {
     let mut tx = app.st.db.read().await.unwrap();
     lantoa::db::incidents::get(&mut tx, id)
@@ -220,23 +242,7 @@ async fn an_agency_reports_an_incident_and_the_body_acknowledges_asks_and_closes
 async fn the_incident_report_prints_to_pdf() {
     let (app, n) = spawn_network().await;
     let head = app.login("a.head").await;
-    head.refresh_csrf(&format!("/a/{}/incidents/new", n.a))
-        .await;
-    let r = head
-        .post_multipart(
-            &format!("/a/{}/incidents", n.a),
-            &[
-                ("kind", "platform_removal"),
-                ("severity", "medium"),
-                ("title", "YouTube gỡ video lễ hội"),
-                ("description", "Lý do: bản quyền âm nhạc."),
-            ],
-            None,
-            true,
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let id = incident_id(header(&r, "location"));
+    let id = report(&head, n.a, "platform_removal", "YouTube gỡ video lễ hội").await;
     let pdf = head
         .get(&format!("/a/{}/incidents/{id}/report?pdf=true", n.a))
         .await;

@@ -12,22 +12,7 @@ async fn the_scorecard_counts_each_agencys_month_against_the_province_median() {
     publish_now(&e, c).await;
     settle(app, n.a, c, &["published"]).await;
     let head = app.login("a.head").await;
-    head.refresh_csrf(&format!("/a/{}/incidents/new", n.a))
-        .await;
-    let r = head
-        .post_multipart(
-            &format!("/a/{}/incidents", n.a),
-            &[
-                ("kind", "other"),
-                ("severity", "low"),
-                ("title", "Tài khoản TikTok bị khóa tạm"),
-                ("description", "Đã liên hệ nền tảng."),
-            ],
-            None,
-            true,
-        )
-        .await;
-    assert_eq!(r.status(), 303);
+    crate::incidents::report(&head, n.a, "other", "Tài khoản TikTok bị khóa tạm").await;
 
     let overseer = app.login("overseer").await;
     let base = format!("/b/{}/scorecard", n.body);

@@ -240,6 +240,9 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
     if let Err(e) = directive::seed_directive(st, body).await {
         tracing::warn!(error = %e, "demo campaign and incident not created");
     }
+    if let Err(e) = directive::seed_sharing(st, body).await {
+        tracing::warn!(error = %e, "demo shared clip not created");
+    }
     Ok(logins)
 }
 

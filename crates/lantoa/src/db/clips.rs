@@ -45,6 +45,22 @@ pub struct Clip {
     pub lock_at: Option<i64>,
     /// The text lint's findings at the last save.
     pub lint: Vec<FieldFinding>,
+    /// Taken from another agency: how (see [`Taken`]).
+    pub taken: Option<Taken>,
+}
+
+/// Where a clip taken from another agency's offer came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub offer_id: i64,
+    pub source_clip_id: ClipId,
+    pub source_version_id: VersionId,
+    /// The SHA-256 of the source version's original (part of the approval).
+    pub source_sha256: String,
+    /// A corrected source version published since, not taken yet.
+    pub update_id: Option<VersionId>,
+    /// When the source agency took its clip down.
+    pub source_down_at: Option<i64>,
 }
 
 /// A clip's row as stored: text for the state and the JSON columns, an
@@ -75,6 +91,12 @@ struct ClipRow {
     lock_user_id: Option<UserId>,
     lock_at: Option<i64>,
     lint: String,
+    offer_id: Option<i64>,
+    source_clip_id: Option<ClipId>,
+    source_version_id: Option<VersionId>,
+    source_update_id: Option<VersionId>,
+    source_down_at: Option<i64>,
+    source_sha256: Option<String>,
 }
 
 /// A JSON column's value; an empty text is the type's empty value.
@@ -121,6 +143,17 @@ impl TryFrom<ClipRow> for Clip {
             revision: r.revision,
             lock_user_id: r.lock_user_id,
             lock_at: r.lock_at,
+            taken: match (r.offer_id, r.source_clip_id, r.source_version_id) {
+                (Some(offer_id), Some(source_clip_id), Some(source_version_id)) => Some(Taken {
+                    offer_id,
+                    source_clip_id,
+                    source_version_id,
+                    source_sha256: r.source_sha256.unwrap_or_default(),
+                    update_id: r.source_update_id,
+                    source_down_at: r.source_down_at,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -131,7 +164,10 @@ macro_rules! select_clip {
             "SELECT id, agency_id, author_id, title, caption, category, state, current_version_id,
                     created_at, updated_at, caption_variants, hashtags, political, political_source,
                     target_channels, publish_at, publish_until, scheduled_at, revision, lock_user_id,
-                    lock_at, lint, cover_ms, campaign_id
+                    lock_at, lint, cover_ms, campaign_id, offer_id, source_clip_id,
+                    source_version_id, source_update_id, source_down_at,
+                    (SELECT sv.sha256 FROM clip_versions sv WHERE sv.id = source_version_id)
+                        AS source_sha256
              FROM clips ",
             $rest
         )

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "web_push", "0014_web_push.sql"),
     migration!(15, "incidents_campaigns", "0015_incidents_campaigns.sql"),
     migration!(16, "surveys", "0016_surveys.sql"),
+    migration!(17, "sharing", "0017_sharing.sql"),
 ];
 
 /// A migration's script for an engine.

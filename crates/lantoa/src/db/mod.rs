@@ -30,6 +30,7 @@ pub mod push;
 pub mod review;
 pub mod scorecard;
 pub mod sessions;
+pub mod sharing;
 pub mod surveys;
 pub mod throttle;
 pub mod tokens;

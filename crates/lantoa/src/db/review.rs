@@ -19,13 +19,15 @@ pub struct SettingsRow {
     /// JSON list of platform codes; `None`: every connected platform.
     pub default_platforms: Option<String>,
     pub window_hours: i64,
+    pub follow_source_takedowns: i64,
     pub updated_at: i64,
 }
 
 pub async fn settings(tx: &mut Tx, agency: OrgId) -> DbResult<Option<SettingsRow>> {
     Ok(sql!(tx, fetch_optional
         "SELECT tone_style, approval_ttl_hours, approval_policy, checklist, official_names,
-                watch_list, takedown_roles, default_platforms, window_hours, updated_at
+                watch_list, takedown_roles, default_platforms, window_hours,
+                follow_source_takedowns, updated_at
          FROM agency_settings WHERE agency_id = $1",
         agency)?)
 }
@@ -35,11 +37,12 @@ pub async fn put_settings(tx: &mut Tx, agency: OrgId, s: &SettingsRow) -> DbResu
     sql!(tx, execute
         "INSERT INTO agency_settings (agency_id, tone_style, approval_ttl_hours, approval_policy,
                                       checklist, official_names, watch_list, takedown_roles,
-                                      default_platforms, window_hours, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                      default_platforms, window_hours,
+                                      follow_source_takedowns, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         agency, &s.tone_style, s.approval_ttl_hours, &s.approval_policy, &s.checklist,
         &s.official_names, &s.watch_list, &s.takedown_roles, &s.default_platforms,
-        s.window_hours, s.updated_at)?;
+        s.window_hours, s.follow_source_takedowns, s.updated_at)?;
     Ok(())
 }
 

@@ -37,6 +37,10 @@ pub struct Outgoing {
     /// The campaign the clip is made for; absent when none, as the cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign: Option<i64>,
+    /// For a clip taken from another agency: the SHA-256 of the source
+    /// version it was taken from; absent otherwise, as the campaign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Outgoing {
@@ -123,6 +127,7 @@ pub fn changed_fields(before: &Outgoing, after: &Outgoing) -> Vec<&'static str> 
         ("political", before.political != after.political),
         ("cover", before.cover_ms != after.cover_ms),
         ("campaign", before.campaign != after.campaign),
+        ("source", before.source != after.source),
     ]
     .into_iter()
     .filter(|(_, changed)| *changed)
@@ -336,6 +341,7 @@ mod tests {
             political: true,
             cover_ms: None,
             campaign: None,
+            source: None,
         }
     }
 
@@ -550,6 +556,7 @@ mod tests {
             political: false,
             cover_ms: None,
             campaign: None,
+            source: None,
         };
         assert!(o.text_breaches().is_empty());
         o.channels.push("youtube".into());

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod incident;
 pub mod policy;
 pub mod publication;
+pub mod sharing;
 pub mod survey;
 pub mod survey_words;
 pub mod workflow;

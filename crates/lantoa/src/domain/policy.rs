@@ -98,6 +98,10 @@ pub const LOCK_TAKERS: &[Role] = &[Role::Editor, Role::Head];
 pub const TAKEDOWN_OPTIONAL: &[Role] = &[Role::Editor, Role::Deputy];
 /// Connect and disconnect channels; told when one needs reconnecting.
 pub const CHANNEL_MANAGERS: &[Role] = &[Role::Head, Role::AgencyAdmin];
+/// Offer the agency's approved clips to the network.
+pub const SHARERS: &[Role] = &[Role::Editor, Role::Head, Role::AgencyAdmin];
+/// Told at once when a clip taken from another agency is taken down there.
+pub const SOURCE_WATCHERS: &[Role] = &[Role::Editor, Role::Head, Role::Deputy];
 /// Work on clips at all: comment, and reach the clip's actions.
 pub const CLIP_WORKERS: &[Role] = &[
     Role::Reporter,
@@ -174,6 +178,12 @@ actions! {
     ManageSurveys,
     /// See the agency's surveys and their results (the overseer too).
     ViewSurveys,
+    /// See the network's shared library (what other agencies offer).
+    ViewLibrary,
+    /// Offer the agency's approved clips to the network, and withdraw them.
+    ShareClips,
+    /// Take a clip from the shared library as a clip of the agency's own.
+    TakeShared,
 }
 
 impl Action {
@@ -203,6 +213,9 @@ impl Action {
             Action::ManageSurveys | Action::ViewSurveys => {
                 &[Analyst, Head, Deputy, AgencyAdmin, Editor]
             }
+            Action::ViewLibrary => &[Reporter, Editor, Head, Deputy, Analyst, AgencyAdmin],
+            Action::ShareClips => SHARERS,
+            Action::TakeShared => WRITERS,
         }
     }
 
@@ -219,6 +232,7 @@ impl Action {
                 | Action::ViewInsights
                 | Action::ViewCampaigns
                 | Action::ViewSurveys
+                | Action::ViewLibrary
         )
     }
 }
@@ -259,6 +273,9 @@ body_actions! {
     HandleIncidents,
     /// Build, publish and close the body's province-wide surveys.
     ManageSurveys,
+    /// Place an agency's approved clip in the shared library, with a
+    /// recommendation; withdraw it.
+    PlaceShared,
 }
 
 impl BodyAction {
@@ -268,7 +285,8 @@ impl BodyAction {
             BodyAction::ViewBody
             | BodyAction::ManageCampaigns
             | BodyAction::HandleIncidents
-            | BodyAction::ManageSurveys => &[Role::Overseer],
+            | BodyAction::ManageSurveys
+            | BodyAction::PlaceShared => &[Role::Overseer],
         }
     }
 }
@@ -387,6 +405,10 @@ pub struct ClipFacts {
     /// The signed publishing window has ended: nothing more goes out without
     /// a new signature.
     pub window_ended: bool,
+    /// Taken from another agency on terms that forbid cutting it.
+    pub cut_forbidden: bool,
+    /// Taken from another agency, which has taken its clip down since.
+    pub source_down: bool,
 }
 
 impl ClipFacts {
@@ -429,6 +451,10 @@ pub enum Denied {
     TakedownNotAllowed,
     /// The signed publishing window has ended.
     WindowEnded,
+    /// The source agency's terms do not allow a cut of its clip.
+    CutNotAllowed,
+    /// The source agency took its clip down: the copy cannot be signed.
+    SourceTakenDown,
 }
 
 /// What was granted: for a signature, which step and in what capacity.
@@ -446,6 +472,7 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
     match op {
         ClipOp::Act(ClipAction::Approve) => {
             workflow::transition(f.state, ClipAction::Approve, person).map_err(Denied::Workflow)?;
+            yes(!f.source_down, Denied::SourceTakenDown)?;
             let signer = Signer {
                 roles: &f.roles,
                 is_author: f.is_author,
@@ -467,6 +494,7 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
             .map_err(Denied::Workflow),
         ClipOp::PublishNow => {
             yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher)?;
+            yes(!f.source_down, Denied::SourceTakenDown)?;
             // Publishing now is scheduling for now.
             workflow::transition(f.state, ClipAction::Schedule, person)
                 .map(|_| Granted::Yes)
@@ -505,6 +533,7 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
         }
         ClipOp::UploadVersion => {
             yes(edit_who, Denied::EditNotYours)?;
+            yes(!f.cut_forbidden, Denied::CutNotAllowed)?;
             yes(
                 f.state.takes_new_versions(),
                 Denied::VersionNotInState(f.state),

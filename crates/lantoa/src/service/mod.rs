@@ -24,6 +24,7 @@ pub mod publish;
 pub mod push;
 pub mod review;
 pub mod scorecard;
+pub mod sharing;
 pub mod surveys;
 pub mod uploads;
 

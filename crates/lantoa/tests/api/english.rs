@@ -43,6 +43,10 @@ async fn content(app: &TestApp) -> Vec<String> {
         "SELECT intro FROM surveys",
         "SELECT form FROM surveys",
         "SELECT answers FROM survey_responses",
+        "SELECT title FROM offers",
+        "SELECT caption FROM offers",
+        "SELECT credit FROM offers",
+        "SELECT recommendation FROM offers",
     ] {
         let rows: Vec<String> =
             lantoa::on_tx!(&mut tx, c => sqlx::query_scalar::<_, String>(sql).fetch_all(c).await)
@@ -315,6 +319,9 @@ async fn every_page_in_english_leaves_no_vietnamese_outside_peoples_content() {
     }
     if let Some(d) = one_id(&app, "SELECT id FROM incidents ORDER BY id LIMIT 1").await {
         ids.insert("{iid}", d);
+    }
+    if let Some(o) = one_id(&app, "SELECT id FROM offers ORDER BY id LIMIT 1").await {
+        ids.insert("{oid}", o);
     }
     if let Some(b) = one_id(
         &app,

@@ -51,7 +51,7 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{platform}" => out.push_str("youtube"),
             "{nid}" => out.push_str(&ids.notification.to_string()),
             "{bid}" => out.push_str(&n.body.to_string()),
-            "{iid}" | "{eid}" | "{campid}" | "{fid}" => out.push('1'),
+            "{iid}" | "{eid}" | "{campid}" | "{fid}" | "{oid}" => out.push('1'),
             "{step}" => out.push_str("acknowledge"),
             "{sid}" => out.push_str(&ids.survey.to_string()),
             "{token}" => out.push_str(&ids.survey_token),
@@ -330,8 +330,11 @@ async fn the_overseer_reads_every_agency_of_its_body_but_changes_nothing() {
         let r = send(&app, "overseer", &token, route, &path, &n).await;
         let status = r.status().as_u16();
         // Reading pages open (200), writing ones and upload forms are refused
-        // (403); an incident or a campaign this test did not make is not found.
-        let unmade = route.path.contains("{iid}") || route.path.contains("{campid}");
+        // (403); an incident, a campaign or an offer this test did not make
+        // is not found.
+        let unmade = ["{iid}", "{campid}", "{oid}"]
+            .iter()
+            .any(|p| route.path.contains(p));
         let ok = if route.method == "GET" {
             status == 200 || status == 403 || (unmade && status == 404)
         } else {

@@ -38,6 +38,7 @@ mod review;
 mod rng;
 mod scorecard;
 mod shared_writes;
+mod sharing;
 mod surveys;
 mod tokens;
 mod uploads;

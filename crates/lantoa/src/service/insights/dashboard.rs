@@ -35,6 +35,7 @@ pub async fn sections(
     let wide = report::wide(&mut tx, &ids, days).await?;
     let speed = report::speed(&mut tx, &ids, days, tz).await?;
     let pubd = report::published(&mut tx, &ids, days, tz).await?;
+    let shared = sharing(&mut tx, tr, &ids, days.instants(tz)).await?;
     drop(tx);
     // The clips named on the page, read at once.
     let (top, bottom) = report::top_bottom(&pubd.current, 5);
@@ -59,7 +60,51 @@ pub async fn sections(
     for (id, list) in [("top", top), ("bottom", bottom)] {
         out.push(clip_list(tr, &names, &clip_titles, id, &list));
     }
+    out.push(shared);
     Ok(out)
+}
+
+/// Sharing across the network: the agencies' clips re-published by other
+/// agencies, and the clips they took from others, in the period.
+async fn sharing(
+    tx: &mut crate::db::Tx,
+    tr: &Tr,
+    ids: &[OrgId],
+    period: (i64, i64),
+) -> Result<ReportSection> {
+    let mut rows = Vec::new();
+    for (by_others, label) in [
+        (true, "insights-shared-by-others"),
+        (false, "insights-shared-taken"),
+    ] {
+        let mut sum = crate::db::sharing::Figures::default();
+        for a in ids {
+            let f = crate::db::sharing::figures(tx, *a, by_others, period).await?;
+            sum.clips += f.clips;
+            sum.agencies += f.agencies;
+            sum.posts += f.posts;
+            sum.reach += f.reach;
+        }
+        rows.push(vec![
+            Cell::Text(tr.t(label)),
+            Cell::Int(sum.clips),
+            Cell::Int(sum.agencies),
+            Cell::Int(sum.posts),
+            Cell::Int(sum.reach),
+        ]);
+    }
+    Ok(ReportSection::titled(
+        tr,
+        "sharing",
+        &[
+            "insights-figure",
+            "insights-shared-clips",
+            "insights-shared-agencies",
+            "insights-posts",
+            "metric-reach",
+        ],
+        rows,
+    ))
 }
 
 /// Summary: the period against the one before.

@@ -633,6 +633,10 @@ async fn record_out(tx: &mut Tx, o: &Out) -> Result<bool> {
             )
             .await?;
             crate::db::review::use_approvals(tx, clip.id, now).await?;
+            if pb.round > 1 {
+                // A correction is out: those who took the clip are offered it.
+                crate::service::sharing::after_correction(tx, &fresh, now).await?;
+            }
             review::notify_users(
                 tx,
                 &[clip.author_id],

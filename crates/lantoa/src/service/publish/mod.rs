@@ -16,6 +16,7 @@ pub use job::run;
 pub(crate) use schedule::{cancel_pending, check_sendable, create_publications, outside_window};
 pub use schedule::{offered, publish_now, retry, status};
 pub use staging::purge_staged;
+pub(crate) use takedown::{Remover, remove_everywhere};
 pub use takedown::{run_removal, take_down, tick_removed};
 
 use crate::domain::PublicationId;

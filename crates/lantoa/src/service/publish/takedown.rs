@@ -155,6 +155,9 @@ pub async fn run_removal(
 }
 
 /// Takes a published clip down everywhere, with a reason; opens an incident.
+/// The agencies that took the clip from this one are told (or, where they
+/// chose so, their copies come down too); a copy coming down is written in
+/// its source's incident.
 pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64> {
     let reason = reason.trim();
     if !(5..=2000).contains(&reason.chars().count()) {
@@ -163,22 +166,57 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
     let (mut tx, now, clip, _) = caller
         .write_clip(id, ClipOp::Act(ClipAction::TakeDown))
         .await?;
+    let by = Remover {
+        actor: &caller.actor,
+        user: caller.principal.user_id,
+        name: &caller.principal.display_name,
+    };
+    let incident =
+        remove_everywhere(&mut tx, &caller.st, &by, &caller.agency, &clip, reason, now).await?;
+    crate::service::sharing::after_takedown(&mut tx, caller, &clip, incident, reason, now).await?;
+    crate::service::sharing::copy_taken_down(&mut tx, &caller.agency, &clip, now).await?;
+    tx.commit().await?;
+    Ok(incident)
+}
+
+/// Who takes a clip down: the audit trail's actor, and the person the
+/// incident names.
+pub(crate) struct Remover<'a> {
+    pub actor: &'a crate::service::Actor,
+    pub user: crate::domain::UserId,
+    pub name: &'a str,
+}
+
+/// Moves the clip to taken down, stops what has not gone out, queues the
+/// removal of every post, opens the incident, audits and tells the heads
+/// and the author, in the caller's transaction (whose permission was
+/// checked). Returns the incident.
+pub(crate) async fn remove_everywhere(
+    tx: &mut Tx,
+    st: &AppState,
+    by: &Remover<'_>,
+    agency: &crate::db::orgs::Org,
+    clip: &crate::db::clips::Clip,
+    reason: &str,
+    now: i64,
+) -> Result<i64> {
+    let id = clip.id;
     review::transition(
-        &mut tx,
-        &caller.actor,
-        &clip,
+        tx,
+        by.actor,
+        clip,
         ClipAction::TakeDown,
         Requester::System,
         json!({"reason": reason}),
         now,
     )
     .await?;
-    let pubs = pdb::of_clip(&mut tx, caller.agency.id, id).await?;
+    let pubs = pdb::of_clip(tx, agency.id, id).await?;
     let mut outcome = Vec::new();
     for pb in &pubs {
         match pb.state {
             PublicationState::Published => {
-                queue_removal(&mut tx, caller.agency.id, pb.id, now).await?;
+                queue_removal(tx, agency.id, pb.id, now).await?;
                 outcome.push(
                     json!({"publication": pb.id, "channel": pb.channel_id, "removal": "removing"}),
                 );
@@ -187,10 +225,9 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
                 // Not out yet: stop what has not reached the platform; what has
                 // goes on to its end and is removed as soon as it is out.
                 if untouched(pb)
-                    && pdb::set_state(&mut tx, pb.id, &["scheduled", "queued"], "cancelled", now)
-                        .await?
+                    && pdb::set_state(tx, pb.id, &["scheduled", "queued"], "cancelled", now).await?
                 {
-                    crate::db::jobs::cancel_key(&mut tx, &job_key(pb.id), now).await?;
+                    crate::db::jobs::cancel_key(tx, &job_key(pb.id), now).await?;
                 }
                 outcome.push(
                     json!({"publication": pb.id, "channel": pb.channel_id, "state": pb.state}),
@@ -205,11 +242,11 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
         .map(|p| p.channel_id)
         .collect();
     let incident = crate::service::incidents::open_in(
-        &mut tx,
-        &caller.st,
-        &caller.agency,
-        caller.principal.user_id,
-        &caller.principal.display_name,
+        tx,
+        st,
+        agency,
+        by.user,
+        by.name,
         IncidentKind::Takedown,
         Severity::High,
         reason,
@@ -219,19 +256,26 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
     )
     .await?;
     let summary = json!({"reason": reason, "incident": incident, "channels": outcome});
-    caller
-        .audit(&mut tx, now, "clip.takedown", ("clip", id), summary)
-        .await?;
-    tell_heads_and_author(
-        &mut tx,
-        &clip,
-        Some(caller.principal.user_id),
-        "taken_down",
-        json!({"note": reason, "by": caller.principal.display_name}),
+    audit(
+        tx,
+        by.actor,
+        Some(agency.id),
+        "clip.takedown",
+        "clip",
+        id,
+        summary,
         now,
     )
     .await?;
-    tx.commit().await?;
+    tell_heads_and_author(
+        tx,
+        clip,
+        Some(by.user),
+        "taken_down",
+        json!({"note": reason, "by": by.name}),
+        now,
+    )
+    .await?;
     Ok(incident)
 }
 

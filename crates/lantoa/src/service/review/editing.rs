@@ -217,6 +217,12 @@ pub async fn save(caller: &Caller, id: ClipId, edit: Edit) -> Result<Saved> {
         return Err(edit_conflict(clip.updated_at, tz));
     }
 
+    if let Some(terms) = crate::service::sharing::terms_of_clip(&mut tx, &clip).await? {
+        terms.check_captions(
+            (&clip.caption, &clip.caption_variants),
+            (e.caption.as_str(), &e.variants),
+        )?;
+    }
     let s = settings(&mut tx, caller.agency.id).await?;
     let findings = lint_fields(
         &s.rules(),

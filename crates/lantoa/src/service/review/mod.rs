@@ -40,7 +40,9 @@ pub use transitions::{
 };
 
 pub(crate) use notify::{members_with, notify_users};
-pub(crate) use transitions::{enforce, enforce_now, facts_with, load, system_actor, transition};
+pub(crate) use transitions::{
+    enforce, enforce_now, facts_with, load, system_actor, transition, void,
+};
 
 // Only the message coverage test names it from outside.
 #[cfg(test)]

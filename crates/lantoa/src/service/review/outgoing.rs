@@ -27,6 +27,7 @@ pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
         political: clip.political,
         cover_ms: clip.cover_ms,
         campaign: clip.campaign_id,
+        source: clip.taken.as_ref().map(|t| t.source_sha256.clone()),
     }
 }
 

@@ -42,6 +42,11 @@ pub struct Settings {
     #[serde(default = "default_window_hours")]
     #[schema(minimum = 1, maximum = 720)]
     pub window_hours: i64,
+    /// Take the agency's copies of a shared clip down by themselves when the
+    /// source agency takes its clip down (otherwise the heads are told and
+    /// take them down with one click).
+    #[serde(default)]
+    pub follow_source_takedowns: bool,
 }
 
 fn default_window_hours() -> i64 {
@@ -67,6 +72,7 @@ impl Default for Settings {
             takedown_roles: Vec::new(),
             default_platforms: None,
             window_hours: default_window_hours(),
+            follow_source_takedowns: false,
         }
     }
 }
@@ -138,6 +144,7 @@ pub async fn settings(tx: &mut Tx, agency: OrgId) -> Result<Settings> {
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok()),
         window_hours: r.window_hours,
+        follow_source_takedowns: r.follow_source_takedowns != 0,
     })
 }
 
@@ -178,6 +185,7 @@ pub async fn save_settings(caller: &Caller, s: Settings) -> Result<()> {
                 .as_ref()
                 .map(|p| serde_json::to_string(p).unwrap_or_else(|_| "[]".into())),
             window_hours: s.window_hours,
+            follow_source_takedowns: i64::from(s.follow_source_takedowns),
             updated_at: now,
         },
     )

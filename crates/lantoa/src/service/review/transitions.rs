@@ -61,6 +61,13 @@ pub(crate) async fn facts_with(
         takedown_roles: s.takedown_roles.clone(),
         lock,
         window_ended: clip.publish_until.is_some_and(|until| until <= now),
+        cut_forbidden: crate::service::sharing::terms_of_clip(tx, clip)
+            .await?
+            .is_some_and(|t| !t.may_cut),
+        source_down: clip
+            .taken
+            .as_ref()
+            .is_some_and(|t| t.source_down_at.is_some()),
     })
 }
 
@@ -154,6 +161,8 @@ fn denied(d: Denied, tz: &str) -> Error {
         Denied::NotPublisher => Error::Forbidden,
         Denied::TakedownNotAllowed => refuse("takedown-not-allowed"),
         Denied::WindowEnded => refuse("publish-window-ended"),
+        Denied::CutNotAllowed => refuse("share-cut-not-allowed"),
+        Denied::SourceTakenDown => refuse("share-source-taken-down"),
     }
 }
 
@@ -247,7 +256,7 @@ pub(crate) fn system_actor() -> Actor {
 
 /// Voids the clip's live approvals, tells their signers why, and moves an
 /// approved or scheduled clip back to review.
-pub(super) async fn void(
+pub(crate) async fn void(
     tx: &mut Tx,
     clip: &Clip,
     reason: &str,

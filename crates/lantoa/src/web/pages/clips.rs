@@ -230,6 +230,8 @@ pub(crate) struct ClipPage {
     pub(crate) r: Option<super::review::ReviewView>,
     /// The per-channel publishing panel.
     pub(crate) pb: super::publishing::PublishView,
+    /// The sharing panel (offer, source, spread).
+    pub(crate) share: super::sharing::ShareView,
 }
 
 impl ClipPage {
@@ -295,8 +297,11 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
     drop(tx);
     let pb = super::publishing::publish_view(st, a, &l, &clip).await?;
     let (can_new_version, can_manage_versions) = (r.can_new_version, r.can_manage_versions);
+    let can_take_down = pb.can_take_down;
+    let share = super::sharing::share_view(st, a, &l, &clip, can_take_down, r.can_edit).await?;
     Ok(ClipPage {
         pb,
+        share,
         aid: a.agency.id.0,
         category: category_label(&l, &clip.category),
         categories: categories(&l),
@@ -338,7 +343,7 @@ pub struct Done {
 }
 
 /// The actions whose success the clip page says in words.
-pub(crate) const DONE: [&str; 15] = [
+pub(crate) const DONE: [&str; 20] = [
     "save",
     "ticks",
     "submit",
@@ -354,6 +359,11 @@ pub(crate) const DONE: [&str; 15] = [
     "takedown",
     "cover",
     "campaign",
+    "take",
+    "taken_before",
+    "offer",
+    "withdraw_offer",
+    "take_correction",
 ];
 
 pub async fn detail(
@@ -463,18 +473,31 @@ pub async fn media(
         clips::version_of(&mut tx, a.agency.id, ClipId(cid), VersionId(vid)).await?
     }
     .ok_or(Error::NotFound)?;
-    let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
     let cover = match name.strip_prefix("cover-").map(str::parse::<i64>) {
         Some(Ok(ms)) => Some(super::posters::chosen_cover(&st, a.agency.id, &v, ms).await?),
         Some(Err(_)) => return Err(Error::NotFound),
         None => None,
     };
-    let (key, mime) = match name.as_str() {
+    version_media(&st, &v, &name, cover, &headers).await
+}
+
+/// Streams one of a version's files by its name on the clip page (original,
+/// playback, storyboard, poster-N, rendition-L; `cover` when the name asked
+/// for the chosen cover), honouring `Range`.
+pub(crate) async fn version_media(
+    st: &AppState,
+    v: &Version,
+    name: &str,
+    cover: Option<String>,
+    headers: &HeaderMap,
+) -> Result<Response> {
+    let outputs: Outputs = parse_json(&v.outputs).unwrap_or_default();
+    let (key, mime) = match name {
         _ if cover.is_some() => (cover, "image/jpeg"),
-        "original" => (Some(v.original_key.clone()), original_type(&v)),
+        "original" => (Some(v.original_key.clone()), original_type(v)),
         // The original itself when it needs no proxy (or before the check made one).
         "playback" if outputs.playback.is_empty() || outputs.playback == v.original_key => {
-            (Some(v.original_key.clone()), original_type(&v))
+            (Some(v.original_key.clone()), original_type(v))
         }
         "playback" => (Some(outputs.playback.clone()), "video/mp4"),
         "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),

@@ -20,6 +20,7 @@ pub mod profile;
 pub mod publishing;
 pub mod review;
 pub mod scorecard;
+pub mod sharing;
 mod survey_public;
 mod survey_results;
 pub mod surveys;
@@ -52,6 +53,7 @@ pub struct NavAgency {
     pub can_insights: bool,
     pub can_campaigns: bool,
     pub can_surveys: bool,
+    pub can_library: bool,
 }
 
 /// What every page's frame needs.
@@ -120,6 +122,7 @@ impl Layout {
                 can_insights: policy::allows(&p.subject(), t, Action::ViewInsights),
                 can_campaigns: policy::allows(&p.subject(), t, Action::ViewCampaigns),
                 can_surveys: policy::allows(&p.subject(), t, Action::ViewSurveys),
+                can_library: policy::allows(&p.subject(), t, Action::ViewLibrary),
             }
         };
         if !p.must_change_password {
@@ -365,6 +368,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(posters::routes)
         .area(insights::routes)
         .area(surveys::routes)
+        .area(sharing::routes)
         .area(survey_public::routes)
         .area(admin::routes)
         .area(jobs::routes)

@@ -178,6 +178,7 @@ pub async fn settings_save(
             "" => svc::Settings::default().window_hours,
             h => h.parse().unwrap_or(0),
         },
+        follow_source_takedowns: !get("follow_source_takedowns").is_empty(),
     };
     match svc::save_settings(&a.caller, s.clone()).await {
         Ok(()) => {

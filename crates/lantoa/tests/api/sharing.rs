@@ -1,0 +1,386 @@
+//! Sharing across the network: agency A offers an approved clip to the body's
+//! agencies; agency B finds it by a tone-less search, takes it (the same
+//! stored original, the credit line on every caption, locked captions kept),
+//! approves and publishes it on its own channels; A takes its clip down, B is
+//! told at once and takes its copy down in one click; the source's incident
+//! and the body's spread view show all of it. An agency of another body, or
+//! one the offer does not name, finds nothing.
+
+use crate::helpers::{extract, header};
+use crate::publish::{
+    add_channel, approved_clip_with, env, publish_now, pubs, settle, stored_video,
+};
+use crate::review::{act_to, agency, clip, save, tick_all, who};
+use lantoa::domain::workflow::{ClipAction as Do, ClipState as Is};
+use lantoa::domain::{ClipId, Role};
+
+const CREDIT: &str = "Nguồn: Báo A";
+
+#[tokio::test]
+async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
+    let b_editor = app.user("b.editor", false, &[(n.b, Role::Editor)]).await;
+    let b_yt = add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
+    let video = stored_video(app, 41).await;
+    let (c, sha) = approved_clip_with(
+        &e,
+        "Chợ phiên vùng cao",
+        "Phiên chợ sáng chủ nhật ở Định Hóa.",
+        &["youtube"],
+        video,
+    )
+    .await;
+    publish_now(&e, c).await;
+    settle(app, n.a, c, &["published"]).await;
+
+    // A's editor offers it to B only, captions locked, no cutting.
+    let editor = app.login("a.editor").await;
+    let page = format!("/a/{}/clips/{}", n.a, c.0);
+    editor
+        .open_showing(&page, "id=\"offer-form\"", "the offer form")
+        .await;
+    let b = n.b.0.to_string();
+    let r = editor
+        .post_form(
+            &format!("{page}/offer"),
+            &[("credit", CREDIT), ("to", "chosen"), ("agency", &b)],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let offered = editor.get_text(&page).await;
+    assert!(
+        offered.contains("id=\"offer-standing\""),
+        "the offer stands"
+    );
+    assert!(offered.contains("Đài B"), "to whom");
+    // Offering twice is refused.
+    let again = editor
+        .post_form(
+            &format!("{page}/offer"),
+            &[("credit", CREDIT), ("to", "all")],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+
+    // B's reporter was told and finds it without tone marks.
+    let reporter = app.login("b.reporter").await;
+    assert!(
+        reporter
+            .get_text("/inbox")
+            .await
+            .contains("Chợ phiên vùng cao")
+    );
+    let lib = reporter
+        .get_text(&format!("/a/{}/library?q=cho+phien+vung+cao", n.b))
+        .await;
+    let oid = extract(&lib, &format!("/a/{}/library/", n.b), "\"").expect("found");
+    assert!(lib.contains("Báo A") && lib.contains(CREDIT), "{lib}");
+    let none = reporter
+        .get_text(&format!("/a/{}/library?q=khong+co+dau", n.b))
+        .await;
+    assert!(none.contains("id=\"library-none\""));
+    let detail = format!("/a/{}/library/{oid}", n.b);
+    let shown = reporter.get_text(&detail).await;
+    assert!(shown.contains("id=\"take-form\"") && shown.contains("/media/playback"));
+    let play = reporter.get(&format!("{detail}/media/playback")).await;
+    assert_eq!(play.status(), 200);
+    // Nothing else of the source opens for B.
+    reporter
+        .expect_get(&format!("/a/{}/library/{oid}/media/original", n.b), 404)
+        .await;
+    reporter.expect_get(&page, 403).await;
+
+    // A's own admin (another agency not named) and C (another body) see nothing.
+    app.user("c.editor", false, &[(n.c, Role::Editor)]).await;
+    let c_editor = app.login("c.editor").await;
+    c_editor
+        .expect_get(&format!("/a/{}/library/{oid}", n.c), 404)
+        .await;
+    c_editor
+        .expect_get(&format!("/a/{}/library/{oid}/media/playback", n.c), 404)
+        .await;
+    let c_lib = c_editor.get_text(&format!("/a/{}/library", n.c)).await;
+    assert!(c_lib.contains("id=\"library-none\""));
+
+    // B takes it: a draft of its own, the same stored original, credited.
+    let r = reporter.post_form(&format!("{detail}/take"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let copy_path = header(&r, "location")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let copy = ClipId(copy_path.rsplit('/').next().unwrap().parse().unwrap());
+    let k = clip(app, n.b, copy).await;
+    assert_eq!(k.state, Is::Draft);
+    assert!(k.caption.ends_with(CREDIT), "{}", k.caption);
+    let taken = k.taken.clone().expect("linked to its source");
+    assert_eq!(taken.source_clip_id, c);
+    assert_eq!(taken.source_sha256, sha);
+    let (src_v, copy_v) = {
+        let mut tx = app.st.db.read().await.unwrap();
+        let src = clip(app, n.a, c).await;
+        (
+            lantoa::db::clips::get_version(&mut tx, src.current_version_id.unwrap())
+                .await
+                .unwrap()
+                .unwrap(),
+            lantoa::db::clips::get_version(&mut tx, k.current_version_id.unwrap())
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+    };
+    assert_eq!(copy_v.original_key, src_v.original_key);
+    assert_eq!(copy_v.sha256, src_v.sha256);
+    let stored = app.st.store.list("originals").await.unwrap();
+    assert_eq!(
+        stored.iter().filter(|k| k.ends_with(&sha)).count(),
+        1,
+        "the original is stored once for both agencies: {stored:?}"
+    );
+    // Taking it again opens the first copy.
+    let r = reporter.post_form(&format!("{detail}/take"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert!(header(&r, "location").contains(&format!("/clips/{}?done=taken_before", copy.0)));
+
+    // Locked captions: a change is refused with the reason; kept as they are.
+    let refused = save(app, n.b_reporter, n.b, copy, |ed| {
+        ed.caption = "Chợ phiên.".into();
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("share-caption-locked"),
+        "{refused:?}"
+    );
+    // A cut is not allowed either.
+    let (p, _) = who(app, n.b_reporter).await;
+    let facts = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::service::review::facts(&mut tx, &p, &k, Some(&copy_v), app.clock.now_ms())
+            .await
+            .unwrap()
+    };
+    assert!(facts.cut_forbidden);
+
+    // B's review and head: what they sign includes the source version.
+    save(app, n.b_reporter, n.b, copy, |ed| {
+        ed.channels = vec!["youtube".into()];
+    })
+    .await
+    .unwrap();
+    act_to(app, n.b_reporter, n.b, copy, Do::Submit, Is::InReview).await;
+    tick_all(app, b_editor, n.b, copy).await;
+    let (o, _) = lantoa::service::review::content(&clip(app, n.b, copy).await, Some(&copy_v));
+    assert_eq!(o.source.as_deref(), Some(sha.as_str()));
+    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
+    let (hp, ha) = who(app, b_head).await;
+    lantoa::service::publish::publish_now(
+        &crate::helpers::caller_of(&app.st, &ha, &hp, &agency(app, n.b).await),
+        copy,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let out = settle(app, n.b, copy, &["published"]).await;
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].channel_id, b_yt);
+    let sent: Vec<_> = e
+        .mock
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.text.contains(CREDIT))
+        .cloned()
+        .collect();
+    assert_eq!(sent.len(), 1, "B's post carries the credit line");
+    assert_eq!(sent[0].sha256, sha);
+
+    // The source's page shows where it went.
+    let spread = editor.get_text(&page).await;
+    assert!(
+        spread.contains("id=\"spread\"") && spread.contains("Đài B"),
+        "{spread}"
+    );
+
+    // A takes its clip down: B's head is told at once, and its copy can no
+    // longer be signed; one click takes it down.
+    let a_head = app.login("a.head").await;
+    a_head.refresh_csrf(&page).await;
+    let r = a_head
+        .post_form(
+            &format!("{page}/takedown"),
+            &[("reason", "Sai thông tin địa điểm")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let head = app.login("b.head").await;
+    let inbox = head.get_text("/inbox").await;
+    assert!(
+        inbox.contains("KHẨN") && inbox.contains("Sai thông tin"),
+        "{inbox}"
+    );
+    let copy_page = format!("/a/{}/clips/{}", n.b, copy.0);
+    let shown = head.get_text(&copy_page).await;
+    assert!(shown.contains("id=\"source-down\"") && shown.contains("id=\"follow-takedown\""));
+    let reason = extract(&shown, "name=\"reason\" value=\"", "\"").unwrap();
+    head.refresh_csrf(&copy_page).await;
+    let r = head
+        .post_form(&format!("{copy_page}/takedown"), &[("reason", &reason)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(clip(app, n.b, copy).await.state, Is::TakenDown);
+    let removed = settle_removal(app, n.b, copy).await;
+    assert!(removed, "B's post was removed");
+
+    // The source's incident has both steps; the body sees both agencies.
+    let events = {
+        let mut tx = app.st.db.read().await.unwrap();
+        let inc = lantoa::db::incidents::of_clip(&mut tx, c)
+            .await
+            .unwrap()
+            .unwrap();
+        lantoa::db::incidents::events(&mut tx, inc.id)
+            .await
+            .unwrap()
+    };
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"shared_told") && kinds.contains(&"shared_taken_down"),
+        "{kinds:?}"
+    );
+    let overseer = app.login("overseer").await;
+    let body = overseer
+        .get_text(&format!("/b/{}/sharing/{oid}", n.body))
+        .await;
+    assert!(
+        body.contains("Đài B") && body.contains("id=\"source-taken-down\""),
+        "{body}"
+    );
+    // A withdrawn offer (the takedown withdrew it) cannot be taken.
+    let detail_again = reporter.get_text(&detail).await;
+    assert!(detail_again.contains("id=\"already-taken\""));
+
+    let actions: Vec<String> = app
+        .audit_entries()
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for want in ["clip.offer", "clip.take", "clip.taken", "clip.takedown"] {
+        assert!(actions.iter().any(|x| x == want), "{want} audited");
+    }
+}
+
+/// Waits until every post of the clip is removed.
+async fn settle_removal(
+    app: &crate::helpers::TestApp,
+    ag: lantoa::domain::OrgId,
+    c: ClipId,
+) -> bool {
+    for _ in 0..600 {
+        let ps = pubs(app, ag, c).await;
+        if ps.iter().all(|p| p.removal.as_deref() == Some("removed")) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_source() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
+    add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
+    let video = stored_video(app, 42).await;
+    let (c, _) = approved_clip_with(&e, "Lễ hội", "Mùa lúa mới.", &["youtube"], video).await;
+    publish_now(&e, c).await;
+    settle(app, n.a, c, &["published"]).await;
+    let (ep, ea) = who(app, n.a_editor).await;
+    let a_org = agency(app, n.a).await;
+    let oid = lantoa::service::sharing::offer(
+        &crate::helpers::caller_of(&app.st, &ea, &ep, &a_org),
+        c,
+        lantoa::service::sharing::OfferInput {
+            may_adapt: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // B follows its sources' takedowns.
+    let (ap, aa) = who(app, n.b_admin).await;
+    let b_org = agency(app, n.b).await;
+    let admin = crate::helpers::caller_of(&app.st, &aa, &ap, &b_org);
+    let mut s = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::service::review::settings(&mut tx, n.b)
+            .await
+            .unwrap()
+    };
+    s.follow_source_takedowns = true;
+    lantoa::service::review::save_settings(&admin, s)
+        .await
+        .unwrap();
+    let (hp, ha) = who(app, b_head).await;
+    let head = crate::helpers::caller_of(&app.st, &ha, &hp, &b_org);
+    let copy = match lantoa::service::sharing::take(&head, oid).await.unwrap() {
+        lantoa::service::sharing::Took::New(c) => c,
+        other => panic!("{other:?}"),
+    };
+    // Adapted captions keep the credit line: dropping it is refused.
+    let k = clip(app, n.b, copy).await;
+    assert!(k.caption.ends_with("Nguồn: Báo A"), "the default credit");
+    let dropped = save(app, b_head, n.b, copy, |ed| {
+        ed.caption = "Mùa lúa mới!".into()
+    })
+    .await
+    .unwrap_err();
+    assert!(format!("{dropped:?}").contains("share-credit-missing"));
+    save(app, b_head, n.b, copy, |ed| {
+        ed.caption = "Mùa lúa mới ở Định Hóa.\n\nNguồn: Báo A".into();
+        ed.channels = vec!["youtube".into()];
+    })
+    .await
+    .unwrap();
+    act_to(app, b_head, n.b, copy, Do::Submit, Is::InReview).await;
+    tick_all(app, b_head, n.b, copy).await;
+    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
+    lantoa::service::publish::publish_now(&head, copy, &Default::default())
+        .await
+        .unwrap();
+    settle(app, n.b, copy, &["published"]).await;
+
+    // A takes its clip down: B's copy comes down with it.
+    let (hp, ha) = who(app, n.a_head).await;
+    lantoa::service::publish::take_down(
+        &crate::helpers::caller_of(&app.st, &ha, &hp, &a_org),
+        c,
+        "Sai thông tin thời gian",
+    )
+    .await
+    .unwrap();
+    assert_eq!(clip(app, n.b, copy).await.state, Is::TakenDown);
+    assert!(settle_removal(app, n.b, copy).await);
+    let events = {
+        let mut tx = app.st.db.read().await.unwrap();
+        let inc = lantoa::db::incidents::of_clip(&mut tx, c)
+            .await
+            .unwrap()
+            .unwrap();
+        lantoa::db::incidents::events(&mut tx, inc.id)
+            .await
+            .unwrap()
+    };
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "shared_followed" && e.body.contains("Đài B"))
+    );
+}

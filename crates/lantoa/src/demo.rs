@@ -123,9 +123,10 @@ pub async fn sandbox(config: &mut crate::config::Config) -> std::result::Result<
     Ok(())
 }
 
-/// Connects Báo Tỉnh's four channels through the sandbox's consent pages
-/// (the real OAuth flow, answered by the mock), once.
-async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
+/// Connects an agency's four channels through the sandbox's consent pages
+/// (the real OAuth flow, answered by the mock), as its admin (`prefix.quantri`),
+/// once.
+async fn seed_channels(st: &AppState, agency: OrgId, prefix: &str) -> Result<()> {
     if st.config.platforms.sandbox_url.is_none()
         || !crate::service::channels::list(st, agency).await?.is_empty()
     {
@@ -133,7 +134,7 @@ async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
     }
     let admin = {
         let mut tx = st.db.read().await?;
-        users::by_username(&mut tx, "baotinh.quantri").await?
+        users::by_username(&mut tx, &format!("{prefix}.quantri")).await?
     };
     let Some(admin) = admin else {
         return Ok(());
@@ -165,6 +166,22 @@ async fn seed_channels(st: &AppState, agency: OrgId) -> Result<()> {
         if let (Some(code), Some(state)) = (q.get("code"), q.get("state")) {
             crate::service::channels::connect_finish(st, &caller.actor, state, code).await?;
         }
+    }
+    // The sandbox's accounts carry the newspaper's name; another agency's
+    // connection of them is named after that agency.
+    if prefix != AGENCIES[0].2 {
+        let name = AGENCIES
+            .iter()
+            .find(|a| a.2 == prefix)
+            .and_then(|a| a.1.rsplit(" huyện ").next())
+            .unwrap_or(prefix);
+        let mut tx = st.db.write().await?;
+        for ch in crate::db::publishing::channels(&mut tx, agency).await? {
+            let label = crate::platforms::Platform::parse(&ch.platform).map_or("", |p| p.label());
+            let shown = format!("{name} {label} — Sandbox");
+            crate::db::publishing::rename_channel(&mut tx, ch.id, &shown).await?;
+        }
+        tx.commit().await?;
     }
     // TikTok has no default visibility: the demo's admin chooses "everyone"
     // for the sandbox channel, as an agency's admin would on the channels page.
@@ -222,14 +239,18 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
         }
     }
     // Channels first: a clip is submitted with somewhere to go.
-    let bao_tinh = {
-        let mut tx = st.db.read().await?;
-        orgs::by_slug(&mut tx, AGENCIES[0].0).await?
-    };
-    if let Some(o) = bao_tinh
-        && let Err(e) = seed_channels(st, o.id).await
-    {
-        tracing::warn!(error = %e, "demo channels not connected");
+    // The newspaper's channels and the district centre's (which takes
+    // shared clips) are the sandbox's; the station's are demo rows.
+    for (slug, _, prefix) in [AGENCIES[0], AGENCIES[2]] {
+        let org = {
+            let mut tx = st.db.read().await?;
+            orgs::by_slug(&mut tx, slug).await?
+        };
+        if let Some(o) = org
+            && let Err(e) = seed_channels(st, o.id, prefix).await
+        {
+            tracing::warn!(error = %e, "demo channels not connected");
+        }
     }
     if let Err(e) = seed_clips(st).await {
         tracing::warn!(error = %e, "demo clips not created");
@@ -486,8 +507,8 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
             let tz = jiff::tz::TimeZone::get(&a.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
             (a, u, tz)
         };
-        // The newspaper's channels are the sandbox ones connected above; the
-        // other agencies get two demo channels each.
+        // The newspaper's and the district centre's channels are the sandbox
+        // ones connected above; the station gets two demo channels.
         let mut chans: Vec<(crate::domain::ChannelId, String)> = {
             let mut tx = st.db.read().await?;
             crate::db::publishing::channels(&mut tx, agency.id)

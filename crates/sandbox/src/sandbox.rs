@@ -22,6 +22,7 @@ table{border-collapse:collapse;width:100%;background:#fff}\
 th,td{border:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}\
 th{background:#eee}code{font-size:12px;word-break:break-all}\
 tr.deleted td{color:#888;text-decoration:line-through}\
+td.text{white-space:pre-line;max-width:28em}\
 .empty{color:#666;font-style:italic}";
 
 fn row(r: &Record) -> String {
@@ -31,11 +32,12 @@ fn row(r: &Record) -> String {
         "—".into()
     };
     format!(
-        "<tr{cls}><td><code>{id}</code></td><td>{title}</td><td>{bytes}</td>\
-<td><code>{sha}</code></td><td>{deleted}</td><td>{when}</td></tr>",
+        "<tr{cls}><td><code>{id}</code></td><td>{title}</td><td class=\"text\">{text}</td>\
+<td>{bytes}</td><td><code>{sha}</code></td><td>{deleted}</td><td>{when}</td></tr>",
         cls = if r.deleted { " class=\"deleted\"" } else { "" },
         id = esc(&r.id),
         title = esc(&r.title),
+        text = esc(&r.text),
         bytes = r.bytes,
         sha = esc(&r.sha256),
         deleted = if r.deleted {
@@ -75,7 +77,7 @@ pub fn render(records: &[Record]) -> String {
             continue;
         }
         sections.push_str(
-            "<table><thead><tr><th>ID</th><th>Tiêu đề / title</th><th>Bytes</th>\
+            "<table><thead><tr><th>ID</th><th>Tiêu đề / title</th><th>Nội dung / text</th><th>Bytes</th>\
 <th>SHA-256</th><th>Xoá / deleted</th><th>Nhận lúc / received (ICT)</th></tr></thead><tbody>",
         );
         for r in mine {

@@ -5,6 +5,7 @@ nav-body-sharing = Sharing in the province
 
 library-hint = Approved clips the province's other agencies share. Take one as a clip of your own: your editors and your head still review and approve it before it goes out on your channels.
 library-search-placeholder = Search titles, captions, hashtags (with or without tone marks)
+library-filters = Filters
 library-campaign = Campaign
 library-any-campaign = Any campaign
 library-source = Shared by

@@ -5,6 +5,7 @@ nav-body-sharing = Chia sẻ trong tỉnh
 
 library-hint = Clip đã duyệt mà các cơ quan khác trong tỉnh chia sẻ. Lấy về thành clip của cơ quan mình: vẫn qua biên tập và lãnh đạo cơ quan mình duyệt trước khi đăng lên kênh của mình.
 library-search-placeholder = Tìm theo tiêu đề, chú thích, hashtag (gõ có dấu hay không dấu đều được)
+library-filters = Bộ lọc
 library-campaign = Chiến dịch
 library-any-campaign = Mọi chiến dịch
 library-source = Cơ quan chia sẻ

@@ -159,6 +159,13 @@ pub struct NewChannel<'a> {
     pub endpoint: Endpoint,
 }
 
+/// Names a channel as the install shows it (the demo's sandbox accounts,
+/// shared by two agencies, are told apart this way).
+pub async fn rename_channel(tx: &mut Tx, id: ChannelId, name: &str) -> DbResult<()> {
+    sql!(tx, execute "UPDATE channels SET name = $1 WHERE id = $2", name, id)?;
+    Ok(())
+}
+
 /// Adds a channel, or reconnects the one with the same external id (keeping
 /// its id, so its publications and schedules carry on, bound to where it is
 /// connected now).

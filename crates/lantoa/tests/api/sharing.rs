@@ -11,6 +11,7 @@ use crate::publish::{
     add_channel, approved_clip_with, env, publish_now, pubs, settle, stored_video,
 };
 use crate::review::{act_to, agency, clip, save, tick_all, who};
+use lantoa::clock::Clock;
 use lantoa::domain::workflow::{ClipAction as Do, ClipState as Is};
 use lantoa::domain::{ClipId, Role};
 
@@ -64,14 +65,10 @@ async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
         .await;
     assert_eq!(again.status(), 409);
 
-    // B's reporter was told and finds it without tone marks.
+    // B's editors and head were told; its reporter finds it without tone marks.
+    let b_ed = app.login("b.editor").await;
+    assert!(b_ed.get_text("/inbox").await.contains("Chợ phiên vùng cao"));
     let reporter = app.login("b.reporter").await;
-    assert!(
-        reporter
-            .get_text("/inbox")
-            .await
-            .contains("Chợ phiên vùng cao")
-    );
     let lib = reporter
         .get_text(&format!("/a/{}/library?q=cho+phien+vung+cao", n.b))
         .await;
@@ -330,7 +327,9 @@ async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_sou
         .unwrap();
     let (hp, ha) = who(app, b_head).await;
     let head = crate::helpers::caller_of(&app.st, &ha, &hp, &b_org);
-    let copy = match lantoa::service::sharing::take(&head, oid).await.unwrap() {
+    let (rp, ra) = who(app, n.b_reporter).await;
+    let taker = crate::helpers::caller_of(&app.st, &ra, &rp, &b_org);
+    let copy = match lantoa::service::sharing::take(&taker, oid).await.unwrap() {
         lantoa::service::sharing::Took::New(c) => c,
         other => panic!("{other:?}"),
     };
@@ -382,5 +381,103 @@ async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_sou
         events
             .iter()
             .any(|e| e.kind == "shared_followed" && e.body.contains("Đài B"))
+    );
+}
+
+#[tokio::test]
+async fn a_published_correction_is_offered_to_the_takers_for_their_own_approval() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
+    add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
+    let first = stored_video(app, 43).await;
+    let (c, _) =
+        approved_clip_with(&e, "Cầu treo", "Cầu mới nối hai bản.", &["youtube"], first).await;
+    publish_now(&e, c).await;
+    settle(app, n.a, c, &["published"]).await;
+    let a_org = agency(app, n.a).await;
+    let b_org = agency(app, n.b).await;
+    let (ep, ea) = who(app, n.a_editor).await;
+    let a_editor = crate::helpers::caller_of(&app.st, &ea, &ep, &a_org);
+    let oid = lantoa::service::sharing::offer(&a_editor, c, Default::default())
+        .await
+        .unwrap();
+    let (rp, ra) = who(app, n.b_reporter).await;
+    let taker = crate::helpers::caller_of(&app.st, &ra, &rp, &b_org);
+    let (hp, ha) = who(app, b_head).await;
+    let head = crate::helpers::caller_of(&app.st, &ha, &hp, &b_org);
+    let copy = match lantoa::service::sharing::take(&taker, oid).await.unwrap() {
+        lantoa::service::sharing::Took::New(c) => c,
+        other => panic!("{other:?}"),
+    };
+    save(app, n.b_reporter, n.b, copy, |ed| {
+        ed.channels = vec!["youtube".into()]
+    })
+    .await
+    .unwrap();
+    act_to(app, n.b_reporter, n.b, copy, Do::Submit, Is::InReview).await;
+    tick_all(app, b_head, n.b, copy).await;
+    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
+    lantoa::service::publish::publish_now(&head, copy, &Default::default())
+        .await
+        .unwrap();
+    settle(app, n.b, copy, &["published"]).await;
+
+    // A corrects its clip: a new version, approved and out as round 2.
+    act_to(
+        app,
+        n.a_editor,
+        n.a,
+        c,
+        Do::StartCorrection,
+        Is::CorrectionInProgress,
+    )
+    .await;
+    let (sha2, key2) = stored_video(app, 44).await;
+    let v2 = crate::review::add_version_with(app, c, n.a_reporter, &sha2, &key2).await;
+    act_to(app, n.a_reporter, n.a, c, Do::Submit, Is::InReview).await;
+    tick_all(app, n.a_editor, n.a, c).await;
+    act_to(app, n.a_editor, n.a, c, Do::Approve, Is::Approved).await;
+    publish_now(&e, c).await;
+    settle(app, n.a, c, &["published"]).await;
+
+    // B is told, and offered the corrected version; the offer moved on to it.
+    let k = clip(app, n.b, copy).await;
+    assert_eq!(k.taken.as_ref().unwrap().update_id, Some(v2));
+    let inbox = app.login("b.head").await.get_text("/inbox").await;
+    assert!(inbox.contains("đã đính chính"), "{inbox}");
+    {
+        let mut tx = app.st.db.read().await.unwrap();
+        let o = lantoa::db::sharing::get(&mut tx, oid)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.version_id, v2);
+    }
+    // The head takes it: a correction of B's own, to approve again.
+    lantoa::service::sharing::take_correction(&head, copy)
+        .await
+        .unwrap();
+    let k = clip(app, n.b, copy).await;
+    assert_eq!(k.state, Is::CorrectionInProgress);
+    let t = k.taken.clone().unwrap();
+    assert_eq!((t.source_version_id, t.update_id), (v2, None));
+    assert_eq!(
+        t.source_sha256, sha2,
+        "what B signs names the corrected source"
+    );
+    act_to(app, b_head, n.b, copy, Do::Submit, Is::InReview).await;
+    // A reporter of B authored the copy; B's head signs it.
+    tick_all(app, b_head, n.b, copy).await;
+    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
+    lantoa::service::publish::publish_now(&head, copy, &Default::default())
+        .await
+        .unwrap();
+    let out = settle(app, n.b, copy, &["published"]).await;
+    assert!(out.iter().all(|p| p.round == 2));
+    let sent = e.mock.records.lock().unwrap().clone();
+    assert!(
+        sent.iter()
+            .any(|r| r.sha256 == sha2 && r.text.contains("Nguồn: Báo A"))
     );
 }

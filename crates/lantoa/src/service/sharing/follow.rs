@@ -186,8 +186,11 @@ pub async fn take_correction(caller: &Caller, id: ClipId) -> Result<()> {
         )
         .await?;
     }
-    let user = caller.principal.user_id;
-    let (version, number) = sdb::insert_copy_version(&mut tx, clip.id, update, user, now).await?;
+    // The corrected bytes are the source's, brought in for the copy's author:
+    // whoever takes them does not become an author (and may still sign);
+    // the audit trail names them.
+    let author = clip.author_id;
+    let (version, number) = sdb::insert_copy_version(&mut tx, clip.id, update, author, now).await?;
     let arrived = (version, number);
     review::version_arrived(
         &mut tx,

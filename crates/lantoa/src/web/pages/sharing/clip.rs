@@ -85,7 +85,11 @@ pub(crate) async fn share_view<A>(
             Some(SourceView {
                 from: o.agency_name.clone(),
                 terms: terms_text(l, &terms, &tz),
-                down: t.source_down_at.map(|d| l.time(&d, &tz)),
+                // Said until the copy is down (or set aside) too.
+                down: t
+                    .source_down_at
+                    .filter(|_| !matches!(clip.state, ClipState::TakenDown | ClipState::Spiked))
+                    .map(|d| l.time(&d, &tz)),
                 corrected: t.update_id.is_some(),
                 can_take_correction: t.update_id.is_some()
                     && t.source_down_at.is_none()

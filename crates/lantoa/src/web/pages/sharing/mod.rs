@@ -48,7 +48,10 @@ fn offer_row(l: &Layout, o: &Listed, media: Option<String>, tz: &str) -> OfferRo
         .as_deref()
         .and_then(|p| serde_json::from_str::<Probed>(p).ok())
         .and_then(|p| p.duration_s)
-        .map(|s| crate::web::pages::clips::timecode(s.round()))
+        .map(|s| {
+            let s = s.round() as i64;
+            format!("{}:{:02}", s / 60, s % 60)
+        })
         .unwrap_or_default();
     OfferRow {
         id: o.id,

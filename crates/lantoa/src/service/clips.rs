@@ -155,6 +155,39 @@ impl<T> Page<T> {
     }
 }
 
+/// A list query's field as given (trimmed; empty when absent).
+pub(crate) fn given(v: &Option<String>) -> String {
+    v.as_deref().map(str::trim).unwrap_or("").to_string()
+}
+
+/// A list query's field that is not one of its values, named.
+pub(crate) fn bad(field: &'static str) -> Error {
+    Error::from(crate::domain::Invalid::new(field, "invalid-clip-filter"))
+}
+
+/// A list query's number from 1 to `max`; 0 when absent.
+pub(crate) fn number(v: &Option<String>, field: &'static str, max: i64) -> Result<i64> {
+    match given(v).as_str() {
+        "" => Ok(0),
+        v => v
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (1..=max).contains(v))
+            .ok_or_else(|| bad(field)),
+    }
+}
+
+/// Search words as the lists compare them (no tone marks, lowercased), at
+/// most [`clips::MAX_TERMS`].
+pub(crate) fn search_terms(q: &Option<String>) -> Vec<String> {
+    crate::lint::search_key(&given(q))
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .take(clips::MAX_TERMS)
+        .map(String::from)
+        .collect()
+}
+
 /// `q` as the database's filter for `agency`, `per_page` clips a page. A
 /// value that is not one of its field's is refused naming the field.
 fn filter(
@@ -162,9 +195,7 @@ fn filter(
     agency: &crate::db::orgs::Org,
     per_page: i64,
 ) -> Result<(clips::Filter, i64)> {
-    use crate::domain::{Category, ClipState, Invalid};
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
-    let bad = |field: &'static str| Error::from(Invalid::new(field, "invalid-clip-filter"));
+    use crate::domain::{Category, ClipState};
     let state = given(&q.state);
     if !state.is_empty() && ClipState::parse(&state).is_none() {
         return Err(bad("state"));
@@ -177,16 +208,6 @@ fn filter(
     if !platform.is_empty() && crate::platforms::Platform::parse(&platform).is_none() {
         return Err(bad("platform"));
     }
-    let number = |v: &Option<String>, field: &'static str, max: i64| -> Result<i64> {
-        match given(v).as_str() {
-            "" => Ok(0),
-            v => v
-                .parse::<i64>()
-                .ok()
-                .filter(|v| (1..=max).contains(v))
-                .ok_or_else(|| bad(field)),
-        }
-    };
     let author = number(&q.author, "author", i64::MAX)?;
     let page = number(&q.page, "page", 100_000)?.max(1);
     let day = |field: &'static str, v: &Option<String>, next: bool| -> Result<i64> {
@@ -209,15 +230,9 @@ fn filter(
         "title" => clips::Sort::Title,
         _ => return Err(bad("sort")),
     };
-    let key = crate::lint::search_key(&given(&q.q));
     let f = clips::Filter {
         agency: agency.id,
-        terms: key
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .take(clips::MAX_TERMS)
-            .map(String::from)
-            .collect(),
+        terms: search_terms(&q.q),
         state,
         category,
         author,

@@ -6,35 +6,83 @@
 //! and the body's spread view show all of it. An agency of another body, or
 //! one the offer does not name, finds nothing.
 
-use crate::helpers::{extract, header};
+use crate::helpers::{TestApp, extract, header};
 use crate::publish::{
-    add_channel, approved_clip_with, env, publish_now, pubs, settle, stored_video,
+    Env, add_channel, approved_clip_with, env, publish_now, pubs, settle, stored_video,
 };
 use crate::review::{act_to, agency, clip, save, tick_all, who};
 use lantoa::clock::Clock;
+use lantoa::db::publishing::Publication;
 use lantoa::domain::workflow::{ClipAction as Do, ClipState as Is};
-use lantoa::domain::{ClipId, Role};
+use lantoa::domain::{ClipId, OrgId, Role, UserId};
+use lantoa::service::{Caller, sharing};
 
 const CREDIT: &str = "Nguồn: Báo A";
 
-#[tokio::test]
-async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
-    let e = env().await;
+/// A caller for `user` in `org`, as a request's would be.
+async fn caller(app: &TestApp, user: UserId, org: OrgId) -> Caller {
+    let (p, a) = who(app, user).await;
+    crate::helpers::caller_of(&app.st, &a, &p, &agency(app, org).await)
+}
+
+/// A published clip of A (YouTube) and B's head and YouTube channel.
+async fn published_in_a(e: &Env, seed: u32, title: &str) -> (ClipId, String, UserId) {
     let (app, n) = (&e.app, &e.n);
     let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
-    let b_editor = app.user("b.editor", false, &[(n.b, Role::Editor)]).await;
-    let b_yt = add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
-    let video = stored_video(app, 41).await;
+    add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
+    let video = stored_video(app, seed).await;
     let (c, sha) = approved_clip_with(
-        &e,
-        "Chợ phiên vùng cao",
+        e,
+        title,
         "Phiên chợ sáng chủ nhật ở Định Hóa.",
         &["youtube"],
         video,
     )
     .await;
-    publish_now(&e, c).await;
+    publish_now(e, c).await;
     settle(app, n.a, c, &["published"]).await;
+    (c, sha, b_head)
+}
+
+/// B's reporter takes the offer: the new copy.
+async fn take_as_b(e: &Env, oid: i64) -> ClipId {
+    let taker = caller(&e.app, e.n.b_reporter, e.n.b).await;
+    match sharing::take(&taker, oid).await.unwrap() {
+        sharing::Took::New(c) => c,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// B's head signs the copy under review and publishes it; its posts.
+async fn approve_and_publish_in_b(e: &Env, b_head: UserId, copy: ClipId) -> Vec<Publication> {
+    let (app, n) = (&e.app, &e.n);
+    tick_all(app, b_head, n.b, copy).await;
+    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
+    let head = caller(app, b_head, n.b).await;
+    lantoa::service::publish::publish_now(&head, copy, &Default::default())
+        .await
+        .unwrap();
+    settle(app, n.b, copy, &["published"]).await
+}
+
+/// The timeline of the source clip's takedown incident.
+async fn takedown_events(app: &TestApp, c: ClipId) -> Vec<lantoa::db::incidents::Event> {
+    let mut tx = app.st.db.read().await.unwrap();
+    let inc = lantoa::db::incidents::of_clip(&mut tx, c)
+        .await
+        .unwrap()
+        .unwrap();
+    lantoa::db::incidents::events(&mut tx, inc.id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let (c, sha, b_head) = published_in_a(&e, 41, "Chợ phiên vùng cao").await;
+    app.user("b.editor", false, &[(n.b, Role::Editor)]).await;
 
     // A's editor offers it to B only, captions locked, no cutting.
     let editor = app.login("a.editor").await;
@@ -170,21 +218,10 @@ async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
     .await
     .unwrap();
     act_to(app, n.b_reporter, n.b, copy, Do::Submit, Is::InReview).await;
-    tick_all(app, b_editor, n.b, copy).await;
     let (o, _) = lantoa::service::review::content(&clip(app, n.b, copy).await, Some(&copy_v));
     assert_eq!(o.source.as_deref(), Some(sha.as_str()));
-    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
-    let (hp, ha) = who(app, b_head).await;
-    lantoa::service::publish::publish_now(
-        &crate::helpers::caller_of(&app.st, &ha, &hp, &agency(app, n.b).await),
-        copy,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
-    let out = settle(app, n.b, copy, &["published"]).await;
+    let out = approve_and_publish_in_b(&e, b_head, copy).await;
     assert_eq!(out.len(), 1);
-    assert_eq!(out[0].channel_id, b_yt);
     let sent: Vec<_> = e
         .mock
         .records
@@ -235,16 +272,7 @@ async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
     assert!(removed, "B's post was removed");
 
     // The source's incident has both steps; the body sees both agencies.
-    let events = {
-        let mut tx = app.st.db.read().await.unwrap();
-        let inc = lantoa::db::incidents::of_clip(&mut tx, c)
-            .await
-            .unwrap()
-            .unwrap();
-        lantoa::db::incidents::events(&mut tx, inc.id)
-            .await
-            .unwrap()
-    };
+    let events = takedown_events(app, c).await;
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert!(
         kinds.contains(&"shared_told") && kinds.contains(&"shared_taken_down"),
@@ -293,28 +321,15 @@ async fn settle_removal(
 async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_source() {
     let e = env().await;
     let (app, n) = (&e.app, &e.n);
-    let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
-    add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
-    let video = stored_video(app, 42).await;
-    let (c, _) = approved_clip_with(&e, "Lễ hội", "Mùa lúa mới.", &["youtube"], video).await;
-    publish_now(&e, c).await;
-    settle(app, n.a, c, &["published"]).await;
-    let (ep, ea) = who(app, n.a_editor).await;
-    let a_org = agency(app, n.a).await;
-    let oid = lantoa::service::sharing::offer(
-        &crate::helpers::caller_of(&app.st, &ea, &ep, &a_org),
-        c,
-        lantoa::service::sharing::OfferInput {
-            may_adapt: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (c, _, b_head) = published_in_a(&e, 42, "Lễ hội").await;
+    let adapt = sharing::OfferInput {
+        may_adapt: true,
+        ..Default::default()
+    };
+    let oid = sharing::offer(&caller(app, n.a_editor, n.a).await, c, adapt)
+        .await
+        .unwrap();
     // B follows its sources' takedowns.
-    let (ap, aa) = who(app, n.b_admin).await;
-    let b_org = agency(app, n.b).await;
-    let admin = crate::helpers::caller_of(&app.st, &aa, &ap, &b_org);
     let mut s = {
         let mut tx = app.st.db.read().await.unwrap();
         lantoa::service::review::settings(&mut tx, n.b)
@@ -322,61 +337,36 @@ async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_sou
             .unwrap()
     };
     s.follow_source_takedowns = true;
-    lantoa::service::review::save_settings(&admin, s)
+    lantoa::service::review::save_settings(&caller(app, n.b_admin, n.b).await, s)
         .await
         .unwrap();
-    let (hp, ha) = who(app, b_head).await;
-    let head = crate::helpers::caller_of(&app.st, &ha, &hp, &b_org);
-    let (rp, ra) = who(app, n.b_reporter).await;
-    let taker = crate::helpers::caller_of(&app.st, &ra, &rp, &b_org);
-    let copy = match lantoa::service::sharing::take(&taker, oid).await.unwrap() {
-        lantoa::service::sharing::Took::New(c) => c,
-        other => panic!("{other:?}"),
-    };
+    let copy = take_as_b(&e, oid).await;
     // Adapted captions keep the credit line: dropping it is refused.
     let k = clip(app, n.b, copy).await;
     assert!(k.caption.ends_with("Nguồn: Báo A"), "the default credit");
     let dropped = save(app, b_head, n.b, copy, |ed| {
-        ed.caption = "Mùa lúa mới!".into()
+        ed.caption = "Chợ phiên!".into()
     })
     .await
     .unwrap_err();
     assert!(format!("{dropped:?}").contains("share-credit-missing"));
     save(app, b_head, n.b, copy, |ed| {
-        ed.caption = "Mùa lúa mới ở Định Hóa.\n\nNguồn: Báo A".into();
+        ed.caption = "Chợ phiên ở Định Hóa.\n\nNguồn: Báo A".into();
         ed.channels = vec!["youtube".into()];
     })
     .await
     .unwrap();
     act_to(app, b_head, n.b, copy, Do::Submit, Is::InReview).await;
-    tick_all(app, b_head, n.b, copy).await;
-    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
-    lantoa::service::publish::publish_now(&head, copy, &Default::default())
-        .await
-        .unwrap();
-    settle(app, n.b, copy, &["published"]).await;
+    approve_and_publish_in_b(&e, b_head, copy).await;
 
     // A takes its clip down: B's copy comes down with it.
-    let (hp, ha) = who(app, n.a_head).await;
-    lantoa::service::publish::take_down(
-        &crate::helpers::caller_of(&app.st, &ha, &hp, &a_org),
-        c,
-        "Sai thông tin thời gian",
-    )
-    .await
-    .unwrap();
+    let a_head = caller(app, n.a_head, n.a).await;
+    lantoa::service::publish::take_down(&a_head, c, "Sai thông tin thời gian")
+        .await
+        .unwrap();
     assert_eq!(clip(app, n.b, copy).await.state, Is::TakenDown);
     assert!(settle_removal(app, n.b, copy).await);
-    let events = {
-        let mut tx = app.st.db.read().await.unwrap();
-        let inc = lantoa::db::incidents::of_clip(&mut tx, c)
-            .await
-            .unwrap()
-            .unwrap();
-        lantoa::db::incidents::events(&mut tx, inc.id)
-            .await
-            .unwrap()
-    };
+    let events = takedown_events(app, c).await;
     assert!(
         events
             .iter()
@@ -388,40 +378,18 @@ async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_sou
 async fn a_published_correction_is_offered_to_the_takers_for_their_own_approval() {
     let e = env().await;
     let (app, n) = (&e.app, &e.n);
-    let b_head = app.user("b.head", false, &[(n.b, Role::Head)]).await;
-    add_channel(app, n.b, n.b_admin, "youtube", "UCsandbox", "ya29.sandbox").await;
-    let first = stored_video(app, 43).await;
-    let (c, _) =
-        approved_clip_with(&e, "Cầu treo", "Cầu mới nối hai bản.", &["youtube"], first).await;
-    publish_now(&e, c).await;
-    settle(app, n.a, c, &["published"]).await;
-    let a_org = agency(app, n.a).await;
-    let b_org = agency(app, n.b).await;
-    let (ep, ea) = who(app, n.a_editor).await;
-    let a_editor = crate::helpers::caller_of(&app.st, &ea, &ep, &a_org);
-    let oid = lantoa::service::sharing::offer(&a_editor, c, Default::default())
+    let (c, _, b_head) = published_in_a(&e, 43, "Cầu treo").await;
+    let oid = sharing::offer(&caller(app, n.a_editor, n.a).await, c, Default::default())
         .await
         .unwrap();
-    let (rp, ra) = who(app, n.b_reporter).await;
-    let taker = crate::helpers::caller_of(&app.st, &ra, &rp, &b_org);
-    let (hp, ha) = who(app, b_head).await;
-    let head = crate::helpers::caller_of(&app.st, &ha, &hp, &b_org);
-    let copy = match lantoa::service::sharing::take(&taker, oid).await.unwrap() {
-        lantoa::service::sharing::Took::New(c) => c,
-        other => panic!("{other:?}"),
-    };
+    let copy = take_as_b(&e, oid).await;
     save(app, n.b_reporter, n.b, copy, |ed| {
         ed.channels = vec!["youtube".into()]
     })
     .await
     .unwrap();
     act_to(app, n.b_reporter, n.b, copy, Do::Submit, Is::InReview).await;
-    tick_all(app, b_head, n.b, copy).await;
-    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
-    lantoa::service::publish::publish_now(&head, copy, &Default::default())
-        .await
-        .unwrap();
-    settle(app, n.b, copy, &["published"]).await;
+    approve_and_publish_in_b(&e, b_head, copy).await;
 
     // A corrects its clip: a new version, approved and out as round 2.
     act_to(
@@ -455,9 +423,8 @@ async fn a_published_correction_is_offered_to_the_takers_for_their_own_approval(
         assert_eq!(o.version_id, v2);
     }
     // The head takes it: a correction of B's own, to approve again.
-    lantoa::service::sharing::take_correction(&head, copy)
-        .await
-        .unwrap();
+    let head = caller(app, b_head, n.b).await;
+    sharing::take_correction(&head, copy).await.unwrap();
     let k = clip(app, n.b, copy).await;
     assert_eq!(k.state, Is::CorrectionInProgress);
     let t = k.taken.clone().unwrap();
@@ -467,13 +434,8 @@ async fn a_published_correction_is_offered_to_the_takers_for_their_own_approval(
         "what B signs names the corrected source"
     );
     act_to(app, b_head, n.b, copy, Do::Submit, Is::InReview).await;
-    // A reporter of B authored the copy; B's head signs it.
-    tick_all(app, b_head, n.b, copy).await;
-    act_to(app, b_head, n.b, copy, Do::Approve, Is::Approved).await;
-    lantoa::service::publish::publish_now(&head, copy, &Default::default())
-        .await
-        .unwrap();
-    let out = settle(app, n.b, copy, &["published"]).await;
+    // Taking the correction did not make the head an author: the head signs.
+    let out = approve_and_publish_in_b(&e, b_head, copy).await;
     assert!(out.iter().all(|p| p.round == 2));
     let sent = e.mock.records.lock().unwrap().clone();
     assert!(

@@ -207,14 +207,8 @@ pub async fn take_correction(caller: &Caller, id: ClipId) -> Result<()> {
         .ok_or(Error::NotFound)?;
     let terms = super::terms_of(&offer);
     if !terms.may_adapt {
-        let variants: std::collections::BTreeMap<String, String> =
-            serde_json::from_str(&offer.caption_variants).unwrap_or_default();
-        let variants: std::collections::BTreeMap<String, String> = variants
-            .into_iter()
-            .map(|(k, v)| (k, terms.credited(&v)))
-            .collect();
+        let variants = super::credited_variants(&terms, &offer.caption_variants);
         let caption = terms.credited(&offer.caption);
-        let variants = serde_json::to_string(&variants).unwrap_or_default();
         sdb::set_copy_text(&mut tx, clip.id, Some(&caption), &variants, &offer.hashtags).await?;
     }
     review::prepare_new_clip(&mut tx, clip.id, now).await?;

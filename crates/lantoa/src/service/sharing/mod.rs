@@ -188,6 +188,17 @@ async fn open_offer(
     Ok(id)
 }
 
+/// An offer's caption variants (JSON) with the credit line on each, as JSON.
+fn credited_variants(terms: &Terms, variants: &str) -> String {
+    let variants: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(variants).unwrap_or_default();
+    let credited: std::collections::BTreeMap<String, String> = variants
+        .into_iter()
+        .map(|(k, v)| (k, terms.credited(&v)))
+        .collect();
+    json_text(&credited)
+}
+
 fn json_text<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
@@ -277,13 +288,8 @@ pub async fn take(caller: &Caller, offer: i64) -> Result<Took> {
         },
     )
     .await?;
-    let variants: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&o.caption_variants).unwrap_or_default();
-    let variants: std::collections::BTreeMap<String, String> = variants
-        .into_iter()
-        .map(|(k, v)| (k, terms.credited(&v)))
-        .collect();
-    sdb::set_copy_text(&mut tx, clip, None, &json_text(&variants), &o.hashtags).await?;
+    let variants = credited_variants(&terms, &o.caption_variants);
+    sdb::set_copy_text(&mut tx, clip, None, &variants, &o.hashtags).await?;
     let (version, _) =
         sdb::insert_copy_version(&mut tx, clip, o.version_id, caller.principal.user_id, now)
             .await?;
@@ -394,36 +400,19 @@ pub fn library_filter(
     now: i64,
     per_page: i64,
 ) -> Result<(sdb::LibraryFilter, i64)> {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
-    let bad = |field: &'static str| Error::from(Invalid::new(field, "invalid-clip-filter"));
-    let number = |v: &Option<String>, field: &'static str| -> Result<i64> {
-        match given(v).as_str() {
-            "" => Ok(0),
-            v => v
-                .parse::<i64>()
-                .ok()
-                .filter(|v| (1..=i64::MAX / 2).contains(v))
-                .ok_or_else(|| bad(field)),
-        }
-    };
+    use crate::service::clips::{bad, given, number, search_terms};
     let category = given(&q.category);
     if !category.is_empty() && crate::domain::Category::parse(&category).is_err() {
         return Err(bad("category"));
     }
-    let page = number(&q.page, "page")?.clamp(1, 100_000);
-    let key = crate::lint::search_key(&given(&q.q));
+    let page = number(&q.page, "page", 100_000)?.max(1);
     let f = sdb::LibraryFilter {
         body,
         viewer,
-        terms: key
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .take(clips::MAX_TERMS)
-            .map(String::from)
-            .collect(),
+        terms: search_terms(&q.q),
         category,
-        campaign: number(&q.campaign, "campaign")?,
-        source: number(&q.source, "source")?,
+        campaign: number(&q.campaign, "campaign", i64::MAX)?,
+        source: number(&q.source, "source", i64::MAX)?,
         open_only: viewer.is_some(),
         now,
         limit: per_page,

@@ -60,7 +60,7 @@ pub struct NewOffer<'a> {
     pub agency: OrgId,
     pub clip: ClipId,
     pub version: VersionId,
-    pub snapshot: Snapshot<'a>,
+    pub snapshot: Snapshot,
     pub campaign: Option<i64>,
     pub credit: &'a str,
     pub may_adapt: bool,
@@ -74,18 +74,34 @@ pub struct NewOffer<'a> {
 }
 
 /// The approved content an offer hands on (JSON columns as text).
-pub struct Snapshot<'a> {
-    pub title: &'a str,
-    pub caption: &'a str,
-    pub caption_variants: &'a str,
-    pub hashtags: &'a str,
-    pub category: &'a str,
+pub struct Snapshot {
+    pub title: String,
+    pub caption: String,
+    pub caption_variants: String,
+    pub hashtags: String,
+    pub category: String,
     pub political: bool,
 }
 
-impl Snapshot<'_> {
+impl Snapshot {
+    /// A clip's content as it stands (approved, when the clip is).
+    pub fn of(clip: &super::clips::Clip) -> Snapshot {
+        Snapshot {
+            title: clip.title.clone(),
+            caption: clip.caption.clone(),
+            caption_variants: serde_json::to_string(&clip.caption_variants).unwrap_or_default(),
+            hashtags: serde_json::to_string(&clip.hashtags).unwrap_or_default(),
+            category: clip.category.clone(),
+            political: clip.political,
+        }
+    }
+
     fn search_text(&self) -> String {
-        crate::lint::search_key(&[self.title, self.caption, self.hashtags].join(" "))
+        crate::lint::search_key(
+            &[&self.title, &self.caption, &self.hashtags]
+                .map(String::as_str)
+                .join(" "),
+        )
     }
 }
 
@@ -99,8 +115,8 @@ pub async fn insert(tx: &mut Tx, o: &NewOffer<'_>, agencies: &[OrgId]) -> DbResu
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                  $19, $20, $21, $21)
          RETURNING id",
-        o.body, o.agency, o.clip, o.version, s.title, s.caption, s.caption_variants, s.hashtags,
-        s.category, s.political as i64, o.campaign, o.credit, o.may_adapt as i64,
+        o.body, o.agency, o.clip, o.version, &s.title, &s.caption, &s.caption_variants, &s.hashtags,
+        &s.category, s.political as i64, o.campaign, o.credit, o.may_adapt as i64,
         o.may_cut as i64, o.ends_at, o.to_all as i64, o.by_body as i64, o.recommendation, o.by,
         s.search_text(), o.now)?;
     for a in agencies {
@@ -152,7 +168,7 @@ pub async fn move_on(
     tx: &mut Tx,
     clip: ClipId,
     version: VersionId,
-    s: &Snapshot<'_>,
+    s: &Snapshot,
     now: i64,
 ) -> DbResult<()> {
     sql!(tx, execute
@@ -160,7 +176,7 @@ pub async fn move_on(
                            hashtags = $5, category = $6, political = $7, search_text = $8,
                            updated_at = $9
          WHERE clip_id = $10 AND withdrawn_at IS NULL",
-        version, s.title, s.caption, s.caption_variants, s.hashtags, s.category,
+        version, &s.title, &s.caption, &s.caption_variants, &s.hashtags, &s.category,
         s.political as i64, s.search_text(), now, clip)?;
     Ok(())
 }

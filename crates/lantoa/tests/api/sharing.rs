@@ -286,9 +286,20 @@ async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
         body.contains("Đài B") && body.contains("id=\"source-taken-down\""),
         "{body}"
     );
-    // A withdrawn offer (the takedown withdrew it) cannot be taken.
+    // B still finds its copy from the offer; an agency it was not offered
+    // to finds nothing, even once it exists.
     let detail_again = reporter.get_text(&detail).await;
     assert!(detail_again.contains("id=\"already-taken\""));
+    let d = app.org("agency", Some(n.body), "bao-d", "Báo D").await;
+    app.user("d.reporter", false, &[(d, Role::Reporter)]).await;
+    let unnamed = app.login("d.reporter").await;
+    unnamed
+        .expect_get(&format!("/a/{d}/library/{oid}"), 404)
+        .await;
+    let r = unnamed
+        .post_form(&format!("/a/{d}/library/{oid}/take"), &[])
+        .await;
+    assert_eq!(r.status(), 404);
 
     let actions: Vec<String> = app
         .audit_entries()
@@ -372,6 +383,17 @@ async fn an_agency_that_follows_its_sources_has_its_copy_taken_down_with_the_sou
             .iter()
             .any(|e| e.kind == "shared_followed" && e.body.contains("Đài B"))
     );
+    // The takedown withdrew the offer (made to all): an agency that had not
+    // taken it is told so, and cannot take it now.
+    let d = app.org("agency", Some(n.body), "bao-d", "Báo D").await;
+    app.user("d.reporter", false, &[(d, Role::Reporter)]).await;
+    let late = app.login("d.reporter").await;
+    let closed = late.get_text(&format!("/a/{d}/library/{oid}")).await;
+    assert!(closed.contains("id=\"offer-closed\"") && !closed.contains("id=\"take-form\""));
+    let r = late
+        .post_form(&format!("/a/{d}/library/{oid}/take"), &[])
+        .await;
+    assert_eq!(r.status(), 409);
 }
 
 #[tokio::test]

@@ -124,18 +124,7 @@ pub async fn after_correction(tx: &mut Tx, clip: &clips::Clip, now: i64) -> Resu
     let Some(version) = clip.current_version_id else {
         return Ok(());
     };
-    let (variants, hashtags) = (
-        serde_json::to_string(&clip.caption_variants).unwrap_or_default(),
-        serde_json::to_string(&clip.hashtags).unwrap_or_default(),
-    );
-    let snapshot = sdb::Snapshot {
-        title: &clip.title,
-        caption: &clip.caption,
-        caption_variants: &variants,
-        hashtags: &hashtags,
-        category: &clip.category,
-        political: clip.political,
-    };
+    let snapshot = sdb::Snapshot::of(clip);
     sdb::move_on(tx, clip.id, version, &snapshot, now).await?;
     let behind = sdb::copies_behind(tx, clip.id, version).await?;
     if behind.is_empty() {

@@ -122,7 +122,6 @@ async fn open_offer(
     {
         return Err(Invalid::new("agencies", "share-agencies-invalid").into());
     }
-    let (variants, hashtags) = (json_text(&clip.caption_variants), json_text(&clip.hashtags));
     let id = sdb::insert(
         tx,
         &NewOffer {
@@ -130,14 +129,7 @@ async fn open_offer(
             agency: source.id,
             clip: clip.id,
             version,
-            snapshot: Snapshot {
-                title: &clip.title,
-                caption: &clip.caption,
-                caption_variants: &variants,
-                hashtags: &hashtags,
-                category: &clip.category,
-                political: clip.political,
-            },
+            snapshot: Snapshot::of(&clip),
             campaign: clip.campaign_id,
             credit: &terms.credit,
             may_adapt: terms.may_adapt,

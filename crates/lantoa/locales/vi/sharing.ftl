@@ -128,3 +128,4 @@ insights-shared-taken = Clip lấy về từ cơ quan khác
 insights-shared-clips = Bản lấy về
 insights-shared-agencies = Cơ quan
 insights-sharing-hint = Clip của cơ quan được các cơ quan khác lấy về và đăng lại trên kênh của họ, và clip cơ quan lấy về từ kho clip chung: số bản, số cơ quan, số bài đăng trong kỳ và tiếp cận đo được.
+library-no-preview = Clip này không có bản xem trước.

@@ -81,10 +81,11 @@ pub(super) async fn seed_directive(st: &AppState, body: OrgId) -> Result<()> {
 }
 
 /// A clip the newspaper shares with the province (one of its published
-/// ones, with the default credit line) and the district centre's copy of
-/// it, once.
+/// history clips, with the default credit line), once. The history clips
+/// carry figures but no media: the library says it has no preview, and the
+/// demo leaves taking it to the person walking through.
 pub(super) async fn seed_sharing(st: &AppState, body: OrgId) -> Result<()> {
-    let (editor, reporter, source, taker, published) = {
+    let (editor, source, published) = {
         let mut tx = st.db.read().await?;
         let none = crate::db::sharing::LibraryFilter {
             body,
@@ -103,16 +104,14 @@ pub(super) async fn seed_sharing(st: &AppState, body: OrgId) -> Result<()> {
         }
         let user = |u: Option<users::User>| u.ok_or(crate::error::Error::NotFound);
         let editor = user(users::by_username(&mut tx, "baotinh.bientap").await?)?;
-        let reporter = user(users::by_username(&mut tx, "binhson.phongvien").await?)?;
         let org = |o: Option<orgs::Org>| o.ok_or(crate::error::Error::NotFound);
         let source = org(orgs::by_slug(&mut tx, "bao-tinh").await?)?;
-        let taker = org(orgs::by_slug(&mut tx, "ttvhttt-binh-son").await?)?;
         let published = crate::db::clips::in_states(&mut tx, source.id, &["published"], 1)
             .await?
             .into_iter()
             .next()
             .map(|c| c.id);
-        (editor, reporter, source, taker, published)
+        (editor, source, published)
     };
     let Some(clip) = published else {
         return Ok(());
@@ -120,7 +119,7 @@ pub(super) async fn seed_sharing(st: &AppState, body: OrgId) -> Result<()> {
     let as_source = crate::service::Caller::for_user(st, editor.id, source.id, "demo")
         .await?
         .ok_or(crate::error::Error::NotFound)?;
-    let offer = crate::service::sharing::offer(
+    crate::service::sharing::offer(
         &as_source,
         clip,
         crate::service::sharing::OfferInput {
@@ -129,9 +128,5 @@ pub(super) async fn seed_sharing(st: &AppState, body: OrgId) -> Result<()> {
         },
     )
     .await?;
-    let as_taker = crate::service::Caller::for_user(st, reporter.id, taker.id, "demo")
-        .await?
-        .ok_or(crate::error::Error::NotFound)?;
-    crate::service::sharing::take(&as_taker, offer).await?;
     Ok(())
 }

@@ -140,6 +140,9 @@ struct OfferPage {
     caption: String,
     hashtags: String,
     state: &'static str,
+    /// The offered version's original is stored (the demo's history clips
+    /// have none): the player is shown.
+    playable: bool,
     mine: bool,
     can_take: bool,
     error: Option<String>,
@@ -162,12 +165,17 @@ async fn offer_page<A>(
     let l = Layout::build(st, &a.ctx, Some(&a.agency)).await?;
     let aid = a.agency.id.0;
     let tz = a.agency.time_zone.clone();
-    let listed = {
+    let (listed, original) = {
         let mut tx = st.db.read().await?;
-        crate::db::sharing::listed(&mut tx, o.id, a.agency.id)
+        let listed = crate::db::sharing::listed(&mut tx, o.id, a.agency.id)
             .await?
-            .ok_or(Error::NotFound)?
+            .ok_or(Error::NotFound)?;
+        let v = crate::db::clips::get_version(&mut tx, o.version_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        (listed, v.original_key)
     };
+    let playable = st.store.size(&original).await.ok().flatten().is_some();
     let media = format!("/a/{aid}/library/{oid}/media/poster-1");
     let row = offer_row(&l, &listed, Some(media), &tz);
     let state = svc::state_of(&o, st.now());
@@ -181,6 +189,7 @@ async fn offer_page<A>(
             caption: o.caption.clone(),
             hashtags: hashtags.join(" "),
             state: state.code(),
+            playable,
             mine,
             can_take: !mine
                 && state == OfferState::Open

@@ -129,3 +129,5 @@ insights-shared-clips = Copies taken
 insights-shared-agencies = Agencies
 insights-sharing-hint = The agency's clips other agencies took and posted on their own channels, and the clips it took from the shared library: copies, agencies, posts in the period and the reach measured.
 library-no-preview = This clip has no preview.
+history-clip-source_down = The source agency took the original down
+history-clip-source_corrected = The source agency published a correction

@@ -129,3 +129,5 @@ insights-shared-clips = Bản lấy về
 insights-shared-agencies = Cơ quan
 insights-sharing-hint = Clip của cơ quan được các cơ quan khác lấy về và đăng lại trên kênh của họ, và clip cơ quan lấy về từ kho clip chung: số bản, số cơ quan, số bài đăng trong kỳ và tiếp cận đo được.
 library-no-preview = Clip này không có bản xem trước.
+history-clip-source_down = Cơ quan nguồn gỡ bỏ bản gốc
+history-clip-source_corrected = Cơ quan nguồn đăng bản đính chính

@@ -14,7 +14,7 @@ use crate::domain::policy::{ClipOp, SOURCE_WATCHERS};
 use crate::domain::workflow::{ClipAction, ClipState};
 use crate::error::{Error, Refusal, Result};
 use crate::service::publish::{Remover, remove_everywhere};
-use crate::service::{Caller, review};
+use crate::service::{Caller, audit, review};
 
 /// The source clip `clip` was taken down (its incident `incident`): its
 /// standing offer is withdrawn, and every agency holding a live copy is told
@@ -64,6 +64,19 @@ pub async fn after_takedown(
         } else if !out {
             review::void(tx, &copy, "source_taken_down", &[], now).await?;
         }
+        let summary = json!({"from": source.name, "source_clip": clip.id, "reason": reason,
+                             "followed": auto});
+        audit(
+            tx,
+            &review::system_actor(),
+            Some(agency.id),
+            "clip.source_down",
+            "clip",
+            copy.id,
+            summary,
+            now,
+        )
+        .await?;
         let who = review::members_with(tx, agency.id, SOURCE_WATCHERS, &[]).await?;
         let kind = if auto {
             "source_followed"
@@ -136,6 +149,19 @@ pub async fn after_correction(tx: &mut Tx, clip: &clips::Clip, now: i64) -> Resu
         .map(|o| o.name)
         .unwrap_or_default();
     for (copy, agency) in behind {
+        let summary =
+            json!({"from": from, "source_clip": clip.id, "after": {"source_update": version}});
+        audit(
+            tx,
+            &review::system_actor(),
+            Some(agency),
+            "clip.source_corrected",
+            "clip",
+            copy,
+            summary,
+            now,
+        )
+        .await?;
         let who = review::members_with(tx, agency, SOURCE_WATCHERS, &[]).await?;
         let args = json!({"from": from});
         review::notify_users(tx, &who, agency, copy, "source_corrected", args, now).await?;

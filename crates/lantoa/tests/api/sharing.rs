@@ -234,6 +234,22 @@ async fn a_clip_offered_is_taken_approved_published_and_followed_down() {
     assert_eq!(sent.len(), 1, "B's post carries the credit line");
     assert_eq!(sent[0].sha256, sha);
 
+    // Both agencies' insights count it: re-published by one agency, once.
+    let csv = editor
+        .get_text(&format!("/a/{}/insights/export.csv?table=sharing", n.a))
+        .await;
+    let line = csv.lines().find(|l| l.contains("đăng lại")).expect(&csv);
+    assert!(
+        line.ends_with(",1,1,1,0"),
+        "copies, agencies, posts, reach: {line}"
+    );
+    let b_admin = app.login("b.admin").await;
+    let csv = b_admin
+        .get_text(&format!("/a/{}/insights/export.csv?table=sharing", n.b))
+        .await;
+    let line = csv.lines().find(|l| l.contains("lấy về từ")).expect(&csv);
+    assert!(line.ends_with(",1,1,1,0"), "{line}");
+
     // The source's page shows where it went.
     let spread = editor.get_text(&page).await;
     assert!(

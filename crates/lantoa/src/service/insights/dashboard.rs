@@ -35,7 +35,7 @@ pub async fn sections(
     let wide = report::wide(&mut tx, &ids, days).await?;
     let speed = report::speed(&mut tx, &ids, days, tz).await?;
     let pubd = report::published(&mut tx, &ids, days, tz).await?;
-    let shared = sharing(&mut tx, tr, &ids, days.instants(tz)).await?;
+    let shared = sharing(&mut tx, tr, &scope.agencies, days.instants(tz)).await?;
     drop(tx);
     // The clips named on the page, read at once.
     let (top, bottom) = report::top_bottom(&pubd.current, 5);
@@ -65,33 +65,34 @@ pub async fn sections(
 }
 
 /// Sharing across the network: the agencies' clips re-published by other
-/// agencies, and the clips they took from others, in the period.
+/// agencies, and the clips they took from others, in the period; one pair
+/// of rows per agency when the page covers several.
 async fn sharing(
     tx: &mut crate::db::Tx,
     tr: &Tr,
-    ids: &[OrgId],
+    agencies: &[crate::db::orgs::Org],
     period: (i64, i64),
 ) -> Result<ReportSection> {
     let mut rows = Vec::new();
-    for (by_others, label) in [
-        (true, "insights-shared-by-others"),
-        (false, "insights-shared-taken"),
-    ] {
-        let mut sum = crate::db::sharing::Figures::default();
-        for a in ids {
-            let f = crate::db::sharing::figures(tx, *a, by_others, period).await?;
-            sum.clips += f.clips;
-            sum.agencies += f.agencies;
-            sum.posts += f.posts;
-            sum.reach += f.reach;
+    for a in agencies {
+        for (by_others, label) in [
+            (true, "insights-shared-by-others"),
+            (false, "insights-shared-taken"),
+        ] {
+            let f = crate::db::sharing::figures(tx, a.id, by_others, period).await?;
+            let label = if agencies.len() > 1 {
+                format!("{} — {}", a.name, tr.t(label))
+            } else {
+                tr.t(label)
+            };
+            rows.push(vec![
+                Cell::Text(label),
+                Cell::Int(f.clips),
+                Cell::Int(f.agencies),
+                Cell::Int(f.posts),
+                Cell::Int(f.reach),
+            ]);
         }
-        rows.push(vec![
-            Cell::Text(tr.t(label)),
-            Cell::Int(sum.clips),
-            Cell::Int(sum.agencies),
-            Cell::Int(sum.posts),
-            Cell::Int(sum.reach),
-        ]);
     }
     Ok(ReportSection::titled(
         tr,

@@ -72,21 +72,21 @@ pub struct Options {
 // ---- Deterministic numbers -----------------------------------------------------
 
 /// The generator's sequence (same constants as the tests' LCG).
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         self.next() as f64 / (1u64 << 31) as f64
     }
     /// Roughly normal (mean 0, sd 1): the sum of 12 uniforms.
@@ -433,8 +433,8 @@ fn snapshot(p: &mut Plan, t: i64) -> Snapshot {
 }
 
 mod run;
-pub(crate) use run::open;
 use run::*;
+pub(crate) use run::{ms, open, pct};
 
 pub async fn insights(o: Options) -> anyhow::Result<()> {
     anyhow::ensure!(o.batch > 0 && o.runs > 0, "--batch and --runs must be > 0");

@@ -2,7 +2,7 @@
 //! side in the same run, printed as ratios. Kept out of the product so that
 //! nothing here is compiled into what agencies run.
 //!
-//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey> [options]
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library> [options]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod bench_crash;
 mod bench_insights;
+mod bench_library;
 mod bench_lint;
 mod bench_publish;
 mod bench_review;
@@ -73,6 +74,9 @@ enum BenchCmd {
     /// `survey` measures).
     #[command(hide = true)]
     Serve,
+    /// The shared library's search with 10,000 offered clips: median and p95
+    /// per kind of query vs the agency clip list's search with the same words.
+    Library(bench_library::Options),
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -108,6 +112,7 @@ async fn main() -> ExitCode {
         BenchCmd::Insights(options) => done(bench_insights::insights(options).await),
         BenchCmd::Survey(options) => done(bench_survey::survey(options).await),
         BenchCmd::Serve => done(bench_survey::serve().await),
+        BenchCmd::Library(options) => done(bench_library::library(options).await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

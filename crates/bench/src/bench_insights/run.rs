@@ -37,11 +37,11 @@ pub(super) fn sibling_url(url: &str, name: &str) -> anyhow::Result<(String, Stri
     Ok((u, sibling))
 }
 
-pub(super) fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-pub(super) fn pct(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

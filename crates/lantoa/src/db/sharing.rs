@@ -229,10 +229,10 @@ pub struct Listed {
     pub copy_id: Option<ClipId>,
 }
 
-/// A library line's SELECT; `$viewer` is the parameter of the agency whose
-/// copy is looked up.
+/// A library line's SELECT from `$from` (which names the offer `o`);
+/// `$viewer` is the parameter of the agency whose copy is looked up.
 macro_rules! select_listed {
-    ($viewer:literal, $rest:expr) => {
+    ($viewer:literal, $from:expr, $rest:expr) => {
         concat!(
             "SELECT o.id, o.agency_id, a.name AS agency_name, o.clip_id, o.version_id, o.title,
                     o.category, o.campaign_id, c.name AS campaign_name, o.credit, o.may_adapt,
@@ -242,7 +242,9 @@ macro_rules! select_listed {
                       WHERE k.agency_id = ",
             $viewer,
             " AND k.source_clip_id = o.clip_id) AS copy_id
-             FROM offers o JOIN orgs a ON a.id = o.agency_id
+             FROM ",
+            $from,
+            " JOIN orgs a ON a.id = o.agency_id
              JOIN clip_versions v ON v.id = o.version_id
              LEFT JOIN campaigns c ON c.id = o.campaign_id",
             $rest
@@ -250,10 +252,11 @@ macro_rules! select_listed {
     };
 }
 
-/// One offer as a library line, with `viewer`'s copy (0: none). Whether the
-/// viewer may see it is the caller's question ([`visible`]).
+/// One offer as a library line, with `viewer`'s copy if it took one
+/// (`OrgId(0)`: no viewer). Whether the viewer may see it is the caller's
+/// question ([`visible`]).
 pub async fn listed(tx: &mut Tx, id: i64, viewer: OrgId) -> DbResult<Option<Listed>> {
-    Ok(sql!(tx, fetch_optional select_listed!("$2", " WHERE o.id = $1"), id, viewer)?)
+    Ok(sql!(tx, fetch_optional select_listed!("$2", "offers o", " WHERE o.id = $1"), id, viewer)?)
 }
 
 macro_rules! library_where {
@@ -286,15 +289,21 @@ fn likes(terms: &[String]) -> Vec<String> {
 /// One page of the library, newest first.
 pub async fn search(tx: &mut Tx, f: &LibraryFilter) -> DbResult<Vec<Listed>> {
     let like = likes(&f.terms);
+    // The page's ids are found on `offers` alone, and only those rows are
+    // joined: a plan that cannot tell how many offers match (PostgreSQL's
+    // generic plan, or no statistics yet) still joins 24 rows, not all.
     Ok(with_library_filter!(
         tx,
         [fetch_all],
         select_listed!(
             "$13",
             concat!(
+                "(SELECT o.id FROM offers o",
                 library_where!(),
-                "ORDER BY o.created_at DESC, o.id DESC LIMIT $14 OFFSET $15"
-            )
+                "ORDER BY o.created_at DESC, o.id DESC LIMIT $14 OFFSET $15) p
+                 JOIN offers o ON o.id = p.id"
+            ),
+            " ORDER BY o.created_at DESC, o.id DESC"
         ),
         f,
         like,
@@ -311,12 +320,28 @@ pub async fn count(tx: &mut Tx, f: &LibraryFilter) -> DbResult<i64> {
         concat!("SELECT COUNT(*) FROM offers o", library_where!()), f, like)?)
 }
 
-/// The agencies with offers in the body's library (id, name), for the filter.
-pub async fn sources(tx: &mut Tx, body: OrgId) -> DbResult<Vec<(OrgId, String)>> {
-    Ok(sql!(tx, fetch_all
-        "SELECT DISTINCT a.id, a.name FROM offers o JOIN orgs a ON a.id = o.agency_id
-         WHERE o.body_id = $1 ORDER BY a.name",
-        body)?)
+/// The agencies with offers `f` would list whatever its words and other
+/// filters (id, name): what the source filter offers.
+pub async fn sources(tx: &mut Tx, f: &LibraryFilter) -> DbResult<Vec<(OrgId, String)>> {
+    let any = LibraryFilter {
+        terms: vec![],
+        category: String::new(),
+        campaign: 0,
+        source: 0,
+        ..f.clone()
+    };
+    let like = likes(&any.terms);
+    Ok(with_library_filter!(
+        tx,
+        [fetch_all],
+        concat!(
+            "SELECT DISTINCT a.id, a.name FROM offers o JOIN orgs a ON a.id = o.agency_id",
+            library_where!(),
+            "ORDER BY a.name"
+        ),
+        any,
+        like
+    )?)
 }
 
 // ---- Copies -------------------------------------------------------------------
@@ -558,7 +583,7 @@ pub async fn campaign_spread(tx: &mut Tx, body: OrgId) -> DbResult<Vec<CampaignS
                 COUNT(DISTINCT k.agency_id) AS agencies, COUNT(DISTINCT p.id) AS posts,
                 CAST(SUM(m.reach) AS BIGINT) AS reach
          FROM offers o JOIN campaigns c ON c.id = o.campaign_id
-         LEFT JOIN clips k ON k.source_clip_id = o.clip_id
+         LEFT JOIN clips k ON k.offer_id = o.id
          LEFT JOIN publications p ON p.clip_id = k.id AND p.state IN ('published', 'superseded')
          LEFT JOIN post_metrics m ON m.publication_id = p.id
          WHERE o.body_id = $1

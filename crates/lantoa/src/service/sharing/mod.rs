@@ -326,8 +326,12 @@ pub async fn terms_of_clip(tx: &mut Tx, clip: &clips::Clip) -> Result<Option<Ter
 /// The library's page: offers matching the filter, and how many there are.
 pub async fn library(st: &AppState, f: &sdb::LibraryFilter) -> Result<(Vec<sdb::Listed>, i64)> {
     let mut tx = st.db.read().await?;
-    let rows = sdb::search(&mut tx, f).await?;
     let n = sdb::count(&mut tx, f).await?;
+    // Nothing on this page: no need to look for it.
+    if f.offset >= n {
+        return Ok((vec![], n));
+    }
+    let rows = sdb::search(&mut tx, f).await?;
     Ok((rows, n))
 }
 

@@ -86,11 +86,12 @@ pub async fn list(
         Err(Error::Invalid(e)) => (None, Some(l.tr.t(e.message_id))),
         Err(e) => return Err(e),
     };
+    let (any, _) = svc::library_filter(&LibraryQuery::default(), body, Some(a.agency.id), now, 1)?;
     let (campaigns, sources) = {
         let mut tx = st.db.read().await?;
         (
             crate::db::campaigns::of_body(&mut tx, body).await?,
-            crate::db::sharing::sources(&mut tx, body).await?,
+            crate::db::sharing::sources(&mut tx, &any).await?,
         )
     };
     let rows = found.as_ref().map_or(vec![], |((rows, _), _)| {

@@ -542,6 +542,7 @@ pub fn on_clip(f: &ClipFacts, op: ClipOp) -> Result<Granted, Denied> {
         ClipOp::ManageVersions => yes(edit_who, Denied::EditNotYours),
         ClipOp::Retry => {
             yes(holds(&f.roles, PUBLISHERS), Denied::NotPublisher)?;
+            yes(!f.source_down, Denied::SourceTakenDown)?;
             yes(!f.window_ended, Denied::WindowEnded)
         }
         ClipOp::ConfirmRemoved => yes(
@@ -644,7 +645,7 @@ mod tests {
     const BODY: OrgId = OrgId(1);
     const A: OrgId = OrgId(2);
     const B: OrgId = OrgId(3);
-    const ACTIONS: [Action; 19] = [
+    const ACTIONS: [Action; 22] = [
         Action::ViewDashboard,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -664,6 +665,9 @@ mod tests {
         Action::ViewCampaigns,
         Action::ManageSurveys,
         Action::ViewSurveys,
+        Action::ViewLibrary,
+        Action::ShareClips,
+        Action::TakeShared,
     ];
 
     /// Someone who is not a system admin, with these memberships.
@@ -738,5 +742,57 @@ mod tests {
             assert_eq!(Role::parse(role.code()), Some(role));
         }
         assert_eq!(Role::parse("king"), None);
+    }
+
+    fn copy_facts(state: ClipState, cut_forbidden: bool, source_down: bool) -> ClipFacts {
+        ClipFacts {
+            roles: vec![Role::Head],
+            is_author: false,
+            delegation: Delegation::None,
+            state,
+            has_version: true,
+            steps: crate::domain::approval::ApprovalPolicy::default().other,
+            signed: 0,
+            signed_by_me: false,
+            takedown_roles: vec![],
+            lock: LockState::Free,
+            window_ended: false,
+            cut_forbidden,
+            source_down,
+        }
+    }
+
+    #[test]
+    fn a_copy_whose_source_is_down_is_not_signed_published_or_retried_but_comes_down() {
+        let sign = ClipOp::Act(ClipAction::Approve);
+        assert!(on_clip(&copy_facts(ClipState::InReview, false, false), sign).is_ok());
+        let down = copy_facts(ClipState::InReview, false, true);
+        assert_eq!(on_clip(&down, sign), Err(Denied::SourceTakenDown));
+        let approved = copy_facts(ClipState::Approved, false, true);
+        assert_eq!(
+            on_clip(&approved, ClipOp::PublishNow),
+            Err(Denied::SourceTakenDown)
+        );
+        let out = copy_facts(ClipState::Published, false, true);
+        assert_eq!(on_clip(&out, ClipOp::Retry), Err(Denied::SourceTakenDown));
+        assert!(on_clip(&out, ClipOp::Act(ClipAction::TakeDown)).is_ok());
+    }
+
+    #[test]
+    fn a_copy_that_may_not_be_cut_takes_no_new_version() {
+        let f = copy_facts(ClipState::InReview, true, false);
+        assert_eq!(
+            on_clip(&f, ClipOp::UploadVersion),
+            Err(Denied::CutNotAllowed)
+        );
+        assert!(
+            on_clip(
+                &copy_facts(ClipState::InReview, false, false),
+                ClipOp::UploadVersion
+            )
+            .is_ok()
+        );
+        // Its text stays editable (the terms decide which captions).
+        assert!(on_clip(&f, ClipOp::Edit).is_ok());
     }
 }

@@ -154,7 +154,8 @@ pub async fn standing_of_clip(tx: &mut Tx, clip: ClipId) -> DbResult<Option<Offe
         "WHERE o.clip_id = $1 AND o.withdrawn_at IS NULL ORDER BY o.id DESC LIMIT 1"), clip)?)
 }
 
-pub async fn withdraw(tx: &mut Tx, id: i64, by: UserId, now: i64) -> DbResult<bool> {
+/// Withdraws a standing offer (`by`: none when Lantoa withdraws it).
+pub async fn withdraw(tx: &mut Tx, id: i64, by: Option<UserId>, now: i64) -> DbResult<bool> {
     let n = sql!(tx, execute
         "UPDATE offers SET withdrawn_at = $1, withdrawn_by = $2, updated_at = $1
          WHERE id = $3 AND withdrawn_at IS NULL",

@@ -481,3 +481,46 @@ async fn a_published_correction_is_offered_to_the_takers_for_their_own_approval(
             .any(|r| r.sha256 == sha2 && r.text.contains("Nguồn: Báo A"))
     );
 }
+
+#[tokio::test]
+async fn an_offer_of_an_approved_clip_is_withdrawn_when_what_it_offered_changes() {
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    let video = stored_video(app, 45).await;
+    let (c, _) = approved_clip_with(&e, "Đường hoa", "Đường hoa xuân.", &["youtube"], video).await;
+    let editor = caller(app, n.a_editor, n.a).await;
+    let oid = sharing::offer(&editor, c, Default::default())
+        .await
+        .unwrap();
+    // An agency's offer carries no recommendation (the body's word).
+    let o = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::db::sharing::get(&mut tx, oid)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(o.recommendation.is_empty() && o.withdrawn_at.is_none());
+    // Before it goes out, its caption changes: the offer no longer stands.
+    save(app, n.a_editor, n.a, c, |ed| {
+        ed.caption = "Đường hoa xuân 2027.".into()
+    })
+    .await
+    .unwrap();
+    let o = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::db::sharing::get(&mut tx, oid)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(o.withdrawn_at.is_some(), "withdrawn by the change");
+    let taker = caller(app, n.b_reporter, n.b).await;
+    assert!(sharing::take(&taker, oid).await.is_err());
+    let audited = app
+        .audit_entries()
+        .await
+        .into_iter()
+        .any(|e| e.action == "clip.offer_withdraw" && e.actor_name == "system");
+    assert!(audited);
+}

@@ -265,6 +265,7 @@ pub(crate) async fn void(
 ) -> Result<bool> {
     let voided = rdb::void_approvals(tx, clip.id, reason, now).await?;
     let state = clip.state;
+    crate::service::sharing::source_changed(tx, clip, reason, now).await?;
     if matches!(state, ClipState::Approved | ClipState::Scheduled) {
         transition(
             tx,
@@ -737,6 +738,7 @@ pub async fn on_new_version(
     rdb::void_approvals(tx, clip.id, "version", now)
         .await
         .map(|_| ())?;
+    crate::service::sharing::source_changed(tx, &clip, "version", now).await?;
     if workflow::row(state, ClipAction::NewVersion).is_some() {
         let roles = roles_in(p, clip.agency_id);
         transition(

@@ -31,7 +31,7 @@ pub async fn after_takedown(
 ) -> Result<()> {
     let me = caller.principal.user_id;
     if let Some(o) = sdb::standing_of_clip(tx, clip.id).await? {
-        sdb::withdraw(tx, o.id, me, now).await?;
+        sdb::withdraw(tx, o.id, Some(me), now).await?;
     }
     let copies = sdb::live_copies(tx, clip.id).await?;
     if copies.is_empty() {

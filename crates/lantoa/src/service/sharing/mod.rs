@@ -111,7 +111,11 @@ async fn open_offer(
         c => c.to_string(),
     };
     let terms = Terms::parse(&credit, i.may_adapt, i.may_cut, ends_at, now)?;
-    let recommendation = crate::domain::sharing::recommendation(&i.recommendation)?;
+    // A recommendation is the body's word; an agency's offer has none.
+    let recommendation = match by_body {
+        true => crate::domain::sharing::recommendation(&i.recommendation)?,
+        false => String::new(),
+    };
     let siblings = crate::db::orgs::agencies_of_body(tx, body).await?;
     let mut named = i.agencies.clone();
     named.sort();
@@ -203,7 +207,7 @@ pub async fn withdraw(caller: &Caller, offer: i64) -> Result<()> {
         .await?
         .filter(|o| o.agency_id == caller.agency.id || o.body_id == caller.agency.id)
         .ok_or(Error::NotFound)?;
-    if !sdb::withdraw(&mut tx, o.id, caller.principal.user_id, now).await? {
+    if !sdb::withdraw(&mut tx, o.id, Some(caller.principal.user_id), now).await? {
         return Err(Refusal::new("action_not_allowed", "share-withdrawn").into());
     }
     audit(
@@ -218,6 +222,40 @@ pub async fn withdraw(caller: &Caller, offer: i64) -> Result<()> {
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// What an approved (or scheduled) clip's offer stood behind changed before
+/// it went out (its text or its version, a signature voided, the clip set
+/// aside): its standing offer is withdrawn, audited in the agency. Copies
+/// taken already stay. A published clip's offer stays until its
+/// correction is out ([`after_correction`]).
+pub(crate) async fn source_changed(
+    tx: &mut Tx,
+    clip: &clips::Clip,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    if !matches!(clip.state, ClipState::Approved | ClipState::Scheduled) {
+        return Ok(());
+    }
+    let Some(o) = sdb::standing_of_clip(tx, clip.id).await? else {
+        return Ok(());
+    };
+    sdb::withdraw(tx, o.id, None, now).await?;
+    let summary =
+        json!({"before": {"offer": o.id}, "after": {"withdrawn": true}, "reason": reason});
+    audit(
+        tx,
+        &crate::service::review::system_actor(),
+        Some(clip.agency_id),
+        "clip.offer_withdraw",
+        "clip",
+        clip.id,
+        summary,
+        now,
+    )
+    .await?;
     Ok(())
 }
 

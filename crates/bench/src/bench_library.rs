@@ -523,7 +523,7 @@ async fn write(
         sdb::set_taken(tx, copy, id, clip, version).await?;
     }
     if s.withdrawn {
-        sdb::withdraw(tx, id, author, at + 2 * DAY).await?;
+        sdb::withdraw(tx, id, Some(author), at + 2 * DAY).await?;
     }
     Ok(id)
 }

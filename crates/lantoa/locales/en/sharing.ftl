@@ -12,6 +12,7 @@ library-source = Shared by
 library-any-source = Any agency
 library-empty = No clip has been shared with your agency yet.
 library-taken = Taken
+library-mine = Your agency's
 library-recommended = Recommended by the coordinating body
 library-offer-withdrawn = The source agency withdrew this offer: it can no longer be taken. Copies taken before stay as they are.
 library-offer-ended = This offer has ended: it can no longer be taken.

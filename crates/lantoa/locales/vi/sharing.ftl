@@ -12,6 +12,7 @@ library-source = Cơ quan chia sẻ
 library-any-source = Mọi cơ quan
 library-empty = Chưa có clip nào được chia sẻ với cơ quan bạn.
 library-taken = Đã lấy về
+library-mine = Của cơ quan bạn
 library-recommended = Cơ quan chỉ đạo giới thiệu
 library-offer-withdrawn = Cơ quan nguồn đã thu hồi lời chia sẻ này: không lấy về được nữa. Clip đã lấy về trước đó vẫn giữ nguyên.
 library-offer-ended = Lời chia sẻ này đã hết hạn: không lấy về được nữa.

@@ -30,6 +30,8 @@ pub struct OfferRow {
     pub recommendation: String,
     pub by_body: bool,
     pub withdrawn: bool,
+    /// The source agency's id (the viewer's own offers are marked).
+    pub source_id: i64,
 }
 
 /// `o` as a list shows it; `media` is where its poster is read from
@@ -76,6 +78,7 @@ fn offer_row(l: &Layout, o: &Listed, media: Option<String>, tz: &str) -> OfferRo
         recommendation: o.recommendation.clone(),
         by_body: o.by_body != 0,
         withdrawn: o.withdrawn_at.is_some(),
+        source_id: o.agency_id.0,
     }
 }
 

@@ -38,7 +38,7 @@ use lantoa::service::{Actor, orgs};
 use lantoa::state::AppState;
 
 const HOUR: i64 = 3_600_000;
-const AGENCIES: usize = 10;
+pub(crate) const AGENCIES: usize = 10;
 const TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
 const TARGET_SNAPSHOTS_PER_S: f64 = 100_000.0;
 const TARGET_P95_MS: f64 = 200.0;
@@ -152,9 +152,12 @@ struct Agency {
     weight: f64,
 }
 
-async fn network(st: &AppState, rng: &mut Lcg) -> anyhow::Result<Vec<Agency>> {
+/// A body and `AGENCIES` agencies under it, with names no other run used
+/// (a PostgreSQL database may already hold orgs); the suffix of the names.
+pub(crate) async fn body_with_agencies(
+    st: &AppState,
+) -> anyhow::Result<(OrgId, Vec<OrgId>, String)> {
     let cli = Actor::cli();
-    // Unique slugs: a PostgreSQL database may already hold orgs.
     let sfx = hex::encode(lantoa::crypto::random_bytes::<3>());
     let body = orgs::create(
         st,
@@ -166,7 +169,7 @@ async fn network(st: &AppState, rng: &mut Lcg) -> anyhow::Result<Vec<Agency>> {
         Some(TIME_ZONE),
     )
     .await?;
-    let mut out = Vec::new();
+    let mut agencies = Vec::new();
     for a in 0..AGENCIES {
         let id = orgs::create(
             st,
@@ -178,6 +181,15 @@ async fn network(st: &AppState, rng: &mut Lcg) -> anyhow::Result<Vec<Agency>> {
             Some(TIME_ZONE),
         )
         .await?;
+        agencies.push(id);
+    }
+    Ok((body, agencies, sfx))
+}
+
+async fn network(st: &AppState, rng: &mut Lcg) -> anyhow::Result<Vec<Agency>> {
+    let (_, ids, _) = body_with_agencies(st).await?;
+    let mut out = Vec::new();
+    for (a, id) in ids.into_iter().enumerate() {
         let n = 4 + rng.below(3) as usize;
         // Every agency has the four platforms; extra channels are a second
         // Facebook page or TikTok account.

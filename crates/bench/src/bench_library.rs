@@ -29,15 +29,14 @@ use lantoa::db::clips::{self as cdb, Checked, NewClip, NewVersion};
 use lantoa::db::sharing::{self as sdb, NewOffer, Snapshot};
 use lantoa::db::users::{self, NewUser};
 use lantoa::domain::{Category, OrgId, UserId};
+use lantoa::service::Caller;
 use lantoa::service::clips::ClipQuery;
 use lantoa::service::sharing::{self as svc, LibraryQuery};
-use lantoa::service::{Actor, Caller, orgs};
 use lantoa::state::AppState;
 
-use crate::bench_insights::{Lcg, ms, open, pct};
+// The body's agencies are the insights bench's.
+use crate::bench_insights::{AGENCIES, Lcg, ms, open, pct};
 
-const AGENCIES: usize = 10;
-const TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
 const TARGET_P95_MS: f64 = 100.0;
 /// What the library page shows (`web/pages/sharing/library.rs`).
 const LIBRARY_PER_PAGE: i64 = 24;
@@ -341,33 +340,8 @@ struct Network {
 }
 
 async fn network(st: &AppState) -> anyhow::Result<Network> {
-    let cli = Actor::cli();
     // Unique names: a PostgreSQL database may already hold orgs and users.
-    let sfx = hex::encode(lantoa::crypto::random_bytes::<3>());
-    let body = orgs::create(
-        st,
-        &cli,
-        "body",
-        None,
-        &format!("so-tttt-{sfx}"),
-        "Sở Thông tin và Truyền thông",
-        Some(TIME_ZONE),
-    )
-    .await?;
-    let mut agencies = Vec::new();
-    for a in 0..AGENCIES {
-        let id = orgs::create(
-            st,
-            &cli,
-            "agency",
-            Some(body),
-            &format!("agency-{a}-{sfx}"),
-            &format!("Cơ quan báo chí {}", a + 1),
-            Some(TIME_ZONE),
-        )
-        .await?;
-        agencies.push(id);
-    }
+    let (body, agencies, sfx) = crate::bench_insights::body_with_agencies(st).await?;
     let now = st.now();
     let mut tx = st.db.write().await?;
     let mut authors = Vec::new();

@@ -374,3 +374,4 @@ export-drawing-shapes = { $n ->
     [one] drawing: 1 shape
    *[other] drawing: { $n } shapes
 }
+clip-no-media = An illustrative clip: figures only, no video file.

@@ -368,3 +368,4 @@ drawing-out-of-frame = Hình vẽ có chỗ nằm ngoài khung hình: mọi to�
 drawing-too-many = Mỗi góp ý có tối đa 20 hình vẽ.
 drawing-needs-time = Hình vẽ gắn với một khung hình: hãy điền thời điểm («Tại») cho góp ý có hình vẽ.
 export-drawing-shapes = hình vẽ: { $n } hình
+clip-no-media = Clip minh hoạ: chỉ có số liệu, không có tệp video.

@@ -69,6 +69,9 @@ pub struct VersionView {
     pub compliance: Vec<ComplianceRow>,
     pub outputs: Option<Outputs>,
     pub renditions: Vec<RenditionView>,
+    /// The version has bytes to play (the demo's history clips have none:
+    /// figures only).
+    pub playable: bool,
 }
 
 /// One platform's line in the compliance report.
@@ -122,6 +125,7 @@ pub(crate) fn view(l: &Layout, tz: &str, v: &Version) -> VersionView {
             .collect(),
         probe,
         outputs,
+        playable: v.size_bytes > 0,
     }
 }
 

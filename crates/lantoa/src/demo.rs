@@ -177,7 +177,7 @@ async fn seed_channels(st: &AppState, agency: OrgId, prefix: &str) -> Result<()>
             .unwrap_or(prefix);
         let mut tx = st.db.write().await?;
         for ch in crate::db::publishing::channels(&mut tx, agency).await? {
-            let label = crate::platforms::Platform::parse(&ch.platform).map_or("", |p| p.label());
+            let label = crate::domain::outlet::label(&ch.platform);
             let shown = format!("{name} {label} — Sandbox");
             crate::db::publishing::rename_channel(&mut tx, ch.id, &shown).await?;
         }

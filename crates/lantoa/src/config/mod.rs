@@ -212,6 +212,10 @@ settings! {
         /// Hours an unfinished upload is kept before it expires.
         upload_expiry_hours: i64 = "LANTOA_UPLOAD_EXPIRY_HOURS", default "72", example "24",
             check rules::between(1, 24 * 365);
+        /// Requests one address may make a minute to the agencies' public outlets
+        /// (pages, media ranges and viewing beacons each count one).
+        outlet_requests_per_minute: i64 = "LANTOA_OUTLET_REQUESTS_PER_MINUTE", default "600",
+            example "3000", check rules::between(10, 10_000_000);
         /// Days raw metric snapshots are kept (the daily rollups are kept for good).
         metrics_retention_days: i64 = "LANTOA_METRICS_RETENTION_DAYS", default "400",
             example "90", check rules::between(7, 3650);

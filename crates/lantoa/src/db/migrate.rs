@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "incidents_campaigns", "0015_incidents_campaigns.sql"),
     migration!(16, "surveys", "0016_surveys.sql"),
     migration!(17, "sharing", "0017_sharing.sql"),
+    migration!(18, "outlet", "0018_outlet.sql"),
 ];
 
 /// A migration's script for an engine.

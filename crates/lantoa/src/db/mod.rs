@@ -25,6 +25,7 @@ pub mod insights;
 pub mod jobs;
 pub mod migrate;
 pub mod orgs;
+pub mod outlet;
 pub mod publishing;
 pub mod push;
 pub mod review;

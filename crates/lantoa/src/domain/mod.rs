@@ -8,6 +8,7 @@ mod codes;
 pub mod drawing;
 pub mod ids;
 pub mod incident;
+pub mod outlet;
 pub mod policy;
 pub mod publication;
 pub mod sharing;

@@ -215,11 +215,25 @@ pub async fn fetch_channel(st: &AppState, id: ChannelId) -> Result<usize> {
     if due.is_empty() || ch.status != "active" {
         return Ok(0);
     }
-    let Some(platform) = platform_of(&ch.platform) else {
-        return Ok(0);
+    let got = if ch.platform == crate::domain::outlet::OUTLET {
+        // The outlet's own figures, counted from its players' beacons.
+        let ids: Vec<(PublicationId, String)> =
+            due.iter().map(|(p, e, _)| (*p, e.clone())).collect();
+        crate::service::outlet::metrics(st, &ids)
+            .await
+            .map_err(|e| crate::platforms::PlatformError {
+                class: ErrorClass::Retry { after: None },
+                status: None,
+                code: "outlet".into(),
+                message: e.to_string(),
+            })
+    } else {
+        let Some(platform) = platform_of(&ch.platform) else {
+            return Ok(0);
+        };
+        let ids: Vec<String> = due.iter().map(|(_, e, _)| e.clone()).collect();
+        fetch(st, &ch, platform, &ids).await
     };
-    let ids: Vec<String> = due.iter().map(|(_, e, _)| e.clone()).collect();
-    let got = fetch(st, &ch, platform, &ids).await;
     let mut tx = st.db.write().await?;
     let stored = match got {
         Ok(list) => {

@@ -205,7 +205,7 @@ fn filter(
         return Err(bad("category"));
     }
     let platform = given(&q.platform);
-    if !platform.is_empty() && crate::platforms::Platform::parse(&platform).is_none() {
+    if !platform.is_empty() && !crate::domain::outlet::is_target(&platform) {
         return Err(bad("platform"));
     }
     let author = number(&q.author, "author", i64::MAX)?;

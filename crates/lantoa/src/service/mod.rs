@@ -19,6 +19,7 @@ pub mod insights;
 pub mod jobs;
 pub mod members;
 pub mod orgs;
+pub mod outlet;
 pub mod profile;
 pub mod publish;
 pub mod push;

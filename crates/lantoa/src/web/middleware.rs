@@ -169,7 +169,10 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     // token), nothing about the request is logged. Its form carries a
     // challenge signed by the server instead (`service::surveys::respond`),
     // which a page of another site cannot read.
-    let anonymous = path.starts_with("/s/");
+    // The agencies' public outlets (`/v/…`) likewise: read by anyone, their
+    // players' beacons carry no CSRF token and need none (they change
+    // nothing anyone can see but counters, within a device's limits).
+    let anonymous = path.starts_with("/s/") || path.starts_with("/v/");
     let outcome = if ops || anonymous {
         Ok(req)
     } else {
@@ -194,12 +197,15 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // A response with a policy of its own says who may frame it (the
+    // outlet's player and widget: the sites the agency allows); every other
+    // is never framed.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

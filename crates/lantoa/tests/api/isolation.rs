@@ -55,6 +55,8 @@ fn concrete(route: &RouteInfo, n: &Network, ids: &Ids) -> String {
             "{step}" => out.push_str("acknowledge"),
             "{sid}" => out.push_str(&ids.survey.to_string()),
             "{token}" => out.push_str(&ids.survey_token),
+            // The outlets' public routes (walked by `outlet.rs` with a post).
+            "{slug}" => out.push_str("bao-a"),
             s if s.starts_with('{') => panic!(
                 "route {} has a parameter the isolation test does not know: {s}; add it here",
                 route.path

@@ -29,6 +29,7 @@ mod jobs;
 mod lint_cli;
 mod members;
 mod ops;
+mod outlet;
 mod platforms;
 mod profile;
 mod publish;

@@ -463,7 +463,7 @@ pub async fn mark_needs_reconnect(tx: &mut Tx, ch: &Channel, why: &str, now: i64
             json!({"before": {"status": ch.status}, "after": {"status": "needs_reconnect"}, "reason": why}), now).await?;
         for u in managers(tx, ch.agency_id).await? {
             crate::db::review::notify(tx, u, ch.agency_id, None, "channel_reconnect",
-                &json!({"from": format!("{} · {}", Platform::parse(&ch.platform).map_or("", |p| p.label()), ch.name), "note": why}).to_string(), now).await?;
+                &json!({"from": format!("{} · {}", crate::domain::outlet::label(&ch.platform), ch.name), "note": why}).to_string(), now).await?;
         }
     }
     Ok(())

@@ -8,7 +8,6 @@ use crate::domain::ClipId;
 use crate::error::Result;
 use crate::i18n::Tr;
 use crate::insights::report::By;
-use crate::platforms::Platform;
 use crate::state::AppState;
 
 /// Names for the ids the reports group by.
@@ -26,7 +25,7 @@ impl Names {
         for a in agencies {
             n.agencies.insert(a.id.0, a.name.clone());
             for ch in crate::db::publishing::channels_any(&mut tx, a.id).await? {
-                let p = Platform::parse(&ch.platform).map_or("", |p| p.label());
+                let p = crate::domain::outlet::label(&ch.platform);
                 n.channels.insert(ch.id.0, format!("{p} · {}", ch.name));
             }
             for m in crate::db::users::members_of(&mut tx, a.id).await? {
@@ -51,7 +50,7 @@ impl Names {
                 .get(&id)
                 .cloned()
                 .unwrap_or_else(|| key.into()),
-            By::Platform => Platform::parse(key).map_or(key.into(), |p| p.label().into()),
+            By::Platform => crate::domain::outlet::label(key).into(),
         }
     }
 }

@@ -180,8 +180,6 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     if !(pb.state == PublicationState::Scheduled || pb.state.in_flight()) {
         return Ok(());
     }
-    let platform = Platform::parse(&ch.platform)
-        .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
     let now = st.now();
     if ch.status != "active" {
         // Looked at again later: someone may reconnect it meanwhile.
@@ -225,6 +223,17 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
     } else {
         verified_content(&st, &pb, &clip, &staged, now).await?
     };
+    let work = Work {
+        pb: &pb,
+        ch: &ch,
+        clip: &clip,
+        version: &version,
+    };
+    if ch.platform == crate::domain::outlet::OUTLET {
+        return super::outlet::publish(&ctx, work, &staged, &outgoing).await;
+    }
+    let platform = Platform::parse(&ch.platform)
+        .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
     // Exactly the text that was checked before approval. A clip approved under
     // older rules is checked again before anything reaches the platform, so a
     // breach fails here, clearly, and never as the platform's refusal.
@@ -253,22 +262,16 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         )
         .await;
     }
-    let work = Work {
-        pb: &pb,
-        ch: &ch,
-        clip: &clip,
-        version: &version,
-    };
     upload(&ctx, &cs, platform, work, &staged, &sent, &extra).await
 }
 
 /// What one run of a publication works on, as loaded when it started.
 #[derive(Clone, Copy)]
-struct Work<'a> {
-    pb: &'a Publication,
-    ch: &'a Channel,
-    clip: &'a Clip,
-    version: &'a Version,
+pub(super) struct Work<'a> {
+    pub pb: &'a Publication,
+    pub ch: &'a Channel,
+    pub clip: &'a Clip,
+    pub version: &'a Version,
 }
 
 /// The publication and the channel it goes to; a job whose rows are gone
@@ -553,7 +556,7 @@ struct Out {
 /// success. What it needs to read is read before, and the transaction is
 /// shared with the other jobs' writes of the moment: the write lock is held
 /// only to write.
-async fn done(
+pub(super) async fn done(
     ctx: &JobCtx,
     work: Work<'_>,
     id: &str,

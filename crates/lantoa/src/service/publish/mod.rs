@@ -7,6 +7,7 @@
 //! a person; a correction replaces each post after a new approval.
 
 mod job;
+mod outlet;
 mod schedule;
 pub mod sending;
 mod staging;

@@ -31,7 +31,7 @@ async fn targets(tx: &mut Tx, clip: &Clip) -> Result<Vec<Channel>> {
     for w in &wanted {
         let on: Vec<Channel> = all.iter().filter(|c| &c.platform == w).cloned().collect();
         if on.is_empty() {
-            missing.push(Platform::parse(w).map_or(w.clone(), |p| p.label().to_string()));
+            missing.push(crate::domain::outlet::label(w).to_string());
         }
         out.extend(on);
     }

@@ -49,6 +49,37 @@ pub(super) async fn queue_removal(
     Ok(())
 }
 
+/// A post the API cannot remove: a person's task, recorded and audited.
+async fn by_hand(
+    st: &AppState,
+    pb: &pdb::Publication,
+    ch: &pdb::Channel,
+    now: i64,
+) -> std::result::Result<bool, JobError> {
+    let pid = pb.id;
+    // TikTok's API cannot delete; a YouTube channel connected without
+    // YouTube's delete scope cannot either until it is reconnected.
+    let why = crate::service::channels::needs_reconnect_for_takedown(ch).then_some(
+        "the YouTube channel was connected without the permission to delete videos: \
+         remove the post on YouTube, and reconnect the channel so that Lantoa can next time",
+    );
+    let mut tx = st.db.write().await?;
+    pdb::set_removal(&mut tx, pid, "manual", why, None, now).await?;
+    audit(
+        &mut tx,
+        &review::system_actor(),
+        Some(pb.agency_id),
+        "publication.removal_manual",
+        "publication",
+        pid,
+        json!({"after": {"removal": "manual"}, "url": pb.url}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(false)
+}
+
 /// Removes one post; a platform without a delete API gets a person's task.
 async fn remove_one(
     st: &AppState,
@@ -68,36 +99,22 @@ async fn remove_one(
     let Some(ext) = pb.external_id.clone() else {
         return Ok(true);
     };
-    let platform = Platform::parse(&ch.platform)
-        .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
     let now = st.now();
-    if !crate::service::channels::can_delete(&ch) {
-        // TikTok's API cannot delete; a YouTube channel connected without
-        // YouTube's delete scope cannot either until it is reconnected.
-        let why = crate::service::channels::needs_reconnect_for_takedown(&ch).then_some(
-            "the YouTube channel was connected without the permission to delete videos: \
-             remove the post on YouTube, and reconnect the channel so that Lantoa can next time",
-        );
-        let mut tx = st.db.write().await?;
-        pdb::set_removal(&mut tx, pid, "manual", why, None, now).await?;
-        audit(
-            &mut tx,
-            &review::system_actor(),
-            Some(pb.agency_id),
-            "publication.removal_manual",
-            "publication",
-            pid,
-            json!({"after": {"removal": "manual"}, "url": pb.url}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(false);
-    }
-    let token = crate::service::channels::access_token(st, &ch, None).await;
-    let r = match token {
-        Ok(t) => with_connector!(cs, platform, c => c.delete(&t, &ch.external_id, &ext).await),
-        Err(e) => Err(e),
+    // The outlet's pages stopped showing the post when its removal began:
+    // there is nothing to call.
+    let r = if ch.platform == crate::domain::outlet::OUTLET {
+        Ok(())
+    } else {
+        let platform = Platform::parse(&ch.platform)
+            .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
+        if !crate::service::channels::can_delete(&ch) {
+            return by_hand(st, &pb, &ch, now).await;
+        }
+        let token = crate::service::channels::access_token(st, &ch, None).await;
+        match token {
+            Ok(t) => with_connector!(cs, platform, c => c.delete(&t, &ch.external_id, &ext).await),
+            Err(e) => Err(e),
+        }
     };
     let mut tx = st.db.write().await?;
     let outcome = match &r {

@@ -339,7 +339,7 @@ fn parse_edit(edit: &Edit, tz: &str) -> Result<Parsed> {
     let category = Category::parse(&edit.category)?;
     let mut variants = BTreeMap::new();
     for (k, v) in &edit.variants {
-        if crate::platforms::Platform::parse(k).is_none() {
+        if !crate::domain::outlet::is_target(k) {
             return Err(Invalid::new("variants", "invalid-platform").into());
         }
         let v = Caption::parse(v).map_err(|_| Invalid::new("variants", "invalid-caption"))?;
@@ -350,7 +350,7 @@ fn parse_edit(edit: &Edit, tz: &str) -> Result<Parsed> {
     let hashtags = approval::parse_hashtags(&edit.hashtags)?;
     let mut channels: Vec<String> = Vec::new();
     for c in &edit.channels {
-        if crate::platforms::Platform::parse(c).is_none() {
+        if !crate::domain::outlet::is_target(c) {
             return Err(Invalid::new("channels", "invalid-platform").into());
         }
         if !channels.contains(c) {

@@ -51,12 +51,10 @@ pub(crate) use approval::platform_refusal;
 use crate::domain::{OrgId, Role};
 use crate::service::accounts::Principal;
 
-/// The codes of the platforms a clip can target (the channels themselves
-/// come with publishing), in the platforms' order.
+/// The codes of the channel kinds a clip can target (the channels themselves
+/// come with publishing): the platforms in their order, then the outlet.
 pub fn platform_codes() -> impl Iterator<Item = &'static str> {
-    crate::platforms::Platform::ALL
-        .into_iter()
-        .map(|p| p.as_str())
+    crate::domain::outlet::target_codes()
 }
 
 /// A lock not refreshed for this long is stale: an editor or the head may take it.

@@ -99,8 +99,7 @@ impl Settings {
             return Err(Invalid::new("window_hours", "invalid-window-hours").into());
         }
         if let Some(p) = &self.default_platforms
-            && p.iter()
-                .any(|x| crate::platforms::Platform::parse(x).is_none())
+            && p.iter().any(|x| !crate::domain::outlet::is_target(x))
         {
             return Err(Invalid::new("default_platforms", "invalid-platform").into());
         }

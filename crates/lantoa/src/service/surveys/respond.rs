@@ -74,14 +74,21 @@ impl Guard {
     /// Spends `units` of the address's budget for the minute of `now`;
     /// false when it has run out.
     pub fn spend(&self, addr: &str, units: u32, now: i64) -> bool {
-        let h = self.hasher.hash_one(addr) | 1;
+        self.spend_within(addr, units, BUDGET, now)
+    }
+
+    /// Spends `units` of a key's `budget` for the minute of `now` (the
+    /// outlet's beacons and pages keep theirs in the same table, under keys
+    /// of their own); false when it has run out.
+    pub fn spend_within(&self, key: &str, units: u32, budget: u32, now: i64) -> bool {
+        let h = self.hasher.hash_one(key) | 1;
         let minute = now / 60_000;
         let mut b = self.budgets.lock().unwrap_or_else(|e| e.into_inner());
         let slot = &mut b[slot_of(h, LIMIT_SLOTS)];
         if slot.0 != h || slot.1 != minute {
             *slot = (h, minute, 0);
         }
-        if slot.2 + units > BUDGET {
+        if slot.2.saturating_add(units) > budget {
             return false;
         }
         slot.2 += units;
@@ -264,8 +271,9 @@ fn check_challenge(
 }
 
 /// The day's salt: kept in this process once read, made by the first
-/// process to need it, shared through the database.
-async fn day_salt(st: &AppState, day: i64) -> Result<String> {
+/// process to need it, shared through the database. The outlet's viewer
+/// hashes are keyed with it too.
+pub(crate) async fn day_salt(st: &AppState, day: i64) -> Result<String> {
     if let Some((d, s)) = st
         .surveys
         .salt
@@ -287,14 +295,19 @@ async fn day_salt(st: &AppState, day: i64) -> Result<String> {
 /// The device's hash for the day: the only trace of where an answer came
 /// from, meaningless once the day's salt is gone.
 fn device_hash(salt: &str, survey: SurveyId, from: &Origin<'_>) -> String {
+    day_hash(
+        salt,
+        &format!("{survey}\n{}\n{}", from.addr, from.user_agent),
+    )
+}
+
+/// A keyed hash of `text` with the day's salt (32 hex digits).
+pub(crate) fn day_hash(salt: &str, text: &str) -> String {
     let mut key = [0u8; 32];
     let raw = hex::decode(salt).unwrap_or_default();
     let n = raw.len().min(32);
     key[..n].copy_from_slice(&raw[..n]);
-    let mut h = hmac_hex(
-        &key,
-        format!("{survey}\n{}\n{}", from.addr, from.user_agent).as_bytes(),
-    );
+    let mut h = hmac_hex(&key, text.as_bytes());
     h.truncate(32);
     h
 }

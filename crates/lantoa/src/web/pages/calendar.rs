@@ -15,7 +15,6 @@ use crate::crypto::constant_time_eq;
 use crate::db::orgs::Org;
 use crate::domain::{Action, ClipId, OrgId, UserId};
 use crate::error::{Error, Result};
-use crate::platforms::Platform;
 use crate::service::calendar::{self as cal, Entry, View};
 use crate::state::AppState;
 use crate::web::extract::{Authz, CurrentUser, FormData, act};
@@ -232,8 +231,7 @@ fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) ->
             .chans
             .iter()
             .map(|c| {
-                let platform = Platform::parse(&c.platform)
-                    .map_or(c.platform.clone(), |p| p.label().to_string());
+                let platform = crate::domain::outlet::label(&c.platform).to_string();
                 // Two channels of one platform (two Facebook pages) are told
                 // apart by their names; every tip names the channel.
                 let twins = e.chans.iter().filter(|o| o.platform == c.platform).count() > 1;

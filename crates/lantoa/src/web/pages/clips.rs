@@ -523,12 +523,44 @@ pub(crate) async fn version_media(
         },
     };
     let key = key.ok_or(Error::NotFound)?;
+    send_ranged(st, &key, mime, headers, "private, max-age=3600").await
+}
+
+/// Streams a stored object, honouring `Range` (one byte range; a range the
+/// server does not understand gets the whole file, one past the end a 416)
+/// and `If-None-Match` against its ETag (the key and size: objects are
+/// written once under a key, never in place).
+pub(crate) async fn send_ranged(
+    st: &AppState,
+    key: &str,
+    mime: &'static str,
+    headers: &HeaderMap,
+    cache: &'static str,
+) -> Result<Response> {
     let size = st
         .store
-        .size(&key)
+        .size(key)
         .await
         .map_err(|e| Error::Internal(e.to_string()))?
         .ok_or(Error::NotFound)?;
+    let etag = format!(
+        "\"{}-{size:x}\"",
+        &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()))[..16]
+    );
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        r.extensions_mut().insert(crate::web::middleware::Rendered);
+        return Ok(r);
+    }
     let asked = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
@@ -547,17 +579,17 @@ pub(crate) async fn version_media(
     }
     let (stream, _, got) = st
         .store
-        .read_range(&key, range.clone())
+        .read_range(key, range.clone())
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
     let mut r = Response::new(Body::from_stream(stream));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
     if let Ok(v) = HeaderValue::from_str(&(got.end - got.start).to_string()) {
         h.insert(header::CONTENT_LENGTH, v);
     }

@@ -15,6 +15,7 @@ pub mod incidents;
 pub mod insights;
 pub mod jobs;
 pub mod members;
+pub mod outlet;
 mod posters;
 pub mod profile;
 pub mod publishing;
@@ -370,6 +371,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(surveys::routes)
         .area(sharing::routes)
         .area(survey_public::routes)
+        .area(outlet::routes)
         .area(admin::routes)
         .area(jobs::routes)
 }

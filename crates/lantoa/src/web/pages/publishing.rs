@@ -87,8 +87,7 @@ fn pub_row(l: &Layout, tz: &str, p: pdb::Publication, ch: &pdb::Channel) -> PubR
     PubRow {
         id: p.id.0,
         round: p.round,
-        platform: Platform::parse(&ch.platform)
-            .map_or(ch.platform.clone(), |x| x.label().to_string()),
+        platform: crate::domain::outlet::label(&ch.platform).to_string(),
         channel: ch.name.clone(),
         tag: match p.removal.as_deref() {
             Some(r) => format!("removal-{r}"),
@@ -308,6 +307,8 @@ pub async fn removed_by_hand(
 
 pub struct ChannelRow {
     pub id: i64,
+    /// The agency's own outlet: set up on its own page, not connected here.
+    pub outlet: bool,
     pub platform: String,
     pub name: String,
     pub external_id: String,
@@ -440,8 +441,8 @@ pub async fn channels_page(
                 .err()
                 .map(|u| l.tr.t(u.message_id())),
             id: c.id.0,
-            platform: Platform::parse(&c.platform)
-                .map_or(c.platform.clone(), |p| p.label().to_string()),
+            outlet: c.platform == crate::domain::outlet::OUTLET,
+            platform: l.tr.t(&format!("platform-{}", c.platform)),
             status_label: l
                 .tr
                 .t(&format!("channel-status-{}", c.status.replace('_', "-"))),

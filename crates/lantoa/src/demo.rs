@@ -18,6 +18,7 @@ pub struct DemoLogin {
 }
 
 mod directive;
+mod outlet;
 
 const AGENCIES: [(&str, &str, &str); 3] = [
     ("bao-tinh", "Báo Tỉnh", "baotinh"),
@@ -252,11 +253,19 @@ pub async fn seed(st: &AppState) -> Result<Vec<DemoLogin>> {
             tracing::warn!(error = %e, "demo channels not connected");
         }
     }
+    // The newspaper's own outlet is on before its clips are made (they
+    // target it too); its demo posts come after the history.
+    if let Err(e) = outlet::turn_on(st).await {
+        tracing::warn!(error = %e, "demo outlet not turned on");
+    }
     if let Err(e) = seed_clips(st).await {
         tracing::warn!(error = %e, "demo clips not created");
     }
     if let Err(e) = seed_history(st).await {
         tracing::warn!(error = %e, "demo insights history not created");
+    }
+    if let Err(e) = outlet::seed_posts(st).await {
+        tracing::warn!(error = %e, "demo outlet posts not created");
     }
     if let Err(e) = directive::seed_directive(st, body).await {
         tracing::warn!(error = %e, "demo campaign and incident not created");
@@ -436,8 +445,9 @@ async fn store_demo_clip(
     )
     .await?;
     crate::db::clips::set_current_version(&mut tx, clip, version, now).await?;
-    // Demo clips go to all four platforms (the sandbox's channels).
-    let every: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+    // Demo clips go to all four platforms (the sandbox's channels) and the
+    // newspaper's own outlet.
+    let every: Vec<&str> = crate::domain::outlet::target_codes().collect();
     let every = serde_json::to_string(&every).unwrap_or_default();
     crate::db::clips::set_targets(&mut tx, clip, &every).await?;
     crate::service::review::prepare_new_clip(&mut tx, clip, now).await?;
@@ -514,6 +524,8 @@ pub async fn seed_history(st: &AppState) -> Result<()> {
             crate::db::publishing::channels(&mut tx, agency.id)
                 .await?
                 .into_iter()
+                // The outlet's figures are only ever its own, never synthetic.
+                .filter(|c| c.platform != crate::domain::outlet::OUTLET)
                 .map(|c| (c.id, c.platform))
                 .collect()
         };

@@ -237,26 +237,33 @@ pub fn parse_beacon(body: &[u8]) -> Option<Beacon> {
     }
 }
 
-/// Where a viewer came from, as a class (`embed`: the player on another
+/// Where a viewer came from (`own_hosts`: the outlet's own authorities,
+/// `host[:port]`), as a class (`embed`: the player on another
 /// site; `search`, `social`, `link`, `direct`) and, when there is one, the site.
 pub fn classify_referrer(
     referrer: &str,
     embedded: bool,
     own_hosts: &[&str],
 ) -> (&'static str, String) {
-    let host = referrer
+    // The authority (host and port) tells the outlet's own pages apart
+    // from another site on the same host.
+    let authority = referrer
         .strip_prefix("https://")
         .or_else(|| referrer.strip_prefix("http://"))
         .and_then(|r| r.split(['/', '?', '#']).next())
-        .map(|h| h.rsplit_once('@').map_or(h, |(_, h)| h))
-        .map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase())
-        .filter(|h| !h.is_empty() && h.len() <= 253);
-    let Some(host) = host else {
+        .map(|h| {
+            h.rsplit_once('@')
+                .map_or(h, |(_, h)| h)
+                .to_ascii_lowercase()
+        })
+        .filter(|h| !h.is_empty() && h.len() <= 260);
+    let Some(authority) = authority else {
         return ("direct", String::new());
     };
-    if own_hosts.iter().any(|o| o.eq_ignore_ascii_case(&host)) {
+    if own_hosts.iter().any(|o| o.eq_ignore_ascii_case(&authority)) {
         return ("direct", String::new());
     }
+    let host = authority.split(':').next().unwrap_or("").to_string();
     let bare = host.trim_start_matches("www.").trim_start_matches("m.");
     let first = bare.split('.').next().unwrap_or("");
     const SEARCH: &[&str] = &["google", "bing", "coccoc", "yahoo", "duckduckgo", "yandex"];

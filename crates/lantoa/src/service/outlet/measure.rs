@@ -139,11 +139,11 @@ pub async fn record(
     })
 }
 
-/// The host of an address (`https://host:port/path` → `host`).
+/// The authority of an address (`https://host:port/path` → `host:port`).
 fn host_of(url: &str) -> String {
     url.split("://")
         .nth(1)
-        .and_then(|r| r.split(['/', ':']).next())
+        .and_then(|r| r.split('/').next())
         .unwrap_or("")
         .to_ascii_lowercase()
 }

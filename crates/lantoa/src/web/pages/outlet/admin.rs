@@ -135,9 +135,9 @@ async fn build(
         .iter()
         .map(|(size, n)| {
             let height = match *size {
-                "s" => 200,
+                "s" => 230,
                 "m" => 300,
-                _ => 420,
+                _ => 340,
             };
             (
                 l.tr.t(&format!("outlet-widget-{size}")),

@@ -219,29 +219,7 @@ async fn put_on_outlet(
         },
     )
     .await?;
-    let poster_key = format!(
-        "{}/poster_01.jpg",
-        crate::storage::outputs_prefix(version.0)
-    );
-    st.store
-        .put_file(&poster_key, poster)
-        .await
-        .map_err(internal)?;
-    let probe = serde_json::json!({"duration_s": 12.0, "container": "mp4",
-        "video": {"display_width": 540, "display_height": 960}})
-    .to_string();
-    let outputs = serde_json::json!({"posters": [poster_key], "playback": key}).to_string();
-    crate::db::clips::set_checked(
-        &mut tx,
-        version,
-        crate::db::clips::Checked {
-            probe: Some(&probe),
-            outputs: Some(&outputs),
-            ..crate::db::clips::Checked::status("ready")
-        },
-        at,
-    )
-    .await?;
+    let poster_key = checked(st, &mut tx, version, &key, poster, at).await?;
     crate::db::clips::set_current_version(&mut tx, clip, version, at).await?;
     crate::db::clips::set_state(&mut tx, clip, "draft", "published", at).await?;
     let pid = crate::db::publishing::insert(
@@ -309,4 +287,40 @@ async fn put_on_outlet(
     crate::insights::collect::on_published(&mut tx, &pb, &c, &facts, at).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Records a demo version as checked: its probe, the original as what plays,
+/// and its poster (stored under the version's outputs).
+async fn checked(
+    st: &AppState,
+    tx: &mut crate::db::Tx,
+    version: crate::domain::VersionId,
+    key: &str,
+    poster: &Path,
+    at: i64,
+) -> Result<String> {
+    let poster_key = format!(
+        "{}/poster_01.jpg",
+        crate::storage::outputs_prefix(version.0)
+    );
+    st.store
+        .put_file(&poster_key, poster)
+        .await
+        .map_err(internal)?;
+    let probe = serde_json::json!({"duration_s": 12.0, "container": "mp4",
+        "video": {"display_width": 540, "display_height": 960}})
+    .to_string();
+    let outputs = serde_json::json!({"posters": [poster_key], "playback": key}).to_string();
+    crate::db::clips::set_checked(
+        tx,
+        version,
+        crate::db::clips::Checked {
+            probe: Some(&probe),
+            outputs: Some(&outputs),
+            ..crate::db::clips::Checked::status("ready")
+        },
+        at,
+    )
+    .await?;
+    Ok(poster_key)
 }

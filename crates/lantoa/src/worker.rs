@@ -35,6 +35,10 @@ pub async fn housekeeping(st: &AppState) -> crate::error::Result<(u64, u64)> {
     {
         let mut tx = st.db.write().await?;
         crate::db::publishing::purge_rate_events(&mut tx, now - 2 * 86_400_000).await?;
+        // The outlets' viewing of finished days becomes daily counts; the
+        // devices' hashes of those days go.
+        let today = crate::service::outlet::measure::today(st);
+        crate::db::outlet::roll_up(&mut tx, today).await?;
         tx.commit().await?;
     }
     Ok((s, a + u as u64 + e as u64 + r as u64 + p as u64 + m as u64))

@@ -321,3 +321,8 @@ pub async fn viewing_by(tx: &mut Tx, agency: OrgId, by: &str) -> DbResult<Vec<Vi
         _ => sql!(tx, fetch_all viewing_by!("v.referrer"), agency)?,
     })
 }
+
+/// How many device hashes are held (today's only, once rolled up).
+pub async fn devices_held(tx: &mut Tx) -> DbResult<i64> {
+    Ok(sql!(tx, scalar fetch_one "SELECT COUNT(*) FROM outlet_viewers")?)
+}

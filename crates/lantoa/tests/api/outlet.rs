@@ -278,6 +278,30 @@ async fn the_outlet_shows_measures_and_takes_down_what_was_published_to_it() {
         v.watched_ms <= 5 * 10_000,
         "never more than its views × the clip's length"
     );
+    // The next day the devices' hashes are gone, their counts kept; the
+    // same phone is a viewer again.
+    app.clock.advance_ms(86_400_000);
+    lantoa::worker::housekeeping(&app.st).await.unwrap();
+    {
+        let mut tx = app.st.db.read().await.unwrap();
+        assert_eq!(lantoa::db::outlet::devices_held(&mut tx).await.unwrap(), 0);
+        let kept = lantoa::db::outlet::viewing_of(&mut tx, &[pid])
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(kept, v);
+    }
+    assert_eq!(beacon(app, "bao-a", PHONE, &[], play.clone()).await, 204);
+    let v2 = {
+        let mut tx = app.st.db.read().await.unwrap();
+        lantoa::db::outlet::viewing_of(&mut tx, &[pid])
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+    };
+    assert_eq!((v2.views, v2.viewers), (6, 2));
 
     // Nothing else is shown, 404 alike: another agency's slug, an unknown or
     // malformed id, a body with no outlet on its other agencies.

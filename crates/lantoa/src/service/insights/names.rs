@@ -13,7 +13,8 @@ use crate::state::AppState;
 /// Names for the ids the reports group by.
 #[derive(Default)]
 pub(super) struct Names {
-    channels: HashMap<i64, String>,
+    /// A channel's platform code and name.
+    channels: HashMap<i64, (String, String)>,
     users: HashMap<i64, String>,
     pub(super) agencies: HashMap<i64, String>,
 }
@@ -25,8 +26,7 @@ impl Names {
         for a in agencies {
             n.agencies.insert(a.id.0, a.name.clone());
             for ch in crate::db::publishing::channels_any(&mut tx, a.id).await? {
-                let p = crate::domain::outlet::label(&ch.platform);
-                n.channels.insert(ch.id.0, format!("{p} · {}", ch.name));
+                n.channels.insert(ch.id.0, (ch.platform, ch.name));
             }
             for m in crate::db::users::members_of(&mut tx, a.id).await? {
                 n.users.insert(m.user.id.0, m.user.display_name.clone());
@@ -39,18 +39,17 @@ impl Names {
         let id: i64 = key.parse().unwrap_or(0);
         match by {
             By::Category => tr.t(&format!("category-{key}")),
-            By::Channel => self
-                .channels
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| key.into()),
+            By::Channel => self.channels.get(&id).map_or_else(
+                || key.into(),
+                |(p, name)| format!("{} · {name}", tr.t(&format!("platform-{p}"))),
+            ),
             By::Author => self.users.get(&id).cloned().unwrap_or_else(|| key.into()),
             By::Agency => self
                 .agencies
                 .get(&id)
                 .cloned()
                 .unwrap_or_else(|| key.into()),
-            By::Platform => crate::domain::outlet::label(key).into(),
+            By::Platform => tr.t(&format!("platform-{key}")),
         }
     }
 }

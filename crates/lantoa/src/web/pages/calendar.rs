@@ -231,7 +231,7 @@ fn item(l: &Layout, e: &Entry, tz: &str, agency: Option<&Org>, movable: bool) ->
             .chans
             .iter()
             .map(|c| {
-                let platform = crate::domain::outlet::label(&c.platform).to_string();
+                let platform = l.tr.t(&format!("platform-{}", c.platform));
                 // Two channels of one platform (two Facebook pages) are told
                 // apart by their names; every tip names the channel.
                 let twins = e.chans.iter().filter(|o| o.platform == c.platform).count() > 1;

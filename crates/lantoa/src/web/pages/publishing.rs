@@ -87,7 +87,7 @@ fn pub_row(l: &Layout, tz: &str, p: pdb::Publication, ch: &pdb::Channel) -> PubR
     PubRow {
         id: p.id.0,
         round: p.round,
-        platform: crate::domain::outlet::label(&ch.platform).to_string(),
+        platform: l.tr.t(&format!("platform-{}", ch.platform)),
         channel: ch.name.clone(),
         tag: match p.removal.as_deref() {
             Some(r) => format!("removal-{r}"),

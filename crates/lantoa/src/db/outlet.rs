@@ -84,9 +84,12 @@ pub struct Post {
     pub published_at: i64,
 }
 
-/// Writes (or rewrites, on a rerun of its job) a post before it is out.
+/// Writes (or rewrites, on a rerun of its job) a post before it is out; a
+/// correction's post takes over its clip's public id from the post it
+/// replaces.
 pub async fn put_post(tx: &mut Tx, p: &Post) -> DbResult<()> {
-    sql!(tx, execute "DELETE FROM outlet_posts WHERE publication_id = $1", p.publication_id)?;
+    sql!(tx, execute "DELETE FROM outlet_posts WHERE publication_id = $1 OR token = $2",
+        p.publication_id, &p.token)?;
     sql!(tx, execute
         "INSERT INTO outlet_posts (publication_id, agency_id, token, title, caption, category,
              campaign_id, author, duration_ms, width, height, video_key, video_bytes, light_key,
@@ -112,7 +115,7 @@ macro_rules! select_shown {
         concat!(
             "SELECT o.publication_id, o.agency_id, o.token, o.title, o.caption, o.category,
                     o.campaign_id, o.author, o.duration_ms, o.width, o.height, o.video_key,
-                    o.video_bytes, o.light_key, o.light_bytes, o.poster_key, p.published_at
+                    o.video_bytes, o.light_key, o.light_bytes, o.poster_key, o.published_at
              FROM outlet_posts o
              JOIN publications p ON p.id = o.publication_id
              JOIN clips c ON c.id = p.clip_id
@@ -145,8 +148,17 @@ pub struct Filter {
     pub limit: i64,
 }
 
-/// The agencies' shown posts, newest first.
+/// The agencies' shown posts, newest first (one agency's through its index).
 pub async fn posts(tx: &mut Tx, agencies: &[OrgId], f: &Filter) -> DbResult<Vec<Post>> {
+    let limit = f.limit.clamp(1, 200);
+    if let [one] = agencies {
+        return Ok(sql!(tx, fetch_all select_shown!(
+            "AND o.agency_id = $1
+             AND ($2 = '' OR o.category = $2) AND ($3 = 0 OR o.campaign_id = $3)
+             AND ($4 = 0 OR o.published_at < $4)
+             ORDER BY o.published_at DESC, o.publication_id DESC LIMIT $5"),
+            *one, &f.category, f.campaign, f.before, limit)?);
+    }
     let ids = agencies
         .iter()
         .map(|a| a.0.to_string())
@@ -155,9 +167,9 @@ pub async fn posts(tx: &mut Tx, agencies: &[OrgId], f: &Filter) -> DbResult<Vec<
     Ok(sql!(tx, fetch_all select_shown!(
         "AND (',' || $1 || ',') LIKE ('%,' || CAST(o.agency_id AS TEXT) || ',%')
          AND ($2 = '' OR o.category = $2) AND ($3 = 0 OR o.campaign_id = $3)
-         AND ($4 = 0 OR p.published_at < $4)
-         ORDER BY p.published_at DESC, o.publication_id DESC LIMIT $5"),
-        ids, &f.category, f.campaign, f.before, f.limit.clamp(1, 200))?)
+         AND ($4 = 0 OR o.published_at < $4)
+         ORDER BY o.published_at DESC, o.publication_id DESC LIMIT $5"),
+        ids, &f.category, f.campaign, f.before, limit)?)
 }
 
 /// The shown post a publication is, for measuring it (the token's agency

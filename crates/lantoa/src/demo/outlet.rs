@@ -240,7 +240,7 @@ async fn put_on_outlet(
         at,
     )
     .await?;
-    let token = crate::service::outlet::token_of(st, pid);
+    let token = crate::service::outlet::token_of(st, clip);
     let settings = odb::settings(&mut tx, agency.id).await?;
     let url = format!(
         "{}/{token}",

@@ -413,3 +413,58 @@ async fn a_turned_off_outlet_shows_nothing_and_search_engines_are_told_when_aske
         .unwrap();
     assert!(!chans.iter().any(|c| c.platform == "outlet"));
 }
+
+#[tokio::test]
+async fn a_correction_takes_over_the_same_public_address() {
+    use crate::review::{act, add_version_with, save, tick_and_approve};
+    use lantoa::domain::workflow::ClipAction;
+    let e = env().await;
+    let (app, n) = (&e.app, &e.n);
+    turn_on(app, "a.admin", n.a.0, &[("enabled", "1")]).await;
+    let (c, _, url) = published(&e, 73, "Lễ hội đua ghe").await;
+    let page = path_of(&url);
+    let before = app
+        .get(&format!("{page}/video.mp4"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    act(app, n.a_editor, n.a, c, ClipAction::StartCorrection)
+        .await
+        .unwrap();
+    // Until the correction is out, the published version stays.
+    assert!(app.get_page(&page).await.contains("Lễ hội đua ghe"));
+    let (sha, key) = stored_video(app, 74).await;
+    add_version_with(app, c, n.a_reporter, &sha, &key).await;
+    save(app, n.a_reporter, n.a, c, |ed| {
+        ed.title = "Lễ hội đua ghe Ngo (đính chính)".into();
+    })
+    .await;
+    act(app, n.a_reporter, n.a, c, ClipAction::Submit)
+        .await
+        .unwrap();
+    tick_and_approve(app, n.a_editor, n.a, c).await;
+    publish_now(&e, c).await;
+    let second = settle(app, n.a, c, &["published"]).await;
+    let outlet = second
+        .iter()
+        .find(|p| p.url.as_deref() == Some(url.as_str()))
+        .expect("the correction's post has the same address");
+    assert_eq!(outlet.round, 2);
+    let html = app.get_page(&page).await;
+    assert!(html.contains("Lễ hội đua ghe Ngo (đính chính)"), "{html}");
+    let after = app
+        .get(&format!("{page}/video.mp4"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_ne!(before, after, "the corrected bytes play");
+    let feed = app.get_page("/v/bao-a").await;
+    assert_eq!(
+        feed.matches("<article class=\"slide\"").count(),
+        1,
+        "one clip, corrected"
+    );
+    assert!(feed.contains("(đính chính)"));
+}

@@ -100,12 +100,14 @@ pub fn base(st: &AppState, slug: &str, s: &Settings) -> String {
     }
 }
 
-/// A publication's public id: a keyed hash of its id, so it is the same on
-/// every run of its job and tells nothing of other posts.
-pub fn token_of(st: &AppState, pid: PublicationId) -> String {
+/// A clip's public id on the outlet: a keyed hash of its id, the same on
+/// every run of its job and for every correction of the clip (its address,
+/// and every embed of it, then shows the corrected version), telling
+/// nothing of other clips.
+pub fn token_of(st: &AppState, clip: crate::domain::ClipId) -> String {
     token_from_hex(&crate::crypto::hmac_hex(
         &st.keys.session,
-        format!("outlet:{pid}").as_bytes(),
+        format!("outlet:{clip}").as_bytes(),
     ))
 }
 

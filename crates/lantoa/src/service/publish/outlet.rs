@@ -24,7 +24,7 @@ pub(super) async fn publish(
         pb, clip, version, ..
     } = work;
     let media = outlet::media(st, clip, version, &staged.path).await?;
-    let token = outlet::token_of(st, pb.id);
+    let token = outlet::token_of(st, clip.id);
     let (author, org, settings) = {
         let mut tx = st.db.read().await?;
         let author = crate::db::users::get(&mut tx, clip.author_id)

@@ -439,7 +439,8 @@ async fn a_correction_takes_over_the_same_public_address() {
     save(app, n.a_reporter, n.a, c, |ed| {
         ed.title = "Lễ hội đua ghe Ngo (đính chính)".into();
     })
-    .await;
+    .await
+    .unwrap();
     act(app, n.a_reporter, n.a, c, ClipAction::Submit)
         .await
         .unwrap();

@@ -404,6 +404,12 @@ pub async fn disconnect(caller: &Caller, id: ChannelId) -> Result<()> {
     }
     pdb::set_tokens(&mut tx, id, "", None, now).await?;
     pdb::set_status(&mut tx, id, "disconnected", None, now).await?;
+    if ch.platform == crate::domain::outlet::OUTLET {
+        // The outlet's channel is the outlet: disconnecting it turns it off.
+        let mut s = crate::db::outlet::settings(&mut tx, caller.agency.id).await?;
+        s.enabled = false;
+        crate::db::outlet::save_settings(&mut tx, caller.agency.id, &s, now).await?;
+    }
     caller
         .audit_and_commit(
             tx,

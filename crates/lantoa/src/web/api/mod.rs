@@ -45,6 +45,11 @@ codes_schema!(
     crate::platforms::Platform::ALL.map(|p| p.as_str())
 );
 codes_schema!(
+    ChannelCode,
+    "A kind of channel a clip can target: a platform's, or the agency's own outlet (`outlet`).",
+    crate::domain::outlet::target_codes().collect::<Vec<_>>()
+);
+codes_schema!(
     ToneStyleCode,
     "A house tone-mark style: old (\"hòa\", the default) or new (\"hoà\").",
     [crate::lint::ToneStyle::Old, crate::lint::ToneStyle::New].map(|s| s.code())

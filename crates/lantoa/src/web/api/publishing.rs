@@ -123,7 +123,7 @@ pub async fn set_categories(
 pub struct PublicationView {
     #[serde(flatten)]
     pub publication: Publication,
-    #[schema(value_type = super::PlatformCode)]
+    #[schema(value_type = super::ChannelCode)]
     pub platform: String,
     pub channel_name: String,
 }

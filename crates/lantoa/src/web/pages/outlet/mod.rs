@@ -34,11 +34,35 @@ const PAGE_CACHE: &str = "public, max-age=60";
 /// And a post's media.
 const MEDIA_CACHE: &str = "public, max-age=300";
 
-/// The policy of a page other sites do not frame (Lantoa's own pages may:
-/// the operator's preview).
+/// The policy of what is not a page (feeds, oEmbed).
 const CSP_PAGE: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; \
      style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'self'; \
      form-action 'self'; base-uri 'none'";
+
+/// The origin (`scheme://host[:port]`) of an absolute address.
+fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = scheme.len() + 3 + rest.find('/').unwrap_or(rest.len());
+    Some(&url[..end])
+}
+
+/// The policy of an outlet page: what it loads (scripts, media, posters,
+/// beacons) may come from this server and from the public addresses its
+/// links use (`addresses`: an agency's own domain behind a proxy); who may
+/// frame it is `framed_by`.
+pub(super) fn csp<'a>(addresses: impl IntoIterator<Item = &'a str>, framed_by: &str) -> String {
+    let mut own = String::from("'self'");
+    for o in addresses.into_iter().filter_map(origin_of) {
+        if !own.split(' ').any(|x| x == o) {
+            own.push(' ');
+            own.push_str(o);
+        }
+    }
+    format!(
+        "default-src {own}; img-src {own} data:; media-src {own}; style-src 'self' 'unsafe-inline'; \
+         script-src {own}; connect-src {own}; form-action 'self'; base-uri 'none'; {framed_by}"
+    )
+}
 
 /// An outlet being shown: its agency (or, for the province page, its body),
 /// settings, public address and the reader's language.
@@ -182,6 +206,29 @@ fn iso(ms: i64) -> String {
 fn iso_duration(ms: Option<i64>) -> String {
     let s = ms.unwrap_or(0).max(0) / 1000;
     format!("PT{}M{}S", s / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_loads_from_its_public_addresses_only() {
+        let p = super::csp(
+            [
+                "https://video.baotinh.vn/x/y",
+                "http://127.0.0.1:8080/v/a",
+                "https://video.baotinh.vn/z",
+            ],
+            "frame-ancestors 'self'",
+        );
+        assert!(
+            p.starts_with(
+                "default-src 'self' https://video.baotinh.vn http://127.0.0.1:8080; img-src"
+            ),
+            "{p}"
+        );
+        assert!(p.ends_with("frame-ancestors 'self'"));
+        assert_eq!(super::origin_of("nonsense"), None);
+    }
 }
 
 /// This area's routes: every one public.

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{CSP_PAGE, MEDIA_CACHE, Outlet, iso, iso_duration, open, outlet, page, post_of, spend};
+use super::{MEDIA_CACHE, Outlet, csp, iso, iso_duration, open, outlet, page, post_of, spend};
 use crate::db::outlet::{self as odb, Filter, Post};
 use crate::domain::OrgId;
 use crate::domain::clip::Category;
@@ -235,7 +235,11 @@ pub async fn feed(
         other_lang,
         province,
     };
-    page(&headers, CSP_PAGE, o.settings.indexable, &t)
+    let policy = csp(
+        std::iter::once(o.base.as_str()).chain(t.cards.iter().map(|c| c.video_url.as_str())),
+        "frame-ancestors 'self'",
+    );
+    page(&headers, &policy, o.settings.indexable, &t)
 }
 
 /// The body at `slug` and its agencies whose outlet is on, as one outlet
@@ -335,7 +339,8 @@ pub async fn clip(
         o: &o,
         c,
     };
-    page(&headers, CSP_PAGE, o.settings.indexable, &t)
+    let policy = csp([o.base.as_str()], "frame-ancestors 'self'");
+    page(&headers, &policy, o.settings.indexable, &t)
 }
 
 /// The outlet at `slug` and its shown post `token` as a card (a request's
@@ -387,10 +392,9 @@ pub async fn embed(
 
 /// The policy of a page the agency's sites may frame.
 fn framed_csp(o: &Outlet) -> String {
-    format!(
-        "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; \
-         script-src 'self'; form-action 'self'; base-uri 'none'; {}",
-        frame_ancestors(&o.settings.embed_origins)
+    csp(
+        [o.base.as_str()],
+        &frame_ancestors(&o.settings.embed_origins),
     )
 }
 

@@ -208,6 +208,11 @@ fn iso_duration(ms: Option<i64>) -> String {
     format!("PT{}M{}S", s / 60, s % 60)
 }
 
+/// This area's routes: every one public.
+pub(in crate::web) fn routes(r: Routes) -> Routes {
+    public::routes(feeds::routes(admin::routes(r)))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -229,9 +234,4 @@ mod tests {
         assert!(p.ends_with("frame-ancestors 'self'"));
         assert_eq!(super::origin_of("nonsense"), None);
     }
-}
-
-/// This area's routes: every one public.
-pub(in crate::web) fn routes(r: Routes) -> Routes {
-    public::routes(feeds::routes(admin::routes(r)))
 }

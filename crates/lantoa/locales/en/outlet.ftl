@@ -62,3 +62,6 @@ outlet-embed-hint = Paste the code below into a page of a website allowed to emb
 outlet-embed-code = Embed code
 outlet-link = Link
 outlet-see-all = See all
+outlet-is-on = The own outlet is on.
+outlet-not-indexed = Search engines are asked not to index it.
+outlet-ask-admin = The agency admin or the head can change these settings.

@@ -62,3 +62,6 @@ outlet-embed-hint = Dán mã dưới đây vào trang của website được ph�
 outlet-embed-code = Mã nhúng
 outlet-link = Đường dẫn
 outlet-see-all = Xem tất cả
+outlet-is-on = Trang riêng đang bật.
+outlet-not-indexed = Không cho công cụ tìm kiếm lập chỉ mục.
+outlet-ask-admin = Quản trị cơ quan hoặc lãnh đạo cơ quan thay đổi được các thiết lập này.

@@ -105,7 +105,7 @@ pub(super) async fn seed_posts(st: &AppState) -> Result<()> {
         let file = dir.join(format!("outlet-{i}.mp4"));
         let poster = dir.join(format!("outlet-{i}.jpg"));
         make_clip(&file, &poster, clip.3, 440 + 110 * i as u32).await?;
-        let at = now - (i as i64 + 1) * 5 * 3_600_000;
+        let at = now - (i as i64 + 1) * 26 * 3_600_000;
         put_on_outlet(st, &agency, author.id, clip, (&file, &poster), at).await?;
         let _ = tokio::fs::remove_file(&file).await;
         let _ = tokio::fs::remove_file(&poster).await;

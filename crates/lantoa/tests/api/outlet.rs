@@ -394,9 +394,15 @@ async fn a_turned_off_outlet_shows_nothing_and_search_engines_are_told_when_aske
         html.contains("noindex") && html.contains("Người dùng a.reporter"),
         "author shown when asked"
     );
-    // A reporter may not change the outlet.
+    // A reporter sees the outlet's settings but may not change them, nor
+    // see its figures.
     let rep = app.login("a.reporter").await;
-    rep.expect_get(&format!("/a/{aid}/outlet"), 403).await;
+    let mine = rep.get_text(&format!("/a/{aid}/outlet")).await;
+    assert!(mine.contains("outlet-settings-shown") && !mine.contains("id=\"outlet-settings\""));
+    assert!(!mine.contains("outlet-posts"));
+    rep.refresh_csrf(&format!("/a/{aid}/clips")).await;
+    let r = rep.post_form(&format!("/a/{aid}/outlet"), &[("enabled", "1")]).await;
+    assert_eq!(r.status(), 403);
     // Off: every address is 404, and the channel is gone from publishing.
     turn_on(app, "a.admin", aid, &[]).await;
     for p in [

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::public::embed_size;
 use crate::db::outlet::{self as odb, Filter, Viewing};
+use crate::domain::Action;
 use crate::domain::outlet::{self as dom, Settings};
 use crate::error::Result;
 use crate::state::AppState;
@@ -72,16 +73,33 @@ struct AdminPage {
     groups: Vec<(String, Vec<Row>)>,
     notice: Option<String>,
     saved: bool,
+    /// May change the settings (else they are shown).
+    can_manage: bool,
+    /// May see the figures.
+    show_figures: bool,
+}
+
+/// Who is looking and what they may do there.
+struct Viewer<'a> {
+    l: Layout,
+    a: &'a crate::service::Caller,
+    can_manage: bool,
+    show_figures: bool,
 }
 
 async fn build(
     st: &AppState,
-    a: &Authz<act::ManageChannels>,
+    v: Viewer<'_>,
     s: Settings,
     notice: Option<String>,
     saved: bool,
 ) -> Result<AdminPage> {
-    let l = Layout::build(st, &a.ctx, Some(&a.agency)).await?;
+    let Viewer {
+        l,
+        a,
+        can_manage,
+        show_figures,
+    } = v;
     let public = crate::service::outlet::base(st, &a.agency.slug, &s);
     let (posts, by) = {
         let mut tx = st.db.read().await?;
@@ -181,20 +199,28 @@ async fn build(
         s,
         notice,
         saved,
+        can_manage,
+        show_figures,
         l,
     })
 }
 
 pub async fn admin_page(
     State(st): State<AppState>,
-    a: Authz<act::ManageChannels>,
+    a: Authz<act::ViewChannels>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response> {
     let s = {
         let mut tx = st.db.read().await?;
         crate::service::outlet::settings(&mut tx, a.agency.id).await?
     };
-    let page = build(&st, &a, s, None, done.done == "saved").await?;
+    let v = Viewer {
+        l: Layout::build(&st, &a.ctx, Some(&a.agency)).await?,
+        a: &a.caller,
+        can_manage: a.caller.may(Action::ManageChannels),
+        show_figures: a.caller.may(Action::ViewInsights),
+    };
+    let page = build(&st, v, s, None, done.done == "saved").await?;
     render_status(axum::http::StatusCode::OK, &page)
 }
 
@@ -234,8 +260,15 @@ pub async fn admin_save(
 ) -> Result<Response> {
     let (s, bad) = read_form(&body);
     if let Some(id) = bad {
-        let notice = Some(Layout::build(&st, &a.ctx, Some(&a.agency)).await?.tr.t(id));
-        let page = build(&st, &a, s, notice, false).await?;
+        let l = Layout::build(&st, &a.ctx, Some(&a.agency)).await?;
+        let notice = Some(l.tr.t(id));
+        let v = Viewer {
+            l,
+            a: &a.caller,
+            can_manage: true,
+            show_figures: a.caller.may(Action::ViewInsights),
+        };
+        let page = build(&st, v, s, notice, false).await?;
         return render_status(axum::http::StatusCode::BAD_REQUEST, &page);
     }
     match crate::service::outlet::save_settings(&a.caller, s).await {

@@ -233,27 +233,68 @@ pub async fn add_watch(tx: &mut Tx, s: &Seen<'_>, duration_ms: i64, now: i64) ->
     Ok(n > 0)
 }
 
+/// A device's viewing of a finished day, as it is taken out to be rolled up.
+#[derive(sqlx::FromRow)]
+struct Gone {
+    publication_id: i64,
+    day: i64,
+    referrer: String,
+    site: String,
+    device: String,
+    views: i64,
+    watched_ms: i64,
+    reached: i64,
+}
+
 /// Rolls the viewing of days before `today` into `outlet_daily` and deletes
-/// the devices' hashes of those days.
+/// the devices' hashes of those days. The rows are deleted first and what
+/// the delete returned is added: two processes rolling up at once (the
+/// housekeeping of two workers) cannot add a row twice, since the second's
+/// delete finds it gone.
 pub async fn roll_up(tx: &mut Tx, today: i64) -> DbResult<u64> {
-    sql!(tx, execute
-        "INSERT INTO outlet_daily (publication_id, day, referrer, site, device, views, viewers,
-                                   watched_ms, q1, q2, q3, q4)
-         SELECT publication_id, day, referrer, site, device, SUM(views), COUNT(*), SUM(watched_ms),
-                SUM(CASE WHEN reached >= 1 THEN 1 ELSE 0 END),
-                SUM(CASE WHEN reached >= 2 THEN 1 ELSE 0 END),
-                SUM(CASE WHEN reached >= 3 THEN 1 ELSE 0 END),
-                SUM(CASE WHEN reached >= 4 THEN 1 ELSE 0 END)
-         FROM outlet_viewers WHERE day < $1
-         GROUP BY publication_id, day, referrer, site, device
-         ON CONFLICT (publication_id, day, referrer, site, device) DO UPDATE
-           SET views = outlet_daily.views + excluded.views,
-               viewers = outlet_daily.viewers + excluded.viewers,
-               watched_ms = outlet_daily.watched_ms + excluded.watched_ms,
-               q1 = outlet_daily.q1 + excluded.q1, q2 = outlet_daily.q2 + excluded.q2,
-               q3 = outlet_daily.q3 + excluded.q3, q4 = outlet_daily.q4 + excluded.q4",
+    let gone: Vec<Gone> = sql!(tx, fetch_all
+        "DELETE FROM outlet_viewers WHERE day < $1
+         RETURNING publication_id, day, referrer, site, device, views, watched_ms, reached",
         today)?;
-    Ok(sql!(tx, execute "DELETE FROM outlet_viewers WHERE day < $1", today)?)
+    type Key = (i64, i64, String, String, String);
+    let mut sums: std::collections::BTreeMap<Key, [i64; 7]> = Default::default();
+    for g in &gone {
+        let key = (
+            g.publication_id,
+            g.day,
+            g.referrer.clone(),
+            g.site.clone(),
+            g.device.clone(),
+        );
+        let s = sums.entry(key).or_default();
+        let reached = |q: i64| i64::from(g.reached >= q);
+        let add = [
+            g.views,
+            1,
+            g.watched_ms,
+            reached(1),
+            reached(2),
+            reached(3),
+            reached(4),
+        ];
+        for (t, a) in s.iter_mut().zip(add) {
+            *t += a;
+        }
+    }
+    for ((publication, day, referrer, site, device), n) in &sums {
+        sql!(tx, execute
+            "INSERT INTO outlet_daily (publication_id, day, referrer, site, device, views, viewers,
+                                       watched_ms, q1, q2, q3, q4)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (publication_id, day, referrer, site, device) DO UPDATE
+               SET views = outlet_daily.views + excluded.views,
+                   viewers = outlet_daily.viewers + excluded.viewers,
+                   watched_ms = outlet_daily.watched_ms + excluded.watched_ms,
+                   q1 = outlet_daily.q1 + excluded.q1, q2 = outlet_daily.q2 + excluded.q2,
+                   q3 = outlet_daily.q3 + excluded.q3, q4 = outlet_daily.q4 + excluded.q4",
+            publication, day, referrer, site, device, n[0], n[1], n[2], n[3], n[4], n[5], n[6])?;
+    }
+    Ok(gone.len() as u64)
 }
 
 /// Viewing figures added up: views, viewers (a device counted once a day),

@@ -22,7 +22,7 @@ use tokio::process::Command;
 use lantoa::media::qc::{QcPlan, analyze, needs_proxy};
 use lantoa::media::{MediaLimits, probe, validate};
 
-async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
+pub(crate) async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
     let t = Instant::now();
     let st = Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])

@@ -82,7 +82,7 @@ pub async fn serve() -> anyhow::Result<()> {
 }
 
 /// A `serve` child process.
-struct Server {
+pub(crate) struct Server {
     child: tokio::process::Child,
     pub pid: u32,
     pub addr: std::net::SocketAddr,

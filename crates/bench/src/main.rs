@@ -2,7 +2,7 @@
 //! side in the same run, printed as ratios. Kept out of the product so that
 //! nothing here is compiled into what agencies run.
 //!
-//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library> [options]
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library|public> [options]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ mod bench_crash;
 mod bench_insights;
 mod bench_library;
 mod bench_lint;
+mod bench_public;
 mod bench_publish;
 mod bench_review;
 mod bench_survey;
@@ -77,6 +78,17 @@ enum BenchCmd {
     /// The shared library's search with 10,000 offered clips: median and p95
     /// per kind of query vs the agency clip list's search with the same words.
     Library(bench_library::Options),
+    /// The own outlet's public clip page and feed: requests/s, median and p99
+    /// against `/healthz`; its MP4 in byte ranges and whole, MB/s against
+    /// static file servers of the same file.
+    Public(bench_public::Options),
+    /// A static file server (tower-http's ServeDir) on a folder, its address
+    /// printed on the first line (the baseline `public` measures).
+    #[command(hide = true)]
+    ServeDir {
+        /// The folder served.
+        dir: PathBuf,
+    },
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -113,6 +125,8 @@ async fn main() -> ExitCode {
         BenchCmd::Survey(options) => done(bench_survey::survey(options).await),
         BenchCmd::Serve => done(bench_survey::serve().await),
         BenchCmd::Library(options) => done(bench_library::library(options).await),
+        BenchCmd::Public(options) => done(bench_public::public(options).await),
+        BenchCmd::ServeDir { dir } => done(bench_public::serve_dir(dir).await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

@@ -29,6 +29,8 @@ pub struct AppState {
     /// The public surveys' budgets per address, challenges taken and the
     /// day's salt (memory of fixed size; see `service::surveys::respond`).
     pub surveys: Arc<crate::service::surveys::Guard>,
+    /// The outlets' public pages as last rendered (see `service::outlet::pages`).
+    pub outlet_pages: Arc<crate::service::outlet::pages::Pages>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             started: Instant::now(),
             vapid: Arc::default(),
             surveys: Arc::default(),
+            outlet_pages: Arc::default(),
         }
     }
 

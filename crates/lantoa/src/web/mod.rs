@@ -175,6 +175,11 @@ pub fn app(state: AppState) -> Router {
     routes()
         .router
         .fallback(|| async { crate::error::Error::NotFound })
+        // The outlets' budget and kept pages, inside the request's context.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::outlet::cache::layer,
+        ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -483,3 +483,16 @@ async fn a_correction_takes_over_the_same_public_address() {
     );
     assert!(feed.contains("(đính chính)"));
 }
+
+#[tokio::test]
+async fn an_address_past_its_budget_is_told_to_wait() {
+    let app = crate::helpers::spawn_app_with(&[("LANTOA_OUTLET_REQUESTS_PER_MINUTE", "10")]).await;
+    for _ in 0..10 {
+        assert_eq!(app.get("/v/khong-co").await.status(), 404);
+    }
+    let r = app.get("/v/khong-co/feed.rss").await;
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("Quá nhiều yêu cầu"));
+    // Lantoa's own pages are not counted against it.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}

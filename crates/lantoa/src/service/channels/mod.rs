@@ -420,6 +420,7 @@ pub async fn disconnect(caller: &Caller, id: ChannelId) -> Result<()> {
                "platform": ch.platform, "name": ch.name}),
         )
         .await?;
+    caller.st.outlet_pages.forget();
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! public pages show only what [`crate::db::outlet`] says is shown.
 
 pub mod measure;
+pub mod pages;
 
 use std::path::Path;
 use std::time::Duration;
@@ -86,7 +87,9 @@ pub async fn save_settings(caller: &Caller, s: Settings) -> Result<()> {
             ("org", agency),
             serde_json::Value::Object(changed),
         )
-        .await
+        .await?;
+    caller.st.outlet_pages.forget();
+    Ok(())
 }
 
 /// The outlet's public address: the operator's, else Lantoa's own under

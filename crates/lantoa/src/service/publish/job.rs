@@ -596,6 +596,8 @@ pub(super) async fn done(
     if recorded {
         ctx.recorded();
     }
+    // A post is out (on the outlet, its pages show it).
+    st.outlet_pages.forget();
     Ok(())
 }
 

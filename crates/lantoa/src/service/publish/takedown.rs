@@ -142,6 +142,7 @@ async fn remove_one(
     .await?;
     update_incident(&mut tx, pb.clip_id, now).await?;
     tx.commit().await?;
+    st.outlet_pages.forget();
     Ok(outcome == "removed")
 }
 
@@ -154,6 +155,7 @@ pub(super) async fn replace_old(
     let mut tx = st.db.write().await?;
     pdb::set_state(&mut tx, old, &["published"], "superseded", st.now()).await?;
     tx.commit().await?;
+    st.outlet_pages.forget();
     Ok(())
 }
 
@@ -193,6 +195,8 @@ pub async fn take_down(caller: &Caller, id: ClipId, reason: &str) -> Result<i64>
     crate::service::sharing::after_takedown(&mut tx, caller, &clip, incident, reason, now).await?;
     crate::service::sharing::copy_taken_down(&mut tx, &caller.agency, &clip, now).await?;
     tx.commit().await?;
+    // The outlets' pages no longer show it: their kept renderings go.
+    caller.st.outlet_pages.forget();
     Ok(incident)
 }
 

@@ -7,12 +7,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::public::{Card, cards, embed_size, one};
-use super::{CSP_PAGE, Outlet, cached, iso, open, spend};
+use super::{CSP_PAGE, Outlet, cached, iso, open};
 use crate::db::outlet::{self as odb, Filter};
 use crate::domain::clip::Category;
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::web::middleware::ReqCtx;
 use crate::web::{Routes, Scope};
 
 /// Posts in a feed and in the sitemap.
@@ -97,12 +96,10 @@ fn feed_title(o: &Outlet, category: &str) -> String {
 /// RSS 2.0 with Media RSS: each clip with its video, poster and length.
 pub async fn rss(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let (o, cards, category) = newest(&st, &slug, &q, FEED_ITEMS).await?;
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" \
@@ -174,12 +171,10 @@ fn cat_query(category: &str) -> String {
 /// Atom 1.0, with each clip's video as an enclosure link.
 pub async fn atom(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let (o, cards, category) = newest(&st, &slug, &q, FEED_ITEMS).await?;
     let self_url = format!("{}/feed.atom{}", o.base, cat_query(&category));
     let updated = cards
@@ -224,11 +219,9 @@ pub async fn atom(
 /// A video sitemap (Google's `video:` extension) of the shown clips.
 pub async fn sitemap(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let (o, cards, _) = newest(&st, &slug, &FeedQuery::default(), SITEMAP_ITEMS).await?;
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
@@ -274,7 +267,6 @@ pub struct OEmbedQuery {
 /// oEmbed (JSON) for a clip page's address under this outlet.
 pub async fn oembed(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     Query(q): Query<OEmbedQuery>,
     headers: HeaderMap,
@@ -291,7 +283,7 @@ pub async fn oembed(
         .strip_prefix(&format!("{}/", o.base))
         .map(|t| t.split(['?', '#', '/']).next().unwrap_or(""))
         .ok_or(Error::NotFound)?;
-    let (o, c) = one(&st, &ctx, &slug, token, None).await?;
+    let (o, c) = one(&st, &slug, token, None).await?;
     let (mut w, mut h) = embed_size(c.width, c.height);
     if let Some(max) = q
         .maxwidth

@@ -12,6 +12,7 @@
 //! so the pages work the same behind the agency's own domain.
 
 pub mod admin;
+pub mod cache;
 mod feeds;
 mod public;
 
@@ -26,7 +27,6 @@ use crate::error::{Error, Result};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::Routes;
-use crate::web::middleware::ReqCtx;
 
 /// How long a shared cache (a reverse proxy, a CDN) may keep a page or a
 /// feed: a takedown reaches the public through it within this.
@@ -82,19 +82,6 @@ impl Outlet {
             Locale::Vi => format!("{}{path}", self.base),
             Locale::En => format!("{}{path}{sep}lang=en", self.base),
         }
-    }
-}
-
-/// Spends one of the address's requests this minute; past the budget, 429.
-fn spend(st: &AppState, ctx: &ReqCtx) -> Result<()> {
-    let budget = st.config.outlet_requests_per_minute as u32;
-    if st
-        .surveys
-        .spend_within(&format!("v:{}", ctx.client_addr), 1, budget, st.now())
-    {
-        Ok(())
-    } else {
-        Err(Error::TooMany("outlet-too-many"))
     }
 }
 

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{MEDIA_CACHE, Outlet, csp, iso, iso_duration, open, outlet, page, post_of, spend};
+use super::{MEDIA_CACHE, Outlet, csp, iso, iso_duration, open, outlet, page, post_of};
 use crate::db::outlet::{self as odb, Filter, Post};
 use crate::domain::OrgId;
 use crate::domain::clip::Category;
@@ -152,12 +152,10 @@ struct FeedPage<'a> {
 /// body's slug, the province's (every agency whose outlet is on).
 pub async fn feed(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let lang = q.lang.as_deref();
     let (o, agencies, province) = match open(&st, &slug, lang).await {
         Ok(o) => {
@@ -292,12 +290,11 @@ struct ClipPage<'a> {
 /// tags, and the code that embeds it.
 pub async fn clip(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path((slug, token)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (o, c) = one(&st, &ctx, &slug, &token, q.lang.as_deref()).await?;
+    let (o, c) = one(&st, &slug, &token, q.lang.as_deref()).await?;
     let (w, h) = embed_size(c.width, c.height);
     let embed_code = format!(
         "<iframe src=\"{}\" width=\"{w}\" height=\"{h}\" title=\"{}\" style=\"border:0\" \
@@ -343,16 +340,14 @@ pub async fn clip(
     page(&headers, &policy, o.settings.indexable, &t)
 }
 
-/// The outlet at `slug` and its shown post `token` as a card (a request's
-/// budget spent first); 404 for anything not shown.
+/// The outlet at `slug` and its shown post `token` as a card; 404 for
+/// anything not shown.
 pub(super) async fn one(
     st: &AppState,
-    ctx: &ReqCtx,
     slug: &str,
     token: &str,
     lang: Option<&str>,
 ) -> Result<(Outlet, Card)> {
-    spend(st, ctx)?;
     let o = open(st, slug, lang).await?;
     let post = post_of(st, &o, token).await?;
     let c = cards(st, &o, vec![post])
@@ -380,12 +375,11 @@ struct EmbedPage<'a> {
 /// The player other sites embed, only from the origins the agency allows.
 pub async fn embed(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path((slug, token)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (o, c) = one(&st, &ctx, &slug, &token, q.lang.as_deref()).await?;
+    let (o, c) = one(&st, &slug, &token, q.lang.as_deref()).await?;
     let csp = framed_csp(&o);
     page(&headers, &csp, false, &EmbedPage { o: &o, c })
 }
@@ -416,12 +410,10 @@ struct WidgetPage<'a> {
 /// The "latest clips" widget: script-free, in three sizes.
 pub async fn widget(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path(slug): Path<String>,
     Query(q): Query<WidgetQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let o = open(&st, &slug, q.lang.as_deref()).await?;
     let n =
         q.n.as_deref()
@@ -455,11 +447,9 @@ pub async fn widget(
 /// `poster.jpg`, in byte ranges, fit for a shared cache.
 pub async fn media(
     State(st): State<AppState>,
-    ctx: axum::Extension<ReqCtx>,
     Path((slug, token, file)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    spend(&st, &ctx)?;
     let o = open(&st, &slug, None).await?;
     let p = post_of(&st, &o, &token).await?;
     let (key, mime) = match file.as_str() {

@@ -135,6 +135,10 @@ async fn the_outlet_shows_measures_and_takes_down_what_was_published_to_it() {
     ] {
         assert!(html.contains(needle), "{needle}");
     }
+    // Read again within the second, the page is the one kept (`Age`).
+    let again = app.get(&page).await;
+    assert_eq!(header(&again, "age"), "0");
+    assert_eq!(header(&again, "etag"), etag);
     // A shared cache revalidates with the ETag.
     let r = app
         .client()

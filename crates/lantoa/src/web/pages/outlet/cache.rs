@@ -72,7 +72,9 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
         body,
     });
     st.outlet_pages.put(key, page.clone());
-    answer(&page, None)
+    let mut r = answer(&page, None);
+    r.headers_mut().remove(header::AGE);
+    r
 }
 
 /// A kept page, or 304 when the browser or cache has it already.
@@ -97,5 +99,8 @@ fn answer(p: &Page, asked: Option<&axum::http::HeaderValue>) -> Response {
         }
         r.headers_mut().insert(k.clone(), v.clone());
     }
+    // Answered from what was kept (RFC 9111 `Age`: within the second).
+    r.headers_mut()
+        .insert(header::AGE, axum::http::HeaderValue::from_static("0"));
     r
 }

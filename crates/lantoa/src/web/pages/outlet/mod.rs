@@ -160,6 +160,7 @@ fn cached(
         );
     }
     r.extensions_mut().insert(crate::web::middleware::Rendered);
+    r.extensions_mut().insert(cache::Keepable);
     r
 }
 

@@ -223,7 +223,11 @@ fn compressible(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n < 256);
-    TEXT.iter().any(|t| kind.starts_with(t)) && !small && !h.contains_key(header::CONTENT_RANGE)
+    TEXT.iter().any(|t| kind.starts_with(t))
+        && !small
+        && !h.contains_key(header::CONTENT_RANGE)
+        // Already compressed (the outlet's kept pages).
+        && !h.contains_key(header::CONTENT_ENCODING)
 }
 
 #[cfg(test)]

@@ -139,6 +139,19 @@ async fn the_outlet_shows_measures_and_takes_down_what_was_published_to_it() {
     let again = app.get(&page).await;
     assert_eq!(header(&again, "age"), "0");
     assert_eq!(header(&again, "etag"), etag);
+    // Kept pages go out compressed once, to browsers that take brotli.
+    let br = app
+        .client()
+        .get(app.url(&page))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&br, "content-encoding"), "br");
+    let packed = br.bytes().await.unwrap();
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut &packed[..], &mut unpacked).unwrap();
+    assert_eq!(String::from_utf8(unpacked).unwrap(), html);
     // A shared cache revalidates with the ETag.
     let r = app
         .client()

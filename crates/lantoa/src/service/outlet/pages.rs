@@ -17,10 +17,38 @@ pub const KEEP: Duration = Duration::from_secs(1);
 /// Pages kept at most; past it the oldest half is dropped.
 const MAX: usize = 2048;
 
-/// A rendered page: its headers and body as the handler made them.
+/// A rendered page: its headers and body as the handler made them, and the
+/// body compressed once with brotli for the browsers that take it.
 pub struct Page {
     pub headers: Vec<(axum::http::HeaderName, axum::http::HeaderValue)>,
     pub body: bytes::Bytes,
+    pub brotli: Option<bytes::Bytes>,
+}
+
+impl Page {
+    pub fn new(
+        headers: Vec<(axum::http::HeaderName, axum::http::HeaderValue)>,
+        body: bytes::Bytes,
+    ) -> Page {
+        let brotli = (body.len() >= 256).then(|| compress(&body)).flatten();
+        Page {
+            headers,
+            body,
+            brotli,
+        }
+    }
+}
+
+/// `body` in brotli, at a quality between speed and size (the page is
+/// compressed once and sent many times).
+fn compress(body: &[u8]) -> Option<bytes::Bytes> {
+    let mut out = Vec::with_capacity(body.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 6,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
+    Some(out.into())
 }
 
 #[derive(Default)]
@@ -61,10 +89,7 @@ mod tests {
     #[test]
     fn pages_are_kept_a_moment_and_forgotten_on_a_change() {
         let p = Pages::default();
-        let page = Arc::new(Page {
-            headers: vec![],
-            body: bytes::Bytes::from_static(b"x"),
-        });
+        let page = Arc::new(Page::new(vec![], bytes::Bytes::from_static(b"x")));
         p.put("/v/a".into(), page);
         assert!(p.get("/v/a").is_some() && p.get("/v/b").is_none());
         p.forget();
@@ -72,12 +97,14 @@ mod tests {
         for i in 0..(MAX + 10) {
             p.put(
                 format!("/v/{i}"),
-                Arc::new(Page {
-                    headers: vec![],
-                    body: Default::default(),
-                }),
+                Arc::new(Page::new(vec![], Default::default())),
             );
         }
         assert!(p.kept.lock().unwrap().len() <= MAX);
+        let text = "Mùa lúa chín trên cánh đồng mẫu lớn. ".repeat(40);
+        let big = Page::new(vec![], bytes::Bytes::from(text.clone()));
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &big.brotli.unwrap()[..], &mut back).unwrap();
+        assert_eq!(back, text.as_bytes());
     }
 }

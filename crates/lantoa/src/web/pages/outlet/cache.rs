@@ -52,8 +52,13 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
         .map_or(path, |p| p.as_str())
         .to_string();
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let br = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
     if let Some(p) = st.outlet_pages.get(&key) {
-        return answer(&p, asked.as_ref());
+        return answer(&p, asked.as_ref(), br);
     }
     let resp = next.run(req).await;
     if resp.status() != StatusCode::OK || resp.extensions().get::<Keepable>().is_none() {
@@ -63,22 +68,22 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
     let Ok(body) = axum::body::to_bytes(body, MAX_KEPT).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let page = Arc::new(Page {
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        body,
-    });
+    let headers = parts
+        .headers
+        .iter()
+        .filter(|(k, _)| *k != header::CONTENT_LENGTH)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let page = Arc::new(Page::new(headers, body));
     st.outlet_pages.put(key, page.clone());
-    let mut r = answer(&page, None);
+    let mut r = answer(&page, None, br);
     r.headers_mut().remove(header::AGE);
     r
 }
 
-/// A kept page, or 304 when the browser or cache has it already.
-fn answer(p: &Page, asked: Option<&axum::http::HeaderValue>) -> Response {
+/// A kept page (compressed when the browser takes brotli), or 304 when the
+/// browser or cache has it already.
+fn answer(p: &Page, asked: Option<&axum::http::HeaderValue>, br: bool) -> Response {
     let etag = p
         .headers
         .iter()
@@ -88,11 +93,18 @@ fn answer(p: &Page, asked: Option<&axum::http::HeaderValue>) -> Response {
         (Some(a), Some(e)) => a.split(',').any(|t| t.trim().as_bytes() == e.as_bytes()),
         _ => false,
     };
+    let brotli = p.brotli.as_ref().filter(|_| br && !fresh);
     let mut r = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        Response::new(Body::from(p.body.clone()))
+        Response::new(Body::from(brotli.unwrap_or(&p.body).clone()))
     };
+    if brotli.is_some() {
+        r.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            axum::http::HeaderValue::from_static("br"),
+        );
+    }
     for (k, v) in &p.headers {
         if fresh && (k == header::CONTENT_TYPE || k == header::CONTENT_LENGTH) {
             continue;

@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::public::{Card, cards, embed_size, one};
 use super::{CSP_PAGE, Outlet, cached, iso, open};
-use crate::db::outlet::{self as odb, Filter};
 use crate::domain::clip::Category;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -64,19 +63,7 @@ async fn newest(
             .code()
             .to_string(),
     };
-    let posts = {
-        let mut tx = st.db.read().await?;
-        odb::posts(
-            &mut tx,
-            &[o.org.id],
-            &Filter {
-                category: category.clone(),
-                limit,
-                ..Filter::default()
-            },
-        )
-        .await?
-    };
+    let posts = super::public::newest(st, &o, &category, limit).await?;
     let cards = cards(st, &o, posts).await?;
     Ok((o, cards, category))
 }

@@ -340,6 +340,22 @@ pub async fn clip(
     page(&headers, &policy, o.settings.indexable, &t)
 }
 
+/// The outlet's newest shown posts, in a topic when `category` is one.
+pub(super) async fn newest(
+    st: &AppState,
+    o: &Outlet,
+    category: &str,
+    limit: i64,
+) -> Result<Vec<Post>> {
+    let mut tx = st.db.read().await?;
+    let f = Filter {
+        category: category.to_string(),
+        limit,
+        ..Filter::default()
+    };
+    Ok(odb::posts(&mut tx, &[o.org.id], &f).await?)
+}
+
 /// The outlet at `slug` and its shown post `token` as a card; 404 for
 /// anything not shown.
 pub(super) async fn one(
@@ -425,18 +441,7 @@ pub async fn widget(
         Some("l") => "l",
         _ => "m",
     };
-    let posts = {
-        let mut tx = st.db.read().await?;
-        odb::posts(
-            &mut tx,
-            &[o.org.id],
-            &Filter {
-                limit: n,
-                ..Filter::default()
-            },
-        )
-        .await?
-    };
+    let posts = newest(&st, &o, "", n).await?;
     let cards = cards(&st, &o, posts).await?;
     let csp = framed_csp(&o);
     page(&headers, &csp, false, &WidgetPage { o: &o, cards, size })

@@ -72,6 +72,21 @@ pub struct PlatformSpec {
     /// The platform's advice; a file outside these rules is still taken.
     #[serde(default)]
     pub recommends: Rules,
+    /// The parts of a 9:16 frame the platform's app covers with its own
+    /// buttons and captions (burnt-in subtitles keep clear of them).
+    #[serde(default)]
+    pub safe_area: Option<SafeArea>,
+}
+
+/// The edges of a 9:16 frame covered by a platform's interface, in percent of
+/// the frame's height (top, bottom) and width (left, right).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafeArea {
+    pub top_pct: u32,
+    pub bottom_pct: u32,
+    pub left_pct: u32,
+    pub right_pct: u32,
 }
 
 /// One level of a platform's rules; empty lists and `None` mean "no rule".
@@ -149,8 +164,25 @@ pub fn parse(text: &str) -> Result<Vec<PlatformSpec>, MediaError> {
                 )));
             }
         }
+        if let Some(a) = spec.safe_area
+            && (a.top_pct + a.bottom_pct >= 100 || a.left_pct + a.right_pct >= 100)
+        {
+            return Err(MediaError::Parse(format!(
+                "platform specs: {}: the safe area leaves nothing of the frame",
+                spec.id
+            )));
+        }
     }
     Ok(file.platform)
+}
+
+/// The part of the frame platform `platform_id`'s interface covers, when the
+/// specs say.
+pub fn safe_area(platform_id: &str) -> Option<SafeArea> {
+    builtin()
+        .iter()
+        .find(|s| s.id == platform_id)
+        .and_then(|s| s.safe_area)
 }
 
 /// The specs shipped with Lantoa.
@@ -464,6 +496,26 @@ mod tests {
         assert!(yt.recommends.moov_at_front && !yt.accepts.moov_at_front);
         assert_eq!(specs[3].accepts.max_size_bytes, Some(50_000_000));
         assert_eq!(specs[2].accepts.max_side_px, Some(4096));
+        // Every platform says what its interface covers, and it leaves the
+        // middle of the frame free.
+        for s in specs {
+            let a = s
+                .safe_area
+                .unwrap_or_else(|| panic!("{}: no safe_area", s.id));
+            assert_eq!(safe_area(&s.id), Some(a));
+            assert!(
+                a.top_pct + a.bottom_pct <= 60 && a.left_pct + a.right_pct <= 40,
+                "{a:?}"
+            );
+            assert!(
+                a.bottom_pct > a.top_pct,
+                "{}: captions sit at the bottom",
+                s.id
+            );
+        }
+        let reels = safe_area("facebook_reels").unwrap();
+        assert_eq!((reels.top_pct, reels.bottom_pct), (14, 35));
+        assert_eq!(safe_area("myspace"), None);
     }
 
     /// The data file's promise: what a platform recommends is always something
@@ -489,6 +541,16 @@ mod tests {
 
     #[test]
     fn bad_spec_files_are_refused() {
+        let area = |a: &str| {
+            parse(&format!(
+                "[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.safe_area]\n{a}\n"
+            ))
+        };
+        let ok = area("top_pct = 10\nbottom_pct = 30\nleft_pct = 5\nright_pct = 15").unwrap();
+        assert_eq!(ok[0].safe_area.map(|a| a.right_pct), Some(15));
+        assert!(area("top_pct = 50\nbottom_pct = 50\nleft_pct = 0\nright_pct = 0").is_err());
+        assert!(area("top_pct = 1\nbottom_pct = 1\nleft_pct = 1\nright_pct = 1\nfoo = 1").is_err());
+        assert!(area("top_pct = 1").is_err(), "every edge is given");
         assert!(parse("[[platform]]\nid = \"x\"\nname = \"X\"\ncolour = \"red\"\n").is_err());
         assert!(
             parse("[[platform]]\nid = \"x\"\nname = \"X\"\n[platform.accepts]\ncolour = \"red\"\n")

@@ -4,13 +4,15 @@
 //!
 //! User-facing text never lives here. A finding is a [`Problem`]: a stable code,
 //! which is also the Fluent message id in `locales/{vi,en}/main.ftl` (section
-//! `## Media`), plus named arguments for that message.
+//! `## Media`), plus named arguments for that message. Subtitles have their own
+//! codes and file (`subs-…`, `locales/{vi,en}/subtitles.ftl`).
 
 pub mod probe;
 pub mod qc;
 pub mod renditions;
 pub mod specs;
 pub mod subprocess;
+pub mod subtitles;
 pub mod validate;
 
 #[cfg(test)]

@@ -403,12 +403,12 @@ pub struct Rendition {
     pub fixes: Vec<Fix>,
 }
 
-fn push(args: &mut Vec<OsString>, words: &str) {
+pub(crate) fn push(args: &mut Vec<OsString>, words: &str) {
     args.extend(words.split_whitespace().map(OsString::from));
 }
 
 /// ffmpeg's arguments up to the input `file`: quiet, overwriting its outputs.
-fn ffmpeg_input(file: &Path) -> Vec<OsString> {
+pub(crate) fn ffmpeg_input(file: &Path) -> Vec<OsString> {
     let mut args = Vec::new();
     push(&mut args, "-nostdin -hide_banner -loglevel error -y -i");
     args.push(file.as_os_str().to_owned());
@@ -416,7 +416,11 @@ fn ffmpeg_input(file: &Path) -> Vec<OsString> {
 }
 
 /// Runs ffmpeg; `what` names the run in errors.
-async fn ffmpeg(what: &str, args: Vec<OsString>, timeout: Duration) -> Result<(), MediaError> {
+pub(crate) async fn ffmpeg(
+    what: &str,
+    args: Vec<OsString>,
+    timeout: Duration,
+) -> Result<(), MediaError> {
     Subprocess::new("ffmpeg", timeout)
         .what(what)
         .args(args)

@@ -9,7 +9,12 @@
 //!
 //! - [`parse`] (SRT or WebVTT, told apart by [`detect`]), [`to_srt`], [`to_vtt`]
 //! - [`check`] with [`Limits`]
+//! - [`to_ass`] / [`write_ass`] with a [`Style`] and the [`Margins`] of the
+//!   platforms' own buttons and captions ([`margins_for`]), then [`burn_in`]
+//! - [`waveform`], [`audio_for_speech`]
 
+mod ass;
+mod audio;
 mod check;
 mod parse;
 
@@ -18,6 +23,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use ass::{Margins, Position, Style, burn_in, margins_for, to_ass, write_ass};
+pub use audio::{audio_for_speech, waveform};
 pub use check::{CueProblem, Limits, check, visible_chars};
 pub use parse::{MAX_BYTES, MAX_CUES, detect, parse, parse_srt, parse_vtt, to_srt, to_vtt};
 

@@ -423,3 +423,45 @@ pub fn iphone_probe() -> Probe {
     p.audio.as_mut().expect("a").sample_rate = Some(44_100);
     p
 }
+
+/// The family burnt-in subtitles are drawn with in tests: Noto Sans when
+/// fontconfig lists it (Debian's fonts-noto-core), else DejaVu Sans (always
+/// there with ffmpeg's dependencies). Both have every Vietnamese letter.
+pub fn subtitle_font() -> &'static str {
+    let listed = Command::new("fc-list")
+        .args([":", "family"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.split(',').any(|f| f.trim() == "Noto Sans"))
+        })
+        .unwrap_or(false);
+    if listed { "Noto Sans" } else { "DejaVu Sans" }
+}
+
+/// The file fontconfig picks for `family`.
+pub fn font_file(family: &str) -> PathBuf {
+    let out = Command::new("fc-match")
+        .args(["-f", "%{file}", family])
+        .output()
+        .expect("fc-match (fontconfig) must be installed to run the subtitle tests");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// The frame of `file` at `secs` as 8-bit luma, one byte a pixel.
+pub fn luma_at(file: &Path, secs: f64) -> Vec<u8> {
+    let out = Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
+        .args(["-ss", &secs.to_string(), "-i"])
+        .arg(file)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"])
+        .output()
+        .expect("ffmpeg");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}

@@ -35,7 +35,7 @@ pub(crate) async fn ffmpeg(args: &[&str]) -> anyhow::Result<f64> {
 }
 
 /// A test-pattern H.264/AAC clip of `w`×`h` at 30 fps, index at the front.
-async fn lavfi_clip(out: &Path, w: u32, h: u32, seconds: u32) -> anyhow::Result<f64> {
+pub(crate) async fn lavfi_clip(out: &Path, w: u32, h: u32, seconds: u32) -> anyhow::Result<f64> {
     let video = format!("testsrc2=size={w}x{h}:rate=30:duration={seconds}");
     let audio = format!("sine=frequency=440:sample_rate=48000:duration={seconds}");
     // As ffmpeg reads them: the two inputs, then the codecs and the container.
@@ -157,7 +157,7 @@ async fn stills(clip: &Path, vf: &str, frames: &str, out: &Path) -> anyhow::Resu
     ffmpeg(&["-i", s(clip), "-vf", vf, "-frames:v", frames, s(out)]).await
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap_or_default()
 }
 
@@ -666,7 +666,7 @@ pub async fn ingest(seconds: u32, upload_gib: f64) -> anyhow::Result<()> {
     r
 }
 
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
+pub(crate) fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let d = std::env::temp_dir().join(format!("lantoa-bench-{}", std::process::id()));
     std::fs::create_dir_all(&d)?;
     Ok(d)

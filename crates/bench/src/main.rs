@@ -2,7 +2,7 @@
 //! side in the same run, printed as ratios. Kept out of the product so that
 //! nothing here is compiled into what agencies run.
 //!
-//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library|public> [options]
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library|public|subtitles> [options]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +17,7 @@ mod bench_lint;
 mod bench_public;
 mod bench_publish;
 mod bench_review;
+mod bench_subtitles;
 mod bench_survey;
 
 /// Measure performance against baselines run side by side (prints ratios).
@@ -82,6 +83,9 @@ enum BenchCmd {
     /// against `/healthz`; its MP4 in byte ranges and whole, MB/s against
     /// static file servers of the same file.
     Public(bench_public::Options),
+    /// Burning 20 subtitles into a 1080×1920 clip: Lantoa's burn-in against
+    /// one hand-written ffmpeg command with the `subtitles` filter.
+    Subtitles(bench_subtitles::Options),
     /// A static file server (tower-http's ServeDir) on a folder, its address
     /// printed on the first line (the baseline `public` measures).
     #[command(hide = true)]
@@ -127,6 +131,7 @@ async fn main() -> ExitCode {
         BenchCmd::Library(options) => done(bench_library::library(options).await),
         BenchCmd::Public(options) => done(bench_public::public(options).await),
         BenchCmd::ServeDir { dir } => done(bench_public::serve_dir(dir).await),
+        BenchCmd::Subtitles(options) => done(bench_subtitles::subtitles(options).await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

@@ -67,11 +67,22 @@ pub struct Account {
 
 /// What Lantoa asks Google for: `youtube` (upload, read, and delete:
 /// `videos.delete` accepts only `youtube`, `youtube.force-ssl` or
-/// `youtubepartner`, never `youtube.upload`) and the Analytics API's
-/// read-only scope.
-pub const GOOGLE_SCOPES: [&str; 2] = [
+/// `youtubepartner`, never `youtube.upload`), `youtube.force-ssl` (caption
+/// tracks: `captions.insert`, `list` and `delete` accept only it or
+/// `youtubepartner`, not `youtube`) and the Analytics API's read-only scope.
+/// A channel connected before captions lacks force-ssl; its caption calls
+/// answer 403 `insufficientPermissions` until it is connected again.
+pub const GOOGLE_SCOPES: [&str; 3] = [
     "https://www.googleapis.com/auth/youtube",
+    "https://www.googleapis.com/auth/youtube.force-ssl",
     "https://www.googleapis.com/auth/yt-analytics.readonly",
+];
+
+/// The scopes under which YouTube's caption methods work (discovery
+/// document youtube.v3, `captions.*`).
+pub const YOUTUBE_CAPTION_SCOPES: [&str; 2] = [
+    "https://www.googleapis.com/auth/youtube.force-ssl",
+    "https://www.googleapis.com/auth/youtubepartner",
 ];
 
 /// The scopes under which YouTube's `videos.delete` works.
@@ -92,6 +103,16 @@ pub fn can_delete_with(platform: Platform, granted: Option<&str>) -> bool {
         p => p.can_delete(),
     }
 }
+/// Whether a YouTube channel's granted scopes (space or comma separated;
+/// `None`: not kept) let Lantoa send caption tracks: false for channels
+/// connected before captions, which must be connected again.
+pub fn can_caption_with(granted: Option<&str>) -> bool {
+    granted.is_some_and(|g| {
+        g.split([' ', ','])
+            .any(|s| YOUTUBE_CAPTION_SCOPES.contains(&s.trim()))
+    })
+}
+
 pub const FACEBOOK_SCOPES: &str =
     "pages_show_list,pages_read_engagement,pages_manage_posts,read_insights";
 pub const TIKTOK_SCOPES: &str = "video.publish,video.upload,video.list,user.info.basic";

@@ -24,8 +24,8 @@
 //! "youtube_analytics_denied", "tiktok_upload_url_ttl_ms", "tiktok_unaudited",
 //! "tiktok_creators": {token: {"privacy_level_options", "max_video_post_duration_sec",
 //! "creator_nickname", "creator_username"}}, "youtube_unaudited",
-//! "youtube_session_ttl_s", "youtube_daily_uploads"}`, `POST /__admin/oauth {"revoke_all",
-//! "access_ttl_s"}`.
+//! "youtube_session_ttl_s", "youtube_daily_uploads", "youtube_asr_captions"}`, `POST
+//! /__admin/oauth {"revoke_all", "access_ttl_s"}`.
 
 pub mod facebook;
 pub mod oauth;
@@ -438,6 +438,9 @@ struct Config {
     /// The YouTube channel's uploads per 24 hours; a negative number lifts
     /// the cap.
     youtube_daily_uploads: Option<i64>,
+    /// `captions.list` also shows YouTube's automatic (ASR) track of a
+    /// processed video.
+    youtube_asr_captions: Option<bool>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
@@ -452,6 +455,7 @@ async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
         "youtube_unaudited": m.youtube.unaudited(),
         "youtube_session_ttl_s": m.youtube.session_ttl().as_secs_f64(),
         "youtube_daily_uploads": m.youtube.daily_uploads(),
+        "youtube_asr_captions": m.youtube.asr_captions(),
     }))
 }
 
@@ -493,6 +497,9 @@ async fn config_set(
     }
     if let Some(cap) = c.youtube_daily_uploads {
         m.youtube.set_daily_uploads(usize::try_from(cap).ok());
+    }
+    if let Some(on) = c.youtube_asr_captions {
+        m.youtube.set_asr_captions(on);
     }
     axum::http::StatusCode::NO_CONTENT
 }

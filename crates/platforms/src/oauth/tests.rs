@@ -117,3 +117,17 @@ fn oauth_errors_are_classified_with_the_message_kept() {
     );
     assert_eq!((fb.class, fb.code.as_str()), (ErrorClass::Reconnect, "100"));
 }
+
+#[test]
+fn captions_need_force_ssl_which_lantoa_now_asks_for() {
+    let granted = GOOGLE_SCOPES.join(" ");
+    assert!(can_caption_with(Some(&granted)));
+    // A channel connected before captions: `youtube` alone is not enough.
+    let before = "https://www.googleapis.com/auth/youtube https://www.googleapis.com/auth/yt-analytics.readonly";
+    assert!(!can_caption_with(Some(before)));
+    assert!(can_delete_with(Platform::YouTube, Some(before)));
+    assert!(can_caption_with(Some(
+        "https://www.googleapis.com/auth/youtubepartner"
+    )));
+    assert!(!can_caption_with(None));
+}

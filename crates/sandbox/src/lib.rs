@@ -25,11 +25,16 @@
 //! "tiktok_creators": {token: {"privacy_level_options", "max_video_post_duration_sec",
 //! "creator_nickname", "creator_username"}}, "youtube_unaudited",
 //! "youtube_session_ttl_s", "youtube_daily_uploads", "youtube_asr_captions"}`, `POST
-//! /__admin/oauth {"revoke_all", "access_ttl_s"}`.
+//! /__admin/oauth {"revoke_all", "access_ttl_s"}`, `POST /__admin/stt {"segments", "fail",
+//! "api_key"}`.
+//!
+//! Besides the platforms: a speech-to-text server (`stt`) on OpenAI's
+//! `POST /v1/audio/transcriptions`, answering from a script.
 
 pub mod facebook;
 pub mod oauth;
 pub mod sandbox;
+pub mod stt;
 pub mod synthetic;
 pub mod tiktok;
 pub mod youtube;
@@ -185,6 +190,7 @@ pub struct Mocks {
     pub facebook: facebook::FacebookMock,
     pub tiktok: tiktok::TikTokMock,
     pub zalo: zalo::ZaloMock,
+    pub stt: stt::SttMock,
 }
 
 pub type Shared = Arc<Mocks>;
@@ -528,11 +534,13 @@ pub fn router(m: Shared) -> Router {
         .route("/__admin/records", get(records))
         .route("/__admin/config", get(config_get).post(config_set))
         .route("/__admin/oauth", post(oauth::admin))
+        .route("/__admin/stt", post(stt::admin))
         .merge(oauth::routes())
         .merge(youtube::routes())
         .merge(facebook::routes())
         .merge(tiktok::routes())
         .merge(zalo::routes())
+        .merge(stt::routes())
         .layer(axum::middleware::from_fn_with_state(m.clone(), dead_tokens))
         .with_state(m)
 }
@@ -553,7 +561,7 @@ pub async fn serve(listen: std::net::SocketAddr, processing_ms: u64) -> std::io:
     println!(
         "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
          Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish, \
-         Zalo OA at /v2.0/article; OAuth consent and token endpoints on the platforms' paths; \
+         Zalo OA at /v2.0/article, speech to text at /v1/audio/transcriptions; OAuth consent and token endpoints on the platforms' paths; \
          processing takes {processing_ms} ms; what was received: http://{}/",
         l.local_addr()?,
         l.local_addr()?

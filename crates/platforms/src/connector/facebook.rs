@@ -5,12 +5,12 @@
 //! - The Reels Publishing API (`/{page-id}/video_reels`: start, upload on
 //!   rupload, finish with `video_state=PUBLISHED`) takes no caption file.
 //!   The guide (developers.facebook.com/docs/video-api/guides/reels-publishing,
-//!   updated 30 July 2026) names none, and the edge's reference
-//!   (…/docs/graph-api/reference/page/video_reels) lists for a POST only
-//!   `description`, `feed_targeting`, `is_ai_generated`, `place`,
-//!   `scheduled_publish_time`, `targeting`, `title`, `upload_phase`,
-//!   `video_id` and `video_state`; so does Meta's own SDK
-//!   (facebook-business 26.0.3, `Page.create_video_reel`).
+//!   updated 30 July 2026) names none. Meta's own SDK (facebook-business
+//!   26.0.3, `Page.create_video_reel`) takes only `description`,
+//!   `feed_targeting`, `is_ai_generated`, `place`, `scheduled_publish_time`,
+//!   `targeting`, `title`, `upload_phase`, `video_id` and `video_state`; the
+//!   part of the edge's reference read (…/docs/graph-api/reference/page/
+//!   video_reels, its POST parameters) agrees and has no caption either.
 //! - The Video node has a `captions` edge
 //!   (…/docs/graph-api/reference/video/captions): `GET` lists tracks, and the
 //!   SDK's `AdVideo.create_cap_t_i_on` posts `captions_file` (a file),

@@ -5,9 +5,16 @@ resumable upload in 256 KiB chunks driven by next_chunk(), surviving a 503
 and a dropped connection mid-upload through the client's own recovery (it
 probes the session with `bytes */N` and resumes from the server's Range); a
 single-request (multipart) upload; videos.list statistics; and the sandbox's
-record of the bytes and every metadata field."""
+record of the bytes and every metadata field. Then caption tracks:
+captions.insert refused to a token without youtube.force-ssl (403
+insufficientPermissions), a WebVTT track by multipart upload and a SubRip one
+by resumable upload with a force-ssl token, 409 captionExists for a second
+track of the same language and name, captions.list, the sandbox's record of
+each track, and captions.delete."""
 
+import os
 import sys
+import tempfile
 import urllib.parse
 
 import google_auth_httplib2
@@ -25,12 +32,15 @@ SCOPES = [
     "https://www.googleapis.com/auth/youtube.upload",
     "https://www.googleapis.com/auth/youtube.readonly",
 ]
+# Caption tracks need youtube.force-ssl (or youtubepartner): the discovery
+# document's scopes for captions.insert, list and delete.
+CAPTION_SCOPES = SCOPES + ["https://www.googleapis.com/auth/youtube.force-ssl"]
 CLIENT_ID = "sandbox-youtube.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-secret"
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
 
 
-def refresh_token() -> str:
+def refresh_token(scopes: list) -> str:
     """The code flow against the sandbox's consent page and token endpoint."""
     consent = requests.get(
         f"{MOCK_URL}/o/oauth2/auth",
@@ -38,7 +48,7 @@ def refresh_token() -> str:
             "client_id": CLIENT_ID,
             "redirect_uri": REDIRECT,
             "response_type": "code",
-            "scope": " ".join(SCOPES),
+            "scope": " ".join(scopes),
             "access_type": "offline",
             "state": "st",
             "auto": "1",
@@ -62,20 +72,31 @@ def refresh_token() -> str:
     return t.json()["refresh_token"]
 
 
-def credentials() -> Credentials:
+def credentials(scopes: list = SCOPES) -> Credentials:
     """google-auth's Credentials, refreshed at the sandbox's token endpoint."""
     creds = Credentials(
         token=None,
-        refresh_token=refresh_token(),
+        refresh_token=refresh_token(scopes),
         token_uri=f"{MOCK_URL}/token",
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        scopes=SCOPES,
+        scopes=scopes,
     )
     creds.refresh(Request())
     check(creds.token.startswith("ya29.") and creds.valid, "google-auth refreshed the token")
-    check(set(creds.granted_scopes or []) >= set(SCOPES), "the refresh answered the granted scopes")
+    check(set(creds.granted_scopes or []) >= set(scopes), "the refresh answered the granted scopes")
     return creds
+
+
+def client(creds: Credentials):
+    """Google's client built from its static discovery document, at the sandbox."""
+    return build(
+        "youtube",
+        "v3",
+        static_discovery=True,
+        client_options={"api_endpoint": MOCK_URL},
+        http=google_auth_httplib2.AuthorizedHttp(creds, http=PlainHttp()),
+    )
 
 
 class PlainHttp(httplib2.Http):
@@ -168,16 +189,84 @@ def check_record(vid: str, sent: dict) -> None:
     check(fields["content_type"] == "video/mp4", f"{vid}: the MIME type arrived")
 
 
+VTT = "WEBVTT\n\n00:00.000 --> 00:01.500\nSáng nay, lễ ra quân.\n\n00:01.500 --> 00:03.000\nHàng nghìn người tham gia.\n"
+SRT = "1\n00:00:00,000 --> 00:00:01,500\nThis morning, the launch.\n"
+
+
+def caption_file(directory: str, name: str, text: str) -> str:
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def captions(youtube, vid: str) -> None:
+    """Caption tracks on the uploaded video, through Google's client."""
+    snippet = {"videoId": vid, "language": "vi", "name": "Tiếng Việt", "isDraft": False}
+    with tempfile.TemporaryDirectory() as d:
+        vtt = caption_file(d, "vi.vtt", VTT)
+        srt = caption_file(d, "en.srt", SRT)
+        # The token the video went up with has youtube.upload and
+        # youtube.readonly: not enough for captions.
+        try:
+            youtube.captions().insert(
+                part="snippet", body={"snippet": snippet},
+                media_body=MediaFileUpload(vtt, mimetype="text/vtt", resumable=False),
+            ).execute()
+            sys.exit("FAILED: captions.insert succeeded without youtube.force-ssl")
+        except HttpError as e:
+            check(e.resp.status == 403 and e.error_details[0]["reason"] == "insufficientPermissions",
+                  "captions.insert refuses a token without youtube.force-ssl")
+        yt = client(credentials(CAPTION_SCOPES))
+        # One request: the caption resource, then the file (multipart).
+        vi = yt.captions().insert(
+            part="snippet", body={"snippet": snippet},
+            media_body=MediaFileUpload(vtt, mimetype="text/vtt", resumable=False),
+        ).execute()
+        check(vi["kind"] == "youtube#caption" and vi["snippet"]["videoId"] == vid,
+              "captions.insert answers the caption resource")
+        check(vi["snippet"]["language"] == "vi" and vi["snippet"]["name"] == "Tiếng Việt",
+              "the answer echoes the language and name")
+        # The discovery document offers resumable uploads too.
+        req = yt.captions().insert(
+            part="snippet",
+            body={"snippet": {"videoId": vid, "language": "en", "name": "English"}},
+            media_body=MediaFileUpload(srt, mimetype="application/x-subrip", resumable=True),
+        )
+        en = None
+        while en is None:
+            _, en = req.next_chunk()
+        check(en["snippet"]["language"] == "en", "a resumable caption upload finishes with the track")
+        try:
+            yt.captions().insert(
+                part="snippet", body={"snippet": snippet},
+                media_body=MediaFileUpload(vtt, mimetype="text/vtt", resumable=False),
+            ).execute()
+            sys.exit("FAILED: a second track of the same language and name was taken")
+        except HttpError as e:
+            check(e.resp.status == 409 and e.error_details[0]["reason"] == "captionExists",
+                  "a second track of the same language and name gets 409 captionExists")
+    listed = yt.captions().list(part="snippet", videoId=vid).execute()
+    names = sorted((i["snippet"]["language"], i["snippet"]["name"]) for i in listed["items"])
+    check(names == [("en", "English"), ("vi", "Tiếng Việt")], "captions.list shows both tracks")
+    for track, text, ct, upload in ((vi, VTT, "text/vtt", "multipart"),
+                                    (en, SRT, "application/x-subrip", "resumable")):
+        r = record("youtube", track["id"])
+        f = r["fields"]
+        check(f["kind"] == "youtube#caption" and f["videoId"] == vid
+              and f["language"] == track["snippet"]["language"]
+              and f["name"] == track["snippet"]["name"],
+              f"{track['id']}: the sandbox recorded the track's video, language and name")
+        check(r["text"] == text and f["content_type"] == ct and f["upload_type"] == upload,
+              f"{track['id']}: the file arrived whole ({upload}, {ct})")
+    yt.captions().delete(id=vi["id"]).execute()
+    left = yt.captions().list(part="id", videoId=vid).execute()["items"]
+    check([i["id"] for i in left] == [en["id"]], "captions.delete removed the track")
+    check(record("youtube", vi["id"])["deleted"], "the sandbox recorded the deletion")
+
+
 def main() -> None:
-    creds = credentials()
-    http = google_auth_httplib2.AuthorizedHttp(creds, http=PlainHttp())
-    youtube = build(
-        "youtube",
-        "v3",
-        static_discovery=True,
-        client_options={"api_endpoint": MOCK_URL},
-        http=http,
-    )
+    youtube = client(credentials())
     vid = resumable(youtube)
     single_request(youtube)
     items = youtube.videos().list(part="statistics", id=vid).execute()["items"]
@@ -186,6 +275,7 @@ def main() -> None:
     check(all(isinstance(stats[k], str) for k in ("viewCount", "likeCount", "commentCount")),
           "statistics are string-typed, as the discovery document says (format uint64)")
     check("snippet" not in items[0], "videos.list answers only the part asked for")
+    captions(youtube, vid)
     try:
         youtube.videos().delete(id=vid).execute()
         sys.exit("FAILED: videos.delete succeeded with youtube.upload and youtube.readonly only")

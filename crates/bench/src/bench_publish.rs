@@ -318,6 +318,7 @@ async fn raw(
                     poster_url: Some("http://127.0.0.1:8080/posters/1/x.jpg"),
                     cover_ms: None,
                     duration_ms: Some(10_000),
+                    captions: &[],
                     progress: &report,
                     resumed: false,
                 };

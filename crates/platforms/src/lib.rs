@@ -5,6 +5,7 @@
 pub mod connector;
 pub mod facebook;
 pub mod oauth;
+pub mod stt;
 pub mod text;
 pub mod tiktok;
 pub mod youtube;

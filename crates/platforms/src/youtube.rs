@@ -18,6 +18,10 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{ErrorClass, PlatformError};
 
+mod captions;
+
+pub use captions::CAPTION_EXISTS;
+
 /// Chunks must be multiples of 256 KiB.
 pub const CHUNK_UNIT: u64 = 256 * 1024;
 
@@ -137,8 +141,16 @@ fn session_expired(status: u16) -> PlatformError {
 /// Sorts a YouTube error response into what to do about it.
 pub fn classify(status: u16, body: &[u8], after: Option<Duration>) -> PlatformError {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    // Newer Google answers may leave `errors` out and carry the reason in
+    // `details` (google.rpc.ErrorInfo, e.g. ACCESS_TOKEN_SCOPE_INSUFFICIENT).
+    let info = v["error"]["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|d| d["reason"].as_str());
     let reason = v["error"]["errors"][0]["reason"]
         .as_str()
+        .or(info)
         .or_else(|| v["error"]["status"].as_str())
         .or_else(|| v["error"].as_str())
         .unwrap_or("")
@@ -149,10 +161,18 @@ pub fn classify(status: u16, body: &[u8], after: Option<Duration>) -> PlatformEr
         .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
     let class = match (status, reason.as_str()) {
         // A token without the method's scope (videos.delete needs `youtube`,
-        // not `youtube.upload`): connecting again grants it.
-        (401, _) | (_, "authError" | "invalid_grant" | "forbidden" | "insufficientPermissions") => {
-            ErrorClass::Reconnect
-        }
+        // not `youtube.upload`; captions need `youtube.force-ssl`, which
+        // channels connected before subtitles never granted): connecting
+        // again grants it.
+        (401, _)
+        | (
+            _,
+            "authError"
+            | "invalid_grant"
+            | "forbidden"
+            | "insufficientPermissions"
+            | "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+        ) => ErrorClass::Reconnect,
         // The project's quota (403) or the channel's daily uploads (400):
         // Permanent with this code is what the publisher paces until the
         // next midnight Pacific time, whatever the status says.
@@ -577,6 +597,22 @@ mod tests {
             classify(400, br#"{"error":"invalid_grant"}"#, None).class,
             ErrorClass::Reconnect
         );
+    }
+
+    #[test]
+    fn a_token_without_the_scope_is_reconnected_whichever_way_google_says_it() {
+        // The classic body (errors[].reason), as the sandbox answers.
+        let classic = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","errors":[{"message":"Insufficient Permission","domain":"global","reason":"insufficientPermissions"}],"status":"PERMISSION_DENIED"}}"#;
+        // The newer one: no `errors`, the reason in an ErrorInfo detail.
+        let newer = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}"#;
+        for body in [&classic[..], &newer[..]] {
+            let e = classify(403, body, None);
+            assert_eq!(e.class, ErrorClass::Reconnect, "{}", e.code);
+            assert!(e.message.contains("insufficient authentication scopes"));
+        }
+        // Any other PERMISSION_DENIED is not a reason to reconnect.
+        let other = br#"{"error":{"code":403,"message":"x","status":"PERMISSION_DENIED"}}"#;
+        assert_eq!(classify(403, other, None).class, ErrorClass::Permanent);
     }
 
     #[test]

@@ -62,6 +62,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, content_type: &'a str) ->
         poster_url: None,
         cover_ms: None,
         duration_ms: None,
+        captions: &[],
         progress: &|_| {},
         resumed: false,
     }

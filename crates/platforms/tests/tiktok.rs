@@ -41,6 +41,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, privacy: &'a str) -> Post
         poster_url: None,
         cover_ms: None,
         duration_ms: None,
+        captions: &[],
         progress: &|_| {},
         resumed: false,
     }

@@ -66,6 +66,7 @@ fn post<'a>(
         poster_url: None,
         cover_ms: None,
         duration_ms: None,
+        captions: &[],
         progress,
         resumed: false,
     }

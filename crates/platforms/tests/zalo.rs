@@ -38,6 +38,7 @@ fn post<'a>(f: &'a tempfile::NamedTempFile, size: u64, poster: Option<&'a str>) 
         poster_url: poster,
         cover_ms: None,
         duration_ms: None,
+        captions: &[],
         progress: &|_| {},
         resumed: false,
     }

@@ -24,12 +24,17 @@
 //! "youtube_analytics_denied", "tiktok_upload_url_ttl_ms", "tiktok_unaudited",
 //! "tiktok_creators": {token: {"privacy_level_options", "max_video_post_duration_sec",
 //! "creator_nickname", "creator_username"}}, "youtube_unaudited",
-//! "youtube_session_ttl_s", "youtube_daily_uploads"}`, `POST /__admin/oauth {"revoke_all",
-//! "access_ttl_s"}`.
+//! "youtube_session_ttl_s", "youtube_daily_uploads", "youtube_asr_captions"}`, `POST
+//! /__admin/oauth {"revoke_all", "access_ttl_s"}`, `POST /__admin/stt {"segments", "fail",
+//! "api_key"}`.
+//!
+//! Besides the platforms: a speech-to-text server (`stt`) on OpenAI's
+//! `POST /v1/audio/transcriptions`, answering from a script.
 
 pub mod facebook;
 pub mod oauth;
 pub mod sandbox;
+pub mod stt;
 pub mod synthetic;
 pub mod tiktok;
 pub mod youtube;
@@ -185,6 +190,7 @@ pub struct Mocks {
     pub facebook: facebook::FacebookMock,
     pub tiktok: tiktok::TikTokMock,
     pub zalo: zalo::ZaloMock,
+    pub stt: stt::SttMock,
 }
 
 pub type Shared = Arc<Mocks>;
@@ -438,6 +444,9 @@ struct Config {
     /// The YouTube channel's uploads per 24 hours; a negative number lifts
     /// the cap.
     youtube_daily_uploads: Option<i64>,
+    /// `captions.list` also shows YouTube's automatic (ASR) track of a
+    /// processed video.
+    youtube_asr_captions: Option<bool>,
 }
 
 async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
@@ -452,6 +461,7 @@ async fn config_get(State(m): State<Shared>) -> impl IntoResponse {
         "youtube_unaudited": m.youtube.unaudited(),
         "youtube_session_ttl_s": m.youtube.session_ttl().as_secs_f64(),
         "youtube_daily_uploads": m.youtube.daily_uploads(),
+        "youtube_asr_captions": m.youtube.asr_captions(),
     }))
 }
 
@@ -494,6 +504,9 @@ async fn config_set(
     if let Some(cap) = c.youtube_daily_uploads {
         m.youtube.set_daily_uploads(usize::try_from(cap).ok());
     }
+    if let Some(on) = c.youtube_asr_captions {
+        m.youtube.set_asr_captions(on);
+    }
     axum::http::StatusCode::NO_CONTENT
 }
 
@@ -521,11 +534,13 @@ pub fn router(m: Shared) -> Router {
         .route("/__admin/records", get(records))
         .route("/__admin/config", get(config_get).post(config_set))
         .route("/__admin/oauth", post(oauth::admin))
+        .route("/__admin/stt", post(stt::admin))
         .merge(oauth::routes())
         .merge(youtube::routes())
         .merge(facebook::routes())
         .merge(tiktok::routes())
         .merge(zalo::routes())
+        .merge(stt::routes())
         .layer(axum::middleware::from_fn_with_state(m.clone(), dead_tokens))
         .with_state(m)
 }
@@ -546,7 +561,7 @@ pub async fn serve(listen: std::net::SocketAddr, processing_ms: u64) -> std::io:
     println!(
         "mock platforms (sandbox) on http://{} — YouTube at /upload/youtube/v3 and /youtube/v3, \
          Facebook Graph at /v25.0 and rupload at /video-upload/v25.0, TikTok at /v2/post/publish, \
-         Zalo OA at /v2.0/article; OAuth consent and token endpoints on the platforms' paths; \
+         Zalo OA at /v2.0/article, speech to text at /v1/audio/transcriptions; OAuth consent and token endpoints on the platforms' paths; \
          processing takes {processing_ms} ms; what was received: http://{}/",
         l.local_addr()?,
         l.local_addr()?

@@ -184,7 +184,7 @@ fn digits(b: &[u8], n: usize) -> String {
         .collect()
 }
 
-fn google_channel(client_id: &str) -> String {
+pub(crate) fn google_channel(client_id: &str) -> String {
     let mut s = URL_SAFE_NO_PAD.encode(subject(Platform::YouTube, client_id));
     s.truncate(22);
     format!("UC{s}")

@@ -6,7 +6,13 @@
 //! scopes are checked when the OAuth mock issued them, Google's error bodies.
 //! Admin switches: `youtube_unaudited` (every upload private, as for an
 //! unaudited API project), `youtube_session_ttl_s` (upload session lifetime),
-//! `youtube_daily_uploads` (the channel's cap, then `uploadLimitExceeded`).
+//! `youtube_daily_uploads` (the channel's cap, then `uploadLimitExceeded`),
+//! `youtube_asr_captions` (`captions.list` shows YouTube's automatic track).
+//!
+//! Caption tracks (`captions`): `captions.insert` by multipart or resumable
+//! upload, `captions.list`, `captions.delete`, on the channel's own videos
+//! and only with the `youtube.force-ssl` or `youtubepartner` scope. A video
+//! belongs to the channel of the token that uploaded it.
 //!
 //! Also the Analytics API's `GET /v2/reports` for per-video totals
 //! (`dimensions=video`, `filters=video==ID,…`): a resultTable whose columns
@@ -30,6 +36,7 @@ use serde::Deserialize;
 
 use super::{Fault, Shared};
 
+mod captions;
 mod meta;
 mod upload;
 
@@ -37,6 +44,8 @@ mod upload;
 struct Video {
     /// What the upload set.
     meta: meta::Meta,
+    /// The channel it was uploaded to (the uploading token's).
+    channel: String,
     /// The privacy YouTube gave it (private for an unaudited project).
     privacy: String,
     content_type: String,
@@ -66,6 +75,13 @@ pub struct YouTubeMock {
     /// The channel's uploads per 24 hours, when capped, and when the
     /// window's uploads started.
     daily_uploads: Mutex<(Option<usize>, VecDeque<Instant>)>,
+    /// Caption tracks, in the order they were inserted.
+    captions: Mutex<Vec<captions::Track>>,
+    /// Resumable caption uploads in progress, by upload id.
+    caption_sessions: Mutex<HashMap<String, captions::Session>>,
+    /// `captions.list` also shows the automatic (ASR) track YouTube makes in
+    /// a processed video's language.
+    asr_captions: AtomicBool,
 }
 
 impl YouTubeMock {
@@ -109,6 +125,15 @@ impl YouTubeMock {
         if let Ok(mut d) = self.daily_uploads.lock() {
             *d = (cap, VecDeque::new());
         }
+    }
+
+    /// Makes `captions.list` show YouTube's automatic track too (or not).
+    pub fn set_asr_captions(&self, on: bool) {
+        self.asr_captions.store(on, Ordering::Relaxed);
+    }
+
+    pub fn asr_captions(&self) -> bool {
+        self.asr_captions.load(Ordering::Relaxed)
     }
 
     pub fn daily_uploads(&self) -> Option<usize> {
@@ -193,6 +218,18 @@ fn bearer(h: &HeaderMap) -> &str {
         .unwrap_or("")
 }
 
+/// The channel a request's token is the user's: the OAuth mock's channel
+/// for the client it issued the token to; the sandbox user's otherwise.
+fn channel_of(m: &Shared, h: &HeaderMap) -> String {
+    let client = m
+        .oauth
+        .check(bearer(h))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "sandbox".into());
+    crate::oauth::google_channel(&client)
+}
+
 /// The bearer token, if it looks like a Google access token.
 fn authorized(h: &HeaderMap) -> bool {
     let t = bearer(h);
@@ -251,7 +288,7 @@ fn resource(
     if asked("snippet") {
         let mut s = v.meta.snippet.clone();
         s.insert("publishedAt".into(), v.published_at.clone().into());
-        s.insert("channelId".into(), "UCsandbox0000000000000000".into());
+        s.insert("channelId".into(), v.channel.clone().into());
         s.insert("channelTitle".into(), "Báo Tỉnh — Sandbox".into());
         s.insert("liveBroadcastContent".into(), "none".into());
         s.entry("description").or_insert_with(|| "".into());
@@ -372,10 +409,12 @@ async fn videos_delete(
             "The video that you are trying to delete cannot be found.",
         );
     }
+    // A deleted video's caption tracks go with it.
+    let tracks = captions::remove_of_video(&m, &id);
     if let Ok(mut r) = m.records.lock() {
         for rec in r
             .iter_mut()
-            .filter(|r| r.platform == "youtube" && r.id == id)
+            .filter(|r| r.platform == "youtube" && (r.id == id || tracks.contains(&r.id)))
         {
             rec.deleted = true;
         }
@@ -502,5 +541,17 @@ pub fn routes() -> Router<Shared> {
             axum::routing::get(videos_get).delete(videos_delete),
         )
         .route("/v2/reports", axum::routing::get(reports))
+        .route(
+            "/upload/youtube/v3/captions",
+            post(captions::insert).put(captions::put),
+        )
+        .route(
+            "/resumable/upload/youtube/v3/captions",
+            post(captions::insert).put(captions::put),
+        )
+        .route(
+            "/youtube/v3/captions",
+            axum::routing::get(captions::list).delete(captions::delete),
+        )
         .layer(axum::extract::DefaultBodyLimit::disable())
 }

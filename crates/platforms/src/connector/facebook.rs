@@ -1,4 +1,28 @@
 //! Facebook Page Reels: start, upload, finish, status, deletion and insights.
+//!
+//! Subtitles are not sent: [`Post::captions`] is ignored here. What was
+//! found (issue 18), for whoever decides to burn them into the picture:
+//! - The Reels Publishing API (`/{page-id}/video_reels`: start, upload on
+//!   rupload, finish with `video_state=PUBLISHED`) takes no caption file.
+//!   The guide (developers.facebook.com/docs/video-api/guides/reels-publishing,
+//!   updated 30 July 2026) names none. Meta's own SDK (facebook-business
+//!   26.0.3, `Page.create_video_reel`) takes only `description`,
+//!   `feed_targeting`, `is_ai_generated`, `place`, `scheduled_publish_time`,
+//!   `targeting`, `title`, `upload_phase`, `video_id` and `video_state`; the
+//!   part of the edge's reference read (…/docs/graph-api/reference/page/
+//!   video_reels, its POST parameters) agrees and has no caption either.
+//! - The Video node has a `captions` edge
+//!   (…/docs/graph-api/reference/video/captions): `GET` lists tracks, and the
+//!   SDK's `AdVideo.create_cap_t_i_on` posts `captions_file` (a file),
+//!   `default_locale` and `locales_to_delete`. There is no `locale`
+//!   parameter: the file's name carries it (`name.vi_VN.srt`), and the
+//!   format is SubRip. Graph answers #385 "the captions file you selected is
+//!   in a format that we don't support" to a file not so named (restfb
+//!   issues #753 and #871, third-party, 2017–2018). WebVTT is not mentioned.
+//! - Neither page says whether a reel's video id takes that edge: nothing
+//!   read documents captions on reels. UNCONFIRMED until tried against a
+//!   real Page; the sandbox does not serve it. Burning the subtitles into
+//!   the reel's picture is the only way documented to work.
 
 use std::time::Duration;
 

@@ -72,10 +72,27 @@ pub struct Handle {
     /// YouTube: the privacy `videos.insert` answered the upload with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<String>,
+    /// YouTube: the languages of the caption tracks already sent, one
+    /// saved after each track, so a resumed run never sends one twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+/// A subtitle track to send with a post, where the platform takes one
+/// (YouTube's caption tracks; the other connectors ignore them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caption {
+    /// BCP-47, e.g. "vi". One track per language: a second track of a
+    /// language already sent is taken as sent.
+    pub lang: String,
+    /// The track's name the platform shows.
+    pub name: String,
+    /// The WebVTT text.
+    pub vtt: String,
 }
 
 /// What one upload carries. The text is sent as given, never cut: it is what
@@ -114,6 +131,8 @@ pub struct Post<'a> {
     /// clip longer than the creator's `max_video_post_duration_sec`, so the
     /// connector checks it before sending anything.
     pub duration_ms: Option<u64>,
+    /// Subtitle tracks to send once the video exists (YouTube only).
+    pub captions: &'a [Caption],
     /// Upload progress, 0.0–1.0.
     pub progress: &'a (dyn Fn(f64) + Send + Sync),
     /// The handle is what an earlier run left, not what this run's previous

@@ -1,8 +1,9 @@
-//! YouTube's resumable upload, processing status, deletion and figures.
+//! YouTube's resumable upload, caption tracks, processing status, deletion
+//! and figures.
 
 use std::time::Duration;
 
-use super::{Connector, Handle, Limit, Next, Post, PostMetrics, Visibility, failed, save};
+use super::{Caption, Connector, Handle, Limit, Next, Post, PostMetrics, Visibility, failed, save};
 use crate::youtube::{self, YouTube};
 use crate::{ErrorClass, PlatformError};
 
@@ -28,6 +29,62 @@ fn visibility(asked: &str, level: String) -> Visibility {
         public: level == "public",
         level,
         reason,
+    }
+}
+
+/// The post's tracks whose language the handle does not have yet.
+fn unsent<'a>(p: &'a Post<'_>, h: &Handle) -> Vec<&'a Caption> {
+    p.captions
+        .iter()
+        .filter(|c| !h.captions.iter().any(|l| l.eq_ignore_ascii_case(&c.lang)))
+        .collect()
+}
+
+impl YouTubeConnector {
+    /// Sends the next caption track not yet sent, once the video exists
+    /// (YouTube takes tracks while it processes): `None` when there is none
+    /// left. One track per step, and the handle saved after each, so a crash
+    /// loses at most the answer to the last one sent.
+    ///
+    /// That track may have arrived. A run resuming an earlier one's handle
+    /// first lists the video's tracks and takes a track of the same language
+    /// as sent; a resent track of the same language and name is refused by
+    /// YouTube (409 `captionExists`) and taken as sent too. A track of the
+    /// video's language YouTube made itself (ASR) is not listed as sent.
+    async fn caption_step(
+        &self,
+        p: &Post<'_>,
+        h: &mut Handle,
+        video: &str,
+    ) -> Result<Option<Next>, PlatformError> {
+        if unsent(p, h).is_empty() {
+            return Ok(None);
+        }
+        if p.resumed {
+            let there = self.api.list_captions(p.token, video).await?;
+            for c in unsent(p, h) {
+                if there
+                    .iter()
+                    .any(|(_, l, _)| l.eq_ignore_ascii_case(&c.lang))
+                {
+                    h.captions.push(c.lang.clone());
+                }
+            }
+        }
+        let Some(c) = unsent(p, h).first().copied() else {
+            return save(h.clone(), "processing").map(Some);
+        };
+        let sent = self
+            .api
+            .insert_caption(p.token, video, &c.lang, &c.name, &c.vtt, "text/vtt")
+            .await;
+        match sent {
+            Ok(_) => {}
+            Err(e) if e.code == youtube::CAPTION_EXISTS => {}
+            Err(e) => return Err(e),
+        }
+        h.captions.push(c.lang.clone());
+        save(h.clone(), "processing").map(Some)
     }
 }
 
@@ -82,6 +139,9 @@ impl Connector for YouTubeConnector {
                 Err(e) => return Err(e),
             }
         };
+        if let Some(next) = self.caption_step(p, &mut h, &id).await? {
+            return Ok(next);
+        }
         let s = self.api.status(p.token, &id).await?;
         match s.upload_status.as_str() {
             "processed" => {

@@ -47,6 +47,8 @@ pub(super) struct UploadSession {
 #[derive(Clone)]
 struct Draft {
     meta: Meta,
+    /// The channel of the token that asked: the video's owner.
+    channel: String,
     parts: Vec<String>,
     content_type: String,
     upload_type: String,
@@ -97,7 +99,7 @@ pub(super) async fn start(
         ),
         "multipart" => match multipart(header_str("content-type"), &body) {
             Some((json, media, ct)) => {
-                let draft = match draft(&m, &q, &parts, &json, ct, upload_type) {
+                let draft = match draft(&m, &headers, &q, &parts, &json, ct, upload_type) {
                     Ok(d) => d,
                     Err(r) => return r,
                 };
@@ -120,7 +122,7 @@ pub(super) async fn start(
             );
         }
     };
-    let draft = match draft(&m, &q, &parts, json, content_type, upload_type) {
+    let draft = match draft(&m, &headers, &q, &parts, json, content_type, upload_type) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -167,6 +169,7 @@ pub(super) async fn start(
 /// Checks an insert's metadata, media type and the channel's daily cap.
 fn draft(
     m: &Shared,
+    headers: &HeaderMap,
     q: &HashMap<String, String>,
     parts: &[String],
     json: &[u8],
@@ -192,6 +195,7 @@ fn draft(
     }
     Ok(Draft {
         meta,
+        channel: super::channel_of(m, headers),
         parts: parts.to_vec(),
         content_type,
         upload_type: upload_type.to_string(),
@@ -200,7 +204,7 @@ fn draft(
 }
 
 /// The JSON part, the media part and its type of a `multipart/related` body.
-fn multipart(content_type: &str, body: &[u8]) -> Option<(Vec<u8>, Bytes, String)> {
+pub(super) fn multipart(content_type: &str, body: &[u8]) -> Option<(Vec<u8>, Bytes, String)> {
     let (kind, params) = content_type.split_once(';')?;
     if kind.trim() != "multipart/related" {
         return None;
@@ -280,6 +284,7 @@ fn finish(m: &Shared, d: &Draft, (hasher, bytes): (Sha256, u64), duplicate: bool
     };
     let video = Video {
         meta: d.meta.clone(),
+        channel: d.channel.clone(),
         privacy,
         content_type: d.content_type.clone(),
         upload_status: if duplicate { "rejected" } else { "processed" }.into(),
@@ -320,7 +325,7 @@ pub(super) struct PutQuery {
     upload_id: Option<String>,
 }
 
-fn incomplete(received: u64) -> Response {
+pub(super) fn incomplete(received: u64) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
     if received > 0
@@ -331,7 +336,7 @@ fn incomplete(received: u64) -> Response {
     r
 }
 
-fn final_response(status: u16, body: &str) -> Response {
+pub(super) fn final_response(status: u16, body: &str) -> Response {
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
@@ -349,7 +354,7 @@ fn not_found() -> Response {
 }
 
 /// `bytes a-b/total` as (a, b + 1, total); `None` for anything else.
-fn content_range(range: &str) -> Option<(u64, u64, u64)> {
+pub(super) fn content_range(range: &str) -> Option<(u64, u64, u64)> {
     let (span, total) = range.strip_prefix("bytes ")?.split_once('/')?;
     let (a, b) = span.split_once('-')?;
     let (a, b, total) = (

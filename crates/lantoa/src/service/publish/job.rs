@@ -441,6 +441,7 @@ async fn upload(
             poster_url: extra.poster_url.as_deref(),
             cover_ms: extra.cover_ms,
             duration_ms: extra.duration_ms,
+            captions: &[],
             progress: &report,
             resumed,
         };

@@ -4,7 +4,8 @@
 #
 #   bash scripts/install-deps.sh [--no-postgres]
 #
-# System packages: ffmpeg, chromium (for tests/browser), espeak-ng.
+# System packages: ffmpeg, chromium (for tests/browser), espeak-ng, and the
+# Noto fonts (fonts-noto-core) subtitles are burned in with.
 # npm: playwright-core in tests/browser (from package-lock.json).
 # PostgreSQL: started with pg_ctlcluster if it is not accepting connections.
 set -euo pipefail
@@ -56,6 +57,15 @@ for entry in "${WANTED[@]}"; do
     MISSING+=("$pkg")
   fi
 done
+
+# The font subtitles are burned in with (libass finds it through fontconfig):
+# Noto Sans draws every Vietnamese letter.
+if [ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ]; then
+  log "fonts-noto-core: present"
+else
+  log "fonts-noto-core: missing (package fonts-noto-core)"
+  MISSING+=("fonts-noto-core")
+fi
 
 # The API conformance run makes a Python virtual environment.
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

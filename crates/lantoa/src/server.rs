@@ -160,4 +160,8 @@ pub fn job_kinds() -> crate::jobs::Registry {
             crate::insights::collect::METRICS_JOB,
             crate::insights::collect::run,
         )
+        .with(
+            crate::service::subtitles::draft::DRAFT_JOB,
+            crate::service::subtitles::draft::run,
+        )
 }

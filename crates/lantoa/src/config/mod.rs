@@ -225,6 +225,21 @@ settings! {
         /// Make a loudness-corrected copy (−14 LUFS, −1 dBTP; video copied) when a
         /// clip is off target.
         normalize_loudness: bool = "LANTOA_NORMALIZE_LOUDNESS", default "false", example "true";
+        /// A speech-to-text server the operator runs, speaking the common
+        /// `POST /v1/audio/transcriptions` form (whisper.cpp's server,
+        /// faster-whisper-server); empty: subtitles are written by hand only.
+        stt_url: Option<HttpUrl> = "LANTOA_STT_URL", default "",
+            example "http://127.0.0.1:8000";
+        /// The model the speech-to-text server is asked for (a Vietnamese one, e.g. PhoWhisper).
+        stt_model: String = "LANTOA_STT_MODEL", default "whisper-1",
+            example "vinai/PhoWhisper-small";
+        /// A bearer key for the speech-to-text server, if it wants one.
+        stt_api_key: Option<String> = "LANTOA_STT_API_KEY", default "",
+            example "sk-local-example", show masked;
+        /// Where libass looks for the fonts subtitles are burned in with
+        /// (empty: the system's fonts, found through fontconfig).
+        subtitle_fonts_dir: Option<PathBuf> = "LANTOA_SUBTITLE_FONTS_DIR", default "",
+            example "/usr/share/fonts/truetype/noto";
         /// Reports printed to PDF at once by one Lantoa process (each runs a
         /// headless Chromium of a few hundred MB); more are told to retry.
         pdf_printers: i64 = "LANTOA_PDF_PRINTERS", default "1", example "2",

@@ -431,6 +431,8 @@ pub struct Version {
     pub compliance: Option<String>,
     pub outputs: Option<String>,
     pub error: Option<String>,
+    /// The digest of its subtitle tracks (`domain::subtitles::digest`).
+    pub subtitles_sha256: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -453,7 +455,8 @@ macro_rules! select_version {
     ($rest:literal) => {
         concat!(
             "SELECT id, clip_id, number, sha256, size_bytes, original_key, original_name, uploaded_by,
-                    status, probe, validation, qc, compliance, outputs, error, created_at, updated_at
+                    status, probe, validation, qc, compliance, outputs, error, subtitles_sha256,
+                    created_at, updated_at
              FROM clip_versions ",
             $rest
         )

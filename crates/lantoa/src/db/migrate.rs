@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "surveys", "0016_surveys.sql"),
     migration!(17, "sharing", "0017_sharing.sql"),
     migration!(18, "outlet", "0018_outlet.sql"),
+    migration!(19, "subtitles", "0019_subtitles.sql"),
 ];
 
 /// A migration's script for an engine.

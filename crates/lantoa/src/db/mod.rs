@@ -32,6 +32,7 @@ pub mod review;
 pub mod scorecard;
 pub mod sessions;
 pub mod sharing;
+pub mod subtitles;
 pub mod surveys;
 pub mod throttle;
 pub mod tokens;

@@ -82,6 +82,8 @@ pub struct Post {
     pub light_bytes: Option<i64>,
     pub poster_key: Option<String>,
     pub published_at: i64,
+    /// Its subtitle tracks as published: JSON `[{lang, name, vtt}]`.
+    pub captions: String,
 }
 
 /// Writes (or rewrites, on a rerun of its job) a post before it is out; a
@@ -93,11 +95,11 @@ pub async fn put_post(tx: &mut Tx, p: &Post) -> DbResult<()> {
     sql!(tx, execute
         "INSERT INTO outlet_posts (publication_id, agency_id, token, title, caption, category,
              campaign_id, author, duration_ms, width, height, video_key, video_bytes, light_key,
-             light_bytes, poster_key, published_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             light_bytes, poster_key, published_at, captions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         p.publication_id, p.agency_id, &p.token, &p.title, &p.caption, &p.category,
         p.campaign_id, &p.author, p.duration_ms, p.width, p.height, &p.video_key, p.video_bytes,
-        &p.light_key, p.light_bytes, &p.poster_key, p.published_at)?;
+        &p.light_key, p.light_bytes, &p.poster_key, p.published_at, &p.captions)?;
     Ok(())
 }
 
@@ -115,7 +117,8 @@ macro_rules! select_shown {
         concat!(
             "SELECT o.publication_id, o.agency_id, o.token, o.title, o.caption, o.category,
                     o.campaign_id, o.author, o.duration_ms, o.width, o.height, o.video_key,
-                    o.video_bytes, o.light_key, o.light_bytes, o.poster_key, o.published_at
+                    o.video_bytes, o.light_key, o.light_bytes, o.poster_key, o.published_at,
+                    o.captions
              FROM outlet_posts o
              JOIN publications p ON p.id = o.publication_id
              JOIN clips c ON c.id = p.clip_id

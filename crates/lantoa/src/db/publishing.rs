@@ -37,6 +37,8 @@ pub struct Channel {
     /// TikTok's creator info as last read (JSON).
     #[serde(skip)]
     pub creator: Option<String>,
+    /// How it receives a clip's subtitles (`domain::subtitles::Delivery`).
+    pub subtitles: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -46,7 +48,7 @@ macro_rules! select_channel {
         concat!(
             "SELECT id, agency_id, platform, external_id, name, tokens, token_expires_at,
                     status, status_reason, connected_by, endpoint, visibility, categories,
-                    scopes, creator, created_at, updated_at
+                    scopes, creator, subtitles, created_at, updated_at
              FROM channels ",
             $rest
         )

@@ -266,6 +266,7 @@ async fn put_on_outlet(
             light_bytes: None,
             poster_key: Some(poster_key),
             published_at: at,
+            captions: "[]".into(),
         },
     )
     .await?;

@@ -41,6 +41,10 @@ pub struct Outgoing {
     /// version it was taken from; absent otherwise, as the campaign.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The digest of the version's subtitle tracks
+    /// (`domain::subtitles::digest`); absent when it has none, as the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitles: Option<String>,
 }
 
 impl Outgoing {
@@ -128,6 +132,7 @@ pub fn changed_fields(before: &Outgoing, after: &Outgoing) -> Vec<&'static str> 
         ("cover", before.cover_ms != after.cover_ms),
         ("campaign", before.campaign != after.campaign),
         ("source", before.source != after.source),
+        ("subtitles", before.subtitles != after.subtitles),
     ]
     .into_iter()
     .filter(|(_, changed)| *changed)
@@ -342,6 +347,7 @@ mod tests {
             cover_ms: None,
             campaign: None,
             source: None,
+            subtitles: None,
         }
     }
 
@@ -351,7 +357,7 @@ mod tests {
         let d = digest(&base);
         assert!(verify(&base, &d));
         type Edit = fn(&mut Outgoing);
-        let edits: [(&str, Edit); 12] = [
+        let edits: [(&str, Edit); 14] = [
             ("version", |o| o.version_sha256 = "cd".repeat(32)),
             ("title", |o| o.title.push('!')),
             ("caption", |o| o.caption = o.caption.replace('…', "...")),
@@ -370,6 +376,8 @@ mod tests {
             ("political", |o| o.political = false),
             ("cover", |o| o.cover_ms = Some(0)),
             ("cover", |o| o.cover_ms = Some(1_250)),
+            ("subtitles", |o| o.subtitles = Some("ef".repeat(32))),
+            ("source", |o| o.source = Some("01".repeat(32))),
         ];
         for (field, edit) in edits {
             let mut o = base.clone();
@@ -557,6 +565,7 @@ mod tests {
             cover_ms: None,
             campaign: None,
             source: None,
+            subtitles: None,
         };
         assert!(o.text_breaches().is_empty());
         o.channels.push("youtube".into());

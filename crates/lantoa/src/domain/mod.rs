@@ -12,6 +12,7 @@ pub mod outlet;
 pub mod policy;
 pub mod publication;
 pub mod sharing;
+pub mod subtitles;
 pub mod survey;
 pub mod survey_words;
 pub mod workflow;

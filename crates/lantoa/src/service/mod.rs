@@ -26,8 +26,10 @@ pub mod push;
 pub mod review;
 pub mod scorecard;
 pub mod sharing;
+pub mod subtitles;
 pub mod surveys;
 pub mod uploads;
+pub(crate) mod work;
 
 pub use caller::Caller;
 

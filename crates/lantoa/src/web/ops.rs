@@ -60,6 +60,7 @@ const SHELL: &[u8] = include_bytes!("../../static/shell.js");
 const CALENDAR: &[u8] = include_bytes!("../../static/calendar.js");
 const PUSH: &[u8] = include_bytes!("../../static/push.js");
 const SURVEY: &[u8] = include_bytes!("../../static/survey.js");
+const SUBTITLES: &[u8] = include_bytes!("../../static/subtitles.js");
 const MANIFEST: &[u8] = include_bytes!("../../static/manifest.webmanifest");
 const SERVICE_WORKER: &[u8] = include_bytes!("../../static/sw.js");
 
@@ -77,6 +78,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("calendar.js", CALENDAR, "text/javascript; charset=utf-8"),
     ("push.js", PUSH, "text/javascript; charset=utf-8"),
     ("survey.js", SURVEY, "text/javascript; charset=utf-8"),
+    ("subtitles.js", SUBTITLES, "text/javascript; charset=utf-8"),
     (
         "manifest.webmanifest",
         MANIFEST,

@@ -40,6 +40,7 @@ mod rng;
 mod scorecard;
 mod shared_writes;
 mod sharing;
+mod subtitles;
 mod surveys;
 mod tokens;
 mod uploads;

@@ -577,6 +577,7 @@ mod zalo {
                 progress: &quiet,
                 // A later run: the earlier one sent the create.
                 resumed: true,
+                captions: &[],
             };
             let done = loop {
                 match cs.zalo.step(&post, &h).await.unwrap() {

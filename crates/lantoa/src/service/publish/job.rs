@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::LATE_AFTER_MS;
+use super::pacing::{next_pacific_midnight, pace};
 use super::staging::{Staged, stage};
 use super::takedown::{queue_removal, replace_old};
 use crate::db::Tx;
@@ -20,7 +21,7 @@ use crate::domain::workflow::{ClipAction, ClipState, Requester};
 use crate::domain::{PublicationId, Role, UserId};
 use crate::error::{Error, Refusal, Result};
 use crate::jobs::{JobCtx, JobError};
-use crate::platforms::connector::{Connector, Connectors, Handle, Limit, Next, Post, Visibility};
+use crate::platforms::connector::{Connector, Connectors, Handle, Next, Post, Visibility};
 use crate::platforms::{ErrorClass, Platform, PlatformError, text, with_connector};
 use crate::service::channels::Token;
 use crate::service::{audit, review};
@@ -108,50 +109,6 @@ pub(super) async fn tell_heads_and_author(
     review::notify_users(tx, &who, clip.agency_id, clip.id, kind, args, now).await
 }
 
-/// Whether a limit leaves room now; if not, when it will.
-async fn pace(
-    st: &AppState,
-    ch: &Channel,
-    limit: Limit,
-) -> std::result::Result<Option<i64>, JobError> {
-    let c = &st.config.platforms;
-    let (bucket, window, max) = match limit {
-        Limit::TikTokInit => (
-            format!("tiktok-init:{}", ch.id),
-            60_000,
-            c.tiktok_inits_per_minute,
-        ),
-        Limit::FacebookReel => (
-            format!("facebook-reel:{}", ch.external_id),
-            86_400_000,
-            c.facebook_reels_per_day,
-        ),
-        // The quota belongs to the install's Google project, not the channel.
-        Limit::YouTubeUpload => (
-            "youtube-upload".to_string(),
-            86_400_000,
-            c.youtube_uploads_per_day,
-        ),
-    };
-    let now = st.now();
-    // A turn of the write lock shared with the other jobs' small writes.
-    let full_until = st
-        .db
-        .write_shared(move |tx| {
-            let bucket = bucket.clone();
-            Box::pin(async move {
-                pdb::lock_bucket(tx, &bucket).await?;
-                let full = pdb::rate_full_until(tx, &bucket, now - window, max.max(1)).await?;
-                if full.is_none() {
-                    pdb::rate_event(tx, &bucket, now).await?;
-                }
-                Ok(full)
-            })
-        })
-        .await?;
-    Ok(full_until.map(|oldest| oldest + window + 1))
-}
-
 /// Records why the publication waits (its error code, class and message)
 /// and hands the job back until `at`, without counting the attempt.
 async fn wait_until(
@@ -229,8 +186,12 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         clip: &clip,
         version: &version,
     };
+    // The approved subtitles: caption tracks beside the video, or the
+    // picture with them burned in, sent instead of the original.
+    let delivered = super::subtitles::deliver(&st, &ch, &version, &outgoing, &staged, pid).await?;
+    let staged = delivered.burned.as_ref().unwrap_or(&staged);
     if ch.platform == crate::domain::outlet::OUTLET {
-        return super::outlet::publish(&ctx, work, &staged, &outgoing).await;
+        return super::outlet::publish(&ctx, work, staged, &outgoing, &delivered.captions).await;
     }
     let platform = Platform::parse(&ch.platform)
         .ok_or_else(|| JobError::Permanent("unknown platform".into()))?;
@@ -262,7 +223,22 @@ pub async fn run(ctx: JobCtx, payload: serde_json::Value) -> std::result::Result
         )
         .await;
     }
-    upload(&ctx, &cs, platform, work, &staged, &sent, &extra).await
+    let sending = Sending {
+        staged,
+        sent: &sent,
+        extra: &extra,
+        captions: &delivered.captions,
+    };
+    upload(&ctx, &cs, platform, work, sending).await
+}
+
+/// What one upload sends: the bytes, the checked text, the channel's
+/// choices and the caption tracks.
+struct Sending<'a> {
+    staged: &'a Staged,
+    sent: &'a text::PlatformText,
+    extra: &'a super::sending::Sending,
+    captions: &'a [crate::platforms::connector::Caption],
 }
 
 /// What one run of a publication works on, as loaded when it started.
@@ -381,10 +357,14 @@ async fn upload(
     cs: &Connectors,
     platform: Platform,
     work: Work<'_>,
-    staged: &Staged,
-    sent: &text::PlatformText,
-    extra: &super::sending::Sending,
+    sending: Sending<'_>,
 ) -> std::result::Result<(), JobError> {
+    let Sending {
+        staged,
+        sent,
+        extra,
+        captions,
+    } = sending;
     let st = &ctx.st;
     let Work { pb, ch, clip, .. } = work;
     let pid = pb.id;
@@ -441,9 +421,9 @@ async fn upload(
             poster_url: extra.poster_url.as_deref(),
             cover_ms: extra.cover_ms,
             duration_ms: extra.duration_ms,
-            captions: &[],
             progress: &report,
             resumed,
+            captions,
         };
         let step = with_connector!(cs, platform, c => with_progress(st, pid, &progress, c.step(&post, &handle)).await);
         match step {
@@ -769,16 +749,4 @@ async fn give_up(
     .await?;
     tx.commit().await?;
     Err(JobError::Permanent(format!("{message} ({code})")))
-}
-
-/// YouTube's quotas reset at midnight Pacific time.
-fn next_pacific_midnight(now: i64) -> i64 {
-    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_millisecond(now)
-        .ok()
-        .map(|t| t.to_zoned_datetime(zone))
-        .and_then(|z| z.tomorrow().ok())
-        .and_then(|z| z.start_of_day().ok())
-        .map(|z| z.timestamp().as_millisecond() + 60_000)
-        .unwrap_or(now + 3_600_000)
 }

@@ -8,9 +8,11 @@
 
 mod job;
 mod outlet;
+mod pacing;
 mod schedule;
 pub mod sending;
 mod staging;
+mod subtitles;
 mod takedown;
 
 pub use job::run;

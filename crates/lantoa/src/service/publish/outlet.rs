@@ -10,7 +10,7 @@ use crate::db::outlet::{self as odb, Post};
 use crate::domain::approval::Outgoing;
 use crate::domain::outlet::OUTLET;
 use crate::jobs::{JobCtx, JobError};
-use crate::platforms::connector::Visibility;
+use crate::platforms::connector::{Caption, Visibility};
 use crate::service::outlet;
 
 pub(super) async fn publish(
@@ -18,6 +18,7 @@ pub(super) async fn publish(
     work: Work<'_>,
     staged: &Staged,
     outgoing: &Outgoing,
+    captions: &[Caption],
 ) -> Result<(), JobError> {
     let st = &ctx.st;
     let Work {
@@ -63,6 +64,14 @@ pub(super) async fn publish(
         light_bytes,
         poster_key: media.poster_key,
         published_at: st.now(),
+        // The approved subtitle tracks, served beside the player as WebVTT.
+        captions: serde_json::to_string(
+            &captions
+                .iter()
+                .map(|c| serde_json::json!({"lang": c.lang, "name": c.name, "vtt": c.vtt}))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into()),
     };
     {
         let mut tx = st.db.write().await?;

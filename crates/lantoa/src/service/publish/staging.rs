@@ -23,7 +23,7 @@ impl Drop for Staged {
 }
 
 /// Where staged copies are kept.
-fn staging_dir(st: &AppState) -> PathBuf {
+pub(super) fn staging_dir(st: &AppState) -> PathBuf {
     st.config.data_dir.join("tmp").join("publish")
 }
 

@@ -128,7 +128,7 @@ pub async fn approve(caller: &Caller, id: ClipId, seen_digest: &str) -> Result<C
                 "approve-version-not-ready",
             ))
         })?;
-    check_text(&clip, &o)?;
+    check_content(&mut tx, &clip, &o, &version).await?;
     crate::service::publish::check_sendable(&mut tx, &clip, now, tz).await?;
     let s = settings(&mut tx, caller.agency.id).await?;
     check_ticked(&mut tx, &s, clip.id, version.id).await?;
@@ -237,6 +237,13 @@ fn check_text(clip: &Clip, o: &Outgoing) -> Result<()> {
             .into());
     }
     Ok(())
+}
+
+/// What goes out may be signed: the platforms' text rules, the lint, and the
+/// version's subtitles (no cue error, no unreviewed machine draft).
+async fn check_content(tx: &mut Tx, clip: &Clip, o: &Outgoing, v: &clips::Version) -> Result<()> {
+    check_text(clip, o)?;
+    super::subtitles::check_approvable(tx, clip.agency_id, v).await
 }
 
 /// Every item of the agency's checklist is ticked for the version.

@@ -161,26 +161,9 @@ pub async fn frame(st: &AppState, v: &Version, ms: i64) -> Result<String> {
     {
         return Ok(key);
     }
-    let work = st.config.data_dir.join("work").join(format!(
-        "cover-{}-{ms}-{}",
-        v.id,
-        hex::encode(crate::crypto::random_bytes::<4>())
-    ));
-    tokio::fs::create_dir_all(&work)
-        .await
-        .map_err(|e| internal(&e))?;
+    let work = crate::service::work::scratch(st, &format!("cover-{ms}"), v).await?;
     let made = async {
-        let original = match st.store.local_path(&v.original_key) {
-            Some(p) => p,
-            None => {
-                let to = work.join("original");
-                st.store
-                    .download(&v.original_key, &to)
-                    .await
-                    .map_err(|e| internal(&e))?;
-                to
-            }
-        };
+        let original = crate::service::work::local_original(st, v, &work).await?;
         let out = work.join("cover.jpg");
         let ms = u64::try_from(ms).map_err(|e| internal(&e))?;
         crate::media::qc::frame_at(&original, ms, &out, Duration::from_secs(60))

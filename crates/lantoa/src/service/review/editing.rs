@@ -455,6 +455,7 @@ fn edit_diff(before: &Outgoing, after: &Outgoing) -> serde_json::Map<String, ser
         "political",
         "cover_ms",
         "campaign",
+        "subtitles",
     ] {
         if bj.get(f) != aj.get(f) {
             diff.insert(f.into(), json!({"before": bj.get(f), "after": aj.get(f)}));

@@ -16,6 +16,7 @@ mod locks;
 mod notify;
 mod outgoing;
 mod settings;
+mod subtitles;
 mod transitions;
 
 pub use approval::{
@@ -35,6 +36,11 @@ pub use outgoing::{
     content, current_digest, current_version, outgoing, verify_for_channel, verify_publishable,
 };
 pub use settings::{Settings, save_settings, settings};
+pub use subtitles::{
+    CueIssue, TrackEdit, TrackSaved, TrackState, check_approvable as check_subtitles,
+    clip_and_version, duration_ms, issues as subtitle_issues, parse_file as parse_subtitles,
+    save_track, tracks as subtitle_tracks, tracks_of as subtitle_tracks_of,
+};
 pub use transitions::{
     ActInput, act, authors, facts, on_version_checked, reschedule, rights, version_arrived,
 };

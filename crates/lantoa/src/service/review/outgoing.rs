@@ -28,6 +28,8 @@ pub fn outgoing(clip: &Clip, version_sha256: &str) -> Outgoing {
         cover_ms: clip.cover_ms,
         campaign: clip.campaign_id,
         source: clip.taken.as_ref().map(|t| t.source_sha256.clone()),
+        // The version's, which `content` adds.
+        subtitles: None,
     }
 }
 
@@ -41,7 +43,8 @@ pub async fn current_version(tx: &mut Tx, clip: &Clip) -> Result<Option<Version>
 
 /// What the clip would send with this version, and its digest.
 pub fn content(clip: &Clip, version: Option<&Version>) -> (Outgoing, String) {
-    let o = outgoing(clip, version.map_or("", |v| v.sha256.as_str()));
+    let mut o = outgoing(clip, version.map_or("", |v| v.sha256.as_str()));
+    o.subtitles = version.and_then(|v| v.subtitles_sha256.clone());
     let d = approval::digest(&o);
     (o, d)
 }

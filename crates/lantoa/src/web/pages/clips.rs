@@ -236,6 +236,8 @@ pub(crate) struct ClipPage {
     pub(crate) pb: super::publishing::PublishView,
     /// The sharing panel (offer, source, spread).
     pub(crate) share: super::sharing::ShareView,
+    /// The current version's subtitle tracks, as the approver signs them.
+    subs: super::subtitles::Summary,
 }
 
 impl ClipPage {
@@ -298,6 +300,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
         &tz,
     )
     .await?;
+    let subs = super::subtitles::summary(&mut tx, &l, a, &clip, current.as_ref()).await?;
     drop(tx);
     let pb = super::publishing::publish_view(st, a, &l, &clip).await?;
     let (can_new_version, can_manage_versions) = (r.can_new_version, r.can_manage_versions);
@@ -306,6 +309,7 @@ pub(crate) async fn clip_page<A>(st: &AppState, a: &Authz<A>, cid: ClipId) -> Re
     Ok(ClipPage {
         pb,
         share,
+        subs,
         aid: a.agency.id.0,
         category: category_label(&l, &clip.category),
         categories: categories(&l),
@@ -505,6 +509,10 @@ pub(crate) async fn version_media(
         }
         "playback" => (Some(outputs.playback.clone()), "video/mp4"),
         "storyboard" => (outputs.storyboard.map(|s| s.key), "image/jpeg"),
+        "waveform" => (
+            crate::service::subtitles::waveform(st, v).await?,
+            "image/png",
+        ),
         n => match (
             n.strip_prefix("poster-")
                 .and_then(|i| i.parse::<usize>().ok()),
@@ -618,57 +626,7 @@ fn original_type(v: &Version) -> &'static str {
     })
 }
 
-/// What a `Range` header asks for (RFC 9110 §14).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RangeAsk {
-    /// No range, or one the server ignores and answers with the whole file
-    /// (another unit, several ranges, a malformed one).
-    Whole,
-    Part(std::ops::Range<u64>),
-    /// A valid byte range that starts past the end: 416.
-    Unsatisfiable,
-}
-
-/// One `bytes=` range (start-end, start-, or -suffix) within `size`. A last
-/// position past the end, however large, means the end; a range the server
-/// does not understand is ignored rather than refused.
-pub fn parse_range(h: &str, size: u64) -> RangeAsk {
-    let Some((unit, spec)) = h.trim().split_once('=') else {
-        return RangeAsk::Whole;
-    };
-    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
-        return RangeAsk::Whole;
-    }
-    let Some((a, b)) = spec.split_once('-') else {
-        return RangeAsk::Whole;
-    };
-    let (a, b) = (a.trim(), b.trim());
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    // Digits too many for u64 are still a valid position, just past any file.
-    let pos = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
-    let (start, end) = match (digits(a), digits(b)) {
-        (false, true) if a.is_empty() => {
-            let n = pos(b);
-            if n == 0 {
-                return RangeAsk::Unsatisfiable;
-            }
-            (size.saturating_sub(n), size)
-        }
-        (true, false) if b.is_empty() => (pos(a), size),
-        (true, true) => {
-            let (first, last) = (pos(a), pos(b));
-            if last < first {
-                return RangeAsk::Whole;
-            }
-            (first, last.saturating_add(1).min(size))
-        }
-        _ => return RangeAsk::Whole,
-    };
-    if start >= size || start >= end {
-        return RangeAsk::Unsatisfiable;
-    }
-    RangeAsk::Part(start..end)
-}
+pub use super::ranged::{RangeAsk, parse_range};
 
 /// This area's routes, each with who may reach it.
 pub(in crate::web) fn routes(r: Routes) -> Routes {

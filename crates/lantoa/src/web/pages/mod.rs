@@ -19,9 +19,12 @@ pub mod outlet;
 mod posters;
 pub mod profile;
 pub mod publishing;
+mod ranged;
 pub mod review;
 pub mod scorecard;
 pub mod sharing;
+mod subtitle_settings;
+pub mod subtitles;
 mod survey_public;
 mod survey_results;
 pub mod surveys;
@@ -372,6 +375,7 @@ pub(in crate::web) fn routes(r: Routes) -> Routes {
         .area(sharing::routes)
         .area(survey_public::routes)
         .area(outlet::routes)
+        .area(subtitles::routes)
         .area(admin::routes)
         .area(jobs::routes)
 }

@@ -330,6 +330,8 @@ pub struct ChannelRow {
     /// YouTube: the categoryId each topic category goes out with (empty on
     /// other platforms).
     pub categories: Vec<CategoryRow>,
+    /// How it receives subtitles (`domain::subtitles::Delivery`).
+    pub subtitles: String,
 }
 
 /// A topic category and the YouTube category its posts go out in.
@@ -437,6 +439,7 @@ pub async fn channels_page(
                 .and_then(|p| publish::sending::privacy_of(p, None, &c)),
             reconnect_for_takedown: channels::needs_reconnect_for_takedown(&c),
             categories: category_rows(&l, &c),
+            subtitles: c.subtitles.clone(),
             binding: channels::binding(&st, &c)
                 .err()
                 .map(|u| l.tr.t(u.message_id())),

@@ -51,6 +51,8 @@ pub(super) struct Card {
     pub duration_iso: String,
     pub duration_s: i64,
     pub published_at: i64,
+    /// Its subtitle tracks: (language, name, address of the WebVTT).
+    pub tracks: Vec<(String, String, String)>,
 }
 
 /// Builds the cards of posts, each under its own agency's outlet (the
@@ -84,7 +86,15 @@ pub(super) async fn cards(st: &AppState, o: &Outlet, posts: Vec<Post>) -> Result
 
 fn card(a: &Outlet, p: Post, campaigns: &[(i64, String)]) -> Card {
     let media = format!("{}/{}", a.base, p.token);
+    let tracks = tracks_of(&p.captions)
+        .into_iter()
+        .map(|(lang, name, _)| {
+            let url = format!("{media}/captions-{lang}.vtt");
+            (lang, name, url)
+        })
+        .collect();
     Card {
+        tracks,
         url: a.link(&format!("/{}", p.token)),
         embed_url: format!("{media}/embed"),
         video_url: format!("{media}/video.mp4"),
@@ -461,7 +471,13 @@ pub async fn media(
         "video.mp4" => (Some(p.video_key), "video/mp4"),
         "light.mp4" => (p.light_key.or(Some(p.video_key)), "video/mp4"),
         "poster.jpg" => (p.poster_key, "image/jpeg"),
-        _ => (None, ""),
+        f => match f
+            .strip_prefix("captions-")
+            .and_then(|f| f.strip_suffix(".vtt"))
+        {
+            Some(lang) => return captions(&p, lang),
+            None => (None, ""),
+        },
     };
     let key = key.ok_or(Error::NotFound)?;
     let mut r =
@@ -476,6 +492,36 @@ pub async fn media(
         HeaderValue::from_static("cross-origin"),
     );
     Ok(r)
+}
+
+/// A post's published subtitle tracks: (language, name, WebVTT).
+fn tracks_of(json: &str) -> Vec<(String, String, String)> {
+    let v: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+    v.iter()
+        .filter_map(|t| {
+            Some((
+                t["lang"].as_str()?.to_string(),
+                t["name"].as_str()?.to_string(),
+                t["vtt"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// One of a post's subtitle tracks as WebVTT.
+fn captions(p: &Post, lang: &str) -> Result<Response> {
+    let (_, _, vtt) = tracks_of(&p.captions)
+        .into_iter()
+        .find(|t| t.0 == lang)
+        .ok_or(Error::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/vtt; charset=utf-8"),
+            (header::CACHE_CONTROL, MEDIA_CACHE),
+        ],
+        vtt,
+    )
+        .into_response())
 }
 
 /// The player's script (progressive: the pages work without it).

@@ -339,6 +339,9 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         };
         let clip = store_demo_clip(st, &demo, &file).await?;
         let _ = tokio::fs::remove_file(&file).await;
+        if i + 1 == CLIPS.len() {
+            demo_subtitles(&caller, clip).await?;
+        }
         if *submit
             && let Err(e) = crate::service::review::act(
                 &caller,
@@ -352,6 +355,25 @@ async fn seed_clips(st: &AppState) -> Result<()> {
             tracing::warn!(error = %e, clip = %clip, "demo clip not submitted");
         }
     }
+    Ok(())
+}
+
+/// A Vietnamese subtitle track for the last demo clip, as its reporter
+/// would write it (the editor shows it; its second cue reads too fast).
+async fn demo_subtitles(
+    caller: &crate::service::Caller,
+    clip: crate::domain::ClipId,
+) -> Result<()> {
+    let srt = "1\n00:00:00,500 --> 00:00:03,000\nChợ phiên họp mỗi sáng Chủ nhật\n\n\
+               2\n00:00:03,200 --> 00:00:04,400\nĐồng bào mang rau rừng, mật ong và thổ cẩm\n\n\
+               3\n00:00:05,000 --> 00:00:08,000\nMời bà con đến thăm chợ\n";
+    let edit = crate::service::review::TrackEdit {
+        lang: "vi".into(),
+        cues: crate::service::review::parse_subtitles(srt.as_bytes())?,
+        revision: None,
+        origin: "hand",
+    };
+    crate::service::review::save_track(caller, clip, edit).await?;
     Ok(())
 }
 

@@ -67,9 +67,11 @@ async fn build(
     })
 }
 
+/// Everyone in the agency sees the settings (the editor warns by them);
+/// its admin changes them.
 pub async fn page(
     State(st): State<AppState>,
-    a: Authz<act::ViewClips>,
+    a: Authz<act::ViewDashboard>,
     Query(d): Query<DoneQuery>,
 ) -> Result<Response> {
     let p = build(&st, &a, None, None, d.done == "saved").await?;

@@ -18,6 +18,7 @@ pub struct DemoLogin {
 }
 
 mod directive;
+mod media;
 mod outlet;
 
 const AGENCIES: [(&str, &str, &str); 3] = [
@@ -327,7 +328,7 @@ async fn seed_clips(st: &AppState) -> Result<()> {
     let actor = caller.actor.clone();
     for (i, (title, caption, category, submit)) in CLIPS.iter().enumerate() {
         let file = dir.join(format!("demo-{i}.mp4"));
-        test_pattern(&file, 330 + 110 * i as u32).await?;
+        media::test_pattern(&file, 330 + 110 * i as u32).await?;
         let demo = DemoClip {
             agency: &agency,
             author: reporter.id,
@@ -340,7 +341,7 @@ async fn seed_clips(st: &AppState) -> Result<()> {
         let clip = store_demo_clip(st, &demo, &file).await?;
         let _ = tokio::fs::remove_file(&file).await;
         if i + 1 == CLIPS.len() {
-            demo_subtitles(&caller, clip).await?;
+            media::subtitles(&caller, clip).await?;
         }
         if *submit
             && let Err(e) = crate::service::review::act(
@@ -354,53 +355,6 @@ async fn seed_clips(st: &AppState) -> Result<()> {
             // Without channels (no sandbox) the clip stays a draft.
             tracing::warn!(error = %e, clip = %clip, "demo clip not submitted");
         }
-    }
-    Ok(())
-}
-
-/// A Vietnamese subtitle track for the last demo clip, as its reporter
-/// would write it (the editor shows it; its second cue reads too fast).
-async fn demo_subtitles(
-    caller: &crate::service::Caller,
-    clip: crate::domain::ClipId,
-) -> Result<()> {
-    let srt = "1\n00:00:00,500 --> 00:00:03,000\nChợ phiên họp mỗi sáng Chủ nhật\n\n\
-               2\n00:00:03,200 --> 00:00:04,400\nĐồng bào mang rau rừng, mật ong và thổ cẩm\n\n\
-               3\n00:00:05,000 --> 00:00:08,000\nMời bà con đến thăm chợ\n";
-    let edit = crate::service::review::TrackEdit {
-        lang: "vi".into(),
-        cues: crate::service::review::parse_subtitles(srt.as_bytes())?,
-        revision: None,
-        origin: "hand",
-    };
-    crate::service::review::save_track(caller, clip, edit).await?;
-    Ok(())
-}
-
-/// A 12-second 540×960 test pattern with a tone, as a phone would upload.
-async fn test_pattern(file: &std::path::Path, tone_hz: u32) -> Result<()> {
-    let status = tokio::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=540x960:rate=25:duration=12",
-        ])
-        .args(["-f", "lavfi", "-i"])
-        .arg(format!(
-            "sine=frequency={tone_hz}:sample_rate=48000:duration=12"
-        ))
-        .args([
-            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
-        .arg(file)
-        .status()
-        .await
-        .map_err(|e| crate::error::Error::Internal(format!("ffmpeg: {e}")))?;
-    if !status.success() {
-        return Err(crate::error::Error::Internal("ffmpeg failed".into()));
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 //     SRT file with a name in the wrong case and two cues that overlap; the
 //     editor lists both problems beside the player;
 //  2. mends both with the keyboard only (F applies the quick fix, ↓ selects
-//     the next cue, ] moves it later) and saves with Ctrl+S; no error is left;
+//     the next cue, ] moves it later; Shift moves the whole track) and saves
+//     with Ctrl+S; no error is left;
 //  3. the clip page shows the cues being signed; the head approves and
 //     publishes to every channel;
 //  4. the sandbox's YouTube received a Vietnamese caption track with the
@@ -124,6 +125,12 @@ describe('subtitles: import, mend with the keyboard, approve, publish, delivered
         { timeout: 10_000 },
       );
       assert.match(await second.locator('.cue-head button').innerText(), /0:03\.000 → 0:05\.000/);
+      // With Shift, the whole track moves (and back).
+      await page.keyboard.press('Shift+BracketRight');
+      assert.match(await first.locator('.cue-head button').innerText(), /0:00\.600 → 0:03\.100/);
+      assert.match(await second.locator('.cue-head button').innerText(), /0:03\.100 → 0:05\.100/);
+      await page.keyboard.press('Shift+BracketLeft');
+      assert.match(await first.locator('.cue-head button').innerText(), /0:00\.500 → 0:03\.000/);
       await page.keyboard.press('Control+s');
       await page.locator('#done').waitFor();
       assert.equal(await page.locator('#cue-list .problems li').count(), 0, 'nothing left to mend after saving');

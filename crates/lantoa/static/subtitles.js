@@ -230,6 +230,12 @@
     c.end_ms = Math.max(c.start_ms + 1, c.end_ms + d);
     changed();
   }
+  // The whole track at once: subtitles made for an earlier cut of the clip.
+  function shiftAll(d) {
+    if (!cues.length || cues[0].start_ms + d < 0) return;
+    cues.forEach(function (c) { c.start_ms += d; c.end_ms += d; });
+    changed();
+  }
   function setIn() {
     var c = cues[selected];
     if (!c) return;
@@ -273,6 +279,8 @@
     else if (k === "m" || k === "M") actions.merge();
     else if (k === "[") shift(-STEP);
     else if (k === "]") shift(STEP);
+    else if (k === "{") shiftAll(-STEP);
+    else if (k === "}") shiftAll(STEP);
     else if (k === "r" || k === "R") { if (selected >= 0) reviewed(selected); }
     else if (k === "f" || k === "F") {
       var x = issuesOf(selected).filter(function (y) { return y.fixed != null; })[0];

@@ -9,6 +9,7 @@ subs-key-inout = Set the selected cue's in / out point at the playhead
 subs-key-new = Add a cue at the playhead
 subs-key-split-merge = Split the cue at the playhead / merge it with the next
 subs-key-shift = Move the cue 0.1 s earlier / later
+subs-key-shift-all = Move the whole track 0.1 s earlier / later
 subs-key-fix = Apply the cue's first quick fix
 subs-key-text = Edit the cue's text / stop editing
 subs-key-reviewed = Mark a machine-drafted cue as reviewed

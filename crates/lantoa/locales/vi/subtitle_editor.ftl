@@ -9,6 +9,7 @@ subs-key-inout = Đặt điểm vào / điểm ra của dòng đang chọn tại
 subs-key-new = Thêm dòng mới tại đầu phát
 subs-key-split-merge = Tách dòng tại đầu phát / gộp với dòng sau
 subs-key-shift = Dời dòng sớm hơn / muộn hơn 0,1 giây
+subs-key-shift-all = Dời cả bản phụ đề sớm hơn / muộn hơn 0,1 giây
 subs-key-fix = Sửa nhanh lỗi đầu tiên của dòng
 subs-key-text = Sửa chữ của dòng / thôi sửa
 subs-key-reviewed = Đánh dấu dòng nháp máy là đã xem lại

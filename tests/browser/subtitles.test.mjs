@@ -111,6 +111,14 @@ describe('subtitles: import, mend with the keyboard, approve, publish, delivered
       await first.locator('button.fix').waitFor();
       assert.match(await first.innerText(), /Thủ đô Hà Nội/, 'the capitalisation and its fix');
       assert.equal(await second.locator('.problems .bad').count(), 1, 'the overlap is an error');
+      // The waveform strip of the clip's sound, with the two cues on it.
+      assert.ok(await page.locator('#wave').isVisible(), 'the waveform strip is shown');
+      assert.equal(await page.locator('#wave .wave-cue').count(), 2);
+      assert.ok(await page.evaluate(async () => {
+        const src = getComputedStyle(document.getElementById('wave')).backgroundImage.slice(5, -2);
+        const r = await fetch(src);
+        return r.ok && r.headers.get('content-type') === 'image/png';
+      }), 'the waveform picture is drawn');
       await screenshot(page, 'subtitles-imported-desk-vi.png');
 
       // 2. The keyboard only: F fixes cue 1, ↓ selects cue 2, ] ×5 moves it 0.5 s later.

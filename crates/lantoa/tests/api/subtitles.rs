@@ -85,6 +85,18 @@ async fn a_cue_changed_after_approval_voids_it_and_cue_errors_block_the_approval
         page.contains("Thủ đô Hà Nội"),
         "the capitalisation fix is offered"
     );
+    // The waveform strip of a clip with sound, drawn by the server from the
+    // file's audio (this fixture's probe says nothing of its sound, so the
+    // page shows no strip; the demo's clips show it).
+    let v = clip(&e.app, e.n.a, c).await.current_version_id.unwrap();
+    let wave = format!(
+        "/a/{}/clips/{}/versions/{}/media/waveform",
+        e.n.a.0, c.0, v.0
+    );
+    let r = b.get(&wave).await;
+    assert_eq!(r.status(), 200, "{wave}");
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
     // The overlap blocks the approval, naming the subtitles.
     tick_all(&e.app, e.n.a_editor, e.n.a, c).await;
     let refused = crate::review::act(&e.app, e.n.a_editor, e.n.a, c, ClipAction::Approve).await;

@@ -222,7 +222,8 @@ async fn editor_page(
         has_audio: version
             .probe
             .as_deref()
-            .is_some_and(|p| p.contains("\"audio\":{")),
+            .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+            .is_some_and(|p| p["audio"].is_object()),
         duration_ms: review::duration_ms(&version).unwrap_or(0),
         notice: typed_notice,
         done: None,

@@ -35,3 +35,45 @@ pub(crate) async fn local_original(st: &AppState, v: &Version, work: &Path) -> R
         .map_err(|e| Error::Internal(e.to_string()))?;
     Ok(to)
 }
+
+/// The storage key of a file derived from a version's original, made on
+/// first use and kept: when `key` is not stored yet, `make(original, work)`
+/// writes the file in the scratch folder and returns its path (None: nothing
+/// to make, e.g. no sound), which is stored under `key`.
+pub(crate) async fn stored_once<F, Fut>(
+    st: &AppState,
+    v: &Version,
+    key: String,
+    what: &str,
+    make: F,
+) -> Result<Option<String>>
+where
+    F: FnOnce(PathBuf, PathBuf) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<PathBuf>>>,
+{
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
+    if st
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_some()
+    {
+        return Ok(Some(key));
+    }
+    let work = scratch(st, what, v).await?;
+    let made = async {
+        let original = local_original(st, v, &work).await?;
+        let Some(out) = make(original, work.clone()).await? else {
+            return Ok(None);
+        };
+        st.store
+            .put_file(&key, &out)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok(Some(key))
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&work).await;
+    made
+}

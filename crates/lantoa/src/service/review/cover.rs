@@ -150,32 +150,22 @@ fn frame_key(v: &Version, ms: i64) -> String {
 /// use with ffmpeg from the original (the cover shown on the page and sent to
 /// the platforms that take an image). Only a chosen cover is ever asked for.
 pub async fn frame(st: &AppState, v: &Version, ms: i64) -> Result<String> {
-    let key = frame_key(v, ms);
-    let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
-    if st
-        .store
-        .size(&key)
-        .await
-        .map_err(|e| internal(&e))?
-        .is_some()
-    {
-        return Ok(key);
-    }
-    let work = crate::service::work::scratch(st, &format!("cover-{ms}"), v).await?;
-    let made = async {
-        let original = crate::service::work::local_original(st, v, &work).await?;
-        let out = work.join("cover.jpg");
-        let ms = u64::try_from(ms).map_err(|e| internal(&e))?;
-        crate::media::qc::frame_at(&original, ms, &out, Duration::from_secs(60))
-            .await
-            .map_err(|e| internal(&e))?;
-        st.store
-            .put_file(&key, &out)
-            .await
-            .map_err(|e| internal(&e))?;
-        Ok::<_, Error>(key)
-    }
-    .await;
-    let _ = tokio::fs::remove_dir_all(&work).await;
-    made
+    let what = format!("cover-{ms}");
+    crate::service::work::stored_once(
+        st,
+        v,
+        frame_key(v, ms),
+        &what,
+        |original, work| async move {
+            let out = work.join("cover.jpg");
+            let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
+            let ms = u64::try_from(ms).map_err(|e| internal(&e))?;
+            crate::media::qc::frame_at(&original, ms, &out, Duration::from_secs(60))
+                .await
+                .map_err(|e| internal(&e))?;
+            Ok(Some(out))
+        },
+    )
+    .await?
+    .ok_or(Error::NotFound)
 }

@@ -71,40 +71,24 @@ pub const WAVEFORM_HEIGHT: u32 = 120;
 /// The storage key of the version's waveform, drawn from its audio on first
 /// use; None when the version has no sound.
 pub async fn waveform(st: &AppState, v: &Version) -> Result<Option<String>> {
-    let key = waveform_key(v);
-    let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
-    if st
-        .store
-        .size(&key)
-        .await
-        .map_err(|e| internal(&e))?
-        .is_some()
-    {
-        return Ok(Some(key));
-    }
-    let work = crate::service::work::scratch(st, "waveform", v).await?;
-    let made = async {
-        let original = crate::service::work::local_original(st, v, &work).await?;
-        let out = work.join("waveform.png");
-        let drawn = crate::media::subtitles::waveform(
-            &original,
-            &out,
-            WAVEFORM_WIDTH,
-            WAVEFORM_HEIGHT,
-            Duration::from_secs(120),
-        )
-        .await
-        .map_err(|e| internal(&e))?;
-        if !drawn {
-            return Ok(None);
-        }
-        st.store
-            .put_file(&key, &out)
+    crate::service::work::stored_once(
+        st,
+        v,
+        waveform_key(v),
+        "waveform",
+        |original, work| async move {
+            let out = work.join("waveform.png");
+            let drawn = crate::media::subtitles::waveform(
+                &original,
+                &out,
+                WAVEFORM_WIDTH,
+                WAVEFORM_HEIGHT,
+                Duration::from_secs(120),
+            )
             .await
-            .map_err(|e| internal(&e))?;
-        Ok::<_, Error>(Some(key))
-    }
-    .await;
-    let _ = tokio::fs::remove_dir_all(&work).await;
-    made
+            .map_err(|e| Error::Internal(e.to_string()))?;
+            Ok(drawn.then_some(out))
+        },
+    )
+    .await
 }

@@ -111,6 +111,48 @@ impl Store {
         }
     }
 
+    /// Whether objects are files in a local folder (one machine's media).
+    pub fn is_local(&self) -> bool {
+        self.local_root.is_some()
+    }
+
+    /// A writer of a new object under `key` that buffers up to `capacity`
+    /// bytes, then streams on in parts of that size (one in flight).
+    pub fn writer(&self, key: &str, capacity: usize) -> BufWriter {
+        BufWriter::with_capacity(self.inner.clone(), self.path(key), capacity)
+            .with_max_concurrency(1)
+    }
+
+    /// Writes the objects `keys`, one after another, as one new object `to`:
+    /// streamed through in parts, never held whole.
+    pub async fn concat(&self, keys: &[&str], to: &str) -> Result<u64, StorageError> {
+        let mut w = BufWriter::with_capacity(self.inner.clone(), self.path(to), 8 * 1024 * 1024)
+            .with_max_concurrency(2);
+        let mut total = 0u64;
+        for key in keys {
+            let mut stream = match self.inner.get(&self.path(key)).await {
+                Ok(r) => r.into_stream(),
+                Err(e) => {
+                    let _ = w.abort().await;
+                    return Err(e.into());
+                }
+            };
+            while let Some(chunk) = stream.next().await {
+                let chunk = match chunk {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let _ = w.abort().await;
+                        return Err(e.into());
+                    }
+                };
+                w.write_all(&chunk).await?;
+                total += chunk.len() as u64;
+            }
+        }
+        w.shutdown().await?;
+        Ok(total)
+    }
+
     /// Where a local object lives on disk (media tools read it in place).
     pub fn local_path(&self, key: &str) -> Option<PathBuf> {
         self.local_root.as_ref().map(|r| r.join(key))
@@ -262,18 +304,29 @@ impl Store {
 
     /// Every key under a prefix (for cleaning up a version's outputs).
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        Ok(self
+            .list_aged(prefix)
+            .await?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect())
+    }
+
+    /// Every key under a prefix with when it was last written (ms since the epoch).
+    pub async fn list_aged(&self, prefix: &str) -> Result<Vec<(String, i64)>, StorageError> {
         let base = self.path(prefix);
         let mut out = Vec::new();
         let mut s = self.inner.list(Some(&base));
         while let Some(m) = s.next().await {
-            let loc = m?.location.to_string();
+            let m = m?;
+            let loc = m.location.to_string();
             let key = if self.prefix.is_empty() {
                 loc
             } else {
                 loc.trim_start_matches(&format!("{}/", self.prefix))
                     .to_string()
             };
-            out.push(key);
+            out.push((key, m.last_modified.timestamp_millis()));
         }
         Ok(out)
     }

@@ -1,5 +1,7 @@
 //! Resumable uploads (tus): what was announced and how far the bytes have come.
-//! The offset is written only after the bytes are on disk, so it never runs ahead.
+//! The offset is written only after the bytes are staged, so it never runs
+//! ahead; with it, the running hash of those bytes and (in object storage) the
+//! staged piece that brought it there.
 
 use super::{DbResult, Tx, sql};
 use crate::domain::{ClipId, OrgId, UserId, VersionId};
@@ -17,13 +19,16 @@ pub struct Upload {
     pub version_id: Option<VersionId>,
     pub expires_at: i64,
     pub created_at: i64,
+    /// The SHA-256 state after `offset_bytes` bytes (hex); absent for uploads
+    /// begun before it was kept.
+    pub sha_state: Option<String>,
 }
 
 macro_rules! select_upload {
     ($rest:literal) => {
         concat!(
             "SELECT id, agency_id, user_id, clip_id, length, offset_bytes, metadata, state, version_id,
-                    expires_at, created_at FROM uploads ",
+                    expires_at, created_at, sha_state FROM uploads ",
             $rest
         )
     };
@@ -59,17 +64,60 @@ pub async fn open_count(tx: &mut Tx, user: UserId, now: i64) -> DbResult<i64> {
         user, now)?)
 }
 
-pub async fn set_offset(
-    tx: &mut Tx,
-    id: &str,
-    offset: i64,
-    expires_at: i64,
-    now: i64,
-) -> DbResult<()> {
+/// How far an upload moves with one request's bytes.
+pub struct Advance<'a> {
+    pub from: i64,
+    pub to: i64,
+    /// The hash's state after `to` bytes (hex).
+    pub sha_state: &'a str,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+/// Moves the offset from `a.from` to `a.to`, unless another request (in
+/// this process or another) moved it first: false then, and nothing changes.
+pub async fn advance(tx: &mut Tx, id: &str, a: Advance<'_>) -> DbResult<bool> {
+    let n = sql!(tx, execute
+        "UPDATE uploads SET offset_bytes = $1, sha_state = $2, expires_at = $3, updated_at = $4
+         WHERE id = $5 AND state = 'open' AND offset_bytes = $6",
+        a.to, a.sha_state, a.expires_at, a.now, id, a.from)?;
+    Ok(n == 1)
+}
+
+/// One request's bytes staged as an object of their own.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Part {
+    pub start_offset: i64,
+    pub size_bytes: i64,
+    pub object_key: String,
+}
+
+pub async fn add_part(tx: &mut Tx, id: &str, p: &Part) -> DbResult<()> {
     sql!(tx, execute
-        "UPDATE uploads SET offset_bytes = $1, expires_at = $2, updated_at = $3 WHERE id = $4 AND state = 'open'",
-        offset, expires_at, now, id)?;
+        "INSERT INTO upload_parts (upload_id, start_offset, size_bytes, object_key) VALUES ($1, $2, $3, $4)",
+        id, p.start_offset, p.size_bytes, &p.object_key)?;
     Ok(())
+}
+
+/// The upload's staged pieces, in the order of their bytes.
+pub async fn parts(tx: &mut Tx, id: &str) -> DbResult<Vec<Part>> {
+    Ok(sql!(tx, fetch_all
+        "SELECT start_offset, size_bytes, object_key FROM upload_parts WHERE upload_id = $1 ORDER BY start_offset",
+        id)?)
+}
+
+/// Forgets the upload's staged pieces (their objects are the caller's to delete
+/// once this commits).
+pub async fn delete_parts(tx: &mut Tx, id: &str) -> DbResult<()> {
+    sql!(tx, execute "DELETE FROM upload_parts WHERE upload_id = $1", id)?;
+    Ok(())
+}
+
+/// Whether an object is a staged piece some upload still counts on.
+pub async fn part_recorded(tx: &mut Tx, key: &str) -> DbResult<bool> {
+    let n: i64 = sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM upload_parts WHERE object_key = $1", key)?;
+    Ok(n > 0)
 }
 
 /// Marks the upload finished, naming the clip and version it became.
@@ -92,6 +140,15 @@ pub async fn terminate(tx: &mut Tx, id: &str, now: i64) -> DbResult<bool> {
         "UPDATE uploads SET state = 'terminated', updated_at = $1 WHERE id = $2 AND state = 'open'",
         now, id)?;
     Ok(n == 1)
+}
+
+/// Open uploads that have every byte but were left unfinished since `before`
+/// (the process died, or the storage failed, between the last byte and the
+/// finish).
+pub async fn stranded(tx: &mut Tx, before: i64) -> DbResult<Vec<Upload>> {
+    Ok(sql!(tx, fetch_all
+        select_upload!("WHERE state = 'open' AND offset_bytes = length AND updated_at < $1"),
+        before)?)
 }
 
 /// Open uploads past their expiry (their staged bytes can go).

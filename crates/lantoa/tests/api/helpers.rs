@@ -280,6 +280,37 @@ impl TestApp {
         self.serve().await;
     }
 
+    /// Another web process of the same installation: the same database,
+    /// storage and keys, its own data folder and memory, at its own port.
+    pub async fn sibling(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let secrets = self.data_dir.path().join("secrets.toml");
+        if secrets.exists() {
+            std::fs::copy(&secrets, data_dir.path().join("secrets.toml")).unwrap();
+        }
+        let config = test_config_with(
+            data_dir.path(),
+            &self.database_url,
+            self.s3.as_deref(),
+            &self.extra_settings(),
+        );
+        let st = app_state(config, &self.clock).await;
+        let mut app = TestApp {
+            addr: String::new(),
+            st,
+            clock: self.clock.clone(),
+            data_dir,
+            database_url: self.database_url.clone(),
+            s3: self.s3.clone(),
+            extra: self.extra.clone(),
+            stop: None,
+            server: None,
+            _pg: None,
+        };
+        app.serve().await;
+        app
+    }
+
     /// Starts a server on `self.st` at a free port.
     async fn serve(&mut self) {
         let app = Application::bind(self.st.clone()).await.unwrap();

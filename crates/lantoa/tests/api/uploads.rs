@@ -145,12 +145,7 @@ async fn an_upload_in_chunks_becomes_a_content_addressed_version_with_a_queued_c
             .any(|j| j.kind == "media.ingest" && j.payload.contains(&version.0.to_string()))
     );
     // The staged bytes are gone; the upload is finished.
-    assert_eq!(
-        std::fs::read_dir(app.data_dir.path().join("uploads"))
-            .unwrap()
-            .count(),
-        0
-    );
+    assert!(!staged_bytes(&app, loc.rsplit('/').next().unwrap()).await);
     // A client asking afterwards (tus-js-client does, on success) learns where the clip is.
     let r = t.head(&loc).await;
     assert_eq!(hv(&r, "upload-offset"), "700000");
@@ -272,21 +267,36 @@ async fn protocol_errors_use_the_protocols_status_codes() {
     send_expect(t.req(reqwest::Method::DELETE, &loc), 204).await;
     assert_eq!(t.head(&loc).await.status(), 410);
     assert_eq!(t.patch(&loc, 0, vec![1u8; 10]).await.status(), 410);
-    // Expiration: an untouched upload is gone after its expiry.
+    // Expiration: an upload left half-way is gone after its expiry.
     let loc = hv(&t.create(10, &upload_meta(n.a.0)).await, "location");
+    assert_eq!(t.patch(&loc, 0, vec![1u8; 4]).await.status(), 204);
     app.clock.advance_ms(73 * 3600 * 1000);
     assert_eq!(t.head(&loc).await.status(), 410);
-    let staged = app
+    let id = loc.rsplit('/').next().unwrap();
+    assert!(staged_bytes(&app, id).await);
+    lantoa::worker::housekeeping(&app.st).await.unwrap();
+    assert!(
+        !staged_bytes(&app, id).await,
+        "housekeeping removed the expired upload's bytes"
+    );
+}
+
+/// Whether an upload has staged bytes: its staging file with local media,
+/// its pieces in object storage.
+async fn staged_bytes(app: &TestApp, id: &str) -> bool {
+    let file = app
         .data_dir
         .path()
         .join("uploads")
-        .join(format!("{}.part", loc.rsplit('/').next().unwrap()));
-    assert!(staged.exists());
-    lantoa::worker::housekeeping(&app.st).await.unwrap();
-    assert!(
-        !staged.exists(),
-        "housekeeping removed the expired upload's bytes"
-    );
+        .join(format!("{id}.part"));
+    file.exists()
+        || !app
+            .st
+            .store
+            .list(&format!("staging/{id}"))
+            .await
+            .unwrap()
+            .is_empty()
 }
 
 #[tokio::test]
@@ -392,4 +402,73 @@ async fn offsets_survive_a_server_restart_and_tuspy_resumes_an_interrupted_uploa
         "the hash spans the restart"
     );
     assert_eq!(v.original_name, "phong-su.mp4");
+}
+
+/// Behind a load balancer each request may reach another web process: with
+/// media in object storage, any process continues any upload from the hash
+/// and pieces the others recorded, and of two processes taking the same
+/// chunk at once, one keeps it.
+#[tokio::test]
+async fn any_web_process_continues_an_upload_staged_in_object_storage() {
+    let s3_root = tempfile::tempdir().unwrap();
+    let endpoint = crate::helpers::start_s3(s3_root.path()).await;
+    let app = crate::helpers::spawn_app_with(&[
+        ("LANTOA_STORAGE_URL", "s3://lantoa-media/two"),
+        ("LANTOA_S3_ENDPOINT", &endpoint),
+        ("LANTOA_S3_ACCESS_KEY_ID", "lantoa-test-key"),
+        ("LANTOA_S3_SECRET_ACCESS_KEY", "lantoa-test-secret"),
+        ("LANTOA_S3_PATH_STYLE", "true"),
+    ])
+    .await;
+    let n = app.network().await;
+    let other = app.sibling().await;
+    let a = Tus::signed_in(&app, "a.reporter").await;
+    let b = Tus {
+        app: &other,
+        token: a.token.clone(),
+    };
+    let bytes = data(3 * 1024 * 1024 + 5);
+    let mib = 1024 * 1024;
+    let loc = hv(
+        &a.create(bytes.len(), &upload_meta(n.a.0)).await,
+        "location",
+    );
+    // Chunks to one process, then the other.
+    assert_eq!(a.patch(&loc, 0, bytes[..mib].to_vec()).await.status(), 204);
+    let r = b.patch(&loc, mib, bytes[mib..2 * mib].to_vec()).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        hv(&a.head(&loc).await, "upload-offset"),
+        (2 * mib).to_string()
+    );
+    // The same chunk to both at once (a client retrying through two
+    // routes): one keeps it, the other is told the offset moved.
+    let (ra, rb) = tokio::join!(
+        a.patch(&loc, 2 * mib, bytes[2 * mib..3 * mib].to_vec()),
+        b.patch(&loc, 2 * mib, bytes[2 * mib..3 * mib].to_vec()),
+    );
+    let mut codes = [ra.status().as_u16(), rb.status().as_u16()];
+    codes.sort();
+    assert_eq!(codes, [204, 409], "one process keeps the chunk");
+    assert_eq!(
+        hv(&b.head(&loc).await, "upload-offset"),
+        (3 * mib).to_string()
+    );
+    let r = b.patch(&loc, 3 * mib, bytes[3 * mib..].to_vec()).await;
+    assert_eq!(r.status(), 204);
+    let version = VersionId(hv(&r, "lantoa-version-id").parse().unwrap());
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = clips::get_version(&mut tx, version).await.unwrap().unwrap();
+    drop(tx);
+    // The hash carried from process to process is the file's, and so are
+    // the stored bytes.
+    assert_eq!(v.sha256, hex::encode(Sha256::digest(&bytes)));
+    let out = app.data_dir.path().join("original.bin");
+    app.st.store.download(&v.original_key, &out).await.unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    // No staged piece is left: the loser's was deleted, the rest after the finish.
+    assert_eq!(
+        app.st.store.list("staging").await.unwrap(),
+        Vec::<String>::new()
+    );
 }

@@ -2,12 +2,13 @@
 //! a clip version (and a new clip for a first upload), and a queued check.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde_json::json;
 use sha2::Digest;
 
-use super::{Intent, Running, Status, intent, part_path, rehash, status_of};
+use super::staging::{Staging, storage};
+use super::tus::running_hash;
+use super::{Intent, Status, intent, status_of};
 use crate::db::{Tx, clips, uploads};
 use crate::domain::ClipId;
 use crate::error::{Error, Result};
@@ -16,24 +17,20 @@ use crate::service::{Actor, audit};
 use crate::state::AppState;
 
 /// Turns a complete upload into a stored original, a clip version and a queued
-/// check. Safe to repeat after a crash: the object is content-addressed and the
-/// upload row changes state only in the final transaction.
-pub(super) async fn finish(
-    st: &AppState,
-    p: &Principal,
-    client: &str,
-    id: &str,
-    running: &mut Option<Running>,
-) -> Result<Status> {
-    let u = {
+/// check. Safe to repeat after a crash, in any process: the object is
+/// content-addressed, and the upload row changes state and its staged pieces
+/// are forgotten only in the final transaction.
+pub(super) async fn finish(st: &AppState, p: &Principal, client: &str, id: &str) -> Result<Status> {
+    let (u, parts) = {
         let mut tx = st.db.read().await?;
-        uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?
+        let u = uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        (u, uploads::parts(&mut tx, id).await?)
     };
     if u.state != "open" {
         return Ok(status_of(&u));
     }
-    let path = part_path(st, id);
-    let (sha_hex, key) = store_original(st, &u, &path, running).await?;
+    let staging = Staging::of(st);
+    let (sha_hex, key) = store_original(st, &staging, &u, &parts).await?;
     let meta: HashMap<String, String> = serde_json::from_str(&u.metadata).unwrap_or_default();
     let i = intent(&meta)?;
     let now = st.now();
@@ -58,7 +55,14 @@ pub(super) async fn finish(
     .await?;
     crate::service::review::version_arrived(&mut tx, &actor, p, clip, (version, number), now)
         .await?;
-    uploads::complete(&mut tx, id, clip, version, now).await?;
+    if !uploads::complete(&mut tx, id, clip, version, now).await? {
+        // Another process finished it first: its version stands.
+        drop(tx);
+        let mut tx = st.db.read().await?;
+        let u = uploads::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        return Ok(status_of(&u));
+    }
+    uploads::delete_parts(&mut tx, id).await?;
     crate::ingest::queue(&mut tx, version, u.agency_id, now).await?;
     audit(
         &mut tx,
@@ -75,7 +79,7 @@ pub(super) async fn finish(
     if i.submit && number == 1 {
         submit_new(st, p, clip, u.agency_id, client).await;
     }
-    let _ = tokio::fs::remove_file(&path).await;
+    staging.remove(st, id, &parts).await;
     st.uploads.forget(id);
     let mut s = status_of(&u);
     s.offset = u.length;
@@ -89,29 +93,20 @@ pub(super) async fn finish(
 /// object's key.
 async fn store_original(
     st: &AppState,
+    staging: &Staging,
     u: &uploads::Upload,
-    path: &Path,
-    running: &mut Option<Running>,
+    parts: &[uploads::Part],
 ) -> Result<(String, String)> {
-    let sha = match running.take() {
-        Some(r) if r.offset == u.length => r.sha,
-        _ => {
-            let mut f = tokio::fs::File::open(path).await.map_err(|_| Error::Gone)?;
-            rehash(&mut f, u.length).await?
-        }
-    };
+    let sha = running_hash(st, u).await?;
     let sha_hex = hex::encode(sha.finalize());
     let key = crate::storage::original_key(&sha_hex);
     let stored = st
         .store
         .size(&key)
         .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| storage(e.to_string()))?;
     if stored != Some(u.length as u64) {
-        st.store
-            .put_file_linked(&key, path)
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        staging.store_original(st, &u.id, parts, &key).await?;
     }
     Ok((sha_hex, key))
 }

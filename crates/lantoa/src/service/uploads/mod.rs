@@ -1,15 +1,18 @@
 //! Resumable uploads: the tus 1.0 semantics without the HTTP.
 //!
-//! Bytes are appended to a staging file under `<data_dir>/uploads/` as they
-//! arrive, in fixed-size buffers (constant memory whatever the size), and synced
-//! before the offset is recorded in the database — so the recorded offset never
-//! runs ahead of the bytes, and an upload survives a restart. The SHA-256 of the
-//! whole file is computed while the bytes stream in (after a restart, from the
-//! staged prefix once). When the last byte arrives the file becomes a content-
-//! addressed original in object storage, a clip version is created, and the
-//! media check job is queued — in one transaction.
+//! Bytes are staged as they arrive (see [`staging`]: a file per upload with
+//! local media, an object per request with object storage, so that any web
+//! process continues any upload), in fixed-size buffers (constant memory
+//! whatever the size), and made durable before the offset is recorded in the
+//! database — so the recorded offset never runs ahead of the bytes, and an
+//! upload survives a restart. The SHA-256 of the whole file is computed once,
+//! while the bytes stream in: its state is kept with the offset. When the last
+//! byte arrives the bytes become a content-addressed original in object
+//! storage, a clip version is created, and the media check job is queued — in
+//! one transaction.
 
 mod finish;
+mod staging;
 mod sweep;
 mod tus;
 
@@ -30,22 +33,15 @@ use crate::domain::{Caption, Category, ClipId, ClipTitle, Invalid, OrgId, Versio
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-/// Per-upload locks and running hashes, so concurrent requests for one upload
-/// queue up and the hash need not be recomputed between chunks.
+/// Per-upload locks, so concurrent requests for one upload in this process
+/// queue up (across processes, the offset's compare-and-set decides).
 #[derive(Default)]
 pub struct UploadLocks {
-    inner: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Running>>>>>,
-}
-
-/// The hash of the first `offset` bytes.
-#[derive(Clone)]
-struct Running {
-    offset: i64,
-    sha: Sha256,
+    inner: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl UploadLocks {
-    fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<Option<Running>>> {
+    fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(id.to_string()).or_default().clone()
     }

@@ -1,7 +1,8 @@
-//! The expiry sweep: staged bytes of expired uploads, and staging files no open
+//! The expiry sweep: staged bytes of expired uploads, and staged bytes no open
 //! upload owns.
 
-use super::{io, part_path, staging_dir, valid_id};
+use super::staging::Staging;
+use super::{io, staging_dir, valid_id};
 use crate::db::uploads;
 use crate::error::Result;
 use crate::state::AppState;
@@ -15,18 +16,81 @@ const ORPHAN_GRACE_MS: i64 = 3_600_000;
 /// that left refused creates behind) (housekeeping).
 pub async fn expire(st: &AppState) -> Result<usize> {
     let now = st.now();
+    finish_stranded(st, now).await?;
     let ids = {
         let mut tx = st.db.read().await?;
         uploads::expired(&mut tx, now).await?
     };
+    let staging = Staging::of(st);
     for id in &ids {
         let mut tx = st.db.write().await?;
+        let parts = uploads::parts(&mut tx, id).await?;
         uploads::mark_expired(&mut tx, id, now).await?;
+        uploads::delete_parts(&mut tx, id).await?;
         tx.commit().await?;
-        let _ = tokio::fs::remove_file(part_path(st, id)).await;
+        staging.remove(st, id, &parts).await;
         st.uploads.forget(id);
     }
-    Ok(ids.len() + remove_orphans(st, now).await?)
+    let orphans = match staging {
+        Staging::Folder(_) => remove_orphans(st, now).await?,
+        Staging::Objects(_) => remove_orphan_pieces(st, now).await?,
+    };
+    Ok(ids.len() + orphans)
+}
+
+/// How long an upload with every byte may wait for the request that
+/// finishes it before housekeeping does.
+const STRANDED_AFTER_MS: i64 = 30_000;
+
+/// Finishes uploads that have every byte but no version: their request died
+/// between the last byte and the finish (a killed process, the storage
+/// failing). Done as their uploader, as the next `HEAD` would have.
+async fn finish_stranded(st: &AppState, now: i64) -> Result<()> {
+    let stranded = {
+        let mut tx = st.db.read().await?;
+        uploads::stranded(&mut tx, now - STRANDED_AFTER_MS).await?
+    };
+    for u in stranded {
+        let caller =
+            crate::service::Caller::for_user(st, u.user_id, u.agency_id, "housekeeping").await?;
+        let Some(caller) = caller else { continue };
+        let slot = st.uploads.slot(&u.id);
+        let _turn = slot.lock().await;
+        match super::finish::finish(st, &caller.principal, "housekeeping", &u.id).await {
+            Ok(_) => tracing::info!(upload = u.id, "finished an upload left with every byte"),
+            Err(e) => {
+                tracing::warn!(upload = u.id, error = %e, "an upload with every byte is still unfinished")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Staged pieces in object storage that no upload counts on: the bytes of a
+/// request that lost a race or whose process died before recording them, and
+/// the pieces of finished uploads whose process died before deleting them.
+async fn remove_orphan_pieces(st: &AppState, now: i64) -> Result<usize> {
+    let pieces = st
+        .store
+        .list_aged("staging")
+        .await
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let mut removed = 0;
+    for (key, written_at) in pieces {
+        if now - written_at < ORPHAN_GRACE_MS {
+            continue;
+        }
+        let recorded = {
+            let mut tx = st.db.read().await?;
+            uploads::part_recorded(&mut tx, &key).await?
+        };
+        if !recorded {
+            tracing::info!(object = key, "removing a staged piece no upload counts on");
+            let _ = st.store.delete(&key).await;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 async fn remove_orphans(st: &AppState, now: i64) -> Result<usize> {

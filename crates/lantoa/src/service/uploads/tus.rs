@@ -10,12 +10,12 @@ use futures_util::StreamExt;
 use serde_json::json;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 use super::finish::finish;
-use super::{
-    Intent, Running, Status, intent, io, part_path, rehash, staging_dir, status_of, valid_id,
-};
+use super::staging::{Staging, sha_resumed, sha_state};
+use super::{Intent, Status, intent, io, part_path, rehash, status_of, valid_id};
+use crate::db::uploads::Part;
 use crate::db::{clips, uploads};
 use crate::domain::{Action, OrgId, policy};
 use crate::error::{Error, Result};
@@ -136,7 +136,7 @@ pub struct FirstChunk {
 ///
 /// A create that is refused for any reason — its metadata, the limit of open
 /// uploads, a first chunk too long, cut off or failing its checksum — leaves no
-/// row and no staging file: its id was never given out, so nothing could ever
+/// row and no staged bytes: its id was never given out, so nothing could ever
 /// resume or end it, and it would count against the owner's limit until it expired.
 pub async fn create(
     st: &AppState,
@@ -161,15 +161,13 @@ pub async fn create(
         admissible(st, &mut tx, p, &i).await?;
     }
     let id = hex::encode(crate::crypto::random_bytes::<16>());
-    let path = part_path(st, &id);
-    tokio::fs::create_dir_all(staging_dir(st))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let staged = stage_first(&path, length, first).await;
-    let (offset, sha) = match staged {
+    let staging = Staging::of(st);
+    let mut sha = Sha256::new();
+    let staged = stage_first(st, &staging, &id, length, first, &mut sha).await;
+    let (offset, piece) = match staged {
         Ok(s) => s,
         Err(e) => {
-            let _ = tokio::fs::remove_file(&path).await;
+            staging.remove(st, &id, &[]).await;
             return Err(e);
         }
     };
@@ -193,8 +191,17 @@ pub async fn create(
             },
         )
         .await?;
-        if offset > 0 {
-            uploads::set_offset(&mut tx, &id, offset, expires_at, now).await?;
+        let state = sha_state(&sha);
+        let to = uploads::Advance {
+            from: 0,
+            to: offset,
+            sha_state: &state,
+            expires_at,
+            now,
+        };
+        uploads::advance(&mut tx, &id, to).await?;
+        if let Some(piece) = &piece {
+            uploads::add_part(&mut tx, &id, piece).await?;
         }
         audit(
             &mut tx,
@@ -214,17 +221,11 @@ pub async fn create(
     let meta_json = match recorded {
         Ok(m) => m,
         Err(e) => {
-            let _ = tokio::fs::remove_file(&path).await;
+            staging.remove(st, &id, piece.as_slice()).await;
             return Err(e);
         }
     };
-    let slot = st.uploads.slot(&id);
-    let mut running = slot.lock().await;
-    *running = Some(Running { offset, sha });
-    if offset == length {
-        return finish(st, p, client, &id, &mut running).await;
-    }
-    Ok(Status {
+    let received = Status {
         id,
         offset,
         length,
@@ -232,7 +233,23 @@ pub async fn create(
         metadata: meta_json,
         version: None,
         clip: None,
-    })
+    };
+    if offset == length {
+        let slot = st.uploads.slot(&received.id);
+        let _turn = slot.lock().await;
+        // Every byte is recorded: the client must learn the upload's address
+        // whatever happens next, or it would send the file again as a new
+        // upload. A finish that fails now (storage down) is done again by
+        // the next `HEAD` or by housekeeping.
+        return match finish(st, p, client, &received.id).await {
+            Ok(done) => Ok(done),
+            Err(e) => {
+                tracing::warn!(upload = %received.id, error = %e, "a complete upload could not be finished yet");
+                Ok(received)
+            }
+        };
+    }
+    Ok(received)
 }
 
 /// Whether the principal may open this upload now: the clip takes new versions
@@ -257,37 +274,38 @@ async fn admissible(
     Ok(())
 }
 
-/// Creates the staging file and writes the creation request's bytes into it.
-/// Returns how many arrived and their running hash; any failure is the
-/// caller's to clean up (the file may exist).
+/// Makes room for the upload's bytes and stages the creation request's, if
+/// any. Returns how many arrived and the piece they became; any failure is the
+/// caller's to clean up.
 async fn stage_first(
-    path: &std::path::Path,
+    st: &AppState,
+    staging: &Staging,
+    id: &str,
     length: i64,
     first: Option<FirstChunk>,
-) -> Result<(i64, Sha256)> {
-    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
-    let mut sha = Sha256::new();
+    sha: &mut Sha256,
+) -> Result<(i64, Option<Part>)> {
+    staging.begin(st, id).await?;
     let Some(first) = first else {
-        return Ok((0, sha));
+        return Ok((0, None));
     };
-    let got = receive(
-        &mut file,
-        length,
-        first.checksum.as_ref(),
-        first.body,
-        &mut sha,
-    )
-    .await?;
-    if got.broken {
-        // The client never learns the id of a create whose request broke off.
-        return Err(cut_off());
+    let checksum = first.checksum.as_ref();
+    let (got, piece) = staging
+        .receive(st, id, 0..length, checksum, first.body, sha)
+        .await?;
+    // The client never learns the id of a create whose request broke off.
+    let refused = if got.broken {
+        Some(cut_off())
+    } else if !got.checksum_ok {
+        Some(Error::ChecksumMismatch)
+    } else {
+        None
+    };
+    if let Some(e) = refused {
+        staging.discard(st, id, 0, piece.as_ref()).await;
+        return Err(e);
     }
-    if !got.checksum_ok {
-        return Err(Error::ChecksumMismatch);
-    }
-    file.flush().await.map_err(io)?;
-    file.sync_data().await.map_err(io)?;
-    Ok((got.written, sha))
+    Ok((got.written, piece))
 }
 
 fn cut_off() -> Error {
@@ -298,19 +316,19 @@ fn cut_off() -> Error {
 }
 
 /// What arrived of one request's body.
-struct Received {
-    written: i64,
+pub(super) struct Received {
+    pub(super) written: i64,
     /// The body broke off before its end.
-    broken: bool,
+    pub(super) broken: bool,
     /// The chunk matched the checksum the client sent (true without one).
-    checksum_ok: bool,
+    pub(super) checksum_ok: bool,
 }
 
-/// Writes `body` to `file` at its current position, hashing it into `whole`.
+/// Writes `body` to `out` at its current position, hashing it into `whole`.
 /// More than `room` bytes is `TooLarge` (what was written is the caller's to
 /// cut back).
-async fn receive(
-    file: &mut tokio::fs::File,
+pub(super) async fn receive<W: tokio::io::AsyncWrite + Unpin>(
+    out: &mut W,
     room: i64,
     checksum: Option<&ChunkChecksum>,
     body: Body,
@@ -329,7 +347,7 @@ async fn receive(
         if written + chunk.len() as i64 > room {
             return Err(Error::TooLarge);
         }
-        file.write_all(&chunk).await.map_err(io)?;
+        out.write_all(&chunk).await.map_err(io)?;
         whole.update(&chunk);
         if checksum.is_some() {
             sha1.update(&chunk);
@@ -371,8 +389,8 @@ pub async fn head(st: &AppState, p: &Principal, client: &str, id: &str) -> Resul
     let u = owned(st, p, id).await?;
     if u.state == "open" && u.offset_bytes == u.length {
         let slot = st.uploads.slot(id);
-        let mut guard = slot.lock().await;
-        return finish(st, p, client, id, &mut guard).await;
+        let _turn = slot.lock().await;
+        return finish(st, p, client, id).await;
     }
     Ok(status_of(&u))
 }
@@ -380,6 +398,11 @@ pub async fn head(st: &AppState, p: &Principal, client: &str, id: &str) -> Resul
 /// Appends a chunk at `offset` (tus PATCH); returns the new status. A chunk whose
 /// checksum does not match is discarded whole. When the body breaks off, what
 /// arrived is kept (without a checksum to honour) so the client resumes from there.
+///
+/// Requests for one upload queue up in this process; across processes the
+/// offset moves only from the value this request started at, so of two
+/// requests racing from two processes one wins and the other is told the
+/// offset moved (409), its bytes discarded.
 pub async fn append(
     st: &AppState,
     p: &Principal,
@@ -391,7 +414,7 @@ pub async fn append(
 ) -> Result<Status> {
     let u = owned(st, p, id).await?;
     let slot = st.uploads.slot(id);
-    let mut running = slot.lock().await;
+    let _turn = slot.lock().await;
     // Re-read under the lock: another request may have moved the offset.
     let u = {
         let mut tx = st.db.read().await?;
@@ -403,64 +426,81 @@ pub async fn append(
     if offset != u.offset_bytes {
         return Err(Error::Conflict("upload-offset-mismatch"));
     }
-    let path = part_path(st, id);
-    let mut file = tokio::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .await
-        .map_err(|_| Error::Gone)?;
-    // Bytes past the recorded offset were never acknowledged: drop them.
-    file.set_len(u.offset_bytes as u64).await.map_err(io)?;
-    let mut whole = match running.take() {
-        Some(r) if r.offset == u.offset_bytes => r.sha,
-        _ => rehash(&mut file, u.offset_bytes).await?,
-    };
-    file.seek(std::io::SeekFrom::Start(u.offset_bytes as u64))
-        .await
-        .map_err(io)?;
-    let before = whole.clone();
-    let remaining = u.length - u.offset_bytes;
-    let got = match receive(&mut file, remaining, checksum.as_ref(), body, &mut whole).await {
-        Ok(got) if checksum.is_none() || (!got.broken && got.checksum_ok) => got,
-        // A chunk with a checksum is kept whole or not at all; a chunk too
-        // long is never kept.
-        refused => {
-            file.set_len(u.offset_bytes as u64).await.map_err(io)?;
-            *running = Some(Running {
-                offset: u.offset_bytes,
-                sha: before,
-            });
-            return Err(match refused {
-                Err(e) => e,
-                Ok(got) if got.broken => cut_off(),
-                Ok(_) => Error::ChecksumMismatch,
-            });
-        }
-    };
-    let written = got.written;
-    file.flush().await.map_err(io)?;
-    file.sync_data().await.map_err(io)?;
-    drop(file);
-    let new_offset = u.offset_bytes + written;
+    let staging = Staging::of(st);
+    let mut whole = running_hash(st, &u).await?;
+    let start = u.offset_bytes;
+    let (got, piece) = staging
+        .receive(st, id, start..u.length, checksum.as_ref(), body, &mut whole)
+        .await?;
+    // A chunk with a checksum is kept whole or not at all (a chunk too long
+    // was never kept: `receive` refused it).
+    if checksum.is_some() && (got.broken || !got.checksum_ok) {
+        staging.discard(st, id, start, piece.as_ref()).await;
+        return Err(if got.broken {
+            cut_off()
+        } else {
+            Error::ChecksumMismatch
+        });
+    }
+    let new_offset = start + got.written;
     let now = st.now();
     let expires = now + st.config.upload_expiry_hours * 3_600_000;
-    {
-        let mut tx = st.db.write().await?;
-        uploads::set_offset(&mut tx, id, new_offset, expires, now).await?;
-        tx.commit().await?;
+    if got.written > 0 {
+        let state = sha_state(&whole);
+        let moved = async {
+            let mut tx = st.db.write().await?;
+            let to = uploads::Advance {
+                from: start,
+                to: new_offset,
+                sha_state: &state,
+                expires_at: expires,
+                now,
+            };
+            if !uploads::advance(&mut tx, id, to).await? {
+                return Ok(false);
+            }
+            if let Some(piece) = &piece {
+                uploads::add_part(&mut tx, id, piece).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, Error>(true)
+        }
+        .await;
+        match moved {
+            Ok(true) => {}
+            Ok(false) => {
+                staging.discard(st, id, start, piece.as_ref()).await;
+                return Err(Error::Conflict("upload-offset-mismatch"));
+            }
+            Err(e) => {
+                staging.discard(st, id, start, piece.as_ref()).await;
+                return Err(e);
+            }
+        }
     }
-    *running = Some(Running {
-        offset: new_offset,
-        sha: whole,
-    });
     if new_offset == u.length {
-        return finish(st, p, client, id, &mut running).await;
+        return finish(st, p, client, id).await;
     }
     let mut s = status_of(&u);
     s.offset = new_offset;
     s.expires_at = expires;
     Ok(s)
+}
+
+/// The hash of the upload's bytes so far: carried on from the state kept
+/// with the offset, or (an upload begun before it was kept) read again from
+/// the staging file once.
+pub(super) async fn running_hash(st: &AppState, u: &uploads::Upload) -> Result<Sha256> {
+    if let Some(sha) = u.sha_state.as_deref().and_then(sha_resumed) {
+        return Ok(sha);
+    }
+    if u.offset_bytes == 0 {
+        return Ok(Sha256::new());
+    }
+    let mut file = tokio::fs::File::open(part_path(st, &u.id))
+        .await
+        .map_err(|_| Error::Gone)?;
+    rehash(&mut file, u.offset_bytes).await
 }
 
 /// Abandons an upload (tus termination) and deletes its staged bytes.
@@ -470,9 +510,11 @@ pub async fn terminate(st: &AppState, p: &Principal, client: &str, id: &str) -> 
     let _guard = slot.lock().await;
     let now = st.now();
     let mut tx = st.db.write().await?;
+    let parts = uploads::parts(&mut tx, id).await?;
     if !uploads::terminate(&mut tx, id, now).await? {
         return Err(Error::Gone);
     }
+    uploads::delete_parts(&mut tx, id).await?;
     audit(
         &mut tx,
         &p.actor(client),
@@ -485,7 +527,7 @@ pub async fn terminate(st: &AppState, p: &Principal, client: &str, id: &str) -> 
     )
     .await?;
     tx.commit().await?;
-    let _ = tokio::fs::remove_file(part_path(st, id)).await;
+    Staging::of(st).remove(st, id, &parts).await;
     st.uploads.forget(id);
     Ok(())
 }

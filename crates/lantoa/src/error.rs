@@ -129,6 +129,10 @@ impl From<DbError> for Error {
                 tracing::error!(%detail, "database unavailable");
                 Error::Unavailable
             }
+            DbError::Busy(detail) => {
+                tracing::warn!(%detail, "a transaction lost to others every time it was tried");
+                Error::Unavailable
+            }
             DbError::Conflict => Error::Conflict("conflict-exists"),
             DbError::NotFound => Error::NotFound,
             DbError::Other(detail) => Error::Internal(detail),

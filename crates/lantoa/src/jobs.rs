@@ -32,12 +32,20 @@ pub enum JobError {
     /// Not now, and not a failure: run again at `at` (milliseconds) without
     /// counting the attempt (rate limits, a channel waiting to be reconnected).
     Later { at: i64, reason: String },
+    /// The database did not answer (restarting, failing over) or lost the
+    /// transaction to others every time: not the job's failure. Run again in
+    /// [`OUTAGE_RETRY_MS`] without counting the attempt, however long the
+    /// outage lasts.
+    Outage(String),
 }
+
+/// When a job that met an outage runs again.
+pub const OUTAGE_RETRY_MS: i64 = 3_000;
 
 impl std::fmt::Display for JobError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            JobError::Retry(m) | JobError::Permanent(m) => f.write_str(m),
+            JobError::Retry(m) | JobError::Permanent(m) | JobError::Outage(m) => f.write_str(m),
             JobError::Later { reason, .. } => f.write_str(reason),
         }
     }
@@ -45,13 +53,21 @@ impl std::fmt::Display for JobError {
 
 impl From<crate::error::Error> for JobError {
     fn from(e: crate::error::Error) -> Self {
-        JobError::Retry(e.to_string())
+        match e {
+            crate::error::Error::Unavailable => JobError::Outage(e.to_string()),
+            e => JobError::Retry(e.to_string()),
+        }
     }
 }
 
 impl From<crate::db::DbError> for JobError {
     fn from(e: crate::db::DbError) -> Self {
-        JobError::Retry(e.to_string())
+        match e {
+            crate::db::DbError::Unavailable(_) | crate::db::DbError::Busy(_) => {
+                JobError::Outage(e.to_string())
+            }
+            e => JobError::Retry(e.to_string()),
+        }
     }
 }
 
@@ -328,28 +344,31 @@ impl Leases {
         if now_held.is_empty() {
             return;
         }
-        let beat = async {
-            let mut tx = st.db.write().await?;
-            // Extended from when the write lock is held, not from before
-            // waiting for it.
-            let now = st.now();
-            let mut lost = Vec::new();
-            for (id, token, p) in &now_held {
-                if !jobs::heartbeat(&mut tx, *id, token, now + lease_ms, *p, now).await? {
-                    lost.push((*id, token));
-                }
-            }
-            tx.commit().await?;
-            Ok::<_, crate::db::DbError>(lost)
-        }
-        .await;
+        let beat = st
+            .db
+            .transact(|tx| {
+                let (st, held) = (st.clone(), now_held.clone());
+                Box::pin(async move {
+                    // Extended from when the write lock is held, not from
+                    // before waiting for it.
+                    let now = st.now();
+                    let mut lost = Vec::new();
+                    for (id, token, p) in held {
+                        if !jobs::heartbeat(tx, id, &token, now + lease_ms, p, now).await? {
+                            lost.push((id, token));
+                        }
+                    }
+                    Ok(lost)
+                })
+            })
+            .await;
         match beat {
             Ok(lost) => {
                 let mut held = self.lock();
                 for (id, token) in lost {
                     // Only the lease renewed: the job may have ended and been
                     // claimed again since, under a new token.
-                    if held.get(&id).is_some_and(|h| &h.token == token)
+                    if held.get(&id).is_some_and(|h| h.token == token)
                         && let Some(h) = held.remove(&id)
                     {
                         h.lost.notify_one();
@@ -598,6 +617,10 @@ async fn record(st: &AppState, job: &Claimed, token: &str, r: Result<(), JobErro
             Ok(()) => jobs::succeed(&mut tx, job.id, token, now).await?,
             Err(JobError::Later { at, reason }) => {
                 jobs::postpone(&mut tx, job.id, token, reason, *at, now).await?
+            }
+            Err(JobError::Outage(m)) => {
+                let at = now + OUTAGE_RETRY_MS;
+                jobs::postpone(&mut tx, job.id, token, m, at, now).await?
             }
             Err(JobError::Retry(m)) if job.attempts < job.max_attempts => {
                 jobs::fail(

@@ -193,6 +193,11 @@ pub use sql;
 pub enum DbError {
     #[error("the database is unreachable: {0}")]
     Unavailable(String),
+    /// The transaction lost to another (PostgreSQL's serialization failure
+    /// 40001 or deadlock 40P01, SQLite busy or locked): trying it again
+    /// succeeds. [`Db::transact`] does, with backoff.
+    #[error("the transaction must be tried again: {0}")]
+    Busy(String),
     #[error("a record with the same unique value already exists")]
     Conflict,
     #[error("not found")]
@@ -206,6 +211,9 @@ impl From<sqlx::Error> for DbError {
         match &err {
             sqlx::Error::RowNotFound => DbError::NotFound,
             sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Conflict,
+            sqlx::Error::Database(d) if must_retry(d.code().as_deref()) => {
+                DbError::Busy(err.to_string())
+            }
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
@@ -216,6 +224,36 @@ impl From<sqlx::Error> for DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+/// Whether an engine's error code says the transaction should simply be run
+/// again: PostgreSQL's SQLSTATE 40001 (serialization failure) and 40P01
+/// (deadlock detected); SQLite's (extended) result codes for busy (5, 261
+/// recovery, 517 snapshot, 773 timeout) and locked (6, 262 shared cache).
+fn must_retry(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("40001" | "40P01" | "5" | "261" | "517" | "773" | "6" | "262")
+    )
+}
+
+/// How often a transaction is tried in all before its [`DbError::Busy`] is
+/// given to the caller.
+const TRIES: u32 = 6;
+
+/// Transactions run again after losing to another, since start (`/metrics`).
+static RETRIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn retries() -> u64 {
+    RETRIES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The wait before try `n` (2, 3, …): 10 ms doubling to at most 640 ms, with
+/// up to half again at random so that the losers do not collide again.
+fn backoff(n: u32) -> Duration {
+    let base = 10u64 << (n.saturating_sub(2)).min(6);
+    let jitter = u64::from(crate::crypto::random_bytes::<1>()[0]) * base / 512;
+    Duration::from_millis(base + jitter)
+}
 
 impl Db {
     /// Opens a pool for `url` (`sqlite://…` or `postgres://…`). Fails fast when the
@@ -297,13 +335,43 @@ impl Db {
         })
     }
 
-    /// Runs `f` in a write transaction and commits, like [`Db::write`]
-    /// followed by a commit. On SQLite the transaction is shared with the
+    /// Runs `f` in a write transaction and commits; when the database says
+    /// the transaction lost to another ([`DbError::Busy`]), runs it again
+    /// from the start after a short, growing wait, up to six times in all.
+    /// The one place such failures are handled: `f` must do nothing outside
+    /// the database that cannot be done twice.
+    pub async fn transact<T, F>(&self, mut f: F) -> DbResult<T>
+    where
+        F: for<'t> FnMut(&'t mut Tx) -> futures_util::future::BoxFuture<'t, DbResult<T>>,
+    {
+        let mut tried = 1;
+        loop {
+            let outcome = async {
+                let mut tx = self.write().await?;
+                let out = f(&mut tx).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+            .await;
+            match outcome {
+                Err(DbError::Busy(why)) if tried < TRIES => {
+                    tried += 1;
+                    RETRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::debug!(%why, tried, "transaction run again");
+                    tokio::time::sleep(backoff(tried)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs `f` in a write transaction and commits, like [`Db::transact`].
+    /// On SQLite the transaction is shared with the
     /// other small writes waiting at the same moment (group commit: one turn
     /// of the write lock for all of them); `f` may run a second time, alone,
     /// if another write of its batch failed. For short writes that read
     /// little and never wait on anything but the database.
-    pub async fn write_shared<T, F>(&self, mut f: F) -> DbResult<T>
+    pub async fn write_shared<T, F>(&self, f: F) -> DbResult<T>
     where
         T: Send + 'static,
         F: for<'t> FnMut(&'t mut Tx) -> futures_util::future::BoxFuture<'t, DbResult<T>>
@@ -311,12 +379,7 @@ impl Db {
             + 'static,
     {
         match self {
-            Db::Postgres(..) => {
-                let mut tx = self.write().await?;
-                let out = f(&mut tx).await?;
-                tx.commit().await?;
-                Ok(out)
-            }
+            Db::Postgres(..) => self.transact(f).await,
             Db::Sqlite(_, gate, _) => {
                 let (done, result) = tokio::sync::oneshot::channel();
                 let op = group::Typed { f, out: None, done };

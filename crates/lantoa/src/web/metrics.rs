@@ -97,6 +97,12 @@ impl Metrics {
         let _ = writeln!(s, "lantoa_schema_version {schema_version}");
         let _ = writeln!(
             s,
+            "# HELP lantoa_db_retries_total Transactions run again after losing to another (deadlock, serialization failure, busy database)."
+        );
+        let _ = writeln!(s, "# TYPE lantoa_db_retries_total counter");
+        let _ = writeln!(s, "lantoa_db_retries_total {}", crate::db::retries());
+        let _ = writeln!(
+            s,
             "# HELP lantoa_uptime_seconds Seconds since the process started."
         );
         let _ = writeln!(s, "# TYPE lantoa_uptime_seconds gauge");

@@ -10,6 +10,7 @@ mod clip_list;
 mod comment_drawing;
 mod cover;
 mod crash_publish;
+mod db_retries;
 mod desk;
 mod english;
 mod hardening_config;

@@ -211,6 +211,31 @@ pub async fn get(tx: &mut Tx, agency: OrgId, id: ClipId) -> DbResult<Option<Clip
     row.map(Clip::try_from).transpose()
 }
 
+/// A clip about to be changed by a decision on its state: on PostgreSQL its
+/// row stays locked until the transaction ends, so two transactions deciding
+/// on one clip take turns (a submission in one process and the end of its
+/// checks in another each saw the other's state as it was before, and the
+/// clip waited for checks that had ended). SQLite's writers take turns anyway.
+pub async fn get_for_update(
+    tx: &mut Tx,
+    agency: Option<OrgId>,
+    id: ClipId,
+) -> DbResult<Option<Clip>> {
+    let row: Option<ClipRow> = match (tx.engine(), agency) {
+        (super::Engine::Postgres, Some(a)) => sql!(tx, fetch_optional
+            select_clip!("WHERE id = $1 AND agency_id = $2 FOR UPDATE"), id, a)?,
+        (super::Engine::Postgres, None) => {
+            sql!(tx, fetch_optional select_clip!("WHERE id = $1 FOR UPDATE"), id)?
+        }
+        (super::Engine::Sqlite, Some(a)) => sql!(tx, fetch_optional
+            select_clip!("WHERE id = $1 AND agency_id = $2"), id, a)?,
+        (super::Engine::Sqlite, None) => {
+            sql!(tx, fetch_optional select_clip!("WHERE id = $1"), id)?
+        }
+    };
+    row.map(Clip::try_from).transpose()
+}
+
 /// A clip by id alone, for background work that has no agency in hand.
 pub async fn get_any(tx: &mut Tx, id: ClipId) -> DbResult<Option<Clip>> {
     let row: Option<ClipRow> = sql!(tx, fetch_optional select_clip!("WHERE id = $1"), id)?;

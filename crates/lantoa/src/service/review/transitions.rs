@@ -308,8 +308,12 @@ pub(crate) async fn void(
     Ok(true)
 }
 
+/// The clip an action decides on, locked for the transaction's length (see
+/// [`clips::get_for_update`]).
 pub(crate) async fn load(tx: &mut Tx, agency: OrgId, id: ClipId) -> Result<Clip> {
-    clips::get(tx, agency, id).await?.ok_or(Error::NotFound)
+    clips::get_for_update(tx, Some(agency), id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// Input to an action: a note (mandatory for requesting changes) and the
@@ -680,7 +684,7 @@ pub async fn on_version_checked(
     ok: bool,
     now: i64,
 ) -> Result<()> {
-    let Some(clip) = clips::get_any(tx, clip_id).await? else {
+    let Some(clip) = clips::get_for_update(tx, None, clip_id).await? else {
         return Ok(());
     };
     if clip.state != ClipState::Submitted || clip.current_version_id != Some(version) {

@@ -2,6 +2,7 @@
 # Runs every test of Lantoa, as CI does:
 #   format and lint checks, the Rust suite on SQLite and again on PostgreSQL,
 #   the API checked against its OpenAPI document (schemathesis), and the
+#   Debian package installed and started (scripts/package-test.sh), and the
 #   real-browser test on both engines.
 # Installs what is missing first (ffmpeg, chromium, playwright-core) and starts
 # PostgreSQL when it is down.
@@ -56,6 +57,9 @@ bash scripts/api-conformance.sh --max-time 90
 
 log "the sandbox driven by the platforms' own client libraries"
 bash scripts/platform-clients.sh
+
+log "the Debian package: built from the debug binary, installed, its unit's command run as the lantoa user, purged"
+bash scripts/package-test.sh
 
 log "browser test on SQLite"
 node --test tests/browser/

@@ -37,10 +37,10 @@ cargo build --quiet --workspace --all-targets
 # database: their tests run once; the product's run on both engines.
 if cargo nextest --version >/dev/null 2>&1; then
   run_suite() { cargo nextest run --no-fail-fast "$@"; }
-  run_ingest_group() { cargo nextest run --no-fail-fast -p lantoa -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::/)'; }
+  run_ingest_group() { cargo nextest run --no-fail-fast -p lantoa -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::|backup::/)'; }
 else
   run_suite() { cargo test --no-fail-fast "$@"; }
-  run_ingest_group() { cargo test --no-fail-fast -p lantoa --test api -- uploads:: ingest:: isolation:: publish:: crash_publish::; }
+  run_ingest_group() { cargo test --no-fail-fast -p lantoa --test api -- uploads:: ingest:: isolation:: publish:: crash_publish:: backup::; }
 fi
 
 log "Rust tests on SQLite, every crate"
@@ -49,7 +49,7 @@ LANTOA_TEST_DB=sqlite run_suite --workspace
 log "Rust tests on PostgreSQL, the product"
 LANTOA_TEST_DB=postgres run_suite -p lantoa
 
-log "ingest and publishing tests with S3 storage (in-process S3 server)"
+log "ingest, publishing and backup tests with S3 storage (in-process S3 server)"
 LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group
 
 log "API against its OpenAPI document (schemathesis: no 5xx, no undocumented status, no body outside its schema)"

@@ -7,6 +7,7 @@
 # System packages: ffmpeg, chromium (for tests/browser), espeak-ng, and the
 # Noto fonts (fonts-noto-core) subtitles are burned in with.
 # npm: playwright-core in tests/browser (from package-lock.json).
+# cargo: cargo-deb (pinned), for the package test.
 # PostgreSQL: started with pg_ctlcluster if it is not accepting connections.
 set -euo pipefail
 
@@ -17,7 +18,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-postgres) WITH_POSTGRES=0 ;;
     -h|--help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -101,6 +102,16 @@ if [ -f "$BROWSER_DIR/package.json" ]; then
     log "npm ci in tests/browser"
     (cd "$BROWSER_DIR" && npm ci --no-audit --no-fund)
   fi
+fi
+
+# --- cargo-deb, for the package test (scripts/package-test.sh) ---------------
+# Built once (a few minutes), then kept in ~/.cargo/bin.
+CARGO_DEB_VERSION=3.8.0
+if cargo deb --version 2>/dev/null | grep -qF "$CARGO_DEB_VERSION"; then
+  log "cargo-deb $CARGO_DEB_VERSION: present"
+else
+  log "cargo install cargo-deb --version $CARGO_DEB_VERSION --locked"
+  cargo install cargo-deb --version "$CARGO_DEB_VERSION" --locked --quiet
 fi
 
 # --- PostgreSQL --------------------------------------------------------------

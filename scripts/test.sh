@@ -2,6 +2,7 @@
 # Runs every test of Lantoa, as CI does:
 #   format and lint checks, the Rust suite on SQLite and again on PostgreSQL,
 #   the API checked against its OpenAPI document (schemathesis), and the
+#   Debian package installed and started (scripts/package-test.sh), and the
 #   real-browser test on both engines.
 # Installs what is missing first (ffmpeg, chromium, playwright-core) and starts
 # PostgreSQL when it is down.
@@ -36,10 +37,10 @@ cargo build --quiet --workspace --all-targets
 # database: their tests run once; the product's run on both engines.
 if cargo nextest --version >/dev/null 2>&1; then
   run_suite() { cargo nextest run --no-fail-fast "$@"; }
-  run_ingest_group() { cargo nextest run --no-fail-fast -p lantoa -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::/)'; }
+  run_ingest_group() { cargo nextest run --no-fail-fast -p lantoa -E 'test(/uploads::|ingest::|isolation::|publish::|crash_publish::|backup::/)'; }
 else
   run_suite() { cargo test --no-fail-fast "$@"; }
-  run_ingest_group() { cargo test --no-fail-fast -p lantoa --test api -- uploads:: ingest:: isolation:: publish:: crash_publish::; }
+  run_ingest_group() { cargo test --no-fail-fast -p lantoa --test api -- uploads:: ingest:: isolation:: publish:: crash_publish:: backup::; }
 fi
 
 log "Rust tests on SQLite, every crate"
@@ -48,7 +49,7 @@ LANTOA_TEST_DB=sqlite run_suite --workspace
 log "Rust tests on PostgreSQL, the product"
 LANTOA_TEST_DB=postgres run_suite -p lantoa
 
-log "ingest and publishing tests with S3 storage (in-process S3 server)"
+log "ingest, publishing and backup tests with S3 storage (in-process S3 server)"
 LANTOA_TEST_DB=sqlite LANTOA_TEST_STORAGE=s3 run_ingest_group
 
 log "API against its OpenAPI document (schemathesis: no 5xx, no undocumented status, no body outside its schema)"
@@ -56,6 +57,9 @@ bash scripts/api-conformance.sh --max-time 90
 
 log "the sandbox driven by the platforms' own client libraries"
 bash scripts/platform-clients.sh
+
+log "the Debian package: built from the debug binary, installed, its unit's command run as the lantoa user, purged"
+bash scripts/package-test.sh
 
 log "browser test on SQLite"
 node --test tests/browser/

@@ -63,6 +63,24 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Back up an install on SQLite while it runs: a consistent copy of the database,
+    /// the key file, the media and a manifest of every object, into a folder.
+    Backup {
+        /// The backup folder: used when new or empty, else a new
+        /// lantoa-backup-<time> folder is made inside it.
+        #[arg(long, value_name = "FOLDER")]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty data folder, checking every object's size and
+    /// SHA-256 and the audit trail.
+    Restore {
+        /// The backup folder (the one holding manifest.json).
+        #[arg(long, value_name = "FOLDER")]
+        from: PathBuf,
+        /// The new data folder; must be empty or not exist.
+        #[arg(long, value_name = "FOLDER")]
+        data_dir: PathBuf,
+    },
     /// Serve local stand-ins of the platforms' APIs (a sandbox for tests and the demo).
     #[cfg(feature = "sandbox")]
     MockPlatforms {
@@ -220,6 +238,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", config.show());
         return ExitCode::SUCCESS;
     }
+    // Backups work on files, beside a server that keeps running.
+    match &cli.command {
+        Command::Backup { to } => return backup_cmd(&config, to).await,
+        Command::Restore { from, data_dir } => {
+            return restore_cmd(&config, from, data_dir).await;
+        }
+        _ => {}
+    }
     #[cfg(feature = "sandbox")]
     if let Command::MockPlatforms {
         listen,
@@ -254,7 +280,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(st: crate::state::AppState, command: Command) -> ExitCode {
     match command {
-        Command::Config(_) | Command::Lint(_) => ExitCode::SUCCESS,
+        Command::Config(_)
+        | Command::Lint(_)
+        | Command::Backup { .. }
+        | Command::Restore { .. } => ExitCode::SUCCESS,
         #[cfg(feature = "sandbox")]
         Command::MockPlatforms { .. } => ExitCode::SUCCESS,
         Command::Migrate => {
@@ -504,4 +533,104 @@ async fn user(st: crate::state::AppState, cmd: UserCmd) -> ExitCode {
             }
         }
     }
+}
+
+fn counts_line(counts: &[(&str, i64)]) -> String {
+    counts
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn backup_cmd(config: &Config, to: &std::path::Path) -> ExitCode {
+    let r = match crate::backup::backup(config, to).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let m = &r.manifest;
+    let bytes: u64 = m.objects.iter().filter_map(|o| o.size).sum();
+    println!("backup written to {}", r.dir.display());
+    println!(
+        "database: schema version {}, {} bytes, sha256 {}",
+        m.schema_version, m.database.size, m.database.sha256
+    );
+    println!("rows: {}", counts_line(&r.counts));
+    if m.media_copied {
+        println!(
+            "media: {} objects, {bytes} bytes, copied and hashed",
+            m.objects.len()
+        );
+    } else {
+        println!(
+            "media: {} objects listed in {}, not copied: they are in {} (its versioning or \
+             replication is their backup)",
+            m.objects.len(),
+            crate::backup::MANIFEST,
+            m.storage
+        );
+    }
+    for gone in m.missing.iter().filter(|g| g.deletable) {
+        println!(
+            "note: {} ({}) was deleted after the database was copied (a failed or invalid version)",
+            gone.key, gone.source
+        );
+    }
+    match (&m.secrets, r.keys_from_settings) {
+        (_, true) => println!(
+            "keys: set in the settings (LANTOA_SESSION_KEY, LANTOA_ENCRYPTION_KEY); keep them with \
+             this backup: without encryption_key the stored platform tokens cannot be read"
+        ),
+        (Some(f), false) => println!("keys: {f} (mode 0600)"),
+        (None, false) => println!("keys: no secrets.toml in the data folder"),
+    }
+    if r.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for p in &r.problems {
+            eprintln!("lantoa: {p}");
+        }
+        fail(format!(
+            "the backup is written but {} objects are missing or damaged",
+            r.problems.len()
+        ))
+    }
+}
+
+async fn restore_cmd(
+    config: &Config,
+    from: &std::path::Path,
+    data_dir: &std::path::Path,
+) -> ExitCode {
+    let r = match crate::backup::restore(config, from, data_dir).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    println!("restored into {}", data_dir.display());
+    println!("rows: {}", counts_line(&r.counts));
+    if r.media_copied {
+        println!(
+            "media: {} objects, {} bytes, copied; sizes and SHA-256 checked",
+            r.objects, r.bytes
+        );
+    } else {
+        println!(
+            "media: {} objects found in the bucket with their recorded sizes",
+            r.objects
+        );
+    }
+    println!(
+        "keys: {}",
+        if r.secrets {
+            "secrets.toml restored (mode 0600)"
+        } else {
+            "none in the backup: supply LANTOA_SESSION_KEY and LANTOA_ENCRYPTION_KEY"
+        }
+    );
+    println!("audit trail intact: {} entries verified", r.audit_entries);
+    println!(
+        "start it with: LANTOA_DATA_DIR={} lantoa serve",
+        data_dir.display()
+    );
+    ExitCode::SUCCESS
 }

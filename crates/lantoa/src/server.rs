@@ -99,13 +99,18 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    /// The background workers run inside and stop with it.
+    /// The background workers run inside (unless `serve_workers` is off) and
+    /// stop with it.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let workers = tokio::spawn(crate::worker::run(self.state.clone(), job_kinds(), stop_rx));
+        // A web-only process (`serve_workers = false`) leaves the jobs to `lantoa worker`.
+        let workers =
+            self.state.config.serve_workers.then(|| {
+                tokio::spawn(crate::worker::run(self.state.clone(), job_kinds(), stop_rx))
+            });
         let app = crate::web::app(self.state.clone());
         let served = axum::serve(
             self.listener,
@@ -114,7 +119,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         let _ = stop_tx.send(true);
-        let _ = workers.await;
+        if let Some(w) = workers {
+            let _ = w.await;
+        }
         self.state.db.close().await;
         served
     }

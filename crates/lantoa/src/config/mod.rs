@@ -192,6 +192,9 @@ settings! {
         /// How long running jobs may take to finish after SIGTERM before they are handed back.
         shutdown_grace_seconds: i64 = "LANTOA_SHUTDOWN_GRACE_SECONDS", default "25",
             example "40", check rules::between(0, 3600);
+        /// Whether `lantoa serve` runs the background workers too (false: web only,
+        /// with `lantoa worker` processes running the jobs).
+        serve_workers: bool = "LANTOA_SERVE_WORKERS", default "true", example "false";
         /// S3-compatible object storage (MinIO, Ceph RGW, SeaweedFS, AWS…), used
         /// when `storage_url` is `s3://…`.
         s3_endpoint: Option<HttpUrl> = "LANTOA_S3_ENDPOINT", default "",

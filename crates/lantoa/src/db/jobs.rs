@@ -310,3 +310,31 @@ pub async fn latest_with_key(tx: &mut Tx, key: &str) -> DbResult<Option<JobRow>>
         "WHERE unique_key = $1 ORDER BY id DESC LIMIT 1"),
         key)?)
 }
+
+/// The queue as monitoring sees it (`/metrics`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueGauges {
+    /// Jobs per unfinished or given-up state: queued, running, failed (waiting
+    /// to be tried again) and dead (out of attempts).
+    pub by_state: Vec<(String, i64)>,
+    /// Jobs due now and waiting for a worker.
+    pub ready: i64,
+    /// Since when the longest-waiting ready job has been due.
+    pub oldest_ready_at: Option<i64>,
+}
+
+/// [`QueueGauges`] at `now`: two index range counts on `(state, run_at)`.
+pub async fn queue_gauges(tx: &mut Tx, now: i64) -> DbResult<QueueGauges> {
+    let by_state: Vec<(String, i64)> = sql!(tx, fetch_all
+        "SELECT state, COUNT(*) FROM jobs
+         WHERE state IN ('queued', 'running', 'failed', 'dead') GROUP BY state ORDER BY state")?;
+    let (ready, oldest_ready_at): (i64, Option<i64>) = sql!(tx, fetch_one
+        "SELECT COUNT(*), MIN(run_at) FROM jobs
+         WHERE state IN ('queued', 'failed') AND run_at <= $1",
+        now)?;
+    Ok(QueueGauges {
+        by_state,
+        ready,
+        oldest_ready_at,
+    })
+}

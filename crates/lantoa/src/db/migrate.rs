@@ -120,6 +120,48 @@ pub async fn current_version(tx: &mut Tx) -> DbResult<i64> {
     Ok(v.unwrap_or(0))
 }
 
+/// Writes a consistent copy of a SQLite database to `path` while others keep
+/// reading and writing it: `VACUUM INTO` reads one snapshot (a read
+/// transaction, so writers are not held up in WAL mode) and writes a compact
+/// new file. sqlx has no binding of SQLite's online backup API, so this is the
+/// practical online copy. Refused on PostgreSQL (`pg_dump` is its tool).
+pub async fn copy_sqlite_into(db: &Db, path: &std::path::Path) -> DbResult<()> {
+    match db {
+        Db::Sqlite(pool, ..) => {
+            let to = path.to_string_lossy().into_owned();
+            sqlx::query("VACUUM INTO $1").bind(to).execute(pool).await?;
+            Ok(())
+        }
+        Db::Postgres(..) => Err(super::DbError::Unavailable(
+            "a PostgreSQL database is copied with pg_dump".into(),
+        )),
+    }
+}
+
+/// What a database holds, for an operator's summary: rows of the main tables.
+pub const COUNTED_TABLES: [&str; 7] = [
+    "orgs",
+    "users",
+    "clips",
+    "clip_versions",
+    "channels",
+    "publications",
+    "audit_log",
+];
+
+/// The number of rows of each of [`COUNTED_TABLES`].
+pub async fn row_counts(tx: &mut Tx) -> DbResult<Vec<(&'static str, i64)>> {
+    let mut out = Vec::new();
+    for t in COUNTED_TABLES {
+        // The table names are the constants above, never input.
+        let q = format!("SELECT COUNT(*) FROM {t}");
+        let n: i64 =
+            on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).fetch_one(c).await)?;
+        out.push((t, n));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,12 @@ pub async fn expiring(tx: &mut Tx, before: i64, limit: i64) -> DbResult<Vec<Chan
         before, limit)?)
 }
 
+/// Channels per status (active, needs_reconnect, disconnected), for `/metrics`.
+pub async fn channel_status_counts(tx: &mut Tx) -> DbResult<Vec<(String, i64)>> {
+    Ok(sql!(tx, fetch_all
+        "SELECT status, COUNT(*) FROM channels GROUP BY status ORDER BY status")?)
+}
+
 pub struct NewChannel<'a> {
     pub agency: OrgId,
     pub platform: &'a str,

@@ -379,6 +379,15 @@ pub async fn expired(tx: &mut Tx, now: i64, limit: i64) -> DbResult<Vec<(ClipId,
         now, limit)?)
 }
 
+/// Live approvals (neither voided nor used) that expire after `now` and by
+/// `by`, for `/metrics`.
+pub async fn expiring_count(tx: &mut Tx, now: i64, by: i64) -> DbResult<i64> {
+    Ok(sql!(tx, scalar fetch_one
+        "SELECT COUNT(*) FROM approvals
+         WHERE voided_at IS NULL AND used_at IS NULL AND expires_at > $1 AND expires_at <= $2",
+        now, by)?)
+}
+
 // ---- Inbox -------------------------------------------------------------------
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use crate::db::migrate;
 use crate::error::Error;
 use crate::state::AppState;
+use crate::web::metrics::DbGauges;
 use crate::web::{Routes, Scope};
 
 /// The process is alive. Its length is said, so that it goes out as it is
@@ -36,16 +37,29 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(st): State<AppState>) -> Response {
-    let version = match st.db.read().await {
-        Ok(mut tx) => migrate::current_version(&mut tx).await.ok(),
-        Err(_) => None,
-    };
-    let body = st.metrics.render(
-        st.started.elapsed().as_secs_f64(),
-        version.is_some(),
-        version.unwrap_or(0),
-    );
+    let gauges = db_gauges(&st).await.ok();
+    let body = st
+        .metrics
+        .render(st.started.elapsed().as_secs_f64(), gauges.as_ref());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+/// The database's gauges, read in one transaction at scrape time.
+async fn db_gauges(st: &AppState) -> Result<DbGauges, crate::db::DbError> {
+    let now = st.now();
+    let mut tx = st.db.read().await?;
+    Ok(DbGauges {
+        schema_version: migrate::current_version(&mut tx).await?,
+        queue: crate::db::jobs::queue_gauges(&mut tx, now).await?,
+        channels: crate::db::publishing::channel_status_counts(&mut tx).await?,
+        approvals_expiring_24h: crate::db::review::expiring_count(
+            &mut tx,
+            now,
+            now + 24 * 3600 * 1000,
+        )
+        .await?,
+        now_ms: now,
+    })
 }
 
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");

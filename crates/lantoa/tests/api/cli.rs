@@ -79,6 +79,7 @@ async fn help_lists_every_subcommand() {
     let t = text(&o);
     for sub in [
         "serve", "worker", "migrate", "demo", "agency", "user", "token", "audit", "config", "lint",
+        "backup", "restore",
     ] {
         assert!(t.contains(sub), "--help lacks {sub}: {t}");
     }
@@ -87,6 +88,8 @@ async fn help_lists_every_subcommand() {
         ("audit", "verify"),
         ("token", "create"),
         ("agency", "add"),
+        ("backup", "--to"),
+        ("restore", "--data-dir"),
     ] {
         let o = Command::new(BIN).args([sub, "--help"]).output().unwrap();
         assert!(text(&o).contains(word), "{sub} --help lacks {word}");

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod backup;
 mod calendar;
 mod campaigns;
 mod cli;

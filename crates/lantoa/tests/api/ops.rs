@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, error pages, the API document, embedded assets.
 
-use crate::helpers::{assert_says, header, send_expect, spawn_app};
+use crate::helpers::{assert_says, header, send_expect, spawn_app, spawn_network};
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
@@ -31,6 +31,118 @@ async fn health_readiness_and_metrics() {
         .await
         .unwrap();
     assert_says(r, 503, "Cơ sở dữ liệu tạm thời không truy cập được").await;
+    app.stop().await;
+}
+
+/// The value of one series of a `/metrics` page.
+fn series(page: &str, name: &str) -> String {
+    page.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{page}"))
+        .to_string()
+}
+
+/// The gauges read from the database for alerts: the job queue, channels to
+/// connect again, approvals about to expire; left out while the database is down.
+#[tokio::test]
+async fn metrics_count_the_queue_channels_and_expiring_approvals() {
+    use lantoa::clock::Clock;
+    use lantoa::db::{jobs, publishing as pdb, review as rdb};
+    let (mut app, n) = spawn_network().await;
+    let now = app.clock.now_ms();
+    let m = app.get_page("/metrics").await;
+    assert_eq!(series(&m, "lantoa_jobs_ready"), "0");
+    assert_eq!(series(&m, "lantoa_jobs_oldest_ready_seconds"), "0.0");
+    assert_eq!(series(&m, "lantoa_approvals_expiring_24h"), "0");
+    assert_eq!(
+        series(&m, "lantoa_channels{status=\"needs_reconnect\"}"),
+        "0"
+    );
+    // Jobs of a kind no worker runs stay where they are put: two due a minute
+    // ago (one of them then given up), one due in an hour.
+    let mut tx = app.st.db.write().await.unwrap();
+    let payload = serde_json::json!({});
+    let mut ids = Vec::new();
+    for run_at in [now - 60_000, now - 30_000, now + 3_600_000] {
+        let job = jobs::NewJob {
+            kind: "test.nobody_runs_this",
+            payload: &payload,
+            priority: 0,
+            run_at,
+            max_attempts: 1,
+            unique_key: None,
+            agency_id: None,
+        };
+        ids.push(jobs::enqueue(&mut tx, job, now).await.unwrap().0);
+    }
+    lantoa::sql!(&mut tx, execute "UPDATE jobs SET state = 'dead' WHERE id = $1", ids[1]).unwrap();
+    tx.commit().await.unwrap();
+    // A channel whose grant was withdrawn, one still fine.
+    let lost = crate::publish::add_channel(&app, n.a, n.a_admin, "youtube", "UClost", "t1").await;
+    crate::publish::add_channel(&app, n.a, n.a_admin, "facebook", "123", "t2").await;
+    // Approvals: one expiring in 3 hours, one in 3 days, one already used.
+    let c = app
+        .insert_clip(
+            (n.a, n.a_reporter),
+            "Tin sáng",
+            "Chú thích",
+            "good_deeds",
+            false,
+        )
+        .await;
+    let v = crate::review::add_version_with(&app, c, n.a_reporter, &"ab".repeat(32), "k").await;
+    let mut tx = app.st.db.write().await.unwrap();
+    pdb::set_status(&mut tx, lost, "needs_reconnect", Some("revoked"), now)
+        .await
+        .unwrap();
+    for (i, hours) in [3i64, 72, 2].into_iter().enumerate() {
+        let a = rdb::NewApproval {
+            clip_id: c,
+            version_id: v,
+            step: i as i64 + 1,
+            signer_id: n.a_editor,
+            role: "editor",
+            on_behalf_of: None,
+            delegation_id: None,
+            digest: "d",
+            content: "{}",
+            expires_at: now + hours * 3_600_000,
+            now,
+        };
+        let id = rdb::insert_approval(&mut tx, &a).await.unwrap();
+        if hours == 2 {
+            lantoa::sql!(&mut tx, execute "UPDATE approvals SET used_at = $1 WHERE id = $2", now, id)
+                .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+
+    let m = app.get_page("/metrics").await;
+    for (name, want) in [
+        ("lantoa_jobs{state=\"queued\"}", "2"),
+        ("lantoa_jobs{state=\"dead\"}", "1"),
+        ("lantoa_jobs{state=\"running\"}", "0"),
+        ("lantoa_jobs{state=\"failed\"}", "0"),
+        ("lantoa_jobs_ready", "1"),
+        ("lantoa_jobs_oldest_ready_seconds", "60.0"),
+        ("lantoa_channels{status=\"active\"}", "1"),
+        ("lantoa_channels{status=\"needs_reconnect\"}", "1"),
+        ("lantoa_channels{status=\"disconnected\"}", "0"),
+        ("lantoa_approvals_expiring_24h", "1"),
+    ] {
+        assert_eq!(series(&m, name), want, "{name}");
+    }
+    assert!(m.contains("# TYPE lantoa_jobs gauge"), "{m}");
+    // Later, the job has waited longer; past the approval's expiry it no longer counts.
+    app.clock.advance_ms(4 * 3600 * 1000);
+    let m = app.get_page("/metrics").await;
+    assert_eq!(series(&m, "lantoa_jobs_oldest_ready_seconds"), "14460.0");
+    assert_eq!(series(&m, "lantoa_approvals_expiring_24h"), "0");
+    // The database gone: its gauges are left out rather than shown as 0.
+    app.st.db.close().await;
+    let m = app.get_page("/metrics").await;
+    assert!(m.contains("lantoa_database_up 0"), "{m}");
+    assert!(!m.contains("lantoa_jobs_ready"), "{m}");
     app.stop().await;
 }
 

@@ -45,6 +45,8 @@ WANTED=(
   "ffmpeg:ffmpeg"
   "chromium:chromium"
   "espeak-ng:espeak-ng"
+  # The cluster test's load balancer.
+  "nginx:nginx-light"
 )
 
 MISSING=()

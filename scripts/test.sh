@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Lantoa, as CI does:
 #   format and lint checks, the Rust suite on SQLite and again on PostgreSQL,
-#   the API checked against its OpenAPI document (schemathesis), and the
-#   Debian package installed and started (scripts/package-test.sh), and the
-#   real-browser test on both engines.
+#   the API checked against its OpenAPI document (schemathesis), the Debian
+#   package installed and started (scripts/package-test.sh), the real-browser
+#   test on both engines, and the cluster test (2 serve + 2 worker on
+#   PostgreSQL and an S3 process behind nginx, under faults).
 # Installs what is missing first (ffmpeg, chromium, playwright-core) and starts
 # PostgreSQL when it is down.
 #
@@ -74,5 +75,9 @@ for f in tests/browser/*.test.mjs; do
   psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $DB" >/dev/null
   LANTOA_BROWSER_DATABASE_URL="${PG_ADMIN_URL%/*}/$DB" node --test "$f"
 done
+
+# Last: it restarts the local PostgreSQL server once, as one of its faults.
+log "cluster: 2 serve + 2 worker on PostgreSQL and an S3 process behind nginx, under faults (report below)"
+bash scripts/cluster-test.sh
 
 log "all tests passed"

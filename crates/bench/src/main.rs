@@ -2,7 +2,7 @@
 //! side in the same run, printed as ratios. Kept out of the product so that
 //! nothing here is compiled into what agencies run.
 //!
-//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library|public|subtitles> [options]
+//!     cargo run --release -p lantoa-bench -- <ingest|review|publish|crash|insights|lint|survey|library|public|subtitles|load> [options]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ mod bench_crash;
 mod bench_insights;
 mod bench_library;
 mod bench_lint;
+mod bench_load;
 mod bench_public;
 mod bench_publish;
 mod bench_review;
@@ -86,6 +87,10 @@ enum BenchCmd {
     /// Burning 20 subtitles into a 1080×1920 clip: Lantoa's burn-in against
     /// one hand-written ffmpeg command with the `subtitles` filter.
     Subtitles(bench_subtitles::Options),
+    /// A mixed load on a running server (`--base-url`): readers of the
+    /// queues, clip pages and dashboards and uploaders at once; per page
+    /// errors, p50/p99 and requests/s, uploads/s.
+    Load(bench_load::Options),
     /// A static file server (tower-http's ServeDir) on a folder, its address
     /// printed on the first line (the baseline `public` measures).
     #[command(hide = true)]
@@ -132,6 +137,7 @@ async fn main() -> ExitCode {
         BenchCmd::Public(options) => done(bench_public::public(options).await),
         BenchCmd::ServeDir { dir } => done(bench_public::serve_dir(dir).await),
         BenchCmd::Subtitles(options) => done(bench_subtitles::subtitles(options).await),
+        BenchCmd::Load(options) => done(bench_load::load(options).await),
         BenchCmd::Ingest {
             seconds,
             upload_gib,

@@ -31,6 +31,8 @@ pub struct AppState {
     pub surveys: Arc<crate::service::surveys::Guard>,
     /// The outlets' public pages as last rendered (see `service::outlet::pages`).
     pub outlet_pages: Arc<crate::service::outlet::pages::Pages>,
+    /// The signed-in people, kept for a moment (see `service::principals`).
+    pub principals: Arc<crate::service::principals::Principals>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             vapid: Arc::default(),
             surveys: Arc::default(),
             outlet_pages: Arc::default(),
+            principals: Arc::default(),
         }
     }
 

@@ -514,6 +514,18 @@ pub async fn get_version(tx: &mut Tx, id: VersionId) -> DbResult<Option<Version>
     Ok(sql!(tx, fetch_optional select_version!("WHERE id = $1"), id)?)
 }
 
+/// The current versions of the agency's clips in `state`, in one query
+/// (a queue's clips, read together rather than one by one).
+pub async fn current_versions_in_state(
+    tx: &mut Tx,
+    agency: OrgId,
+    state: &str,
+) -> DbResult<Vec<Version>> {
+    Ok(sql!(tx, fetch_all select_version!(
+        "WHERE id IN (SELECT current_version_id FROM clips WHERE agency_id = $1 AND state = $2)"),
+        agency, state)?)
+}
+
 /// A version of one of the agency's clips, in one query (never another
 /// clip's or another agency's).
 pub async fn version_of(

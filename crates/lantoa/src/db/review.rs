@@ -331,6 +331,19 @@ pub async fn live_approvals(tx: &mut Tx, clip: ClipId) -> DbResult<Vec<Approval>
         clip)?)
 }
 
+/// The live approvals of the agency's clips in `state`, by clip, step and id:
+/// [`live_approvals`] for a whole queue in one query.
+pub async fn live_approvals_in_state(
+    tx: &mut Tx,
+    agency: OrgId,
+    state: &str,
+) -> DbResult<Vec<Approval>> {
+    Ok(sql!(tx, fetch_all select_approval!(
+        "WHERE a.clip_id IN (SELECT id FROM clips WHERE agency_id = $1 AND state = $2)
+           AND a.voided_at IS NULL AND a.used_at IS NULL ORDER BY a.clip_id, a.step, a.id"),
+        agency, state)?)
+}
+
 /// Marks the clip's live approvals as used (its first post went out).
 pub async fn use_approvals(tx: &mut Tx, clip: ClipId, now: i64) -> DbResult<u64> {
     Ok(sql!(tx, execute

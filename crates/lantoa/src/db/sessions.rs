@@ -46,12 +46,14 @@ pub async fn touch(tx: &mut Tx, token_hash: &str, now: i64, expires_at: i64) -> 
 }
 
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
+    super::users::accounts_changed();
     sql!(tx, execute "DELETE FROM sessions WHERE token_hash = $1", token_hash)?;
     Ok(())
 }
 
 /// Ends every session of a user except, optionally, the one in use.
 pub async fn delete_for_user(tx: &mut Tx, user: UserId, keep: Option<&str>) -> DbResult<u64> {
+    super::users::accounts_changed();
     let keep = keep.unwrap_or("");
     let r = sql!(tx, execute
         "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",

@@ -130,6 +130,17 @@ pub async fn get(tx: &mut Tx, id: i64) -> DbResult<Option<Offer>> {
     Ok(sql!(tx, fetch_optional select_offer!("WHERE o.id = $1"), id)?)
 }
 
+/// The offers the agency's clips in `state` were taken from, in one query.
+pub async fn taken_by_clips_in_state(
+    tx: &mut Tx,
+    agency: OrgId,
+    state: &str,
+) -> DbResult<Vec<Offer>> {
+    Ok(sql!(tx, fetch_all select_offer!(
+        "WHERE o.id IN (SELECT offer_id FROM clips WHERE agency_id = $1 AND state = $2)"),
+        agency, state)?)
+}
+
 /// The offer `id` if the agency `viewer` may see it: offered to every
 /// agency of the viewer's body or to the viewer, or the viewer's own.
 pub async fn visible(tx: &mut Tx, viewer: OrgId, id: i64) -> DbResult<Option<Offer>> {

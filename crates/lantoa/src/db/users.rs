@@ -55,6 +55,21 @@ pub async fn by_username(tx: &mut Tx, username: &str) -> DbResult<Option<User>> 
     Ok(sql!(tx, fetch_optional select_user!("WHERE username = $1"), username)?)
 }
 
+/// The accounts' generation in this process: moved by every change to an
+/// account, its memberships or its sessions (`service::principals` reads a
+/// person again when it moved).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn accounts_generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Moves the accounts' generation: inside the transaction that changes an
+/// account, and again once it is committed.
+pub fn accounts_changed() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
 pub async fn set_password(
     tx: &mut Tx,
     id: UserId,
@@ -62,6 +77,7 @@ pub async fn set_password(
     must_change: bool,
     now: i64,
 ) -> DbResult<()> {
+    accounts_changed();
     sql!(tx, execute
         "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3
          WHERE id = $4",
@@ -70,12 +86,14 @@ pub async fn set_password(
 }
 
 pub async fn set_locale(tx: &mut Tx, id: UserId, locale: &str, now: i64) -> DbResult<()> {
+    accounts_changed();
     sql!(tx, execute "UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3",
         locale, now, id)?;
     Ok(())
 }
 
 pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool, now: i64) -> DbResult<()> {
+    accounts_changed();
     sql!(tx, execute "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
         disabled, now, id)?;
     Ok(())
@@ -177,6 +195,7 @@ pub async fn set_roles(
     roles: &[Role],
     now: i64,
 ) -> DbResult<()> {
+    accounts_changed();
     sql!(tx, execute "DELETE FROM memberships WHERE user_id = $1 AND org_id = $2", user, org)?;
     for role in roles {
         sql!(tx, execute

@@ -1,5 +1,7 @@
 //! Signing in and out, sessions, access tokens, and who a request is.
 
+use std::sync::Arc;
+
 use super::{Actor, audit};
 use crate::crypto::{random_token, sha256_hex, verify_dummy, verify_password};
 use crate::db::{sessions, throttle, tokens, users};
@@ -209,10 +211,15 @@ async fn principal_for(
     }))
 }
 
-/// The principal behind a session cookie value, if the session is live.
-pub async fn resolve_session(st: &AppState, token: &str) -> Result<Option<Principal>> {
+/// The principal behind a session cookie value, if the session is live:
+/// kept for a moment by this process ([`super::principals`]), else read.
+pub async fn resolve_session(st: &AppState, token: &str) -> Result<Option<Arc<Principal>>> {
     let hash = sha256_hex(token.as_bytes());
     let now = st.now();
+    if let Some(p) = st.principals.get(&hash, now) {
+        return Ok(Some(p));
+    }
+    let generation = users::accounts_generation();
     let mut tx = st.db.read().await?;
     let Some(s) = sessions::get_live(&mut tx, &hash, now).await? else {
         return Ok(None);
@@ -220,22 +227,40 @@ pub async fn resolve_session(st: &AppState, token: &str) -> Result<Option<Princi
     if now - s.created_at > SESSION_MAX_MS {
         return Ok(None);
     }
-    let p = principal_for(
-        &mut tx,
-        s.user_id,
-        AuthVia::Session {
-            token_hash: hash.clone(),
-        },
-    )
-    .await?;
+    let via = AuthVia::Session {
+        token_hash: hash.clone(),
+    };
+    let Some(p) = principal_for(&mut tx, s.user_id, via).await? else {
+        return Ok(None);
+    };
     drop(tx);
-    if p.is_some() && now - s.last_seen_at > TOUCH_EVERY_MS {
-        let mut w = st.db.write().await?;
-        let expires = now + st.config.session_idle_minutes * 60_000;
-        sessions::touch(&mut w, &hash, now, expires).await?;
-        w.commit().await?;
+    let mut expires = s.expires_at;
+    if now - s.last_seen_at > TOUCH_EVERY_MS {
+        expires = now + st.config.session_idle_minutes * 60_000;
+        touch_session(st, &hash, now, expires).await;
     }
-    Ok(p)
+    let p = Arc::new(p);
+    let ends_at = expires.min(s.created_at + SESSION_MAX_MS + 1);
+    st.principals.keep(&hash, p.clone(), generation, ends_at);
+    Ok(Some(p))
+}
+
+/// Records that the session was used: its last use and idle end. A small
+/// write shared with the others waiting (one turn of the write lock, ahead
+/// of the slow writers), and not the page's business: when it cannot be
+/// made the page is answered all the same (the session may only end sooner).
+async fn touch_session(st: &AppState, hash: &str, now: i64, expires: i64) {
+    let h = hash.to_string();
+    let touched = st
+        .db
+        .write_shared(move |tx| {
+            let h = h.clone();
+            Box::pin(async move { sessions::touch(tx, &h, now, expires).await })
+        })
+        .await;
+    if let Err(e) = touched {
+        tracing::warn!(error = %e, "a session's last use was not recorded");
+    }
 }
 
 /// Access tokens start with this, so they are recognisable in logs and scanners.
@@ -282,6 +307,7 @@ pub async fn logout(st: &AppState, p: &Principal, client_addr: &str) -> Result<(
     )
     .await?;
     tx.commit().await?;
+    users::accounts_changed();
     Ok(())
 }
 

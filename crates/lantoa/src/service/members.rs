@@ -239,6 +239,7 @@ pub async fn set_roles(caller: &Caller, user: UserId, codes: &[String]) -> Resul
                "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
         )
         .await?;
+    users::accounts_changed();
     Ok(roles)
 }
 
@@ -266,6 +267,7 @@ pub async fn reset_password(caller: &Caller, user: UserId) -> Result<String> {
                          "tokens_revoked": revoked}}),
         )
         .await?;
+    users::accounts_changed();
     Ok(password)
 }
 
@@ -298,6 +300,7 @@ pub async fn set_disabled(caller: &Caller, user: UserId, disabled: bool) -> Resu
             json!({"before": {"disabled": m.user.disabled}, "after": {"disabled": disabled}}),
         )
         .await?;
+    users::accounts_changed();
     Ok(())
 }
 
@@ -374,6 +377,7 @@ pub async fn set_password_cli(
     )
     .await?;
     tx.commit().await?;
+    users::accounts_changed();
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod outlet;
+pub mod principals;
 pub mod profile;
 pub mod publish;
 pub mod push;

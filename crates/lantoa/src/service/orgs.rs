@@ -99,26 +99,31 @@ pub async fn overseen_agencies(st: &AppState, p: &Principal) -> Result<Vec<Org>>
     Ok(out)
 }
 
-/// [`visible_agencies`] inside the caller's transaction.
+/// [`visible_agencies`] inside the caller's transaction: a query per body
+/// overseen, and one per other agency (a page's navigation reads this).
 pub async fn visible_agencies_in(tx: &mut crate::db::Tx, p: &Principal) -> Result<Vec<Org>> {
     if p.is_system_admin {
         return Ok(orgs::all_agencies(tx).await?);
     }
-    let mut ids: Vec<OrgId> = Vec::new();
+    let mut out: Vec<Org> = Vec::new();
     for (org, role) in &p.memberships {
         if *role == Role::Overseer {
-            ids.extend(orgs::agencies_of_body(tx, *org).await?.iter().map(|o| o.id));
-        } else {
-            ids.push(*org);
+            out.extend(orgs::agencies_of_body(tx, *org).await?);
         }
     }
+    let mut ids: Vec<OrgId> = p
+        .memberships
+        .iter()
+        .filter(|(o, r)| *r != Role::Overseer && !out.iter().any(|a| a.id == *o))
+        .map(|(o, _)| *o)
+        .collect();
     ids.sort();
     ids.dedup();
-    Ok(orgs::by_ids(tx, &ids)
-        .await?
-        .into_iter()
-        .filter(Org::is_agency)
-        .collect())
+    out.extend(orgs::by_ids(tx, &ids).await?);
+    out.retain(Org::is_agency);
+    out.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    out.dedup_by_key(|o| o.id);
+    Ok(out)
 }
 
 /// The agency with this id and the policy target for it; not found for bodies.

@@ -28,6 +28,7 @@ pub async fn set_locale(st: &AppState, p: &Principal, client: &str, locale: Loca
     )
     .await?;
     tx.commit().await?;
+    users::accounts_changed();
     Ok(())
 }
 
@@ -121,6 +122,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    users::accounts_changed();
     Ok(())
 }
 

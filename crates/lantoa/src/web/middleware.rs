@@ -236,7 +236,7 @@ async fn prepare(
         .map(|t| t.trim().to_string());
     let principal = if let Some(t) = bearer {
         match resolve_token(st, &t).await {
-            Ok(Some(p)) => Some(p),
+            Ok(Some(p)) => Some(Arc::new(p)),
             Ok(None) => return Err(Error::Unauthenticated.into_response()),
             Err(e) => return Err(e.into_response()),
         }
@@ -272,7 +272,7 @@ async fn prepare(
         Some(AuthVia::Token { .. })
     );
     let must_change = principal.as_ref().is_some_and(|p| p.must_change_password);
-    ctx.principal = principal.map(Arc::new);
+    ctx.principal = principal;
 
     let mut req = req;
     // Every API write needs a signed-in user: without one the answer is that,

@@ -16,6 +16,7 @@ mod locks;
 mod notify;
 mod outgoing;
 mod settings;
+mod signable;
 mod subtitles;
 mod transitions;
 
@@ -36,6 +37,7 @@ pub use outgoing::{
     content, current_digest, current_version, outgoing, verify_for_channel, verify_publishable,
 };
 pub use settings::{Settings, save_settings, settings};
+pub use signable::awaiting_signature;
 pub use subtitles::{
     CueIssue, TrackEdit, TrackSaved, TrackState, check_approvable as check_subtitles,
     clip_and_version, duration_ms, issues as subtitle_issues, parse_file as parse_subtitles,

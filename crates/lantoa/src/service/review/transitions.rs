@@ -24,6 +24,15 @@ use crate::service::Caller;
 use crate::service::accounts::Principal;
 use crate::service::{Actor, audit};
 
+/// What the facts of a clip are read from besides the clip, the person and
+/// the agency's settings: its current version, the live approvals of its
+/// round, and whether the offer it was taken from forbids cutting it.
+pub(crate) struct ClipReads<'a> {
+    pub current: Option<&'a Version>,
+    pub live: &'a [rdb::Approval],
+    pub cut_forbidden: bool,
+}
+
 /// The facts `policy::on_clip` decides from: the person's roles, authorship,
 /// delegation, and the clip's state, approvals and lock. The agency's settings
 /// and the person's delegation are passed in so a list can load them once.
@@ -37,6 +46,27 @@ pub(crate) async fn facts_with(
     now: i64,
 ) -> Result<ClipFacts> {
     let live = rdb::live_approvals(tx, clip.id).await?;
+    let cut_forbidden = crate::service::sharing::terms_of_clip(tx, clip)
+        .await?
+        .is_some_and(|t| !t.may_cut);
+    let reads = ClipReads {
+        current,
+        live: &live,
+        cut_forbidden,
+    };
+    Ok(facts_of(p, clip, &reads, s, delegation, now))
+}
+
+/// [`facts_with`] from what was read already (a queue reads it for all its
+/// clips at once).
+pub(crate) fn facts_of(
+    p: &Principal,
+    clip: &Clip,
+    r: &ClipReads<'_>,
+    s: &Settings,
+    delegation: Delegation,
+    now: i64,
+) -> ClipFacts {
     let lock = match (clip.lock_user_id, clip.lock_at) {
         (Some(holder), Some(at)) if now - at < LOCK_GONE_MS => {
             if holder == p.user_id {
@@ -49,26 +79,24 @@ pub(crate) async fn facts_with(
         }
         _ => LockState::Free,
     };
-    Ok(ClipFacts {
+    ClipFacts {
         roles: roles_in(p, clip.agency_id),
-        is_author: authors(clip, current).contains(&p.user_id),
+        is_author: authors(clip, r.current).contains(&p.user_id),
         delegation,
         state: clip.state,
-        has_version: current.is_some(),
+        has_version: r.current.is_some(),
         steps: s.policy.steps(clip.political).to_vec(),
-        signed: live.len(),
-        signed_by_me: live.iter().any(|a| a.signer_id == p.user_id),
+        signed: r.live.len(),
+        signed_by_me: r.live.iter().any(|a| a.signer_id == p.user_id),
         takedown_roles: s.takedown_roles.clone(),
         lock,
         window_ended: clip.publish_until.is_some_and(|until| until <= now),
-        cut_forbidden: crate::service::sharing::terms_of_clip(tx, clip)
-            .await?
-            .is_some_and(|t| !t.may_cut),
+        cut_forbidden: r.cut_forbidden,
         source_down: clip
             .taken
             .as_ref()
             .is_some_and(|t| t.source_down_at.is_some()),
-    })
+    }
 }
 
 /// [`facts_with`], loading the agency's settings and the person's delegation.

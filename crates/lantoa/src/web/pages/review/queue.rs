@@ -8,8 +8,7 @@ use serde::Deserialize;
 
 use crate::db::Tx;
 use crate::db::clips::{self, Clip};
-use crate::domain::policy::{self, ClipOp};
-use crate::domain::workflow::{ClipAction, ClipState};
+use crate::domain::workflow::ClipState;
 use crate::error::Result;
 use crate::service::accounts::Principal;
 use crate::service::review as svc;
@@ -73,21 +72,8 @@ pub(crate) async fn queue_clips(
         .filter(|c| c.author_id == p.user_id)
         .collect(),
         "review" => clips::in_states(tx, agency, &codes(&[S::Submitted, S::InReview]), 300).await?,
-        "approve" => {
-            // What the person may sign now: the same rule the approval enforces.
-            let now = st.now();
-            let delegation = svc::delegation_of(tx, agency, p.user_id, now).await?;
-            let s = svc::settings(tx, agency).await?;
-            let mut out = Vec::new();
-            for c in clips::in_states(tx, agency, &codes(&[S::InReview]), 300).await? {
-                let current = svc::current_version(tx, &c).await?;
-                let f = svc::facts_with(tx, p, &c, current.as_ref(), &s, delegation, now).await?;
-                if policy::on_clip(&f, ClipOp::Act(ClipAction::Approve)).is_ok() {
-                    out.push(c);
-                }
-            }
-            out
-        }
+        // What the person may sign now: the same rule the approval enforces.
+        "approve" => svc::awaiting_signature(tx, p, agency, 300, st.now()).await?,
         "approved" => {
             clips::in_states(tx, agency, &codes(&[S::Approved, S::Scheduled]), 300).await?
         }

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "sharing", "0017_sharing.sql"),
     migration!(18, "outlet", "0018_outlet.sql"),
     migration!(19, "subtitles", "0019_subtitles.sql"),
+    migration!(20, "insights_reports", "0020_insights_reports.sql"),
     migration!(21, "upload_staging", "0021_upload_staging.sql"),
 ];
 

@@ -273,6 +273,84 @@ async fn raw_snapshots_past_retention_are_purged_and_rollups_stay() {
     assert_eq!(days[0].1[0], Some(100.0));
 }
 
+/// The speed report reads only the times of a clip's way out (the covering
+/// index of migration 0020) and the whole rows of its five slowest clips:
+/// its medians, 90th percentiles and slowest clips are those computed from
+/// the whole rows.
+#[tokio::test]
+async fn the_speed_report_from_the_times_alone_matches_the_whole_rows() {
+    use lantoa::db::insights::ClipTiming;
+    use lantoa::insights::report::{self, Days, Step};
+    let app = state_with(&[]).await;
+    let ag = agency(&app).await;
+    let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+    let mut rng = Rng::new(11);
+    let days = Days {
+        from: 20_100,
+        to: 20_130,
+    };
+    let (pfrom, _) = days.previous().instants(&tz);
+    let (_, to) = days.instants(&tz);
+    let mut all = Vec::new();
+    {
+        let mut tx = app.st.db.write().await.unwrap();
+        for i in 0..300 {
+            // Some clips before the previous period or after this one; some
+            // with a step never recorded; some with equal ways out.
+            let published_at = pfrom - 5 * 24 * HOUR + rng.below((to - pfrom) as u64 + 10 * 24 * HOUR as u64) as i64;
+            let wait = if i % 17 == 0 { HOUR } else { rng.below(3 * HOUR as u64) as i64 };
+            let approved = published_at - wait;
+            let submitted = approved - rng.below(6 * HOUR as u64) as i64;
+            let t = ClipTiming {
+                clip_id: ClipId(i + 1),
+                agency_id: ag,
+                author_id: UserId(1),
+                category: "news".into(),
+                duration_s: Some(30.0),
+                uploaded_at: submitted - rng.below(3 * HOUR as u64) as i64,
+                submitted_at: (i % 11 != 0).then_some(submitted),
+                approved_at: (i % 13 != 0).then_some(approved),
+                published_at,
+            };
+            idb::add_clip_timing(&mut tx, &t).await.unwrap();
+            all.push(t);
+        }
+        tx.commit().await.unwrap();
+    }
+    let mut tx = app.st.db.read().await.unwrap();
+    let got = report::speed(&mut tx, &[ag], days, &tz).await.unwrap();
+    // The same from the whole rows, as the report computed it before.
+    let (from, _) = days.instants(&tz);
+    let rows = idb::clip_timings(&mut tx, &[ag], pfrom, to).await.unwrap();
+    let stats = |rows: &[&ClipTiming]| {
+        let hours = |v: Vec<i64>| {
+            let mut h: Vec<f64> = v.into_iter().map(|x| x as f64 / 3_600_000.0).collect();
+            (report::median(&mut h), report::percentile(&mut h, 0.9))
+        };
+        let mut out = [(None, None); 4];
+        for (i, s) in Step::ALL.into_iter().enumerate() {
+            out[i] = hours(rows.iter().filter_map(|t| s.of(t)).collect());
+        }
+        out[3] = hours(rows.iter().map(|t| t.published_at - t.uploaded_at).collect());
+        (rows.len(), out)
+    };
+    let cur: Vec<&ClipTiming> = rows.iter().filter(|t| t.published_at >= from).collect();
+    let prev: Vec<&ClipTiming> = rows.iter().filter(|t| t.published_at < from).collect();
+    assert!(cur.len() > 50 && prev.len() > 50, "{} {}", cur.len(), prev.len());
+    assert_eq!((got.current.clips, got.current.steps), stats(&cur));
+    assert_eq!((got.previous.clips, got.previous.steps), stats(&prev));
+    let mut slow: Vec<&ClipTiming> = cur.clone();
+    slow.sort_by_key(|t| std::cmp::Reverse(t.published_at - t.uploaded_at));
+    let want: Vec<i64> = slow.iter().take(5).map(|t| t.published_at - t.uploaded_at).collect();
+    let got_slow: Vec<i64> = got.slowest.iter().map(|(t, _)| t.published_at - t.uploaded_at).collect();
+    assert_eq!(got_slow, want);
+    for (t, step) in &got.slowest {
+        assert!(all.contains(t));
+        let worst = Step::ALL.into_iter().map(|s| s.of(t).unwrap_or(-1)).max().unwrap();
+        assert_eq!(step.of(t).unwrap_or(-1), worst);
+    }
+}
+
 /// A clip published to the four mocks, its figures fetched by the worker on
 /// schedule, then read back through the pages and exports.
 #[tokio::test]

@@ -13,8 +13,8 @@ pub use ingest::{
     submit_and_approve_times,
 };
 pub use report::{
-    ChannelDay, Health, campaign_posts, channel_days, channel_days_from_raw, channel_health,
-    clip_posts, clip_timings, post_days, posts, posts_published, snapshots,
+    ChannelDay, ClipSteps, Health, campaign_posts, channel_days, channel_days_from_raw,
+    channel_health, clip_posts, clip_steps, clip_timings, clip_timings_of, post_days, posts, posts_published, snapshots,
 };
 
 use crate::db::Engine;

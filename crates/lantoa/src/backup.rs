@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, StorageUrl};
 use crate::db::audit::Verdict;
-use crate::db::{Db, clips, migrate};
+use crate::db::{Db, migrate};
 use crate::storage::{StorageError, Store};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -243,8 +243,8 @@ async fn read_copy(dir: &Path) -> Result<CopyContents, String> {
     let read = async {
         let mut tx = copy.read().await?;
         let version = migrate::current_version(&mut tx).await?;
-        let refs = clips::stored_objects(&mut tx).await?;
-        let outputs = clips::versions_outputs(&mut tx).await?;
+        let refs = crate::db::objects::stored_objects(&mut tx).await?;
+        let outputs = crate::db::objects::versions_outputs(&mut tx).await?;
         let counts = migrate::row_counts(&mut tx).await?;
         Ok::<_, crate::db::DbError>((version, refs, outputs, counts))
     }

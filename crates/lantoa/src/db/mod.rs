@@ -24,6 +24,7 @@ pub mod incidents;
 pub mod insights;
 pub mod jobs;
 pub mod migrate;
+pub mod objects;
 pub mod orgs;
 pub mod outlet;
 pub mod publishing;

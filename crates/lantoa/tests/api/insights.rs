@@ -297,8 +297,13 @@ async fn the_speed_report_from_the_times_alone_matches_the_whole_rows() {
         for i in 0..300 {
             // Some clips before the previous period or after this one; some
             // with a step never recorded; some with equal ways out.
-            let published_at = pfrom - 5 * 24 * HOUR + rng.below((to - pfrom) as u64 + 10 * 24 * HOUR as u64) as i64;
-            let wait = if i % 17 == 0 { HOUR } else { rng.below(3 * HOUR as u64) as i64 };
+            let published_at = pfrom - 5 * 24 * HOUR
+                + rng.below((to - pfrom) as u64 + 10 * 24 * HOUR as u64) as i64;
+            let wait = if i % 17 == 0 {
+                HOUR
+            } else {
+                rng.below(3 * HOUR as u64) as i64
+            };
             let approved = published_at - wait;
             let submitted = approved - rng.below(6 * HOUR as u64) as i64;
             let t = ClipTiming {
@@ -331,22 +336,43 @@ async fn the_speed_report_from_the_times_alone_matches_the_whole_rows() {
         for (i, s) in Step::ALL.into_iter().enumerate() {
             out[i] = hours(rows.iter().filter_map(|t| s.of(t)).collect());
         }
-        out[3] = hours(rows.iter().map(|t| t.published_at - t.uploaded_at).collect());
+        out[3] = hours(
+            rows.iter()
+                .map(|t| t.published_at - t.uploaded_at)
+                .collect(),
+        );
         (rows.len(), out)
     };
     let cur: Vec<&ClipTiming> = rows.iter().filter(|t| t.published_at >= from).collect();
     let prev: Vec<&ClipTiming> = rows.iter().filter(|t| t.published_at < from).collect();
-    assert!(cur.len() > 50 && prev.len() > 50, "{} {}", cur.len(), prev.len());
+    assert!(
+        cur.len() > 50 && prev.len() > 50,
+        "{} {}",
+        cur.len(),
+        prev.len()
+    );
     assert_eq!((got.current.clips, got.current.steps), stats(&cur));
     assert_eq!((got.previous.clips, got.previous.steps), stats(&prev));
     let mut slow: Vec<&ClipTiming> = cur.clone();
     slow.sort_by_key(|t| std::cmp::Reverse(t.published_at - t.uploaded_at));
-    let want: Vec<i64> = slow.iter().take(5).map(|t| t.published_at - t.uploaded_at).collect();
-    let got_slow: Vec<i64> = got.slowest.iter().map(|(t, _)| t.published_at - t.uploaded_at).collect();
+    let want: Vec<i64> = slow
+        .iter()
+        .take(5)
+        .map(|t| t.published_at - t.uploaded_at)
+        .collect();
+    let got_slow: Vec<i64> = got
+        .slowest
+        .iter()
+        .map(|(t, _)| t.published_at - t.uploaded_at)
+        .collect();
     assert_eq!(got_slow, want);
     for (t, step) in &got.slowest {
         assert!(all.contains(t));
-        let worst = Step::ALL.into_iter().map(|s| s.of(t).unwrap_or(-1)).max().unwrap();
+        let worst = Step::ALL
+            .into_iter()
+            .map(|s| s.of(t).unwrap_or(-1))
+            .max()
+            .unwrap();
         assert_eq!(step.of(t).unwrap_or(-1), worst);
     }
 }

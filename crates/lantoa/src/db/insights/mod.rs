@@ -14,7 +14,8 @@ pub use ingest::{
 };
 pub use report::{
     ChannelDay, ClipSteps, Health, campaign_posts, channel_days, channel_days_from_raw,
-    channel_health, clip_posts, clip_steps, clip_timings, clip_timings_of, post_days, posts, posts_published, snapshots,
+    channel_health, clip_posts, clip_steps, clip_timings, clip_timings_of, post_days, posts,
+    posts_published, snapshots,
 };
 
 use crate::db::Engine;

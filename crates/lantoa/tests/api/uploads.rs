@@ -472,3 +472,52 @@ async fn any_web_process_continues_an_upload_staged_in_object_storage() {
         Vec::<String>::new()
     );
 }
+
+/// An upload begun under the version before (bytes in a local staging file,
+/// no hash kept with the offset) goes on in its file after an upgrade to
+/// object storage staging: the original is the whole file.
+#[tokio::test]
+async fn an_upload_begun_before_the_upgrade_goes_on_in_its_local_file() {
+    let s3_root = tempfile::tempdir().unwrap();
+    let endpoint = crate::helpers::start_s3(s3_root.path()).await;
+    let app = crate::helpers::spawn_app_with(&[
+        ("LANTOA_STORAGE_URL", "s3://lantoa-media/legacy"),
+        ("LANTOA_S3_ENDPOINT", &endpoint),
+        ("LANTOA_S3_ACCESS_KEY_ID", "lantoa-test-key"),
+        ("LANTOA_S3_SECRET_ACCESS_KEY", "lantoa-test-secret"),
+        ("LANTOA_S3_PATH_STYLE", "true"),
+    ])
+    .await;
+    let n = app.network().await;
+    let t = Tus::signed_in(&app, "a.reporter").await;
+    let bytes = data(300_000);
+    let loc = hv(
+        &t.create(bytes.len(), &upload_meta(n.a.0)).await,
+        "location",
+    );
+    let id = loc.rsplit('/').next().unwrap();
+    // What the older version left: the first 100,000 bytes in its file, the
+    // offset recorded, no hash state.
+    let dir = app.data_dir.path().join("uploads");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{id}.part")), &bytes[..100_000]).unwrap();
+    let mut tx = app.st.db.write().await.unwrap();
+    lantoa::sql!(&mut tx, execute
+        "UPDATE uploads SET offset_bytes = 100000, sha_state = NULL WHERE id = $1", id)
+    .unwrap();
+    tx.commit().await.unwrap();
+    let r = t.patch(&loc, 100_000, bytes[100_000..].to_vec()).await;
+    assert_eq!(r.status(), 204);
+    let version = VersionId(hv(&r, "lantoa-version-id").parse().unwrap());
+    let mut tx = app.st.db.read().await.unwrap();
+    let v = clips::get_version(&mut tx, version).await.unwrap().unwrap();
+    drop(tx);
+    assert_eq!(v.sha256, hex::encode(Sha256::digest(&bytes)));
+    let out = app.data_dir.path().join("original.bin");
+    app.st.store.download(&v.original_key, &out).await.unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    assert!(
+        !staged_bytes(&app, id).await,
+        "the file went with the finish"
+    );
+}

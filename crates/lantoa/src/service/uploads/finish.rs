@@ -29,7 +29,7 @@ pub(super) async fn finish(st: &AppState, p: &Principal, client: &str, id: &str)
     if u.state != "open" {
         return Ok(status_of(&u));
     }
-    let staging = Staging::of(st);
+    let staging = Staging::for_upload(st, &u.id);
     let (sha_hex, key) = store_original(st, &staging, &u, &parts).await?;
     let meta: HashMap<String, String> = serde_json::from_str(&u.metadata).unwrap_or_default();
     let i = intent(&meta)?;

@@ -41,6 +41,17 @@ impl Staging {
         }
     }
 
+    /// The staging of an upload already begun. One whose bytes began arriving
+    /// in a local file under an older version of Lantoa goes on there (and
+    /// is finished from it), whatever the storage now.
+    pub(super) fn for_upload(st: &AppState, id: &str) -> Staging {
+        if !st.store.is_local() && part_path(st, id).exists() {
+            Staging::Folder(staging_dir(st))
+        } else {
+            Staging::of(st)
+        }
+    }
+
     /// Makes room for a new upload's bytes (the folder's file; objects need
     /// nothing until bytes come).
     pub(super) async fn begin(&self, st: &AppState, id: &str) -> Result<()> {
@@ -173,6 +184,8 @@ impl Staging {
                 for p in parts {
                     let _ = store.delete(&p.object_key).await;
                 }
+                // An upload begun under an older version may have a file too.
+                let _ = tokio::fs::remove_file(part_path(st, id)).await;
             }
         }
     }

@@ -31,10 +31,12 @@ pub async fn expire(st: &AppState) -> Result<usize> {
         staging.remove(st, id, &parts).await;
         st.uploads.forget(id);
     }
-    let orphans = match staging {
-        Staging::Folder(_) => remove_orphans(st, now).await?,
-        Staging::Objects(_) => remove_orphan_pieces(st, now).await?,
-    };
+    // Local staging files (with object storage too: uploads begun under an
+    // older version), then pieces in object storage.
+    let mut orphans = remove_orphans(st, now).await?;
+    if let Staging::Objects(_) = staging {
+        orphans += remove_orphan_pieces(st, now).await?;
+    }
     Ok(ids.len() + orphans)
 }
 

@@ -426,7 +426,7 @@ pub async fn append(
     if offset != u.offset_bytes {
         return Err(Error::Conflict("upload-offset-mismatch"));
     }
-    let staging = Staging::of(st);
+    let staging = Staging::for_upload(st, &u.id);
     let mut whole = running_hash(st, &u).await?;
     let start = u.offset_bytes;
     let (got, piece) = staging

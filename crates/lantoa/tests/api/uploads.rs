@@ -410,16 +410,7 @@ async fn offsets_survive_a_server_restart_and_tuspy_resumes_an_interrupted_uploa
 /// chunk at once, one keeps it.
 #[tokio::test]
 async fn any_web_process_continues_an_upload_staged_in_object_storage() {
-    let s3_root = tempfile::tempdir().unwrap();
-    let endpoint = crate::helpers::start_s3(s3_root.path()).await;
-    let app = crate::helpers::spawn_app_with(&[
-        ("LANTOA_STORAGE_URL", "s3://lantoa-media/two"),
-        ("LANTOA_S3_ENDPOINT", &endpoint),
-        ("LANTOA_S3_ACCESS_KEY_ID", "lantoa-test-key"),
-        ("LANTOA_S3_SECRET_ACCESS_KEY", "lantoa-test-secret"),
-        ("LANTOA_S3_PATH_STYLE", "true"),
-    ])
-    .await;
+    let (app, _s3_root) = app_on_s3("two").await;
     let n = app.network().await;
     let other = app.sibling().await;
     let a = Tus::signed_in(&app, "a.reporter").await;
@@ -478,16 +469,7 @@ async fn any_web_process_continues_an_upload_staged_in_object_storage() {
 /// object storage staging: the original is the whole file.
 #[tokio::test]
 async fn an_upload_begun_before_the_upgrade_goes_on_in_its_local_file() {
-    let s3_root = tempfile::tempdir().unwrap();
-    let endpoint = crate::helpers::start_s3(s3_root.path()).await;
-    let app = crate::helpers::spawn_app_with(&[
-        ("LANTOA_STORAGE_URL", "s3://lantoa-media/legacy"),
-        ("LANTOA_S3_ENDPOINT", &endpoint),
-        ("LANTOA_S3_ACCESS_KEY_ID", "lantoa-test-key"),
-        ("LANTOA_S3_SECRET_ACCESS_KEY", "lantoa-test-secret"),
-        ("LANTOA_S3_PATH_STYLE", "true"),
-    ])
-    .await;
+    let (app, _s3_root) = app_on_s3("legacy").await;
     let n = app.network().await;
     let t = Tus::signed_in(&app, "a.reporter").await;
     let bytes = data(300_000);
@@ -520,4 +502,21 @@ async fn an_upload_begun_before_the_upgrade_goes_on_in_its_local_file() {
         !staged_bytes(&app, id).await,
         "the file went with the finish"
     );
+}
+
+/// An application whose media are in an in-process S3 server of its own
+/// (whatever storage the run tests), and that server's folder.
+async fn app_on_s3(prefix: &str) -> (TestApp, tempfile::TempDir) {
+    let root = tempfile::tempdir().unwrap();
+    let endpoint = crate::helpers::start_s3(root.path()).await;
+    let url = format!("s3://lantoa-media/{prefix}");
+    let app = crate::helpers::spawn_app_with(&[
+        ("LANTOA_STORAGE_URL", &url),
+        ("LANTOA_S3_ENDPOINT", &endpoint),
+        ("LANTOA_S3_ACCESS_KEY_ID", "lantoa-test-key"),
+        ("LANTOA_S3_SECRET_ACCESS_KEY", "lantoa-test-secret"),
+        ("LANTOA_S3_PATH_STYLE", "true"),
+    ])
+    .await;
+    (app, root)
 }

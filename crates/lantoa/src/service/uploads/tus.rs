@@ -447,25 +447,32 @@ pub async fn append(
     let expires = now + st.config.upload_expiry_hours * 3_600_000;
     if got.written > 0 {
         let state = sha_state(&whole);
-        let moved = async {
-            let mut tx = st.db.write().await?;
-            let to = uploads::Advance {
-                from: start,
-                to: new_offset,
-                sha_state: &state,
-                expires_at: expires,
-                now,
-            };
-            if !uploads::advance(&mut tx, id, to).await? {
-                return Ok(false);
-            }
-            if let Some(piece) = &piece {
-                uploads::add_part(&mut tx, id, piece).await?;
-            }
-            tx.commit().await?;
-            Ok::<_, Error>(true)
-        }
-        .await;
+        // A small write: it shares its turn of SQLite's write lock with the
+        // others waiting (fifty uploads at once queued for seconds one by one).
+        let (uid, part) = (id.to_string(), piece.clone());
+        let moved = st
+            .db
+            .write_shared(move |tx| {
+                let (uid, state, part) = (uid.clone(), state.clone(), part.clone());
+                Box::pin(async move {
+                    let to = uploads::Advance {
+                        from: start,
+                        to: new_offset,
+                        sha_state: &state,
+                        expires_at: expires,
+                        now,
+                    };
+                    if !uploads::advance(tx, &uid, to).await? {
+                        return Ok(false);
+                    }
+                    if let Some(part) = &part {
+                        uploads::add_part(tx, &uid, part).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .await
+            .map_err(Error::from);
         match moved {
             Ok(true) => {}
             Ok(false) => {

@@ -380,7 +380,8 @@ function restartPostgres() {
 /// five minutes); returns how many have.
 async function metricsCollected(dbUrl, clipIds) {
   const count = () => Number(psql(dbUrl, `SELECT COUNT(DISTINCT s.publication_id) FROM metric_snapshots s
-    JOIN publications p ON p.id = s.publication_id WHERE p.clip_id IN (${clipIds.join(',')})`));
+    JOIN publications p ON p.id = s.publication_id JOIN channels ch ON ch.id = p.channel_id
+    WHERE p.clip_id IN (${clipIds.join(',')}) AND ch.platform <> 'outlet'`));
   const want = Number(psql(dbUrl, `SELECT COUNT(*) FROM publications p JOIN channels ch ON ch.id = p.channel_id
     WHERE p.clip_id IN (${clipIds.join(',')}) AND p.state = 'published' AND ch.platform <> 'outlet'`));
   for (let i = 0; i < 300; i++) {

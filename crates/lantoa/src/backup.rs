@@ -19,7 +19,7 @@
 //! `pg_dump` (see the README's *Operations*).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -447,7 +447,6 @@ async fn hashed_entry(dir: &Path, name: &str) -> Result<FileEntry, String> {
 /// Reads `from` (copying it to `to` when given, its folders made) and returns
 /// its size and SHA-256.
 fn copy_hashing(from: &Path, to: Option<&Path>) -> std::io::Result<(u64, String)> {
-    use sha2::Digest;
     let mut src = std::fs::File::open(from)?;
     let mut out = match to {
         Some(to) => {
@@ -461,24 +460,11 @@ fn copy_hashing(from: &Path, to: Option<&Path>) -> std::io::Result<(u64, String)
         }
         None => None,
     };
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = src.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        if let Some(out) = out.as_mut() {
-            out.write_all(&buf[..n])?;
-        }
-        total += n as u64;
-    }
+    let (total, sha) = crate::storage::hash_through(&mut src, out.as_mut())?;
     if let Some(out) = out {
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     }
-    Ok((total, hex::encode(hasher.finalize())))
+    Ok((total, sha))
 }
 
 // ---- Restore ------------------------------------------------------------------------

@@ -380,8 +380,7 @@ fn local_chunks(
 /// link where the file system allows (objects are written once, under a new
 /// name, never in place, so the linked bytes cannot change), else a copy.
 fn copy_hashed(from: &Path, to: &Path, key: String) -> Result<(u64, String), StorageError> {
-    use sha2::Digest;
-    use std::io::{Read, Write};
+    use std::io::Write;
     let not_found = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => StorageError::NotFound(key.clone()),
         _ => e.into(),
@@ -410,6 +409,20 @@ fn copy_hashed(from: &Path, to: &Path, key: String) -> Result<(u64, String), Sto
         };
         Some(std::io::BufWriter::with_capacity(256 * 1024, file))
     };
+    let (total, sha) = hash_through(&mut src, out.as_mut())?;
+    if let Some(mut out) = out {
+        out.flush()?;
+    }
+    Ok((total, sha))
+}
+
+/// Reads `src` to its end in 256 KiB buffers, writing each to `out` when
+/// given; returns the bytes read and their SHA-256 (hex).
+pub fn hash_through(
+    src: &mut impl std::io::Read,
+    mut out: Option<&mut impl std::io::Write>,
+) -> std::io::Result<(u64, String)> {
+    use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
@@ -423,9 +436,6 @@ fn copy_hashed(from: &Path, to: &Path, key: String) -> Result<(u64, String), Sto
             out.write_all(&buf[..n])?;
         }
         total += n as u64;
-    }
-    if let Some(mut out) = out {
-        out.flush()?;
     }
     Ok((total, hex::encode(hasher.finalize())))
 }

@@ -112,11 +112,17 @@ impl JobEar {
 /// This process's SQLite writers, one at a time in arrival order (a fair
 /// queue, claims first); other processes are still kept out by SQLite's own
 /// lock. With it, the small writes waiting to share a transaction
-/// ([`Db::write_shared`]).
-#[derive(Clone, Debug, Default)]
+/// ([`Db::write_shared`]), and the writers' own connection.
+#[derive(Clone, Debug)]
 pub struct WriteGate {
     turn: gate::Gate,
     forming: Arc<std::sync::Mutex<group::Forming>>,
+    /// The one connection writers use, apart from the readers' pool. The
+    /// writer whose turn it is never queues behind readers for a
+    /// connection: under 200 people reading at once it did, holding the
+    /// write lock while it waited, and the other writers waited 7 s for
+    /// their turn (uploads answered 503 after 10 s).
+    conn: Pool<Sqlite>,
 }
 
 /// How long a writer waits for its turn (as long as SQLite's busy timeout).
@@ -272,17 +278,28 @@ impl Db {
                 // 2 MiB): the metric rollups take rows all over large
                 // indexes, and a small cache turns that into disk reads.
                 .pragma("cache_size", "-65536");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                // A file of this process cannot go away under a connection:
-                // no ping before each use (a round trip to the connection's
-                // thread on every transaction).
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
+            let pool = |n| {
+                SqlitePoolOptions::new()
+                    .max_connections(n)
+                    // A file of this process cannot go away under a
+                    // connection: no ping before each use (a round trip to
+                    // the connection's thread on every transaction).
+                    .test_before_acquire(false)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts.clone())
+            };
+            let readers = pool(8)
                 .await
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
-            Ok(Db::Sqlite(pool, WriteGate::default(), JobBell::default()))
+            let writer = pool(1)
+                .await
+                .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            let gate = WriteGate {
+                turn: gate::Gate::default(),
+                forming: Arc::default(),
+                conn: writer,
+            };
+            Ok(Db::Sqlite(readers, gate, JobBell::default()))
         } else {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -324,13 +341,14 @@ impl Db {
 
     async fn write_in(&self, lane: gate::Lane) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p, gate, bell) => {
-                // The turn first, then a connection: waiting writers hold none.
+            Db::Sqlite(_, gate, bell) => {
+                // The turn first, then the writers' connection: waiting
+                // writers hold none.
                 let turn = tokio::time::timeout(WRITE_WAIT, gate.turn.turn(lane))
                     .await
                     .map_err(|_| DbError::Unavailable("the database is busy".into()))?;
                 let state = TxState::new(bell, Some(turn));
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, state)
+                Tx::Sqlite(gate.conn.begin_with("BEGIN IMMEDIATE").await?, state)
             }
             Db::Postgres(p, bell) => Tx::Postgres(p.begin().await?, TxState::new(bell, None)),
         })
@@ -397,7 +415,10 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, ..) => p.close().await,
+            Db::Sqlite(p, gate, _) => {
+                p.close().await;
+                gate.conn.close().await;
+            }
             Db::Postgres(p, _) => p.close().await,
         }
     }

@@ -73,3 +73,33 @@ async fn a_failing_write_fails_alone_and_leaves_nothing_behind() {
     assert_eq!(rows(&app.st.db, "shared").await, kept);
     assert!(rows(&app.st.db, "shared-failed").await.is_empty());
 }
+
+/// Every reader's connection taken (200 people reading pages at once): the
+/// writer whose turn it is still writes at once. On SQLite writers have a
+/// connection of their own; before, the writer waited for a reader's
+/// connection while holding the write lock, and every other writer behind it.
+/// (PostgreSQL has no single write lock: its writers share the pool, and one
+/// waiting for a connection holds nothing the others need.)
+#[tokio::test]
+async fn a_writer_never_waits_for_a_readers_connection() {
+    let app = state_with(&[]).await;
+    let db = &app.st.db;
+    if matches!(db, Db::Postgres(..)) {
+        return;
+    }
+    // The readers' pool has 8 connections: all taken.
+    let mut readers = Vec::new();
+    for _ in 0..8 {
+        readers.push(db.read().await.unwrap());
+    }
+    let wrote = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+        let mut tx = db.write().await?;
+        sql!(&mut tx, execute "INSERT INTO rate_events (bucket, at) VALUES ($1, $2)",
+            "writer", 1)?;
+        tx.commit().await
+    })
+    .await;
+    assert!(matches!(wrote, Ok(Ok(()))), "the write waited: {wrote:?}");
+    drop(readers);
+    assert_eq!(rows(db, "writer").await, vec![1]);
+}

@@ -211,7 +211,7 @@ async fn original_path(st: &AppState, key: &str, work: &Path) -> Result<PathBuf,
     st.store
         .download(key, &to)
         .await
-        .map_err(|e| JobError::Retry(e.to_string()))?;
+        .map_err(|e| JobError::storage("reading the original", e))?;
     Ok(to)
 }
 
@@ -500,5 +500,5 @@ async fn put(st: &AppState, key: &str, file: &Path) -> Result<(), JobError> {
         .put_file(key, file)
         .await
         .map(|_| ())
-        .map_err(|e| JobError::Retry(format!("storing {key}: {e}")))
+        .map_err(|e| JobError::storage(&format!("storing {key}"), e))
 }

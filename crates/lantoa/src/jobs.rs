@@ -32,8 +32,9 @@ pub enum JobError {
     /// Not now, and not a failure: run again at `at` (milliseconds) without
     /// counting the attempt (rate limits, a channel waiting to be reconnected).
     Later { at: i64, reason: String },
-    /// The database did not answer (restarting, failing over) or lost the
-    /// transaction to others every time: not the job's failure. Run again in
+    /// The database or the media storage did not answer (restarting,
+    /// failing over), or the transaction lost to others every time: not the
+    /// job's failure. Run again in
     /// [`OUTAGE_RETRY_MS`] without counting the attempt, however long the
     /// outage lasts.
     Outage(String),
@@ -67,6 +68,20 @@ impl From<crate::db::DbError> for JobError {
                 JobError::Outage(e.to_string())
             }
             e => JobError::Retry(e.to_string()),
+        }
+    }
+}
+
+impl JobError {
+    /// A media storage failure while `doing` something: an outage of the
+    /// store (run again later, the attempt not counted, however long it
+    /// lasts), else a failed attempt.
+    pub fn storage(doing: &str, e: crate::storage::StorageError) -> Self {
+        let m = format!("{doing}: {e}");
+        if e.is_outage() {
+            JobError::Outage(m)
+        } else {
+            JobError::Retry(m)
         }
     }
 }
@@ -653,7 +668,21 @@ async fn record(st: &AppState, job: &Claimed, token: &str, r: Result<(), JobErro
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{JobError, backoff_ms};
+    use crate::storage::StorageError;
+
+    #[test]
+    fn a_storage_outage_is_not_the_jobs_failure_but_a_missing_object_is() {
+        let outage = JobError::storage("reading", StorageError::Backend("503".into()));
+        assert!(matches!(outage, JobError::Outage(m) if m == "reading: storage error: 503"));
+        let missing = JobError::storage("reading", StorageError::NotFound("k".into()));
+        assert!(matches!(missing, JobError::Retry(_)));
+        let disk = std::io::Error::new(std::io::ErrorKind::StorageFull, "full");
+        assert!(matches!(
+            JobError::storage("writing", StorageError::Io(disk)),
+            JobError::Retry(_)
+        ));
+    }
 
     #[test]
     fn backoff_grows_with_jitter_and_a_cap() {

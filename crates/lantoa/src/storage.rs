@@ -27,6 +27,28 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
 }
 
+impl StorageError {
+    /// The store failed or did not answer (a network, a server, an
+    /// outage): not the caller's fault, and trying again later may help.
+    /// A missing object and a local file error are not outages.
+    pub fn is_outage(&self) -> bool {
+        matches!(self, StorageError::Backend(_))
+    }
+}
+
+/// For a request or a service step: an outage answers 503 (try again), any
+/// other storage failure is an internal error.
+impl From<StorageError> for crate::error::Error {
+    fn from(e: StorageError) -> Self {
+        if e.is_outage() {
+            tracing::warn!(error = %e, "media storage failed");
+            crate::error::Error::Unavailable
+        } else {
+            crate::error::Error::Internal(e.to_string())
+        }
+    }
+}
+
 impl From<object_store::Error> for StorageError {
     fn from(e: object_store::Error) -> Self {
         match e {

@@ -29,10 +29,7 @@ pub(crate) async fn local_original(st: &AppState, v: &Version, work: &Path) -> R
         return Ok(p);
     }
     let to = work.join("original");
-    st.store
-        .download(&v.original_key, &to)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    st.store.download(&v.original_key, &to).await?;
     Ok(to)
 }
 
@@ -51,14 +48,7 @@ where
     F: FnOnce(PathBuf, PathBuf) -> Fut,
     Fut: std::future::Future<Output = Result<Option<PathBuf>>>,
 {
-    let internal = |e: &dyn std::fmt::Display| Error::Internal(e.to_string());
-    if st
-        .store
-        .size(&key)
-        .await
-        .map_err(|e| internal(&e))?
-        .is_some()
-    {
+    if st.store.size(&key).await?.is_some() {
         return Ok(Some(key));
     }
     let work = scratch(st, what, v).await?;
@@ -67,10 +57,7 @@ where
         let Some(out) = make(original, work.clone()).await? else {
             return Ok(None);
         };
-        st.store
-            .put_file(&key, &out)
-            .await
-            .map_err(|e| internal(&e))?;
+        st.store.put_file(&key, &out).await?;
         Ok(Some(key))
     }
     .await;

@@ -41,7 +41,7 @@ pub(super) async fn stage(
         .store
         .download_hashed(key, &path)
         .await
-        .map_err(|e| JobError::Retry(format!("reading the clip's bytes: {e}")))?;
+        .map_err(|e| JobError::storage("reading the clip's bytes", e))?;
     Ok(Staged { path, size, sha256 })
 }
 

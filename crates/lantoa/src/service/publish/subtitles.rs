@@ -162,7 +162,7 @@ async fn burned(
         .store
         .download_hashed(&kept.object_key, &path)
         .await
-        .map_err(|e| JobError::Retry(format!("reading the burned rendition: {e}")))?;
+        .map_err(|e| JobError::storage("reading the burned rendition", e))?;
     let got = Staged { path, size, sha256 };
     if got.sha256 != kept.sha256 {
         return Err(JobError::Retry(
@@ -245,7 +245,7 @@ async fn make(
             .store
             .put_file(&key, &out)
             .await
-            .map_err(|e| JobError::Retry(e.to_string()))?;
+            .map_err(|e| JobError::storage("storing the burned rendition", e))?;
         let b = Burn {
             object_key: key,
             size_bytes: size as i64,

@@ -622,6 +622,14 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
         .await?;
         add(name, t);
     }
+    // The read alone, for the profile: the rest is computed in memory.
+    let t = time_runs(runs, |r| async move {
+        let mut tx = db.read().await?;
+        let p = report::published(&mut tx, &scope_of(false, r), days(r, 365), tz).await?;
+        Ok(p.current.len() + p.previous.len())
+    })
+    .await?;
+    add("published (read only), province, 365 d", t);
 
     // Baseline: "wide, agency, 30 days" straight from raw snapshots.
     let base_runs = runs.clamp(1, 5);

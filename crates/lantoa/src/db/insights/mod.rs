@@ -5,17 +5,20 @@
 //! statements so that a batch of snapshots costs a handful of round trips.
 
 mod ingest;
+mod published;
 mod report;
+mod sqlite_rows;
 
 pub use ingest::{
     add_channel_days, add_clip_timing, add_post, channel_agency, due_channels, due_posts,
     insert_snapshots, purge_snapshots, put_latest, put_post_days, set_channel_health, set_next,
     submit_and_approve_times,
 };
+pub use published::posts_published;
 pub use report::{
     ChannelDay, ClipSteps, Health, campaign_posts, channel_days, channel_days_from_raw,
     channel_health, clip_posts, clip_steps, clip_timings, clip_timings_of, post_days, posts,
-    posts_published, snapshots,
+    snapshots,
 };
 
 use crate::db::Engine;

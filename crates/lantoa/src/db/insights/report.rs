@@ -6,13 +6,14 @@ use super::{CHUNK, COLS, ClipTiming, Counters, Post, Snapshot, values};
 use crate::db::{DbResult, Tx, on_tx, sql};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 
-const POST: &str = "SELECT publication_id, agency_id, channel_id, clip_id, platform, author_id,
+pub(super) const POST: &str =
+    "SELECT publication_id, agency_id, channel_id, clip_id, platform, author_id,
         category, duration_s, published_at, local_dow, local_hour, taken_at,
         views, reach, watch_time_s, avg_view_s, reactions, comments, shares, followers_gained,
         views_48h FROM post_metrics ";
 
 #[derive(sqlx::FromRow)]
-struct RawPost {
+pub(super) struct RawPost {
     publication_id: PublicationId,
     agency_id: OrgId,
     channel_id: ChannelId,
@@ -85,22 +86,11 @@ pub async fn posts(tx: &mut Tx, ids: &[PublicationId]) -> DbResult<Vec<Post>> {
     Ok(out)
 }
 
-/// The posts of these agencies published in `[from, to)`.
-pub async fn posts_published(
-    tx: &mut Tx,
-    agencies: &[OrgId],
-    from: i64,
-    to: i64,
-) -> DbResult<Vec<Post>> {
-    let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agencies, from, to).await?;
-    Ok(rows.into_iter().map(Post::from).collect())
-}
-
 /// The rows of `select` whose `col` lies in `[from, to)` and whose agency is
 /// one of `agencies` (none: no rows). The set goes into the SQL itself, so a
 /// report never reads, let alone sums, another agency's figures; each
 /// agency's rows come through its `(agency_id, …)` index.
-async fn in_range<R>(
+pub(super) async fn in_range<R>(
     tx: &mut Tx,
     select: &str,
     col: &str,

@@ -6,6 +6,12 @@
 #
 #   bash scripts/cluster-test.sh          (after `cargo build --workspace`)
 #
+# With --load, the same cluster (release build, no faults) takes the mixed
+# load of scripts/load.sh instead (tests/cluster/load.mjs): 200 readers and
+# 50 tus uploaders for 5 minutes; the other arguments go to `lantoa-bench load`.
+#
+#   bash scripts/cluster-test.sh --load [--duration 30]
+#
 # It restarts the local PostgreSQL cluster once (pg_ctlcluster), so it runs
 # after the other suites that use the server.
 set -euo pipefail
@@ -16,6 +22,13 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
     || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 }
+if [[ "${1:-}" == "--load" ]]; then
+  shift
+  cargo build --release --quiet -p lantoa -p lantoa-bench --bins
+  export LANTOA_BIN="$PWD/target/release/lantoa" LANTOA_S3_BIN="$PWD/target/release/lantoa-s3" \
+    LANTOA_BENCH_BIN="$PWD/target/release/lantoa-bench"
+  exec node tests/cluster/load.mjs "$@"
+fi
 [ -x target/debug/lantoa ] && [ -x target/debug/lantoa-s3 ] \
   || cargo build --quiet -p lantoa -p lantoa-bench --bins
 

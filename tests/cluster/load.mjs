@@ -4,13 +4,13 @@
 // No faults: the figures are the cluster's under load. Every argument goes to
 // `lantoa-bench load` (its --base-url is nginx's).
 //
-//   node tests/cluster/load.mjs --duration 300   (scripts/cluster-load.sh prepares and calls it)
+//   node tests/cluster/load.mjs --duration 300   (`scripts/cluster-test.sh --load` prepares and calls it)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { BASE, PG_ADMIN, PORTS, REPO, cluster, nginx, psql, ready } from './procs.mjs';
+import { BASE, PG_ADMIN, REPO, bringUp, cluster, nginx, psql } from './procs.mjs';
 
 const BENCH = process.env.LANTOA_BENCH_BIN || path.join(REPO, 'target/release/lantoa-bench');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lantoa-cluster-load-'));
@@ -20,18 +20,7 @@ const front = nginx(work);
 const log = (...a) => console.log('[cluster-load]', ...a);
 
 async function main() {
-  P.s3.start();
-  P.sandbox.start();
-  await ready(`http://127.0.0.1:${PORTS.s3}/__fault`);
-  await ready(`http://127.0.0.1:${PORTS.sandbox}/__admin/records`);
-  log('seeding the demo network on PostgreSQL + S3');
-  c.cli(['demo', '--no-serve']);
-  for (const p of [P.web1, P.web2, P.worker1, P.worker2]) p.start();
-  front.start();
-  await ready(`http://127.0.0.1:${PORTS.web1}/readyz`);
-  await ready(`http://127.0.0.1:${PORTS.web2}/readyz`);
-  await ready(`${BASE}/readyz`);
-  log('cluster up: nginx → 2 serve; 2 workers; PostgreSQL; S3');
+  await bringUp(c, front, log);
   const bench = spawn(BENCH, ['load', '--base-url', BASE, ...process.argv.slice(2)], { stdio: 'inherit' });
   const code = await new Promise((r) => bench.once('exit', (c) => r(c ?? 1)));
   for (const [name, p] of Object.entries({ ...P, nginx: front })) {

@@ -193,3 +193,23 @@ http {
   const nginxBin = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
   return new Proc(work, 'nginx', nginxBin, ['-c', conf, '-p', work], process.env);
 }
+
+/// Starts S3 and the sandbox platforms, seeds the demo network on PostgreSQL
+/// + S3 (then calls `seeded`), starts the two web and two worker processes and
+/// nginx, and waits until nginx answers.
+export async function bringUp(c, front, log, seeded = () => {}) {
+  const P = c.procs;
+  P.s3.start();
+  P.sandbox.start();
+  await ready(`http://127.0.0.1:${PORTS.s3}/__fault`);
+  await ready(`http://127.0.0.1:${PORTS.sandbox}/__admin/records`);
+  log('seeding the demo network on PostgreSQL + S3');
+  c.cli(['demo', '--no-serve']);
+  seeded();
+  for (const p of [P.web1, P.web2, P.worker1, P.worker2]) p.start();
+  front.start();
+  await ready(`http://127.0.0.1:${PORTS.web1}/readyz`);
+  await ready(`http://127.0.0.1:${PORTS.web2}/readyz`);
+  await ready(`${BASE}/readyz`);
+  log('cluster up: nginx → 2 serve; 2 workers; PostgreSQL; S3');
+}

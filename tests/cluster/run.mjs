@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { BASE, PORTS, cluster, nginx, psql, ready, sleep } from './procs.mjs';
+import { BASE, PORTS, bringUp, cluster, nginx, psql, ready, sleep } from './procs.mjs';
 
 const UPLOADS = Number(process.env.LANTOA_CLUSTER_UPLOADS || 20);
 const AGENCY = 2; // Báo Tỉnh in the demo network
@@ -36,23 +36,13 @@ async function sandboxPosts() {
 }
 
 async function main() {
-  P.s3.start();
-  P.sandbox.start();
-  await ready(`http://127.0.0.1:${PORTS.s3}/__fault`);
-  await ready(`http://127.0.0.1:${PORTS.sandbox}/__admin/records`);
-  log('seeding the demo network on PostgreSQL + S3');
-  c.cli(['demo', '--no-serve']);
   const tokens = {};
-  for (const [role, user] of [['reporter', 'baotinh.phongvien'], ['editor', 'baotinh.bientap'], ['head', 'baotinh.lanhdao']]) {
-    const out = c.cli(['token', 'create', '--username', user, '--name', `cluster-${role}`]);
-    tokens[role] = out.match(/lt_[A-Za-z0-9_-]+/)[0];
-  }
-  for (const p of [P.web1, P.web2, P.worker1, P.worker2]) p.start();
-  front.start();
-  await ready(`http://127.0.0.1:${PORTS.web1}/readyz`);
-  await ready(`http://127.0.0.1:${PORTS.web2}/readyz`);
-  await ready(`${BASE}/readyz`);
-  log('cluster up: nginx → 2 serve; 2 workers; PostgreSQL; S3');
+  await bringUp(c, front, log, () => {
+    for (const [role, user] of [['reporter', 'baotinh.phongvien'], ['editor', 'baotinh.bientap'], ['head', 'baotinh.lanhdao']]) {
+      const out = c.cli(['token', 'create', '--username', user, '--name', `cluster-${role}`]);
+      tokens[role] = out.match(/lt_[A-Za-z0-9_-]+/)[0];
+    }
+  });
 
   for (const r of await sandboxPosts()) postsBefore[r.platform] = (postsBefore[r.platform] || 0) + 1;
   const files = makeClips(path.join(work, 'clips'), UPLOADS);

@@ -11,15 +11,23 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     sql: &'static str,
+    /// A migration for one engine only (a storage setting the other has no
+    /// words for): on the other it changes nothing and is recorded all the same.
+    only: Option<Engine>,
 }
 
-/// A migration from its version, name and file under `migrations/`.
+/// A migration from its version, name and file under `migrations/`, and the
+/// one engine it is for, if it is for one only.
 macro_rules! migration {
     ($version:literal, $name:literal, $file:literal) => {
+        migration!($version, $name, $file, None)
+    };
+    ($version:literal, $name:literal, $file:literal, $only:expr) => {
         Migration {
             version: $version,
             name: $name,
             sql: include_str!(concat!("../../migrations/", $file)),
+            only: $only,
         }
     };
 }
@@ -46,6 +54,12 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "subtitles", "0019_subtitles.sql"),
     migration!(20, "insights_reports", "0020_insights_reports.sql"),
     migration!(21, "upload_staging", "0021_upload_staging.sql"),
+    migration!(
+        22,
+        "post_metrics_fillfactor",
+        "0022_post_metrics_fillfactor.sql",
+        Some(Engine::Postgres)
+    ),
 ];
 
 /// A migration's script for an engine.
@@ -89,8 +103,10 @@ pub async fn run(db: &Db, now_ms: i64) -> DbResult<Vec<i64>> {
         if done.is_some() {
             continue;
         }
-        let script = for_engine(m.sql, tx.engine()).into_owned();
-        on_tx!(&mut tx, c => sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(c).await.map(|r| r.rows_affected()))?;
+        if m.only.is_none_or(|e| e == tx.engine()) {
+            let script = for_engine(m.sql, tx.engine()).into_owned();
+            on_tx!(&mut tx, c => sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(c).await.map(|r| r.rows_affected()))?;
+        }
         if m.version == 11 {
             // The words of the clips already there (the rest is kept on save).
             super::clips::reindex_all(&mut tx).await?;

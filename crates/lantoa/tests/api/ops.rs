@@ -325,3 +325,22 @@ async fn the_csrf_token_differs_on_every_page_and_each_is_accepted() {
     let theirs = token(&other.get_text("/profile").await);
     assert_eq!(switch(theirs).await, 403);
 }
+
+/// A migration for PostgreSQL only (a storage setting) is applied there and
+/// only recorded on SQLite; either way the schema is at the latest version.
+#[tokio::test]
+async fn a_migration_for_one_engine_is_applied_there_and_recorded_on_both() {
+    use lantoa::db::{Db, sql};
+    let app = crate::helpers::state_with(&[]).await;
+    let mut tx = app.st.db.read().await.unwrap();
+    let recorded: i64 = sql!(&mut tx, scalar fetch_one
+        "SELECT COUNT(*) FROM schema_migrations WHERE version = 22")
+    .unwrap();
+    assert_eq!(recorded, 1);
+    if matches!(app.st.db, Db::Postgres(..)) {
+        let options: String = sql!(&mut tx, scalar fetch_one
+            "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'post_metrics'")
+        .unwrap();
+        assert!(options.contains("fillfactor=50"), "{options}");
+    }
+}

@@ -7,7 +7,7 @@
 //! again after a crash overwrites what a killed run left instead of leaving
 //! orphans, and the version's results are written in one transaction at the end.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -163,7 +163,7 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
     tokio::fs::create_dir_all(work)
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;
-    let original = original_path(st, &v.original_key, work).await?;
+    let original = crate::service::work::local_original(st, &v, work).await?;
     let limits = MediaLimits::default();
     let probed = probe::probe(&original, Duration::from_secs(limits.probe_timeout_s))
         .await
@@ -200,19 +200,6 @@ async fn check(ctx: &JobCtx, version: VersionId, work: &Path) -> Result<(), JobE
         &outputs,
     )
     .await
-}
-
-/// A local path to the original: in place when storage is local, else a copy.
-async fn original_path(st: &AppState, key: &str, work: &Path) -> Result<PathBuf, JobError> {
-    if let Some(p) = st.store.local_path(key) {
-        return Ok(p);
-    }
-    let to = work.join("original");
-    st.store
-        .download(key, &to)
-        .await
-        .map_err(|e| JobError::storage("reading the original", e))?;
-    Ok(to)
 }
 
 /// One of the limited ffmpeg slots, held while the guard lives.

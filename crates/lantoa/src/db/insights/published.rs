@@ -50,11 +50,11 @@ pub async fn posts_published(
     }
 }
 
-/// A row of [`POST`] read in place (the columns in its order).
+/// A row of [`POST`] read in place (the columns in its order), turned into a
+/// post as the row-by-row read turns it.
 fn post_of(r: &sqlite_rows::Row<'_>) -> DbResult<Post> {
     let int = |i| r.i64(i).unwrap_or_default();
-    let f = |i| r.i64(i).map(|x| x as f64);
-    Ok(Post {
+    Ok(Post::from(RawPost {
         publication_id: PublicationId(int(0)),
         agency_id: OrgId(int(1)),
         channel_id: ChannelId(int(2)),
@@ -67,16 +67,14 @@ fn post_of(r: &sqlite_rows::Row<'_>) -> DbResult<Post> {
         local_dow: int(9),
         local_hour: int(10),
         taken_at: r.i64(11),
-        latest: [
-            f(12),
-            f(13),
-            r.f64(14),
-            r.f64(15),
-            f(16),
-            f(17),
-            f(18),
-            f(19),
-        ],
+        views: r.i64(12),
+        reach: r.i64(13),
+        watch_time_s: r.f64(14),
+        avg_view_s: r.f64(15),
+        reactions: r.i64(16),
+        comments: r.i64(17),
+        shares: r.i64(18),
+        followers_gained: r.i64(19),
         views_48h: r.i64(20),
-    })
+    }))
 }

@@ -31,6 +31,12 @@ pub enum Error {
     Csrf,
     #[error("the database is unavailable")]
     Unavailable,
+    /// The request's transaction lost to another's (a deadlock, a
+    /// serialization failure, a busy SQLite): nothing it did was kept. The
+    /// web layer runs the request again (`web::replay`); what is left is
+    /// answered like [`Error::Unavailable`].
+    #[error("the transaction lost to another")]
+    Contended,
     /// Gone for good (an expired or terminated upload).
     #[error("gone")]
     Gone,
@@ -130,8 +136,8 @@ impl From<DbError> for Error {
                 Error::Unavailable
             }
             DbError::Busy(detail) => {
-                tracing::warn!(%detail, "a transaction lost to others every time it was tried");
-                Error::Unavailable
+                tracing::debug!(%detail, "a transaction lost to another");
+                Error::Contended
             }
             DbError::Conflict => Error::Conflict("conflict-exists"),
             DbError::NotFound => Error::NotFound,

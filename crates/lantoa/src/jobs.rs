@@ -55,7 +55,9 @@ impl std::fmt::Display for JobError {
 impl From<crate::error::Error> for JobError {
     fn from(e: crate::error::Error) -> Self {
         match e {
-            crate::error::Error::Unavailable => JobError::Outage(e.to_string()),
+            crate::error::Error::Unavailable | crate::error::Error::Contended => {
+                JobError::Outage(e.to_string())
+            }
             e => JobError::Retry(e.to_string()),
         }
     }

@@ -254,9 +254,14 @@ pub fn retries() -> u64 {
     RETRIES.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Counts one transaction (or request) run again after losing to another.
+pub(crate) fn count_retry() {
+    RETRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The wait before try `n` (2, 3, …): 10 ms doubling to at most 640 ms, with
 /// up to half again at random so that the losers do not collide again.
-fn backoff(n: u32) -> Duration {
+pub(crate) fn backoff(n: u32) -> Duration {
     let base = 10u64 << (n.saturating_sub(2)).min(6);
     let jitter = u64::from(crate::crypto::random_bytes::<1>()[0]) * base / 512;
     Duration::from_millis(base + jitter)
@@ -375,7 +380,7 @@ impl Db {
             match outcome {
                 Err(DbError::Busy(why)) if tried < TRIES => {
                     tried += 1;
-                    RETRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    count_retry();
                     tracing::debug!(%why, tried, "transaction run again");
                     tokio::time::sleep(backoff(tried)).await;
                 }

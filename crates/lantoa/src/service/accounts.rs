@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{Actor, audit};
 use crate::crypto::{random_token, sha256_hex, verify_dummy, verify_password};
-use crate::db::{sessions, throttle, tokens, users};
+use crate::db::{DbResult, sessions, throttle, tokens, users};
 use crate::domain::{Locale, OrgId, Role, TokenId, UserId, policy};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -245,21 +245,29 @@ pub async fn resolve_session(st: &AppState, token: &str) -> Result<Option<Arc<Pr
     Ok(Some(p))
 }
 
-/// Records that the session was used: its last use and idle end. A small
-/// write shared with the others waiting (one turn of the write lock, ahead
-/// of the slow writers), and not the page's business: when it cannot be
-/// made the page is answered all the same (the session may only end sooner).
+/// Records that the session was used: its last use and idle end.
 async fn touch_session(st: &AppState, hash: &str, now: i64, expires: i64) {
     let h = hash.to_string();
-    let touched = st
-        .db
-        .write_shared(move |tx| {
-            let h = h.clone();
-            Box::pin(async move { sessions::touch(tx, &h, now, expires).await })
-        })
-        .await;
-    if let Err(e) = touched {
-        tracing::warn!(error = %e, "a session's last use was not recorded");
+    record_use(st, "session", move |tx| {
+        let h = h.clone();
+        Box::pin(async move { sessions::touch(tx, &h, now, expires).await })
+    })
+    .await;
+}
+
+/// Records that a session or token (`what`) was used. A small write shared
+/// with the others waiting (one turn of the write lock, ahead of the slow
+/// writers), and not the request's business: when it cannot be made the
+/// request is answered all the same (a session may only end sooner, a
+/// token shows an older last use).
+async fn record_use<F>(st: &AppState, what: &'static str, f: F)
+where
+    F: for<'t> FnMut(&'t mut crate::db::Tx) -> futures_util::future::BoxFuture<'t, DbResult<()>>
+        + Send
+        + 'static,
+{
+    if let Err(e) = st.db.write_shared(f).await {
+        tracing::warn!(error = %e, what, "a last use was not recorded");
     }
 }
 
@@ -280,9 +288,11 @@ pub async fn resolve_token(st: &AppState, token: &str) -> Result<Option<Principa
     let p = principal_for(&mut tx, t.user_id, AuthVia::Token { id: t.id }).await?;
     drop(tx);
     if p.is_some() && t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY_MS) {
-        let mut w = st.db.write().await?;
-        tokens::touch(&mut w, t.id, now).await?;
-        w.commit().await?;
+        let id = t.id;
+        record_use(st, "token", move |tx| {
+            Box::pin(async move { tokens::touch(tx, id, now).await })
+        })
+        .await;
     }
     Ok(p)
 }

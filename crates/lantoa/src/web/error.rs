@@ -83,7 +83,7 @@ impl From<&Error> for ErrorBody {
                 "error-password-change-required",
             ),
             Error::Csrf => ErrorBody::new(S::FORBIDDEN, "csrf_failed", "error-csrf"),
-            Error::Unavailable => {
+            Error::Unavailable | Error::Contended => {
                 ErrorBody::new(S::SERVICE_UNAVAILABLE, "unavailable", "error-unavailable")
             }
             Error::Internal(_) => {
@@ -128,6 +128,9 @@ impl IntoResponse for Error {
         let body = ErrorBody::from(&self);
         let mut resp = body.status.into_response();
         resp.extensions_mut().insert(body);
+        if let Error::Contended = self {
+            resp.extensions_mut().insert(super::replay::Contended);
+        }
         if let Error::Busy { retry_after, .. } = self {
             resp.headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, retry_after.into());

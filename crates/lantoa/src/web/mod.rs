@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod ops;
 pub mod pages;
+pub mod replay;
 
 use axum::Router;
 use axum::handler::Handler;
@@ -181,6 +182,10 @@ pub fn app(state: AppState) -> Router {
             pages::outlet::cache::layer,
         ))
         .layer(CatchPanicLayer::new())
+        // Inside the request's context (who, which language, CSRF), which
+        // is worked out once: a request whose transaction lost to another's
+        // is run again from here.
+        .layer(axum::middleware::from_fn(replay::layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::context,

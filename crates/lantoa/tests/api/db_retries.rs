@@ -1,5 +1,6 @@
-//! Transactions that lose to others are run again in one place
-//! (`Db::transact`): a deadlock on PostgreSQL, a busy database on SQLite.
+//! Transactions that lose to others are run again: inside `Db::transact`
+//! (shared writes, leases) and, for requests, by the web layer
+//! (`web::replay`): a deadlock on PostgreSQL, a busy database on SQLite.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -125,4 +126,75 @@ async fn sqlite_busy_error(url: &str) -> DbError {
         .await
         .unwrap();
     DbError::from(e)
+}
+
+/// A request whose transaction loses to another's is run again by the web
+/// layer and answers as if nothing had happened: the comment is posted once,
+/// and the retries are counted. On PostgreSQL a trigger raises a real
+/// deadlock error (40P01) for the first two tries; on SQLite another
+/// connection holds the write lock past the 10 s busy wait.
+#[tokio::test]
+async fn a_request_whose_transaction_loses_is_run_again_and_applied_once() {
+    let (app, n) = crate::helpers::spawn_network().await;
+    let clip = crate::review::ready_clip(&app, n.a, n.a_reporter, "good_deeds").await;
+    let ed = app.token_for("a.editor").await;
+    // The token's first use is recorded now, not inside the test.
+    app.get_api("/api/v1/me", &ed).await;
+    let before = lantoa::db::retries();
+    let holder = if engine() == "postgres" {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE SEQUENCE lost_probe;
+             CREATE FUNCTION lose_twice() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+               IF nextval('lost_probe') <= 2 THEN
+                 RAISE EXCEPTION 'probe' USING ERRCODE = '40P01';
+               END IF;
+               RETURN NEW;
+             END $$;
+             CREATE TRIGGER lose_twice BEFORE INSERT ON clip_comments
+               FOR EACH ROW EXECUTE FUNCTION lose_twice();",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        None
+    } else {
+        use sqlx::ConnectOptions;
+        use std::str::FromStr;
+        let url = lantoa::db::sqlite_url_for(app.data_dir.path());
+        let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10_600)).await;
+            sqlx::raw_sql("ROLLBACK").execute(&mut c).await.unwrap();
+        }))
+    };
+    let path = format!("/api/v1/agencies/{}/clips/{}/comments", n.a.0, clip.0);
+    let body = serde_json::json!({"body": "Giật hình ở đây", "at": "00:05"});
+    let made = app.post_json_expect(&path, &ed, &body, 201).await;
+    assert!(made["id"].as_i64().is_some(), "{made}");
+    if let Some(h) = holder {
+        h.await.unwrap();
+    }
+    let mut tx = app.st.db.read().await.unwrap();
+    let kept: i64 = lantoa::sql!(&mut tx, scalar fetch_one
+        "SELECT COUNT(*) FROM clip_comments WHERE clip_id = $1", clip.0)
+    .unwrap();
+    assert_eq!(kept, 1, "the comment is kept once");
+    let lost = if engine() == "postgres" { 2 } else { 1 };
+    assert!(
+        lantoa::db::retries() >= before + lost,
+        "the runs again are counted"
+    );
 }

@@ -123,7 +123,13 @@ async fn a_chosen_cover_is_signed_with_the_clip_and_reaches_tiktok_and_zalo() {
     assert_eq!(r.status(), 200);
     let sent = r.bytes().await.unwrap();
     let frame = app.data_dir.path().join("frame.jpg");
-    let original = app.st.store.local_path(&version.original_key).unwrap();
+    // A copy of the original, wherever the media are kept (a folder or S3).
+    let original = app.data_dir.path().join("original");
+    app.st
+        .store
+        .download(&version.original_key, &original)
+        .await
+        .unwrap();
     lantoa::media::qc::frame_at(&original, 600, &frame, std::time::Duration::from_secs(30))
         .await
         .unwrap();

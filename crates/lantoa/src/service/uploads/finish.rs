@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::json;
 use sha2::Digest;
 
-use super::staging::{Staging, storage};
+use super::staging::Staging;
 use super::tus::running_hash;
 use super::{Intent, Status, intent, status_of};
 use crate::db::{Tx, clips, uploads};
@@ -100,11 +100,7 @@ async fn store_original(
     let sha = running_hash(st, u).await?;
     let sha_hex = hex::encode(sha.finalize());
     let key = crate::storage::original_key(&sha_hex);
-    let stored = st
-        .store
-        .size(&key)
-        .await
-        .map_err(|e| storage(e.to_string()))?;
+    let stored = st.store.size(&key).await?;
     if stored != Some(u.length as u64) {
         staging.store_original(st, &u.id, parts, &key).await?;
     }

@@ -158,17 +158,11 @@ impl Staging {
     ) -> Result<()> {
         match self {
             Staging::Folder(_) => {
-                st.store
-                    .put_file_linked(key, &part_path(st, id))
-                    .await
-                    .map_err(|e| storage(e.to_string()))?;
+                st.store.put_file_linked(key, &part_path(st, id)).await?;
             }
             Staging::Objects(store) => {
                 let keys: Vec<&str> = parts.iter().map(|p| p.object_key.as_str()).collect();
-                store
-                    .concat(&keys, key)
-                    .await
-                    .map_err(|e| storage(e.to_string()))?;
+                store.concat(&keys, key).await?;
             }
         }
         Ok(())
@@ -191,8 +185,11 @@ impl Staging {
     }
 }
 
-/// The media storage failed: an outage (503, try again), not the request's
-/// fault; the upload keeps what was recorded.
+/// Writing a staged piece failed. The writer reports an S3 outage and a
+/// local file error alike (as `io::Error`), so it is answered as an outage
+/// (503, try again): the upload keeps what was recorded and the client
+/// sends the piece again. Calls that say which it was use the one mapping,
+/// `From<StorageError> for Error`.
 pub(super) fn storage(detail: String) -> Error {
     tracing::warn!(%detail, "media storage failed while staging an upload");
     Error::Unavailable

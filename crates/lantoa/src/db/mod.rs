@@ -282,7 +282,14 @@ impl Db {
                 // 64 MiB of page cache per connection (SQLite's default is
                 // 2 MiB): the metric rollups take rows all over large
                 // indexes, and a small cache turns that into disk reads.
-                .pragma("cache_size", "-65536");
+                .pragma("cache_size", "-65536")
+                // The write-ahead log is copied back into the database every
+                // 40,000 pages (160 MiB) instead of SQLite's 1,000: a page the
+                // next transactions change again (a post's latest figures,
+                // its day, the index pages around them) is copied once for
+                // all of them. Metrics ingest 89,198 → 105,714 snapshots/s
+                // (`lantoa-bench insights`; 10,000 pages: 98,895).
+                .pragma("wal_autocheckpoint", "40000");
             let pool = |n| {
                 SqlitePoolOptions::new()
                     .max_connections(n)

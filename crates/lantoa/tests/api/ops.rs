@@ -344,3 +344,21 @@ async fn a_migration_for_one_engine_is_applied_there_and_recorded_on_both() {
         assert!(options.contains("fillfactor=50"), "{options}");
     }
 }
+
+/// SQLite copies its write-ahead log back in large steps on every
+/// connection (the readers' and the writer's), for the metrics ingest's
+/// sake (see `Db::connect`).
+#[tokio::test]
+async fn sqlite_copies_its_log_back_in_large_steps() {
+    use lantoa::db::{Db, sql};
+    let app = crate::helpers::state_with(&[]).await;
+    if !matches!(app.st.db, Db::Sqlite(..)) {
+        return;
+    }
+    let mut r = app.st.db.read().await.unwrap();
+    let read: i64 = sql!(&mut r, scalar fetch_one "PRAGMA wal_autocheckpoint").unwrap();
+    drop(r);
+    let mut w = app.st.db.write().await.unwrap();
+    let write: i64 = sql!(&mut w, scalar fetch_one "PRAGMA wal_autocheckpoint").unwrap();
+    assert_eq!((read, write), (40_000, 40_000));
+}

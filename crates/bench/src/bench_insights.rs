@@ -20,7 +20,7 @@
 //! nothing beyond the data being consistent.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -61,6 +61,11 @@ pub struct Options {
     /// Snapshots per transaction.
     #[arg(long, default_value_t = 20_000)]
     pub batch: usize,
+    /// Ingest streams at once, each the posts of every n-th channel: the
+    /// collector's jobs (one channel each) as the worker's slots run them
+    /// (`worker_slots`, default 2). 1: one stream, batch after batch.
+    #[arg(long, default_value_t = 2)]
+    pub streams: usize,
     /// Runs of each dashboard query.
     #[arg(long, default_value_t = 20)]
     pub runs: usize,
@@ -449,7 +454,10 @@ use run::*;
 pub(crate) use run::{ms, open, pct};
 
 pub async fn insights(o: Options) -> anyhow::Result<()> {
-    anyhow::ensure!(o.batch > 0 && o.runs > 0, "--batch and --runs must be > 0");
+    anyhow::ensure!(
+        o.batch > 0 && o.runs > 0 && o.streams > 0,
+        "--batch, --runs and --streams must be > 0"
+    );
     let dir = match &o.data_dir {
         Some(d) => d.clone(),
         None => std::env::temp_dir().join(format!(
@@ -523,17 +531,32 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
         seeding.as_secs_f64()
     );
     let posts_n = g.posts.len();
+    let channel_of: HashMap<i64, i64> = g
+        .posts
+        .iter()
+        .map(|(p, _)| (p.publication_id.0, p.channel_id.0))
+        .collect();
     g.posts = Vec::new();
 
     // Ingest: rollups, then the raw-only baseline.
     let total = g.snapshots;
-    let (roll_t, roll_n) = load(&st, &mut g.plans, o.batch, true, "rollups", total).await?;
+    let streams = o.streams;
+    let how = |rollups, label| (o.batch, rollups, label, total);
+    let (roll_t, roll_n) = load_streams(
+        &st,
+        &mut g.plans,
+        &channel_of,
+        streams,
+        how(true, "rollups"),
+    )
+    .await?;
     let roll_rate = roll_n as f64 / roll_t.as_secs_f64();
     println!(
         "  rollup ingest: {roll_n} snapshots in {:.1} s = {roll_rate:.0}/s",
         roll_t.as_secs_f64()
     );
-    let (raw_t, raw_n) = load(&raw, &mut g.plans, o.batch, false, "raw", total).await?;
+    let (raw_t, raw_n) =
+        load_streams(&raw, &mut g.plans, &channel_of, streams, how(false, "raw")).await?;
     let raw_rate = raw_n as f64 / raw_t.as_secs_f64();
     println!(
         "  raw insert:    {raw_n} snapshots in {:.1} s = {raw_rate:.0}/s",
@@ -663,7 +686,7 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     println!();
     println!(
         "Summary: {engine}, {} snapshots, {posts_n} posts, {threads} threads, batches of {}, \
-         {runs} runs per query (baseline {base_runs}).",
+         {streams} ingest stream(s), {runs} runs per query (baseline {base_runs}).",
         total, o.batch
     );
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };

@@ -66,6 +66,54 @@ where
     Ok((v, rows))
 }
 
+/// Ingests every snapshot through `streams` streams at once, each the posts
+/// of every `streams`-th channel, as the worker's slots run the collector's
+/// jobs (one channel each, so no two streams touch the same rows). Returns
+/// the wall time (with one stream, the time spent in the database only) and
+/// the snapshots written.
+pub(super) async fn load_streams(
+    st: &AppState,
+    plans: &mut [Plan],
+    channel_of: &HashMap<i64, i64>,
+    streams: usize,
+    (batch, rollups, label, total): (usize, bool, &str, u64),
+) -> anyhow::Result<(Duration, u64)> {
+    if streams <= 1 {
+        return load(st, plans, batch, rollups, label, total).await;
+    }
+    let parts = split(plans, channel_of, streams);
+    let labels: Vec<String> = (1..=streams)
+        .map(|s| format!("{label} {s}/{streams}"))
+        .collect();
+    let t = Instant::now();
+    let runs = parts
+        .into_iter()
+        .zip(&labels)
+        .map(|(part, l)| load(st, part, batch, rollups, l, total));
+    let done = futures_util::future::try_join_all(runs).await?;
+    Ok((t.elapsed(), done.iter().map(|d| d.1).sum()))
+}
+
+/// The plans cut into `streams` parts, each the posts of every
+/// `streams`-th channel (a post of no known channel goes to the first).
+pub(super) fn split<'p>(
+    plans: &'p mut [Plan],
+    channel_of: &HashMap<i64, i64>,
+    streams: usize,
+) -> Vec<&'p mut [Plan]> {
+    let stream_of = |p: &Plan| channel_of.get(&p.id).map_or(0, |c| *c as usize % streams);
+    plans.sort_by_key(stream_of);
+    let mut parts = Vec::with_capacity(streams);
+    let mut rest = plans;
+    for s in 0..streams {
+        let n = rest.iter().take_while(|p| stream_of(p) == s).count();
+        let (part, more) = std::mem::take(&mut rest).split_at_mut(n);
+        parts.push(part);
+        rest = more;
+    }
+    parts
+}
+
 /// Ingests every snapshot through the rollups, or raw only; returns the time
 /// spent in the database (generation excluded) and the snapshots written.
 pub(super) async fn load(

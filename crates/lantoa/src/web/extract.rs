@@ -205,11 +205,7 @@ const MAX_BODY: usize = 1024 * 1024;
 
 /// The body of a request that must have the given content type, at most `MAX_BODY`.
 async fn body_of(req: Request, content_type: &str) -> Result<axum::body::Bytes, Error> {
-    let ok = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(content_type));
+    let ok = super::content_type(req.headers()).starts_with(content_type);
     if !ok {
         return Err(Error::Malformed {
             field: "body".into(),

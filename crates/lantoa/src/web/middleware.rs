@@ -309,12 +309,7 @@ async fn check_csrf(ctx: &ReqCtx, req: Request, fresh_pre: bool) -> (bool, Resul
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return (csrf_matches(h.as_bytes(), expected), Ok(req));
     }
-    let kind = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let kind = super::content_type(req.headers()).to_string();
     if let Some(boundary) = multipart_boundary(&kind) {
         return multipart_csrf(req, &boundary, expected).await;
     }

@@ -197,6 +197,14 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A request's or response's `Content-Type`, or "" when it has none (or
+/// one that is not text).
+pub(crate) fn content_type(h: &axum::http::HeaderMap) -> &str {
+    h.get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
 /// Which responses are sent compressed (gzip or brotli, as the browser
 /// accepts): pages, styles, scripts, JSON, SVG, CSV and feeds of some size.
 /// Never media (already compressed, and served in byte ranges) nor a stream.
@@ -219,10 +227,7 @@ fn compressible(
         "application/atom+xml",
         "image/svg+xml",
     ];
-    let kind = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let kind = content_type(h);
     let small = h
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

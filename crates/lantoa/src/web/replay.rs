@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, HttpBody, to_bytes};
 use axum::extract::Request;
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -67,12 +66,7 @@ pub async fn layer(req: Request, next: Next) -> Response {
 
 /// The length of the request's body when it can be kept to run again.
 fn replayable(req: &Request) -> Option<usize> {
-    let kind = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let kind = super::content_type(req.headers()).to_ascii_lowercase();
     if kind.starts_with("multipart/") || kind.starts_with("application/offset+octet-stream") {
         return None;
     }
@@ -83,6 +77,7 @@ fn replayable(req: &Request) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     fn req(kind: Option<&str>, body: &'static [u8]) -> Request {
         let mut b = Request::builder().method("POST").uri("/x");

@@ -100,21 +100,33 @@ async fn a_transaction_that_loses_to_another_runs_again_and_nothing_is_applied_t
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
 
+/// A connection of its own to the SQLite file at `url`, holding the write
+/// lock (`BEGIN IMMEDIATE`) until it rolls back.
+async fn hold_write_lock(url: &str) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    c
+}
+
 /// A real SQLITE_BUSY: one connection holds the write lock, another asks for
 /// it without waiting.
 async fn sqlite_busy_error(url: &str) -> DbError {
     use sqlx::ConnectOptions;
     use std::str::FromStr;
-    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).unwrap();
-    let mut holder = opts
-        .clone()
-        .busy_timeout(Duration::from_secs(10))
+    let mut holder = hold_write_lock(url).await;
+    let mut other = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .busy_timeout(Duration::ZERO)
         .connect()
-        .await
-        .unwrap();
-    let mut other = opts.busy_timeout(Duration::ZERO).connect().await.unwrap();
-    sqlx::raw_sql("BEGIN IMMEDIATE")
-        .execute(&mut holder)
         .await
         .unwrap();
     let e = sqlx::raw_sql("BEGIN IMMEDIATE")
@@ -163,18 +175,8 @@ async fn a_request_whose_transaction_loses_is_run_again_and_applied_once() {
         .unwrap();
         None
     } else {
-        use sqlx::ConnectOptions;
-        use std::str::FromStr;
         let url = lantoa::db::sqlite_url_for(app.data_dir.path());
-        let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        sqlx::raw_sql("BEGIN IMMEDIATE")
-            .execute(&mut c)
-            .await
-            .unwrap();
+        let mut c = hold_write_lock(&url).await;
         Some(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(10_600)).await;
             sqlx::raw_sql("ROLLBACK").execute(&mut c).await.unwrap();

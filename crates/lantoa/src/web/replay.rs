@@ -51,10 +51,11 @@ pub async fn layer(req: Request, next: Next) -> Response {
     loop {
         let again = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
         let resp = next.clone().run(again).await;
-        if resp.extensions().get::<Contended>().is_none()
-            || run == RUNS
-            || started.elapsed() > PATIENCE
-        {
+        if resp.extensions().get::<Contended>().is_none() {
+            return resp;
+        }
+        if run == RUNS || started.elapsed() > PATIENCE {
+            tracing::warn!(path = %parts.uri.path(), run, "a request's transaction lost every time it was run");
             return resp;
         }
         run += 1;

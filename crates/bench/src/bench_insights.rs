@@ -633,14 +633,14 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     ] {
         let t = time_runs(runs, |r| async move {
             let mut tx = db.read().await?;
-            let p = report::published(&mut tx, &scope_of(agency, r), days(r, len), tz).await?;
+            let p = report::published(db, &mut tx, &scope_of(agency, r), days(r, len), tz).await?;
             drop(tx);
             let b = report::breakdown(&p, By::Category);
             let l = report::length(&p.current);
             let h = report::heatmap(p.current.iter());
             let tb = report::top_bottom(&p.current, 10);
             std::hint::black_box((&b, &l, &h, &tb));
-            Ok(p.current.len() + p.previous.len())
+            Ok(p.current.len() + p.previous.posts())
         })
         .await?;
         add(name, t);
@@ -648,8 +648,8 @@ pub async fn insights(o: Options) -> anyhow::Result<()> {
     // The read alone, for the profile: the rest is computed in memory.
     let t = time_runs(runs, |r| async move {
         let mut tx = db.read().await?;
-        let p = report::published(&mut tx, &scope_of(false, r), days(r, 365), tz).await?;
-        Ok(p.current.len() + p.previous.len())
+        let p = report::published(db, &mut tx, &scope_of(false, r), days(r, 365), tz).await?;
+        Ok(p.current.len() + p.previous.posts())
     })
     .await?;
     add("published (read only), province, 365 d", t);

@@ -338,6 +338,21 @@ impl Db {
         })
     }
 
+    /// Another read transaction, for a reader that can split its work across
+    /// two connections, if one is idle now (`None` otherwise). It never
+    /// waits: a request holding a connection while it waits for a second
+    /// could wait on others doing the same, until every one times out.
+    pub async fn read_spare(&self) -> DbResult<Option<Tx>> {
+        Ok(match self {
+            Db::Sqlite(p, _, bell) => {
+                (p.try_begin().await?).map(|t| Tx::Sqlite(t, TxState::new(bell, None)))
+            }
+            Db::Postgres(p, bell) => {
+                (p.try_begin().await?).map(|t| Tx::Postgres(t, TxState::new(bell, None)))
+            }
+        })
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock at once.
     pub async fn write(&self) -> DbResult<Tx> {
         self.write_in(gate::Lane::Normal).await

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::db::Tx;
 use crate::db::insights::{self as idb, ChannelDay, ClipSteps, ClipTiming, Counters, Post};
+use crate::db::{Db, DbResult, Tx};
 use crate::domain::{ChannelId, ClipId, OrgId, UserId};
 use crate::error::Result;
 
@@ -90,7 +90,12 @@ pub fn percentile(v: &mut [f64], q: f64) -> Option<f64> {
 
 /// A post's completion rate: average view time over its length, at most 1.
 pub fn completion(p: &Post) -> Option<f64> {
-    match (p.latest[idb::AVG_VIEW], p.duration_s) {
+    completion_of(p.latest[idb::AVG_VIEW], p.duration_s)
+}
+
+/// The completion rate of an average view time and a length (seconds).
+fn completion_of(avg_view_s: Option<f64>, duration_s: Option<f64>) -> Option<f64> {
+    match (avg_view_s, duration_s) {
         (Some(a), Some(d)) if d > 0.0 => Some((a / d).min(1.0)),
         _ => None,
     }
@@ -276,13 +281,41 @@ fn step_stats(rows: &[ClipSteps]) -> StepStats {
 
 // ---- Posts published in the period --------------------------------------------
 
-/// The posts published in a period and in the period before.
+/// The posts published in a period, and the period before as far as the
+/// reports compare with it.
 pub struct Published {
     pub current: Vec<Post>,
-    pub previous: Vec<Post>,
+    pub previous: Before,
 }
 
+/// The posts published in the period before, summed up in the database: a
+/// province's year is tens of thousands of posts, and the reports compare
+/// only their sums per key and their median completion with this period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Before {
+    /// The posts' sums per channel, author and topic.
+    pub groups: Vec<idb::PostGroup>,
+    /// Each post's completion rate (the posts that have one).
+    pub completions: Vec<f64>,
+}
+
+impl Before {
+    /// How many posts the period before had.
+    pub fn posts(&self) -> usize {
+        self.groups
+            .iter()
+            .map(|g| usize::try_from(g.posts).unwrap_or_default())
+            .sum()
+    }
+}
+
+/// The posts published in the period, read in `tx`, and the period before,
+/// read at the same time on a second connection of `db` when one is idle
+/// (else after, in `tx`). On PostgreSQL each query is a backend's work, so a
+/// province's year takes the time of the longer instead of both (the two
+/// periods are disjoint; the second is read in its own snapshot).
 pub async fn published(
+    db: &Db,
     tx: &mut Tx,
     agencies: &[OrgId],
     days: Days,
@@ -290,9 +323,38 @@ pub async fn published(
 ) -> Result<Published> {
     let (from, to) = days.instants(tz);
     let (pfrom, _) = days.previous().instants(tz);
-    let all = idb::posts_published(tx, agencies, pfrom, to).await?;
-    let (current, previous) = all.into_iter().partition(|p| p.published_at >= from);
+    let (current, previous) = match db.read_spare().await? {
+        Some(mut spare) => tokio::try_join!(
+            idb::posts_published(tx, agencies, from, to),
+            before(&mut spare, agencies, pfrom, from),
+        )?,
+        None => (
+            idb::posts_published(tx, agencies, from, to).await?,
+            before(tx, agencies, pfrom, from).await?,
+        ),
+    };
     Ok(Published { current, previous })
+}
+
+async fn before(tx: &mut Tx, agencies: &[OrgId], from: i64, to: i64) -> DbResult<Before> {
+    let groups = idb::post_groups(tx, agencies, from, to).await?;
+    let completions = idb::completions(tx, agencies, from, to)
+        .await?
+        .into_iter()
+        .filter_map(|(a, d)| completion_of(Some(a), Some(d)))
+        .collect();
+    Ok(Before {
+        groups,
+        completions,
+    })
+}
+
+/// Posts summed up: how many, and the sums of their figures to date.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub posts: usize,
+    /// No `avg_view_s` (not summable).
+    pub sum: Counters,
 }
 
 /// A group of posts summed up.
@@ -334,28 +396,41 @@ pub enum By {
     Platform,
 }
 
-/// Groups keyed by a string (category code, or an id as text).
-pub fn breakdown(p: &Published, by: By) -> Vec<(String, Group, Group)> {
-    let key = |x: &Post| match by {
-        By::Category => x.category.clone(),
-        By::Channel => x.channel_id.to_string(),
-        By::Author => x.author_id.to_string(),
-        By::Agency => x.agency_id.to_string(),
-        By::Platform => x.platform.clone(),
-    };
-    // One pass over the posts (a dashboard may hold a hundred thousand).
-    let mut by_key: BTreeMap<String, (Vec<&Post>, Vec<&Post>)> = BTreeMap::new();
-    for x in &p.current {
-        by_key.entry(key(x)).or_default().0.push(x);
-    }
-    for x in &p.previous {
-        if let Some(g) = by_key.get_mut(&key(x)) {
-            g.1.push(x);
+impl By {
+    /// The key of a post, or of a group of posts, whose channel (which
+    /// gives its agency and platform), author and topic are these.
+    fn key(self, ch: (OrgId, ChannelId, &str), author: UserId, category: &str) -> String {
+        match self {
+            By::Category => category.to_string(),
+            By::Channel => ch.1.to_string(),
+            By::Author => author.to_string(),
+            By::Agency => ch.0.to_string(),
+            By::Platform => ch.2.to_string(),
         }
     }
-    let mut out: Vec<(String, Group, Group)> = by_key
+}
+
+/// Groups keyed by a string (category code, or an id as text): the period's
+/// posts, and the same key's posts before (keys only the period before has
+/// are not listed).
+pub fn breakdown(p: &Published, by: By) -> Vec<(String, Group, Sums)> {
+    // One pass over the posts (a dashboard may hold a hundred thousand).
+    let mut by_key: BTreeMap<String, (Vec<&Post>, Sums)> = BTreeMap::new();
+    for x in &p.current {
+        let ch = (x.agency_id, x.channel_id, x.platform.as_str());
+        let k = by.key(ch, x.author_id, &x.category);
+        by_key.entry(k).or_default().0.push(x);
+    }
+    for g in &p.previous.groups {
+        let ch = (g.agency_id, g.channel_id, g.platform.as_str());
+        if let Some((_, before)) = by_key.get_mut(&by.key(ch, g.author_id, &g.category)) {
+            before.posts += usize::try_from(g.posts).unwrap_or_default();
+            add(&mut before.sum, &g.sum);
+        }
+    }
+    let mut out: Vec<(String, Group, Sums)> = by_key
         .into_iter()
-        .map(|(k, (cur, prev))| (k, group(cur.into_iter()), group(prev.into_iter())))
+        .map(|(k, (cur, before))| (k, group(cur.into_iter()), before))
         .collect();
     out.sort_by(|a, b| {
         b.1.sum[idb::VIEWS]
@@ -365,9 +440,12 @@ pub fn breakdown(p: &Published, by: By) -> Vec<(String, Group, Group)> {
     out
 }
 
-/// Totals of the posts published in each period.
-pub fn published_totals(p: &Published) -> (Group, Group) {
-    (group(p.current.iter()), group(p.previous.iter()))
+/// The median completion rate of the posts published in the period and in
+/// the period before.
+pub fn median_completions(p: &Published) -> (Option<f64>, Option<f64>) {
+    let mut cur: Vec<f64> = p.current.iter().filter_map(completion).collect();
+    let mut before = p.previous.completions.clone();
+    (median(&mut cur), median(&mut before))
 }
 
 // ---- Short: length ---------------------------------------------------------------
@@ -559,162 +637,5 @@ pub async fn clip_curves(tx: &mut Tx, clip: ClipId, tz: &TimeZone) -> Result<Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::PublicationId;
-
-    fn p(
-        id: i64,
-        dow: i64,
-        hour: i64,
-        v48: Option<i64>,
-        dur: Option<f64>,
-        avg: Option<f64>,
-    ) -> Post {
-        Post {
-            publication_id: PublicationId(id),
-            agency_id: OrgId(1),
-            channel_id: ChannelId(1),
-            clip_id: ClipId(id),
-            platform: "youtube".into(),
-            author_id: UserId(1),
-            category: "news".into(),
-            duration_s: dur,
-            published_at: id,
-            local_dow: dow,
-            local_hour: hour,
-            taken_at: None,
-            latest: [
-                v48.map(|v| v as f64),
-                None,
-                None,
-                avg,
-                None,
-                None,
-                None,
-                None,
-            ],
-            views_48h: v48,
-        }
-    }
-
-    #[test]
-    fn quantiles_interpolate_between_ranks() {
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [3.0]), Some(3.0));
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
-        assert_eq!(percentile(&mut [1.0, 2.0, 3.0, 4.0, 5.0], 0.9), Some(4.6));
-    }
-
-    #[test]
-    fn days_and_dates_round_trip() {
-        let d = Date::new(2026, 11, 26).unwrap();
-        assert_eq!(day_of(d), 20_783);
-        assert_eq!(date_of(20_783), d);
-        let hcm = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
-        // Midnight in Hà Nội is 17:00 UTC the day before.
-        assert_eq!(day_start(&hcm, 20_783), 20_783 * 86_400_000 - 7 * 3_600_000);
-        assert_eq!(
-            Days { from: 10, to: 17 }.previous(),
-            Days { from: 3, to: 10 }
-        );
-    }
-
-    #[test]
-    fn the_heatmap_takes_medians_and_recommends_only_cells_with_enough_posts() {
-        // Monday 7 h: 100, 300, 200 → median 200 (3 posts).
-        // Friday 20 h: 900 with one post → shown but not recommended.
-        // Tuesday 12 h: 50, 70, 60, 1000 → median 65.
-        // A post with no 48-hour figure counts nowhere.
-        let posts = vec![
-            p(1, 0, 7, Some(100), None, None),
-            p(2, 0, 7, Some(300), None, None),
-            p(3, 0, 7, Some(200), None, None),
-            p(4, 4, 20, Some(900), None, None),
-            p(5, 1, 12, Some(50), None, None),
-            p(6, 1, 12, Some(70), None, None),
-            p(7, 1, 12, Some(60), None, None),
-            p(8, 1, 12, Some(1000), None, None),
-            p(9, 2, 9, None, None, None),
-        ];
-        let h = heatmap(posts.iter());
-        assert_eq!(h.cells[0][7], Some(200.0));
-        assert_eq!(h.cells[4][20], Some(900.0));
-        assert_eq!(h.cells[1][12], Some(65.0));
-        assert_eq!(h.cells[2][9], None);
-        assert_eq!(h.counts[1][12], 4);
-        assert_eq!(h.best, Some((0, 7)));
-        assert_eq!(h.posts, 8);
-    }
-
-    #[test]
-    fn length_buckets_and_completion_by_hand() {
-        // 10 s watched 8 s → 0.8; 15 s (edge, first bucket) watched 15 → 1.0;
-        // 45 s watched 9 → 0.2; 45 s watched 18 → 0.4; 200 s watched 300 → capped 1.0;
-        // unknown length → counted apart.
-        let posts = vec![
-            p(1, 0, 0, Some(100), Some(10.0), Some(8.0)),
-            p(2, 0, 0, Some(300), Some(15.0), Some(15.0)),
-            p(3, 0, 0, Some(40), Some(45.0), Some(9.0)),
-            p(4, 0, 0, Some(60), Some(45.0), Some(18.0)),
-            p(5, 0, 0, Some(7), Some(200.0), Some(300.0)),
-            p(6, 0, 0, Some(5), None, Some(3.0)),
-        ];
-        let l = length(&posts);
-        assert_eq!(l.buckets[0].posts, 2);
-        assert_eq!(l.buckets[0].median_views, Some(200.0));
-        assert_eq!(l.buckets[0].median_completion, Some(0.9));
-        assert_eq!(l.buckets[1].posts, 0);
-        assert_eq!(l.buckets[1].median_completion, None);
-        assert_eq!(l.buckets[2].posts, 2);
-        assert!((l.buckets[2].median_completion.unwrap() - 0.3).abs() < 1e-9);
-        assert_eq!(l.buckets[2].sum[idb::VIEWS], Some(100.0));
-        assert_eq!(l.buckets[5].median_completion, Some(1.0));
-        assert_eq!(l.unknown, 1);
-        assert_eq!(l.points.len(), 5);
-    }
-
-    #[test]
-    fn breakdowns_group_the_period_and_compare_the_same_key_before() {
-        let mut cur = vec![
-            p(1, 0, 0, Some(100), None, None),
-            p(2, 0, 0, Some(300), None, None),
-            p(3, 0, 0, Some(50), None, None),
-        ];
-        cur[2].category = "good_deeds".into();
-        let mut prev = vec![
-            p(4, 0, 0, Some(40), None, None),
-            p(5, 0, 0, Some(7), None, None),
-        ];
-        prev[1].category = "other".into(); // not in this period: not listed
-        let g = breakdown(
-            &Published {
-                current: cur,
-                previous: prev,
-            },
-            By::Category,
-        );
-        assert_eq!(g.len(), 2);
-        assert_eq!(g[0].0, "news");
-        assert_eq!((g[0].1.posts, g[0].1.sum[idb::VIEWS]), (2, Some(400.0)));
-        assert_eq!(g[0].1.median_views, Some(200.0));
-        assert_eq!((g[0].2.posts, g[0].2.sum[idb::VIEWS]), (1, Some(40.0)));
-        assert_eq!((g[1].0.as_str(), g[1].2.posts), ("good_deeds", 0));
-    }
-
-    #[test]
-    fn top_and_bottom_sum_a_clips_channels_and_skip_clips_without_views() {
-        let mut posts = vec![
-            p(1, 0, 0, Some(100), None, None),
-            p(2, 0, 0, Some(500), None, None),
-            p(3, 0, 0, None, None, None),
-            p(4, 0, 0, Some(50), None, None),
-        ];
-        posts[3].clip_id = ClipId(1); // clip 1 on a second channel: 150
-        let (top, bottom) = top_bottom(&posts, 1);
-        assert_eq!(top[0].clip_id, ClipId(2));
-        assert_eq!(bottom[0].clip_id, ClipId(1));
-        assert_eq!(bottom[0].sum[idb::VIEWS], Some(150.0));
-        assert_eq!(bottom[0].channels, 2);
-    }
-}
+#[path = "report_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@ use crate::rng::Rng;
 use lantoa::clock::Clock as _;
 use lantoa::db::insights::{self as idb, Counters, Post, Snapshot};
 use lantoa::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
+use lantoa::insights::report;
 use lantoa::insights::rollup::{self, Zones};
 
 const HOUR: i64 = 3_600_000;
@@ -50,6 +51,7 @@ async fn rollups_match_a_brute_force_recomputation_on_random_data() {
     let posts: Vec<Post> = (1..=24)
         .map(|i| {
             let mut p = post(i, ag, 1 + i % 3, t0 + (i * 5) * HOUR);
+            p.author_id = UserId(1 + i % 2);
             if i % 5 == 0 {
                 // Another topic, and no length known.
                 p.duration_s = None;
@@ -236,7 +238,79 @@ async fn rollups_match_a_brute_force_recomputation_on_random_data() {
     by_id.sort_by_key(|p| p.publication_id);
     assert_eq!(by_period.len(), 11, "posts 1–11 of 24, five hours apart");
     assert_eq!(by_period, by_id);
+    // The period before as the reports read it: the same posts summed up in
+    // the database per channel, author and topic (a figure no post gave
+    // stays absent), and of each post the two figures of its completion.
+    let groups = idb::post_groups(&mut tx, &[ag], t0, t0 + 60 * HOUR)
+        .await
+        .unwrap();
+    assert!(groups.len() > 6, "three channels, two authors, two topics");
+    assert_eq!(groups.iter().map(|g| g.posts).sum::<i64>(), 11);
+    for g in &groups {
+        let mine: Vec<&Post> = by_id
+            .iter()
+            .filter(|p| {
+                (p.channel_id, p.author_id, &p.category) == (g.channel_id, g.author_id, &g.category)
+            })
+            .collect();
+        assert_eq!(g.posts as usize, mine.len());
+        assert_eq!(
+            (g.agency_id, g.platform.as_str()),
+            (mine[0].agency_id, mine[0].platform.as_str())
+        );
+        for k in 0..8 {
+            let want = (k != idb::AVG_VIEW)
+                .then(|| mine.iter().filter_map(|p| p.latest[k]).reduce(|a, b| a + b))
+                .flatten();
+            assert_eq!(
+                g.sum[k].map(|x| (x * 100.0).round()),
+                want.map(|x| (x * 100.0).round()),
+                "{}",
+                idb::METRICS[k]
+            );
+        }
+    }
+    let pair = |p: &Post| Some((p.latest[idb::AVG_VIEW]?, p.duration_s?));
+    let mut want: Vec<(f64, f64)> = by_id.iter().filter_map(pair).collect();
+    let mut got = idb::completions(&mut tx, &[ag], t0, t0 + 60 * HOUR)
+        .await
+        .unwrap();
+    want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert!(!want.is_empty() && want.len() < 11, "some posts lack one");
+    assert_eq!(got, want);
+    // A report's two periods, the second read on another connection at the
+    // same time (one left idle for it): the same posts as read one by one.
+    drop(app.st.db.read().await.unwrap());
+    let d = report::Days {
+        from: rollup::local_day(&tz, t0 + 60 * HOUR),
+        to: rollup::local_day(&tz, t0 + 120 * HOUR) + 1,
+    };
+    let pubd = report::published(&app.st.db, &mut tx, &[ag], d, &tz)
+        .await
+        .unwrap();
+    let (from, to) = d.instants(&tz);
+    let (pfrom, _) = d.previous().instants(&tz);
+    let mut cur = pubd.current.clone();
+    cur.sort_by_key(|p| p.publication_id);
+    let mut want = idb::posts_published(&mut tx, &[ag], from, to)
+        .await
+        .unwrap();
+    want.sort_by_key(|p| p.publication_id);
+    assert!(!cur.is_empty());
+    assert_eq!(cur, want);
+    let before = idb::posts_published(&mut tx, &[ag], pfrom, from)
+        .await
+        .unwrap();
+    assert!(!before.is_empty());
+    assert_eq!(pubd.previous.posts(), before.len());
     let other = OrgId(ag.0 + 1_000);
+    assert!(
+        idb::post_groups(&mut tx, &[other], 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         idb::posts_published(&mut tx, &[other], 0, i64::MAX)
             .await

@@ -14,7 +14,7 @@ pub use ingest::{
     insert_snapshots, purge_snapshots, put_latest, put_post_days, set_channel_health, set_next,
     submit_and_approve_times,
 };
-pub use published::posts_published;
+pub use published::{PostGroup, completions, post_groups, posts_published};
 pub use report::{
     ChannelDay, ClipSteps, Health, campaign_posts, channel_days, channel_days_from_raw,
     channel_health, clip_posts, clip_steps, clip_timings, clip_timings_of, post_days, posts,

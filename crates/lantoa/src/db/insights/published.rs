@@ -1,5 +1,6 @@
 //! The posts of a period with their latest figures: what the dashboards'
-//! published-post reports group, rank and take medians of.
+//! published-post reports group, rank and take medians of; and the period
+//! before, summed up in the database, as far as the reports compare with it.
 //!
 //! A province's year against the year before is over 100,000 posts. On
 //! SQLite, sqlx's row-by-row path cost 5.8 µs a row, 620 ms for 106,000 rows
@@ -7,16 +8,34 @@
 //! are read in place through its C API ([`super::sqlite_rows`]), 140 ms.
 //! On PostgreSQL the time is the server's: it finds a province's two years
 //! (107,767 posts) in 29 ms, and spends the rest of about 170 ms sending 21
-//! values a row (24.7 MB in binary; `psql` on the benchmark's database). The
-//! rows come through sqlx: a binary `COPY` of the same rows was tried and
-//! gained under 10 %, and one row of 21 arrays (`array_agg` per column) was
-//! slower. What would help is sending less: the breakdowns' sums added up
-//! in SQL, and per post only the figures the medians need.
+//! values a row (24.7 MB in binary; `psql` on the benchmark's database). A
+//! binary `COPY` of the same rows gained under 10 %, and one row of 21
+//! arrays (`array_agg` per column) was slower. So the period before is not
+//! sent post by post: its sums come per channel, author and topic
+//! ([`post_groups`], a few thousand rows for a province), and of each post
+//! only the two figures its completion needs ([`completions`]).
 
-use super::report::{POST, RawPost, in_range};
-use super::{Post, sqlite_rows};
+use super::report::{POST, RawPost, RawSums, in_range};
+use super::{Counters, Post, sqlite_rows};
 use crate::db::{DbResult, Tx};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
+
+/// `WHERE` for SQLite's in-place reader: the posts of `n` agencies
+/// published in a range, the range's ends bound first, then the agencies.
+fn sqlite_where(n: usize) -> String {
+    let list: Vec<String> = (3..3 + n).map(|i| format!("?{i}")).collect();
+    format!(
+        " WHERE agency_id IN ({}) AND published_at >= ?1 AND published_at < ?2",
+        list.join(", ")
+    )
+}
+
+/// The parameters [`sqlite_where`] numbers.
+fn sqlite_params(agencies: &[OrgId], from: i64, to: i64) -> Vec<i64> {
+    let mut params = vec![from, to];
+    params.extend(agencies.iter().map(|a| a.0));
+    params
+}
 
 /// The posts of these agencies published in `[from, to)`, in no order.
 pub async fn posts_published(
@@ -31,13 +50,8 @@ pub async fn posts_published(
     }
     match tx {
         Tx::Sqlite(t, _) => {
-            let list: Vec<String> = (3..3 + agencies.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "{POST} WHERE agency_id IN ({}) AND published_at >= ?1 AND published_at < ?2",
-                list.join(", ")
-            );
-            let mut params = vec![from, to];
-            params.extend(agencies.iter().map(|a| a.0));
+            let sql = format!("{POST}{}", sqlite_where(agencies.len()));
+            let params = sqlite_params(agencies, from, to);
             let mut out = Vec::new();
             sqlite_rows::each_row(t, &sql, &params, 21, |r| {
                 out.push(post_of(r)?);
@@ -47,7 +61,8 @@ pub async fn posts_published(
             Ok(out)
         }
         Tx::Postgres(..) => {
-            let rows: Vec<RawPost> = in_range(tx, POST, "published_at", agencies, from, to).await?;
+            let rows: Vec<RawPost> =
+                in_range(tx, POST, "published_at", agencies, from, to, "").await?;
             Ok(rows.into_iter().map(Post::from).collect())
         }
     }
@@ -80,4 +95,94 @@ fn post_of(r: &sqlite_rows::Row<'_>) -> DbResult<Post> {
         followers_gained: r.i64(19),
         views_48h: r.i64(20),
     }))
+}
+
+/// Posts published in a period that share a channel, an author and a topic
+/// (the channel gives the agency and the platform): every key a breakdown
+/// groups by is one of these, so any breakdown adds these groups up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostGroup {
+    pub agency_id: OrgId,
+    pub channel_id: ChannelId,
+    pub platform: String,
+    pub author_id: UserId,
+    pub category: String,
+    pub posts: i64,
+    /// Sums of the posts' latest figures; `avg_view_s` is always `None`
+    /// (not summable), and a figure no post gave stays `None`.
+    pub sum: Counters,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawGroup {
+    agency_id: OrgId,
+    channel_id: ChannelId,
+    platform: String,
+    author_id: UserId,
+    category: String,
+    posts: i64,
+    #[sqlx(flatten)]
+    sum: RawSums,
+}
+
+/// The posts of these agencies published in `[from, to)`, summed up per
+/// channel, author and topic, in no order.
+pub async fn post_groups(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<PostGroup>> {
+    // `SUM` of no value is NULL on both engines: a figure no post gave.
+    const SEL: &str = "SELECT agency_id, channel_id, platform, author_id, category,
+        COUNT(*) AS posts, CAST(SUM(views) AS BIGINT) AS views,
+        CAST(SUM(reach) AS BIGINT) AS reach, SUM(watch_time_s) AS watch_time_s,
+        CAST(SUM(reactions) AS BIGINT) AS reactions, CAST(SUM(comments) AS BIGINT) AS comments,
+        CAST(SUM(shares) AS BIGINT) AS shares,
+        CAST(SUM(followers_gained) AS BIGINT) AS followers_gained
+        FROM post_metrics";
+    const GROUP: &str = " GROUP BY agency_id, channel_id, platform, author_id, category";
+    let rows: Vec<RawGroup> = in_range(tx, SEL, "published_at", agencies, from, to, GROUP).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PostGroup {
+            sum: r.sum.counters(),
+            agency_id: r.agency_id,
+            channel_id: r.channel_id,
+            platform: r.platform,
+            author_id: r.author_id,
+            category: r.category,
+            posts: r.posts,
+        })
+        .collect())
+}
+
+/// (average view time, length) in seconds of each post of these agencies
+/// published in `[from, to)` that has both, in no order: what a post's
+/// completion is computed from.
+pub async fn completions(
+    tx: &mut Tx,
+    agencies: &[OrgId],
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<(f64, f64)>> {
+    const SEL: &str = "SELECT avg_view_s, duration_s FROM post_metrics";
+    const BOTH: &str = " AND avg_view_s IS NOT NULL AND duration_s IS NOT NULL";
+    if agencies.is_empty() {
+        return Ok(Vec::new());
+    }
+    match tx {
+        Tx::Sqlite(t, _) => {
+            let sql = format!("{SEL}{}{BOTH}", sqlite_where(agencies.len()));
+            let params = sqlite_params(agencies, from, to);
+            let mut out = Vec::new();
+            sqlite_rows::each_row(t, &sql, &params, 2, |r| {
+                out.extend(r.f64(0).zip(r.f64(1)));
+                Ok(())
+            })
+            .await?;
+            Ok(out)
+        }
+        Tx::Postgres(..) => in_range(tx, SEL, "published_at", agencies, from, to, BOTH).await,
+    }
 }

@@ -87,7 +87,8 @@ pub async fn posts(tx: &mut Tx, ids: &[PublicationId]) -> DbResult<Vec<Post>> {
 }
 
 /// The rows of `select` whose `col` lies in `[from, to)` and whose agency is
-/// one of `agencies` (none: no rows). The set goes into the SQL itself, so a
+/// one of `agencies` (none: no rows), with `tail` (more conditions, a
+/// `GROUP BY`) after that condition. The set goes into the SQL itself, so a
 /// report never reads, let alone sums, another agency's figures; each
 /// agency's rows come through its `(agency_id, …)` index.
 pub(super) async fn in_range<R>(
@@ -97,6 +98,7 @@ pub(super) async fn in_range<R>(
     agencies: &[OrgId],
     from: i64,
     to: i64,
+    tail: &str,
 ) -> DbResult<Vec<R>>
 where
     R: Send
@@ -109,7 +111,7 @@ where
         return Ok(Vec::new());
     }
     let sql = format!(
-        "{select} WHERE agency_id IN {} AND {col} >= $1 AND {col} < $2",
+        "{select} WHERE agency_id IN {} AND {col} >= $1 AND {col} < $2{tail}",
         numbered(3, agencies.len())
     );
     Ok(on_tx!(tx, c => {
@@ -197,12 +199,9 @@ pub struct ChannelDay {
     pub gained: Counters,
 }
 
+/// The figures that add up (all but `avg_view_s`), as columns of a row.
 #[derive(sqlx::FromRow)]
-struct RawChannelDay {
-    channel_id: ChannelId,
-    agency_id: OrgId,
-    day: i64,
-    posts: i64,
+pub(super) struct RawSums {
     views: Option<i64>,
     reach: Option<i64>,
     watch_time_s: Option<f64>,
@@ -212,24 +211,41 @@ struct RawChannelDay {
     followers_gained: Option<i64>,
 }
 
+impl RawSums {
+    /// In [`Counters`] order, `avg_view_s` `None`.
+    pub(super) fn counters(&self) -> Counters {
+        let f = |v: Option<i64>| v.map(|x| x as f64);
+        [
+            f(self.views),
+            f(self.reach),
+            self.watch_time_s,
+            None,
+            f(self.reactions),
+            f(self.comments),
+            f(self.shares),
+            f(self.followers_gained),
+        ]
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RawChannelDay {
+    channel_id: ChannelId,
+    agency_id: OrgId,
+    day: i64,
+    posts: i64,
+    #[sqlx(flatten)]
+    gained: RawSums,
+}
+
 impl From<RawChannelDay> for ChannelDay {
     fn from(r: RawChannelDay) -> ChannelDay {
-        let f = |v: Option<i64>| v.map(|x| x as f64);
         ChannelDay {
             channel_id: r.channel_id,
             agency_id: r.agency_id,
             day: r.day,
             posts: r.posts,
-            gained: [
-                f(r.views),
-                f(r.reach),
-                r.watch_time_s,
-                None,
-                f(r.reactions),
-                f(r.comments),
-                f(r.shares),
-                f(r.followers_gained),
-            ],
+            gained: r.gained.counters(),
         }
     }
 }
@@ -243,7 +259,7 @@ pub async fn channel_days(
 ) -> DbResult<Vec<ChannelDay>> {
     const SEL: &str = "SELECT channel_id, agency_id, day, posts, views, reach, watch_time_s,
         reactions, comments, shares, followers_gained FROM channel_daily ";
-    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to).await?;
+    let rows: Vec<RawChannelDay> = in_range(tx, SEL, "day", agencies, from, to, "").await?;
     Ok(rows.into_iter().map(ChannelDay::from).collect())
 }
 
@@ -326,7 +342,7 @@ pub async fn clip_timings(
 ) -> DbResult<Vec<ClipTiming>> {
     const SEL: &str = "SELECT clip_id, agency_id, author_id, category, duration_s, uploaded_at,
         submitted_at, approved_at, published_at FROM clip_timings ";
-    in_range(tx, SEL, "published_at", agencies, from, to).await
+    in_range(tx, SEL, "published_at", agencies, from, to, "").await
 }
 
 /// A clip's way out, the times only: what the speed report's medians need.
@@ -349,7 +365,7 @@ pub async fn clip_steps(
 ) -> DbResult<Vec<ClipSteps>> {
     const SEL: &str =
         "SELECT clip_id, uploaded_at, submitted_at, approved_at, published_at FROM clip_timings ";
-    in_range(tx, SEL, "published_at", agencies, from, to).await
+    in_range(tx, SEL, "published_at", agencies, from, to, "").await
 }
 
 /// The timings of these clips, in the order asked (absent ones left out).

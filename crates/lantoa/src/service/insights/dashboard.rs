@@ -34,7 +34,7 @@ pub async fn sections(
     let mut tx = st.db.read().await?;
     let wide = report::wide(&mut tx, &ids, days).await?;
     let speed = report::speed(&mut tx, &ids, days, tz).await?;
-    let pubd = report::published(&mut tx, &ids, days, tz).await?;
+    let pubd = report::published(&st.db, &mut tx, &ids, days, tz).await?;
     let shared = sharing(&mut tx, tr, &scope.agencies, days.instants(tz)).await?;
     drop(tx);
     // The clips named on the page, read at once.
@@ -110,7 +110,7 @@ async fn sharing(
 
 /// Summary: the period against the one before.
 fn summary(tr: &Tr, wide: &Wide, pubd: &Published, days: Days) -> ReportSection {
-    let (cur, prev) = report::published_totals(pubd);
+    let (cur, prev) = report::median_completions(pubd);
     let mut rows = vec![vec![
         Cell::Text(tr.t("insights-posts")),
         Cell::Int(wide.total.posts),
@@ -139,9 +139,9 @@ fn summary(tr: &Tr, wide: &Wide, pubd: &Published, days: Days) -> ReportSection 
     }
     rows.push(vec![
         Cell::Text(tr.t("insights-median-completion")),
-        pct(cur.median_completion),
-        pct(prev.median_completion),
-        change(cur.median_completion, prev.median_completion),
+        pct(cur),
+        pct(prev),
+        change(cur, prev),
     ]);
     let mut s = ReportSection::titled(
         tr,

@@ -17,24 +17,56 @@
 
 use super::report::{POST, RawPost, RawSums, in_range};
 use super::{Counters, Post, sqlite_rows};
+use std::ffi::c_int;
+
 use crate::db::{DbResult, Tx};
 use crate::domain::{ChannelId, ClipId, OrgId, PublicationId, UserId};
 
-/// `WHERE` for SQLite's in-place reader: the posts of `n` agencies
-/// published in a range, the range's ends bound first, then the agencies.
-fn sqlite_where(n: usize) -> String {
-    let list: Vec<String> = (3..3 + n).map(|i| format!("?{i}")).collect();
-    format!(
-        " WHERE agency_id IN ({}) AND published_at >= ?1 AND published_at < ?2",
-        list.join(", ")
-    )
-}
-
-/// The parameters [`sqlite_where`] numbers.
-fn sqlite_params(agencies: &[OrgId], from: i64, to: i64) -> Vec<i64> {
-    let mut params = vec![from, to];
-    params.extend(agencies.iter().map(|a| a.0));
-    params
+/// The rows of `select` (then `tail`) for the posts of these agencies
+/// published in `[from, to)`, in no order. On SQLite each row is read in
+/// place ([`sqlite_rows`], `columns` wide) by `in_place`; on PostgreSQL it
+/// comes through sqlx as `R`, turned by `from_row`.
+async fn published_rows<R, T>(
+    tx: &mut Tx,
+    (select, tail): (&str, &str),
+    (agencies, from, to): (&[OrgId], i64, i64),
+    (columns, mut in_place): (c_int, impl FnMut(&sqlite_rows::Row<'_>) -> DbResult<T>),
+    from_row: impl Fn(R) -> T,
+) -> DbResult<Vec<T>>
+where
+    R: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if agencies.is_empty() {
+        // No agency has no posts (and `IN ()` is not SQL on PostgreSQL).
+        return Ok(Vec::new());
+    }
+    match tx {
+        Tx::Sqlite(t, _) => {
+            // The range's ends bound first, then the agencies.
+            let list: Vec<String> = (3..3 + agencies.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "{select} WHERE agency_id IN ({}) AND published_at >= ?1 AND published_at < ?2{tail}",
+                list.join(", ")
+            );
+            let mut params = vec![from, to];
+            params.extend(agencies.iter().map(|a| a.0));
+            let mut out = Vec::new();
+            sqlite_rows::each_row(t, &sql, &params, columns, |r| {
+                out.push(in_place(r)?);
+                Ok(())
+            })
+            .await?;
+            Ok(out)
+        }
+        Tx::Postgres(..) => {
+            let rows: Vec<R> =
+                in_range(tx, select, "published_at", agencies, from, to, tail).await?;
+            Ok(rows.into_iter().map(from_row).collect())
+        }
+    }
 }
 
 /// The posts of these agencies published in `[from, to)`, in no order.
@@ -44,28 +76,11 @@ pub async fn posts_published(
     from: i64,
     to: i64,
 ) -> DbResult<Vec<Post>> {
-    if agencies.is_empty() {
-        // No agency has no posts (and `IN ()` is not SQL on PostgreSQL).
-        return Ok(Vec::new());
-    }
-    match tx {
-        Tx::Sqlite(t, _) => {
-            let sql = format!("{POST}{}", sqlite_where(agencies.len()));
-            let params = sqlite_params(agencies, from, to);
-            let mut out = Vec::new();
-            sqlite_rows::each_row(t, &sql, &params, 21, |r| {
-                out.push(post_of(r)?);
-                Ok(())
-            })
-            .await?;
-            Ok(out)
-        }
-        Tx::Postgres(..) => {
-            let rows: Vec<RawPost> =
-                in_range(tx, POST, "published_at", agencies, from, to, "").await?;
-            Ok(rows.into_iter().map(Post::from).collect())
-        }
-    }
+    let range = (agencies, from, to);
+    published_rows(tx, (POST, ""), range, (21, post_of), |r: RawPost| {
+        Post::from(r)
+    })
+    .await
 }
 
 /// A row of [`POST`] read in place (the columns in its order), turned into a
@@ -168,21 +183,9 @@ pub async fn completions(
 ) -> DbResult<Vec<(f64, f64)>> {
     const SEL: &str = "SELECT avg_view_s, duration_s FROM post_metrics";
     const BOTH: &str = " AND avg_view_s IS NOT NULL AND duration_s IS NOT NULL";
-    if agencies.is_empty() {
-        return Ok(Vec::new());
-    }
-    match tx {
-        Tx::Sqlite(t, _) => {
-            let sql = format!("{SEL}{}{BOTH}", sqlite_where(agencies.len()));
-            let params = sqlite_params(agencies, from, to);
-            let mut out = Vec::new();
-            sqlite_rows::each_row(t, &sql, &params, 2, |r| {
-                out.extend(r.f64(0).zip(r.f64(1)));
-                Ok(())
-            })
-            .await?;
-            Ok(out)
-        }
-        Tx::Postgres(..) => in_range(tx, SEL, "published_at", agencies, from, to, BOTH).await,
-    }
+    // Both columns are non-NULL in every row (`BOTH`).
+    let pair =
+        |r: &sqlite_rows::Row<'_>| Ok((r.f64(0).unwrap_or_default(), r.f64(1).unwrap_or_default()));
+    let range = (agencies, from, to);
+    published_rows(tx, (SEL, BOTH), range, (2, pair), |r: (f64, f64)| r).await
 }
